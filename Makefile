@@ -1,0 +1,36 @@
+# Quick start: `make run` and `make test`. Both build .venv from requirements.lock when it is missing.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+SEED := src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt
+
+.PHONY: run test lint typecheck bench lock clean
+
+$(BIN)/luoshi: requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Luoshi needs $(PYTHON) on PATH (or run: make PYTHON=/path/to/python3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $(BIN)/luoshi
+
+run: $(BIN)/luoshi
+	$(BIN)/luoshi parse $(SEED) --format md
+
+test: $(BIN)/luoshi
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	@# pytest exits 5 when it collected no test: not a failure, every other non-zero status is.
+	status=0; $(BIN)/pytest -n 2 $(PYTEST_ARGS) || status=$$?; \
+	  if [ $$status -eq 5 ]; then echo 'pytest: no tests ran'; exit 0; fi; exit $$status
+
+bench: $(BIN)/luoshi
+	$(BIN)/python bench/parse.py
+
+# Re-pin requirements.lock after changing dependencies in pyproject.toml.
+lock:
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -1,0 +1,1 @@
+"""Luoshi (落实): from a work-plan document to a supervision system."""

@@ -1,0 +1,178 @@
+"""`parse`: document in, Plan out. The stages, in order:
+
+1. read      bytes or a file -> text (read.py; skipped when given a str)
+2. lines     split into lines and table rows, drop scraping noise (lines.py)
+3. tree      classify heading labels, validate numbering, build the tree (tree.py, tables.py)
+4. metadata  title, 文号, issuer, date, addressees from the preamble (meta.py)
+5. fields    units, targets, deadlines and references of every node (units.py, targets.py, dates.py, refs.py)
+6. groups    near-duplicate items (similar.py)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .dates import find_deadline, parse_deadline
+from .lines import Line, noise_kind, split_lines
+from .meta import extract_metadata
+from .model import Deadline, Node, Plan, Ref, Target, Unit, UnitRef
+from .read import DEFAULT_MAX_BYTES, SourceText, read_bytes, read_path
+from .refs import find_refs
+from .similar import Item, group_duplicates
+from .targets import find_targets
+from .tree import Draft, Segment, TreeBuilder, find_lead_rule_line, shift
+from .units import UnitDirectory, is_collective_name
+
+Source = str | bytes | os.PathLike[str]
+
+
+def parse(source: Source, *, units: UnitDirectory | str | os.PathLike[str] | None = None,
+          max_bytes: int = DEFAULT_MAX_BYTES, filename: str | None = None) -> Plan:
+    """Parse a work-plan document.
+
+    `source` is a path (os.PathLike, or a one-line str naming an existing file), the file's bytes, or
+    the document's text. `units` is a unit directory (or the path of a CSV/YAML one); Dalian's by default.
+    """
+    return parse_source(load(source, max_bytes=max_bytes, filename=filename), units=units)
+
+
+def load(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: str | None = None) -> SourceText:
+    if isinstance(source, bytes | bytearray):
+        return read_bytes(bytes(source), filename=filename, max_bytes=max_bytes)
+    if isinstance(source, os.PathLike):
+        return read_path(source, max_bytes=max_bytes)
+    if "\n" not in source and len(source) < 1024 and Path(source).is_file():
+        return read_path(source, max_bytes=max_bytes)
+    return SourceText(text=source, format="text", encoding=None, warnings=[])
+
+
+def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[str] | None = None) -> Plan:
+    directory = units if isinstance(units, UnitDirectory) else (
+        UnitDirectory.load(units) if units is not None else UnitDirectory.builtin())
+    text = src.text
+    warnings = list(src.warnings)
+    lines: list[Line] = []
+    noise: list[str] = []
+    for line in split_lines(text):
+        if not line.is_table_row and noise_kind(line.norm):
+            noise.append(line.raw)
+        else:
+            lines.append(line)
+    if noise:
+        shown = "；".join(n[:30] for n in noise[:5])
+        warnings.append(f"已删除 {len(noise)} 行网页杂项 (dropped {len(noise)} lines of page noise)：{shown}")
+
+    builder = TreeBuilder(lead_rule_from=find_lead_rule_line(lines), warnings=warnings)
+    for i, line in enumerate(lines):
+        builder.feed(i, line)
+    meta = extract_metadata(builder.preamble)
+    if not builder.drafts:
+        warnings.append("未识别到编号结构，只提取了文件信息 (no numbered structure found; metadata only)")
+
+    plan = Plan(source=text, title=meta.title, doc_number=meta.doc_number, issuer=meta.issuer,
+                issued_on=meta.issued_on, addressees=meta.addressees, notice_title=meta.notice_title,
+                source_format=src.format, warnings=warnings)
+    plan.nodes = _finalise(builder.drafts, default_year=meta.default_year, directory=directory)
+    plan.units = _plan_units(plan.nodes, directory, warnings)
+    plan.duplicates = group_duplicates([
+        Item(n.id, n.text, frozenset(u.name for u in n.units)) for n in plan.nodes if n.is_leaf])
+    return plan
+
+
+def _finalise(drafts: list[Draft], *, default_year: int | None, directory: UnitDirectory) -> list[Node]:
+    ids = {id(d): f"n{i + 1}" for i, d in enumerate(drafts)}
+    nodes: list[Node] = []
+    by_draft: dict[int, Node] = {}
+    for d in drafts:
+        parent = by_draft.get(id(d.parent)) if d.parent is not None else None
+        head = d.head
+        node = Node(
+            id=ids[id(d)], parent=parent.id if parent else None, level=d.level, label=d.label,
+            path=[*(parent.path if parent else []), d.label], text=head.raw.strip(),
+            span=_text_span(head), style=d.style,
+        )
+        if d.body:
+            node.body = "\n".join(seg.raw.strip() for seg in d.body)
+            node.body_span = (_text_span(d.body[0])[0], _text_span(d.body[-1])[1])
+        segments = [head, *d.body]
+        node.targets = [t for seg in segments for t in _targets(seg, default_year)]
+        node.refs = [r for seg in segments for r in _refs(seg)]
+        node.deadline = _deadline(d, segments, default_year)
+        node.units = _canonical_units(d.units, directory)
+        if parent is not None:
+            parent.children.append(node.id)
+            if not node.units:
+                node.units = [UnitRef(u.name, u.role, True, u.span) for u in parent.units]
+        nodes.append(node)
+        by_draft[id(d)] = node
+    return nodes
+
+
+def _text_span(seg: Segment) -> tuple[int, int]:
+    """Span of the segment's text without surrounding whitespace."""
+    lead = len(seg.raw) - len(seg.raw.lstrip())
+    return (seg.start + lead, seg.start + len(seg.raw.rstrip()))
+
+
+def _targets(seg: Segment, default_year: int | None) -> list[Target]:
+    found = find_targets(seg.raw, default_year=default_year)
+    for t in found:
+        t.span = shift(t.span, seg.start)
+    return found
+
+
+def _refs(seg: Segment) -> list[Ref]:
+    found = find_refs(seg.raw)
+    for r in found:
+        r.span = shift(r.span, seg.start)
+    return found
+
+
+def _deadline(d: Draft, segments: list[Segment], default_year: int | None) -> Deadline | None:
+    if d.deadline_cell is not None:
+        deadline = parse_deadline(d.deadline_cell.raw, default_year=default_year)
+        deadline.span = shift(deadline.span, d.deadline_cell.start) if deadline.span else (
+            d.deadline_cell.start, d.deadline_cell.start + len(d.deadline_cell.raw))
+        return deadline
+    for seg in segments:
+        found = find_deadline(seg.raw, default_year=default_year)
+        if found is not None:
+            found.span = shift(found.span, seg.start)
+            return found
+    return None
+
+
+def _canonical_units(refs: list[UnitRef], directory: UnitDirectory) -> list[UnitRef]:
+    out: list[UnitRef] = []
+    seen: set[str] = set()
+    for ref in refs:
+        entry = directory.resolve(ref.name)
+        name = entry.name if entry else ref.name
+        if name in seen:
+            continue
+        seen.add(name)
+        out.append(UnitRef(name, ref.role, ref.inherited, ref.span))
+    return out
+
+
+def _plan_units(nodes: list[Node], directory: UnitDirectory, warnings: list[str]) -> list[Unit]:
+    units: dict[str, Unit] = {}
+    for node in nodes:
+        for ref in node.units:
+            if ref.name in units:
+                continue
+            entry = directory.resolve(ref.name)
+            if entry is not None:
+                units[ref.name] = Unit(entry.name, entry.full_name, entry.kind, entry.is_group, True,
+                                       list(directory.members(entry)) if entry.is_group else [])
+            else:
+                units[ref.name] = Unit(ref.name, None, None, is_collective_name(ref.name), False)
+    unknown = [u.name for u in units.values() if not u.known]
+    if unknown:
+        warnings.append(f"单位目录中没有这些单位，已保留原名 (units not in the directory, kept as written)："
+                        f"{'、'.join(unknown)}")
+    return list(units.values())
+
+
+__all__ = ["Line", "parse", "parse_source"]

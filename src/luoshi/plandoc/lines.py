@@ -1,0 +1,248 @@
+"""Split the text into lines and classify each: heading label, table row, noise or plain paragraph.
+
+The heading grammar is an ordered table of named styles. A match here is only a *candidate*: whether
+the number really starts an item is decided in tree.py, which validates numbering as a sequence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .normalize import halfwidth
+
+CN_NUMERAL = "一二三四五六七八九十百零〇两"
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def cn_int(numeral: str) -> int | None:
+    """Value of a Chinese numeral up to the hundreds (一, 十二, 二十四, 一百零三); None if malformed."""
+    if not numeral:
+        return None
+    total, current = 0, 0
+    for ch in numeral:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def label_value(style: str, number: str) -> int | None:
+    """The integer a label stands for, given its style's captured number."""
+    if style == "circled":
+        return CIRCLED.index(number) + 1
+    if number.isdigit():
+        return int(number)
+    return cn_int(number)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingStyle:
+    """One numbering style: `pattern` matches at the start of the half-width line.
+
+    Group 1 is the number; the match end is where the item text begins. `label_group` is the part
+    kept as the node's label (the label as written, without the trailing 、 or .).
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+
+
+_CN = f"[{CN_NUMERAL}]+"
+# Order matters: earlier styles win when several match the same line start.
+HEADING_STYLES: tuple[HeadingStyle, ...] = (
+    HeadingStyle("part", re.compile(rf"第({_CN}|\d+)部分[ :、.]*")),
+    HeadingStyle("chapter", re.compile(rf"第({_CN}|\d+)章[ :、.]*")),
+    HeadingStyle("section", re.compile(rf"第({_CN}|\d+)节[ :、.]*")),
+    HeadingStyle("article", re.compile(rf"第({_CN}|\d+)条[ :、.]*")),
+    HeadingStyle("cn_dun", re.compile(rf"({_CN})[、.,][ ]*")),
+    HeadingStyle("cn_paren", re.compile(rf"\(({_CN})\)[、.]?[ ]*")),
+    # "1." must not be a decimal ("2.4%"); a digit right after the dot is only allowed as a year
+    # ("46.2018年，新增…" is item 46).
+    HeadingStyle("ar_dot", re.compile(r"(\d{1,3})(?:、|\.(?!\d)|\.(?=\d{4}年))[ ]*")),
+    HeadingStyle("ar_paren", re.compile(r"\((\d{1,3})\)[、.]?[ ]*")),
+    HeadingStyle("ar_half_paren", re.compile(r"(\d{1,3})\)[ ]*")),
+    HeadingStyle("circled", re.compile(rf"([{CIRCLED}])[、.]?[ ]*")),
+)
+
+# Styles that are split out when several of them follow one another inside one paragraph.
+INLINE_STYLES = ("ar_paren", "circled", "cn_paren", "ar_half_paren")
+_INLINE_BOUNDARY = "。;；:：,，"
+
+
+@dataclass(slots=True)
+class Label:
+    style: str
+    value: int
+    label: str  # as written, without the trailing 、 or .
+    text_start: int  # offset in the line where the item text begins
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Line:
+    """A stripped line (or an inline segment of one) with its span in the source."""
+
+    start: int
+    end: int
+    raw: str
+    norm: str
+    label: Label | None = None
+    cells: list[Cell] = field(default_factory=list)
+    is_noise: bool = False
+
+    @property
+    def is_table_row(self) -> bool:
+        return bool(self.cells)
+
+
+def match_label(norm: str, raw: str) -> Label | None:
+    """The heading label at the start of a line, if any style matches."""
+    for style in HEADING_STYLES:
+        m = style.pattern.match(norm)
+        if not m:
+            continue
+        value = label_value(style.name, m.group(1))
+        if value is None or value == 0:
+            continue
+        label = raw[m.start(): m.end(1) + (1 if style.name in ("cn_paren", "ar_paren") else 0)]
+        if style.name in ("part", "chapter", "section", "article"):
+            label = raw[: m.end(1) + len(_suffix(style.name))]
+        elif style.name == "ar_half_paren":
+            label = raw[: m.end(1) + 1]
+        text_start = m.end()
+        if text_start >= len(norm) and style.name not in ("part", "chapter", "section", "article"):
+            # A bare "1." with nothing after it is a stray number, not an item.
+            continue
+        return Label(style.name, value, label.strip(), text_start)
+    return None
+
+
+def _suffix(style: str) -> str:
+    return {"part": "部分", "chapter": "章", "section": "节", "article": "条"}[style]
+
+
+NOISE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("qr_code", re.compile(r"扫描?二维码|扫一扫")),
+    ("permalink", re.compile(r"^(本文链接|本文地址|原文链接|网址)[:：]")),
+    ("print_close", re.compile(r"打印本页|关闭窗口|【?打印】?\s*【?关闭】?$")),
+    ("font_size", re.compile(r"【?\s*字体\s*[:：]?\s*[大中小\s]+】?|字号\s*[:：]\s*[大中小\s]+")),
+    ("share", re.compile(r"^分享到|^分享[:：]")),
+    ("prev_next", re.compile(r"^(上一篇|下一篇)[:：]?")),
+    ("site_footer", re.compile(r"版权所有|ICP备|网站标识码|网站地图|联系我们|公网安备")),
+    ("breadcrumb", re.compile(r"^(当前位置|您当前的位置|您现在的位置)[:：]")),
+    ("hits", re.compile(r"(浏览次数|访问量|阅读次数)\s*[:：]\s*\d*")),
+    ("back_to_top", re.compile(r"^返回顶部$|^【?返回】?$")),
+)
+
+
+def noise_kind(norm: str) -> str | None:
+    """Name of the scraping-noise rule a line matches (short lines only: content can mention these words)."""
+    if len(norm) > 60:
+        return None
+    for name, pattern in NOISE_PATTERNS:
+        if pattern.search(norm):
+            return name
+    return None
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty lines with their spans, table rows split into cells."""
+    lines: list[Line] = []
+    pos = 0
+    for raw_line in text.split("\n"):
+        line_start = pos
+        pos += len(raw_line) + 1
+        if "\t" in raw_line:
+            cells = _cells(raw_line, line_start)
+            if any(c.text for c in cells):
+                lo, hi = _strip_bounds(raw_line)
+                raw = raw_line[lo:hi]
+                lines.append(Line(line_start + lo, line_start + hi, raw, halfwidth(raw), cells=cells))
+            continue
+        lo, hi = _strip_bounds(raw_line)
+        if lo >= hi:
+            continue
+        raw = raw_line[lo:hi]
+        lines.append(Line(line_start + lo, line_start + hi, raw, halfwidth(raw)))
+    return lines
+
+
+def _strip_bounds(s: str) -> tuple[int, int]:
+    lo, hi = 0, len(s)
+    while lo < hi and (s[lo].isspace() or s[lo] in "\ufeff\u200b"):
+        lo += 1
+    while hi > lo and (s[hi - 1].isspace() or s[hi - 1] in "\ufeff\u200b"):
+        hi -= 1
+    return lo, hi
+
+
+def _cells(raw_line: str, line_start: int) -> list[Cell]:
+    cells: list[Cell] = []
+    offset = 0
+    for part in raw_line.split("\t"):
+        lo, hi = _strip_bounds(part)
+        cells.append(Cell(part[lo:hi], line_start + offset + lo, line_start + offset + hi))
+        offset += len(part) + 1
+    return cells
+
+
+def split_inline_items(line: Line) -> list[Line]:
+    """Split "（1）…；（2）…" written in one paragraph into one segment per sub-item.
+
+    Only a run of consecutive numbers starting at 1, each after a clause boundary, counts; a lone
+    "（1）" or "（2017-2019年）" leaves the line whole.
+    """
+    norm = line.norm
+    for style_name in INLINE_STYLES:
+        style = next(s for s in HEADING_STYLES if s.name == style_name)
+        cuts: list[int] = []
+        expected = 1
+        search_from = 0
+        while True:
+            found = _find_inline_label(norm, style, expected, search_from)
+            if found is None:
+                break
+            cuts.append(found)
+            expected += 1
+            search_from = found + 1
+        if len(cuts) < 2:
+            continue
+        starts = cuts if cuts[0] == 0 else [0, *cuts]
+        segments: list[Line] = []
+        for i, s in enumerate(starts):
+            e = starts[i + 1] if i + 1 < len(starts) else len(norm)
+            seg_raw = line.raw[s:e].rstrip()
+            if not seg_raw.strip():
+                continue
+            segments.append(Line(line.start + s, line.start + s + len(seg_raw), seg_raw,
+                                 norm[s: s + len(seg_raw)]))
+        return segments
+    return [line]
+
+
+def _find_inline_label(norm: str, style: HeadingStyle, expected: int, start: int) -> int | None:
+    """Offset of the label with value `expected` at or after `start`, where it may begin an item."""
+    i = start
+    while i < len(norm):
+        m = style.pattern.match(norm, i)
+        if m and label_value(style.name, m.group(1)) == expected and (
+                i == 0 or norm[i - 1] in _INLINE_BOUNDARY or norm[i - 1] == " "):
+            return i
+        i += 1
+    return None

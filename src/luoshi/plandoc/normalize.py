@@ -1,0 +1,30 @@
+"""Width normalisation that keeps every character at its offset.
+
+Rules match on the normalised text and report spans that index the original text unchanged, so the
+mapping here is strictly one character to one character (unlike NFKC, which turns ① into 1).
+"""
+
+from __future__ import annotations
+
+_FULL_TO_HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # ！..～ -> !..~
+_FULL_TO_HALF.update({
+    0x3000: 0x20,   # ideographic space
+    0x3001: 0x3001,  # 、 stays: it is a list separator with no half-width twin
+    0x2014: 0x2014,
+    0xFF0E: 0x2E,   # ． full-width full stop
+    0x3002: 0x3002,  # 。 stays
+    0x2236: 0x3A,   # ∶ ratio sign, often typed for a colon
+    0xFE55: 0x3A,   # small colon
+    0xFE50: 0x2C,   # small comma
+    0x2010: 0x2D, 0x2011: 0x2D, 0x2012: 0x2D, 0x2013: 0x2D, 0x2212: 0x2D,  # hyphens, minus -> -
+    0x00A0: 0x20,   # no-break space
+    0x200B: 0x20, 0xFEFF: 0x20,  # zero-width space, stray BOM
+})
+_TABLE = str.maketrans(_FULL_TO_HALF)
+
+
+def halfwidth(text: str) -> str:
+    """Map full-width ASCII forms and look-alike punctuation to ASCII; same length as the input."""
+    out = text.translate(_TABLE)
+    assert len(out) == len(text)
+    return out

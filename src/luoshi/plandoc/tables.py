@@ -1,0 +1,53 @@
+"""Task tables (任务分解表): find the header row and name each column's role."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import halfwidth
+
+# Ordered: the first role whose pattern matches a header cell wins, so 牵头单位 is "lead" before
+# the generic 单位 could match anything else.
+COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("seq", re.compile(r"^(序号|编号|序|No\.?)$", re.I)),
+    ("lead", re.compile(r"牵头(单位|部门)?|主办单位|主责单位")),
+    ("support", re.compile(r"(配合|参与|协办|协同|协助)(单位|部门)?")),
+    ("responsible", re.compile(r"(责任|负责|承办|实施)(单位|部门|主体)|^责任人?$")),
+    ("deadline", re.compile(r"(完成|办结)?(时限|期限|时间节点|完成时间|时间安排|进度安排|截止时间)|^时间$")),
+    ("target", re.compile(r"(预期|量化|工作)?(目标|指标)|完成标准|预期成效|成果形式")),
+    ("category", re.compile(r"^(领域|类别|任务类别|类型|板块|方面|分类|重点领域|工作领域|项目类别|专项)$")),
+    ("measures", re.compile(r"(具体|工作|主要)?(措施|举措)$")),
+    ("task", re.compile(r"任务|工作内容|主要内容|事项|内容|名称|项目")),
+    ("notes", re.compile(r"^备注$")),
+)
+
+
+@dataclass(slots=True)
+class TableLayout:
+    """Which column holds what; -1 when the table has no such column."""
+
+    columns: dict[str, int]
+
+    def col(self, role: str) -> int:
+        return self.columns.get(role, -1)
+
+
+def header_layout(cells: list[str]) -> TableLayout | None:
+    """The layout if these cells read as a task table's header row, else None."""
+    columns: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        name = re.sub(r"\s+", "", halfwidth(cell))
+        if not name or len(name) > 12:
+            continue
+        for role, pattern in COLUMN_ROLES:
+            if pattern.search(name):
+                columns.setdefault(role, i)
+                break
+    has_text = "task" in columns or "measures" in columns
+    has_units = any(r in columns for r in ("lead", "support", "responsible"))
+    if has_text and (has_units or "seq" in columns or "deadline" in columns):
+        if "task" not in columns:
+            columns["task"] = columns.pop("measures")
+        return TableLayout(columns)
+    return None

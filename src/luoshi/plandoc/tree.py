@@ -1,0 +1,331 @@
+"""Build the task tree from classified lines.
+
+Depth comes from the order in which numbering styles appear (a stack of open styles), and numbers are
+validated as a sequence before a line may start an item. Field extraction (units, targets, deadlines,
+references) runs once the tree is complete, because unnumbered paragraphs and marker lines that follow
+an item still belong to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lines import Label, Line, match_label, split_inline_items
+from .model import Deadline, Node, Ref, Role, Span, Target, UnitRef
+from .normalize import halfwidth
+from .tables import TableLayout, header_layout
+from .units import MarkerUnit, UnitMarker, find_lead_rule, find_unit_marker, split_unit_list
+
+ANNEX_RE = re.compile(r"^(附件\s*[0-9一二三四五六七八九十]*)\s*[:：]?\s*(.*)$")
+
+
+@dataclass(slots=True)
+class Segment:
+    """A piece of source text that belongs to a node: its heading text or a body paragraph."""
+
+    raw: str
+    start: int
+
+
+@dataclass(slots=True)
+class Draft:
+    """A node while the tree is being built; becomes a model.Node at the end."""
+
+    label: str
+    style: str
+    level: int
+    parent: Draft | None
+    head: Segment
+    body: list[Segment] = field(default_factory=list)
+    units: list[UnitRef] = field(default_factory=list)
+    deadline: Deadline | None = None
+    deadline_cell: Segment | None = None
+    children: list[Draft] = field(default_factory=list)
+    from_table: bool = False
+
+
+@dataclass(slots=True)
+class _Frame:
+    style: str
+    value: int
+    draft: Draft
+
+
+@dataclass(slots=True)
+class _Table:
+    layout: TableLayout
+    floor: int  # stack frames below this index belong to the text around the table
+    category: str | None = None
+    last_row: Draft | None = None
+    row_count: int = 0
+
+
+class TreeBuilder:
+    """Feeds lines in document order; `drafts` holds every node created, in order."""
+
+    def __init__(self, *, lead_rule_from: int | None, warnings: list[str]) -> None:
+        self.drafts: list[Draft] = []
+        self.preamble: list[Line] = []
+        self.stack: list[_Frame] = []
+        self.floor = 0  # the annex frame, once an annex opens, is never popped by body numbering
+        self.last_value: dict[str, int] = {}
+        self.table: _Table | None = None
+        self.lead_rule_from = lead_rule_from
+        self.warnings = warnings
+        self.line_index = 0
+        self.pending_annex_title: Draft | None = None
+
+    @property
+    def started(self) -> bool:
+        return bool(self.drafts)
+
+    @property
+    def first_is_lead(self) -> bool:
+        return self.lead_rule_from is not None and self.line_index >= self.lead_rule_from
+
+    # -- feeding -----------------------------------------------------------------------------------
+
+    def feed(self, index: int, line: Line) -> None:
+        self.line_index = index
+        if line.is_table_row:
+            self._table_row(line)
+            return
+        self.table = None
+        annex = ANNEX_RE.match(line.norm) if self.started and len(line.norm) <= 60 else None
+        if annex:
+            self._open_annex(line, annex)
+            return
+        if self.pending_annex_title is not None:
+            annex_node = self.pending_annex_title
+            self.pending_annex_title = None
+            if match_label(line.norm, line.raw) is None and not annex_node.head.raw:
+                annex_node.head = Segment(line.raw, line.start)
+                return
+        segments = split_inline_items(line)
+        created: list[Draft] = []
+        for seg in segments:
+            label = match_label(seg.norm, seg.raw)
+            placed = self._place(label, validate=True) if label else None
+            if label and placed is not None:
+                created.append(self._add(seg, label, placed))
+            else:
+                self._paragraph(seg)
+        if len(segments) > 1 and created:
+            self._hoist_inline_marker(segments, created)
+
+    def _place(self, label: Label, *, validate: bool, floor: int | None = None) -> int | None:
+        """Stack depth for a new node with this label, or None when the number is out of sequence."""
+        floor = self.floor if floor is None else floor
+        for i in range(len(self.stack) - 1, floor - 1, -1):
+            frame = self.stack[i]
+            if frame.style != label.style:
+                continue
+            expected = frame.value + 1
+            if not validate or label.value == expected:
+                return i
+            if label.value == expected + 1:
+                self.warnings.append(
+                    f"编号不连续：{label.label} 前缺少第 {expected} 项 (numbering skips item {expected})")
+                return i
+            return None
+        if not validate or label.value == 1 or label.value == self.last_value.get(label.style, 0) + 1:
+            return len(self.stack)
+        return None
+
+    def _add(self, seg: Line, label: Label, depth: int, *, from_table: bool = False) -> Draft:
+        del self.stack[depth:]
+        parent = self.stack[-1].draft if self.stack else None
+        head = Segment(seg.raw[label.text_start:], seg.start + label.text_start)
+        draft = Draft(label.label, label.style, depth + 1, parent, head, from_table=from_table)
+        if parent is not None:
+            parent.children.append(draft)
+        self.stack.append(_Frame(label.style, label.value, draft))
+        self.last_value[label.style] = label.value
+        self.drafts.append(draft)
+        self._take_marker(draft, draft.head, own_line=True)
+        return draft
+
+    def _paragraph(self, seg: Line) -> None:
+        if not self.started:
+            self.preamble.append(seg)
+            return
+        current = self.stack[-1].draft if self.stack else self.drafts[-1]
+        para = Segment(seg.raw, seg.start)
+        if not self._take_marker(current, para, own_line=False) or para.raw.strip():
+            if para.raw.strip():
+                current.body.append(para)
+
+    def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool) -> bool:
+        """Move a unit marker found in `seg` onto the draft; trims the marker out of seg.raw."""
+        if draft.units and not own_line:
+            return False
+        marker = find_unit_marker(seg.raw, first_is_lead=self.first_is_lead)
+        if marker is None:
+            return False
+        draft.units = [_unit_ref(u, seg.start) for u in marker.units]
+        if marker.deadline_text and marker.deadline_span:
+            draft.deadline_cell = Segment(marker.deadline_text, seg.start + marker.deadline_span[0])
+        seg.raw = _cut(seg.raw, marker)
+        return True
+
+    def _hoist_inline_marker(self, segments: list[Line], created: list[Draft]) -> None:
+        """'3.加强保障：（1）…；（2）…（责任单位：X）' — the closing marker covers the whole paragraph."""
+        head = created[0]
+        inline = created[1:] if head.style not in ("ar_paren", "circled", "cn_paren", "ar_half_paren") \
+            else []
+        if not inline or head.units:
+            return
+        last = inline[-1]
+        if last.units and not any(d.units for d in inline[:-1]):
+            head.units, last.units = last.units, []
+
+    # -- annexes -----------------------------------------------------------------------------------
+
+    def _open_annex(self, line: Line, m: re.Match[str]) -> None:
+        label = line.raw[: m.end(1)].replace(" ", "").replace("\u3000", "")
+        rest = line.raw[m.start(2):].strip() if m.group(2) else ""
+        head = Segment(rest, line.start + m.start(2)) if rest else Segment("", line.end)
+        draft = Draft(label, "annex", 1, None, head)
+        self.stack = [_Frame("annex", 0, draft)]
+        self.floor = 1
+        self.last_value = {}
+        self.drafts.append(draft)
+        if not rest:
+            self.pending_annex_title = draft
+
+    # -- tables ------------------------------------------------------------------------------------
+
+    def _table_row(self, line: Line) -> None:
+        cells = [c.text for c in line.cells]
+        layout = header_layout(cells)
+        if layout is not None:
+            self.table = _Table(layout, floor=len(self.stack))
+            return
+        if self.table is None:
+            # Not a task table (a metadata block, a plain grid): read it as a paragraph.
+            joined = Line(line.start, line.end, line.raw, line.norm)
+            self._paragraph(joined)
+            return
+        table = self.table
+        cell = _CellReader(line, table.layout)
+        filled = [c for c in line.cells if c.text]
+        if len(filled) == 1 and cell.text("task") == "":
+            # A merged full-width row: a section heading inside the table ("一、科技创新").
+            only = filled[0]
+            label = match_label(halfwidth(only.text), only.text)
+            if label is not None:
+                depth = self._place(label, validate=False, floor=table.floor)
+                if depth is not None:
+                    self._add(Line(only.start, only.end, only.text, halfwidth(only.text)), label, depth,
+                              from_table=True)
+                    table.floor = len(self.stack)
+                    return
+            self._category(table, only.text, only.start)
+            return
+        category = cell.text("category")
+        if category and category != table.category:
+            self._category(table, category, cell.start("category"))
+        task = cell.text("task")
+        seq = cell.text("seq")
+        label = _table_label(seq) if seq else None
+        if label is None and table.layout.col("seq") >= 0 and not seq and table.last_row is not None:
+            # A row under a vertically merged 序号: more of the same task.
+            if task:
+                table.last_row.body.append(Segment(task, cell.start("task")))
+            self._row_units(table.last_row, cell)
+            return
+        if not task and label is None:
+            return
+        table.row_count += 1
+        if label is None:
+            label = Label("row", table.row_count, seq or str(table.row_count), 0)
+        depth = self._place(label, validate=False, floor=table.floor)
+        assert depth is not None
+        task_line = Line(cell.start("task"), cell.start("task") + len(task), task, halfwidth(task))
+        draft = self._add(task_line, Label(label.style, label.value, label.label, 0), depth, from_table=True)
+        self._row_units(draft, cell)
+        deadline = cell.text("deadline")
+        if deadline:
+            draft.deadline_cell = Segment(deadline, cell.start("deadline"))
+        target = cell.text("target")
+        if target:
+            draft.body.append(Segment(target, cell.start("target")))
+        table.last_row = draft
+
+    def _category(self, table: _Table, text: str, start: int) -> None:
+        """A new value in the category column (or a merged label-less row) opens a parent node."""
+        table.category = text
+        line = Line(start, start + len(text), text, halfwidth(text))
+        self._add(line, Label("category", 0, text, 0), table.floor, from_table=True)
+
+    def _row_units(self, draft: Draft, cell: _CellReader) -> None:
+        refs: list[UnitRef] = []
+        for role, column in (("lead", "lead"), ("support", "support"), ("responsible", "responsible")):
+            text = cell.text(column)
+            if not text:
+                continue
+            names = split_unit_list(text)
+            for i, (name, span) in enumerate(names):
+                r: Role = role  # type: ignore[assignment]
+                if role == "responsible" and self.first_is_lead:
+                    r = "lead" if i == 0 else "support"
+                refs.append(UnitRef(name, r, False, (cell.start(column) + span[0], cell.start(column) + span[1])))
+        if refs:
+            known = {(u.name, u.role) for u in draft.units}
+            draft.units.extend(u for u in refs if (u.name, u.role) not in known)
+
+
+class _CellReader:
+    def __init__(self, line: Line, layout: TableLayout) -> None:
+        self.line = line
+        self.layout = layout
+
+    def text(self, role: str) -> str:
+        i = self.layout.col(role)
+        return self.line.cells[i].text if 0 <= i < len(self.line.cells) else ""
+
+    def start(self, role: str) -> int:
+        i = self.layout.col(role)
+        return self.line.cells[i].start if 0 <= i < len(self.line.cells) else self.line.start
+
+
+def _table_label(seq: str) -> Label | None:
+    """A 序号 cell: "1", "一", "（一）", "1.1"; bare numerals get the style of their dotted form."""
+    norm = halfwidth(seq).strip()
+    if re.fullmatch(r"\d{1,3}|[一二三四五六七八九十百]+", norm):
+        label = match_label(norm + "、", seq + "、")
+        if label is not None:
+            return Label(label.style, label.value, seq.strip(), 0)
+    label = match_label(norm + " x", seq + " x")
+    if label is not None:
+        return Label(label.style, label.value, label.label, 0)
+    return None
+
+
+def _unit_ref(unit: MarkerUnit, offset: int) -> UnitRef:
+    return UnitRef(unit.raw, unit.role, False, (offset + unit.span[0], offset + unit.span[1]))
+
+
+def _cut(raw: str, marker: UnitMarker) -> str:
+    """The segment text without its marker (and without the punctuation left dangling before it)."""
+    before = raw[: marker.span[0]].rstrip()
+    after = raw[marker.span[1]:].strip()
+    if after in ("", "。", ".", "；", ";"):
+        return before
+    return before + after
+
+
+def find_lead_rule_line(lines: list[Line]) -> int | None:
+    """Index of the first line stating "列第一位的为牵头单位" (or the like), if any."""
+    for i, line in enumerate(lines):
+        if find_lead_rule(line.norm):
+            return i
+    return None
+
+
+def shift(span: Span | None, offset: int) -> Span | None:
+    return (span[0] + offset, span[1] + offset) if span else None
+
+
+__all__ = ["Draft", "Ref", "Segment", "Target", "TreeBuilder", "find_lead_rule_line", "shift"]
