@@ -182,7 +182,7 @@ def _plan_title(content: list[Line], meta: Metadata) -> str | None:
             continue
         if find_date(text) and _is_date_only(text, find_date(text)[1]):  # type: ignore[index]
             continue
-        if DOC_NUMBER_RE.fullmatch(norm) or norm.startswith("附件") and len(norm) <= 6:
+        if DOC_NUMBER_RE.fullmatch(norm) or (norm.startswith("附件") and len(norm) <= 6):
             continue
         if meta.issuer and text == meta.issuer:
             continue

@@ -119,7 +119,7 @@ class Node:
         return {
             "id": self.id, "parent": self.parent, "level": self.level, "label": self.label,
             "path": list(self.path), "text": self.text, "span": list(self.span),
-            "style": self.style, "body": self.body,
+            "style": self.style, "is_leaf": self.is_leaf, "body": self.body,
             "body_span": list(self.body_span) if self.body_span else None,
             "units": [u.to_dict() for u in self.units],
             "targets": [t.to_dict() for t in self.targets],
@@ -153,6 +153,15 @@ class Plan:
 
     def leaves(self) -> list[Node]:
         return [n for n in self.nodes if n.is_leaf]
+
+    def items(self) -> list[Node]:
+        """The leaves that are tasks to supervise.
+
+        A childless top-level heading in a plan that has deeper levels is a narrative chapter
+        (总体要求, 主要目标 written as prose), not a task; in a flat plan every top-level item is a task.
+        """
+        deep = any(n.level > 1 for n in self.nodes)
+        return [n for n in self.nodes if n.is_leaf and not (deep and n.level == 1)]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .lines import Label, Line, match_label, split_inline_items
-from .model import Deadline, Node, Ref, Role, Span, Target, UnitRef
+from .model import Deadline, Ref, Role, Span, Target, UnitRef
 from .normalize import halfwidth
 from .tables import TableLayout, header_layout
 from .units import MarkerUnit, UnitMarker, find_lead_rule, find_unit_marker, split_unit_list
@@ -152,9 +152,9 @@ class TreeBuilder:
             return
         current = self.stack[-1].draft if self.stack else self.drafts[-1]
         para = Segment(seg.raw, seg.start)
-        if not self._take_marker(current, para, own_line=False) or para.raw.strip():
-            if para.raw.strip():
-                current.body.append(para)
+        self._take_marker(current, para, own_line=False)
+        if para.raw.strip():
+            current.body.append(para)
 
     def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool) -> bool:
         """Move a unit marker found in `seg` onto the draft; trims the marker out of seg.raw."""
