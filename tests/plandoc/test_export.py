@@ -144,7 +144,8 @@ def csv_rows(plan: Plan) -> list[list[str]]:
 
 def test_it_makes_one_row_per_leaf_with_path_chapter_units_targets_and_line() -> None:
     rows = {row.node_id: row for row in task_rows(sample_plan())}
-    assert list(rows) == ["goals", "i1a", "i1b", "i3b", "i9"]
+    # "二、主要目标" is a prose chapter (a childless top heading), not a task: no row of its own.
+    assert list(rows) == ["i1a", "i1b", "i3b", "i9"]
     first = rows["i1a"]
     assert first.path == "三.(一).1.(1)"
     assert first.chapter.splitlines() == [
@@ -157,10 +158,6 @@ def test_it_makes_one_row_per_leaf_with_path_chapter_units_targets_and_line() ->
     assert (last.lead, last.support, last.responsible) == ("市科技局", "市经信委、市发展改革委", "")
     assert last.deadline == "2018年底前 (2018-12-31)"
     assert last.line == 16
-    goals = rows["goals"]
-    assert goals.text.splitlines()[0] == "主要目标"
-    assert goals.targets.splitlines() == [
-        "技术交易额 ≥ 150亿元 (2018)", "每万人口发明专利拥有量 ≥ 18件 (2018)"]
     assert rows["i3b"].targets == "年创业团队增加 ≥ 120个"
 
 
@@ -211,11 +208,10 @@ def test_it_writes_csv_with_bom_that_parses_back() -> None:
     rows = csv_rows(sample_plan())
     assert tuple(rows[0]) == HEADERS
     assert [row[0] for row in rows[1:]] == [
-        "二", "三.(一).1.(1)", "三.(一).1.(2)", "三.(一).3.(2)", "三.(三).9"]
-    goals = rows[1]
-    assert goals[6] == "技术交易额 ≥ 150亿元 (2018)\n每万人口发明专利拥有量 ≥ 18件 (2018)"
-    assert rows[5][3:6] == ["市科技局", "市经信委、市发展改革委", ""]
-    assert rows[5][8] == "16"
+        "三.(一).1.(1)", "三.(一).1.(2)", "三.(一).3.(2)", "三.(三).9"]
+    assert rows[3][6] == "年创业团队增加 ≥ 120个"
+    assert rows[4][3:6] == ["市科技局", "市经信委、市发展改革委", ""]
+    assert rows[4][8] == "16"
     assert all(len(row) == len(HEADERS) for row in rows)
 
 
@@ -238,9 +234,8 @@ def test_it_writes_a_markdown_outline_with_headings_and_task_details() -> None:
     assert "- 文号：大政办发〔2018〕54号" in lines
     assert "- 发文机关：大连市人民政府办公厅" in lines
     assert "## 三、发挥自创区核心带动作用" in lines
-    goals = lines.index("- **二** 主要目标")
-    assert lines[goals + 1: goals + 4] == [
-        "", "  到2018年,技术交易额达到150亿元,每万人口发明专利拥有量达到18件。", ""]
+    goals = lines.index("## 二、主要目标")
+    assert "到2018年,技术交易额达到150亿元,每万人口发明专利拥有量达到18件。" in lines[goals + 1: goals + 4]
     assert "### (一)推动高新区实现引领型发展。" in lines
     assert "#### 1.深入贯彻“又要高,又要新”的重要指示精神,完善规划制定。" in lines
     item = lines.index("- **三.(一).1.(1)** 强化区域控规,不断完善路网建设。")
@@ -248,7 +243,7 @@ def test_it_writes_a_markdown_outline_with_headings_and_task_details() -> None:
     assert "- 牵头单位：市科技局" in lines  # on the (三) heading itself
     assert "  - 配合单位：市经信委、市发展改革委" in lines
     assert "  - 完成时限：2018年底前 (2018-12-31)" in lines
-    assert "  - 量化目标：技术交易额 ≥ 150亿元 (2018)；每万人口发明专利拥有量 ≥ 18件 (2018)" in lines
+    assert "- 量化目标：技术交易额 ≥ 150亿元 (2018)；每万人口发明专利拥有量 ≥ 18件 (2018)" in lines
     assert "## 单位清单" in lines
     assert "| 市科技局 | 大连市科学技术局 | department | 否 | 是 |  | 2 |" in lines
     assert "- 警告：第 12 行：未识别完成时限 (no deadline found)" in lines
@@ -274,21 +269,21 @@ def test_it_writes_the_task_sheet_with_title_header_and_rows(tmp_path: Path) -> 
     assert sheet["A1"].value == f"{plan.title}（大政办发〔2018〕54号）"
     assert "A1:I1" in {str(merged) for merged in sheet.merged_cells.ranges}
     assert tuple(cell.value for cell in sheet[2]) == HEADERS
-    assert sheet.max_row == 2 + 5
-    assert [sheet.cell(row, 1).value for row in range(3, 8)] == \
-        ["二", "三.(一).1.(1)", "三.(一).1.(2)", "三.(一).3.(2)", "三.(三).9"]
-    assert sheet["C4"].value == "强化区域控规,不断完善路网建设。"
-    assert sheet["F4"].value == "高新区管委会"
-    assert sheet["I4"].value == 11 and sheet["I4"].data_type == "n"
-    assert sheet["B4"].value.startswith("三、发挥自创区核心带动作用\n(一)")
-    assert sheet["G3"].value == "技术交易额 ≥ 150亿元 (2018)\n每万人口发明专利拥有量 ≥ 18件 (2018)"
-    assert sheet["H7"].value == "2018年底前 (2018-12-31)"
+    assert sheet.max_row == 2 + 4
+    assert [sheet.cell(row, 1).value for row in range(3, 7)] == \
+        ["三.(一).1.(1)", "三.(一).1.(2)", "三.(一).3.(2)", "三.(三).9"]
+    assert sheet["C3"].value == "强化区域控规,不断完善路网建设。"
+    assert sheet["F3"].value == "高新区管委会"
+    assert sheet["I3"].value == 11 and sheet["I3"].data_type == "n"
+    assert sheet["B3"].value.startswith("三、发挥自创区核心带动作用\n(一)")
+    assert sheet["G5"].value == "年创业团队增加 ≥ 120个"
+    assert sheet["H6"].value == "2018年底前 (2018-12-31)"
 
 
 def test_it_sets_freeze_filter_widths_wrapping_and_print_setup() -> None:
     sheet = read_xlsx(sample_plan())["任务分解表"]
     assert sheet.freeze_panes == "B3"
-    assert sheet.auto_filter.ref == "A2:I7"
+    assert sheet.auto_filter.ref == "A2:I6"
     widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHI"}
     assert 10 <= widths["A"] <= 18
     assert 30 <= widths["C"] <= 70
@@ -313,7 +308,7 @@ def test_it_lists_units_and_notes_in_their_own_sheets() -> None:
     assert notes["文号"] == "大政办发〔2018〕54号"
     assert notes["警告 1"] == "第 12 行：未识别完成时限 (no deadline found)"
     assert notes["重复任务 1"] == "三.(一).1.(1)、三.(一).3.(2)"
-    assert notes["任务条数"] == "5"
+    assert notes["任务条数"] == "4"
 
 
 def test_it_never_writes_formulas_or_illegal_characters_to_xlsx() -> None:

@@ -100,13 +100,11 @@ class TaskRow:
 # --- shared row model ------------------------------------------------------------------------------------
 
 def task_rows(plan: Plan) -> list[TaskRow]:
-    """One row per leaf node, in document order."""
+    """One row per task item (Plan.items: leaves that are tasks), in document order."""
     by_id = {node.id: node for node in plan.nodes}
     line_starts = _line_starts(plan.source)
     rows = []
-    for node in plan.nodes:
-        if not node.is_leaf:
-            continue
+    for node in plan.items():
         units = {column: "、".join(_unit_names(node, role)) for role, column in ROLE_COLUMNS}
         rows.append(TaskRow(
             node_id=node.id,
@@ -223,7 +221,7 @@ def _yes_no(flag: bool) -> str:
 
 def _unit_task_counts(plan: Plan) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for node in plan.leaves():
+    for node in plan.items():
         for name in dict.fromkeys(ref.name for ref in node.units):
             counts[name] = counts.get(name, 0) + 1
     return counts
@@ -408,7 +406,7 @@ def _write_unit_sheet(sheet: Worksheet, plan: Plan) -> None:
 
 def _write_notes_sheet(sheet: Worksheet, plan: Plan) -> None:
     rows: list[tuple[str, str]] = list(_metadata(plan))
-    rows.append(("任务条数", str(len(plan.leaves()))))
+    rows.append(("任务条数", str(len(plan.items()))))
     rows += [(f"警告 {number}", warning) for number, warning in enumerate(plan.warnings, start=1)]
     if not plan.warnings:
         rows.append(("警告", "无"))

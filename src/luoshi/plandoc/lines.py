@@ -202,6 +202,16 @@ def _cells(raw_line: str, line_start: int) -> list[Cell]:
     return cells
 
 
+# An inline sub-item label may only stand at the start of the paragraph or after a clause boundary.
+_INLINE_LABEL_RES: dict[str, re.Pattern[str]] = {
+    "ar_paren": re.compile(r"(?:^|(?<=[。;；:：,， ]))\((\d{1,3})\)"),
+    "circled": re.compile(rf"(?:^|(?<=[。;；:：,， ]))([{CIRCLED}])"),
+    "cn_paren": re.compile(rf"(?:^|(?<=[。;；:：,， ]))\(({_CN})\)"),
+    "ar_half_paren": re.compile(r"(?:^|(?<=[。;；:：,， ]))(\d{1,3})\)"),
+}
+_INLINE_TRIGGER = re.compile(rf"[({CIRCLED}]|\d\)")
+
+
 def split_inline_items(line: Line) -> list[Line]:
     """Split "（1）…；（2）…" written in one paragraph into one segment per sub-item.
 
@@ -209,18 +219,13 @@ def split_inline_items(line: Line) -> list[Line]:
     "（1）" or "（2017-2019年）" leaves the line whole.
     """
     norm = line.norm
+    if not _INLINE_TRIGGER.search(norm):
+        return [line]
     for style_name in INLINE_STYLES:
-        style = next(s for s in HEADING_STYLES if s.name == style_name)
         cuts: list[int] = []
-        expected = 1
-        search_from = 0
-        while True:
-            found = _find_inline_label(norm, style, expected, search_from)
-            if found is None:
-                break
-            cuts.append(found)
-            expected += 1
-            search_from = found + 1
+        for m in _INLINE_LABEL_RES[style_name].finditer(norm):
+            if label_value(style_name, m.group(1)) == len(cuts) + 1:
+                cuts.append(m.start())
         if len(cuts) < 2:
             continue
         starts = cuts if cuts[0] == 0 else [0, *cuts]
@@ -234,15 +239,3 @@ def split_inline_items(line: Line) -> list[Line]:
                                  norm[s: s + len(seg_raw)]))
         return segments
     return [line]
-
-
-def _find_inline_label(norm: str, style: HeadingStyle, expected: int, start: int) -> int | None:
-    """Offset of the label with value `expected` at or after `start`, where it may begin an item."""
-    i = start
-    while i < len(norm):
-        m = style.pattern.match(norm, i)
-        if m and label_value(style.name, m.group(1)) == expected and (
-                i == 0 or norm[i - 1] in _INLINE_BOUNDARY or norm[i - 1] == " "):
-            return i
-        i += 1
-    return None

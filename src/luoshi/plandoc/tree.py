@@ -157,16 +157,26 @@ class TreeBuilder:
             current.body.append(para)
 
     def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool) -> bool:
-        """Move a unit marker found in `seg` onto the draft; trims the marker out of seg.raw."""
-        if draft.units and not own_line:
-            return False
+        """Move a unit marker found in `seg` onto the draft; trims the marker out of seg.raw.
+
+        A paragraph under an item that already has units only adds to them when it is a marker line
+        of its own ("牵头单位：A" then "责任单位：B" on the next line).
+        """
         marker = find_unit_marker(seg.raw, first_is_lead=self.first_is_lead)
         if marker is None:
             return False
-        draft.units = [_unit_ref(u, seg.start) for u in marker.units]
+        rest = _cut(seg.raw, marker)
+        found = [_unit_ref(u, seg.start) for u in marker.units]
+        if draft.units and not own_line:
+            if rest.strip():
+                return False
+            named = {u.name for u in draft.units}
+            draft.units.extend(u for u in found if u.name not in named)
+        else:
+            draft.units = found
         if marker.deadline_text and marker.deadline_span:
             draft.deadline_cell = Segment(marker.deadline_text, seg.start + marker.deadline_span[0])
-        seg.raw = _cut(seg.raw, marker)
+        seg.raw = rest
         return True
 
     def _hoist_inline_marker(self, segments: list[Line], created: list[Draft]) -> None:

@@ -1,0 +1,989 @@
+"""Responsible units: the unit directory, and the unit markers of plan text.
+
+Two halves:
+
+* ``UnitDirectory`` knows the units of one city (Dalian's is built in): canonical short names as plans
+  write them (市科技局), full names, kinds, aliases and groups (各区市县政府). ``resolve`` is tolerant of
+  width, spaces, a leading city prefix and 人民政府/政府, and never fuzzy beyond that.
+* ``find_unit_marker`` finds the unit marker of one paragraph or line: （责任单位：A、B）,
+  （牵头单位：A；配合单位：B）, （A牵头，B、C按职责分工负责）, a bare "责任单位：A" line, and so on.
+
+Every rule runs on ``halfwidth(text)``, which keeps offsets, so spans index the text as given.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputTooLarge, PlanDocError
+from .model import Role, Span
+from .normalize import halfwidth
+
+# ------------------------------------------------------------------------------------------------
+# Shared vocabulary
+# ------------------------------------------------------------------------------------------------
+
+KINDS: tuple[str, ...] = (
+    "city_department", "district_government", "pilot_zone", "party_department", "court",
+    "procuratorate", "central_unit", "mass_organization", "group", "other",
+)
+
+_WS = re.compile(r"\s+")
+_OPEN_TO_CLOSE = {"(": ")", "[": "]", "【": "】", "〔": "〕", "〖": "〗", "{": "}"}
+_CLOSE_TO_OPEN = {v: k for k, v in _OPEN_TO_CLOSE.items()}
+# Longest names a plan writes are full names of ~30 characters; anything longer is prose.
+_MAX_NAME_LEN = 40
+# A parenthetical longer than this is prose, not a marker (30 units with separators fit easily).
+_MAX_MARKER_LEN = 1200
+
+
+def _compact(name: str) -> str:
+    """Half-width, no whitespace at all: the form names are compared in."""
+    return _WS.sub("", halfwidth(name))
+
+
+# ------------------------------------------------------------------------------------------------
+# What a unit name looks like
+# ------------------------------------------------------------------------------------------------
+
+# Names standing for several units. Ordered, named; the first hit wins (all mean "collective").
+_COLLECTIVE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("each_x", re.compile(r"^各(?!种|项|自|个环节|环节|阶段|方面工作)")),
+    ("relevant_x", re.compile(
+        r"(?:有关|相关)(?:部门|单位|方面|机构|地区|区|市|县|省|州|企业|高校|院所|行业|组织|成员|处室|科室)")),
+    ("member_units", re.compile(r"成员单位|成员部门")),
+    ("each_body", re.compile(
+        r"各(?:部门|单位|机构|直属机构|委办局|委、办、厅、局|厅局|处室|科室|街道|乡镇|成员)")),
+    ("all_levels", re.compile(r"各级|级以上(?:地方)?(?:人民)?政府")),
+    ("direct_units", re.compile(
+        r"(?:市直|省直|区直|县直|中直|驻[连省市]|委直|厅直)(?:各|有关|相关)?(?:部门|单位|机构)")),
+    ("other_units", re.compile(r"^其他(?:有关|相关)?(?:部门|单位|成员|地区)")),
+    ("subordinate_units", re.compile(r"(?:所属|下属|直属)各?(?:单位|部门|机构)")),
+    ("level_combination", re.compile(
+        r"^(?:有关|相关|所有)?(?:[省市州盟县区旗乡镇][()、,]*){2,}(?:人民)?(?:政府|党委|党委和政府|党委政府|管委会)$")),
+)
+
+
+def is_collective_name(name: str) -> bool:
+    """True for names that stand for several units: 各区县政府, 各有关部门, 市直有关部门, 各地, 各级政府…"""
+    n = _compact(name)
+    if not n:
+        return False
+    return any(rx.search(n) for _, rx in _COLLECTIVE_RULES)
+
+
+# Endings of real unit names. One regex per family so the table reads as data.
+_UNIT_SUFFIXES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("government", re.compile(r"(?:政府|管委会|委员会|办公室|办公厅|办事处|中央)$")),
+    ("judicial", re.compile(r"(?:法院|检察院|法庭|监狱|公安|边检站)$")),
+    ("finance", re.compile(r"(?:银行|支行|分行|人行|海关|保险公司)$")),
+    ("enterprise", re.compile(r"(?:集团|公司|有限公司|股份公司)$")),
+    ("education", re.compile(r"(?:学校|大学|学院|中学|小学|幼儿园|研究院|研究所|科学院)$")),
+    ("mass_org", re.compile(
+        r"(?:科协|作协|妇联|残联|文联|侨联|台联|工商联|社科联|总工会|工会|团委|共青团)$")),
+    ("team", re.compile(r"(?:领导小组|工作组|小组|专班|指挥部|专家组|特派团|代表团|部队|武警|军区)$")),
+    ("office", re.compile(r"(?:中心|中心支行|服务站|工作站|监测站|管理站|管理处|管理所|派出所)$")),
+    ("one_char", re.compile(r"[局委办厅部院署府会区县市州盟旗室处所站队行团组社馆台庭镇乡]$")),
+)
+
+# Endings that look like a unit's but are ordinary words (布局, 部署, 社会, 交易会…).
+_NOT_UNIT_ENDINGS = re.compile(
+    r"(?:格局|布局|大局|结局|开局|全局|僵局|当局|"
+    r"部署|签署|内部|外部|全部|局部|东部|西部|南部|北部|中部|干部|底部|顶部|"
+    r"[谈论流介明布览易接面聘训场署度报评展博交洽峰晚茶酒舞宴庙约误聚开机社]会|大会|年会|例会|体会|理会|领会|都会|"
+    r"城市|超市|上市|股市|都市|楼市|夜市|市中心|"
+    r"地区|城区|社区|辖区|景区|山区|牧区|灾区|矿区|库区|误区|盲区|禁区|"
+    r"平台|舞台|出台|后台|前台|"
+    r"场所|住所|处所|厕所|网站|车站|团队|梯队|排队|"
+    r"重组|改组|编组|机组|分组|班组|模组|"
+    r"城镇|城乡|家乡|故乡|下乡|返乡|"
+    r"住院|出院|入院|庭院|教室|卧室|温室|密室|客厅|餐厅|大厅|展厅|"
+    r"[试执进运实发现可施推盛流风银]行)$")
+_WHOLE_NOT_UNIT = re.compile(
+    r"^(?:[全本我该此各][国省市州区县]|[省市县区]内|[省市县区]级|项目单位|建设单位|用人单位)$")
+# Two-character names are mostly words (主办, 之处); these few are units.
+_TWO_CHAR_UNITS = re.compile(
+    r"^(?:政府|党委|纪委|国办|中办|人行|海关|法院|团委|公安|税务|工会|妇联|残联|侨联|文联|科协|"
+    r"[省市县区州][委府办])$")
+_PROSE_IN_NAME = re.compile(r"[。:!?的]|\d{2,4}年|%")
+
+
+def _strip_trailing_paren(n: str) -> str:
+    """'市政府办公厅(市金融办)' -> '市政府办公厅': the ending before a trailing parenthetical decides."""
+    if not n.endswith(")"):
+        return n
+    depth = 0
+    for i in range(len(n) - 1, -1, -1):
+        if n[i] == ")":
+            depth += 1
+        elif n[i] == "(":
+            depth -= 1
+            if depth == 0:
+                return n[:i] if i > 0 else n[1:-1]
+    return n
+
+
+def looks_like_unit(name: str) -> bool:
+    """Does `name` read as an organisation (ends 局/委/办/厅/…/中心/支行/集团…, or is collective)?"""
+    n = _compact(name).strip("、,;。.")
+    if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n):
+        return False
+    if is_collective_name(n):
+        return True
+    n = _strip_trailing_paren(n)
+    if len(n) < 2 or _WHOLE_NOT_UNIT.match(n):
+        return False
+    if len(n) == 2:
+        return bool(_TWO_CHAR_UNITS.match(n))
+    if _NOT_UNIT_ENDINGS.search(n):
+        return False
+    return any(rx.search(n) for _, rx in _UNIT_SUFFIXES)
+
+
+# ------------------------------------------------------------------------------------------------
+# Unit directory
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class DirectoryEntry:
+    """One unit (or group of units) of a directory."""
+
+    name: str                 # canonical short name as plans write it, e.g. "市科技局"
+    full_name: str | None     # "大连市科学技术局"
+    kind: str | None          # one of KINDS
+    aliases: tuple[str, ...]
+    is_group: bool = False
+    members: tuple[str, ...] = ()   # groups: canonical names, "kind:<kind>" or fnmatch patterns ("*区政府")
+    parent: str | None = None
+
+
+def _lookup_key(name: str) -> str:
+    """The form names are indexed in: compact, and 人民政府 written as 政府.
+
+    So 各区市县人民政府 and 各区市县政府 meet."""
+    return _compact(name).replace("人民政府", "政府")
+
+
+class UnitDirectory:
+    """The units one city's plans name, looked up by name, alias or full name."""
+
+    def __init__(self, entries: Iterable[DirectoryEntry], *, cities: Iterable[str] = ()) -> None:
+        self._entries: list[DirectoryEntry] = list(entries)
+        self._by_name: dict[str, DirectoryEntry] = {}
+        self._index: dict[str, DirectoryEntry] = {}
+        for e in self._entries:
+            if e.name in self._by_name:
+                raise PlanDocError(f"单位目录中单位名称重复：{e.name} (duplicate unit name in the directory)")
+            self._by_name[e.name] = e
+        # Precedence: a canonical name beats an alias, an alias beats a full name.
+        for tier in ("name", "alias", "full_name"):
+            for e in self._entries:
+                for label in _labels(e, tier):
+                    key = _lookup_key(label)
+                    if not key:
+                        continue
+                    other = self._index.get(key)
+                    if other is None:
+                        self._index[key] = e
+                    elif other is not e:
+                        raise PlanDocError(
+                            f"单位目录中“{label}”同时指向“{other.name}”和“{e.name}” "
+                            "(a name or alias in the unit directory names two units)")
+        found = {_compact(c) for c in cities if c and c.strip()}
+        found.update(_infer_cities(self._entries))
+        # Longest first so "中共大连市" is tried before "大连".
+        self._city_prefixes: tuple[tuple[str, bool], ...] = tuple(sorted(
+            {(p, p.endswith("市")) for c in found for p in (f"中共{c}市", f"{c}市", c)},
+            key=lambda t: (-len(t[0]), t[0])))
+        for e in self._entries:
+            self._check_members(e)
+
+    def _check_members(self, e: DirectoryEntry) -> None:
+        for rule in e.members:
+            if rule.startswith("kind:"):
+                if rule[5:] not in KINDS:
+                    raise PlanDocError(f"单位目录中“{e.name}”的成员规则“{rule}”类型未知 "
+                                       "(unknown kind in members rule)")
+            elif "*" in rule or "?" in rule:
+                continue
+            elif self.resolve(rule) is None:
+                raise PlanDocError(f"单位目录中“{e.name}”的成员“{rule}”不在目录中 "
+                                   "(group member not in the directory)")
+
+    # -- construction ---------------------------------------------------------------------------
+
+    @classmethod
+    def builtin(cls) -> UnitDirectory:
+        """Dalian's directory, from data/units-dalian.yaml (read once)."""
+        return _builtin_directory()
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> UnitDirectory:
+        """A directory from a .yaml/.yml or .csv file; PlanDocError with a one-line message if it is bad."""
+        p = Path(path)
+        suffix = p.suffix.lower()
+        if suffix not in (".yaml", ".yml", ".csv"):
+            raise PlanDocError(f"单位目录只能是 YAML 或 CSV 文件：{p.name} "
+                               "(unit directory must be .yaml, .yml or .csv)")
+        try:
+            size = p.stat().st_size
+            if size > _MAX_DIRECTORY_BYTES:
+                raise InputTooLarge(f"单位目录文件过大：{p.name} (unit directory file is larger than "
+                                    f"{_MAX_DIRECTORY_BYTES // 1_000_000} MB)")
+            data = p.read_bytes()
+        except FileNotFoundError:
+            raise PlanDocError(f"找不到单位目录文件：{p.name} (unit directory file not found)") from None
+        except IsADirectoryError:
+            raise PlanDocError(f"单位目录路径不是文件：{p.name} "
+                               "(unit directory path is not a file)") from None
+        except OSError:
+            raise PlanDocError(f"无法读取单位目录文件：{p.name} (cannot read unit directory file)") from None
+        text = _decode(data, p.name)
+        if suffix == ".csv":
+            records, cities = _records_from_csv(text, p.name), list[str]()
+        else:
+            records, cities = _records_from_yaml(text, p.name)
+        if not records:
+            raise PlanDocError(f"单位目录为空：{p.name} (unit directory has no units)")
+        entries = [_entry_from_record(r, p.name, where) for where, r in records]
+        try:
+            return cls(entries, cities=cities)
+        except PlanDocError as exc:
+            raise PlanDocError(f"{exc}：{p.name}") from None
+
+    # -- queries --------------------------------------------------------------------------------
+
+    def entries(self) -> list[DirectoryEntry]:
+        return list(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def resolve(self, name: str) -> DirectoryEntry | None:
+        """The entry `name` stands for: exact name, alias or full name, allowing for width, spaces, a
+        leading city prefix (大连市科技局 -> 市科技局) and 人民政府/政府. Nothing fuzzier."""
+        exact = self._by_name.get(name.strip())
+        if exact is not None:
+            return exact
+        for key in self._key_variants(_lookup_key(name)):
+            hit = self._index.get(key)
+            if hit is not None:
+                return hit
+        return None
+
+    def _key_variants(self, key: str) -> Iterator[str]:
+        if not key:
+            return
+        yield key
+        for prefix, ends_with_city_marker in self._city_prefixes:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                rest = key[len(prefix):]
+                if ends_with_city_marker:
+                    yield "市" + rest   # 大连市科技局 -> 市科技局
+                yield rest              # 大连市中山区政府 -> 中山区政府, 大连高新区管委会 -> 高新区管委会
+
+    def expand(self, entry: DirectoryEntry) -> list[DirectoryEntry]:
+        """The member units of a group (its rules expanded, nested groups flattened); [] for a unit."""
+        out: list[DirectoryEntry] = []
+        seen: set[str] = {entry.name}
+        self._expand_into(entry, out, seen)
+        return out
+
+    def members(self, entry: DirectoryEntry) -> list[str]:
+        """Canonical names of the member units of a group, in directory order of the rules."""
+        return [e.name for e in self.expand(entry)]
+
+    def _expand_into(self, group: DirectoryEntry, out: list[DirectoryEntry], seen: set[str]) -> None:
+        for rule in group.members:
+            if rule.startswith("kind:"):
+                matches = [e for e in self._entries if e.kind == rule[5:]]
+            elif "*" in rule or "?" in rule:
+                matches = [e for e in self._entries if fnmatchcase(e.name, rule)]
+            else:
+                hit = self.resolve(rule)
+                matches = [hit] if hit is not None else []
+            for m in matches:
+                if m.name in seen:
+                    continue
+                seen.add(m.name)
+                if m.is_group:
+                    self._expand_into(m, out, seen)
+                else:
+                    out.append(m)
+
+
+_MAX_DIRECTORY_BYTES = 5_000_000
+
+
+def _labels(e: DirectoryEntry, tier: str) -> tuple[str, ...]:
+    if tier == "name":
+        return (e.name,)
+    if tier == "alias":
+        return e.aliases
+    return (e.full_name,) if e.full_name else ()
+
+
+_CITY_IN_FULL_NAME = re.compile(r"^(?:中共)?(\w{2,4}?)市")
+
+
+def _infer_cities(entries: Iterable[DirectoryEntry]) -> set[str]:
+    """'大连' from 市科技局 = 大连市科学技术局.
+
+    City-level short names start with 市, their full names with the city."""
+    cities: set[str] = set()
+    for e in entries:
+        if e.full_name and e.name.startswith("市"):
+            m = _CITY_IN_FULL_NAME.match(_compact(e.full_name))
+            if m:
+                cities.add(m.group(1))
+    return cities
+
+
+@cache
+def _builtin_directory() -> UnitDirectory:
+    text = resources.files("luoshi.plandoc").joinpath("data/units-dalian.yaml").read_text(encoding="utf-8")
+    records, cities = _records_from_yaml(text, "units-dalian.yaml")
+    return UnitDirectory([_entry_from_record(r, "units-dalian.yaml", w) for w, r in records], cities=cities)
+
+
+def _decode(data: bytes, filename: str) -> str:
+    if b"\x00" in data:
+        raise PlanDocError(f"单位目录不是文本文件：{filename} (unit directory is not a text file)")
+    for encoding in ("utf-8-sig", "gb18030"):   # Excel saves Chinese CSV as GBK
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise PlanDocError(f"单位目录文件编码无法识别：{filename} (unit directory is neither UTF-8 nor GBK)")
+
+
+_Record = Mapping[str, Any]
+
+
+def _records_from_yaml(text: str, filename: str) -> tuple[list[tuple[str, _Record]], list[str]]:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 0
+        raise PlanDocError(f"单位目录 YAML 格式错误（第{line}行）：{filename} "
+                           f"(invalid YAML in unit directory, line {line})") from None
+    except yaml.YAMLError:
+        raise PlanDocError(f"单位目录 YAML 格式错误：{filename} (invalid YAML in unit directory)") from None
+    cities: list[str] = []
+    if isinstance(doc, Mapping):
+        unknown = set(doc) - {"city", "units"}
+        if unknown:
+            first = sorted(map(str, unknown))[0]
+            raise PlanDocError(f"单位目录 YAML 顶层只能有 city 和 units：{filename} "
+                               f"(unit directory YAML: unexpected top-level key {first})")
+        city = doc.get("city")
+        if isinstance(city, str):
+            cities = [city]
+        elif isinstance(city, list) and all(isinstance(c, str) for c in city):
+            cities = list(city)
+        elif city is not None:
+            raise PlanDocError(f"单位目录 YAML 中 city 应为文字：{filename} "
+                               "(unit directory YAML: city must be text)")
+        doc = doc.get("units")
+    if doc is None:
+        return [], cities
+    if not isinstance(doc, list):
+        raise PlanDocError(f"单位目录 YAML 应为单位列表：{filename} "
+                           "(unit directory YAML must be a list of units)")
+    records: list[tuple[str, _Record]] = []
+    for i, item in enumerate(doc, start=1):
+        where = f"第{i}条 (entry {i})"
+        if not isinstance(item, Mapping):
+            raise PlanDocError(f"单位目录{where}不是键值对：{filename} "
+                               "(unit directory entry must be a mapping)")
+        records.append((where, item))
+    return records, cities
+
+
+# Chinese column headings accepted as well, for directories kept in Excel.
+_CSV_COLUMNS = {
+    "name": "name", "名称": "name", "简称": "name", "单位": "name", "单位名称": "name",
+    "full_name": "full_name", "全称": "full_name",
+    "kind": "kind", "类型": "kind", "类别": "kind",
+    "aliases": "aliases", "别名": "aliases",
+    "is_group": "is_group", "是否群组": "is_group", "群组": "is_group",
+    "members": "members", "成员": "members",
+    "parent": "parent", "上级": "parent", "上级单位": "parent",
+}
+
+
+def _records_from_csv(text: str, filename: str) -> list[tuple[str, _Record]]:
+    reader = csv.reader(io.StringIO(text))
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append((reader.line_num, row))
+    except csv.Error:
+        raise PlanDocError(f"单位目录 CSV 格式错误（第{reader.line_num}行）：{filename} "
+                           f"(invalid CSV in unit directory, line {reader.line_num})") from None
+    if not rows:
+        return []
+    header = [_CSV_COLUMNS.get(_compact(h).lower(), "") for h in rows[0][1]]
+    if "name" not in header:
+        raise PlanDocError(f"单位目录 CSV 缺少 name 列：{filename} (unit directory CSV has no 'name' column)")
+    records: list[tuple[str, _Record]] = []
+    for line_no, row in rows[1:]:
+        record = {col: cell for col, cell in zip(header, row, strict=False) if col}
+        records.append((f"第{line_no}行 (line {line_no})", record))
+    return records
+
+
+def _entry_from_record(r: _Record, filename: str, where: str) -> DirectoryEntry:
+    def bad(what: str, english: str) -> PlanDocError:
+        return PlanDocError(f"单位目录{where}{what}：{filename} (unit directory {english})")
+
+    unknown = set(r) - {"name", "full_name", "kind", "aliases", "is_group", "members", "parent"}
+    if unknown:
+        raise bad(f"有未知字段 {sorted(map(str, unknown))[0]}", "entry has an unknown field")
+    name = _text_field(r.get("name"), bad)
+    if not name:
+        raise bad("缺少单位名称", "entry has no name")
+    if len(name) > 100:
+        raise bad("单位名称过长", "entry name is too long")
+    kind = _text_field(r.get("kind"), bad) or None
+    if kind is not None and kind not in KINDS:
+        raise bad(f"类型“{kind}”未知", f"entry has an unknown kind (one of {', '.join(KINDS)})")
+    members = _list_field(r.get("members"), bad)
+    flag = r.get("is_group")
+    if isinstance(flag, bool):
+        is_group = flag
+    elif flag is None or (isinstance(flag, str) and not flag.strip()):
+        is_group = bool(members) or kind == "group"
+    elif isinstance(flag, str) and flag.strip().lower() in _TRUE_WORDS | _FALSE_WORDS:
+        is_group = flag.strip().lower() in _TRUE_WORDS
+    elif isinstance(flag, int):
+        is_group = bool(flag)
+    else:
+        raise bad("is_group 应为是/否", "entry is_group must be true or false")
+    if members and not is_group:
+        raise bad("不是群组却列出了成员", "entry lists members but is not a group")
+    if kind == "group" and not is_group:
+        raise bad("类型为 group 却不是群组", "entry has kind group but is not a group")
+    return DirectoryEntry(
+        name=name,
+        full_name=_text_field(r.get("full_name"), bad) or None,
+        kind=kind or ("group" if is_group else None),
+        aliases=tuple(a for a in _list_field(r.get("aliases"), bad) if a != name),
+        is_group=is_group,
+        members=members,
+        parent=_text_field(r.get("parent"), bad) or None,
+    )
+
+
+_TRUE_WORDS = frozenset({"true", "yes", "y", "1", "是", "t"})
+_FALSE_WORDS = frozenset({"false", "no", "n", "0", "否", "f"})
+
+
+def _text_field(value: Any, bad: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise bad("字段应为文字", "entry field must be text")
+    return str(value).strip()
+
+
+def _list_field(value: Any, bad: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: list[Any] = re.split(r"[;；]", value)
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise bad("别名或成员应为列表", "entry aliases/members must be a list")
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise bad("别名或成员应为文字", "entry aliases/members must be text")
+        if item.strip() and item.strip() not in out:
+            out.append(item.strip())
+    return tuple(out)
+
+
+# ------------------------------------------------------------------------------------------------
+# Unit markers in plan text
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class MarkerUnit:
+    raw: str            # as written, cleaned of 等/负责/按职责分工负责…
+    role: Role          # "lead" | "support" | "responsible"
+    span: Span          # of raw, relative to the text given
+
+
+@dataclass(slots=True)
+class UnitMarker:
+    span: Span                      # the whole marker, parentheses/label included
+    units: list[MarkerUnit]
+    deadline_text: str | None = None
+    deadline_span: Span | None = None
+
+
+# Labels of labelled markers: (name, label words, role). Besides the three unit roles: "deadline"
+# (the value is a due date), "person" (牵头领导 names a person: ignored) and "verbs" (the value is a
+# verb marker). Longest words are tried first, see _LABEL.
+_LABELS: tuple[tuple[str, tuple[str, ...], Role | str], ...] = (
+    ("lead", ("牵头责任单位", "牵头负责单位", "牵头单位", "牵头部门", "牵头处室", "主办单位", "主办部门",
+              "牵头", "主办"), "lead"),
+    ("support", ("协同责任单位", "配合责任单位", "配合单位", "配合部门", "参与单位", "参与部门", "协办单位",
+                 "协办部门", "协同单位", "协同部门", "参加单位", "协助单位", "协作单位", "配合处室", "配合",
+                 "参与", "协办"), "support"),
+    ("responsible", ("责任单位", "责任部门", "负责单位", "负责部门", "责任主体", "主责单位", "主责部门",
+                     "责任处室", "承办单位", "实施主体", "实施单位", "落实单位", "责任"), "responsible"),
+    ("deadline", ("完成时限", "完成时间", "时间节点", "完成期限", "时限要求", "时间要求", "时间进度",
+                  "进度安排", "时间安排", "完成时间节点", "时限"), "deadline"),
+    ("person", ("牵头市领导", "牵头省领导", "牵头负责领导", "牵头领导", "责任领导", "分管领导", "分管省领导",
+                "分管市领导", "联系领导", "督办领导", "包保领导", "责任人", "联系人", "备注"), "person"),
+    # 部门分工：省发展改革委牵头，各地、各部门配合 — a verb marker behind a label.
+    ("verbs", ("部门分工", "责任分工", "任务分工", "职责分工", "分工"), "verbs"),
+)
+_LABEL_ROLE: dict[str, Role | str] = {word: role for _, words, role in _LABELS for word in words}
+_LABEL = re.compile(
+    r"(?P<label>" + "|".join(sorted(_LABEL_ROLE, key=len, reverse=True)) + r")"
+    r"(?:\((?:部门|单位|处室)\))?[ \t]*:[ \t]*")   # 牵头单位（部门）：
+
+# Verbs closing a name run in verb markers: "A牵头，B、C等按职责分工负责". Longest first.
+_VERBS: tuple[tuple[str, tuple[str, ...], Role], ...] = (
+    ("lead", ("为牵头单位", "为牵头部门", "牵头负责", "负责牵头", "牵头落实", "牵头组织", "牵头推进",
+              "牵头"), "lead"),
+    ("support", ("为配合单位", "为配合部门", "配合落实", "积极配合", "参与配合", "配合", "参与", "协办",
+                 "协同", "协助", "参加"), "support"),
+    ("responsible", ("为责任单位", "为责任部门", "按照职责分工负责", "按职责分工负责", "按职能分工负责",
+                     "按职责分工落实", "按职责负责", "根据职责负责", "分别负责", "共同负责", "负责落实",
+                     "具体负责", "负责实施", "负责"), "responsible"),
+)
+_VERB_ROLE: dict[str, Role] = {word: role for _, words, role in _VERBS for word in words}
+_VERB_AT_END = re.compile(r"(?:" + "|".join(sorted(_VERB_ROLE, key=len, reverse=True)) + r")$")
+
+# What is stripped from the ends of a listed name (the verbs above, and these).
+_ETC_AT_END = re.compile(
+    r"等(?:[0-9一二三四五六七八九十]+个?)?(?:有关|相关|其他)?(?:部门|单位|机构|成员单位)?$")
+# No 和/及/与 here: 和平区 is a name. (Between names they are soft separators, see _raw_pieces.)
+_LEADING_FILLER = re.compile(r"(?:并由|由|以及|会同|请|其中)")
+# "市发展改革委（牵头）": a role noted after the name.
+_ROLE_NOTE_AT_END = re.compile(
+    r"\((?P<note>牵头单位|牵头部门|牵头|配合单位|配合部门|配合|参与|协办|负责|责任单位)\)$")
+_NOTE_ROLE: dict[str, Role] = {"牵头单位": "lead", "牵头部门": "lead", "牵头": "lead", "配合单位": "support",
+                               "配合部门": "support", "配合": "support", "参与": "support", "协办": "support",
+                               "负责": "responsible", "责任单位": "responsible"}
+_TRIM = " \t\r\n\u3000、,;。.:"
+
+# A piece of a marker that is a date or cadence, not a unit: "2018年底前完成", "长期坚持".
+_DEADLINE_PIECE = re.compile(
+    r"(?:(?:19|20)\d{2}|\d{1,2}月|年底|年内|年中|长期|持续|常态|每[年季月周半]|[上下]半年|今年|明年|"
+    r"第?[一二三四1-4]季度|[0-9一二三四五六七八九十]+个?月内|即时|立即)")
+
+# Leaders named by title in a marker ("分管副省长负责"): people, not units; skipped.
+_PERSON_PIECE = re.compile(r"(?:省长|市长|县长|区长|州长|秘书长|书记|主任|厅长|局长|部长|主席|领导|同志)$")
+
+# Hard separators between names; soft ones (space, 及, 和, 与) split only between two unit-like names.
+_HARD_SEPARATORS = frozenset("、,;。/")
+_SOFT_WORDS = ("以及", "及", "和", "与")
+
+
+def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
+    """Trim fillers, 等…, and a closing verb from h[s:e]; return the name's bounds and the verb's role."""
+    verb_role: Role | None = None
+    changed = True
+    while changed and s < e:
+        changed = False
+        while s < e and h[s] in _TRIM:
+            s += 1
+        while e > s and h[e - 1] in _TRIM:
+            e -= 1
+        m = _LEADING_FILLER.match(h, s, e)
+        if m and m.end() < e:
+            s = m.end()
+            changed = True
+        m = _ROLE_NOTE_AT_END.search(h, s, e)
+        if m and m.start() > s:
+            verb_role = verb_role or _NOTE_ROLE[m.group("note")]
+            e = m.start()
+            changed = True
+        m = _VERB_AT_END.search(h, s, e)
+        if m and m.start() > s:
+            if verb_role is None:
+                verb_role = _VERB_ROLE[m.group()]
+            e = m.start()
+            changed = True
+        m = _ETC_AT_END.search(h, s, e)
+        if m and m.start() > s:
+            e = m.start()
+            changed = True
+    return s, e, verb_role
+
+
+def _raw_pieces(h: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """Split h[start:end] at top-level separators: (start, end, soft) where `soft` says the separator
+    before this piece was whitespace or 及/和/与 (to be undone unless both sides look like units)."""
+    pieces: list[tuple[int, int, bool]] = []
+    depth = 0
+    s = start
+    soft_before = False
+    i = start
+    while i < end:
+        ch = h[i]
+        if ch in _OPEN_TO_CLOSE:
+            depth += 1
+        elif ch in _CLOSE_TO_OPEN:
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            if ch in _HARD_SEPARATORS:
+                pieces.append((s, i, soft_before))
+                s, soft_before = i + 1, False
+            elif ch.isspace():
+                j = i
+                while j < end and h[j].isspace():
+                    j += 1
+                if j < end and h[j] in _HARD_SEPARATORS:
+                    i = j
+                    continue
+                pieces.append((s, i, soft_before))
+                s, soft_before = j, True
+                i = j
+                continue
+            else:
+                word = next((w for w in _SOFT_WORDS if h.startswith(w, i)), None)
+                if word is not None and i > s:
+                    pieces.append((s, i, soft_before))
+                    s, soft_before = i + len(word), True
+                    i += len(word)
+                    continue
+        i += 1
+    pieces.append((s, end, soft_before))
+    return pieces
+
+
+def _name_of(h: str, s: int, e: int) -> str:
+    a, b, _ = _strip_piece(h, s, e)
+    return h[a:b]
+
+
+_PLACE_ONLY = re.compile(r"[市县区州旗盟镇乡]$")
+
+
+def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
+    """A soft separator splits only between two unit-like names; 和/及/与 also need an institution on
+    the left (沈阳市和平区 is one name, 市科技局和市财政局 two)."""
+    (ps, pe), (s, e) = left, right
+    if pe - ps > 3 * _MAX_NAME_LEN or e - s > 3 * _MAX_NAME_LEN:
+        return False
+    left_name, right_name = _name_of(h, ps, pe), _name_of(h, s, e)
+    if not (looks_like_unit(left_name) and looks_like_unit(right_name)):
+        return False
+    by_word = not h[s - 1].isspace()
+    return not (by_word and _PLACE_ONLY.search(_strip_trailing_paren(_compact(left_name))))
+
+
+def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Raw pieces with soft splits undone where they cut a name (市人力资源和社会保障局)."""
+    out: list[tuple[int, int]] = []
+    for s, e, soft in _raw_pieces(h, start, end):
+        if soft and out and not _keeps_soft_split(h, out[-1], (s, e)):
+            out[-1] = (out[-1][0], e)
+            continue
+        out.append((s, e))
+    return [(s, e) for s, e in out if h[s:e].strip(_TRIM)]
+
+
+def split_unit_list(text: str) -> list[tuple[str, Span]]:
+    """Split a list of units ("市科技局、市财政局等按职责分工负责") into (name as written, span) pairs.
+
+    Separators: 、 ， , ； ; and, between two unit-like names, whitespace, 及, 以及, 和, 与 (so
+    市人力资源和社会保障局 stays whole). 等, 等部门, 负责, 配合, 牵头… are stripped from the ends.
+    """
+    h = halfwidth(text)
+    out: list[tuple[str, Span]] = []
+    for s, e in _pieces(h, 0, len(h)):
+        a, b, _ = _strip_piece(h, s, e)
+        if b > a:
+            out.append((text[a:b], (a, b)))
+    return out
+
+
+# -- markers ----------------------------------------------------------------------------------
+
+
+def _brackets(h: str) -> list[tuple[int, int, bool]]:
+    """All bracket groups (open, end, closed): end is one past the closing bracket, or len(h) when the
+    bracket is never closed (a marker whose line lost its closing parenthesis)."""
+    groups: list[tuple[int, int, bool]] = []
+    stack: list[tuple[str, int]] = []
+    open_count = dict.fromkeys(_OPEN_TO_CLOSE, 0)
+    for i, ch in enumerate(h):
+        if ch in _OPEN_TO_CLOSE:
+            stack.append((ch, i))
+            open_count[ch] += 1
+        elif ch in _CLOSE_TO_OPEN:
+            opener = _CLOSE_TO_OPEN[ch]
+            if not open_count[opener]:
+                continue   # a stray closing bracket
+            while stack:
+                o, pos = stack.pop()
+                open_count[o] -= 1
+                if o == opener:
+                    groups.append((pos, i + 1, True))
+                    break
+    groups.extend((pos, len(h), False) for _, pos in stack)
+    return groups
+
+
+def _deadline_bounds(h: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and h[s] in _TRIM:
+        s += 1
+    while e > s and h[e - 1] in _TRIM:
+        e -= 1
+    return s, e
+
+
+def _assign_first_is_lead(units: list[MarkerUnit]) -> None:
+    """'列第一位的为牵头单位': the first responsible unit leads, the others support."""
+    if any(u.role == "lead" for u in units):
+        return
+    first = True
+    for u in units:
+        if u.role == "responsible":
+            u.role = "lead" if first else "support"
+            first = False
+
+
+class _Parsed:
+    __slots__ = ("deadline", "units")
+
+    def __init__(self) -> None:
+        self.units: list[MarkerUnit] = []
+        self.deadline: Span | None = None
+
+
+def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) -> _Parsed | None:
+    """'牵头单位:A;配合单位:B、C;完成时限:2018年底前' in h[start:end]. The first label must open the text.
+    `strict` (no parentheses around it) also requires every name to look like a unit."""
+    s = start
+    while s < end and h[s] in " \t":
+        s += 1
+    labels = [m for m in _LABEL.finditer(h, s, end)]
+    if not labels or labels[0].start() != s:
+        return None
+    out = _Parsed()
+    for i, m in enumerate(labels):
+        value_end = labels[i + 1].start() if i + 1 < len(labels) else end
+        role = _LABEL_ROLE[m.group("label")]
+        if role == "person":
+            continue
+        if role == "verbs":
+            inner = _parse_verbs(text, h, m.end(), value_end)
+            if inner is None:
+                return None
+            out.units.extend(inner.units)
+            if out.deadline is None:
+                out.deadline = inner.deadline
+            continue
+        if role == "deadline":
+            a, b = _deadline_bounds(h, m.end(), value_end)
+            if b > a and out.deadline is None:
+                out.deadline = (a, b)
+            continue
+        for ps, pe in _pieces(h, m.end(), value_end):
+            a, b, note = _strip_piece(h, ps, pe)   # a noted role (市发展改革委（牵头）) beats the label's
+            if b <= a:
+                continue
+            name = h[a:b]
+            if _PERSON_PIECE.search(name):
+                continue
+            if not looks_like_unit(name):
+                if _DEADLINE_PIECE.match(name):
+                    if out.deadline is None:
+                        out.deadline = (a, b)
+                    continue
+                if strict or len(name) > _MAX_NAME_LEN or _PROSE_IN_NAME.search(name):
+                    return None
+            out.units.append(MarkerUnit(text[a:b], note or role, (a, b)))  # type: ignore[arg-type]
+    return out if out.units else None
+
+
+def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
+    """'A牵头，B、C等按职责分工负责' / '由A负责' / 'A会同B负责' in h[start:end]: every name must look
+    like a unit and be followed, sooner or later, by a role verb."""
+    out = _Parsed()
+    pending: list[tuple[int, int]] = []
+    after_huitong = False  # names after 会同 work with the lead: they support
+    saw_verb = False
+    for ps, pe in _pieces(h, start, end):
+        # 'A会同B、C负责': what precedes 会同 leads.
+        k = h.find("会同", ps, pe)
+        segments = [(ps, k, "lead"), (k + 2, pe, None)] if k > ps else [(ps, pe, None)]
+        if k == ps:
+            after_huitong = True
+        for ss, se, forced in segments:
+            a, b, role = _strip_piece(h, ss, se)
+            if b <= a:
+                continue
+            name = h[a:b]
+            if _PERSON_PIECE.search(name) and not pending:
+                continue   # '分管副省长、协管副秘书长负责': leaders, not units
+            if not looks_like_unit(name):
+                if role is None and not pending and _DEADLINE_PIECE.match(name):
+                    if out.deadline is None:
+                        out.deadline = (a, b)
+                    continue
+                return None
+            pending.append((a, b))
+            if forced == "lead":
+                role = "lead"
+            if role is None:
+                continue
+            saw_verb = True
+            for x, y in pending:
+                r: Role = role
+                if after_huitong and role == "responsible":
+                    r = "support"
+                out.units.append(MarkerUnit(text[x:y], r, (x, y)))
+            pending = []
+            if forced == "lead":
+                after_huitong = True
+            elif after_huitong:
+                after_huitong = False
+    if pending or not saw_verb or not out.units:
+        return None
+    return out
+
+
+def _parse_bare(text: str, h: str, start: int, end: int) -> _Parsed | None:
+    """'…。（省发展改革委、省财政厅）': a list of units alone in brackets after a full sentence."""
+    out = _Parsed()
+    for ps, pe in _pieces(h, start, end):
+        a, b, note = _strip_piece(h, ps, pe)
+        if b <= a:
+            continue
+        if out.units and note is None and out.deadline is None and _DEADLINE_PIECE.match(h, a, b) \
+                and not looks_like_unit(h[a:b]):
+            out.deadline = (a, b)   # '（省财政厅、省税务局，2019年底前完成）'
+            continue
+        if out.deadline is not None or not looks_like_unit(h[a:b]) \
+                or (note is not None and not _ROLE_NOTE_AT_END.search(h, ps, pe)):
+            return None   # verbs belong to _parse_verbs; only （牵头）-style notes are allowed here
+        out.units.append(MarkerUnit(text[a:b], note or "responsible", (a, b)))
+    strong = any(not _PLACE_ONLY.search(_strip_trailing_paren(_compact(u.raw))) for u in out.units)
+    return out if out.units and strong else None
+
+
+
+
+def _after_sentence_end(h: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and h[i] in " \t":
+        i -= 1
+    return i >= 0 and h[i] in "。;!?"
+
+_LABEL_BOUNDARY = frozenset(" \t。;!?.,、)]】")
+
+
+def _marker(parsed: _Parsed, span: Span, text: str, first_is_lead: bool) -> UnitMarker:
+    if first_is_lead:
+        _assign_first_is_lead(parsed.units)
+    marker = UnitMarker(span, parsed.units)
+    if parsed.deadline is not None:
+        a, b = parsed.deadline
+        marker.deadline_text, marker.deadline_span = text[a:b], (a, b)
+    return marker
+
+
+def _unbracketed_marker(text: str, h: str, first_is_lead: bool) -> UnitMarker | None:
+    """'责任单位：A、B。' as a line of its own or closing a paragraph, without brackets."""
+    end = len(h.rstrip())
+    for m in _LABEL.finditer(h, max(0, end - _MAX_MARKER_LEN)):
+        s = m.start()
+        if s > 0 and h[s - 1] not in _LABEL_BOUNDARY:
+            continue
+        if not _balanced(h, s, end):
+            continue   # the label sits inside brackets: a bracketed marker
+        parsed = _parse_labelled(text, h, s, end, strict=True)
+        if parsed is not None:
+            return _marker(parsed, (s, end), text, first_is_lead)
+    return None
+
+
+def _balanced(h: str, start: int, end: int) -> bool:
+    """No bracket in h[start:end] closes what opened before `start`."""
+    depth = 0
+    for ch in h[start:end]:
+        if ch in _OPEN_TO_CLOSE:
+            depth += 1
+        elif ch in _CLOSE_TO_OPEN:
+            depth -= 1
+            if depth < 0:
+                return False
+    return True
+
+
+def find_unit_marker(text: str, *, first_is_lead: bool = False) -> UnitMarker | None:
+    """The unit marker of one paragraph or line of plan text, the last one if there are several.
+
+    The text before the marker is the task. Spans are relative to `text`. With `first_is_lead` (the
+    document said "列第一位的为牵头单位"), the first unit of a responsible list leads, the rest support.
+    """
+    if not text:
+        return None
+    h = halfwidth(text)
+    unbracketed = _unbracketed_marker(text, h, first_is_lead)
+    if unbracketed is not None:
+        return unbracketed   # it runs to the end of the text: nothing comes after it
+    tail = len(h.rstrip(_TRIM))
+    # The group ending last wins; of groups ending together the outer one.
+    for open_at, close_end, closed in sorted(_brackets(h), key=lambda g: (-g[1], g[0])):
+        inner_start, inner_end = open_at + 1, close_end - 1 if closed else close_end
+        if inner_end - inner_start > _MAX_MARKER_LEN or inner_end <= inner_start:
+            continue
+        parsed = _parse_labelled(text, h, inner_start, inner_end, strict=False)
+        if parsed is None and closed:
+            parsed = _parse_verbs(text, h, inner_start, inner_end)
+        if parsed is None and closed and close_end >= tail and _after_sentence_end(h, open_at):
+            parsed = _parse_bare(text, h, inner_start, inner_end)
+        if parsed is not None:
+            span_end = close_end if closed else len(h.rstrip())
+            return _marker(parsed, (open_at, span_end), text, first_is_lead)
+    return None
+
+
+# Document rules saying the first-listed unit leads. Matched on compact half-width text.
+_LEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("first_is_lead", re.compile(
+        r"(?:第一|第1|首|头)(?:位|个|名)?(?:的|者)?(?:单位|部门|责任单位|责任部门|为)?"
+        r"(?:为|是|系|即为|作为)牵头")),
+    ("ranked_first_leads", re.compile(
+        r"[列排位居在名](?:在|于)?(?:第一|第1|首)(?:位|个|名)?(?:的|者)(?:单位|部门)?牵头")),
+    ("lead_ranked_first", re.compile(
+        r"牵头(?:单位|部门)(?:一般|均)?(?:列|排|放)(?:在|于)?(?:第一|第1|首)(?:位|个)")),
+)
+
+
+def find_lead_rule(text: str) -> bool:
+    """Does `text` state that the first unit of a list is the lead (列第一位的为牵头单位，下同)?"""
+    n = _compact(text)
+    return any(rx.search(n) for _, rx in _LEAD_RULES)
+
+
+__all__ = [
+    "KINDS", "DirectoryEntry", "MarkerUnit", "UnitDirectory", "UnitMarker", "find_lead_rule",
+    "find_unit_marker", "is_collective_name", "looks_like_unit", "split_unit_list",
+]
