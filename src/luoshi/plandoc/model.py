@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+# Readers write the ditto mark into a table cell that a vertically merged cell covers: "same as above".
+DITTO = "\u3003"
+
 Role = Literal["lead", "support", "responsible"]
 Op = Literal[">=", "<=", "=", "growth"]
 Span = tuple[int, int]

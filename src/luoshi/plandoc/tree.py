@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .lines import Label, Line, match_label, split_inline_items
-from .model import Deadline, Ref, Role, Span, Target, UnitRef
+from .lines import Cell, Label, Line, match_label, split_inline_items
+from .model import DITTO, Deadline, Ref, Role, Span, Target, UnitRef
 from .normalize import halfwidth
 from .tables import TableLayout, header_layout
 from .units import MarkerUnit, UnitMarker, find_lead_rule, find_unit_marker, split_unit_list
@@ -59,6 +59,8 @@ class _Table:
     category: str | None = None
     last_row: Draft | None = None
     row_count: int = 0
+    previous: list[Cell] = field(default_factory=list)
+    last_seq_start: int = -1
 
 
 class TreeBuilder:
@@ -218,6 +220,8 @@ class TreeBuilder:
             self._paragraph(joined)
             return
         table = self.table
+        line.cells = _resolve_ditto(line.cells, table.previous)
+        table.previous = line.cells
         cell = _CellReader(line, table.layout)
         filled = [c for c in line.cells if c.text]
         if len(filled) == 1 and cell.text("task") == "":
@@ -239,10 +243,16 @@ class TreeBuilder:
         task = cell.text("task")
         seq = cell.text("seq")
         label = _table_label(seq) if seq else None
-        if label is None and table.layout.col("seq") >= 0 and not seq and table.last_row is not None:
-            # A row under a vertically merged 序号: more of the same task.
+        seq_merged = seq != "" and cell.start("seq") == table.last_seq_start
+        if table.layout.col("seq") >= 0 and (seq_merged or (label is None and not seq)) \
+                and table.last_row is not None:
+            # A row under a vertically merged (or blank) 序号: more of the same task.
             if task:
                 table.last_row.body.append(Segment(task, cell.start("task")))
+            self._row_units(table.last_row, cell)
+            return
+        if table.last_row is not None and task and cell.start("task") == table.last_row.head.start:
+            # The task cell is merged down: one task with several rows of measures, units or deadlines.
             self._row_units(table.last_row, cell)
             return
         if not task and label is None:
@@ -262,6 +272,7 @@ class TreeBuilder:
         if target:
             draft.body.append(Segment(target, cell.start("target")))
         table.last_row = draft
+        table.last_seq_start = cell.start("seq") if seq else -1
 
     def _category(self, table: _Table, text: str, start: int) -> None:
         """A new value in the category column (or a merged label-less row) opens a parent node."""
@@ -298,6 +309,20 @@ class _CellReader:
     def start(self, role: str) -> int:
         i = self.layout.col(role)
         return self.line.cells[i].start if 0 <= i < len(self.line.cells) else self.line.start
+
+
+_DITTO_WORDS = (DITTO, "同上", "〃")
+
+
+def _resolve_ditto(cells: list[Cell], previous: list[Cell]) -> list[Cell]:
+    """Cells reading "same as above" (a merged cell's 〃, or 同上) take the cell above, span included."""
+    out = []
+    for i, c in enumerate(cells):
+        if c.text in _DITTO_WORDS and i < len(previous):
+            out.append(previous[i])
+        else:
+            out.append(c)
+    return out
 
 
 def _table_label(seq: str) -> Label | None:

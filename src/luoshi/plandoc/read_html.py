@@ -1,0 +1,404 @@
+"""HTML pages of government portals: the document's text without the portal around it.
+
+Steps, in order: drop non-content elements (scripts, navigation, forms...), drop elements whose class or
+id names them as page furniture, drop link-dense blocks (menus, link lists), render block elements as
+lines and data tables as TAB rows, then drop lines that are portal boilerplate (breadcrumbs, share bars,
+"上一篇/下一篇", footers). The portal's metadata table (索引号 / 发文机关 / 成文日期 ...) is kept as
+"key\\tvalue" rows. An element holding most of the page's text is never dropped by the first three steps,
+so a page wrapped whole in a <form> or a <div class="main-nav-content"> still yields its text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import lxml.html
+from lxml import etree
+
+from luoshi.plandoc.errors import UnsupportedInput
+from luoshi.plandoc.model import DITTO
+
+# Elements that never hold the document's text.
+_ALWAYS_DROP = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+                          "canvas", "audio", "video", "map", "select", "button", "textarea", "input",
+                          "head", "title"})
+# Page furniture by element name; kept when it holds most of the page's text.
+_FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
+# Page furniture by class or id: a token of the class/id (split at space, "-", "_") from this set.
+_FURNITURE_TOKENS = frozenset({
+    "nav", "navbar", "navigation", "menu", "menus", "submenu", "breadcrumb", "breadcrumbs", "crumb",
+    "crumbs", "position", "location", "dqwz", "share", "bdshare", "fenxiang", "footer", "foot",
+    "copyright", "sidebar", "related", "xgwz", "xgxx", "qrcode", "ewm", "erweima", "print", "fontsize",
+    "toolbar", "login", "search", "topbar", "pagination", "pager", "prevnext", "friendlink", "links",
+})
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+# An element with at least this much of the page's text (and this many characters) is content.
+_PROTECT_SHARE = 0.5
+_PROTECT_MIN_CHARS = 500
+# Link-dense block: at least this many links and this share of its text inside <a>.
+_LINK_DENSE_MIN_LINKS = 2
+_LINK_DENSE_RATIO = 0.6
+
+_BLOCK_TAGS = frozenset({
+    "html", "body", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "tr", "td", "th", "table", "thead", "tbody", "tfoot", "caption", "section", "article", "main",
+    "blockquote", "pre", "address", "center", "hr", "figure", "figcaption", "fieldset", "legend",
+    "details", "summary", "header", "footer", "nav", "aside", "form",
+})
+_LINK_DENSE_CANDIDATES = frozenset({"div", "ul", "ol", "dl", "p", "li", "table", "section", "td", "span",
+                                    "header", "footer", "nav", "aside"})
+
+# A table is laid out (not data) when it nests a table, has a single column, or a cell this long.
+_LAYOUT_CELL_CHARS = 1000
+_MAX_SPAN = 100
+
+# Portal metadata printed above many documents (information disclosure catalogue).
+_META_KEYS = ("索引号", "主题分类", "主题词", "体裁分类", "组配分类", "服务对象", "发文机关", "发布机构",
+              "发文单位", "成文日期", "发文日期", "标题", "名称", "发文字号", "文号", "发布日期",
+              "生效日期", "废止日期", "有效性", "公开方式", "公开范围", "信息来源", "来源")
+# Portals pad short keys to the width of long ones: "索&nbsp;引&nbsp;号：", "标　　题：".
+_META_KEY = "|".join(r"\s*".join(key) for key in sorted(_META_KEYS, key=len, reverse=True))
+_META_KEY_ONLY = re.compile(rf"^({_META_KEY})\s*[:：]?$")
+_META_PAIR = re.compile(rf"({_META_KEY})\s*[:：]\s*")
+_META_LINE = re.compile(rf"^({_META_KEY})\s*[:：]")
+_META_MIN_PAIRS = 2
+
+# Boilerplate lines of portal pages: (name, pattern, longest line it applies to), in order. Words that
+# also occur in policy text (技术支持, 无障碍, 适老化, 二维码, 纠错) are anchored or limited to short lines.
+_NOISE_LINES: tuple[tuple[str, re.Pattern[str], int], ...] = (
+    ("breadcrumb", re.compile(r"^(当前位置|您现在的位置|您的位置|您所在的位置|所在位置|当前页面)"
+                              r"\s*[:：]"), 200),
+    ("breadcrumb-path", re.compile(r"^(首页|网站首页|主页)\s*[>›»＞/]"), 200),
+    ("prev-next", re.compile(r"^(上一篇|下一篇|上一条|下一条)\s*[:：]?"), 120),
+    ("print-close", re.compile(r"打印本页|关闭窗口|打印此页|【\s*打印\s*】|【\s*关闭\s*】|\[\s*打印\s*\]"
+                               r"|\[\s*关闭\s*\]|收藏本页|加入收藏|设为首页"), 80),
+    # 【字体：大 中 小】, but not 发文字号：大政发…
+    ("font-size", re.compile(r"【\s*字[体号]\s*[:：]|(?<!文)字[体号]\s*[:：]\s*[大中小](\s*[|｜]?\s*[大中小]){1,2}"
+                             r"|^【?\s*[大中小]\s+[大中小]\s+[大中小]"), 120),
+    ("share", re.compile(r"^(分享到|分享至)|^分享\s*[:：]|^(微信|微博|QQ空间|QQ|人人网|豆瓣|\s)+$"), 80),
+    ("qrcode", re.compile(r"扫描二维码|扫一扫|二维码"), 30),
+    ("site-footer", re.compile(r"网站标识码|ICP\s*备|公网安备|版权所有"
+                               r"|^(主办|承办|协办|运维|技术支持)(单位)?\s*[:：]"
+                               r"|网站地图|联系我们|^我要纠错|无障碍浏览|无障碍阅读"
+                               r"|长者模式|适老化模式"), 200),
+    ("counters", re.compile(r"(浏览次数|访问量|阅读次数|点击数|浏览量|访问次数)\s*[:：]"), 120),
+    ("related", re.compile(r"^(本文链接|本文关键词|本文地址|相关链接|相关文章|相关阅读|相关文件"
+                           r"|相关稿件|相关新闻"
+                           r"|相关解读|延伸阅读)\s*([:：]|$)"), 200),
+)
+
+_CHARSET_META = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]+)"
+                           rb"|^\s*<\?xml[^>]+encoding\s*=\s*[\"']([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
+# Charset names pages declare, mapped to the codec that reads them (GB18030 is a superset of GBK/GB2312).
+_CHARSET_ALIASES = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "cp936": "gb18030",
+    "gb18030": "gb18030", "euc-cn": "gb18030", "x-euc-cn": "gb18030", "hz-gb-2312": "hz",
+    "utf8": "utf-8", "utf-8": "utf-8", "unicode": "utf-8", "big5": "big5hkscs", "big5-hkscs": "big5hkscs",
+}
+
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_SEGMENT_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_CJK}])")
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def declared_html_encoding(data: bytes) -> str | None:
+    """The codec for the charset a page declares in <meta charset> or http-equiv, if any."""
+    match = _CHARSET_META.search(data[:8192])
+    if match is None:
+        return None
+    name = (match.group(1) or match.group(2)).decode("ascii", errors="ignore").lower()
+    return _CHARSET_ALIASES.get(name, name)
+
+
+def read_html(markup: str) -> tuple[str, list[str]]:
+    """Return the page's text (one block per line, data tables as TAB rows) and warnings."""
+    markup = _XML_DECLARATION.sub("", markup).replace("\x00", "")
+    try:
+        document = lxml.html.document_fromstring(markup)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        raise UnsupportedInput("网页内容为空或无法解析 (empty or unreadable HTML)") from None
+    for node in list(document.iter(etree.Comment, etree.ProcessingInstruction)):
+        _remove_keeping_tail(node)
+    for element in list(document.iter()):
+        if isinstance(element.tag, str) and element.tag.lower() in _ALWAYS_DROP and element is not document:
+            _remove_keeping_tail(element)
+    body = document.find("body")
+    root = body if body is not None else document
+    total_chars = _text_length(root)
+
+    dropped = _drop_furniture(root, total_chars)
+    renderer = _Renderer()
+    renderer.walk(root)
+    lines, noise = _drop_noise_lines(renderer.finish())
+    dropped += noise
+    lines = _metadata_rows(lines)
+    warnings = []
+    if dropped:
+        warnings.append(f"已删除网页中的导航、分享、版权等非正文内容 {dropped} 处 "
+                        f"(dropped {dropped} navigation/boilerplate blocks)")
+    return "\n".join(lines), warnings
+
+
+# --------------------------------------------------------------------------------------------------
+# Dropping page furniture
+
+def _drop_furniture(root: lxml.html.HtmlElement, total_chars: int) -> int:
+    """Drop furniture elements top-down; return how many were dropped."""
+    dropped = 0
+    stack = list(root)
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):
+            continue
+        if _is_furniture(element, total_chars):
+            _remove_keeping_tail(element)
+            dropped += 1
+            continue
+        stack.extend(element)
+    return dropped
+
+
+def _is_furniture(element: lxml.html.HtmlElement, total_chars: int) -> bool:
+    tag = element.tag.lower()
+    by_tag = tag in _FURNITURE_TAGS and not (tag in ("header", "footer") and _inside_article(element))
+    tokens = {token.lower() for token in _TOKEN_SPLIT.split(
+        f"{element.get('class', '')} {element.get('id', '')}") if token}
+    by_name = bool(tokens & _FURNITURE_TOKENS) and tag not in ("html", "body")
+    by_links = tag in _LINK_DENSE_CANDIDATES and _is_link_dense(element)
+    if not (by_tag or by_name or by_links):
+        return False
+    chars = _text_length(element)
+    protected = chars >= _PROTECT_MIN_CHARS and chars >= _PROTECT_SHARE * total_chars
+    return not protected
+
+
+def _inside_article(element: lxml.html.HtmlElement) -> bool:
+    return any(isinstance(parent.tag, str) and parent.tag.lower() in ("article", "main")
+               for parent in element.iterancestors())
+
+
+def _is_link_dense(element: lxml.html.HtmlElement) -> bool:
+    links = [link for link in element.iter("a") if link is not element]
+    if len(links) < _LINK_DENSE_MIN_LINKS:
+        return False
+    chars = _text_length(element)
+    if chars == 0:
+        return True
+    link_chars = sum(_text_length(link) for link in links)
+    return link_chars >= _LINK_DENSE_RATIO * chars
+
+
+def _text_length(element: lxml.html.HtmlElement) -> int:
+    return len(_HTML_SPACE.sub("", element.text_content()).replace("\xa0", ""))
+
+
+def _remove_keeping_tail(node: etree._Element) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail
+    previous = node.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+# --------------------------------------------------------------------------------------------------
+# Rendering
+
+class _Renderer:
+    """Walks the tree: block elements break lines, inline ones do not, data tables become TAB rows."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.parts: list[str] = []
+
+    def finish(self) -> list[str]:
+        self._break()
+        return self.lines
+
+    def _break(self) -> None:
+        if self.parts:
+            text = _HTML_SPACE.sub(" ", _SEGMENT_BREAK.sub("", "".join(self.parts))).strip()
+            if text:
+                self.lines.append(text)
+            self.parts = []
+
+    def _text(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+
+    def walk(self, element: lxml.html.HtmlElement) -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag == "br":
+            self._break()
+        elif tag == "table" and not _is_layout_table(element):
+            self._break()
+            self.lines.extend(_table_lines(element))
+        elif tag == "pre":
+            self._break()
+            self.lines.extend(line.strip() for line in element.text_content().splitlines())
+        else:
+            block = tag in _BLOCK_TAGS
+            if block:
+                self._break()
+            self._text(element.text)
+            for child in element:
+                self.walk(child)
+            if block:
+                self._break()
+        self._text(element.tail)
+
+
+def _own_rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    rows: list[lxml.html.HtmlElement] = []
+    for child in table:
+        if not isinstance(child.tag, str):
+            continue
+        tag = child.tag.lower()
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(row for row in child if isinstance(row.tag, str) and row.tag.lower() == "tr")
+    return rows
+
+
+def _own_cells(row: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return [cell for cell in row if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th")]
+
+
+def _is_layout_table(table: lxml.html.HtmlElement) -> bool:
+    if table.get("role", "").lower() == "presentation":
+        return True
+    if any(inner is not table for inner in table.iter("table")):
+        return True
+    rows = _own_rows(table)
+    if not rows or all(len(_own_cells(row)) <= 1 for row in rows):
+        return True
+    return any(_text_length(cell) > _LAYOUT_CELL_CHARS for row in rows for cell in _own_cells(row))
+
+
+def _span(cell: lxml.html.HtmlElement, name: str) -> int:
+    try:
+        return min(max(int(cell.get(name, "1")), 1), _MAX_SPAN)
+    except ValueError:
+        return 1
+
+
+def _cell_text(cell: lxml.html.HtmlElement) -> str:
+    renderer = _Renderer()
+    renderer._text(cell.text)
+    for child in cell:
+        renderer.walk(child)
+    return " ".join(line for line in renderer.finish() if line)
+
+
+def _table_lines(table: lxml.html.HtmlElement) -> list[str]:
+    """A data table as TAB rows: a spanned value sits in its first cell; cells it covers below hold 〃."""
+    grid: dict[tuple[int, int], str] = {}
+    row_count = 0
+    for row_index, row in enumerate(_own_rows(table)):
+        column = 0
+        for cell in _own_cells(row):
+            while (row_index, column) in grid:
+                column += 1
+            rows_spanned, columns_spanned = _span(cell, "rowspan"), _span(cell, "colspan")
+            for down in range(rows_spanned):
+                for across in range(columns_spanned):
+                    # A cell spanned down reads as "same as above" (〃) in the rows it covers.
+                    grid[(row_index + down, column + across)] = DITTO if down and not across else ""
+            grid[(row_index, column)] = _cell_text(cell)
+            column += columns_spanned
+        row_count = row_index + 1
+    if not grid:
+        return []
+    width = max(column for _row, column in grid) + 1
+    rows = [[grid.get((r, c), "") for c in range(width)] for r in range(row_count)]
+    pairs = _metadata_pairs([cell for row in rows for cell in row])
+    if pairs is not None:
+        rows = [[key, value] for key, value in pairs]
+    rendered = ["\t".join(cell.replace("\t", " ") for cell in row) for row in rows]
+    rendered = [line for line in rendered if line.strip()]
+    return ["", *rendered, ""] if rendered else []
+
+
+# --------------------------------------------------------------------------------------------------
+# Boilerplate lines and metadata
+
+def _drop_noise_lines(lines: Iterable[str]) -> tuple[list[str], int]:
+    kept: list[str] = []
+    dropped = 0
+    for line in lines:
+        if line and "\t" not in line and any(
+                len(line) <= longest and pattern.search(line) for _name, pattern, longest in _NOISE_LINES):
+            dropped += 1
+            continue
+        kept.append(line)
+    return kept, dropped
+
+
+def _metadata_pairs(cells: list[str]) -> list[tuple[str, str]] | None:
+    """Key/value pairs when the cells are a metadata block (索引号：… 发文机关：…), else None."""
+    pairs: list[tuple[str, str]] = []
+    pending_key: str | None = None
+    for cell in cells:
+        cell = cell.strip()
+        if not cell:
+            continue
+        key_only = _META_KEY_ONLY.match(cell)
+        if key_only:
+            if pending_key is not None:
+                pairs.append((pending_key, ""))
+            pending_key = _compact(key_only.group(1))
+            continue
+        if _META_LINE.match(cell):
+            if pending_key is not None:
+                pairs.append((pending_key, ""))
+                pending_key = None
+            pairs.extend(_split_pairs(cell))
+            continue
+        if pending_key is not None:
+            pairs.append((pending_key, cell))
+            pending_key = None
+        else:
+            return None  # a cell that is neither key nor value: not a metadata block
+    if pending_key is not None:
+        pairs.append((pending_key, ""))
+    return pairs if len(pairs) >= _META_MIN_PAIRS else None
+
+
+def _split_pairs(line: str) -> list[tuple[str, str]]:
+    """Split "索引号：001 主题分类：科技" into its pairs."""
+    matches = list(_META_PAIR.finditer(line))
+    pairs = []
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
+        pairs.append((_compact(match.group(1)), line[match.end():end].strip()))
+    return pairs
+
+
+def _compact(key: str) -> str:
+    return re.sub(r"\s+", "", key)
+
+
+def _metadata_rows(lines: list[str]) -> list[str]:
+    """Turn runs of "key：value" lines (outside tables) into framed "key\\tvalue" rows."""
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        end = index
+        while end < len(lines) and "\t" not in lines[end] and _META_LINE.match(lines[end]):
+            end += 1
+        pairs = [pair for line in lines[index:end] for pair in _split_pairs(line)]
+        if end > index and len(pairs) >= _META_MIN_PAIRS:
+            out.extend(["", *(f"{key}\t{value}" for key, value in pairs), ""])
+            index = end
+        else:
+            out.append(lines[index])
+            index += 1
+    return out

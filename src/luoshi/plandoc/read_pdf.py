@@ -1,0 +1,174 @@
+"""Text PDFs (pypdf): page text without page numbers and running headers, wrapped lines joined.
+
+Steps: extract each page's lines; drop page-number lines near the top or bottom of a page ("— 3 —",
+"第3页 共10页", "3/10", a bare number); drop running headers and footers (the same line, digits ignored,
+near the top or bottom of most pages); then join a line with the next when the layout wrapped it: the
+line does not end a sentence, the next line does not start with a heading label, the line is near the
+document's full line width. When the document marks paragraph starts with an indent, a full line that
+ends in 。 or ） is still joined with a next line that has no indent (the text wrapped right after the
+punctuation).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections import Counter
+
+from luoshi.plandoc.errors import UnsupportedInput
+from luoshi.plandoc.normalize import halfwidth
+from luoshi.plandoc.read import HEADING_LABEL
+
+_ENCRYPTED_MESSAGE = "文件已加密，无法读取 (file is password-protected)"
+_SCANNED_MESSAGE = "扫描件，没有文字层 (scanned PDF without a text layer)"
+
+# Lines looked at for page numbers and running headers/footers at each end of a page.
+_EDGE_LINES = 3
+# A running header/footer appears on at least this share of the pages (and the PDF has this many pages).
+_RUNNING_SHARE = 0.5
+_RUNNING_MIN_PAGES = 3
+# Page-number lines (matched on the half-width line with inner spaces removed), in order.
+_PAGE_NUMBERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("dashes", re.compile(r"^[-—–―~～]+\d{1,4}[-—–―~～]+$")),
+    ("chinese", re.compile(r"^第\d{1,4}页(?:[,，/]?共\d{1,4}页)?$")),
+    ("chinese-total-first", re.compile(r"^共\d{1,4}页[,，]?第\d{1,4}页$")),
+    ("fraction", re.compile(r"^\d{1,4}/\d{1,4}$")),
+    ("english", re.compile(r"^(?:page)?\d{1,4}(?:of\d{1,4})?$", re.IGNORECASE)),
+)
+# A line that ends a sentence or a parenthesis is never joined with the next.
+_SENTENCE_END = re.compile(r"[。；;：:！!？?”’）)】」』]$|(?<!\d)\.$")
+# Share of the document's full line width from which a line counts as wrapped by the layout.
+_FULL_LINE_SHARE = 0.85
+_INDENT = re.compile(r"^[ \u3000\xa0]")
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"[\s\u3000]+")
+
+def read_pdf(data: bytes) -> tuple[str, list[str]]:
+    """Return the text of a PDF (paragraphs joined across wraps and pages) and warnings."""
+    pages, warnings = _page_lines(data)
+    if not any(line.strip() for page in pages for line in page):
+        raise UnsupportedInput(_SCANNED_MESSAGE)
+    empty_pages = [index + 1 for index, page in enumerate(pages) if not any(line.strip() for line in page)]
+    if empty_pages:
+        listed = "、".join(str(number) for number in empty_pages[:10])
+        listed += "等" if len(empty_pages) > 10 else ""
+        warnings.append(f"第 {listed} 页没有文字层（可能是扫描页）(pages without a text layer: "
+                        f"{', '.join(str(number) for number in empty_pages[:10])})")
+    pages = _drop_page_furniture(pages)
+    return "\n".join(join_wrapped_lines([line for page in pages for line in page])), warnings
+
+
+def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise UnsupportedInput(_ENCRYPTED_MESSAGE)
+            except (DependencyError, NotImplementedError):
+                raise UnsupportedInput("文件已加密（加密方式不受支持），无法读取 "
+                                       "(PDF encryption not supported: save an unencrypted copy)") from None
+        pages: list[list[str]] = []
+        warnings: list[str] = []
+        for number, page in enumerate(reader.pages, start=1):
+            try:
+                text = page.extract_text()
+            except (DependencyError, FileNotDecryptedError):
+                raise UnsupportedInput(_ENCRYPTED_MESSAGE) from None
+            except Exception:  # one bad page (broken font or content stream) should not lose the rest
+                warnings.append(f"第 {number} 页无法读取，已跳过 (page {number} could not be read)")
+                text = ""
+            pages.append(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    except UnsupportedInput:
+        raise
+    except NotImplementedError:
+        raise UnsupportedInput("PDF 使用了不支持的加密或编码方式，无法读取 "
+                               "(unsupported PDF encryption or encoding)") from None
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+            OSError, AssertionError, ZeroDivisionError, OverflowError):
+        raise UnsupportedInput("PDF 文件已损坏，无法读取 (damaged PDF file)") from None
+    return pages, warnings
+
+
+def _key(line: str) -> str:
+    return _SPACES.sub("", halfwidth(line))
+
+
+def is_page_number(line: str) -> bool:
+    key = _key(line)
+    return bool(key) and any(pattern.match(key) for _name, pattern in _PAGE_NUMBERS)
+
+
+def _edge_indices(page: list[str]) -> list[int]:
+    """Indices of the first and last few non-empty lines of a page."""
+    filled = [index for index, line in enumerate(page) if line.strip()]
+    return sorted(set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]))
+
+
+def _drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
+    edge_keys: Counter[str] = Counter()
+    for page in pages:
+        edge_keys.update({_DIGITS.sub("#", _key(page[index])) for index in _edge_indices(page)})
+    running = set()
+    if len(pages) >= _RUNNING_MIN_PAGES:
+        running = {key for key, count in edge_keys.items() if key and count >= _RUNNING_SHARE * len(pages)}
+    cleaned = []
+    for page in pages:
+        drop = {index for index in _edge_indices(page)
+                if is_page_number(page[index]) or _DIGITS.sub("#", _key(page[index])) in running}
+        cleaned.append([line for index, line in enumerate(page) if index not in drop and line.strip()])
+    return cleaned
+
+
+def display_width(text: str) -> int:
+    """Width in half-em cells: wide (CJK) characters count 2, others 1."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Join lines the layout wrapped mid-sentence (see the module docstring for the rules)."""
+    if not lines:
+        return []
+    widths = [display_width(line.strip()) for line in lines]
+    full_width = _full_line_width(widths)
+    indented = [bool(_INDENT.match(line)) for line in lines]
+    uses_indent = 0.05 <= sum(indented) / len(lines) <= 0.8
+    out: list[str] = []
+    current = lines[0].strip()
+    current_width = widths[0]
+    for index in range(1, len(lines)):
+        following = lines[index].strip()
+        wrapped = False
+        if current_width >= _FULL_LINE_SHARE * full_width and not HEADING_LABEL.match(following):
+            # A full line that ends a sentence still continues when the document starts its
+            # paragraphs with an indent and the next line has none.
+            wrapped = not _SENTENCE_END.search(halfwidth(current)) or (uses_indent and not indented[index])
+        if wrapped and current and following:
+            current = _join(current, following)
+        else:
+            out.append(current)
+            current = following
+        current_width = widths[index]
+    out.append(current)
+    return out
+
+
+def _full_line_width(widths: list[int]) -> int:
+    """The width of a full line: the 90th percentile of the widths of the longer lines (at least half
+    the longest), so that neither one overlong line nor many short ones (headings, lists) decide it."""
+    longest = max(widths, default=0)
+    ordered = sorted(width for width in widths if width > 0 and 2 * width >= longest)
+    if not ordered:
+        return 1
+    return max(ordered[int(0.9 * (len(ordered) - 1))], 1)
+
+
+def _join(left: str, right: str) -> str:
+    # Latin words wrapped at a space get their space back; CJK text has none.
+    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
+        return f"{left} {right}"
+    return left + right
