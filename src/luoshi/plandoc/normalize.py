@@ -6,6 +6,8 @@ mapping here is strictly one character to one character (unlike NFKC, which turn
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 _FULL_TO_HALF = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # ！..～ -> !..~
 _FULL_TO_HALF.update({
     0x3000: 0x20,   # ideographic space
@@ -23,8 +25,10 @@ _FULL_TO_HALF.update({
 _TABLE = str.maketrans(_FULL_TO_HALF)
 
 
+@lru_cache(maxsize=8192)
 def halfwidth(text: str) -> str:
-    """Map full-width ASCII forms and look-alike punctuation to ASCII; same length as the input."""
-    out = text.translate(_TABLE)
-    assert len(out) == len(text)
-    return out
+    """Map full-width ASCII forms and look-alike punctuation to ASCII; same length as the input.
+
+    Cached: every stage normalises the same lines again, and translate() is the parser's hot spot.
+    """
+    return text.translate(_TABLE)
