@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from group import build_items  # noqa: E402  (the sibling benchmark's item generator)
+from group import build_items
 
-from luoshi.plandoc import parse  # noqa: E402
-from luoshi.plandoc.normalize import halfwidth  # noqa: E402
-from luoshi.plandoc.similar import group_duplicates  # noqa: E402
+from luoshi.plandoc import parse
+from luoshi.plandoc.normalize import halfwidth
+from luoshi.plandoc.similar import group_duplicates
 
 SEED = Path(__file__).resolve().parents[1] / "src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt"
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、]|[(（]\d+[)）])",

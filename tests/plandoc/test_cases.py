@@ -24,7 +24,8 @@ CASES = Path(__file__).parent / "fixtures" / "cases"
 CASE_FILES = sorted(CASES.glob("*.yaml"))
 META_KEYS = ("title", "doc_number", "issuer", "issued_on", "addressees")
 EXPECT_KEYS = frozenset({"counts", "outline", "nodes", "warnings_contain", "unknown_units", "groups", *META_KEYS})
-NODE_KEYS = frozenset({"path", "text", "text_startswith", "body_contains", "units", "targets", "deadline", "refs"})
+NODE_KEYS = frozenset({"path", "text", "text_startswith", "text_contains", "body_contains", "units", "targets",
+                       "deadline", "refs"})
 INDENT = "  "
 DIRECTORY_TEXT = (Path(__file__).resolve().parents[2] / "src" / "luoshi" / "plandoc" / "data" / "units-dalian.yaml"
                   ).read_text(encoding="utf-8")
@@ -107,6 +108,8 @@ def _check_node(plan: Plan, spec: dict[str, Any]) -> None:
         assert node.text == spec["text"], path
     if "text_startswith" in spec:
         assert node.text.startswith(spec["text_startswith"]), f"{path}: text {node.text!r}"
+    if "text_contains" in spec:
+        assert spec["text_contains"] in node.text, f"{path}: text {node.text!r}"
     if "body_contains" in spec:
         assert spec["body_contains"] in node.body, f"{path}: body {node.body!r}"
     if "units" in spec:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from luoshi.plandoc.dates import find_date, find_deadline, parse_deadline
+from luoshi.plandoc.dates import find_date, find_deadline, find_labelled_deadline, parse_deadline
 
 
 @pytest.mark.parametrize(("text", "phrase", "date"), [
@@ -46,6 +46,7 @@ def test_it_takes_the_first_phrase_and_the_year_stated_earlier() -> None:
 @pytest.mark.parametrize("text", [
     "持续推进简政放权、放管结合、优化服务改革",   # a standing duty in prose is no deadline
     "长期坚持,纳入年度考核",
+    "完成2000年以前建成的老旧小区改造300个",      # a date describing the houses, not the task
     "三年内完成",                                  # a duration, not this year
     "在2017年1月1日至2019年12月31日期间,再按照实际发生额的75%在税前加计扣除",
     "举办2018年大连市第十六届创业就业博览会",
@@ -71,6 +72,26 @@ def test_it_prefers_a_date_and_keeps_a_rhythm_right_before_it() -> None:
     assert found is not None and (found.text, found.date, found.cadence) == ("年底前", "2018-12-31", None)
     found = find_deadline("每年12月底前报送总结", default_year=2018)
     assert found is not None and (found.text, found.date, found.cadence) == ("每年12月底前", "2018-12-31", "annual")
+
+
+@pytest.mark.parametrize(("text", "value", "date", "cadence"), [
+    ("完成时限：长期坚持", "长期坚持", None, "ongoing"),
+    ("1．出台办法。完成时限：6月底前", "6月底前", "2019-06-30", None),
+    ("牵头单位：市住建局　完成时限:2019年11月30日前　配合单位：市财政局", "2019年11月30日前", "2019-11-30", None),
+    ("时间节点：每季度", "每季度", None, "quarterly"),
+])
+def test_it_reads_a_labelled_deadline_like_a_cell(text: str, value: str, date: str | None,
+                                                  cadence: str | None) -> None:
+    for found in (find_labelled_deadline(text, default_year=2019), find_deadline(text, default_year=2019)):
+        assert found is not None and (found.text, found.date, found.cadence) == (value, date, cadence)
+        assert found.span is not None and text[found.span[0]:found.span[1]] == value
+
+
+def test_it_prefers_the_label_over_a_phrase_in_the_task_sentence() -> None:
+    found = find_deadline("年内回迁安置群众不少于2万人。完成时限：2019年11月30日前", default_year=2019)
+    assert found is not None and found.date == "2019-11-30"
+    assert find_labelled_deadline("年内回迁安置群众不少于2万人", default_year=2019) is None
+    assert find_labelled_deadline("完成时限：待定", default_year=2019) is None
 
 
 @pytest.mark.parametrize(("cell", "date"), [

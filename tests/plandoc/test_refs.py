@@ -38,6 +38,10 @@ def test_it_joins_a_number_followed_by_a_note_inside_the_parentheses() -> None:
     assert text[find_refs(text)[0].span[1] - 1] == ")"  # type: ignore[index]
 
 
+def test_it_joins_a_number_whose_year_is_in_round_brackets_too() -> None:
+    assert _pairs("按照《若干措施》（辽政办发（2018）5号）执行") == [("若干措施", "辽政办发（2018）5号")]
+
+
 def test_it_keeps_inner_angle_brackets_of_a_nested_title() -> None:
     text = "落实《中共大连市委印发〈关于深化人才发展体制机制改革的实施意见〉的通知》（大委发〔2017〕34号）"
     assert _pairs(text) == [("中共大连市委印发〈关于深化人才发展体制机制改革的实施意见〉的通知", "大委发〔2017〕34号")]
@@ -55,6 +59,7 @@ def test_it_reports_lone_titles_and_lone_numbers_in_text_order_without_deduplica
 
 def test_it_trims_prose_lead_ins_from_the_issuer() -> None:
     assert find_doc_numbers("关于转发国发[2015]36号的通知") == [("国发[2015]36号", (4, 15))]
+    assert find_doc_numbers("推进湘政办发〔2019〕60号文件精神落实") == [("湘政办发〔2019〕60号", (2, 15))]
     assert [n for n, _ in find_doc_numbers("贯彻落实辽政办发〔2018〕5号和财教〔2016〕113号")] == [
         "辽政办发〔2018〕5号", "财教〔2016〕113号"]
 

@@ -149,6 +149,8 @@ def test_it_reads_a_goal_wrapped_over_several_lines() -> None:
     ("一般工商业电价平均降低10%", ("一般工商业电价", "growth", -10, None, "%", None)),
     ("能耗下降2-3%", ("能耗", "growth", -3, -2, "%", None)),
     ("诉求3个工作日以内办结", ("诉求", "<=", 3, None, "个工作日", None)),
+    ("实现通关时间压缩50%", ("通关时间", "growth", -50, None, "%", None)),
+    ("对106项涉企行政审批事项实施分类管理", ("涉企行政审批事项实施分类管理", "=", 106, None, "项", None)),
 ])
 def test_it_reads_each_comparator_form(
         text: str, expected: tuple[str, str, float, float | None, str, int | None]) -> None:
@@ -172,10 +174,18 @@ def test_it_reads_each_comparator_form(
     "坚持两个毫不动摇,进入全国前10名,实现在5个基层法庭",
     "3个月内完成,PM2.5浓度,V2.0版本,ISO9001认证",
     "提供24小时服务,开展3天培训,五位一体",
+    "每月开展一次暗访督查,每半年至少组织一次演练,引进核心零部件项目",
+    "对新认定的国家级企业技术中心给予\n500万元一次性奖励。",
     "", "   ", "。。。", "达到", "100", "%", "家",
 ])
 def test_it_finds_no_target_in_names_dates_quotes_and_policy_parameters(text: str) -> None:
     assert find_targets(text, default_year=2018) == []
+
+
+def test_it_does_not_take_the_year_of_a_description() -> None:
+    text = "完成2000年以前建成的老旧小区改造300个,惠及居民5万户。"
+    assert _facts(find_targets(text, default_year=2019)) == [
+        ("完成2000年以前建成的老旧小区改造", "=", 300, None, "个", 2019), ("惠及居民", "=", 5, None, "万户", 2019)]
 
 
 def test_it_ignores_numbers_inside_quotes_but_counts_the_quoted_noun() -> None:

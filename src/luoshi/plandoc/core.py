@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .dates import find_deadline, parse_deadline
+from .dates import find_deadline, find_labelled_deadline, parse_deadline
 from .lines import Line, noise_kind, split_lines
 from .meta import extract_metadata
 from .model import Deadline, Node, Plan, Ref, Target, Unit, UnitRef
@@ -21,7 +21,7 @@ from .read import DEFAULT_MAX_BYTES, SourceText, read_bytes, read_path
 from .refs import find_refs
 from .similar import Item, group_duplicates
 from .targets import find_targets
-from .tree import Draft, Segment, TreeBuilder, find_lead_rule_line, shift
+from .tree import Draft, Segment, TreeBuilder, find_lead_rule_line
 from .units import UnitDirectory, is_collective_name
 
 Source = str | bytes | os.PathLike[str]
@@ -112,34 +112,43 @@ def _finalise(drafts: list[Draft], *, default_year: int | None, directory: UnitD
 def _text_span(seg: Segment) -> tuple[int, int]:
     """Span of the segment's text without surrounding whitespace."""
     lead = len(seg.raw) - len(seg.raw.lstrip())
-    return (seg.start + lead, seg.start + len(seg.raw.rstrip()))
+    span = seg.span((lead, len(seg.raw.rstrip())))
+    return span if span is not None else (seg.start, seg.start)
 
 
 def _targets(seg: Segment, default_year: int | None) -> list[Target]:
     found = find_targets(seg.raw, default_year=default_year)
     for t in found:
-        t.span = shift(t.span, seg.start)
+        t.span = seg.span(t.span)
     return found
 
 
 def _refs(seg: Segment) -> list[Ref]:
     found = find_refs(seg.raw)
     for r in found:
-        r.span = shift(r.span, seg.start)
+        r.span = seg.span(r.span)
     return found
 
 
 def _deadline(d: Draft, segments: list[Segment], default_year: int | None) -> Deadline | None:
     if d.deadline_cell is not None:
         deadline = parse_deadline(d.deadline_cell.raw, default_year=default_year)
-        deadline.span = shift(deadline.span, d.deadline_cell.start) if deadline.span else (
+        deadline.span = d.deadline_cell.span(deadline.span) if deadline.span else (
             d.deadline_cell.start, d.deadline_cell.start + len(d.deadline_cell.raw))
         return deadline
+    for seg in segments:  # a labelled "完成时限：…" wins over a phrase such as 年内 in the task sentence
+        labelled = find_labelled_deadline(seg.raw, default_year=default_year)
+        if labelled is not None:
+            labelled.span = seg.span(labelled.span)
+            return labelled
     for seg in segments:
         found = find_deadline(seg.raw, default_year=default_year)
-        if found is not None:
-            found.span = shift(found.span, seg.start)
-            return found
+        if found is None:
+            continue
+        if found.date and default_year and int(found.date[:4]) < default_year:
+            continue  # "2000年以前建成的" describes the past, it is no deadline of this plan
+        found.span = seg.span(found.span)
+        return found
     return None
 
 

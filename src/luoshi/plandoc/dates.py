@@ -80,7 +80,10 @@ PROSE_CADENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
-_CELL_LABEL_RE = re.compile(r"^\s*(?:完成时限|完成时间|时间节点|时间要求|时限)\s*[:：]?\s*")
+_ATTRIBUTIVE_TAIL_RE = re.compile(r"[^,，。;；:：!?！？\d]{0,3}的")
+_DEADLINE_LABELS = r"(?:完成时限|完成时间|办结时限|时间节点|时间要求|时限要求|时限)"
+_CELL_LABEL_RE = re.compile(rf"^\s*{_DEADLINE_LABELS}\s*[:：]?\s*")
+_LABELLED_DEADLINE_RE = re.compile(rf"{_DEADLINE_LABELS}\s*[:：]\s*(?P<value>[^。;；:：()（）,，\s]{{1,40}})")
 _FULL_DATE_RE = re.compile(
     rf"(?:{_Y}){_M}{_D}"
     r"|(?<!\d)(?P<y2>(?:19|20)\d{2})(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d)"
@@ -98,13 +101,17 @@ class _DateToken:
 def find_deadline(text: str, *, default_year: int | None = None) -> Deadline | None:
     """The first explicit deadline phrase of a paragraph (2018年底前, 6月底前, 年内, 三季度末前...).
 
-    Without one, a reporting rhythm stated in the prose (每季度通报, 每月开展) gives a cadence-only
+    A labelled value ("完成时限：2019年12月底前", "完成时限：长期坚持") is read like a deadline cell and
+    wins. Without a phrase, a reporting rhythm stated in the prose (每季度通报, 每月开展) gives a cadence-only
     deadline. Plain dates ("2018年5月16日召开") and standing-duty words ("持续推进") are not deadlines.
     """
     norm = halfwidth(text)
+    labelled = find_labelled_deadline(text, default_year=default_year)
+    if labelled is not None:  # "完成时限：长期坚持" inside the paragraph is a deadline cell written inline
+        return labelled
     context_year = default_year
     for token in _scan(text):
-        if token.pattern.explicit:
+        if token.pattern.explicit and not _is_attributive(norm, token, default_year):
             date = _resolve(token.match, token.stated_year or context_year, default_year)
             start, end = token.match.span()
             cadence: str | None = None
@@ -117,12 +124,45 @@ def find_deadline(text: str, *, default_year: int | None = None) -> Deadline | N
         if token.stated_year is not None:
             context_year = token.stated_year
     titles = find_title_spans(text)
-    found = [(m.start(), m.end(), name) for name, regex in PROSE_CADENCE_PATTERNS for m in regex.finditer(norm)
-             if not any(a <= m.start() < b for a, b in titles)]
-    if not found:
+    found = [next(((m.start(), m.end(), name) for m in regex.finditer(norm) if not _in_title(titles, m.start())),
+                  None) for name, regex in PROSE_CADENCE_PATTERNS]
+    first = min((f for f in found if f is not None), default=None)
+    if first is None:
         return None
-    start, end, name = min(found)
+    start, end, name = first
     return Deadline(text=text[start:end], date=None, cadence=name, span=(start, end))
+
+
+def _in_title(titles: list[Span], pos: int) -> bool:
+    """Whether `pos` is inside one of the sorted, disjoint title spans."""
+    i = bisect.bisect_right(titles, (pos, 1 << 62)) - 1
+    return i >= 0 and titles[i][0] <= pos < titles[i][1]
+
+
+def find_labelled_deadline(text: str, *, default_year: int | None = None) -> Deadline | None:
+    """The value of a "完成时限：…" / "时间节点：…" label in `text`, read like a deadline cell.
+
+    For callers that see a task's lines one by one: a labelled line should win over a phrase such as
+    "年内" in the task sentence, so look for labels first, then fall back to `find_deadline`.
+    """
+    labelled = _LABELLED_DEADLINE_RE.search(halfwidth(text))
+    if not labelled:
+        return None
+    value_start, value_end = labelled.span("value")
+    cell = parse_deadline(text[value_start:value_end], default_year=default_year)
+    if cell.date is None and cell.cadence is None:
+        return None
+    if cell.span is not None:
+        cell.span = (value_start + cell.span[0], value_start + cell.span[1])
+    return cell
+
+
+def _is_attributive(norm: str, token: _DateToken, default_year: int | None) -> bool:
+    """A date phrase describing a noun, not the task: 2000年以前建成的老旧小区, 2015年底前的存量."""
+    if _ATTRIBUTIVE_TAIL_RE.match(norm, token.match.end()):
+        return True
+    # A year well before the plan's own cannot be when its task is due.
+    return token.stated_year is not None and default_year is not None and token.stated_year < default_year - 1
 
 
 def parse_deadline(text: str, *, default_year: int | None = None) -> Deadline:
@@ -172,12 +212,10 @@ def _scan(text: str) -> list[_DateToken]:
     """
     norm = halfwidth(text)
     titles = find_title_spans(text)  # sorted and disjoint
-    title_starts = [start for start, _ in titles]
     candidates: list[tuple[int, int, int, DatePattern, re.Match[str]]] = []
     for rank, pattern in enumerate(DATE_PATTERNS):
         for m in pattern.regex.finditer(norm):
-            i = bisect.bisect_right(title_starts, m.start()) - 1
-            if m.end() > m.start() and not (i >= 0 and m.start() < titles[i][1]):
+            if m.end() > m.start() and not _in_title(titles, m.start()):
                 candidates.append((m.start(), -(m.end() - m.start()), rank, pattern, m))
     candidates.sort(key=lambda c: c[:3])
     tokens: list[_DateToken] = []

@@ -137,26 +137,27 @@ def _suffix(style: str) -> str:
     return {"part": "部分", "chapter": "章", "section": "节", "article": "条"}[style]
 
 
-NOISE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("qr_code", re.compile(r"扫描?二维码|扫一扫")),
-    ("permalink", re.compile(r"^(本文链接|本文地址|原文链接|网址)[:：]")),
-    ("print_close", re.compile(r"打印本页|关闭窗口|【?打印】?\s*【?关闭】?$")),
-    ("font_size", re.compile(r"【?\s*字体\s*[:：]?\s*[大中小\s]+】?|字号\s*[:：]\s*[大中小\s]+")),
-    ("share", re.compile(r"^分享到|^分享[:：]")),
-    ("prev_next", re.compile(r"^(上一篇|下一篇)[:：]?")),
-    ("site_footer", re.compile(r"版权所有|ICP备|网站标识码|网站地图|联系我们|公网安备")),
-    ("breadcrumb", re.compile(r"^(当前位置|您当前的位置|您现在的位置)[:：]")),
-    ("hits", re.compile(r"(浏览次数|访问量|阅读次数)\s*[:：]\s*\d*")),
-    ("back_to_top", re.compile(r"^返回顶部$|^【?返回】?$")),
+# (name, pattern, longest line it may drop): content can mention these words, so most rules only
+# take short lines; a permalink line is as long as its URL.
+NOISE_PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
+    ("qr_code", re.compile(r"扫描?二维码|扫一扫"), 40),
+    ("permalink", re.compile(r"^(本文链接|本文地址|原文链接|原文地址|网址|链接)\s*[:：]\s*\S*$|^https?://\S+$"), 2000),
+    ("keywords", re.compile(r"^(本文关键词|关键词|关键字|标签)\s*[:：]"), 60),
+    ("print_close", re.compile(r"打印本页|关闭窗口|【?打印】?\s*【?关闭】?$"), 40),
+    ("font_size", re.compile(r"【?\s*字体\s*[:：]?\s*[大中小\s]+】?|字号\s*[:：]\s*[大中小\s]+"), 40),
+    ("share", re.compile(r"^分享到|^分享[:：]"), 60),
+    ("prev_next", re.compile(r"^(上一篇|下一篇)[:：]?"), 80),
+    ("site_footer", re.compile(r"版权所有|ICP备|网站标识码|网站地图|联系我们|公网安备"), 120),
+    ("breadcrumb", re.compile(r"^(当前位置|您当前的位置|您现在的位置)[:：]"), 120),
+    ("hits", re.compile(r"(浏览次数|访问量|阅读次数)\s*[:：]\s*\d*"), 60),
+    ("back_to_top", re.compile(r"^返回顶部$|^【?返回】?$"), 10),
 )
 
 
 def noise_kind(norm: str) -> str | None:
-    """Name of the scraping-noise rule a line matches (short lines only: content can mention these words)."""
-    if len(norm) > 60:
-        return None
-    for name, pattern in NOISE_PATTERNS:
-        if pattern.search(norm):
+    """Name of the scraping-noise rule a line matches, if any."""
+    for name, pattern, longest in NOISE_PATTERNS:
+        if len(norm) <= longest and pattern.search(norm):
             return name
     return None
 

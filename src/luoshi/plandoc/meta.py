@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .dates import find_date
 from .lines import Line
 from .normalize import halfwidth
-from .refs import DOC_NUMBER_RE
+from .refs import DOC_NUMBER_RE, find_doc_numbers
 
 # Portal metadata keys (索引号 / 发文机关 / 成文日期 / 发文字号 …) and the field each one fills.
 PORTAL_KEYS: tuple[tuple[str, str | None], ...] = (
@@ -26,6 +26,9 @@ _NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达).*(的)?(通�
 _PLAN_WORD_RE = re.compile(r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|安排|任务|细则|纲要|举措|行动|表)$")
 _ORG_END_RE = re.compile(r"(政府|办公厅|办公室|委员会|局|部|厅|委|院|会|中心|小组|组|公署|管委会)$")
 _SPLIT_ADDRESSEES = re.compile(r"[,，、;；]")
+_SPLIT_ADDRESSEES_STRONG = re.compile(r"[,，;；]")
+# "…实施方案（2019—2020年）", "…行动计划(试行)": the kind of document is named before these.
+_TRAILING_YEARS = re.compile(r"\s*\((?:\d{4}\s*[-—~至到]+\s*\d{4}年?|\d{4}年?|试行|暂行|征求意见稿|修订)\)$")
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
 
 
@@ -101,7 +104,10 @@ def extract_metadata(preamble: list[Line]) -> Metadata:
         norm = ln.norm.rstrip()
         if norm.endswith(":") and len(norm) <= 300 and (
                 norm.startswith("各") or re.search(r"人民政府|部门|单位|委|局|厅|办", norm)):
-            meta.addressees = [a.strip() for a in _SPLIT_ADDRESSEES.split(ln.raw.strip()[:-1]) if a.strip()]
+            body = ln.raw.strip()[:-1]
+            # "各省、自治区、直辖市人民政府，国务院各部委": 、 joins parts of one addressee when ， separates them.
+            splitter = _SPLIT_ADDRESSEES if not re.search(r"[,，;；]", body) else _SPLIT_ADDRESSEES_STRONG
+            meta.addressees = [a.strip() for a in splitter.split(body) if a.strip()]
             break
 
     meta.title = _plan_title(content, meta) or ""
@@ -145,9 +151,9 @@ def _pairs_in_text(norm: str) -> list[tuple[str, str]]:
 
 def _first_doc_number(texts: list[str]) -> str | None:
     for text in texts:
-        m = DOC_NUMBER_RE.search(text)
-        if m:
-            return m.group(0)
+        found = find_doc_numbers(text)
+        if found:
+            return found[0][0]
     return None
 
 
@@ -158,9 +164,9 @@ def _strip_brackets(s: str) -> str:
 def _clean_title(raw: str) -> str:
     """A notice title without a leading 文号 or the 《》 portals wrap it in."""
     s = raw.strip()
-    m = DOC_NUMBER_RE.match(s)
-    if m:
-        s = s[m.end():].strip()
+    found = find_doc_numbers(s)
+    if found and found[0][1][0] == 0:
+        s = s[found[0][1][1]:].strip()
     if s.startswith("《") and s.endswith("》"):
         s = s[1:-1]
     return s.strip()
@@ -186,7 +192,7 @@ def _plan_title(content: list[Line], meta: Metadata) -> str | None:
             continue
         if meta.issuer and text == meta.issuer:
             continue
-        if _PLAN_WORD_RE.search(_strip_brackets(norm)) or _NOTICE_RE.search(norm):
+        if _PLAN_WORD_RE.search(_TRAILING_YEARS.sub("", _strip_brackets(norm))) or _NOTICE_RE.search(norm):
             return _strip_brackets(text)
     if meta.notice_title:
         m = re.search(r"关于(?:印发|转发|下达)(.+?)的通知", meta.notice_title)

@@ -21,8 +21,8 @@ from typing import Any
 
 from lxml import etree
 
-from luoshi.plandoc.model import DITTO
 from luoshi.plandoc.errors import UnsupportedInput
+from luoshi.plandoc.model import DITTO
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"

@@ -18,17 +18,19 @@ DOC_NUMBER_RE = re.compile(
 )
 
 # Words of running prose that end right before an issuer abbreviation; the 文号 starts after the last
-# one found inside the issuer part. No real abbreviation (国发, 大政办发, 财教, 工信部联规) contains them.
+# one found inside the issuer part. No real abbreviation (国发, 大政办发, 湘政办发, 财教, 工信部联规)
+# contains them; single characters are limited to function words that never start one.
 ISSUER_LEAD_INS: tuple[str, ...] = (
-    "贯彻落实", "关于", "根据", "按照", "依据", "依照", "参照", "落实", "贯彻", "执行", "印发", "转发",
-    "详见", "对照", "结合", "文件", "通知", "意见", "见", "即", "和", "及", "与", "或", "的",
+    "贯彻落实", "关于", "根据", "按照", "依据", "依照", "参照", "对照", "结合", "落实", "贯彻", "执行",
+    "推进", "推动", "实施", "印发", "转发", "下发", "出台", "制定", "修订", "废止", "详见", "参见",
+    "文件", "通知", "意见", "精神", "要求", "规定", "见", "即", "和", "及", "与", "或", "的",
 )
 
 # One level of nesting is enough (《…〈…〉…》 is the norm; some typists nest 《》 instead). The
 # alternatives differ in their first character, so a failed match costs linear time.
 _TITLE_RE = re.compile(r"《(?:[^《》\n]|《[^《》\n]{1,300}》){1,300}》")
 # After a title: "(大政发〔2017〕16号)" or "(大政办发〔2017〕119号文件印发)"; the tail after 号 is short.
-_PAREN_AFTER_TITLE_RE = re.compile(r"\s*\((?P<body>[^()\n]{1,60})\)")
+_PAREN_AFTER_TITLE_RE = re.compile(r"\s*\((?P<body>(?:[^()\n]|\([^()\n]{1,8}\)){1,60})\)")  # 辽政办发(2018)5号
 
 
 def find_doc_numbers(text: str) -> list[tuple[str, Span]]:

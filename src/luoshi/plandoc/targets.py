@@ -105,7 +105,7 @@ COMPARATORS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("reduce-object-to", rf"(?:压缩|缩短|降低|减少|压减|控制|下降)(?P<object>{_OBJECT})(?:至|到|在)", "<="),
         ("raise-object-to", rf"(?:提高|提升|增加|扩大|增长|上升)(?P<object>{_OBJECT})(?:至|到)", ">="),
         ("growth", "增长|增加|提高|提升|上升|增幅为?|增速为?", "growth"),
-        ("decline", "下降|降低|减少|压减|削减", "decline"),
+        ("decline", "下降|降低|减少|压减|削减|压缩|缩短|缩减", "decline"),
     )
 )
 
@@ -175,6 +175,8 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
     _exclusion("ratio rule: 按…比例", r"(?:按照|依照|按)", r"^(?:以上|以内|以下)?的?比例"),
     _exclusion("payment: 给予/奖励/补助 N万元", r"给予|奖励|补助|资助|补贴|奖补|贴息|一次性",
                kinds=_MONEY_OR_RATE, waived_by_comparator=True),
+    _exclusion("payment: N万元一次性奖励", None, r"^(?:的)?(?:一次性)?(?:奖励|补助|资助|补贴|奖补|贴息)",
+               kinds=("money",), waived_by_comparator=True),
 )
 
 # A newline is not a boundary: inside one paragraph it is a line wrap (PDF, pasted text), and a goal
@@ -187,15 +189,17 @@ _LABEL_RE = re.compile(
 )
 _QUOTE_RE = re.compile(r"“[^”\n]{0,80}”|「[^」\n]{0,80}」|‘[^’\n]{0,80}’|\"[^\"\n]{0,80}\"|『[^』\n]{0,80}』")
 _YEAR_RE = re.compile(
-    r"(?<![\d\-~比较与同])(?P<y>(?:19|20)\d{2}|[〇零○一二][〇零○一二三四五六七八九]{3})\s*年(?!\s*基础上)"
+    r"(?<![\d\-~比较与同])(?P<y>(?:19|20)\d{2}|[〇零○一二][〇零○一二三四五六七八九]{3})\s*年"
+    # not a baseline (2017年基础上, 2015年以来) or a description (2000年以前建成的小区)
+    r"(?!\s*(?:基础上|以来|以后|(?:以前|之前|前)?[^,，。;；\d]{0,3}的))"
 )
 _LEADING_NOISE_RE = re.compile(  # used with .match(pos): no "^", which would not anchor at pos
     r"(?:\s+|[、和及与并且]|以及|同时|其中|另外"
-    r"|(?:到|至|截至|截止到?|在)?(?:(?:19|20)\d{2}|[〇零○一二][〇零○一二三四五六七八九]{3})\s*年(?:年底|年末|底|末|前|内|度)?"
+    r"|(?:到|至|截至|截止到?|在)?(?:(?:19|20)\d{2}|[〇零○一二][〇零○一二三四五六七八九]{3})\s*年(?:年底|年末|底|末)?(?:前|内|度)?"
     # 年度/年内 only restate the plan year, which `year` carries; 全市 is kept because it is the
     # scope of the count (全市 vs 园区内 高新技术企业 are different indicators).
     r"|年度内?|年内|今年|本年度?"
-    r"|力争|确保|争取|努力|推动|促进|预计|实现|使|将|把)"
+    r"|力争|确保|争取|努力|推动|促进|预计|实现|使|将|把|对于|针对|对)"
 )
 _TRAILING_NOISE_RE = re.compile(r"(?:\s+|为|是|共|总计|合计|数量为|原则上|全部|基本|必须|须|应|要|将)+$")
 # A comparator separated from the number by the reference it is a share of: 不超过国家规定时限的40%.
@@ -353,8 +357,10 @@ def _excluded(ms: _Measure, before: str, after: str, has_comparator: bool) -> bo
     if ms.is_cn:
         if not has_comparator and not _COUNT_VERB_RE.search(before):
             return True  # 坚持两个毫不动摇, 四个着力: slogans, not counts
-        if ms.value == 1 and ms.unit == "批":
-            return True  # 一批: "a number of", not a quantity
+        if ms.value == 1 and ms.unit in ("批", "次"):
+            return True  # 一批 = "a number of", (开展)一次 = "once": not quantities
+        if ms.match.group("num")[0] in "零〇○":
+            return True  # 零部件, 零售, 零容忍: words, not the number 0
     return any(_applies(rule, kind, before, after, has_comparator) for rule in EXCLUSIONS)
 
 

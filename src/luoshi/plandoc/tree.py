@@ -15,17 +15,43 @@ from .lines import Cell, Label, Line, match_label, split_inline_items
 from .model import DITTO, Deadline, Ref, Role, Span, Target, UnitRef
 from .normalize import halfwidth
 from .tables import TableLayout, header_layout
-from .units import MarkerUnit, UnitMarker, find_lead_rule, find_unit_marker, split_unit_list
+from .units import UnitMarker, find_lead_rule, find_unit_marker, split_unit_list
 
+# "完成时限：2019年11月30日前" on a line of its own after the item.
+DEADLINE_LINE_RE = re.compile(r"^(完成时限|完成时间|完成期限|办结时限|时限要求|时间节点|时限|时间要求)\s*[:]\s*(\S.*)$")
+_TERMINAL = set("。;!?:)》”\"」』】")
 ANNEX_RE = re.compile(r"^(附件\s*[0-9一二三四五六七八九十]*)\s*[:：]?\s*(.*)$")
 
 
 @dataclass(slots=True)
 class Segment:
-    """A piece of source text that belongs to a node: its heading text or a body paragraph."""
+    """A piece of source text that belongs to a node: its heading text or a body paragraph.
+
+    A line wrapped mid-sentence is joined onto the segment before it; `joins` records where each
+    joined piece starts in `raw` and in the source, so offsets still map back to the source.
+    """
 
     raw: str
     start: int
+    joins: list[tuple[int, int]] = field(default_factory=list)
+
+    def at(self, i: int) -> int:
+        """Source offset of character `i` of raw (i == len(raw) maps to the end)."""
+        for raw_index, source_offset in reversed(self.joins):
+            if i >= raw_index:
+                return source_offset + (i - raw_index)
+        return self.start + i
+
+    def span(self, span: Span | None) -> Span | None:
+        """A span relative to raw, mapped to the source (its end is the source end of its last char)."""
+        if span is None:
+            return None
+        return (self.at(span[0]), self.at(span[1] - 1) + 1 if span[1] > span[0] else self.at(span[0]))
+
+    def join(self, other: Segment) -> None:
+        self.joins.append((len(self.raw), other.start))
+        self.joins.extend((len(self.raw) + r, o) for r, o in other.joins)
+        self.raw += other.raw
 
 
 @dataclass(slots=True)
@@ -154,8 +180,16 @@ class TreeBuilder:
             return
         current = self.stack[-1].draft if self.stack else self.drafts[-1]
         para = Segment(seg.raw, seg.start)
-        self._take_marker(current, para, own_line=False)
-        if para.raw.strip():
+        deadline = DEADLINE_LINE_RE.match(seg.norm)
+        if deadline:
+            current.deadline_cell = Segment(seg.raw[deadline.start(2):].strip(), seg.start + deadline.start(2))
+            return
+        if self._take_marker(current, para, own_line=False) and not para.raw.strip():
+            return
+        last = current.body[-1] if current.body else current.head
+        if _is_wrapped(last.raw) and para.raw.strip():
+            last.join(para)
+        elif para.raw.strip():
             current.body.append(para)
 
     def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool) -> bool:
@@ -168,7 +202,7 @@ class TreeBuilder:
         if marker is None:
             return False
         rest = _cut(seg.raw, marker)
-        found = [_unit_ref(u, seg.start) for u in marker.units]
+        found = [UnitRef(u.raw, u.role, False, seg.span(u.span)) for u in marker.units]
         if draft.units and not own_line:
             if rest.strip():
                 return False
@@ -177,7 +211,7 @@ class TreeBuilder:
         else:
             draft.units = found
         if marker.deadline_text and marker.deadline_span:
-            draft.deadline_cell = Segment(marker.deadline_text, seg.start + marker.deadline_span[0])
+            draft.deadline_cell = Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
         seg.raw = rest
         return True
 
@@ -215,9 +249,12 @@ class TreeBuilder:
             self.table = _Table(layout, floor=len(self.stack))
             return
         if self.table is None:
-            # Not a task table (a metadata block, a plain grid): read it as a paragraph.
-            joined = Line(line.start, line.end, line.raw, line.norm)
-            self._paragraph(joined)
+            # Not a task table: before the body it may be a portal's metadata block (read by meta.py
+            # from its cells); after, a plain grid read as a paragraph.
+            if not self.started:
+                self.preamble.append(line)
+            else:
+                self._paragraph(Line(line.start, line.end, line.raw, line.norm))
             return
         table = self.table
         line.cells = _resolve_ditto(line.cells, table.previous)
@@ -338,10 +375,6 @@ def _table_label(seq: str) -> Label | None:
     return None
 
 
-def _unit_ref(unit: MarkerUnit, offset: int) -> UnitRef:
-    return UnitRef(unit.raw, unit.role, False, (offset + unit.span[0], offset + unit.span[1]))
-
-
 def _cut(raw: str, marker: UnitMarker) -> str:
     """The segment text without its marker (and without the punctuation left dangling before it)."""
     before = raw[: marker.span[0]].rstrip()
@@ -349,6 +382,12 @@ def _cut(raw: str, marker: UnitMarker) -> str:
     if after in ("", "。", ".", "；", ";"):
         return before
     return before + after
+
+
+def _is_wrapped(raw: str) -> bool:
+    """A long line that stops mid-sentence was wrapped by the layout (text copied out of a PDF)."""
+    text = halfwidth(raw.rstrip())
+    return len(text) >= 20 and text[-1] not in _TERMINAL
 
 
 def find_lead_rule_line(lines: list[Line]) -> int | None:
@@ -359,8 +398,4 @@ def find_lead_rule_line(lines: list[Line]) -> int | None:
     return None
 
 
-def shift(span: Span | None, offset: int) -> Span | None:
-    return (span[0] + offset, span[1] + offset) if span else None
-
-
-__all__ = ["Draft", "Ref", "Segment", "Target", "TreeBuilder", "find_lead_rule_line", "shift"]
+__all__ = ["Draft", "Ref", "Segment", "Target", "TreeBuilder", "find_lead_rule_line"]

@@ -95,7 +95,8 @@ _UNIT_SUFFIXES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:科协|作协|妇联|残联|文联|侨联|台联|工商联|社科联|总工会|工会|团委|共青团)$")),
     ("team", re.compile(r"(?:领导小组|工作组|小组|专班|指挥部|专家组|特派团|代表团|部队|武警|军区)$")),
     ("office", re.compile(r"(?:中心|中心支行|服务站|工作站|监测站|管理站|管理处|管理所|派出所)$")),
-    ("one_char", re.compile(r"[局委办厅部院署府会区县市州盟旗室处所站队行团组社馆台庭镇乡]$")),
+    # 司: a ministry's departments (科技司, 规划财务司)
+    ("one_char", re.compile(r"[局委办厅部院署府会区县市州盟旗室处所站队行团组社馆台庭镇乡司]$")),
 )
 
 # Endings that look like a unit's but are ordinary words (布局, 部署, 社会, 交易会…).
@@ -110,7 +111,7 @@ _NOT_UNIT_ENDINGS = re.compile(
     r"重组|改组|编组|机组|分组|班组|模组|"
     r"城镇|城乡|家乡|故乡|下乡|返乡|"
     r"住院|出院|入院|庭院|教室|卧室|温室|密室|客厅|餐厅|大厅|展厅|"
-    r"[试执进运实发现可施推盛流风银]行)$")
+    r"[试执进运实发现可施推盛流风]行)$")
 _WHOLE_NOT_UNIT = re.compile(
     r"^(?:[全本我该此各][国省市州区县]|[省市县区]内|[省市县区]级|项目单位|建设单位|用人单位)$")
 # Two-character names are mostly words (主办, 之处); these few are units.
