@@ -36,10 +36,18 @@ class DatePattern:
     name: str
     regex: re.Pattern[str]
     explicit: bool
+    gate: tuple[str, ...] = ()  # the pattern cannot match text containing none of these (a cheap pre-check)
 
 
 # Ordered: at one start position the longest match wins, then the earlier row.
-DATE_PATTERNS: tuple[DatePattern, ...] = tuple(DatePattern(name, re.compile(rx), flag) for name, rx, flag in (
+_GATES: dict[str, tuple[str, ...]] = {
+    "date-before": ("月",), "month-part": ("月",), "month-before": ("月",), "date": ("月",), "month": ("月",),
+    "quarter": ("季度",), "half-year": ("半年",), "year-end": ("年",), "year-before": ("年",),
+    "by-year": ("年",), "year": ("年",), "this-year-end": ("年底", "年末"), "within-year": ("内",),
+    "numeric-date-before": ("-", ".", "/"), "numeric-date": ("-", ".", "/"), "numeric-month": ("-", ".", "/"),
+}
+DATE_PATTERNS: tuple[DatePattern, ...] = tuple(
+    DatePattern(name, re.compile(rx), flag, _GATES.get(name, ())) for name, rx, flag in (
     ("date-before", rf"{_BY}(?:{_Y})?{_M}{_D}\s*{_BEFORE}", True),
     ("numeric-date-before", rf"{_BY}{_NUMERIC_YMD}\s*{_BEFORE}", True),
     ("month-part", rf"{_BY}(?:{_Y})?{_M}(?:份)?(?P<part>底|末|上旬|中旬|下旬)\s*{_BEFORE}?", True),
@@ -214,6 +222,8 @@ def _scan(text: str) -> list[_DateToken]:
     titles = find_title_spans(text)  # sorted and disjoint
     candidates: list[tuple[int, int, int, DatePattern, re.Match[str]]] = []
     for rank, pattern in enumerate(DATE_PATTERNS):
+        if pattern.gate and not any(g in norm for g in pattern.gate):
+            continue
         for m in pattern.regex.finditer(norm):
             if m.end() > m.start() and not _in_title(titles, m.start()):
                 candidates.append((m.start(), -(m.end() - m.start()), rank, pattern, m))

@@ -43,6 +43,7 @@ KINDS: tuple[str, ...] = (
 _WS = re.compile(r"\s+")
 _OPEN_TO_CLOSE = {"(": ")", "[": "]", "【": "】", "〔": "〕", "〖": "〗", "{": "}"}
 _CLOSE_TO_OPEN = {v: k for k, v in _OPEN_TO_CLOSE.items()}
+_BRACKET_CHARS = re.compile("[" + re.escape("".join(_OPEN_TO_CLOSE) + "".join(_CLOSE_TO_OPEN)) + "]")
 # Longest names a plan writes are full names of ~30 characters; anything longer is prose.
 _MAX_NAME_LEN = 40
 # A parenthetical longer than this is prose, not a marker (30 units with separators fit easily).
@@ -731,7 +732,8 @@ def _brackets(h: str) -> list[tuple[int, int, bool]]:
     groups: list[tuple[int, int, bool]] = []
     stack: list[tuple[str, int]] = []
     open_count = dict.fromkeys(_OPEN_TO_CLOSE, 0)
-    for i, ch in enumerate(h):
+    for m in _BRACKET_CHARS.finditer(h):  # only the brackets: a per-character loop is the slow part
+        i, ch = m.start(), m.group()
         if ch in _OPEN_TO_CLOSE:
             stack.append((ch, i))
             open_count[ch] += 1
