@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real settings with fast hashing, immediate tasks and in-memory mail."""
+
+import os
+import tempfile
+
+os.environ.setdefault("LUOSHI_ENV", "test")
+os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-test-"))
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

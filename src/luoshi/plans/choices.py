@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("待发布")
+    PUBLISHED = "published", _("已发布")
+    ARCHIVED = "archived", _("已归档")
+
+
+class Cadence(models.TextChoices):
+    MONTHLY = "monthly", _("每月")
+    QUARTERLY = "quarterly", _("每季度")
+
+
+class UnitRole(models.TextChoices):
+    LEAD = "lead", _("牵头")
+    SUPPORT = "support", _("配合")
+    RESPONSIBLE = "responsible", _("责任")
+
+
+class AssignmentStatus(models.TextChoices):
+    OPEN = "open", _("办理中")
+    CLOSED = "closed", _("已办结")
+
+
+class TargetOp(models.TextChoices):
+    GE = ">=", _("不低于")
+    LE = "<=", _("不高于")
+    EQ = "=", _("等于")
+    GROWTH = "growth", _("增长")

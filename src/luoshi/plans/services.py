@@ -1,0 +1,210 @@
+"""Writes for plans: import a document through the parser, map unknown unit names, publish.
+
+Re-importing a corrected version of a plan matches tasks by their label path (`Task.key`): existing
+tasks are updated in place, new ones added, vanished ones flagged `removed` (their history stays).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi import plandoc
+from luoshi.core.audit import audit_record, snapshot
+from luoshi.core.errors import DomainError
+from luoshi.orgs.models import Unit, UnitAlias
+from luoshi.orgs.services import unit_alias_create, unit_directory_for_parser
+from luoshi.plandoc.normalize import halfwidth
+
+from .choices import AssignmentStatus, PlanStatus
+from .models import Assignment, DuplicateGroup, Plan, Target, Task, TaskUnit
+
+PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "status", "cadence", "due_day", "revision"]
+
+
+def task_key(path: list[str]) -> str:
+    """A node's stable key: its label path, width-normalised so (一) and （一） are the same task."""
+    return "/".join(halfwidth(label).replace(" ", "") for label in path)
+
+
+def plan_parse(*, data: bytes, filename: str) -> plandoc.Plan:
+    """Run the parser with the database's unit directory; bad documents become a DomainError."""
+    try:
+        return plandoc.parse(data, filename=filename, units=unit_directory_for_parser(),
+                             max_bytes=settings.LUOSHI_MAX_PLAN_BYTES)
+    except plandoc.PlanDocError as exc:
+        raise DomainError(str(exc), code="bad_document") from exc
+
+
+@transaction.atomic
+def plan_import(*, actor: Any, data: bytes, filename: str, plan: Plan | None = None) -> Plan:
+    """Store a parsed document as a draft plan, or as the next revision of `plan`."""
+    parsed = plan_parse(data=data, filename=filename)
+    if not parsed.nodes:
+        raise DomainError("文件中未识别到任务结构，未导入 (no task structure found; nothing imported)",
+                          code="no_structure")
+    before = snapshot(plan, PLAN_FIELDS) if plan else None
+    year = _plan_year(parsed)
+    fields = {
+        "title": parsed.title[:300] or filename[:300], "doc_number": parsed.doc_number or "",
+        "issuer": parsed.issuer or "", "issued_on": parsed.issued_on and dt.date.fromisoformat(parsed.issued_on),
+        "notice_title": (parsed.notice_title or "")[:400], "year": year, "source_text": parsed.source,
+        "source_format": parsed.source_format, "source_name": filename[:255],
+        "source_sha256": hashlib.sha256(data).hexdigest(), "parse_warnings": parsed.warnings,
+    }
+    if plan is None:
+        plan = Plan.objects.create(created_by=actor, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(plan, name, value)
+        plan.revision += 1
+        plan.save()
+    _sync_tasks(plan, parsed)
+    if plan.status == PlanStatus.PUBLISHED:
+        _sync_assignments(plan)
+    audit_record(actor=actor, action="plan.import", target=plan, before=before, after=snapshot(plan, PLAN_FIELDS),
+                 plan_id=plan.pk, message=f"{filename}：{len(parsed.nodes)} 个节点")
+    return plan
+
+
+def _plan_year(parsed: plandoc.Plan) -> int | None:
+    for node in parsed.nodes:
+        for target in node.targets:
+            if target.year:
+                return target.year
+    return int(parsed.issued_on[:4]) if parsed.issued_on else None
+
+
+def _sync_tasks(plan: Plan, parsed: plandoc.Plan) -> None:
+    existing = {t.key: t for t in plan.tasks.all()}
+    items = {n.id for n in parsed.items()}
+    by_node: dict[str, Task] = {}
+    seen: set[str] = set()
+    for position, node in enumerate(parsed.nodes):
+        key = task_key(node.path)
+        if key in seen:  # a repeated label path (a numbering slip the parser warned about)
+            key = f"{key}#{position}"
+        seen.add(key)
+        values = {
+            "parent": by_node.get(node.parent) if node.parent else None, "label": node.label[:100],
+            "level": node.level, "position": position, "text": node.text, "body": node.body,
+            "span_start": node.span[0], "span_end": node.span[1], "is_item": node.id in items,
+            "deadline": dt.date.fromisoformat(node.deadline.date) if node.deadline and node.deadline.date else None,
+            "deadline_text": (node.deadline.text if node.deadline else "")[:200],
+            "cadence": (node.deadline.cadence or "") if node.deadline else "", "removed": False,
+        }
+        task = existing.pop(key, None)
+        if task is None:
+            task = Task.objects.create(plan=plan, key=key, **values)
+        else:
+            for name, value in values.items():
+                setattr(task, name, value)
+            task.save()
+        by_node[node.id] = task
+        _sync_task_units(task, node)
+        task.targets.all().delete()
+        Target.objects.bulk_create([
+            Target(task=task, text=t.text[:300], indicator=(t.indicator or "")[:200], value=t.value,
+                   value_max=t.value_max, unit=t.unit[:32], op=t.op, year=t.year,
+                   span_start=t.span[0] if t.span else None, span_end=t.span[1] if t.span else None, position=i)
+            for i, t in enumerate(node.targets)])
+    for task in existing.values():
+        task.removed = True
+        task.save(update_fields=["removed"])
+    plan.duplicate_groups.all().delete()
+    for group in parsed.duplicates:
+        dg = DuplicateGroup.objects.create(plan=plan)
+        dg.tasks.set([by_node[i] for i in group if i in by_node])
+
+
+def _sync_task_units(task: Task, node: plandoc.Node) -> None:
+    resolved = _resolve_names([u.name for u in node.units])
+    keep = []
+    for position, ref in enumerate(node.units):
+        tu, _ = TaskUnit.objects.update_or_create(
+            task=task, name=ref.name[:200],
+            defaults={"unit": resolved.get(ref.name), "role": ref.role, "inherited": ref.inherited,
+                      "span_start": ref.span[0] if ref.span else None,
+                      "span_end": ref.span[1] if ref.span else None, "position": position})
+        keep.append(tu.pk)
+    task.task_units.exclude(pk__in=keep).delete()
+
+
+def _resolve_names(names: list[str]) -> dict[str, Unit]:
+    found = {u.name: u for u in Unit.objects.filter(name__in=names)}
+    for alias in UnitAlias.objects.filter(alias__in=[n for n in names if n not in found]).select_related("unit"):
+        found[alias.alias] = alias.unit
+    return found
+
+
+def unmapped_unit_names(plan: Plan) -> list[str]:
+    """Unit names in the plan that no directory unit or alias matches yet."""
+    return sorted(set(TaskUnit.objects.filter(task__plan=plan, unit__isnull=True, task__removed=False)
+                      .values_list("name", flat=True)))
+
+
+@transaction.atomic
+def plan_map_unit(*, actor: Any, plan: Plan, name: str, unit: Unit) -> int:
+    """Map a name the directory did not know to a unit; remembered as an alias for later imports."""
+    if unit.name != name:
+        unit_alias_create(actor=actor, alias=name, unit=unit)
+    count = TaskUnit.objects.filter(task__plan=plan, name=name).update(unit=unit)
+    audit_record(actor=actor, action="plan.map_unit", target=plan, plan_id=plan.pk, unit_id=unit.pk,
+                 after={"name": name, "unit": unit.name, "task_units": count})
+    if plan.status == PlanStatus.PUBLISHED:
+        _sync_assignments(plan)
+    return count
+
+
+@transaction.atomic
+def plan_publish(*, actor: Any, plan: Plan) -> Plan:
+    """Publish: one assignment per (item, unit), groups expanded to their members; periods created."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    missing = unmapped_unit_names(plan)
+    if missing:
+        raise DomainError(f"以下单位尚未对应到单位目录：{'、'.join(missing)} (map these units before publishing)",
+                          code="unmapped_units")
+    if not plan.tasks.filter(is_item=True, removed=False).exists():
+        raise DomainError("计划中没有任务项 (the plan has no task items)", code="no_items")
+    before = snapshot(plan, PLAN_FIELDS)
+    plan.status = PlanStatus.PUBLISHED
+    plan.published_at = plan.published_at or timezone.now()
+    plan.save(update_fields=["status", "published_at"])
+    created = _sync_assignments(plan)
+    from luoshi.reports.services import periods_ensure  # reports builds on plans, not the reverse
+
+    periods_ensure(plan=plan)
+    audit_record(actor=actor, action="plan.publish", target=plan, plan_id=plan.pk, before=before,
+                 after={**snapshot(plan, PLAN_FIELDS), "assignments_created": created})
+    return plan
+
+
+def _sync_assignments(plan: Plan) -> int:
+    """Create missing assignments; deactivate those whose task or unit left the plan. Idempotent."""
+    wanted: dict[tuple[int, int], tuple[str, int | None, dt.date | None]] = {}
+    task_units = (TaskUnit.objects.filter(task__plan=plan, task__is_item=True, task__removed=False,
+                                          unit__isnull=False).select_related("unit", "task"))
+    for tu in task_units:
+        assert tu.unit is not None
+        for member in tu.unit.member_units():
+            key = (tu.task_id, member.pk)
+            if key not in wanted:  # a unit named itself beats the same unit reached through a group
+                wanted[key] = (tu.role, tu.unit.pk if tu.unit.is_group else None, tu.task.deadline)
+            elif not tu.unit.is_group:
+                wanted[key] = (tu.role, None, tu.task.deadline)
+    existing = {(a.task_id, a.unit_id): a for a in Assignment.objects.filter(task__plan=plan)}
+    new = [Assignment(task_id=t, unit_id=u, role=role, via_group_id=via, deadline=deadline,
+                      status=AssignmentStatus.OPEN)
+           for (t, u), (role, via, deadline) in wanted.items() if (t, u) not in existing]
+    Assignment.objects.bulk_create(new)
+    for key, assignment in existing.items():
+        active = key in wanted
+        if assignment.active != active:
+            assignment.active = active
+            assignment.save(update_fields=["active"])
+    return len(new)
