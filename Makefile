@@ -26,6 +26,8 @@ test: $(BIN)/luoshi
 
 bench: $(BIN)/luoshi
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/group.py
+	$(BIN)/python bench/index.py
 
 # Re-pin requirements.lock after changing dependencies in pyproject.toml.
 lock:

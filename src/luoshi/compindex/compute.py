@@ -1,0 +1,255 @@
+"""One computation of the index: the Handbook pipeline for one year, with scores, contributions and ranks.
+
+Order of the stages for each indicator (Handbook steps 3-5), on its (years, regions) panel:
+transforms -> missing-data treatment -> outlier treatment -> normalisation (computed year). Then, from
+the leaves up, each node's weights (step 6) are computed from its children's scores and the node is
+aggregated. A region without a score for some indicator (missing data left as missing) gets no index
+and no rank; ``Result.excluded`` says which values were missing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from luoshi.compindex.aggregate import AGGREGATORS
+from luoshi.compindex.dataset import Dataset, FloatArray
+from luoshi.compindex.errors import bilingual
+from luoshi.compindex.impute import IMPUTERS, ImputeContext
+from luoshi.compindex.method import Method, Node
+from luoshi.compindex.normalise import NORMALISERS, NormaliseContext
+from luoshi.compindex.registry import StepConfig
+from luoshi.compindex.transform import TransformContext, apply_transforms
+from luoshi.compindex.treat import OUTLIER_TREATMENTS, TreatContext
+from luoshi.compindex.weight import WEIGHTS
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """Indicator values and normalised scores for one year (regions x method indicators)."""
+
+    year: int
+    regions: tuple[str, ...]
+    indicators: tuple[str, ...]
+    values: FloatArray
+    """After transforms, imputation and outlier treatment."""
+    scores: FloatArray
+    """Normalised, higher is better."""
+    imputed: BoolArray
+    treatments: dict[str, str]
+
+
+def prepare(
+    method: Method,
+    dataset: Dataset,
+    year: int,
+    *,
+    missing: StepConfig | None = None,
+    outliers: StepConfig | None = None,
+    normalisation: StepConfig | None = None,
+) -> Prepared:
+    """Steps 3-5 for every indicator. A given step replaces the method's step for every indicator."""
+    target = dataset.year_index(year)
+    regions, years = tuple(dataset.regions), tuple(dataset.years)
+    shape = (len(regions), len(method.indicators))
+    values, scores, imputed = np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape, dtype=bool)
+    treatments: dict[str, str] = {}
+    transform_context = TransformContext(dataset)
+    for column, indicator in enumerate(method.indicators):
+        panel = apply_transforms(dataset.series(indicator.source), indicator.transforms, transform_context)
+        was_missing = np.isnan(panel[target])
+        step = missing or method.step(indicator, "missing")
+        impute_context = ImputeContext(indicator.name, regions, years, target)
+        panel = IMPUTERS.get(step["method"]).function(panel, impute_context, step)
+        imputed[:, column] = was_missing & ~np.isnan(panel[target])
+        step = outliers or method.step(indicator, "outliers")
+        panel, note = OUTLIER_TREATMENTS.get(step["method"]).function(panel, TreatContext(indicator.name, target), step)
+        if note:
+            treatments[indicator.name] = note
+        step = normalisation or method.step(indicator, "normalisation")
+        context = NormaliseContext(
+            indicator.name, regions, years, target, indicator.higher_is_better, indicator.goalposts)
+        scores[:, column] = NORMALISERS.get(step["method"]).function(panel, context, step)
+        values[:, column] = panel[target]
+    return Prepared(year, regions, tuple(i.name for i in method.indicators), values, scores, imputed, treatments)
+
+
+def evaluate_tree(method: Method, prepared: Prepared) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+    """Weights and scores of every node, leaves first: (scores by node/indicator name, weights by node name)."""
+    scores: dict[str, FloatArray] = {name: prepared.scores[:, i] for i, name in enumerate(prepared.indicators)}
+    weights: dict[str, FloatArray] = {}
+    for node in method.index.walk():
+        children = np.stack([scores[name] for name in node.child_names], axis=1)
+        weights[node.name] = np.asarray(
+            WEIGHTS.get(node.weights["method"]).function(children, node.child_names, node.weights), dtype=np.float64)
+        scores[node.name] = AGGREGATORS.get(node.aggregation["method"]).function(
+            children[None], weights[node.name][None], node.aggregation)[0]
+    return scores, weights
+
+
+def contributions(
+    method: Method, scores: dict[str, FloatArray], weights: dict[str, FloatArray]
+) -> dict[str, FloatArray]:
+    """Each indicator's share of the index: the node score split in proportion to weight x score, level by level.
+
+    With a multiplier m per node (contribution = m x score): an arithmetic node passes m x weight to each
+    child, so contributions are overall weight x score without any division; any other node passes
+    m x score x weight / sum(weight x score).
+    """
+    root = method.index
+    multipliers: dict[str, FloatArray] = {root.name: np.ones_like(scores[root.name])}
+    out: dict[str, FloatArray] = {}
+
+    def descend(node: Node) -> None:
+        own = multipliers[node.name]
+        child_weights = weights[node.name]
+        if node.aggregation["method"] != "arithmetic":
+            weighted = sum(child_weights[j] * scores[name] for j, name in enumerate(node.child_names))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = np.where(weighted != 0, own * scores[node.name] / weighted, 0.0)
+        for j, child in enumerate(node.children):
+            name = child if isinstance(child, str) else child.name
+            child_multiplier = own * child_weights[j] if node.aggregation["method"] == "arithmetic" \
+                else factor * child_weights[j]
+            if isinstance(child, str):
+                out[child] = child_multiplier * scores[child]
+            else:
+                multipliers[name] = child_multiplier
+                descend(child)
+
+    descend(root)
+    unranked = np.isnan(scores[root.name])  # no index, nothing to share
+    return {indicator.name: np.where(unranked, np.nan, out[indicator.name]) for indicator in method.indicators}
+
+
+def competition_ranks(index: FloatArray) -> npt.NDArray[np.int64]:
+    """1 = highest; equal values share the better rank ("1224"); 0 for a region without an index.
+
+    Works on the last axis, so a (draws, regions) array is ranked draw by draw.
+    """
+    finite = ~np.isnan(index)
+    filled = np.where(finite, index, -np.inf)
+    order = np.argsort(-filled, axis=-1, kind="stable")
+    ordered = np.take_along_axis(filled, order, axis=-1)
+    positions = np.broadcast_to(np.arange(index.shape[-1]), index.shape)
+    starts_tie = np.ones(index.shape, dtype=bool)
+    starts_tie[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    # a tied value takes the position where its run of equal values starts
+    ordered_ranks = np.maximum.accumulate(np.where(starts_tie, positions, 0), axis=-1) + 1
+    ranks = np.empty(index.shape, dtype=np.int64)
+    np.put_along_axis(ranks, order, ordered_ranks, axis=-1)
+    result: npt.NDArray[np.int64] = np.where(finite, ranks, 0)
+    return result
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """One computed index. Arrays are indexed like ``regions``; ranks are 1-based, 0 = not ranked."""
+
+    method_id: str
+    method_version: str
+    method_fingerprint: str
+    year: int
+    regions: tuple[str, ...]
+    index: FloatArray
+    ranks: npt.NDArray[np.int64]
+    pillars: dict[str, FloatArray]
+    """Score of every node below the index (pillars, sub-pillars)."""
+    scores: dict[str, FloatArray]
+    """Normalised indicator scores (higher is better)."""
+    values: dict[str, FloatArray]
+    """Indicator values after transforms, imputation and outlier treatment."""
+    contributions: dict[str, FloatArray]
+    weights: dict[str, dict[str, float]]
+    """Weights of each node's children, as used (PCA weights are computed)."""
+    overall_weights: dict[str, float]
+    """Product of the weights on the path from the index to each indicator."""
+    imputed: tuple[tuple[str, str], ...]
+    """(region, indicator) pairs whose value in the computed year was imputed."""
+    treatments: dict[str, str]
+    excluded: dict[str, str] = field(default_factory=dict)
+    """Region -> why it has no index (one line)."""
+
+    def ranking(self) -> list[tuple[int, str, float]]:
+        """(rank, region, index) from best to worst, ranked regions only."""
+        rows = [(int(rank), region, float(score))
+                for region, rank, score in zip(self.regions, self.ranks, self.index, strict=True) if rank > 0]
+        return sorted(rows, key=lambda row: (row[0], row[1]))
+
+    def region(self, name: str) -> dict[str, Any]:
+        position = self.regions.index(name)
+        return {
+            "region": name,
+            "index": _json_float(self.index[position]),
+            "rank": int(self.ranks[position]) or None,
+            "pillars": {key: _json_float(values[position]) for key, values in self.pillars.items()},
+            "scores": {key: _json_float(values[position]) for key, values in self.scores.items()},
+            "contributions": {key: _json_float(values[position]) for key, values in self.contributions.items()},
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": {"id": self.method_id, "version": self.method_version, "fingerprint": self.method_fingerprint},
+            "year": self.year,
+            "regions": [self.region(name) for name in self.regions],
+            "weights": self.weights,
+            "overall_weights": self.overall_weights,
+            "imputed": [list(pair) for pair in self.imputed],
+            "treatments": self.treatments,
+            "excluded": self.excluded,
+        }
+
+
+def _json_float(value: float) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def compute(method: Method, dataset: Dataset, year: int) -> Result:
+    """Compute the index for one year with the method exactly as written."""
+    prepared = prepare(method, dataset, year)
+    node_scores, node_weights = evaluate_tree(method, prepared)
+    root = method.index.name
+    index = node_scores[root]
+    excluded: dict[str, str] = {}
+    for r in np.flatnonzero(np.isnan(index)):
+        lacking = [name for i, name in enumerate(prepared.indicators) if np.isnan(prepared.scores[r, i])]
+        shown = ", ".join(lacking) or "—"
+        excluded[prepared.regions[r]] = bilingual(f"缺少数据：{shown}", f"no score for: {shown}")
+    overall: dict[str, float] = {}
+
+    def path_weights(node: Node, carried: float) -> None:
+        for j, child in enumerate(node.children):
+            weight = carried * float(node_weights[node.name][j])
+            if isinstance(child, str):
+                overall[child] = weight
+            else:
+                path_weights(child, weight)
+
+    path_weights(method.index, 1.0)
+    return Result(
+        method_id=method.id,
+        method_version=method.version,
+        method_fingerprint=method.fingerprint(),
+        year=year,
+        regions=prepared.regions,
+        index=index,
+        ranks=competition_ranks(index),
+        pillars={node.name: node_scores[node.name] for node in method.index.walk() if node.name != root},
+        scores={name: prepared.scores[:, i] for i, name in enumerate(prepared.indicators)},
+        values={name: prepared.values[:, i] for i, name in enumerate(prepared.indicators)},
+        contributions=contributions(method, node_scores, node_weights),
+        weights={node.name: dict(zip(node.child_names, map(float, node_weights[node.name]), strict=True))
+                 for node in method.index.walk()},
+        overall_weights={indicator.name: overall[indicator.name] for indicator in method.indicators},
+        imputed=tuple((prepared.regions[r], prepared.indicators[i])
+                      for r, i in zip(*np.nonzero(prepared.imputed), strict=True)),
+        treatments=prepared.treatments,
+        excluded=excluded,
+    )

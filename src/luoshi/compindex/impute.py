@@ -1,0 +1,114 @@
+"""Missing-data treatment (Handbook step 3), applied to an indicator's (years, regions) panel.
+
+``none`` leaves gaps: a region missing a value in the computed year gets no score and no rank, and the
+result says why (``Result.excluded``). ``error`` refuses the data instead. ``carry_last`` uses the
+region's most recent earlier value (never a later one), within ``max_years`` if set. ``peer_mean`` uses
+the mean of the other regions with a value in the same year (within the region's peer group when
+``groups`` are given). ``constant`` fills a stated value (e.g. 0 where a blank means "none").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from luoshi.compindex.dataset import FloatArray
+from luoshi.compindex.errors import DataError, bilingual
+from luoshi.compindex.registry import Param, Registry, Step, StepConfig
+
+
+@dataclass(frozen=True)
+class ImputeContext:
+    indicator: str
+    regions: tuple[str, ...]
+    years: tuple[int, ...]
+    target: int
+    """Index of the computed year in ``years``."""
+
+
+Imputer = Callable[[FloatArray, ImputeContext, StepConfig], FloatArray]
+
+IMPUTERS: Registry[Imputer] = Registry("missing", "缺失值处理")
+
+
+def leave_missing(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
+    return panel
+
+
+def refuse_missing(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
+    missing = [context.regions[r] for r in np.flatnonzero(np.isnan(panel[context.target]))]
+    if missing:
+        year = context.years[context.target]
+        shown = ", ".join(missing[:5]) + ("…" if len(missing) > 5 else "")
+        raise DataError(bilingual(
+            f"指标 {context.indicator} 在 {year} 年缺少 {len(missing)} 个地区的数据：{shown}",
+            f"indicator '{context.indicator}' is missing in {year} for {len(missing)} region(s): {shown}"))
+    return panel
+
+
+def carry_last(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
+    """Forward fill along years; ``max_years`` bounds the distance in calendar years, not in rows."""
+    limit = params.get("max_years")
+    out = panel.copy()
+    last_value = np.full(panel.shape[1], np.nan)
+    last_year = np.full(panel.shape[1], np.nan)
+    for index, year in enumerate(context.years):
+        observed = ~np.isnan(panel[index])
+        fill = ~observed & ~np.isnan(last_value)
+        if limit is not None:
+            fill &= (year - last_year) <= limit
+        out[index] = np.where(fill, last_value, panel[index])
+        last_value = np.where(observed, panel[index], last_value)
+        last_year = np.where(observed, float(year), last_year)
+    return out
+
+
+def peer_mean(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
+    groups: dict[str, list[str]] = params.get("groups") or {}
+    label = np.zeros(len(context.regions), dtype=np.int64)  # 0 = "all regions" group
+    position = {name: index for index, name in enumerate(context.regions)}
+    for number, (group, members) in enumerate(groups.items(), start=1):
+        for member in members:
+            if member not in position:
+                raise DataError(bilingual(f"分组 {group} 中的地区 '{member}' 不在数据中",
+                                          f"peer group '{group}' names region '{member}', which is not in the data"))
+            label[position[member]] = number
+    out = panel.copy()
+    for group in np.unique(label):
+        columns = label == group
+        block = panel[:, columns]
+        observed = ~np.isnan(block)
+        counts = observed.sum(axis=1, keepdims=True)
+        sums = np.where(observed, block, 0.0).sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        out[:, columns] = np.where(observed, block, means)
+    return out
+
+
+def constant(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
+    return np.where(np.isnan(panel), float(params["value"]), panel)
+
+
+for _step in (
+    Step[Imputer]("none", leave_missing, (),
+                  "none: a region missing a value in the computed year is left out of the index and ranks, "
+                  "with the reason stated",
+                  "不插补：当年缺少数据的地区不计算指数、不参与排名，并注明原因"),
+    Step[Imputer]("error", refuse_missing, (),
+                  "none: a missing value in the computed year is an error", "不插补：当年有缺失值即报错"),
+    Step[Imputer]("carry_last", carry_last, (Param("max_years", "integer", minimum=1),),
+                  "carry the region's last earlier value forward (at most {max_years} years back)",
+                  "沿用该地区最近一个较早年份的数值（最多回溯 {max_years} 年）"),
+    Step[Imputer]("peer_mean", peer_mean, (Param("groups", "groups"),),
+                  "mean of the peer regions with a value in the same year (peer groups: {groups})",
+                  "用同年有数据的同组地区平均值代替（分组：{groups}）"),
+    Step[Imputer]("constant", constant, (Param("value", "number", required=True),),
+                  "a missing value counts as {value}", "缺失值按 {value} 计"),
+):
+    IMPUTERS.register(_step)
+
+
+__all__ = ["IMPUTERS", "ImputeContext", "Imputer"]
