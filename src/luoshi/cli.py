@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if not args.debug:
+        _silence_libraries()
     try:
         return _parse_command(args)
     except PlanDocError as exc:
@@ -46,6 +50,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _silence_libraries() -> None:
+    """Standard error is for the one-line messages below: without a handler of its own, a library's
+    log record ("EOF marker not found" from the PDF reader) or warning would print there too."""
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
+    warnings.simplefilter("ignore")
+
+
 def _parse_command(args: argparse.Namespace) -> int:
     max_bytes = int(args.max_mb * 1024 * 1024)
     if args.file == "-":
@@ -53,6 +66,8 @@ def _parse_command(args: argparse.Namespace) -> int:
         plan = parse(data, units=args.units, max_bytes=max_bytes)
     else:
         path = Path(args.file)
+        if path.is_dir():
+            raise PlanDocError(f"这是文件夹，不是文件 (is a directory, not a file): {args.file}")
         if not path.is_file():
             raise PlanDocError(f"找不到文件 (no such file): {args.file}")
         plan = parse(path, units=args.units, max_bytes=max_bytes)

@@ -42,9 +42,17 @@ def load(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES, filename: str | 
         return read_bytes(bytes(source), filename=filename, max_bytes=max_bytes)
     if isinstance(source, os.PathLike):
         return read_path(source, max_bytes=max_bytes)
-    if "\n" not in source and len(source) < 1024 and Path(source).is_file():
+    if "\n" not in source and len(source) < 1024 and _is_file(source):
         return read_path(source, max_bytes=max_bytes)
     return SourceText(text=source, format="text", encoding=None, warnings=[])
+
+
+def _is_file(text: str) -> bool:
+    """Whether a one-line str names an existing file; a line of document text is no valid path."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):  # ENAMETOOLONG for a long line of text, NUL bytes, ...
+        return False
 
 
 def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[str] | None = None) -> Plan:

@@ -144,7 +144,7 @@ NOISE_PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("permalink", re.compile(r"^(本文链接|本文地址|原文链接|原文地址|网址|链接)\s*[:：]\s*\S*$|^https?://\S+$"), 2000),
     ("keywords", re.compile(r"^(本文关键词|关键词|关键字|标签)\s*[:：]"), 60),
     ("print_close", re.compile(r"打印本页|关闭窗口|【?打印】?\s*【?关闭】?$"), 40),
-    ("font_size", re.compile(r"【?\s*字体\s*[:：]?\s*[大中小\s]+】?|字号\s*[:：]\s*[大中小\s]+"), 40),
+    ("font_size", re.compile(r"【?\s*字体\s*[:：]?\s*[\[大中小\s\]]+】?|字号\s*[:：]\s*[\[大中小\s\]]+"), 40),
     ("share", re.compile(r"^分享到|^分享[:：]"), 60),
     ("prev_next", re.compile(r"^(上一篇|下一篇)[:：]?"), 80),
     ("site_footer", re.compile(r"版权所有|ICP备|网站标识码|网站地图|联系我们|公网安备"), 120),
@@ -155,7 +155,10 @@ NOISE_PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
 
 
 def noise_kind(norm: str) -> str | None:
-    """Name of the scraping-noise rule a line matches, if any."""
+    """Name of the scraping-noise rule a line matches, if any. A numbered line is content, whatever it
+    mentions ("5.完善网站地图、联系我们等栏目")."""
+    if match_label(norm, norm) is not None:
+        return None
     for name, pattern, longest in NOISE_PATTERNS:
         if len(norm) <= longest and pattern.search(norm):
             return name

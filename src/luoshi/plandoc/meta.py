@@ -23,13 +23,17 @@ _KEY_RE = re.compile(r"(" + "|".join(k for k, _ in PORTAL_KEYS) + r")\s*[:]\s*")
 _FIELD = dict(PORTAL_KEYS)
 
 _NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达).*(的)?(通知|意见|函)|的通知$")
-_PLAN_WORD_RE = re.compile(r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|安排|任务|细则|纲要|举措|行动|表)$")
+_PLAN_WORD_RE = re.compile(
+    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表)$")
 _ORG_END_RE = re.compile(r"(政府|办公厅|办公室|委员会|局|部|厅|委|院|会|中心|小组|组|公署|管委会)$")
-_SPLIT_ADDRESSEES = re.compile(r"[,，、;；]")
-_SPLIT_ADDRESSEES_STRONG = re.compile(r"[,，;；]")
+_ADDRESSEE_SEPARATORS_STRONG = ",，;；"
+_ADDRESSEE_SEPARATORS_WEAK = "、"
+_OPENING_BRACKETS = "(（[［【〔《"
+_CLOSING_BRACKETS = ")）]］】〕》"
 # "…实施方案（2019—2020年）", "…行动计划(试行)": the kind of document is named before these.
 _TRAILING_YEARS = re.compile(r"\s*\((?:\d{4}\s*[-—~至到]+\s*\d{4}年?|\d{4}年?|试行|暂行|征求意见稿|修订)\)$")
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
+_FORWARDED_TITLE_RE = re.compile(r"现(?:将|把)《([^《》]{2,100})》(?:予以)?(?:印发|转发|下达|发)给")
 
 
 @dataclass(slots=True)
@@ -104,14 +108,37 @@ def extract_metadata(preamble: list[Line]) -> Metadata:
         norm = ln.norm.rstrip()
         if norm.endswith(":") and len(norm) <= 300 and (
                 norm.startswith("各") or re.search(r"人民政府|部门|单位|委|局|厅|办", norm)):
-            body = ln.raw.strip()[:-1]
-            # "各省、自治区、直辖市人民政府，国务院各部委": 、 joins parts of one addressee when ， separates them.
-            splitter = _SPLIT_ADDRESSEES if not re.search(r"[,，;；]", body) else _SPLIT_ADDRESSEES_STRONG
-            meta.addressees = [a.strip() for a in splitter.split(body) if a.strip()]
+            meta.addressees = _split_addressees(ln.raw.strip()[:-1])
             break
 
     meta.title = _plan_title(content, meta) or ""
     return meta
+
+
+def _split_addressees(body: str) -> list[str]:
+    """Split the addressee line at separators outside brackets ("各县（市、区）人民政府" is one).
+
+    "各省、自治区、直辖市人民政府，国务院各部委": 、 joins parts of one addressee when ， separates them.
+    """
+    pieces: list[list[str]] = [[], []]  # split at strong separators only / at every separator
+    current = ["", ""]
+    depth = 0
+    for ch in body:
+        if ch in _OPENING_BRACKETS:
+            depth += 1
+        elif ch in _CLOSING_BRACKETS:
+            depth = max(depth - 1, 0)
+        for i, separators in enumerate((_ADDRESSEE_SEPARATORS_STRONG,
+                                        _ADDRESSEE_SEPARATORS_STRONG + _ADDRESSEE_SEPARATORS_WEAK)):
+            if depth == 0 and ch in separators:
+                pieces[i].append(current[i])
+                current[i] = ""
+            else:
+                current[i] += ch
+    for i in (0, 1):
+        pieces[i].append(current[i])
+    chosen = pieces[0] if len(pieces[0]) > 1 else pieces[1]
+    return [a.strip() for a in chosen if a.strip()]
 
 
 def _portal_pairs(line: Line) -> list[tuple[str, str]]:
@@ -126,11 +153,11 @@ def _portal_pairs(line: Line) -> list[tuple[str, str]]:
                 pairs.append((key, _original(line, texts[i + 1])))
                 i += 2
             else:
-                inner = _pairs_in_text(texts[i])
+                inner = _pairs_in_text(texts[i], _original(line, texts[i]))
                 pairs.extend(inner)
                 i += 1
         return pairs
-    return _pairs_in_text(line.norm) if _KEY_RE.match(line.norm) else []
+    return _pairs_in_text(line.norm, line.raw) if _KEY_RE.match(line.norm) else []
 
 
 def _original(line: Line, norm_value: str) -> str:
@@ -140,12 +167,15 @@ def _original(line: Line, norm_value: str) -> str:
     return norm_value
 
 
-def _pairs_in_text(norm: str) -> list[tuple[str, str]]:
+def _pairs_in_text(norm: str, raw: str) -> list[tuple[str, str]]:
+    """Keys matched on the half-width text; values as written (halfwidth keeps every offset)."""
+    if len(raw) != len(norm):
+        raw = norm
     matches = list(_KEY_RE.finditer(norm))
     pairs = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(norm)
-        pairs.append((m.group(1), norm[m.end():end].strip()))
+        pairs.append((m.group(1), raw[m.end():end].strip()))
     return pairs
 
 
@@ -194,6 +224,10 @@ def _plan_title(content: list[Line], meta: Metadata) -> str | None:
             continue
         if _PLAN_WORD_RE.search(_TRAILING_YEARS.sub("", _strip_brackets(norm))) or _NOTICE_RE.search(norm):
             return _strip_brackets(text)
+    for ln in content:  # "现将《X》印发给你们": the cover notice names the plan it sends
+        m = _FORWARDED_TITLE_RE.search(ln.raw)
+        if m:
+            return m.group(1).strip()
     if meta.notice_title:
         m = re.search(r"关于(?:印发|转发|下达)(.+?)的通知", meta.notice_title)
         if m:

@@ -48,6 +48,15 @@ class Segment:
             return None
         return (self.at(span[0]), self.at(span[1] - 1) + 1 if span[1] > span[0] else self.at(span[0]))
 
+    def remove(self, start: int, end: int) -> None:
+        """Drop raw[start:end] (a unit marker); the text after it keeps mapping to its source offsets."""
+        kept = [(r, o) for r, o in self.joins if r < start]
+        if end < len(self.raw):
+            kept.append((start, self.at(end)))
+            kept.extend((r - (end - start), o) for r, o in self.joins if r > end)
+        self.joins = kept
+        self.raw = self.raw[:start] + self.raw[end:]
+
     def join(self, other: Segment) -> None:
         self.joins.append((len(self.raw), other.start))
         self.joins.extend((len(self.raw) + r, o) for r, o in other.joins)
@@ -201,7 +210,8 @@ class TreeBuilder:
         marker = find_unit_marker(seg.raw, first_is_lead=self.first_is_lead)
         if marker is None:
             return False
-        rest = _cut(seg.raw, marker)
+        cut_start, cut_end = _cut(seg.raw, marker)
+        rest = seg.raw[:cut_start] + seg.raw[cut_end:]
         found = [UnitRef(u.raw, u.role, False, seg.span(u.span)) for u in marker.units]
         if draft.units and not own_line:
             if rest.strip():
@@ -212,7 +222,7 @@ class TreeBuilder:
             draft.units = found
         if marker.deadline_text and marker.deadline_span:
             draft.deadline_cell = Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
-        seg.raw = rest
+        seg.remove(cut_start, cut_end)
         return True
 
     def _hoist_inline_marker(self, segments: list[Line], created: list[Draft]) -> None:
@@ -375,13 +385,14 @@ def _table_label(seq: str) -> Label | None:
     return None
 
 
-def _cut(raw: str, marker: UnitMarker) -> str:
-    """The segment text without its marker (and without the punctuation left dangling before it)."""
-    before = raw[: marker.span[0]].rstrip()
-    after = raw[marker.span[1]:].strip()
-    if after in ("", "。", ".", "；", ";"):
-        return before
-    return before + after
+def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
+    """What to cut out of the segment text: the marker, the whitespace around it, and the punctuation
+    left dangling at the end when nothing else follows the marker."""
+    start = len(raw[: marker.span[0]].rstrip())
+    after = raw[marker.span[1]:]
+    if after.strip() in ("", "。", ".", "；", ";"):
+        return start, len(raw)
+    return start, marker.span[1] + len(after) - len(after.lstrip())
 
 
 def _is_wrapped(raw: str) -> bool:
