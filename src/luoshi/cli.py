@@ -39,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlanDocError as exc:
         print(f"luoshi: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `luoshi parse … | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
     except OSError as exc:
         print(f"luoshi: 无法读写文件 (cannot read or write file): {exc.strerror or exc}: "
               f"{exc.filename or ''}".rstrip(": "), file=sys.stderr)

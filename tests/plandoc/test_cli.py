@@ -308,3 +308,15 @@ def test_it_reports_an_internal_error_in_one_line(monkeypatch: pytest.MonkeyPatc
     assert captured.err.splitlines() == ["luoshi: 内部错误 (internal error): RuntimeError: boom"]
     with pytest.raises(RuntimeError):  # --debug shows the traceback to whoever reports the bug
         cli.main(["--debug", "parse", str(SEED)])
+
+
+def test_it_stops_quietly_when_the_reader_closes_the_pipe() -> None:
+    import subprocess
+    import sys
+
+    from tests.plandoc.conftest import SEED
+
+    proc = subprocess.run(f"'{sys.executable}' -m luoshi.cli parse '{SEED}' | head -c 10", shell=True,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.stdout.startswith("{")
+    assert "Traceback" not in proc.stderr and "Broken pipe" not in proc.stderr

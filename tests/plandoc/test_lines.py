@@ -241,3 +241,19 @@ def test_it_keeps_spans_of_items_whose_marker_stands_mid_sentence() -> None:
     target = item.targets[0]
     assert target.span is not None and text[target.span[0]: target.span[1]] == target.text
     assert text[item.span[0]: item.span[1]] == "推进工作（责任单位：市科技局），2018年底前完成技术交易额达到150亿元。"
+
+
+def test_it_reads_one_character_parenthesised_labels_as_their_styles() -> None:
+    from luoshi.plandoc import parse
+
+    plan = parse("一、总体要求\n㈠加强领导\n⑴建立机制。（责任单位：市科技局）\n⑵完善制度。\n㈡强化保障\n⑴落实经费。\n")
+    assert [(n.level, n.label, n.text) for n in plan.nodes] == [
+        (1, "一", "总体要求"), (2, "㈠", "加强领导"), (3, "⑴", "建立机制。"), (3, "⑵", "完善制度。"),
+        (2, "㈡", "强化保障"), (3, "⑴", "落实经费。")]
+
+
+def test_a_prose_line_about_font_size_is_not_noise() -> None:
+    from luoshi.plandoc.lines import noise_kind
+
+    assert noise_kind("统一公文字体大小") is None
+    assert noise_kind("【字体：大 中 小】") == "font_size"

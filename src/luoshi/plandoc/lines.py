@@ -15,6 +15,8 @@ CN_NUMERAL = "一二三四五六七八九十百零〇两"
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
               "八": 8, "九": 9}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"  # one character standing for (1)…(20) in older documents
+PAREN_CN = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"  # (一)…(十)
 
 
 def cn_int(numeral: str) -> int | None:
@@ -40,6 +42,10 @@ def label_value(style: str, number: str) -> int | None:
     """The integer a label stands for, given its style's captured number."""
     if style == "circled":
         return CIRCLED.index(number) + 1
+    if number in PAREN_DIGITS:
+        return PAREN_DIGITS.index(number) + 1
+    if number in PAREN_CN:
+        return PAREN_CN.index(number) + 1
     if number.isdigit():
         return int(number)
     return cn_int(number)
@@ -70,6 +76,9 @@ HEADING_STYLES: tuple[HeadingStyle, ...] = (
     # ("46.2018年，新增…" is item 46).
     HeadingStyle("ar_dot", re.compile(r"(\d{1,3})(?:、|\.(?!\d)|\.(?=\d{4}年))[ ]*")),
     HeadingStyle("ar_paren", re.compile(r"\((\d{1,3})\)[、.]?[ ]*")),
+    # ⑴ and ㈠ are the same styles as (1) and (一), typed as one character.
+    HeadingStyle("ar_paren", re.compile(rf"([{PAREN_DIGITS}])[、.]?[ ]*")),
+    HeadingStyle("cn_paren", re.compile(rf"([{PAREN_CN}])[、.]?[ ]*")),
     HeadingStyle("ar_half_paren", re.compile(r"(\d{1,3})\)[ ]*")),
     HeadingStyle("circled", re.compile(rf"([{CIRCLED}])[、.]?[ ]*")),
 )
@@ -120,7 +129,8 @@ def match_label(norm: str, raw: str) -> Label | None:
         value = label_value(style.name, m.group(1))
         if value is None or value == 0:
             continue
-        label = raw[m.start(): m.end(1) + (1 if style.name in ("cn_paren", "ar_paren") else 0)]
+        closing = style.name in ("cn_paren", "ar_paren") and norm[m.end(1): m.end(1) + 1] == ")"
+        label = raw[m.start(): m.end(1) + (1 if closing else 0)]
         if style.name in ("part", "chapter", "section", "article"):
             label = raw[: m.end(1) + len(_suffix(style.name))]
         elif style.name == "ar_half_paren":
@@ -144,7 +154,8 @@ NOISE_PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("permalink", re.compile(r"^(本文链接|本文地址|原文链接|原文地址|网址|链接)\s*[:：]\s*\S*$|^https?://\S+$"), 2000),
     ("keywords", re.compile(r"^(本文关键词|关键词|关键字|标签)\s*[:：]"), 60),
     ("print_close", re.compile(r"打印本页|关闭窗口|【?打印】?\s*【?关闭】?$"), 40),
-    ("font_size", re.compile(r"【?\s*字体\s*[:：]?\s*[\[大中小\s\]]+】?|字号\s*[:：]\s*[\[大中小\s\]]+"), 40),
+    # The whole line (or a 【…】 group) is a font-size switch; "统一公文字体大小" is prose.
+    ("font_size", re.compile(r"(?:^|【)\s*(?:字体|字号)\s*[:：]?\s*[\[大中小\s\]]+(?:】|$)"), 40),
     ("share", re.compile(r"^分享到|^分享[:：]"), 60),
     ("prev_next", re.compile(r"^(上一篇|下一篇)[:：]?"), 80),
     ("site_footer", re.compile(r"版权所有|ICP备|网站标识码|网站地图|联系我们|公网安备"), 120),
