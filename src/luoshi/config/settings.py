@@ -154,8 +154,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
                     if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Uploaded evidence is never served by URL: views stream it after an access check.
-MEDIA_URL = None
+# Uploaded evidence is never served by URL: views stream it after an access check. No URL maps here.
+MEDIA_URL = "/_never-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LUOSHI_MAX_ATTACHMENT_BYTES = env_int("LUOSHI_MAX_ATTACHMENT_MB", 20) * 1024 * 1024

@@ -1,4 +1,4 @@
-"""Writes for plans: import a document through the parser, map unknown unit names, publish.
+"""Writes for plans: import a document through the parser, map unknown unit names, publish, correct a task.
 
 Re-importing a corrected version of a plan matches tasks by their label path (`Task.key`): existing
 tasks are updated in place, new ones added, vanished ones flagged `removed` (their history stays).
@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,12 +19,12 @@ from django.utils import timezone
 
 from luoshi import plandoc
 from luoshi.core.audit import audit_record, snapshot
-from luoshi.core.errors import DomainError
+from luoshi.core.errors import DomainError, StaleUpdate
 from luoshi.orgs.models import Unit, UnitAlias
 from luoshi.orgs.services import unit_alias_create, unit_directory_for_parser
 from luoshi.plandoc.normalize import halfwidth
 
-from .choices import AssignmentStatus, PlanStatus
+from .choices import AssignmentStatus, PlanStatus, UnitRole
 from .models import Assignment, DuplicateGroup, Plan, Target, Task, TaskUnit
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "status", "cadence", "due_day", "revision"]
@@ -208,3 +211,101 @@ def _sync_assignments(plan: Plan) -> int:
             assignment.active = active
             assignment.save(update_fields=["active"])
     return len(new)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Corrections to one node by the supervising office (import preview or later)
+
+TASK_FIELDS = ["text", "deadline", "deadline_text"]
+
+
+@dataclass(frozen=True)
+class TaskUnitSpec:
+    """One unit of a task as the corrected form gives it: the name read from the plan, its unit, its role."""
+
+    name: str
+    unit: Unit | None
+    role: str
+
+
+def _units_text(task: Task) -> str:
+    parts = []
+    for tu in task.task_units.select_related("unit").order_by("position"):
+        shown = tu.unit.name if tu.unit is not None else f"{tu.name}（未对应）"
+        if tu.unit is not None and tu.unit.name != tu.name:
+            shown = f"{tu.name}→{tu.unit.name}"
+        parts.append(f"{shown}（{UnitRole(tu.role).label}）")
+    return "、".join(parts)
+
+
+def _task_snapshot(task: Task) -> dict[str, Any]:
+    return {**snapshot(task, TASK_FIELDS), "units": _units_text(task)}
+
+
+def task_fingerprint(task: Task) -> str:
+    """A token for the task's editable state: a form sends it back, a changed task refuses the save."""
+    state = json.dumps(_task_snapshot(task), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(state.encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def task_update(*, actor: Any, task: Task, text: str, deadline: dt.date | None, deadline_text: str,
+                units: Sequence[TaskUnitSpec], expected: str | None = None) -> Task:
+    """Correct a node: its text, deadline and units with their roles; audited with before and after.
+
+    `expected` is the fingerprint the form was opened with: if someone changed the task since, the save
+    is refused (StaleUpdate). On a published plan the task's assignments follow the change.
+    """
+    task = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    if expected is not None and expected != task_fingerprint(task):
+        raise StaleUpdate("该任务已被他人修改，请刷新页面后重新修改 (the task was changed meanwhile; reload and retry)")
+    text = text.strip()
+    if not text:
+        raise DomainError("任务内容不能为空 (the task text is required)", code="empty_text")
+    names = [spec.name.strip() for spec in units]
+    if any(not name for name in names) or len(set(names)) != len(names):
+        raise DomainError("单位名称不能为空或重复 (unit names must be present and distinct)", code="bad_units")
+    if any(spec.role not in UnitRole.values for spec in units):
+        raise DomainError("单位角色无效 (invalid unit role)", code="bad_role")
+    if units and not any(spec.role in (UnitRole.LEAD, UnitRole.RESPONSIBLE) for spec in units):
+        raise DomainError("至少需要一个牵头单位或责任单位 (name at least one lead or responsible unit)",
+                          code="no_lead")
+    if task.is_item and task.plan.status == PlanStatus.PUBLISHED and not units:
+        raise DomainError("已发布计划的任务项必须有责任单位 (a published task needs a unit)", code="no_units")
+    before = _task_snapshot(task)
+    old_deadline = task.deadline
+    task.text, task.deadline, task.deadline_text = text, deadline, deadline_text.strip()[:200]
+    task.full_clean(exclude=["parent", "plan"])
+    task.save(update_fields=TASK_FIELDS)
+    keep = []
+    for position, (spec, name) in enumerate(zip(units, names, strict=True)):
+        tu, _created = TaskUnit.objects.update_or_create(
+            task=task, name=name[:200], defaults={"unit": spec.unit, "role": spec.role, "position": position})
+        keep.append(tu.pk)
+    task.task_units.exclude(pk__in=keep).delete()
+    if task.plan.status == PlanStatus.PUBLISHED:
+        _sync_assignments(task.plan)
+        _follow_task(task, old_deadline)
+    audit_record(actor=actor, action="task.update", target=task, before=before, after=_task_snapshot(task),
+                 plan_id=task.plan_id, task_id=task.pk)
+    return task
+
+
+def _follow_task(task: Task, old_deadline: dt.date | None) -> None:
+    """Roles and deadlines of the task's live assignments after a correction (extended deadlines stay)."""
+    roles: dict[int, str] = {}
+    for tu in task.task_units.filter(unit__isnull=False).select_related("unit"):
+        assert tu.unit is not None
+        for member in tu.unit.member_units():
+            if member.pk not in roles or not tu.unit.is_group:
+                roles[member.pk] = tu.role
+    for assignment in task.assignments.filter(active=True):
+        changed = []
+        if assignment.unit_id in roles and assignment.role != roles[assignment.unit_id]:
+            assignment.role = roles[assignment.unit_id]
+            changed.append("role")
+        if assignment.deadline == old_deadline and assignment.deadline != task.deadline:
+            assignment.deadline = task.deadline
+            changed.append("deadline")
+        if changed:
+            assignment.save(update_fields=changed)

@@ -1,3 +1,6 @@
+from django.urls import URLPattern
+
+from .views import urlpatterns as plan_urls
 
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [*plan_urls]

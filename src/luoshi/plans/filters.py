@@ -1,0 +1,90 @@
+"""The ledger's one FilterSet, shared by the page and the Excel export (and later the API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.orgs.models import Unit
+
+from .access import plans_visible_to
+from .choices import AssignmentStatus, PlanStatus
+from .models import Assignment, Plan, Task
+from .selectors import RAG_CHOICES
+
+
+class ChapterChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Task) -> str:
+        return f"{obj.plan.title[:16]} · {obj.label} {obj.text[:24]}"
+
+
+class ChapterFilter(django_filters.ModelChoiceFilter):
+    field_class = ChapterChoiceField
+
+
+class LedgerFilter(django_filters.FilterSet):
+    """Filters for the ledger; choice lists are scoped to what the requesting user may see."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_search",
+                                  widget=forms.TextInput(attrs={"placeholder": _("任务内容、单位名称")}))
+    plan = django_filters.ModelChoiceFilter(label=_("计划"), queryset=Plan.objects.none(), empty_label=_("全部计划"))
+    chapter = ChapterFilter(label=_("章节"), queryset=Task.objects.none(), method="filter_chapter",
+                            empty_label=_("全部章节"))
+    unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=Unit.objects.none(), method="filter_unit",
+                                            empty_label=_("全部单位"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=AssignmentStatus.choices, method="filter_status",
+                                         empty_label=_("全部"))
+    rag = django_filters.ChoiceFilter(label=_("红黄绿灯"), choices=RAG_CHOICES, empty_label=_("全部"))
+    overdue = django_filters.BooleanFilter(label=_("已逾期"), field_name="is_overdue",
+                                           widget=forms.CheckboxInput, method="filter_overdue")
+    deadline = django_filters.DateFromToRangeFilter(
+        label=_("完成时限（起止）"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}))
+
+    class Meta:
+        model = Task
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user if request is not None else None
+        plans = plans_visible_to(user).filter(status=PlanStatus.PUBLISHED) if user else Plan.objects.none()
+        self.filters["plan"].queryset = plans.order_by("-created_at")
+        self.filters["chapter"].queryset = (Task.objects.filter(plan__in=plans, parent__isnull=True, removed=False)
+                                            .select_related("plan").order_by("plan_id", "position"))
+        if user is not None and user.sees_everything:
+            units = Unit.objects.filter(is_group=False, active=True)
+        elif user is not None and user.unit_id:
+            units = Unit.objects.filter(pk=user.unit_id)
+        else:
+            units = Unit.objects.none()
+        self.filters["unit"].queryset = units.order_by("sort_order", "name")
+
+    def filter_search(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        words = value.split()
+        for word in words[:8]:
+            named = Task.objects.filter(pk=OuterRef("pk")).filter(
+                Q(task_units__name__icontains=word) | Q(task_units__unit__name__icontains=word))
+            queryset = queryset.filter(Q(text__icontains=word) | Q(body__icontains=word) | Q(label=word)
+                                       | Q(deadline_text__icontains=word) | Exists(named))
+        return queryset
+
+    def filter_chapter(self, queryset: QuerySet[Task], name: str, value: Task) -> QuerySet[Task]:
+        return queryset.filter(Q(key=value.key) | Q(key__startswith=f"{value.key}/"), plan_id=value.plan_id)
+
+    def filter_unit(self, queryset: QuerySet[Task], name: str, value: Unit) -> QuerySet[Task]:
+        held = Assignment.objects.filter(task=OuterRef("pk"), unit=value, active=True)
+        return queryset.filter(Exists(held))
+
+    def filter_status(self, queryset: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        if value == AssignmentStatus.OPEN:
+            return queryset.filter(is_open=True)
+        return queryset.filter(is_open=False, has_assignments=True)
+
+    def filter_overdue(self, queryset: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+        # An unticked box means "all", not "only the tasks on time".
+        return queryset.filter(is_overdue=True) if value else queryset

@@ -1,0 +1,420 @@
+"""Reads for the plan pages: scoped, prefetched querysets and the rows built from them.
+
+Everything here starts from the access helpers in access.py, so a unit account only ever reads its own
+assignments and their reports. The RAG flag (红黄绿灯) is computed in the query, never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.core.models import AuditEntry
+from luoshi.reports.choices import Progress, ReportStatus
+from luoshi.reports.models import Report, TargetActual
+
+from .access import assignments_visible_to, plans_visible_to, tasks_visible_to
+from .choices import AssignmentStatus, PlanStatus, UnitRole
+from .models import Assignment, Plan, Task, TaskUnit
+
+# Days before the deadline from which an open assignment without an accepted report turns amber.
+AMBER_DAYS = 7
+
+# Reports the office has received: drafts and unit-internal approvals are not progress yet.
+OFFICIAL_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.ACCEPTED)
+BAD_PROGRESS = (Progress.LAGGING, Progress.CANNOT_COMPLETE)
+
+RAG_RED, RAG_AMBER, RAG_GREEN = "red", "amber", "green"
+RAG_CHOICES = [(RAG_RED, _("红灯")), (RAG_AMBER, _("黄灯")), (RAG_GREEN, _("绿灯"))]
+RAG_LABELS = dict(RAG_CHOICES)
+
+# The written rule shown on the ledger page; the query below is its only implementation.
+RAG_RULE = (
+    (RAG_RED, _("红灯：已过完成时限仍未办结，或最新一期报告为“滞后”或“无法完成”。")),
+    (RAG_AMBER, _("黄灯：7天内到期且本期报告尚未审核通过，或最新一期报告被退回。")),
+    (RAG_GREEN, _("绿灯：其他情况，包括已办结的任务。")),
+)
+
+LEAD_ROLES = (UnitRole.LEAD, UnitRole.RESPONSIBLE)
+
+
+def _rag_case(red: Q, amber: Q) -> Case:
+    return Case(When(red, then=Value(RAG_RED)), When(amber, then=Value(RAG_AMBER)),
+                default=Value(RAG_GREEN), output_field=CharField())
+
+
+def assignments_with_rag(assignments: QuerySet[Assignment], *, today: dt.date) -> QuerySet[Assignment]:
+    """Annotate `latest_progress`, `latest_status`, `accepted_this_period` and `rag` (see RAG_RULE)."""
+    latest = (Report.objects.filter(assignment=OuterRef("pk"), status__in=OFFICIAL_STATUSES)
+              .order_by("-period__start", "-pk"))
+    accepted_now = Report.objects.filter(assignment=OuterRef("pk"), status=ReportStatus.ACCEPTED,
+                                         period__start__lte=today, period__end__gte=today)
+    annotated = assignments.annotate(
+        latest_progress=Subquery(latest.values("progress")[:1]),
+        latest_status=Subquery(latest.values("status")[:1]),
+        accepted_this_period=Exists(accepted_now),
+    )
+    is_open = Q(active=True, status=AssignmentStatus.OPEN)
+    red = is_open & (Q(deadline__lt=today) | Q(latest_progress__in=BAD_PROGRESS))
+    due_soon = Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=AMBER_DAYS), accepted_this_period=False)
+    amber = is_open & (due_soon | Q(latest_status=ReportStatus.RETURNED))
+    return annotated.annotate(rag=_rag_case(red, amber))
+
+
+def ledger_tasks(user: Any, *, today: dt.date | None = None) -> QuerySet[Task]:
+    """The task items of published plans the user may see, with `rag`, `is_open`, `is_overdue`.
+
+    The flags only look at the assignments the user may see: a unit's ledger shows its own light.
+    """
+    today = today or timezone.localdate()
+    visible = assignments_visible_to(user).filter(active=True)
+    of_task = visible.filter(task=OuterRef("pk"))
+    rated = assignments_with_rag(of_task, today=today)
+    return (
+        tasks_visible_to(user)
+        .filter(is_item=True, removed=False, plan__status=PlanStatus.PUBLISHED)
+        .annotate(
+            has_assignments=Exists(of_task),
+            is_open=Exists(of_task.filter(status=AssignmentStatus.OPEN)),
+            is_overdue=Exists(of_task.filter(status=AssignmentStatus.OPEN, deadline__lt=today)),
+            has_red=Exists(rated.filter(rag=RAG_RED)),
+            has_amber=Exists(rated.filter(rag=RAG_AMBER)),
+        )
+        .annotate(rag=_rag_case(Q(has_red=True), Q(has_amber=True)))
+        .select_related("plan")
+        .order_by("plan_id", "position")
+    )
+
+
+def ledger_prefetch(tasks: QuerySet[Task] | list[Task], user: Any, *, today: dt.date | None = None) -> list[Task]:
+    """Load units, targets with actuals, and the visible assignments with their reports in fixed queries."""
+    today = today or timezone.localdate()
+    visible = assignments_visible_to(user).filter(active=True)
+    actuals = (TargetActual.objects.filter(report__assignment__in=visible, report__status__in=OFFICIAL_STATUSES)
+               .select_related("report__period", "report__assignment__unit")
+               .order_by("-report__period__start", "-report__pk"))
+    reports = Report.objects.filter(status__in=OFFICIAL_STATUSES).select_related("period").order_by(
+        "-period__start", "-pk")
+    assignments = (assignments_with_rag(visible, today=today).select_related("unit")
+                   .prefetch_related(Prefetch("reports", queryset=reports, to_attr="official_reports")))
+    result = list(tasks)
+    prefetch_related_objects(
+        result,
+        Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("position")),
+        Prefetch("targets__actuals", queryset=actuals, to_attr="visible_actuals"),
+        Prefetch("assignments", queryset=assignments, to_attr="visible_assignments"),
+    )
+    return result
+
+
+@dataclass
+class ProgressLine:
+    unit: str
+    rag: str
+    period: str
+    progress: str
+    status: str
+    narrative: str
+
+
+@dataclass
+class TargetLine:
+    text: str
+    actuals: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LedgerRow:
+    """One row of the ledger (台账), the same on the page and in the Excel export."""
+
+    number: int
+    task: Task
+    lead_units: list[str]
+    support_units: list[str]
+    deadline: str
+    status: str
+    rag: str
+    rag_label: str
+    progress: list[ProgressLine]
+    targets: list[TargetLine]
+
+
+def _unit_name(tu: TaskUnit) -> str:
+    return str(tu.unit.name if tu.unit is not None else tu.name)
+
+
+def deadline_display(task: Task) -> str:
+    if task.deadline_text:
+        return str(task.deadline_text)
+    return task.deadline.isoformat() if task.deadline else "—"
+
+
+def _row_deadline(task: Task, assignments: list[Assignment]) -> str:
+    """The task's deadline, with the units whose own deadline differs (an extension, a correction)."""
+    own = [(a.unit.name, a.deadline) for a in assignments if a.deadline and a.deadline != task.deadline]
+    if task.deadline or task.deadline_text:
+        shown = deadline_display(task)
+        if own:
+            shown += "；" + "；".join(f"{name} {date.isoformat()}" for name, date in own)
+        return shown
+    dates = {date for _name, date in own}
+    if len(dates) == 1 and len(own) == len(assignments):
+        return str(dates.pop().isoformat())
+    return "；".join(f"{name} {date.isoformat()}" for name, date in own) or "—"
+
+
+def ledger_rows(tasks: Iterable[Task], *, first_number: int = 1) -> list[LedgerRow]:
+    """Rows for tasks from ledger_tasks() that went through ledger_prefetch()."""
+    rows = []
+    for number, task in enumerate(tasks, start=first_number):
+        units = list(task.task_units.all())
+        progress = []
+        for assignment in getattr(task, "visible_assignments", []):
+            latest = assignment.official_reports[0] if assignment.official_reports else None
+            progress.append(ProgressLine(
+                unit=assignment.unit.name, rag=assignment.rag,
+                period=latest.period.label if latest else "",
+                progress=latest.get_progress_display() if latest else str(_("尚未报送")),
+                status=latest.get_status_display() if latest else "",
+                narrative=latest.narrative if latest else ""))
+        targets = []
+        for target in task.targets.all():
+            line = TargetLine(text=target.text)
+            seen: set[int] = set()
+            for actual in getattr(target, "visible_actuals", []):
+                unit_id = actual.report.assignment.unit_id
+                if unit_id in seen:  # the newest actual per unit only
+                    continue
+                seen.add(unit_id)
+                line.actuals.append(f"{actual.value:g}{target.unit}（{actual.report.period.label}，"
+                                    f"{actual.report.assignment.unit.name}）")
+            targets.append(line)
+        if task.is_open:
+            status = str(AssignmentStatus.OPEN.label)
+        elif task.has_assignments:
+            status = str(AssignmentStatus.CLOSED.label)
+        else:
+            status = "—"
+        rows.append(LedgerRow(
+            number=number, task=task,
+            lead_units=[_unit_name(tu) for tu in units if tu.role in LEAD_ROLES],
+            support_units=[_unit_name(tu) for tu in units if tu.role == UnitRole.SUPPORT],
+            deadline=_row_deadline(task, getattr(task, "visible_assignments", [])), status=status,
+            rag=task.rag, rag_label=str(RAG_LABELS[task.rag]),
+            progress=progress, targets=targets))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------
+# The source sentence with its spans marked
+
+
+@dataclass
+class Segment:
+    """A piece of the source sentence; `kind` is "", "unit", "unmapped", "target" or "deadline"."""
+
+    text: str
+    kind: str = ""
+    title: str = ""
+
+
+def _body_end(task: Task, source: str, line_end: int) -> int:
+    """Where the node's body paragraphs end in the source (the body is stored joined, without offsets)."""
+    lines = [line for line in task.body.splitlines() if line.strip()]
+    if not lines:
+        return line_end
+    first = source.find(lines[0], line_end)
+    last = source.find(lines[-1], max(first, line_end)) if first >= 0 else -1
+    return last + len(lines[-1]) if last >= 0 else line_end
+
+
+def sentence_segments(task: Task, source: str, task_units: Iterable[TaskUnit] | None = None, *,
+                      with_body: bool = False) -> list[Segment]:
+    """The task's source line (and with_body, its body paragraphs) cut into plain and marked pieces.
+
+    Marks: units, targets, the deadline wording. Spans are offsets into the plan's source text; marks
+    outside the shown range (units inherited from a heading) or overlapping an earlier mark are left out.
+    """
+    line_start = source.rfind("\n", 0, task.span_start) + 1
+    line_end = source.find("\n", task.span_end)
+    line_end = line_end if line_end >= 0 else len(source)
+    end = _body_end(task, source, line_end) if with_body and task.body else line_end
+    marks: list[tuple[int, int, str, str]] = []
+    for tu in task_units if task_units is not None else task.task_units.all():
+        if tu.span_start is not None and tu.span_end is not None:
+            kind = "unit" if tu.unit_id else "unmapped"
+            marks.append((tu.span_start, tu.span_end, kind, str(tu.get_role_display())))
+    for target in task.targets.all():
+        if target.span_start is not None and target.span_end is not None:
+            marks.append((target.span_start, target.span_end, "target", str(_("量化目标"))))
+    if task.deadline_text:
+        found = source.find(task.deadline_text, line_start, end)
+        if found >= 0:
+            marks.append((found, found + len(task.deadline_text), "deadline", str(_("完成时限"))))
+    segments: list[Segment] = []
+    cursor = line_start
+    for mark_start, mark_end, kind, title in sorted(marks):
+        if mark_start < cursor or mark_end > end or mark_start >= mark_end:
+            continue
+        if mark_start > cursor:
+            segments.append(Segment(source[cursor:mark_start]))
+        segments.append(Segment(source[mark_start:mark_end], kind, title))
+        cursor = mark_end
+    if cursor < end:
+        segments.append(Segment(source[cursor:end]))
+    return segments
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plan preview, task detail, review queue
+
+
+def plan_list_for(user: Any) -> QuerySet[Plan]:
+    return plans_visible_to(user).order_by("-created_at")
+
+
+@dataclass
+class TreeNode:
+    task: Task
+    segments: list[Segment]  # the heading or item line
+    body: list[Segment]      # the paragraphs under a heading
+    units: list[TaskUnit]
+    indent: int  # in em
+
+
+def split_first_line(segments: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    """Cut marked segments at the first line break: (the line, the rest). Marks never span lines."""
+    for index, segment in enumerate(segments):
+        if not segment.kind and "\n" in segment.text:
+            head, rest = segment.text.split("\n", 1)
+            tail = [Segment(rest)] if rest else []
+            return [*segments[:index], Segment(head)], [*tail, *segments[index + 1:]]
+    return segments, []
+
+
+def plan_tree(plan: Plan) -> list[TreeNode]:
+    """Every node of the plan in document order, with its marked source sentence (three queries)."""
+    tasks = list(plan.tasks.filter(removed=False).order_by("position").prefetch_related(
+        Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("position")),
+        "targets"))
+    top = min((t.level for t in tasks), default=1)
+    nodes = []
+    for task in tasks:
+        units = list(task.task_units.all())
+        line, body = split_first_line(sentence_segments(task, plan.source_text, units, with_body=True))
+        nodes.append(TreeNode(task=task, segments=line, body=body, units=units, indent=2 * (task.level - top)))
+    return nodes
+
+
+def task_assignments(task: Task, user: Any, *, today: dt.date | None = None) -> list[Assignment]:
+    """The assignments of a task that the user may see, with RAG and all their reports (newest first)."""
+    today = today or timezone.localdate()
+    reports = (Report.objects.select_related("period", "created_by").order_by("-period__start", "-pk"))
+    if not user.is_office:
+        # Leaders and units read what reached the office; a unit also sees its own drafts.
+        reports = reports.filter(Q(status__in=OFFICIAL_STATUSES) | Q(assignment__unit_id=user.unit_id or -1))
+    return list(assignments_with_rag(assignments_visible_to(user).filter(task=task), today=today)
+                .select_related("unit", "via_group")
+                .prefetch_related(Prefetch("reports", queryset=reports, to_attr="all_reports"))
+                .order_by("-active", "unit__sort_order", "unit__name"))
+
+
+def task_history(task: Task, user: Any) -> QuerySet[AuditEntry]:
+    """Audit entries of this task and plan-level entries of its plan; a unit sees no other unit's entries."""
+    entries = AuditEntry.objects.filter(Q(task_id=task.pk) | Q(plan_id=task.plan_id, task_id__isnull=True))
+    if not user.sees_everything:
+        entries = entries.filter(Q(unit_id__isnull=True) | Q(unit_id=user.unit_id))
+    return entries.order_by("-created_at", "-pk")
+
+
+ACTION_LABELS = {
+    "plan.import": _("导入计划"), "plan.map_unit": _("对应单位"), "plan.publish": _("发布计划"),
+    "task.update": _("修改任务"),
+    "report.create": _("填写报告"), "report.save": _("修改报告"), "report.approve": _("单位负责人审核"),
+    "report.submit": _("报送"), "report.return": _("退回"), "report.accept": _("审核通过"),
+    "report.sheet_upload": _("表格导入报告"), "attachment.add": _("上传佐证材料"),
+    "attachment.delete": _("删除佐证材料"), "extension.request": _("申请延期"), "extension.grant": _("同意延期"),
+    "extension.refuse": _("不同意延期"), "assignment.extend": _("调整完成时限"),
+    "assignment.close_propose": _("申请办结"), "assignment.close": _("办结"),
+    "assignment.close_refuse": _("不同意办结"), "instruction.create": _("领导批示"),
+    "reminder.before_due": _("到期提醒"), "reminder.overdue": _("逾期催办"), "reminder.manual": _("人工催办"),
+}
+
+
+FIELD_LABELS = {
+    "title": _("标题"), "doc_number": _("文号"), "issuer": _("发文机关"), "issued_on": _("成文日期"),
+    "status": _("状态"), "cadence": _("报送周期"), "due_day": _("报送截止日"), "revision": _("导入版次"),
+    "text": _("任务内容"), "deadline": _("完成时限"), "deadline_text": _("时限原文"), "units": _("责任单位"),
+    "assignments_created": _("新交办任务分工数"), "name": _("原文单位名"), "unit": _("对应单位"),
+    "task_units": _("涉及处数"), "progress": _("进展"), "narrative": _("进展情况"), "is_late": _("逾期报送"),
+    "deadline_requested": _("申请延期至"), "requested_deadline": _("申请延期至"), "reason": _("理由"),
+    "comment": _("意见"), "closing_report": _("办结报告"),
+}
+# Stored values shown as people read them; bookkeeping fields are left out of the history.
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "status": {**dict(ReportStatus.choices), **dict(PlanStatus.choices), **dict(AssignmentStatus.choices)},
+    "progress": dict(Progress.choices), "role": dict(UnitRole.choices),
+    "is_late": {True: _("是"), False: _("否")},
+}
+HIDDEN_FIELDS = frozenset({"version"})
+
+
+def _readable(key: str, value: Any) -> Any:
+    labels = VALUE_LABELS.get(key)
+    if labels is None or value is None:
+        return value
+    try:
+        return labels.get(value, value)
+    except TypeError:  # an unhashable value (a list): shown as it is
+        return value
+
+
+@dataclass
+class HistoryItem:
+    entry: AuditEntry
+    action: str
+    changes: list[tuple[str, Any, Any]]
+
+
+def history_items(entries: Iterable[AuditEntry]) -> list[HistoryItem]:
+    """Audit entries with a readable action name and the fields whose value changed.
+
+    An entry without a `before` created its object: its message says enough, or else its `after` is shown.
+    """
+    items = []
+    for entry in entries:
+        before, after = entry.before, entry.after or {}
+        if before is None:  # with a message, no field list; without one, every value of `after` is new
+            before = dict(after) if entry.message else {}
+        changes = [
+            (str(FIELD_LABELS.get(key, key)), _readable(key, before.get(key)), _readable(key, after.get(key)))
+            for key in dict.fromkeys([*before, *after])
+            if key not in HIDDEN_FIELDS and before.get(key) != after.get(key)]
+        items.append(HistoryItem(entry=entry, action=str(ACTION_LABELS.get(entry.action, entry.action)),
+                                 changes=changes))
+    return items
+
+
+def review_queue(user: Any) -> QuerySet[Report]:
+    """Submitted reports awaiting the office's review, oldest first."""
+    return (Report.objects.filter(assignment__in=assignments_visible_to(user), status=ReportStatus.SUBMITTED)
+            .select_related("assignment__task__plan", "assignment__unit", "period", "created_by")
+            .order_by("submitted_at", "pk"))

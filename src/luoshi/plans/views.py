@@ -1,0 +1,280 @@
+"""Plan import, preview, publication, the ledger (台账), task detail and review queue pages.
+
+Views stay thin: they load objects through access.py (404 for whatever the user may not see), read
+through selectors.py, change state through one service each, and render. An htmx request for the
+ledger gets only the table fragment of the same URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from luoshi.core.errors import DomainError
+
+from .access import access_plan, access_task
+from .choices import PlanStatus
+from .exports import XLSX_CONTENT_TYPE, ledger_xlsx
+from .filters import LedgerFilter
+from .forms import MapUnitForm, PlanUploadForm, TaskForm, task_unit_formset, unit_specs
+from .models import Plan
+from .selectors import (
+    RAG_RULE,
+    deadline_display,
+    history_items,
+    ledger_prefetch,
+    ledger_rows,
+    ledger_tasks,
+    plan_list_for,
+    plan_tree,
+    review_queue,
+    sentence_segments,
+    task_assignments,
+    task_history,
+)
+from .services import plan_import as plan_import_service
+from .services import plan_map_unit as plan_map_unit_service
+from .services import plan_publish as plan_publish_service
+from .services import task_update, unmapped_unit_names
+
+LEDGER_PAGE_SIZE = 30
+LIST_PAGE_SIZE = 30
+
+
+def _require_reader_of_everything(user: Any) -> None:
+    """Plan pages show whole plans: the office and leaders only; unit accounts use the ledger."""
+    if not user.sees_everything:
+        raise Http404
+
+
+def _require_office(user: Any) -> None:
+    if not user.is_office:
+        raise Http404
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _page(request: HttpRequest, items: Any, size: int) -> Page:
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plans: list, import, preview, unit mapping, publication
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _require_reader_of_everything(request.user)
+    plans = plan_list_for(request.user).annotate(
+        item_count=Count("tasks", filter=Q(tasks__is_item=True, tasks__removed=False)))
+    return render(request, "plans/plan_list.html", {"page": _page(request, plans, LIST_PAGE_SIZE)})
+
+
+def _import(request: HttpRequest, form: PlanUploadForm, plan: Plan | None) -> Plan | None:
+    """Run the import service on a valid form; a refused document becomes the form's error."""
+    data, filename = form.read()
+    try:
+        return plan_import_service(actor=request.user, data=data, filename=filename, plan=plan)
+    except DomainError as exc:
+        form.add_error("document", exc.message)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest) -> HttpResponse:
+    _require_office(request.user)
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        plan = _import(request, form, None)
+        if plan is not None:
+            messages.success(request, _("已导入，请核对后发布。"))
+            return _redirect(request, reverse("plans:plan_detail", args=[plan.pk]))
+    return render(request, "plans/plan_import.html", {"form": form})
+
+
+@login_required
+@require_POST
+def plan_reimport(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import a corrected version of the plan: tasks are matched by their numbering, nothing duplicated."""
+    plan = access_plan(request.user, pk, write=True)
+    form = PlanUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        imported = _import(request, form, plan)
+        if imported is not None:
+            messages.success(request, _("已导入新版本（第%(revision)s版）。") % {"revision": imported.revision})
+            return _redirect(request, reverse("plans:plan_detail", args=[plan.pk]))
+    for error in form.errors.get("document", []):
+        messages.error(request, error)
+    return _redirect(request, reverse("plans:plan_detail", args=[plan.pk]) + "#reimport")
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader_of_everything(request.user)
+    plan = access_plan(request.user, pk)
+    unmapped = unmapped_unit_names(plan)
+    can_edit = request.user.is_office
+    context = {
+        "plan": plan, "nodes": plan_tree(plan), "unmapped": unmapped, "can_edit": can_edit,
+        "map_forms": [(name, MapUnitForm(initial={"name": name}, auto_id=f"map_{index}_%s"))
+                      for index, name in enumerate(unmapped)] if can_edit else [],
+        "upload_form": PlanUploadForm(auto_id="reimport_%s") if can_edit else None,
+        "is_draft": plan.status == PlanStatus.DRAFT,
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+@require_POST
+def plan_map_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request.user, pk, write=True)
+    form = MapUnitForm(request.POST)
+    back = reverse("plans:plan_detail", args=[plan.pk]) + "#unmapped"
+    if not form.is_valid():
+        messages.error(request, _("请选择要对应的单位。"))
+        return _redirect(request, back)
+    name, unit = form.cleaned_data["name"], form.cleaned_data["unit"]
+    if name not in unmapped_unit_names(plan):
+        messages.error(request, _("“%(name)s”不是本计划中待对应的单位名称。") % {"name": name})
+        return _redirect(request, back)
+    try:
+        count = plan_map_unit_service(actor=request.user, plan=plan, name=name, unit=unit)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已将“%(name)s”对应为%(unit)s（%(count)s处），今后导入将自动识别。")
+                         % {"name": name, "unit": unit.name, "count": count})
+    return _redirect(request, back)
+
+
+@login_required
+@require_POST
+def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request.user, pk, write=True)
+    try:
+        plan_publish_service(actor=request.user, plan=plan)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("计划已发布，任务已交办到各责任单位。"))
+    return _redirect(request, reverse("plans:plan_detail", args=[plan.pk]))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tasks: detail and correction
+
+
+@login_required
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = access_task(request.user, pk)
+    task_units = list(task.task_units.select_related("unit").order_by("position"))
+    context = {
+        "task": task, "plan": task.plan, "task_units": task_units,
+        "segments": sentence_segments(task, task.plan.source_text, task_units, with_body=True),
+        "targets": list(task.targets.all()), "deadline": deadline_display(task),
+        "assignments": task_assignments(task, request.user),
+        "history": history_items(task_history(task, request.user)), "can_edit": request.user.is_office,
+    }
+    return render(request, "plans/task_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = access_task(request.user, pk, write=True)
+    data = request.POST if request.method == "POST" else None
+    form, formset = TaskForm.for_task(task, data), task_unit_formset(task, data)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            task_update(actor=request.user, task=task, text=form.cleaned_data["text"],
+                        deadline=form.cleaned_data["deadline"], deadline_text=form.cleaned_data["deadline_text"],
+                        units=unit_specs(formset), expected=form.cleaned_data["fingerprint"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("任务已修改。"))
+            if task.plan.status == PlanStatus.PUBLISHED:
+                return _redirect(request, reverse("plans:task_detail", args=[task.pk]))
+            return _redirect(request, reverse("plans:plan_detail", args=[task.plan_id]) + f"#task-{task.pk}")
+    return render(request, "plans/task_edit.html", {"task": task, "plan": task.plan, "form": form,
+                                                     "formset": formset})
+
+
+# ---------------------------------------------------------------------------------------------------
+# The ledger (台账), its Excel export, and the review queue
+
+
+def _ledger_filter(request: HttpRequest) -> LedgerFilter:
+    return LedgerFilter(request.GET, queryset=ledger_tasks(request.user), request=request)
+
+
+@login_required
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    filterset = _ledger_filter(request)
+    page = _page(request, filterset.qs, LEDGER_PAGE_SIZE)
+    tasks = ledger_prefetch(list(page.object_list), request.user)
+    context = {"filter": filterset, "page": page, "rows": ledger_rows(tasks, first_number=page.start_index()),
+               "rag_rule": RAG_RULE}
+    if getattr(request, "htmx", False) and not getattr(request.htmx, "boosted", False):
+        return render(request, "plans/_ledger_table.html", context)
+    return render(request, "plans/ledger.html", context)
+
+
+@login_required
+@require_GET
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The filtered ledger as .xlsx: exactly the rows the page shows this user, all pages at once."""
+    filterset = _ledger_filter(request)
+    today = timezone.localdate()
+    rows = ledger_rows(ledger_prefetch(filterset.qs, request.user, today=today))
+    plan = filterset.form.cleaned_data.get("plan") if filterset.is_valid() else None
+    title = _("%(plan)s任务落实台账") % {"plan": plan.title} if plan else _("重点工作任务落实台账")
+    response = HttpResponse(ledger_xlsx(rows, title=title, today=today), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{_('台账')}-{today:%Y%m%d}.xlsx")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def review_queue_page(request: HttpRequest) -> HttpResponse:
+    _require_reader_of_everything(request.user)
+    page = _page(request, review_queue(request.user), LIST_PAGE_SIZE)
+    return render(request, "plans/review_queue.html", {"page": page, "now": timezone.now()})
+
+
+urlpatterns: list[URLPattern] = [
+    path("", plan_list, name="plan_list"),
+    path("import/", plan_import, name="plan_import"),
+    path("<int:pk>/", plan_detail, name="plan_detail"),
+    path("<int:pk>/import/", plan_reimport, name="plan_reimport"),
+    path("<int:pk>/map-unit/", plan_map_unit, name="plan_map_unit"),
+    path("<int:pk>/publish/", plan_publish, name="plan_publish"),
+    path("tasks/<int:pk>/", task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", task_edit, name="task_edit"),
+    path("ledger/", ledger, name="ledger"),
+    path("ledger/export.xlsx", ledger_export, name="ledger_export"),
+    path("review-queue/", review_queue_page, name="review_queue"),
+]
