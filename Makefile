@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SEED := src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt
 
-.PHONY: run test lint typecheck bench lock clean
+.PHONY: run parse-demo test bench lock clean
 
 $(BIN)/luoshi: requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Luoshi needs $(PYTHON) on PATH (or run: make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -14,7 +14,13 @@ $(BIN)/luoshi: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $(BIN)/luoshi
 
+# The demo: migrates SQLite under var/, loads the Dalian plan and demo accounts, runs one worker beside
+# the web server on http://127.0.0.1:8000 (Ctrl-C stops both).
 run: $(BIN)/luoshi
+	LUOSHI_PYTHON=$(BIN)/python scripts/run-demo.sh
+
+# The parser on the reference plan, as a Markdown outline.
+parse-demo: $(BIN)/luoshi
 	$(BIN)/luoshi parse $(SEED) --format md
 
 test: $(BIN)/luoshi

@@ -65,7 +65,7 @@ def personas(units: Any, django_user_model: Any) -> Personas:
     def make(username: str, role: str, unit: str | None = None) -> Any:
         return django_user_model.objects.create_user(
             username=username, password=password, role=role, unit=units[unit] if unit else None,
-            first_name=username)
+            first_name=username, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
 
     return Personas(
         admin=make("admin", Role.ADMIN), supervisor=make("office", Role.SUPERVISOR),

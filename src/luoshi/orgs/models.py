@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -63,8 +65,18 @@ class UnitAlias(models.Model):
         return f"{self.alias} → {self.unit}"
 
 
+class LuoshiUserManager(UserManager["User"]):
+    def create_superuser(self, username: str, email: str | None = None, password: str | None = None,
+                         **extra_fields: Any) -> User:
+        # `manage.py createsuperuser` makes an administrator: that role has no unit.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """An account. Unit roles (liaison, head) belong to one unit; the office, leaders and admins to none."""
+
+    objects = LuoshiUserManager()
 
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.LIAISON)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users",

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from luoshi.core.audit import audit_record
+from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError
 from luoshi.plandoc.units import DirectoryEntry, UnitDirectory
 
-from .choices import UnitKind
-from .models import Unit, UnitAlias
+from .choices import Role, UnitKind
+from .models import Unit, UnitAlias, User
+
+UNIT_ROLES = (Role.LIAISON, Role.HEAD)
 
 
 @transaction.atomic
@@ -98,3 +102,149 @@ def unit_alias_create(*, actor: Any, alias: str, unit: Unit) -> UnitAlias:
     obj, _ = UnitAlias.objects.get_or_create(alias=alias, defaults={"unit": unit})
     audit_record(actor=actor, action="units.alias", target=unit, after={"alias": alias}, unit_id=unit.pk)
     return obj
+
+
+# Accounts. Unit roles (liaison, head) belong to one unit; the office, leaders and admins to none.
+# The system administrator role is Django's superuser (it runs /admin/); no other role is staff.
+
+USER_FIELDS = ["username", "first_name", "last_name", "email", "phone", "role", "unit", "is_active", "is_staff",
+               "is_superuser"]
+USER_PROFILE_FIELDS = ("username", "first_name", "last_name", "email", "phone")
+
+
+def user_role_check(*, role: str, unit: Unit | None) -> None:
+    """Refuse a role/unit pair the organisation does not allow (shared by the services and the admin form)."""
+    if role not in Role.values:
+        raise DomainError(f"未知角色“{role}” (unknown role)", code="bad_role")
+    if role in UNIT_ROLES and unit is None:
+        raise DomainError("单位联络员和单位负责人必须属于一个单位 (liaison and head accounts need a unit)",
+                          code="unit_required")
+    if role not in UNIT_ROLES and unit is not None:
+        raise DomainError("督查人员、领导和系统管理员不属于任何单位 (only liaison and head accounts belong to a unit)",
+                          code="unit_not_allowed")
+    if unit is not None and unit.is_group:
+        raise DomainError(f"“{unit}”是单位集合，账号须属于具体单位 (an account belongs to a real unit, not a group)",
+                          code="unit_is_group")
+
+
+def user_change_check(*, actor: Any, user: User | None, role: str, unit: Unit | None, is_active: bool) -> None:
+    """All account rules for a new (`user=None`) or changed account; the admin form runs it before saving."""
+    user_role_check(role=role, unit=unit)
+    if user is None or actor is None or getattr(actor, "pk", None) != user.pk:
+        return
+    # An administrator who demotes or locks out themselves may leave nobody able to undo it.
+    if role != user.role:
+        raise DomainError("不能修改自己的角色 (you cannot change your own role)", code="own_role")
+    if user.is_active and not is_active:
+        raise DomainError("不能停用自己的账号 (you cannot deactivate your own account)", code="own_account")
+
+
+def _user_snapshot(user: User) -> dict[str, Any]:
+    return {**snapshot(user, USER_FIELDS), "unit_name": str(user.unit) if user.unit_id else ""}
+
+
+def _apply_role(user: User, role: str, unit: Unit | None) -> None:
+    user.role = role
+    user.unit = unit
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Any, username: str, password: str | None, role: str, unit: Unit | None = None, first_name: str = "",
+    last_name: str = "", email: str = "", phone: str = "",
+) -> User:
+    """Create an account; `password=None` makes one that cannot log in with a password."""
+    username = username.strip()
+    if not username:
+        raise DomainError("用户名不能为空 (username is empty)", code="username_required")
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(f"用户名“{username}”已被使用 (username already taken)", code="username_taken")
+    user_role_check(role=role, unit=unit)
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone)
+    _apply_role(user, role, unit)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        _password_check(password, user)
+        user.set_password(password)
+    _full_clean(user, validate_unique=True)
+    user.save()
+    audit_record(actor=actor, action="user.create", target=user, after=_user_snapshot(user),
+                 unit_id=unit.pk if unit else None)
+    return user
+
+
+def _full_clean(user: User, *, validate_unique: bool) -> None:
+    try:
+        user.full_clean(exclude=["password"], validate_unique=validate_unique)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="invalid_account") from None
+
+
+def _password_check(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="weak_password") from None
+
+
+@transaction.atomic
+def user_set_role(*, actor: Any, user: User, role: str, unit: Unit | None) -> User:
+    """Change an account's role and unit (a liaison moving to another unit, a head becoming a leader…)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user_change_check(actor=actor, user=user, role=role, unit=unit, is_active=user.is_active)
+    before = _user_snapshot(user)
+    _apply_role(user, role, unit)
+    user.save(update_fields=["role", "unit", "is_staff", "is_superuser"])
+    after = _user_snapshot(user)
+    if after != before:
+        audit_record(actor=actor, action="user.set_role", target=user, before=before, after=after,
+                     unit_id=unit.pk if unit else None)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Any, user: User) -> User:
+    """Disable an account (it can no longer log in; its history stays). Accounts are never deleted."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user_change_check(actor=actor, user=user, role=user.role, unit=user.unit, is_active=False)
+    if not user.is_active:
+        return user
+    before = _user_snapshot(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="user.deactivate", target=user, before=before,
+                 after=_user_snapshot(user), unit_id=user.unit_id)
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: User, changes: dict[str, Any]) -> User:
+    """Change profile fields (name, e-mail, phone, username) or re-activate an account.
+
+    Role and unit go through user_set_role, deactivation through user_deactivate, so each is its own action.
+    """
+    allowed = {*USER_PROFILE_FIELDS, "is_active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(f"不能在此修改：{'、'.join(sorted(unknown))} (these fields are changed elsewhere)",
+                          code="bad_field")
+    if changes.get("is_active") is False:
+        raise DomainError("停用账号请使用“停用” (deactivate through user_deactivate)", code="bad_field")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if "username" in changes:
+        changes = {**changes, "username": str(changes["username"]).strip()}
+    username = changes.get("username", user.username)
+    if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
+        raise DomainError(f"用户名“{username}”已被使用 (username already taken)", code="username_taken")
+    before = _user_snapshot(user)
+    for name, value in changes.items():
+        setattr(user, name, value)
+    _full_clean(user, validate_unique=False)  # uniqueness checked above, case-insensitively
+    user.save(update_fields=list(changes))
+    after = _user_snapshot(user)
+    if after != before:
+        audit_record(actor=actor, action="user.update", target=user, before=before, after=after,
+                     unit_id=user.unit_id)
+    return user

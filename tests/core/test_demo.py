@@ -1,0 +1,115 @@
+"""`manage.py demo`: loads the Dalian plan, demo accounts and labelled example reports; a second run changes nothing."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from luoshi.core.management.commands.demo import DEMO_ACCOUNTS, DEMO_MARK, DEMO_PASSWORD, DEMO_URL
+from luoshi.core.models import AuditEntry
+from luoshi.orgs.choices import Role
+from luoshi.orgs.models import User
+from luoshi.plans.models import Assignment, Plan
+from luoshi.reports.models import Report, Review
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo() -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()
+            if model._meta.label != "django_tasks_database.DBTaskResult"}
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """Run the demo once for the module (it takes a few seconds), and clean up after."""
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        output = run_demo()
+        yield output
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def test_it_loads_the_published_dalian_plan_for_2018_monthly(demo_db: str) -> None:
+    plan = Plan.objects.get()
+    assert plan.doc_number == "大政办发〔2018〕54号"
+    assert (plan.status, plan.year, plan.cadence) == ("published", 2018, "monthly")
+    assert plan.periods.count() == 12
+    assert plan.tasks.filter(is_item=True).count() > 200
+    assert Assignment.objects.filter(task__plan=plan, unit__name="高新区管委会").exists()
+
+
+def test_it_creates_every_demo_account_with_the_printed_password(demo_db: str) -> None:
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.get(username=account.username)
+        assert (user.role, user.unit.name if user.unit else None) == (account.role, account.unit)
+        assert user.check_password(DEMO_PASSWORD)
+        assert account.username in demo_db
+    assert {a.role for a in DEMO_ACCOUNTS} == set(Role.values)
+    assert DEMO_URL in demo_db and DEMO_PASSWORD in demo_db
+    assert User.objects.get(username="admin").is_superuser
+    client = Client()
+    assert client.login(username="kjj", password=DEMO_PASSWORD)
+
+
+def test_it_writes_labelled_reports_in_every_state_for_may_to_july(demo_db: str) -> None:
+    reports = Report.objects.select_related("period", "assignment__unit")
+    assert {r.status for r in reports} == {"draft", "submitted", "returned", "accepted"}
+    assert {r.period.label for r in reports} == {"2018年5月", "2018年6月", "2018年7月"}
+    assert {r.assignment.unit.name for r in reports} == {"市科技局", "市发展改革委", "高新区管委会"}
+    assert all(r.narrative.startswith(DEMO_MARK) for r in reports)
+    for report in reports.filter(status="returned"):
+        comment = report.reviews.get(action="return").comment
+        assert comment.startswith(DEMO_MARK) and "请补充" in comment
+    for report in reports.exclude(status="draft"):
+        assert report.submitted_at is not None and report.submitted_at.year == 2018
+        assert report.created_by.unit_id == report.assignment.unit_id
+    assert not Review.objects.filter(report__status="draft").exists()
+    # Three units, each with three storylines (see STORYLINES): counted by hand, not copied from a run.
+    counts = {status: reports.filter(status=status).count() for status in ("draft", "submitted", "returned",
+                                                                             "accepted")}
+    assert counts == {"draft": 6, "submitted": 6, "returned": 3, "accepted": 9}
+    assert not reports.filter(is_late=True).exists()
+
+
+def test_it_files_the_reports_through_the_reporting_services(demo_db: str) -> None:
+    actions = AuditEntry.objects.filter(object_type="reports.report")
+    assert actions.filter(action="report.create").count() == 24
+    assert actions.filter(action="report.submit").count() == 18
+    assert actions.filter(action="report.return").count() == 3
+    accepted = Report.objects.filter(status="accepted").first()
+    assert accepted is not None
+    assert [r.action for r in accepted.reviews.order_by("created_at")] == ["approve", "submit", "accept"]
+    assert accepted.reviews.get(action="accept").actor.username == "duchashi"
+
+
+def test_a_second_run_changes_nothing(demo_db: str) -> None:
+    before = row_counts()
+    audit_before = AuditEntry.objects.count()
+    output = run_demo()
+    assert row_counts() == before
+    assert AuditEntry.objects.count() == audit_before
+    assert "未作改动" in output
+
+
+def test_it_refuses_to_run_in_production(settings: Any) -> None:
+    settings.PRODUCTION = True
+    before = row_counts()
+    with pytest.raises(CommandError, match="生产环境"):
+        call_command("demo", stdout=io.StringIO())
+    assert row_counts() == before
