@@ -1,3 +1,7 @@
+from django.urls import URLPattern
+
+from .views import urlpatterns as report_urls
+from .views_cycle import urlpatterns as cycle_urls
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [*report_urls, *cycle_urls]
