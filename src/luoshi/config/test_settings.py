@@ -12,4 +12,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-(DATA_DIR / "static").mkdir(exist_ok=True)  # whitenoise warns about a missing static root otherwise
+(DATA_DIR / "static").mkdir(exist_ok=True)  # noqa: F405  whitenoise warns about a missing static root otherwise
