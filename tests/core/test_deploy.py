@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def manage(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items()
-               if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "LUOSHI_DEBUG", "CSRF_TRUSTED_ORIGINS")}
+               if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "LUOSHI_DEBUG", "CSRF_TRUSTED_ORIGINS",
+                            "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")}
     environ.update(DJANGO_SETTINGS_MODULE="luoshi.config.settings", LUOSHI_ENV="production",
                    LUOSHI_DATA_DIR=str(tmp_path), **env)
     return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=environ,
