@@ -6,8 +6,13 @@
 #   LUOSHI_PYTHON     the interpreter (default .venv/bin/python)
 #   LUOSHI_DEMO_ADDR  address:port to serve on (default 127.0.0.1:8000)
 #   LUOSHI_DATA_DIR   where the SQLite database and uploads live (default ./var)
+#   LUOSHI_TODAY      the date the demo plays on (default 2018-08-03, inside the 2018 plan: July's
+#                     report is due); set it empty to use the real date
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# ${VAR-default}, not ${VAR:-default}: an explicitly empty LUOSHI_TODAY means "the real date".
+export LUOSHI_TODAY="${LUOSHI_TODAY-2018-08-03}"
 
 python="${LUOSHI_PYTHON:-.venv/bin/python}"
 addr="${LUOSHI_DEMO_ADDR:-127.0.0.1:8000}"

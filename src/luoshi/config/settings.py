@@ -6,7 +6,9 @@ SECRET_KEY and ALLOWED_HOSTS). Every variable is read through a small typed help
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +46,20 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_date(name: str) -> dt.date | None:
+    """A date written YYYY-MM-DD, or None when the variable is unset or empty."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            raise ValueError(raw)
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a date written YYYY-MM-DD (e.g. 2018-08-03), "
+                                   f"not {raw!r}.") from None
 
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -195,6 +211,12 @@ if PRODUCTION:
 # Django's own checks: a production deployment must pass `manage.py check --deploy` cleanly.
 # HSTS preload is the operator's decision (it binds the whole domain), so its warning is silenced.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# The business date (luoshi.core.clock.today): unset, the real local date. The demo pins it to a day of
+# its 2018 plan; a production system must follow the calendar (a pinned date would stop reminders).
+LUOSHI_TODAY = env_date("LUOSHI_TODAY")
+if PRODUCTION and LUOSHI_TODAY is not None:
+    raise ImproperlyConfigured("LUOSHI_TODAY pins the date for demos and tests; unset it in production.")
 
 # Login attempts: this many failures per account and address within the window lock further tries.
 LUOSHI_LOGIN_MAX_FAILURES = env_int("LUOSHI_LOGIN_MAX_FAILURES", 5)

@@ -11,5 +11,6 @@ from .settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LUOSHI_TODAY = None  # a LUOSHI_TODAY exported in the shell (the demo's) must not leak into tests
 
 (DATA_DIR / "static").mkdir(exist_ok=True)  # noqa: F405  whitenoise warns about a missing static root otherwise

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("luoshi.core.urls")),
     path("plans/", include("luoshi.plans.urls")),
     path("reports/", include("luoshi.reports.urls")),
+    path("units/", include("luoshi.orgs.urls")),
 ]

@@ -14,10 +14,10 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from luoshi.core import clock
 from luoshi.orgs.choices import Role
 from luoshi.plans.access import assignments_visible_to, plans_visible_to
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
@@ -45,7 +45,7 @@ LEADER_LINKS = (
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    today = timezone.localdate()
+    today = clock.today()
     if user.is_office:
         context = {"persona": "office", "links": _links(OFFICE_LINKS), **office_summary(user, today=today)}
     elif user.is_unit_user:

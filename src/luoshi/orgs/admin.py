@@ -102,7 +102,7 @@ class LuoshiUserAdmin(UserAdmin):  # type: ignore[misc]
             if request.method == "POST" and response.status_code == 302:
                 user = User.objects.get(pk=id)
                 audit_record(actor=request.user, action="user.set_password", target=user, unit_id=user.unit_id,
-                             after={"usable_password": user.has_usable_password()}, message="管理员重设密码")
+                             after={"usable_password": user.has_usable_password()}, message=str(_("管理员重设密码")))
         return response
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:

@@ -7,58 +7,69 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError
+from luoshi.plandoc.errors import PlanDocError
 from luoshi.plandoc.units import DirectoryEntry, UnitDirectory
 
-from .choices import Role, UnitKind
+from .choices import Role
 from .models import Unit, UnitAlias, User
+from .selectors import CREATE, SAME, UPDATE, unit_directory_plan
 
 UNIT_ROLES = (Role.LIAISON, Role.HEAD)
 
 
 @transaction.atomic
-def unit_directory_import(*, actor: Any, directory: UnitDirectory) -> dict[str, int]:
-    """Create or update units, aliases and groups from a parser directory (built-in, CSV or YAML).
+def unit_directory_import(*, actor: Any, directory: UnitDirectory, source: str = "",
+                          dry_run: bool = False) -> dict[str, int]:
+    """Create or update units, aliases and groups from a parser directory (built-in, CSV, YAML or Excel).
 
-    Existing units keep their id; fields are updated; nothing is deleted. Returns counts.
+    Units are matched by name and keep their id; new units sort after the existing ones. Aliases are
+    added (one another unit holds moves); a group's listed members are replaced; nothing is deleted.
+    All or nothing: a unit the result would leave ambiguous (a name or alias naming two units) refuses
+    the whole import. `dry_run` checks everything and rolls back. Returns created/updated/unchanged.
     """
-    created = updated = 0
-    kinds = set(UnitKind.values)
+    planned = unit_directory_plan(directory)
+    refused = next((p for p in planned if p.error), None)
+    if refused is not None:
+        raise DomainError(refused.error, code="bad_directory")
+    top = Unit.objects.aggregate(top=Max("sort_order"))["top"]
+    next_order = 0 if top is None else top + 1
     by_name: dict[str, Unit] = {}
-    for order, entry in enumerate(directory.entries()):
-        kind = entry.kind if entry.kind in kinds else UnitKind.OTHER
-        member_kind = ""
-        if entry.is_group:
-            member_kind = next((m[5:] for m in entry.members if m.startswith("kind:")), "")
-        unit, was_created = Unit.objects.update_or_create(
-            name=entry.name,
-            defaults={"full_name": entry.full_name or "", "kind": kind, "is_group": entry.is_group,
-                      "member_kind": member_kind if member_kind in kinds else "", "sort_order": order},
-        )
-        created += was_created
-        updated += not was_created
-        by_name[entry.name] = unit
-    for entry in directory.entries():
-        unit = by_name[entry.name]
-        if entry.parent and entry.parent in by_name:
-            Unit.objects.filter(pk=unit.pk).update(parent=by_name[entry.parent])
-        for alias in entry.aliases:
+    for item in planned:
+        unit = item.unit
+        if unit is None:
+            unit = Unit.objects.create(name=item.entry.name, sort_order=next_order, **item.values)
+            next_order += 1
+        elif item.changes:
+            for name, value in item.values.items():
+                setattr(unit, name, value)
+            unit.save(update_fields=list(item.values))
+        by_name[unit.name] = unit
+    for item in planned:
+        unit = by_name[item.entry.name]
+        parent = by_name[item.parent] if isinstance(item.parent, str) else item.parent
+        if unit.parent_id != (parent.pk if parent else None):
+            Unit.objects.filter(pk=unit.pk).update(parent=parent)
+        for alias in item.new_aliases:
             UnitAlias.objects.update_or_create(alias=alias, defaults={"unit": unit})
-        if entry.is_group:
-            members = [by_name[m] for m in _member_names(directory, entry) if m in by_name]
-            unit.members.set(members)
-    audit_record(actor=actor, action="units.import", target=by_name[next(iter(by_name))] if by_name else Unit(),
-                 after={"created": created, "updated": updated}, message="单位目录导入")
-    return {"created": created, "updated": updated}
-
-
-def _member_names(directory: UnitDirectory, entry: DirectoryEntry) -> list[str]:
-    # Kind rules ("kind:city_department") live in Unit.member_kind, so new departments join by themselves.
-    explicit = DirectoryEntry(entry.name, None, "group", (), True, tuple(m for m in entry.members
-                                                                       if not m.startswith("kind:")))
-    return directory.members(explicit)
+        if item.members is not None:
+            unit.members.set([by_name[m] for m in item.members if m in by_name])
+    try:
+        unit_directory_for_parser()
+    except PlanDocError as exc:
+        raise DomainError(f"导入后单位目录将有歧义：{exc} (the directory would become ambiguous)",
+                          code="bad_directory") from None
+    counts = {"created": sum(p.action == CREATE for p in planned), "updated": sum(p.action == UPDATE for p in planned),
+              "unchanged": sum(p.action == SAME for p in planned)}
+    if by_name:
+        audit_record(actor=actor, action="units.import", target=next(iter(by_name.values())), after=counts,
+                     message=f"单位目录导入：{source}" if source else "单位目录导入")
+    if dry_run:
+        transaction.set_rollback(True)
+    return counts
 
 
 def unit_directory_for_parser() -> UnitDirectory:

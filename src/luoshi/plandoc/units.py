@@ -50,7 +50,7 @@ _MAX_NAME_LEN = 40
 _MAX_MARKER_LEN = 1200
 
 
-def _compact(name: str) -> str:
+def compact_name(name: str) -> str:
     """Half-width, no whitespace at all: the form names are compared in."""
     return _WS.sub("", halfwidth(name))
 
@@ -79,7 +79,7 @@ _COLLECTIVE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def is_collective_name(name: str) -> bool:
     """True for names that stand for several units: 各区县政府, 各有关部门, 市直有关部门, 各地, 各级政府…"""
-    n = _compact(name)
+    n = compact_name(name)
     if not n:
         return False
     return any(rx.search(n) for _, rx in _COLLECTIVE_RULES)
@@ -139,7 +139,7 @@ def _strip_trailing_paren(n: str) -> str:
 
 def looks_like_unit(name: str) -> bool:
     """Does `name` read as an organisation (ends 局/委/办/厅/…/中心/支行/集团…, or is collective)?"""
-    n = _compact(name).strip("、,;。.")
+    n = compact_name(name).strip("、,;。.")
     if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n):
         return False
     if is_collective_name(n):
@@ -176,7 +176,7 @@ def _lookup_key(name: str) -> str:
     """The form names are indexed in: compact, and 人民政府 written as 政府.
 
     So 各区市县人民政府 and 各区市县政府 meet."""
-    return _compact(name).replace("人民政府", "政府")
+    return compact_name(name).replace("人民政府", "政府")
 
 
 class UnitDirectory:
@@ -204,7 +204,7 @@ class UnitDirectory:
                         raise PlanDocError(
                             f"单位目录中“{label}”同时指向“{other.name}”和“{e.name}” "
                             "(a name or alias in the unit directory names two units)")
-        found = {_compact(c) for c in cities if c and c.strip()}
+        found = {compact_name(c) for c in cities if c and c.strip()}
         found.update(_infer_cities(self._entries))
         # Longest first so "中共大连市" is tried before "大连".
         self._city_prefixes: tuple[tuple[str, bool], ...] = tuple(sorted(
@@ -253,14 +253,14 @@ class UnitDirectory:
                                "(unit directory path is not a file)") from None
         except OSError:
             raise PlanDocError(f"无法读取单位目录文件：{p.name} (cannot read unit directory file)") from None
-        text = _decode(data, p.name)
+        text = decode_directory_text(data, p.name)
         if suffix == ".csv":
-            records, cities = _records_from_csv(text, p.name), list[str]()
+            records, cities = records_from_csv(text, p.name), list[str]()
         else:
-            records, cities = _records_from_yaml(text, p.name)
+            records, cities = records_from_yaml(text, p.name)
         if not records:
             raise PlanDocError(f"单位目录为空：{p.name} (unit directory has no units)")
-        entries = [_entry_from_record(r, p.name, where) for where, r in records]
+        entries = [entry_from_record(r, p.name, where) for where, r in records]
         try:
             return cls(entries, cities=cities)
         except PlanDocError as exc:
@@ -348,7 +348,7 @@ def _infer_cities(entries: Iterable[DirectoryEntry]) -> set[str]:
     cities: set[str] = set()
     for e in entries:
         if e.full_name and e.name.startswith("市"):
-            m = _CITY_IN_FULL_NAME.match(_compact(e.full_name))
+            m = _CITY_IN_FULL_NAME.match(compact_name(e.full_name))
             if m:
                 cities.add(m.group(1))
     return cities
@@ -357,11 +357,11 @@ def _infer_cities(entries: Iterable[DirectoryEntry]) -> set[str]:
 @cache
 def _builtin_directory() -> UnitDirectory:
     text = resources.files("luoshi.plandoc").joinpath("data/units-dalian.yaml").read_text(encoding="utf-8")
-    records, cities = _records_from_yaml(text, "units-dalian.yaml")
-    return UnitDirectory([_entry_from_record(r, "units-dalian.yaml", w) for w, r in records], cities=cities)
+    records, cities = records_from_yaml(text, "units-dalian.yaml")
+    return UnitDirectory([entry_from_record(r, "units-dalian.yaml", w) for w, r in records], cities=cities)
 
 
-def _decode(data: bytes, filename: str) -> str:
+def decode_directory_text(data: bytes, filename: str) -> str:
     if b"\x00" in data:
         raise PlanDocError(f"单位目录不是文本文件：{filename} (unit directory is not a text file)")
     for encoding in ("utf-8-sig", "gb18030"):   # Excel saves Chinese CSV as GBK
@@ -375,7 +375,7 @@ def _decode(data: bytes, filename: str) -> str:
 _Record = Mapping[str, Any]
 
 
-def _records_from_yaml(text: str, filename: str) -> tuple[list[tuple[str, _Record]], list[str]]:
+def records_from_yaml(text: str, filename: str) -> tuple[list[tuple[str, _Record]], list[str]]:
     try:
         doc = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
@@ -416,7 +416,7 @@ def _records_from_yaml(text: str, filename: str) -> tuple[list[tuple[str, _Recor
 
 
 # Chinese column headings accepted as well, for directories kept in Excel.
-_CSV_COLUMNS = {
+DIRECTORY_CSV_COLUMNS = {
     "name": "name", "名称": "name", "简称": "name", "单位": "name", "单位名称": "name",
     "full_name": "full_name", "全称": "full_name",
     "kind": "kind", "类型": "kind", "类别": "kind",
@@ -427,7 +427,7 @@ _CSV_COLUMNS = {
 }
 
 
-def _records_from_csv(text: str, filename: str) -> list[tuple[str, _Record]]:
+def records_from_csv(text: str, filename: str) -> list[tuple[str, _Record]]:
     reader = csv.reader(io.StringIO(text))
     rows: list[tuple[int, list[str]]] = []
     try:
@@ -439,7 +439,7 @@ def _records_from_csv(text: str, filename: str) -> list[tuple[str, _Record]]:
                            f"(invalid CSV in unit directory, line {reader.line_num})") from None
     if not rows:
         return []
-    header = [_CSV_COLUMNS.get(_compact(h).lower(), "") for h in rows[0][1]]
+    header = [DIRECTORY_CSV_COLUMNS.get(compact_name(h).lower(), "") for h in rows[0][1]]
     if "name" not in header:
         raise PlanDocError(f"单位目录 CSV 缺少 name 列：{filename} (unit directory CSV has no 'name' column)")
     records: list[tuple[str, _Record]] = []
@@ -449,7 +449,7 @@ def _records_from_csv(text: str, filename: str) -> list[tuple[str, _Record]]:
     return records
 
 
-def _entry_from_record(r: _Record, filename: str, where: str) -> DirectoryEntry:
+def entry_from_record(r: _Record, filename: str, where: str) -> DirectoryEntry:
     def bad(what: str, english: str) -> PlanDocError:
         return PlanDocError(f"单位目录{where}{what}：{filename} (unit directory {english})")
 
@@ -694,7 +694,7 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
     if not (looks_like_unit(left_name) and looks_like_unit(right_name)):
         return False
     by_word = not h[s - 1].isspace()
-    return not (by_word and _PLACE_ONLY.search(_strip_trailing_paren(_compact(left_name))))
+    return not (by_word and _PLACE_ONLY.search(_strip_trailing_paren(compact_name(left_name))))
 
 
 def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -886,7 +886,7 @@ def _parse_bare(text: str, h: str, start: int, end: int) -> _Parsed | None:
                 or (note is not None and not _ROLE_NOTE_AT_END.search(h, ps, pe)):
             return None   # verbs belong to _parse_verbs; only （牵头）-style notes are allowed here
         out.units.append(MarkerUnit(text[a:b], note or "responsible", (a, b)))
-    strong = any(not _PLACE_ONLY.search(_strip_trailing_paren(_compact(u.raw))) for u in out.units)
+    strong = any(not _PLACE_ONLY.search(_strip_trailing_paren(compact_name(u.raw))) for u in out.units)
     return out if out.units and strong else None
 
 
@@ -982,7 +982,7 @@ _LEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def find_lead_rule(text: str) -> bool:
     """Does `text` state that the first unit of a list is the lead (列第一位的为牵头单位，下同)?"""
-    n = _compact(text)
+    n = compact_name(text)
     return any(rx.search(n) for _, rx in _LEAD_RULES)
 
 

@@ -72,7 +72,7 @@ def ledger_workbook(rows: Sequence[LedgerRow], *, title: str, today: dt.date) ->
     sheet: Worksheet = workbook.active  # type: ignore[assignment]
     sheet.title = _("台账")
     last_column = get_column_letter(len(COLUMNS))
-    sheet.append([f"{title}（{_('截至')}{today.isoformat()}）"])
+    sheet.append([_("%(title)s（截至%(date)s）") % {"title": title, "date": today.isoformat()}])
     sheet.merge_cells(f"A1:{last_column}1")
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")

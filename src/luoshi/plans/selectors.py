@@ -24,9 +24,9 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.core import clock
 from luoshi.core.models import AuditEntry
 from luoshi.reports.choices import Progress, ReportStatus
 from luoshi.reports.models import Report, TargetActual
@@ -84,7 +84,7 @@ def ledger_tasks(user: Any, *, today: dt.date | None = None) -> QuerySet[Task]:
 
     The flags only look at the assignments the user may see: a unit's ledger shows its own light.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     visible = assignments_visible_to(user).filter(active=True)
     of_task = visible.filter(task=OuterRef("pk"))
     rated = assignments_with_rag(of_task, today=today)
@@ -106,7 +106,7 @@ def ledger_tasks(user: Any, *, today: dt.date | None = None) -> QuerySet[Task]:
 
 def ledger_prefetch(tasks: QuerySet[Task] | list[Task], user: Any, *, today: dt.date | None = None) -> list[Task]:
     """Load units, targets with actuals, and the visible assignments with their reports in fixed queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     visible = assignments_visible_to(user).filter(active=True)
     actuals = (TargetActual.objects.filter(report__assignment__in=visible, report__status__in=OFFICIAL_STATUSES)
                .select_related("report__period", "report__assignment__unit")
@@ -326,7 +326,7 @@ def plan_tree(plan: Plan) -> list[TreeNode]:
 
 def task_assignments(task: Task, user: Any, *, today: dt.date | None = None) -> list[Assignment]:
     """The assignments of a task that the user may see, with RAG and all their reports (newest first)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     reports = (Report.objects.select_related("period", "created_by").order_by("-period__start", "-pk"))
     if not user.is_office:
         # Leaders and units read what reached the office; a unit also sees its own drafts.

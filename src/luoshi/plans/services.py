@@ -15,9 +15,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import ngettext
 
 from luoshi import plandoc
+from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError, StaleUpdate
 from luoshi.orgs.models import Unit, UnitAlias
@@ -71,7 +72,9 @@ def plan_import(*, actor: Any, data: bytes, filename: str, plan: Plan | None = N
     if plan.status == PlanStatus.PUBLISHED:
         _sync_assignments(plan)
     audit_record(actor=actor, action="plan.import", target=plan, before=before, after=snapshot(plan, PLAN_FIELDS),
-                 plan_id=plan.pk, message=f"{filename}：{len(parsed.nodes)} 个节点")
+                 plan_id=plan.pk,
+                 message=ngettext("%(file)s：%(count)d 个节点", "%(file)s：%(count)d 个节点", len(parsed.nodes))
+                 % {"file": filename, "count": len(parsed.nodes)})
     return plan
 
 
@@ -176,7 +179,7 @@ def plan_publish(*, actor: Any, plan: Plan) -> Plan:
         raise DomainError("计划中没有任务项 (the plan has no task items)", code="no_items")
     before = snapshot(plan, PLAN_FIELDS)
     plan.status = PlanStatus.PUBLISHED
-    plan.published_at = plan.published_at or timezone.now()
+    plan.published_at = plan.published_at or clock.now()
     plan.save(update_fields=["status", "published_at"])
     created = _sync_assignments(plan)
     from luoshi.reports.services import periods_ensure  # reports builds on plans, not the reverse

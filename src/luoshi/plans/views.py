@@ -16,12 +16,12 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from luoshi.core import clock
 from luoshi.core.errors import DomainError
 
 from .access import access_plan, access_task
@@ -246,7 +246,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger as .xlsx: exactly the rows the page shows this user, all pages at once."""
     filterset = _ledger_filter(request)
-    today = timezone.localdate()
+    today = clock.today()
     rows = ledger_rows(ledger_prefetch(filterset.qs, request.user, today=today))
     plan = filterset.form.cleaned_data.get("plan") if filterset.is_valid() else None
     title = _("%(plan)s任务落实台账") % {"plan": plan.title} if plan else _("重点工作任务落实台账")
@@ -262,7 +262,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 def review_queue_page(request: HttpRequest) -> HttpResponse:
     _require_reader_of_everything(request.user)
     page = _page(request, review_queue(request.user), LIST_PAGE_SIZE)
-    return render(request, "plans/review_queue.html", {"page": page, "now": timezone.now()})
+    return render(request, "plans/review_queue.html", {"page": page, "now": clock.now()})
 
 
 urlpatterns: list[URLPattern] = [

@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from luoshi.core import clock
 from luoshi.core.audit import audit_record
 from luoshi.core.errors import DomainError
 
@@ -62,7 +63,7 @@ def ledger_export(user: Any, params: dict[str, str]) -> tuple[str, bytes]:
     from luoshi.plans.filters import LedgerFilter
     from luoshi.plans.selectors import ledger_prefetch, ledger_rows, ledger_tasks
 
-    today = timezone.localdate()
+    today = clock.today()
     filterset = LedgerFilter(params, queryset=ledger_tasks(user), request=SimpleNamespace(user=user))
     rows = ledger_rows(ledger_prefetch(filterset.qs, user, today=today))
     plan = filterset.form.cleaned_data.get("plan") if filterset.is_valid() else None

@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from luoshi.core import clock
 from luoshi.core.audit import audit_record
 from luoshi.core.errors import DomainError
 from luoshi.orgs.choices import Role
@@ -155,7 +156,7 @@ def assignments_needing_reminder(period: ReportingPeriod, kind: str, *, today: d
 
 def period_current(plan: Plan, *, today: dt.date | None = None) -> ReportingPeriod | None:
     """The period a manual chase is about: the one the unit is reporting on today."""
-    return current_period(list(plan.periods.all()), today or timezone.localdate())
+    return current_period(list(plan.periods.all()), today or clock.today())
 
 
 def reminders_for_assignment(assignment: Assignment) -> QuerySet[Reminder]:
@@ -172,7 +173,7 @@ def reminders_sweep(*, today: dt.date | None = None, before_days: int = BEFORE_D
     The claim (Reminder rows, notifications, one audit row per period and kind) commits first; the
     e-mails go out after the commit (see the module docstring for why "at most once").
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     result = SweepResult()
     with translation.override(settings.LANGUAGE_CODE), transaction.atomic(durable=True):
         pairs = periods_to_remind(today=today, before_days=before_days, overdue_window=overdue_window)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from luoshi.orgs.choices import Role
 from luoshi.plans.access import assignments_visible_to, plans_visible_to
@@ -58,7 +59,7 @@ def report_due_date(*, period: ReportingPeriod, extensions: Iterable[Extension])
     for ext in extensions:
         if ext.status != ExtensionStatus.GRANTED:
             continue
-        asked_on = ext.requested_at.date() if ext.requested_at else None
+        asked_on = timezone.localdate(ext.requested_at) if ext.requested_at else None
         if asked_on and period.start <= asked_on <= period.due_date and ext.requested_deadline > due:
             due = ext.requested_deadline
     return due
@@ -67,8 +68,8 @@ def report_due_date(*, period: ReportingPeriod, extensions: Iterable[Extension])
 def owed_periods(assignment: Assignment, periods: Iterable[ReportingPeriod]) -> list[ReportingPeriod]:
     """The periods the assignment must report on: from the plan's publication until it is closed."""
     plan = assignment.task.plan
-    published = plan.published_at.date() if plan.published_at else None
-    closed = assignment.closed_at.date() if assignment.closed_at else None
+    published = timezone.localdate(plan.published_at) if plan.published_at else None
+    closed = timezone.localdate(assignment.closed_at) if assignment.closed_at else None
     return [p for p in periods
             if (published is None or p.end >= published) and (closed is None or p.start <= closed)]
 

@@ -34,8 +34,9 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError, StaleUpdate
 from luoshi.orgs.choices import Role
@@ -59,7 +60,7 @@ from .selectors import EDITABLE, batch_candidates, open_instructions, report_due
 
 def period_bounds(plan: Plan) -> list[tuple[str, dt.date, dt.date]]:
     """(label, start, end) of every reporting period of the plan's year."""
-    year = plan.year or timezone.localdate().year
+    year = plan.year or clock.today().year
     periods = []
     if plan.cadence == Cadence.QUARTERLY:
         for q in range(4):
@@ -96,8 +97,7 @@ def _forbidden(message: str) -> DomainError:
 
 
 def _today() -> dt.date:
-    today: dt.date = timezone.localdate()
-    return today
+    return clock.today()
 
 
 def _is_unit_member(actor: Any, unit_id: int) -> bool:
@@ -338,8 +338,8 @@ def report_submit(*, actor: Any, report: Report, version: int | None = None) -> 
         if missing:
             raise DomainError(f"请先答复领导批示（{len(missing)}条未答复）(answer every open leader instruction "
                               f"before submitting)", code="instruction_unanswered")
-        now = timezone.now()
-        today = timezone.localdate(now)
+        now = clock.now()
+        today = clock.today()
         for row in rows:
             first_submission = not row.reviews.filter(action=ReviewAction.SUBMIT).exists()
             if first_submission:
@@ -357,14 +357,15 @@ def report_accept(*, actor: Any, report: Report, version: int | None = None, com
         _check_version(rows[0], version)
         _require_office(actor)
         _require_submitted(rows)
-        now = timezone.now()
+        now = clock.now()
         for row in rows:
             row.accepted_at = now
         _transition(actor=actor, rows=rows, status=ReportStatus.ACCEPTED, review=ReviewAction.ACCEPT,
                     comment=comment.strip())
     primary = rows[0]
     _notify_unit(unit_id=primary.assignment.unit_id, url=_report_url(primary),
-                 text=f"您单位报送的“{primary.assignment.task.display_path}”{primary.period.label}进展报告已审核通过")
+                 text=_("您单位报送的“%(task)s”%(period)s进展报告已审核通过") % {
+                     "task": primary.assignment.task.display_path, "period": primary.period.label})
     return primary
 
 
@@ -382,7 +383,9 @@ def report_return(*, actor: Any, report: Report, comment: str, version: int | No
                     comment=comment)
     primary = rows[0]
     _notify_unit(unit_id=primary.assignment.unit_id, url=_report_url(primary),
-                 text=f"您单位报送的“{primary.assignment.task.display_path}”{primary.period.label}进展报告被退回：{comment}")
+                 text=_("您单位报送的“%(task)s”%(period)s进展报告被退回：%(comment)s") % {
+                     "task": primary.assignment.task.display_path, "period": primary.period.label,
+                     "comment": comment})
     return primary
 
 
@@ -563,7 +566,7 @@ def _reset_approval(*, actor: Any, rows: list[Report]) -> None:
             row.version += 1
             row.save()
             _audit_report(actor=actor, action="report.save", report=row, before=before,
-                          message="材料变更，需重新审核")
+                          message=_("材料变更，需重新审核"))
 
 
 # --- extensions --------------------------------------------------------------------------------------------
@@ -613,7 +616,7 @@ def extension_grant(*, actor: Any, extension: Extension, comment: str = "") -> E
         extension.previous_deadline = assignment.deadline
         extension.status = ExtensionStatus.GRANTED
         extension.decided_by = actor
-        extension.decided_at = timezone.now()
+        extension.decided_at = clock.now()
         extension.comment = comment.strip()
         extension.save()
         assignment.deadline = extension.requested_deadline
@@ -623,10 +626,12 @@ def extension_grant(*, actor: Any, extension: Extension, comment: str = "") -> E
         audit_record(actor=actor, action="extension.grant", target=extension, before=before_ext,
                      after=snapshot(extension, EXTENSION_FIELDS), message=extension.comment, **ids)
         audit_record(actor=actor, action="assignment.extend", target=assignment, before=before_assignment,
-                     after=snapshot(assignment, ASSIGNMENT_FIELDS), message=f"延期申请 #{extension.pk}", **ids)
+                     after=snapshot(assignment, ASSIGNMENT_FIELDS),
+                     message=_("延期申请 #%(id)s") % {"id": extension.pk}, **ids)
     _notify_unit(unit_id=assignment.unit_id, url=reverse("reports:extension_detail", args=[extension.pk]),
-                 text=f"“{extension.assignment.task.display_path}”延期申请已同意，完成时限调整为"
-                      f"{extension.requested_deadline:%Y-%m-%d}")
+                 text=_("“%(task)s”延期申请已同意，完成时限调整为%(date)s") % {
+                     "task": extension.assignment.task.display_path,
+                     "date": f"{extension.requested_deadline:%Y-%m-%d}"})
     return extension
 
 
@@ -641,7 +646,7 @@ def extension_refuse(*, actor: Any, extension: Extension, comment: str) -> Exten
         before = snapshot(extension, EXTENSION_FIELDS)
         extension.status = ExtensionStatus.REFUSED
         extension.decided_by = actor
-        extension.decided_at = timezone.now()
+        extension.decided_at = clock.now()
         extension.comment = comment
         extension.save()
         assignment = extension.assignment
@@ -649,7 +654,8 @@ def extension_refuse(*, actor: Any, extension: Extension, comment: str) -> Exten
                      after=snapshot(extension, EXTENSION_FIELDS), message=comment,
                      plan_id=assignment.task.plan_id, task_id=assignment.task_id, unit_id=assignment.unit_id)
     _notify_unit(unit_id=assignment.unit_id, url=reverse("reports:extension_detail", args=[extension.pk]),
-                 text=f"“{assignment.task.display_path}”延期申请未获同意：{comment}")
+                 text=_("“%(task)s”延期申请未获同意：%(comment)s") % {
+                     "task": assignment.task.display_path, "comment": comment})
     return extension
 
 
@@ -674,7 +680,8 @@ def instruction_create(*, actor: Any, task: Task, text: str) -> Instruction:
                        .values_list("pk", "unit_id"))
     for assignment_id, unit_id in targets:
         _notify_unit(unit_id=unit_id, url=reverse("reports:assignment_detail", args=[assignment_id]),
-                     text=f"领导对“{task.display_path}”作出批示，请在下次报告中答复：{text}")
+                     text=_("领导对“%(task)s”作出批示，请在下次报告中答复：%(text)s") % {
+                         "task": task.display_path, "text": text})
     return instruction
 
 
@@ -699,13 +706,13 @@ def assignment_close(*, actor: Any, assignment: Assignment, closing_report: str 
             if not text:
                 raise DomainError("请填写办结报告 (write the closing report)", code="text_required")
             assignment.status = AssignmentStatus.CLOSED
-            assignment.closed_at = timezone.now()
+            assignment.closed_at = clock.now()
             assignment.closing_report = text
             assignment.save(update_fields=["status", "closed_at", "closing_report"])
             audit_record(actor=actor, action="assignment.close", target=assignment, before=before,
                          after=snapshot(assignment, ASSIGNMENT_FIELDS), **ids)
             _notify_unit(unit_id=assignment.unit_id, url=reverse("reports:assignment_detail", args=[assignment.pk]),
-                         text=f"“{assignment.task.display_path}”已办结")
+                         text=_("“%(task)s”已办结") % {"task": assignment.task.display_path})
             return assignment
         _require_unit_member(actor, assignment)
         _require_open(assignment)
@@ -735,5 +742,6 @@ def assignment_close_refuse(*, actor: Any, assignment: Assignment, comment: str)
                      after=snapshot(assignment, ASSIGNMENT_FIELDS), message=comment,
                      plan_id=assignment.task.plan_id, task_id=assignment.task_id, unit_id=assignment.unit_id)
     _notify_unit(unit_id=assignment.unit_id, url=reverse("reports:assignment_detail", args=[assignment.pk]),
-                 text=f"“{assignment.task.display_path}”办结申请未获确认：{comment}")
+                 text=_("“%(task)s”办结申请未获确认：%(comment)s") % {
+                     "task": assignment.task.display_path, "comment": comment})
     return assignment

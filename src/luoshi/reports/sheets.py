@@ -150,7 +150,8 @@ def _reports_by_assignment(period: ReportingPeriod, assignment_ids: Iterable[int
 
 
 def sheet_filename(period: ReportingPeriod, unit_name: str) -> str:
-    return f"{period.label}-{unit_name}-进展填报表.xlsx".replace("/", "-")
+    name: str = _("%(period)s-%(unit)s-进展填报表.xlsx") % {"period": period.label, "unit": unit_name}
+    return name.replace("/", "-")
 
 
 def sheet_build(*, user: Any, period: ReportingPeriod) -> bytes:

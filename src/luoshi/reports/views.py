@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from luoshi.core import clock
 from luoshi.core.errors import DomainError
 from luoshi.plans.access import access_assignment
 from luoshi.plans.models import Assignment, Target
@@ -97,7 +98,7 @@ def _back(request: HttpRequest, url: str, error: DomainError | None = None) -> H
 @_login
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """The unit's tasks for the current period: what is due, returned, overdue (everything for the office)."""
-    today = timezone.localdate()
+    today = clock.today()
     queryset = selectors.my_tasks_queryset(request.user, today=today)
     task_filter = MyTaskFilter(request.GET or None, queryset=queryset, request=request)
     page = _page(request, task_filter.qs)
@@ -327,7 +328,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One unit's assignment: its reports by period, the leader's instructions, extensions and closing."""
     assignment = access_assignment(request.user, pk)
-    today = timezone.localdate()
+    today = clock.today()
     own = bool(request.user.is_unit_user and request.user.unit_id == assignment.unit_id)
     instructions = list(Instruction.objects.filter(task_id=assignment.task_id).select_related("author"))
     open_ids = {i.pk for i in selectors.open_instructions(assignment=assignment)}

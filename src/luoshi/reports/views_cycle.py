@@ -18,13 +18,13 @@ from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from luoshi.core import clock
 from luoshi.core.errors import DomainError
 from luoshi.orgs.models import Unit
 from luoshi.plans.access import access_assignment, plans_visible_to
@@ -108,7 +108,7 @@ def cycle_periods(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not user.is_unit_user or not user.unit_id:
         raise Http404
-    today = timezone.localdate()
+    today = clock.today()
     periods = (ReportingPeriod.objects.filter(plan__in=plans_visible_to(user), plan__status=PlanStatus.PUBLISHED,
                                               start__lte=today)
                .select_related("plan").order_by("-due_date", "plan_id"))

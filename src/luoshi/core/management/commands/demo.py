@@ -20,6 +20,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.orgs.choices import Role
 from luoshi.orgs.models import Unit, User
@@ -40,6 +41,9 @@ DEMO_YEAR = 2018
 # The plan was issued on 16 May 2018; the demo pretends the office published it two days later, so the
 # example reports for May to July fall inside the periods the units owe.
 DEMO_PUBLISHED_ON = dt.date(2018, 5, 18)
+# The day scripts/run-demo.sh pins the clock to (LUOSHI_TODAY): July's report is being written, May's and
+# June's are in, so the example reports read as a story in progress.
+DEMO_TODAY = dt.date(2018, 8, 3)
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,12 @@ class Command(BaseCommand):
         made = "，".join(f"{ReportStatus(status).label} {n}" for status, n in reports_created.items() if n) or "无"
         total = Report.objects.filter(assignment__task__plan=plan).count()
         write(f"  示例报告（示例数据，非真实报送）：共 {total} 份，本次新建：{made}")
+        pinned = clock.pinned_date()
+        if pinned is not None:
+            write(f"  演示日期：{pinned:%Y-%m-%d}（示例）")
+        else:
+            write(f"  演示日期：未设置，按今天 {clock.today():%Y-%m-%d} 计算，2018年的任务都已逾期；"
+                  f"设置 LUOSHI_TODAY={DEMO_TODAY:%Y-%m-%d} 可回到演示情景 (set LUOSHI_TODAY to replay 2018)")
         write("")
         write(f"打开 {DEMO_URL} ，用以下演示账号登录 (log in with a demo account):")
         if not show_logins:
