@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.orgs.models import Unit
 
 from .choices import UnitRole
-from .models import Task
+from .models import Plan, Task
 from .services import TaskUnitSpec, task_fingerprint
 
 # The parser detects the format from the content; this list only helps the browser's file picker.
@@ -110,3 +110,11 @@ def unit_specs(formset: Any) -> list[TaskUnitSpec]:
         if spec is not None:
             specs.append(spec)
     return specs
+
+
+class PlanSettingsForm(forms.ModelForm[Plan]):
+    """Reporting cadence, due day, year and publicity of a plan (plans.services.plan_configure decides)."""
+
+    class Meta:
+        model = Plan
+        fields = ["cadence", "due_day", "year", "is_public"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from luoshi import plandoc
@@ -25,7 +26,7 @@ from luoshi.orgs.models import Unit, UnitAlias
 from luoshi.orgs.services import unit_alias_create, unit_directory_for_parser
 from luoshi.plandoc.normalize import halfwidth
 
-from .choices import AssignmentStatus, PlanStatus, UnitRole
+from .choices import AssignmentStatus, Cadence, PlanStatus, UnitRole
 from .models import Assignment, DuplicateGroup, Plan, Target, Task, TaskUnit
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "status", "cadence", "due_day", "revision"]
@@ -312,3 +313,36 @@ def _follow_task(task: Task, old_deadline: dt.date | None) -> None:
             changed.append("deadline")
         if changed:
             assignment.save(update_fields=changed)
+
+
+@transaction.atomic
+def plan_configure(*, actor: Any, plan: Plan, cadence: str, due_day: int, year: int | None,
+                   is_public: bool) -> Plan:
+    """Set the reporting cadence, the due day, the plan's year and whether it is public.
+
+    Cadence and year shape the reporting periods, so they are fixed once the plan is published; the
+    due day may still change, and moves the due dates of the periods not yet due.
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if cadence not in Cadence.values:
+        raise DomainError(_("报送周期无效。"), code="bad_cadence")
+    if not 1 <= due_day <= 28:
+        raise DomainError(_("报送截止日应在1至28之间。"), code="bad_due_day")
+    if year is not None and not 1990 <= year <= 2100:
+        raise DomainError(_("年度无效。"), code="bad_year")
+    published = plan.status == PlanStatus.PUBLISHED
+    if published and (cadence != plan.cadence or year != plan.year):
+        raise DomainError(_("计划发布后不能更改报送周期和年度。"),
+                          code="published")
+    before = snapshot(plan, [*PLAN_FIELDS, "year", "is_public"])
+    plan.cadence, plan.due_day, plan.year, plan.is_public = cadence, due_day, year, is_public
+    plan.save(update_fields=["cadence", "due_day", "year", "is_public"])
+    if published and before["due_day"] != due_day:
+        today = clock.today()
+        for period in plan.periods.filter(due_date__gte=today):
+            period.due_date = period.end + dt.timedelta(days=due_day)
+            period.save(update_fields=["due_date"])
+    after = snapshot(plan, [*PLAN_FIELDS, "year", "is_public"])
+    if after != before:
+        audit_record(actor=actor, action="plan.configure", target=plan, plan_id=plan.pk, before=before, after=after)
+    return plan

@@ -28,7 +28,7 @@ from .access import access_plan, access_task
 from .choices import PlanStatus
 from .exports import XLSX_CONTENT_TYPE, ledger_xlsx
 from .filters import LedgerFilter
-from .forms import MapUnitForm, PlanUploadForm, TaskForm, task_unit_formset, unit_specs
+from .forms import MapUnitForm, PlanSettingsForm, PlanUploadForm, TaskForm, task_unit_formset, unit_specs
 from .models import Plan
 from .selectors import (
     RAG_RULE,
@@ -44,6 +44,7 @@ from .selectors import (
     task_assignments,
     task_history,
 )
+from .services import plan_configure
 from .services import plan_import as plan_import_service
 from .services import plan_map_unit as plan_map_unit_service
 from .services import plan_publish as plan_publish_service
@@ -138,6 +139,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "map_forms": [(name, MapUnitForm(initial={"name": name}, auto_id=f"map_{index}_%s"))
                       for index, name in enumerate(unmapped)] if can_edit else [],
         "upload_form": PlanUploadForm(auto_id="reimport_%s") if can_edit else None,
+        "settings_form": PlanSettingsForm(instance=plan, auto_id="settings_%s") if can_edit else None,
         "is_draft": plan.status == PlanStatus.DRAFT,
     }
     return render(request, "plans/plan_detail.html", context)
@@ -177,6 +179,26 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("计划已发布，任务已交办到各责任单位。"))
     return _redirect(request, reverse("plans:plan_detail", args=[plan.pk]))
+
+
+@login_required
+@require_POST
+def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access_plan(request.user, pk, write=True)
+    form = PlanSettingsForm(request.POST, instance=Plan.objects.get(pk=plan.pk))
+    back = reverse("plans:plan_detail", args=[plan.pk]) + "#settings"
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _redirect(request, back)
+    data = form.cleaned_data
+    try:
+        plan_configure(actor=request.user, plan=plan, cadence=data["cadence"], due_day=data["due_day"],
+                       year=data["year"], is_public=data["is_public"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("报送设置已保存。"))
+    return _redirect(request, back)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -272,6 +294,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/import/", plan_reimport, name="plan_reimport"),
     path("<int:pk>/map-unit/", plan_map_unit, name="plan_map_unit"),
     path("<int:pk>/publish/", plan_publish, name="plan_publish"),
+    path("<int:pk>/settings/", plan_settings, name="plan_settings"),
     path("tasks/<int:pk>/", task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", task_edit, name="task_edit"),
     path("ledger/", ledger, name="ledger"),
