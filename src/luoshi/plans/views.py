@@ -44,11 +44,10 @@ from .selectors import (
     task_assignments,
     task_history,
 )
-from .services import plan_configure
+from .services import plan_configure, task_update, unmapped_unit_names
 from .services import plan_import as plan_import_service
 from .services import plan_map_unit as plan_map_unit_service
 from .services import plan_publish as plan_publish_service
-from .services import task_update, unmapped_unit_names
 
 LEDGER_PAGE_SIZE = 30
 LIST_PAGE_SIZE = 30
