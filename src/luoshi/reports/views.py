@@ -11,18 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
+from luoshi.core.viewtools import is_htmx, login_form, login_get, login_post, paginate
 from luoshi.plans.access import access_assignment
 from luoshi.plans.models import Assignment, Target
 
@@ -55,39 +53,12 @@ from .forms import (
 )
 from .models import Attachment, Instruction, InstructionAnswer, Report, ReportingPeriod, TargetActual
 
-PAGE_SIZE = 25
-View = Callable[..., HttpResponse]
-
-
-def _login(view: View) -> View:
-    wrapped: View = login_required(require_http_methods(["GET", "HEAD"])(view))
-    return wrapped
-
-
-def _form_view(view: View) -> View:
-    wrapped: View = login_required(require_http_methods(["GET", "HEAD", "POST"])(view))
-    return wrapped
-
-
-def _post(view: View) -> View:
-    wrapped: View = login_required(require_POST(view))
-    return wrapped
-
-
-def _page(request: HttpRequest, items: Any) -> Page:
-    page: Page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return page
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
 
 def _back(request: HttpRequest, url: str, error: DomainError | None = None) -> HttpResponse:
     """After a POST action: a message and a redirect (an htmx client redirect when htmx asked)."""
     if error is not None:
         messages.error(request, error.message)
-    if _is_htmx(request):
+    if is_htmx(request):
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
 
@@ -95,27 +66,27 @@ def _back(request: HttpRequest, url: str, error: DomainError | None = None) -> H
 # --- the unit's task list and the report history ---------------------------------------------------------
 
 
-@_login
+@login_get
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """The unit's tasks for the current period: what is due, returned, overdue (everything for the office)."""
     today = clock.today()
     queryset = selectors.my_tasks_queryset(request.user, today=today)
     task_filter = MyTaskFilter(request.GET or None, queryset=queryset, request=request)
-    page = _page(request, task_filter.qs)
+    page = paginate(request, task_filter.qs)
     rows = selectors.my_tasks_rows(list(page.object_list), today=today)
     context = {"filter": task_filter, "page": page, "rows": rows, "today": today}
-    template = "reports/_my_tasks_table.html" if _is_htmx(request) else "reports/my_tasks.html"
+    template = "reports/_my_tasks_table.html" if is_htmx(request) else "reports/my_tasks.html"
     return render(request, template, context)
 
 
-@_login
+@login_get
 def report_history(request: HttpRequest) -> HttpResponse:
     """Reports the user may see, newest period first, filterable by status, plan and text."""
     queryset = selectors.report_list(reports_visible_to(request.user))
     report_filter = ReportFilter(request.GET or None, queryset=queryset, request=request)
-    page = _page(request, report_filter.qs)
+    page = paginate(request, report_filter.qs)
     context = {"filter": report_filter, "page": page}
-    template = "reports/_report_table.html" if _is_htmx(request) else "reports/report_history.html"
+    template = "reports/_report_table.html" if is_htmx(request) else "reports/report_history.html"
     return render(request, template, context)
 
 
@@ -158,14 +129,14 @@ def _report_form_context(assignment: Assignment, period: ReportingPeriod, report
             "can_attach": report is not None, "htmx_attachments": True, **extra}
 
 
-@_form_view
+@login_form
 def report_edit(request: HttpRequest, assignment_pk: int, period_pk: int) -> HttpResponse:
     """Fill or revise the unit's report on one assignment for one period (htmx saves without a reload)."""
     assignment, period, report = access_report_slot(request.user, assignment_pk, period_pk)
     if report is not None and report.status not in selectors.EDITABLE:
         messages.info(request, _("该报告已报送或已通过，不能修改。"))
         return redirect("reports:report_detail", pk=report.pk)
-    template = "reports/_report_form.html" if _is_htmx(request) else "reports/report_form.html"
+    template = "reports/_report_form.html" if is_htmx(request) else "reports/report_form.html"
     if request.method != "POST":
         form = _report_form(assignment, report)
         return render(request, template, _report_form_context(assignment, period, report, form))
@@ -180,7 +151,7 @@ def report_edit(request: HttpRequest, assignment_pk: int, period_pk: int) -> Htt
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            if not _is_htmx(request) or "view" in request.POST:
+            if not is_htmx(request) or "view" in request.POST:
                 messages.success(request, _("报告已保存。"))
                 return _back(request, reverse("reports:report_detail", args=[saved.pk]))
             fresh = _report_form(assignment, saved)
@@ -192,7 +163,7 @@ def report_edit(request: HttpRequest, assignment_pk: int, period_pk: int) -> Htt
 # --- report detail and its state changes ---------------------------------------------------------------------
 
 
-@_login
+@login_get
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A report with its figures, instruction answers, evidence and review history; review actions."""
     report = access_report(request.user, pk)
@@ -232,22 +203,22 @@ def _transition(request: HttpRequest, pk: int, service: Callable[..., Report], f
     return _back(request, url)
 
 
-@_post
+@login_post
 def report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.report_approve, VersionForm, _("报告已审核通过，可以报送。"))
 
 
-@_post
+@login_post
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.report_submit, VersionForm, _("报告已报送。"))
 
 
-@_post
+@login_post
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.report_accept, AcceptForm, _("报告已审核通过。"))
 
 
-@_post
+@login_post
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.report_return, ReturnForm, _("报告已退回。"))
 
@@ -255,7 +226,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 # --- evidence ---------------------------------------------------------------------------------------------------
 
 
-@_post
+@login_post
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Add evidence to an editable report of the user's unit. htmx gets the refreshed list back."""
     report = access_report(request.user, pk, write=True)
@@ -268,7 +239,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc.message
     else:
         error = "；".join(str(e) for errs in form.errors.values() for e in errs)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _attachments_partial(request, report, error=error)
     if error:
         messages.error(request, error)
@@ -287,7 +258,7 @@ def _attachments_partial(request: HttpRequest, report: Report, *, error: str | N
     return render(request, "reports/_attachments.html", context)
 
 
-@_login
+@login_get
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream evidence as a download, never inline, with the type we checked at upload."""
     attachment = access_attachment(request.user, pk)
@@ -303,7 +274,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@_post
+@login_post
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = access_attachment(request.user, pk, write=True)
     report = attachment.report
@@ -312,7 +283,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.attachment_delete(actor=request.user, attachment=attachment)
     except DomainError as exc:
         error = exc.message
-    if _is_htmx(request):
+    if is_htmx(request):
         return _attachments_partial(request, report, error=error)
     if error:
         messages.error(request, error)
@@ -324,7 +295,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the assignment page: periods, instructions, extensions, closing ----------------------------------------
 
 
-@_login
+@login_get
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One unit's assignment: its reports by period, the leader's instructions, extensions and closing."""
     assignment = access_assignment(request.user, pk)
@@ -342,7 +313,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/assignment_detail.html", context)
 
 
-@_form_view
+@login_form
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit asks for a later deadline."""
     assignment = access_unit_assignment(request.user, pk)
@@ -360,18 +331,18 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/extension_request.html", {"assignment": assignment, "form": form})
 
 
-@_login
+@login_get
 def extension_list(request: HttpRequest) -> HttpResponse:
     """Extension requests the user may see; the office decides the pending ones from here."""
     queryset = (extensions_visible_to(request.user)
                 .select_related("assignment__task", "assignment__task__plan", "assignment__unit", "requested_by")
                 .order_by("status", "-requested_at"))
     extension_filter = ExtensionFilter(request.GET or None, queryset=queryset, request=request)
-    page = _page(request, extension_filter.qs)
+    page = paginate(request, extension_filter.qs)
     return render(request, "reports/extension_list.html", {"filter": extension_filter, "page": page})
 
 
-@_form_view
+@login_form
 def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An extension request; the office grants or refuses it here (POST)."""
     extension = access_extension(request.user, pk, write=request.method == "POST")
@@ -390,7 +361,7 @@ def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
                   {"extension": extension, "form": form, "can_decide": can_decide})
 
 
-@_form_view
+@login_form
 def instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A leader's instruction (批示) on a task item."""
     task = access_task_to_instruct(request.user, pk)
@@ -409,7 +380,7 @@ def instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
                   {"task": task, "form": form, "instructions": instructions, "units": units})
 
 
-@_form_view
+@login_form
 def assignment_close(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit proposes closing (办结) with a closing report; the office confirms or closes directly."""
     assignment = access_assignment(request.user, pk, write=True)
@@ -426,7 +397,7 @@ def assignment_close(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/assignment_close.html", {"assignment": assignment, "form": form})
 
 
-@_post
+@login_post
 def assignment_close_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = access_assignment(request.user, pk, write=True)
     url = reverse("reports:assignment_detail", args=[assignment.pk])

@@ -6,14 +6,11 @@ parse input with a form, call one service and render or redirect.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,11 +18,11 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
+from luoshi.core.viewtools import is_htmx, login_form, login_get, login_post, paginate
 from luoshi.orgs.models import Unit
 from luoshi.plans.access import access_assignment, plans_visible_to
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
@@ -35,33 +32,12 @@ from . import jobs, reminders, sheets
 from .choices import ReminderKind
 from .models import ExportJob, Notification, Reminder, ReportingPeriod
 
-PAGE_SIZE = 25
-View = Callable[..., HttpResponse]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _login(view: View) -> View:
-    wrapped: View = login_required(require_http_methods(["GET", "HEAD"])(view))
-    return wrapped
 
 
-def _form_view(view: View) -> View:
-    wrapped: View = login_required(require_http_methods(["GET", "HEAD", "POST"])(view))
-    return wrapped
 
-
-def _post(view: View) -> View:
-    wrapped: View = login_required(require_POST(view))
-    return wrapped
-
-
-def _page(request: HttpRequest, items: Any) -> Page:
-    page: Page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return page
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _download_headers(response: HttpResponse) -> HttpResponse:
@@ -102,7 +78,7 @@ class ReminderFilter(django_filters.FilterSet):
 # --- the unit's sheets -------------------------------------------------------------------------------------
 
 
-@_login
+@login_get
 def cycle_periods(request: HttpRequest) -> HttpResponse:
     """The unit's reporting periods (started ones, newest first) with their sheets."""
     user: Any = request.user
@@ -112,7 +88,7 @@ def cycle_periods(request: HttpRequest) -> HttpResponse:
     periods = (ReportingPeriod.objects.filter(plan__in=plans_visible_to(user), plan__status=PlanStatus.PUBLISHED,
                                               start__lte=today)
                .select_related("plan").order_by("-due_date", "plan_id"))
-    page = _page(request, periods)
+    page = paginate(request, periods)
     plan_ids = {p.plan_id for p in page.object_list}
     counts = dict(Assignment.objects.filter(unit_id=user.unit_id, task__plan_id__in=plan_ids, active=True,
                                             status=AssignmentStatus.OPEN, task__removed=False)
@@ -121,7 +97,7 @@ def cycle_periods(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/cycle/periods.html", {"page": page, "rows": rows, "today": today})
 
 
-@_login
+@login_get
 def sheet_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The period's sheet of the user's own unit, as an attachment."""
     period = sheets.access_sheet_period(request.user, pk)
@@ -132,7 +108,7 @@ def sheet_download(request: HttpRequest, pk: int) -> HttpResponse:
     return _download_headers(response)
 
 
-@_form_view
+@login_form
 def sheet_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload the filled sheet: all rows stored as drafts, or none with the row errors listed."""
     period = sheets.access_sheet_period(request.user, pk)
@@ -152,18 +128,18 @@ def sheet_upload(request: HttpRequest, pk: int) -> HttpResponse:
                                         "请在“我的任务”中审核并报送。") % {
                 "saved": result.saved, "unchanged": result.unchanged, "skipped": result.skipped})
             url = reverse("reports:sheet_upload", args=[period.pk])
-            return HttpResponseClientRedirect(url) if _is_htmx(request) else HttpResponseRedirect(url)
+            return HttpResponseClientRedirect(url) if is_htmx(request) else HttpResponseRedirect(url)
     count = sheets.sheet_assignments(request.user, period).count()
     context = {"period": period, "form": form, "result": result, "file_error": file_error, "count": count,
                "error_rows": list(sheets.iter_errors_by_row(result.errors)) if result else []}
-    template = "reports/cycle/_sheet_result.html" if _is_htmx(request) else "reports/cycle/sheet.html"
+    template = "reports/cycle/_sheet_result.html" if is_htmx(request) else "reports/cycle/sheet.html"
     return render(request, template, context)
 
 
 # --- reminders -------------------------------------------------------------------------------------------------
 
 
-@_post
+@login_post
 def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
     """The office chases one assignment's unit by hand (POST only; anyone else gets 404)."""
     user: Any = request.user
@@ -184,7 +160,7 @@ def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
             error = exc.message
     else:
         error = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "reports/cycle/_remind_form.html",
                       {"assignment": assignment, "form": RemindForm() if not error else form, "error": error,
                        "sent": not error})
@@ -205,45 +181,45 @@ def _reminders_visible_to(user: Any) -> QuerySet[Reminder]:
                                            "period__plan", "sent_by").order_by("-created_at", "-pk")
 
 
-@_login
+@login_get
 def reminder_list(request: HttpRequest) -> HttpResponse:
     """Every reminder sent, newest first (the office and leaders)."""
     reminder_filter = ReminderFilter(request.GET or None, queryset=_reminders_visible_to(request.user))
-    page = _page(request, reminder_filter.qs)
+    page = paginate(request, reminder_filter.qs)
     context = {"filter": reminder_filter, "page": page}
-    template = "reports/cycle/_reminder_table.html" if _is_htmx(request) else "reports/cycle/reminders.html"
+    template = "reports/cycle/_reminder_table.html" if is_htmx(request) else "reports/cycle/reminders.html"
     return render(request, template, context)
 
 
 # --- notifications ---------------------------------------------------------------------------------------------
 
 
-@_login
+@login_get
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The user's own in-app notifications, unread first."""
     items = Notification.objects.filter(user=request.user).order_by("read_at", "-created_at", "-pk")
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
-    return render(request, "reports/cycle/notifications.html", {"page": _page(request, items), "unread": unread})
+    return render(request, "reports/cycle/notifications.html", {"page": paginate(request, items), "unread": unread})
 
 
-@_post
+@login_post
 def notification_read(request: HttpRequest) -> HttpResponse:
     reminders.notifications_mark_read(actor=request.user)
     url = reverse("reports:notification_list")
-    return HttpResponseClientRedirect(url) if _is_htmx(request) else HttpResponseRedirect(url)
+    return HttpResponseClientRedirect(url) if is_htmx(request) else HttpResponseRedirect(url)
 
 
 # --- background exports ---------------------------------------------------------------------------------------
 
 
-@_login
+@login_get
 def export_list(request: HttpRequest) -> HttpResponse:
     """The user's own exports and their status."""
-    page = _page(request, ExportJob.objects.filter(user=request.user).order_by("-created_at"))
+    page = paginate(request, ExportJob.objects.filter(user=request.user).order_by("-created_at"))
     return render(request, "reports/cycle/exports.html", {"page": page})
 
 
-@_post
+@login_post
 def export_start(request: HttpRequest) -> HttpResponse:
     """Queue an export (POST kind=ledger plus the list's filter fields); its file appears on the exports page."""
     params = {key: value for key, value in request.POST.items() if key not in ("kind", "csrfmiddlewaretoken")}
@@ -254,10 +230,10 @@ def export_start(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("导出已开始生成，完成后可在此下载。"))
     url = reverse("reports:export_list")
-    return HttpResponseClientRedirect(url) if _is_htmx(request) else HttpResponseRedirect(url)
+    return HttpResponseClientRedirect(url) if is_htmx(request) else HttpResponseRedirect(url)
 
 
-@_login
+@login_get
 def export_download(request: HttpRequest, pk: str) -> HttpResponse:
     """A finished export, to its owner only, as an attachment."""
     try:
