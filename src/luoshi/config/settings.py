@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "luoshi.orgs",
     "luoshi.plans",
     "luoshi.reports",
+    "luoshi.indicators",
+    "luoshi.assessment",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,7 @@ urlpatterns = [
     path("", include("luoshi.core.urls")),
     path("plans/", include("luoshi.plans.urls")),
     path("reports/", include("luoshi.reports.urls")),
+    path("indicators/", include("luoshi.indicators.urls")),
+    path("assessment/", include("luoshi.assessment.urls")),
     path("units/", include("luoshi.orgs.urls")),
 ]

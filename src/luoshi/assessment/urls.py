@@ -1,0 +1,6 @@
+from django.urls import URLPattern
+
+from .views import urlpatterns as page_urls
+
+app_name = "assessment"
+urlpatterns: list[URLPattern] = [*page_urls]
