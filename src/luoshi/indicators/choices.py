@@ -1,0 +1,50 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("越高越好")
+    LOWER = "lower", _("越低越好")
+
+
+class DataSource(models.TextChoices):
+    OFFICIAL = "official", _("统计部门")
+    DEPARTMENT = "department", _("部门记录")
+    SELF_REPORT = "self_report", _("单位自报")
+
+
+class Frequency(models.TextChoices):
+    ANNUAL = "annual", _("年度")
+    QUARTERLY = "quarterly", _("季度")
+    MONTHLY = "monthly", _("月度")
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("求和")
+    MEAN = "mean", _("平均")
+    RATIO = "ratio", _("总量之比")
+
+
+class RegionKind(models.TextChoices):
+    CITY = "city", _("全市")
+    DISTRICT = "district", _("区市县")
+    PILOT_ZONE = "pilot_zone", _("先导区")
+
+
+class Comparator(models.TextChoices):
+    GE = ">=", _("不低于")
+    LE = "<=", _("不高于")
+    EQ = "=", _("等于")
+    GROWTH = "growth", _("增长")
+
+
+class Rag(models.TextChoices):
+    GREEN = "green", _("绿")
+    AMBER = "amber", _("黄")
+    RED = "red", _("红")
+    NONE = "none", _("无数据")
+
+
+class EditionStatus(models.TextChoices):
+    DRAFT = "draft", _("待发布")
+    PUBLISHED = "published", _("已发布")

@@ -1,0 +1,370 @@
+"""Writes of the indicators app: every state change is here, with its audit row in the same transaction."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from luoshi.core.audit import audit_record, snapshot
+from luoshi.core.errors import DomainError
+from luoshi.orgs.choices import UnitKind
+from luoshi.orgs.models import Unit
+from luoshi.plans.choices import UnitRole
+from luoshi.plans.models import Plan, Target
+
+from .catalogue import Candidate, CatalogueEntry, Match, match_phrase, phrase_key
+from .choices import Comparator, DataSource, RegionKind
+from .models import (
+    AttainmentRule,
+    Indicator,
+    IndicatorAlias,
+    IndicatorTarget,
+    Observation,
+    ObservationUpload,
+    Region,
+)
+
+INDICATOR_FIELDS = ["code", "name_zh", "name_en", "unit", "direction", "source", "frequency", "aggregation",
+                    "accumulates", "plausible_min", "plausible_max", "definition", "active"]
+CITY_REGION_NAME = "全市"
+
+# Unit kind -> region kind, and the suffix a unit's short name carries beyond the territory's name.
+_REGION_OF_UNIT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (UnitKind.DISTRICT_GOVERNMENT, RegionKind.DISTRICT, ("人民政府", "政府")),
+    (UnitKind.PILOT_ZONE, RegionKind.PILOT_ZONE, ("管理委员会", "管委会")),
+)
+
+
+def _require_office(actor: Any) -> None:
+    if actor is not None and not getattr(actor, "is_office", False):
+        raise DomainError(_("只有督查室可以修改指标数据 (only the office may change indicator data)"),
+                          code="forbidden")
+
+
+# --- catalogue ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalogue_import(*, actor: Any, entries: list[CatalogueEntry]) -> dict[str, int]:
+    """Create or update indicators by code and add their aliases; nothing is deleted.
+
+    An alias another indicator already holds refuses the whole import (the phrase would become ambiguous).
+    """
+    _require_office(actor)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for entry in entries:
+        indicator = Indicator.objects.filter(code=entry.code).first()
+        if indicator is None:
+            indicator = Indicator(code=entry.code, **entry.values())
+            indicator.full_clean()
+            indicator.save()
+            counts["created"] += 1
+            audit_record(actor=actor, action="indicator.create", target=indicator,
+                         after=snapshot(indicator, INDICATOR_FIELDS))
+        else:
+            before = snapshot(indicator, INDICATOR_FIELDS)
+            for name, value in entry.values().items():
+                setattr(indicator, name, value)
+            after = snapshot(indicator, INDICATOR_FIELDS)
+            if after != before:
+                indicator.full_clean()
+                indicator.save()
+                counts["updated"] += 1
+                audit_record(actor=actor, action="indicator.update", target=indicator, before=before, after=after)
+            else:
+                counts["unchanged"] += 1
+        for alias in entry.aliases:
+            _alias_add(indicator, alias)
+    return counts
+
+
+def _alias_add(indicator: Indicator, alias: str) -> IndicatorAlias | None:
+    if alias == indicator.name_zh:
+        return None
+    existing = IndicatorAlias.objects.filter(alias=alias).select_related("indicator").first()
+    if existing is not None:
+        if existing.indicator_id != indicator.pk:
+            raise DomainError(_("别名“%(alias)s”已属于指标“%(other)s” (alias belongs to another indicator)") % {
+                "alias": alias, "other": existing.indicator.name_zh}, code="alias_taken")
+        return existing
+    if Indicator.objects.filter(name_zh=alias).exclude(pk=indicator.pk).exists():
+        raise DomainError(_("别名“%(alias)s”是另一个指标的名称 (alias is another indicator's name)") % {
+            "alias": alias}, code="alias_taken")
+    return IndicatorAlias.objects.create(alias=alias, indicator=indicator)
+
+
+@transaction.atomic
+def indicator_create(*, actor: Any, code: str, name_zh: str, unit: str, **values: Any) -> Indicator:
+    """A new catalogue indicator (e.g. created from an unmatched parsed target)."""
+    _require_office(actor)
+    indicator = Indicator(code=code, name_zh=name_zh, unit=unit, **values)
+    indicator.full_clean()
+    indicator.save()
+    audit_record(actor=actor, action="indicator.create", target=indicator,
+                 after=snapshot(indicator, INDICATOR_FIELDS))
+    return indicator
+
+
+# --- regions ------------------------------------------------------------------------------------------
+
+
+def _territory_name(unit_name: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if unit_name.endswith(suffix) and len(unit_name) > len(suffix):
+            return unit_name[: -len(suffix)]
+    return unit_name
+
+
+@transaction.atomic
+def regions_sync(*, actor: Any) -> list[Region]:
+    """The city region plus one region per district/county government and pilot zone unit (idempotent)."""
+    _require_office(actor)
+    regions: list[Region] = []
+    city, created = Region.objects.get_or_create(name=CITY_REGION_NAME,
+                                                 defaults={"kind": RegionKind.CITY, "sort_order": 0})
+    if created:
+        audit_record(actor=actor, action="region.create", target=city, after=snapshot(city, ["name", "kind"]))
+    regions.append(city)
+    order = 1
+    for unit_kind, region_kind, suffixes in _REGION_OF_UNIT:
+        for unit in Unit.objects.filter(kind=unit_kind, is_group=False, active=True).prefetch_related("aliases"):
+            name = _territory_name(unit.name, suffixes)
+            aliases = sorted({unit.name, *(a.alias for a in unit.aliases.all())} - {name})
+            region = Region.objects.filter(unit=unit).first() or Region.objects.filter(name=name).first()
+            if region is None:
+                region = Region.objects.create(name=name, kind=region_kind, unit=unit, aliases=aliases,
+                                               sort_order=order)
+                audit_record(actor=actor, action="region.create", target=region,
+                             after=snapshot(region, ["name", "kind", "unit"]), unit_id=unit.pk)
+            regions.append(region)
+            order += 1
+    return regions
+
+
+# --- targets from the parser's targets -----------------------------------------------------------------
+
+
+def indicator_candidates() -> list[Candidate]:
+    """Every active indicator's name and aliases, for matching."""
+    candidates = [Candidate(i.pk, i.name_zh) for i in Indicator.objects.filter(active=True)]
+    candidates += [Candidate(a.indicator_id, a.alias)
+                   for a in IndicatorAlias.objects.filter(indicator__active=True)]
+    return candidates
+
+
+@dataclass
+class TargetMatchResult:
+    """What matching a plan's parsed targets did: created targets, and the phrases left for the office."""
+
+    created: list[IndicatorTarget] = field(default_factory=list)
+    already: int = 0
+    unmatched: list[tuple[Target, Match]] = field(default_factory=list)
+
+
+_COMPARATOR_OF_OP: dict[str, str] = {">=": Comparator.GE, "<=": Comparator.LE, "=": Comparator.EQ,
+                                     "growth": Comparator.GROWTH}
+_RESPONSIBLE_ROLES = (UnitRole.LEAD, UnitRole.RESPONSIBLE)
+
+
+def _target_placement(target: Target) -> tuple[Region, Unit | None]:
+    """Region and responsible unit of a parsed target: its task's lead unit, and that unit's region or the city."""
+    task_unit = (target.task.task_units.filter(role__in=_RESPONSIBLE_ROLES, unit__isnull=False)
+                 .select_related("unit").order_by("position").first())
+    unit = task_unit.unit if task_unit else None
+    if unit is not None and unit.is_group:
+        unit = None   # 各区市县政府: each member answers separately; the plan-level target stays the city's
+    region = Region.objects.filter(unit=unit).first() if unit is not None else None
+    if region is None:
+        region = Region.objects.filter(kind=RegionKind.CITY).order_by("sort_order").first()
+    if region is None:
+        raise DomainError(_("尚未建立地区，请先同步地区 (no regions yet: sync regions first)"), code="no_regions")
+    return region, unit
+
+
+def _target_create(*, actor: Any, target: Target, indicator: Indicator, how: str) -> IndicatorTarget:
+    plan = target.task.plan
+    year = target.year or plan.year
+    if year is None:
+        raise DomainError(_("目标“%(text)s”没有年度 (the target has no year)") % {"text": target.text},
+                          code="no_year")
+    region, unit = _target_placement(target)
+    indicator_target = IndicatorTarget.objects.create(
+        plan=plan, source_target=target, indicator=indicator, year=year, region=region, responsible_unit=unit,
+        comparator=_COMPARATOR_OF_OP.get(target.op, Comparator.GE), value=target.value, value_unit=target.unit)
+    audit_record(actor=actor, action="indicator_target.create", target=indicator_target,
+                 after=snapshot(indicator_target, ["indicator", "year", "region", "responsible_unit", "comparator",
+                                                   "value", "value_unit"]),
+                 message=f"{how}: {target.text}", plan_id=plan.pk, task_id=target.task_id,
+                 unit_id=unit.pk if unit else None)
+    return indicator_target
+
+
+def _units_compatible(target: Target, indicator: Indicator) -> bool:
+    """A growth target is a percentage of any indicator; any other target is in the indicator's unit."""
+    if target.op == "growth":
+        return target.unit.strip() in ("%", "％")
+    return phrase_key(target.unit) == phrase_key(indicator.unit) or not target.unit.strip()
+
+
+@transaction.atomic
+def targets_match(*, actor: Any, plan: Plan) -> TargetMatchResult:
+    """Make an IndicatorTarget for every parsed target of the plan whose phrase matches the catalogue."""
+    _require_office(actor)
+    result = TargetMatchResult()
+    candidates = indicator_candidates()
+    targets = Target.objects.filter(task__plan=plan).select_related("task", "task__plan", "indicator_target")
+    for target in targets.order_by("task__position", "position"):
+        if hasattr(target, "indicator_target"):
+            result.already += 1
+            continue
+        match = match_phrase(target.indicator or target.text, candidates)
+        if match.indicator_id is None:
+            result.unmatched.append((target, match))
+            continue
+        indicator = Indicator.objects.get(pk=match.indicator_id)
+        if not _units_compatible(target, indicator):
+            # "高新技术企业数量…40%" on a count: a growth rate or a share? The office decides.
+            result.unmatched.append((target, Match(None, "unit_mismatch", match.label, (indicator.pk,))))
+            continue
+        result.created.append(_target_create(actor=actor, target=target, indicator=indicator, how=match.how))
+    return result
+
+
+@transaction.atomic
+def target_map(*, actor: Any, target: Target, indicator: Indicator) -> IndicatorTarget:
+    """The office maps an unmatched parsed target to an indicator; the phrase is remembered as an alias."""
+    _require_office(actor)
+    if IndicatorTarget.objects.filter(source_target=target).exists():
+        raise DomainError(_("该目标已对应指标 (this target is already mapped)"), code="already_mapped")
+    phrase = (target.indicator or "").strip()
+    if phrase and phrase_key(phrase) != phrase_key(indicator.name_zh):
+        alias = _alias_add(indicator, phrase)
+        if alias is not None:
+            audit_record(actor=actor, action="indicator_alias.create", target=alias,
+                         after={"alias": alias.alias, "indicator": indicator.pk})
+    return _target_create(actor=actor, target=target, indicator=indicator, how="mapped")
+
+
+# --- observations ------------------------------------------------------------------------------------
+
+
+def observation_check(*, indicator: Indicator, value: float) -> str | None:
+    """Why a value cannot be stored for this indicator (None when fine): not finite, or out of range."""
+    if not math.isfinite(value):
+        return _("不是有效数值 (not a finite number)")
+    if indicator.plausible_min is not None and value < indicator.plausible_min:
+        return _("%(value)s 低于合理下限 %(min)s%(unit)s (below the plausible range)") % {
+            "value": f"{value:g}", "min": f"{indicator.plausible_min:g}", "unit": indicator.unit}
+    if indicator.plausible_max is not None and value > indicator.plausible_max:
+        return _("%(value)s 超出合理上限 %(max)s%(unit)s，请核对计量单位 "
+                 "(above the plausible range: check the unit)") % {
+            "value": f"{value:g}", "max": f"{indicator.plausible_max:g}", "unit": indicator.unit}
+    return None
+
+
+@transaction.atomic
+def observation_record(*, actor: Any, indicator: Indicator, region: Region, year: int, value: float,
+                       source: str, through_month: int = 12, note: str = "",
+                       upload: ObservationUpload | None = None) -> Observation:
+    """Store a figure. A different figure for the same slot is a new revision (the old one stays in the
+    history); the same figure again changes nothing and returns the current revision."""
+    _require_office(actor)
+    problem = observation_check(indicator=indicator, value=value)
+    if problem:
+        raise DomainError(problem, code="bad_value")
+    if source not in DataSource.values:
+        raise DomainError(_("数据来源无效 (invalid source)"), code="bad_source")
+    if not 1 <= through_month <= 12:
+        raise DomainError(_("截至月份须在1到12之间 (month must be 1-12)"), code="bad_month")
+    slot = {"indicator": indicator, "region": region, "year": year, "through_month": through_month,
+            "source": source}
+    # Lock the slot's rows so two concurrent corrections cannot both become revision n+1.
+    current = Observation.objects.select_for_update().filter(**slot, is_latest=True).first()
+    if current is not None and current.value == value:
+        return current
+    top = Observation.objects.filter(**slot).aggregate(top=Max("revision"))["top"] or 0
+    if current is not None:
+        Observation.objects.filter(pk=current.pk).update(is_latest=False)
+    observation = Observation.objects.create(**slot, value=value, revision=top + 1, is_latest=True, note=note,
+                                             upload=upload, entered_by=actor if getattr(actor, "pk", None) else None)
+    audit_record(actor=actor, action="observation.revise" if current else "observation.create",
+                 target=observation, before={"value": current.value, "revision": current.revision} if current else None,
+                 after={"value": value, "revision": observation.revision, "source": source},
+                 message=note, unit_id=region.unit_id)
+    return observation
+
+
+# --- attainment rule ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attainment_rule_set(*, actor: Any, plan: Plan, red_below: float, amber_below: float,
+                        seasonal_profile: list[float] | None = None,
+                        self_report_tolerance: float = 0.05) -> AttainmentRule:
+    """Set the plan's RAG thresholds, seasonal profile (12 cumulative shares ending at 1) and tolerance."""
+    _require_office(actor)
+    profile = list(seasonal_profile or [])
+    if profile and (len(profile) != 12 or any(not 0 <= p <= 1 for p in profile)
+                    or any(b < a for a, b in itertools.pairwise(profile))
+                    or not math.isclose(profile[-1], 1.0)):
+        raise DomainError(_("季节进度须为12个不减的累计比例，最后一个为1 "
+                            "(profile: 12 non-decreasing shares ending at 1)"), code="bad_profile")
+    if not 0 < red_below <= amber_below:
+        raise DomainError(_("红灯阈值须大于0且不大于黄灯阈值 (0 < red <= amber)"), code="bad_thresholds")
+    if not 0 <= self_report_tolerance < 10:
+        raise DomainError(_("容忍度无效 (invalid tolerance)"), code="bad_tolerance")
+    rule, _created = AttainmentRule.objects.get_or_create(plan=plan)
+    fields = ["red_below", "amber_below", "seasonal_profile", "self_report_tolerance"]
+    before = snapshot(rule, fields)
+    rule.red_below, rule.amber_below = red_below, amber_below
+    rule.seasonal_profile, rule.self_report_tolerance = profile, self_report_tolerance
+    rule.full_clean()
+    rule.save()
+    audit_record(actor=actor, action="attainment_rule.set", target=rule, before=before,
+                 after=snapshot(rule, fields), plan_id=plan.pk)
+    return rule
+
+
+# --- the statistics office's sheet -----------------------------------------------------------------------
+
+
+class SheetRejected(DomainError):
+    """The sheet has problems; nothing was stored. `errors` lists them by cell."""
+
+    def __init__(self, errors: list[Any]) -> None:
+        super().__init__(_("表格有%(n)d处问题，未保存任何数据 (nothing stored)") % {"n": len(errors)},
+                         code="sheet_rejected")
+        self.errors = errors
+
+
+@transaction.atomic
+def observations_upload(*, actor: Any, data: bytes, filename: str, year: int, through_month: int = 12,
+                        source: str = DataSource.OFFICIAL) -> ObservationUpload:
+    """Store every figure of a statistics sheet, or none: any cell problem raises SheetRejected."""
+    import hashlib
+
+    from .sheets import read_rows, sheet_check
+
+    _require_office(actor)
+    if source not in DataSource.values:
+        raise DomainError(_("数据来源无效 (invalid source)"), code="bad_source")
+    figures, errors = sheet_check(read_rows(data, filename), year=year, through_month=through_month)
+    if errors:
+        raise SheetRejected(errors)
+    upload = ObservationUpload.objects.create(filename=filename[:255], sha256=hashlib.sha256(data).hexdigest(),
+                                              source=source, row_count=len(figures),
+                                              uploaded_by=actor if getattr(actor, "pk", None) else None)
+    for figure in figures:
+        observation_record(actor=actor, indicator=figure.indicator, region=figure.region, year=figure.year,
+                           through_month=figure.through_month, value=figure.value, source=source,
+                           note=_("上传 %(file)s %(cell)s") % {"file": filename[:100], "cell": figure.where},
+                           upload=upload)
+    audit_record(actor=actor, action="observation_upload.store", target=upload,
+                 after={"filename": upload.filename, "rows": len(figures), "year": year, "source": source})
+    return upload

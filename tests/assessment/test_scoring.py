@@ -1,0 +1,130 @@
+"""The computation from supervision data: components, totals, ranks and the trace, against hand-computed
+values (see builders.scenario), groups ranked apart, the preview's weights and the query count."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from luoshi.assessment import scoring
+from luoshi.assessment.models import Rubric
+from luoshi.assessment.scoring import TargetOutcome, Weights, results_compute
+from luoshi.assessment.selectors import rubric_preview
+from luoshi.reports.choices import ReminderKind, ReviewAction
+from luoshi.reports.models import Reminder, Review
+
+from .builders import AS_OF, Scenario, scenario
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year(published_plan: Any, personas: Any) -> Scenario:
+    return scenario(published_plan, personas)
+
+
+def _rubric(group: str = "departments") -> Rubric:
+    rubric: Rubric = Rubric.objects.create(year=2019, unit_group=group)
+    return rubric
+
+
+def _by_name(results: Any) -> dict[str, Any]:
+    return {r.unit.name: r for r in results}
+
+
+def test_it_scores_departments_as_computed_by_hand(year: Scenario) -> None:
+    results = _by_name(results_compute(_rubric(), as_of=AS_OF))
+    assert set(results) == {"市科技局", "市财政局", "市经信委"}
+    kjj = results["市科技局"]
+    assert kjj.components == {"completion": Decimal("20.00"), "timeliness": Decimal("12.50"),
+                              "quality": Decimal("14.00"), "reminders": Decimal("9.00"),
+                              "extensions": Decimal("10.00"), "indicators": Decimal("0.00"),
+                              "adjustments": Decimal("0.00")}
+    assert (kjj.total, kjj.rank) == (Decimal("65.50"), 2)
+    assert (results["市财政局"].total, results["市财政局"].rank) == (Decimal("98.00"), 1)
+    assert results["市财政局"].components["extensions"] == Decimal("8.00")
+    assert (results["市经信委"].total, results["市经信委"].rank) == (Decimal("33.00"), 3)
+
+
+def test_it_traces_every_deduction_to_its_event(year: Scenario) -> None:
+    rubric = _rubric()
+    kjj = _by_name(results_compute(rubric, as_of=AS_OF))["市科技局"]
+    texts = {e.key: (e.text, e.points) for e in kjj.events}
+    late = next(text for text, _ in texts.values() if "2019年11月" in text and "逾期" in text)
+    assert "2019-12-08" in late and "逾期3天" in late and "2019-12-05" in late
+    assert texts[year.kjj_item4_nov_key][1] == Decimal("-6.25")
+    assert "未报送" in texts[year.kjj_item4_nov_key][0]
+    assert texts[f"completion:assignment:{year.kjj_item4.pk}"][1] == Decimal("-20")
+    assert f"completion:assignment:{year.kjj_item1.pk}" not in texts  # closed on time: nothing to trace
+    # the component is its weight plus its events, for every component
+    for component, points in kjj.components.items():
+        if component != "adjustments":
+            weight = getattr(Weights.of(rubric), component)
+            assert points == weight + sum(e.points for e in kjj.events if e.component == component)
+    # the before-due notice is not a reminder (催办); the accept review is not a return
+    assert sum(1 for e in kjj.events if e.component == "reminders") == 1
+    assert sum(1 for e in kjj.events if e.component == "quality") == 1
+
+
+def test_it_ranks_districts_and_pilot_zones_apart_from_departments(year: Scenario) -> None:
+    results = _by_name(results_compute(_rubric("districts"), as_of=AS_OF))
+    assert set(results) == {"高新区管委会", "金普新区管委会", "长兴岛经济区管委会", "花园口经济区管委会"}
+    assert (results["高新区管委会"].total, results["高新区管委会"].rank) == (Decimal("75.00"), 1)
+    assert {(r.total, r.rank) for name, r in results.items() if name != "高新区管委会"} == {(Decimal("35.00"), 2)}
+
+
+def test_it_never_lets_a_component_fall_below_zero(year: Scenario) -> None:
+    rubric = _rubric()
+    rubric.per_reminder = Decimal("30")
+    jxw = _by_name(results_compute(rubric, as_of=AS_OF))["市经信委"]
+    assert jxw.components["reminders"] == Decimal("0.00")
+    assert jxw.total == Decimal("25.00")
+
+
+def test_it_previews_other_weights_and_shows_rank_moves(year: Scenario) -> None:
+    rubric = _rubric()
+    weights = Weights(completion=Decimal(0), timeliness=Decimal(0), quality=Decimal(15), reminders=Decimal(10),
+                      extensions=Decimal(10), per_return=Decimal(1), per_reminder=Decimal(1),
+                      per_extension=Decimal(2))
+    rows = {r.result.unit.name: r for r in rubric_preview(rubric, weights=weights, as_of=AS_OF)}
+    # 33 each: a three-way tie shares rank 1
+    assert {(r.result.total, r.result.rank) for r in rows.values()} == {(Decimal("33.00"), 1)}
+    assert (rows["市财政局"].move, rows["市科技局"].move, rows["市经信委"].move) == (0, 1, 2)
+    rubric.refresh_from_db()
+    assert rubric.weight_completion == Decimal("40")  # a preview saves nothing
+
+
+def test_it_deducts_missed_indicator_targets_from_a_registered_source(year: Scenario, units: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Weight 12 over 3 targets of 市科技局, one missed: 12 − 4 = 8; 市财政局 has none: keeps its 12."""
+    kjj = units["市科技局"].pk
+
+    def source(*, year: int, unit_ids: Any) -> list[TargetOutcome]:
+        assert year == 2019 and kjj in unit_ids
+        return [TargetOutcome(unit_id=kjj, key=f"t{n}", text=f"指标{n}", met=n != 2) for n in range(1, 4)]
+
+    monkeypatch.setattr(scoring, "ATTAINMENT_SOURCES", [source])
+    rubric = _rubric()
+    rubric.weight_indicators = Decimal("12")
+    results = _by_name(results_compute(rubric, as_of=AS_OF))
+    assert results["市科技局"].components["indicators"] == Decimal("8.00")
+    assert [(e.key, e.points) for e in results["市科技局"].events if e.component == "indicators"] == [
+        ("indicators:t2", Decimal("-4"))]
+    assert results["市财政局"].components["indicators"] == Decimal("12.00")
+
+
+def test_it_keeps_the_query_count_flat_as_events_double(year: Scenario, personas: Any) -> None:
+    rubric = _rubric()
+    with CaptureQueriesContext(connection) as first:
+        results_compute(rubric, as_of=AS_OF)
+    for period in year.plan.periods.all():
+        Reminder.objects.create(assignment=year.jxw_item2, period=period, kind=ReminderKind.MANUAL)
+    for report in year.kjj_item1.reports.all():
+        Review.objects.create(report=report, action=ReviewAction.RETURN, actor=personas.supervisor)
+    with CaptureQueriesContext(connection) as second:
+        results_compute(rubric, as_of=AS_OF)
+    assert len(second) == len(first)
