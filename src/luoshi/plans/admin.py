@@ -2,41 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from luoshi.core.admin_tools import ReadOnlyAdminMixin
 
 from .models import Assignment, Plan, Target, Task, TaskUnit
 
 
-class ReadOnlyMixin:
-    """Shown for inspection only; the pages and services are the way to change anything."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class TaskUnitInline(ReadOnlyMixin, admin.TabularInline[TaskUnit, Task]):
+class TaskUnitInline(ReadOnlyAdminMixin, admin.TabularInline[TaskUnit, Task]):
     model = TaskUnit
     extra = 0
     fields = ("name", "unit", "role", "inherited")
 
 
-class TargetInline(ReadOnlyMixin, admin.TabularInline[Target, Task]):
+class TargetInline(ReadOnlyAdminMixin, admin.TabularInline[Target, Task]):
     model = Target
     extra = 0
     fields = ("text", "indicator", "op", "value", "unit", "year")
 
 
 @admin.register(Plan)
-class PlanAdmin(ReadOnlyMixin, admin.ModelAdmin[Plan]):
+class PlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Plan]):
     list_display = ("title", "doc_number", "status", "revision", "created_at", "published_at")
     list_filter = ("status",)
     search_fields = ("title", "doc_number", "issuer")
@@ -44,7 +30,7 @@ class PlanAdmin(ReadOnlyMixin, admin.ModelAdmin[Plan]):
 
 
 @admin.register(Task)
-class TaskAdmin(ReadOnlyMixin, admin.ModelAdmin[Task]):
+class TaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Task]):
     list_display = ("key", "text", "plan", "is_item", "deadline", "removed")
     list_filter = ("is_item", "removed", "plan")
     search_fields = ("text", "key")
@@ -53,7 +39,7 @@ class TaskAdmin(ReadOnlyMixin, admin.ModelAdmin[Task]):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyMixin, admin.ModelAdmin[Assignment]):
+class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Assignment]):
     list_display = ("task", "unit", "role", "status", "deadline", "active")
     list_filter = ("status", "role", "active")
     search_fields = ("task__text", "unit__name")

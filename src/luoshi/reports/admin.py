@@ -6,10 +6,9 @@ reviews, evidence, extensions or instructions. Periods stay editable: their due 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from luoshi.core.admin_tools import ReadOnlyAdminMixin
 
 from .models import (
     Attachment,
@@ -22,17 +21,6 @@ from .models import (
     Review,
     TargetActual,
 )
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class TargetActualInline(ReadOnlyAdminMixin, admin.TabularInline[TargetActual, Report]):
