@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser import browser, page  # noqa: F401  (one session-scoped browser for every test module)
+
 SMALL_PLAN = """大政办发〔2019〕7号
 大连市人民政府办公厅关于印发大连市2019年科技创新工作要点的通知
 各区市县人民政府，各先导区管委会，市政府各有关部门：

@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from luoshi.assessment.models import Appeal, Rubric, Score
-from tests.e2e.conftest import browser, login, page, shot  # noqa: F401  (fixtures shared with the e2e tests)
+from tests.browser import login, shot
 
 from .builders import AS_OF, scenario
 
@@ -31,7 +31,7 @@ def _kjj() -> Score:
     return found
 
 
-def test_it_runs_the_assessment_in_the_browser(page: Any, live_server: Any, personas: Any,  # noqa: F811
+def test_it_runs_the_assessment_in_the_browser(page: Any, live_server: Any, personas: Any,
                                                published_plan: Any, today: None) -> None:
     scenario(published_plan, personas)
     base, password = live_server.url, personas.password
