@@ -8,8 +8,10 @@ printing with the title and header repeated on every printed page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from io import BytesIO
+from types import SimpleNamespace
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +21,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .selectors import RAG_AMBER, RAG_GREEN, RAG_RED, LedgerRow
+from luoshi.core import clock
+
+from .filters import LedgerFilter
+from .selectors import RAG_AMBER, RAG_GREEN, RAG_RED, LedgerRow, ledger_prefetch, ledger_rows, ledger_tasks
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -113,3 +118,14 @@ def ledger_xlsx(rows: Sequence[LedgerRow], *, title: str, today: dt.date) -> byt
     buffer = BytesIO()
     ledger_workbook(rows, title=title, today=today).save(buffer)
     return buffer.getvalue()
+
+
+def ledger_export_file(user: Any, params: Mapping[str, Any]) -> tuple[str, bytes]:
+    """The filtered ledger as (file name, .xlsx bytes) for `user`: the rows the ledger page shows them,
+    all pages at once. Used by the download view and by the background export job."""
+    today = clock.today()
+    filterset = LedgerFilter(params, queryset=ledger_tasks(user), request=SimpleNamespace(user=user))
+    rows = ledger_rows(ledger_prefetch(filterset.qs, user, today=today))
+    plan = filterset.form.cleaned_data.get("plan") if filterset.is_valid() else None
+    title = _("%(plan)s任务落实台账") % {"plan": plan.title} if plan else _("重点工作任务落实台账")
+    return f"{_('台账')}-{today:%Y%m%d}.xlsx", ledger_xlsx(rows, title=title, today=today)

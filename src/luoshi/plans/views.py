@@ -26,7 +26,7 @@ from luoshi.core.errors import DomainError
 
 from .access import access_plan, access_task
 from .choices import PlanStatus
-from .exports import XLSX_CONTENT_TYPE, ledger_xlsx
+from .exports import XLSX_CONTENT_TYPE, ledger_export_file
 from .filters import LedgerFilter
 from .forms import MapUnitForm, PlanSettingsForm, PlanUploadForm, TaskForm, task_unit_formset, unit_specs
 from .models import Plan
@@ -271,14 +271,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
 @require_GET
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """The filtered ledger as .xlsx: exactly the rows the page shows this user, all pages at once."""
-    filterset = _ledger_filter(request)
-    today = clock.today()
-    rows = ledger_rows(ledger_prefetch(filterset.qs, request.user, today=today))
-    plan = filterset.form.cleaned_data.get("plan") if filterset.is_valid() else None
-    title = _("%(plan)s任务落实台账") % {"plan": plan.title} if plan else _("重点工作任务落实台账")
-    response = HttpResponse(ledger_xlsx(rows, title=title, today=today), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{_('台账')}-{today:%Y%m%d}.xlsx")
+    filename, data = ledger_export_file(request.user, request.GET)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -25,7 +25,6 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from luoshi.core import clock
 from luoshi.core.audit import audit_record
 from luoshi.core.errors import DomainError
 
@@ -56,19 +55,10 @@ def _exporter(kind: str) -> Exporter:
 
 
 def ledger_export(user: Any, params: dict[str, str]) -> tuple[str, bytes]:
-    """The filtered ledger as .xlsx for `user`: the rows the ledger page shows them, all pages at once."""
-    from types import SimpleNamespace
+    """The filtered ledger as .xlsx for `user` (the same file as the ledger page's download)."""
+    from luoshi.plans.exports import ledger_export_file
 
-    from luoshi.plans.exports import ledger_xlsx
-    from luoshi.plans.filters import LedgerFilter
-    from luoshi.plans.selectors import ledger_prefetch, ledger_rows, ledger_tasks
-
-    today = clock.today()
-    filterset = LedgerFilter(params, queryset=ledger_tasks(user), request=SimpleNamespace(user=user))
-    rows = ledger_rows(ledger_prefetch(filterset.qs, user, today=today))
-    plan = filterset.form.cleaned_data.get("plan") if filterset.is_valid() else None
-    title = _("%(plan)s任务落实台账") % {"plan": plan.title} if plan else _("重点工作任务落实台账")
-    return f"{_('台账')}-{today:%Y%m%d}.xlsx", ledger_xlsx(rows, title=title, today=today)
+    return ledger_export_file(user, params)
 
 
 register_exporter("ledger", ledger_export)
