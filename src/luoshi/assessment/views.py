@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import is_htmx, login_get, login_post, paginate
+from luoshi.core.viewtools import is_htmx, login_get, login_post, paginate, redirect_after_post
 
 from . import selectors, services
 from .access import access_appeal, access_rubric, access_score, rubrics_visible_to, scores_visible_to
@@ -27,12 +27,6 @@ from .models import Appeal
 from .scoring import Event, units_assessed
 
 COMPONENT_LABELS = Component.choices
-
-
-def _back(request: HttpRequest, url: str, error: DomainError | None = None) -> HttpResponse:
-    if error is not None:
-        messages.error(request, error.message)
-    return HttpResponseRedirect(url)
 
 
 def _form_errors(request: HttpRequest, form: object) -> None:
@@ -60,12 +54,12 @@ def rubric_create(request: HttpRequest) -> HttpResponse:
     form = RubricCreateForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
-        return _back(request, reverse("assessment:index"))
+        return redirect_after_post(request, reverse("assessment:index"))
     try:
         rubric = services.rubric_create(actor=request.user, year=form.cleaned_data["year"],
                                         unit_group=form.cleaned_data["unit_group"])
     except DomainError as error:
-        return _back(request, reverse("assessment:index"), error)
+        return redirect_after_post(request, reverse("assessment:index"), error)
     return HttpResponseRedirect(reverse("assessment:rubric_detail", args=[rubric.pk]))
 
 
@@ -98,14 +92,14 @@ def rubric_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = RubricForm(request.POST, instance=rubric)
     if not form.is_valid():
         _form_errors(request, form)
-        return _back(request, url)
+        return redirect_after_post(request, url)
     try:
         services.rubric_update(actor=request.user, rubric=rubric, revision=form.cleaned_data["revision"],
                                values=form.values())
     except DomainError as error:
-        return _back(request, url, error)
+        return redirect_after_post(request, url, error)
     messages.success(request, _("方案已保存"))
-    return _back(request, url)
+    return redirect_after_post(request, url)
 
 
 @login_post
@@ -119,9 +113,9 @@ def rubric_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.rubric_publish(actor=request.user, rubric=rubric, revision=revision)
     except DomainError as error:
-        return _back(request, url, error)
+        return redirect_after_post(request, url, error)
     messages.success(request, _("考核结果已发布"))
-    return _back(request, url)
+    return redirect_after_post(request, url)
 
 
 @login_post
@@ -131,14 +125,14 @@ def adjustment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdjustmentForm(request.POST, units=units_assessed(year=rubric.year, unit_group=rubric.unit_group))
     if not form.is_valid():
         _form_errors(request, form)
-        return _back(request, url)
+        return redirect_after_post(request, url)
     data = form.cleaned_data
     try:
         services.adjustment_add(actor=request.user, rubric=rubric, unit=data["unit"], kind=data["kind"],
                                 points=data["points"], reason=data["reason"])
     except DomainError as error:
-        return _back(request, url, error)
-    return _back(request, url)
+        return redirect_after_post(request, url, error)
+    return redirect_after_post(request, url)
 
 
 @login_get
@@ -188,16 +182,16 @@ def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppealForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
-        return _back(request, url)
+        return redirect_after_post(request, url)
     if services.deduction_find(score, form.cleaned_data["event_key"]) is None:
         raise Http404
     try:
         services.appeal_file(actor=request.user, score=score, event_key=form.cleaned_data["event_key"],
                              reason=form.cleaned_data["reason"])
     except DomainError as error:
-        return _back(request, url, error)
+        return redirect_after_post(request, url, error)
     messages.success(request, _("申诉已提交"))
-    return _back(request, url)
+    return redirect_after_post(request, url)
 
 
 @login_post
@@ -207,14 +201,14 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppealDecisionForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
-        return _back(request, url)
+        return redirect_after_post(request, url)
     try:
         services.appeal_decide(actor=request.user, appeal=appeal, reverse=form.cleaned_data["decision"] == "reverse",
                                comment=form.cleaned_data["comment"])
     except DomainError as error:
-        return _back(request, url, error)
+        return redirect_after_post(request, url, error)
     messages.success(request, _("申诉已处理"))
-    return _back(request, url)
+    return redirect_after_post(request, url)
 
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from .errors import DomainError
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 25
@@ -39,3 +43,12 @@ def paginate(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
 
 def is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
+
+
+def redirect_after_post(request: HttpRequest, url: str, error: DomainError | None = None) -> HttpResponse:
+    """After a POST action: the domain error as a message, then a redirect (a client redirect for htmx)."""
+    if error is not None:
+        messages.error(request, error.message)
+    if is_htmx(request):
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)

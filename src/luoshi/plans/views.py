@@ -11,18 +11,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
+from luoshi.core.viewtools import paginate, redirect_after_post
 
 from .access import access_plan, access_task
 from .choices import PlanStatus
@@ -64,16 +63,6 @@ def _require_office(user: Any) -> None:
         raise Http404
 
 
-def _redirect(request: HttpRequest, url: str) -> HttpResponse:
-    if getattr(request, "htmx", False):
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
-
-
-def _page(request: HttpRequest, items: Any, size: int) -> Page:
-    return Paginator(items, size).get_page(request.GET.get("page"))
-
-
 # ---------------------------------------------------------------------------------------------------
 # Plans: list, import, preview, unit mapping, publication
 
@@ -84,7 +73,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     _require_reader_of_everything(request.user)
     plans = plan_list_for(request.user).annotate(
         item_count=Count("tasks", filter=Q(tasks__is_item=True, tasks__removed=False)))
-    return render(request, "plans/plan_list.html", {"page": _page(request, plans, LIST_PAGE_SIZE)})
+    return render(request, "plans/plan_list.html", {"page": paginate(request, plans, LIST_PAGE_SIZE)})
 
 
 def _import(request: HttpRequest, form: PlanUploadForm, plan: Plan | None) -> Plan | None:
@@ -106,7 +95,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         plan = _import(request, form, None)
         if plan is not None:
             messages.success(request, _("已导入，请核对后发布。"))
-            return _redirect(request, reverse("plans:plan_detail", args=[plan.pk]))
+            return redirect_after_post(request, reverse("plans:plan_detail", args=[plan.pk]))
     return render(request, "plans/plan_import.html", {"form": form})
 
 
@@ -120,10 +109,10 @@ def plan_reimport(request: HttpRequest, pk: int) -> HttpResponse:
         imported = _import(request, form, plan)
         if imported is not None:
             messages.success(request, _("已导入新版本（第%(revision)s版）。") % {"revision": imported.revision})
-            return _redirect(request, reverse("plans:plan_detail", args=[plan.pk]))
+            return redirect_after_post(request, reverse("plans:plan_detail", args=[plan.pk]))
     for error in form.errors.get("document", []):
         messages.error(request, error)
-    return _redirect(request, reverse("plans:plan_detail", args=[plan.pk]) + "#reimport")
+    return redirect_after_post(request, reverse("plans:plan_detail", args=[plan.pk]) + "#reimport")
 
 
 @login_required
@@ -152,11 +141,11 @@ def plan_map_unit(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("plans:plan_detail", args=[plan.pk]) + "#unmapped"
     if not form.is_valid():
         messages.error(request, _("请选择要对应的单位。"))
-        return _redirect(request, back)
+        return redirect_after_post(request, back)
     name, unit = form.cleaned_data["name"], form.cleaned_data["unit"]
     if name not in unmapped_unit_names(plan):
         messages.error(request, _("“%(name)s”不是本计划中待对应的单位名称。") % {"name": name})
-        return _redirect(request, back)
+        return redirect_after_post(request, back)
     try:
         count = plan_map_unit_service(actor=request.user, plan=plan, name=name, unit=unit)
     except DomainError as exc:
@@ -164,7 +153,7 @@ def plan_map_unit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已将“%(name)s”对应为%(unit)s（%(count)s处），今后导入将自动识别。")
                          % {"name": name, "unit": unit.name, "count": count})
-    return _redirect(request, back)
+    return redirect_after_post(request, back)
 
 
 @login_required
@@ -177,7 +166,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("计划已发布，任务已交办到各责任单位。"))
-    return _redirect(request, reverse("plans:plan_detail", args=[plan.pk]))
+    return redirect_after_post(request, reverse("plans:plan_detail", args=[plan.pk]))
 
 
 @login_required
@@ -188,7 +177,7 @@ def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("plans:plan_detail", args=[plan.pk]) + "#settings"
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _redirect(request, back)
+        return redirect_after_post(request, back)
     data = form.cleaned_data
     try:
         plan_configure(actor=request.user, plan=plan, cadence=data["cadence"], due_day=data["due_day"],
@@ -197,7 +186,7 @@ def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("报送设置已保存。"))
-    return _redirect(request, back)
+    return redirect_after_post(request, back)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -235,8 +224,8 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("任务已修改。"))
             if task.plan.status == PlanStatus.PUBLISHED:
-                return _redirect(request, reverse("plans:task_detail", args=[task.pk]))
-            return _redirect(request, reverse("plans:plan_detail", args=[task.plan_id]) + f"#task-{task.pk}")
+                return redirect_after_post(request, reverse("plans:task_detail", args=[task.pk]))
+            return redirect_after_post(request, reverse("plans:plan_detail", args=[task.plan_id]) + f"#task-{task.pk}")
     return render(request, "plans/task_edit.html", {"task": task, "plan": task.plan, "form": form,
                                                      "formset": formset})
 
@@ -255,7 +244,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     filterset = _ledger_filter(request)
     # Page over ids first: the red/amber/green flags are then computed for this page's rows only,
     # not for every task the user may see (measured in bench/ledger.py: ~50x faster at 10,000 tasks).
-    page = _page(request, filterset.qs.values_list("pk", flat=True), LEDGER_PAGE_SIZE)
+    page = paginate(request, filterset.qs.values_list("pk", flat=True), LEDGER_PAGE_SIZE)
     ids = list(page.object_list)
     order = {pk: i for i, pk in enumerate(ids)}
     tasks = ledger_prefetch(sorted(ledger_tasks(request.user).filter(pk__in=ids), key=lambda t: order[t.pk]),
@@ -282,7 +271,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_queue_page(request: HttpRequest) -> HttpResponse:
     _require_reader_of_everything(request.user)
-    page = _page(request, review_queue(request.user), LIST_PAGE_SIZE)
+    page = paginate(request, review_queue(request.user), LIST_PAGE_SIZE)
     return render(request, "plans/review_queue.html", {"page": page, "now": clock.now()})
 
 

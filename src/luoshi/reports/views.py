@@ -11,16 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import is_htmx, login_form, login_get, login_post, paginate
+from luoshi.core.viewtools import is_htmx, login_form, login_get, login_post, paginate, redirect_after_post
 from luoshi.plans.access import access_assignment
 from luoshi.plans.models import Assignment, Target
 
@@ -52,16 +51,6 @@ from .forms import (
     VersionForm,
 )
 from .models import Attachment, Instruction, InstructionAnswer, Report, ReportingPeriod, TargetActual
-
-
-def _back(request: HttpRequest, url: str, error: DomainError | None = None) -> HttpResponse:
-    """After a POST action: a message and a redirect (an htmx client redirect when htmx asked)."""
-    if error is not None:
-        messages.error(request, error.message)
-    if is_htmx(request):
-        return HttpResponseClientRedirect(url)
-    return HttpResponseRedirect(url)
-
 
 # --- the unit's task list and the report history ---------------------------------------------------------
 
@@ -153,7 +142,7 @@ def report_edit(request: HttpRequest, assignment_pk: int, period_pk: int) -> Htt
         else:
             if not is_htmx(request) or "view" in request.POST:
                 messages.success(request, _("报告已保存。"))
-                return _back(request, reverse("reports:report_detail", args=[saved.pk]))
+                return redirect_after_post(request, reverse("reports:report_detail", args=[saved.pk]))
             fresh = _report_form(assignment, saved)
             return render(request, template, _report_form_context(
                 assignment, period, saved, fresh, saved_at=timezone.localtime()))
@@ -193,14 +182,14 @@ def _transition(request: HttpRequest, pk: int, service: Callable[..., Report], f
     form = form_class(request.POST)
     if not form.is_valid():
         errors = "；".join(str(e) for errs in form.errors.values() for e in errs)
-        return _back(request, url, DomainError(_("提交内容有误：%(errors)s") % {"errors": errors}))
+        return redirect_after_post(request, url, DomainError(_("提交内容有误：%(errors)s") % {"errors": errors}))
     extra = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     try:
         service(actor=request.user, report=report, version=form.cleaned_data["version"], **extra)
     except DomainError as exc:
-        return _back(request, url, exc)
+        return redirect_after_post(request, url, exc)
     messages.success(request, done)
-    return _back(request, url)
+    return redirect_after_post(request, url)
 
 
 @login_post
@@ -327,7 +316,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("延期申请已提交，等待审批。"))
-            return _back(request, reverse("reports:extension_detail", args=[extension.pk]))
+            return redirect_after_post(request, reverse("reports:extension_detail", args=[extension.pk]))
     return render(request, "reports/extension_request.html", {"assignment": assignment, "form": form})
 
 
@@ -355,7 +344,7 @@ def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已审批。"))
-            return _back(request, reverse("reports:extension_detail", args=[extension.pk]))
+            return redirect_after_post(request, reverse("reports:extension_detail", args=[extension.pk]))
     can_decide = request.user.is_office and extension.status == ExtensionStatus.PENDING
     return render(request, "reports/extension_detail.html",
                   {"extension": extension, "form": form, "can_decide": can_decide})
@@ -373,7 +362,7 @@ def instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("批示已发送给承办单位。"))
-            return _back(request, reverse("reports:instruction_create", args=[task.pk]))
+            return redirect_after_post(request, reverse("reports:instruction_create", args=[task.pk]))
     instructions = Instruction.objects.filter(task=task).select_related("author")
     units = Assignment.objects.filter(task=task, active=True).select_related("unit")
     return render(request, "reports/instruction_form.html",
@@ -393,7 +382,7 @@ def assignment_close(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("任务已办结。") if request.user.is_office else _("办结申请已提交，等待确认。"))
-            return _back(request, reverse("reports:assignment_detail", args=[assignment.pk]))
+            return redirect_after_post(request, reverse("reports:assignment_detail", args=[assignment.pk]))
     return render(request, "reports/assignment_close.html", {"assignment": assignment, "form": form})
 
 
@@ -403,14 +392,14 @@ def assignment_close_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     url = reverse("reports:assignment_detail", args=[assignment.pk])
     form = CloseRefuseForm(request.POST)
     if not form.is_valid():
-        return _back(request, url, DomainError(_("请填写意见。")))
+        return redirect_after_post(request, url, DomainError(_("请填写意见。")))
     try:
         services.assignment_close_refuse(actor=request.user, assignment=assignment,
                                          comment=form.cleaned_data["comment"])
     except DomainError as exc:
-        return _back(request, url, exc)
+        return redirect_after_post(request, url, exc)
     messages.success(request, _("已退回办结申请。"))
-    return _back(request, url)
+    return redirect_after_post(request, url)
 
 
 urlpatterns: list[URLPattern] = [
