@@ -10,32 +10,12 @@ import re
 from dataclasses import dataclass, field
 
 from .normalize import halfwidth
+from .numerals import parse_number
 
 CN_NUMERAL = "一二三四五六七八九十百零〇两"
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"  # one character standing for (1)…(20) in older documents
 PAREN_CN = "㈠㈡㈢㈣㈤㈥㈦㈧㈨㈩"  # (一)…(十)
-
-
-def cn_int(numeral: str) -> int | None:
-    """Value of a Chinese numeral up to the hundreds (一, 十二, 二十四, 一百零三); None if malformed."""
-    if not numeral:
-        return None
-    total, current = 0, 0
-    for ch in numeral:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
 
 
 def label_value(style: str, number: str) -> int | None:
@@ -48,7 +28,8 @@ def label_value(style: str, number: str) -> int | None:
         return PAREN_CN.index(number) + 1
     if number.isdigit():
         return int(number)
-    return cn_int(number)
+    value = parse_number(number)
+    return int(value) if value is not None and value.is_integer() else None
 
 
 @dataclass(frozen=True, slots=True)

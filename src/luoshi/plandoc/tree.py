@@ -77,7 +77,6 @@ class Draft:
     deadline: Deadline | None = None
     deadline_cell: Segment | None = None
     children: list[Draft] = field(default_factory=list)
-    from_table: bool = False
 
 
 @dataclass(slots=True)
@@ -170,11 +169,11 @@ class TreeBuilder:
             return len(self.stack)
         return None
 
-    def _add(self, seg: Line, label: Label, depth: int, *, from_table: bool = False) -> Draft:
+    def _add(self, seg: Line, label: Label, depth: int) -> Draft:
         del self.stack[depth:]
         parent = self.stack[-1].draft if self.stack else None
         head = Segment(seg.raw[label.text_start:], seg.start + label.text_start)
-        draft = Draft(label.label, label.style, depth + 1, parent, head, from_table=from_table)
+        draft = Draft(label.label, label.style, depth + 1, parent, head)
         if parent is not None:
             parent.children.append(draft)
         self.stack.append(_Frame(label.style, label.value, draft))
@@ -278,8 +277,7 @@ class TreeBuilder:
             if label is not None:
                 depth = self._place(label, validate=False, floor=table.floor)
                 if depth is not None:
-                    self._add(Line(only.start, only.end, only.text, halfwidth(only.text)), label, depth,
-                              from_table=True)
+                    self._add(Line(only.start, only.end, only.text, halfwidth(only.text)), label, depth)
                     table.floor = len(self.stack)
                     return
             self._category(table, only.text, only.start)
@@ -310,7 +308,7 @@ class TreeBuilder:
         depth = self._place(label, validate=False, floor=table.floor)
         assert depth is not None
         task_line = Line(cell.start("task"), cell.start("task") + len(task), task, halfwidth(task))
-        draft = self._add(task_line, Label(label.style, label.value, label.label, 0), depth, from_table=True)
+        draft = self._add(task_line, Label(label.style, label.value, label.label, 0), depth)
         self._row_units(draft, cell)
         deadline = cell.text("deadline")
         if deadline:
@@ -325,7 +323,7 @@ class TreeBuilder:
         """A new value in the category column (or a merged label-less row) opens a parent node."""
         table.category = text
         line = Line(start, start + len(text), text, halfwidth(text))
-        self._add(line, Label("category", 0, text, 0), table.floor, from_table=True)
+        self._add(line, Label("category", 0, text, 0), table.floor)
 
     def _row_units(self, draft: Draft, cell: _CellReader) -> None:
         refs: list[UnitRef] = []
