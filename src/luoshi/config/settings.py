@@ -90,12 +90,19 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "luoshi.core",
     "luoshi.orgs",
     "luoshi.plans",
     "luoshi.reports",
     "luoshi.indicators",
     "luoshi.assessment",
+    "luoshi.dashboards",
+    "luoshi.documents",
+    "luoshi.public",
+    "luoshi.api",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,8 @@ urlpatterns = [
     path("indicators/", include("luoshi.indicators.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
     path("units/", include("luoshi.orgs.urls")),
+    path("dashboards/", include("luoshi.dashboards.urls")),
+    path("documents/", include("luoshi.documents.urls")),
+    path("public/", include("luoshi.public.urls")),
+    path("api/v1/", include("luoshi.api.urls")),
 ]
