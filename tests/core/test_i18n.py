@@ -157,6 +157,14 @@ def test_it_translates_into_english_not_chinese(catalog: list[PoEntry]) -> None:
     assert still_chinese == []
 
 
+def test_it_writes_every_message_in_chinese_so_the_default_language_is_complete(catalog: list[PoEntry]) -> None:
+    # zh-hans is the source language: the msgids are the Chinese catalogue. A msgid with no Chinese in it is an
+    # English (or empty) string that a Chinese reader would see untranslated. Names of languages are the exception.
+    language_names = {"English"}
+    not_chinese = [e.msgid for e in catalog if not CJK.search(e.msgid) and e.msgid not in language_names]
+    assert not_chinese == []
+
+
 def test_it_keeps_every_placeholder_of_every_message(catalog: list[PoEntry]) -> None:
     broken = []
     for entry in catalog:
