@@ -97,3 +97,63 @@ def scenario(plan: Plan, personas: Any) -> Scenario:
     _close(_assignment(plan, "二/(二)/3", "高新区管委会"), "2019-12-30")
     return Scenario(plan=plan, kjj_item1=kjj1, kjj_item4=kjj4, czj_item1=czj1, jxw_item2=jxw2, october=october,
                     november=november, kjj_item4_nov_key=f"timeliness:{kjj4.pk}:{november.pk}")
+
+
+@dataclass
+class IndicatorYear:
+    turnover: Any        # IndicatorTarget: 市科技局, 技术交易额 ≥ 160 亿元 in 2019
+    enterprises: Any     # 市科技局, 高新技术企业数量 ≥ 3000 家, exceeded
+    patents: Any         # 市科技局, 每万人口发明专利拥有量 ≥ 18 件, no figure
+    rd_growth: Any       # 市科技局, R&D经费支出 growth 10%
+    regions: dict[str, Any]
+    indicators: dict[str, Any]
+
+
+def indicator_year(plan: Plan, personas: Any) -> IndicatorYear:
+    """The indicator targets of 2019, with figures. With weight 12 on the component, 市科技局's 4 targets are
+    worth 3 points each:
+      技术交易额 ≥160: 140 first, corrected to 147.2 (the latest counts): 92% → −3 × 0.08 = −0.24.
+      高新技术企业数量 ≥3000: 3300, 110%: nothing.
+      每万人口发明专利拥有量 ≥18: no figure → −3.
+      R&D经费支出 growth 10%: 2018 100 → 2019 105, growth 5%, 50% → −1.5.
+    Component 12 − 4.74 = 7.26. Not counted: a 2018 target of 市科技局, a target without a responsible unit,
+    and 市财政局's target (≤ 10, actual 8: met, 125%) only moves 市财政局: nothing deducted.
+    """
+    from luoshi.indicators.catalogue import BUILTIN_CATALOGUE, catalogue_parse
+    from luoshi.indicators.models import Indicator, IndicatorTarget
+    from luoshi.indicators.services import catalogue_import, observation_record, regions_sync
+    from luoshi.orgs.models import Unit
+
+    office = personas.supervisor
+    catalogue_import(actor=office, entries=catalogue_parse(BUILTIN_CATALOGUE.read_text(encoding="utf-8")))
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    regions = {r.name: r for r in regions_sync(actor=office)}
+    city = regions["全市"]
+    kjj, czj = Unit.objects.get(name="市科技局"), Unit.objects.get(name="市财政局")
+
+    def target(code: str, value: float, unit: str, *, comparator: str = ">=", year: int = 2019,
+               responsible: Any = kjj) -> Any:
+        return IndicatorTarget.objects.create(plan=plan, indicator=indicators[code], year=year, region=city,
+                                              responsible_unit=responsible, comparator=comparator, value=value,
+                                              value_unit=unit)
+
+    def figure(code: str, value: float, year: int = 2019) -> None:
+        observation_record(actor=office, indicator=indicators[code], region=city, year=year, value=value,
+                           source="official")
+
+    turnover = target("tech-contract-turnover", 160, "亿元")
+    enterprises = target("high-tech-enterprises", 3000, "家")
+    patents = target("invention-patents-per-10k", 18, "件")
+    rd_growth = target("rd-expenditure", 10, "%", comparator="growth")
+    target("pct-applications", 100, "件", year=2018)
+    target("invention-applications", 100, "件", responsible=None)
+    target("public-st-expenditure", 10, "亿元", comparator="<=", responsible=czj)
+    figure("tech-contract-turnover", 140)
+    figure("tech-contract-turnover", 147.2)
+    figure("high-tech-enterprises", 3300)
+    figure("rd-expenditure", 100, 2018)
+    figure("rd-expenditure", 105)
+    figure("public-st-expenditure", 8)
+    figure("pct-applications", 1, 2018)
+    return IndicatorYear(turnover=turnover, enterprises=enterprises, patents=patents, rd_growth=rd_growth,
+                         regions=regions, indicators=indicators)

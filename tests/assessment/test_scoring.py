@@ -10,14 +10,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from luoshi.assessment import scoring
 from luoshi.assessment.models import Rubric
-from luoshi.assessment.scoring import TargetOutcome, Weights, results_compute
+from luoshi.assessment.scoring import Weights, results_compute
 from luoshi.assessment.selectors import rubric_preview
 from luoshi.reports.choices import ReminderKind, ReviewAction
 from luoshi.reports.models import Reminder, Review
 
-from .builders import AS_OF, Scenario, scenario
+from .builders import AS_OF, Scenario, indicator_year, scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -98,23 +97,56 @@ def test_it_previews_other_weights_and_shows_rank_moves(year: Scenario) -> None:
     assert rubric.weight_completion == Decimal("40")  # a preview saves nothing
 
 
-def test_it_deducts_missed_indicator_targets_from_a_registered_source(year: Scenario, units: Any,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Weight 12 over 3 targets of 市科技局, one missed: 12 − 4 = 8; 市财政局 has none: keeps its 12."""
-    kjj = units["市科技局"].pk
-
-    def source(*, year: int, unit_ids: Any) -> list[TargetOutcome]:
-        assert year == 2019 and kjj in unit_ids
-        return [TargetOutcome(unit_id=kjj, key=f"t{n}", text=f"指标{n}", met=n != 2) for n in range(1, 4)]
-
-    monkeypatch.setattr(scoring, "ATTAINMENT_SOURCES", [source])
+def test_it_deducts_indicator_shortfalls_in_proportion_and_traces_them(year: Scenario, personas: Any) -> None:
+    """See builders.indicator_year: weight 12 over 4 targets of 市科技局: 12 − 0.24 − 3 − 1.5 = 7.26."""
+    targets = indicator_year(year.plan, personas)
     rubric = _rubric()
     rubric.weight_indicators = Decimal("12")
     results = _by_name(results_compute(rubric, as_of=AS_OF))
-    assert results["市科技局"].components["indicators"] == Decimal("8.00")
-    assert [(e.key, e.points) for e in results["市科技局"].events if e.component == "indicators"] == [
-        ("indicators:t2", Decimal("-4"))]
+    kjj = results["市科技局"]
+    assert kjj.components["indicators"] == Decimal("7.26")
+    assert kjj.total == Decimal("65.50") + Decimal("7.26")
+    events = {e.key: e for e in kjj.events if e.component == "indicators"}
+    assert {key: e.points for key, e in events.items()} == {
+        f"indicators:indicator-target:{targets.turnover.pk}": Decimal("-0.24"),
+        f"indicators:indicator-target:{targets.patents.pk}": Decimal("-3"),
+        f"indicators:indicator-target:{targets.rd_growth.pk}": Decimal("-1.5")}
+    turnover = events[f"indicators:indicator-target:{targets.turnover.pk}"].text
+    assert "技术交易额" in turnover and "2019年目标不低于160亿元" in turnover and "实际147.2亿元" in turnover
+    assert "完成目标的92%" in turnover and "截至12月" in turnover
+    assert "无可比较的实际值" in events[f"indicators:indicator-target:{targets.patents.pk}"].text
+    assert "增长5%" in events[f"indicators:indicator-target:{targets.rd_growth.pk}"].text
+    # 市财政局 met its "≤ 10" target; 市经信委 has none: both keep the whole weight
     assert results["市财政局"].components["indicators"] == Decimal("12.00")
+    assert results["市经信委"].components["indicators"] == Decimal("12.00")
+
+
+def test_it_compares_a_partial_year_figure_with_the_expected_value_by_then(year: Scenario, personas: Any) -> None:
+    """Through June, 技术交易额 (a flow) is expected at 160 × 6/12 = 80; 73.6 is 92% of that: −3 × 0.08."""
+    from luoshi.indicators.models import Observation
+    from luoshi.indicators.services import observation_record
+
+    targets = indicator_year(year.plan, personas)
+    Observation.objects.filter(indicator__code="tech-contract-turnover").delete()
+    observation_record(actor=personas.supervisor, indicator=targets.indicators["tech-contract-turnover"],
+                       region=targets.regions["全市"], year=2019, through_month=6, value=73.6, source="official")
+    rubric = _rubric()
+    rubric.weight_indicators = Decimal("12")
+    kjj = _by_name(results_compute(rubric, as_of=AS_OF))["市科技局"]
+    event = next(e for e in kjj.events if e.key == f"indicators:indicator-target:{targets.turnover.pk}")
+    assert event.points == Decimal("-0.24")
+    assert "截至6月" in event.text and "完成预期进度的92%" in event.text
+
+
+def test_it_leaves_the_component_out_at_weight_zero(year: Scenario, personas: Any) -> None:
+    """Rubrics made before the component existed have weight 0: same totals, no events, no indicator query."""
+    indicator_year(year.plan, personas)
+    rubric = _rubric()
+    with CaptureQueriesContext(connection) as queries:
+        results = _by_name(results_compute(rubric, as_of=AS_OF))
+    assert not any("indicators_" in q["sql"] for q in queries.captured_queries)
+    assert (results["市科技局"].total, results["市科技局"].rank) == (Decimal("65.50"), 2)
+    assert not any(e.component == "indicators" for r in results.values() for e in r.events)
 
 
 def test_it_keeps_the_query_count_flat_as_events_double(year: Scenario, personas: Any) -> None:

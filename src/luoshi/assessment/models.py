@@ -27,7 +27,7 @@ class Rubric(models.Model):
     """The scoring scheme of one year for one group of units, in numbered versions.
 
     Each component is worth at most its weight and loses points for the events that count against it
-    (see services.COMPONENT_RULES). A published rubric is frozen: its scores are stored with their trace.
+    (scoring.FORMULAS says how, in words). A published rubric is frozen: its scores are stored with their trace.
     `revision` guards against lost updates of a draft.
     """
 

@@ -8,9 +8,10 @@ Rules, one per component (weight = the most the component is worth; it never goe
 - quality: each return (退回) of one of the unit's reports loses `per_return`.
 - reminders: each overdue or manual reminder (催办) loses `per_reminder` (the before-due notice does not count).
 - extensions: each granted extension (延期) loses `per_extension`.
-- indicators: each indicator target assigned to the unit for the year and missed loses
-  weight / (targets assigned). The facts come from the sources registered in ATTAINMENT_SOURCES
-  (the indicators app registers one); with none registered the component keeps its weight (default 0).
+- indicators: each indicator target the unit answers for in the year (IndicatorTarget.responsible_unit) is
+  worth weight / (targets); a target reached to a share r < 1 of its expected value loses that worth × (1 − r),
+  one with no figure loses all of it (attainment as the indicators app computes it, see attainment.py).
+  A weight of 0 (the default, and every rubric made before the component existed) leaves it out.
 - adjustments: the office's bonus (+) and deduction (−) items, uncapped.
 """
 
@@ -21,11 +22,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from luoshi.orgs.choices import UnitKind
 from luoshi.orgs.models import Unit
@@ -35,6 +37,7 @@ from luoshi.reports.choices import ExtensionStatus, Progress, ReminderKind, Repo
 from luoshi.reports.models import Extension, Reminder, Report, ReportingPeriod, Review
 from luoshi.reports.selectors import owed_periods, report_due_date
 
+from .attainment import TargetOutcome, target_outcomes
 from .choices import AdjustmentKind, Component, UnitGroup
 from .models import Adjustment, Rubric
 
@@ -55,24 +58,21 @@ WEIGHT_FIELDS: Mapping[str, str] = {c: f"weight_{c}" for c in CAPPED}
 REMINDER_KINDS = (ReminderKind.OVERDUE, ReminderKind.MANUAL)
 
 
-@dataclass(frozen=True)
-class TargetOutcome:
-    """One indicator target a unit answered for in the year, and whether it was met."""
-
-    unit_id: int
-    key: str        # stable, e.g. "indicator-target:42"
-    text: str       # "R&D经费支出占GDP比重 目标2.4%，实际2.1%"
-    met: bool
-
-
-class AttainmentSource(Protocol):
-    """What the assessment needs from the indicators app: the year's target outcomes of these units."""
-
-    def __call__(self, *, year: int, unit_ids: Sequence[int]) -> Iterable[TargetOutcome]: ...
-
-
-# Registered by the indicators app (e.g. in its AppConfig.ready); read at computation time.
-ATTAINMENT_SOURCES: list[AttainmentSource] = []
+# Each component's rule in words, shown with the weights, the results and every score sheet.
+FORMULAS: Mapping[str, Any] = {
+    str(Component.COMPLETION): gettext_lazy(
+        "年度内到期的任务项未在时限内办结或通过验收的，每项扣“分值÷到期任务数”。"),
+    str(Component.TIMELINESS): gettext_lazy(
+        "年度内已到截止日的应报报告，未报送或逾期报送的，每份扣“分值÷应报报告数”。"),
+    str(Component.QUALITY): gettext_lazy("报告每被退回一次，扣“每次退回扣分”。"),
+    str(Component.REMINDERS): gettext_lazy("每收到一次逾期催办或人工催办，扣“每次催办扣分”。"),
+    str(Component.EXTENSIONS): gettext_lazy("每获准延期一次，扣“每次延期扣分”。"),
+    str(Component.INDICATORS): gettext_lazy(
+        "本单位为责任单位的年度指标目标，每项占“分值÷目标数”；按最新实际值计算完成率（实际÷预期，"
+        "越低越好的目标为预期÷实际，增长目标为实际增速÷目标增速；年内累计指标的预期值按计划的进度规则折算），"
+        "完成率不足100%的扣“单项分值×(1−完成率)”，没有实际值的扣全部单项分值；分值为0时不计。"),
+    str(Component.ADJUSTMENTS): gettext_lazy("督查人员录入的加分、减分事项，注明事由，不设上限。"),
+}
 
 
 @dataclass(frozen=True)
@@ -222,11 +222,19 @@ def _timeliness(owed: Sequence[tuple[Assignment, ReportingPeriod, dt.date]],
 
 
 def _indicators(outcomes: Sequence[TargetOutcome], weight: Decimal) -> list[Event]:
-    if not outcomes:
+    """Each target's shortfall, in proportion: reached 92% of a 10-point target's expected value → −0.8."""
+    if not outcomes or weight <= 0:
         return []
-    share = _q(weight / len(outcomes))
-    return [Event(key=f"indicators:{o.key}", component=str(Component.INDICATORS), points=-share,
-                  text=_("指标目标未完成：%(target)s") % {"target": o.text}) for o in outcomes if not o.met]
+    share = weight / len(outcomes)
+    events = []
+    for o in outcomes:
+        attained = None if o.attained is None else Decimal(str(round(o.attained, 4)))
+        shortfall = Decimal(1) if attained is None else max(ZERO, Decimal(1) - min(Decimal(1), attained))
+        points = _q(share * shortfall)
+        if points > 0:
+            events.append(Event(key=f"indicators:{o.key}", component=str(Component.INDICATORS), points=-points,
+                                text=o.text))
+    return events
 
 
 def results_compute(rubric: Rubric, *, weights: Weights | None = None, as_of: dt.date) -> list[UnitResult]:
@@ -291,8 +299,8 @@ def results_compute(rubric: Rubric, *, weights: Weights | None = None, as_of: dt
             text=_("任务“%(task)s”获准延期至%(date)s") % {
                 "task": _label(extension.assignment), "date": extension.requested_deadline}))
     outcomes: dict[int, list[TargetOutcome]] = defaultdict(list)
-    for source in ATTAINMENT_SOURCES:
-        for outcome in source(year=year, unit_ids=list(results)):
+    if weights.indicators > 0:
+        for outcome in target_outcomes(year=year, unit_ids=list(results)):
             outcomes[outcome.unit_id].append(outcome)
     for unit_id, unit_outcomes in outcomes.items():
         if unit_id in results:

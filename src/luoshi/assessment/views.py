@@ -24,9 +24,10 @@ from .choices import Component, RubricStatus
 from .exports import XLSX_CONTENT_TYPE, results_workbook, score_sheet_workbook
 from .forms import AdjustmentForm, AppealDecisionForm, AppealForm, RubricCreateForm, RubricForm
 from .models import Appeal
-from .scoring import Event, units_assessed
+from .scoring import FORMULAS, Event, units_assessed
 
 COMPONENT_LABELS = Component.choices
+COMPONENT_FORMULAS = [(label, FORMULAS[value]) for value, label in Component.choices]
 
 
 def _form_errors(request: HttpRequest, form: object) -> None:
@@ -67,7 +68,7 @@ def rubric_create(request: HttpRequest) -> HttpResponse:
 def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft: its weights and the preview ranking (htmx recomputes it as weights change); published: results."""
     rubric = access_rubric(request.user, pk)
-    context: dict[str, object] = {"rubric": rubric, "components": COMPONENT_LABELS}
+    context: dict[str, object] = {"rubric": rubric, "components": COMPONENT_LABELS, "formulas": COMPONENT_FORMULAS}
     if rubric.is_frozen:
         context.update(scores=selectors.rubric_scores(rubric), appeals=selectors.rubric_appeals(rubric),
                        decision_form=AppealDecisionForm())
@@ -158,7 +159,8 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_appeal = (getattr(request.user, "is_unit_user", False) and request.user.unit_id == score.unit_id
                   and rubric.status == RubricStatus.PUBLISHED and rubric.appeal_deadline is not None
                   and clock.today() <= rubric.appeal_deadline)
-    sections = [(label, score.components.get(c, "0"), [(e, appeals.get(e.key)) for e in events if e.component == c])
+    sections = [(label, score.components.get(c, "0"), FORMULAS[c],
+                 [(e, appeals.get(e.key)) for e in events if e.component == c])
                 for c, label in COMPONENT_LABELS]
     return render(request, "assessment/score_detail.html", {
         "score": score, "rubric": rubric, "sections": sections, "appeals": appeals, "can_appeal": can_appeal,
