@@ -1,4 +1,4 @@
-"""The ledger as Excel: the circulated layout, RAG fills, print setup, and the same scope as the page."""
+"""The ledger as Excel: one row per task and unit, RAG fills, print setup, and the same scope as the page."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from tests.plans.test_ledger import report_on
 
 pytestmark = pytest.mark.django_db
 
-HEADERS = ["序号", "任务", "牵头单位", "配合单位", "完成时限", "状态", "最新进展", "目标与实际"]
+HEADERS = ["序号", "编号", "任务", "牵头单位", "配合单位", "承办单位", "完成时限", "状态", "灯色", "最新进展",
+           "目标与实际"]
 
 
 def _export(client: Any, **params: Any) -> Worksheet:
@@ -43,34 +44,41 @@ def test_it_lays_out_the_ledger_as_offices_circulate_it(client: Any, personas: A
     sheet = _export(client, plan=published_plan.pk)
 
     assert sheet["A1"].value.startswith("大连市2019年科技创新工作要点任务落实台账（截至")
-    assert "A1:H1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:K1" in {str(r) for r in sheet.merged_cells.ranges}
     assert [c.value for c in sheet[2]] == HEADERS
     assert sheet.freeze_panes == "A3"
-    assert sheet.auto_filter.ref == "A2:H6"
-    assert sheet.column_dimensions["B"].width == 48 and sheet.column_dimensions["A"].width == 6
+    rows = _data_rows(sheet)
+    assert sheet.auto_filter.ref == f"A2:K{2 + len(rows)}"
+    assert sheet.column_dimensions["C"].width == 44 and sheet.column_dimensions["A"].width == 6
     assert sheet.page_setup.orientation == "landscape"
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet.print_title_rows == "$1:$2"
 
-    rows = _data_rows(sheet)
-    assert [row[0] for row in rows] == [1, 2, 3, 4]
-    first = rows[0]
-    assert first[1] == "二.(一).1 开展科技型中小企业评价，2019年新增初创科技企业3000家。"
-    assert (first[2], first[3]) == ("市科技局", "市财政局")
-    assert first[5] == "办理中（红灯）"  # the latest report lags
-    assert "市科技局：滞后（2019年5月，已通过） 评价工作已启动" in first[6]
-    assert "市财政局：尚未报送" in first[6]
-    assert first[7] == "新增初创科技企业3000家 → 1200家（2019年5月，市科技局）"
-    third = rows[2]
-    assert third[2] == "各先导区管委会" and third[4] == "2019年底前"
+    # One row per (task, unit): the task's columns repeat, the unit's own columns differ.
+    expected = list(Assignment.objects.filter(task__plan=published_plan, active=True)
+                    .values_list("task__key", "unit__name"))
+    assert sorted((row[1], row[5]) for row in rows) == sorted((".".join(k.split("/")), u) for k, u in expected)
+    assert sorted({row[0] for row in rows}) == [1, 2, 3, 4]
+    lead, support = rows[0], rows[1]
+    assert lead[1:3] == ["二.(一).1", "开展科技型中小企业评价，2019年新增初创科技企业3000家。"]
+    assert (lead[3], lead[4], lead[5], support[5]) == ("市科技局", "市财政局", "市科技局", "市财政局")
+    assert (lead[7], lead[8]) == ("办理中", "红灯")  # the latest report lags
+    assert lead[9] == "滞后（2019年5月，已通过） 评价工作已启动"
+    assert (support[8], support[9]) == ("绿灯", "尚未报送")
+    assert lead[10] == "新增初创科技企业3000家 → 1200家（2019年5月）"
+    assert support[10] == "新增初创科技企业3000家 → 暂无实际值"  # 市科技局's figure is not 市财政局's
+    group_rows = [row for row in rows if row[1] == "二.(二).3"]
+    assert len(group_rows) > 1 and {row[3] for row in group_rows} == {"各先导区管委会"}
+    assert {row[6] for row in group_rows} == {"2019年底前"}
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
 
 
 def test_the_status_cell_is_filled_with_the_rag_colour(client: Any, personas: Any, published_plan: Plan) -> None:
     Assignment.objects.filter(task__key="二/(一)/2").update(deadline=dt.date(2000, 1, 1))  # overdue: red
     client.force_login(personas.supervisor)
     sheet = _export(client)
-    fills = {row[1].value.split(" ")[0]: row[5].fill.fgColor.rgb for row in sheet.iter_rows(min_row=3)}
+    fills = {row[1].value: row[8].fill.fgColor.rgb for row in sheet.iter_rows(min_row=3)}
     assert fills["二.(一).2"] == "FFF8D7D5"  # red
     assert fills["二.(二).4"] == "FFD8EFDC"  # green
 
@@ -78,7 +86,7 @@ def test_the_status_cell_is_filled_with_the_rag_colour(client: Any, personas: An
 def test_a_unit_exports_only_its_own_rows(client: Any, personas: Any, published_plan: Plan) -> None:
     client.force_login(personas.other_liaison)
     rows = _data_rows(_export(client))
-    assert [row[1].split(" ")[0] for row in rows] == ["二.(一).2"]
+    assert [(row[1], row[5]) for row in rows] == [("二.(一).2", "市经信委")]
     client.force_login(personas.outsider)
     assert _data_rows(_export(client)) == []
     # Naming a plan or a unit it cannot see widens nothing: the choice is not valid for it and is ignored.
@@ -92,11 +100,11 @@ def test_a_unit_export_holds_no_other_units_progress(client: Any, personas: Any,
     client.force_login(personas.support_liaison)
     text = repr(_data_rows(_export(client)))
     assert "科技局的内部进展" not in text
-    assert "市财政局：尚未报送" in text
+    assert [(row[5], row[9]) for row in _data_rows(_export(client))] == [("市财政局", "尚未报送")]
 
 
 def test_the_export_follows_the_page_filters(client: Any, personas: Any, published_plan: Plan) -> None:
     client.force_login(personas.supervisor)
     rows = _data_rows(_export(client, q="知识产权"))
-    assert [row[1] for row in rows] == ["二.(二).4 加强知识产权保护。"]
+    assert [(row[1], row[2]) for row in rows] == [("二.(二).4", "加强知识产权保护。")]
     assert _export(client, q="不存在")["A1"].value.startswith("重点工作任务落实台账")
