@@ -1,0 +1,112 @@
+"""HTTP caching for the public pages: one response per URL, whoever asks.
+
+A public page depends only on its URL and on the data, never on the visitor:
+- the language is part of the URL (`?lang=en`; Chinese without it), not the session or the language
+  cookie, so a shared cache may keep one copy per URL. The pages never touch the session, the user or
+  the CSRF token, so Django adds no `Vary: Cookie` and sets no cookie. LocaleMiddleware still adds
+  `Vary: Accept-Language`: harmless (the body does not change with it), only more cache entries;
+- the data version is the newest audit entry: every change of state goes through a service that writes
+  one in the same transaction, so any change to what could be shown gives a new version. Together with
+  the business date (task status turns to "overdue" with the calendar) it makes the ETag, and the
+  rendered body is kept in the cache (settings.CACHES) under URL + language + version: a request for an
+  unchanged page costs two small queries (version, cache) whatever the size of the plan, and a
+  conditional request (If-None-Match / If-Modified-Since) gets 304 without rendering at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition
+
+from luoshi.core import clock
+from luoshi.core.models import AuditEntry
+
+ENGLISH = "en"
+BROWSER_MAX_AGE = 300          # seconds a browser or proxy may reuse a page without asking
+SERVER_TTL = 24 * 3600         # a body is keyed by the data version, so this only bounds the cache's size
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified")
+
+
+def page_language(request: HttpRequest) -> str:
+    return ENGLISH if request.GET.get("lang") == ENGLISH else settings.LANGUAGE_CODE
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    entry_id: int
+    modified: dt.datetime | None
+    today: dt.date
+
+
+def data_version(request: HttpRequest) -> DataVersion:
+    """The newest audit entry and the business date (one query, kept on the request)."""
+    found = getattr(request, "_public_version", None)
+    if found is None:
+        row = AuditEntry.objects.order_by("-id").values_list("id", "created_at").first()
+        today = clock.today()
+        modified = row[1] if row else None
+        midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+        if modified is None or (clock.pinned_date() is None and midnight > modified):
+            modified = midnight  # the status of tasks may change at midnight without any write
+        found = DataVersion(entry_id=row[0] if row else 0, modified=modified, today=today)
+        request._public_version = found  # type: ignore[attr-defined]
+    return found
+
+
+def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    version = data_version(request)
+    # Weak: two renders of one version may differ in bytes (generated chart ids), not in meaning.
+    return f'W/"{version.entry_id}-{version.today:%Y%m%d}-{page_language(request)}"'
+
+
+def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> dt.datetime | None:
+    return data_version(request).modified
+
+
+def _cache_key(request: HttpRequest) -> str:
+    version = data_version(request)
+    raw = f"{version.entry_id}|{version.today}|{page_language(request)}|{request.path}"
+    return "luoshi.public:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve `view` in the URL's language with public caching headers, an ETag and a server-side copy."""
+
+    @condition(etag_func=_etag, last_modified_func=_last_modified)
+    def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = _cache_key(request)
+        kept = cache.get(key)
+        if kept is not None:
+            body, headers = kept
+            response = HttpResponse(body)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        with translation.override(page_language(request)):
+            response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            cache.set(key, (response.content, {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}),
+                      SERVER_TTL)
+        return response
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        response = cached(request, *args, **kwargs)
+        patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+        response["Content-Language"] = "zh-Hans" if page_language(request) != ENGLISH else ENGLISH
+        return response
+
+    return wrapped

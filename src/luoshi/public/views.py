@@ -1,0 +1,167 @@
+"""The public transparency pages (no login): plans marked public, indicators, the innovation index, a feed.
+
+Pages are rendered without the request's context processors (render_to_string without a request): they
+never read the session, the user or the CSRF token, so every visitor gets the same cacheable response
+(see caching.py). What may appear is decided in selectors.py, which states the rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import yaml
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from luoshi.core import charts, clock
+from luoshi.indicators.index import edition_rows, method_of
+
+from . import selectors
+from .caching import ENGLISH, public_page
+
+STATUS_COLORS = {selectors.CLOSED: charts.RAG_COLORS["green"], selectors.IN_PROGRESS: charts.DEFAULT_COLOR,
+                 selectors.OVERDUE: charts.RAG_COLORS["red"], selectors.NOT_ASSIGNED: charts.RAG_COLORS["grey"]}
+
+
+def _status_series() -> list[charts.Series]:
+    return [charts.Series(key, str(selectors.TASK_STATUS_LABELS[key]), STATUS_COLORS[key])
+            for key in selectors.STATUS_ORDER]
+
+
+def _page(request: HttpRequest, template: str, section: str, context: dict[str, Any]) -> HttpResponse:
+    english = get_language() == ENGLISH
+    context = {"english": english, "q": "?lang=en" if english else "", "path": request.path,
+               "rule": selectors.PUBLICATION_RULE, "section": section, **context}
+    return HttpResponse(render_to_string(template, context))
+
+
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    summaries = selectors.plan_summaries(today=clock.today())
+    overview = None
+    if summaries:
+        overview = charts.stacked_bar_chart(
+            [charts.StackRow(s.plan.title, s.counts) for s in summaries], _status_series(),
+            title=_("各计划任务办理状态"), description=_("每个公开计划的任务项按办理状态计数。"), percent=True)
+    return _page(request, "public/home.html", "home", {
+        "summaries": summaries, "overview": overview, "editions": selectors.latest_editions()[:3],
+        "status_rule": selectors.STATUS_RULE, "today": clock.today()})
+
+
+@public_page
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.public_plan_get(pk)
+    nodes = selectors.plan_tree(plan, today=clock.today())
+    chapters = selectors.chapter_counts(nodes)
+    chart = None
+    if chapters:
+        chart = charts.stacked_bar_chart(
+            [charts.StackRow(name, counts) for name, counts in chapters], _status_series(),
+            title=_("各部分任务办理状态"), description=_("按计划的各部分统计任务项的办理状态。"))
+    return _page(request, "public/plan.html", "home", {
+        "plan": plan, "nodes": nodes, "counts": selectors.status_counts(nodes), "chart": chart,
+        "labels": selectors.TASK_STATUS_LABELS, "status_rule": selectors.STATUS_RULE, "today": clock.today()})
+
+
+@public_page
+def indicators(request: HttpRequest) -> HttpResponse:
+    english = get_language() == ENGLISH
+    blocks = []
+    for series in selectors.indicator_series():
+        indicator = series.indicator
+        name = indicator.name_en if english and indicator.name_en else indicator.name_zh
+        suffix = f" {indicator.unit}"
+        trend = None
+        if series.city:
+            target = series.target[0] if series.target and series.target[1] == indicator.unit else None
+            trend = charts.line_chart(
+                series.city, title=_("%(name)s：%(region)s历年") % {"name": name, "region": series.city_region},
+                description=_("虚线为公开计划中的目标值。") if target is not None else "", suffix=suffix,
+                target=target)
+        bars = None
+        if series.regions:
+            bars = charts.bar_chart(
+                [charts.Bar(region, value) for region, value in series.regions],
+                title=_("%(name)s：各地区（%(period)s）") % {"name": name, "period": series.regions_year},
+                suffix=suffix)
+        blocks.append({"series": series, "name": name, "trend": trend, "bars": bars})
+    return _page(request, "public/indicators.html", "indicators", {"blocks": blocks})
+
+
+def _edition_context(edition: Any) -> dict[str, Any]:
+    method = method_of(edition.method)
+    rows = edition_rows(edition)
+    previous = selectors.previous_edition(edition)
+    last_rank = {row.region: row.rank for row in edition_rows(previous)} if previous else {}
+    chart = charts.ranked_interval_chart(
+        [charts.RankedItem(row.region, row.index, row.rank, row.rank_5, row.rank_95,
+                           change=(last_rank[row.region] - row.rank) if row.rank and last_rank.get(row.region)
+                           else None) for row in rows if row.rank],
+        title=_("%(title)s %(year)d：指数与排名区间") % {"title": edition.method.title or edition.method.method_id,
+                                                    "year": edition.year},
+        description=_("条形为指数得分；右侧圆点为排名，横线为蒙特卡洛模拟的5%–95%排名区间。"), decimals=3)
+    pillars = [node.name for node in method.nodes() if node.name != method.index.name]
+    lines = [(row, [row.pillars.get(name) for name in pillars]) for row in rows]
+    return {"edition": edition, "chart": chart, "lines": lines, "pillars": pillars, "previous": previous,
+            "description": method.describe("en" if get_language() == ENGLISH else "zh"),
+            "indicator_codes": sorted({row["indicator"] for row in edition.data_rows})}
+
+
+@public_page
+def index_home(request: HttpRequest) -> HttpResponse:
+    editions = selectors.latest_editions()
+    context: dict[str, Any] = {"editions": editions}
+    if editions:
+        context.update(_edition_context(selectors.published_edition_get(editions[0].pk)))
+    return _page(request, "public/index.html", "index", context)
+
+
+@public_page
+def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = selectors.published_edition_get(pk)
+    return _page(request, "public/index.html", "index", {"editions": selectors.latest_editions(),
+                                                **_edition_context(edition)})
+
+
+def _download(data: str, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data.encode("utf-8"), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+def _stem(edition: Any) -> str:
+    return f"{edition.method.method_id}-{edition.method.version}-{edition.year}-{edition.number}"
+
+
+@public_page
+def edition_method_yaml(request: HttpRequest, pk: int) -> HttpResponse:
+    """The method document in canonical form: what the edition was computed with (same fingerprint)."""
+    edition = selectors.published_edition_get(pk)
+    text = yaml.safe_dump(edition.method.document, allow_unicode=True, sort_keys=False)
+    return _download(text, f"{_stem(edition)}-method.yaml", "application/yaml")
+
+
+@public_page
+def edition_method_json(request: HttpRequest, pk: int) -> HttpResponse:
+    edition = selectors.published_edition_get(pk)
+    text = json.dumps(edition.method.document, ensure_ascii=False, indent=2) + "\n"
+    return _download(text, f"{_stem(edition)}-method.json", "application/json")
+
+
+@public_page
+def edition_data_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every figure the edition read, as long rows (region, indicator, year, value): compindex's Dataset."""
+    edition = selectors.published_edition_get(pk)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["region", "indicator", "year", "value"])
+    for row in edition.data_rows:
+        writer.writerow([row["region"], row["indicator"], row["year"], repr(float(row["value"]))])
+    return _download(out.getvalue(), f"{_stem(edition)}-data.csv", "text/csv")
+
