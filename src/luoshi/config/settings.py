@@ -231,6 +231,50 @@ if PRODUCTION and LUOSHI_TODAY is not None:
 LUOSHI_LOGIN_MAX_FAILURES = env_int("LUOSHI_LOGIN_MAX_FAILURES", 5)
 LUOSHI_LOGIN_WINDOW_SECONDS = env_int("LUOSHI_LOGIN_WINDOW_SECONDS", 15 * 60)
 
+# The REST API (/api/v1/, see docs/api.md): a token per account or the browser session, logged-in only,
+# paginated; each account is limited to LUOSHI_API_RATE requests (DRF's "N/second|minute|hour|day";
+# empty: unlimited). The schema is OpenAPI 3 from drf-spectacular.
+LUOSHI_API_RATE = env_str("LUOSHI_API_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "luoshi.api.pagination.PagePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["luoshi.api.filters.CheckedFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["luoshi.api.throttling.AccountRateThrottle"],
+    "EXCEPTION_HANDLER": "luoshi.api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Luoshi API",
+    "DESCRIPTION": "落实 (Luoshi) REST API: plans, tasks, assignments, reports, indicators, index editions and "
+                   "assessment scores, scoped to the calling account exactly like the pages. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "luoshi.plans.choices.PlanStatus",
+        "AssignmentStatusEnum": "luoshi.plans.choices.AssignmentStatus",
+        "ReportStatusEnum": "luoshi.reports.choices.ReportStatus",
+        "RubricStatusEnum": "luoshi.assessment.choices.RubricStatus",
+        "EditionStatusEnum": "luoshi.indicators.choices.EditionStatus",
+        "ComparatorEnum": "luoshi.indicators.choices.Comparator",  # the same choices as plans' TargetOp
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "luoshi.api.schema.add_error_responses",
+    ],
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
