@@ -63,7 +63,7 @@ def test_it_shows_each_rank_with_its_interval(client: Client, personas: Any,
                                               editions: dict[str, IndexEdition]) -> None:
     client.force_login(personas.leader)
     response = client.get(reverse("indicators:edition_detail", args=[editions["published"].pk]))
-    rows = {row.region: row for row, _scores in response.context["lines"]}
+    rows = {row.region: row for row, *_rest in response.context["lines"]}
     # 中山区: turnover 0, enterprises 1 → .5; 西岗区 .5/0 → .25; 高新区 1/.5 → .75.
     assert [rows[r].rank for r in ("高新区", "中山区", "西岗区")] == [1, 2, 3]
     for name in ("高新区", "中山区", "西岗区"):

@@ -48,3 +48,12 @@ class Rag(models.TextChoices):
 class EditionStatus(models.TextChoices):
     DRAFT = "draft", _("待发布")
     PUBLISHED = "published", _("已发布")
+
+
+class EditionState(models.TextChoices):
+    """Where the computation of an edition stands (the background job)."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("计算中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("计算失败")

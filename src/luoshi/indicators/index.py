@@ -4,17 +4,22 @@ The engine is luoshi.compindex; here are only the Django sides: a method is save
 accepts it and every series it reads is a catalogue indicator code; an edition is computed from the
 stored observations (latest revision, official figures first, full-year values), keeps the exact rows
 it used so it can be recomputed, and is frozen once published.
+
+Computing: the office's page calls `index_edition_request`, which makes a queued edition and enqueues
+jobs.index_edition_job; the job runs `index_edition_run`, whose body is the same computation as the
+synchronous `index_edition_compute` (used by scripts, the demo and tests).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,10 +28,12 @@ from luoshi.compindex.errors import CompIndexError
 from luoshi.core.audit import audit_record
 from luoshi.core.errors import DomainError
 
-from .choices import EditionStatus, RegionKind
+from .choices import EditionState, EditionStatus, RegionKind
 from .models import IndexEdition, IndexMethod, Indicator, Observation, Region
 from .selectors import SOURCE_PREFERENCE
 from .services import _require_office
+
+logger = logging.getLogger(__name__)
 
 MAX_METHOD_CHARS = 200_000
 MAX_DRAWS = 5000
@@ -113,13 +120,34 @@ def _dataset(rows: list[dict[str, Any]]) -> Dataset:
     return Dataset.from_rows([(r["region"], r["indicator"], r["year"], r["value"]) for r in rows])
 
 
-@transaction.atomic
-def index_edition_compute(*, actor: Any, method: IndexMethod, year: int, first_year: int | None = None,
-                          draws: int = 1000, seed: int = 0, note: str = "") -> IndexEdition:
-    """Compute a new (draft) edition from the stored observations, with Monte Carlo rank intervals."""
-    _require_office(actor)
+# --- editions: computed in the background ---------------------------------------------------------------
+
+
+@dataclass
+class EditionFigures:
+    """Everything a finished edition stores, computed before anything is written."""
+
+    regions: list[str]
+    rows: list[dict[str, Any]]
+    result: dict[str, Any]
+    uncertainty: dict[str, Any]
+    illustrative: bool
+
+
+def _check_draws(draws: int) -> None:
     if not 1 <= draws <= MAX_DRAWS:
         raise DomainError(_("模拟次数须在1到%(n)d之间 (draws out of range)") % {"n": MAX_DRAWS}, code="bad_draws")
+
+
+def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = None, draws: int = 1000,
+                    seed: int = 0) -> EditionFigures:
+    """The index and its Monte Carlo rank intervals from the stored observations; writes nothing.
+
+    Reads the latest full-year figures of `first_year` (default: four years back) to `year` for the
+    districts and pilot zones. Raises DomainError when there is nothing to compute from or the engine
+    refuses the data.
+    """
+    _check_draws(draws)
     engine = method_of(method)
     regions = list(Region.objects.filter(kind__in=INDEX_REGION_KINDS).order_by("sort_order"))
     rows = index_data_rows(engine, regions, range(first_year or year - 4, year + 1))
@@ -131,14 +159,98 @@ def index_edition_compute(*, actor: Any, method: IndexMethod, year: int, first_y
         carlo = monte_carlo(engine, data, year, draws=draws, seed=seed)
     except CompIndexError as error:
         raise DomainError(str(error), code="compute_failed") from None
-    number = (IndexEdition.objects.filter(method=method, year=year).aggregate(top=Max("number"))["top"] or 0) + 1
-    edition = IndexEdition.objects.create(
-        method=method, year=year, number=number, regions=[r.name for r in regions], data_rows=rows,
-        result=_json_safe(result.to_dict()), uncertainty=_json_safe(carlo.to_dict()), draws=draws, seed=seed,
-        note=note, computed_by=actor if getattr(actor, "pk", None) else None)
+    illustrative = Observation.objects.filter(pk__in=[r["observation"] for r in rows], illustrative=True).exists()
+    return EditionFigures(regions=[r.name for r in regions], rows=rows, result=_json_safe(result.to_dict()),
+                          uncertainty=_json_safe(carlo.to_dict()), illustrative=illustrative)
+
+
+def _edition_store(edition: IndexEdition, figures: EditionFigures) -> IndexEdition:
+    """Write a computed edition's figures and its number in one go (call inside a transaction)."""
+    # Numbers are given out one at a time per method: lock the method row while taking the next one.
+    IndexMethod.objects.select_for_update().get(pk=edition.method_id)
+    top = IndexEdition.objects.filter(method_id=edition.method_id, year=edition.year).aggregate(top=Max("number"))
+    edition.number = (top["top"] or 0) + 1
+    edition.regions, edition.data_rows = figures.regions, figures.rows
+    edition.result, edition.uncertainty = figures.result, figures.uncertainty
+    edition.illustrative = figures.illustrative
+    edition.state, edition.error = EditionState.DONE, ""
+    edition.computed_at = edition.finished_at = timezone.now()
+    edition.save()
+    return edition
+
+
+def _computed_audit(*, actor: Any, edition: IndexEdition) -> None:
     audit_record(actor=actor, action="index_edition.compute", target=edition,
-                 after={"method": method.fingerprint, "year": year, "number": number, "rows": len(rows)},
-                 message=note)
+                 after={"method": edition.method.fingerprint, "year": edition.year, "number": edition.number,
+                        "rows": len(edition.data_rows), "illustrative": edition.illustrative},
+                 message=edition.note)
+
+
+@transaction.atomic
+def index_edition_compute(*, actor: Any, method: IndexMethod, year: int, first_year: int | None = None,
+                          draws: int = 1000, seed: int = 0, note: str = "") -> IndexEdition:
+    """Compute a new (draft) edition at once, in this request: the body the background job runs too.
+
+    Raises DomainError (and stores nothing) when the figures cannot be computed.
+    """
+    _require_office(actor)
+    figures = edition_figures(method=method, year=year, first_year=first_year, draws=draws, seed=seed)
+    edition = IndexEdition(method=method, year=year, draws=draws, seed=seed, note=note,
+                           computed_by=actor if getattr(actor, "pk", None) else None)
+    _edition_store(edition, figures)
+    _computed_audit(actor=actor, edition=edition)
+    return edition
+
+
+def index_edition_request(*, actor: Any, method: IndexMethod, year: int, first_year: int | None = None,
+                          draws: int = 1000, seed: int = 0, note: str = "", enqueue: bool = True) -> IndexEdition:
+    """Queue the computation of a new edition; the row shows its state until the job has run.
+
+    The job (indicators.jobs.index_edition_job) is enqueued once the request's transaction commits.
+    """
+    from .jobs import index_edition_job
+
+    _require_office(actor)
+    _check_draws(draws)
+    with transaction.atomic():
+        edition = IndexEdition.objects.create(
+            method=method, year=year, draws=draws, seed=seed, note=note, state=EditionState.QUEUED,
+            computed_by=actor if getattr(actor, "pk", None) else None)
+        audit_record(actor=actor, action="index_edition.request", target=edition,
+                     after={"method": method.fingerprint, "year": year, "draws": draws, "seed": seed}, message=note)
+        if enqueue:
+            edition_id = edition.pk
+            transaction.on_commit(lambda: index_edition_job.enqueue(edition_id, first_year))
+    return edition
+
+
+def index_edition_run(*, edition_id: int, first_year: int | None = None) -> IndexEdition:
+    """Compute a queued edition (the job's body). A job delivered twice runs once: the row is claimed first.
+
+    Success writes figures, result and number together; any failure leaves the row "failed" with a
+    message and without figures.
+    """
+    claimed = IndexEdition.objects.filter(pk=edition_id, state=EditionState.QUEUED).update(
+        state=EditionState.RUNNING)
+    edition = IndexEdition.objects.select_related("method", "computed_by").get(pk=edition_id)
+    if not claimed:
+        return edition
+    try:
+        with transaction.atomic():
+            figures = edition_figures(method=edition.method, year=edition.year, first_year=first_year,
+                                      draws=edition.draws, seed=edition.seed)
+            _edition_store(edition, figures)
+            _computed_audit(actor=edition.computed_by, edition=edition)
+    except Exception as exc:
+        logger.exception("Index edition %s failed", edition_id)
+        message = exc.message if isinstance(exc, DomainError) else _(
+            "计算出错，请稍后重试或联系管理员 (the computation failed unexpectedly)")
+        with transaction.atomic():
+            IndexEdition.objects.filter(pk=edition_id).update(state=EditionState.FAILED, error=message[:500],
+                                                              finished_at=timezone.now())
+            edition.refresh_from_db()
+            audit_record(actor=edition.computed_by, action="index_edition.fail", target=edition,
+                         after={"state": EditionState.FAILED, "error": edition.error})
     return edition
 
 
@@ -149,9 +261,12 @@ def _json_safe(data: Any) -> Any:
 
 @transaction.atomic
 def index_edition_publish(*, actor: Any, edition: IndexEdition) -> IndexEdition:
-    """Publish a draft edition; from then on it is frozen (a correction is a new edition)."""
+    """Publish a computed draft edition; from then on it is frozen (a correction is a new edition)."""
     _require_office(actor)
     locked = IndexEdition.objects.select_for_update().get(pk=edition.pk)
+    if locked.state != EditionState.DONE:
+        raise DomainError(_("该版尚未计算完成，不能发布 (only a computed edition can be published)"),
+                          code="not_computed")
     if locked.status != EditionStatus.DRAFT:
         raise DomainError(_("该版已发布，不能修改；更正请重新计算新版 (published editions are frozen)"),
                           code="frozen")
@@ -170,6 +285,9 @@ def edition_recompute(edition: IndexEdition) -> dict[str, Any]:
     return out
 
 
+# --- reading an edition ---------------------------------------------------------------------------------
+
+
 @dataclass
 class EditionRow:
     """A region's line on the edition page: score, rank with its 5–95% interval, pillars."""
@@ -181,6 +299,7 @@ class EditionRow:
     rank_95: int | None
     median_rank: float | None
     pillars: dict[str, float | None]
+    contributions: dict[str, float | None] = field(default_factory=dict)
 
 
 def edition_rows(edition: IndexEdition) -> list[EditionRow]:
@@ -190,5 +309,85 @@ def edition_rows(edition: IndexEdition) -> list[EditionRow]:
         interval = intervals.get(region["region"], {})
         rows.append(EditionRow(region=region["region"], index=region["index"], rank=region["rank"],
                                rank_5=interval.get("rank_5"), rank_95=interval.get("rank_95"),
-                               median_rank=interval.get("median_rank"), pillars=region["pillars"]))
+                               median_rank=interval.get("median_rank"), pillars=region["pillars"],
+                               contributions=region.get("contributions", {})))
     return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.region))
+
+
+def is_additive(method: Method) -> bool:
+    """Whether every level of the tree is an arithmetic mean, so contributions add up to the index."""
+    return all(node.aggregation["method"] == "arithmetic" for node in method.nodes())
+
+
+def pillar_columns(method: Method) -> list[tuple[str, str]]:
+    """(name, heading) of every node below the index, from the top down."""
+    return [(node.name, node.label or node.name) for node in method.nodes() if node.name != method.index.name]
+
+
+@dataclass
+class IndicatorLine:
+    """One indicator in a region's breakdown: value used, weight, normalised score and contribution."""
+
+    name: str
+    label: str
+    unit: str
+    value: float | None            # the stored figure of the edition's year (None when imputed or missing)
+    imputed: bool
+    weight: float | None           # overall weight: the product of the weights from the index down
+    score: float | None            # normalised, higher is better
+    contribution: float | None     # weight x score (arithmetic trees only)
+    share: float | None            # contribution / index
+
+
+@dataclass
+class RegionBreakdown:
+    """A region in one edition: its line, its pillar scores (name, heading, score) and its indicators."""
+
+    row: EditionRow
+    pillar_scores: list[tuple[str, str, float | None]]
+    lines: list[IndicatorLine]
+    additive: bool
+
+
+def region_editions(editions: QuerySet[IndexEdition], region: str,
+                    limit: int = 20) -> list[tuple[IndexEdition, EditionRow]]:
+    """The computed editions (of those given) that score `region`, with its line in each: published
+    editions first, then newest first."""
+    done = editions.filter(state=EditionState.DONE).select_related("method").order_by("-year", "-pk")[:limit]
+    found = []
+    for edition in done:
+        row = next((r for r in edition_rows(edition) if r.region == region), None)
+        if row is not None:
+            found.append((edition, row))
+    return sorted(found, key=lambda pair: pair[0].status != EditionStatus.PUBLISHED)
+
+
+def region_breakdown(edition: IndexEdition, region: str) -> RegionBreakdown | None:
+    """A region's score in one edition opened into its indicators; None when the edition has no such region.
+
+    Under arithmetic aggregation at every level the index is exactly the sum over indicators of
+    overall weight x normalised score, so each term is the indicator's contribution and its share is
+    term / index. A geometric level multiplies, and a product has no additive split: then the
+    weights and scores are shown without contributions (is_additive False).
+    """
+    row = next((r for r in edition_rows(edition) if r.region == region), None)
+    if row is None:
+        return None
+    method = method_of(edition.method)
+    additive = is_additive(method)
+    result_region = next(r for r in edition.result["regions"] if r["region"] == region)
+    imputed = {tuple(pair) for pair in edition.result.get("imputed", [])}
+    values = {r["indicator"]: r["value"] for r in edition.data_rows
+              if r["region"] == region and r["year"] == edition.year}
+    weights = edition.result.get("overall_weights", {})
+    lines = []
+    for indicator in method.indicators:
+        contribution = result_region["contributions"].get(indicator.name) if additive else None
+        share = (contribution / row.index if contribution is not None and row.index else None)
+        lines.append(IndicatorLine(
+            name=indicator.name, label=indicator.label or indicator.name, unit=indicator.unit,
+            value=values.get(indicator.source), imputed=(region, indicator.name) in imputed,
+            weight=weights.get(indicator.name), score=result_region["scores"].get(indicator.name),
+            contribution=contribution, share=share))
+    pillar_scores = [(name, heading, row.pillars.get(name)) for name, heading in pillar_columns(method)]
+    return RegionBreakdown(row=row, pillar_scores=pillar_scores, lines=lines, additive=additive)

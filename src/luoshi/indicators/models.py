@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Plan, Target
 
-from .choices import Aggregation, Comparator, DataSource, Direction, EditionStatus, Frequency, RegionKind
+from .choices import (
+    Aggregation,
+    Comparator,
+    DataSource,
+    Direction,
+    EditionState,
+    EditionStatus,
+    Frequency,
+    RegionKind,
+)
 
 
 class Indicator(models.Model):
@@ -176,6 +185,8 @@ class Observation(models.Model):
     revision = models.PositiveIntegerField(_("版次"), default=1)
     is_latest = models.BooleanField(_("最新"), default=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
+    illustrative = models.BooleanField(_("示例数据"), default=False,
+                                       help_text=_("演示用的示例数据，非官方统计；凡显示处均标明"))
     upload = models.ForeignKey(ObservationUpload, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="observations")
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
@@ -232,13 +243,21 @@ class IndexEdition(models.Model):
     """One computation of an index for a year: the figures used, the result and its rank intervals.
 
     A published edition is frozen; a correction is computed as a new edition and both are kept.
+    Computing runs as a background job: the row exists from the request on (`state` queued, running,
+    done or failed); its figures, result and number are written in one transaction when the job is done,
+    so a failed job leaves a row with its error and nothing half-written. Only a done edition is published.
     """
 
     method = models.ForeignKey(IndexMethod, on_delete=models.PROTECT, related_name="editions",
                                verbose_name=_("指数方法"))
     year = models.PositiveIntegerField(_("年度"))
-    number = models.PositiveIntegerField(_("版次"))
+    number = models.PositiveIntegerField(_("版次"), null=True, blank=True,
+                                         help_text=_("计算完成时编号；排队或失败的计算没有版次"))
     status = models.CharField(_("状态"), max_length=16, choices=EditionStatus.choices, default=EditionStatus.DRAFT)
+    state = models.CharField(_("计算状态"), max_length=16, choices=EditionState.choices, default=EditionState.DONE)
+    error = models.CharField(_("失败原因"), max_length=500, blank=True)
+    illustrative = models.BooleanField(_("含示例数据"), default=False,
+                                       help_text=_("所用数据中有示例数据（非官方）"))
     regions = models.JSONField(_("参评地区"), default=list)
     data_rows = models.JSONField(_("所用数据"), default=list,
                                  help_text=_("计算所用的每条数据：地区、指标、年度、数值、数据版本id"))
@@ -248,14 +267,15 @@ class IndexEdition(models.Model):
     seed = models.IntegerField(_("随机种子"), default=0)
     note = models.CharField(_("说明"), max_length=300, blank=True)
     computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    computed_at = models.DateTimeField(auto_now_add=True)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-year", "-number"]
+        ordering = ["-year", "-pk"]
         verbose_name = _("指数发布版")
         verbose_name_plural = _("指数发布版")
         constraints = [models.UniqueConstraint(fields=["method", "year", "number"], name="index_edition_unique_number")]
 
     def __str__(self) -> str:
-        return f"{self.method} {self.year} #{self.number}"
+        return f"{self.method} {self.year} #{self.number or '—'}"

@@ -55,6 +55,7 @@ class AttainmentRow:
     progress_ratio: float | None = None        # actual / expected by now
     rag: str = Rag.NONE
     discrepancy: tuple[float, float] | None = None   # (self-reported, official) beyond tolerance
+    discrepancy_month: int | None = None             # the month the two figures are for
 
 
 def _ratio(comparator: str, actual: float, expected: float) -> float | None:
@@ -95,16 +96,58 @@ def attainment_rows(targets: Iterable[IndicatorTarget], rule: AttainmentRule) ->
         row = AttainmentRow(target=target)
         months = latest.get((target.indicator_id, target.region_id, target.year), {})
         if months:
-            month = max(months)
-            row.actual = _preferred(months[month])
-            official, self_report = months[month].get(DataSource.OFFICIAL), months[month].get(DataSource.SELF_REPORT)
-            if official and self_report and abs(self_report.value - official.value) > (
-                    rule.self_report_tolerance * abs(official.value)):
-                row.discrepancy = (self_report.value, official.value)
+            row.actual = _preferred(months[max(months)])
+            _check_self_report(row, months, rule)
         if row.actual is not None:
             _fill(row, rule, latest)
         rows.append(row)
     return rows
+
+
+def _reference(by_source: dict[str, Observation]) -> Observation | None:
+    """The figure a self-report is checked against: the statistics office's, else a department's records."""
+    return by_source.get(DataSource.OFFICIAL) or by_source.get(DataSource.DEPARTMENT)
+
+
+def beyond_tolerance(self_reported: float, reference: float, tolerance: float) -> bool:
+    """Whether a self-reported figure differs from the reference by more than `tolerance` (a share of it)."""
+    return abs(self_reported - reference) > tolerance * abs(reference)
+
+
+def _check_self_report(row: AttainmentRow, months: dict[int, dict[str, Observation]], rule: AttainmentRule) -> None:
+    # The latest month for which both a self-report and a reference figure exist is the one compared:
+    # a unit's July report is not held against June statistics.
+    for month in sorted(months, reverse=True):
+        self_report, reference = months[month].get(DataSource.SELF_REPORT), _reference(months[month])
+        if self_report is not None and reference is not None:
+            if beyond_tolerance(self_report.value, reference.value, rule.self_report_tolerance):
+                row.discrepancy, row.discrepancy_month = (self_report.value, reference.value), month
+            return
+
+
+def self_report_gaps(observations: Iterable[Observation]) -> list[float | None]:
+    """For each observation: a latest self-report's relative difference from the latest reference figure
+    of the same slot ((self − reference) / |reference|), else None."""
+    observations = list(observations)
+    wanted = [o for o in observations if o.source == DataSource.SELF_REPORT and o.is_latest]
+    references: dict[tuple[int, int, int, int], dict[str, float]] = defaultdict(dict)
+    if wanted:
+        slots = Q()
+        for o in wanted:
+            slots |= Q(indicator_id=o.indicator_id, region_id=o.region_id, year=o.year, through_month=o.through_month)
+        for ref in Observation.objects.filter(slots, is_latest=True,
+                                              source__in=(DataSource.OFFICIAL, DataSource.DEPARTMENT)):
+            references[(ref.indicator_id, ref.region_id, ref.year, ref.through_month)][ref.source] = ref.value
+    wanted_ids = {o.pk for o in wanted}
+    gaps: list[float | None] = []
+    for o in observations:
+        found = references.get((o.indicator_id, o.region_id, o.year, o.through_month), {})
+        reference = found.get(DataSource.OFFICIAL, found.get(DataSource.DEPARTMENT))
+        if o.pk in wanted_ids and reference:
+            gaps.append((o.value - reference) / abs(reference))
+        else:
+            gaps.append(None)
+    return gaps
 
 
 def _fill(row: AttainmentRow, rule: AttainmentRule,
@@ -128,6 +171,12 @@ def _fill(row: AttainmentRow, rule: AttainmentRule,
     row.attainment_pct = None if full is None else full * 100
     row.progress_ratio = _ratio(target.comparator, row.actual_value, row.expected)
     row.rag = _rag(rule, row.progress_ratio)
+
+
+def self_report_flag_count(plan: Plan) -> int:
+    """How many of the plan's targets have a self-reported figure beyond the plan's tolerance (for the office)."""
+    targets = IndicatorTarget.objects.filter(plan=plan).select_related("indicator", "region")
+    return sum(1 for row in attainment_rows(targets, attainment_rule_for(plan)) if row.discrepancy)
 
 
 def plan_targets_for(user: Any, plan: Plan) -> QuerySet[IndicatorTarget]:

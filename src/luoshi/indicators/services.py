@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -271,9 +272,11 @@ def observation_check(*, indicator: Indicator, value: float) -> str | None:
 @transaction.atomic
 def observation_record(*, actor: Any, indicator: Indicator, region: Region, year: int, value: float,
                        source: str, through_month: int = 12, note: str = "",
-                       upload: ObservationUpload | None = None) -> Observation:
+                       upload: ObservationUpload | None = None, illustrative: bool = False) -> Observation:
     """Store a figure. A different figure for the same slot is a new revision (the old one stays in the
-    history); the same figure again changes nothing and returns the current revision."""
+    history); the same figure again changes nothing and returns the current revision.
+
+    `illustrative` marks demo figures that are not official statistics (every page showing them says so)."""
     _require_office(actor)
     problem = observation_check(indicator=indicator, value=value)
     if problem:
@@ -292,12 +295,84 @@ def observation_record(*, actor: Any, indicator: Indicator, region: Region, year
     if current is not None:
         Observation.objects.filter(pk=current.pk).update(is_latest=False)
     observation = Observation.objects.create(**slot, value=value, revision=top + 1, is_latest=True, note=note,
-                                             upload=upload, entered_by=actor if getattr(actor, "pk", None) else None)
+                                             upload=upload, illustrative=illustrative,
+                                             entered_by=actor if getattr(actor, "pk", None) else None)
     audit_record(actor=actor, action="observation.revise" if current else "observation.create",
                  target=observation, before={"value": current.value, "revision": current.revision} if current else None,
-                 after={"value": value, "revision": observation.revision, "source": source},
+                 after={"value": value, "revision": observation.revision, "source": source,
+                        **({"illustrative": True} if illustrative else {})},
                  message=note, unit_id=region.unit_id)
     return observation
+
+
+# --- unit self-reports --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelfReportOutcome:
+    """What became of one target actual of an accepted report: stored (observation) or skipped (reason)."""
+
+    actual_id: int
+    observation: Observation | None = None
+    skipped: str = ""
+
+
+def _self_report_region(target: IndicatorTarget, unit: Unit) -> Region | None:
+    """Whose figure a unit's actual is: the target's region when the unit answers for the target or governs
+    its region; for a target set for a group (各区市县政府, no single responsible unit), the unit's own
+    region. A supporting unit's figure is nobody's official self-report (None)."""
+    if target.responsible_unit_id == unit.pk or target.region.unit_id == unit.pk:
+        return target.region
+    if target.responsible_unit_id is None:
+        return Region.objects.filter(unit=unit).first()
+    return None
+
+
+def _self_report_problem(target: IndicatorTarget, value: float) -> str | None:
+    if target.comparator == Comparator.GROWTH:
+        return _("增长率目标的实际值是增长百分比，不是指标数值，不记入数据 "
+                 "(a growth rate is not the indicator's level)")
+    if target.value_unit.strip() and phrase_key(target.value_unit) != phrase_key(target.indicator.unit):
+        return _("目标计量单位%(target)s与指标计量单位%(indicator)s不同，未换算，不记入数据 (units differ)") % {
+            "target": target.value_unit, "indicator": target.indicator.unit}
+    return observation_check(indicator=target.indicator, value=value)
+
+
+def self_reports_record(*, actor: Any, reports: Iterable[Any]) -> list[SelfReportOutcome]:
+    """Turn the target actuals of accepted reports into observations with source "unit self-report".
+
+    Called by reports.services.report_accept inside its transaction. Each actual on a target mapped to an
+    indicator (IndicatorTarget) becomes the figure of that indicator for the region the unit answers
+    for, in the report period's year, cumulative through the period's last month. Revision rules are
+    observation_record's: a different figure is a new revision, the same figure again changes nothing
+    (so accepting again is harmless). An actual that cannot be a figure (a growth rate, another unit of
+    measure, an implausible value, a supporting unit's number) is skipped with its reason in the audit
+    log: accepting a report never fails because of it.
+    """
+    outcomes: list[SelfReportOutcome] = []
+    for report in reports:
+        unit, period = report.assignment.unit, report.period
+        actuals = (report.actuals.filter(target__indicator_target__isnull=False)
+                   .select_related("target__indicator_target__indicator", "target__indicator_target__region")
+                   .order_by("pk"))
+        for actual in actuals:
+            target = actual.target.indicator_target
+            region = _self_report_region(target, unit)
+            problem = (_self_report_problem(target, actual.value) if region is not None else
+                       _("只记入责任单位所报的数 (only the responsible unit's figure is recorded)"))
+            if problem:
+                outcomes.append(SelfReportOutcome(actual_id=actual.pk, skipped=problem))
+                audit_record(actor=actor, action="observation.self_report_skip", target=report,
+                             after={"target": actual.target_id, "value": actual.value}, message=problem,
+                             plan_id=target.plan_id, task_id=actual.target.task_id, unit_id=unit.pk)
+                continue
+            assert region is not None
+            observation = observation_record(
+                actor=actor, indicator=target.indicator, region=region, year=period.end.year,
+                through_month=period.end.month, value=actual.value, source=DataSource.SELF_REPORT,
+                note=_("单位自报：%(unit)s %(period)s报告") % {"unit": unit.name, "period": period.label})
+            outcomes.append(SelfReportOutcome(actual_id=actual.pk, observation=observation))
+    return outcomes
 
 
 # --- attainment rule ---------------------------------------------------------------------------------
@@ -345,8 +420,10 @@ class SheetRejected(DomainError):
 
 @transaction.atomic
 def observations_upload(*, actor: Any, data: bytes, filename: str, year: int, through_month: int = 12,
-                        source: str = DataSource.OFFICIAL) -> ObservationUpload:
-    """Store every figure of a statistics sheet, or none: any cell problem raises SheetRejected."""
+                        source: str = DataSource.OFFICIAL, illustrative: bool = False) -> ObservationUpload:
+    """Store every figure of a statistics sheet, or none: any cell problem raises SheetRejected.
+
+    `illustrative` marks every figure of the sheet as demo data, not official statistics."""
     import hashlib
 
     from .sheets import read_rows, sheet_check
@@ -364,7 +441,7 @@ def observations_upload(*, actor: Any, data: bytes, filename: str, year: int, th
         observation_record(actor=actor, indicator=figure.indicator, region=figure.region, year=figure.year,
                            through_month=figure.through_month, value=figure.value, source=source,
                            note=_("上传 %(file)s %(cell)s") % {"file": filename[:100], "cell": figure.where},
-                           upload=upload)
+                           upload=upload, illustrative=illustrative)
     audit_record(actor=actor, action="observation_upload.store", target=upload,
                  after={"filename": upload.filename, "rows": len(figures), "year": year, "source": source})
     return upload

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRefresh
 
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import login_form, login_get, login_post, paginate
+from luoshi.core.viewtools import is_htmx, login_form, login_get, login_post, paginate
 from luoshi.plans.models import Plan, Target
 
 from . import index as index_services
@@ -30,8 +31,9 @@ from .access import (
     require_office,
     targets_visible_to,
 )
+from .choices import EditionState
 from .forms import ComputeForm, MapTargetForm, MethodForm, RuleForm, UploadForm
-from .models import IndexMethod, Indicator, IndicatorTarget
+from .models import IndexMethod, Indicator, IndicatorTarget, Region
 
 
 @login_get
@@ -41,7 +43,8 @@ def index(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.filter(pk__in=plan_ids).order_by("-year", "title")
     if request.user.is_office:
         plans = Plan.objects.order_by("-year", "title")
-    context = {"regions": regions_visible_to(request.user).select_related("unit"), "plans": plans}
+    plan_rows = [(plan, selectors.self_report_flag_count(plan) if request.user.is_office else 0) for plan in plans]
+    context = {"regions": regions_visible_to(request.user).select_related("unit"), "plans": plan_rows}
     return render(request, "indicators/index.html", context)
 
 
@@ -57,7 +60,13 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A region's figures, every revision kept: the latest is used, older ones are shown struck through."""
     region = access_region(request.user, pk)
     page = paginate(request, selectors.region_observations(region), size=50)
-    return render(request, "indicators/region_detail.html", {"region": region, "page": page})
+    rows = [(obs, None if gap is None else f"{gap * 100:+.1f}")
+            for obs, gap in zip(page.object_list, selectors.self_report_gaps(page.object_list), strict=True)]
+    editions = index_services.region_editions(editions_visible_to(request.user), region.name)
+    breakdown = index_services.region_breakdown(editions[0][0], region.name) if editions else None
+    return render(request, "indicators/region_detail.html", {
+        "region": region, "page": page, "rows": rows, "editions": editions, "breakdown": breakdown,
+        "show_values": True, "illustrative": region.observations.filter(illustrative=True).exists()})
 
 
 @login_form
@@ -128,8 +137,12 @@ def attainment(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's targets with their latest actual, expected value by now, attainment and RAG (rule shown)."""
     plan = access_plan_targets(request.user, pk)
     rule = selectors.attainment_rule_for(plan)
-    page = paginate(request, selectors.plan_targets_for(request.user, plan), size=50)
-    rows = selectors.attainment_rows(page.object_list, rule)
+    # Every target's row is computed (two queries) so the self-report flags are counted over the plan.
+    all_rows = selectors.attainment_rows(selectors.plan_targets_for(request.user, plan), rule)
+    flagged = [row for row in all_rows if row.discrepancy]
+    flagged_only = request.GET.get("flagged") == "1"
+    page = paginate(request, flagged if flagged_only else all_rows, size=50)
+    rows = page.object_list
     rule_form = None
     if request.user.is_office:
         rule_form = RuleForm(initial={
@@ -137,7 +150,8 @@ def attainment(request: HttpRequest, pk: int) -> HttpResponse:
             "seasonal_profile": ", ".join(f"{v:g}" for v in rule.seasonal_profile),
             "self_report_tolerance": rule.self_report_tolerance})
     return render(request, "indicators/attainment.html", {
-        "plan": plan, "rows": rows, "page": page, "rule_text": selectors.rule_text(rule), "rule_form": rule_form})
+        "plan": plan, "rows": rows, "page": page, "rule_text": selectors.rule_text(rule), "rule_form": rule_form,
+        "flagged_count": len(flagged), "flagged_only": flagged_only})
 
 
 @login_post
@@ -162,7 +176,7 @@ def attainment_rule(request: HttpRequest, pk: int) -> HttpResponse:
 def index_home(request: HttpRequest) -> HttpResponse:
     """Editions (published for everyone, drafts for the office) and, for the office, methods and computing."""
     page = paginate(request, editions_visible_to(request.user).select_related("method"))
-    context: dict[str, Any] = {"page": page}
+    context: dict[str, Any] = {"page": page, "any_illustrative": any(e.illustrative for e in page.object_list)}
     if request.user.is_office:
         method_form = MethodForm(request.POST or None, prefix="m")
         compute_form = ComputeForm(prefix="c")
@@ -181,6 +195,7 @@ def index_home(request: HttpRequest) -> HttpResponse:
 
 @login_post
 def edition_compute(request: HttpRequest) -> HttpResponse:
+    """Queue the computation; the edition page shows its state and refreshes itself until it is done."""
     require_office(request.user)
     form = ComputeForm(request.POST, prefix="c")
     if not form.is_valid():
@@ -188,7 +203,7 @@ def edition_compute(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("indicators:index_home"))
     data = form.cleaned_data
     try:
-        edition = index_services.index_edition_compute(actor=request.user, method=data["method"], year=data["year"],
+        edition = index_services.index_edition_request(actor=request.user, method=data["method"], year=data["year"],
                                                        draws=data["draws"], note=data["note"])
     except DomainError as error:
         messages.error(request, error.message)
@@ -196,16 +211,47 @@ def edition_compute(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("indicators:edition_detail", args=[edition.pk]))
 
 
+def _region_ids(names: list[str]) -> dict[str, int]:
+    return dict(Region.objects.filter(name__in=names).values_list("name", "pk"))
+
+
 @login_get
 def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Each region's score, pillar scores, rank with its 5–95% interval, and the method in words."""
+    """Each region's score, pillar scores, rank with its 5–95% interval, contributions, and the method in words.
+
+    While the edition is being computed the page shows its state and polls (htmx); once the job has
+    finished, the poll answers with a refresh so the whole page shows the result or the failure.
+    """
     edition = access_edition(request.user, pk)
+    pending = edition.state in (EditionState.QUEUED, EditionState.RUNNING)
+    if is_htmx(request):
+        if pending:
+            return render(request, "indicators/_edition_state.html", {"edition": edition})
+        return HttpResponseClientRefresh()
     method = index_services.method_of(edition.method)
     rows = index_services.edition_rows(edition)
-    pillars = [node.name for node in method.nodes() if node.name != method.index.name]
-    lines = [(row, [row.pillars.get(name) for name in pillars]) for row in rows]
+    pillars = index_services.pillar_columns(method)
+    indicators = [(i.name, i.label or i.name) for i in method.indicators]
+    region_ids = _region_ids([r.region for r in rows])
+    lines = [(row, region_ids.get(row.region), [row.pillars.get(name) for name, _heading in pillars],
+              [row.contributions.get(name) for name, _label in indicators]) for row in rows]
     return render(request, "indicators/edition_detail.html", {
-        "edition": edition, "lines": lines, "pillars": pillars, "description": method.describe("zh")})
+        "edition": edition, "pending": pending, "lines": lines, "pillars": pillars, "indicators": indicators,
+        "additive": index_services.is_additive(method), "description": method.describe("zh")})
+
+
+@login_get
+def edition_region(request: HttpRequest, pk: int, region_pk: int) -> HttpResponse:
+    """One region's score in an edition opened into its indicators (values only for readers of its figures)."""
+    edition = access_edition(request.user, pk)
+    region = Region.objects.filter(pk=region_pk).first()
+    breakdown = index_services.region_breakdown(edition, region.name) if region is not None else None
+    if breakdown is None:
+        raise Http404
+    return render(request, "indicators/edition_region.html", {
+        "edition": edition, "region": region, "breakdown": breakdown,
+        "show_values": regions_visible_to(request.user).filter(pk=region.pk).exists(),
+        "description": index_services.method_of(edition.method).describe("zh")})
 
 
 @login_post
@@ -231,4 +277,5 @@ urlpatterns: list[URLPattern] = [
     path("index/compute/", edition_compute, name="edition_compute"),
     path("index/editions/<int:pk>/", edition_detail, name="edition_detail"),
     path("index/editions/<int:pk>/publish/", edition_publish, name="edition_publish"),
+    path("index/editions/<int:pk>/regions/<int:region_pk>/", edition_region, name="edition_region"),
 ]

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError, StaleUpdate
+from luoshi.indicators.services import self_reports_record
 from luoshi.orgs.choices import Role
 from luoshi.plans.choices import AssignmentStatus, Cadence, PlanStatus
 from luoshi.plans.models import Assignment, Plan, Target, Task
@@ -362,6 +363,8 @@ def report_accept(*, actor: Any, report: Report, version: int | None = None, com
             row.accepted_at = now
         _transition(actor=actor, rows=rows, status=ReportStatus.ACCEPTED, review=ReviewAction.ACCEPT,
                     comment=comment.strip())
+        # Accepted target actuals become "unit self-report" observations, in the same transaction.
+        self_reports_record(actor=actor, reports=rows)
     primary = rows[0]
     _notify_unit(unit_id=primary.assignment.unit_id, url=_report_url(primary),
                  text=_("您单位报送的“%(task)s”%(period)s进展报告已审核通过") % {
