@@ -1,0 +1,59 @@
+"""Reading the documents back: PDF text, fonts and pages (pypdf), and a finished job for the permission matrix."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from typing import Any
+
+from django.core.files.base import ContentFile
+from pypdf import PdfReader
+
+
+def pdf_reader(content: bytes) -> PdfReader:
+    assert content.startswith(b"%PDF-"), content[:40]
+    return PdfReader(io.BytesIO(content))
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """The text of each page, with the line breaks and spaces the layout added taken out."""
+    return ["".join(page.extract_text().split()) for page in pdf_reader(content).pages]
+
+
+def pdf_text(content: bytes) -> str:
+    return "".join(pdf_pages(content))
+
+
+def pdf_fonts(content: bytes) -> set[str]:
+    """The embedded font names without their subset prefix ("ABCDEF+Noto-Sans-CJK-SC-Bold")."""
+    fonts: set[str] = set()
+    for page in pdf_reader(content).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    return fonts
+
+
+def installed_zh_families() -> str:
+    result = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    return result.stdout
+
+
+def body_font_expected() -> str:
+    """FangSong when the machine has it (the CSS prefers it), else Noto Serif CJK SC."""
+    return "FangSong" if "FangSong" in installed_zh_families() else "Noto-Serif-CJK-SC"
+
+
+def finished_job(world: Any) -> str:
+    """A finished ledger document of lead_liaison (the permission matrix's documents rows point at it).
+
+    Made directly, without the service, so that building it writes no audit entry inside a matrix case.
+    """
+    from luoshi.documents.models import DocumentJob
+
+    job = DocumentJob.objects.filter(user=world.personas.lead_liaison, status="done").first()
+    if job is None:
+        job = DocumentJob(user=world.personas.lead_liaison, kind="ledger", status="done", progress=100,
+                          title="任务落实台账", filename="台账.xlsx", content_type="application/octet-stream")
+        job.file.save(job.pk.hex, ContentFile(b"ledger"), save=False)
+        job.save()
+    return str(job.pk)
