@@ -263,6 +263,15 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     # --- documents (rows of the documents app) ------------------------------------------------------------
     # --- end documents ---
     # --- public (rows of the public app: anonymous visitors) ----------------------------------------------
+    # Everyone reads the public pages, signed in or not; they take GET only. The world's plan is published
+    # but not marked public, so its public page is 404 for everyone, the office included (tests/public
+    # shows the marked plan's page with 200). The edition is the published one.
+    **{(f"public:{name}", method): (answers(EVERYONE, anonymous=Answer(200)) if method == GET
+                                    else answers((), refused=WRONG_METHOD, anonymous=WRONG_METHOD))
+       for name in ("home", "indicators", "index_home", "edition_detail", "edition_method_yaml",
+                    "edition_method_json", "edition_data_csv", "feed") for method in (GET, POST)},
+    ("public:plan_detail", GET): answers((), anonymous=NOT_FOUND),
+    ("public:plan_detail", POST): answers((), refused=WRONG_METHOD, anonymous=WRONG_METHOD),
     # --- end public ---
 }
 
@@ -479,6 +488,11 @@ ARGS: dict[str, Callable[[World], list[Any]]] = {
     # --- documents ---
     # --- end documents ---
     # --- public ---
+    "public:plan_detail": lambda w: [w.plan.pk],
+    "public:edition_detail": lambda w: [w.edition.pk],
+    "public:edition_method_yaml": lambda w: [w.edition.pk],
+    "public:edition_method_json": lambda w: [w.edition.pk],
+    "public:edition_data_csv": lambda w: [w.edition.pk],
     # --- end public ---
 }
 
