@@ -158,3 +158,22 @@ def test_it_keeps_the_query_count_flat_as_the_plan_grows(client: Client, persona
                 assert client.get(url).status_code == 200
     page = client.get(reverse("public:plan_detail", args=[large.pk])).content.decode()
     assert page.count("最新进展（已审核通过）") == 24  # every item's accepted report is there
+
+
+def test_it_links_the_plan_page_to_the_public_page_once_marked(client: Client, personas: Any,
+                                                               published_plan: Any) -> None:
+    client.force_login(personas.supervisor)
+    office_page = reverse("plans:plan_detail", args=[published_plan.pk])
+    public_url = reverse("public:plan_detail", args=[published_plan.pk])
+    assert f'href="{public_url}"' not in client.get(office_page).content.decode()
+    # The office marks it on the plan page's settings form (plans.services.plan_configure, audited).
+    client.post(reverse("plans:plan_settings", args=[published_plan.pk]),
+                {"cadence": published_plan.cadence, "due_day": published_plan.due_day,
+                 "year": published_plan.year or "", "is_public": "on"})
+    from luoshi.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="plan.configure", object_id=str(published_plan.pk),
+                                     after__is_public=True).exists()
+    assert f'href="{public_url}"' in client.get(office_page).content.decode()
+    client.logout()
+    assert client.get(public_url).status_code == 200

@@ -28,7 +28,7 @@ from luoshi.orgs.services import unit_directory_import, user_create
 from luoshi.plandoc.units import UnitDirectory
 from luoshi.plans.choices import Cadence, PlanStatus
 from luoshi.plans.models import Assignment, Plan, Target
-from luoshi.plans.services import PLAN_FIELDS, plan_import, plan_publish
+from luoshi.plans.services import PLAN_FIELDS, plan_configure, plan_import, plan_publish
 from luoshi.reports.choices import Progress, ReportStatus, ReviewAction
 from luoshi.reports.models import Report, ReportingPeriod, Review
 from luoshi.reports.services import report_accept, report_approve, report_return, report_save, report_submit
@@ -194,6 +194,9 @@ def plan_load(*, actor: User) -> tuple[Plan, bool]:
         audit_record(actor=actor, action="plan.demo_backdate", target=plan, plan_id=plan.pk,
                      after={"published_at": published_at}, message="演示数据：发布时间设为2018年5月18日")
         plan.refresh_from_db()
+    if not plan.is_public:  # the public page (/public/) shows it; marked through the service, audited
+        plan = plan_configure(actor=actor, plan=plan, cadence=plan.cadence, due_day=plan.due_day, year=plan.year,
+                              is_public=True)
     return plan, created
 
 
