@@ -259,6 +259,23 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("indicators:edition_publish", GET): NOT_THIS_METHOD,
     ("indicators:edition_publish", POST): answers(OFFICE, 302, audited=OFFICE),  # the draft edition
     # --- dashboards (rows of the dashboards app) ----------------------------------------------------------
+    # each role to its own dashboard; an account without a role or unit has none (not among the personas)
+    ("dashboards:index", GET): {**answers(UNIT_ACCOUNTS, Answer(302, to="dashboards:unit")),
+                                **{name: Answer(302, to="dashboards:supervisor") for name in OFFICE},
+                                "leader": Answer(302, to="dashboards:leader")},
+    ("dashboards:index", POST): NOT_THIS_METHOD,
+    ("dashboards:leader", GET): answers(READERS),
+    ("dashboards:leader", POST): NOT_THIS_METHOD,
+    ("dashboards:supervisor", GET): answers(OFFICE),
+    ("dashboards:supervisor", POST): NOT_THIS_METHOD,
+    ("dashboards:unit", GET): answers(UNIT_ACCOUNTS),  # the account's own unit; readers have none
+    ("dashboards:unit", POST): NOT_THIS_METHOD,
+    ("dashboards:unit_detail", GET): answers(READERS | LEAD),  # 市科技局's: other units get 404
+    ("dashboards:unit_detail", POST): NOT_THIS_METHOD,
+    ("dashboards:outstanding", GET): answers(READERS),  # February's missing reports, all units
+    ("dashboards:outstanding", POST): NOT_THIS_METHOD,
+    ("dashboards:overdue", GET): answers(READERS),
+    ("dashboards:overdue", POST): NOT_THIS_METHOD,
     # --- end dashboards ---
     # --- documents (rows of the documents app) ------------------------------------------------------------
     # --- end documents ---
@@ -484,6 +501,9 @@ ARGS: dict[str, Callable[[World], list[Any]]] = {
     "indicators:edition_detail": lambda w: [w.edition.pk],
     "indicators:edition_publish": lambda w: [w.edition_draft.pk],
     # --- dashboards ---
+    "dashboards:unit_detail": lambda w: [w.lead.unit_id],
+    "dashboards:outstanding": lambda w: [w.february.pk],
+    "dashboards:overdue": lambda w: [w.plan.pk],
     # --- end dashboards ---
     # --- documents ---
     # --- end documents ---

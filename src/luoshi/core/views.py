@@ -28,15 +28,18 @@ from luoshi.reports.selectors import my_tasks_queryset
 
 # The pages each persona starts from (other packages' pages, by URL name).
 OFFICE_LINKS = (
+    ("dashboards:supervisor", gettext_lazy("督查工作台"), gettext_lazy("待审核、本周到期、未报送、退回、延期与申诉")),
     ("plans:ledger", gettext_lazy("任务台账"), gettext_lazy("全部任务、责任单位、进展与红黄绿灯")),
     ("plans:review_queue", gettext_lazy("审核队列"), gettext_lazy("各单位已报送、待审核的进展报告")),
     ("plans:plan_import", gettext_lazy("导入计划"), gettext_lazy("上传工作计划文件，生成任务清单")),
 )
 UNIT_LINKS = (
+    ("dashboards:unit", gettext_lazy("本单位工作台"), gettext_lazy("本单位的任务、指标目标与考核情况")),
     ("reports:my_tasks", gettext_lazy("我的任务"), gettext_lazy("本单位承办的任务与各期进展报告")),
     ("plans:ledger", gettext_lazy("任务台账"), gettext_lazy("本单位任务的进展与红黄绿灯")),
 )
 LEADER_LINKS = (
+    ("dashboards:leader", gettext_lazy("领导驾驶舱"), gettext_lazy("红黄绿灯、逾期、报送排名、目标与创新指数")),
     ("plans:ledger", gettext_lazy("任务台账"), gettext_lazy("全部任务、责任单位、进展与红黄绿灯")),
     ("plans:plan_list", gettext_lazy("工作计划"), gettext_lazy("各项计划及其任务清单")),
 )

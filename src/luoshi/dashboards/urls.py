@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern
+
+from .views import urlpatterns as page_urls
 
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = [*page_urls]

@@ -1,0 +1,502 @@
+"""Reads for the dashboards: counts aggregated in the database, each with the URL of the list behind it.
+
+Every read starts from the other apps' access helpers and selectors (plans.selectors.ledger_tasks for the
+RAG rule and the ledger's counts, reports.selectors.my_tasks_queryset for "due / returned / overdue",
+indicators.selectors.attainment_rows for targets), so a number on a dashboard is the length of the list
+its link opens. The query count is fixed: nothing here loops over tasks or units issuing queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Left, StrIndex, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+
+from luoshi.assessment.access import appeals_visible_to, scores_visible_to
+from luoshi.assessment.choices import AppealStatus
+from luoshi.assessment.models import Appeal
+from luoshi.indicators.access import editions_visible_to, targets_visible_to
+from luoshi.indicators.choices import EditionStatus, Rag, RegionKind
+from luoshi.indicators.index import edition_rows
+from luoshi.indicators.models import IndexEdition, IndicatorTarget, Observation
+from luoshi.indicators.selectors import SOURCE_PREFERENCE, AttainmentRow, attainment_rows, attainment_rule_for
+from luoshi.orgs.models import Unit
+from luoshi.plans.access import assignments_visible_to, plans_visible_to
+from luoshi.plans.choices import AssignmentStatus, PlanStatus
+from luoshi.plans.models import Assignment, Plan, Task
+from luoshi.plans.selectors import OFFICIAL_STATUSES, RAG_AMBER, RAG_GREEN, RAG_RED, ledger_tasks, review_queue
+from luoshi.reports.access import extensions_visible_to, reports_visible_to
+from luoshi.reports.choices import ExtensionStatus, ReminderKind, ReportStatus, ReviewAction
+from luoshi.reports.models import Extension, Reminder, Report, ReportingPeriod, Review
+from luoshi.reports.selectors import DELIVERED, current_period, my_tasks_queryset
+
+OVERDUE_ROWS = 20        # most overdue assignments listed on the leader dashboard
+CHAPTER_ROWS = 30        # chapters drawn (a flat plan has one "chapter" per item: the largest are shown)
+TREND_YEARS = 6          # years of a target's trend line
+
+
+def url_with(name: str, *args: Any, **params: Any) -> str:
+    """reverse(name) with the non-empty params as a query string (the filters of the list page)."""
+    base = reverse(name, args=args)
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
+    return f"{base}?{query}" if query else base
+
+
+def ledger_url(**params: Any) -> str:
+    return url_with("plans:ledger", **params)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plan and period
+
+
+def published_plans(user: Any) -> list[Plan]:
+    return list(plans_visible_to(user).filter(status=PlanStatus.PUBLISHED).order_by("-published_at", "-pk"))
+
+
+def pick(plans: list[Plan], periods_of: Mapping[int, list[ReportingPeriod]], *, plan_id: Any, period_id: Any,
+         today: dt.date) -> tuple[Plan | None, ReportingPeriod | None]:
+    """The requested plan and period when valid, else the newest plan and its current period."""
+    plan = next((p for p in plans if str(p.pk) == str(plan_id)), plans[0] if plans else None)
+    if plan is None:
+        return None, None
+    periods = periods_of.get(plan.pk, [])
+    period = next((p for p in periods if str(p.pk) == str(period_id)), None) or current_period(periods, today)
+    return plan, period
+
+
+def periods_by_plan(plans: Iterable[Plan]) -> dict[int, list[ReportingPeriod]]:
+    grouped: dict[int, list[ReportingPeriod]] = defaultdict(list)
+    for period in ReportingPeriod.objects.filter(plan__in=[p.pk for p in plans]).order_by("start"):
+        grouped[period.plan_id].append(period)
+    return grouped
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tasks by status and RAG (the ledger's rule and the ledger's counting: one row per task item)
+
+
+def _task_counts() -> dict[str, Count]:
+    return {
+        "total": Count("pk"),
+        "open": Count("pk", filter=Q(is_open=True)),
+        "closed": Count("pk", filter=Q(is_open=False, has_assignments=True)),
+        "overdue": Count("pk", filter=Q(is_overdue=True)),
+        RAG_RED: Count("pk", filter=Q(rag=RAG_RED)),
+        RAG_AMBER: Count("pk", filter=Q(rag=RAG_AMBER)),
+        RAG_GREEN: Count("pk", filter=Q(rag=RAG_GREEN)),
+    }
+
+
+@dataclass
+class StatusCounts:
+    """Task items by status and RAG, with the ledger URLs that list each group."""
+
+    counts: dict[str, int]
+    urls: dict[str, str]
+    label: str = ""
+    key: Any = None
+
+
+def _status_urls(**filters: Any) -> dict[str, str]:
+    return {"total": ledger_url(**filters), "open": ledger_url(**filters, status=AssignmentStatus.OPEN),
+            "closed": ledger_url(**filters, status=AssignmentStatus.CLOSED),
+            "overdue": ledger_url(**filters, overdue="on"),
+            **{rag: ledger_url(**filters, rag=rag) for rag in (RAG_RED, RAG_AMBER, RAG_GREEN)}}
+
+
+def plan_task_counts(user: Any, plan: Plan, *, today: dt.date) -> StatusCounts:
+    counts = ledger_tasks(user, today=today).filter(plan=plan).order_by().aggregate(**_task_counts())
+    return StatusCounts(counts=counts, urls=_status_urls(plan=plan.pk))
+
+
+def chapter_task_counts(user: Any, plan: Plan, *, today: dt.date) -> list[StatusCounts]:
+    """Per top-level heading (章): the key's first segment, as the ledger's chapter filter reads it."""
+    chapter_key = Case(When(key__contains="/", then=Left("key", StrIndex("key", Value("/")) - 1)),
+                       default=F("key"), output_field=CharField())
+    rows = list(ledger_tasks(user, today=today).filter(plan=plan).order_by()
+                .annotate(chapter_key=chapter_key).values("chapter_key").annotate(**_task_counts()))
+    chapters = {t.key: t for t in Task.objects.filter(plan=plan, parent__isnull=True, removed=False)}
+    result = []
+    for row in rows:
+        chapter = chapters.get(row.pop("chapter_key"))
+        if chapter is None:
+            continue
+        label = f"{chapter.label} {chapter.text}".strip()
+        result.append(StatusCounts(counts=row, urls=_status_urls(plan=plan.pk, chapter=chapter.pk),
+                                   label=label, key=chapter.position))
+    result.sort(key=lambda r: r.key)
+    if len(result) > CHAPTER_ROWS:
+        result = sorted(sorted(result, key=lambda r: -r.counts["total"])[:CHAPTER_ROWS], key=lambda r: r.key)
+    return result
+
+
+def unit_task_counts(user: Any, plan: Plan, *, today: dt.date) -> list[StatusCounts]:
+    """Per unit holding an active assignment: its task items by the task's status and RAG.
+
+    The same rows as the ledger filtered by that unit (a task counts for each of its units), so each
+    number opens the ledger with plan, unit and status/RAG set.
+    """
+    rows = (ledger_tasks(user, today=today).filter(plan=plan, assignments__active=True).order_by()
+            .values("assignments__unit", "assignments__unit__name", "assignments__unit__sort_order")
+            .annotate(**_task_counts()))
+    result = []
+    for row in rows:
+        unit_id, name = row.pop("assignments__unit"), row.pop("assignments__unit__name")
+        order = row.pop("assignments__unit__sort_order")
+        result.append(StatusCounts(counts=row, urls=_status_urls(plan=plan.pk, unit=unit_id), label=name,
+                                   key=(order, name)))
+    result.sort(key=lambda r: (-r.counts[RAG_RED], -r.counts["overdue"], -r.counts["total"], r.key))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------------
+# Overdue assignments and how often they were chased
+
+
+def overdue_assignments(user: Any, plan: Plan, *, today: dt.date) -> QuerySet[Assignment]:
+    """Open assignments past their deadline, most overdue first, with `chased` (reminders sent) and
+    `last_chased`; days_overdue() adds the days."""
+    reminders = Reminder.objects.filter(assignment=OuterRef("pk")).order_by().values("assignment")
+    return (assignments_visible_to(user)
+            .filter(task__plan=plan, active=True, status=AssignmentStatus.OPEN, deadline__lt=today,
+                    task__is_item=True, task__removed=False)
+            .annotate(chased=Coalesce(Subquery(reminders.annotate(n=Count("pk")).values("n")[:1]), 0,
+                                      output_field=IntegerField()),
+                      last_chased=Subquery(reminders.annotate(last=Max("created_at")).values("last")[:1]))
+            .select_related("task", "unit").order_by("deadline", "task__position", "unit__sort_order", "pk"))
+
+
+def days_overdue(rows: Iterable[Assignment], *, today: dt.date) -> list[Assignment]:
+    rows = list(rows)
+    for row in rows:
+        row.days_overdue = (today - row.deadline).days
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------
+# Units ranked by on-time reporting
+
+
+@dataclass
+class UnitReporting:
+    unit_id: int
+    name: str
+    owed: int
+    on_time: int
+    late: int
+    rank: int = 0
+    ledger_url: str = ""
+    late_url: str = ""
+
+    @property
+    def missing(self) -> int:
+        return max(self.owed - self.on_time - self.late, 0)
+
+    @property
+    def rate(self) -> float | None:
+        return None if not self.owed else min(self.on_time / self.owed, 1.0) * 100
+
+
+def on_time_ranking(user: Any, plan: Plan, *, period: ReportingPeriod | None, today: dt.date) -> list[UnitReporting]:
+    """Per unit: reports owed up to `period` (periods already past their due date, from the plan's
+    publication until the assignment was closed), how many arrived on time, late, or not at all.
+
+    Ranked by the on-time share; ties share the better rank.
+    """
+    last_due = min(period.due_date, today - dt.timedelta(days=1)) if period else today - dt.timedelta(days=1)
+    published = timezone.localdate(plan.published_at) if plan.published_at else None
+    owed_filter = Q(task__plan__periods__due_date__lte=last_due)
+    if published is not None:
+        owed_filter &= Q(task__plan__periods__end__gte=published)
+    owed_filter &= Q(closed_at__isnull=True) | Q(task__plan__periods__start__lte=TruncDate("closed_at"))
+    assignments = assignments_visible_to(user).filter(task__plan=plan, active=True)
+    owed = {row["unit"]: row for row in assignments.filter(owed_filter).order_by()
+            .values("unit", "unit__name", "unit__sort_order").annotate(owed=Count("task__plan__periods"))}
+    delivered = {row["assignment__unit"]: row for row in
+                 reports_visible_to(user).filter(assignment__in=assignments, period__due_date__lte=last_due,
+                                                 status__in=OFFICIAL_STATUSES).order_by()
+                 .values("assignment__unit").annotate(on_time=Count("pk", filter=Q(is_late=False)),
+                                                       late=Count("pk", filter=Q(is_late=True)))}
+    rows = []
+    for unit_id, row in owed.items():
+        got = delivered.get(unit_id, {})
+        rows.append(UnitReporting(
+            unit_id=unit_id, name=row["unit__name"], owed=row["owed"], on_time=got.get("on_time", 0),
+            late=got.get("late", 0), ledger_url=ledger_url(plan=plan.pk, unit=unit_id),
+            late_url=url_with("reports:report_history", plan=plan.pk, late="true", q=row["unit__name"])))
+    rows.sort(key=lambda r: (-(r.rate or 0), -r.owed, r.name))
+    for position, row in enumerate(rows, start=1):
+        previous = rows[position - 2] if position > 1 else None
+        row.rank = previous.rank if previous is not None and previous.rate == row.rate else position
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------
+# Targets (主要目标: the plan's targets for the whole city) with attainment and trend
+
+
+@dataclass
+class TargetLine:
+    row: AttainmentRow
+    trend: list[tuple[int, float | None]] = field(default_factory=list)
+
+    @property
+    def trend_values(self) -> list[float | None]:
+        return [value for _year, value in self.trend]
+
+    @property
+    def rag_label(self) -> str:
+        return str(Rag(self.row.rag).label)
+
+
+def yearly_values(pairs: Iterable[tuple[int, int]], *, last_year: int) -> dict[tuple[int, int], dict[int, float]]:
+    """(indicator, region) -> year -> the figure of the latest month, preferred source, latest revision."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    slots = Q()
+    for indicator_id, region_id in pairs:
+        slots |= Q(indicator_id=indicator_id, region_id=region_id)
+    best: dict[tuple[int, int, int], tuple[int, int, float]] = {}
+    preference = {source: rank for rank, source in enumerate(SOURCE_PREFERENCE)}
+    for indicator_id, region_id, year, month, source, value in (
+            Observation.objects.filter(slots, is_latest=True, year__gt=last_year - TREND_YEARS, year__lte=last_year)
+            .values_list("indicator_id", "region_id", "year", "through_month", "source", "value")):
+        key = (indicator_id, region_id, year)
+        candidate = (month, -preference.get(source, len(preference)), value)
+        if key not in best or candidate[:2] > best[key][:2]:
+            best[key] = candidate
+    result: dict[tuple[int, int], dict[int, float]] = defaultdict(dict)
+    for (indicator_id, region_id, year), (_month, _pref, value) in best.items():
+        result[(indicator_id, region_id)][year] = value
+    return result
+
+
+def plan_targets(user: Any, plan: Plan) -> list[TargetLine]:
+    """The plan-level targets (主要目标): set for the whole city and read from a heading (not a task
+    item), or with no unit answering for them."""
+    targets = targets_visible_to(user).filter(plan=plan, region__kind=RegionKind.CITY).filter(
+        Q(source_target__task__is_item=False) | Q(responsible_unit__isnull=True))
+    return target_lines(targets)
+
+
+def target_lines(targets: QuerySet[IndicatorTarget]) -> list[TargetLine]:
+    """Targets with attainment (indicators' rule, per plan) and the yearly figures up to the target year."""
+    targets = list(targets.select_related("indicator", "region", "responsible_unit", "plan")
+                   .order_by("plan_id", "year", "indicator__code", "region__sort_order", "pk")[:100])
+    rules = {plan_id: attainment_rule_for(t.plan) for plan_id, t in {t.plan_id: t for t in targets}.items()}
+    rows = []
+    for plan_id, rule in rules.items():
+        rows += attainment_rows([t for t in targets if t.plan_id == plan_id], rule)
+    last_year = max((t.year for t in targets), default=0)
+    figures = yearly_values(((t.indicator_id, t.region_id) for t in targets), last_year=last_year)
+    lines = []
+    for row in rows:
+        target = row.target
+        series = figures.get((target.indicator_id, target.region_id), {})
+        years = range(target.year - TREND_YEARS + 1, target.year + 1)
+        lines.append(TargetLine(row=row, trend=[(year, series.get(year)) for year in years]))
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------------
+# The published innovation index and its change on last year
+
+
+@dataclass
+class IndexLine:
+    region: str
+    index: float | None
+    rank: int | None
+    rank_5: int | None
+    rank_95: int | None
+    previous_rank: int | None
+
+    @property
+    def change(self) -> int | None:
+        """Places moved up (+) or down (−) since last year's edition."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+
+def published_index(user: Any) -> tuple[IndexEdition | None, IndexEdition | None, list[IndexLine]]:
+    """The newest published edition, the same method's published edition of the year before, the rows."""
+    published = editions_visible_to(user).filter(status=EditionStatus.PUBLISHED).select_related("method")
+    edition = published.order_by("-year", "-published_at", "-pk").first()
+    if edition is None:
+        return None, None, []
+    previous = (published.filter(method__method_id=edition.method.method_id, year=edition.year - 1)
+                .order_by("-published_at", "-pk").first())
+    before = {row.region: row.rank for row in edition_rows(previous)} if previous else {}
+    lines = [IndexLine(region=row.region, index=row.index, rank=row.rank, rank_5=row.rank_5, rank_95=row.rank_95,
+                       previous_rank=before.get(row.region)) for row in edition_rows(edition)]
+    return edition, previous, lines
+
+
+# ---------------------------------------------------------------------------------------------------
+# The supervising office: what waits for it
+
+
+def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday to Sunday of today's week."""
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday, monday + dt.timedelta(days=6)
+
+
+def outstanding_assignments(user: Any, period: ReportingPeriod) -> QuerySet[Assignment]:
+    """Assignments that owe a report for `period` and have none delivered (submitted or accepted)."""
+    published = timezone.localdate(period.plan.published_at) if period.plan.published_at else None
+    if published is not None and period.end < published:
+        return Assignment.objects.none()
+    delivered = Report.objects.filter(assignment=OuterRef("pk"), period=period, status__in=DELIVERED)
+    return (assignments_visible_to(user)
+            .filter(task__plan_id=period.plan_id, active=True, task__removed=False)
+            .filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.start))
+            .exclude(Exists(delivered)))
+
+
+def periods_due(user: Any, start: dt.date, end: dt.date) -> list[ReportingPeriod]:
+    """Reporting periods of published plans the user sees whose reports fall due between start and end,
+    each with `outstanding` (assignments still owing) — one query for all of them."""
+    periods = list(ReportingPeriod.objects.filter(
+        plan__in=plans_visible_to(user).filter(status=PlanStatus.PUBLISHED), due_date__gte=start,
+        due_date__lte=end).select_related("plan").order_by("due_date", "plan_id"))
+    if not periods:
+        return []
+    # One join of assignments with the periods (all conditions in one filter() call, so they share it).
+    owed = (Q(task__plan__periods__in=periods)
+            & (Q(closed_at__isnull=True) | Q(closed_at__date__gte=F("task__plan__periods__start")))
+            & (Q(task__plan__published_at__isnull=True)
+               | Q(task__plan__periods__end__gte=TruncDate("task__plan__published_at"))))
+    owing = (assignments_visible_to(user).filter(owed, active=True, task__removed=False)
+             .annotate(period_id=F("task__plan__periods"))
+             .annotate(has_delivered=Exists(Report.objects.filter(
+                 assignment=OuterRef("pk"), period=OuterRef("period_id"), status__in=DELIVERED)))
+             .filter(has_delivered=False).order_by().values("period_id").annotate(n=Count("pk")))
+    counts = {row["period_id"]: row["n"] for row in owing}
+    for period in periods:
+        period.outstanding = counts.get(period.pk, 0)
+    return periods
+
+
+@dataclass
+class Waiting:
+    """One count on the supervisor dashboard and the list it opens."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+    note: str = ""
+
+
+def supervisor_counts(user: Any, *, today: dt.date) -> dict[str, Any]:
+    monday, sunday = week_bounds(today)
+    tasks = my_tasks_queryset(user, today=today)
+    task_counts = tasks.order_by().aggregate(
+        overdue=Count("pk", filter=Q(status=AssignmentStatus.OPEN, is_overdue=True)),
+        returned=Count("pk", filter=Q(has_returned=True)))
+    returned_reports = reports_visible_to(user).filter(status=ReportStatus.RETURNED).count()
+    week_tasks = ledger_tasks(user, today=today).filter(is_open=True, deadline__gte=monday,
+                                                        deadline__lte=sunday).count()
+    pending_extensions = extensions_visible_to(user).filter(status=ExtensionStatus.PENDING).count()
+    appeals = list(appeals_visible_to(user).filter(status=AppealStatus.PENDING).order_by()
+                   .values("score__rubric", "score__rubric__year", "score__rubric__unit_group",
+                           "score__rubric__version").annotate(n=Count("pk")).order_by("-score__rubric__year"))
+    queue = review_queue(user)
+    return {
+        "monday": monday, "sunday": sunday,
+        "queue_count": queue.count(), "queue": list(queue[:10]),
+        "week_tasks": week_tasks,
+        "week_tasks_url": ledger_url(status=AssignmentStatus.OPEN, deadline_after=monday.isoformat(),
+                                     deadline_before=sunday.isoformat()),
+        "periods_due": periods_due(user, monday, sunday),
+        "overdue_reports": task_counts["overdue"],
+        "returned_reports": returned_reports,
+        "returned_assignments": task_counts["returned"],
+        "pending_extensions": pending_extensions,
+        "appeals": appeals, "appeals_total": sum(row["n"] for row in appeals),
+    }
+
+
+def pending_extensions(user: Any, limit: int = 10) -> list[Extension]:
+    return list(extensions_visible_to(user).filter(status=ExtensionStatus.PENDING)
+                .select_related("assignment__task", "assignment__unit").order_by("requested_at", "pk")[:limit])
+
+
+def pending_appeals(user: Any, limit: int = 10) -> list[Appeal]:
+    return list(appeals_visible_to(user).filter(status=AppealStatus.PENDING)
+                .select_related("score__unit", "score__rubric").order_by("filed_at", "pk")[:limit])
+
+
+# ---------------------------------------------------------------------------------------------------
+# A unit's own dashboard
+
+
+def unit_task_summary(user: Any, unit: Unit, *, today: dt.date) -> dict[str, Any]:
+    """The unit's task list counts (my_tasks_queryset, narrowed to the unit for readers)."""
+    tasks = my_tasks_queryset(user, today=today).filter(unit=unit)
+    is_open = Q(status=AssignmentStatus.OPEN)
+    counts = tasks.order_by().aggregate(
+        open=Count("pk", filter=is_open), closed=Count("pk", filter=~is_open),
+        due=Count("pk", filter=is_open & Q(delivered_now=False)),
+        overdue=Count("pk", filter=is_open & Q(is_overdue=True)),
+        past_deadline=Count("pk", filter=is_open & Q(deadline__lt=today)),
+        returned=Count("pk", filter=Q(has_returned=True)))
+    due_rows = list(tasks.filter(is_open, delivered_now=False)
+                    .order_by("deadline", "task__plan_id", "task__position")[:10])
+    overdue_rows = list(tasks.filter(is_open, is_overdue=True).order_by("task__plan_id", "task__position")[:10])
+    returned = list(reports_visible_to(user).filter(assignment__unit=unit, status=ReportStatus.RETURNED)
+                    .select_related("assignment__task", "period").order_by("period__start", "pk")[:10])
+    return {"counts": counts, "due_rows": due_rows, "overdue_rows": overdue_rows, "returned": returned}
+
+
+def unit_targets(user: Any, unit: Unit) -> list[TargetLine]:
+    """Targets the unit answers for or that are set for its region, in published plans."""
+    targets = (targets_visible_to(user).filter(plan__status=PlanStatus.PUBLISHED)
+               .filter(Q(responsible_unit=unit) | Q(region__unit=unit)))
+    return target_lines(targets)
+
+
+def unit_assessment(user: Any, unit: Unit, *, today: dt.date) -> dict[str, Any]:
+    """The unit's published score sheets and this year's events that count against it so far."""
+    scores = list(scores_visible_to(user).filter(unit=unit).select_related("rubric")
+                  .order_by("-rubric__year", "-rubric__version")[:3])
+    year = today.year
+    reports = Report.objects.filter(assignment__unit=unit, assignment__active=True)
+    counted = {
+        "late": reports.filter(is_late=True, period__due_date__year=year).count(),
+        "returns": Review.objects.filter(action=ReviewAction.RETURN, report__in=reports,
+                                         report__period__due_date__year=year).count(),
+        "reminders": Reminder.objects.filter(assignment__unit=unit, kind__in=(ReminderKind.OVERDUE,
+                                                                              ReminderKind.MANUAL),
+                                             period__due_date__year=year).count(),
+        "extensions": Extension.objects.filter(assignment__unit=unit, status=ExtensionStatus.GRANTED,
+                                               requested_at__year=year).count(),
+    }
+    return {"scores": scores, "year": year, "counted": counted}
+

@@ -1,0 +1,229 @@
+"""The dashboards: the leader's (a plan and period at a glance), the supervising office's (what waits for
+it) and a unit's (its own tasks, targets and assessment). Server-rendered; charts are inline SVG from
+luoshi.core.charts; the leader's plan/period switch reloads the body only (htmx)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from luoshi.core import charts, clock
+from luoshi.core.viewtools import is_htmx, login_get, paginate
+from luoshi.orgs.models import Unit
+from luoshi.plans.access import plans_visible_to
+from luoshi.plans.choices import PlanStatus
+from luoshi.plans.selectors import RAG_AMBER, RAG_GREEN, RAG_LABELS, RAG_RED
+from luoshi.reports.models import ReportingPeriod
+
+from . import selectors
+
+STACK_RAG = [charts.Series(RAG_GREEN, str(RAG_LABELS[RAG_GREEN]), charts.RAG_COLORS["green"]),
+             charts.Series(RAG_AMBER, str(RAG_LABELS[RAG_AMBER]), charts.RAG_COLORS["amber"]),
+             charts.Series(RAG_RED, str(RAG_LABELS[RAG_RED]), charts.RAG_COLORS["red"])]
+CHART_UNITS = 15      # units drawn in the by-unit chart (the table lists all)
+CHART_RANKING = 10    # best and worst units drawn in the on-time chart when there are more than twice this
+
+
+def _require_readers(user: Any) -> None:
+    if not (user.is_authenticated and user.sees_everything):
+        raise Http404
+
+
+def _require_office(user: Any) -> None:
+    if not (user.is_authenticated and user.is_office):
+        raise Http404
+
+
+@login_get
+def index(request: HttpRequest) -> HttpResponse:
+    """Each role's own dashboard."""
+    user: Any = request.user
+    if user.is_office:
+        return HttpResponseRedirect(reverse("dashboards:supervisor"))
+    if user.sees_everything:
+        return HttpResponseRedirect(reverse("dashboards:leader"))
+    if user.is_unit_user and user.unit_id:
+        return HttpResponseRedirect(reverse("dashboards:unit"))
+    raise Http404
+
+
+@login_get
+def leader(request: HttpRequest) -> HttpResponse:
+    """A plan and period at a glance: tasks by status and RAG, by chapter and unit; overdue items;
+    on-time reporting; plan-level targets; the published innovation index."""
+    user: Any = request.user
+    _require_readers(user)
+    today = clock.today()
+    plans = selectors.published_plans(user)
+    periods_of = selectors.periods_by_plan(plans)
+    plan, period = selectors.pick(plans, periods_of, plan_id=request.GET.get("plan"),
+                                  period_id=request.GET.get("period"), today=today)
+    context: dict[str, Any] = {"plans": plans, "plan": plan, "period": period, "today": today,
+                               "periods": periods_of.get(plan.pk, []) if plan else []}
+    if plan is not None:
+        context.update(_leader_plan(user, plan, period, today))
+    edition, previous, index_lines = selectors.published_index(user)
+    context.update(edition=edition, previous_edition=previous, index_lines=index_lines,
+                   index_chart=_index_chart(edition, previous, index_lines) if edition else None)
+    template = "dashboards/_leader_body.html" if is_htmx(request) else "dashboards/leader.html"
+    return render(request, template, context)
+
+
+def _leader_plan(user: Any, plan: Any, period: ReportingPeriod | None, today: Any) -> dict[str, Any]:
+    totals = selectors.plan_task_counts(user, plan, today=today)
+    chapters = selectors.chapter_task_counts(user, plan, today=today)
+    units = selectors.unit_task_counts(user, plan, today=today)
+    overdue = selectors.overdue_assignments(user, plan, today=today)
+    ranking = selectors.on_time_ranking(user, plan, period=period, today=today)
+    targets = selectors.plan_targets(user, plan)
+    for line in targets:
+        line.sparkline = charts.sparkline(
+            line.trend_values, title=_("%(name)s历年实际值") % {"name": line.row.target.indicator.name_zh},
+            description="，".join(f"{year}: {charts.format_number(value)}" for year, value in line.trend
+                                 if value is not None) or _("暂无数据"))
+    chapter_chart = charts.stacked_bar_chart(
+        [charts.StackRow(row.label, row.counts) for row in chapters], STACK_RAG,
+        title=_("各章节任务红黄绿灯"), description=_("每章任务项按红灯、黄灯、绿灯计数")) if chapters else None
+    unit_rows = units[:CHART_UNITS]
+    unit_chart = charts.stacked_bar_chart(
+        [charts.StackRow(row.label, row.counts) for row in unit_rows], STACK_RAG,
+        title=_("各单位任务红黄绿灯"),
+        description=_("红灯最多的%(n)s个单位，任务项按红灯、黄灯、绿灯计数") % {"n": len(unit_rows)}) if units else None
+    return {"totals": totals, "chapters": chapters, "units": units, "chapter_chart": chapter_chart,
+            "unit_chart": unit_chart, "overdue_total": overdue.count(),
+            "overdue": selectors.days_overdue(overdue[:selectors.OVERDUE_ROWS], today=today),
+            "overdue_url": reverse("dashboards:overdue", args=[plan.pk]),
+            "reminders_url": selectors.url_with("reports:reminder_list", plan=plan.pk),
+            "ranking": ranking, "ranking_chart": _ranking_chart(ranking), "targets": targets,
+            "targets_url": reverse("indicators:attainment", args=[plan.pk])}
+
+
+def _ranking_chart(ranking: list[selectors.UnitReporting]) -> Any:
+    rated = [row for row in ranking if row.rate is not None]
+    if not rated:
+        return None
+    shown = rated if len(rated) <= 2 * CHART_RANKING else rated[:CHART_RANKING] + rated[-CHART_RANKING:]
+    description = _("按时报送率（按时报送的报告占应报报告的比例），共%(n)s个单位") % {"n": len(rated)}
+    if len(shown) < len(rated):
+        description += _("；图中为前%(k)s名和后%(k)s名") % {"k": CHART_RANKING}
+    return charts.bar_chart([charts.Bar(f"{row.rank}. {row.name}", round(row.rate or 0, 1),
+                                        color=_rate_color(row.rate)) for row in shown],
+                            title=_("各单位按时报送率"), description=description, suffix="%", max_value=100,
+                            decimals=1)
+
+
+def _rate_color(rate: float | None) -> str:
+    if rate is None:
+        return charts.RAG_COLORS["grey"]
+    if rate >= 90:
+        return charts.RAG_COLORS["green"]
+    return charts.RAG_COLORS["amber"] if rate >= 60 else charts.RAG_COLORS["red"]
+
+
+def _index_chart(edition: Any, previous: Any, lines: list[selectors.IndexLine]) -> Any:
+    description = _("%(method)s %(year)s年：各地区指数得分与名次，名次区间为不确定性分析的5%%–95%%分位") % {
+        "method": edition.method.title or edition.method.method_id, "year": edition.year}
+    if previous is not None:
+        description += _("；较上年为与%(year)s年版相比的名次变化") % {"year": previous.year}
+    return charts.ranked_interval_chart(
+        [charts.RankedItem(line.region, line.index, line.rank, line.rank_5, line.rank_95, change=line.change)
+         for line in lines], title=_("创新指数排名"), description=description)
+
+
+@login_get
+def supervisor(request: HttpRequest) -> HttpResponse:
+    """The office's desk: the review queue, what falls due this week, who has not reported, returns,
+    appeals and extension requests waiting."""
+    user: Any = request.user
+    _require_office(user)
+    today = clock.today()
+    context = selectors.supervisor_counts(user, today=today)
+    context.update(today=today, extensions=selectors.pending_extensions(user),
+                   appeals_list=selectors.pending_appeals(user))
+    return render(request, "dashboards/supervisor.html", context)
+
+
+@login_get
+def unit_own(request: HttpRequest) -> HttpResponse:
+    """The signed-in unit account's own dashboard."""
+    user: Any = request.user
+    if not (user.is_unit_user and user.unit_id):
+        raise Http404
+    return _unit_page(request, user.unit)
+
+
+@login_get
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's dashboard: any unit for the office and leaders, only its own for a unit account."""
+    user: Any = request.user
+    if user.sees_everything:
+        unit = Unit.objects.filter(pk=pk, is_group=False).first()
+    elif user.is_unit_user and user.unit_id == pk:
+        unit = user.unit
+    else:
+        unit = None
+    if unit is None:
+        raise Http404
+    return _unit_page(request, unit)
+
+
+def _unit_page(request: HttpRequest, unit: Unit) -> HttpResponse:
+    user: Any = request.user
+    today = clock.today()
+    tasks = selectors.unit_task_summary(user, unit, today=today)
+    targets = selectors.unit_targets(user, unit)
+    for line in targets:
+        line.sparkline = charts.sparkline(
+            line.trend_values, title=_("%(name)s历年实际值") % {"name": line.row.target.indicator.name_zh},
+            description="，".join(f"{year}: {charts.format_number(value)}" for year, value in line.trend
+                                 if value is not None) or _("暂无数据"))
+    assessment = selectors.unit_assessment(user, unit, today=today)
+    own = bool(user.is_unit_user and user.unit_id == unit.pk)
+    return render(request, "dashboards/unit.html", {
+        "unit": unit, "today": today, "own": own, "tasks": tasks, "targets": targets,
+        "assessment": assessment})
+
+
+@login_get
+def outstanding(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assignments that still owe their report for one period (the office and leaders)."""
+    user: Any = request.user
+    _require_readers(user)
+    try:
+        period = ReportingPeriod.objects.select_related("plan").get(
+            pk=pk, plan__in=plans_visible_to(user).filter(status=PlanStatus.PUBLISHED))
+    except ReportingPeriod.DoesNotExist:
+        raise Http404 from None
+    rows = (selectors.outstanding_assignments(user, period).select_related("task", "unit")
+            .order_by("unit__sort_order", "unit__name", "task__position"))
+    page = paginate(request, rows, size=50)
+    return render(request, "dashboards/outstanding.html", {"period": period, "page": page, "today": clock.today()})
+
+
+@login_get
+def overdue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every open assignment of a plan past its deadline, with days overdue and reminders sent."""
+    user: Any = request.user
+    _require_readers(user)
+    plan = next((p for p in selectors.published_plans(user) if p.pk == pk), None)
+    if plan is None:
+        raise Http404
+    today = clock.today()
+    page = paginate(request, selectors.overdue_assignments(user, plan, today=today), size=50)
+    rows = selectors.days_overdue(page.object_list, today=today)
+    return render(request, "dashboards/overdue.html", {"plan": plan, "page": page, "rows": rows, "today": today})
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("leader/", leader, name="leader"),
+    path("office/", supervisor, name="supervisor"),
+    path("unit/", unit_own, name="unit"),
+    path("units/<int:pk>/", unit_detail, name="unit_detail"),
+    path("periods/<int:pk>/outstanding/", outstanding, name="outstanding"),
+    path("plans/<int:pk>/overdue/", overdue, name="overdue"),
+]
