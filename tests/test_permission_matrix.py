@@ -232,6 +232,8 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("assessment:appeal_create", POST): answers(LEAD, 302, audited=LEAD),  # only the unit appeals its deduction
     ("assessment:appeal_decide", GET): NOT_THIS_METHOD,
     ("assessment:appeal_decide", POST): answers(OFFICE, 302, audited=OFFICE),
+    ("assessment:appeal_evidence", GET): answers(OFFICE | LEAD),  # the appeal's file: not even leaders
+    ("assessment:appeal_evidence", POST): NOT_THIS_METHOD,
     # --- indicators: definitions and published index editions for all; figures per region; writes: office --
     ("indicators:index", GET): answers(EVERYONE),
     ("indicators:index", POST): NOT_THIS_METHOD,
@@ -258,6 +260,8 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("indicators:edition_detail", POST): NOT_THIS_METHOD,
     ("indicators:edition_publish", GET): NOT_THIS_METHOD,
     ("indicators:edition_publish", POST): answers(OFFICE, 302, audited=OFFICE),  # the draft edition
+    ("indicators:edition_region", GET): answers(EVERYONE),  # a published edition's region; raw values to readers
+    ("indicators:edition_region", POST): NOT_THIS_METHOD,
     # --- dashboards (rows of the dashboards app) ----------------------------------------------------------
     # each role to its own dashboard; an account without a role or unit has none (not among the personas)
     ("dashboards:index", GET): {**answers(UNIT_ACCOUNTS, Answer(302, to="dashboards:unit")),
@@ -278,6 +282,22 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("dashboards:overdue", POST): NOT_THIS_METHOD,
     # --- end dashboards ---
     # --- documents (rows of the documents app) ------------------------------------------------------------
+    ("documents:index", GET): answers(EVERYONE),  # each account's own documents
+    ("documents:index", POST): NOT_THIS_METHOD,
+    ("documents:circular_new", GET): answers(READERS),  # the circular: the office and leaders
+    ("documents:circular_new", POST): answers(READERS, 302, audited=READERS),
+    ("documents:ledger_new", GET): NOT_THIS_METHOD,
+    ("documents:ledger_new", POST): answers(EVERYONE, 302, audited=EVERYONE),  # each their own ledger rows
+    ("documents:job_detail", GET): answers({"lead_liaison"}),  # lead_liaison's finished ledger: the owner only
+    ("documents:job_detail", POST): NOT_THIS_METHOD,
+    ("documents:job_download", GET): answers({"lead_liaison"}),
+    ("documents:job_download", POST): NOT_THIS_METHOD,
+    ("documents:task_pdf", GET): answers(READERS | LEAD | {"support_liaison"}),  # as plans:task_detail
+    ("documents:task_pdf", POST): NOT_THIS_METHOD,
+    ("documents:assessment_pdf", GET): answers(READERS),
+    ("documents:assessment_pdf", POST): NOT_THIS_METHOD,
+    ("documents:score_pdf", GET): answers(READERS | LEAD),
+    ("documents:score_pdf", POST): NOT_THIS_METHOD,
     # --- end documents ---
     # --- public (rows of the public app: anonymous visitors) ----------------------------------------------
     # Everyone reads the public pages, signed in or not; they take GET only. The world's plan is published
@@ -399,7 +419,7 @@ def _build_assessment(people: Personas, plan: Plan) -> dict[str, Any]:
     deductions = [event.key for event in map(Event.from_json, score.trace) if event.points < 0]
     assert len(deductions) >= 2, score.trace
     appeal = services.appeal_file(actor=people.lead_liaison, score=score, event_key=deductions[0],
-                                  reason="该期报告已按时报送。")
+                                  reason="该期报告已按时报送。", evidence=[SimpleUploadedFile("报送记录.pdf", PDF)])
     draft = services.rubric_create(actor=office, year=plan.year, unit_group="departments")
     return {"rubric": rubric, "rubric_draft": draft, "score": score, "appeal": appeal,
             "open_deduction": deductions[1]}
@@ -493,6 +513,7 @@ ARGS: dict[str, Callable[[World], list[Any]]] = {
     "assessment:score_export": lambda w: [w.score.pk],
     "assessment:appeal_create": lambda w: [w.score.pk],
     "assessment:appeal_decide": lambda w: [w.appeal.pk],
+    "assessment:appeal_evidence": lambda w: [w.appeal.evidence.get().pk],
     "indicators:region_detail": lambda w: [w.region.pk],
     "indicators:plan_targets": lambda w: [w.plan.pk],
     "indicators:target_map": lambda w: [w.plan.pk, w.unmatched_target.pk],
@@ -500,12 +521,19 @@ ARGS: dict[str, Callable[[World], list[Any]]] = {
     "indicators:attainment_rule": lambda w: [w.plan.pk],
     "indicators:edition_detail": lambda w: [w.edition.pk],
     "indicators:edition_publish": lambda w: [w.edition_draft.pk],
+    "indicators:edition_region": lambda w: [w.edition.pk, w.region.pk],
     # --- dashboards ---
     "dashboards:unit_detail": lambda w: [w.lead.unit_id],
     "dashboards:outstanding": lambda w: [w.february.pk],
     "dashboards:overdue": lambda w: [w.plan.pk],
     # --- end dashboards ---
     # --- documents ---
+    "documents:circular_new": lambda w: [w.plan.pk],
+    "documents:job_detail": lambda w: [__import__("tests.documents.helpers", fromlist=["x"]).finished_job(w)],
+    "documents:job_download": lambda w: [__import__("tests.documents.helpers", fromlist=["x"]).finished_job(w)],
+    "documents:task_pdf": lambda w: [w.item1.pk],
+    "documents:assessment_pdf": lambda w: [w.rubric.pk],
+    "documents:score_pdf": lambda w: [w.score.pk],
     # --- end documents ---
     # --- public ---
     "public:plan_detail": lambda w: [w.plan.pk],
@@ -561,7 +589,8 @@ BODIES: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "assessment:rubric_publish": lambda w, persona: {"revision": w.rubric_draft.revision},
     "assessment:adjustment_add": lambda w, persona: {"unit": w.lead.unit_id, "kind": "bonus", "points": "1.5",
                                                      "reason": "获国家级表彰。"},
-    "assessment:appeal_create": lambda w, persona: {"event_key": w.open_deduction, "reason": "已按时报送。"},
+    "assessment:appeal_create": lambda w, persona: {"event_key": w.open_deduction, "reason": "已按时报送。",
+                                                    "evidence": SimpleUploadedFile("报送记录.pdf", PDF)},
     "assessment:appeal_decide": lambda w, persona: {"decision": "uphold", "comment": "扣分属实。"},
     "indicators:upload": lambda w, persona: {
         "file": SimpleUploadedFile("stats.csv", STATISTICS_SHEET, content_type="text/csv"),
@@ -575,6 +604,9 @@ BODIES: dict[str, Callable[[World, str], dict[str, Any]]] = {
     # --- dashboards ---
     # --- end dashboards ---
     # --- documents ---
+    "documents:circular_new": lambda w, persona: {"period": w.february.pk, "issuer": "大连市人民政府督查室",
+                                                  "number": "", "date": "2019-03-20", "requirements": ""},
+    "documents:ledger_new": lambda w, persona: {"plan": w.plan.pk},
     # --- end documents ---
     # --- public ---
     # --- end public ---

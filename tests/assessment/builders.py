@@ -14,7 +14,15 @@ from luoshi.reports.choices import ExtensionStatus, ReminderKind, ReportStatus, 
 from luoshi.reports.models import Extension, Reminder, Report, ReportingPeriod, Review
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 AS_OF = dt.date(2020, 1, 15)
+
+
+def evidence(name: str = "请假条.pdf", content: bytes = PDF) -> list[Any]:
+    """One evidence file for an appeal, as a form would hand it to the service."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return [SimpleUploadedFile(name, content, content_type="application/pdf")]
 
 
 def at(day: str) -> dt.datetime:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from luoshi.assessment.models import Appeal, Rubric, Score
 from tests.browser import login, shot
 
-from .builders import AS_OF, scenario
+from .builders import AS_OF, PDF, scenario
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,8 +77,10 @@ def test_it_runs_the_assessment_in_the_browser(page: Any, live_server: Any, pers
     assert "60.50" in page.inner_text("main")
     row = page.locator("tr", has_text="未参加调度会")
     row.locator("summary").click()
-    row.locator("textarea[name=reason]").fill("已按规定请假并报备，附请假条")
-    row.locator("button").click()
+    row.get_by_label("申诉理由").fill("已按规定请假并报备，附请假条")
+    row.get_by_label("佐证材料").set_input_files(files=[{"name": "请假条.pdf", "mimeType": "application/pdf",
+                                                       "buffer": PDF}])
+    row.get_by_role("button", name="提交申诉").click()
     page.wait_for_load_state("networkidle")
     assert Appeal.objects.get().status == "pending"
     shot(page, "assessment-unit-appeal")
@@ -88,9 +90,9 @@ def test_it_runs_the_assessment_in_the_browser(page: Any, live_server: Any, pers
     login(page, live_server, personas.supervisor.username, password)
     page.goto(base + reverse("assessment:score_detail", args=[_kjj().pk]))
     row = page.locator("tr", has_text="未参加调度会")
-    row.locator("select[name=decision]").select_option("reverse")
-    row.locator("textarea[name=comment]").fill("请假属实，撤销扣分")
-    row.locator("button").click()
+    row.get_by_label("处理结果").select_option("reverse")
+    row.get_by_label("处理意见").fill("请假属实，撤销扣分")
+    row.get_by_role("button", name="提交处理结果").click()
     page.wait_for_load_state("networkidle")
     assert (_kjj().total, _kjj().rank) == (Decimal("65.50"), 2)
     assert "65.50" in page.inner_text("main")

@@ -17,7 +17,7 @@ from luoshi.core.models import AuditEntry
 from luoshi.reports.choices import ReminderKind
 from luoshi.reports.models import Reminder
 
-from .builders import AS_OF, Scenario, scenario
+from .builders import AS_OF, Scenario, evidence, scenario
 
 pytestmark = pytest.mark.django_db
 TODAY = override_settings(LUOSHI_TODAY=AS_OF)
@@ -128,7 +128,8 @@ def test_it_reverses_an_appealed_deduction_and_ranks_move(year: Scenario, person
     assert (kjj.total, kjj.rank, _score(rubric, "市经信委").rank) == (Decimal("60.50"), 3, 2)
     key = f"adjustments:adjustment:{deduction.pk}"
     with override_settings(LUOSHI_TODAY=dt.date(2020, 1, 25)):
-        appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key, reason="已请假报备")
+        appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key, reason="已请假报备",
+                                      evidence=evidence())
         services.appeal_decide(actor=personas.supervisor, appeal=appeal, reverse=True, comment="请假属实")
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.REVERSED and appeal.points == Decimal("-5")
@@ -148,7 +149,7 @@ def test_it_upholds_an_appeal_without_changing_the_score(year: Scenario, persona
     kjj = _score(rubric, "市科技局")
     with TODAY:
         appeal = services.appeal_file(actor=personas.lead_head, score=kjj, event_key=year.kjj_item4_nov_key,
-                                      reason="系统故障")
+                                      reason="系统故障", evidence=evidence())
         services.appeal_decide(actor=personas.supervisor, appeal=appeal, reverse=False, comment="无佐证")
     kjj.refresh_from_db()
     assert (kjj.total, kjj.rank) == (Decimal("65.50"), 2)
@@ -163,15 +164,18 @@ def test_it_refuses_bad_appeals(year: Scenario, personas: Any) -> None:
     with TODAY:
         for actor in (personas.support_liaison, personas.supervisor, personas.leader):  # not the unit itself
             with pytest.raises(DomainError):
-                services.appeal_file(actor=actor, score=kjj, event_key=key, reason="x")
+                services.appeal_file(actor=actor, score=kjj, event_key=key, reason="x", evidence=evidence())
         with pytest.raises(DomainError, match="没有这项扣分"):
-            services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key="timeliness:0:0", reason="x")
+            services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key="timeliness:0:0", reason="x",
+                                 evidence=evidence())
         with pytest.raises(DomainError):
-            services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key, reason=" ")
-        services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key, reason="系统故障")
+            services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key, reason=" ", evidence=evidence())
+        services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key, reason="系统故障",
+                             evidence=evidence())
         with pytest.raises(DomainError, match="已提出过"):
-            services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key, reason="再次")
+            services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key, reason="再次",
+                                 evidence=evidence())
     with override_settings(LUOSHI_TODAY=dt.date(2020, 1, 26)), pytest.raises(DomainError, match="截止"):
         services.appeal_file(actor=personas.lead_liaison, score=kjj,
-                             event_key=f"completion:assignment:{year.kjj_item4.pk}", reason="x")
+                             event_key=f"completion:assignment:{year.kjj_item4.pk}", reason="x", evidence=evidence())
     assert kjj.appeals.count() == 1

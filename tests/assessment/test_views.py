@@ -17,7 +17,7 @@ from luoshi.assessment.choices import AppealStatus, RubricStatus
 from luoshi.assessment.models import Appeal, Rubric, Score
 from luoshi.core.models import AuditEntry
 
-from .builders import AS_OF, Scenario, scenario
+from .builders import AS_OF, Scenario, evidence, indicator_year, scenario
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -161,7 +161,8 @@ def test_it_lets_only_the_unit_appeal_its_own_deductions(client: Client, persona
     _as(client, personas, who)
     kjj = _score(published, "市科技局")
     response = client.post(reverse("assessment:appeal_create", args=[kjj.pk]),
-                           {"event_key": year.kjj_item4_nov_key, "reason": "系统故障未能报送"})
+                           {"event_key": year.kjj_item4_nov_key, "reason": "系统故障未能报送",
+                            "evidence": evidence()})
     own = who in ("lead_liaison", "lead_head")
     assert response.status_code == (302 if own else 404)
     assert Appeal.objects.count() == (1 if own else 0)
@@ -188,7 +189,7 @@ def test_it_lets_only_the_office_decide_an_appeal(client: Client, personas: Any,
                                                   published: Rubric, who: str) -> None:
     kjj = _score(published, "市科技局")
     appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=year.kjj_item4_nov_key,
-                                  reason="系统故障")
+                                  reason="系统故障", evidence=evidence())
     _as(client, personas, who)
     response = client.post(reverse("assessment:appeal_decide", args=[appeal.pk]),
                            {"decision": "reverse", "comment": "属实"})
@@ -222,7 +223,8 @@ def test_it_keeps_the_results_page_queries_flat(client: Client, personas: Any, p
     _as(client, personas, "supervisor")
     kjj = _score(published, "市科技局")
     for e in [e for e in kjj.trace if e["points"].startswith("-")][:2]:
-        services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=e["key"], reason="x")
+        services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=e["key"], reason="x",
+                             evidence=evidence())
     with django_assert_max_num_queries(12):
         assert client.get(reverse("assessment:rubric_detail", args=[published.pk])).status_code == 200
 
@@ -243,3 +245,22 @@ def test_it_exports_a_score_sheet_to_readers_and_its_unit_only(client: Client, p
     timeliness = rows.index(("报送及时", 12.5, None, None))
     assert [r[3] for r in rows[timeliness + 1:timeliness + 3]] == [-6.25, -6.25]
     assert any("未报送" in str(r[2]) for r in rows[timeliness + 1:timeliness + 3])
+
+
+def test_it_exports_the_indicator_component_and_the_note(client: Client, personas: Any, year: Scenario) -> None:
+    """With 12 points on indicators (builders.indicator_year) the table's 指标目标完成 column carries them."""
+    indicator_year(year.plan, personas)
+    draft = services.rubric_create(actor=personas.supervisor, year=2019, unit_group="departments",
+                                   values={"weight_indicators": Decimal("12"), "note": "示例数据，非真实考核结果"})
+    published = services.rubric_publish(actor=personas.supervisor, rubric=draft)
+    response = _as(client, personas, "supervisor").get(reverse("assessment:rubric_export", args=[published.pk]))
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "示例数据，非真实考核结果" in str(rows[0][0])
+    assert rows[2] == (1, "市财政局", 110, 40, 25, 15, 10, 8, 12, 0)
+    assert rows[3] == (2, "市科技局", 72.76, 20, 12.5, 14, 9, 10, 7.26, 0)
+    page = client.get(reverse("assessment:rubric_detail", args=[published.pk])).content.decode()
+    assert "示例数据，非真实考核结果" in page and "7.26" in page and "单项分值×(1−完成率)" in page
+    sheet_page = client.get(reverse("assessment:score_detail", args=[_score(published, "市科技局").pk]))
+    assert "完成目标的92%" in sheet_page.content.decode()

@@ -1,7 +1,8 @@
 """Who may see and change rubrics, scores and appeals. Anything not visible is "not found" (404).
 
 The office (and admins) edit; leaders read everything; a unit account reads only its own unit's
-published score sheets and appeals, and appeals only against its own deductions.
+published score sheets and appeals, and appeals only against its own deductions. An appeal's evidence files
+go to the office and the appealing unit only (not to leaders).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from .choices import RubricStatus
-from .models import Appeal, Rubric, Score
+from .models import Appeal, AppealEvidence, Rubric, Score
 
 VISIBLE_TO_UNITS = (RubricStatus.PUBLISHED, RubricStatus.SUPERSEDED)
 
@@ -69,3 +70,19 @@ def access_appeal(user: Any, pk: int, *, write: bool = False) -> Appeal:
     except (Appeal.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     return appeal
+
+
+def access_evidence(user: Any, pk: int) -> AppealEvidence:
+    """An appeal's evidence file: the office, or an account of the unit that appealed."""
+    if not user.is_authenticated:
+        raise Http404
+    evidence = AppealEvidence.objects.select_related("appeal__score")
+    if not user.is_office:
+        if not (user.is_unit_user and user.unit_id):
+            raise Http404
+        evidence = evidence.filter(appeal__score__in=scores_visible_to(user))
+    try:
+        found: AppealEvidence = evidence.get(pk=pk)
+    except (AppealEvidence.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return found

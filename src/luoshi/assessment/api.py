@@ -10,9 +10,11 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+from luoshi.api.filters import IntegerFilter
 from luoshi.api.viewsets import ReadOnlyViewSet
 
 from .access import rubrics_visible_to, scores_visible_to
+from .choices import RubricStatus, UnitGroup
 from .models import Rubric, Score
 
 
@@ -37,9 +39,13 @@ class ScoreSerializer(serializers.ModelSerializer[Score]):
 
 
 class RubricFilter(django_filters.FilterSet):
+    year = IntegerFilter()
+    unit_group = django_filters.ChoiceFilter(choices=UnitGroup.choices)
+    status = django_filters.ChoiceFilter(choices=RubricStatus.choices)
+
     class Meta:
         model = Rubric
-        fields = ["year", "unit_group", "status"]
+        fields: list[str] = []
 
 
 class RubricViewSet(ReadOnlyViewSet):
@@ -53,9 +59,9 @@ class RubricViewSet(ReadOnlyViewSet):
 
 
 class ScoreFilter(django_filters.FilterSet):
-    rubric = django_filters.NumberFilter(field_name="rubric_id")
-    year = django_filters.NumberFilter(field_name="rubric__year")
-    unit = django_filters.NumberFilter(field_name="unit_id")
+    rubric = IntegerFilter(field_name="rubric_id")
+    year = IntegerFilter(field_name="rubric__year")
+    unit = IntegerFilter(field_name="unit_id")
 
     class Meta:
         model = Score

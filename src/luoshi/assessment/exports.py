@@ -25,8 +25,9 @@ def results_workbook(rubric: Rubric, scores: Sequence[Score]) -> bytes:
     assert sheet is not None
     sheet.title = _("考核结果")
     headers = [_("名次"), _("单位"), _("总分"), *[str(Component(c).label) for c in COMPONENTS]]
-    sheet.append([_("%(year)d年度%(group)s考核结果（第%(version)d版）") % {
-        "year": rubric.year, "group": rubric.get_unit_group_display(), "version": rubric.version}])
+    title = _("%(year)d年度%(group)s考核结果（第%(version)d版）") % {
+        "year": rubric.year, "group": rubric.get_unit_group_display(), "version": rubric.version}
+    sheet.append([f"{title}（{rubric.note}）" if rubric.note else title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
@@ -50,7 +51,8 @@ def score_sheet_workbook(score: Score) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = _("考核得分表")
-    sheet.append([_("%(unit)s %(year)d年度考核得分表") % {"unit": score.unit.name, "year": rubric.year}])
+    title = _("%(unit)s %(year)d年度考核得分表") % {"unit": score.unit.name, "year": rubric.year}
+    sheet.append([f"{title}（{rubric.note}）" if rubric.note else title])
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     sheet.append([_("总分"), float(score.total), _("名次"), score.rank])
     sheet.append([_("考核项目"), _("得分"), _("计分事项"), _("分值")])

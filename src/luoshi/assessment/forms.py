@@ -30,7 +30,7 @@ class RubricForm(forms.ModelForm[Rubric]):
         model = Rubric
         fields = ["weight_completion", "weight_timeliness", "weight_quality", "weight_reminders",
                   "weight_extensions", "weight_indicators", "per_return", "per_reminder", "per_extension",
-                  "appeal_days"]
+                  "appeal_days", "note"]
 
     def weights(self) -> Weights:
         data = self.cleaned_data
@@ -57,11 +57,31 @@ class AdjustmentForm(forms.Form):
         field.queryset = units
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); cleans to a list of uploads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
 class AppealForm(forms.Form):
     event_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("申诉理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = MultipleFileField(label=_("佐证材料"), max_length=255,
+                                 help_text=_("至少1个、最多5个文件，支持 pdf、docx、xlsx、jpg、png、txt、zip"))
 
 
 class AppealDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("处理"), choices=[("reverse", _("撤销扣分")), ("uphold", _("维持扣分"))])
+    decision = forms.ChoiceField(label=_("处理结果"), choices=[("reverse", _("撤销扣分")), ("uphold", _("维持扣分"))])
     comment = forms.CharField(label=_("处理意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

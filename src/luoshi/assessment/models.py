@@ -3,6 +3,7 @@ trace of events, and appeals (申诉) against named deductions."""
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -45,6 +46,8 @@ class Rubric(models.Model):
     per_reminder = _points(_("每次催办扣分"), "1")
     per_extension = _points(_("每次延期扣分"), "2")
     appeal_days = models.PositiveSmallIntegerField(_("申诉期（天）"), default=10)
+    note = models.CharField(_("说明"), max_length=200, blank=True,
+                            help_text=_("显示在方案、结果和各单位得分表上，如“示例数据，非真实考核结果”"))
     revision = models.PositiveIntegerField(default=1)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     appeal_deadline = models.DateField(_("申诉截止日"), null=True, blank=True)
@@ -145,3 +148,28 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score.unit} · {self.event_text[:40]}"
+
+
+def evidence_path(instance: AppealEvidence, filename: str) -> str:
+    # Never the user's file name on disk: a random name under the appeal, the original kept in a field.
+    return f"appeal-evidence/{instance.appeal_id}/{uuid.uuid4().hex}"
+
+
+class AppealEvidence(models.Model):
+    """A file a unit sent with its appeal; streamed as a download only to the office and that unit."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["appeal", "id"]
+        verbose_name = _("申诉佐证材料")
+        verbose_name_plural = _("申诉佐证材料")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -43,4 +43,5 @@ def rubric_scores(rubric: Rubric) -> QuerySet[Score]:
 
 
 def rubric_appeals(rubric: Rubric) -> QuerySet[Appeal]:
-    return Appeal.objects.filter(score__rubric=rubric).select_related("score__unit", "filed_by", "decided_by")
+    return (Appeal.objects.filter(score__rubric=rubric).select_related("score__unit", "filed_by", "decided_by")
+            .prefetch_related("evidence"))

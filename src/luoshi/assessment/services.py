@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -14,16 +15,20 @@ from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError, StaleUpdate
 from luoshi.orgs.models import Unit
+from luoshi.reports.services import attachment_clean_name, attachment_content_type
 
 from .choices import AdjustmentKind, AppealStatus, RubricStatus
-from .models import Adjustment, Appeal, Rubric, Score
+from .models import Adjustment, Appeal, AppealEvidence, Rubric, Score
 from .scoring import Event, UnitResult, Weights, ranks_apply, results_compute, totals_apply, units_assessed
 
 RUBRIC_NUMBERS = ("weight_completion", "weight_timeliness", "weight_quality", "weight_reminders",
                   "weight_extensions", "weight_indicators", "per_return", "per_reminder", "per_extension",
                   "appeal_days")
-RUBRIC_FIELDS = ["year", "unit_group", "version", "status", *RUBRIC_NUMBERS, "revision", "published_at",
+# What the office sets on a draft (a new version starts from the latest version's settings).
+RUBRIC_SETTINGS = (*RUBRIC_NUMBERS, "note")
+RUBRIC_FIELDS = ["year", "unit_group", "version", "status", *RUBRIC_SETTINGS, "revision", "published_at",
                  "appeal_deadline"]
+APPEAL_EVIDENCE_MAX = 5
 APPEAL_FIELDS = ["status", "decided_by", "decided_at", "decision_comment"]
 
 
@@ -50,7 +55,7 @@ def rubric_create(*, actor: Any, year: int, unit_group: str, values: dict[str, A
         latest = existing.order_by("-version").first()
         version = (existing.aggregate(v=Max("version"))["v"] or 0) + 1
         rubric = Rubric(year=year, unit_group=unit_group, version=version, created_by=actor)
-        for name in RUBRIC_NUMBERS:
+        for name in RUBRIC_SETTINGS:
             if latest is not None:
                 setattr(rubric, name, getattr(latest, name))
             if values and name in values:
@@ -67,7 +72,7 @@ def rubric_update(*, actor: Any, rubric: Rubric, revision: int | None, values: d
     with transaction.atomic():
         locked = _locked_draft(rubric, revision)
         before = snapshot(locked, RUBRIC_FIELDS)
-        for name in RUBRIC_NUMBERS:
+        for name in RUBRIC_SETTINGS:
             if name in values:
                 setattr(locked, name, values[name])
         locked.revision += 1
@@ -144,12 +149,33 @@ def deduction_find(score: Score, key: str) -> Event | None:
     return None
 
 
-def appeal_file(*, actor: Any, score: Score, event_key: str, reason: str) -> Appeal:
-    """A unit account disputes one deduction of its own published score, within the appeal window."""
+def _evidence_checked(uploads: Sequence[Any]) -> list[tuple[Any, str, str]]:
+    """(upload, clean name, content type) of each evidence file, checked like report evidence (size, type,
+    content); the first bad file stops the appeal with its name in the message."""
+    if not uploads:
+        raise DomainError(_("请附上至少一份佐证材料 (attach at least one evidence file)"), code="evidence_required")
+    if len(uploads) > APPEAL_EVIDENCE_MAX:
+        raise DomainError(_("佐证材料最多%(max)d个文件 (too many files)") % {"max": APPEAL_EVIDENCE_MAX},
+                          code="too_many_files")
+    checked = []
+    for upload in uploads:
+        name = attachment_clean_name(str(upload.name or ""))
+        try:
+            content_type = attachment_content_type(name=name, stream=upload, size=int(upload.size or 0))
+        except DomainError as error:
+            raise DomainError(f"{name}：{error.message}", code=error.code) from None
+        checked.append((upload, name, content_type))
+    return checked
+
+
+def appeal_file(*, actor: Any, score: Score, event_key: str, reason: str, evidence: Sequence[Any]) -> Appeal:
+    """A unit account disputes one deduction of its own published score, within the appeal window, with its
+    reason and evidence files (Django UploadedFiles, stored under random names)."""
     if not (getattr(actor, "is_unit_user", False) and actor.unit_id == score.unit_id):
         raise DomainError(_("只能对本单位的扣分提出申诉 (only the unit itself may appeal)"), code="forbidden")
     if not reason.strip():
         raise DomainError(_("请填写申诉理由 (give the reason)"), code="reason_required")
+    files = _evidence_checked(evidence)
     with transaction.atomic():
         score = Score.objects.select_for_update().select_related("rubric").get(pk=score.pk)
         rubric = score.rubric
@@ -165,8 +191,17 @@ def appeal_file(*, actor: Any, score: Score, event_key: str, reason: str) -> App
             raise DomainError(_("这项扣分已提出过申诉 (this deduction was already appealed)"), code="duplicate")
         appeal: Appeal = Appeal.objects.create(score=score, event_key=event.key, event_text=event.text[:500],
                                                points=event.points, reason=reason.strip(), filed_by=actor)
+        stored = []
+        for upload, name, content_type in files:
+            upload.seek(0)
+            item = AppealEvidence(appeal=appeal, original_name=name, content_type=content_type,
+                                  size=int(upload.size), uploaded_by=actor)
+            item.file.save("evidence", upload, save=False)
+            item.save()
+            stored.append(f"{name} ({item.size} B, {content_type})")
         audit_record(actor=actor, action="appeal.file", target=appeal, unit_id=score.unit_id,
-                     after={"event_key": event.key, "points": str(event.points), "reason": appeal.reason})
+                     after={"event_key": event.key, "points": str(event.points), "reason": appeal.reason,
+                            "evidence": "; ".join(stored)})
     return appeal
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -19,12 +19,19 @@ from luoshi.core.errors import DomainError
 from luoshi.core.viewtools import is_htmx, login_get, login_post, paginate, redirect_after_post
 
 from . import selectors, services
-from .access import access_appeal, access_rubric, access_score, rubrics_visible_to, scores_visible_to
+from .access import (
+    access_appeal,
+    access_evidence,
+    access_rubric,
+    access_score,
+    rubrics_visible_to,
+    scores_visible_to,
+)
 from .choices import Component, RubricStatus
 from .exports import XLSX_CONTENT_TYPE, results_workbook, score_sheet_workbook
 from .forms import AdjustmentForm, AppealDecisionForm, AppealForm, RubricCreateForm, RubricForm
 from .models import Appeal
-from .scoring import FORMULAS, Event, units_assessed
+from .scoring import FORMULAS, WEIGHT_FIELDS, Event, Weights, units_assessed
 
 COMPONENT_LABELS = Component.choices
 COMPONENT_FORMULAS = [(label, FORMULAS[value]) for value, label in Component.choices]
@@ -154,17 +161,18 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's score sheet: components, and under each the events that produced its points."""
     score = access_score(request.user, pk)
     events = [Event.from_json(d) for d in score.trace]
-    appeals = {a.event_key: a for a in score.appeals.all()}
+    appeals = {a.event_key: a for a in score.appeals.prefetch_related("evidence")}
     rubric = score.rubric
     can_appeal = (getattr(request.user, "is_unit_user", False) and request.user.unit_id == score.unit_id
                   and rubric.status == RubricStatus.PUBLISHED and rubric.appeal_deadline is not None
                   and clock.today() <= rubric.appeal_deadline)
-    sections = [(label, score.components.get(c, "0"), FORMULAS[c],
-                 [(e, appeals.get(e.key)) for e in events if e.component == c])
+    weights = Weights.of(rubric)
+    sections = [(label, score.components.get(c, "0"), weights.weight(c) if c in WEIGHT_FIELDS else None,
+                 FORMULAS[c], [(e, appeals.get(e.key)) for e in events if e.component == c])
                 for c, label in COMPONENT_LABELS]
     return render(request, "assessment/score_detail.html", {
         "score": score, "rubric": rubric, "sections": sections, "appeals": appeals, "can_appeal": can_appeal,
-        "decision_form": AppealDecisionForm()})
+        "decision_form": AppealDecisionForm(), "appeal_form": AppealForm()})
 
 
 @login_get
@@ -181,15 +189,16 @@ def score_export(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
     score = access_score(request.user, pk, appeal=True)
     url = reverse("assessment:score_detail", args=[score.pk])
-    form = AppealForm(request.POST)
+    # A deduction that is not on this sheet is not found, whatever else the form holds.
+    if services.deduction_find(score, str(request.POST.get("event_key", ""))) is None:
+        raise Http404
+    form = AppealForm(request.POST, request.FILES)
     if not form.is_valid():
         _form_errors(request, form)
         return redirect_after_post(request, url)
-    if services.deduction_find(score, form.cleaned_data["event_key"]) is None:
-        raise Http404
     try:
         services.appeal_file(actor=request.user, score=score, event_key=form.cleaned_data["event_key"],
-                             reason=form.cleaned_data["reason"])
+                             reason=form.cleaned_data["reason"], evidence=form.cleaned_data["evidence"])
     except DomainError as error:
         return redirect_after_post(request, url, error)
     messages.success(request, _("申诉已提交"))
@@ -214,6 +223,21 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 
+@login_get
+def appeal_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stream an appeal's evidence as a download, never inline, with the type checked at upload."""
+    evidence = access_evidence(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+                            content_type=evidence.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
 
 urlpatterns: list[URLPattern] = [
     path("", index, name="index"),
@@ -227,4 +251,5 @@ urlpatterns: list[URLPattern] = [
     path("scores/<int:pk>/export.xlsx", score_export, name="score_export"),
     path("scores/<int:pk>/appeal/", appeal_create, name="appeal_create"),
     path("appeals/<int:pk>/decide/", appeal_decide, name="appeal_decide"),
+    path("appeals/evidence/<int:pk>/", appeal_evidence, name="appeal_evidence"),
 ]

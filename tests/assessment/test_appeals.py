@@ -1,0 +1,200 @@
+"""Appeals with evidence files: checked like report evidence, stored under random names, streamed only to the
+office and the appealing unit; the window; reversing an indicator deduction; a published result that the
+indicator data arriving later does not move."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from luoshi.assessment import services
+from luoshi.assessment.models import Appeal, AppealEvidence, Rubric, Score
+from luoshi.core.errors import DomainError
+from luoshi.core.models import AuditEntry
+
+from .builders import AS_OF, PDF, Scenario, evidence, indicator_year, scenario
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
+ALL = ("admin", "supervisor", "leader", "lead_liaison", "lead_head", "support_liaison", "other_liaison", "outsider")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def today() -> Any:
+    with override_settings(LUOSHI_TODAY=AS_OF):
+        yield
+
+
+@pytest.fixture
+def year(published_plan: Any, personas: Any) -> Scenario:
+    return scenario(published_plan, personas)
+
+
+@pytest.fixture
+def published(year: Scenario, personas: Any) -> Rubric:
+    draft = services.rubric_create(actor=personas.supervisor, year=2019, unit_group="departments")
+    return services.rubric_publish(actor=personas.supervisor, rubric=draft)
+
+
+def _kjj(rubric: Rubric) -> Score:
+    found: Score = Score.objects.get(rubric=rubric, unit__name="市科技局")
+    return found
+
+
+def _file(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ([], "至少一份佐证材料"),
+    ([_file(f"{n}.pdf", PDF) for n in range(6)], "最多5个"),
+    ([_file("请假条.pdf", PDF), _file("run.exe", b"MZ\x90\x00")], "run.exe：不支持的文件类型"),
+    ([_file("伪装.pdf", b"just text, not a pdf")], "伪装.pdf：文件内容与扩展名 .pdf 不符"),
+    ([_file("空.txt", b"")], "空.txt：文件为空"),
+])
+def test_it_refuses_missing_too_many_or_bad_evidence_and_stores_nothing(
+        year: Scenario, personas: Any, published: Rubric, files: list[Any], message: str) -> None:
+    with pytest.raises(DomainError, match=message):
+        services.appeal_file(actor=personas.lead_liaison, score=_kjj(published), event_key=year.kjj_item4_nov_key,
+                             reason="系统故障", evidence=files)
+    assert (Appeal.objects.count(), AppealEvidence.objects.count()) == (0, 0)
+    assert not AuditEntry.objects.filter(action="appeal.file").exists()
+
+
+def test_it_stores_evidence_under_random_names_and_audits_it(year: Scenario, personas: Any,
+                                                             published: Rubric) -> None:
+    files = [_file("../../请假条.pdf", PDF), _file("截图.png", PNG)]
+    appeal = services.appeal_file(actor=personas.lead_liaison, score=_kjj(published),
+                                  event_key=year.kjj_item4_nov_key, reason="系统故障", evidence=files)
+    stored = list(appeal.evidence.order_by("pk"))
+    assert [(e.original_name, e.content_type, e.size) for e in stored] == [
+        ("请假条.pdf", "application/pdf", len(PDF)), ("截图.png", "image/png", len(PNG))]
+    for item in stored:
+        assert "请假条" not in item.file.name and "截图" not in item.file.name
+        assert item.file.name.startswith(f"appeal-evidence/{appeal.pk}/")
+    with stored[0].file.open("rb") as handle:
+        assert handle.read() == PDF
+    entry = AuditEntry.objects.get(action="appeal.file")
+    assert entry.after["evidence"] == (f"请假条.pdf ({len(PDF)} B, application/pdf); "
+                                       f"截图.png ({len(PNG)} B, image/png)")
+
+
+def test_it_files_an_appeal_with_several_files_from_the_page(client: Client, year: Scenario, personas: Any,
+                                                              published: Rubric) -> None:
+    kjj = _kjj(published)
+    client.force_login(personas.lead_head)
+    sheet = client.get(reverse("assessment:score_detail", args=[kjj.pk])).content.decode()
+    assert 'enctype="multipart/form-data"' in sheet and 'name="evidence"' in sheet
+    response = client.post(reverse("assessment:appeal_create", args=[kjj.pk]), {
+        "event_key": year.kjj_item4_nov_key, "reason": "系统故障未能报送",
+        "evidence": [_file("系统故障说明.pdf", PDF), _file("截图.png", PNG)]}, follow=True)
+    body = response.content.decode()
+    assert "申诉已提交" in body
+    appeal = Appeal.objects.get()
+    assert sorted(appeal.evidence.values_list("original_name", flat=True)) == ["截图.png", "系统故障说明.pdf"]
+    for item in appeal.evidence.all():
+        assert reverse("assessment:appeal_evidence", args=[item.pk]) in body
+
+
+def test_it_shows_the_bad_file_and_stores_nothing_from_the_page(client: Client, year: Scenario, personas: Any,
+                                                                published: Rubric) -> None:
+    kjj = _kjj(published)
+    client.force_login(personas.lead_liaison)
+    url = reverse("assessment:appeal_create", args=[kjj.pk])
+    bad = client.post(url, {"event_key": year.kjj_item4_nov_key, "reason": "x",
+                            "evidence": [_file("病毒.exe", b"MZ")]}, follow=True)
+    assert "病毒.exe：不支持的文件类型" in bad.content.decode()
+    none = client.post(url, {"event_key": year.kjj_item4_nov_key, "reason": "x"}, follow=True)
+    assert "evidence" in none.content.decode()  # the form's "required" message names the field
+    assert Appeal.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_it_streams_evidence_as_an_attachment_only_to_the_office_and_the_unit(
+        client: Client, year: Scenario, personas: Any, published: Rubric, who: str) -> None:
+    appeal = services.appeal_file(actor=personas.lead_liaison, score=_kjj(published),
+                                  event_key=year.kjj_item4_nov_key, reason="系统故障", evidence=evidence())
+    item = appeal.evidence.get()
+    url = reverse("assessment:appeal_evidence", args=[item.pk])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    client.force_login(getattr(personas, who))
+    response = client.get(url)
+    allowed = who in ("admin", "supervisor", "lead_liaison", "lead_head")
+    assert response.status_code == (200 if allowed else 404)
+    if allowed:
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(response.streaming_content) == PDF
+    assert client.get(reverse("assessment:appeal_evidence", args=[item.pk + 1000])).status_code == 404
+    # the links show only where they open
+    sheet = client.get(reverse("assessment:score_detail", args=[_kjj(published).pk]))
+    if sheet.status_code == 200:
+        assert (url in sheet.content.decode()) == allowed
+
+
+def test_it_closes_the_appeal_form_after_the_window(client: Client, year: Scenario, personas: Any,
+                                                    published: Rubric) -> None:
+    kjj = _kjj(published)
+    client.force_login(personas.lead_liaison)
+    assert published.appeal_deadline == AS_OF + dt.timedelta(days=10)
+    with override_settings(LUOSHI_TODAY=published.appeal_deadline):
+        assert 'name="evidence"' in client.get(reverse("assessment:score_detail", args=[kjj.pk])).content.decode()
+    with override_settings(LUOSHI_TODAY=published.appeal_deadline + dt.timedelta(days=1)):
+        assert 'name="evidence"' not in client.get(
+            reverse("assessment:score_detail", args=[kjj.pk])).content.decode()
+        response = client.post(reverse("assessment:appeal_create", args=[kjj.pk]), {
+            "event_key": year.kjj_item4_nov_key, "reason": "x", "evidence": evidence()}, follow=True)
+    assert "申诉期已于" in response.content.decode()
+    assert Appeal.objects.count() == 0
+
+
+def test_it_reverses_an_indicator_deduction_and_the_unit_moves_up(year: Scenario, personas: Any, units: Any) -> None:
+    """Weight 12 on indicators (see builders.indicator_year): 市财政局 98 + 12 = 110; 市经信委 33 + 12 + 30 bonus
+    = 75; 市科技局 65.50 + 7.26 = 72.76, third. Reversing its "no figure" deduction (−3): 75.76, second."""
+    targets = indicator_year(year.plan, personas)
+    office = personas.supervisor
+    draft = services.rubric_create(actor=office, year=2019, unit_group="departments",
+                                   values={"weight_indicators": Decimal("12")})
+    services.adjustment_add(actor=office, rubric=draft, unit=units["市经信委"], kind="bonus", points=Decimal(30),
+                            reason="获国家级表彰")
+    rubric = services.rubric_publish(actor=office, rubric=draft)
+    kjj = _kjj(rubric)
+    assert (kjj.total, kjj.rank, kjj.components["indicators"]) == (Decimal("72.76"), 3, "7.26")
+    key = f"indicators:indicator-target:{targets.patents.pk}"
+    appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key,
+                                  reason="统计局年报已有该项数据，尚未录入", evidence=evidence("统计年报.pdf"))
+    assert "每万人口发明专利拥有量" in appeal.event_text and appeal.points == Decimal("-3")
+    services.appeal_decide(actor=office, appeal=appeal, reverse=True, comment="数据已核实，撤销扣分")
+    kjj.refresh_from_db()
+    assert (kjj.total, kjj.rank, kjj.components["indicators"]) == (Decimal("75.76"), 2, "10.26")
+    assert Score.objects.get(rubric=rubric, unit__name="市经信委").rank == 3
+    change = AuditEntry.objects.get(action="score.recompute")
+    assert (change.before, change.after) == ({"total": "72.76", "rank": 3}, {"total": "75.76", "rank": 2})
+
+
+def test_it_never_lets_later_indicator_data_move_a_published_result(year: Scenario, personas: Any,
+                                                                    published: Rubric) -> None:
+    """v1 was published with no weight on indicators; figures arriving later change neither v1's scores nor
+    its recomputation after an appeal. A new version with a weight is what counts them."""
+    indicator_year(year.plan, personas)
+    kjj = _kjj(published)
+    assert (kjj.total, kjj.components["indicators"]) == (Decimal("65.50"), "0.00")
+    appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=year.kjj_item4_nov_key,
+                                  reason="系统故障", evidence=evidence())
+    services.appeal_decide(actor=personas.supervisor, appeal=appeal, reverse=True, comment="属实")
+    kjj.refresh_from_db()
+    assert (kjj.total, kjj.components["indicators"]) == (Decimal("71.75"), "0.00")
+    assert not any(e["component"] == "indicators" for e in kjj.trace)
+    v2 = services.rubric_create(actor=personas.supervisor, year=2019, unit_group="departments",
+                                values={"weight_indicators": Decimal("12")})
+    services.rubric_publish(actor=personas.supervisor, rubric=v2)
+    assert _kjj(v2).components["indicators"] == "7.26"
+    kjj.refresh_from_db()
+    assert kjj.total == Decimal("71.75")
