@@ -106,3 +106,19 @@ def pdf_to_png(pdf: bytes, name: str, tmp_path: Path) -> list[Path]:
     pages = sorted(SCREENSHOTS.glob(f"pdf-{name}-*.png"))
     assert pages, "pdftoppm wrote no page"
     return pages
+
+
+@pytest.fixture
+def rendered_html(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The HTML of every PDF rendered during the test (for the layout check), in order."""
+    from luoshi.documents import pdf
+
+    seen: list[str] = []
+    original = pdf.html_to_pdf
+
+    def recording(html: str) -> bytes:
+        seen.append(html)
+        return original(html)
+
+    monkeypatch.setattr(pdf, "html_to_pdf", recording)
+    return seen

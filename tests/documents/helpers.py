@@ -57,3 +57,25 @@ def finished_job(world: Any) -> str:
         job.file.save(job.pk.hex, ContentFile(b"ledger"), save=False)
         job.save()
     return str(job.pk)
+
+
+def overflowing_boxes(html: str) -> list[str]:
+    """Tables and cells that reach past the right edge of the page's content area, laid out by WeasyPrint.
+
+    (Percent widths on padded cells, or a word that cannot break, push a table into the margin.)
+    """
+    from weasyprint import HTML
+
+    found: list[str] = []
+
+    def walk(box: Any, number: int, right: float) -> None:
+        if type(box).__name__ in ("TableBox", "TableCellBox") and box.position_x + box.margin_width() > right:
+            found.append(f"page {number}: {box.element_tag} ends at {box.position_x + box.margin_width():.0f}"
+                         f" > {right:.0f}")
+        for child in getattr(box, "children", []):
+            walk(child, number, right)
+
+    for number, page in enumerate(HTML(string=html).render().pages, start=1):
+        page_box = page._page_box
+        walk(page_box, number, page_box.content_box_x() + page_box.width + 0.5)
+    return found

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from luoshi.core.models import AuditEntry
@@ -18,7 +19,7 @@ from luoshi.reports.models import Report
 from tests.plans.test_ledger import published_generated_plan
 
 from .conftest import AS_OF, November, pdf_to_png
-from .helpers import body_font_expected, pdf_fonts, pdf_pages, pdf_text
+from .helpers import body_font_expected, overflowing_boxes, pdf_fonts, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_it_counts_the_period_as_the_database_records_it(november: November) -> 
 
 def test_the_office_issues_the_circular_in_the_background(client: Any, personas: Any, november: November,
                                                          django_capture_on_commit_callbacks: Any,
-                                                         tmp_path: Path) -> None:
+                                                         tmp_path: Path, rendered_html: list[str]) -> None:
     job = _issue(client, personas.supervisor, november, django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert (job.status, job.progress, job.error) == ("done", 100, "")
@@ -110,6 +111,7 @@ def test_the_office_issues_the_circular_in_the_background(client: Any, personas:
     assert any(font.startswith("Noto-Sans-CJK-SC") for font in fonts)  # headings: 黑体-style
     assert any(font.startswith(body_font_expected()) for font in fonts)  # body: 仿宋, else 宋体-style
     pdf_to_png(content, "circular", tmp_path)
+    assert overflowing_boxes(rendered_html[-1]) == []
 
 
 def test_a_long_problem_table_breaks_across_pages_with_its_header(personas: Any, today: dt.date,
@@ -125,8 +127,18 @@ def test_a_long_problem_table_breaks_across_pages_with_its_header(personas: Any,
     assert context_figures.overdue == Assignment.objects.filter(task__plan=plan).count() == 80
     assert len(rows) >= 2, "80 overdue rows fit on one page?"
     for page in rows:  # the header row repeats on every page the table runs over
-        assert "序号编号任务责任单位完成时限问题催办次数" in page
+        assert "序号编号任务责任单位完成时限问题催办" in page
     pdf_to_png(built.content, "circular-long", tmp_path)
+    html = render_to_string("documents/pdf/circular.html", builders.circular_context(
+        plan, period, issuer="督查室", number="", date=AS_OF, requirements=""))
+    assert overflowing_boxes(html) == []
+
+
+def test_the_overflow_check_sees_a_table_in_the_margin() -> None:
+    html = ('<style>@page { size: A4; margin: 20mm } td { padding: 3mm }</style>'
+            '<table style="width: 100%; table-layout: fixed"><tr><td style="width: 50%">甲</td>'
+            '<td style="width: 50%">乙</td></tr></table>')
+    assert overflowing_boxes(html)
 
 
 def test_only_the_office_and_leaders_issue_circulars_and_only_the_requester_downloads(

@@ -151,7 +151,8 @@ def score_pdf(score: Score) -> Built:
     """One unit's score sheet: each component with the events that produced its points."""
     keys = selectors.component_keys([score])
     sections = [(selectors.component_label(key), selectors.points(score.components.get(key, "0")),
-                 [e for e in score.trace if e.get("component") == key]) for key in keys]
+                 [{**e, "points": selectors.points(e.get("points", "0"))} for e in score.trace
+                  if e.get("component") == key]) for key in keys]
     context = {"score": score, "rubric": score.rubric, "sections": sections, "today": clock.today(),
                "total": selectors.points(score.total)}
     content = render_pdf("documents/pdf/score_sheet.html", context)
