@@ -83,7 +83,7 @@ def figures(personas: Any) -> dict[str, Any]:
     city = next(r for r in regions.values() if r.kind == "city")
     record = observation_record
     record(actor=office, indicator=indicators["tech-contract-turnover"], region=city, year=2017, value=111.5,
-           source=DataSource.OFFICIAL)
+           source=DataSource.OFFICIAL, note="示例数据")
     record(actor=office, indicator=indicators["tech-contract-turnover"], region=city, year=2018, value=150.25,
            source=DataSource.OFFICIAL)
     record(actor=office, indicator=indicators["tech-contract-turnover"], region=city, year=2018, value=163.75,
@@ -99,6 +99,7 @@ def test_it_charts_the_latest_official_figures_only(client: Client, figures: Any
     page = client.get(reverse("public:indicators")).content.decode()
     assert figures["indicators"]["tech-contract-turnover"].name_zh in page
     assert "163.75" in page and "111.5" in page and "<svg" in page
+    assert "说明：示例数据" in page  # a figure's own note (illustrative data says so)
     for not_public in ("150.25", "987.5", "876.5"):  # an old revision, a self-report, a department record
         assert not_public not in page
 

@@ -107,6 +107,12 @@ class PlanSummary:
     def closed_percent(self) -> int:
         return round(100 * self.counts.get(CLOSED, 0) / self.total) if self.total else 0
 
+    def shares(self) -> list[tuple[str, str, int, float]]:
+        """(status, label, count, percent of items) in display order, for the progress bar."""
+        return [(key, str(TASK_STATUS_LABELS[key]), self.counts.get(key, 0),
+                 round(100 * self.counts.get(key, 0) / self.total, 2) if self.total else 0.0)
+                for key in STATUS_ORDER]
+
 
 def plan_summaries(*, today: dt.date) -> list[PlanSummary]:
     """Every public plan with its items counted by status: two queries, whatever the number of tasks."""
@@ -295,6 +301,7 @@ class IndicatorSeries:
     regions_year: str
     regions: list[tuple[str, float]]
     target: tuple[float, str, int] | None = None  # (value, unit, year) of a public plan's city target
+    notes: list[str] = field(default_factory=list)  # the figures' own notes (e.g. "示例数据")
 
 
 def _period_label(year: int, month: int) -> str:
@@ -330,7 +337,8 @@ def indicator_series() -> list[IndicatorSeries]:
             city_region=city[0].region.name if city else "",
             regions_year=_period_label(year, max(o.through_month for o in in_year)) if in_year and year else "",
             regions=[(o.region.name, o.value) for o in in_year],
-            target=(target.value, target.value_unit, target.year) if target else None))
+            target=(target.value, target.value_unit, target.year) if target else None,
+            notes=sorted({o.note for o in [*city, *in_year] if o.note})))
     return sorted(found, key=lambda s: s.indicator.code)
 
 

@@ -44,13 +44,8 @@ def _page(request: HttpRequest, template: str, section: str, context: dict[str, 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     summaries = selectors.plan_summaries(today=clock.today())
-    overview = None
-    if summaries:
-        overview = charts.stacked_bar_chart(
-            [charts.StackRow(s.plan.title, s.counts) for s in summaries], _status_series(),
-            title=_("各计划任务办理状态"), description=_("每个公开计划的任务项按办理状态计数。"), percent=True)
     return _page(request, "public/home.html", "home", {
-        "summaries": summaries, "overview": overview, "editions": selectors.latest_editions()[:3],
+        "summaries": summaries, "editions": selectors.latest_editions()[:3],
         "status_rule": selectors.STATUS_RULE, "today": clock.today()})
 
 
@@ -59,13 +54,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.public_plan_get(pk)
     nodes = selectors.plan_tree(plan, today=clock.today())
     chapters = selectors.chapter_counts(nodes)
-    chart = None
+    chart, chart_title = None, _("各部分任务办理状态")
     if chapters:
+        # Narrow enough to stay legible when a phone scales it down to its width.
         chart = charts.stacked_bar_chart(
             [charts.StackRow(name, counts) for name, counts in chapters], _status_series(),
-            title=_("各部分任务办理状态"), description=_("按计划的各部分统计任务项的办理状态。"))
+            title=chart_title, description=_("按计划的各部分统计任务项的办理状态。"), width=460)
     return _page(request, "public/plan.html", "home", {
         "plan": plan, "nodes": nodes, "counts": selectors.status_counts(nodes), "chart": chart,
+        "chart_title": chart_title,
         "labels": selectors.TASK_STATUS_LABELS, "status_rule": selectors.STATUS_RULE, "today": clock.today()})
 
 
@@ -77,20 +74,19 @@ def indicators(request: HttpRequest) -> HttpResponse:
         indicator = series.indicator
         name = indicator.name_en if english and indicator.name_en else indicator.name_zh
         suffix = f" {indicator.unit}"
-        trend = None
+        figures = []
         if series.city:
             target = series.target[0] if series.target and series.target[1] == indicator.unit else None
-            trend = charts.line_chart(
-                series.city, title=_("%(name)s：%(region)s历年") % {"name": name, "region": series.city_region},
-                description=_("虚线为公开计划中的目标值。") if target is not None else "", suffix=suffix,
-                target=target)
-        bars = None
+            title = _("%(name)s：%(region)s历年") % {"name": name, "region": series.city_region}
+            figures.append((title, charts.line_chart(
+                series.city, title=title, suffix=suffix, target=target,
+                description=_("虚线为公开计划中的目标值。") if target is not None else "")))
         if series.regions:
-            bars = charts.bar_chart(
-                [charts.Bar(region, value) for region, value in series.regions],
-                title=_("%(name)s：各地区（%(period)s）") % {"name": name, "period": series.regions_year},
-                suffix=suffix)
-        blocks.append({"series": series, "name": name, "trend": trend, "bars": bars})
+            title = _("%(name)s：各地区（%(period)s）") % {"name": name, "period": series.regions_year}
+            figures.append((title, charts.bar_chart(
+                [charts.Bar(region, value) for region, value in series.regions], title=title, suffix=suffix,
+                width=480)))
+        blocks.append({"series": series, "name": name, "figures": figures})
     return _page(request, "public/indicators.html", "indicators", {"blocks": blocks})
 
 
@@ -99,16 +95,18 @@ def _edition_context(edition: Any) -> dict[str, Any]:
     rows = edition_rows(edition)
     previous = selectors.previous_edition(edition)
     last_rank = {row.region: row.rank for row in edition_rows(previous)} if previous else {}
+    chart_title = _("%(title)s %(year)d：指数与排名区间") % {
+        "title": edition.method.title or edition.method.method_id, "year": edition.year}
     chart = charts.ranked_interval_chart(
         [charts.RankedItem(row.region, row.index, row.rank, row.rank_5, row.rank_95,
                            change=(last_rank[row.region] - row.rank) if row.rank and last_rank.get(row.region)
                            else None) for row in rows if row.rank],
-        title=_("%(title)s %(year)d：指数与排名区间") % {"title": edition.method.title or edition.method.method_id,
-                                                    "year": edition.year},
-        description=_("条形为指数得分；右侧圆点为排名，横线为蒙特卡洛模拟的5%–95%排名区间。"), decimals=3)
+        title=chart_title, decimals=3,
+        description=_("条形为指数得分；右侧圆点为排名，横线为蒙特卡洛模拟的5%–95%排名区间。"))
     pillars = [node.name for node in method.nodes() if node.name != method.index.name]
     lines = [(row, [row.pillars.get(name) for name in pillars]) for row in rows]
-    return {"edition": edition, "chart": chart, "lines": lines, "pillars": pillars, "previous": previous,
+    return {"edition": edition, "chart": chart, "chart_title": chart_title, "lines": lines, "pillars": pillars,
+            "previous": previous,
             "description": method.describe("en" if get_language() == ENGLISH else "zh"),
             "indicator_codes": sorted({row["indicator"] for row in edition.data_rows})}
 
