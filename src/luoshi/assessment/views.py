@@ -77,7 +77,10 @@ def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rubric = access_rubric(request.user, pk)
     context: dict[str, object] = {"rubric": rubric, "components": COMPONENT_LABELS, "formulas": COMPONENT_FORMULAS}
     if rubric.is_frozen:
-        context.update(scores=selectors.rubric_scores(rubric), appeals=selectors.rubric_appeals(rubric),
+        weights = Weights.of(rubric)
+        context.update(columns=[(label, weights.weight(c) if c in WEIGHT_FIELDS else None)
+                                for c, label in COMPONENT_LABELS],
+                       scores=selectors.rubric_scores(rubric), appeals=selectors.rubric_appeals(rubric),
                        decision_form=AppealDecisionForm())
         return render(request, "assessment/rubric_results.html", context)
     # A bound ModelForm writes the cleaned values into its instance: preview on a copy, rank moves against the saved.
