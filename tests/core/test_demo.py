@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
 
 from luoshi.core.management.commands.demo import DEMO_ACCOUNTS, DEMO_MARK, DEMO_PASSWORD, DEMO_URL
 from luoshi.core.models import AuditEntry
@@ -113,3 +114,52 @@ def test_it_refuses_to_run_in_production(settings: Any) -> None:
     with pytest.raises(CommandError, match="生产环境"):
         call_command("demo", stdout=io.StringIO())
     assert row_counts() == before
+
+
+# --- the indicators part (luoshi.indicators.demo) -------------------------------------------------------
+
+
+def test_it_loads_illustrative_figures_for_every_district_county_and_pilot_zone(demo_db: str) -> None:
+    from luoshi.indicators.demo import DEMO_FIGURES
+    from luoshi.indicators.models import Observation, Region
+
+    header = DEMO_FIGURES.read_text(encoding="utf-8")[:400]
+    assert "ILLUSTRATIVE" in header and "非官方" in header
+    ranked = Region.objects.filter(kind__in=["district", "pilot_zone"])
+    assert ranked.count() == 14 and {"长海县", "高新区", "花园口经济区"} <= set(ranked.values_list("name", flat=True))
+    official = Observation.objects.filter(source="official")
+    assert official.exists() and not official.filter(illustrative=False).exists()
+    for region in ranked:
+        years = set(official.filter(region=region, through_month=12).values_list("year", flat=True))
+        assert years == {2016, 2017, 2018}, region.name
+
+
+def test_it_publishes_the_2017_and_2018_index_computed_from_them(demo_db: str) -> None:
+    from luoshi.indicators.models import IndexEdition
+
+    editions = IndexEdition.objects.filter(status="published", state="done")
+    assert sorted(editions.values_list("year", flat=True)) == [2017, 2018]
+    for edition in editions:
+        assert edition.illustrative and edition.draws == 1000
+        ranks = [r["rank"] for r in edition.result["regions"]]
+        assert sorted(ranks) == list(range(1, 15))
+        intervals = {r["region"]: (r["rank_5"], r["rank_95"]) for r in edition.uncertainty["regions"]}
+        assert len(intervals) == 14 and all(low <= high for low, high in intervals.values())
+    # 长海县's 2018 patents figure is left blank in the data file: carried from 2017, as the method says.
+    assert ["长海县", "patents_10k"] in editions.get(year=2018).result["imputed"]
+
+
+def test_every_index_page_says_the_demo_figures_are_not_official(demo_db: str) -> None:
+    from luoshi.indicators.models import IndexEdition, Region
+
+    client = Client()
+    assert client.login(username="gxq", password=DEMO_PASSWORD)
+    edition = IndexEdition.objects.get(year=2018, status="published")
+    region = Region.objects.get(name="高新区")
+    for url in (reverse("indicators:index_home"), reverse("indicators:edition_detail", args=[edition.pk]),
+                reverse("indicators:edition_region", args=[edition.pk, region.pk]),
+                reverse("indicators:region_detail", args=[region.pk]),
+                reverse("indicators:attainment", args=[Plan.objects.get().pk])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "示例数据，非官方统计" in response.content.decode(), url

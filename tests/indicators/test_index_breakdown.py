@@ -102,7 +102,7 @@ def test_the_edition_page_shows_rank_intervals_pillars_contributions_and_the_met
     html = response.content.decode()
     rows = {row.region: row for row, *_rest in response.context["lines"]}
     high = rows["高新区"]
-    assert high.rank == 1 and f"<strong>1</strong> <span class=\"interval\"" in html
+    assert high.rank == 1 and "<strong>1</strong> <span class=\"interval\"" in html
     assert f"（{high.rank_5}–{high.rank_95}）" in html
     assert "创新主体" in html and "创新产出" in html                  # pillar headings from the labels
     assert 'id="contributions"' in html and "0.850" in html and "0.700" in html

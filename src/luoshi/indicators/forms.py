@@ -63,5 +63,5 @@ class MethodForm(forms.Form):
 class ComputeForm(forms.Form):
     method = forms.ModelChoiceField(label=_("指数方法"), queryset=IndexMethod.objects.all())
     year = forms.IntegerField(label=_("年度"), min_value=1949, max_value=2200)
-    draws = forms.IntegerField(label=_("蒙特卡洛模拟次数"), min_value=1, max_value=5000, initial=1000)
+    draws = forms.IntegerField(label=_("蒙特卡洛模拟次数"), min_value=10, max_value=5000, initial=1000)
     note = forms.CharField(label=_("说明（更正原因等）"), max_length=300, required=False)

@@ -36,6 +36,7 @@ from .services import _require_office
 logger = logging.getLogger(__name__)
 
 MAX_METHOD_CHARS = 200_000
+MIN_DRAWS = 10      # fewer draws give no meaningful 5–95% interval (the engine refuses them too)
 MAX_DRAWS = 5000
 INDEX_REGION_KINDS = (RegionKind.DISTRICT, RegionKind.PILOT_ZONE)
 
@@ -135,8 +136,9 @@ class EditionFigures:
 
 
 def _check_draws(draws: int) -> None:
-    if not 1 <= draws <= MAX_DRAWS:
-        raise DomainError(_("模拟次数须在1到%(n)d之间 (draws out of range)") % {"n": MAX_DRAWS}, code="bad_draws")
+    if not MIN_DRAWS <= draws <= MAX_DRAWS:
+        raise DomainError(_("模拟次数须在%(min)d到%(max)d之间 (draws out of range)") % {
+            "min": MIN_DRAWS, "max": MAX_DRAWS}, code="bad_draws")
 
 
 def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = None, draws: int = 1000,

@@ -151,7 +151,8 @@ def attainment(request: HttpRequest, pk: int) -> HttpResponse:
             "self_report_tolerance": rule.self_report_tolerance})
     return render(request, "indicators/attainment.html", {
         "plan": plan, "rows": rows, "page": page, "rule_text": selectors.rule_text(rule), "rule_form": rule_form,
-        "flagged_count": len(flagged), "flagged_only": flagged_only})
+        "flagged_count": len(flagged), "flagged_only": flagged_only,
+        "illustrative": any(row.actual is not None and row.actual.illustrative for row in all_rows)})
 
 
 @login_post

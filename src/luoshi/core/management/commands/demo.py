@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
+from luoshi.indicators.demo import indicators_demo_load
 from luoshi.orgs.choices import Role
 from luoshi.orgs.models import Unit, User
 from luoshi.orgs.services import unit_directory_import, user_create
@@ -112,6 +113,8 @@ class Command(BaseCommand):
             accounts_created = accounts_load()
             office = User.objects.get(username=SUPERVISOR)
             plan, plan_created = plan_load(actor=office)
+            # Before the reports: their accepted target actuals then become self-reported figures.
+            indicators_demo_load(actor=office, plan=plan)
             reports_created = reports_load(plan=plan, office=office)
         self.report(plan=plan, units_created=units_created, accounts_created=accounts_created,
                     plan_created=plan_created, reports_created=reports_created,
