@@ -214,7 +214,7 @@ def _finish(root: ET.Element) -> SafeString:
 
 def _label_width(labels: Iterable[str], width: float) -> float:
     longest = max((text_width(str(label)) for label in labels), default=0.0)
-    return min(max(longest / 1.6, 64.0), width * 0.32) if longest > width * 0.2 else max(longest, 32.0)
+    return max(min(longest, width * 0.32), 32.0)
 
 
 def _axis(parent: ET.Element, *, left: float, plot_width: float, top: float, bottom: float,
@@ -355,8 +355,10 @@ def ranked_interval_chart(items: Sequence[RankedItem], *, title: str, descriptio
                 low = left + score_width * min(max(item.value_low, 0.0) / score_max, 1.0)
                 high = left + score_width * min(max(item.value_high, 0.0) / score_max, 1.0)
                 _whisker(row, low, high, center, "value-whisker", item.value_low, item.value_high)
-            _text(row, left + 4, center + FONT_SIZE * 0.35, format_number(item.value, decimals),
-                  **{"class": "value", "fill": "#ffffff" if length > 48 else TEXT_COLOR})
+            inside = length > 48  # the score inside a long bar, after a short one
+            _text(row, left + 4 if inside else left + length + 4, center + FONT_SIZE * 0.35,
+                  format_number(item.value, decimals),
+                  **{"class": "value", "fill": "#ffffff" if inside else TEXT_COLOR})
         if item.rank_low and item.rank_high:
             _whisker(row, rank_x(item.rank_low), rank_x(item.rank_high), center, "whisker",
                      item.rank_low, item.rank_high)
