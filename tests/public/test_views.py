@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -177,3 +178,29 @@ def test_it_links_the_plan_page_to_the_public_page_once_marked(client: Client, p
     assert f'href="{public_url}"' in client.get(office_page).content.decode()
     client.logout()
     assert client.get(public_url).status_code == 200
+
+
+def test_it_pages_a_long_plan_and_keeps_counts_for_the_whole_plan(client: Client, personas: Any,
+                                                                  monkeypatch: Any) -> None:
+    from luoshi.public import selectors
+    from tests.public.factories import big_public_plan
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 5)
+    plan = big_public_plan(personas, items=12, title="分页计划")  # 1 heading + 12 items: 3 pages of 5 nodes
+    url = reverse("public:plan_detail", args=[plan.pk])
+    first, second = client.get(url).content.decode(), client.get(f"{url}?page=2&lang=en").content.decode()
+    assert "推进第4项" in first and "推进第5项" not in first
+    assert "推进第5项" in second and "推进第9项" in second and "推进第4项" not in second
+    assert "重点任务" in second  # the section heading repeated, marked as continued
+    assert f'href="{url}?page=3&amp;lang=en"' in second and f'href="{url}?lang=en"' in second
+    closed = sum(1 for task in plan.tasks.filter(is_item=True)
+                 if not task.assignments.filter(active=True, status="open").exists())
+    assert closed > 0
+    for page in (first, second):  # the whole plan's counts on every page
+        shown = re.search(r'class="status-closed"><dt>[^<]*</dt><dd>(\d+)</dd>', page)
+        assert shown is not None and int(shown.group(1)) == closed
+        others = [re.search(rf'class="status-{key}"><dt>[^<]*</dt><dd>(\d+)</dd>', page) for key in (
+            "in_progress", "overdue")]
+        assert sum(int(found.group(1)) for found in others if found) == 12 - closed
+    assert client.get(f"{url}?page=4").status_code == 404
+    assert client.get(f"{url}?page=abc").status_code == 200  # junk is page 1

@@ -42,6 +42,12 @@ def page_language(request: HttpRequest) -> str:
     return ENGLISH if request.GET.get("lang") == ENGLISH else settings.LANGUAGE_CODE
 
 
+def page_number(request: HttpRequest) -> int:
+    """`?page=N` of a paged page; anything else is page 1 (so junk parameters share one cache entry)."""
+    raw = request.GET.get("page", "")
+    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+
+
 @dataclass(frozen=True)
 class DataVersion:
     entry_id: int
@@ -67,7 +73,7 @@ def data_version(request: HttpRequest) -> DataVersion:
 def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
     version = data_version(request)
     # Weak: two renders of one version may differ in bytes (generated chart ids), not in meaning.
-    return f'W/"{version.entry_id}-{version.today:%Y%m%d}-{page_language(request)}"'
+    return f'W/"{version.entry_id}-{version.today:%Y%m%d}-{page_language(request)}-{page_number(request)}"'
 
 
 def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> dt.datetime | None:
@@ -76,7 +82,7 @@ def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> dt.dateti
 
 def _cache_key(request: HttpRequest) -> str:
     version = data_version(request)
-    raw = f"{version.entry_id}|{version.today}|{page_language(request)}|{request.path}"
+    raw = f"{version.entry_id}|{version.today}|{page_language(request)}|{request.path}|{page_number(request)}"
     return "luoshi.public:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

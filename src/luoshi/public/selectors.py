@@ -161,6 +161,7 @@ class PublicNode:
     targets: list[Target] = field(default_factory=list)
     progress: list[PublicProgress] = field(default_factory=list)
     chapter: str = ""
+    continued: bool = False  # a heading repeated at the top of a page that starts inside its section
 
     @property
     def status_label(self) -> str:
@@ -182,48 +183,95 @@ def _deadline(task: Task, deadlines: set[dt.date]) -> str:
     return shown or "—"
 
 
-def plan_tree(plan: Plan, *, today: dt.date) -> list[PublicNode]:
-    """The plan's public tree with units, deadlines, status and accepted progress: six queries in all."""
-    tasks = list(with_status_flags(public_tasks().filter(plan=plan), today=today)
-                 .annotate(latest_deadline=Max("assignments__deadline", filter=Q(assignments__active=True)))
-                 .order_by("position"))
-    ids = [t.pk for t in tasks]
-    units: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for tu in TaskUnit.objects.filter(task__plan=plan).select_related("unit").order_by("task_id", "position"):
-        units[tu.task_id].append((tu.unit.name if tu.unit else tu.name, str(tu.get_role_display())))
-    targets: dict[int, list[Target]] = defaultdict(list)
-    for target in Target.objects.filter(task__plan=plan).order_by("task_id", "position"):
-        targets[target.task_id].append(target)
-    progress = _accepted_progress(plan)
-    deadlines: dict[int, set[dt.date]] = defaultdict(set)
-    for task_id, deadline in (Assignment.objects.filter(task__plan=plan, active=True, deadline__isnull=False)
-                              .values_list("task_id", "deadline").distinct()):
-        deadlines[task_id].add(deadline)
+PAGE_SIZE = 200  # nodes of the tree per page: a 10,000-item plan stays a page a phone can load
 
+
+@dataclass
+class PlanPage:
+    """One page of a plan's public tree, with the status counts of the whole plan."""
+
+    nodes: list[PublicNode]
+    counts: dict[str, int]
+    chapters: list[tuple[str, dict[str, int]]]
+    number: int
+    pages: int
+
+
+TREE_FIELDS = ("id", "plan_id", "parent_id", "key", "label", "level", "position", "text", "is_item", "deadline",
+               "deadline_text", "span_start", "span_end")
+
+
+def plan_page(plan: Plan, *, today: dt.date, number: int = 1, size: int = PAGE_SIZE) -> PlanPage:
+    """A page of the plan's public tree with units, deadlines, status and accepted progress.
+
+    A fixed number of queries: the tree (with each task's status flags) once, then units, targets,
+    deadlines and accepted reports for this page's tasks only. Counts cover the whole plan.
+    """
+    tasks = list(with_status_flags(public_tasks().filter(plan=plan), today=today).only(*TREE_FIELDS)
+                 .order_by("position"))
+    pages = max(1, -(-len(tasks) // size))
+    if not 1 <= number <= pages:
+        raise Http404
     top = min((t.level for t in tasks), default=1)
-    nodes, chapter = [], ""
+    chapter_of: dict[int, str] = {}
+    status_of: dict[int, str] = {}
+    counts: dict[str, int] = {key: 0 for key in STATUS_ORDER}
+    chapters: dict[str, dict[str, int]] = {}
+    chapter = ""
     for task in tasks:
         if task.level == top:
             chapter = f"{task.label} {task.text}".strip()
-        node = PublicNode(task=task, heading_level=min(task.level - top + 3, 6),
-                          sentence=_sentence(plan.source_text, task) if task.is_item else task.text,
-                          chapter=chapter)
+        chapter_of[task.pk] = chapter
+        if task.is_item:
+            status = status_of[task.pk] = task_status(task)
+            counts[status] += 1
+            per_chapter = chapters.setdefault(chapter or str(_("其他")), dict.fromkeys(STATUS_ORDER, 0))
+            per_chapter[status] += 1
+
+    window = tasks[(number - 1) * size: number * size]
+    page_ids = [t.pk for t in window]
+    units: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for tu in TaskUnit.objects.filter(task_id__in=page_ids).select_related("unit").order_by("task_id", "position"):
+        units[tu.task_id].append((tu.unit.name if tu.unit else tu.name, str(tu.get_role_display())))
+    targets: dict[int, list[Target]] = defaultdict(list)
+    for target in Target.objects.filter(task_id__in=page_ids).order_by("task_id", "position"):
+        targets[target.task_id].append(target)
+    progress = _accepted_progress(page_ids)
+    deadlines: dict[int, set[dt.date]] = defaultdict(set)
+    for task_id, deadline in (Assignment.objects.filter(task_id__in=page_ids, active=True, deadline__isnull=False)
+                              .values_list("task_id", "deadline").distinct()):
+        deadlines[task_id].add(deadline)
+
+    def heading(task: Task) -> int:
+        return min(task.level - top + 3, 6)
+
+    # A page that starts inside a section repeats the headings above its first node, marked as continued.
+    by_id = {t.pk: t for t in tasks}
+    chain: list[PublicNode] = []
+    parent = by_id.get(window[0].parent_id) if window and window[0].parent_id else None
+    while parent is not None:
+        chain.insert(0, PublicNode(task=parent, heading_level=heading(parent), sentence=parent.text, continued=True))
+        parent = by_id.get(parent.parent_id) if parent.parent_id else None
+    nodes = []
+    for task in window:
+        node = PublicNode(task=task, heading_level=heading(task), chapter=chapter_of[task.pk],
+                          sentence=_sentence(plan.source_text, task) if task.is_item else task.text)
         if task.is_item:
             node.units = units.get(task.pk, [])
-            node.status = task_status(task)
+            node.status = status_of[task.pk]
             node.deadline = _deadline(task, deadlines.get(task.pk, set()))
             node.targets = targets.get(task.pk, [])
             node.progress = progress.get(task.pk, [])
         nodes.append(node)
-    assert len(ids) == len(nodes)
-    return nodes
+    return PlanPage(nodes=chain + nodes, counts=counts, chapters=list(chapters.items()), number=number,
+                    pages=pages)
 
 
-def _accepted_progress(plan: Plan) -> dict[int, list[PublicProgress]]:
-    """For each live assignment of the plan, its latest accepted report (two queries)."""
+def _accepted_progress(task_ids: list[int]) -> dict[int, list[PublicProgress]]:
+    """For each live assignment of these tasks, its latest accepted report (three queries)."""
     latest = Subquery(Report.objects.filter(assignment=OuterRef("pk"), status=ReportStatus.ACCEPTED)
                       .order_by("-period__start", "-pk").values("pk")[:1])
-    report_ids = [pk for pk in Assignment.objects.filter(task__plan=plan, active=True, task__removed=False)
+    report_ids = [pk for pk in Assignment.objects.filter(task_id__in=task_ids, active=True)
                   .annotate(latest=latest).values_list("latest", flat=True) if pk is not None]
     reports = list(Report.objects.filter(pk__in=report_ids, status=ReportStatus.ACCEPTED)
                    .select_related("period", "assignment__unit")
@@ -245,24 +293,6 @@ def _accepted_progress(plan: Plan) -> dict[int, list[PublicProgress]]:
             accepted_on=report.accepted_at.date() if report.accepted_at else None,
             actuals=actuals.get(report.pk, [])))
     return by_task
-
-
-def chapter_counts(nodes: list[PublicNode]) -> list[tuple[str, dict[str, int]]]:
-    """Items by status per top-level chapter, in the plan's order."""
-    chapters: dict[str, dict[str, int]] = {}
-    for node in nodes:
-        if node.task.is_item:
-            counts = chapters.setdefault(node.chapter or str(_("其他")), defaultdict(int))
-            counts[node.status] += 1
-    return list(chapters.items())
-
-
-def status_counts(nodes: list[PublicNode]) -> dict[str, int]:
-    counts: dict[str, int] = {key: 0 for key in STATUS_ORDER}
-    for node in nodes:
-        if node.task.is_item:
-            counts[node.status] += 1
-    return counts
 
 
 # --- the feed of closed tasks ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import yaml
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +24,7 @@ from luoshi.core import charts, clock
 from luoshi.indicators.index import edition_rows, method_of
 
 from . import selectors
-from .caching import ENGLISH, public_page
+from .caching import ENGLISH, page_number, public_page
 
 STATUS_COLORS = {selectors.CLOSED: charts.RAG_COLORS["green"], selectors.IN_PROGRESS: charts.DEFAULT_COLOR,
                  selectors.OVERDUE: charts.RAG_COLORS["red"], selectors.NOT_ASSIGNED: charts.RAG_COLORS["grey"]}
@@ -49,20 +50,34 @@ def home(request: HttpRequest) -> HttpResponse:
         "status_rule": selectors.STATUS_RULE, "today": clock.today()})
 
 
+def _page_links(request: HttpRequest, number: int, pages: int) -> list[tuple[int | None, str]]:
+    """(page number, URL) around the current page, with None for a gap; the language kept."""
+    english = get_language() == ENGLISH
+    shown = sorted({1, pages, *range(max(1, number - 3), min(pages, number + 3) + 1)})
+    links: list[tuple[int | None, str]] = []
+    for n in shown:
+        if links and links[-1][0] is not None and n - links[-1][0] > 1:  # type: ignore[operator]
+            links.append((None, ""))
+        query = {"page": n} if n > 1 else {}
+        if english:
+            query["lang"] = ENGLISH  # type: ignore[assignment]
+        links.append((n, request.path + (f"?{urlencode(query)}" if query else "")))
+    return links
+
+
 @public_page
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.public_plan_get(pk)
-    nodes = selectors.plan_tree(plan, today=clock.today())
-    chapters = selectors.chapter_counts(nodes)
+    page = selectors.plan_page(plan, today=clock.today(), number=page_number(request), size=selectors.PAGE_SIZE)
     chart, chart_title = None, _("各部分任务办理状态")
-    if chapters:
+    if page.chapters:
         # Narrow enough to stay legible when a phone scales it down to its width.
         chart = charts.stacked_bar_chart(
-            [charts.StackRow(name, counts) for name, counts in chapters], _status_series(),
+            [charts.StackRow(name, counts) for name, counts in page.chapters], _status_series(),
             title=chart_title, description=_("按计划的各部分统计任务项的办理状态。"), width=460)
     return _page(request, "public/plan.html", "home", {
-        "plan": plan, "nodes": nodes, "counts": selectors.status_counts(nodes), "chart": chart,
-        "chart_title": chart_title,
+        "plan": plan, "page": page, "nodes": page.nodes, "counts": page.counts, "chart": chart,
+        "chart_title": chart_title, "page_links": _page_links(request, page.number, page.pages),
         "labels": selectors.TASK_STATUS_LABELS, "status_rule": selectors.STATUS_RULE, "today": clock.today()})
 
 
