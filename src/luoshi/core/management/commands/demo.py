@@ -20,6 +20,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from luoshi.assessment.demo import assessment_demo_load
 from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.indicators.demo import indicators_demo_load
@@ -116,6 +117,7 @@ class Command(BaseCommand):
             # Before the reports: their accepted target actuals then become self-reported figures.
             indicators_demo_load(actor=office, plan=plan)
             reports_created = reports_load(plan=plan, office=office)
+            assessment_demo_load(actor=office, plan=plan, today=clock.today())  # scores read the reports
         self.report(plan=plan, units_created=units_created, accounts_created=accounts_created,
                     plan_created=plan_created, reports_created=reports_created,
                     show_logins=not options["quiet_logins"])
