@@ -4,6 +4,7 @@ filter, print setup), scoped like the page, converted by LibreOffice when it is 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import shutil
 import subprocess
 from io import BytesIO
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -108,9 +110,15 @@ def test_old_documents_are_purged_with_their_files(personas: Any, november: Nove
         actor=personas.supervisor, kind="ledger", params={}, enqueue=False).pk))
     path = Path(job.file.path)
     assert path.exists()
+    call_command("purge_documents", "--days", "7", stdout=io.StringIO())
+    assert path.exists()  # a fresh one stays
     DocumentJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
-    assert services.documents_purge(older_than=dt.timedelta(days=7)) == 1
+    out = io.StringIO()
+    call_command("purge_documents", "--days", "7", stdout=out)
+    assert out.getvalue().strip() == "Deleted 1 document(s)."
     assert not path.exists() and not DocumentJob.objects.exists()
+    with pytest.raises(CommandError):
+        call_command("purge_documents", "--days", "-1")
 
 
 def test_too_many_pending_documents_are_refused(personas: Any, november: November) -> None:
