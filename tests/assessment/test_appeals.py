@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from luoshi.assessment import services
@@ -133,10 +135,31 @@ def test_it_streams_evidence_as_an_attachment_only_to_the_office_and_the_unit(
         assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content) == PDF
     assert client.get(reverse("assessment:appeal_evidence", args=[item.pk + 1000])).status_code == 404
-    # the links show only where they open
-    sheet = client.get(reverse("assessment:score_detail", args=[_kjj(published).pk]))
-    if sheet.status_code == 200:
-        assert (url in sheet.content.decode()) == allowed
+    # the links show only where they open (the results page: to the office, not to leaders)
+    for page in ("assessment:score_detail", "assessment:rubric_detail"):
+        shown = client.get(reverse(page, args=[_kjj(published).pk if page == "assessment:score_detail"
+                                               else published.pk]))
+        if shown.status_code == 200:
+            assert (url in shown.content.decode()) == allowed, page
+
+
+def test_it_keeps_the_score_sheet_queries_flat_as_appeals_and_files_grow(
+        client: Client, year: Scenario, personas: Any, published: Rubric) -> None:
+    kjj = _kjj(published)
+    deductions = [e["key"] for e in kjj.trace if e["points"].startswith("-")]
+    assert len(deductions) >= 3
+    client.force_login(personas.supervisor)
+    url = reverse("assessment:score_detail", args=[kjj.pk])
+    services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=deductions[0], reason="x",
+                         evidence=evidence())
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for key in deductions[1:3]:
+        services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key, reason="x",
+                             evidence=[_file("a.pdf", PDF), _file("b.png", PNG)])
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(url).status_code == 200
+    assert len(three) == len(one)
 
 
 def test_it_closes_the_appeal_form_after_the_window(client: Client, year: Scenario, personas: Any,
