@@ -152,3 +152,19 @@ def test_the_region_page_shows_the_region_s_index_with_its_interval(client: Clie
     # 中山区: turnover 0 × 0.7 + enterprises 1 × 0.3 = 0.3, below 西岗区's 0.5 × 0.7 = 0.35: third of three.
     assert breakdown.row.index == pytest.approx(0.3) and breakdown.row.rank == 3
     assert f"（{breakdown.row.rank_5}–{breakdown.row.rank_95}）" in html and 'id="index"' in html
+
+
+def test_the_interval_comes_from_varying_the_method_s_choices_and_the_page_says_which(
+        client: Client, personas: Any, figures: None) -> None:
+    edition = published(personas, WEIGHTED)
+    choices = edition.uncertainty["choices"]
+    assert [option["method"] for option in choices["normalisation"]] == ["minmax", "rank"]
+    assert choices["aggregation"] == ["arithmetic", "geometric"]
+    assert [option["method"] for option in choices["missing"]] == ["none", "peer_mean"]
+    assert choices["weights"] == {"method": "uniform", "spread": 0.25}
+    assert set(edition.uncertainty["sensitivity"]) == {"normalisation", "aggregation", "missing", "weights"}
+    client.force_login(personas.leader)
+    listed = client.get(reverse("indicators:edition_detail", args=[edition.pk])).context["uncertainty_lines"]
+    assert listed[0].startswith("归一化：最小-最大、名次") and "解释排名方差的" in listed[0]
+    assert listed[1].startswith("加总方式：算术平均、几何平均")
+    assert listed[3].startswith("权重：每个权重在±25%内随机扰动（10组）")   # ⌈√100⌉ weight sets

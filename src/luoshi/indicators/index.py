@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.compindex import Dataset, Method, MethodError, compute, monte_carlo
 from luoshi.compindex.errors import CompIndexError
+from luoshi.compindex.method import is_signed
 from luoshi.core.audit import audit_record
 from luoshi.core.errors import DomainError
 
@@ -158,12 +159,76 @@ def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = 
     try:
         data = _dataset(rows)
         result = compute(engine, data, year)
-        carlo = monte_carlo(engine, data, year, draws=draws, seed=seed)
+        choices = uncertainty_choices(engine)
+        try:
+            carlo = monte_carlo(engine, data, year, draws=draws, seed=seed, choices=choices)
+        except CompIndexError:
+            # An alternative the data cannot take (e.g. a constant indicator under rank normalisation):
+            # the interval then reflects the weights alone, and the page says which choices were varied.
+            choices = WEIGHTS_ONLY
+            carlo = monte_carlo(engine, data, year, draws=draws, seed=seed, choices=choices)
     except CompIndexError as error:
         raise DomainError(str(error), code="compute_failed") from None
     illustrative = Observation.objects.filter(pk__in=[r["observation"] for r in rows], illustrative=True).exists()
+    uncertainty = {**carlo.to_dict(), "choices": choices}
     return EditionFigures(regions=[r.name for r in regions], rows=rows, result=_json_safe(result.to_dict()),
-                          uncertainty=_json_safe(carlo.to_dict()), illustrative=illustrative)
+                          uncertainty=_json_safe(uncertainty), illustrative=illustrative)
+
+
+WEIGHT_PERTURBATION: dict[str, Any] = {"method": "uniform", "spread": 0.25}
+WEIGHTS_ONLY: dict[str, Any] = {"weights": WEIGHT_PERTURBATION}
+
+
+def uncertainty_choices(method: Method) -> dict[str, Any]:
+    """What an edition's Monte Carlo varies around the method (stored with the edition).
+
+    Following the Handbook's uncertainty analysis: the normalisation (the method's own, min-max or rank),
+    the aggregation (arithmetic or geometric, when no normalisation option can give negative scores),
+    the missing-data rule (the method's own or the peers' mean), and every weight perturbed by up to ±25%.
+    """
+    own_normalisation, own_missing = dict(method.normalisation), dict(method.missing)
+    normalisations = [own_normalisation] + [{"method": name} for name in ("minmax", "rank")
+                                            if name != own_normalisation["method"]]
+    missing = [own_missing] + ([{"method": "peer_mean"}] if own_missing["method"] != "peer_mean" else [])
+    choices: dict[str, Any] = {"normalisation": normalisations, "missing": missing, "weights": WEIGHT_PERTURBATION}
+    if not any(is_signed(option) for option in normalisations):
+        choices["aggregation"] = ["arithmetic", "geometric"]
+    return choices
+
+
+_STEP_WORDS = {"minmax": "最小-最大", "rank": "名次", "goalposts": "固定上下限", "zscore": "标准分",
+               "distance": "与参照地区之比", "arithmetic": "算术平均", "geometric": "几何平均",
+               "carry_last": "沿用较早年份的值", "peer_mean": "同类地区均值", "none": "不插补",
+               "constant": "给定常数", "error": "缺失即报错"}
+
+
+def uncertainty_lines(uncertainty: dict[str, Any]) -> list[str]:
+    """The choices an edition's Monte Carlo varied, in words, with the share of rank variance each explains."""
+    choices = uncertainty.get("choices") or WEIGHTS_ONLY
+    shares = uncertainty.get("sensitivity", {})
+    stage_names = {"normalisation": _("归一化"), "aggregation": _("加总方式"), "missing": _("缺失值处理")}
+    lines = []
+    for stage, title in stage_names.items():
+        options = choices.get(stage) or []
+        if len(options) > 1:
+            words = "、".join(_STEP_WORDS.get(_step_name(o), _step_name(o)) for o in options)
+            lines.append((title, words, shares.get(stage)))
+    if choices.get("weights"):
+        spread = float(choices["weights"].get("spread", 0.25)) * 100
+        sets = len(uncertainty.get("factors", {}).get("weights", []))
+        words = _("每个权重在±%(spread)g%%内随机扰动（%(sets)d组）") % {"spread": spread, "sets": sets}
+        lines.append((_("权重"), words, shares.get("weights")))
+    out = []
+    for title, words, share in lines:
+        text = f"{title}：{words}"
+        if share is not None:
+            text += _("，解释排名方差的%(pct).0f%%") % {"pct": share * 100}
+        out.append(text)
+    return out
+
+
+def _step_name(option: Any) -> str:
+    return str(option["method"] if isinstance(option, dict) else option)
 
 
 def _edition_store(edition: IndexEdition, figures: EditionFigures) -> IndexEdition:

@@ -238,7 +238,8 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
               [row.contributions.get(name) for name, _label in indicators]) for row in rows]
     return render(request, "indicators/edition_detail.html", {
         "edition": edition, "pending": pending, "lines": lines, "pillars": pillars, "indicators": indicators,
-        "additive": index_services.is_additive(method), "description": method.describe("zh")})
+        "additive": index_services.is_additive(method), "description": method.describe("zh"),
+        "uncertainty_lines": index_services.uncertainty_lines(edition.uncertainty)})
 
 
 @login_get
