@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -32,11 +34,44 @@ def check_pk(value: Any) -> None:
         raise NotFound()
 
 
+BOOLEAN_VALUES = frozenset({"true", "false", "1", "0"})
+
+
+def _problem(value: str, query_filter: Any) -> str | None:
+    if out_of_range(value):
+        return "数值超出范围 (number out of range)"
+    if query_filter is None:
+        return None
+    if value == "":
+        # A page's form sends empty fields meaning "any"; an API client leaves the parameter out.
+        return "不能为空，不筛选时请省略该参数 (empty: leave the parameter out instead)"
+    if isinstance(query_filter, django_filters.BooleanFilter) and value.lower() not in BOOLEAN_VALUES:
+        return "须为 true 或 false (true or false)"
+    return None
+
+
 class CheckedFilterBackend(DjangoFilterBackend):
+    """Also stricter than a page's form: an empty filter, or a yes/no filter that is neither, is a 400."""
+
     def get_filterset_kwargs(self, request: Any, queryset: Any, view: Any) -> dict[str, Any]:
-        bad = {name: ["数值超出范围 (number out of range)"]
-               for name, values in request.query_params.lists() for value in values if out_of_range(value)}
+        filterset_class = self.get_filterset_class(view, queryset)
+        filters = filterset_class.base_filters if filterset_class is not None else {}
+        bad: dict[str, list[str]] = {}
+        for name, values in request.query_params.lists():
+            query_filter = filters.get(name)
+            if query_filter is None and name.endswith(("_after", "_before")):  # a date range's two halves
+                query_filter = filters.get(name.rsplit("_", 1)[0])
+            for value in values:
+                problem = _problem(value, query_filter)
+                if problem:
+                    bad.setdefault(name, []).append(problem)
         if bad:
             raise ValidationError(bad)
         kwargs: dict[str, Any] = super().get_filterset_kwargs(request, queryset, view)
         return kwargs
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """An id or a year: a whole number (django-filter's NumberFilter would take 0.5 and match nothing)."""
+
+    field_class = forms.IntegerField

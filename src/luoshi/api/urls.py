@@ -1,6 +1,6 @@
 """/api/v1/: the router over every app's api.py, the schema, the reference page and the token page."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -35,4 +35,5 @@ urlpatterns = [
     path("docs/", views.docs, name="docs"),
     path("token/", views.token, name="token"),
     path("", include(router.urls)),
+    re_path(r"^.*$", views.NotFoundView.as_view()),  # the API answers JSON, even for a path it does not know
 ]

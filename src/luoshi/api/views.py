@@ -19,6 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from luoshi.core.errors import DomainError
 from luoshi.core.viewtools import login_form, login_get
@@ -114,3 +118,16 @@ def docs(request: HttpRequest) -> HttpResponse:
     """The API reference, rendered from the OpenAPI schema."""
     info, groups = reference()
     return render(request, "api/docs.html", {"info": info, "groups": groups})
+
+
+class NotFoundView(APIView):
+    """Any other path under /api/v1/: the API's JSON 404 (Django's would be an HTML page)."""
+
+    permission_classes = [AllowAny]
+    throttle_classes: list[Any] = []
+    schema = None
+
+    def dispatch_404(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        raise NotFound()
+
+    get = post = put = patch = delete = dispatch_404

@@ -19,6 +19,8 @@ class ListFiltersOnly:
 
     action: str | None
     kwargs: dict[str, Any]
+    # Any path segment reaches the view, so a malformed id is this API's JSON 404, not Django's HTML page.
+    lookup_value_regex = "[^/]+"
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]  # authentication and permissions first

@@ -18,11 +18,11 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from luoshi.api.filters import DB_INT_MAX
+from luoshi.api.filters import DB_INT_MAX, IntegerFilter
 from luoshi.api.viewsets import ReadOnlyViewSet
 
 from .access import editions_visible_to, regions_visible_to, require_office, targets_visible_to
-from .choices import DataSource
+from .choices import DataSource, EditionStatus
 from .models import IndexEdition, IndexMethod, Indicator, IndicatorTarget, Observation, Region
 from .services import observation_record
 
@@ -128,10 +128,10 @@ class RegionViewSet(ReadOnlyViewSet):
 
 
 class IndicatorTargetFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id")
-    year = django_filters.NumberFilter()
+    plan = IntegerFilter(field_name="plan_id")
+    year = IntegerFilter()
     indicator = django_filters.CharFilter(field_name="indicator__code", help_text="indicator code")
-    region = django_filters.NumberFilter(field_name="region_id")
+    region = IntegerFilter(field_name="region_id")
 
     class Meta:
         model = IndicatorTarget
@@ -151,9 +151,9 @@ class IndicatorTargetViewSet(ReadOnlyViewSet):
 
 class ObservationFilter(django_filters.FilterSet):
     indicator = django_filters.CharFilter(field_name="indicator__code", help_text="indicator code")
-    region = django_filters.NumberFilter(field_name="region_id")
-    year = django_filters.NumberFilter()
-    through_month = django_filters.NumberFilter()
+    region = IntegerFilter(field_name="region_id")
+    year = IntegerFilter()
+    through_month = IntegerFilter()
     source = django_filters.ChoiceFilter(choices=DataSource.choices)
     latest = django_filters.BooleanFilter(field_name="is_latest",
                                           help_text="true: only the current revision of each figure")
@@ -196,8 +196,8 @@ class ObservationViewSet(ReadOnlyViewSet):
 
 
 class IndexEditionFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter()
-    status = django_filters.CharFilter()
+    year = IntegerFilter()
+    status = django_filters.ChoiceFilter(choices=EditionStatus.choices)
 
     class Meta:
         model = IndexEdition

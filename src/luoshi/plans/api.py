@@ -16,12 +16,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from luoshi.api.filters import IntegerFilter
 from luoshi.api.viewsets import ListOnlyViewSet, ReadOnlyViewSet
 from luoshi.core import clock
 from luoshi.reports.forms import MyTaskFilter
 from luoshi.reports.selectors import my_tasks_queryset
 
 from .access import access_plan, assignments_visible_to, plans_visible_to, tasks_visible_to
+from .choices import PlanStatus
 from .filters import LedgerFilter
 from .models import Assignment, Plan, Target, Task, TaskUnit
 from .selectors import RAG_LABELS, ledger_tasks
@@ -106,11 +108,20 @@ def _with_units_and_targets(tasks: QuerySet[Task]) -> QuerySet[Task]:
         Prefetch("targets", queryset=Target.objects.select_related("task").order_by("position")))
 
 
+class PlanFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
+    year = IntegerFilter()
+
+    class Meta:
+        model = Plan
+        fields: list[str] = []
+
+
 class PlanViewSet(ReadOnlyViewSet):
     """Plans: every plan for the office and leaders; a unit account, the published plans it has tasks in."""
 
     serializer_class = PlanSerializer
-    filterset_fields = ["status", "year"]
+    filterset_class = PlanFilter
 
     def get_queryset(self) -> QuerySet[Plan]:
         return plans_visible_to(self.request.user).order_by("-created_at", "-pk")
@@ -128,8 +139,8 @@ class PlanViewSet(ReadOnlyViewSet):
 
 
 class TaskFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id")
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    plan = IntegerFilter(field_name="plan_id")
+    parent = IntegerFilter(field_name="parent_id")
     is_item = django_filters.BooleanFilter()
 
     class Meta:
@@ -159,8 +170,8 @@ class LedgerViewSet(ListOnlyViewSet):
 
 
 class TargetFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="task__plan_id")
-    task = django_filters.NumberFilter(field_name="task_id")
+    plan = IntegerFilter(field_name="task__plan_id")
+    task = IntegerFilter(field_name="task_id")
 
     class Meta:
         model = Target

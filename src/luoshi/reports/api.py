@@ -18,7 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from luoshi.api.filters import DB_INT_MAX
+from luoshi.api.filters import DB_INT_MAX, IntegerFilter
 from luoshi.api.viewsets import ReadOnlyViewSet
 from luoshi.plans.access import plans_visible_to
 
@@ -124,7 +124,7 @@ class ReturnSerializer(VersionSerializer):
 
 
 class PeriodFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id")
+    plan = IntegerFilter(field_name="plan_id")
 
     class Meta:
         model = ReportingPeriod
@@ -228,11 +228,11 @@ class ReportActualSerializer(serializers.ModelSerializer[TargetActual]):
 
 
 class ActualFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="report__period__plan_id")
-    period = django_filters.NumberFilter(field_name="report__period_id")
-    report = django_filters.NumberFilter(field_name="report_id")
-    target = django_filters.NumberFilter(field_name="target_id")
-    unit = django_filters.NumberFilter(field_name="report__assignment__unit_id")
+    plan = IntegerFilter(field_name="report__period__plan_id")
+    period = IntegerFilter(field_name="report__period_id")
+    report = IntegerFilter(field_name="report_id")
+    target = IntegerFilter(field_name="target_id")
+    unit = IntegerFilter(field_name="report__assignment__unit_id")
 
     class Meta:
         model = TargetActual
