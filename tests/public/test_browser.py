@@ -14,6 +14,9 @@ from django.urls import reverse
 
 from luoshi.indicators.choices import DataSource
 from luoshi.plans.models import Plan
+from luoshi.public.selectors import PAGE_SIZE, public_tasks
+from luoshi.reports.choices import ReportStatus
+from luoshi.reports.models import Report
 from tests.browser import SCREENSHOTS, shot
 from tests.indicators.test_index_views import METHOD
 
@@ -62,6 +65,12 @@ def test_it_serves_accessible_public_pages_on_a_phone_and_a_desktop(page: Any, l
         call_command("demo", quiet_logins=True, stdout=None)
         _figures()
         plan = Plan.objects.get(is_public=True)
+        accepted = (Report.objects.filter(assignment__task__plan=plan, status=ReportStatus.ACCEPTED)
+                    .select_related("assignment__task").order_by("-period__start").first())
+        assert accepted is not None
+        task = accepted.assignment.task
+        ordered = list(public_tasks().filter(plan=plan).order_by("position").values_list("pk", flat=True))
+        task_page = ordered.index(task.pk) // PAGE_SIZE + 1
         base = live_server.url
         pages = {"home": reverse("public:home"), "plan": reverse("public:plan_detail", args=[plan.pk]),
                  "indicators": reverse("public:indicators"), "index": reverse("public:index_home")}
@@ -83,6 +92,11 @@ def test_it_serves_accessible_public_pages_on_a_phone_and_a_desktop(page: Any, l
             page.goto(base + pages["plan"])
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
             page.screenshot(path=str(SCREENSHOTS / f"public-plan-{suffix}.png"))  # the first screen only
+            # A task with an accepted example report: its latest accepted text shows, labelled 【示例】.
+            page.goto(f"{base}{pages['plan']}{'' if task_page == 1 else f'?page={task_page}'}#task-{task.pk}")
+            card = page.locator(f"#task-{task.pk}")
+            assert accepted.narrative in card.inner_text() and "【示例】" in card.inner_text()
+            card.screenshot(path=str(SCREENSHOTS / f"public-task-{suffix}.png"))
             if suffix == "desktop":
                 page.goto(base + pages["index"])
                 shot(page, "public-index-desktop")
