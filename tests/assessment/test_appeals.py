@@ -19,6 +19,7 @@ from luoshi.assessment import services
 from luoshi.assessment.models import Appeal, AppealEvidence, Rubric, Score
 from luoshi.core.errors import DomainError
 from luoshi.core.models import AuditEntry
+from luoshi.reports.models import Notification
 
 from .builders import AS_OF, PDF, Scenario, evidence, indicator_year, scenario
 
@@ -178,7 +179,8 @@ def test_it_closes_the_appeal_form_after_the_window(client: Client, year: Scenar
     assert Appeal.objects.count() == 0
 
 
-def test_it_reverses_an_indicator_deduction_and_the_unit_moves_up(year: Scenario, personas: Any, units: Any) -> None:
+def test_it_reverses_an_indicator_deduction_and_the_unit_moves_up(year: Scenario, personas: Any, units: Any,
+                                                                  django_capture_on_commit_callbacks: Any) -> None:
     """Weight 12 on indicators (see builders.indicator_year): 市财政局 98 + 12 = 110; 市经信委 33 + 12 + 30 bonus
     = 75; 市科技局 65.50 + 7.26 = 72.76, third. Reversing its "no figure" deduction (−3): 75.76, second."""
     targets = indicator_year(year.plan, personas)
@@ -194,12 +196,17 @@ def test_it_reverses_an_indicator_deduction_and_the_unit_moves_up(year: Scenario
     appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key,
                                   reason="统计局年报已有该项数据，尚未录入", evidence=evidence("统计年报.pdf"))
     assert "每万人口发明专利拥有量" in appeal.event_text and appeal.points == Decimal("-3")
-    services.appeal_decide(actor=office, appeal=appeal, reverse=True, comment="数据已核实，撤销扣分")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appeal_decide(actor=office, appeal=appeal, reverse=True, comment="数据已核实，撤销扣分")
     kjj.refresh_from_db()
     assert (kjj.total, kjj.rank, kjj.components["indicators"]) == (Decimal("75.76"), 2, "10.26")
     assert Score.objects.get(rubric=rubric, unit__name="市经信委").rank == 3
     change = AuditEntry.objects.get(action="score.recompute")
     assert (change.before, change.after) == ({"total": "72.76", "rank": 3}, {"total": "75.76", "rank": 2})
+    # the unit's two accounts are told, with a link to the sheet; no other account is
+    told = Notification.objects.filter(url=reverse("assessment:score_detail", args=[kjj.pk]))
+    assert sorted(told.values_list("user__username", flat=True)) == ["kjj", "kjj_head"]
+    assert "撤销扣分" in told.first().text and "每万人口发明专利拥有量" in told.first().text
 
 
 def test_it_never_lets_later_indicator_data_move_a_published_result(year: Scenario, personas: Any,

@@ -9,12 +9,15 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse as url_for
 from django.utils.translation import gettext as _
 
 from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError, StaleUpdate
-from luoshi.orgs.models import Unit
+from luoshi.orgs.choices import Role
+from luoshi.orgs.models import Unit, User
+from luoshi.reports.models import Notification
 from luoshi.reports.services import attachment_clean_name, attachment_content_type
 
 from .choices import AdjustmentKind, AppealStatus, RubricStatus
@@ -224,6 +227,20 @@ def _rescore(rubric: Rubric) -> dict[int, tuple[str, int]]:
     return old
 
 
+def _notify_unit_of_decision(appeal: Appeal) -> None:
+    """The appealing unit's accounts learn of the decision, once it is committed."""
+    unit_id = appeal.score.unit_id
+    text = _("申诉已处理（%(decision)s）：%(event)s") % {"decision": appeal.get_status_display(),
+                                                  "event": appeal.event_text}
+    url = url_for("assessment:score_detail", args=[appeal.score_id])
+
+    def send() -> None:
+        recipients = User.objects.filter(unit_id=unit_id, role__in=[Role.LIAISON, Role.HEAD], is_active=True)
+        Notification.objects.bulk_create([Notification(user=user, text=text[:500], url=url) for user in recipients])
+
+    transaction.on_commit(send)
+
+
 def appeal_decide(*, actor: Any, appeal: Appeal, reverse: bool, comment: str) -> Appeal:
     """The office upholds or reverses a pending appeal. A reversal cancels the deduction in the frozen
     trace, recomputes the unit's total and the group's ranks; both changes are audited."""
@@ -245,6 +262,7 @@ def appeal_decide(*, actor: Any, appeal: Appeal, reverse: bool, comment: str) ->
         audit_record(actor=actor, action="appeal.reverse" if reverse else "appeal.uphold", target=appeal,
                      before=before, after=snapshot(appeal, APPEAL_FIELDS), unit_id=unit_id,
                      message=appeal.decision_comment)
+        _notify_unit_of_decision(appeal)
         if reverse:
             score = Score.objects.select_for_update().get(pk=appeal.score_id)
             score.trace = [{**d, "reversed": True} if d["key"] == appeal.event_key else d for d in score.trace]
