@@ -112,6 +112,9 @@ def test_the_office_issues_the_circular_in_the_background(client: Any, personas:
     assert any(font.startswith(body_font_expected()) for font in fonts)  # body: 仿宋, else 宋体-style
     pdf_to_png(content, "circular", tmp_path)
     assert overflowing_boxes(rendered_html[-1]) == []
+    # The chart (core.charts, inline SVG): chapter 二 with its red segment of two assignments.
+    assert 'class="chart chart-stacked"' in rendered_html[-1]
+    assert 'data-series="red" data-value="2"' in rendered_html[-1]
 
 
 def test_a_long_problem_table_breaks_across_pages_with_its_header(personas: Any, today: dt.date,

@@ -12,16 +12,20 @@ reports can never make the renderer read a file or call a server.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 PDF_CONTENT_TYPE = "application/pdf"
 
 
 def html_to_pdf(html: str) -> bytes:
+    # Imported here: WeasyPrint parses its stylesheets on import, which every command would otherwise pay for.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per layout step otherwise
     fetcher = URLFetcher(allowed_protocols=["data"], timeout=1)
     pdf: bytes = HTML(string=html, url_fetcher=fetcher, media_type="print").write_pdf()
     return pdf

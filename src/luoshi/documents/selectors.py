@@ -22,10 +22,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from luoshi.assessment.choices import Component
 from luoshi.assessment.models import Rubric, Score
+from luoshi.core.charts import RAG_COLORS, Series, StackRow, stacked_bar_chart
 from luoshi.orgs.models import Unit
 from luoshi.plans.choices import AssignmentStatus
 from luoshi.plans.models import Assignment, Plan, Task
@@ -197,17 +199,15 @@ def circular_data(plan: Plan, period: ReportingPeriod, *, as_of: dt.date) -> Cir
 CHAPTER_SERIES = ("closed", RAG_GREEN, RAG_AMBER, RAG_RED)
 
 
-def circular_chart(circular: Circular) -> str:
+def circular_chart(circular: Circular) -> SafeString:
     """Assignments by chapter and light (closed, green, amber, red) as inline SVG, shared with the pages."""
-    from luoshi.core.charts import RAG_COLORS, Series, StackRow, stacked_bar_chart
-
     labels = {"closed": _("已办结"), RAG_GREEN: _("绿灯"), RAG_AMBER: _("黄灯"), RAG_RED: _("红灯")}
     colours = {"closed": RAG_COLORS["grey"], RAG_GREEN: RAG_COLORS["green"], RAG_AMBER: RAG_COLORS["amber"],
                RAG_RED: RAG_COLORS["red"]}
     series = [Series(key, str(labels[key]), colours[key]) for key in CHAPTER_SERIES]
     rows = [StackRow(line.label, dict(line.counts)) for line in circular.chapters]
-    return str(stacked_bar_chart(rows, series, title=_("各章节任务分工办理情况"),
-                                 description=_("按章节统计的任务分工数：已办结、绿灯、黄灯、红灯"), width=600))
+    return stacked_bar_chart(rows, series, title=_("各章节任务分工办理情况"),
+                             description=_("按章节统计的任务分工数：已办结、绿灯、黄灯、红灯"), width=600)
 
 
 # --- one task's dossier -------------------------------------------------------------------------------------
