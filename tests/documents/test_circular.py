@@ -14,7 +14,7 @@ from django.urls import reverse
 from luoshi.core.models import AuditEntry
 from luoshi.documents import builders, selectors, services
 from luoshi.documents.models import DocumentJob
-from luoshi.plans.models import Assignment
+from luoshi.plans.models import Assignment, Plan
 from luoshi.reports.models import Report
 from tests.plans.test_ledger import published_generated_plan
 
@@ -181,3 +181,16 @@ def test_the_worker_checks_the_role_again(personas: Any, november: November) -> 
     job = services.document_run(job_id=str(job.pk))
     assert job.status == "failed" and "督查部门" in job.error and not job.file
     assert services.document_run(job_id=str(job.pk)).status == "failed"  # run once only
+
+
+def test_the_figures_take_a_fixed_number_of_queries(personas: Any, today: dt.date,
+                                                    django_assert_max_num_queries: Any) -> None:
+    plan = published_generated_plan(personas.supervisor, 40)  # 80 assignments, each with a May report
+    Plan.objects.filter(pk=plan.pk).update(published_at=dt.datetime(2019, 1, 2, 9, tzinfo=dt.UTC))
+    plan.refresh_from_db()
+    period = plan.periods.get(start=dt.date(2019, 5, 1))
+    with django_assert_max_num_queries(6):
+        circular = selectors.circular_data(plan, period, as_of=AS_OF)
+    figures = circular.figures
+    assert (figures.assignments, figures.owed, figures.on_time) == (80, 80, 80)
+
