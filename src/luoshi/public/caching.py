@@ -7,7 +7,9 @@ A public page depends only on its URL and on the data, never on the visitor:
   `Vary: Accept-Language`: harmless (the body does not change with it), only more cache entries;
 - the data version is the newest audit entry: every change of state goes through a service that writes
   one in the same transaction, so any change to what could be shown gives a new version. Together with
-  the business date (task status turns to "overdue" with the calendar) it makes the ETag, and the
+  the business date (task status turns to "overdue" with the calendar) and an hourly slot (which bounds
+  how long an unaudited change, such as an admin edit of a unit's name, can stay unseen) it makes the
+  ETag, and the
   rendered body is kept in the cache (settings.CACHES) under URL + language + version: a request for an
   unchanged page costs two small queries (version, cache) whatever the size of the plan, and a
   conditional request (If-None-Match / If-Modified-Since) gets 304 without rendering at all.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -25,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
@@ -34,7 +37,10 @@ from luoshi.core.models import AuditEntry
 
 ENGLISH = "en"
 BROWSER_MAX_AGE = 300          # seconds a browser or proxy may reuse a page without asking
-SERVER_TTL = 24 * 3600         # a body is keyed by the data version, so this only bounds the cache's size
+# Every audited write changes the version at once; other changes (admin edits of the unit directory, the
+# calendar) show within this many seconds: the version includes the current slot of this length.
+REFRESH_SECONDS = 3600
+SERVER_TTL = REFRESH_SECONDS
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified")
 
 
@@ -51,21 +57,22 @@ def page_number(request: HttpRequest) -> int:
 @dataclass(frozen=True)
 class DataVersion:
     entry_id: int
-    modified: dt.datetime | None
+    modified: dt.datetime
     today: dt.date
+    period: int  # the current REFRESH_SECONDS slot since the epoch
 
 
 def data_version(request: HttpRequest) -> DataVersion:
-    """The newest audit entry and the business date (one query, kept on the request)."""
+    """The newest audit entry, the business date and the refresh slot (one query, kept on the request)."""
     found = getattr(request, "_public_version", None)
     if found is None:
         row = AuditEntry.objects.order_by("-id").values_list("id", "created_at").first()
-        today = clock.today()
-        modified = row[1] if row else None
-        midnight = timezone.make_aware(dt.datetime.combine(today, dt.time()))
-        if modified is None or (clock.pinned_date() is None and midnight > modified):
-            modified = midnight  # the status of tasks may change at midnight without any write
-        found = DataVersion(entry_id=row[0] if row else 0, modified=modified, today=today)
+        period = int(time.time() // REFRESH_SECONDS)
+        slot_start = dt.datetime.fromtimestamp(period * REFRESH_SECONDS, tz=dt.UTC)
+        # The page may have changed since the slot began without an audited write (a unit renamed in the
+        # admin, a task turning overdue at midnight), so nothing is older than that.
+        modified = max(row[1], slot_start) if row else slot_start
+        found = DataVersion(entry_id=row[0] if row else 0, modified=modified, today=clock.today(), period=period)
         request._public_version = found  # type: ignore[attr-defined]
     return found
 
@@ -73,7 +80,8 @@ def data_version(request: HttpRequest) -> DataVersion:
 def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
     version = data_version(request)
     # Weak: two renders of one version may differ in bytes (generated chart ids), not in meaning.
-    return f'W/"{version.entry_id}-{version.today:%Y%m%d}-{page_language(request)}-{page_number(request)}"'
+    return (f'W/"{version.entry_id}-{version.period}-{version.today:%Y%m%d}-{page_language(request)}'
+            f'-{page_number(request)}"')
 
 
 def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> dt.datetime | None:
@@ -82,7 +90,9 @@ def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> dt.dateti
 
 def _cache_key(request: HttpRequest) -> str:
     version = data_version(request)
-    raw = f"{version.entry_id}|{version.today}|{page_language(request)}|{request.path}|{page_number(request)}"
+    # The host and scheme too: the feed writes absolute links.
+    raw = (f"{version.entry_id}|{version.period}|{version.today}|{page_language(request)}|{request.scheme}://"
+           f"{request.get_host()}{request.path}|{page_number(request)}")
     return "luoshi.public:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
