@@ -149,13 +149,17 @@ def test_it_posts_observations_as_revisions(api_world: World) -> None:
     latest = w.client("zone_liaison").get(url, {"year": 2019, "latest": "true"}).json()["results"]
     assert [(o["value"], o["revision"]) for o in latest] == [(13.0, 2)]
 
+    demo = office.post(url, {**figure, "year": 2020, "illustrative": True}, format="json")
+    assert demo.status_code == 201 and demo.json()["illustrative"] is True  # labelled wherever it shows
+    assert Observation.objects.get(pk=demo.json()["id"]).illustrative
+
     implausible = office.post(url, {**figure, "value": 99999}, format="json")
     assert implausible.status_code == 400 and implausible.json()["code"] == "bad_value"
     unknown = office.post(url, {**figure, "indicator": "no-such-indicator"}, format="json")
     assert unknown.status_code == 400 and "indicator" in unknown.json()
     for persona in ("zone_liaison", "leader", "lead_head"):
         assert w.client(persona).post(url, figure, format="json").status_code == 404
-    assert Observation.objects.filter(region=w.zone_region, year=2019).count() == 2
+    assert Observation.objects.filter(region=w.zone_region, year__gte=2019).count() == 3
 
 
 def test_it_filters_lists_like_the_pages(api_world: World) -> None:

@@ -23,19 +23,22 @@ class RubricSerializer(serializers.ModelSerializer[Rubric]):
         model = Rubric
         fields = ["id", "year", "unit_group", "version", "status", "weight_completion", "weight_timeliness",
                   "weight_quality", "weight_reminders", "weight_extensions", "weight_indicators", "per_return",
-                  "per_reminder", "per_extension", "appeal_days", "published_at", "appeal_deadline", "created_at"]
+                  "per_reminder", "per_extension", "appeal_days", "note", "published_at", "appeal_deadline",
+                  "created_at"]
 
 
 class ScoreSerializer(serializers.ModelSerializer[Score]):
     year = serializers.IntegerField(source="rubric.year", read_only=True)
     unit_group = serializers.CharField(source="rubric.unit_group", read_only=True)
     rubric_status = serializers.CharField(source="rubric.status", read_only=True)
+    rubric_note = serializers.CharField(source="rubric.note", read_only=True,
+                                        help_text="The rubric's note, e.g. that the results are illustrative.")
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
         model = Score
-        fields = ["id", "rubric", "year", "unit_group", "rubric_status", "unit", "unit_name", "total", "rank",
-                  "components", "trace", "computed_at"]
+        fields = ["id", "rubric", "year", "unit_group", "rubric_status", "rubric_note", "unit", "unit_name", "total",
+                  "rank", "components", "trace", "computed_at"]
 
 
 class RubricFilter(django_filters.FilterSet):

@@ -57,7 +57,7 @@ class ObservationSerializer(serializers.ModelSerializer[Observation]):
     class Meta:
         model = Observation
         fields = ["id", "indicator", "indicator_code", "region", "region_name", "year", "through_month", "source",
-                  "value", "revision", "is_latest", "note", "entered_at"]
+                  "value", "revision", "is_latest", "note", "illustrative", "entered_at"]
 
 
 class ObservationInputSerializer(serializers.Serializer[Any]):
@@ -71,6 +71,8 @@ class ObservationInputSerializer(serializers.Serializer[Any]):
     source = serializers.ChoiceField(choices=DataSource.choices, required=False, default=DataSource.OFFICIAL)
     value = serializers.FloatField()
     note = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+    illustrative = serializers.BooleanField(required=False, default=False,
+                                            help_text="Demo data, not official statistics: labelled wherever shown.")
 
     def validate_region(self, value: int) -> Region:
         region = Region.objects.filter(pk=value).first()
@@ -95,8 +97,8 @@ class IndexEditionSerializer(serializers.ModelSerializer[IndexEdition]):
 
     class Meta:
         model = IndexEdition
-        fields = ["id", "method", "year", "number", "status", "regions", "result", "uncertainty", "draws", "seed",
-                  "note", "computed_at", "published_at"]
+        fields = ["id", "method", "year", "number", "status", "state", "error", "illustrative", "regions", "result",
+                  "uncertainty", "draws", "seed", "note", "computed_at", "finished_at", "published_at"]
 
 
 class IndexEditionDetailSerializer(IndexEditionSerializer):
