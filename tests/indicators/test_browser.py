@@ -64,3 +64,11 @@ def test_the_office_computes_the_index_in_the_background_and_reads_it(page: Any,
     assert page.locator("table.breakdown tbody tr").count() == 8
     assert "合计（=指数）" in page.inner_text("table.breakdown")
     shot(page, "index-edition-region")
+
+    # The region's own page: its index with the interval, then its figures (every one marked illustrative).
+    page.get_by_role("link", name="查看本地区全部数据及历史版次").click()
+    page.wait_for_load_state("networkidle")
+    assert "示例数据，非官方统计" in page.inner_text("main")
+    assert re.search(r"1\s*（\d+–\d+）", page.inner_text("#index"))
+    assert page.locator("#figures tbody tr").count() == 24      # 8 indicators × 3 years
+    shot(page, "index-region")
