@@ -114,7 +114,7 @@ def test_it_shows_the_bad_file_and_stores_nothing_from_the_page(client: Client, 
                             "evidence": [_file("病毒.exe", b"MZ")]}, follow=True)
     assert "病毒.exe：不支持的文件类型" in bad.content.decode()
     none = client.post(url, {"event_key": year.kjj_item4_nov_key, "reason": "x"}, follow=True)
-    assert "evidence" in none.content.decode()  # the form's "required" message names the field
+    assert "请附上至少一份佐证材料" in none.content.decode()
     assert Appeal.objects.count() == 0
 
 

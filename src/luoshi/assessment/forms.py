@@ -70,15 +70,16 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
-        if isinstance(data, list | tuple) and data:
+        if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
-        return [single(data, initial)]
+        return [single(data, initial)] if data else []
 
 
 class AppealForm(forms.Form):
     event_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("申诉理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = MultipleFileField(label=_("佐证材料"), max_length=255,
+    # Not required here: the service says how many files an appeal needs, in one message for page and API.
+    evidence = MultipleFileField(label=_("佐证材料"), max_length=255, required=False,
                                  help_text=_("至少1个、最多5个文件，支持 pdf、docx、xlsx、jpg、png、txt、zip"))
 
 

@@ -225,7 +225,6 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect_after_post(request, url)
 
 
-
 @login_get
 def appeal_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream an appeal's evidence as a download, never inline, with the type checked at upload."""
