@@ -160,3 +160,23 @@ def test_it_keeps_the_query_count_flat_as_events_double(year: Scenario, personas
     with CaptureQueriesContext(connection) as second:
         results_compute(rubric, as_of=AS_OF)
     assert len(second) == len(first)
+
+
+def test_it_keeps_the_query_count_flat_as_indicator_targets_double(year: Scenario, personas: Any) -> None:
+    from luoshi.indicators.models import IndicatorTarget
+    from luoshi.orgs.models import Unit
+
+    targets = indicator_year(year.plan, personas)
+    rubric = _rubric()
+    rubric.weight_indicators = Decimal("12")
+    with CaptureQueriesContext(connection) as first:
+        results_compute(rubric, as_of=AS_OF)
+    jxw = Unit.objects.get(name="市经信委")
+    for code in ("innovation-platforms", "tech-transfer-results", "pct-applications", "invention-applications"):
+        IndicatorTarget.objects.create(plan=year.plan, indicator=targets.indicators[code], year=2019,
+                                       region=targets.regions["全市"], responsible_unit=jxw, comparator=">=",
+                                       value=10, value_unit="件")
+    with CaptureQueriesContext(connection) as second:
+        results = {r.unit.name: r for r in results_compute(rubric, as_of=AS_OF)}
+    assert results["市经信委"].components["indicators"] == Decimal("0.00")  # four targets, no figures
+    assert len(second) == len(first)
