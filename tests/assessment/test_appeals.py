@@ -171,8 +171,9 @@ def test_it_closes_the_appeal_form_after_the_window(client: Client, year: Scenar
     with override_settings(LUOSHI_TODAY=published.appeal_deadline):
         assert 'name="evidence"' in client.get(reverse("assessment:score_detail", args=[kjj.pk])).content.decode()
     with override_settings(LUOSHI_TODAY=published.appeal_deadline + dt.timedelta(days=1)):
-        assert 'name="evidence"' not in client.get(
-            reverse("assessment:score_detail", args=[kjj.pk])).content.decode()
+        closed = client.get(reverse("assessment:score_detail", args=[kjj.pk])).content.decode()
+        assert 'name="evidence"' not in closed
+        assert f"申诉期已于{published.appeal_deadline:%Y-%m-%d}截止" in closed
         response = client.post(reverse("assessment:appeal_create", args=[kjj.pk]), {
             "event_key": year.kjj_item4_nov_key, "reason": "x", "evidence": evidence()}, follow=True)
     assert "申诉期已于" in response.content.decode()

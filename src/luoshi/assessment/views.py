@@ -166,16 +166,17 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     events = [Event.from_json(d) for d in score.trace]
     appeals = {a.event_key: a for a in score.appeals.prefetch_related("evidence")}
     rubric = score.rubric
-    can_appeal = (getattr(request.user, "is_unit_user", False) and request.user.unit_id == score.unit_id
-                  and rubric.status == RubricStatus.PUBLISHED and rubric.appeal_deadline is not None
-                  and clock.today() <= rubric.appeal_deadline)
+    own_published = (getattr(request.user, "is_unit_user", False) and request.user.unit_id == score.unit_id
+                     and rubric.status == RubricStatus.PUBLISHED and rubric.appeal_deadline is not None)
+    can_appeal = own_published and clock.today() <= rubric.appeal_deadline
     weights = Weights.of(rubric)
     sections = [(label, score.components.get(c, "0"), weights.weight(c) if c in WEIGHT_FIELDS else None,
                  FORMULAS[c], [(e, appeals.get(e.key)) for e in events if e.component == c])
                 for c, label in COMPONENT_LABELS]
     return render(request, "assessment/score_detail.html", {
         "score": score, "rubric": rubric, "sections": sections, "appeals": appeals, "can_appeal": can_appeal,
-        "decision_form": AppealDecisionForm(), "appeal_form": AppealForm()})
+        "appeal_closed": own_published and not can_appeal, "decision_form": AppealDecisionForm(),
+        "appeal_form": AppealForm()})
 
 
 @login_get
