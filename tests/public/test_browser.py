@@ -84,13 +84,12 @@ def test_it_serves_accessible_public_pages_on_a_phone_and_a_desktop(page: Any, l
                     assert page.context.cookies() == [], "a public page set a cookie"
                     problems = _serious(page)
                     assert problems == [], f"{name}{lang} on {suffix}: {problems}"
-            # Nothing wider than the screen: no sideways scrolling on a phone.
+                    # Nothing wider than the screen: no sideways scrolling, on a phone too.
+                    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name
             page.goto(base + pages["home"])
-            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
             assert plan.title in page.inner_text("main")
             shot(page, f"public-{suffix}")
             page.goto(base + pages["plan"])
-            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
             page.screenshot(path=str(SCREENSHOTS / f"public-plan-{suffix}.png"))  # the first screen only
             # A task with an accepted example report: its latest accepted text shows, labelled 【示例】.
             page.goto(f"{base}{pages['plan']}{'' if task_page == 1 else f'?page={task_page}'}#task-{task.pk}")
