@@ -138,3 +138,30 @@ def test_it_publishes_an_index_edition_with_method_and_data_to_recompute_it(clie
     ranks = {r["region"]: (r["rank"], round(r["index"], 9)) for r in recomputed["regions"]}
     published = {r["region"]: (r["rank"], round(r["index"], 9)) for r in edition.result["regions"]}
     assert ranks == published
+
+
+def test_it_keeps_the_query_count_of_indicators_and_index_flat(client: Client, personas: Any, figures: Any,
+                                                              django_assert_max_num_queries: Any) -> None:
+    from django.core.cache import cache
+
+    from luoshi.indicators.index import index_edition_compute, index_edition_publish, index_method_save
+    from luoshi.indicators.services import observation_record
+
+    office = personas.supervisor
+    method = index_method_save(actor=office, text=METHOD)
+    index_edition_publish(actor=office, edition=index_edition_compute(actor=office, method=method, year=2018,
+                                                                      draws=20))
+    urls = (reverse("public:indicators"), reverse("public:index_home"))
+    for more_years in (0, 4):  # then four more years of every district's figures and an edition for each
+        for year in range(2013, 2013 + more_years):
+            for rank, region in enumerate(("中山区", "西岗区", "高新区")):
+                for code in ("tech-contract-turnover", "high-tech-enterprises"):
+                    observation_record(actor=office, indicator=figures["indicators"][code],
+                                       region=figures["regions"][region], year=year,
+                                       value=float(year % 7 + 1 + 3 * rank), source=DataSource.OFFICIAL)
+            index_edition_publish(actor=office, edition=index_edition_compute(
+                actor=office, method=method, year=year, draws=20))
+        for url in urls:
+            cache.clear()
+            with django_assert_max_num_queries(12):
+                assert client.get(url).status_code == 200
