@@ -132,3 +132,26 @@ def test_a_self_report_beyond_the_tolerance_is_flagged_for_the_office(
     page = client.get(url)
     assert page.context["flagged_count"] == 0 and 'id="self-report-flags"' not in page.content.decode()
     assert "待核对" not in client.get(reverse("indicators:index")).content.decode()
+
+
+def test_a_member_of_a_group_reports_its_own_region_s_figure(personas: Any, published_plan: Any, catalogue: Any,
+                                                             regions: Any, django_user_model: Any) -> None:
+    # Item 3 is assigned to 各先导区管委会: each pilot zone answers for its own territory. A target on it
+    # (added here; the small plan's item 3 has none) has no single responsible unit.
+    from luoshi.plans.models import Task
+
+    task = Task.objects.get(plan=published_plan, key="二/(二)/3")
+    target = Target.objects.create(task=task, text="技术交易额达到20亿元", indicator="技术交易额", value=20,
+                                   unit="亿元", op=">=", year=2019)
+    mapped = target_map(actor=personas.supervisor, target=target, indicator=catalogue["tech-contract-turnover"])
+    assert mapped.responsible_unit is None and mapped.region.name == "全市"
+    zone = regions["高新区"].unit
+    liaison = django_user_model.objects.create_user(username="gxq", password="x", role=Role.LIAISON, unit=zone)
+    head = django_user_model.objects.create_user(username="gxq_head", password="x", role=Role.HEAD, unit=zone)
+    own = assignment(published_plan, "二/(二)/3", zone.name)
+    report = draft(liaison, own, period(published_plan, 2), actuals={target.pk: 3.5})
+    report = reports.report_submit(actor=head, report=report, version=report.version)
+    reports.report_accept(actor=personas.supervisor, report=report, version=report.version)
+    [obs] = self_reports()
+    assert (obs.region.name, obs.indicator.code, obs.through_month, obs.value) == ("高新区", "tech-contract-turnover",
+                                                                                   2, 3.5)
