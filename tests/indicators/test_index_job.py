@@ -138,3 +138,17 @@ def test_the_page_shows_a_failure_with_its_message(client: Client, personas: Any
     assert "计算失败" in listing
     client.force_login(personas.leader)
     assert client.get(reverse("indicators:edition_detail", args=[edition.pk])).status_code == 404
+
+
+def test_the_page_says_when_a_job_looks_stuck(client: Client, personas: Any, method: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    edition = index_edition_request(actor=personas.supervisor, method=method, year=2018, draws=20, enqueue=False)
+    client.force_login(personas.supervisor)
+    url = reverse("indicators:edition_detail", args=[edition.pk])
+    assert "已超过15分钟" not in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    IndexEdition.objects.filter(pk=edition.pk).update(state=EditionState.RUNNING,
+                                                      computed_at=timezone.now() - dt.timedelta(minutes=16))
+    assert "已超过15分钟" in client.get(url, HTTP_HX_REQUEST="true").content.decode()

@@ -8,9 +8,12 @@ link is what lets a district's account read its own region's figures and nobody 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.orgs.models import Unit
@@ -239,6 +242,9 @@ class IndexMethod(models.Model):
         return f"{self.title or self.method_id} v{self.version}"
 
 
+STUCK_AFTER = dt.timedelta(minutes=15)
+
+
 class IndexEdition(models.Model):
     """One computation of an index for a year: the figures used, the result and its rank intervals.
 
@@ -279,3 +285,9 @@ class IndexEdition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.year} #{self.number or '—'}"
+
+    @property
+    def looks_stuck(self) -> bool:
+        """Queued or running for longer than any computation takes: the worker may have stopped."""
+        return (self.state in (EditionState.QUEUED, EditionState.RUNNING) and self.computed_at is not None
+                and timezone.now() - self.computed_at > STUCK_AFTER)
