@@ -208,3 +208,7 @@ def test_it_pages_a_long_plan_and_keeps_counts_for_the_whole_plan(client: Client
         assert sum(int(found.group(1)) for found in others if found) == 12 - closed
     assert client.get(f"{url}?page=4").status_code == 404
     assert client.get(f"{url}?page=abc").status_code == 200  # junk is page 1
+
+
+def test_it_is_linked_from_the_login_page(client: Client) -> None:
+    assert f'href="{reverse("public:home")}"' in client.get(reverse("login")).content.decode()
