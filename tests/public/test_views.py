@@ -113,6 +113,12 @@ def test_it_answers_a_conditional_request_with_304_until_the_data_changes(client
     again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again["ETag"] == first["ETag"]
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    # A unit saving a draft changes nothing the public sees: same ETag, the cached page stays.
+    lead_on_item1 = Assignment.objects.get(task=public_world.item1, unit__name="市科技局")
+    services.report_save(actor=public_world.personas.lead_liaison, assignment=lead_on_item1,
+                         period=public_world.plan.periods.get(start__month=5), version=None, progress="on_track",
+                         narrative="五月草稿。")
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     # A newly accepted report changes the data version: new ETag, new body (not the cached one).
     lead = Assignment.objects.get(task=public_world.item2, unit__name="市经信委")
     pending = lead.reports.get()

@@ -5,8 +5,9 @@ A public page depends only on its URL and on the data, never on the visitor:
   cookie, so a shared cache may keep one copy per URL. The pages never touch the session, the user or
   the CSRF token, so Django adds no `Vary: Cookie` and sets no cookie. LocaleMiddleware still adds
   `Vary: Accept-Language`: harmless (the body does not change with it), only more cache entries;
-- the data version is the newest audit entry: every change of state goes through a service that writes
-  one in the same transaction, so any change to what could be shown gives a new version. Together with
+- the data version is the newest audit entry (leaving out frequent private actions such as saving a
+  draft, see PRIVATE_ACTIONS): every change of state goes through a service that writes one in the same
+  transaction, so any change to what could be shown gives a new version. Together with
   the business date (task status turns to "overdue" with the calendar) and an hourly slot (which bounds
   how long an unaudited change, such as an admin edit of a unit's name, can stay unseen) it makes the
   ETag, and the
@@ -27,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -62,11 +64,32 @@ class DataVersion:
     period: int  # the current REFRESH_SECONDS slot since the epoch
 
 
+# Frequent actions that never change what the public pages show (drafts, submissions, returns, evidence,
+# reminders, accounts, assessment): they leave the cached pages in place. Any other action, including one
+# added later, renews them, so a mistake here can only cost a re-render, never show stale public data.
+PRIVATE_ACTIONS = (
+    "report.create", "report.save", "report.approve", "report.submit", "report.return", "report.sheet_upload",
+    "attachment.add", "attachment.delete", "instruction.create", "extension.request", "extension.refuse",
+    "assignment.close_propose", "assignment.close_refuse", "export.request", "document.request",
+    "index_method.create", "index_edition.request", "index_edition.compute", "index_edition.fail",
+)
+PRIVATE_PREFIXES = ("reminder.", "user.", "api_token.", "rubric.", "score.", "appeal.", "assessment.")
+
+
+def _public_entries() -> Any:
+    private = Q(action__in=PRIVATE_ACTIONS)
+    for prefix in PRIVATE_PREFIXES:
+        private |= Q(action__startswith=prefix)
+    return AuditEntry.objects.exclude(private)
+
+
 def data_version(request: HttpRequest) -> DataVersion:
-    """The newest audit entry, the business date and the refresh slot (one query, kept on the request)."""
+    """The newest audit entry that may concern the public, the business date and the refresh slot.
+
+    One query, kept on the request."""
     found = getattr(request, "_public_version", None)
     if found is None:
-        row = AuditEntry.objects.order_by("-id").values_list("id", "created_at").first()
+        row = _public_entries().order_by("-id").values_list("id", "created_at").first()
         period = int(time.time() // REFRESH_SECONDS)
         slot_start = dt.datetime.fromtimestamp(period * REFRESH_SECONDS, tz=dt.UTC)
         # The page may have changed since the slot began without an audited write (a unit renamed in the
