@@ -251,3 +251,13 @@ def test_it_answers_json_for_unknown_paths_and_malformed_ids(api_world: World) -
         assert response.status_code in (404, 405) and response["Content-Type"] == "application/json", path
     huge = client.get("/api/v1/reports/", {"assignment": "9" * 30})
     assert huge.status_code == 400 and "assignment" in huge.json()
+
+
+def test_it_lists_tokens_in_the_admin_without_keys_or_changes(api_world: World) -> None:
+    client = Client()
+    client.force_login(api_world.users["admin"])
+    page = client.get(reverse("admin:authtoken_tokenproxy_changelist"))
+    assert page.status_code == 200
+    assert api_world.users["lead_liaison"].username in page.content.decode()
+    assert api_world.tokens["lead_liaison"] not in page.content.decode()
+    assert client.get(reverse("admin:authtoken_tokenproxy_add")).status_code == 403

@@ -13,6 +13,8 @@ from typing import Any
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import NotFound, ValidationError
 
 DB_INT_MAX = 2**63 - 1
@@ -71,6 +73,7 @@ class CheckedFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
     """An id or a year: a whole number (django-filter's NumberFilter would take 0.5 and match nothing)."""
 

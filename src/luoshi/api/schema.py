@@ -1,7 +1,7 @@
 """Schema post-processing: every operation documents the error answers it can give (see errors.py).
 
 Clients (and schemathesis) then know that 400/401/403/404/429, and 409 for writes, are part of the contract
-and what their body looks like.
+and what their body looks like. Path ids are declared as the integers they are.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
         for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "id":
+                    # The viewsets accept any segment (to answer JSON 404s); the id itself is an integer.
+                    parameter["schema"] = {"type": "integer", "minimum": 1}
             errors = {**ERRORS, **(WRITE_ERRORS if method in ("post", "put", "patch", "delete") else {})}
             for status, description in errors.items():
                 operation["responses"].setdefault(status, {"description": description, "content": ref})

@@ -35,5 +35,6 @@ urlpatterns = [
     path("docs/", views.docs, name="docs"),
     path("token/", views.token, name="token"),
     path("", include(router.urls)),
-    re_path(r"^.*$", views.NotFoundView.as_view()),  # the API answers JSON, even for a path it does not know
+    # The API answers JSON even for a path it does not know (without the slash, Django's APPEND_SLASH decides).
+    re_path(r"^.*/$", views.NotFoundView.as_view()),
 ]

@@ -168,8 +168,11 @@ class ObservationFilter(django_filters.FilterSet):
 class ObservationViewSet(ReadOnlyViewSet):
     """Figures (every revision) of the regions the account may read; the office posts new ones."""
 
-    serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
+
+    def get_serializer_class(self) -> type[serializers.Serializer[Any]]:
+        # POST takes a figure (also the form the browsable API offers); everything answers observations.
+        return ObservationInputSerializer if self.request.method == "POST" else ObservationSerializer
 
     def get_queryset(self) -> QuerySet[Observation]:
         return (Observation.objects.filter(region__in=regions_visible_to(self.request.user))

@@ -161,8 +161,11 @@ class ReportViewSet(ReadOnlyViewSet):
     POST saves the calling unit's report; the actions move it through the flow (reports.services).
     """
 
-    serializer_class = ReportSerializer
     filterset_class = ReportFilter
+
+    def get_serializer_class(self) -> type[serializers.Serializer[Any]]:
+        # POST takes a save request (also the form the browsable API offers); everything answers reports.
+        return ReportSaveSerializer if self.request.method == "POST" else ReportSerializer
 
     def get_queryset(self) -> QuerySet[Report]:
         return _with_details(reports_visible_to(self.request.user))
