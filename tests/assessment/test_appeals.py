@@ -229,3 +229,18 @@ def test_it_never_lets_later_indicator_data_move_a_published_result(year: Scenar
     assert _kjj(v2).components["indicators"] == "7.26"
     kjj.refresh_from_db()
     assert kjj.total == Decimal("71.75")
+
+
+def test_it_counts_pending_appeals_on_the_office_index(client: Client, year: Scenario, personas: Any,
+                                                       published: Rubric) -> None:
+    kjj = _kjj(published)
+    keys = [e["key"] for e in kjj.trace if e["points"].startswith("-")][:2]
+    first = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=keys[0], reason="x",
+                                 evidence=evidence())
+    services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=keys[1], reason="x",
+                         evidence=evidence())
+    services.appeal_decide(actor=personas.supervisor, appeal=first, reverse=False, comment="维持")
+    client.force_login(personas.supervisor)
+    index = client.get(reverse("assessment:index"))
+    assert index.context["page"].object_list[0].pending_appeals == 1
+    assert reverse("assessment:rubric_detail", args=[published.pk]) + "#appeals" in index.content.decode()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
@@ -27,7 +28,7 @@ from .access import (
     rubrics_visible_to,
     scores_visible_to,
 )
-from .choices import Component, RubricStatus
+from .choices import AppealStatus, Component, RubricStatus
 from .exports import XLSX_CONTENT_TYPE, results_workbook, score_sheet_workbook
 from .forms import AdjustmentForm, AppealDecisionForm, AppealForm, RubricCreateForm, RubricForm
 from .models import Appeal
@@ -49,7 +50,9 @@ def index(request: HttpRequest) -> HttpResponse:
     """The office and leaders: every rubric; a unit account: its own published score sheets."""
     user = request.user
     if getattr(user, "sees_everything", False):
-        page = paginate(request, rubrics_visible_to(user))
+        pending = Count("scores__appeals", filter=Q(scores__appeals__status=AppealStatus.PENDING))
+        page = paginate(request, rubrics_visible_to(user).annotate(pending_appeals=pending)
+                        .order_by("-year", "unit_group", "-version"))
         return render(request, "assessment/index.html", {"page": page, "create_form": RubricCreateForm()})
     scores = scores_visible_to(user).select_related("rubric", "unit").order_by("-rubric__year", "-rubric__version")
     return render(request, "assessment/my_scores.html", {"page": paginate(request, scores)})
