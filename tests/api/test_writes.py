@@ -261,3 +261,53 @@ def test_it_lists_tokens_in_the_admin_without_keys_or_changes(api_world: World) 
     assert api_world.users["lead_liaison"].username in page.content.decode()
     assert api_world.tokens["lead_liaison"] not in page.content.decode()
     assert client.get(reverse("admin:authtoken_tokenproxy_add")).status_code == 403
+
+
+LISTS = ["/api/v1/plans/", "/api/v1/tasks/", "/api/v1/ledger/", "/api/v1/targets/", "/api/v1/assignments/",
+         "/api/v1/periods/", "/api/v1/reports/", "/api/v1/actuals/", "/api/v1/indicators/", "/api/v1/regions/",
+         "/api/v1/indicator-targets/", "/api/v1/observations/", "/api/v1/index-editions/", "/api/v1/rubrics/",
+         "/api/v1/scores/"]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_it_reads_a_page_in_a_fixed_number_of_queries(api_world: World, url: str) -> None:
+    """A page of 1 row and a page of every row cost the same queries: nothing is fetched row by row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _add_a_second_row(api_world, url)
+    client = api_world.client("supervisor")
+    counts = []
+    for size in (1, 200):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"page_size": size})
+        assert response.status_code == 200
+        counts.append((len(response.json()["results"]), len(queries)))
+    (one_row, one_page), (rows, full_page) = counts
+    assert one_row == 1 and rows >= 2, counts
+    assert full_page == one_page, counts
+
+
+def _add_a_second_row(w: World, url: str) -> None:
+    """The world holds one plan, actual value, indicator target and rubric: add another through the services."""
+    office = w.users["supervisor"]
+    if url == "/api/v1/plans/":
+        from luoshi.plans.services import plan_import
+        from tests.conftest import SMALL_PLAN
+
+        plan_import(actor=office, data=SMALL_PLAN.replace("科技创新工作要点", "另一份要点").encode(), filename="b.txt")
+    elif url == "/api/v1/actuals/":
+        from luoshi.reports.services import report_save
+
+        report_save(actor=w.users["lead_liaison"], assignment=w.lead, period=w.plan.periods.get(start__month=3),
+                    version=None, progress="on_track", narrative="三月。", actuals={w.target.pk: 1300.0})
+    elif url == "/api/v1/indicator-targets/":
+        from luoshi.indicators.models import Indicator
+        from luoshi.indicators.services import target_map
+
+        target_map(actor=office, target=Target.objects.get(task__plan=w.plan, text__contains="企业技术中心"),
+                   indicator=Indicator.objects.get(code="innovation-platforms"))
+    elif url == "/api/v1/rubrics/":
+        from luoshi.assessment.services import rubric_create
+
+        rubric_create(actor=office, year=w.plan.year, unit_group="departments")
