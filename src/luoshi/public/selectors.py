@@ -84,12 +84,12 @@ def with_status_flags(tasks: QuerySet[Task], *, today: dt.date) -> QuerySet[Task
     )
 
 
-def task_status(task: Any) -> str:
-    if not task.has_units:
+def _status(has_units: bool, has_open: bool, is_late: bool) -> str:
+    if not has_units:
         return NOT_ASSIGNED
-    if not task.has_open:
+    if not has_open:
         return CLOSED
-    return OVERDUE if task.is_late else IN_PROGRESS
+    return OVERDUE if is_late else IN_PROGRESS
 
 
 @dataclass
@@ -204,32 +204,43 @@ TREE_FIELDS = ("id", "plan_id", "parent_id", "key", "label", "level", "position"
 def plan_page(plan: Plan, *, today: dt.date, number: int = 1, size: int = PAGE_SIZE) -> PlanPage:
     """A page of the plan's public tree with units, deadlines, status and accepted progress.
 
-    A fixed number of queries: the tree (with each task's status flags) once, then units, targets,
-    deadlines and accepted reports for this page's tasks only. Counts cover the whole plan.
+    A fixed number of queries: the tree (with each task's status flags) once as plain rows, then this
+    page's tasks with their units, targets, deadlines and accepted reports. Counts cover the whole plan.
     """
-    tasks = list(with_status_flags(public_tasks().filter(plan=plan), today=today).only(*TREE_FIELDS)
-                 .order_by("position"))
-    pages = max(1, -(-len(tasks) // size))
+    # The whole tree as plain rows (no model instances: ~10x cheaper at 10,000 tasks) for counts and chapters.
+    rows = list(with_status_flags(public_tasks().filter(plan=plan), today=today).order_by("position")
+                .values_list("pk", "parent_id", "level", "label", "text", "is_item", "has_units", "has_open",
+                             "is_late"))
+    pages = max(1, -(-len(rows) // size))
     if not 1 <= number <= pages:
         raise Http404
-    top = min((t.level for t in tasks), default=1)
+    top = min((row[2] for row in rows), default=1)
     chapter_of: dict[int, str] = {}
     status_of: dict[int, str] = {}
+    parent_of: dict[int, int | None] = {}
     counts: dict[str, int] = {key: 0 for key in STATUS_ORDER}
     chapters: dict[str, dict[str, int]] = {}
     chapter = ""
-    for task in tasks:
-        if task.level == top:
-            chapter = f"{task.label} {task.text}".strip()
-        chapter_of[task.pk] = chapter
-        if task.is_item:
-            status = status_of[task.pk] = task_status(task)
+    for pk, parent_id, level, label, text, is_item, has_units, has_open, is_late in rows:
+        parent_of[pk] = parent_id
+        if level == top:
+            chapter = f"{label} {text}".strip()
+        chapter_of[pk] = chapter
+        if is_item:
+            status = status_of[pk] = _status(has_units, has_open, is_late)
             counts[status] += 1
             per_chapter = chapters.setdefault(chapter or str(_("其他")), dict.fromkeys(STATUS_ORDER, 0))
             per_chapter[status] += 1
 
-    window = tasks[(number - 1) * size: number * size]
-    page_ids = [t.pk for t in window]
+    page_ids = [row[0] for row in rows[(number - 1) * size: number * size]]
+    # A page that starts inside a section repeats the headings above its first node, marked as continued.
+    chain_ids: list[int] = []
+    parent = parent_of.get(page_ids[0]) if page_ids else None
+    while parent is not None and parent in parent_of:
+        chain_ids.insert(0, parent)
+        parent = parent_of[parent]
+    loaded = Task.objects.filter(pk__in=[*chain_ids, *page_ids]).only(*TREE_FIELDS).in_bulk()
+    window = [loaded[pk] for pk in page_ids]
     units: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for tu in TaskUnit.objects.filter(task_id__in=page_ids).select_related("unit").order_by("task_id", "position"):
         units[tu.task_id].append((tu.unit.name if tu.unit else tu.name, str(tu.get_role_display())))
@@ -245,13 +256,8 @@ def plan_page(plan: Plan, *, today: dt.date, number: int = 1, size: int = PAGE_S
     def heading(task: Task) -> int:
         return min(task.level - top + 3, 6)
 
-    # A page that starts inside a section repeats the headings above its first node, marked as continued.
-    by_id = {t.pk: t for t in tasks}
-    chain: list[PublicNode] = []
-    parent = by_id.get(window[0].parent_id) if window and window[0].parent_id else None
-    while parent is not None:
-        chain.insert(0, PublicNode(task=parent, heading_level=heading(parent), sentence=parent.text, continued=True))
-        parent = by_id.get(parent.parent_id) if parent.parent_id else None
+    chain = [PublicNode(task=loaded[pk], heading_level=heading(loaded[pk]), sentence=loaded[pk].text, continued=True)
+             for pk in chain_ids]
     nodes = []
     for task in window:
         node = PublicNode(task=task, heading_level=heading(task), chapter=chapter_of[task.pk],
