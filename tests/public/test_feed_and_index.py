@@ -92,14 +92,22 @@ def figures(personas: Any) -> dict[str, Any]:
            source=DataSource.SELF_REPORT)
     record(actor=office, indicator=indicators["tech-contract-turnover"], region=city, year=2019, value=876.5,
            source=DataSource.DEPARTMENT)
-    return {"indicators": indicators, "regions": regions}
+    return {"indicators": indicators, "regions": regions, "city": city, "office": office}
 
 
 def test_it_charts_the_latest_official_figures_only(client: Client, figures: Any) -> None:
     page = client.get(reverse("public:indicators")).content.decode()
+    assert "示例数据，非官方统计" not in page  # no demo figure yet
     assert figures["indicators"]["tech-contract-turnover"].name_zh in page
     assert "163.75" in page and "111.5" in page and "<svg" in page
-    assert "说明：示例数据" in page  # a figure's own note (illustrative data says so)
+    assert "说明：示例数据" in page  # a figure's own note
+    from luoshi.indicators.services import observation_record
+
+    observation_record(actor=figures["office"], indicator=figures["indicators"]["high-tech-enterprises"],
+                       region=figures["city"], year=2018, value=4321.0, source=DataSource.OFFICIAL,
+                       illustrative=True)
+    page = client.get(reverse("public:indicators")).content.decode()
+    assert "4321" in page and "示例数据，非官方统计" in page  # demo figures are labelled as such
     for not_public in ("150.25", "987.5", "876.5"):  # an old revision, a self-report, a department record
         assert not_public not in page
 
@@ -138,6 +146,26 @@ def test_it_publishes_an_index_edition_with_method_and_data_to_recompute_it(clie
     ranks = {r["region"]: (r["rank"], round(r["index"], 9)) for r in recomputed["regions"]}
     published = {r["region"]: (r["rank"], round(r["index"], 9)) for r in edition.result["regions"]}
     assert ranks == published
+    assert "示例数据，非官方统计" not in page
+
+
+def test_it_labels_an_edition_computed_from_illustrative_figures(client: Client, personas: Any,
+                                                                 figures: Any) -> None:
+    from luoshi.indicators.index import index_edition_compute, index_edition_publish, index_method_save
+    from luoshi.indicators.services import observation_record
+
+    office = personas.supervisor
+    observation_record(actor=office, indicator=figures["indicators"]["tech-contract-turnover"],
+                       region=figures["regions"]["中山区"], year=2018, value=12.0, source=DataSource.OFFICIAL,
+                       illustrative=True)
+    edition = index_edition_publish(actor=office, edition=index_edition_compute(
+        actor=office, method=index_method_save(actor=office, text=METHOD), year=2018, draws=20))
+    assert edition.illustrative
+    page = client.get(reverse("public:index_home")).content.decode()
+    assert "示例数据，非官方统计" in page
+    assert "-illustrative-data.csv" in client.get(reverse("public:edition_data_csv", args=[edition.pk]))[
+        "Content-Disposition"]
+    assert "illustrative-badge" in client.get(reverse("public:home")).content.decode()
 
 
 def test_it_keeps_the_query_count_of_indicators_and_index_flat(client: Client, personas: Any, figures: Any,

@@ -337,7 +337,8 @@ class IndicatorSeries:
     regions_year: str
     regions: list[tuple[str, float]]
     target: tuple[float, str, int] | None = None  # (value, unit, year) of a public plan's city target
-    notes: list[str] = field(default_factory=list)  # the figures' own notes (e.g. "示例数据")
+    notes: list[str] = field(default_factory=list)  # the figures' own notes
+    illustrative: bool = False  # some figure shown is demo data, not official statistics (the page says so)
 
 
 def _period_label(year: int, month: int) -> str:
@@ -374,7 +375,8 @@ def indicator_series() -> list[IndicatorSeries]:
             regions_year=_period_label(year, max(o.through_month for o in in_year)) if in_year and year else "",
             regions=[(o.region.name, o.value) for o in in_year],
             target=(target.value, target.value_unit, target.year) if target else None,
-            notes=sorted({o.note for o in [*city, *in_year] if o.note})))
+            notes=sorted({o.note for o in [*city, *in_year] if o.note}),
+            illustrative=any(o.illustrative for o in [*city, *in_year])))
     return sorted(found, key=lambda s: s.indicator.code)
 
 
@@ -395,8 +397,8 @@ def published_edition_get(pk: int) -> IndexEdition:
 def latest_editions() -> list[IndexEdition]:
     """The newest published edition of each method and year, newest year first."""
     newest: dict[tuple[int, int], IndexEdition] = {}
-    listed = published_editions().only("pk", "year", "number", "published_at", "method_id", "method__title",
-                                        "method__version", "method__method_id")
+    listed = published_editions().only("pk", "year", "number", "published_at", "illustrative", "method_id",
+                                        "method__title", "method__version", "method__method_id")
     for edition in listed.order_by("-year", "-number"):
         newest.setdefault((edition.method_id, edition.year), edition)
     return list(newest.values())

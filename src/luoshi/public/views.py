@@ -102,7 +102,8 @@ def indicators(request: HttpRequest) -> HttpResponse:
                 [charts.Bar(region, value) for region, value in series.regions], title=title, suffix=suffix,
                 width=480)))
         blocks.append({"series": series, "name": name, "figures": figures})
-    return _page(request, "public/indicators.html", "indicators", {"blocks": blocks})
+    return _page(request, "public/indicators.html", "indicators", {
+        "blocks": blocks, "any_illustrative": any(block["series"].illustrative for block in blocks)})
 
 
 def _edition_context(edition: Any) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def _edition_context(edition: Any) -> dict[str, Any]:
     lines = [(row, [row.pillars.get(name) for name in pillars]) for row in rows]
     return {"edition": edition, "chart": chart, "chart_title": chart_title, "lines": lines, "pillars": pillars,
             "previous": previous,
-            "description": method.describe("en" if get_language() == ENGLISH else "zh"),
+            "description": method.describe("en" if get_language() == ENGLISH else "zh"), "stem": _stem(edition),
             "indicator_codes": sorted({row["indicator"] for row in edition.data_rows})}
 
 
@@ -149,7 +150,8 @@ def _download(data: str, filename: str, content_type: str) -> HttpResponse:
 
 
 def _stem(edition: Any) -> str:
-    return f"{edition.method.method_id}-{edition.method.version}-{edition.year}-{edition.number}"
+    stem = f"{edition.method.method_id}-{edition.method.version}-{edition.year}-{edition.number}"
+    return f"{stem}-illustrative" if edition.illustrative else stem
 
 
 @public_page
