@@ -73,6 +73,7 @@ def _save_body(w: World) -> dict[str, Any]:
 ROWS: dict[tuple[str, str], Row] = {
     ("api:api-root", GET): lst(),
     ("api:schema", GET): lst(),
+    ("api:me", GET): lst(),
     ("api:docs", GET): Row(allowed=EVERYONE, session=True),
     ("api:token", GET): Row(allowed=EVERYONE, session=True),
     ("api:token", POST): Row(allowed=EVERYONE, session=True, audited=EVERYONE, body=lambda w: {"action": "issue"}),

@@ -311,3 +311,10 @@ def _add_a_second_row(w: World, url: str) -> None:
         from luoshi.assessment.services import rubric_create
 
         rubric_create(actor=office, year=w.plan.year, unit_group="departments")
+
+
+def test_it_tells_a_token_which_account_it_acts_as(api_world: World) -> None:
+    me = api_world.client("zone_liaison").get("/api/v1/me/").json()
+    assert (me["username"], me["role"], me["unit_name"], me["is_office"]) == ("gxq", "liaison", "高新区管委会", False)
+    office = api_world.client("supervisor").get("/api/v1/me/").json()
+    assert (office["unit"], office["is_office"], office["sees_everything"]) == (None, True, True)

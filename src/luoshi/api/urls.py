@@ -34,6 +34,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
     path("token/", views.token, name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
     path("", include(router.urls)),
     # The API answers JSON even for a path it does not know (without the slash, Django's APPEND_SLASH decides).
     re_path(r"^.*/$", views.NotFoundView.as_view()),

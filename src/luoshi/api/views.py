@@ -18,10 +18,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from luoshi.core.errors import DomainError
@@ -131,3 +134,22 @@ class NotFoundView(APIView):
         raise NotFound()
 
     get = post = put = patch = delete = dispatch_404
+
+
+class AccountSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="get_full_name")
+    role = serializers.CharField()
+    unit = serializers.IntegerField(source="unit_id", allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", allow_null=True, default=None)
+    is_office = serializers.BooleanField()
+    sees_everything = serializers.BooleanField()
+
+
+class MeView(APIView):
+    """The account this token (or session) acts as: its role and unit decide what every endpoint answers."""
+
+    @extend_schema(responses=AccountSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(AccountSerializer(request.user).data)
