@@ -83,7 +83,7 @@ def figures(personas: Any) -> dict[str, Any]:
     city = next(r for r in regions.values() if r.kind == "city")
     record = observation_record
     record(actor=office, indicator=indicators["tech-contract-turnover"], region=city, year=2017, value=111.5,
-           source=DataSource.OFFICIAL, note="示例数据")
+           source=DataSource.OFFICIAL)
     record(actor=office, indicator=indicators["tech-contract-turnover"], region=city, year=2018, value=150.25,
            source=DataSource.OFFICIAL)
     record(actor=office, indicator=indicators["tech-contract-turnover"], region=city, year=2018, value=163.75,
@@ -100,7 +100,6 @@ def test_it_charts_the_latest_official_figures_only(client: Client, figures: Any
     assert "示例数据，非官方统计" not in page  # no demo figure yet
     assert figures["indicators"]["tech-contract-turnover"].name_zh in page
     assert "163.75" in page and "111.5" in page and "<svg" in page
-    assert "说明：示例数据" in page  # a figure's own note
     from luoshi.indicators.services import observation_record
 
     observation_record(actor=figures["office"], indicator=figures["indicators"]["high-tech-enterprises"],

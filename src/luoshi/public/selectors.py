@@ -337,7 +337,6 @@ class IndicatorSeries:
     regions_year: str
     regions: list[tuple[str, float]]
     target: tuple[float, str, int] | None = None  # (value, unit, year) of a public plan's city target
-    notes: list[str] = field(default_factory=list)  # the figures' own notes
     illustrative: bool = False  # some figure shown is demo data, not official statistics (the page says so)
 
 
@@ -375,7 +374,6 @@ def indicator_series() -> list[IndicatorSeries]:
             regions_year=_period_label(year, max(o.through_month for o in in_year)) if in_year and year else "",
             regions=[(o.region.name, o.value) for o in in_year],
             target=(target.value, target.value_unit, target.year) if target else None,
-            notes=sorted({o.note for o in [*city, *in_year] if o.note}),
             illustrative=any(o.illustrative for o in [*city, *in_year])))
     return sorted(found, key=lambda s: s.indicator.code)
 
