@@ -318,3 +318,12 @@ def test_it_tells_a_token_which_account_it_acts_as(api_world: World) -> None:
     assert (me["username"], me["role"], me["unit_name"], me["is_office"]) == ("gxq", "liaison", "高新区管委会", False)
     office = api_world.client("supervisor").get("/api/v1/me/").json()
     assert (office["unit"], office["is_office"], office["sees_everything"]) == (None, True, True)
+
+
+def test_it_describes_each_action_body_and_leaks_nothing_through_options(api_world: World) -> None:
+    client = api_world.client("outsider")
+    accept = client.options(f"{REPORTS}{api_world.draft.pk}/accept/").json()
+    assert set(accept["actions"]["POST"]) == {"version", "comment"}
+    assert set(client.options(REPORTS).json()["actions"]["POST"]) >= {"assignment", "period", "actuals"}
+    # Another unit's report and a missing one describe themselves the same way (no object is read).
+    assert client.options(f"{REPORTS}{api_world.draft.pk}/").json() == client.options(f"{REPORTS}987654321/").json()

@@ -123,6 +123,11 @@ class ReturnSerializer(VersionSerializer):
     comment = serializers.CharField(max_length=TEXT_MAX, help_text="Required: why the report goes back.")
 
 
+ACTION_PAYLOADS: dict[str, type[serializers.Serializer[Any]]] = {
+    "report-approve": VersionSerializer, "report-submit": VersionSerializer, "report-accept": AcceptSerializer,
+    "report-return": ReturnSerializer}
+
+
 class PeriodFilter(django_filters.FilterSet):
     plan = IntegerFilter(field_name="plan_id")
 
@@ -164,8 +169,12 @@ class ReportViewSet(ReadOnlyViewSet):
     filterset_class = ReportFilter
 
     def get_serializer_class(self) -> type[serializers.Serializer[Any]]:
-        # POST takes a save request (also the form the browsable API offers); everything answers reports.
-        return ReportSaveSerializer if self.request.method == "POST" else ReportSerializer
+        # What a POST takes (also what OPTIONS and the browsable API's form describe); answers are reports.
+        if self.request.method != "POST":
+            return ReportSerializer
+        match = self.request.resolver_match
+        route = match.url_name if match is not None else ""
+        return ACTION_PAYLOADS.get(route or "", ReportSaveSerializer)
 
     def get_queryset(self) -> QuerySet[Report]:
         return _with_details(reports_visible_to(self.request.user))
