@@ -111,6 +111,23 @@ def test_it_charts_the_latest_official_figures_only(client: Client, figures: Any
         assert not_public not in page
 
 
+def test_it_never_mixes_part_year_and_year_end_figures_in_a_chart(client: Client, figures: Any) -> None:
+    from luoshi.indicators.services import observation_record
+
+    turnover, office = figures["indicators"]["tech-contract-turnover"], figures["office"]
+    regions = figures["regions"]
+    for region, year, month, value in ((figures["city"], 2018, 6, 70.5), (figures["city"], 2019, 6, 80.5),
+                                       (regions["中山区"], 2019, 6, 5.5),  # one district only: too few for bars
+                                       (regions["西岗区"], 2017, 12, 9.5)):
+        observation_record(actor=office, indicator=turnover, region=region, year=year, through_month=month,
+                           value=value, source=DataSource.OFFICIAL)
+    page = client.get(reverse("public:indicators")).content.decode()
+    assert "80.5" in page and "2019年1–6月" in page  # the newest part-year city figure extends the trend
+    assert "70.5" not in page  # 2018 has its year-end figure
+    assert "5.5 亿元" not in page and "9.5" not in page  # bars: 2018's year-end figures of three districts
+    assert "各地区（2018）" in page
+
+
 def test_it_publishes_an_index_edition_with_method_and_data_to_recompute_it(client: Client, personas: Any,
                                                                            figures: Any) -> None:
     from luoshi.indicators.index import index_edition_compute, index_edition_publish, index_method_save

@@ -345,16 +345,17 @@ def _period_label(year: int, month: int) -> str:
 
 
 def indicator_series() -> list[IndicatorSeries]:
-    """Official figures (latest revision) of every active indicator that has some: two queries."""
+    """Official figures (latest revision) of every active indicator that has some: two queries.
+
+    Cumulative figures of different lengths are never mixed in one chart: the city's trend shows year-end
+    figures, and a part-year figure only for a year newer than the last year-end one; the regions' bars
+    show one (year, month): the newest that covers as many regions as the newest year-end does.
+    """
     observations = (Observation.objects.filter(is_latest=True, source=DataSource.OFFICIAL, indicator__active=True)
                     .select_related("indicator", "region")
                     .order_by("indicator__code", "region__sort_order", "year", "through_month"))
-    # For each (indicator, region, year) the figure with the most months: the year-end one when there is one.
-    latest: dict[tuple[int, int, int], Observation] = {}
-    for obs in observations:
-        latest[(obs.indicator_id, obs.region_id, obs.year)] = obs
     by_indicator: dict[int, list[Observation]] = defaultdict(list)
-    for obs in latest.values():
+    for obs in observations:
         by_indicator[obs.indicator_id].append(obs)
     targets: dict[int, IndicatorTarget] = {}
     for target in (IndicatorTarget.objects.filter(plan__in=public_plans(), region__kind=RegionKind.CITY)
@@ -363,19 +364,43 @@ def indicator_series() -> list[IndicatorSeries]:
     found = []
     for rows in by_indicator.values():
         indicator = rows[0].indicator
-        city = sorted((o for o in rows if o.region.kind == RegionKind.CITY), key=lambda o: o.year)
+        city = _trend([o for o in rows if o.region.kind == RegionKind.CITY])
         others = [o for o in rows if o.region.kind != RegionKind.CITY]
-        year = max((o.year for o in others), default=None)
-        in_year = sorted((o for o in others if o.year == year), key=lambda o: (o.region.sort_order, o.region.name))
+        newest = _bar_period(others)
+        in_period = sorted((o for o in others if (o.year, o.through_month) == newest),
+                           key=lambda o: (o.region.sort_order, o.region.name))
         target = targets.get(indicator.pk)
         found.append(IndicatorSeries(
             indicator=indicator, city=[(_period_label(o.year, o.through_month), o.value) for o in city],
             city_region=city[0].region.name if city else "",
-            regions_year=_period_label(year, max(o.through_month for o in in_year)) if in_year and year else "",
-            regions=[(o.region.name, o.value) for o in in_year],
+            regions_year=_period_label(*newest) if newest else "",
+            regions=[(o.region.name, o.value) for o in in_period],
             target=(target.value, target.value_unit, target.year) if target else None,
-            illustrative=any(o.illustrative for o in [*city, *in_year])))
+            illustrative=any(o.illustrative for o in [*city, *in_period])))
     return sorted(found, key=lambda s: s.indicator.code)
+
+
+def _bar_period(observations: list[Observation]) -> tuple[int, int] | None:
+    """The newest (year, month) with figures for as many regions as the newest year-end has."""
+    regions: dict[tuple[int, int], int] = defaultdict(int)
+    for obs in observations:
+        regions[(obs.year, obs.through_month)] += 1
+    year_ends = [period for period in regions if period[1] == 12]
+    floor = regions[max(year_ends)] if year_ends else 0
+    full = [period for period, count in regions.items() if count >= floor]
+    return max(full, default=None)
+
+
+def _trend(observations: list[Observation]) -> list[Observation]:
+    """Year-end figures by year, then the newest part-year figure if its year has no year-end one yet.
+    (The city is one region: a catalogue with several city-level regions would need one line each.)"""
+    year_end = {o.year: o for o in observations if o.through_month == 12}
+    trend = [year_end[year] for year in sorted(year_end)]
+    partial = max((o for o in observations if o.through_month < 12), key=lambda o: (o.year, o.through_month),
+                  default=None)
+    if partial is not None and partial.year > max(year_end, default=0):
+        trend.append(partial)
+    return trend
 
 
 # --- the innovation index ------------------------------------------------------------------------------
