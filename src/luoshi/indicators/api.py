@@ -190,12 +190,12 @@ class ObservationViewSet(ReadOnlyViewSet):
         payload = ObservationInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        before = Observation.objects.filter(
+        current = Observation.objects.filter(
             indicator=data["indicator"], region=data["region"], year=data["year"],
             through_month=data["through_month"], source=data["source"], is_latest=True).values_list("pk", flat=True)
-        previous = set(before)
+        current_pk = current.first()
         observation = observation_record(actor=request.user, **data)
-        created = observation.pk not in previous
+        created = observation.pk != current_pk
         return Response(ObservationSerializer(observation).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

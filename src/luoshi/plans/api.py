@@ -23,7 +23,7 @@ from luoshi.reports.forms import MyTaskFilter
 from luoshi.reports.selectors import my_tasks_queryset
 
 from .access import access_plan, assignments_visible_to, plans_visible_to, tasks_visible_to
-from .choices import PlanStatus
+from .choices import AssignmentStatus, PlanStatus
 from .filters import LedgerFilter
 from .models import Assignment, Plan, Target, Task, TaskUnit
 from .selectors import RAG_LABELS, ledger_tasks
@@ -99,7 +99,7 @@ class AssignmentRowSerializer(AssignmentSerializer):
         fields = [*AssignmentSerializer.Meta.fields, "due_now", "has_returned", "is_overdue"]
 
     def get_due_now(self, assignment: Assignment) -> bool:
-        return bool(assignment.status == "open" and not assignment.delivered_now)
+        return bool(assignment.status == AssignmentStatus.OPEN and not assignment.delivered_now)
 
 
 def _with_units_and_targets(tasks: QuerySet[Task]) -> QuerySet[Task]:
