@@ -90,7 +90,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
         name = indicator.name_en if english and indicator.name_en else indicator.name_zh
         suffix = f" {indicator.unit}"
         figures = []
-        if series.city:
+        if len(series.city) >= 2:  # one figure is no trend: the page states it in words instead
             target = series.target[0] if series.target and series.target[1] == indicator.unit else None
             title = _("%(name)s：%(region)s历年") % {"name": name, "region": series.city_region}
             figures.append((title, charts.line_chart(
