@@ -249,6 +249,14 @@ def test_it_answers_json_for_unknown_paths_and_malformed_ids(api_world: World) -
                  "/api/v1/reports/abc/accept/"):
         response = client.get(path)
         assert response.status_code in (404, 405) and response["Content-Type"] == "application/json", path
+    # Every "not found" has one body, whichever model or access rule said so, in the request's language.
+    outsider = api_world.client("outsider")
+    bodies = {str(outsider.get(path).json()) for path in (
+        f"/api/v1/plans/{api_world.plan.pk}/", f"/api/v1/reports/{api_world.draft.pk}/", "/api/v1/scores/987654/",
+        "/api/v1/nothing-here/")}
+    assert len(bodies) == 1, bodies
+    english = outsider.get(f"/api/v1/plans/{api_world.plan.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english == {"detail": "Not found.", "code": "not_found"}
     huge = client.get("/api/v1/reports/", {"assignment": "9" * 30})
     assert huge.status_code == 400 and "assignment" in huge.json()
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -31,6 +33,9 @@ def domain_error_response(error: DomainError) -> Response:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         return domain_error_response(exc)
+    if isinstance(exc, Http404):
+        # One body for every "not found" (Django's names the model): nothing tells objects apart.
+        exc = NotFound()
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]
