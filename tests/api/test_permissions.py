@@ -104,6 +104,8 @@ ROWS: dict[tuple[str, str], Row] = {
                                      body=lambda w: {"version": w.submitted.version, "comment": "同意。"}),
     ("api:report-return", POST): Row(allowed=OFFICE, obj=lambda w: w.submitted.pk, forbidden=LEAD, audited=OFFICE,
                                      body=lambda w: {"version": w.submitted.version, "comment": "请补充数据。"}),
+    ("api:instruction-list", GET): lst(lambda w: w.instruction.pk, READERS | LEAD | {"support_liaison"}),
+    ("api:instruction-detail", GET): detail(lambda w: w.instruction.pk, READERS | LEAD | {"support_liaison"}),
     ("api:actual-list", GET): lst(lambda w: w.actual.pk, READERS | LEAD),
     ("api:actual-detail", GET): detail(lambda w: w.actual.pk, READERS | LEAD),
     # --- indicators ---------------------------------------------------------------------------------------

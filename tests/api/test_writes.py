@@ -335,3 +335,17 @@ def test_it_describes_each_action_body_and_leaks_nothing_through_options(api_wor
     assert set(client.options(REPORTS).json()["actions"]["POST"]) >= {"assignment", "period", "actuals"}
     # Another unit's report and a missing one describe themselves the same way (no object is read).
     assert client.options(f"{REPORTS}{api_world.draft.pk}/").json() == client.options(f"{REPORTS}987654321/").json()
+
+
+def test_it_tells_a_unit_what_to_report_and_answer(api_world: World) -> None:
+    w = api_world
+    url = f"/api/v1/assignments/{w.lead.pk}/"
+    before = w.client("lead_liaison").get(url).json()
+    assert before["current_period"] == w.plan.periods.order_by("start").last().pk  # after the plan's year: its last
+    assert [i["id"] for i in before["open_instructions"]] == [w.instruction.pk]  # answered only in a draft
+    listed = w.client("lead_liaison").get("/api/v1/instructions/", {"task": w.item1.pk}).json()["results"]
+    assert [(i["id"], i["text"]) for i in listed] == [(w.instruction.pk, "请加快评价进度。")]
+    submitted = w.client("lead_head").post(f"{REPORTS}{w.draft.pk}/submit/", {"version": w.draft.version},
+                                           format="json")
+    assert submitted.status_code == 200, submitted.content
+    assert w.client("lead_liaison").get(url).json()["open_instructions"] == []

@@ -22,6 +22,7 @@ router.register("assignments", plans_api.AssignmentViewSet, basename="assignment
 router.register("periods", reports_api.PeriodViewSet, basename="period")
 router.register("reports", reports_api.ReportViewSet, basename="report")
 router.register("actuals", reports_api.ActualViewSet, basename="actual")
+router.register("instructions", reports_api.InstructionViewSet, basename="instruction")
 router.register("indicators", indicators_api.IndicatorViewSet, basename="indicator")
 router.register("regions", indicators_api.RegionViewSet, basename="region")
 router.register("indicator-targets", indicators_api.IndicatorTargetViewSet, basename="indicator_target")

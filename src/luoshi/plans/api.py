@@ -10,7 +10,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,7 +20,7 @@ from luoshi.api.filters import IntegerFilter
 from luoshi.api.viewsets import ListOnlyViewSet, ReadOnlyViewSet
 from luoshi.core import clock
 from luoshi.reports.forms import MyTaskFilter
-from luoshi.reports.selectors import my_tasks_queryset
+from luoshi.reports.selectors import current_period, my_tasks_queryset, open_instructions
 
 from .access import access_plan, assignments_visible_to, plans_visible_to, tasks_visible_to
 from .choices import AssignmentStatus, PlanStatus
@@ -100,6 +100,32 @@ class AssignmentRowSerializer(AssignmentSerializer):
 
     def get_due_now(self, assignment: Assignment) -> bool:
         return bool(assignment.status == AssignmentStatus.OPEN and not assignment.delivered_now)
+
+
+class OpenInstructionSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class AssignmentDetailSerializer(AssignmentSerializer):
+    """An assignment with what its unit needs to report: the current period and the open instructions."""
+
+    current_period = serializers.SerializerMethodField(help_text="The period the unit reports on today.")
+    open_instructions = serializers.SerializerMethodField()
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [*AssignmentSerializer.Meta.fields, "current_period", "open_instructions"]
+
+    def get_current_period(self, assignment: Assignment) -> int | None:
+        period = current_period(list(assignment.task.plan.periods.all()), clock.today())
+        return period.pk if period is not None else None
+
+    @extend_schema_field(OpenInstructionSerializer(many=True))
+    def get_open_instructions(self, assignment: Assignment) -> list[dict[str, Any]]:
+        data: list[dict[str, Any]] = OpenInstructionSerializer(open_instructions(assignment=assignment),
+                                                               many=True).data
+        return data
 
 
 def _with_units_and_targets(tasks: QuerySet[Task]) -> QuerySet[Task]:
@@ -196,9 +222,9 @@ class AssignmentViewSet(ReadOnlyViewSet):
     filterset_class = MyTaskFilter
 
     def get_serializer_class(self) -> type[AssignmentSerializer]:
-        return AssignmentRowSerializer if self.action == "list" else AssignmentSerializer
+        return AssignmentRowSerializer if self.action == "list" else AssignmentDetailSerializer
 
     def get_queryset(self) -> QuerySet[Assignment]:
         if self.action == "list":
             return my_tasks_queryset(self.request.user, today=clock.today())
-        return assignments_visible_to(self.request.user).select_related("task", "unit")
+        return assignments_visible_to(self.request.user).select_related("task", "task__plan", "unit")

@@ -20,13 +20,13 @@ from rest_framework.response import Response
 
 from luoshi.api.filters import DB_INT_MAX, IntegerFilter
 from luoshi.api.viewsets import ReadOnlyViewSet
-from luoshi.plans.access import plans_visible_to
+from luoshi.plans.access import plans_visible_to, tasks_visible_to
 
 from . import selectors, services
 from .access import access_report, access_report_slot, reports_visible_to
 from .choices import Progress
 from .forms import ReportFilter
-from .models import InstructionAnswer, Report, ReportingPeriod, Review, TargetActual
+from .models import Instruction, InstructionAnswer, Report, ReportingPeriod, Review, TargetActual
 
 TEXT_MAX = 5000
 
@@ -261,3 +261,30 @@ class ActualViewSet(ReadOnlyViewSet):
         return (TargetActual.objects.filter(report__in=reports_visible_to(self.request.user))
                 .select_related("report", "report__assignment", "target")
                 .order_by("-report__period__start", "report_id", "target__position", "pk"))
+
+
+class InstructionSerializer(serializers.ModelSerializer[Instruction]):
+    class Meta:
+        model = Instruction
+        fields = ["id", "task", "text", "created_at"]
+
+
+class InstructionFilter(django_filters.FilterSet):
+    plan = IntegerFilter(field_name="task__plan_id")
+    task = IntegerFilter(field_name="task_id")
+
+    class Meta:
+        model = Instruction
+        fields: list[str] = []
+
+
+class InstructionViewSet(ReadOnlyViewSet):
+    """Leaders' instructions (批示) on the tasks the account may see; a unit answers them in its report
+    (`answers` when saving) before it can submit."""
+
+    serializer_class = InstructionSerializer
+    filterset_class = InstructionFilter
+
+    def get_queryset(self) -> QuerySet[Instruction]:
+        return (Instruction.objects.filter(task__in=tasks_visible_to(self.request.user))
+                .order_by("-created_at", "-pk"))
