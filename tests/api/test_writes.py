@@ -274,7 +274,7 @@ def test_it_lists_tokens_in_the_admin_without_keys_or_changes(api_world: World) 
 LISTS = ["/api/v1/plans/", "/api/v1/tasks/", "/api/v1/ledger/", "/api/v1/targets/", "/api/v1/assignments/",
          "/api/v1/periods/", "/api/v1/reports/", "/api/v1/actuals/", "/api/v1/indicators/", "/api/v1/regions/",
          "/api/v1/indicator-targets/", "/api/v1/observations/", "/api/v1/index-editions/", "/api/v1/rubrics/",
-         "/api/v1/scores/"]
+         "/api/v1/scores/", "/api/v1/instructions/"]
 
 
 @pytest.mark.parametrize("url", LISTS)
@@ -315,6 +315,10 @@ def _add_a_second_row(w: World, url: str) -> None:
 
         target_map(actor=office, target=Target.objects.get(task__plan=w.plan, text__contains="企业技术中心"),
                    indicator=Indicator.objects.get(code="innovation-platforms"))
+    elif url == "/api/v1/instructions/":
+        from luoshi.reports.services import instruction_create
+
+        instruction_create(actor=w.users["leader"], task=w.item1, text="请及时报送数据。")
     elif url == "/api/v1/rubrics/":
         from luoshi.assessment.services import rubric_create
 
