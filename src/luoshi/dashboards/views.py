@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luoshi.core import charts, clock
@@ -54,29 +59,49 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_get
 def leader(request: HttpRequest) -> HttpResponse:
     """A plan and period at a glance: tasks by status and RAG, by chapter and unit; overdue items;
-    on-time reporting; plan-level targets; the published innovation index."""
+    on-time reporting; plan-level targets; the published innovation index.
+
+    Everyone who may open it sees the same data, so the rendered body is cached per plan, period, day and
+    language, keyed by the newest audit entry: every change goes through a service that writes one, so
+    a change shows at the next request; LUOSHI_DASHBOARD_CACHE_SECONDS bounds what an unaudited change
+    (a bulk load, the clock) may leave stale.
+    """
     user: Any = request.user
     _require_readers(user)
     today = clock.today()
-    plans = selectors.published_plans(user)
-    periods_of = selectors.periods_by_plan(plans)
-    plan, period = selectors.pick(plans, periods_of, plan_id=request.GET.get("plan"),
-                                  period_id=request.GET.get("period"), today=today)
-    context: dict[str, Any] = {"plans": plans, "plan": plan, "period": period, "today": today,
-                               "periods": periods_of.get(plan.pk, []) if plan else []}
-    if plan is not None:
-        context.update(_leader_plan(user, plan, period, today))
-    edition, previous, index_lines = selectors.published_index(user)
-    context.update(edition=edition, previous_edition=previous, index_lines=index_lines,
-                   index_chart=_index_chart(edition, previous, index_lines) if edition else None)
-    template = "dashboards/_leader_body.html" if is_htmx(request) else "dashboards/leader.html"
-    return render(request, template, context)
+    plan_id, period_id = (_number(request.GET.get(name)) for name in ("plan", "period"))
+    seconds = getattr(settings, "LUOSHI_DASHBOARD_CACHE_SECONDS", 60)
+    key = selectors.leader_cache_key(plan_id=plan_id, period_id=period_id, today=today,
+                                     language=get_language()) if seconds else None
+    body = cache.get(key) if key else None
+    if body is None:
+        plans = selectors.published_plans(user)
+        periods_of = selectors.periods_by_plan(plans)
+        plan, period = selectors.pick(plans, periods_of, plan_id=plan_id, period_id=period_id, today=today)
+        context: dict[str, Any] = {"plans": plans, "plan": plan, "period": period, "today": today,
+                                   "periods": periods_of.get(plan.pk, []) if plan else []}
+        with selectors.without_jit():
+            if plan is not None:
+                context.update(_leader_plan(user, plan, period, today))
+            edition, previous, index_lines = selectors.published_index(user)
+        context.update(edition=edition, previous_edition=previous, index_lines=index_lines,
+                       index_chart=_index_chart(edition, previous, index_lines) if edition else None)
+        body = render_to_string("dashboards/_leader_body.html", context, request=request)
+        if key:
+            cache.set(key, body, seconds)
+    if is_htmx(request):
+        return HttpResponse(body)
+    return render(request, "dashboards/leader.html", {"body": mark_safe(body)})  # our own template, rendered above
+
+
+def _number(value: str | None) -> str:
+    """A query parameter that names an id, or "" (anything else: the default choice)."""
+    return value if value and value.isdigit() and len(value) < 12 else ""
 
 
 def _leader_plan(user: Any, plan: Any, period: ReportingPeriod | None, today: Any) -> dict[str, Any]:
-    totals = selectors.plan_task_counts(user, plan, today=today)
-    chapters = selectors.chapter_task_counts(user, plan, today=today)
-    units = selectors.unit_task_counts(user, plan, today=today)
+    breakdown = selectors.plan_breakdown(user, plan, today=today)
+    totals, chapters, units = breakdown.totals, breakdown.chapters, breakdown.units
     overdue = selectors.overdue_assignments(user, plan, today=today)
     ranking = selectors.on_time_ranking(user, plan, period=period, today=today)
     targets = selectors.plan_targets(user, plan)
