@@ -290,6 +290,40 @@ def test_it_shows_the_ledger_home_and_login_in_english_after_switching(
 
 
 @pytest.mark.django_db
+def test_it_shows_the_dashboards_documents_api_and_public_pages_in_english(
+        client: Client, personas: Any, published_plan: Plan) -> None:
+    switch_language(client, "en", next_url=reverse("home"))
+    # The plan's own words (chapter titles, task texts, unit names) are data, shown as written.
+    from luoshi.orgs.models import Unit
+
+    data = sorted({published_plan.title, *(f"{t.label} {t.text}" for t in published_plan.tasks.all()),
+                   *(t.text for t in published_plan.tasks.all()),
+                   *(u.name for u in Unit.objects.all()), *(u.full_name for u in Unit.objects.all() if u.full_name)},
+                  key=len, reverse=True)
+    pages = {
+        personas.leader: ["dashboards:leader"],
+        personas.supervisor: ["dashboards:supervisor", "documents:index", "api:token"],
+        personas.lead_liaison: ["dashboards:unit", "documents:index", "api:token"],
+    }
+    for account, names in pages.items():
+        client.force_login(account)
+        for name in names:
+            response = client.get(reverse(name))
+            assert response.status_code == 200, name
+            body = response.content.decode()
+            assert 'lang="en"' in body, name
+            assert re.findall(r".{0,30}[\u3400-\u9fff]+.{0,30}", interface_text(body, *data)) == [], name
+
+    published_plan.is_public = True
+    published_plan.save(update_fields=["is_public"])
+    client.logout()
+    for url in (reverse("public:home"), reverse("public:plan_detail", args=[published_plan.pk])):
+        body = client.get(url, {"lang": "en"}).content.decode()
+        assert re.findall(r".{0,30}[\u3400-\u9fff]+.{0,30}", interface_text(body, *data)) == [], url
+        assert CJK.findall(interface_text(client.get(url).content.decode())) != [], url  # Chinese without ?lang
+
+
+@pytest.mark.django_db
 def test_it_shows_chinese_by_default_and_back_after_switching_again(
         client: Client, personas: Any, published_plan: Plan) -> None:
     client.force_login(personas.supervisor)

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 FONT_SIZE = 12
@@ -287,7 +288,7 @@ def stacked_bar_chart(rows: Sequence[StackRow], series: Sequence[Series], *, tit
           decimals=0, suffix="%" if percent else "")
     for index, (row, total) in enumerate(zip(rows, totals, strict=True)):
         group = ET.SubElement(root, "g", {"class": "row", "data-total": format_number(total)})
-        parts = "，".join(f"{s.label} {format_number(row.counts.get(s.key, 0) or 0)}" for s in series)
+        parts = pgettext("list separator", "，").join(f"{s.label} {format_number(row.counts.get(s.key, 0) or 0)}" for s in series)
         ET.SubElement(group, "title").text = f"{row.label}: {parts}"
         center = top + ROW_HEIGHT * index + ROW_HEIGHT / 2
         _label(group, row.label, x=left - 6, center_y=center, max_width=label_width)

@@ -26,9 +26,14 @@ from luoshi.reports.models import ReportingPeriod
 
 from . import selectors
 
-STACK_RAG = [charts.Series(RAG_GREEN, str(RAG_LABELS[RAG_GREEN]), charts.RAG_COLORS["green"]),
-             charts.Series(RAG_AMBER, str(RAG_LABELS[RAG_AMBER]), charts.RAG_COLORS["amber"]),
-             charts.Series(RAG_RED, str(RAG_LABELS[RAG_RED]), charts.RAG_COLORS["red"])]
+
+
+def stack_rag() -> list[charts.Series]:
+    """The RAG series, labelled in the request's language (so built per request, not at import)."""
+    return [charts.Series(RAG_GREEN, str(RAG_LABELS[RAG_GREEN]), charts.RAG_COLORS["green"]),
+            charts.Series(RAG_AMBER, str(RAG_LABELS[RAG_AMBER]), charts.RAG_COLORS["amber"]),
+            charts.Series(RAG_RED, str(RAG_LABELS[RAG_RED]), charts.RAG_COLORS["red"])]
+
 CHART_UNITS = 15      # units drawn in the by-unit chart (the table lists all)
 CHART_RANKING = 10    # best and worst units drawn in the on-time chart when there are more than twice this
 
@@ -111,11 +116,11 @@ def _leader_plan(user: Any, plan: Any, period: ReportingPeriod | None, today: An
             description="，".join(f"{year}: {charts.format_number(value)}" for year, value in line.trend
                                  if value is not None) or _("暂无数据"))
     chapter_chart = charts.stacked_bar_chart(
-        [charts.StackRow(row.label, row.counts) for row in chapters], STACK_RAG,
+        [charts.StackRow(row.label, row.counts) for row in chapters], stack_rag(),
         title=_("各章节任务红黄绿灯"), description=_("每章任务项按红灯、黄灯、绿灯计数")) if chapters else None
     unit_rows = units[:CHART_UNITS]
     unit_chart = charts.stacked_bar_chart(
-        [charts.StackRow(row.label, row.counts) for row in unit_rows], STACK_RAG,
+        [charts.StackRow(row.label, row.counts) for row in unit_rows], stack_rag(),
         title=_("各单位任务红黄绿灯"),
         description=_("红灯最多的%(n)s个单位，任务项按红灯、黄灯、绿灯计数") % {"n": len(unit_rows)}) if units else None
     return {"totals": totals, "chapters": chapters, "units": units, "chapter_chart": chapter_chart,

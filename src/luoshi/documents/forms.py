@@ -24,7 +24,7 @@ class CircularForm(forms.Form):
     period = PeriodChoiceField(label=_("报送期"), queryset=ReportingPeriod.objects.none(), empty_label=None)
     issuer = forms.CharField(label=_("发文单位"), max_length=100)
     number = forms.CharField(label=_("文号或期数"), max_length=60, required=False,
-                             widget=forms.TextInput(attrs={"placeholder": _("如：督查通报〔2019〕第6期")}))
+                             widget=forms.TextInput(attrs={"placeholder": _("如“督查通报〔2019〕第6期”")}))
     date = forms.DateField(label=_("成文日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            help_text=_("逾期天数和红黄绿灯按此日期计算"))
     requirements = forms.CharField(label=_("工作要求"), max_length=2000, required=False,
