@@ -288,7 +288,8 @@ def stacked_bar_chart(rows: Sequence[StackRow], series: Sequence[Series], *, tit
           decimals=0, suffix="%" if percent else "")
     for index, (row, total) in enumerate(zip(rows, totals, strict=True)):
         group = ET.SubElement(root, "g", {"class": "row", "data-total": format_number(total)})
-        parts = pgettext("list separator", "，").join(f"{s.label} {format_number(row.counts.get(s.key, 0) or 0)}" for s in series)
+        separator = pgettext("list separator", "，")
+        parts = separator.join(f"{s.label} {format_number(row.counts.get(s.key, 0) or 0)}" for s in series)
         ET.SubElement(group, "title").text = f"{row.label}: {parts}"
         center = top + ROW_HEIGHT * index + ROW_HEIGHT / 2
         _label(group, row.label, x=left - 6, center_y=center, max_width=label_width)

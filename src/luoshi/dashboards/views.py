@@ -27,7 +27,6 @@ from luoshi.reports.models import ReportingPeriod
 from . import selectors
 
 
-
 def stack_rag() -> list[charts.Series]:
     """The RAG series, labelled in the request's language (so built per request, not at import)."""
     return [charts.Series(RAG_GREEN, str(RAG_LABELS[RAG_GREEN]), charts.RAG_COLORS["green"]),
