@@ -63,6 +63,8 @@ def public_world(personas: Any, published_plan: Any) -> PublicWorld:
     office = personas.supervisor
     for user, name in zip((personas.supervisor, personas.lead_liaison, personas.lead_head), STAFF_NAMES,
                           strict=True):
+        # Account names that no page could contain by chance ("office" is an English word of the page).
+        user.username = f"staff-{user.username}-7q"
         user.first_name, user.email, user.phone = name, STAFF_EMAIL, STAFF_PHONE
         user.save()
     plan = make_public(published_plan, office)

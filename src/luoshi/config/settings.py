@@ -231,6 +231,11 @@ if PRODUCTION and LUOSHI_TODAY is not None:
 LUOSHI_LOGIN_MAX_FAILURES = env_int("LUOSHI_LOGIN_MAX_FAILURES", 5)
 LUOSHI_LOGIN_WINDOW_SECONDS = env_int("LUOSHI_LOGIN_WINDOW_SECONDS", 15 * 60)
 
+# Documents and dashboards: the office named on 督查通报 (empty: the plan's issuer), and how long a rendered
+# leader dashboard may be reused when a change wrote no audit entry (audited changes show at once).
+LUOSHI_CIRCULAR_ISSUER = env_str("LUOSHI_CIRCULAR_ISSUER", "")
+LUOSHI_DASHBOARD_CACHE_SECONDS = env_int("LUOSHI_DASHBOARD_CACHE_SECONDS", 60)
+
 # The REST API (/api/v1/, see docs/api.md): a token per account or the browser session, logged-in only,
 # paginated; each account is limited to LUOSHI_API_RATE requests (DRF's "N/second|minute|hour|day";
 # empty: unlimited). The schema is OpenAPI 3 from drf-spectacular.
