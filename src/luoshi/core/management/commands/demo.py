@@ -20,10 +20,14 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from luoshi.assessment.choices import RubricStatus
 from luoshi.assessment.demo import assessment_demo_load
+from luoshi.assessment.models import Rubric
 from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
+from luoshi.indicators.choices import EditionStatus
 from luoshi.indicators.demo import indicators_demo_load
+from luoshi.indicators.models import IndexEdition, Observation
 from luoshi.orgs.choices import Role
 from luoshi.orgs.models import Unit, User
 from luoshi.orgs.services import unit_directory_import, user_create
@@ -134,6 +138,14 @@ class Command(BaseCommand):
         made = "，".join(f"{ReportStatus(status).label} {n}" for status, n in reports_created.items() if n) or "无"
         total = Report.objects.filter(assignment__task__plan=plan).count()
         write(f"  示例报告（示例数据，非真实报送）：共 {total} 份，本次新建：{made}")
+        years = sorted(set(IndexEdition.objects.filter(status=EditionStatus.PUBLISHED, illustrative=True)
+                           .values_list("year", flat=True)))
+        write(f"  示例指标数据（示例数据，非官方统计）：{Observation.objects.filter(illustrative=True).count()} 个，"
+              f"已发布创新指数：{'、'.join(f'{y}年' for y in years) or '无'}")
+        rubrics = Rubric.objects.filter(year=plan.year)
+        write(f"  示例考核方案（示例数据，非真实考核结果）：{rubrics.count()} 套，"
+              f"已发布 {rubrics.filter(status=RubricStatus.PUBLISHED).count()} 套")
+        write(f"  公开页面 (public pages, no login)：{DEMO_URL}public/ ；API 文档 (API reference)：{DEMO_URL}api/v1/docs/")
         pinned = clock.pinned_date()
         if pinned is not None:
             write(f"  演示日期：{pinned:%Y-%m-%d}（示例）")
