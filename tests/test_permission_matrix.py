@@ -33,6 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from luoshi.assessment.models import Adjustment, Appeal, Rubric, Score
 from luoshi.core import clock
 from luoshi.core.models import AuditEntry
+from luoshi.documents.models import DocumentJob
+from luoshi.documents.services import document_request, document_run
 from luoshi.indicators.models import (
     AttainmentRule,
     IndexEdition,
@@ -45,7 +47,6 @@ from luoshi.indicators.models import (
 from luoshi.plans.models import Assignment, Plan, Target, Task
 from luoshi.reports.models import (
     Attachment,
-    ExportJob,
     Extension,
     Instruction,
     Reminder,
@@ -200,12 +201,6 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("reports:notification_list", POST): NOT_THIS_METHOD,
     ("reports:notification_read", GET): NOT_THIS_METHOD,
     ("reports:notification_read", POST): answers(EVERYONE, 302),  # personal reading state: not audited
-    ("reports:export_list", GET): answers(EVERYONE),
-    ("reports:export_list", POST): NOT_THIS_METHOD,
-    ("reports:export_start", GET): NOT_THIS_METHOD,
-    ("reports:export_start", POST): answers(EVERYONE, 302, audited=EVERYONE),  # each account's own export
-    ("reports:export_download", GET): answers({"lead_liaison"}),  # the owner only, not even the office
-    ("reports:export_download", POST): NOT_THIS_METHOD,
     # --- assessment: rubrics are the office's and leaders'; a unit reads and appeals its own score sheet -----
     ("assessment:index", GET): answers(EVERYONE),  # rubrics for readers, a unit account its own score sheets
     ("assessment:index", POST): NOT_THIS_METHOD,
@@ -330,7 +325,7 @@ class World:
     attachment: Attachment
     extension: Extension        # pending, on `lead`
     instruction: Instruction    # the leader's, on item 1
-    export: ExportJob           # lead_liaison's finished ledger export
+    document: DocumentJob       # lead_liaison's finished ledger workbook (built in the background)
     other_unit_id: int          # 市商务局, for the unit-mapping form
     rubric: Rubric              # 2019 departments, version 1: published
     rubric_draft: Rubric        # version 2: a draft
@@ -371,7 +366,7 @@ def _make_personas(django_user_model: Any) -> Personas:
 def _build_world(django_user_model: Any) -> World:
     from luoshi.orgs.models import Unit
     from luoshi.plans.services import plan_import, plan_publish
-    from luoshi.reports import jobs, reminders, services
+    from luoshi.reports import reminders, services
 
     people = _make_personas(django_user_model)
     plan = plan_import(actor=people.supervisor, data=SMALL_PLAN.encode(), filename="plan.txt")
@@ -397,12 +392,13 @@ def _build_world(django_user_model: Any) -> World:
                                            reason="需要更多时间。")
     services.assignment_close(actor=people.lead_liaison, assignment=lead, closing_report="评价工作已全部完成。")
     reminders.reminder_send(actor=people.supervisor, assignment=lead, message="请报送二月进展。")  # notifications
-    export = jobs.export_request(actor=people.lead_liaison, kind="ledger", params={}, enqueue=False)
-    export = jobs.export_run(export_id=str(export.pk))
-    assert export.status == "done", export.error
+    document = document_request(actor=people.lead_liaison, kind="ledger", params={"plan": str(plan.pk)},
+                                enqueue=False)
+    document = document_run(job_id=str(document.pk))
+    assert document.status == "done", document.error
     return World(personas=people, plan=plan, item1=item1, lead=lead, lead_alone=lead_alone, february=february,
                  draft=Report.objects.get(pk=draft.pk), submitted=Report.objects.get(pk=submitted.pk),
-                 attachment=attachment, extension=extension, instruction=instruction, export=export,
+                 attachment=attachment, extension=extension, instruction=instruction, document=document,
                  other_unit_id=Unit.objects.get(name="市商务局").pk,
                  **_build_assessment(people, plan), **_build_indicators(people, plan))
 
@@ -503,7 +499,6 @@ ARGS: dict[str, Callable[[World], list[Any]]] = {
     "reports:sheet_download": lambda w: [w.february.pk],
     "reports:sheet_upload": lambda w: [w.february.pk],
     "reports:assignment_remind": lambda w: [w.lead.pk],
-    "reports:export_download": lambda w: [w.export.pk],
     "assessment:rubric_detail": lambda w: [w.rubric.pk],
     "assessment:rubric_export": lambda w: [w.rubric.pk],
     "assessment:rubric_update": lambda w: [w.rubric_draft.pk],
@@ -529,8 +524,8 @@ ARGS: dict[str, Callable[[World], list[Any]]] = {
     # --- end dashboards ---
     # --- documents ---
     "documents:circular_new": lambda w: [w.plan.pk],
-    "documents:job_detail": lambda w: [__import__("tests.documents.helpers", fromlist=["x"]).finished_job(w)],
-    "documents:job_download": lambda w: [__import__("tests.documents.helpers", fromlist=["x"]).finished_job(w)],
+    "documents:job_detail": lambda w: [w.document.pk],
+    "documents:job_download": lambda w: [w.document.pk],
     "documents:task_pdf": lambda w: [w.item1.pk],
     "documents:assessment_pdf": lambda w: [w.rubric.pk],
     "documents:score_pdf": lambda w: [w.score.pk],
@@ -582,7 +577,6 @@ BODIES: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "reports:assignment_close_refuse": lambda w, persona: {"comment": "尚缺佐证材料。"},
     "reports:assignment_remind": lambda w, persona: {"message": "请尽快报送。"},
     "reports:instruction_create": lambda w, persona: {"text": "请抓紧推进。"},
-    "reports:export_start": lambda w, persona: {"kind": "ledger"},
     "assessment:rubric_create": lambda w, persona: {"year": w.plan.year, "unit_group": "departments"},
     "assessment:rubric_update": lambda w, persona: {**RUBRIC_WEIGHTS, "weight_completion": "35",
                                                     "revision": w.rubric_draft.revision},
@@ -643,7 +637,7 @@ def _state(world: World) -> tuple[Any, ...]:
     editions = tuple(IndexEdition.objects.order_by("pk").values_list("status"))
     rules = tuple(AttainmentRule.objects.order_by("pk").values_list("red_below", "amber_below"))
     counts = tuple(model.objects.count() for model in (
-        Plan, Task, Assignment, Report, TargetActual, Attachment, Extension, Instruction, Reminder, ExportJob,
+        Plan, Task, Assignment, Report, TargetActual, Attachment, Extension, Instruction, Reminder, DocumentJob,
         Rubric, Score, Adjustment, Appeal, IndicatorTarget, Observation, ObservationUpload, IndexMethod,
         IndexEdition, AuditEntry))
     return draft, submitted, lead, extension, plan, item1, rubrics, appeals, editions, rules, counts
@@ -704,7 +698,8 @@ def test_it_answers_as_the_matrix_says(client: Client, world: World, name: str, 
 
 def test_it_refuses_a_cross_unit_id_exactly_like_a_missing_one(client: Client, world: World) -> None:
     """other_liaison and outsider get the same 404 for 市科技局's objects as for ids that do not exist."""
-    missing = {"reports:export_download": ["00000000-0000-0000-0000-000000000000"]}
+    no_job = ["00000000-0000-0000-0000-000000000000"]
+    missing = {"documents:job_detail": no_job, "documents:job_download": no_job}
     for persona in ("other_liaison", "outsider"):
         client.force_login(getattr(world.personas, persona))
         for name, args in ARGS.items():

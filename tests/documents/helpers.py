@@ -1,4 +1,4 @@
-"""Reading the documents back: PDF text, fonts and pages (pypdf), and a finished job for the permission matrix."""
+"""Reading the documents back: PDF text, fonts and pages (pypdf)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import io
 import subprocess
 from typing import Any
 
-from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
 
@@ -41,22 +40,6 @@ def installed_zh_families() -> str:
 def body_font_expected() -> str:
     """FangSong when the machine has it (the CSS prefers it), else Noto Serif CJK SC."""
     return "FangSong" if "FangSong" in installed_zh_families() else "Noto-Serif-CJK-SC"
-
-
-def finished_job(world: Any) -> str:
-    """A finished ledger document of lead_liaison (the permission matrix's documents rows point at it).
-
-    Made directly, without the service, so that building it writes no audit entry inside a matrix case.
-    """
-    from luoshi.documents.models import DocumentJob
-
-    job = DocumentJob.objects.filter(user=world.personas.lead_liaison, status="done").first()
-    if job is None:
-        job = DocumentJob(user=world.personas.lead_liaison, kind="ledger", status="done", progress=100,
-                          title="任务落实台账", filename="台账.xlsx", content_type="application/octet-stream")
-        job.file.save(job.pk.hex, ContentFile(b"ledger"), save=False)
-        job.save()
-    return str(job.pk)
 
 
 def overflowing_boxes(html: str) -> list[str]:

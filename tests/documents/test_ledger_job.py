@@ -153,3 +153,37 @@ def test_the_page_polls_while_the_document_is_being_built(client: Any, personas:
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in fragment and "100%" in fragment
     assert reverse("documents:job_download", args=[job.pk]) in fragment
+
+
+def test_a_job_delivered_twice_builds_its_file_once(personas: Any, november: November,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from luoshi.documents import builders
+
+    calls: list[str] = []
+    build_ledger = builders.BUILDERS["ledger"]
+
+    def counting(user: Any, params: Any, progress: Any) -> Any:
+        calls.append(user.username)
+        return build_ledger(user, params, progress)
+
+    monkeypatch.setitem(builders.BUILDERS, "ledger", counting)
+    job = services.document_request(actor=personas.lead_liaison, kind="ledger", params={}, enqueue=False)
+    first = services.document_run(job_id=str(job.pk))
+    second = services.document_run(job_id=str(job.pk))
+    assert calls == ["kjj"] and first.status == second.status == "done" and first.file.name == second.file.name
+
+
+def test_an_unexpected_failure_is_recorded_without_its_details(client: Any, personas: Any, november: November,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from luoshi.documents import builders
+
+    def broken(user: Any, params: Any, progress: Any) -> Any:
+        raise RuntimeError("disk full at /secret/path")
+
+    monkeypatch.setitem(builders.BUILDERS, "ledger", broken)
+    job = services.document_run(job_id=str(services.document_request(
+        actor=personas.supervisor, kind="ledger", params={}, enqueue=False).pk))
+    assert job.status == "failed" and "生成失败" in job.error and "/secret" not in job.error and not job.file
+    client.force_login(personas.supervisor)
+    assert client.get(reverse("documents:job_download", args=[job.pk])).status_code == 404
+    assert "/secret" not in client.get(reverse("documents:job_detail", args=[job.pk])).content.decode()

@@ -35,10 +35,3 @@ class ReminderKind(models.TextChoices):
     BEFORE_DUE = "before_due", _("到期提醒")
     OVERDUE = "overdue", _("逾期催办")
     MANUAL = "manual", _("人工催办")
-
-
-class ExportStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    RUNNING = "running", _("生成中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")

@@ -4,6 +4,7 @@ leader instructions (批示), reminders (催办) and in-app notifications."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.plans.models import Assignment, Plan, Target, Task
 
-from .choices import ExportStatus, ExtensionStatus, Progress, ReminderKind, ReportStatus, ReviewAction
+from .choices import ExtensionStatus, Progress, ReminderKind, ReportStatus, ReviewAction
 
 
 class ReportingPeriod(models.Model):
@@ -211,33 +212,10 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
 
 
-def export_path(instance: ExportJob, filename: str) -> str:
+def export_path(instance: Any, filename: str) -> str:
+    """Kept for the historical migrations of the retired ExportJob (documents.DocumentJob replaced it)."""
     return f"exports/{instance.pk.hex}"
 
 
-class ExportJob(models.Model):
-    """A file built in the background for one account (e.g. the ledger export); only its owner downloads it."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(_("类型"), max_length=32)
-    params = models.JSONField(default=dict, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(_("状态"), max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING)
-    file = models.FileField(upload_to=export_path, blank=True)
-    filename = models.CharField(_("文件名"), max_length=255, blank=True)
-    error = models.CharField(_("错误"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("导出任务")
-        verbose_name_plural = _("导出任务")
-        indexes = [models.Index(fields=["user", "created_at"], name="exportjob_user_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else self.kind
-
-
-__all__ = ["Attachment", "ExportJob", "Extension", "Instruction", "InstructionAnswer", "Notification", "Reminder",
+__all__ = ["Attachment", "Extension", "Instruction", "InstructionAnswer", "Notification", "Reminder",
            "Report", "ReportingPeriod", "Review", "ReviewAction", "TargetActual"]

@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.db.models import Count, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -28,9 +28,9 @@ from luoshi.plans.access import access_assignment, plans_visible_to
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
 from luoshi.plans.models import Assignment, Plan
 
-from . import jobs, reminders, sheets
+from . import reminders, sheets
 from .choices import ReminderKind
-from .models import ExportJob, Notification, Reminder, ReportingPeriod
+from .models import Notification, Reminder, ReportingPeriod
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -209,45 +209,6 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     return HttpResponseClientRedirect(url) if is_htmx(request) else HttpResponseRedirect(url)
 
 
-# --- background exports ---------------------------------------------------------------------------------------
-
-
-@login_get
-def export_list(request: HttpRequest) -> HttpResponse:
-    """The user's own exports and their status."""
-    page = paginate(request, ExportJob.objects.filter(user=request.user).order_by("-created_at"))
-    return render(request, "reports/cycle/exports.html", {"page": page})
-
-
-@login_post
-def export_start(request: HttpRequest) -> HttpResponse:
-    """Queue an export (POST kind=ledger plus the list's filter fields); its file appears on the exports page."""
-    params = {key: value for key, value in request.POST.items() if key not in ("kind", "csrfmiddlewaretoken")}
-    try:
-        jobs.export_request(actor=request.user, kind=request.POST.get("kind", ""), params=params)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("导出已开始生成，完成后可在此下载。"))
-    url = reverse("reports:export_list")
-    return HttpResponseClientRedirect(url) if is_htmx(request) else HttpResponseRedirect(url)
-
-
-@login_get
-def export_download(request: HttpRequest, pk: str) -> HttpResponse:
-    """A finished export, to its owner only, as an attachment."""
-    try:
-        job = ExportJob.objects.get(pk=pk, user=request.user, status="done")
-    except (ExportJob.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    try:
-        handle = job.file.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=job.filename or "export.xlsx")
-    return _download_headers(response)
-
-
 urlpatterns: list[URLPattern] = [
     path("cycle/", cycle_periods, name="cycle_periods"),
     path("cycle/periods/<int:pk>/sheet.xlsx", sheet_download, name="sheet_download"),
@@ -256,7 +217,4 @@ urlpatterns: list[URLPattern] = [
     path("cycle/reminders/", reminder_list, name="reminder_list"),
     path("notifications/", notification_list, name="notification_list"),
     path("notifications/read/", notification_read, name="notification_read"),
-    path("exports/", export_list, name="export_list"),
-    path("exports/new/", export_start, name="export_start"),
-    path("exports/<uuid:pk>/", export_download, name="export_download"),
 ]

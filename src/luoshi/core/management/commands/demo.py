@@ -145,7 +145,8 @@ class Command(BaseCommand):
         rubrics = Rubric.objects.filter(year=plan.year)
         write(f"  示例考核方案（示例数据，非真实考核结果）：{rubrics.count()} 套，"
               f"已发布 {rubrics.filter(status=RubricStatus.PUBLISHED).count()} 套")
-        write(f"  公开页面 (public pages, no login)：{DEMO_URL}public/ ；API 文档 (API reference)：{DEMO_URL}api/v1/docs/")
+        write(f"  公开页面 (public pages, no login)：{DEMO_URL}public/ ；"
+              f"API 文档 (API reference)：{DEMO_URL}api/v1/docs/")
         pinned = clock.pinned_date()
         if pinned is not None:
             write(f"  演示日期：{pinned:%Y-%m-%d}（示例）")
