@@ -28,9 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import shutil
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -282,45 +280,7 @@ def _plan_ids() -> list[int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=10_000, help="task items per plan (two units each)")
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=10, help="requests per client and page")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (1: sync workers)")
-    parser.add_argument("--keep", action="store_true", help="use DATABASE_URL's database as it is and keep it")
-    parser.add_argument("--allow-sqlite", action="store_true")
-    args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        print("Set DATABASE_URL to a PostgreSQL server, e.g. postgres://luoshi:luoshi@127.0.0.1:5432/postgres "
-              "(the bench creates and drops its own database there)", file=sys.stderr)
-        return 2
-    if args.clients > ledger.UNIT_COUNT:
-        print(f"--clients is at most {ledger.UNIT_COUNT}", file=sys.stderr)
-        return 2
-    try:
-        database = ledger.open_database(url, keep=args.keep, allow_sqlite=args.allow_sqlite)
-    except ledger.BenchError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    data_dir = tempfile.mkdtemp(prefix="luoshi-bench-data-")
-    (Path(data_dir) / "static").mkdir()
-    try:
-        return run(args, database, data_dir)
-    except ledger.BenchError as exc:
-        print(f"NOT OK: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if not args.keep:
-            database.drop()
-            shutil.rmtree(data_dir, ignore_errors=True)
-        else:
-            print(f"kept: {database.label}; files in {data_dir}")
+    return ledger.bench_main((__doc__ or "").splitlines()[0], run, think=False)
 
 
 if __name__ == "__main__":

@@ -497,14 +497,18 @@ def percentile(values: list[float], fraction: float) -> float:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+def bench_main(description: str, run_bench: Callable[[argparse.Namespace, Any, str], int], *,
+               think: bool = True) -> int:
+    """The command line shared by the server benches: options, DATABASE_URL, a throwaway database and data
+    directory around `run_bench(args, database, data_dir)`, dropped afterwards unless --keep."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--tasks", type=int, default=10_000, help="task items per plan (two units each)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10, help="requests per client and page")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (1: sync workers)")
-    parser.add_argument("--think", type=float, default=0.0, help="seconds a client waits between requests")
+    if think:
+        parser.add_argument("--think", type=float, default=0.0, help="seconds a client waits between requests")
     parser.add_argument("--keep", action="store_true", help="use DATABASE_URL's database as it is and keep it")
     parser.add_argument("--allow-sqlite", action="store_true")
     args = parser.parse_args()
@@ -524,7 +528,7 @@ def main() -> int:
     data_dir = tempfile.mkdtemp(prefix="luoshi-bench-data-")
     (Path(data_dir) / "static").mkdir()  # whitenoise warns about a missing static root otherwise
     try:
-        return run(args, database, data_dir)
+        return run_bench(args, database, data_dir)
     except BenchError as exc:
         print(f"NOT OK: {exc}", file=sys.stderr)
         return 1
@@ -538,6 +542,10 @@ def main() -> int:
             shutil.rmtree(data_dir, ignore_errors=True)
         else:
             print(f"kept: {database.label}; files in {data_dir}")
+
+
+def main() -> int:
+    return bench_main((__doc__ or "").splitlines()[0], run)
 
 
 def run(args: argparse.Namespace, database: Database, data_dir: str) -> int:
