@@ -10,14 +10,22 @@ import copy
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import is_htmx, login_get, login_post, paginate, redirect_after_post
+from luoshi.core.viewtools import (
+    download_response,
+    is_htmx,
+    login_get,
+    login_post,
+    paginate,
+    redirect_after_post,
+    stored_file_response,
+)
 
 from . import selectors, services
 from .access import (
@@ -156,10 +164,8 @@ def rubric_export(request: HttpRequest, pk: int) -> HttpResponse:
     if rubric.status == RubricStatus.DRAFT:
         raise Http404
     content = results_workbook(rubric, list(selectors.rubric_scores(rubric)))
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="assessment-{rubric.year}-{rubric.unit_group}.xlsx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(content, filename=f"assessment-{rubric.year}-{rubric.unit_group}.xlsx",
+                             content_type=XLSX_CONTENT_TYPE)
 
 
 @login_get
@@ -186,10 +192,8 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def score_export(request: HttpRequest, pk: int) -> HttpResponse:
     """One unit's score sheet as .xlsx, for whoever may read the sheet."""
     score = access_score(request.user, pk)
-    response = HttpResponse(score_sheet_workbook(score), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="score-sheet-{score.rubric.year}-{score.unit_id}.xlsx"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(score_sheet_workbook(score), content_type=XLSX_CONTENT_TYPE,
+                             filename=f"score-sheet-{score.rubric.year}-{score.unit_id}.xlsx")
 
 
 @login_post
@@ -233,16 +237,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream an appeal's evidence as a download, never inline, with the type checked at upload."""
     evidence = access_evidence(request.user, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                            content_type=evidence.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
 
 
 urlpatterns: list[URLPattern] = [

@@ -1,4 +1,4 @@
-"""Small helpers shared by the apps' views: method-restricted login views, paging, htmx detection."""
+"""Small helpers shared by the apps' views: method-restricted login views, paging, htmx detection, downloads."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -52,3 +53,31 @@ def redirect_after_post(request: HttpRequest, url: str, error: DomainError | Non
     if is_htmx(request):
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
+
+
+def _download_headers(response: HttpResponse, *, sandbox: bool) -> HttpResponse:
+    # Files are never sniffed into another type, never kept by shared caches; uploaded ones (user content)
+    # are sandboxed so that even an HTML file opened from the download cannot run in Luoshi's origin.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    if sandbox:
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def download_response(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    """A file Luoshi built (workbook, PDF) as an attachment."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return _download_headers(response, sandbox=False)
+
+
+def stored_file_response(file: Any, *, filename: str, content_type: str, uploaded: bool = True) -> FileResponse:
+    """A stored file streamed as an attachment (never inline); 404 when it is gone from storage."""
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    _download_headers(response, sandbox=uploaded)
+    return response

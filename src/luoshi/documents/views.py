@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from luoshi.assessment.access import access_rubric, access_score
 from luoshi.assessment.choices import RubricStatus
 from luoshi.assessment.selectors import rubric_scores
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import is_htmx, login_form, login_get, login_post, paginate, redirect_after_post
+from luoshi.core.viewtools import (
+    download_response,
+    is_htmx,
+    login_form,
+    login_get,
+    login_post,
+    paginate,
+    redirect_after_post,
+    stored_file_response,
+)
 from luoshi.plans.access import access_plan, access_task, plans_visible_to
 from luoshi.plans.choices import PlanStatus
 from luoshi.plans.filters import LedgerFilter
@@ -32,15 +40,7 @@ from .models import DocumentJob
 
 
 def _file_response(built: builders.Built) -> HttpResponse:
-    response = HttpResponse(built.content, content_type=built.content_type)
-    return _download_headers(response, built.filename)
-
-
-def _download_headers(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(built.content, filename=built.filename, content_type=built.content_type)
 
 
 def _own_job(request: HttpRequest, pk: str) -> DocumentJob:
@@ -107,15 +107,8 @@ def job_download(request: HttpRequest, pk: str) -> HttpResponse:
     job = _own_job(request, pk)
     if job.status != "done" or not job.file:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=job.filename or "document",
-                            content_type=job.content_type or "application/octet-stream")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(job.file, filename=job.filename or "document", uploaded=False,
+                                content_type=job.content_type or "application/octet-stream")
 
 
 @login_get

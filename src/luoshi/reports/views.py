@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import is_htmx, login_form, login_get, login_post, paginate, redirect_after_post
+from luoshi.core.viewtools import (
+    is_htmx,
+    login_form,
+    login_get,
+    login_post,
+    paginate,
+    redirect_after_post,
+    stored_file_response,
+)
 from luoshi.plans.access import access_assignment
 from luoshi.plans.models import Assignment, Target
 
@@ -251,16 +259,8 @@ def _attachments_partial(request: HttpRequest, report: Report, *, error: str | N
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream evidence as a download, never inline, with the type we checked at upload."""
     attachment = access_attachment(request.user, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attachment.file, filename=attachment.original_name,
+                                content_type=attachment.content_type)
 
 
 @login_post

@@ -15,14 +15,14 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import is_htmx, login_form, login_get, login_post, paginate
+from luoshi.core.viewtools import download_response, is_htmx, login_form, login_get, login_post, paginate
 from luoshi.orgs.models import Unit
 from luoshi.plans.access import access_assignment, plans_visible_to
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
@@ -33,18 +33,6 @@ from .choices import ReminderKind
 from .models import Notification, Reminder, ReportingPeriod
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-
-
-
-
-
-def _download_headers(response: HttpResponse) -> HttpResponse:
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- forms and the reminder list's filter ----------------------------------------------------------------
@@ -102,10 +90,8 @@ def sheet_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The period's sheet of the user's own unit, as an attachment."""
     period = sheets.access_sheet_period(request.user, pk)
     content = sheets.sheet_build(user=request.user, period=period)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(
-        True, sheets.sheet_filename(period, str(getattr(request.user, "unit", ""))))
-    return _download_headers(response)
+    return download_response(content, content_type=XLSX,
+                             filename=sheets.sheet_filename(period, str(getattr(request.user, "unit", ""))))
 
 
 @login_form
