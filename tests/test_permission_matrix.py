@@ -275,6 +275,8 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("dashboards:outstanding", POST): NOT_THIS_METHOD,
     ("dashboards:overdue", GET): answers(READERS),
     ("dashboards:overdue", POST): NOT_THIS_METHOD,
+    ("dashboards:unit_reporting", GET): answers(READERS),  # 市科技局's owed reports: the ranking's numbers
+    ("dashboards:unit_reporting", POST): NOT_THIS_METHOD,
     # --- end dashboards ---
     # --- documents (rows of the documents app) ------------------------------------------------------------
     ("documents:index", GET): answers(EVERYONE),  # each account's own documents
@@ -521,6 +523,7 @@ ARGS: dict[str, Callable[[World], list[Any]]] = {
     "dashboards:unit_detail": lambda w: [w.lead.unit_id],
     "dashboards:outstanding": lambda w: [w.february.pk],
     "dashboards:overdue": lambda w: [w.plan.pk],
+    "dashboards:unit_reporting": lambda w: [w.plan.pk, w.lead.unit_id],
     # --- end dashboards ---
     # --- documents ---
     "documents:circular_new": lambda w: [w.plan.pk],

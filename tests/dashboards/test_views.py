@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from luoshi.assessment.models import Appeal
 from luoshi.indicators.models import IndexEdition
+from luoshi.orgs.models import Unit
 from luoshi.plans.models import Assignment, Task
 from luoshi.reports.models import Extension, Reminder, Report
 from tests.conftest import Personas
@@ -122,9 +123,9 @@ def test_it_ranks_units_by_on_time_reporting(world: World) -> None:
     html = client.get(reverse("dashboards:leader")).content.decode()
     table = html[html.index('id="ontime-table"'):]
     table = table[:table.index("</table>")]
+    linked = r'<td class="n"><a href="[^"]+">(\d+)</a></td>'
     rows = re.findall(r'<tr data-unit="\d+"><td class="n">(\d+)</td><td class="name"><a href="[^"]+">([^<]+)</a></td>'
-                      r'\s*<td class="n">(\d+)</td><td class="n">(\d+)</td><td class="n"><a href="[^"]+">(\d+)</a></td>'
-                      r'\s*<td class="n">(\d+)</td><td class="n">([^<]+)</td>', table)
+                      rf'\s*{linked}{linked}{linked}\s*{linked}<td class="n">([^<]+)</td>', table)
     ranking = {name: (int(rank), int(owed), int(on_time), int(late), int(missing), rate)
                for rank, name, owed, on_time, late, missing, rate in rows}
     periods_due = world.plan.periods.filter(due_date__lt=TODAY).count()
@@ -139,7 +140,32 @@ def test_it_ranks_units_by_on_time_reporting(world: World) -> None:
     # choosing an earlier period counts only the periods due up to it
     march = world.periods[3]
     html = client.get(reverse("dashboards:leader"), {"plan": world.plan.pk, "period": march.pk}).content.decode()
-    assert re.search(r'市经信委</a></td>\s*<td class="n">3</td><td class="n">3</td>', html)
+    assert re.search(r'市经信委</a></td>\s*<td class="n"><a [^>]+>3</a></td><td class="n"><a [^>]+>3</a></td>', html)
+
+
+def test_it_opens_the_reports_behind_each_on_time_ranking_number(world: World) -> None:
+    client = client_for(world.personas.leader)
+    march = world.periods[3]
+    for params in ({}, {"plan": world.plan.pk, "period": march.pk}):
+        html = client.get(reverse("dashboards:leader"), params).content.decode()
+        for unit in ("市科技局", "市经信委"):
+            row = html[html.index(f">{unit}</a></td>"):]
+            row = row[:row.index("</tr>")]
+            cells = [(int(n), unescape(href)) for href, n in re.findall(r'<a href="([^"]+)">(\d+)</a>', row)]
+            assert len(cells) == 4, row  # owed, on time, late, missing
+            (owed, all_url), *states = cells
+            assert list_count(client, all_url) == owed > 0
+            for (number, url), state in zip(states, ("on_time", "late", "missing"), strict=True):
+                page = client.get(url)
+                assert page.context["page"].paginator.count == number, (unit, state, params)
+                assert {row.state for row in page.context["page"].object_list} <= {state}
+            assert sum(n for n, _url in states) == owed
+    # a unit account, or another plan's id, finds nothing there
+    unit = Unit.objects.get(name="市科技局")
+    url = reverse("dashboards:unit_reporting", args=[world.plan.pk, unit.pk])
+    assert client_for(world.personas.lead_liaison).get(url).status_code == 404
+    assert client.get(reverse("dashboards:unit_reporting", args=[10**9, unit.pk])).status_code == 404
+    assert client.get(url, {"period": "x", "state": "<script>"}).status_code == 200
 
 
 def test_it_shows_the_plan_level_target_with_latest_actual_attainment_and_trend(world: World) -> None:

@@ -277,7 +277,7 @@ class UnitReporting:
     late: int
     rank: int = 0
     ledger_url: str = ""
-    late_url: str = ""
+    lists: dict[str, str] = field(default_factory=dict)  # "owed" and each of REPORTING_STATES -> its list page
 
     @property
     def missing(self) -> int:
@@ -288,13 +288,18 @@ class UnitReporting:
         return None if not self.owed else min(self.on_time / self.owed, 1.0) * 100
 
 
+def _last_due(period: ReportingPeriod | None, today: dt.date) -> dt.date:
+    """Reports count as owed for periods due by then: up to `period`, and never today or later."""
+    return min(period.due_date, today - dt.timedelta(days=1)) if period else today - dt.timedelta(days=1)
+
+
 def on_time_ranking(user: Any, plan: Plan, *, period: ReportingPeriod | None, today: dt.date) -> list[UnitReporting]:
     """Per unit: reports owed up to `period` (periods already past their due date, from the plan's
     publication until the assignment was closed), how many arrived on time, late, or not at all.
 
-    Ranked by the on-time share; ties share the better rank.
+    Ranked by the on-time share; ties share the better rank. unit_reporting_rows lists what each count counts.
     """
-    last_due = min(period.due_date, today - dt.timedelta(days=1)) if period else today - dt.timedelta(days=1)
+    last_due = _last_due(period, today)
     published = timezone.localdate(plan.published_at) if plan.published_at else None
     owed_filter = Q(task__plan__periods__due_date__lte=last_due)
     if published is not None:
@@ -314,12 +319,50 @@ def on_time_ranking(user: Any, plan: Plan, *, period: ReportingPeriod | None, to
         rows.append(UnitReporting(
             unit_id=unit_id, name=row["unit__name"], owed=row["owed"], on_time=got.get("on_time", 0),
             late=got.get("late", 0), ledger_url=ledger_url(plan=plan.pk, unit=unit_id),
-            late_url=url_with("reports:report_history", plan=plan.pk, late="true", q=row["unit__name"])))
+            lists={state: url_with("dashboards:unit_reporting", plan.pk, unit_id, period=period.pk if period else "",
+                                   state=state if state != "owed" else "")
+                   for state in ("owed", *REPORTING_STATES)}))
     rows.sort(key=lambda r: (-(r.rate or 0), -r.owed, r.name))
     for position, row in enumerate(rows, start=1):
         previous = rows[position - 2] if position > 1 else None
         row.rank = previous.rank if previous is not None and previous.rate == row.rate else position
     return rows
+
+
+REPORTING_STATES = ("on_time", "late", "missing")
+
+
+@dataclass
+class OwedReport:
+    """One report a unit owed: an assignment in a period, and what became of it."""
+
+    assignment: Assignment
+    period: ReportingPeriod
+    report: Report | None
+
+    @property
+    def state(self) -> str:
+        if self.report is None:
+            return "missing"
+        return "late" if self.report.is_late else "on_time"
+
+
+def unit_reporting_rows(user: Any, plan: Plan, unit_id: int, *, period: ReportingPeriod | None,
+                        today: dt.date) -> list[OwedReport]:
+    """The reports one unit owed up to `period`, each with the report that answered it (on time or late) or
+    None (missing): the same rule as on_time_ranking, so its counts are the lengths of these lists."""
+    last_due = _last_due(period, today)
+    published = timezone.localdate(plan.published_at) if plan.published_at else None
+    assignments = list(assignments_visible_to(user).filter(task__plan=plan, active=True, unit_id=unit_id)
+                       .select_related("task", "unit").order_by("task__position"))
+    periods = [p for p in ReportingPeriod.objects.filter(plan=plan, due_date__lte=last_due).order_by("due_date")
+               if published is None or p.end >= published]
+    delivered = {(r.assignment_id, r.period_id): r for r in
+                 reports_visible_to(user).filter(assignment__in=assignments, period__in=periods,
+                                                 status__in=OFFICIAL_STATUSES)}
+    return [OwedReport(assignment=a, period=p, report=delivered.get((a.pk, p.pk)))
+            for p in periods for a in assignments
+            if a.closed_at is None or p.start <= timezone.localdate(a.closed_at)]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -247,6 +247,26 @@ def overdue(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboards/overdue.html", {"plan": plan, "page": page, "rows": rows, "today": today})
 
 
+@login_get
+def unit_reporting(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+    """What a unit's on-time ranking counts: every report it owed up to a period, on time, late or missing."""
+    user: Any = request.user
+    _require_readers(user)
+    plan = next((p for p in selectors.published_plans(user) if p.pk == pk), None)
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if plan is None or unit is None:
+        raise Http404
+    period = ReportingPeriod.objects.filter(plan=plan, pk=request.GET.get("period") or 0).first() \
+        if (request.GET.get("period") or "").isdigit() else None
+    state = request.GET.get("state", "")
+    rows = selectors.unit_reporting_rows(user, plan, unit.pk, period=period, today=clock.today())
+    counts = {name: sum(1 for row in rows if row.state == name) for name in selectors.REPORTING_STATES}
+    shown = [row for row in rows if row.state == state] if state in selectors.REPORTING_STATES else rows
+    return render(request, "dashboards/unit_reporting.html", {
+        "plan": plan, "unit": unit, "period": period, "state": state, "counts": counts, "owed": len(rows),
+        "page": paginate(request, shown, size=50)})
+
+
 urlpatterns = [
     path("", index, name="index"),
     path("leader/", leader, name="leader"),
@@ -255,4 +275,5 @@ urlpatterns = [
     path("units/<int:pk>/", unit_detail, name="unit_detail"),
     path("periods/<int:pk>/outstanding/", outstanding, name="outstanding"),
     path("plans/<int:pk>/overdue/", overdue, name="overdue"),
+    path("plans/<int:pk>/units/<int:unit_id>/reporting/", unit_reporting, name="unit_reporting"),
 ]
