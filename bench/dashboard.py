@@ -29,7 +29,6 @@ import argparse
 import datetime as dt
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -174,44 +173,7 @@ def load(port: int, accounts: ledger.Accounts, measured: list[tuple[str, str, st
         office = ledger.Session(port)
         office.login(accounts.office[index].username, accounts.password)
         sessions.append({"office": office, "anonymous": ledger.Session(port)})
-    for own in sessions:
-        for _label, path, who in measured:
-            own[who].request("GET", path)
-    latencies: dict[str, list[float]] = {label: [] for label, _path, _who in measured}
-    errors: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
-
-    def client(index: int) -> None:
-        own: dict[str, list[float]] = {label: [] for label in latencies}
-        start.wait()
-        for round_number in range(rounds):
-            for offset in range(len(measured)):
-                label, path, who = measured[(index + round_number + offset) % len(measured)]
-                began = time.perf_counter()
-                try:
-                    status, _headers, body = sessions[index][who].request("GET", path)
-                except OSError as exc:
-                    with lock:
-                        errors.append(f"{label}: {exc}")
-                    continue
-                elapsed = (time.perf_counter() - began) * 1000
-                if status != 200 or not body:
-                    with lock:
-                        errors.append(f"{label}: status {status}")
-                own[label].append(elapsed)
-        with lock:
-            for label, values in own.items():
-                latencies[label] += values
-
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return ledger.LoadResult(latencies=latencies, errors=errors, seconds=time.perf_counter() - began)
+    return ledger.drive_load(sessions, measured, rounds=rounds)
 
 
 def run(args: argparse.Namespace, database: ledger.Database, data_dir: str) -> int:

@@ -446,29 +446,39 @@ def run_load(port: int, accounts: Accounts, urls: dict[str, str], *, clients: in
         office.login(accounts.office[index].username, accounts.password)
         unit.login(accounts.unit[index].username, accounts.password)
         sessions.append({"office": office, "unit": unit})
-    for own in sessions:  # warm every worker (imports, templates, connections): not measured
-        for label, _name, kind in PAGES:
-            own[kind].request("GET", urls[label])
-    latencies: dict[str, list[float]] = {label: [] for label, _name, _kind in PAGES}
+    measured = [(label, urls[label], kind) for label, _name, kind in PAGES]
+    return drive_load(sessions, measured, rounds=rounds, think=think, complete=lambda body: b"<table" in body)
+
+
+def drive_load(sessions: list[dict[str, Session]], measured: list[tuple[str, str, str]], *, rounds: int,
+               think: float = 0.0, complete: Callable[[bytes], bool] = bool) -> LoadResult:
+    """One thread per client (`sessions[i]` maps a kind of visitor to its logged-in session) requests each
+    (label, path, kind) of `measured` `rounds` times, back to back (`think` seconds apart); a response that is
+    not 200 or not `complete` counts as an error. Every worker is warmed first (imports, templates,
+    connections), unmeasured."""
+    for own in sessions:
+        for _label, path, kind in measured:
+            own[kind].request("GET", path)
+    latencies: dict[str, list[float]] = {label: [] for label, _path, _kind in measured}
     errors: list[str] = []
     lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
+    start = threading.Barrier(len(sessions) + 1)
 
     def client(index: int) -> None:
         own: dict[str, list[float]] = {label: [] for label in latencies}
         start.wait()
         for round_number in range(rounds):
-            for offset in range(len(PAGES)):  # each client starts on a different page
-                label, _name, kind = PAGES[(index + round_number + offset) % len(PAGES)]
+            for offset in range(len(measured)):  # each client starts on a different page
+                label, path, kind = measured[(index + round_number + offset) % len(measured)]
                 began = time.perf_counter()
                 try:
-                    status, _headers, body = sessions[index][kind].request("GET", urls[label])
+                    status, _headers, body = sessions[index][kind].request("GET", path)
                 except OSError as exc:
                     with lock:
                         errors.append(f"{label}: {exc}")
                     continue
                 elapsed = (time.perf_counter() - began) * 1000
-                if status != 200 or b"<table" not in body:
+                if status != 200 or not complete(body):
                     with lock:
                         errors.append(f"{label}: status {status}")
                 own[label].append(elapsed)
@@ -478,7 +488,7 @@ def run_load(port: int, accounts: Accounts, urls: dict[str, str], *, clients: in
             for label, values in own.items():
                 latencies[label] += values
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(len(sessions))]
     for thread in threads:
         thread.start()
     start.wait()
