@@ -37,6 +37,18 @@ def login_post(view: View) -> View:
     return wrapped
 
 
+def require_readers(user: Any) -> None:
+    """Pages of whole plans and of every unit: the office and leaders; anyone else is told it is not there."""
+    if not (user.is_authenticated and user.sees_everything):
+        raise Http404
+
+
+def require_office(user: Any) -> None:
+    """Pages that change the plan, figures or settings: the supervising office (and administrators) only."""
+    if not (user.is_authenticated and user.is_office):
+        raise Http404
+
+
 def paginate(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Page:
     page: Page = Paginator(items, size).get_page(request.GET.get("page"))
     return page

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luoshi.core import charts, clock
-from luoshi.core.viewtools import is_htmx, login_get, paginate
+from luoshi.core.viewtools import is_htmx, login_get, paginate, require_office, require_readers
 from luoshi.orgs.models import Unit
 from luoshi.plans.access import plans_visible_to
 from luoshi.plans.choices import PlanStatus
@@ -35,16 +35,6 @@ def stack_rag() -> list[charts.Series]:
 
 CHART_UNITS = 15      # units drawn in the by-unit chart (the table lists all)
 CHART_RANKING = 10    # best and worst units drawn in the on-time chart when there are more than twice this
-
-
-def _require_readers(user: Any) -> None:
-    if not (user.is_authenticated and user.sees_everything):
-        raise Http404
-
-
-def _require_office(user: Any) -> None:
-    if not (user.is_authenticated and user.is_office):
-        raise Http404
 
 
 @login_get
@@ -71,7 +61,7 @@ def leader(request: HttpRequest) -> HttpResponse:
     (a bulk load, the clock) may leave stale.
     """
     user: Any = request.user
-    _require_readers(user)
+    require_readers(user)
     today = clock.today()
     plan_id, period_id = (_number(request.GET.get(name)) for name in ("plan", "period"))
     seconds = getattr(settings, "LUOSHI_DASHBOARD_CACHE_SECONDS", 60)
@@ -168,7 +158,7 @@ def supervisor(request: HttpRequest) -> HttpResponse:
     """The office's desk: the review queue, what falls due this week, who has not reported, returns,
     appeals and extension requests waiting."""
     user: Any = request.user
-    _require_office(user)
+    require_office(user)
     today = clock.today()
     context = selectors.supervisor_counts(user, today=today)
     context.update(today=today, extensions=selectors.pending_extensions(user),
@@ -221,7 +211,7 @@ def _unit_page(request: HttpRequest, unit: Unit) -> HttpResponse:
 def outstanding(request: HttpRequest, pk: int) -> HttpResponse:
     """The assignments that still owe their report for one period (the office and leaders)."""
     user: Any = request.user
-    _require_readers(user)
+    require_readers(user)
     try:
         period = ReportingPeriod.objects.select_related("plan").get(
             pk=pk, plan__in=plans_visible_to(user).filter(status=PlanStatus.PUBLISHED))
@@ -237,7 +227,7 @@ def outstanding(request: HttpRequest, pk: int) -> HttpResponse:
 def overdue(request: HttpRequest, pk: int) -> HttpResponse:
     """Every open assignment of a plan past its deadline, with days overdue and reminders sent."""
     user: Any = request.user
-    _require_readers(user)
+    require_readers(user)
     plan = next((p for p in selectors.published_plans(user) if p.pk == pk), None)
     if plan is None:
         raise Http404
@@ -251,7 +241,7 @@ def overdue(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_reporting(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     """What a unit's on-time ranking counts: every report it owed up to a period, on time, late or missing."""
     user: Any = request.user
-    _require_readers(user)
+    require_readers(user)
     plan = next((p for p in selectors.published_plans(user) if p.pk == pk), None)
     unit = Unit.objects.filter(pk=unit_id).first()
     if plan is None or unit is None:

@@ -27,6 +27,7 @@ from luoshi.core.viewtools import (
     login_post,
     paginate,
     redirect_after_post,
+    require_readers,
     stored_file_response,
 )
 from luoshi.plans.access import access_plan, access_task, plans_visible_to
@@ -62,8 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_form
 def circular_new(request: HttpRequest, pk: int) -> HttpResponse:
     """The circular's form (office and leaders); a valid POST queues the PDF and shows its progress."""
-    if not request.user.sees_everything:
-        raise Http404
+    require_readers(request.user)
     plan = access_plan(request.user, pk)
     if plan.status != PlanStatus.PUBLISHED:
         raise Http404

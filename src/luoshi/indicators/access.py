@@ -19,11 +19,6 @@ from .choices import EditionStatus
 from .models import IndexEdition, IndicatorTarget, Region
 
 
-def require_office(user: Any) -> None:
-    if not (user.is_authenticated and user.is_office):
-        raise Http404
-
-
 def regions_visible_to(user: Any) -> QuerySet[Region]:
     if not user.is_authenticated:
         return Region.objects.none()

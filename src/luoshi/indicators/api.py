@@ -20,8 +20,9 @@ from rest_framework.response import Response
 
 from luoshi.api.filters import DB_INT_MAX, IntegerFilter
 from luoshi.api.viewsets import ReadOnlyViewSet
+from luoshi.core.viewtools import require_office
 
-from .access import editions_visible_to, regions_visible_to, require_office, targets_visible_to
+from .access import editions_visible_to, regions_visible_to, targets_visible_to
 from .choices import DataSource, EditionStatus
 from .models import IndexEdition, IndexMethod, Indicator, IndicatorTarget, Observation, Region
 from .services import observation_record

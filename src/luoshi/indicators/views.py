@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRefresh
 
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import is_htmx, login_form, login_get, login_post, paginate
+from luoshi.core.viewtools import is_htmx, login_form, login_get, login_post, paginate, require_office
 from luoshi.plans.models import Plan, Target
 
 from . import index as index_services
@@ -28,7 +28,6 @@ from .access import (
     access_region,
     editions_visible_to,
     regions_visible_to,
-    require_office,
     targets_visible_to,
 )
 from .choices import EditionState

@@ -7,12 +7,10 @@ ledger gets only the table fragment of the same URL.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import content_disposition_header
@@ -21,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import paginate, redirect_after_post
+from luoshi.core.viewtools import paginate, redirect_after_post, require_office, require_readers
 
 from .access import access_plan, access_task
 from .choices import PlanStatus
@@ -52,17 +50,6 @@ LEDGER_PAGE_SIZE = 30
 LIST_PAGE_SIZE = 30
 
 
-def _require_reader_of_everything(user: Any) -> None:
-    """Plan pages show whole plans: the office and leaders only; unit accounts use the ledger."""
-    if not user.sees_everything:
-        raise Http404
-
-
-def _require_office(user: Any) -> None:
-    if not user.is_office:
-        raise Http404
-
-
 # ---------------------------------------------------------------------------------------------------
 # Plans: list, import, preview, unit mapping, publication
 
@@ -70,7 +57,7 @@ def _require_office(user: Any) -> None:
 @login_required
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
-    _require_reader_of_everything(request.user)
+    require_readers(request.user)
     plans = plan_list_for(request.user).annotate(
         item_count=Count("tasks", filter=Q(tasks__is_item=True, tasks__removed=False)))
     return render(request, "plans/plan_list.html", {"page": paginate(request, plans, LIST_PAGE_SIZE)})
@@ -89,7 +76,7 @@ def _import(request: HttpRequest, form: PlanUploadForm, plan: Plan | None) -> Pl
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest) -> HttpResponse:
-    _require_office(request.user)
+    require_office(request.user)
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         plan = _import(request, form, None)
@@ -118,7 +105,7 @@ def plan_reimport(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader_of_everything(request.user)
+    require_readers(request.user)
     plan = access_plan(request.user, pk)
     unmapped = unmapped_unit_names(plan)
     can_edit = request.user.is_office
@@ -270,7 +257,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_queue_page(request: HttpRequest) -> HttpResponse:
-    _require_reader_of_everything(request.user)
+    require_readers(request.user)
     page = paginate(request, review_queue(request.user), LIST_PAGE_SIZE)
     return render(request, "plans/review_queue.html", {"page": page, "now": clock.now()})
 
