@@ -32,7 +32,7 @@ PLAN_KEYS = {"title", "doc_number", "issuer", "issued_on", "addressees", "warnin
 UNIT_KEYS = {"name", "full_name", "kind", "is_group", "known"}
 NODE_KEYS = {"id", "parent", "level", "label", "path", "text", "span", "units", "targets", "deadline", "refs"}
 UNIT_REF_KEYS = {"name", "role", "inherited"}
-TARGET_KEYS = {"text", "indicator", "value", "value_max", "unit", "op", "year"}
+TARGET_KEYS = {"text", "indicator", "value", "value_max", "unit", "op", "basis", "year"}
 DEADLINE_KEYS = {"text", "date"}
 REF_KEYS = {"title", "doc_number"}
 

@@ -1,4 +1,4 @@
-"""Quantitative targets: value, unit, comparator, range, year and indicator, and what is not a target."""
+"""Quantitative targets: value, unit, comparator, range, year, indicator and basis, and what is not a target."""
 
 from __future__ import annotations
 
@@ -180,6 +180,89 @@ def test_it_reads_each_comparator_form(
 ])
 def test_it_finds_no_target_in_names_dates_quotes_and_policy_parameters(text: str) -> None:
     assert find_targets(text, default_year=2018) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # increment: the value is added within the period
+    ("新增高新技术企业300家", [("新增高新技术企业", "increment")]),
+    ("2018年新增初创科技企业3000家", [("新增初创科技企业", "increment")]),
+    ("新建城镇污水管网60公里以上", [("新建城镇污水管网", "increment")]),
+    ("新认定省级专精特新企业50家", [("新认定省级专精特新企业", "increment")]),
+    ("新开工重大项目30个", [("新开工重大项目", "increment")]),
+    ("新创建国家级孵化器2家", [("新创建国家级孵化器", "increment")]),
+    ("引进高层次人才200名", [("引进高层次人才", "increment")]),
+    ("培育100家左右示范企业", [("示范企业", "increment")]),
+    ("净增规上工业企业75家", [("净增规上工业企业", "increment")]),
+    ("新增就业达到10万人", [("新增就业", "increment")]),
+    ("规模以上工业企业数量比上年增加500家", [("规模以上工业企业数量", "increment")]),
+    ("民用汽车保有量增加10万辆", [("民用汽车保有量", "increment")]),
+    ("新增国家级研发平台2家、省级研发平台10家", [
+        ("新增国家级研发平台", "increment"), ("省级研发平台", "increment")]),
+    ("新增市级以上研发机构100家，其中省级以上30家", [
+        ("新增市级以上研发机构", "increment"), ("省级以上", "increment")]),
+    # level: the value is the indicator's own value, a stock or a cumulative total
+    ("高新技术企业总数达到1000家", [("高新技术企业总数", "level")]),
+    ("每万人发明专利拥有量达到18件", [("每万人发明专利拥有量", "level")]),
+    ("累计培育科技型中小企业500家", [("累计培育科技型中小企业", "level")]),
+    ("累计新增城镇就业10万人", [("累计新增城镇就业", "level")]),
+    ("全市民用汽车保有量突破300万辆", [("全市民用汽车保有量", "level")]),
+    ("全市高新技术企业超过1000家", [("全市高新技术企业", "level")]),
+    ("技术合同成交额达到150亿元", [("技术合同成交额", "level")]),
+    ("新能源汽车产量达到10万辆", [("新能源汽车产量", "level")]),
+    ("全年交通事故死亡人数控制在300人以内", [("全年交通事故死亡人数", "level")]),
+    ("压缩企业开办时间至3个工作日以内", [("企业开办时间", "level")]),
+    ("高新技术企业培育库入库企业达到500家", [("高新技术企业培育库入库企业", "level")]),
+    ("全市新增高新技术企业300家，累计达到1500家", [("全市新增高新技术企业", "increment"), (None, "level")]),
+    # rate: a percentage, per-mille, 个百分点 or 倍, even after 达到 or 新增
+    ("研发投入占GDP比重达到2.5%", [("研发投入占GDP比重", "rate")]),
+    ("技术合同成交额年均增长15%", [("技术合同成交额", "rate")]),
+    ("城镇化率达到65%", [("城镇化率", "rate")]),
+    ("森林覆盖率提高2个百分点", [("森林覆盖率", "rate")]),
+    ("单位GDP能耗下降3.5%", [("单位GDP能耗", "rate")]),
+    ("新建住宅中绿色建筑占比达到70%", [("新建住宅中绿色建筑占比", "rate")]),
+    # null: the wording does not say
+    ("实施10项重大科技攻关项目", [("重大科技攻关项目", None)]),
+    ("建成五个省级特色田园乡村", [("省级特色田园乡村", None)]),
+    ("组建5个高价值专利培育示范中心", [("高价值专利培育示范中心", None)]),
+    ("突破10项关键技术", [(None, None)]),
+    ("贫困人口减少2万人", [("贫困人口", None)]),
+    ("能源消费总量减少10万吨", [("能源消费总量", None)]),
+    ("新增市级以上研发机构100家。其中省级以上30家。", [("新增市级以上研发机构", "increment"), ("省级以上", None)]),
+])
+def test_it_says_whether_a_target_is_an_increment_a_level_or_a_rate(
+        text: str, expected: list[tuple[str | None, str | None]]) -> None:
+    assert [(t.indicator, t.basis) for t in find_targets(text)] == expected
+
+
+def test_it_gives_the_basis_of_the_five_main_goals_of_the_dalian_plan_in_the_json_contract() -> None:
+    targets = find_targets(_seed_line("到2018年,自主创新能力显著增强"))
+    assert [t.to_dict()["basis"] for t in targets] == ["rate", "rate", "level", "level", "rate"]
+    assert Target("达到", None, 1, "家", ">=", None).to_dict()["basis"] is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("一、优化营商环境（共23项）", []),
+    ("（三）加快高新技术企业培育（5项）", []),
+    ("科技创新政策措施(共23条)", []),
+    ("为推进科技创新，制定政策措施共23项", []),
+    ("分解任务共23项", []),
+    ("围绕科技创新，提出以下23项措施", []),
+    ("从五个方面提出20项具体措施", []),
+    ("围绕5个方面开展工作", []),
+    ("明确了8项任务", []),
+    ("出台10条措施", []),
+    ("全市高新技术企业数量达到1000家。以上共23项任务。", [("全市高新技术企业数量", ">=", 1000, "家")]),
+    ("全市高新技术企业数量达到1000家，共23项", [("全市高新技术企业数量", ">=", 1000, "家")]),
+    ("全市科技型企业达到2000家，共安排重点任务23项。", [("全市科技型企业", ">=", 2000, "家")]),
+    # counted things that are not the plan's own measures stay targets
+    ("建设重大项目共23项", [("建设重大项目", "=", 23, "项")]),
+    ("新增企业1,200家，增加20件，100项", [
+        ("新增企业", "=", 1200, "家"), (None, "=", 20, "件"), (None, "=", 100, "项")]),
+    ("新建5G基站(5000个)", [("新建5G基站(", "=", 5000, "个")]),
+])
+def test_it_does_not_take_a_count_of_the_plans_own_measures_for_a_target(
+        text: str, expected: list[tuple[str | None, str, float, str]]) -> None:
+    assert [(t.indicator, t.op, t.value, t.unit) for t in find_targets(text)] == expected
 
 
 def test_it_does_not_take_the_year_of_a_description() -> None:

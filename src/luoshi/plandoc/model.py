@@ -14,6 +14,9 @@ DITTO = "\u3003"
 
 Role = Literal["lead", "support", "responsible"]
 Op = Literal[">=", "<=", "=", "growth"]
+# What a target's value measures, as its wording says: a change within the period (新增300家), the
+# indicator's own value (总数达到1000家, 拥有量达到18件, 累计培育500家) or a rate (增长15%, 比重达到2.5%).
+Basis = Literal["increment", "level", "rate"]
 Span = tuple[int, int]
 
 
@@ -43,11 +46,12 @@ class Target:
     year: int | None
     value_max: float | None = None
     span: Span | None = None
+    basis: Basis | None = None  # None: the wording does not say
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "indicator": self.indicator, "value": _num(self.value),
                 "value_max": _num(self.value_max) if self.value_max is not None else None,
-                "unit": self.unit, "op": self.op, "year": self.year,
+                "unit": self.unit, "op": self.op, "basis": self.basis, "year": self.year,
                 "span": list(self.span) if self.span else None}
 
 

@@ -2,8 +2,9 @@
 
 A target is a number with a unit from UNIT_TABLE, read with the comparator right before it
 (COMPARATORS), an optional range (2-3家) and qualifier (以上/以内/左右), the year stated earlier in its
-sentence, and the indicator phrase it measures. Numbers that are names, dates, ordinals, quotations
-or policy parameters are dropped by the ordered EXCLUSIONS table, each row with a reason.
+sentence, the indicator phrase it measures, and its basis (increment, level or rate: `_basis`).
+Numbers that are names, dates, ordinals, quotations, policy parameters or counts of the plan's own
+measures (共23项, 5个方面, 20项措施) are dropped by the ordered EXCLUSIONS table, each row with a reason.
 All matching runs on halfwidth() text; spans and returned strings index the text given.
 """
 
@@ -13,7 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from luoshi.plandoc.model import Op, Span, Target
+from luoshi.plandoc.model import Basis, Op, Span, Target
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.numerals import CN_NUMERAL_CHARS, cn_digit_year, parse_number
 from luoshi.plandoc.refs import find_doc_numbers, find_title_spans
@@ -149,15 +150,23 @@ class Exclusion:
     after: re.Pattern[str] | None = None
     kinds: frozenset[str] | None = None  # unit kinds it applies to; None = all
     waived_by_comparator: bool = False   # "奖励资金达到5000万元" is a goal, "给予500万元奖励" a rule
+    units: frozenset[str] | None = None  # units (without multiplier) it applies to; None = all
 
 
 def _exclusion(name: str, before: str | None, after: str | None = None, kinds: tuple[str, ...] = (),
-               waived_by_comparator: bool = False) -> Exclusion:
+               waived_by_comparator: bool = False, units: tuple[str, ...] = ()) -> Exclusion:
     return Exclusion(name, re.compile(before) if before else None, re.compile(after) if after else None,
-                     frozenset(kinds) or None, waived_by_comparator)
+                     frozenset(kinds) or None, waived_by_comparator, frozenset(units) or None)
 
 
 _MONEY_OR_RATE = ("rate", "money")
+# A count of the plan's own contents (共23项, 提出20项具体措施, 从5个方面, 重点任务23项) says how the plan
+# is organised, not what it is to achieve; read as a target it would belong to the indicator before it.
+_MEASURE_ITEMS = ("项", "条", "个")
+_MEASURE_NOUN = (r"^\s*(?:具体|重点|主要|工作|政策|改革|配套|保障|支持|务实|硬核|专项|创新)*"
+                 r"(?:措施|举措|任务|方面|意见|条款|要点|工作任务|重点工作)")
+_MEASURE_TOTAL = r"(?:^\s*(?:以上|上述)?\s*(?:共计?|合计|总计)|[(（]\s*(?:共计?|合计|总计)?)\s*$"
+_MEASURE_HEAD = r"(?:措施|举措|任务|方面|重点工作|以下|如下)\s*(?:共计?|合计|总计|为|有|包括)?\s*$"
 EXCLUSIONS: tuple[Exclusion, ...] = (
     _exclusion("ordinal: 第N届, 第一批", r"(?:第|首)\s*$"),
     _exclusion("label joined by +: 2+3产业布局", r"\+\s*$"),
@@ -177,6 +186,9 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
                kinds=_MONEY_OR_RATE, waived_by_comparator=True),
     _exclusion("payment: N万元一次性奖励", None, r"^(?:的)?(?:一次性)?(?:奖励|补助|资助|补贴|奖补|贴息)",
                kinds=("money",), waived_by_comparator=True),
+    _exclusion("plan contents: 20项具体措施, 5个方面, 8项任务", None, _MEASURE_NOUN, units=_MEASURE_ITEMS),
+    _exclusion("plan contents: 共23项, （5项）", _MEASURE_TOTAL, units=_MEASURE_ITEMS[:2]),
+    _exclusion("plan contents: 重点任务共23项, 以下10条", _MEASURE_HEAD, units=_MEASURE_ITEMS[:2]),
 )
 
 # A newline is not a boundary: inside one paragraph it is a line wrap (PDF, pasted text), and a goal
@@ -215,6 +227,20 @@ _MAX_CLAUSE = 200
 _COMPARATOR_TAIL = 32
 _NO_END = 1 << 62
 _MAX_SENTENCE = 600
+
+# Basis words, searched in the target's clause up to the number and the counted noun after it. A
+# stock word wins over an increment word: 累计培育500家 and 累计新增 are totals over the period.
+_CUMULATIVE_RE = re.compile(r"累计")
+_LEVEL_WORDS_RE = re.compile(r"总数|总量|总规模|规模达|拥有量|保有量|共有")
+# 培育/引进 are increments as verbs (培育龙头企业10家), not inside a name (专利培育示范中心, 人才引进计划).
+_INCREMENT_WORDS_RE = re.compile(
+    r"新增|新建|新培育|新引进|新认定|新开|新创建|新设立|新组建|新注册|新登记|新落户|新签约|新获批|新入驻"
+    r"|新招|新上|净增|(?:培育|引进|招引|引入)(?!库|对象|示范|基地|中心|计划|工程|体系|名单|机制|工作)"
+)
+# A comparator that sets the indicator's value (达到, 突破, 不低于, 控制在, 提高到) says "level" only when
+# an indicator stands before it: "突破10项关键技术" and "达到100家" name no stock.
+_LEVEL_COMPARATORS = frozenset({"at-most", "at-least", "reduce-object-to", "raise-object-to"})
+_SUBSET_RE = re.compile(r"\s*[,，;；]\s*其中")
 
 
 @dataclass(slots=True)
@@ -256,6 +282,11 @@ def find_targets(text: str, *, default_year: int | None = None) -> list[Target]:
         if _is_attribute(norm, ms, measures[i + 1] if i + 1 < len(measures) else None, before, comparator):
             continue
         target = _build(text, norm, ms, clause_start, comparator, default_year, masked, measures[i + 1:])
+        if target.basis is None and comparator is None and targets and targets[-1].basis != "rate" and (
+                clause_start == floor or _SUBSET_RE.match(norm, floor, ms.start)):
+            # 新增国家级平台2家、省级平台10家: a verb before a list counts every member of it;
+            # 新增研发机构100家，其中省级以上30家: a part is counted like its whole.
+            target.basis = targets[-1].basis
         targets.append(target)
         floor = target.span[1] if target.span else ms.end
     return targets
@@ -361,11 +392,13 @@ def _excluded(ms: _Measure, before: str, after: str, has_comparator: bool) -> bo
             return True  # 一批 = "a number of", (开展)一次 = "once": not quantities
         if ms.match.group("num")[0] in "零〇○":
             return True  # 零部件, 零售, 零容忍: words, not the number 0
-    return any(_applies(rule, kind, before, after, has_comparator) for rule in EXCLUSIONS)
+    return any(_applies(rule, ms, kind, before, after, has_comparator) for rule in EXCLUSIONS)
 
 
-def _applies(rule: Exclusion, kind: str, before: str, after: str, has_comparator: bool) -> bool:
+def _applies(rule: Exclusion, ms: _Measure, kind: str, before: str, after: str, has_comparator: bool) -> bool:
     if rule.kinds is not None and kind not in rule.kinds:
+        return False
+    if rule.units is not None and (ms.rule is None or ms.rule.unit not in rule.units):
         return False
     if rule.waived_by_comparator and has_comparator:
         return False
@@ -404,11 +437,39 @@ def _build(text: str, norm: str, ms: _Measure, clause_start: int, comparator: _C
     indicator = None
     if indicator_span:  # a wrapped line inside the phrase is not part of the name
         indicator = _unquote(re.sub(r"\s*\n\s*", "", text[indicator_span[0]:indicator_span[1]]).strip())
+    basis = _basis(norm[min(clause_start, text_start):max(ms.end, text_end)], ms, comparator,
+                   stock_named=phrase_end > phrase_start
+                   or (comparator is not None and comparator.object_span is not None))
     return Target(
         text=text[text_start:text_end], indicator=indicator or None, value=value, unit=ms.unit, op=op,
         year=_year_before(norm, ms.start, masked) or default_year, value_max=value_max,
-        span=(text_start, text_end),
+        span=(text_start, text_end), basis=basis,
     )
+
+
+def _basis(wording: str, ms: _Measure, comparator: _Comparator | None, stock_named: bool) -> Basis | None:
+    """Increment, level or rate, from the target's own wording; None when it does not say.
+
+    In order: a percentage, per-mille, 个百分点 or 倍 is a rate (增长15%, 比重达到2.5%, 率不低于80%); a
+    decline in a count or amount (减少200户) is left unsaid; 累计 is a level, a total over the period
+    (累计培育500家); growth in a count or amount is an increment (比上年增加500家, 总量增加10万吨); a stock
+    word is a level (总数, 拥有量, 保有量); an increment word is an increment (新增, 新建, 培育, 引进); a
+    comparator that sets a named indicator's value is a level (高新技术企业达到1000家).
+    """
+    op = comparator.op if comparator is not None else None
+    if ms.rule is not None and ms.rule.kind == "rate":
+        return "rate"
+    if op == "decline":
+        return None
+    if _CUMULATIVE_RE.search(wording):
+        return "level"
+    if op == "growth":
+        return "increment"
+    if _LEVEL_WORDS_RE.search(wording):
+        return "level"
+    if _INCREMENT_WORDS_RE.search(wording):
+        return "increment"
+    return "level" if comparator is not None and comparator.name in _LEVEL_COMPARATORS and stock_named else None
 
 
 def _read_op(ms: _Measure, comparator: _Comparator | None) -> tuple[Op, float, float | None]:
