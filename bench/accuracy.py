@@ -1,0 +1,226 @@
+"""Parser accuracy on the real-document corpus (tests/corpus), scored as shared/ACCURACY.md defines.
+
+For every gold outline in tests/corpus/gold/ the document (and each other rendering of it: .xlsx, .docx) is
+parsed and compared with the gold:
+
+- nodes match on their normalised label path, told apart by occurrence number in document order; an annex
+  container node (附件1) is scored as if it were not there;
+- units are compared on matched nodes, ignoring units the parser marks inherited; a gold unit is found when
+  the parser gives the same name (width and spaces ignored), one of its `alt` names, or the text at the
+  parsed unit's span equals it;
+- node recall/precision, unit recall (over all gold units) and precision (over parsed units on matched nodes),
+  role accuracy (found units with an accepted role / found units); totals are micro-averaged; a document
+  that makes the parser fail counts as a crash with all its nodes missed.
+
+Run: .venv/bin/python bench/accuracy.py [--misses] [--json] [NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "corpus"
+sys.path.insert(0, str(CORPUS))
+
+from check_gold import load_gold, source_paths, squash  # noqa: E402
+
+from luoshi.plandoc import Plan, parse  # noqa: E402
+
+Key = tuple[tuple[str, ...], int]
+
+
+@dataclass
+class Score:
+    """Counts for one document (or the sum over many)."""
+
+    gold_nodes: int = 0
+    parsed_nodes: int = 0
+    matched_nodes: int = 0
+    gold_units: int = 0
+    parsed_units: int = 0  # non-inherited units on matched nodes
+    found_units: int = 0
+    right_roles: int = 0
+    metadata_fields: int = 0
+    metadata_right: int = 0
+    crashes: int = 0
+    seconds: float = 0.0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        for name, value in asdict(other).items():
+            if name != "misses":
+                setattr(self, name, getattr(self, name) + value)
+
+    @staticmethod
+    def ratio(num: int, den: int) -> float:
+        return num / den if den else 1.0
+
+    def figures(self) -> dict[str, float]:
+        return {
+            "node_recall": self.ratio(self.matched_nodes, self.gold_nodes),
+            "node_precision": self.ratio(self.matched_nodes, self.parsed_nodes),
+            "unit_recall": self.ratio(self.found_units, self.gold_units),
+            "unit_precision": self.ratio(self.found_units, self.parsed_units),
+            "role_accuracy": self.ratio(self.right_roles, self.found_units),
+            "metadata": self.ratio(self.metadata_right, self.metadata_fields),
+        }
+
+
+def label_key(label: str) -> str:
+    return squash(label).rstrip("、.．:：")
+
+
+def keyed(paths: list[tuple[str, ...]]) -> list[Key]:
+    """Each path with its occurrence number in document order (an annex restarting at 一 is the second 一)."""
+    seen: Counter[tuple[str, ...]] = Counter()
+    keys = []
+    for path in paths:
+        keys.append((path, seen[path]))
+        seen[path] += 1
+    return keys
+
+
+def parsed_nodes(plan: Plan) -> list[tuple[tuple[str, ...], list[tuple[str, str, str]]]]:
+    """(path, [(name, text at span, role)]) per parsed node, annex containers dropped from nodes and paths."""
+    containers = {n.label for n in plan.nodes if n.style == "annex"}
+    out = []
+    for node in plan.nodes:
+        if node.style == "annex":
+            continue
+        path = tuple(label_key(p) for i, p in enumerate(node.path) if not (i == 0 and p in containers))
+        units = [(u.name, plan.source[u.span[0]:u.span[1]] if u.span else "", u.role)
+                 for u in node.units if not u.inherited]
+        out.append((path, units))
+    return out
+
+
+def score(gold: dict[str, Any], plan: Plan) -> Score:
+    s = Score()
+    gold_nodes = gold["nodes"]
+    gold_keys = keyed([tuple(label_key(p) for p in n["path"]) for n in gold_nodes])
+    parsed = parsed_nodes(plan)
+    parsed_by_key = dict(zip(keyed([p for p, _ in parsed]), (u for _, u in parsed), strict=True))
+    s.gold_nodes, s.parsed_nodes = len(gold_nodes), len(parsed)
+    for node, key in zip(gold_nodes, gold_keys, strict=True):
+        units = node.get("units", [])
+        s.gold_units += len(units)
+        where = "/".join(key[0]) + (f" #{key[1] + 1}" if key[1] else "")
+        if key not in parsed_by_key:
+            s.misses.append(f"node missing: {where} {node.get('starts', '')!r}"
+                            + (f" ({len(units)} units lost)" if units else ""))
+            continue
+        s.matched_nodes += 1
+        candidates = list(parsed_by_key[key])
+        s.parsed_units += len(candidates)
+        for unit in units:
+            names = {squash(unit["name"]), *(squash(a) for a in unit.get("alt", []))}
+            hit = next((c for c in candidates if squash(c[0]) in names or squash(c[1]) in names), None)
+            if hit is None:
+                s.misses.append(f"unit missing: {where} {unit['name']} ({unit['role']})")
+                continue
+            candidates.remove(hit)
+            s.found_units += 1
+            if hit[2] in {unit["role"], *unit.get("alt_roles", [])}:
+                s.right_roles += 1
+            else:
+                s.misses.append(f"role wrong: {where} {unit['name']} is {unit['role']}, parsed {hit[2]}")
+        s.misses += [f"unit extra: {where} {name}" for name, _, _ in candidates]
+    extra = Counter(k for k in parsed_by_key if k not in set(gold_keys))
+    s.misses += [f"node extra: {'/'.join(k[0])}" + (f" #{k[1] + 1}" if k[1] else "") for k in extra]
+    meta = gold["metadata"]
+    for name in ("title", "doc_number", "issued_on"):
+        expected = meta.get(name)
+        got = getattr(plan, name)
+        accepted = {squash(v) for v in [expected, *meta.get(f"{name}_alt", [])] if v}
+        s.metadata_fields += 1
+        if (squash(got) if got else None) in (accepted or {None}):
+            s.metadata_right += 1
+        else:
+            s.misses.append(f"metadata {name}: expected {expected!r}, parsed {got!r}")
+    return s
+
+
+def score_file(gold: dict[str, Any], path: Path) -> Score:
+    start = time.perf_counter()
+    try:
+        plan = parse(path)
+    except Exception as exc:  # any failure of the parser is a crash of this document, scored as such
+        s = Score(gold_nodes=len(gold["nodes"]), gold_units=sum(len(n.get("units", [])) for n in gold["nodes"]),
+                  crashes=1)
+        s.misses.append(f"crash: {type(exc).__name__}: {exc}")
+        s.misses += traceback.format_exc().splitlines()[-3:]
+        return s
+    s = score(gold, plan)
+    s.seconds = time.perf_counter() - start
+    return s
+
+
+def run(names: list[str] | None = None) -> dict[str, Score]:
+    """Score every rendering of every gold document (or those whose file name contains one of `names`)."""
+    results: dict[str, Score] = {}
+    for gold_path in sorted((CORPUS / "gold").glob("*.json")):
+        gold = load_gold(gold_path)
+        for path in source_paths(gold):
+            if names and not any(n in path.name for n in names):
+                continue
+            results[path.name] = score_file(gold, path)
+    return results
+
+
+def total(results: dict[str, Score]) -> Score:
+    s = Score()
+    for r in results.values():
+        s.add(r)
+    return s
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("names", nargs="*", help="only documents whose file name contains one of these")
+    ap.add_argument("--misses", action="store_true", help="list every miss under its document")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+    results = run(args.names)
+    summed = total(results)
+    if args.json:
+        print(json.dumps({"total": summed.figures(), "documents": {k: v.figures() for k, v in results.items()}},
+                         indent=1))
+        return
+    head = f"{'document':<52} {'nodes':>5} {'recall':>6} {'prec':>6} {'units':>5} {'recall':>6} {'prec':>6} " \
+           f"{'roles':>6} {'meta':>4} {'ms':>6}"
+    print(head)
+    print("-" * len(head))
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, s in results.items():
+        f = s.figures()
+        print(f"{name[:52]:<52} {s.gold_nodes:>5} {f['node_recall']:>6.1%} {f['node_precision']:>6.1%} "
+              f"{s.gold_units:>5} {f['unit_recall']:>6.1%} {f['unit_precision']:>6.1%} {f['role_accuracy']:>6.1%} "
+              f"{s.metadata_right}/{s.metadata_fields} {s.seconds * 1000:>6.0f}" + ("  CRASH" if s.crashes else ""))
+        for miss in s.misses:
+            kinds[name][miss.split(":")[0]] += 1
+        if args.misses:
+            for miss in s.misses:
+                print(f"    {miss}")
+    f = summed.figures()
+    print("-" * len(head))
+    print(f"{'TOTAL (' + str(len(results)) + ' documents)':<52} {summed.gold_nodes:>5} {f['node_recall']:>6.1%} "
+          f"{f['node_precision']:>6.1%} {summed.gold_units:>5} {f['unit_recall']:>6.1%} {f['unit_precision']:>6.1%} "
+          f"{f['role_accuracy']:>6.1%} {f['metadata']:>4.0%} {summed.seconds * 1000:>6.0f}")
+    print(f"crashes: {summed.crashes}   goals: nodes >= 98%, unit assignments >= 95%, roles >= 95%")
+    by_kind: Counter[str] = Counter()
+    for c in kinds.values():
+        by_kind.update(c)
+    print("misses by kind: " + ", ".join(f"{k} {v}" for k, v in by_kind.most_common()))
+
+
+if __name__ == "__main__":
+    main()
