@@ -4,6 +4,11 @@ The baseline is the least any parser must do: one pass of a heading regex and a 
 over the text. Both run in this process, best of several rounds, so the ratio holds on any machine.
 Goal from the issue: parsing under 25x the bare scan; grouping 10,000 items in a few seconds.
 
+Linear growth: a synthetic plan ten times the Dalian plan (its body ten times over, chapters numbered
+on: 一 to 九十) should take ten times as long (ratio ~1.0), and texts of 2,000 / 4,000 / 8,000 lines
+without a full stop (one wrapped paragraph: the case that used to be quadratic) should double with the
+lines.
+
 Run: make bench  (or .venv/bin/python bench/parse.py)
 """
 
@@ -21,12 +26,16 @@ from group import build_items
 
 from luoshi.plandoc import parse
 from luoshi.plandoc.normalize import halfwidth
+from luoshi.plandoc.numerals import parse_number
 from luoshi.plandoc.similar import group_duplicates
 
 SEED = Path(__file__).resolve().parents[1] / "src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt"
 HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.．、]|[(（]\d+[)）])",
                      re.M)
 MARKER = re.compile(r"[(（]责任单位[:：]([^()（）]*)[)）]")
+CHAPTER = re.compile(r"^([一二三四五六七八九十]+)、", re.M)
+COPIES = 10
+NO_STOP_LINE = "推进科技创新体系建设加快产业转型升级完善政策支撑体系提升城市"  # 30 characters, no 。
 
 
 def best_of(rounds: int, fn: Callable[[], object]) -> float:
@@ -42,19 +51,61 @@ def bare_scan(text: str) -> int:
     return len(HEADING.findall(text)) + sum(len(m.group(1).split("、")) for m in MARKER.finditer(text))
 
 
+def chinese(value: int) -> str:
+    """1..99 as a chapter numeral: 九, 十, 十一, 二十, 九十九."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(value, 10)
+    return (digits[tens] if tens > 1 else "") + ("十" if tens else "") + (digits[ones] if ones else "")
+
+
+def larger_plan(text: str, copies: int) -> str:
+    """The preamble once, the body (first chapter to the last item) `copies` times with the chapters
+    numbered on, then the page furniture after the body once."""
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if CHAPTER.match(line))
+    last = max(i for i, line in enumerate(lines) if MARKER.search(line))
+    body = "\n".join(lines[first:last + 1])
+    chapters = len(CHAPTER.findall(body))
+
+    def renumber(offset: int) -> str:
+        return CHAPTER.sub(lambda m: f"{chinese(int(parse_number(m.group(1)) or 0) + offset)}、", body)
+
+    return "\n".join([*lines[:first], *(renumber(copy * chapters) for copy in range(copies)),
+                      *lines[last + 1:]])
+
+
+def no_full_stop(lines: int) -> str:
+    return "一、总体要求\n" + "\n".join(NO_STOP_LINE for _ in range(lines)) + "\n"
+
+
+def cold(text: str) -> Callable[[], object]:
+    def run() -> object:
+        halfwidth.cache_clear()  # no credit for lines normalised by the previous round
+        return parse(text)
+    return run
+
+
 def main() -> None:
     text = SEED.read_text(encoding="utf-8")
     parse(text)  # load the unit directory and compile patterns once, as a running service would
 
-    def cold_parse() -> None:
-        halfwidth.cache_clear()  # no credit for lines normalised by the previous round
-        parse(text)
-
-    t_parse = best_of(7, cold_parse)
+    t_parse = best_of(7, cold(text))
     t_scan = best_of(50, lambda: bare_scan(text))
     print(f"parse Dalian plan ({len(text):,} chars): {t_parse * 1000:8.1f} ms")
     print(f"bare regex scan, same text:            {t_scan * 1000:8.2f} ms")
     print(f"ratio parse / bare scan:               {t_parse / t_scan:8.1f}x  (goal < 25x)")
+
+    big = larger_plan(text, COPIES)
+    big_nodes = len(parse(big).nodes)
+    t_big = best_of(3, cold(big))
+    print(f"parse {COPIES}x plan ({len(big):,} chars, {big_nodes:,} nodes): {t_big * 1000:8.1f} ms"
+          f"   / ({COPIES} x Dalian) = {t_big / (COPIES * t_parse):.2f}  (linear: ~1.0)")
+    previous = None
+    for lines in (2000, 4000, 8000):
+        t_lines = best_of(3, cold(no_full_stop(lines)))
+        growth = f"   x{t_lines / previous:.2f} for 2x the lines" if previous else ""
+        print(f"{lines:,} lines without a full stop:       {t_lines * 1000:8.1f} ms{growth}")
+        previous = t_lines
 
     items = build_items()
     t_group = best_of(3, lambda: group_duplicates(items))

@@ -24,8 +24,8 @@ CASES = Path(__file__).parent / "fixtures" / "cases"
 CASE_FILES = sorted(CASES.glob("*.yaml"))
 META_KEYS = ("title", "doc_number", "issuer", "issued_on", "addressees")
 EXPECT_KEYS = frozenset({"counts", "outline", "nodes", "warnings_contain", "unknown_units", "groups", *META_KEYS})
-NODE_KEYS = frozenset({"path", "text", "text_startswith", "text_contains", "body_contains", "units", "targets",
-                       "deadline", "refs"})
+NODE_KEYS = frozenset({"path", "category", "text", "text_startswith", "text_contains", "body_contains", "units",
+                       "targets", "deadline", "refs"})
 INDENT = "  "
 DIRECTORY_TEXT = (Path(__file__).resolve().parents[2] / "src" / "luoshi" / "plandoc" / "data" / "units-dalian.yaml"
                   ).read_text(encoding="utf-8")
@@ -126,6 +126,8 @@ def _check_node(plan: Plan, spec: dict[str, Any]) -> None:
             assert _matches(node.deadline.to_dict(), want), f"{path}: deadline {node.deadline} != {want}"
     if "refs" in spec:
         _check_list("refs", path, [r.to_dict() for r in node.refs], spec["refs"])
+    if "category" in spec:
+        assert node.category == spec["category"], f"{path}: category {node.category!r}"
 
 
 # ---------------------------------------------------------------------------------------------

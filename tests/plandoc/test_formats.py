@@ -51,10 +51,10 @@ def test_it_reads_a_word_task_table_with_merged_cells() -> None:
 
 def test_it_reads_an_excel_task_table_with_a_merged_category_column() -> None:
     plan = parse(FORMATS / "tasks.xlsx")
-    outline = [(n.level, n.label, [u.name for u in n.units]) for n in plan.nodes]
-    assert outline == [(1, "科技创新", []), (2, "1", ["市科技局"]), (2, "2", ["市科技局", "市财政局"]),
-                       (1, "人才", []), (2, "3", ["市人社局"])]
-    assert plan.nodes[4].targets[0].value == 1000 and plan.nodes[4].targets[0].unit == "人次"
+    outline = [(n.level, n.label, n.category, [u.name for u in n.units]) for n in plan.nodes]
+    assert outline == [(1, "1", "科技创新", ["市科技局"]), (1, "2", "科技创新", ["市科技局", "市财政局"]),
+                       (1, "3", "人才", ["市人社局"])]
+    assert plan.nodes[2].targets[0].value == 1000 and plan.nodes[2].targets[0].unit == "人次"
 
 
 def test_it_reads_a_csv_task_table() -> None:

@@ -105,15 +105,15 @@ def check_plan(plan: Plan) -> None:
 
 def assert_text_at_span(source: str, text: str, span: Span, what: str) -> None:
     """`text` is what the span covers in the source, unless the span crosses a line end (lines wrapped
-    mid-sentence are joined without it). A unit marker cut out of the middle of a sentence leaves a
-    text that is the covered source minus one contiguous piece."""
+    mid-sentence are joined without it). Unit markers cut out of a paragraph (one or several: "…。（A）…。
+    （B）…") leave a text that is the covered source minus those pieces: the same characters in order,
+    starting and ending where the span does."""
     piece = source[span[0]: span[1]]
     if "\n" in piece or piece == text:
         return
-    cut = len(piece) - len(text)
-    prefix = next((i for i, (a, b) in enumerate(zip(text, piece, strict=False)) if a != b), len(text))
-    assert cut > 0 and piece[:prefix] + piece[prefix + cut:] == text, (
-        f"{what}: text {text!r} but source[span] is {piece!r}")
+    rest = iter(piece)
+    assert (len(text) < len(piece) and text[:1] == piece[:1] and text[-1:] == piece[-1:]
+            and all(ch in rest for ch in text)), f"{what}: text {text!r} but source[span] is {piece!r}"
 
 
 def parse_or_refuse(source: str | bytes) -> Plan | None:

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from .dates import find_deadline, find_labelled_deadline, parse_deadline
+from .limits import check_text
 from .lines import Line, noise_kind, split_lines
 from .meta import extract_metadata
 from .model import Deadline, Node, Plan, Ref, Target, Unit, UnitRef
@@ -59,6 +60,7 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
     directory = units if isinstance(units, UnitDirectory) else (
         UnitDirectory.load(units) if units is not None else UnitDirectory.builtin())
     text = src.text
+    check_text(len(text))  # every stage below is linear in the text; the budget bounds the whole parse
     warnings = list(src.warnings)
     lines: list[Line] = []
     noise: list[str] = []
@@ -108,6 +110,7 @@ def _finalise(drafts: list[Draft], *, default_year: int | None, directory: UnitD
         node.refs = [r for seg in segments for r in _refs(seg)]
         node.deadline = _deadline(d, segments, default_year)
         node.units = _canonical_units(d.units, directory)
+        node.category = d.category
         if parent is not None:
             parent.children.append(node.id)
             if not node.units:

@@ -116,6 +116,7 @@ class Node:
     targets: list[Target] = field(default_factory=list)
     deadline: Deadline | None = None
     refs: list[Ref] = field(default_factory=list)
+    category: str | None = None  # a task-table row's category: its 领域 cell or the section row above it
     children: list[str] = field(default_factory=list)
 
     @property
@@ -132,6 +133,7 @@ class Node:
             "targets": [t.to_dict() for t in self.targets],
             "deadline": self.deadline.to_dict() if self.deadline else None,
             "refs": [r.to_dict() for r in self.refs],
+            "category": self.category,
         }
 
 

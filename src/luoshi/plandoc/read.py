@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from luoshi.plandoc.errors import InputTooLarge, PlanDocError, UnsupportedInput
+from luoshi.plandoc.limits import WorkBudget, check_text
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -120,6 +121,7 @@ def read_bytes(data: bytes, *, filename: str | None = None, max_bytes: int = DEF
     except Exception:  # the format readers map library errors; this is the net under them
         raise UnsupportedInput("文件已损坏或格式异常，无法读取 (damaged or unsupported file)") from None
     source.text = clean_lines(source.text)
+    check_text(len(source.text))
     if not source.text.strip():
         raise PlanDocError("文件中没有可读的文字 (no text found in the file)")
     return source
@@ -321,6 +323,7 @@ def _read_textual(data: bytes, filename: str | None) -> SourceText:
 
     text, encoding = decode_text(data)
     _refuse_binary(text)
+    check_text(len(text))  # before the line passes below
     is_csv_name = filename is not None and filename.lower().endswith(".csv")
     if is_csv_name or _looks_like_csv(text):
         return SourceText(_csv_text(text), "csv", encoding, [])
@@ -374,14 +377,16 @@ def _csv_text(text: str) -> str:
         raise UnsupportedInput(f"CSV 文件格式错误：{error} (malformed CSV)") from None
     rows = [_trim_trailing_empty(row) for row in rows]
     width = max((len(row) for row in rows), default=0)
+    WorkBudget().table(len(rows) * width)  # the rows are padded to the widest one
     padded = [row + [""] * (width - len(row)) for row in rows]
     return "\n".join(table_lines(padded))
 
 
 def _trim_trailing_empty(row: list[str]) -> list[str]:
-    while row and not row[-1].strip():
-        row = row[:-1]
-    return row
+    end = len(row)
+    while end and not row[end - 1].strip():
+        end -= 1
+    return row[:end]  # one copy: trimming a cell at a time re-copies the row (a line of 60,000 commas)
 
 
 # A heading label, as the parser will see it at the start of a line (full- or half-width).
@@ -401,7 +406,8 @@ def _plain_text(text: str) -> str:
     the tab that Word puts after an automatic label when numbered text is copied ("一、\t总体要求")."""
     lines = []
     for line in _LINE_BREAKS.sub("\n", text).split("\n"):
-        stripped = line.strip()
+        # A row's leading tab is its empty first cell (a merged 类别 or 序号): keep it.
+        stripped = line.strip(" \u3000\r\f\v") if "\t" in line else line.strip()
         match = _LABEL_THEN_TAB.match(stripped)
         if match and stripped.count("\t") == 1:
             stripped = stripped.replace("\t", " ", 1)

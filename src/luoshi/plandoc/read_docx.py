@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from luoshi.plandoc.errors import UnsupportedInput
+from luoshi.plandoc.errors import InputTooLarge, UnsupportedInput
+from luoshi.plandoc.limits import MAX_DOCX_XML_BYTES, WorkBudget
 from luoshi.plandoc.model import DITTO
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Most grid columns one table cell may claim (gridSpan, gridBefore); Word's own tables have at most 63.
+_MAX_GRID_SPAN = 64
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
@@ -65,6 +69,7 @@ _SKIPPED_IN_PARAGRAPH = frozenset({_w("delText"), _w("instrText"), _w("del"), _w
 
 def read_docx(data: bytes) -> tuple[str, list[str]]:
     """Return the body text of a .docx (tables as TAB rows) and warnings."""
+    _check_main_part_size(data)
     try:
         import docx  # python-docx
 
@@ -76,12 +81,25 @@ def read_docx(data: bytes) -> tuple[str, list[str]]:
         raise
     except Exception:  # python-docx raises many types (KeyError, ValueError, lxml errors, ...)
         raise UnsupportedInput("Word 文件已损坏，无法读取 (damaged .docx file)") from None
-    reader = _BodyReader(_Numbering(numbering, styles))
+    reader = _BodyReader(_Numbering(numbering, styles), WorkBudget())
     try:
         reader.block_items(body)
     except RecursionError:
         raise UnsupportedInput("Word 文件结构嵌套过深，无法读取 (.docx nested too deeply)") from None
     return "\n".join(reader.lines), reader.warnings
+
+
+def _check_main_part_size(data: bytes) -> None:
+    """Refuse a main document part too large to parse into memory, from the zip directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = archive.getinfo("word/document.xml").file_size
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return  # python-docx finds the main part by its relationship, or reports the file as damaged
+    if size > MAX_DOCX_XML_BYTES:
+        raise InputTooLarge(f"Word 文件正文过大（{size / 1048576:.0f} MB XML，上限 "
+                            f"{MAX_DOCX_XML_BYTES / 1048576:.0f} MB）(.docx body too large: {size:,} bytes of XML, "
+                            f"limit {MAX_DOCX_XML_BYTES:,})")
 
 
 def _part_element(getter: Callable[[], Any]) -> etree._Element | None:
@@ -96,15 +114,18 @@ def _part_element(getter: Callable[[], Any]) -> etree._Element | None:
 # Body
 
 class _BodyReader:
-    def __init__(self, numbering: _Numbering) -> None:
+    def __init__(self, numbering: _Numbering, budget: WorkBudget) -> None:
         self.numbering = numbering
+        self.budget = budget  # shared with the readers of table cells: counts the whole document
         self.lines: list[str] = []
         self.warnings: list[str] = []
 
     def block_items(self, container: etree._Element) -> None:
         for child in container:
             if child.tag == _w("p"):
-                self.lines.extend(self.paragraph(child).split("\n"))
+                text = self.paragraph(child)
+                self.budget.text(len(text))
+                self.lines.extend(text.split("\n"))
             elif child.tag == _w("tbl"):
                 self.lines.extend(["", *self.table(child), ""])
             elif child.tag in _BLOCK_CONTAINERS:
@@ -125,21 +146,23 @@ class _BodyReader:
         """Rows as TAB lines: gridSpan cells are padded, vMerge continuations hold the ditto mark 〃."""
         rows: list[list[str]] = []
         for row in _children(table, "tr"):
-            cells: list[str] = [""] * _int_attr(row.find(f"{_w('trPr')}/{_w('gridBefore')}"), 0)
+            before = _int_attr(row.find(f"{_w('trPr')}/{_w('gridBefore')}"), 0)
+            cells: list[str] = [""] * min(max(before, 0), _MAX_GRID_SPAN)
             for cell in _children(row, "tc"):
                 properties = cell.find(_w("tcPr"))
                 span = _int_attr(properties.find(_w("gridSpan")) if properties is not None else None, 1)
                 merge = properties.find(_w("vMerge")) if properties is not None else None
                 continuation = merge is not None and _attr(merge) != "restart"
                 text = DITTO if continuation else self.cell_text(cell)
-                cells.extend([text] + [""] * (min(max(span, 1), 64) - 1))
+                cells.extend([text] + [""] * (min(max(span, 1), _MAX_GRID_SPAN) - 1))
             rows.append(cells)
         width = max((len(row) for row in rows), default=0)
+        self.budget.table(len(rows) * width)  # every row is padded to the widest
         lines = ["\t".join(row + [""] * (width - len(row))) for row in rows]
         return [line for line in lines if line.strip()]
 
     def cell_text(self, cell: etree._Element) -> str:
-        inner = _BodyReader(self.numbering)  # shares numbering counters: document order is kept
+        inner = _BodyReader(self.numbering, self.budget)  # shares numbering counters: document order is kept
         inner.block_items(cell)
         return " ".join(line.replace("\t", " ").strip() for line in inner.lines if line.strip())
 

@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from luoshi.plandoc.errors import UnsupportedInput
+from luoshi.plandoc.limits import WorkBudget
 from luoshi.plandoc.model import DITTO
 
 # Elements that never hold the document's text.
@@ -51,6 +52,9 @@ _LINK_DENSE_CANDIDATES = frozenset({"div", "ul", "ol", "dl", "p", "li", "table",
 
 # A table is laid out (not data) when it nests a table, has a single column, or a cell this long.
 _LAYOUT_CELL_CHARS = 1000
+# A colspan or rowspan counts at most this many cells (HTML itself allows 1,000 and 65,534); a rowspan
+# also ends at the table's last row, as browsers draw it. The cells of all tables of the page together
+# are bounded by limits.MAX_TABLE_CELLS.
 _MAX_SPAN = 100
 
 # Portal metadata printed above many documents (information disclosure catalogue).
@@ -119,17 +123,15 @@ def read_html(markup: str) -> tuple[str, list[str]]:
         document = lxml.html.document_fromstring(markup)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         raise UnsupportedInput("网页内容为空或无法解析 (empty or unreadable HTML)") from None
-    for node in list(document.iter(etree.Comment, etree.ProcessingInstruction)):
-        _remove_keeping_tail(node)
-    for element in list(document.iter()):
-        if isinstance(element.tag, str) and element.tag.lower() in _ALWAYS_DROP and element is not document:
-            _remove_keeping_tail(element)
+    _remove_keeping_tails(list(document.iter(etree.Comment, etree.ProcessingInstruction)))
+    _remove_keeping_tails([element for element in document.iter() if isinstance(element.tag, str)
+                           and element.tag.lower() in _ALWAYS_DROP and element is not document])
     body = document.find("body")
     root = body if body is not None else document
     total_chars = _text_length(root)
 
     dropped = _drop_furniture(root, total_chars)
-    renderer = _Renderer()
+    renderer = _Renderer(WorkBudget())
     renderer.walk(root)
     lines, noise = _drop_noise_lines(renderer.finish())
     dropped += noise
@@ -146,18 +148,18 @@ def read_html(markup: str) -> tuple[str, list[str]]:
 
 def _drop_furniture(root: lxml.html.HtmlElement, total_chars: int) -> int:
     """Drop furniture elements top-down; return how many were dropped."""
-    dropped = 0
+    furniture = []
     stack = list(root)
     while stack:
         element = stack.pop()
         if not isinstance(element.tag, str):
             continue
         if _is_furniture(element, total_chars):
-            _remove_keeping_tail(element)
-            dropped += 1
+            furniture.append(element)  # its subtree is not visited; what it holds goes with it
             continue
         stack.extend(element)
-    return dropped
+    _remove_keeping_tails(furniture)
+    return len(furniture)
 
 
 def _is_furniture(element: lxml.html.HtmlElement, total_chars: int) -> bool:
@@ -194,18 +196,39 @@ def _text_length(element: lxml.html.HtmlElement) -> int:
     return len(_HTML_SPACE.sub("", element.text_content()).replace("\xa0", ""))
 
 
-def _remove_keeping_tail(node: etree._Element) -> None:
-    parent = node.getparent()
-    if parent is None:
+def _remove_keeping_tails(nodes: list[etree._Element]) -> None:
+    """Remove the nodes; the text after each (its tail) stays, appended to what came before it.
+
+    One pass over the children of each parent, joining each run of kept text once: removing siblings
+    one at a time would re-copy a growing string for each (quadratic in a page of thousands of them).
+    """
+    doomed: dict[etree._Element, list[etree._Element]] = {}
+    for node in nodes:
+        parent = node.getparent()
+        if parent is not None:
+            doomed.setdefault(parent, []).append(node)
+    for parent, removed in doomed.items():
+        removed_set = set(removed)
+        kept: etree._Element | None = None  # the last kept child; None while text goes to parent.text
+        pieces: list[str] = []  # tails of removed children, to append after kept's tail
+        for child in list(parent):
+            if child in removed_set:
+                if child.tail:
+                    pieces.append(child.tail)
+                parent.remove(child)
+                continue
+            _append_text(parent, kept, pieces)
+            kept, pieces = child, []
+        _append_text(parent, kept, pieces)
+
+
+def _append_text(parent: etree._Element, kept: etree._Element | None, pieces: list[str]) -> None:
+    if not pieces:
         return
-    tail = node.tail
-    previous = node.getprevious()
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(node)
+    if kept is not None:
+        kept.tail = "".join([kept.tail or "", *pieces])
+    else:
+        parent.text = "".join([parent.text or "", *pieces])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -214,9 +237,10 @@ def _remove_keeping_tail(node: etree._Element) -> None:
 class _Renderer:
     """Walks the tree: block elements break lines, inline ones do not, data tables become TAB rows."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: WorkBudget) -> None:
         self.lines: list[str] = []
         self.parts: list[str] = []
+        self.budget = budget  # shared by the page and the cells of its tables
 
     def finish(self) -> list[str]:
         self._break()
@@ -226,6 +250,7 @@ class _Renderer:
         if self.parts:
             text = _HTML_SPACE.sub(" ", _SEGMENT_BREAK.sub("", "".join(self.parts))).strip()
             if text:
+                self.budget.text(len(text))
                 self.lines.append(text)
             self.parts = []
 
@@ -239,10 +264,12 @@ class _Renderer:
             self._break()
         elif tag == "table" and not _is_layout_table(element):
             self._break()
-            self.lines.extend(_table_lines(element))
+            self.lines.extend(_table_lines(element, self.budget))
         elif tag == "pre":
             self._break()
-            self.lines.extend(line.strip() for line in element.text_content().splitlines())
+            text = element.text_content()
+            self.budget.text(len(text))
+            self.lines.extend(line.strip() for line in text.splitlines())
         else:
             block = tag in _BLOCK_TAGS
             if block:
@@ -290,35 +317,42 @@ def _span(cell: lxml.html.HtmlElement, name: str) -> int:
         return 1
 
 
-def _cell_text(cell: lxml.html.HtmlElement) -> str:
-    renderer = _Renderer()
+def _cell_text(cell: lxml.html.HtmlElement, budget: WorkBudget) -> str:
+    renderer = _Renderer(budget)
     renderer._text(cell.text)
     for child in cell:
         renderer.walk(child)
     return " ".join(line for line in renderer.finish() if line)
 
 
-def _table_lines(table: lxml.html.HtmlElement) -> list[str]:
-    """A data table as TAB rows: a spanned value sits in its first cell; cells it covers below hold 〃."""
+def _table_lines(table: lxml.html.HtmlElement, budget: WorkBudget) -> list[str]:
+    """A data table as TAB rows: a spanned value sits in its first cell; cells it covers below hold 〃.
+
+    Every cell a span covers is charged to the budget before it is stored, and so is the rectangle
+    the rows are rendered to: the work is bounded by limits.MAX_TABLE_CELLS whatever the spans say.
+    """
     grid: dict[tuple[int, int], str] = {}
-    row_count = 0
-    for row_index, row in enumerate(_own_rows(table)):
+    own_rows = _own_rows(table)
+    width = 0
+    for row_index, row in enumerate(own_rows):
         column = 0
         for cell in _own_cells(row):
             while (row_index, column) in grid:
                 column += 1
-            rows_spanned, columns_spanned = _span(cell, "rowspan"), _span(cell, "colspan")
+            rows_spanned = min(_span(cell, "rowspan"), len(own_rows) - row_index)
+            columns_spanned = _span(cell, "colspan")
+            budget.table(rows_spanned * columns_spanned)
             for down in range(rows_spanned):
                 for across in range(columns_spanned):
                     # A cell spanned down reads as "same as above" (〃) in the rows it covers.
                     grid[(row_index + down, column + across)] = DITTO if down and not across else ""
-            grid[(row_index, column)] = _cell_text(cell)
+            grid[(row_index, column)] = _cell_text(cell, budget)
             column += columns_spanned
-        row_count = row_index + 1
+            width = max(width, column)
     if not grid:
         return []
-    width = max(column for _row, column in grid) + 1
-    rows = [[grid.get((r, c), "") for c in range(width)] for r in range(row_count)]
+    budget.table(len(own_rows) * width - len(grid))  # the empty cells the rows are padded with
+    rows = [[grid.get((r, c), "") for c in range(width)] for r in range(len(own_rows))]
     pairs = _metadata_pairs([cell for row in rows for cell in row])
     if pairs is not None:
         rows = [[key, value] for key, value in pairs]

@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 
 from luoshi.plandoc.errors import UnsupportedInput
+from luoshi.plandoc.limits import WorkBudget
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import HEADING_LABEL
 
@@ -74,6 +75,7 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
                                        "(PDF encryption not supported: save an unencrypted copy)") from None
         pages: list[list[str]] = []
         warnings: list[str] = []
+        budget = WorkBudget()
         for number, page in enumerate(reader.pages, start=1):
             try:
                 text = page.extract_text()
@@ -82,6 +84,7 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
             except Exception:  # one bad page (broken font or content stream) should not lose the rest
                 warnings.append(f"第 {number} 页无法读取，已跳过 (page {number} could not be read)")
                 text = ""
+            budget.text(len(text))  # stop extracting once the page text is over the budget
             pages.append(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     except UnsupportedInput:
         raise
@@ -138,7 +141,10 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     indented = [bool(_INDENT.match(line)) for line in lines]
     uses_indent = 0.05 <= sum(indented) / len(lines) <= 0.8
     out: list[str] = []
-    current = lines[0].strip()
+    # The paragraph being built, as its pieces (joined once: re-copying a growing string is quadratic),
+    # and its last two characters, all that _SENTENCE_END looks at.
+    current = [lines[0].strip()]
+    tail = current[0][-2:]
     current_width = widths[0]
     for index in range(1, len(lines)):
         following = lines[index].strip()
@@ -146,14 +152,17 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
         if current_width >= _FULL_LINE_SHARE * full_width and not HEADING_LABEL.match(following):
             # A full line that ends a sentence still continues when the document starts its
             # paragraphs with an indent and the next line has none.
-            wrapped = not _SENTENCE_END.search(halfwidth(current)) or (uses_indent and not indented[index])
-        if wrapped and current and following:
-            current = _join(current, following)
+            wrapped = not _SENTENCE_END.search(halfwidth(tail)) or (uses_indent and not indented[index])
+        if wrapped and tail and following:
+            piece = _separator(tail, following) + following
+            current.append(piece)
+            tail = (tail + piece)[-2:]
         else:
-            out.append(current)
-            current = following
+            out.append("".join(current))
+            current = [following]
+            tail = following[-2:]
         current_width = widths[index]
-    out.append(current)
+    out.append("".join(current))
     return out
 
 
@@ -167,8 +176,8 @@ def _full_line_width(widths: list[int]) -> int:
     return max(ordered[int(0.9 * (len(ordered) - 1))], 1)
 
 
-def _join(left: str, right: str) -> str:
+def _separator(left: str, right: str) -> str:
     # Latin words wrapped at a space get their space back; CJK text has none.
     if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
-        return f"{left} {right}"
-    return left + right
+        return " "
+    return ""

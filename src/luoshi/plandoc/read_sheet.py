@@ -17,11 +17,14 @@ import warnings as python_warnings
 import zipfile
 from typing import Any
 
-from luoshi.plandoc.errors import UnsupportedInput
+from luoshi.plandoc.errors import InputTooLarge, UnsupportedInput
+from luoshi.plandoc.limits import MAX_TABLE_CELLS, WorkBudget
 from luoshi.plandoc.model import DITTO
 
-# Cells rendered per workbook before the reader stops (a sheet of a million empty-styled rows).
-MAX_CELLS = 2_000_000
+# Cells read per workbook before the reader stops (a sheet of a million empty-styled rows). Twice the
+# table budget: cells read include empty formatted ones, trimmed before the table is rendered. openpyxl
+# reads ~100,000 cells a second, so this keeps a refused workbook to seconds.
+MAX_CELLS = 2 * MAX_TABLE_CELLS
 
 
 def read_xlsx(data: bytes) -> tuple[str, list[str]]:
@@ -36,25 +39,30 @@ def read_xlsx(data: bytes) -> tuple[str, list[str]]:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
                 cells_seen = 0
+                budget = WorkBudget()
                 for sheet in workbook.worksheets:
                     if getattr(sheet, "sheet_state", "visible") != "visible":
                         warnings.append(
                             f"已跳过隐藏的工作表“{sheet.title}” (skipped hidden sheet {sheet.title})")
                         continue
                     rows: list[list[str]] = []
-                    covered = _vertically_covered(data, getattr(sheet, "_worksheet_path", ""))
+                    covered = _vertically_covered(data, getattr(sheet, "_worksheet_path", ""), budget)
                     for row_number, cells in enumerate(sheet.iter_rows(), start=1):
                         cells_seen += len(cells)
                         if cells_seen > MAX_CELLS:
-                            raise UnsupportedInput("表格过大，无法读取 (spreadsheet has too many cells)")
-                        rows.append([
-                            DITTO if (row_number, column) in covered
-                            else cell_text(cell.value, getattr(cell, "number_format", None))
-                            for column, cell in enumerate(cells, start=1)])
-                    lines.extend(_sheet_lines(rows))
+                            raise InputTooLarge(f"表格过大（超过 {MAX_CELLS:,} 个单元格）"
+                                                f"(spreadsheet has too many cells: over {MAX_CELLS:,})")
+                        row = [DITTO if (row_number, column) in covered
+                               else cell_text(cell.value, getattr(cell, "number_format", None))
+                               for column, cell in enumerate(cells, start=1)]
+                        budget.text(sum(map(len, row)))
+                        rows.append(row)
+                    sheet_lines = _sheet_lines(rows)
+                    budget.table(sum(line.count("\t") + 1 for line in sheet_lines if line))
+                    lines.extend(sheet_lines)
             finally:
                 workbook.close()
-    except UnsupportedInput:
+    except (UnsupportedInput, InputTooLarge):
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as error:
         raise UnsupportedInput(
@@ -68,10 +76,11 @@ def read_xlsx(data: bytes) -> tuple[str, list[str]]:
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
-def _vertically_covered(data: bytes, worksheet_path: str) -> set[tuple[int, int]]:
+def _vertically_covered(data: bytes, worksheet_path: str, budget: WorkBudget) -> set[tuple[int, int]]:
     """(row, column) cells that a merged range covers below its first row: they read as 〃.
 
-    Read-only openpyxl does not expose merged ranges, so they are read from the sheet's XML.
+    Read-only openpyxl does not expose merged ranges, so they are read from the sheet's XML. Each
+    covered cell is charged to the budget before it is stored.
     """
     if not worksheet_path:
         return set()
@@ -86,6 +95,7 @@ def _vertically_covered(data: bytes, worksheet_path: str) -> set[tuple[int, int]
         first_row, last_row = int(m.group(2)), int(m.group(4))
         if last_row - first_row > 10_000 or last_col - first_col > 1_000:
             continue
+        budget.table(max(last_row - first_row, 0))
         for row in range(first_row + 1, last_row + 1):
             covered.add((row, first_col))
     return covered

@@ -32,9 +32,17 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from luoshi.plandoc.errors import InputTooLarge
 from luoshi.plandoc.normalize import halfwidth
 
 GRAM_SIZE = 3
+# Work budget of one grouping: candidate pairs read from the postings (40 ns each when the pair is
+# already grouped, up to ~0.4 µs when it must be verified). Prefix filtering reads few on real plans (the
+# Dalian plan 19; bench/group.py's 10,000 items, even all under one unit, ~24,000), but nearly every
+# earlier item when thousands of items of one unit are near-copies of one another (exact copies are folded
+# before the join and cost nothing). Past this bound, 400 times the bench, the document is refused
+# after a few seconds at most instead of being compared pair by pair for minutes.
+MAX_CANDIDATE_PAIRS = 10_000_000
 # Float slack for threshold arithmetic: err towards a longer prefix and an inclusive comparison.
 _EPSILON = 1e-9
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
@@ -104,10 +112,11 @@ def group_duplicates(items: Sequence[Item], *, threshold: float = 0.8) -> list[l
                 members_by_unit[unit].append(index)
 
     components = _DisjointSets(len(items))
+    budget = [MAX_CANDIDATE_PAIRS]
     for unit in sorted(members_by_unit):
         members = members_by_unit[unit]
         if len(members) > 1:
-            _join(members, records, threshold, components)
+            _join(_fold_copies(members, records, components), records, threshold, components, budget)
 
     groups: dict[int, list[str]] = {}
     for index, item in enumerate(items):
@@ -134,13 +143,31 @@ def _prefix_length(size: int, threshold: float) -> int:
     return size - min_overlap + 1
 
 
+def _fold_copies(members: list[int], records: list[tuple[int, ...]], components: _DisjointSets) -> list[int]:
+    """Union members with the same gram set (Jaccard 1.0) and keep one of each for the join.
+
+    Exact: an item matches a copy exactly when it matches the kept one. Without this, N copies of one
+    text (a repeated table row) would make the join read N^2/2 candidate pairs.
+    """
+    kept: dict[tuple[int, ...], int] = {}
+    for index in members:
+        first = kept.setdefault(records[index], index)
+        if first != index:
+            components.union(first, index)
+    return list(kept.values())
+
+
 def _join(
     members: list[int],
     records: list[tuple[int, ...]],
     threshold: float,
     components: _DisjointSets,
+    budget: list[int],
 ) -> None:
-    """Union every pair of `members` with Jaccard >= threshold (prefix-filtered all-pairs)."""
+    """Union every pair of `members` with Jaccard >= threshold (prefix-filtered all-pairs).
+
+    `budget[0]` is the number of candidate pairs still allowed; InputTooLarge when it runs out.
+    """
     # Shortest first: each probe only meets records no longer than itself.
     order = sorted(members, key=lambda index: (len(records[index]), index))
     sets = {index: frozenset(records[index]) for index in order}
@@ -152,7 +179,13 @@ def _join(
         min_size = threshold * size - _EPSILON
         candidates: set[int] = set()
         for gram in prefix:
-            candidates.update(postings[gram])
+            posting = postings[gram]
+            budget[0] -= len(posting)
+            candidates.update(posting)
+        if budget[0] < 0:
+            raise InputTooLarge(
+                f"近似重复的事项过多，无法在限定工作量内分组（候选对超过 {MAX_CANDIDATE_PAIRS:,}）"
+                f"(too many near-duplicate items to group: over {MAX_CANDIDATE_PAIRS:,} candidate pairs)")
         probe_set = sets[probe]
         probe_root = components.find(probe)
         for other in candidates:

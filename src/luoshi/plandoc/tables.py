@@ -13,7 +13,8 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("seq", re.compile(r"^(序号|编号|序|No\.?)$", re.I)),
     ("lead", re.compile(r"牵头(单位|部门)?|主办单位|主责单位")),
     ("support", re.compile(r"(配合|参与|协办|协同|协助)(单位|部门)?")),
-    ("responsible", re.compile(r"(责任|负责|承办|实施)(单位|部门|主体)|^责任人?$")),
+    ("responsible", re.compile(r"(责任|负责|承办|实施|行使|落实|执行|主责|考核)\S{0,3}(单位|部门|主体|处室|科室|机构)"
+                               r"|^责任人?$")),
     ("deadline", re.compile(r"(完成|办结)?(时限|期限|时间节点|完成时间|时间安排|进度安排|截止时间)|^时间$")),
     ("target", re.compile(r"(预期|量化|工作)?(目标|指标)|完成标准|预期成效|成果形式")),
     ("category", re.compile(r"^(领域|类别|任务类别|类型|板块|方面|分类|重点领域|工作领域|项目类别|专项)$")),
@@ -42,6 +43,8 @@ def header_layout(cells: list[str]) -> TableLayout | None:
             continue
         for role, pattern in COLUMN_ROLES:
             if pattern.search(name):
+                if role == "task" and "task" in columns:
+                    role = "content"   # 任务名称 then 任务内容: the second holds each row's own text
                 columns.setdefault(role, i)
                 break
     has_text = "task" in columns or "measures" in columns

@@ -9,37 +9,84 @@ an item still belong to it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .lines import Cell, Label, Line, match_label, split_inline_items
 from .model import DITTO, Deadline, Ref, Role, Span, Target, UnitRef
 from .normalize import halfwidth
 from .tables import TableLayout, header_layout
-from .units import UnitMarker, find_lead_rule, find_unit_marker, split_unit_list
+from .units import (
+    UnitMarker,
+    duty_role,
+    find_lead_rule,
+    find_unit_markers,
+    find_unit_subject,
+    find_unit_title,
+    split_unit_list,
+)
 
 # "完成时限：2019年11月30日前" on a line of its own after the item.
 DEADLINE_LINE_RE = re.compile(r"^(完成时限|完成时间|完成期限|办结时限|时限要求|时间节点|时限|时间要求)\s*[:]\s*(\S.*)$")
 _TERMINAL = set("。;!?:)》”\"」』】")
-ANNEX_RE = re.compile(r"^(附件\s*[0-9一二三四五六七八九十]*)\s*[:：]?\s*(.*)$")
+ANNEX_RE = re.compile(r"^(附[件表]\s*[0-9一二三四五六七八九十]*)\s*[:：]?\s*(.*)$")
 
 
-@dataclass(slots=True)
 class Segment:
     """A piece of source text that belongs to a node: its heading text or a body paragraph.
 
     A line wrapped mid-sentence is joined onto the segment before it; `joins` records where each
-    joined piece starts in `raw` and in the source, so offsets still map back to the source.
+    joined piece starts in `raw` and in the source (sorted by position in raw), so offsets still map
+    back to the source. Joined pieces are kept apart until `raw` is read, and offsets are found by
+    bisection, so a paragraph joined from N lines costs O(N) to build and O(log N) per offset (a text
+    of thousands of lines without a full stop is one such paragraph).
     """
 
-    raw: str
-    start: int
-    joins: list[tuple[int, int]] = field(default_factory=list)
+    __slots__ = ("_length", "_pending", "_raw", "joins", "start")
+
+    def __init__(self, raw: str, start: int, joins: list[tuple[int, int]] | None = None) -> None:
+        self._raw = raw
+        self._pending: list[str] = []  # pieces joined on since raw was last read
+        self._length = len(raw)
+        self.start = start
+        self.joins: list[tuple[int, int]] = joins if joins is not None else []
+
+    def __repr__(self) -> str:
+        return f"Segment(raw={self.raw!r}, start={self.start!r}, joins={self.joins!r})"
+
+    @property
+    def raw(self) -> str:
+        if self._pending:
+            self._raw = "".join([self._raw, *self._pending])
+            self._pending = []
+        return self._raw
+
+    @raw.setter
+    def raw(self, value: str) -> None:
+        self._raw = value
+        self._pending = []
+        self._length = len(value)
+
+    def tail(self, n: int) -> str:
+        """The last n characters of raw (all of it when shorter), without joining the pending pieces."""
+        parts: list[str] = []
+        size = 0
+        for piece in reversed(self._pending):
+            parts.append(piece)
+            size += len(piece)
+            if size >= n:
+                break
+        else:
+            parts.append(self._raw[-n:] if n else "")
+        text = "".join(reversed(parts))
+        return text[len(text) - n:] if len(text) > n else text
 
     def at(self, i: int) -> int:
         """Source offset of character `i` of raw (i == len(raw) maps to the end)."""
-        for raw_index, source_offset in reversed(self.joins):
-            if i >= raw_index:
-                return source_offset + (i - raw_index)
+        k = bisect_right(self.joins, i, key=_join_position)
+        if k:
+            raw_index, source_offset = self.joins[k - 1]
+            return source_offset + (i - raw_index)
         return self.start + i
 
     def span(self, span: Span | None) -> Span | None:
@@ -50,17 +97,24 @@ class Segment:
 
     def remove(self, start: int, end: int) -> None:
         """Drop raw[start:end] (a unit marker); the text after it keeps mapping to its source offsets."""
+        raw = self.raw
         kept = [(r, o) for r, o in self.joins if r < start]
-        if end < len(self.raw):
+        if end < len(raw):
             kept.append((start, self.at(end)))
             kept.extend((r - (end - start), o) for r, o in self.joins if r > end)
         self.joins = kept
-        self.raw = self.raw[:start] + self.raw[end:]
+        self.raw = raw[:start] + raw[end:]
 
     def join(self, other: Segment) -> None:
-        self.joins.append((len(self.raw), other.start))
-        self.joins.extend((len(self.raw) + r, o) for r, o in other.joins)
-        self.raw += other.raw
+        self.joins.append((self._length, other.start))
+        self.joins.extend((self._length + r, o) for r, o in other.joins)
+        piece = other.raw
+        self._pending.append(piece)
+        self._length += len(piece)
+
+
+def _join_position(join: tuple[int, int]) -> int:
+    return join[0]
 
 
 @dataclass(slots=True)
@@ -77,6 +131,8 @@ class Draft:
     deadline: Deadline | None = None
     deadline_cell: Segment | None = None
     children: list[Draft] = field(default_factory=list)
+    titled_by_units: bool = False  # the title names the units (职责分工 items): roles follow its duties
+    category: str | None = None  # a task-table row's category (its merged 领域 cell or section row)
 
 
 @dataclass(slots=True)
@@ -89,7 +145,8 @@ class _Frame:
 @dataclass(slots=True)
 class _Table:
     layout: TableLayout
-    floor: int  # stack frames below this index belong to the text around the table
+    floor: int  # stack frames below this index belong to the text around the table (or its sections)
+    base: int = 0  # the floor when the table began: frames below it are the text around the table
     category: str | None = None
     last_row: Draft | None = None
     row_count: int = 0
@@ -127,8 +184,13 @@ class TreeBuilder:
         if line.is_table_row:
             self._table_row(line)
             return
-        self.table = None
         annex = ANNEX_RE.match(line.norm) if self.started and len(line.norm) <= 60 else None
+        if self.table is not None and annex is None and _is_table_section(line.norm) \
+                and not self._continues_body(line):
+            # A heading line between the rows of a task table pasted without cells for it.
+            self._table_section(self.table, line.raw, line.start)
+            return
+        self.table = None
         if annex:
             self._open_annex(line, annex)
             return
@@ -179,8 +241,30 @@ class TreeBuilder:
         self.stack.append(_Frame(label.style, label.value, draft))
         self.last_value[label.style] = label.value
         self.drafts.append(draft)
-        self._take_marker(draft, draft.head, own_line=True)
+        if not self._take_marker(draft, draft.head, own_line=True) and self.table is None:
+            self._take_unit_title(draft)
         return draft
+
+    def _take_unit_subject(self, draft: Draft, para: Segment) -> None:
+        """An unnumbered paragraph under an item that opens with its units: '房管所负责…；'."""
+        found = find_unit_subject(para.raw)
+        if found is None:
+            return
+        units, duties = found
+        role = duty_role(duties)
+        known = {(u.name, u.role) for u in draft.units if not u.inherited}
+        draft.units.extend(UnitRef(u.raw, role, False, para.span(u.span)) for u in units
+                           if (u.raw, role) not in known)
+
+    def _take_unit_title(self, draft: Draft) -> None:
+        """'(一)区建管委' / '1.街道消委办。牵头开展…': a duty item whose title names its units."""
+        found = find_unit_title(draft.head.raw)
+        if found is None:
+            return
+        units, duties = found
+        role = duty_role(duties) if duties.strip() else "responsible"
+        draft.units = [UnitRef(u.raw, role, False, draft.head.span(u.span)) for u in units]
+        draft.titled_by_units = not duties.strip()
 
     def _paragraph(self, seg: Line) -> None:
         if not self.started:
@@ -192,36 +276,43 @@ class TreeBuilder:
         if deadline:
             current.deadline_cell = Segment(seg.raw[deadline.start(2):].strip(), seg.start + deadline.start(2))
             return
-        if self._take_marker(current, para, own_line=False) and not para.raw.strip():
-            return
+        if current.titled_by_units and not current.body:
+            role = duty_role(para.raw)  # '(一)区建管委' then '牵头协调…': the duties say the role
+            current.units = [UnitRef(u.name, role, u.inherited, u.span) for u in current.units]
+            current.titled_by_units = False
+        if self._take_marker(current, para, own_line=False):
+            if not para.raw.strip():
+                return
+        else:
+            self._take_unit_subject(current, para)
         last = current.body[-1] if current.body else current.head
-        if _is_wrapped(last.raw) and para.raw.strip():
+        if _is_wrapped(last) and para.raw.strip():
             last.join(para)
         elif para.raw.strip():
             current.body.append(para)
 
     def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool) -> bool:
-        """Move a unit marker found in `seg` onto the draft; trims the marker out of seg.raw.
+        """Move the unit markers found in `seg` onto the draft; trims them out of seg.raw.
 
-        A paragraph under an item that already has units only adds to them when it is a marker line
-        of its own ("牵头单位：A" then "责任单位：B" on the next line).
+        Every marker of the segment counts: a paragraph may close several sentences with markers of
+        their own, and a marker in an unnumbered paragraph under an item belongs to that item, so
+        their units are added to the draft's (a unit named twice is kept once).
         """
-        marker = find_unit_marker(seg.raw, first_is_lead=self.first_is_lead)
-        if marker is None:
+        markers = find_unit_markers(seg.raw, first_is_lead=self.first_is_lead)
+        if not markers:
             return False
-        cut_start, cut_end = _cut(seg.raw, marker)
-        rest = seg.raw[:cut_start] + seg.raw[cut_end:]
-        found = [UnitRef(u.raw, u.role, False, seg.span(u.span)) for u in marker.units]
-        if draft.units and not own_line:
-            if rest.strip():
-                return False
-            named = {u.name for u in draft.units}
-            draft.units.extend(u for u in found if u.name not in named)
-        else:
-            draft.units = found
-        if marker.deadline_text and marker.deadline_span:
-            draft.deadline_cell = Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
-        seg.remove(cut_start, cut_end)
+        known = {(u.name, u.role) for u in draft.units} if not own_line else set()
+        if own_line:
+            draft.units = []
+        for marker in markers:
+            for u in marker.units:
+                if (u.raw, u.role) not in known:
+                    known.add((u.raw, u.role))
+                    draft.units.append(UnitRef(u.raw, u.role, False, seg.span(u.span)))
+            if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
+                draft.deadline_cell = Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
+        for marker in reversed(markers):
+            seg.remove(*_cut(seg.raw, marker))
         return True
 
     def _hoist_inline_marker(self, segments: list[Line], created: list[Draft]) -> None:
@@ -236,6 +327,14 @@ class TreeBuilder:
             head.units, last.units = last.units, []
 
     # -- annexes -----------------------------------------------------------------------------------
+
+    def _open_part(self, start: int) -> None:
+        """An unlabelled part after the body (a task table restarting at 一、): an annex frame of its own."""
+        draft = Draft("附表", "annex", 1, None, Segment("", start))
+        self.stack = [_Frame("annex", 0, draft)]
+        self.floor = 1
+        self.last_value = {}
+        self.drafts.append(draft)
 
     def _open_annex(self, line: Line, m: re.Match[str]) -> None:
         label = line.raw[: m.end(1)].replace(" ", "").replace("\u3000", "")
@@ -255,7 +354,7 @@ class TreeBuilder:
         cells = [c.text for c in line.cells]
         layout = header_layout(cells)
         if layout is not None:
-            self.table = _Table(layout, floor=len(self.stack))
+            self.table = _Table(layout, floor=len(self.stack), base=len(self.stack))
             return
         if self.table is None:
             # Not a task table: before the body it may be a portal's metadata block (read by meta.py
@@ -272,20 +371,15 @@ class TreeBuilder:
         filled = [c for c in line.cells if c.text]
         if len(filled) == 1 and cell.text("task") == "":
             # A merged full-width row: a section heading inside the table ("一、科技创新").
-            only = filled[0]
-            label = match_label(halfwidth(only.text), only.text)
-            if label is not None:
-                depth = self._place(label, validate=False, floor=table.floor)
-                if depth is not None:
-                    self._add(Line(only.start, only.end, only.text, halfwidth(only.text)), label, depth)
-                    table.floor = len(self.stack)
-                    return
-            self._category(table, only.text, only.start)
+            self._table_section(table, filled[0].text, filled[0].start)
             return
         category = cell.text("category")
-        if category and category != table.category:
-            self._category(table, category, cell.start("category"))
+        if category:
+            table.category = category
+        if self._labelled_row(table, line, cell):
+            return
         task = cell.text("task")
+        task_col = "task"
         seq = cell.text("seq")
         label = _table_label(seq) if seq else None
         seq_merged = seq != "" and cell.start("seq") == table.last_seq_start
@@ -300,15 +394,21 @@ class TreeBuilder:
             # The task cell is merged down: one task with several rows of measures, units or deadlines.
             self._row_units(table.last_row, cell)
             return
-        if not task and label is None:
-            return
+        if (not task and label is None) or (label is None and table.layout.col("seq") >= 0
+                                            and (not seq or table.last_row is None)):
+            return   # an empty row, or an unnumbered one before the first task (总分, 合计) in a numbered table
+        if not task and cell.text("content"):
+            # The task name is merged down from the rows above: this row's own text is its content.
+            task = cell.text("content")
+            task_col = "content"
         table.row_count += 1
         if label is None:
             label = Label("row", table.row_count, seq or str(table.row_count), 0)
         depth = self._place(label, validate=False, floor=table.floor)
         assert depth is not None
-        task_line = Line(cell.start("task"), cell.start("task") + len(task), task, halfwidth(task))
+        task_line = Line(cell.start(task_col), cell.start(task_col) + len(task), task, halfwidth(task))
         draft = self._add(task_line, Label(label.style, label.value, label.label, 0), depth)
+        draft.category = table.category
         self._row_units(draft, cell)
         deadline = cell.text("deadline")
         if deadline:
@@ -319,11 +419,63 @@ class TreeBuilder:
         table.last_row = draft
         table.last_seq_start = cell.start("seq") if seq else -1
 
-    def _category(self, table: _Table, text: str, start: int) -> None:
-        """A new value in the category column (or a merged label-less row) opens a parent node."""
+    def _continues_body(self, line: Line) -> bool:
+        """A numbered line that carries on the numbering around the table (三、 after a table under 二、)."""
+        label = match_label(line.norm, line.raw)
+        if label is None or self.table is None:
+            return False
+        depth = self._place(label, validate=True)
+        return depth is not None and depth < self.table.base
+
+    def _labelled_row(self, table: _Table, line: Line, cell: _CellReader) -> bool:
+        """A table whose leading columns carry the outline's own labels: '（一）提升…' | '1、改善…' |
+        '（1）建设精品道路300条。' | 牵头部门 … Each labelled cell is a node nested under the one to its
+        left (a merged cell leaves it to the rows above); the last one is the row's task."""
+        if cell.text("seq"):
+            return False
+        unit_cols = [table.layout.col(r) for r in ("lead", "support", "responsible", "deadline")
+                     if table.layout.col(r) >= 0]
+        stop = min(unit_cols) if unit_cols else len(line.cells)
+        labelled = []
+        for c in line.cells[:stop]:
+            label = match_label(halfwidth(c.text), c.text) if c.text else None
+            if label is not None:
+                labelled.append((c, label))
+        if not labelled:
+            return False
+        draft = None
+        for c, label in labelled:
+            depth = self._place(label, validate=False, floor=table.base)
+            assert depth is not None
+            draft = self._add(Line(c.start, c.start + len(c.text), c.text, halfwidth(c.text)), label, depth)
+        assert draft is not None
+        self._row_units(draft, cell)
+        deadline = cell.text("deadline")
+        if deadline:
+            draft.deadline_cell = Segment(deadline, cell.start("deadline"))
+        table.last_row = draft
+        table.floor = table.base
+        return True
+
+    def _table_section(self, table: _Table, text: str, start: int) -> None:
+        """A row that spans the table (a merged row, or a line without cells between its rows): a
+        numbered one is a heading over the rows below ("一、科技创新（共5项）"); an unnumbered one names
+        their category, which each row keeps (rows stay where their numbers put them)."""
+        text = text.strip()
+        label = match_label(halfwidth(text), text)
+        if label is not None and label.value == 1 and any(
+                f.style == label.style for f in self.stack[self.floor:table.base]):
+            # Sections restarting a numbering the text around the table already used (一、 again):
+            # the table is a part of its own, like an annex (a 任务分解表 after the body).
+            self._open_part(start)
+            table.floor = table.base = len(self.stack)
+        if label is not None:
+            depth = self._place(label, validate=False, floor=table.base)
+            if depth is not None:
+                self._add(Line(start, start + len(text), text, halfwidth(text)), label, depth)
+                table.floor = len(self.stack)
+                return
         table.category = text
-        line = Line(start, start + len(text), text, halfwidth(text))
-        self._add(line, Label("category", 0, text, 0), table.floor)
 
     def _row_units(self, draft: Draft, cell: _CellReader) -> None:
         refs: list[UnitRef] = []
@@ -374,9 +526,10 @@ def _table_label(seq: str) -> Label | None:
     """A 序号 cell: "1", "一", "（一）", "1.1"; bare numerals get the style of their dotted form."""
     norm = halfwidth(seq).strip()
     if re.fullmatch(r"\d{1,3}|[一二三四五六七八九十百]+", norm):
-        label = match_label(norm + "、", seq + "、")
-        if label is not None:
-            return Label(label.style, label.value, seq.strip(), 0)
+        for mark in ("、", "."):   # 一、 for Chinese numerals, 1. for digits
+            label = match_label(norm + mark + "x", seq + mark + "x")
+            if label is not None:
+                return Label(label.style, label.value, seq.strip(), 0)
     label = match_label(norm + " x", seq + " x")
     if label is not None:
         return Label(label.style, label.value, label.label, 0)
@@ -393,10 +546,28 @@ def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
     return start, marker.span[1] + len(after) - len(after.lstrip())
 
 
-def _is_wrapped(raw: str) -> bool:
-    """A long line that stops mid-sentence was wrapped by the layout (text copied out of a PDF)."""
-    text = halfwidth(raw.rstrip())
-    return len(text) >= 20 and text[-1] not in _TERMINAL
+_MAX_SECTION_LEN = 40
+
+
+def _is_table_section(norm: str) -> bool:
+    """A short line that reads as a heading, not a sentence: '推进实施“光伏+”示范工程', '一、科技创新（共5项）'."""
+    text = norm.strip()
+    return 0 < len(text) <= _MAX_SECTION_LEN and text[-1] not in "。;!?:,"
+
+
+def _is_wrapped(seg: Segment) -> bool:
+    """A long line that stops mid-sentence was wrapped by the layout (text copied out of a PDF).
+
+    Only the segment's end is read (a tail that holds its last 20 characters of text, or all of it), so
+    the test costs the same after the thousandth joined line as after the first.
+    """
+    n = 64
+    while True:
+        tail = seg.tail(n)
+        text = tail.rstrip()
+        if len(tail) < n or len(text) >= 20:
+            return len(text) >= 20 and halfwidth(text[-1]) not in _TERMINAL
+        n *= 4
 
 
 def find_lead_rule_line(lines: list[Line]) -> int | None:

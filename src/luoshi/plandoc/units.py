@@ -97,6 +97,8 @@ _UNIT_SUFFIXES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("team", re.compile(r"(?:领导小组|工作组|小组|专班|指挥部|专家组|特派团|代表团|部队|武警|军区)$")),
     ("office", re.compile(r"(?:中心|中心支行|服务站|工作站|监测站|管理站|管理处|管理所|派出所)$")),
     # 司: a ministry's departments (科技司, 规划财务司)
+    ("department", re.compile(r"(?:主管部门|管理部门|职能部门|行政部门|执法部门|监管部门|[^各有相全本该其]部门|"
+                              r"管理机构|执法机构|[^各有相全本该其金中]机构)$")),
     ("one_char", re.compile(r"[局委办厅部院署府会区县市州盟旗室处所站队行团组社馆台庭镇乡司]$")),
 )
 
@@ -541,17 +543,25 @@ class UnitMarker:
     deadline_span: Span | None = None
 
 
+# What a marker label names: 牵头 + 单位 / 部门 / 处室 … (牵头单位, 牵头指导处室, 实施部门).
+_BODIES = ("单位", "部门", "处室", "科室", "机构", "司局", "责任单位", "责任部门")
+
+
+def _combine(prefixes: tuple[str, ...], *bare: str) -> tuple[str, ...]:
+    """Each prefix with each of _BODIES, and the bare words."""
+    return (*(p + b for p in prefixes for b in _BODIES), *bare)
+
+
 # Labels of labelled markers: (name, label words, role). Besides the three unit roles: "deadline"
 # (the value is a due date), "person" (牵头领导 names a person: ignored) and "verbs" (the value is a
 # verb marker). Longest words are tried first, see _LABEL.
 _LABELS: tuple[tuple[str, tuple[str, ...], Role | str], ...] = (
-    ("lead", ("牵头责任单位", "牵头负责单位", "牵头单位", "牵头部门", "牵头处室", "主办单位", "主办部门",
-              "牵头", "主办"), "lead"),
-    ("support", ("协同责任单位", "配合责任单位", "配合单位", "配合部门", "参与单位", "参与部门", "协办单位",
-                 "协办部门", "协同单位", "协同部门", "参加单位", "协助单位", "协作单位", "配合处室", "配合",
-                 "参与", "协办"), "support"),
-    ("responsible", ("责任单位", "责任部门", "负责单位", "负责部门", "责任主体", "主责单位", "主责部门",
-                     "责任处室", "承办单位", "实施主体", "实施单位", "落实单位", "责任"), "responsible"),
+    ("lead", _combine(("牵头", "牵头责任", "牵头负责", "牵头指导", "牵头考核", "主办", "牵头实施"),
+                      "牵头", "主办"), "lead"),
+    ("support", _combine(("配合", "协同", "协助", "协作", "参与", "参加", "协办", "配合责任", "协同责任",
+                          "指导", "配合实施"), "配合", "参与", "协办"), "support"),
+    ("responsible", _combine(("责任", "负责", "主责", "承办", "实施", "落实", "执行", "具体负责", "主体",
+                              "具体实施", "工作"), "责任主体", "实施主体", "责任"), "responsible"),
     ("deadline", ("完成时限", "完成时间", "时间节点", "完成期限", "时限要求", "时间要求", "时间进度",
                   "进度安排", "时间安排", "完成时间节点", "时限"), "deadline"),
     ("person", ("牵头市领导", "牵头省领导", "牵头负责领导", "牵头领导", "责任领导", "分管领导", "分管省领导",
@@ -564,18 +574,58 @@ _LABEL = re.compile(
     r"(?P<label>" + "|".join(sorted(_LABEL_ROLE, key=len, reverse=True)) + r")"
     r"(?:\((?:部门|单位|处室)\))?[ \t]*:[ \t]*")   # 牵头单位（部门）：
 
-# Verbs closing a name run in verb markers: "A牵头，B、C等按职责分工负责". Longest first.
-_VERBS: tuple[tuple[str, tuple[str, ...], Role], ...] = (
-    ("lead", ("为牵头单位", "为牵头部门", "牵头负责", "负责牵头", "牵头落实", "牵头组织", "牵头推进",
-              "牵头"), "lead"),
-    ("support", ("为配合单位", "为配合部门", "配合落实", "积极配合", "参与配合", "配合", "参与", "协办",
-                 "协同", "协助", "参加"), "support"),
-    ("responsible", ("为责任单位", "为责任部门", "按照职责分工负责", "按职责分工负责", "按职能分工负责",
-                     "按职责分工落实", "按职责负责", "根据职责负责", "分别负责", "共同负责", "负责落实",
-                     "具体负责", "负责实施", "负责"), "responsible"),
-)
-_VERB_ROLE: dict[str, Role] = {word: role for _, words, role in _VERBS for word in words}
-_VERB_AT_END = re.compile(r"(?:" + "|".join(sorted(_VERB_ROLE, key=len, reverse=True)) + r")$")
+# Verb phrases closing a name run in verb markers: "A牵头负责，B、C等按职责分工组织落实". A phrase is a run
+# of these morphemes ending the piece; plans combine them freely (牵头负责, 组织落实, 按职责组织配合), so
+# the run is read, not looked up. Its role: 牵头 leads; 配合/参与/协助/协同/协办/参加/指导 support; the
+# rest (负责, 落实, 实施…) is responsible.
+_VERB_FORMS = ("为牵头单位", "为牵头部门", "作为牵头单位", "为配合单位", "为配合部门", "为责任单位", "为责任部门",
+               "为责任主体", "为主体", "为实施单位", "为实施部门", "为实施主体")
+_VERB_MANNER = ("按照职责分工", "按照职能分工", "按职责分工", "按职能分工", "根据职责分工", "依职责分工",
+                "按照职责", "按照职能", "按职责", "按职能", "根据职责", "依据职责", "依职责", "各司其职",
+                "分工", "分别", "共同", "具体", "积极", "主要", "统筹", "督促", "抓好", "联合", "切实", "全力",
+                "认真", "一起", "协调")
+_VERB_CORE = ("牵头", "配合", "参与", "协助", "协同", "协办", "参加", "指导", "负责", "落实", "实施", "推进",
+              "组织", "承办", "承担", "执行", "推动", "做好", "办理")
+_LEAD_VERBS = ("牵头",)
+_SUPPORT_VERBS = ("配合", "参与", "协助", "协同", "协办", "参加", "指导")
+_VERB_MORPHEME = "|".join(sorted((*_VERB_FORMS, *_VERB_MANNER, *_VERB_CORE), key=len, reverse=True))
+_VERB_TAIL = re.compile(r"(?:" + _VERB_MORPHEME + r")+$")
+_VERB_HEAD = re.compile(r"(?:" + _VERB_MORPHEME + r")")
+_CORE_RE = re.compile("|".join(_VERB_CORE) + "|" + "|".join(_VERB_FORMS))
+
+
+def verb_role(phrase: str) -> Role | None:
+    """The role a verb phrase gives the names before it, None when it has no role verb."""
+    if not _CORE_RE.search(phrase):
+        return None
+    if any(v in phrase for v in _LEAD_VERBS):
+        return "lead"
+    if any(v in phrase for v in _SUPPORT_VERBS) or "配合单位" in phrase:
+        return "support"
+    return "responsible"
+
+
+def _verb_tail(h: str, s: int, e: int) -> tuple[int, Role] | None:
+    """Where the verb phrase closing h[s:e] starts, and its role; the phrase is cut at a morpheme
+    boundary so that what remains reads as a unit (党组织负责 keeps 党组织)."""
+    m = _VERB_TAIL.search(h, s, e)
+    if m is None or m.start() <= s:
+        return None
+    starts = []
+    i = m.start()
+    while i < e:
+        starts.append(i)
+        step = _VERB_HEAD.match(h, i, e)
+        if step is None:
+            break
+        i = step.end()
+    for start in starts:
+        role = verb_role(h[start:e])
+        if role is not None and looks_like_unit(h[s:start]):
+            return start, role
+    role = verb_role(h[m.start():e])
+    return (m.start(), role) if role is not None else None
+
 
 # What is stripped from the ends of a listed name (the verbs above, and these).
 _ETC_AT_END = re.compile(
@@ -622,11 +672,11 @@ def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
             verb_role = verb_role or _NOTE_ROLE[m.group("note")]
             e = m.start()
             changed = True
-        m = _VERB_AT_END.search(h, s, e)
-        if m and m.start() > s:
+        tail = _verb_tail(h, s, e)
+        if tail is not None:
             if verb_role is None:
-                verb_role = _VERB_ROLE[m.group()]
-            e = m.start()
+                verb_role = tail[1]
+            e = tail[0]
             changed = True
         m = _ETC_AT_END.search(h, s, e)
         if m and m.start() > s:
@@ -681,6 +731,9 @@ def _name_of(h: str, s: int, e: int) -> str:
     return h[a:b]
 
 
+# "（责任单位：A，下同）": a note that the marker holds for the items below, not a unit.
+_SAME_BELOW = re.compile(r"(?:以)?下同|[-—–―/无]+")   # also an empty table cell's dash
+
 _PLACE_ONLY = re.compile(r"[市县区州旗盟镇乡]$")
 
 
@@ -694,7 +747,11 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
     if not (looks_like_unit(left_name) and looks_like_unit(right_name)):
         return False
     by_word = not h[s - 1].isspace()
-    return not (by_word and _PLACE_ONLY.search(_strip_trailing_paren(compact_name(left_name))))
+    if not by_word:
+        return True
+    # 和/及/与 split only after a name that ends like an institution: 各省级林业和草原主管部门 is one.
+    name = _strip_trailing_paren(compact_name(left_name))
+    return not _PLACE_ONLY.search(name) and looks_like_unit(name[1:] if name.startswith("各") else name)
 
 
 def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -705,7 +762,7 @@ def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
             out[-1] = (out[-1][0], e)
             continue
         out.append((s, e))
-    return [(s, e) for s, e in out if h[s:e].strip(_TRIM)]
+    return [(s, e) for s, e in out if h[s:e].strip(_TRIM) and not _SAME_BELOW.fullmatch(h[s:e].strip(_TRIM))]
 
 
 def split_unit_list(text: str) -> list[tuple[str, Span]]:
@@ -940,32 +997,128 @@ def _balanced(h: str, start: int, end: int) -> bool:
 
 
 def find_unit_marker(text: str, *, first_is_lead: bool = False) -> UnitMarker | None:
-    """The unit marker of one paragraph or line of plan text, the last one if there are several.
+    """The last unit marker of one paragraph or line of plan text (see `find_unit_markers`)."""
+    markers = find_unit_markers(text, first_is_lead=first_is_lead)
+    return markers[-1] if markers else None
 
-    The text before the marker is the task. Spans are relative to `text`. With `first_is_lead` (the
-    document said "列第一位的为牵头单位"), the first unit of a responsible list leads, the rest support.
+
+def find_unit_markers(text: str, *, first_is_lead: bool = False) -> list[UnitMarker]:
+    """Every unit marker of one paragraph or line of plan text, in order.
+
+    A paragraph may close several sentences with markers of their own: "…。（责任单位：A、B）…。（C牵头，
+    D配合）"; each covers the text since the previous one. Bracketed markers are labelled (责任单位：…),
+    verb markers (A牵头，B配合) or, after a full sentence, a bare list of units; an unbracketed labelled
+    marker ("责任单位：A、B。") runs to the end of the text. Spans are relative to `text`. With
+    `first_is_lead` (the document said "列第一位的为牵头单位"), the first unit of a responsible list
+    leads, the rest support.
     """
     if not text:
-        return None
+        return []
     h = halfwidth(text)
+    markers: list[UnitMarker] = []
     unbracketed = _unbracketed_marker(text, h, first_is_lead)
-    if unbracketed is not None:
-        return unbracketed   # it runs to the end of the text: nothing comes after it
-    tail = len(h.rstrip(_TRIM))
-    # The group ending last wins; of groups ending together the outer one.
-    for open_at, close_end, closed in sorted(_brackets(h), key=lambda g: (-g[1], g[0])):
+    limit = unbracketed.span[0] if unbracketed is not None else len(h)
+    tail = len(h[:limit].rstrip(_TRIM))
+    taken_end = -1
+    # Outer groups first: a marker's inner brackets (区委宣传部（区文明办）) are part of it.
+    for open_at, close_end, closed in sorted(_brackets(h[:limit]), key=lambda g: (g[0], -g[1])):
+        if open_at < taken_end:
+            continue
         inner_start, inner_end = open_at + 1, close_end - 1 if closed else close_end
         if inner_end - inner_start > _MAX_MARKER_LEN or inner_end <= inner_start:
             continue
         parsed = _parse_labelled(text, h, inner_start, inner_end, strict=False)
         if parsed is None and closed:
             parsed = _parse_verbs(text, h, inner_start, inner_end)
-        if parsed is None and closed and close_end >= tail and _after_sentence_end(h, open_at):
+        if parsed is None and closed and _after_sentence_end(h, open_at) \
+                and (close_end >= tail or _before_sentence_end(h, close_end)):
             parsed = _parse_bare(text, h, inner_start, inner_end)
         if parsed is not None:
-            span_end = close_end if closed else len(h.rstrip())
-            return _marker(parsed, (open_at, span_end), text, first_is_lead)
+            span_end = close_end if closed else len(h[:limit].rstrip())
+            markers.append(_marker(parsed, (open_at, span_end), text, first_is_lead))
+            taken_end = span_end
+    if unbracketed is not None:
+        markers.append(unbracketed)
+    return markers
+
+
+def _before_sentence_end(h: str, pos: int) -> bool:
+    """Only a sentence end (or another bracket) follows: '…。（A、B）。下一句' or '…。（A、B）（C）'."""
+    i = pos
+    while i < len(h) and h[i] in " \t":
+        i += 1
+    return i >= len(h) or h[i] in "。;!?("
+
+
+# The title of a duty item that names its units: "(一)区建管委", "1.街道消委办。牵头开展…",
+# "(二)区建管委、区交通委等建设主管部门：负责…". Ends at the first full stop or colon.
+_TITLE_END = re.compile(r"[。:;]")
+_MAX_TITLE_LEN = 60
+_TITLE_PROSE = re.compile(r"^[在对将把从向按以为]|建立|建设|设立|推进|加强|开展|实施|完善|推动|促进|支持|鼓励|"
+                          r"打造|培育|引进|组建|构建|提升|提高|健全|深化|优化|落实|强化|发展|创新|保障")
+
+
+def find_unit_title(text: str) -> tuple[list[MarkerUnit], str] | None:
+    """The units an item's title names, and the text after the title; None when the title is not a
+    list of units. Duty lists (职责分工) number one unit, or a few, per item and state its duties after it."""
+    h = halfwidth(text)
+    m = _TITLE_END.search(h)
+    end = m.start() if m else len(h.rstrip())
+    if 2 <= end <= _MAX_TITLE_LEN and not (m and not h[m.end():].strip()) and not _TITLE_PROSE.search(h, 0, end):
+        units = _unit_list(text, h, 0, end)
+        if units:
+            return units, text[m.end():] if m else ""
+    return _unit_subject(text, h)
+
+
+# A title that acts rather than names: 成立考核工作小组, 挂牌督办, 本办法由省河长办负责解释.
+_ACTS = re.compile(r"^(?:成立|形成|推进|挂牌|协调|组织|建立|设立|开展|加强|完善|健全|实施|强化|落实|推动|促进|"
+                   r"加快|做好|严格|深化|优化|提升|提高|确保|明确|压实|构建|打造|根据|按照|依据|支持|鼓励|引导|探索|积极|"
+                   r"大力|全面|进一步|着力|坚持|围绕|聚焦|发挥|依托|利用|本)|由|将|把")
+
+
+# What follows the units that open a duty sentence: "区交通委负责…", "区经委、区司法局等部门应当按照各自职责…".
+_DUTY_PREDICATE = re.compile(r"(?:要|应当?|主要|具体|共同|积极)?(?:负责|牵头|配合|会同|协助|协同|参与|组织实施)|是")
+_SUBJECT_END = re.compile(r"[。:;,!?]")
+
+
+def find_unit_subject(text: str) -> tuple[list[MarkerUnit], str] | None:
+    """Units that open a duty sentence ("区交通委负责…", "房管所、规建生态办负责牵头…"), and the duties."""
+    return _unit_subject(text, halfwidth(text))
+
+
+def _unit_subject(text: str, h: str) -> tuple[list[MarkerUnit], str] | None:
+    """Units that are the subject of an item's first clause ("（三）区经委、区司法局等部门负责…")."""
+    m = _SUBJECT_END.search(h)
+    end = min(m.start() if m else len(h), _MAX_TITLE_LEN + 10)
+    for p in _DUTY_PREDICATE.finditer(h, 0, end):
+        if p.start() < 2:
+            continue
+        units = _unit_list(text, h, 0, p.start())
+        if units and not all(is_collective_name(u.raw) for u in units):
+            return units, text[p.start():]
     return None
+
+
+def _unit_list(text: str, h: str, start: int, end: int) -> list[MarkerUnit] | None:
+    """h[start:end] as a list of unit names (等部门 dropped), or None when any piece is not one."""
+    units: list[MarkerUnit] = []
+    for ps, pe in _pieces(h, start, end):
+        a, b, _ = _strip_piece(h, ps, pe)
+        if b <= a or not looks_like_unit(h[a:b]) or _ACTS.search(h, a, b):
+            return None
+        units.append(MarkerUnit(text[a:b], "responsible", (a, b)))
+    return units or None
+
+
+def duty_role(text: str) -> Role:
+    """The role a duty sentence gives the unit it follows: 牵头…/负责牵头… leads, 配合…/协助… supports."""
+    h = halfwidth(text).lstrip(_TRIM)
+    run = _VERB_RUN.match(h)
+    return (verb_role(run.group()) if run else None) or "responsible"
+
+
+_VERB_RUN = re.compile(r"(?:要|应当?|是)?(?:" + _VERB_MORPHEME + r")+")
 
 
 # Document rules saying the first-listed unit leads. Matched on compact half-width text.
@@ -987,6 +1140,18 @@ def find_lead_rule(text: str) -> bool:
 
 
 __all__ = [
-    "KINDS", "DirectoryEntry", "MarkerUnit", "UnitDirectory", "UnitMarker", "find_lead_rule",
-    "find_unit_marker", "is_collective_name", "looks_like_unit", "split_unit_list",
+    "KINDS",
+    "DirectoryEntry",
+    "MarkerUnit",
+    "UnitDirectory",
+    "UnitMarker",
+    "duty_role",
+    "find_lead_rule",
+    "find_unit_marker",
+    "find_unit_markers",
+    "find_unit_subject",
+    "find_unit_title",
+    "is_collective_name",
+    "looks_like_unit",
+    "split_unit_list",
 ]
