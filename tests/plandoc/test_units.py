@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from luoshi.plandoc import parse
 from luoshi.plandoc.errors import PlanDocError
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.units import (
@@ -584,3 +585,28 @@ def test_it_reports_spans_that_index_the_text(text: str, first_is_lead: bool) ->
             assert text[marker.deadline_span[0]:marker.deadline_span[1]] == marker.deadline_text
     for name, (s, e) in split_unit_list(text):
         assert name and text[s:e] == name
+
+
+# -- the built-in directory is Dalian's ---------------------------------------------------------------
+
+GUANGZHOU_PLAN = """广州市人民政府办公厅关于印发广州市稳就业工作方案的通知
+穗府办〔2020〕12号
+一、稳定就业岗位
+（一）落实援企稳岗政策。（责任单位：市人力资源和社会保障局、市财政局）
+"""
+
+
+def test_it_keeps_names_of_other_cities_as_written() -> None:
+    plan = parse(GUANGZHOU_PLAN)
+    node = plan.nodes[1]
+    assert [u.name for u in node.units] == ["市人力资源和社会保障局", "市财政局"]
+    units = {u.name: u for u in plan.units}
+    # Dalian's directory would have made this 大连市人力资源和社会保障局 under the name 市人社局.
+    assert units["市人力资源和社会保障局"].full_name is None and not units["市人力资源和社会保障局"].known
+    assert not any("单位目录" in w for w in plan.warnings)
+
+
+def test_it_applies_the_builtin_directory_to_dalian_documents() -> None:
+    plan = parse(GUANGZHOU_PLAN.replace("广州", "大连").replace("穗府办", "大政办"))
+    units = {u.name: u for u in plan.units}
+    assert units["市人社局"].known and units["市人社局"].full_name == "大连市人力资源和社会保障局"

@@ -58,7 +58,7 @@ def _is_file(text: str) -> bool:
 
 def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[str] | None = None) -> Plan:
     directory = units if isinstance(units, UnitDirectory) else (
-        UnitDirectory.load(units) if units is not None else UnitDirectory.builtin())
+        UnitDirectory.load(units) if units is not None else None)
     text = src.text
     check_text(len(text))  # every stage below is linear in the text; the budget bounds the whole parse
     warnings = list(src.warnings)
@@ -73,10 +73,19 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
         shown = "；".join(n[:30] for n in noise[:5])
         warnings.append(f"已删除 {len(noise)} 行网页杂项 (dropped {len(noise)} lines of page noise)：{shown}")
 
-    builder = TreeBuilder(lead_rule_from=find_lead_rule_line(lines), warnings=warnings)
+    lead_rule = find_lead_rule_line(lines)
+    builder = TreeBuilder(lead_rule_from=lead_rule[0] if lead_rule else None, warnings=warnings,
+                          lead_rule=lead_rule[1] if lead_rule else "first")
     for i, line in enumerate(lines):
         builder.feed(i, line)
+    builder.finish()
     meta = extract_metadata(builder.preamble)
+    if directory is None:
+        # The built-in directory is Dalian's: a Guangzhou plan's 市人社局 is not 大连市人社局.
+        builtin = UnitDirectory.builtin()
+        home = " ".join(filter(None, [meta.title, meta.issuer, meta.notice_title, meta.doc_number,
+                                      *(line.raw for line in builder.preamble[:_PREAMBLE_LINES])]))
+        directory = builtin if builtin.is_home_of(home) else UnitDirectory([])
     if not builder.drafts:
         warnings.append("未识别到编号结构，只提取了文件信息 (no numbered structure found; metadata only)")
 
@@ -88,6 +97,10 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
     plan.duplicates = group_duplicates([
         Item(n.id, n.text, frozenset(u.name for u in n.units)) for n in plan.nodes if n.is_leaf])
     return plan
+
+
+# How much of the preamble names the issuing place (the notice's title, 文号 and issuer come first).
+_PREAMBLE_LINES = 12
 
 
 def _finalise(drafts: list[Draft], *, default_year: int | None, directory: UnitDirectory) -> list[Node]:
@@ -153,7 +166,7 @@ def _deadline(d: Draft, segments: list[Segment], default_year: int | None) -> De
             labelled.span = seg.span(labelled.span)
             return labelled
     for seg in segments:
-        found = find_deadline(seg.raw, default_year=default_year)
+        found = find_deadline(seg.raw, default_year=default_year, labelled=False)  # none, from the loop above
         if found is None:
             continue
         if found.date and default_year and int(found.date[:4]) < default_year:
@@ -189,7 +202,7 @@ def _plan_units(nodes: list[Node], directory: UnitDirectory, warnings: list[str]
             else:
                 units[ref.name] = Unit(ref.name, None, None, is_collective_name(ref.name), False)
     unknown = [u.name for u in units.values() if not u.known]
-    if unknown:
+    if unknown and directory:
         warnings.append(f"单位目录中没有这些单位，已保留原名 (units not in the directory, kept as written)："
                         f"{'、'.join(unknown)}")
     return list(units.values())

@@ -19,10 +19,11 @@ from .tables import TableLayout, header_layout
 from .units import (
     UnitMarker,
     duty_role,
-    find_lead_rule,
+    find_blanket_rule,
     find_unit_markers,
     find_unit_subject,
     find_unit_title,
+    lead_rule_kind,
     split_unit_list,
 )
 
@@ -157,7 +158,10 @@ class _Table:
 class TreeBuilder:
     """Feeds lines in document order; `drafts` holds every node created, in order."""
 
-    def __init__(self, *, lead_rule_from: int | None, warnings: list[str]) -> None:
+    def __init__(self, *, lead_rule_from: int | None, warnings: list[str], lead_rule: str = "first") -> None:
+        self.lead_rule = lead_rule  # "first" (列第一位的为牵头单位) or "before_comma" (第一个逗号前为牵头单位)
+        self.standing: list[UnitRef] = []  # units a marker said hold for the items below (下同)
+        self.blanket: list[tuple[int, list[UnitRef]]] = []  # (first draft, units): "以下均需X落实，不再列出"
         self.drafts: list[Draft] = []
         self.preamble: list[Line] = []
         self.stack: list[_Frame] = []
@@ -175,7 +179,13 @@ class TreeBuilder:
 
     @property
     def first_is_lead(self) -> bool:
-        return self.lead_rule_from is not None and self.line_index >= self.lead_rule_from
+        return self.lead_rule_from is not None and self.line_index >= self.lead_rule_from \
+            and self.lead_rule == "first"
+
+    @property
+    def lead_before_comma(self) -> bool:
+        return self.lead_rule_from is not None and self.line_index >= self.lead_rule_from \
+            and self.lead_rule == "before_comma"
 
     # -- feeding -----------------------------------------------------------------------------------
 
@@ -200,6 +210,10 @@ class TreeBuilder:
             if match_label(line.norm, line.raw) is None and not annex_node.head.raw:
                 annex_node.head = Segment(line.raw, line.start)
                 return
+        blanket = find_blanket_rule(line.raw)
+        if blanket is not None:
+            self.blanket.append((len(self.drafts), [
+                UnitRef(u.raw, u.role, False, (line.start + u.span[0], line.start + u.span[1])) for u in blanket]))
         segments = split_inline_items(line)
         created: list[Draft] = []
         for seg in segments:
@@ -244,6 +258,15 @@ class TreeBuilder:
         if not self._take_marker(draft, draft.head, own_line=True) and self.table is None:
             self._take_unit_title(draft)
         return draft
+
+    def finish(self) -> None:
+        """Rules that name units for every later item ("以下均需X落实，不再列出") reach the items now known."""
+        for first, units in self.blanket:
+            for draft in self.drafts[first:]:
+                if draft.children or draft.style == "annex":
+                    continue
+                named = {u.name for u in draft.units}
+                draft.units.extend(u for u in units if u.name not in named)
 
     def _take_unit_subject(self, draft: Draft, para: Segment) -> None:
         """An unnumbered paragraph under an item that opens with its units: '房管所负责…；'."""
@@ -298,19 +321,27 @@ class TreeBuilder:
         their own, and a marker in an unnumbered paragraph under an item belongs to that item, so
         their units are added to the draft's (a unit named twice is kept once).
         """
-        markers = find_unit_markers(seg.raw, first_is_lead=self.first_is_lead)
+        markers = find_unit_markers(seg.raw, first_is_lead=self.first_is_lead,
+                                    lead_before_comma=self.lead_before_comma)
         if not markers:
             return False
         known = {(u.name, u.role) for u in draft.units} if not own_line else set()
         if own_line:
             draft.units = []
+        standing_before = list(self.standing)
         for marker in markers:
-            for u in marker.units:
-                if (u.raw, u.role) not in known:
-                    known.add((u.raw, u.role))
-                    draft.units.append(UnitRef(u.raw, u.role, False, seg.span(u.span)))
+            found = [UnitRef(u.raw, u.role, False, seg.span(u.span)) for u in marker.units]
+            for ref in found:
+                if (ref.name, ref.role) not in known:
+                    known.add((ref.name, ref.role))
+                    draft.units.append(ref)
+            if "下同" in seg.raw[marker.span[0]:marker.span[1]]:
+                # '（牵头：X，A、B为实施单位，下同）': A and B hold the items below too.
+                self.standing = [r for r in found if r.role != "lead"] or found
             if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
                 draft.deadline_cell = Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
+        named = {u.name for u in draft.units}
+        draft.units.extend(r for r in standing_before if r.name not in named)
         for marker in reversed(markers):
             seg.remove(*_cut(seg.raw, marker))
         return True
@@ -570,11 +601,13 @@ def _is_wrapped(seg: Segment) -> bool:
         n *= 4
 
 
-def find_lead_rule_line(lines: list[Line]) -> int | None:
-    """Index of the first line stating "列第一位的为牵头单位" (or the like), if any."""
+def find_lead_rule_line(lines: list[Line]) -> tuple[int, str] | None:
+    """Index of the first line stating a lead rule ("列第一位的为牵头单位", "第一个逗号前为牵头单位"), and
+    the rule's kind, if any."""
     for i, line in enumerate(lines):
-        if find_lead_rule(line.norm):
-            return i
+        kind = lead_rule_kind(line.norm)
+        if kind is not None:
+            return i, kind
     return None
 
 

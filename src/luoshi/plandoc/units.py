@@ -208,6 +208,7 @@ class UnitDirectory:
                             "(a name or alias in the unit directory names two units)")
         found = {compact_name(c) for c in cities if c and c.strip()}
         found.update(_infer_cities(self._entries))
+        self.cities = frozenset(found)
         # Longest first so "中共大连市" is tried before "大连".
         self._city_prefixes: tuple[tuple[str, bool], ...] = tuple(sorted(
             {(p, p.endswith("市")) for c in found for p in (f"中共{c}市", f"{c}市", c)},
@@ -226,6 +227,14 @@ class UnitDirectory:
             elif self.resolve(rule) is None:
                 raise PlanDocError(f"单位目录中“{e.name}”的成员“{rule}”不在目录中 "
                                    "(group member not in the directory)")
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def is_home_of(self, text: str) -> bool:
+        """Does `text` (a document's title, issuer, 文号 and first lines) name this directory's city?"""
+        n = compact_name(text)
+        return any(city in n for city in self.cities)
 
     # -- construction ---------------------------------------------------------------------------
 
@@ -827,6 +836,18 @@ def _assign_first_is_lead(units: list[MarkerUnit]) -> None:
             first = False
 
 
+def _assign_lead_before_comma(units: list[MarkerUnit], h: str, span: Span) -> None:
+    """'第一个逗号前为牵头单位': the responsible units before the marker's first comma lead, the rest support."""
+    if any(u.role == "lead" for u in units):
+        return
+    comma = h.find(",", span[0], span[1])
+    if comma < 0:
+        return
+    for u in units:
+        if u.role == "responsible":
+            u.role = "lead" if u.span[0] < comma else "support"
+
+
 class _Parsed:
     __slots__ = ("deadline", "units")
 
@@ -958,8 +979,11 @@ def _after_sentence_end(h: str, pos: int) -> bool:
 _LABEL_BOUNDARY = frozenset(" \t。;!?.,、)]】")
 
 
-def _marker(parsed: _Parsed, span: Span, text: str, first_is_lead: bool) -> UnitMarker:
-    if first_is_lead:
+def _marker(parsed: _Parsed, span: Span, text: str, first_is_lead: bool, lead_before_comma: bool = False
+            ) -> UnitMarker:
+    if lead_before_comma:
+        _assign_lead_before_comma(parsed.units, halfwidth(text), span)
+    elif first_is_lead:
         _assign_first_is_lead(parsed.units)
     marker = UnitMarker(span, parsed.units)
     if parsed.deadline is not None:
@@ -968,7 +992,8 @@ def _marker(parsed: _Parsed, span: Span, text: str, first_is_lead: bool) -> Unit
     return marker
 
 
-def _unbracketed_marker(text: str, h: str, first_is_lead: bool) -> UnitMarker | None:
+def _unbracketed_marker(text: str, h: str, first_is_lead: bool, lead_before_comma: bool = False
+                        ) -> UnitMarker | None:
     """'责任单位：A、B。' as a line of its own or closing a paragraph, without brackets."""
     end = len(h.rstrip())
     for m in _LABEL.finditer(h, max(0, end - _MAX_MARKER_LEN)):
@@ -979,7 +1004,7 @@ def _unbracketed_marker(text: str, h: str, first_is_lead: bool) -> UnitMarker | 
             continue   # the label sits inside brackets: a bracketed marker
         parsed = _parse_labelled(text, h, s, end, strict=True)
         if parsed is not None:
-            return _marker(parsed, (s, end), text, first_is_lead)
+            return _marker(parsed, (s, end), text, first_is_lead, lead_before_comma)
     return None
 
 
@@ -1002,7 +1027,8 @@ def find_unit_marker(text: str, *, first_is_lead: bool = False) -> UnitMarker | 
     return markers[-1] if markers else None
 
 
-def find_unit_markers(text: str, *, first_is_lead: bool = False) -> list[UnitMarker]:
+def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_comma: bool = False
+                      ) -> list[UnitMarker]:
     """Every unit marker of one paragraph or line of plan text, in order.
 
     A paragraph may close several sentences with markers of their own: "…。（责任单位：A、B）…。（C牵头，
@@ -1016,7 +1042,7 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False) -> list[UnitMar
         return []
     h = halfwidth(text)
     markers: list[UnitMarker] = []
-    unbracketed = _unbracketed_marker(text, h, first_is_lead)
+    unbracketed = _unbracketed_marker(text, h, first_is_lead, lead_before_comma)
     limit = unbracketed.span[0] if unbracketed is not None else len(h)
     tail = len(h[:limit].rstrip(_TRIM))
     taken_end = -1
@@ -1035,7 +1061,7 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False) -> list[UnitMar
             parsed = _parse_bare(text, h, inner_start, inner_end)
         if parsed is not None:
             span_end = close_end if closed else len(h[:limit].rstrip())
-            markers.append(_marker(parsed, (open_at, span_end), text, first_is_lead))
+            markers.append(_marker(parsed, (open_at, span_end), text, first_is_lead, lead_before_comma))
             taken_end = span_end
     if unbracketed is not None:
         markers.append(unbracketed)
@@ -1133,10 +1159,41 @@ _LEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def find_lead_rule(text: str) -> bool:
-    """Does `text` state that the first unit of a list is the lead (列第一位的为牵头单位，下同)?"""
+# "以下各项任务均需各区政府落实，不再列出": units that hold every later item.
+_BLANKET_RULE = re.compile(
+    r"以下(?:各项|所有|全部)?(?:任务|工作|事项|措施|内容)?(?:均|都|皆)(?:需|须|由|要|应)?(?P<names>[^,;。]{2,80}?)"
+    r"(?P<verb>(?:" + _VERB_MORPHEME + r")+)[^;。]{0,20}?不再(?:一一)?(?:列出|列举|重复|单独列出)")
+
+
+def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
+    """The units a rule like "以下均需X落实，不再列出" puts on every later item, or None."""
+    h = halfwidth(text)
+    m = _BLANKET_RULE.search(h)
+    if m is None:
+        return None
+    role = verb_role(m.group("verb")) or "responsible"
+    units = [MarkerUnit(text[a:b], role, (a, b)) for a, b in
+             ((s, e) for s, e, _ in (_strip_piece(h, ps, pe) for ps, pe in _pieces(h, *m.span("names"))))
+             if b > a and looks_like_unit(h[a:b])]
+    return units or None
+
+
+# "第一个逗号前为牵头单位": the units before the first comma of a list lead (several may), the rest support.
+_LEAD_BEFORE_COMMA = re.compile(r"(?:第一个|首个)?(?:逗号|,)(?:之)?前(?:的|面的)?(?:单位|部门)?(?:为|是|系)牵头")
+
+
+def lead_rule_kind(text: str) -> str | None:
+    """The lead rule `text` states: "before_comma" (第一个逗号前为牵头单位), "first" (列第一位的为牵头单位),
+    or None."""
     n = compact_name(text)
-    return any(rx.search(n) for _, rx in _LEAD_RULES)
+    if _LEAD_BEFORE_COMMA.search(n):
+        return "before_comma"
+    return "first" if any(rx.search(n) for _, rx in _LEAD_RULES) else None
+
+
+def find_lead_rule(text: str) -> bool:
+    """Does `text` state which unit of a list is the lead (列第一位的为牵头单位, 第一个逗号前为牵头单位)?"""
+    return lead_rule_kind(text) is not None
 
 
 __all__ = [
@@ -1146,12 +1203,14 @@ __all__ = [
     "UnitDirectory",
     "UnitMarker",
     "duty_role",
+    "find_blanket_rule",
     "find_lead_rule",
     "find_unit_marker",
     "find_unit_markers",
     "find_unit_subject",
     "find_unit_title",
     "is_collective_name",
+    "lead_rule_kind",
     "looks_like_unit",
     "split_unit_list",
 ]

@@ -1,0 +1,56 @@
+"""The parser's accuracy on the real-document corpus (tests/corpus) may only go up.
+
+The floors are the totals bench/accuracy.py measured when they were last raised, rounded down. Raise them
+when the parser gets better; never lower them to let a change through.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "tests" / "corpus"
+
+FLOORS = {
+    "node_recall": 0.948,
+    "node_precision": 0.976,
+    "unit_recall": 0.829,
+    "role_accuracy": 0.996,
+}
+MIN_DOCUMENTS = 40
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def accuracy() -> ModuleType:
+    return _load("corpus_accuracy", ROOT / "bench" / "accuracy.py")
+
+
+def test_it_keeps_every_gold_outline_valid() -> None:
+    check = _load("corpus_check_gold", CORPUS / "check_gold.py")
+    golds = sorted((CORPUS / "gold").glob("*.json"))
+    assert len(golds) >= MIN_DOCUMENTS
+    problems = {p.name: check.problems(check.load_gold(p)) for p in golds}
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
+    results = accuracy.run()
+    total = accuracy.total(results)
+    assert total.crashes == 0, [m for s in results.values() for m in s.misses if m.startswith("crash")]
+    figures = total.figures()
+    below = {k: round(figures[k], 4) for k, floor in FLOORS.items() if figures[k] < floor}
+    assert below == {}, f"below the floors {FLOORS}: {below}"
