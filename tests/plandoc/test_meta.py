@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from luoshi.plandoc import Plan, parse
+from luoshi.plandoc.lines import split_lines
+from luoshi.plandoc.meta import extract_metadata
 
 BODY = "一、总体要求\n1.推进重点工作。\n"
 
@@ -181,3 +183,156 @@ def test_it_reads_no_metadata_from_a_bare_list_of_tasks() -> None:
     plan = parse(BODY)
     assert meta(plan) == ("", None, None, None, [])
     assert plan.notice_title is None
+
+
+# -- Portal rows written other ways -------------------------------------------------------------------
+
+@pytest.mark.parametrize("rows", [
+    # "key: value" with half-width colons, as one portal writes its rows
+    "标题: 关于印发《某某区2020年农村公路养护工作方案》的通知\n文号: 某府办发〔2020〕3号\n"
+    "发布单位: 某某区人民政府办公室\n成文日期: 2020-08-21\n",
+    # full-width colons and spaces inside the labels ("标 题：", "索 引 号：", ideographic spaces)
+    "索 引 号：00123-2020-0045\n标 题：关于印发《某某区2020年农村公路养护工作方案》的通知\n"
+    "发 文 字 号：某府办发〔2020〕3号\n发文机关：某某区人民政府办公室\n成　文　日　期：2020年8月21日\n",
+    # key TAB value, spaced labels
+    "标 题\t关于印发《某某区2020年农村公路养护工作方案》的通知\n文　号\t某府办发〔2020〕3号\n"
+    "发布单位\t某某区人民政府办公室\t成文日期\t2020-08-21\n",
+])
+def test_it_reads_portal_rows_in_every_label_style(rows: str) -> None:
+    plan = parse(rows + BODY)
+    # No title line of its own: the plan the 标题 row's notice names, without the label.
+    assert meta(plan) == ("某某区2020年农村公路养护工作方案", "某府办发〔2020〕3号", "某某区人民政府办公室",
+                          "2020-08-21", [])
+    assert plan.notice_title == "关于印发《某某区2020年农村公路养护工作方案》的通知"
+
+
+COVER = ("关于印发《某某区2020年农村公路养护工作方案》的通知\n各街道办事处，区政府各委、办、局：\n"
+         "为贯彻《国务院办公厅关于深化农村公路管理养护体制改革的意见》（国办发〔2019〕45号），现将《某某区2020年"
+         "农村公路养护工作方案》印发给你们，请认真按照执行。\n某某区人民政府办公室\n2020年8月3日\n"
+         "某某区2020年农村公路养护工作方案\n")
+
+
+def test_a_portal_row_wins_over_the_body() -> None:
+    plan = parse("文号: 某府办发〔2020〕3号\n发布单位: 上海市某某区人民政府办公室\n" + COVER + BODY)
+    assert (plan.doc_number, plan.issuer) == ("某府办发〔2020〕3号", "上海市某某区人民政府办公室")
+
+
+# -- The document's own 文号, not one it cites ---------------------------------------------------------
+
+def test_it_takes_no_doc_number_cited_inside_a_sentence() -> None:
+    assert parse(COVER + BODY).doc_number is None
+
+
+@pytest.mark.parametrize("line", [
+    "某府办发〔2020〕3号", "（某府办发〔2020〕3号）", "某府办发〔2020〕3号　签发人：张三"])
+def test_it_takes_the_doc_number_line_under_the_title_not_the_cited_one(line: str) -> None:
+    first, rest = COVER.split("\n", 1)
+    assert parse(f"{first}\n{line}\n{rest}{BODY}").doc_number == "某府办发〔2020〕3号"
+
+
+def test_it_takes_no_doc_number_named_in_the_notice_title() -> None:
+    plan = parse("某某市人民政府关于转发国发〔2015〕36号文件的通知\n各区县人民政府：\n" + BODY)
+    assert plan.doc_number is None
+
+
+def test_a_doc_number_line_after_the_cover_sentence_belongs_to_the_forwarded_document() -> None:
+    text = ("某某市人民政府办公厅关于转发国务院办公厅文件的通知\n各区县人民政府：\n"
+            "现将《国务院办公厅关于加强农村公路养护的意见》转发给你们，请认真贯彻执行。\n"
+            "国务院办公厅关于加强农村公路养护的意见\n国办发〔2019〕45号\n" + BODY)
+    assert parse(text).doc_number is None
+
+
+# -- The date: 成文日期, else the signature, else the portal's 发布日期 -----------------------------------
+
+@pytest.mark.parametrize(("rows", "issued_on"), [
+    ("成文日期: 2020-07-30\n发布日期: 2020-08-10\n", "2020-07-30"),  # the portal's 成文日期 beats the signature
+    ("发布日期: 2020-08-10\n", "2020-08-03"),  # published later than signed: the signature's date
+    ("", "2020-08-03"),
+])
+def test_it_dates_the_document_from_the_portal_or_the_signature(rows: str, issued_on: str) -> None:
+    assert parse(rows + COVER + BODY).issued_on == issued_on
+
+
+def test_it_dates_the_document_from_the_portal_publication_row_when_unsigned() -> None:
+    plan = parse("标题: 关于转发区消防支队《某某区消防救援发展三年行动计划》的通知\n发布日期: 2019-08-21\n"
+                 "区政府各委、办、局：\n区消防支队《某某区消防救援发展三年行动计划》已经区政府同意，现转发给你们。\n"
+                 + BODY)
+    assert (plan.issued_on, plan.title) == ("2019-08-21", "某某区消防救援发展三年行动计划")
+
+
+def test_it_reads_the_signature_from_the_closing_lines() -> None:
+    """A plan issued without a cover notice is signed at its end; the caller passes those lines."""
+    preamble = split_lines("某某市人民政府办公厅关于科学绿化的实施意见\n各区人民政府：\n")
+    closing = split_lines("（四）强化科技支撑。建设观测研究站。\n某某市人民政府办公厅\n2022年12月28日\n")
+    found = extract_metadata(preamble, closing=closing)
+    assert (found.issuer, found.issued_on) == ("某某市人民政府办公厅", "2022-12-28")
+    # A date alone at the end with no organisation above it (a table's last cell) is no signature.
+    assert extract_metadata(preamble, closing=split_lines("完成时限\n2022年12月28日\n")).issued_on is None
+    # The cover notice's signature wins over the closing lines.
+    signed = split_lines("各区人民政府：\n现将《某某方案》印发给你们。\n某某市人民政府\n2022年12月1日\n")
+    assert extract_metadata(signed, closing=closing).issued_on == "2022-12-01"
+
+
+# -- Titles wrapped over two lines ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("2026年某某区建筑垃圾运输行业", "“清水行动”工作方案"),
+    ("某某镇城镇房屋安全隐患排查整治", "工作方案"),
+    ("关于贯彻《某某市生活垃圾管理条例》", "推进全程分类体系建设的实施方案"),
+    ("某某区生活垃圾全程分类体系建设", "三年行动计划（2018—2020年）"),
+    ("某某市人民政府办公厅", "关于科学绿化的实施意见"),  # issuer + 关于…: one heading
+])
+def test_it_joins_a_title_wrapped_over_two_lines(first: str, second: str) -> None:
+    text = ("各街道办事处：\n现将方案印发给你们，请认真按照执行。\n特此通知。\n某某区人民政府办公室\n2021年7月2日\n"
+            f"{first}\n{second}\n为做好工作，制定本方案。\n" + BODY)
+    assert parse(text).title == first + second
+
+
+def test_it_joins_a_year_range_wrapped_below_the_title() -> None:
+    text = "某某区消防救援发展三年行动计划\n（2019—2021）\n为做好工作，制定本计划。\n" + BODY
+    assert parse(text).title == "某某区消防救援发展三年行动计划（2019—2021）"
+
+
+@pytest.mark.parametrize("above", [
+    "2021年7月2日",  # the signature date
+    "特此通知",
+    "（此件公开发布）",
+    "某某区人民政府办公室",  # a signature without date above a heading that does not go on with 关于
+    "请认真按照执行。",
+    "某某区2021年道路养护工作方案",  # a complete title of its own
+    "某府办发〔2021〕5号",
+])
+def test_it_does_not_join_a_title_to_the_line_above_it(above: str) -> None:
+    text = f"各街道办事处：\n现将方案印发给你们。\n{above}\n某某区城镇房屋安全隐患排查整治工作方案\n" + BODY
+    assert parse(text).title == "某某区城镇房屋安全隐患排查整治工作方案"
+
+
+def test_it_joins_a_notice_title_wrapped_inside_its_brackets() -> None:
+    text = ("某某市交通委、某某海事局\n关于印发《某某港提高靠港船舶岸电\n使用率实施方案（2023年）》的通知\n"
+            "各相关单位：\n" + BODY)
+    plan = parse(text)
+    assert plan.notice_title == "关于印发《某某港提高靠港船舶岸电使用率实施方案（2023年）》的通知"
+    assert plan.title == "某某港提高靠港船舶岸电使用率实施方案（2023年）"
+
+
+@pytest.mark.parametrize(("notice", "title"), [
+    ("某某区人民政府办公室关于转发区消防支队《某某区消防救援发展三年行动计划（2019—2021）》的通知",
+     "某某区消防救援发展三年行动计划（2019—2021）"),
+    ("某某市人民政府办公厅印发《关于进一步减少本市道路交通事故的意见》的通知", "关于进一步减少本市道路交通事故的意见"),
+    # The 《》 here is a regulation the plan carries out, not the plan.
+    ("某某区人民政府办公室关于印发贯彻《某某市生活垃圾管理条例》推进分类体系建设实施方案的通知",
+     "贯彻《某某市生活垃圾管理条例》推进分类体系建设实施方案"),
+])
+def test_it_takes_the_plan_the_notice_title_names(notice: str, title: str) -> None:
+    assert parse(f"{notice}\n各区人民政府：\n{BODY}").title == title
+
+
+@pytest.mark.parametrize("signers", [
+    "某某市交通委员会\n某某市发展和改革委员会",  # one organisation a line
+    "某某市交通委员会    某某市发展和改革委员会",  # spaced out on one line
+])
+def test_it_joins_the_organisations_signing_jointly(signers: str) -> None:
+    text = (f"各有关单位：\n现将《某某方案》印发给你们，请遵照执行。\n特此通知。\n{signers}\n2023年6月15日\n"
+            "某某方案\n" + BODY)
+    plan = parse(text)
+    assert (plan.issuer, plan.issued_on) == ("某某市交通委员会、某某市发展和改革委员会", "2023-06-15")

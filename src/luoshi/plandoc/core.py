@@ -79,7 +79,7 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
     for i, line in enumerate(lines):
         builder.feed(i, line)
     builder.finish()
-    meta = extract_metadata(builder.preamble)
+    meta = extract_metadata(builder.preamble, closing=lines[-_CLOSING_LINES:])
     if directory is None:
         # The built-in directory is Dalian's: a Guangzhou plan's 市人社局 is not 大连市人社局.
         builtin = UnitDirectory.builtin()
@@ -99,6 +99,8 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
     return plan
 
 
+# The signature (issuer, date) of a plan issued without a cover notice stands in its last lines.
+_CLOSING_LINES = 6
 # How much of the preamble names the issuing place (the notice's title, 文号 and issuer come first).
 _PREAMBLE_LINES = 12
 

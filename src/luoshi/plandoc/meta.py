@@ -1,8 +1,20 @@
-"""Document metadata from the lines before the first heading: the cover notice or a portal's table."""
+"""Document metadata from the lines before the first heading: the cover notice or a portal's table.
+
+Which source wins, field by field:
+
+- doc_number: the portal's 文号/发文字号 row, else a line near the top that starts with a 文号 (the
+  document's own number, under its title or before it). A 文号 cited inside a sentence is another document's.
+- issued_on: the portal's 成文日期 row, else the signature date (cover notice, or the closing lines when the
+  caller passes them), else the portal's 发布日期 (published on the portal, often days after signing).
+- issuer: the portal's 发文机关/发布单位 row, else the signature, else the notice title's issuer.
+- title: the plan's own heading line before the body (two short lines joined when it wraps), else the plan
+  the notice or its forwarding sentence names (关于印发《X》的通知, 现将《X》印发给你们).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .dates import find_date
@@ -19,8 +31,11 @@ PORTAL_KEYS: tuple[tuple[str, str | None], ...] = (
     ("发文字号", "doc_number"), ("文号", "doc_number"),
     ("标题", "notice_title"), ("名称", "notice_title"), ("有效性", None), ("时效", None),
 )
-_KEY_RE = re.compile(r"(" + "|".join(k for k, _ in PORTAL_KEYS) + r")\s*[:]\s*")
+# Portals space the characters of a label out ("标 题：", "索 引 号：", full-width spaces alike).
+_KEY_RE = re.compile(
+    r"(" + "|".join(r"\s*".join(k) for k, _ in sorted(PORTAL_KEYS, key=lambda kv: -len(kv[0]))) + r")\s*[:]\s*")
 _FIELD = dict(PORTAL_KEYS)
+_SPACES_RE = re.compile(r"\s+")
 
 _NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达).*(的)?(通知|意见|函)|的通知$")
 _PLAN_WORD_RE = re.compile(
@@ -31,9 +46,22 @@ _ADDRESSEE_SEPARATORS_WEAK = "、"
 _OPENING_BRACKETS = "(（[［【〔《"
 _CLOSING_BRACKETS = ")）]］】〕》"
 # "…实施方案（2019—2020年）", "…行动计划(试行)": the kind of document is named before these.
-_TRAILING_YEARS = re.compile(r"\s*\((?:\d{4}\s*[-—~至到]+\s*\d{4}年?|\d{4}年?|试行|暂行|征求意见稿|修订)\)$")
+_TRAILER = r"\((?:\d{4}\s*[-—~至到]+\s*\d{4}年?|\d{4}年?|\d{4}年版|试行|暂行|征求意见稿|修订)\)"
+_TRAILING_YEARS = re.compile(r"\s*" + _TRAILER + "$")
+_TRAILER_LINE_RE = re.compile(_TRAILER)  # a heading's "（2019—2021）" wrapped onto a line of its own
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
 _FORWARDED_TITLE_RE = re.compile(r"现(?:将|把)《([^《》]{2,100})》(?:予以)?(?:印发|转发|下达|发)给")
+# "关于印发《X》的通知", "…印发《X》的通知", "关于转发区消防支队《X》的通知": X, the plan sent, ends the notice.
+_NOTICE_NAMES_RE = re.compile(r"(?:印发|转发|下达)[^《》]{0,30}《((?:[^《》]|《[^《》]*》)+)》的?通知$")
+_NOTICE_PLAIN_RE = re.compile(r"(?:关于)?(?:印发|转发|下达)(.+?)的通知")
+# The kind of document a complete title ends with; the first line of a wrapped title does not end so.
+_DOC_KIND_END_RE = re.compile(r"(方案|计划|要点|意见|办法|细则|规划|纲要|清单|通知|规定|决定|报告|表)$")
+_LINE_END_PUNCT = "。;:,、!?…"
+_OPEN_ONLY = "(（[［【〔"
+_CLOSE_ONLY = ")）]］】〕"
+_WRAP_MAX = 40  # each half of a wrapped title is a short line
+# Red-header and filing lines above a title: "上海市人民政府文件", "特此通知", "主动公开".
+_NOT_TITLE_PART_RE = re.compile(r"(文件|特此通知|特此函告|主动公开|此件公开发布|依申请公开|不予公开)$|^附件\s*\d*$")
 
 
 @dataclass(slots=True)
@@ -54,7 +82,9 @@ class Metadata:
         return int(years.pop()) if len(years) == 1 else None
 
 
-def extract_metadata(preamble: list[Line]) -> Metadata:
+def extract_metadata(preamble: list[Line], closing: Sequence[Line] = ()) -> Metadata:
+    """Metadata from the lines before the body; `closing`, the document's last lines, may hold the
+    signature (issuer and date) of a plan issued without a cover notice."""
     meta = Metadata()
     portal: dict[str, str] = {}
     content: list[Line] = []
@@ -69,36 +99,25 @@ def extract_metadata(preamble: list[Line]) -> Metadata:
         else:
             content.append(line)
 
-    meta.doc_number = _first_doc_number([portal.get("doc_number", "")]) or _first_doc_number(
-        [ln.raw for ln in content])
+    meta.doc_number = _first_doc_number([portal.get("doc_number", "")]) or _own_doc_number(content)
+    notice_lines: set[int] = set()
     meta.notice_title = _clean_title(portal["notice_title"]) if "notice_title" in portal else None
-    if meta.notice_title is None:
-        for ln in content:
-            if _NOTICE_RE.search(_strip_brackets(ln.norm)) and len(ln.norm) <= 150:
-                meta.notice_title = _clean_title(ln.raw)
-                break
-
-    if "issued_on" in portal:
-        found = find_date(portal["issued_on"])
-        meta.issued_on = found[0] if found else None
-    if "published_on" in portal:
-        found = find_date(portal["published_on"])
-        meta.published_on = found[0] if found else None
-
-    signature_date_index = None
     for i, ln in enumerate(content):
-        found = find_date(ln.raw)
-        if found and _is_date_only(ln.raw, found[1]):
-            signature_date_index = i
-            if meta.issued_on is None:
-                meta.issued_on = found[0]
+        if _NOTICE_RE.search(_strip_brackets(ln.norm)) and len(ln.norm) <= 150:
+            start = i - 1 if i > 0 and _wraps_notice_title(content[i - 1], ln) else i
+            notice_lines.update(range(start, i + 1))
+            if meta.notice_title is None:
+                meta.notice_title = _clean_title("".join(content[j].raw.strip() for j in range(start, i + 1)))
             break
 
-    meta.issuer = portal.get("issuer")
-    if meta.issuer is None and signature_date_index:
-        prev = content[signature_date_index - 1].raw.strip()
-        if len(prev) <= 40 and _ORG_END_RE.search(prev):
-            meta.issuer = prev
+    signature = _signature(content)
+    if signature is None and closing:
+        signature = _signature(list(closing)[-_CLOSING_LINES:], closing=True)
+    meta.published_on = _portal_date(portal, "published_on")
+    meta.issued_on = (_portal_date(portal, "issued_on") or (signature[1] if signature else None)
+                      or meta.published_on)
+
+    meta.issuer = portal.get("issuer") or (signature[0] if signature else None)
     if meta.issuer is None and meta.notice_title:
         m = re.match(r"(.+?)关于(印发|转发|下达)", meta.notice_title)
         if m:
@@ -111,8 +130,89 @@ def extract_metadata(preamble: list[Line]) -> Metadata:
             meta.addressees = _split_addressees(ln.raw.strip()[:-1])
             break
 
-    meta.title = _plan_title(content, meta) or ""
+    meta.title = _plan_title(content, meta, notice_lines) or ""
     return meta
+
+
+_CLOSING_LINES = 6  # the signature is within the last lines of the main text
+
+
+def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None, str] | None:
+    """(issuer, ISO date) of the first line holding only a date; the issuer is the organisation line(s)
+    above it. In the closing lines only a date under an organisation counts (not a table's last date)."""
+    for i, ln in enumerate(lines):
+        found = find_date(ln.raw)
+        if found and _is_date_only(ln.raw, found[1]):
+            issuer = _signers(lines, i)
+            if closing and issuer is None:
+                continue
+            return issuer, found[0]
+    return None
+
+
+def _signers(lines: list[Line], date_index: int) -> str | None:
+    """The organisations signing above the date: one line, or one per line / spaced out on one line when
+    several issue the plan jointly ("上海市交通委员会    上海市发展和改革委员会"), joined with 、."""
+    names: list[str] = []
+    for j in range(date_index - 1, max(date_index - 5, -1), -1):
+        text = lines[j].raw.strip()
+        if not text or len(text) > 40 or not _ORG_END_RE.search(text):
+            break
+        parts = text.split()
+        names[:0] = parts if all(_ORG_END_RE.search(part) for part in parts) else [text]
+    return "、".join(names) or None
+
+
+def _portal_date(portal: dict[str, str], name: str) -> str | None:
+    found = find_date(portal[name]) if name in portal else None
+    return found[0] if found else None
+
+
+def _own_doc_number(content: list[Line]) -> str | None:
+    """The document's own 文号: a line near the top that starts with one ("沪府办发〔2020〕3号",
+    "（国办发〔2019〕39号）", "大政办发〔2018〕54号《…的通知》"). The top ends at the first sentence."""
+    for ln in content:
+        text = ln.raw.strip()
+        if text.endswith(("。", ".")) or len(text) > 150:
+            break
+        lead = len(text) - len(text.lstrip("(（[［【〔 \u3000"))
+        found = find_doc_numbers(text[lead:])
+        if not found or found[0][1][0] != 0:
+            continue
+        rest = halfwidth(text[lead + found[0][1][1]:]).strip(" )]】〕")
+        if not rest or rest.startswith(("《", "签发人")) or not any(p in rest for p in ",;。"):
+            return found[0][0]
+    return None
+
+
+def _wraps_notice_title(prev: Line, line: Line) -> bool:
+    """"关于印发《上海港提高靠港船舶岸电" + "使用率实施方案（2023年）》的通知": one notice title on two lines."""
+    p = prev.norm.strip()
+    if not p or len(p) > _WRAP_MAX or p[-1] in _LINE_END_PUNCT:
+        return False
+    unclosed = p.count("《") > p.count("》") and line.norm.count("》") > line.norm.count("《")
+    return unclosed or (p.startswith("关于") and not _NOTICE_RE.search(p))
+
+
+def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
+    """Whether `prev` is the first half of a heading wrapped onto `line` (both short; `prev` no sentence,
+    date, 文号, signature, bracketed note or complete title of its own)."""
+    p = _strip_brackets(prev.norm)
+    cur = line.norm.strip()
+    if not (2 <= len(p) <= _WRAP_MAX and len(cur) <= _WRAP_MAX) or p[-1] in _LINE_END_PUNCT:
+        return False
+    if p[0] in _OPEN_ONLY and p[-1] in _CLOSE_ONLY:  # "（此件公开发布）"
+        return False
+    found = find_date(prev.raw)
+    if (found and _is_date_only(prev.raw, found[1])) or find_doc_numbers(prev.raw) or _NOT_TITLE_PART_RE.search(p):
+        return False
+    if meta.issuer and _SPACES_RE.sub("", prev.raw) == _SPACES_RE.sub("", meta.issuer):
+        return False
+    if _DOC_KIND_END_RE.search(_TRAILING_YEARS.sub("", p)) or _NOTICE_RE.search(p):
+        return False
+    # An organisation above a heading is one title only when the heading goes on "关于…"
+    # ("上海市人民政府办公厅" + "关于科学绿化的实施意见"); above any other heading it is a signature.
+    return not _ORG_END_RE.search(p) or cur.startswith("关于")
 
 
 def _split_addressees(body: str) -> list[str]:
@@ -148,8 +248,8 @@ def _portal_pairs(line: Line) -> list[tuple[str, str]]:
         pairs: list[tuple[str, str]] = []
         i = 0
         while i < len(texts):
-            key = texts[i].rstrip(":").strip()
-            if key in _FIELD and i + 1 < len(texts) and texts[i + 1].rstrip(":") not in _FIELD:
+            key = _SPACES_RE.sub("", texts[i].rstrip(":"))
+            if key in _FIELD and i + 1 < len(texts) and _SPACES_RE.sub("", texts[i + 1].rstrip(":")) not in _FIELD:
                 pairs.append((key, _original(line, texts[i + 1])))
                 i += 2
             else:
@@ -175,7 +275,7 @@ def _pairs_in_text(norm: str, raw: str) -> list[tuple[str, str]]:
     pairs = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(norm)
-        pairs.append((m.group(1), raw[m.end():end].strip()))
+        pairs.append((_SPACES_RE.sub("", m.group(1)), raw[m.end():end].strip()))
     return pairs
 
 
@@ -207,12 +307,14 @@ def _is_date_only(raw: str, span: tuple[int, int]) -> bool:
     return len(rest) <= 2
 
 
-def _plan_title(content: list[Line], meta: Metadata) -> str | None:
-    """The plan's own title: the last title-like line before the body, else the one the notice names."""
-    for ln in reversed(content):
+def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> str | None:
+    """The plan's own title: the last title-like line before the body (with the line above it when the
+    heading wraps, and a "（2019—2021）" line below it), else the one the notice names."""
+    for i in range(len(content) - 1, -1, -1):
+        ln = content[i]
         text = ln.raw.strip()
         norm = ln.norm.strip()
-        if not text or len(norm) > 80 or norm[-1] in "。;:,":
+        if not text or len(norm) > 80 or norm[-1] in "。;:," or i in notice_lines:
             continue
         if meta.notice_title and _clean_title(text) == meta.notice_title:
             continue
@@ -223,14 +325,16 @@ def _plan_title(content: list[Line], meta: Metadata) -> str | None:
         if meta.issuer and text == meta.issuer:
             continue
         if _PLAN_WORD_RE.search(_TRAILING_YEARS.sub("", _strip_brackets(norm))) or _NOTICE_RE.search(norm):
+            if i > 0 and i - 1 not in notice_lines and _continues_title(content[i - 1], ln, meta):
+                text = content[i - 1].raw.strip() + text
+            if i + 1 < len(content) and _TRAILER_LINE_RE.fullmatch(content[i + 1].norm.strip()):
+                text += content[i + 1].raw.strip()
             return _strip_brackets(text)
     for ln in content:  # "现将《X》印发给你们": the cover notice names the plan it sends
         m = _FORWARDED_TITLE_RE.search(ln.raw)
         if m:
             return m.group(1).strip()
     if meta.notice_title:
-        m = re.search(r"关于(?:印发|转发|下达)(.+?)的通知", meta.notice_title)
-        if m:
-            return m.group(1).strip("《》")
-        return meta.notice_title
+        named = _NOTICE_NAMES_RE.search(meta.notice_title) or _NOTICE_PLAIN_RE.search(meta.notice_title)
+        return named.group(1).strip("《》") if named else meta.notice_title
     return None

@@ -14,6 +14,9 @@ _FULL_TO_HALF.update({
     0x3001: 0x3001,  # 、 stays: it is a list separator with no half-width twin
     0x2014: 0x2014,
     0xFF0E: 0x2E,   # ． full-width full stop
+    0xFE52: 0x2E,   # ﹒ small full stop, typed after numbers (1﹒)
+    0xFE51: 0x3001,  # ﹑ small ideographic comma
+    0x3008: 0x3008, 0x3009: 0x3009,  # 〈〉 stay: angle brackets of explanatory notes in names
     0x3002: 0x3002,  # 。 stays
     0x2236: 0x3A,   # ∶ ratio sign, often typed for a colon
     0xFE55: 0x3A,   # small colon

@@ -11,9 +11,10 @@ from .normalize import halfwidth
 # the generic 单位 could match anything else.
 COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("seq", re.compile(r"^(序号|编号|序|No\.?)$", re.I)),
-    ("lead", re.compile(r"牵头(单位|部门)?|主办单位|主责单位")),
+    ("lead", re.compile(r"牵头(单位|部门)?|主办单位|主责(单位|部门)")),
+    ("guide", re.compile(r"指导(单位|部门|处室)")),   # read as support, like "X指导" in a marker
     ("support", re.compile(r"(配合|参与|协办|协同|协助)(单位|部门)?")),
-    ("responsible", re.compile(r"(责任|负责|承办|实施|行使|落实|执行|主责|考核)\S{0,3}(单位|部门|主体|处室|科室|机构)"
+    ("responsible", re.compile(r"(责任|负责|承办|实施|行使|落实|执行|考核)\S{0,3}(单位|部门|主体|处室|科室|机构)"
                                r"|^责任人?$")),
     ("deadline", re.compile(r"(完成|办结)?(时限|期限|时间节点|完成时间|时间安排|进度安排|截止时间)|^时间$")),
     ("target", re.compile(r"(预期|量化|工作)?(目标|指标)|完成标准|预期成效|成果形式")),

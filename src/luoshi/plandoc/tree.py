@@ -160,6 +160,8 @@ class TreeBuilder:
 
     def __init__(self, *, lead_rule_from: int | None, warnings: list[str], lead_rule: str = "first") -> None:
         self.lead_rule = lead_rule  # "first" (列第一位的为牵头单位) or "before_comma" (第一个逗号前为牵头单位)
+        self.previous_line: Line | None = None
+        self.box_style: str | None = None  # inside a 专栏 box: the style of its list ("" before its first label)
         self.standing: list[UnitRef] = []  # units a marker said hold for the items below (下同)
         self.blanket: list[tuple[int, list[UnitRef]]] = []  # (first draft, units): "以下均需X落实，不再列出"
         self.drafts: list[Draft] = []
@@ -210,6 +212,9 @@ class TreeBuilder:
             if match_label(line.norm, line.raw) is None and not annex_node.head.raw:
                 annex_node.head = Segment(line.raw, line.start)
                 return
+        if self._in_box(line):
+            self._paragraph(line)
+            return
         blanket = find_blanket_rule(line.raw)
         if blanket is not None:
             self.blanket.append((len(self.drafts), [
@@ -219,12 +224,50 @@ class TreeBuilder:
         for seg in segments:
             label = match_label(seg.norm, seg.raw)
             placed = self._place(label, validate=True) if label else None
+            if label and placed is None and seg is segments[0] and self._opens_second_document(label):
+                placed = self.floor
             if label and placed is not None:
                 created.append(self._add(seg, label, placed))
             else:
                 self._paragraph(seg)
         if len(segments) > 1 and created:
             self._hoist_inline_marker(segments, created)
+        self.previous_line = line
+
+    def _in_box(self, line: Line) -> bool:
+        """Lines of a 专栏 box ("专栏1 重点工程" and its own list): text of the item it stands in, not
+        items of the plan. The box ends at a label of another style than its list's."""
+        if self.started and _BOX_RE.match(line.norm):
+            self.box_style = ""
+            return True
+        if self.box_style is None:
+            return False
+        label = match_label(line.norm, line.raw)
+        if label is None:
+            return True
+        if self.box_style in ("", label.style):
+            self.box_style = label.style
+            return True
+        self.box_style = None
+        return False
+
+    def _opens_second_document(self, label: Label) -> bool:
+        """'某市行动计划' then '一、…' after the first document's 二、 or 三、: a second document in the
+        same notice (a policy and its action plan) restarts the top-level numbering under its title."""
+        if label.value != 1 or len(self.stack) <= self.floor or self.stack[self.floor].style != label.style:
+            return False
+        title = self.previous_line
+        if title is None or match_label(title.norm, title.raw) is not None or not _DOC_TITLE.search(title.norm):
+            return False
+        current = self.stack[-1].draft
+        if current.body and current.body[-1].raw.strip() == title.raw.strip():
+            current.body.pop()   # the title was read as a paragraph of the item before it
+        draft = Draft("附文", "annex", 1, None, Segment(title.raw, title.start))
+        self.stack = [_Frame("annex", 0, draft)]
+        self.floor = 1
+        self.last_value = {}
+        self.drafts.append(draft)
+        return True
 
     def _place(self, label: Label, *, validate: bool, floor: int | None = None) -> int | None:
         """Stack depth for a new node with this label, or None when the number is out of sequence."""
@@ -335,7 +378,7 @@ class TreeBuilder:
                 if (ref.name, ref.role) not in known:
                     known.add((ref.name, ref.role))
                     draft.units.append(ref)
-            if "下同" in seg.raw[marker.span[0]:marker.span[1]]:
+            if _SAME_BELOW_END.search(halfwidth(seg.raw[marker.span[0]:marker.span[1]])):
                 # '（牵头：X，A、B为实施单位，下同）': A and B hold the items below too.
                 self.standing = [r for r in found if r.role != "lead"] or found
             if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
@@ -464,7 +507,7 @@ class TreeBuilder:
         left (a merged cell leaves it to the rows above); the last one is the row's task."""
         if cell.text("seq"):
             return False
-        unit_cols = [table.layout.col(r) for r in ("lead", "support", "responsible", "deadline")
+        unit_cols = [table.layout.col(r) for r in ("lead", "support", "guide", "responsible", "deadline")
                      if table.layout.col(r) >= 0]
         stop = min(unit_cols) if unit_cols else len(line.cells)
         labelled = []
@@ -510,7 +553,8 @@ class TreeBuilder:
 
     def _row_units(self, draft: Draft, cell: _CellReader) -> None:
         refs: list[UnitRef] = []
-        for role, column in (("lead", "lead"), ("support", "support"), ("responsible", "responsible")):
+        for role, column in (("lead", "lead"), ("support", "support"), ("support", "guide"),
+                             ("responsible", "responsible")):
             text = cell.text(column)
             if not text:
                 continue
@@ -577,6 +621,13 @@ def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
     return start, marker.span[1] + len(after) - len(after.lstrip())
 
 
+# "专栏1 重点工程", "专栏：…": a box of examples or projects set between the items.
+_BOX_RE = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]*(?:\s|:|$)")
+# The title line of a document: short, no sentence punctuation, ending with the genre's words.
+_DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办法|细则|规划|要点|清单|规定|政策|纲要)"
+                        r"(?:\([^()]{0,20}\))?$")
+# A marker closing with "，下同）" holds for the items below (a 下同 inside a name's note does not).
+_SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
 _MAX_SECTION_LEN = 40
 
 

@@ -41,7 +41,7 @@ KINDS: tuple[str, ...] = (
 )
 
 _WS = re.compile(r"\s+")
-_OPEN_TO_CLOSE = {"(": ")", "[": "]", "【": "】", "〔": "〕", "〖": "〗", "{": "}"}
+_OPEN_TO_CLOSE = {"(": ")", "[": "]", "【": "】", "〔": "〕", "〖": "〗", "{": "}", "〈": "〉"}
 _CLOSE_TO_OPEN = {v: k for k, v in _OPEN_TO_CLOSE.items()}
 _BRACKET_CHARS = re.compile("[" + re.escape("".join(_OPEN_TO_CLOSE) + "".join(_CLOSE_TO_OPEN)) + "]")
 # Longest names a plan writes are full names of ~30 characters; anything longer is prose.
@@ -565,11 +565,11 @@ def _combine(prefixes: tuple[str, ...], *bare: str) -> tuple[str, ...]:
 # (the value is a due date), "person" (牵头领导 names a person: ignored) and "verbs" (the value is a
 # verb marker). Longest words are tried first, see _LABEL.
 _LABELS: tuple[tuple[str, tuple[str, ...], Role | str], ...] = (
-    ("lead", _combine(("牵头", "牵头责任", "牵头负责", "牵头指导", "牵头考核", "主办", "牵头实施"),
+    ("lead", _combine(("牵头", "牵头责任", "牵头负责", "牵头指导", "牵头考核", "主办", "牵头实施", "主责"),
                       "牵头", "主办"), "lead"),
     ("support", _combine(("配合", "协同", "协助", "协作", "参与", "参加", "协办", "配合责任", "协同责任",
                           "指导", "配合实施"), "配合", "参与", "协办"), "support"),
-    ("responsible", _combine(("责任", "负责", "主责", "承办", "实施", "落实", "执行", "具体负责", "主体",
+    ("responsible", _combine(("责任", "负责", "承办", "实施", "落实", "执行", "具体负责", "主体",
                               "具体实施", "工作"), "责任主体", "实施主体", "责任"), "responsible"),
     ("deadline", ("完成时限", "完成时间", "时间节点", "完成期限", "时限要求", "时间要求", "时间进度",
                   "进度安排", "时间安排", "完成时间节点", "时限"), "deadline"),
@@ -848,6 +848,10 @@ def _assign_lead_before_comma(units: list[MarkerUnit], h: str, span: Span) -> No
             u.role = "lead" if u.span[0] < comma else "support"
 
 
+# A label that is not about units ("；适用范围：", "；备注："): what follows it is not a unit list.
+_OTHER_LABEL = re.compile(r"[;,。]\s*[^\s;,。:()、]{2,8}:")
+
+
 class _Parsed:
     __slots__ = ("deadline", "units")
 
@@ -863,11 +867,23 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
     while s < end and h[s] in " \t":
         s += 1
     labels = [m for m in _LABEL.finditer(h, s, end)]
+    out = _Parsed()
+    if labels and labels[0].start() != s and not strict:
+        # '（2022年5月底前完成，牵头单位：X）': a due date may come first.
+        a, b = _deadline_bounds(h, s, labels[0].start())
+        if b > a and _DEADLINE_PIECE.match(h, a, b) and not looks_like_unit(h[a:b]):
+            out.deadline = (a, b)
+            s = labels[0].start()
     if not labels or labels[0].start() != s:
         return None
-    out = _Parsed()
+    # '；适用范围：…': another label that names no units ends the marker's unit lists.
+    other = _OTHER_LABEL.search(h, labels[-1].end(), end)
+    if other is not None:
+        end = other.start()
     for i, m in enumerate(labels):
-        value_end = labels[i + 1].start() if i + 1 < len(labels) else end
+        if m.start() >= end:
+            break
+        value_end = min(labels[i + 1].start() if i + 1 < len(labels) else end, end)
         role = _LABEL_ROLE[m.group("label")]
         if role == "person":
             continue
@@ -979,8 +995,33 @@ def _after_sentence_end(h: str, pos: int) -> bool:
 _LABEL_BOUNDARY = frozenset(" \t。;!?.,、)]】")
 
 
+# A list's first name sets the level of the short names after it: 县交通局、公安局 -> 县公安局;
+# 县委组织部、宣传部 -> 县委宣传部. Names with a level or place of their own are left alone.
+_LEVEL_PREFIX = re.compile(r"^(?P<level>[省市县区州旗镇乡])(?P<party>委)?(?![场民域级内外属直])")
+_HAS_OWN_PLACE = re.compile(r"^(?:[各全本该中国]|有关|相关|驻|人民|共青团)|[省市县区州旗镇乡]")
+_DEPARTMENT_END = re.compile(r"[局委办厅部室处所]$")
+_MAX_SHORT_NAME = 10
+
+
+def _inherit_level_prefix(units: list[MarkerUnit]) -> None:
+    if len(units) < 2:
+        return
+    first = compact_name(units[0].raw)
+    m = _LEVEL_PREFIX.match(first)
+    if m is None or not _DEPARTMENT_END.search(first):
+        return
+    for u in units[1:]:
+        name = compact_name(u.raw)
+        if _HAS_OWN_PLACE.search(name) or len(name) > _MAX_SHORT_NAME or not _DEPARTMENT_END.search(name) \
+                or not looks_like_unit(name):
+            continue
+        prefix = m.group("level") + ("委" if m.group("party") and name.endswith("部") else "")
+        u.raw = prefix + u.raw
+
+
 def _marker(parsed: _Parsed, span: Span, text: str, first_is_lead: bool, lead_before_comma: bool = False
             ) -> UnitMarker:
+    _inherit_level_prefix(parsed.units)
     if lead_before_comma:
         _assign_lead_before_comma(parsed.units, halfwidth(text), span)
     elif first_is_lead:

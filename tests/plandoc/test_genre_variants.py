@@ -1,0 +1,192 @@
+"""How plans of the genre name units and lay out their outline: one small document per variant.
+
+The variants are the ones the real-document corpus (tests/corpus) showed and the parser issue lists;
+each test fails if the parser stops reading its variant.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from luoshi.plandoc import Plan, parse
+
+L, S, R = "lead", "support", "responsible"
+
+
+def _units(plan: Plan, *path: str) -> list[tuple[str, str]]:
+    node = next(n for n in plan.nodes if tuple(n.path) == path)
+    return [(u.name, u.role) for u in node.units if not u.inherited]
+
+
+def _paths(plan: Plan) -> list[tuple[str, ...]]:
+    return [tuple(n.path) for n in plan.nodes]
+
+
+def _plan(*items: str, preamble: str = "") -> Plan:
+    return parse("某市2022年重点工作方案\n" + preamble + "一、重点任务\n" + "\n".join(items) + "\n")
+
+
+# -- units -------------------------------------------------------------------------------------------
+
+
+def test_it_reads_every_marker_of_a_paragraph() -> None:
+    plan = _plan("（一）推进创新。建设创新平台。（责任单位：市科技局、市财政局）培育企业。（责任单位：各区人民政府）"
+                 "引进人才。（市人社局牵头，市教育局配合）")
+    assert _units(plan, "一", "（一）") == [("市科技局", R), ("市财政局", R), ("各区人民政府", R),
+                                         ("市人社局", L), ("市教育局", S)]
+    node = plan.nodes[1]
+    assert "责任单位" not in node.text and node.text.startswith("推进创新。建设创新平台。培育企业。")
+
+
+def test_it_gives_markers_of_unnumbered_paragraphs_to_the_item_above() -> None:
+    plan = _plan("（一）推进创新。建设创新平台。（责任单位：市科技局）",
+                 "加快培育科技企业。（责任单位：市工信局）",
+                 "责任单位：市财政局")
+    assert _units(plan, "一", "（一）") == [("市科技局", R), ("市工信局", R), ("市财政局", R)]
+
+
+def test_it_keeps_units_of_a_heading_on_the_heading() -> None:
+    plan = parse("某市方案\n一、科技创新（责任单位：市科技局）\n（一）建设平台。\n（二）培育企业。\n")
+    assert _units(plan, "一") == [("市科技局", R)]
+    child = plan.nodes[1]
+    assert [(u.name, u.inherited) for u in child.units] == [("市科技局", True)]
+
+
+@pytest.mark.parametrize(("marker", "units"), [
+    ("（主责单位：市科技局；参与单位：市财政局）", [("市科技局", L), ("市财政局", S)]),
+    ("（牵头考核单位：市考核办）", [("市考核办", L)]),
+    ("（牵头指导处室：市局质量处；实施部门：各区市场监管局）", [("市局质量处", L), ("各区市场监管局", R)]),
+    ("（市发展改革委指导，各区政府组织实施）", [("市发展改革委", S), ("各区政府", R)]),
+    ("（市科技局、市工信局牵头负责，市财政局按职责分工配合）", [("市科技局", L), ("市工信局", L), ("市财政局", S)]),
+    ("（市住房城乡建设管理委牵头负责，各区政府组织落实）", [("市住房城乡建设管理委", L), ("各区政府", R)]),
+    ("（市交通委牵头，市公安局协同，各区参与）", [("市交通委", L), ("市公安局", S), ("各区", S)]),
+    ("（责任部门：市税务局和市市场监管局等）", [("市税务局", R), ("市市场监管局", R)]),
+    ("（责任单位：市住建局；适用范围：全市新建项目）", [("市住建局", R)]),
+    ("（责任单位：各区人民政府〈含开发区管委会，下同〉、市水务局）",
+     [("各区人民政府〈含开发区管委会，下同〉", R), ("市水务局", R)]),
+    ("（责任单位：市城投集团、大连港集团有限公司、大连海关、市急救中心）",
+     [("市城投集团", R), ("大连港集团有限公司", R), ("大连海关", R), ("市急救中心", R)]),
+    ("（负责部门：县交通局、公安局）", [("县交通局", R), ("县公安局", R)]),
+    ("（责任单位：县委组织部、宣传部）", [("县委组织部", R), ("县委宣传部", R)]),
+    ("（责任单位：市科技局、高新区管委会）", [("市科技局", R), ("高新区管委会", R)]),
+    ("（牵头部门：市交通委，配合部门：—）", [("市交通委", L)]),
+])
+def test_it_reads_the_marker_vocabulary(marker: str, units: list[tuple[str, str]]) -> None:
+    assert _units(_plan("（一）完成任务。" + marker), "一", "（一）") == units
+
+
+def test_it_reads_a_due_date_that_opens_a_marker() -> None:
+    plan = _plan("（一）完成任务。（2022年5月底前完成，牵头单位：市商务局）")
+    node = plan.nodes[1]
+    assert _units(plan, "一", "（一）") == [("市商务局", L)]
+    assert node.deadline is not None and node.deadline.date == "2022-05-31"
+
+
+@pytest.mark.parametrize("rule", ["列第一位的为牵头单位", "排在第一位的部门为牵头部门", "各项任务第一个单位为牵头单位"])
+def test_it_applies_a_first_listed_lead_rule(rule: str) -> None:
+    plan = _plan("（一）完成任务。（责任单位：市科技局、市财政局、各区政府）", preamble=f"（{rule}，下同）\n")
+    assert _units(plan, "一", "（一）") == [("市科技局", L), ("市财政局", S), ("各区政府", S)]
+
+
+def test_it_applies_a_lead_before_the_first_comma_rule() -> None:
+    plan = _plan("（一）完成任务。（责任单位：市科技局、市工信局，市财政局、各区政府）",
+                 preamble="各项任务责任单位中第一个逗号前为牵头单位。\n")
+    assert _units(plan, "一", "（一）") == [("市科技局", L), ("市工信局", L), ("市财政局", S), ("各区政府", S)]
+
+
+def test_it_gives_a_blanket_unit_to_every_later_item() -> None:
+    plan = parse("某县方案\n以下各项任务均需各乡镇人民政府落实，不再列出。\n一、重点任务\n"
+                 "（一）道路建设。（责任单位：县交通局）\n（二）水利建设。\n")
+    assert _units(plan, "一", "（一）") == [("县交通局", R), ("各乡镇人民政府", R)]
+    assert _units(plan, "一", "（二）") == [("各乡镇人民政府", R)]
+    assert _units(plan, "一") == []
+
+
+def test_it_carries_units_marked_same_below_to_later_items() -> None:
+    plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
+                 "（二）任务乙。（牵头指导处室：市局标准处）")
+    assert _units(plan, "一", "（一）") == [("市局质量处", L), ("各区市场监管局", R)]
+    assert _units(plan, "一", "（二）") == [("市局标准处", L), ("各区市场监管局", R)]
+
+
+@pytest.mark.parametrize(("items", "expected"), [
+    (["（一）区建管委", "牵头协调海绵城市建设工作。", "（二）区发改委", "配合做好项目审批。"],
+     {("一", "（一）"): [("区建管委", L)], ("一", "（二）"): [("区发改委", S)]}),
+    (["1.街道消委办。牵头开展关爱工作。", "2.派出所。配合开展关爱工作。", "3.居委会。具体负责排摸工作。"],
+     {("一", "1"): [("街道消委办", L)], ("一", "2"): [("派出所", S)], ("一", "3"): [("居委会", R)]}),
+    (["（一）区经委、区司法局等部门负责道路交通管理工作。"],
+     {("一", "（一）"): [("区经委", R), ("区司法局", R)]}),
+    (["（一）细化职责分工", "房管所、规建生态办负责牵头组织排查整治工作；", "城运中心配合做好平台建设；"],
+     {("一", "（一）"): [("房管所", L), ("规建生态办", L), ("城运中心", S)]}),
+])
+def test_it_reads_duty_items_that_open_with_their_units(
+        items: list[str], expected: dict[tuple[str, ...], list[tuple[str, str]]]) -> None:
+    plan = _plan(*items)
+    assert {path: _units(plan, *path) for path in expected} == expected
+
+
+@pytest.mark.parametrize("title", ["成立考核工作小组", "建立知识产权司法保护中心。", "支持外资机构参与平台建设。",
+                                   "本办法由市河长办负责解释。", "组织机构"])
+def test_it_does_not_take_acting_titles_for_units(title: str) -> None:
+    assert _units(_plan("（一）" + title), "一", "（一）") == []
+
+
+# -- structure ---------------------------------------------------------------------------------------
+
+
+def test_it_reads_a_tab_task_table_with_section_rows_and_a_guiding_column() -> None:
+    plan = parse("某市工作方案\n一、任务分工\n"
+                 "序号\t任务\t主要内容\t牵头单位\t配合单位\t指导部门\t完成时限\n"
+                 "一、科技创新（共2项）\n"
+                 "1\t建平台\t建设创新平台\t市科技局\t市财政局\t市发展改革委\t2022年底\n"
+                 "2\t育企业\t培育企业\t市工信局\t\t\t2022年6月\n"
+                 "二、人才（共1项）\n"
+                 "3\t引人才\t引进人才\t市人社局\t市教育局\t\t长期\n")
+    rows = {n.label: n for n in plan.nodes if n.style in ("ar_dot", "row")}
+    assert [n.label for n in plan.nodes if n.style == "cn_dun"][-2:] == ["一", "二"]
+    assert [(u.name, u.role) for u in rows["1"].units] == [("市科技局", L), ("市财政局", S), ("市发展改革委", S)]
+    assert rows["3"].path[-2:] == ["二", "3"] and rows["3"].deadline is not None
+    assert all(t.unit != "项" for n in plan.nodes for t in n.targets)
+
+
+def test_it_makes_each_row_a_node_when_the_task_name_cell_is_merged() -> None:
+    plan = parse("某区任务清单\n序号\t任务名称\t任务内容\t牵头部门\t配合部门\n"
+                 "1\t加强组织领导\t召开动员大会。\t区政府办公室\t各街镇\n"
+                 "2\t\t纳入专项督查。\t区委组织部\t区绿化市容局\n")
+    assert [(n.label, n.text) for n in plan.nodes] == [("1", "加强组织领导"), ("2", "纳入专项督查。")]
+    assert [(u.name, u.role) for u in plan.nodes[1].units] == [("区委组织部", L), ("区绿化市容局", S)]
+
+
+def test_it_nests_the_labelled_cells_of_a_table_row() -> None:
+    plan = parse("某市行动计划任务清单\n任务分类\t主要方向\t重点任务\t牵头部门\t配合部门\n"
+                 "（一）提升设施品质\t1、改善城市道路\t（1）建设精品道路300条。\t设施养护处\t各区\n"
+                 "\t\t（2）整治人行道。\t设施运行处\t\n"
+                 "\t2、改善农村道路\t（3）推进四好农村路。\t设施养护处\t各区\n")
+    assert _paths(plan) == [("（一）",), ("（一）", "1"), ("（一）", "1", "（1）"), ("（一）", "1", "（2）"),
+                            ("（一）", "2"), ("（一）", "2", "（3）")]
+    assert _units(plan, "（一）", "1", "（2）") == [("设施运行处", L)]
+
+
+def test_it_reads_a_second_document_of_the_same_notice() -> None:
+    plan = parse("关于印发某市若干政策和行动计划的通知\n某市若干政策措施\n一、支持企业\n"
+                 "1﹒给予补贴。（责任单位：市财政局）\n二、支持人才\n"
+                 "某市行动计划\n一、重点任务\n（一）任务甲。（责任单位：市科技局）\n")
+    labels = [(n.label, n.style) for n in plan.nodes]
+    assert ("1", "ar_dot") in labels
+    second = [n for n in plan.nodes if n.style == "annex"]
+    assert len(second) == 1 and second[0].text == "某市行动计划"
+    assert _units(plan, "附文", "一", "（一）") == [("市科技局", R)]
+    assert not any(n.text.startswith("某市行动计划") for n in plan.nodes if n.style != "annex")
+
+
+def test_it_keeps_a_box_out_of_the_outline() -> None:
+    plan = _plan("（一）建设重点工程。（责任单位：市发展改革委）", "专栏1 重点工程", "1．建设甲工程", "2．建设乙工程",
+                 "（二）培育企业。（责任单位：市工信局）")
+    assert _paths(plan) == [("一",), ("一", "（一）"), ("一", "（二）")]
+    assert "建设甲工程" in plan.nodes[1].body
+
+
+def test_it_drops_placeholder_dashes_of_table_cells() -> None:
+    plan = parse("某市任务分解表\n序号\t内容\t牵头部门\t配合部门\n"
+                 "1\t编制规划\t综合规划处\t—\n2\t建设设施\t交通建设处\t/\n")
+    assert [[u.name for u in n.units] for n in plan.nodes] == [["综合规划处"], ["交通建设处"]]
