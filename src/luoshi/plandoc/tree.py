@@ -21,7 +21,7 @@ from .units import (
     duty_role,
     find_blanket_rule,
     find_unit_markers,
-    find_unit_subject,
+    find_duty_units,
     find_unit_title,
     lead_rule_kind,
     split_unit_list,
@@ -300,6 +300,8 @@ class TreeBuilder:
         self.drafts.append(draft)
         if not self._take_marker(draft, draft.head, own_line=True) and self.table is None:
             self._take_unit_title(draft)
+            if not draft.units:
+                self._take_unit_subject(draft, draft.head)
         return draft
 
     def finish(self) -> None:
@@ -312,15 +314,13 @@ class TreeBuilder:
                 draft.units.extend(u for u in units if u.name not in named)
 
     def _take_unit_subject(self, draft: Draft, para: Segment) -> None:
-        """An unnumbered paragraph under an item that opens with its units: '房管所负责…；'."""
-        found = find_unit_subject(para.raw)
-        if found is None:
-            return
-        units, duties = found
-        role = duty_role(duties)
+        """An unnumbered paragraph under an item that gives units its duties: '房管所负责…；城运中心配合…',
+        '各街镇是处置主体', '由区建交委负责…'."""
         known = {(u.name, u.role) for u in draft.units if not u.inherited}
-        draft.units.extend(UnitRef(u.raw, role, False, para.span(u.span)) for u in units
-                           if (u.raw, role) not in known)
+        for u in find_duty_units(para.raw):
+            if (u.raw, u.role) not in known:
+                known.add((u.raw, u.role))
+                draft.units.append(UnitRef(u.raw, u.role, False, para.span(u.span)))
 
     def _take_unit_title(self, draft: Draft) -> None:
         """'(一)区建管委' / '1.街道消委办。牵头开展…': a duty item whose title names its units."""

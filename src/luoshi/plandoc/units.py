@@ -1135,7 +1135,7 @@ def find_unit_title(text: str) -> tuple[list[MarkerUnit], str] | None:
         units = _unit_list(text, h, 0, end)
         if units:
             return units, text[m.end():] if m else ""
-    return _unit_subject(text, h)
+    return _unit_subject(text, h, 0)
 
 
 # A title that acts rather than names: 成立考核工作小组, 挂牌督办, 本办法由省河长办负责解释.
@@ -1151,18 +1151,58 @@ _SUBJECT_END = re.compile(r"[。:;,!?]")
 
 def find_unit_subject(text: str) -> tuple[list[MarkerUnit], str] | None:
     """Units that open a duty sentence ("区交通委负责…", "房管所、规建生态办负责牵头…"), and the duties."""
-    return _unit_subject(text, halfwidth(text))
+    return _unit_subject(text, halfwidth(text), 0)
 
 
-def _unit_subject(text: str, h: str) -> tuple[list[MarkerUnit], str] | None:
-    """Units that are the subject of an item's first clause ("（三）区经委、区司法局等部门负责…")."""
-    m = _SUBJECT_END.search(h)
-    end = min(m.start() if m else len(h), _MAX_TITLE_LEN + 10)
-    for p in _DUTY_PREDICATE.finditer(h, 0, end):
-        if p.start() < 2:
+def find_duty_units(text: str) -> list[MarkerUnit]:
+    """Units a paragraph gives duties in its sentences: each sentence that opens with units and a role
+    verb ("各街镇是处置主体", "区交通委负责…"), and "由X负责/牵头/会同…" anywhere. Roles from the verb."""
+    h = halfwidth(text)
+    found: list[MarkerUnit] = []
+    for start in [0, *(m.end() for m in _SENTENCE_BREAK.finditer(h))]:
+        subject = _unit_subject(text, h, start)
+        if subject is not None:
+            role = duty_role(subject[1])
+            found.extend(MarkerUnit(u.raw, role, u.span) for u in subject[0])
+    for m in _BY_UNIT.finditer(h):
+        units = _unit_list(text, h, m.start("names"), m.end("names"))
+        if not units:
             continue
-        units = _unit_list(text, h, 0, p.start())
-        if units and not all(is_collective_name(u.raw) for u in units):
+        if m.group("verb") == "会同":   # 由X会同Y负责: X leads, Y supports
+            found.extend(MarkerUnit(u.raw, "lead", u.span) for u in units)
+            partners = _WITH_UNITS.match(h, m.end())
+            if partners:
+                found.extend(MarkerUnit(u.raw, "support", u.span)
+                             for u in _unit_list(text, h, partners.start("names"), partners.end("names")) or [])
+            continue
+        role = verb_role(m.group("verb")) or "responsible"
+        found.extend(MarkerUnit(u.raw, role, u.span) for u in units)
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for u in sorted(found, key=lambda u: u.span):
+        if (u.raw, u.role) not in seen:
+            seen.add((u.raw, u.role))
+            out.append(u)
+    return out
+
+
+# "由区建交委负责…", "由X会同Y…": the units after 由 carry the verb's role (会同: they lead).
+_BY_UNIT = re.compile(r"由(?P<names>[^,;。由]{2,60}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织)(?!解释)")
+_SENTENCE_BREAK = re.compile(r"[。;,]")
+_WITH_UNITS = re.compile(r"(?P<names>[^,;。]{2,60}?)(?=" + _VERB_MORPHEME + r")")
+
+
+def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str] | None:
+    """Units that are the subject of the clause at `start` ("（三）区经委、区司法局等部门负责…")."""
+    while start < len(h) and h[start] in " \t":
+        start += 1
+    m = _SUBJECT_END.search(h, start)
+    end = min(m.start() if m else len(h), start + _MAX_TITLE_LEN + 10)
+    for p in _DUTY_PREDICATE.finditer(h, start, end):
+        if p.start() < start + 2:
+            continue
+        units = _unit_list(text, h, start, p.start())
+        if units:
             return units, text[p.start():]
     return None
 
@@ -1245,6 +1285,7 @@ __all__ = [
     "UnitMarker",
     "duty_role",
     "find_blanket_rule",
+    "find_duty_units",
     "find_lead_rule",
     "find_unit_marker",
     "find_unit_markers",
