@@ -14,17 +14,19 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import lxml.html
 import pytest
 from lxml import etree
 
 from luoshi import cli
 from luoshi.plandoc import InputTooLarge, parse, similar
 from luoshi.plandoc import read_docx as read_docx_module
+from luoshi.plandoc import read_html as read_html_module
 from luoshi.plandoc import read_pdf as read_pdf_module
 from luoshi.plandoc import tree as tree_module
-from luoshi.plandoc.limits import MAX_TABLE_CELLS, MAX_TEXT_CHARS, WorkBudget
+from luoshi.plandoc.limits import MAX_HTML_TAGS, MAX_TABLE_CELLS, MAX_TEXT_CHARS, WorkBudget
 from luoshi.plandoc.read import read_bytes
-from luoshi.plandoc.read_html import _table_lines
+from luoshi.plandoc.read_html import _Measures, _table_lines
 from luoshi.plandoc.read_pdf import join_wrapped_lines
 from luoshi.plandoc.similar import Item, group_duplicates
 from luoshi.plandoc.tree import Segment
@@ -123,14 +125,15 @@ def test_the_cli_reports_a_too_long_document_in_one_line(tmp_path: Path, capsys:
 
 # --- HTML tables: spans bounded ---------------------------------------------------------------------
 
-def _table(markup: str) -> etree._Element:
-    return etree.fromstring(markup, etree.HTMLParser()).find(".//table")
+def _table_lines_of(markup: str, budget: WorkBudget) -> list[str]:
+    table = etree.fromstring(markup, etree.HTMLParser()).find(".//table")
+    return _table_lines(table, budget, _Measures(table))
 
 
 def test_a_rowspan_ends_at_the_last_row_of_the_table() -> None:
     budget = WorkBudget()
-    lines = _table_lines(_table('<table><tr><td rowspan="65534">类别</td><td>任务一</td></tr>'
-                                "<tr><td>任务二</td></tr></table>"), budget)
+    lines = _table_lines_of('<table><tr><td rowspan="65534">类别</td><td>任务一</td></tr>'
+                            "<tr><td>任务二</td></tr></table>", budget)
     assert lines == ["", "类别\t任务一", "〃\t任务二", ""]
     assert budget.cells == 4  # 2 x 2, not 65,534 rows of grid
 
@@ -138,7 +141,7 @@ def test_a_rowspan_ends_at_the_last_row_of_the_table() -> None:
 def test_the_grid_of_a_spanned_table_is_charged_and_bounded() -> None:
     budget = WorkBudget()
     row = "<tr>" + '<td colspan="100">甲</td><td>乙</td>' + "</tr>"
-    lines = _table_lines(_table(f"<table>{row * 3}</table>"), budget)
+    lines = _table_lines_of(f"<table>{row * 3}</table>", budget)
     assert len(lines) == 5 and all(line.count("\t") == 100 for line in lines[1:-1])
     assert budget.cells == 3 * 101
 
@@ -158,9 +161,33 @@ def test_it_refuses_a_page_of_cells_with_rowspan_and_colspan_100() -> None:
     assert MAX_TABLE_CELLS == 500_000
 
 
+def test_it_refuses_a_page_of_more_tags_than_the_budget_before_parsing_it() -> None:
+    page = "<html><body><p>一、总体要求</p>" + "<span></span>" * (MAX_HTML_TAGS // 2) + "</body></html>"
+    with pytest.raises(InputTooLarge, match=r"HTML page too large: 1,000,00\d tags, limit 1,000,000"):
+        read_bytes(page.encode())
+
+
 def test_a_page_of_thousands_of_dropped_elements_keeps_their_text() -> None:
     page = "<html><body><div>" + "<script>x</script>文字" * 5000 + "</div></body></html>"
     assert read_bytes(page.encode()).text == "文字" * 5000 + "\n"
+
+
+def test_deeply_nested_blocks_are_measured_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text and link lengths come from one pass over the tree, not from each element's subtree."""
+    calls = [0]
+    original = read_html_module._Measures.__init__
+
+    def counting(self: read_html_module._Measures, root: etree._Element) -> None:
+        calls[0] += 1
+        original(self, root)
+
+    monkeypatch.setattr(read_html_module._Measures, "__init__", counting)
+    monkeypatch.setattr(lxml.html.HtmlElement, "text_content", None)  # no subtree walks at all
+    page = ("<html><body>" + '<div class="c"><p>甲</p>' * 200 + "<p>一、总体要求</p>" + "<a href='#'>链</a>" * 2000
+            + "</div>" * 200 + "</body></html>")
+    text = read_bytes(page.encode()).text
+    assert text.startswith("甲\n") and "一、总体要求" in text
+    assert calls[0] == 2  # the furniture pass, then the rendering pass
 
 
 # --- .docx ------------------------------------------------------------------------------------------

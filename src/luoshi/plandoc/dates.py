@@ -106,17 +106,18 @@ class _DateToken:
     stated_year: int | None
 
 
-def find_deadline(text: str, *, default_year: int | None = None) -> Deadline | None:
+def find_deadline(text: str, *, default_year: int | None = None, labelled: bool = True) -> Deadline | None:
     """The first explicit deadline phrase of a paragraph (2018年底前, 6月底前, 年内, 三季度末前...).
 
     A labelled value ("完成时限：2019年12月底前", "完成时限：长期坚持") is read like a deadline cell and
     wins. Without a phrase, a reporting rhythm stated in the prose (每季度通报, 每月开展) gives a cadence-only
     deadline. Plain dates ("2018年5月16日召开") and standing-duty words ("持续推进") are not deadlines.
+    `labelled=False` skips the labelled value, for a caller that has looked for one already.
     """
     norm = halfwidth(text)
-    labelled = find_labelled_deadline(text, default_year=default_year)
-    if labelled is not None:  # "完成时限：长期坚持" inside the paragraph is a deadline cell written inline
-        return labelled
+    value = find_labelled_deadline(text, default_year=default_year) if labelled else None
+    if value is not None:  # "完成时限：长期坚持" inside the paragraph is a deadline cell written inline
+        return value
     context_year = default_year
     for token in _scan(text):
         if token.pattern.explicit and not _is_attributive(norm, token, default_year):

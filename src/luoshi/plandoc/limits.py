@@ -29,6 +29,13 @@ MAX_TABLE_CELLS = 500_000
 MAX_DOCX_XML_BYTES = 64 * 1024 * 1024
 
 
+# Tags of an HTML page, counted as "<" before the page is parsed. The Dalian plan's portal page has 1,245;
+# a page with a task table of 2,000 rows x 12 columns ~60,000. lxml keeps ~120 bytes per element and the
+# reader spends ~5 µs on each, so this bounds a page to ~150 MB and a few seconds (a 50 MB page of
+# empty <span>s took 16 s and 1 GB).
+MAX_HTML_TAGS = 1_000_000
+
+
 def text_too_large() -> InputTooLarge:
     return InputTooLarge(f"文档文字过多（超过 {MAX_TEXT_CHARS:,} 字）"
                          f"(document too long: over {MAX_TEXT_CHARS:,} characters of text)")

@@ -64,6 +64,35 @@ HEADING_STYLES: tuple[HeadingStyle, ...] = (
     HeadingStyle("circled", re.compile(rf"([{CIRCLED}])[、.]?[ ]*")),
 )
 
+
+
+def _can_start(style: HeadingStyle, char: str) -> bool:
+    """Whether a line starting with `char` could match the style (`\\d` is str.isdecimal)."""
+    if style.name in ("part", "chapter", "section", "article"):
+        return char == "第"
+    if style.name == "cn_dun":
+        return char in CN_NUMERAL
+    if style.name in ("cn_paren", "ar_paren"):
+        return char == "(" or char in (PAREN_CN if style.name == "cn_paren" else PAREN_DIGITS)
+    if style.name in ("ar_dot", "ar_half_paren"):
+        return char.isdecimal()
+    return char in CIRCLED  # circled
+
+
+_STYLES_BY_FIRST_CHAR: dict[str, tuple[HeadingStyle, ...]] = {}
+
+
+def _styles_for(char: str) -> tuple[HeadingStyle, ...]:
+    """The styles (in table order) whose pattern may match a line starting with `char`; most lines
+    start with a character no label starts with, and are done with one dict lookup."""
+    styles = _STYLES_BY_FIRST_CHAR.get(char)
+    if styles is None:
+        styles = tuple(style for style in HEADING_STYLES if _can_start(style, char))
+        if len(_STYLES_BY_FIRST_CHAR) < 4096:
+            _STYLES_BY_FIRST_CHAR[char] = styles
+    return styles
+
+
 # Styles that are split out when several of them follow one another inside one paragraph.
 INLINE_STYLES = ("ar_paren", "circled", "cn_paren", "ar_half_paren")
 _INLINE_BOUNDARY = "。;；:：,，"
@@ -103,7 +132,9 @@ class Line:
 
 def match_label(norm: str, raw: str) -> Label | None:
     """The heading label at the start of a line, if any style matches."""
-    for style in HEADING_STYLES:
+    if not norm:
+        return None
+    for style in _styles_for(norm[0]):
         m = style.pattern.match(norm)
         if not m:
             continue
@@ -149,11 +180,9 @@ NOISE_PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
 def noise_kind(norm: str) -> str | None:
     """Name of the scraping-noise rule a line matches, if any. A numbered line is content, whatever it
     mentions ("5.完善网站地图、联系我们等栏目")."""
-    if match_label(norm, norm) is not None:
-        return None
     for name, pattern, longest in NOISE_PATTERNS:
         if len(norm) <= longest and pattern.search(norm):
-            return name
+            return None if match_label(norm, norm) is not None else name
     return None
 
 
@@ -205,7 +234,9 @@ _INLINE_LABEL_RES: dict[str, re.Pattern[str]] = {
     "cn_paren": re.compile(rf"(?:^|(?<=[。;；:：,， ]))\(({_CN})\)"),
     "ar_half_paren": re.compile(r"(?:^|(?<=[。;；:：,， ]))(\d{1,3})\)"),
 }
-_INLINE_TRIGGER = re.compile(rf"[({CIRCLED}]|\d\)")
+# Every label the patterns above find holds one match of this, so a line with fewer than two (most
+# lines: one "(1)" and a "(责任单位…)") cannot be split.
+_INLINE_TRIGGER = re.compile(rf"[{CIRCLED}]|\((?:\d{{1,3}}|{_CN})\)|\d\)")
 
 
 def split_inline_items(line: Line) -> list[Line]:
@@ -215,7 +246,8 @@ def split_inline_items(line: Line) -> list[Line]:
     "（1）" or "（2017-2019年）" leaves the line whole.
     """
     norm = line.norm
-    if not _INLINE_TRIGGER.search(norm):
+    triggers = _INLINE_TRIGGER.finditer(norm)
+    if next(triggers, None) is None or next(triggers, None) is None:
         return [line]
     for style_name in INLINE_STYLES:
         cuts: list[int] = []

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 import lxml.html
 from lxml import etree
 
-from luoshi.plandoc.errors import UnsupportedInput
-from luoshi.plandoc.limits import WorkBudget
+from luoshi.plandoc.errors import InputTooLarge, UnsupportedInput
+from luoshi.plandoc.limits import MAX_HTML_TAGS, WorkBudget
 from luoshi.plandoc.model import DITTO
 
 # Elements that never hold the document's text.
@@ -119,6 +119,10 @@ def declared_html_encoding(data: bytes) -> str | None:
 def read_html(markup: str) -> tuple[str, list[str]]:
     """Return the page's text (one block per line, data tables as TAB rows) and warnings."""
     markup = _XML_DECLARATION.sub("", markup).replace("\x00", "")
+    tags = markup.count("<")
+    if tags > MAX_HTML_TAGS:
+        raise InputTooLarge(f"网页标签过多（{tags:,} 个，上限 {MAX_HTML_TAGS:,} 个）"
+                            f"(HTML page too large: {tags:,} tags, limit {MAX_HTML_TAGS:,})")
     try:
         document = lxml.html.document_fromstring(markup)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
@@ -128,10 +132,9 @@ def read_html(markup: str) -> tuple[str, list[str]]:
                            and element.tag.lower() in _ALWAYS_DROP and element is not document])
     body = document.find("body")
     root = body if body is not None else document
-    total_chars = _text_length(root)
 
-    dropped = _drop_furniture(root, total_chars)
-    renderer = _Renderer(WorkBudget())
+    dropped = _drop_furniture(root, _Measures(root))
+    renderer = _Renderer(WorkBudget(), _Measures(root))  # measured again: furniture has left the tree
     renderer.walk(root)
     lines, noise = _drop_noise_lines(renderer.finish())
     dropped += noise
@@ -146,15 +149,59 @@ def read_html(markup: str) -> tuple[str, list[str]]:
 # --------------------------------------------------------------------------------------------------
 # Dropping page furniture
 
-def _drop_furniture(root: lxml.html.HtmlElement, total_chars: int) -> int:
+class _Measures:
+    """What the rules read of each element's subtree, measured in one pass over the tree (children
+    before parents) instead of walking each element's subtree again: its text length (characters other
+    than HTML white space and no-break spaces, tails of descendants included, as text_content() has
+    them), how many <a> are below it and their text length, whether a <table> is below it. A page of
+    200 nested blocks over 20,000 links took 8 s the other way.
+    """
+
+    __slots__ = ("_of",)
+
+    def __init__(self, root: etree._Element) -> None:
+        self._of: dict[etree._Element, tuple[int, int, int, bool]] = {}
+        for element in reversed(list(root.iter())):  # every element after all of its descendants
+            if not isinstance(element.tag, str):
+                continue  # a comment or entity left in the tree: text_content() has no text of it
+            chars, links, link_chars, table = _counted(element.text), 0, 0, False
+            for child in element:
+                child_chars, child_links, child_link_chars, child_table = self._of.get(child, (0, 0, 0, False))
+                child_tag = child.tag if isinstance(child.tag, str) else ""
+                chars += child_chars + _counted(child.tail)
+                links += child_links + (child_tag == "a")
+                link_chars += child_link_chars + (child_chars if child_tag == "a" else 0)
+                table = table or child_table or child_tag == "table"
+            self._of[element] = (chars, links, link_chars, table)
+
+    def chars(self, element: etree._Element) -> int:
+        return self._of[element][0]
+
+    def links(self, element: etree._Element) -> tuple[int, int]:
+        """The number of <a> below the element and their text length."""
+        return self._of[element][1], self._of[element][2]
+
+    def has_table(self, element: etree._Element) -> bool:
+        return self._of[element][3]
+
+
+_NOT_COUNTED = str.maketrans("", "", " \t\n\r\f\xa0")
+
+
+def _counted(text: str | None) -> int:
+    return len(text.translate(_NOT_COUNTED)) if text else 0
+
+
+def _drop_furniture(root: lxml.html.HtmlElement, measures: _Measures) -> int:
     """Drop furniture elements top-down; return how many were dropped."""
+    total_chars = measures.chars(root)
     furniture = []
     stack = list(root)
     while stack:
         element = stack.pop()
         if not isinstance(element.tag, str):
             continue
-        if _is_furniture(element, total_chars):
+        if _is_furniture(element, total_chars, measures):
             furniture.append(element)  # its subtree is not visited; what it holds goes with it
             continue
         stack.extend(element)
@@ -162,16 +209,16 @@ def _drop_furniture(root: lxml.html.HtmlElement, total_chars: int) -> int:
     return len(furniture)
 
 
-def _is_furniture(element: lxml.html.HtmlElement, total_chars: int) -> bool:
+def _is_furniture(element: lxml.html.HtmlElement, total_chars: int, measures: _Measures) -> bool:
     tag = element.tag.lower()
     by_tag = tag in _FURNITURE_TAGS and not (tag in ("header", "footer") and _inside_article(element))
     tokens = {token.lower() for token in _TOKEN_SPLIT.split(
         f"{element.get('class', '')} {element.get('id', '')}") if token}
     by_name = bool(tokens & _FURNITURE_TOKENS) and tag not in ("html", "body")
-    by_links = tag in _LINK_DENSE_CANDIDATES and _is_link_dense(element)
+    by_links = tag in _LINK_DENSE_CANDIDATES and _is_link_dense(element, measures)
     if not (by_tag or by_name or by_links):
         return False
-    chars = _text_length(element)
+    chars = measures.chars(element)
     protected = chars >= _PROTECT_MIN_CHARS and chars >= _PROTECT_SHARE * total_chars
     return not protected
 
@@ -181,19 +228,14 @@ def _inside_article(element: lxml.html.HtmlElement) -> bool:
                for parent in element.iterancestors())
 
 
-def _is_link_dense(element: lxml.html.HtmlElement) -> bool:
-    links = [link for link in element.iter("a") if link is not element]
-    if len(links) < _LINK_DENSE_MIN_LINKS:
+def _is_link_dense(element: lxml.html.HtmlElement, measures: _Measures) -> bool:
+    links, link_chars = measures.links(element)
+    if links < _LINK_DENSE_MIN_LINKS:
         return False
-    chars = _text_length(element)
+    chars = measures.chars(element)
     if chars == 0:
         return True
-    link_chars = sum(_text_length(link) for link in links)
     return link_chars >= _LINK_DENSE_RATIO * chars
-
-
-def _text_length(element: lxml.html.HtmlElement) -> int:
-    return len(_HTML_SPACE.sub("", element.text_content()).replace("\xa0", ""))
 
 
 def _remove_keeping_tails(nodes: list[etree._Element]) -> None:
@@ -237,10 +279,11 @@ def _append_text(parent: etree._Element, kept: etree._Element | None, pieces: li
 class _Renderer:
     """Walks the tree: block elements break lines, inline ones do not, data tables become TAB rows."""
 
-    def __init__(self, budget: WorkBudget) -> None:
+    def __init__(self, budget: WorkBudget, measures: _Measures) -> None:
         self.lines: list[str] = []
         self.parts: list[str] = []
         self.budget = budget  # shared by the page and the cells of its tables
+        self.measures = measures
 
     def finish(self) -> list[str]:
         self._break()
@@ -262,9 +305,9 @@ class _Renderer:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag == "br":
             self._break()
-        elif tag == "table" and not _is_layout_table(element):
+        elif tag == "table" and not _is_layout_table(element, self.measures):
             self._break()
-            self.lines.extend(_table_lines(element, self.budget))
+            self.lines.extend(_table_lines(element, self.budget, self.measures))
         elif tag == "pre":
             self._break()
             text = element.text_content()
@@ -299,15 +342,15 @@ def _own_cells(row: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return [cell for cell in row if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th")]
 
 
-def _is_layout_table(table: lxml.html.HtmlElement) -> bool:
+def _is_layout_table(table: lxml.html.HtmlElement, measures: _Measures) -> bool:
     if table.get("role", "").lower() == "presentation":
         return True
-    if any(inner is not table for inner in table.iter("table")):
+    if measures.has_table(table):
         return True
     rows = _own_rows(table)
     if not rows or all(len(_own_cells(row)) <= 1 for row in rows):
         return True
-    return any(_text_length(cell) > _LAYOUT_CELL_CHARS for row in rows for cell in _own_cells(row))
+    return any(measures.chars(cell) > _LAYOUT_CELL_CHARS for row in rows for cell in _own_cells(row))
 
 
 def _span(cell: lxml.html.HtmlElement, name: str) -> int:
@@ -317,15 +360,15 @@ def _span(cell: lxml.html.HtmlElement, name: str) -> int:
         return 1
 
 
-def _cell_text(cell: lxml.html.HtmlElement, budget: WorkBudget) -> str:
-    renderer = _Renderer(budget)
+def _cell_text(cell: lxml.html.HtmlElement, budget: WorkBudget, measures: _Measures) -> str:
+    renderer = _Renderer(budget, measures)
     renderer._text(cell.text)
     for child in cell:
         renderer.walk(child)
     return " ".join(line for line in renderer.finish() if line)
 
 
-def _table_lines(table: lxml.html.HtmlElement, budget: WorkBudget) -> list[str]:
+def _table_lines(table: lxml.html.HtmlElement, budget: WorkBudget, measures: _Measures) -> list[str]:
     """A data table as TAB rows: a spanned value sits in its first cell; cells it covers below hold 〃.
 
     Every cell a span covers is charged to the budget before it is stored, and so is the rectangle
@@ -346,7 +389,7 @@ def _table_lines(table: lxml.html.HtmlElement, budget: WorkBudget) -> list[str]:
                 for across in range(columns_spanned):
                     # A cell spanned down reads as "same as above" (〃) in the rows it covers.
                     grid[(row_index + down, column + across)] = DITTO if down and not across else ""
-            grid[(row_index, column)] = _cell_text(cell, budget)
+            grid[(row_index, column)] = _cell_text(cell, budget, measures)
             column += columns_spanned
             width = max(width, column)
     if not grid:

@@ -26,6 +26,7 @@ about 30 characters stays apart); the price is that a longer insertion is left u
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -74,7 +75,7 @@ def gram_set(text: str) -> frozenset[str]:
     chars = comparable_text(text)
     if len(chars) < GRAM_SIZE:
         return frozenset({chars}) if chars else frozenset()
-    return frozenset(map("".join, zip(*(chars[offset:] for offset in range(GRAM_SIZE)), strict=False)))
+    return frozenset([chars[start:start + GRAM_SIZE] for start in range(len(chars) - GRAM_SIZE + 1)])
 
 
 def jaccard(left: frozenset[str], right: frozenset[str]) -> float:
@@ -130,10 +131,10 @@ def _rank_by_rarity(gram_sets: list[frozenset[str]]) -> list[tuple[int, ...]]:
 
     Rare grams first keeps the indexed prefixes, hence the candidate lists, short.
     """
-    frequency = Counter(gram for grams in gram_sets for gram in grams)
+    frequency = Counter(itertools.chain.from_iterable(gram_sets))
     # Ties keep first-seen order, which depends only on the input: the result is deterministic.
     ranked = sorted(frequency, key=frequency.__getitem__)
-    rank = {gram: position for position, gram in enumerate(ranked)}
+    rank = dict(zip(ranked, range(len(ranked)), strict=True))
     return [tuple(sorted(map(rank.__getitem__, grams))) for grams in gram_sets]
 
 

@@ -1141,7 +1141,7 @@ def find_unit_title(text: str) -> tuple[list[MarkerUnit], str] | None:
 # A title that acts rather than names: 成立考核工作小组, 挂牌督办, 本办法由省河长办负责解释.
 _ACTS = re.compile(r"^(?:成立|形成|推进|挂牌|协调|组织|建立|设立|开展|加强|完善|健全|实施|强化|落实|推动|促进|"
                    r"加快|做好|严格|深化|优化|提升|提高|确保|明确|压实|构建|打造|根据|按照|依据|支持|鼓励|引导|探索|积极|"
-                   r"大力|全面|进一步|着力|坚持|围绕|聚焦|发挥|依托|利用|本)|由|将|把")
+                   r"大力|全面|进一步|着力|坚持|围绕|聚焦|发挥|依托|利用|本)|由|将|把|要|应当|加强")
 
 
 # What follows the units that open a duty sentence: "区交通委负责…", "区经委、区司法局等部门应当按照各自职责…".
