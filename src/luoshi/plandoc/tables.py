@@ -48,6 +48,10 @@ def header_layout(cells: list[str]) -> TableLayout | None:
                     role = "content"   # 任务名称 then 任务内容: the second holds each row's own text
                 columns.setdefault(role, i)
                 break
+    if "seq" in columns and "task" not in columns and "measures" not in columns and len(cells) >= 3:
+        # A numbered table whose text column has no task-like name (街镇, 交通子行业): its rows are still
+        # the plan's numbered items, named by the column after 序号.
+        columns["task"] = columns["seq"] + 1
     has_text = "task" in columns or "measures" in columns
     has_units = any(r in columns for r in ("lead", "support", "responsible"))
     if has_text and (has_units or "seq" in columns or "deadline" in columns):
