@@ -428,7 +428,10 @@ class TreeBuilder:
         cells = [c.text for c in line.cells]
         layout = header_layout(cells)
         if layout is not None:
-            self.table = _Table(layout, floor=len(self.stack), base=len(self.stack))
+            if self.table is not None:
+                self.table.layout = layout   # the header repeated mid-table (a new page): same table
+            else:
+                self.table = _Table(layout, floor=len(self.stack), base=len(self.stack))
             return
         if self.table is None:
             # Not a task table: before the body it may be a portal's metadata block (read by meta.py
@@ -490,8 +493,23 @@ class TreeBuilder:
         target = cell.text("target")
         if target:
             draft.body.append(Segment(target, cell.start("target")))
+        self._cell_items(draft, cell)
         table.last_row = draft
         table.last_seq_start = cell.start("seq") if seq else -1
+
+    def _cell_items(self, draft: Draft, cell: _CellReader) -> None:
+        """'（1）…；（2）…' inside a row's content cell: numbered sub-items of the row."""
+        col = "content" if cell.text("content") else "task"
+        text = cell.text(col)
+        if not text:
+            return
+        start = cell.start(col)
+        segments = split_inline_items(Line(start, start + len(text), text, halfwidth(text)))
+        for seg in segments[1:]:
+            label = match_label(seg.norm, seg.raw)
+            depth = self._place(label, validate=True) if label else None
+            if label is not None and depth is not None and depth >= len(self.stack) - 1:
+                self._add(seg, label, depth)
 
     def _continues_body(self, line: Line) -> bool:
         """A numbered line that carries on the numbering around the table (三、 after a table under 二、)."""
