@@ -197,3 +197,23 @@ def test_it_reads_duties_given_in_the_sentences_of_an_item() -> None:
                  "整改工作由区建交委会同区财政局组织实施。")
     assert _units(plan, "一", "（一）") == [("各街镇（管委会）", R), ("区城管执法局", R), ("区公安分局", S),
                                          ("区建交委", L), ("区财政局", S)]
+
+
+def test_it_reads_numbered_categories_repeated_headers_and_items_inside_cells() -> None:
+    plan = parse("某区行动计划任务清单\n类别\t序号\t主要任务\t责任单位\t配合单位\n"
+                 "1.分类投放\t1\t推进绿色账户\t各街道办事处\t区绿化市容局\n"
+                 "\t2\t创建达标小区：（1）完成改造；（2）完成验收\t各街道办事处\t\n"
+                 "类别\t序号\t主要任务\t责任单位\t配合单位\n"
+                 "2.分类运输\t1\t更新车辆标识\t区绿化市容局\t\n"
+                 "\t2\t配置有害垃圾车\t区绿化市容局\t区环保局\n")
+    assert _paths(plan) == [("1",), ("1", "1"), ("1", "2"), ("1", "2", "（1）"), ("1", "2", "（2）"),
+                            ("2",), ("2", "1"), ("2", "2")]
+    assert _units(plan, "2", "2") == [("区绿化市容局", R), ("区环保局", S)]
+
+
+def test_it_numbers_the_rows_of_a_table_without_a_task_column() -> None:
+    plan = parse("附表2\n交通子行业光伏建设分配表\n序号\t交通子行业\t建设区域\t装机计划（MW）\t责任单位\n"
+                 "1\t地铁\t高架车站、停车场\t35-36\t申通地铁集团\n2\t机场\t候机楼、货运楼\t4-10\t机场集团、各航空公司\n")
+    rows = [n for n in plan.nodes if n.style != "annex"]
+    assert [(n.label, n.text) for n in rows] == [("1", "地铁"), ("2", "机场")]
+    assert [u.name for u in rows[1].units] == ["机场集团", "各航空公司"]

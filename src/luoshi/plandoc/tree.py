@@ -148,6 +148,8 @@ class _Table:
     layout: TableLayout
     floor: int  # stack frames below this index belong to the text around the table (or its sections)
     base: int = 0  # the floor when the table began: frames below it are the text around the table
+    section_style: str | None = None  # the style and depth of the table's numbered section rows
+    section_depth: int | None = None
     category: str | None = None
     last_row: Draft | None = None
     row_count: int = 0
@@ -451,7 +453,9 @@ class TreeBuilder:
             self._table_section(table, filled[0].text, filled[0].start)
             return
         category = cell.text("category")
-        if category:
+        if category and category != table.category:
+            if match_label(halfwidth(category), category) is not None:
+                self._table_section(table, category, cell.start("category"))   # "1.分类投放": a heading
             table.category = category
         if self._labelled_row(table, line, cell):
             return
@@ -562,9 +566,13 @@ class TreeBuilder:
             self._open_part(start)
             table.floor = table.base = len(self.stack)
         if label is not None:
-            depth = self._place(label, validate=False, floor=table.base)
+            # Sections are siblings of each other, whatever the rows below them are numbered like.
+            depth = table.section_depth if table.section_style == label.style else None
+            if depth is None:
+                depth = self._place(label, validate=False, floor=table.base)
             if depth is not None:
                 self._add(Line(start, start + len(text), text, halfwidth(text)), label, depth)
+                table.section_style, table.section_depth = label.style, depth
                 table.floor = len(self.stack)
                 return
         table.category = text
