@@ -208,7 +208,7 @@ def test_it_reads_numbered_categories_repeated_headers_and_items_inside_cells() 
                  "\t2\t配置有害垃圾车\t区绿化市容局\t区环保局\n")
     assert _paths(plan) == [("1",), ("1", "1"), ("1", "2"), ("1", "2", "（1）"), ("1", "2", "（2）"),
                             ("2",), ("2", "1"), ("2", "2")]
-    assert _units(plan, "2", "2") == [("区绿化市容局", R), ("区环保局", S)]
+    assert sorted(_units(plan, "2", "2")) == [("区环保局", S), ("区绿化市容局", R)]
 
 
 def test_it_numbers_the_rows_of_a_table_without_a_task_column() -> None:
