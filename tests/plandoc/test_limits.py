@@ -89,6 +89,21 @@ def test_a_joined_segment_maps_offsets_back_to_each_line() -> None:
     assert segment.span((25, 35)) == (35, 46)
 
 
+def test_removing_markers_right_to_left_moves_no_join_after_the_cut() -> None:
+    marker, text = "（责任单位：甲）", "文字"
+    segment = Segment((text + marker) * 3000, 100)
+    unit = len(text + marker)
+    for k in reversed(range(3000)):
+        stored = list(segment._joins)
+        segment.remove(k * unit + len(text), (k + 1) * unit)
+        # The joins right of the cut are the very same entries: a removal costs O(1), not O(joins).
+        kept = segment._joins[len(segment._joins) - len(stored):]
+        assert all(new is old for new, old in zip(kept, stored, strict=True))
+    assert segment.raw == text * 3000
+    assert [segment.at(2 * k) for k in (0, 1, 2999)] == [100, 100 + unit, 100 + 2999 * unit]
+    assert segment.span((2 * 2999, 2 * 3000)) == (100 + 2999 * unit, 100 + 2999 * unit + 2)
+
+
 def test_it_does_not_join_after_a_line_that_ends_a_sentence() -> None:
     segment = Segment("甲" * 30 + "。" + "  ", 0)
     assert not tree_module._is_wrapped(segment)

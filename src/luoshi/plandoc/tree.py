@@ -9,7 +9,7 @@ an item still belong to it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .lines import Cell, Label, Line, match_label, split_inline_items
@@ -24,6 +24,7 @@ from .units import (
     find_unit_markers,
     find_unit_title,
     lead_rule_kind,
+    looks_like_unit,
     split_unit_list,
 )
 
@@ -41,16 +42,26 @@ class Segment:
     back to the source. Joined pieces are kept apart until `raw` is read, and offsets are found by
     bisection, so a paragraph joined from N lines costs O(N) to build and O(log N) per offset (a text
     of thousands of lines without a full stop is one such paragraph).
+
+    The joins are stored relative to an origin that moves back by the length of each removal, so that
+    removing markers from right to left (as a paragraph of N markers has them removed) shifts none of
+    the joins to the right of the cut: O(N) in all, not O(N^2).
     """
 
-    __slots__ = ("_length", "_pending", "_raw", "joins", "start")
+    __slots__ = ("_joins", "_length", "_origin", "_pending", "_raw", "start")
 
     def __init__(self, raw: str, start: int, joins: list[tuple[int, int]] | None = None) -> None:
         self._raw = raw
         self._pending: list[str] = []  # pieces joined on since raw was last read
         self._length = len(raw)
         self.start = start
-        self.joins: list[tuple[int, int]] = joins if joins is not None else []
+        self._origin = 0  # a join at raw index r is stored as (r - _origin, source offset)
+        self._joins: list[tuple[int, int]] = list(joins) if joins else []
+
+    @property
+    def joins(self) -> list[tuple[int, int]]:
+        """(raw index, source offset) where each joined piece (or the text after a removal) starts."""
+        return [(key + self._origin, offset) for key, offset in self._joins]
 
     def __repr__(self) -> str:
         return f"Segment(raw={self.raw!r}, start={self.start!r}, joins={self.joins!r})"
@@ -84,10 +95,10 @@ class Segment:
 
     def at(self, i: int) -> int:
         """Source offset of character `i` of raw (i == len(raw) maps to the end)."""
-        k = bisect_right(self.joins, i, key=_join_position)
+        k = bisect_right(self._joins, i - self._origin, key=_join_position)
         if k:
-            raw_index, source_offset = self.joins[k - 1]
-            return source_offset + (i - raw_index)
+            key, source_offset = self._joins[k - 1]
+            return source_offset + (i - key - self._origin)
         return self.start + i
 
     def span(self, span: Span | None) -> Span | None:
@@ -99,16 +110,21 @@ class Segment:
     def remove(self, start: int, end: int) -> None:
         """Drop raw[start:end] (a unit marker); the text after it keeps mapping to its source offsets."""
         raw = self.raw
-        kept = [(r, o) for r, o in self.joins if r < start]
-        if end < len(raw):
-            kept.append((start, self.at(end)))
-            kept.extend((r - (end - start), o) for r, o in self.joins if r > end)
-        self.joins = kept
+        joins = self._joins
+        before = bisect_left(joins, start - self._origin, key=_join_position)  # joins left of the cut
+        after = bisect_right(joins, end - self._origin, key=_join_position)  # joins right of it
+        removed = end - start
+        cut = [(start, self.at(end))] if end < len(raw) else []
+        # Moving the origin back shifts every join right of the cut by the removed length; the few left
+        # of it keep their place, so their keys grow by as much.
+        self._origin -= removed
+        joins[:after] = [(key + removed, o) for key, o in joins[:before]] + [
+            (r - self._origin, o) for r, o in cut]
         self.raw = raw[:start] + raw[end:]
 
     def join(self, other: Segment) -> None:
-        self.joins.append((self._length, other.start))
-        self.joins.extend((self._length + r, o) for r, o in other.joins)
+        self._joins.append((self._length - self._origin, other.start))
+        self._joins.extend((self._length + r - self._origin, o) for r, o in other.joins)
         piece = other.raw
         self._pending.append(piece)
         self._length += len(piece)
@@ -148,6 +164,7 @@ class _Table:
     layout: TableLayout
     floor: int  # stack frames below this index belong to the text around the table (or its sections)
     base: int = 0  # the floor when the table began: frames below it are the text around the table
+    unnamed: list[int] = field(default_factory=list)  # columns whose header cell is empty
     section_style: str | None = None  # the style and depth of the table's numbered section rows
     section_depth: int | None = None
     category: str | None = None
@@ -434,6 +451,7 @@ class TreeBuilder:
                 self.table.layout = layout   # the header repeated mid-table (a new page): same table
             else:
                 self.table = _Table(layout, floor=len(self.stack), base=len(self.stack))
+            self.table.unnamed = [i for i, c in enumerate(cells) if not c.strip()]
             return
         if self.table is None:
             # Not a task table: before the body it may be a portal's metadata block (read by meta.py
@@ -444,6 +462,13 @@ class TreeBuilder:
                 self._paragraph(Line(line.start, line.end, line.raw, line.norm))
             return
         table = self.table
+        if table.unnamed and not any(table.layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
+            # A column without a heading whose cells name units: the table's responsible units.
+            for i in table.unnamed:
+                if i < len(line.cells) and line.cells[i].text and all(
+                        looks_like_unit(name) for name, _ in split_unit_list(line.cells[i].text)):
+                    table.layout.columns["responsible"] = i
+                    break
         line.cells = _resolve_ditto(line.cells, table.previous)
         table.previous = line.cells
         cell = _CellReader(line, table.layout)
