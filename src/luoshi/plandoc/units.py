@@ -900,7 +900,10 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
             if b > a and out.deadline is None:
                 out.deadline = (a, b)
             continue
+        group: list[MarkerUnit] = []   # the names since the last comma: a closing verb covers them all
         for ps, pe in _pieces(h, m.end(), value_end):
+            if ps > m.end() and h[ps - 1] in ",;":
+                group = []
             a, b, note = _strip_piece(h, ps, pe)   # a noted role (市发展改革委（牵头）) beats the label's
             if b <= a:
                 continue
@@ -914,7 +917,12 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
                     continue
                 if strict or len(name) > _MAX_NAME_LEN or _PROSE_IN_NAME.search(name):
                     return None
-            out.units.append(MarkerUnit(text[a:b], note or role, (a, b)))  # type: ignore[arg-type]
+            if note is not None and _verb_tail(h, a, pe) is not None:
+                for earlier in group:   # '…，A、B、C为实施单位': the verb names the role of A and B too
+                    earlier.role = note
+            unit = MarkerUnit(text[a:b], note or role, (a, b))  # type: ignore[arg-type]
+            group.append(unit)
+            out.units.append(unit)
     return out if out.units else None
 
 
