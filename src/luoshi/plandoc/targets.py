@@ -281,7 +281,8 @@ def find_targets(text: str, *, default_year: int | None = None) -> list[Target]:
             continue
         if _is_attribute(norm, ms, measures[i + 1] if i + 1 < len(measures) else None, before, comparator):
             continue
-        target = _build(text, norm, ms, clause_start, comparator, default_year, masked, measures[i + 1:])
+        next_start = measures[i + 1].start if i + 1 < len(measures) else len(norm)
+        target = _build(text, norm, ms, clause_start, comparator, default_year, masked, next_start)
         if target.basis is None and comparator is None and targets and targets[-1].basis != "rate" and (
                 clause_start == floor or _SUBSET_RE.match(norm, floor, ms.start)):
             # 新增国家级平台2家、省级平台10家: a verb before a list counts every member of it;
@@ -419,7 +420,7 @@ def _is_attribute(norm: str, ms: _Measure, nxt: _Measure | None, before: str,
 
 
 def _build(text: str, norm: str, ms: _Measure, clause_start: int, comparator: _Comparator | None,
-           default_year: int | None, masked: list[Span], following: list[_Measure]) -> Target:
+           default_year: int | None, masked: list[Span], next_start: int) -> Target:
     op, value, value_max = _read_op(ms, comparator)
     comparator_start = clause_start + comparator.start if comparator else ms.start
     phrase_start, phrase_end = _indicator_before(norm, clause_start, comparator_start)
@@ -429,7 +430,7 @@ def _build(text: str, norm: str, ms: _Measure, clause_start: int, comparator: _C
         indicator_span = (clause_start + comparator.object_span[0], clause_start + comparator.object_span[1])
     verbs = _VERB_RUN_RE.search(norm, phrase_start, phrase_end) if indicator_span else None
     if comparator is None and (indicator_span is None or verbs is not None):
-        noun = _noun_after(norm, ms.end, following[0].start if following else len(norm))
+        noun = _noun_after(norm, ms.end, next_start)   # the counted noun ends where the next number starts
         if noun is not None:  # 实施10项重大科技攻关项目: the counted noun follows the measure
             indicator_span = noun
             text_start = verbs.start() if verbs is not None else ms.start
