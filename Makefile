@@ -31,6 +31,7 @@ test: $(BIN)/luoshi
 	  if [ $$status -eq 5 ]; then echo 'pytest: no tests ran'; exit 0; fi; exit $$status
 
 bench: $(BIN)/luoshi
+	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/parse.py
 	$(BIN)/python bench/group.py
 	$(BIN)/python bench/index.py
