@@ -218,3 +218,17 @@ def test_it_numbers_the_rows_of_a_table_without_a_task_column() -> None:
     rows = [n for n in plan.nodes if n.style != "annex"]
     assert [(n.label, n.text) for n in rows] == [("1", "地铁"), ("2", "机场")]
     assert [u.name for u in rows[1].units] == ["机场集团", "各航空公司"]
+
+
+@pytest.mark.parametrize("name", ["鼓励保险公司", "支持园区", "以实际行动示范倡导小区"])
+def test_it_does_not_read_a_clause_as_a_unit_name(name: str) -> None:
+    from luoshi.plandoc.units import looks_like_unit
+    assert not looks_like_unit(name)
+
+
+def test_it_skips_numbers_and_shared_endings_among_units() -> None:
+    plan = parse("某县考核细则\n序号\t考核项目\t\t分值\n1\t组织领导\t县河长办\t8\n2\t日常工作\t3\t7\n")
+    assert [[u.name for u in n.units] for n in plan.nodes] == [["县河长办"], []]
+    item = _plan("（一）完成任务。（责任单位：区规划资源局、区发展改革委等相关委、办、局）")
+    names = [name for name, _ in _units(item, "一", "（一）")]
+    assert names[0] == "区规划资源局" and "办" not in names and "局" not in names

@@ -609,7 +609,7 @@ class TreeBuilder:
             text = cell.text(column)
             if not text:
                 continue
-            names = split_unit_list(text)
+            names = [(n, sp) for n, sp in split_unit_list(text) if not _NUMBERISH.match(n)]
             for i, (name, span) in enumerate(names):
                 r: Role = role  # type: ignore[assignment]
                 if role == "responsible" and self.first_is_lead:
@@ -672,6 +672,8 @@ def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
     return start, marker.span[1] + len(after) - len(after.lstrip())
 
 
+# A cell of a unit column that holds a number or a score, not a unit.
+_NUMBERISH = re.compile(r"^[\d.%/\-—~～,，]+(?:分|个|项|家|%)?$")
 # "专栏1 重点工程", "专栏：…": a box of examples or projects set between the items.
 _BOX_RE = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]*(?:\s|:|$)")
 # The title line of a document: short, no sentence punctuation, ending with the genre's words.

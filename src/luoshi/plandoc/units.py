@@ -139,10 +139,15 @@ def _strip_trailing_paren(n: str) -> str:
     return n
 
 
+# An organisation's name never opens with an action: 鼓励保险公司, 支持园区 are clauses.
+_ACTION_START = re.compile(r"^(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|强化|做好|确保|指导|督促|"
+                           r"协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在)")
+
+
 def looks_like_unit(name: str) -> bool:
     """Does `name` read as an organisation (ends 局/委/办/厅/…/中心/支行/集团…, or is collective)?"""
     n = compact_name(name).strip("、,;。.")
-    if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n):
+    if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n) or _ACTION_START.search(n):
         return False
     if is_collective_name(n):
         return True
@@ -918,6 +923,8 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
                     continue
                 if strict or len(name) > _MAX_NAME_LEN or _PROSE_IN_NAME.search(name):
                     return None
+                if len(compact_name(name)) < 2:
+                    continue   # '…相关委、办、局': a shared ending, not a unit of its own
             if note is not None and _verb_tail(h, a, pe) is not None:
                 for earlier in group:   # '…，A、B、C为实施单位': the verb names the role of A and B too
                     earlier.role = note
