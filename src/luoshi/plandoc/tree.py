@@ -281,11 +281,7 @@ class TreeBuilder:
         current = self.stack[-1].draft
         if current.body and current.body[-1].raw.strip() == title.raw.strip():
             current.body.pop()   # the title was read as a paragraph of the item before it
-        draft = Draft("附文", "annex", 1, None, Segment(title.raw, title.start))
-        self.stack = [_Frame("annex", 0, draft)]
-        self.floor = 1
-        self.last_value = {}
-        self.drafts.append(draft)
+        self._start_part(Draft("附文", "annex", 1, None, Segment(title.raw, title.start)))
         return True
 
     def _place(self, label: Label, *, validate: bool, floor: int | None = None) -> int | None:
@@ -421,23 +417,24 @@ class TreeBuilder:
 
     # -- annexes -----------------------------------------------------------------------------------
 
-    def _open_part(self, start: int) -> None:
-        """An unlabelled part after the body (a task table restarting at 一、): an annex frame of its own."""
-        draft = Draft("附表", "annex", 1, None, Segment("", start))
+    def _start_part(self, draft: Draft) -> None:
+        """A part of the document with its own numbering (annex, second document): a frame the body's
+        numbering never pops."""
         self.stack = [_Frame("annex", 0, draft)]
         self.floor = 1
         self.last_value = {}
         self.drafts.append(draft)
+
+    def _open_part(self, start: int) -> None:
+        """An unlabelled part after the body (a task table restarting at 一、): an annex frame of its own."""
+        self._start_part(Draft("附表", "annex", 1, None, Segment("", start)))
 
     def _open_annex(self, line: Line, m: re.Match[str]) -> None:
         label = line.raw[: m.end(1)].replace(" ", "").replace("\u3000", "")
         rest = line.raw[m.start(2):].strip() if m.group(2) else ""
         head = Segment(rest, line.start + m.start(2)) if rest else Segment("", line.end)
         draft = Draft(label, "annex", 1, None, head)
-        self.stack = [_Frame("annex", 0, draft)]
-        self.floor = 1
-        self.last_value = {}
-        self.drafts.append(draft)
+        self._start_part(draft)
         if not rest:
             self.pending_annex_title = draft
 
