@@ -325,17 +325,12 @@ class TreeBuilder:
             for draft in self.drafts[first:]:
                 if draft.children or draft.style == "annex":
                     continue
-                named = {u.name for u in draft.units}
-                draft.units.extend(u for u in units if u.name not in named)
+                _add_units(draft, units, by_name=True)
 
     def _take_unit_subject(self, draft: Draft, para: Segment) -> None:
         """An unnumbered paragraph under an item that gives units its duties: '房管所负责…；城运中心配合…',
         '各街镇是处置主体', '由区建交委负责…'."""
-        known = {(u.name, u.role) for u in draft.units if not u.inherited}
-        for u in find_duty_units(para.raw):
-            if (u.raw, u.role) not in known:
-                known.add((u.raw, u.role))
-                draft.units.append(UnitRef(u.raw, u.role, False, para.span(u.span)))
+        _add_units(draft, [UnitRef(u.raw, u.role, False, para.span(u.span)) for u in find_duty_units(para.raw)])
 
     def _take_unit_title(self, draft: Draft) -> None:
         """'(一)区建管委' / '1.街道消委办。牵头开展…': a duty item whose title names its units."""
@@ -383,23 +378,18 @@ class TreeBuilder:
                                     lead_before_comma=self.lead_before_comma)
         if not markers:
             return False
-        known = {(u.name, u.role) for u in draft.units} if not own_line else set()
         if own_line:
             draft.units = []
         standing_before = list(self.standing)
         for marker in markers:
             found = [UnitRef(u.raw, u.role, False, seg.span(u.span)) for u in marker.units]
-            for ref in found:
-                if (ref.name, ref.role) not in known:
-                    known.add((ref.name, ref.role))
-                    draft.units.append(ref)
+            _add_units(draft, found)
             if _SAME_BELOW_END.search(halfwidth(seg.raw[marker.span[0]:marker.span[1]])):
                 # '（牵头：X，A、B为实施单位，下同）': A and B hold the items below too.
                 self.standing = [r for r in found if r.role != "lead"] or found
             if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
                 draft.deadline_cell = Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
-        named = {u.name for u in draft.units}
-        draft.units.extend(r for r in standing_before if r.name not in named)
+        _add_units(draft, standing_before, by_name=True)
         for marker in reversed(markers):
             seg.remove(*_cut(seg.raw, marker))
         return True
@@ -612,9 +602,7 @@ class TreeBuilder:
                 if role == "responsible" and self.first_is_lead:
                     r = "lead" if i == 0 else "support"
                 refs.append(UnitRef(name, r, False, (cell.start(column) + span[0], cell.start(column) + span[1])))
-        if refs:
-            known = {(u.name, u.role) for u in draft.units}
-            draft.units.extend(u for u in refs if (u.name, u.role) not in known)
+        _add_units(draft, refs)
 
 
 class _CellReader:
@@ -679,6 +667,19 @@ _DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办�
 # A marker closing with "，下同）" holds for the items below (a 下同 inside a name's note does not).
 _SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
 _MAX_SECTION_LEN = 40
+
+
+def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> None:
+    """Add units the draft does not have yet: a (name, role) pair once, or with `by_name` a name once."""
+    if by_name:
+        have = {u.name for u in draft.units}
+        draft.units.extend(r for r in refs if r.name not in have)
+        return
+    pairs = {(u.name, u.role) for u in draft.units if not u.inherited}
+    for ref in refs:
+        if (ref.name, ref.role) not in pairs:
+            pairs.add((ref.name, ref.role))
+            draft.units.append(ref)
 
 
 def _is_table_section(norm: str) -> bool:
