@@ -232,3 +232,12 @@ def test_it_skips_numbers_and_shared_endings_among_units() -> None:
     item = _plan("（一）完成任务。（责任单位：区规划资源局、区发展改革委等相关委、办、局）")
     names = [name for name, _ in _units(item, "一", "（一）")]
     assert names[0] == "区规划资源局" and "办" not in names and "局" not in names
+
+
+def test_it_reads_an_annex_list_as_the_list_it_is_and_skips_total_rows() -> None:
+    plan = parse("某街道实施方案\n一、职责分工\n（一）街道消委办牵头开展工作。\n附件：\n1.独居老人排摸统计表\n"
+                 "2.消防安全责任清单\n附件1\n独居老人排摸统计表\n序号\t街道\t户数\n1\t古美\t20\n\t合计\t20\n")
+    rows = [n for n in plan.nodes if n.style != "annex"]
+    assert [n.path for n in rows] == [["一"], ["一", "（一）"], ["附件1", "1"]]
+    plan = parse("某县方案\n附件：\n一、总体要求\n（一）坚持统筹。\n")
+    assert [n.label for n in plan.nodes if n.style != "annex"] == ["一", "（一）"]

@@ -180,6 +180,7 @@ class TreeBuilder:
     def __init__(self, *, lead_rule_from: int | None, warnings: list[str], lead_rule: str = "first") -> None:
         self.lead_rule = lead_rule  # "first" (列第一位的为牵头单位) or "before_comma" (第一个逗号前为牵头单位)
         self.previous_line: Line | None = None
+        self.annex_list = False  # reading the entries of "附件：1.… 2.…"
         self.box_style: str | None = None  # inside a 专栏 box: the style of its list ("" before its first label)
         self.standing: list[UnitRef] = []  # units a marker said hold for the items below (下同)
         self.blanket: list[tuple[int, list[UnitRef]]] = []  # (first draft, units): "以下均需X落实，不再列出"
@@ -231,7 +232,7 @@ class TreeBuilder:
             if match_label(line.norm, line.raw) is None and not annex_node.head.raw:
                 annex_node.head = Segment(line.raw, line.start)
                 return
-        if self._in_box(line):
+        if self._in_box(line) or self._in_annex_list(line):
             self._paragraph(line)
             return
         blanket = find_blanket_rule(line.raw)
@@ -268,6 +269,18 @@ class TreeBuilder:
             self.box_style = label.style
             return True
         self.box_style = None
+        return False
+
+    def _in_annex_list(self, line: Line) -> bool:
+        """'附件：' then '1.…方案' '2.…清单': the list names the annexes that follow; its entries are not items."""
+        if not self.annex_list:
+            return False
+        text = line.norm.strip()
+        label = match_label(text, line.raw)
+        if label is not None and label.style.startswith("ar_") and len(text) <= _MAX_ANNEX_ENTRY \
+                and text[-1] not in "。;":
+            return True
+        self.annex_list = False
         return False
 
     def _opens_second_document(self, label: Label) -> bool:
@@ -425,6 +438,8 @@ class TreeBuilder:
         head = Segment(rest, line.start + m.start(2)) if rest else Segment("", line.end)
         draft = Draft(label, "annex", 1, None, head)
         self._start_part(draft)
+        # "附件：" with no number heads the list of annexes ("附件：1.…方案 2.…清单"), not an annex.
+        self.annex_list = not re.search(r"\d|[一二三四五六七八九十]", label)
         if not rest:
             self.pending_annex_title = draft
 
@@ -487,7 +502,8 @@ class TreeBuilder:
             # The task cell is merged down: one task with several rows of measures, units or deadlines.
             self._row_units(table.last_row, cell)
             return
-        if (not task and label is None) or (label is None and table.layout.col("seq") >= 0
+        if (not task and label is None) or (label is None and _TOTAL_ROW.match(task)) \
+                or (label is None and table.layout.col("seq") >= 0
                                             and (not seq or table.last_row is None)):
             return   # an empty row, or an unnumbered one before the first task (总分, 合计) in a numbered table
         if not task and cell.text("content"):
@@ -667,6 +683,8 @@ _DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办�
 # A marker closing with "，下同）" holds for the items below (a 下同 inside a name's note does not).
 _SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
 _MAX_SECTION_LEN = 40
+_MAX_ANNEX_ENTRY = 80
+_TOTAL_ROW = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计)$")
 
 
 def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> None:
