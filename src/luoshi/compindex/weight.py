@@ -77,6 +77,9 @@ def varimax(loadings: FloatArray, iterations: int = 500, tolerance: float = 1e-1
     return result
 
 
+_EIGEN_TOLERANCE = 1e-9
+
+
 def pca_weights(
     scores: FloatArray,
     *,
@@ -105,10 +108,15 @@ def pca_weights(
     eigenvalues = np.zeros(children)
     eigenvalues[: singular.size] = singular**2
     shares = eigenvalues / children
+    # The criteria compare computed eigenvalues: an eigenvalue of exactly 1 comes out as 1 ± a few ulps
+    # depending on the BLAS kernel, so "greater than" means greater by more than rounding.
+    eps = _EIGEN_TOLERANCE * children
     retained = 0
-    while retained < singular.size and eigenvalues[retained] > min_eigenvalue and shares[retained] > min_share:
+    while retained < singular.size and eigenvalues[retained] > min_eigenvalue + eps \
+            and shares[retained] > min_share + eps / children:
         retained += 1
-    while retained < singular.size and shares[:retained].sum() < min_cumulative and eigenvalues[retained] > 0:
+    while retained < singular.size and shares[:retained].sum() < min_cumulative - eps / children \
+            and eigenvalues[retained] > eps:
         retained += 1
     retained = max(retained, 1)
     loadings = components[:retained].T * singular[:retained]
