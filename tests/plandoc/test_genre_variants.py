@@ -36,6 +36,11 @@ def test_it_reads_every_marker_of_a_paragraph() -> None:
                                          ("市人社局", L), ("市教育局", S)]
     node = plan.nodes[1]
     assert "责任单位" not in node.text and node.text.startswith("推进创新。建设创新平台。培育企业。")
+    covered = {u.name: plan.source[u.covers[0]:u.covers[1]] for u in node.units if u.covers}
+    assert covered == {"市科技局": "推进创新。建设创新平台", "市财政局": "推进创新。建设创新平台",
+                       "各区人民政府": "培育企业", "市人社局": "引进人才", "市教育局": "引进人才"}
+    single = _plan("（一）推进创新。（责任单位：市科技局）")
+    assert [u.covers for u in single.nodes[1].units] == [None]
 
 
 def test_it_gives_markers_of_unnumbered_paragraphs_to_the_item_above() -> None:

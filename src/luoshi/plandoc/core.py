@@ -129,7 +129,7 @@ def _finalise(drafts: list[Draft], *, default_year: int | None, directory: UnitD
         if parent is not None:
             parent.children.append(node.id)
             if not node.units:
-                node.units = [UnitRef(u.name, u.role, True, u.span) for u in parent.units]
+                node.units = [UnitRef(u.name, u.role, True, u.span, u.covers) for u in parent.units]
         nodes.append(node)
         by_draft[id(d)] = node
     return nodes
@@ -187,7 +187,7 @@ def _canonical_units(refs: list[UnitRef], directory: UnitDirectory) -> list[Unit
         if name in seen:
             continue
         seen.add(name)
-        out.append(UnitRef(name, ref.role, ref.inherited, ref.span))
+        out.append(UnitRef(name, ref.role, ref.inherited, ref.span, ref.covers))
     return out
 
 

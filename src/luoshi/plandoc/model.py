@@ -22,16 +22,22 @@ Span = tuple[int, int]
 
 @dataclass(slots=True)
 class UnitRef:
-    """A unit named on a node, with its role; `inherited` when it comes from a heading above."""
+    """A unit named on a node, with its role; `inherited` when it comes from a heading above.
+
+    `covers` is the text its marker covers: the sentences since the previous marker of the paragraph
+    ("…。（责任单位：A）…。（责任单位：B）": B answers for the second part), None when it is the whole node.
+    """
 
     name: str
     role: Role
     inherited: bool = False
     span: Span | None = None
+    covers: Span | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role, "inherited": self.inherited,
-                "span": list(self.span) if self.span else None}
+                "span": list(self.span) if self.span else None,
+                "covers": list(self.covers) if self.covers else None}
 
 
 @dataclass(slots=True)

@@ -367,7 +367,7 @@ class TreeBuilder:
             return
         if current.titled_by_units and not current.body:
             role = duty_role(para.raw)  # '(一)区建管委' then '牵头协调…': the duties say the role
-            current.units = [UnitRef(u.name, role, u.inherited, u.span) for u in current.units]
+            current.units = [UnitRef(u.name, role, u.inherited, u.span, u.covers) for u in current.units]
             current.titled_by_units = False
         if self._take_marker(current, para, own_line=False):
             if not para.raw.strip():
@@ -394,8 +394,11 @@ class TreeBuilder:
         if own_line:
             draft.units = []
         standing_before = list(self.standing)
+        covered_from = 0
         for marker in markers:
-            found = [UnitRef(u.raw, u.role, False, seg.span(u.span)) for u in marker.units]
+            covers = _covered(seg, covered_from, marker.span[0]) if len(markers) > 1 else None
+            covered_from = marker.span[1]
+            found = [UnitRef(u.raw, u.role, False, seg.span(u.span), covers) for u in marker.units]
             _add_units(draft, found)
             if _SAME_BELOW_END.search(halfwidth(seg.raw[marker.span[0]:marker.span[1]])):
                 # '（牵头：X，A、B为实施单位，下同）': A and B hold the items below too.
@@ -685,6 +688,19 @@ _SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
 _MAX_SECTION_LEN = 40
 _MAX_ANNEX_ENTRY = 80
 _TOTAL_ROW = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计)$")
+
+
+def _covered(seg: Segment, start: int, end: int) -> Span | None:
+    """The source span of seg.raw[start:end] without the spaces and punctuation at its ends."""
+    raw = seg.raw
+    while start < end and raw[start] in _COVER_TRIM:
+        start += 1
+    while end > start and raw[end - 1] in _COVER_TRIM:
+        end -= 1
+    return seg.span((start, end)) if end > start else None
+
+
+_COVER_TRIM = frozenset(" \t\u3000。；;，,")
 
 
 def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> None:
