@@ -246,3 +246,9 @@ def test_it_reads_an_annex_list_as_the_list_it_is_and_skips_total_rows() -> None
     assert [n.path for n in rows] == [["一"], ["一", "（一）"], ["附件1", "1"]]
     plan = parse("某县方案\n附件：\n一、总体要求\n（一）坚持统筹。\n")
     assert [n.label for n in plan.nodes if n.style != "annex"] == ["一", "（一）"]
+
+
+@pytest.mark.parametrize("item", ["（一）各市级专项整治工作牵头负责部门和各区政府建立台账。",
+                                  "（一）各项任务牵头单位要加强统筹。"])
+def test_it_does_not_take_a_noun_phrase_for_a_duty_subject(item: str) -> None:
+    assert _units(_plan(item), "一", "（一）") == []

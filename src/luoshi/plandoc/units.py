@@ -1161,8 +1161,9 @@ _ACTS = re.compile(r"^(?:成立|形成|推进|挂牌|协调|组织|建立|设立
 
 
 # What follows the units that open a duty sentence: "区交通委负责…", "区经委、区司法局等部门应当按照各自职责…".
-_DUTY_PREDICATE = re.compile(r"(?:要|应当?|主要|具体|共同|积极)?(?:负责|牵头|配合|会同|协助|协同|参与|组织实施)|是|"
-                             r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能)")
+_DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?(?:负责|牵头|配合|会同|协助|协同|参与|组织实施)|是|"
+                             r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能))"
+                             r"(?!负责|部门|单位|处室)")   # 牵头负责部门 is a noun, not the predicate
 _SUBJECT_END = re.compile(r"[。:;,!?]")
 
 
@@ -1209,6 +1210,15 @@ _SENTENCE_BREAK = re.compile(r"[。;,]")
 _WITH_UNITS = re.compile(r"(?P<names>[^,;。]{2,60}?)(?=" + _VERB_MORPHEME + r")")
 
 
+# A collective subject names bodies (各区, 各街镇, 各有关部门), not whatever follows 各 (各市级专项整治工作).
+_COLLECTIVE_BODY = re.compile(r"^各(?:[区县市镇乡]|街道|街镇|乡镇|地|级|部门|单位|成员单位|有关|相关|委办局)")
+
+
+def _subject_name(name: str) -> bool:
+    n = compact_name(name)
+    return not n.startswith("各") or bool(_COLLECTIVE_BODY.match(n)) or looks_like_unit(n[1:])
+
+
 def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str] | None:
     """Units that are the subject of the clause at `start` ("（三）区经委、区司法局等部门负责…")."""
     while start < len(h) and h[start] in " \t":
@@ -1219,7 +1229,7 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str]
         if p.start() < start + 2:
             continue
         units = _unit_list(text, h, start, p.start())
-        if units:
+        if units and all(_subject_name(u.raw) for u in units):
             return units, text[p.start():]
     return None
 
