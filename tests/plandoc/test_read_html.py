@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from luoshi.plandoc.errors import PlanDocError
+from luoshi.plandoc import parse
+from luoshi.plandoc.errors import PlanDocError, UnsupportedInput
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import read_bytes, read_path
 
@@ -125,3 +126,15 @@ def test_it_honours_a_bom_over_the_declared_charset() -> None:
 def test_it_refuses_a_page_without_text() -> None:
     with pytest.raises(PlanDocError, match="no text"):
         read_bytes(b"<html><head><script>var a = 1;</script></head><body><nav><a>x</a></nav></body></html>")
+
+
+def test_it_says_when_a_page_nests_deeper_than_it_can_read() -> None:
+    def page(depth: int) -> bytes:
+        return ("<html><body>" + "<div>" * depth + "<p>一、重点任务</p><p>（一）推进创新。</p>"
+                + "</div>" * depth + "</body></html>").encode()
+    assert len(parse(page(200), filename="x.html").nodes) == 2
+    with pytest.raises(UnsupportedInput, match="nested too deep"):
+        parse(page(300), filename="x.html")
+    # Unclosed paragraphs and list items do not nest: a long page of them is read.
+    flat = ("<html><body>" + "<p>说明" * 2000 + "<p>一、重点任务<p>（一）推进创新。</body></html>").encode()
+    assert [n.label for n in parse(flat, filename="x.html").nodes] == ["一", "（一）"]

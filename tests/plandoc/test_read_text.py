@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from luoshi.plandoc import parse
 from luoshi.plandoc import read as read_module
 from luoshi.plandoc.errors import InputTooLarge, PlanDocError, UnsupportedInput
 from luoshi.plandoc.normalize import halfwidth
@@ -196,3 +197,13 @@ def test_it_never_lets_a_library_error_escape(prefix: bytes, body: bytes) -> Non
         assert "\n" not in str(error)
     else:
         assert "\r" not in source.text and "\x00" not in source.text
+
+
+def test_it_reads_big5_text_as_big5_and_says_so() -> None:
+    text = "某市工作方案\n一、重點任務\n（一）推進創新，加強科技合作。\n"
+    plan = parse(text.encode("big5"))
+    assert [n.text for n in plan.nodes] == ["重點任務", "推進創新，加強科技合作。"]
+    assert any("Big5" in w for w in plan.warnings)
+    simplified = "某市工作方案\n一、重点任务\n（一）推进创新，加强科技合作。\n".encode("gb18030")
+    plan = parse(simplified)
+    assert plan.nodes[0].text == "重点任务" and not any("Big5" in w for w in plan.warnings)

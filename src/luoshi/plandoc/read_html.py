@@ -116,6 +116,31 @@ def declared_html_encoding(data: bytes) -> str | None:
     return _CHARSET_ALIASES.get(name, name)
 
 
+# libxml2 keeps elements up to about 256 levels deep and drops the rest without an error.
+MAX_HTML_DEPTH = 250
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+# Elements that never nest (void) or whose end tag may be left out (the parser closes them itself).
+_NOT_NESTING = frozenset({
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+    "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup", "tbody", "thead", "tfoot",
+    "colgroup", "rt", "rp", "html", "head", "body",
+})
+
+
+def _nesting_depth(markup: str) -> int:
+    """How deep the page's elements nest, read from its tags in one pass."""
+    depth = deepest = 0
+    for m in _TAG_RE.finditer(markup):
+        if m.group(2).lower() in _NOT_NESTING or m.group(3):
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
 def read_html(markup: str) -> tuple[str, list[str]]:
     """Return the page's text (one block per line, data tables as TAB rows) and warnings."""
     markup = _XML_DECLARATION.sub("", markup).replace("\x00", "")
@@ -123,6 +148,12 @@ def read_html(markup: str) -> tuple[str, list[str]]:
     if tags > MAX_HTML_TAGS:
         raise InputTooLarge(f"网页标签过多（{tags:,} 个，上限 {MAX_HTML_TAGS:,} 个）"
                             f"(HTML page too large: {tags:,} tags, limit {MAX_HTML_TAGS:,})")
+    depth = _nesting_depth(markup)
+    if depth > MAX_HTML_DEPTH:
+        # libxml2 silently drops what lies deeper than this: say so instead of "no text found".
+        raise UnsupportedInput(f"网页元素嵌套过深（约 {depth:,} 层，最多能读 {MAX_HTML_DEPTH} 层）"
+                               f"(HTML elements nested too deep: about {depth:,} levels, "
+                               f"pages up to {MAX_HTML_DEPTH} levels can be read)")
     try:
         document = lxml.html.document_fromstring(markup)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
