@@ -73,6 +73,7 @@ def test_it_keeps_units_of_a_heading_on_the_heading() -> None:
      [("市城投集团", R), ("大连港集团有限公司", R), ("大连海关", R), ("市急救中心", R)]),
     ("（负责部门：县交通局、公安局）", [("县交通局", R), ("县公安局", R)]),
     ("（责任单位：县委组织部、宣传部）", [("县委组织部", R), ("县委宣传部", R)]),
+    ("（市金融局牵头，某某银保监分局配合）", [("市金融局", L), ("某某银保监分局", S)]),
     ("（责任单位：市科技局、高新区管委会）", [("市科技局", R), ("高新区管委会", R)]),
     ("（牵头部门：市交通委，配合部门：—）", [("市交通委", L)]),
 ])
@@ -252,3 +253,30 @@ def test_it_reads_an_annex_list_as_the_list_it_is_and_skips_total_rows() -> None
                                   "（一）各项任务牵头单位要加强统筹。"])
 def test_it_does_not_take_a_noun_phrase_for_a_duty_subject(item: str) -> None:
     assert _units(_plan(item), "一", "（一）") == []
+
+
+@pytest.mark.parametrize(("marker", "units", "deadline"), [
+    ("（国家发展改革委牵头，财政部、人力资源社会保障部等按职责分工负责；2019年6月底前完成）",
+     [("国家发展改革委", L), ("财政部", R), ("人力资源社会保障部", R)], "2019年6月底前完成"),
+    ("（最高人民法院、最高人民检察院、公安部、司法部按职责分工负责，持续推进）",
+     [("最高人民法院", R), ("最高人民检察院", R), ("公安部", R), ("司法部", R)], "持续推进"),
+    ("（推进“一带一路”建设工作领导小组办公室牵头，中央网信办、共青团中央配合）",
+     [("推进“一带一路”建设工作领导小组办公室", L), ("中央网信办", S), ("共青团中央", S)], None),
+    ("（国务院国资委、财政部牵头，人民银行、银保监会、证监会参与）",
+     [("国务院国资委", L), ("财政部", L), ("人民银行", S), ("银保监会", S), ("证监会", S)], None),
+])
+def test_it_reads_state_council_style_markers(marker: str, units: list[tuple[str, str]],
+                                               deadline: str | None) -> None:
+    plan = _plan("（一）完成任务。" + marker)
+    node = plan.nodes[1]
+    assert _units(plan, "一", "（一）") == units
+    assert (node.deadline.text if node.deadline else None) == deadline
+
+
+@pytest.mark.parametrize(("marker", "names"), [
+    ("（责任单位：各市、县（市、区）人民政府，省财政厅）", ["各市、县（市、区）人民政府", "省财政厅"]),
+    ("（省卫生健康委，各市、县〔区〕政府）", ["省卫生健康委", "各市、县〔区〕政府"]),
+    ("（责任单位：市科技局、区政府）", ["市科技局", "区政府"]),
+])
+def test_it_keeps_the_governments_of_two_levels_as_one_name(marker: str, names: list[str]) -> None:
+    assert [name for name, _ in _units(_plan("（一）完成任务。" + marker), "一", "（一）")] == names

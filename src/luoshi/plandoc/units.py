@@ -144,10 +144,15 @@ _ACTION_START = re.compile(r"^(?:鼓励|支持|推动|推进|加强|加快|引�
                            r"协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在)")
 
 
+# ... unless it is a body set up for a task: 推进“一带一路”建设工作领导小组办公室.
+_NAMED_FOR_A_TASK = re.compile(r"(?:领导小组|工作小组|工作组|办公室|指挥部|委员会|联席会议)(?:办公室)?$")
+
+
 def looks_like_unit(name: str) -> bool:
     """Does `name` read as an organisation (ends 局/委/办/厅/…/中心/支行/集团…, or is collective)?"""
     n = compact_name(name).strip("、,;。.")
-    if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n) or _ACTION_START.search(n):
+    if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n) \
+            or (_ACTION_START.search(n) and not _NAMED_FOR_A_TASK.search(n)):
         return False
     if is_collective_name(n):
         return True
@@ -776,8 +781,16 @@ def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
         if soft and out and not _keeps_soft_split(h, out[-1], (s, e)):
             out[-1] = (out[-1][0], e)
             continue
+        if out and h[out[-1][1]:s].strip() == "、" and _LEVEL_ONLY.match(h[out[-1][0]:out[-1][1]].strip(_TRIM)) \
+                and _GOVERNMENT_END.search(h[s:e].strip(_TRIM)):
+            out[-1] = (out[-1][0], e)   # 各市、县（市、区）人民政府: one name for the governments of both levels
+            continue
         out.append((s, e))
     return [(s, e) for s, e in out if h[s:e].strip(_TRIM) and not _SAME_BELOW.fullmatch(h[s:e].strip(_TRIM))]
+
+
+_LEVEL_ONLY = re.compile(r"^各?[省市县区州旗盟乡镇]{1,2}$")
+_GOVERNMENT_END = re.compile(r"^[省市县区州旗盟乡镇].{0,12}(?:人民政府|政府|党委|管委会)$")
 
 
 def split_unit_list(text: str) -> list[tuple[str, Span]]:
@@ -955,9 +968,9 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
             if _PERSON_PIECE.search(name) and not pending:
                 continue   # '分管副省长、协管副秘书长负责': leaders, not units
             if not looks_like_unit(name):
-                if role is None and not pending and _DEADLINE_PIECE.match(name):
-                    if out.deadline is None:
-                        out.deadline = (a, b)
+                if not pending and _DEADLINE_PIECE.match(h, *_deadline_bounds(h, ss, se)):
+                    if out.deadline is None:   # '…按职责分工负责，持续推进' / '2019年底前完成'
+                        out.deadline = _deadline_bounds(h, ss, se)
                     continue
                 return None
             pending.append((a, b))
@@ -1016,7 +1029,9 @@ _LABEL_BOUNDARY = frozenset(" \t。;!?.,、)]】")
 _LEVEL_PREFIX = re.compile(r"^(?P<level>[省市县区州旗镇乡])(?P<party>委)?(?![场民域级内外属直])")
 _HAS_OWN_PLACE = re.compile(r"^(?:[各全本该中国]|有关|相关|驻|人民|共青团)|[省市县区州旗镇乡]")
 _DEPARTMENT_END = re.compile(r"[局委办厅部室处所]$")
-_MAX_SHORT_NAME = 10
+_MAX_SHORT_NAME = 6
+# Branches of central or other bodies carry their own place (大连银保监分局, 某某海关): never a list's level.
+_OWN_BODY = re.compile(r"分局|支行|分行|海关|集团|公司|中心|总队|支队|大队")
 
 
 def _inherit_level_prefix(units: list[MarkerUnit]) -> None:
@@ -1029,7 +1044,7 @@ def _inherit_level_prefix(units: list[MarkerUnit]) -> None:
     for u in units[1:]:
         name = compact_name(u.raw)
         if _HAS_OWN_PLACE.search(name) or len(name) > _MAX_SHORT_NAME or not _DEPARTMENT_END.search(name) \
-                or not looks_like_unit(name):
+                or _OWN_BODY.search(name) or not looks_like_unit(name):
             continue
         prefix = m.group("level") + ("委" if m.group("party") and name.endswith("部") else "")
         u.raw = prefix + u.raw
@@ -1223,6 +1238,8 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str]
     """Units that are the subject of the clause at `start` ("（三）区经委、区司法局等部门负责…")."""
     while start < len(h) and h[start] in " \t":
         start += 1
+    if start < len(h) and h[start] in _OPEN_TO_CLOSE:
+        return None   # a bracket: a marker (read as one, or not at all), not a sentence
     m = _SUBJECT_END.search(h, start)
     end = min(m.start() if m else len(h), start + _MAX_TITLE_LEN + 10)
     for p in _DUTY_PREDICATE.finditer(h, start, end):
