@@ -23,6 +23,7 @@ from luoshi.plandoc.export import (
     to_xlsx,
 )
 from luoshi.plandoc.model import Deadline, Node, Plan, Ref, Target, Unit, UnitRef
+from tests.xlsx_checks import assert_safe_xlsx
 
 # An excerpt of the Dalian seed (lines 1-5 of the excerpt are the cover notice), plus two lines in
 # the 牵头/配合 style of other plans. Line numbers below are positions in this list, counted by hand.
@@ -317,6 +318,16 @@ def test_it_never_writes_formulas_or_illegal_characters_to_xlsx() -> None:
     assert cell.data_type == "s"
     assert cell.value == '=HYPERLINK("http://evil.example","点击")<script>alert(1)</script> **粗** | 管道'
     assert sheet["F3"].value == "+市科技局" and sheet["F3"].data_type == "s"
+
+
+def test_it_marks_text_that_starts_like_a_formula_as_typed_text() -> None:
+    """The 任务分解表 goes through luoshi.xlsxsafe like every other workbook: '+', '-' and '@' leads too."""
+    plan = hostile_plan()
+    plan.addressees = ["@SUM(A1)\x0b"]
+    buffer = io.BytesIO()
+    to_xlsx(plan, buffer)
+    assert_safe_xlsx(buffer.getvalue(), ['=HYPERLINK("http://evil.example","点击")', "+市科技局", "-1 警告",
+                                         "@SUM(A1)"])
 
 
 def test_it_truncates_text_beyond_the_xlsx_cell_limit() -> None:

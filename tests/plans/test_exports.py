@@ -11,9 +11,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from luoshi.orgs.models import Unit
 from luoshi.plans.models import Assignment, Plan, Task
 from luoshi.reports.models import TargetActual
 from tests.plans.test_ledger import report_on
+from tests.xlsx_checks import assert_safe_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,31 @@ def test_the_export_follows_the_page_filters(client: Any, personas: Any, publish
     rows = _data_rows(_export(client, q="知识产权"))
     assert [(row[1], row[2]) for row in rows] == [("二.(二).4", "加强知识产权保护。")]
     assert _export(client, q="不存在")["A1"].value.startswith("重点工作任务落实台账")
+
+
+def test_it_writes_hostile_text_as_text_and_drops_control_characters(client: Any, personas: Any,
+                                                                     published_plan: Plan) -> None:
+    """Issue 10: a task text starting with '=' was a live formula; a narrative with U+000B answered 500."""
+    Plan.objects.filter(pk=published_plan.pk).update(title="=1+1")
+    item1 = Task.objects.get(plan=published_plan, key="二/(一)/1")
+    Task.objects.filter(pk=item1.pk).update(text='=HYPERLINK("http://x","y")')
+    item1.targets.update(text="@SUM(A1)")
+    report_on(Assignment.objects.get(task=item1, unit__name="市科技局"), month=5, status="accepted",
+              author=personas.lead_liaison, narrative="进展\x0b顺利 -2+3")
+    Unit.objects.filter(name="市财政局").update(name="-2+3")
+    client.force_login(personas.supervisor)
+    response = client.get(reverse("plans:ledger_export"), {"plan": published_plan.pk})
+    assert response.status_code == 200
+    cells = assert_safe_xlsx(response.content, ['=HYPERLINK("http://x","y")', "@SUM(A1)", "进展顺利 -2+3", "-2+3",
+                                                "=1+1任务落实台账"])
+    assert any(cell.value == '=HYPERLINK("http://x","y")' and cell.column == 3 for cell in cells)
+    assert any(cell.value == "-2+3" and cell.column == 5 for cell in cells)  # 配合单位
+    assert load_workbook(BytesIO(response.content)).properties.title == "=1+1任务落实台账"
+
+
+def test_it_never_writes_a_task_text_as_a_formula(client: Any, personas: Any, published_plan: Plan) -> None:
+    Task.objects.filter(plan=published_plan, key="二/(一)/1").update(text='=HYPERLINK("http://x","y")')
+    client.force_login(personas.supervisor)
+    sheet = _export(client, plan=published_plan.pk)
+    cells = [row[2] for row in sheet.iter_rows(min_row=3) if row[1].value == "二.(一).1"]
+    assert cells and all(c.value == '=HYPERLINK("http://x","y")' and c.data_type == "s" for c in cells)

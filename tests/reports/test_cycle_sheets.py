@@ -16,6 +16,7 @@ from luoshi.core.models import AuditEntry
 from luoshi.plans.models import Assignment, Target, Task
 from luoshi.reports import sheets
 from luoshi.reports.models import Report, ReportingPeriod, TargetActual
+from tests.xlsx_checks import assert_safe_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,23 @@ def test_it_never_writes_plan_text_as_a_formula(client: Any, published_plan: Any
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     cells = [c for row in sheet.iter_rows() for c in row if c.value == '=HYPERLINK("http://x","y")']
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_it_writes_hostile_text_as_text_and_drops_control_characters(client: Any, published_plan: Any, june: Any,
+                                                                     personas: Any) -> None:
+    type(published_plan).objects.filter(pk=published_plan.pk).update(title="-2+3")
+    item1 = own(published_plan, "二/(一)/1", "市科技局")
+    Task.objects.filter(pk=item1.task_id).update(text="@SUM(A1)")
+    Target.objects.filter(task=item1.task_id).update(text="+1")
+    Report.objects.create(assignment=item1, period=june, created_by=personas.lead_liaison, progress="on_track",
+                          narrative="=1+1\x0b")
+    data = download(client, personas.lead_liaison, june)
+    assert_safe_xlsx(data, ["@SUM(A1)", "+1", "=1+1", "-2+3 · 2019年6月"])
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet.cell(row=rows_of(data)[(item1.pk, None)], column=sheets.COL["narrative"]).value == "=1+1"
+    # Uploaded back, the neutralised text is text, not a refused formula; the control character is gone.
+    assert upload(client, june, data).status_code == 302
+    assert Report.objects.get(assignment=item1, period=june).narrative == "=1+1"
 
 
 def test_it_builds_the_sheet_in_a_fixed_number_of_queries(client: Any, published_plan: Any, june: Any,

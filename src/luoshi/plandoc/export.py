@@ -2,7 +2,8 @@
 
 CSV, Markdown and the workbook's first sheet carry the same columns (`COLUMNS`), one row per leaf
 node, built once by `task_rows`. Cells that a spreadsheet would run as a formula are neutralised
-(formula injection), and characters that XML cannot hold are dropped.
+(formula injection), and characters that XML cannot hold are dropped; the workbook's cells are
+written by `luoshi.xlsxsafe`, the writer of every .xlsx the system produces.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.header_footer import HeaderFooterItem
@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.plandoc.model import Deadline, Node, Plan, Target, Unit
 from luoshi.plandoc.normalize import halfwidth
+from luoshi.xlsxsafe import FORMULA_LEADS, set_cell
 
 # (header, minimum width, maximum width); widths in Excel character units, a CJK character is 2.
 COLUMNS: tuple[tuple[str, int, int], ...] = (
@@ -68,12 +69,9 @@ CADENCE_NAMES: dict[str, str] = {
     "half-yearly": "每半年",
     "annual": "每年",
 }
-# Characters that make Excel (or LibreOffice) read a CSV/XLSX text cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Numbering punctuation trimmed from path labels: "三、" "1." "（一）" -> 三 1 (一).
 LABEL_TRAILERS = "、.,:;，：；。 \t"
 MARKDOWN_SPECIALS = "\\`*_[]<>#|~"
-XLSX_CELL_LIMIT = 32_767
 MAX_LABEL_LENGTH = 12  # "第二十三条 ", "（十二）" and the like: what may stand before a heading's text
 
 
@@ -274,7 +272,7 @@ def to_csv(plan: Plan) -> str:
 def _csv_cell(value: str | int | None) -> str | int:
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
         return "'" + value  # the OWASP convention: Excel shows it as text
     return value
 
@@ -379,7 +377,7 @@ def _write_task_sheet(sheet: Worksheet, plan: Plan) -> None:
     if plan.doc_number:
         title = f"{title}（{plan.doc_number}）"
     last_column = get_column_letter(len(COLUMNS))
-    _put(sheet, 1, 1, title).font = _TITLE_FONT
+    set_cell(sheet, 1, 1, title).font = _TITLE_FONT
     sheet.cell(1, 1).alignment = _CENTER
     sheet.merge_cells(f"A1:{last_column}1")
     sheet.row_dimensions[1].height = 36
@@ -421,29 +419,14 @@ def _write_notes_sheet(sheet: Worksheet, plan: Plan) -> None:
 def _write_table(sheet: Worksheet, header_row: int, headers: tuple[str, ...],
                  rows: Sequence[Sequence[str | int | None]]) -> None:
     for column, header in enumerate(headers, start=1):
-        cell = _put(sheet, header_row, column, header)
+        cell = set_cell(sheet, header_row, column, header)
         cell.font, cell.fill, cell.alignment, cell.border = _HEADER_FONT, _HEADER_FILL, _CENTER, _BORDER
     for row_number, values in enumerate(rows, start=header_row + 1):
         for column, value in enumerate(values, start=1):
-            cell = _put(sheet, row_number, column, value)
+            cell = set_cell(sheet, row_number, column, value)
             cell.alignment, cell.border = _WRAP_TOP, _BORDER
     last_row = header_row + max(len(rows), 1)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last_row}"
-
-
-def _put(sheet: Worksheet, row: int, column: int, value: str | int | None) -> Cell:
-    """Set a cell; text is always text (never a formula) and holds only XML-legal characters."""
-    cell = sheet.cell(row, column)
-    assert isinstance(cell, Cell)  # only the top-left cell of a merge is ever written
-    if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(text) > XLSX_CELL_LIMIT:
-            text = text[: XLSX_CELL_LIMIT - 1] + "…"
-        cell.value = text
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
 
 
 def _set_widths(sheet: Worksheet, columns: tuple[tuple[str, int, int], ...],

@@ -4,7 +4,7 @@ One row per task and unit (承办单位): the task's number path, text, lead and
 unit's deadline, status, red/amber/green light (灯色, text and cell fill), latest report and its actuals
 against the task's targets. Title row, one header row, frozen header, autofilter, fixed column widths,
 wrapped text, landscape A4 fit-to-width printing with the title and header repeated on every printed page
-and page numbers in the footer.
+and page numbers in the footer. Cells are written by `luoshi.xlsxsafe`: plan and report text is never a formula.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.core import clock
+from luoshi.xlsxsafe import clean_text, write_row
 
 from .filters import LedgerFilter
 from .models import Assignment
@@ -112,24 +113,23 @@ def _sheet_rows(row: LedgerRow) -> list[tuple[list[Any], str]]:
 def ledger_workbook(rows: Sequence[LedgerRow], *, title: str, today: dt.date,
                     on_progress: ProgressCallback | None = None) -> Workbook:
     workbook = Workbook()
-    workbook.properties.title = title
+    workbook.properties.title = clean_text(title)
     sheet: Worksheet = workbook.active  # type: ignore[assignment]
     sheet.title = _("台账")
     last_column = get_column_letter(len(COLUMNS))
-    sheet.append([_("%(title)s（截至%(date)s）") % {"title": title, "date": today.isoformat()}])
+    write_row(sheet, [_("%(title)s（截至%(date)s）") % {"title": title, "date": today.isoformat()}])
     sheet.merge_cells(f"A1:{last_column}1")
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 28
-    sheet.append([str(header) for header, _width in COLUMNS])
+    write_row(sheet, [header for header, _width in COLUMNS])
     for index, (_header, width) in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=index)
         cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), HEADER_FILL, BORDER, CENTER
         sheet.column_dimensions[get_column_letter(index)].width = width
     for done, row in enumerate(rows, start=1):
         for values, rag in _sheet_rows(row):
-            sheet.append(values)
-            excel_row = sheet.max_row
+            excel_row = write_row(sheet, values)
             for index in range(1, len(COLUMNS) + 1):
                 cell = sheet.cell(row=excel_row, column=index)
                 cell.border = BORDER

@@ -9,7 +9,8 @@ Layout (one block per open assignment of the unit, then one row per target of it
     K     input on target rows: 实际值 (a number)
 
 Non-input cells are locked (sheet protection without password: it prevents slips, not attacks; the
-upload trusts nothing in the file). Cell A1 carries a marker with the period and unit ids.
+upload trusts nothing in the file). Cell A1 carries a marker with the period and unit ids. Cells are
+written by `luoshi.xlsxsafe`: text from the plan or a report is never a formula.
 
 The upload is all or nothing: every row is checked (unknown or another unit's assignment id, bad status
 label, non-numeric actual, text too long, locked report, report changed since the download) and either
@@ -44,6 +45,7 @@ from luoshi.core.errors import DomainError
 from luoshi.plans.access import assignments_visible_to, plans_visible_to
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
 from luoshi.plans.models import Assignment, Target
+from luoshi.xlsxsafe import set_cell
 
 from .choices import Progress
 from .models import Report, ReportingPeriod
@@ -184,10 +186,7 @@ def _marker(period: ReportingPeriod, unit_id: int) -> str:
 
 
 def _put(sheet: Worksheet, row: int, key: str, value: Any, *, editable: bool = False) -> None:
-    cell = sheet.cell(row=row, column=COL[key])
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text from the plan or a user is never written as a formula
+    cell = set_cell(sheet, row, COL[key], value)  # text from the plan or a user is never a formula
     cell.border = BORDER
     cell.alignment = WRAP
     cell.fill = INPUT_FILL if editable else LOCKED_FILL
@@ -197,13 +196,12 @@ def _put(sheet: Worksheet, row: int, key: str, value: Any, *, editable: bool = F
 def _write_frame(sheet: Worksheet, period: ReportingPeriod, *, unit_id: int, unit_name: str) -> None:
     last = get_column_letter(len(COLUMNS))
     first = get_column_letter(COL["path"])
-    sheet.cell(row=1, column=1, value=_marker(period, unit_id))
-    title = sheet.cell(row=1, column=COL["path"],
-                       value=_("%(plan)s · %(period)s · %(unit)s 进展填报表") % {
-                           "plan": period.plan.title[:60], "period": period.label, "unit": unit_name})
+    set_cell(sheet, 1, 1, _marker(period, unit_id))
+    title = set_cell(sheet, 1, COL["path"], _("%(plan)s · %(period)s · %(unit)s 进展填报表") % {
+        "plan": period.plan.title[:60], "period": period.label, "unit": unit_name})
     title.font = Font(bold=True, size=13)
     sheet.merge_cells(f"{first}1:{last}1")
-    hint = sheet.cell(row=2, column=COL["path"], value=_(
+    hint = set_cell(sheet, 2, COL["path"], _(
         "填报截止：%(due)s。请只填写白色单元格：任务行选择“进展状态”并填写“进展情况”，量化目标行填写“实际值”（数字）。"
         "请勿增删行或修改隐藏列；上传后全部行检查无误才会保存为草稿，报送仍需在系统中完成。") % {
         "due": period.due_date.isoformat()})
@@ -211,15 +209,14 @@ def _write_frame(sheet: Worksheet, period: ReportingPeriod, *, unit_id: int, uni
     sheet.merge_cells(f"{first}2:{last}2")
     sheet.row_dimensions[2].height = 48
     for index, (key, header, width, hidden) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=3, column=index, value=_(header) if not hidden else header)
+        label = _(header) if not hidden else header
+        cell = set_cell(sheet, 3, index, f"{label}*" if key in TASK_INPUTS + TARGET_INPUTS else label)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = width
         sheet.column_dimensions[letter].hidden = hidden
-        if key in TASK_INPUTS + TARGET_INPUTS:
-            cell.value = f"{cell.value}*"
 
 
 def _validations() -> dict[str, DataValidation]:

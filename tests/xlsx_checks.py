@@ -1,0 +1,37 @@
+"""Checks shared by every export's test: the .xlsx bytes hold no formula, no character XML cannot hold, and
+hostile text comes back as the same visible text, marked as typed text (quotePrefix) so editing the cell in
+Excel or LibreOffice does not turn it into a formula either."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from io import BytesIO
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+
+# Text that a spreadsheet would run, or run once the cell is edited, and a control character (U+000B).
+HOSTILE = ('=HYPERLINK("http://x","y")', "=1+1", "@SUM(A1)", "-2+3", "+1", "\x0bx")
+
+
+def cells_of(data: bytes) -> list[Cell]:
+    workbook = load_workbook(BytesIO(data))
+    return [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row
+            if isinstance(cell, Cell)]
+
+
+def assert_safe_xlsx(data: bytes, shown: Iterable[str]) -> list[Cell]:
+    """No formula cell anywhere; each text of `shown` is in a cell, as text, with the quote prefix when
+    it starts like a formula. Returns the cells."""
+    cells = cells_of(data)
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    texts = [cell for cell in cells if isinstance(cell.value, str)]
+    assert not [cell.coordinate for cell in texts if ILLEGAL_CHARACTERS_RE.search(cell.value)]
+    for text in shown:
+        found = [cell for cell in texts if text in cell.value]
+        assert found, f"{text!r} is not in the workbook"
+        for cell in found:
+            assert cell.data_type == "s"
+            if cell.value.startswith(("=", "+", "-", "@")):
+                assert cell.quotePrefix, f"{cell.coordinate} {cell.value!r} has no quote prefix"
+    return cells
