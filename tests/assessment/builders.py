@@ -64,13 +64,14 @@ def scenario(plan: Plan, personas: Any) -> Scenario:
 
     市科技局 (items 1 and 4): item 1 closed 2019-12-20, item 4 never: completion 40 − 40/2 = 20.
       4 reports owed: item 1 Nov submitted late, item 4 Nov missing: timeliness 25 − 2 × 6.25 = 12.5.
-      1 return: quality 14. 1 overdue reminder (+1 before-due notice that does not count): 9. Extensions 10.
-      Total 65.5, rank 2.
+      Quality: 3 of the 4 filed, 1 return: 15 − 15/4 − 1 = 10.25. 1 overdue reminder (+1 before-due notice
+      that does not count): 9. Extensions 10. Total 61.75, rank 2.
     市财政局 (item 1): closed 2019-12-01, both reports on time, one granted extension (8): total 98, rank 1.
-    市经信委 (item 2): not closed (0), both reports missing (0), two reminders (8), quality 15,
-      extensions 10: total 33, rank 3.
-    Pilot zones (item 3): 高新区 closed 2019-12-30: 40 + 0 + 15 + 10 + 10 = 75, rank 1; the three others 35,
-      rank 2 (shared).
+    市经信委 (item 2): not closed (0), both reports missing (0, and no quality points: 0), two reminders (8),
+      extensions 10: total 18, rank 3.
+    Pilot zones (item 3): no report filed (timeliness and quality 0). 高新区 closed 2019-12-30:
+      40 + 0 + 0 + 10 + 10 = 60, rank 1; the three others 20, rank 2 (shared).
+    (Under the earlier quality rule, returns only, 市科技局 had 14 and 65.5, 市经信委 15 and 33, see test_quality.)
     """
     Plan.objects.filter(pk=plan.pk).update(published_at=at("2019-10-01"))
     plan.refresh_from_db()

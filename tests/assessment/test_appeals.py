@@ -182,28 +182,28 @@ def test_it_closes_the_appeal_form_after_the_window(client: Client, year: Scenar
 
 def test_it_reverses_an_indicator_deduction_and_the_unit_moves_up(year: Scenario, personas: Any, units: Any,
                                                                   django_capture_on_commit_callbacks: Any) -> None:
-    """Weight 12 on indicators (see builders.indicator_year): 市财政局 98 + 12 = 110; 市经信委 33 + 12 + 30 bonus
-    = 75; 市科技局 65.50 + 7.26 = 72.76, third. Reversing its "no figure" deduction (−3): 75.76, second."""
+    """Weight 12 on indicators (see builders.indicator_year): 市财政局 98 + 12 = 110; 市经信委 18 + 12 + 40 bonus
+    = 70; 市科技局 61.75 + 7.26 = 69.01, third. Reversing its "no figure" deduction (−3): 72.01, second."""
     targets = indicator_year(year.plan, personas)
     office = personas.supervisor
     draft = services.rubric_create(actor=office, year=2019, unit_group="departments",
                                    values={"weight_indicators": Decimal("12")})
-    services.adjustment_add(actor=office, rubric=draft, unit=units["市经信委"], kind="bonus", points=Decimal(30),
+    services.adjustment_add(actor=office, rubric=draft, unit=units["市经信委"], kind="bonus", points=Decimal(40),
                             reason="获国家级表彰")
     rubric = services.rubric_publish(actor=office, rubric=draft)
     kjj = _kjj(rubric)
-    assert (kjj.total, kjj.rank, kjj.components["indicators"]) == (Decimal("72.76"), 3, "7.26")
+    assert (kjj.total, kjj.rank, kjj.components["indicators"]) == (Decimal("69.01"), 3, "7.26")
     key = f"indicators:indicator-target:{targets.patents.pk}"
     appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key,
                                   reason="统计局年报已有该项数据，尚未录入", evidence=evidence("统计年报.pdf"))
     assert "每万人口发明专利拥有量" in appeal.event_text and appeal.points == Decimal("-3")
     with django_capture_on_commit_callbacks(execute=True):
-        services.appeal_decide(actor=office, appeal=appeal, reverse=True, comment="数据已核实，撤销扣分")
+        services.appeal_decide(actor=office, appeal=appeal, decision="reverse", comment="数据已核实，撤销扣分")
     kjj.refresh_from_db()
-    assert (kjj.total, kjj.rank, kjj.components["indicators"]) == (Decimal("75.76"), 2, "10.26")
+    assert (kjj.total, kjj.rank, kjj.components["indicators"]) == (Decimal("72.01"), 2, "10.26")
     assert Score.objects.get(rubric=rubric, unit__name="市经信委").rank == 3
     change = AuditEntry.objects.get(action="score.recompute")
-    assert (change.before, change.after) == ({"total": "72.76", "rank": 3}, {"total": "75.76", "rank": 2})
+    assert (change.before, change.after) == ({"total": "69.01", "rank": 3}, {"total": "72.01", "rank": 2})
     # the unit's two accounts are told, with a link to the sheet; no other account is
     told = Notification.objects.filter(url=reverse("assessment:score_detail", args=[kjj.pk]))
     assert sorted(told.values_list("user__username", flat=True)) == ["kjj", "kjj_head"]
@@ -216,19 +216,19 @@ def test_it_never_lets_later_indicator_data_move_a_published_result(year: Scenar
     its recomputation after an appeal. A new version with a weight is what counts them."""
     indicator_year(year.plan, personas)
     kjj = _kjj(published)
-    assert (kjj.total, kjj.components["indicators"]) == (Decimal("65.50"), "0.00")
+    assert (kjj.total, kjj.components["indicators"]) == (Decimal("61.75"), "0.00")
     appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=year.kjj_item4_nov_key,
                                   reason="系统故障", evidence=evidence())
-    services.appeal_decide(actor=personas.supervisor, appeal=appeal, reverse=True, comment="属实")
+    services.appeal_decide(actor=personas.supervisor, appeal=appeal, decision="reverse", comment="属实")
     kjj.refresh_from_db()
-    assert (kjj.total, kjj.components["indicators"]) == (Decimal("71.75"), "0.00")
+    assert (kjj.total, kjj.components["indicators"]) == (Decimal("68.00"), "0.00")
     assert not any(e["component"] == "indicators" for e in kjj.trace)
     v2 = services.rubric_create(actor=personas.supervisor, year=2019, unit_group="departments",
                                 values={"weight_indicators": Decimal("12")})
     services.rubric_publish(actor=personas.supervisor, rubric=v2)
     assert _kjj(v2).components["indicators"] == "7.26"
     kjj.refresh_from_db()
-    assert kjj.total == Decimal("71.75")
+    assert kjj.total == Decimal("68.00")
 
 
 def test_it_counts_pending_appeals_on_the_office_index(client: Client, year: Scenario, personas: Any,
@@ -239,8 +239,73 @@ def test_it_counts_pending_appeals_on_the_office_index(client: Client, year: Sce
                                  evidence=evidence())
     services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=keys[1], reason="x",
                          evidence=evidence())
-    services.appeal_decide(actor=personas.supervisor, appeal=first, reverse=False, comment="维持")
+    services.appeal_decide(actor=personas.supervisor, appeal=first, decision="uphold", comment="维持")
     client.force_login(personas.supervisor)
     index = client.get(reverse("assessment:index"))
     assert index.context["page"].object_list[0].pending_appeals == 1
     assert reverse("assessment:rubric_detail", args=[published.pk]) + "#appeals" in index.content.decode()
+
+
+# --- issue 10: the decision has no default; the office chooses reverse or uphold ---------------------------------
+
+
+@pytest.mark.parametrize("decision", [None, "", "maybe"])
+def test_it_refuses_a_decision_that_was_not_chosen(year: Scenario, personas: Any, published: Rubric,
+                                                   decision: str | None) -> None:
+    kjj = _kjj(published)
+    total = kjj.total
+    appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=year.kjj_item4_nov_key,
+                                  reason="系统故障", evidence=evidence())
+    with pytest.raises(DomainError, match="请选择处理结果") as caught:
+        services.appeal_decide(actor=personas.supervisor, appeal=appeal, decision=decision, comment="属实")
+    assert caught.value.code == "decision_required"
+    appeal.refresh_from_db()
+    kjj.refresh_from_db()
+    assert (appeal.status, appeal.decided_by, appeal.decision_comment) == ("pending", None, "")
+    assert kjj.total == total and not any(e["reversed"] for e in kjj.trace)
+    assert set(AuditEntry.objects.values_list("action", flat=True)) >= {"appeal.file"}
+    assert not AuditEntry.objects.filter(action__in=["appeal.reverse", "appeal.uphold", "score.recompute"]).exists()
+    assert not Notification.objects.exists()
+
+
+def test_it_offers_no_default_decision_on_the_pages(client: Client, year: Scenario, personas: Any,
+                                                    published: Rubric) -> None:
+    from luoshi.assessment.forms import AppealDecisionForm
+
+    form = AppealDecisionForm()
+    assert form.fields["decision"].initial is None and form.fields["decision"].required
+    assert not AppealDecisionForm({"comment": "属实"}).is_valid()
+    kjj = _kjj(published)
+    services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=year.kjj_item4_nov_key,
+                         reason="系统故障", evidence=evidence())
+    client.force_login(personas.supervisor)
+    page = client.get(reverse("assessment:score_detail", args=[kjj.pk])).content.decode()
+    select = page[page.index('<select name="decision"'):]
+    select = select[:select.index("</select>")]
+    assert " required" in select.split(">")[0]
+    assert '<option value="" selected>' in select and "请选择处理结果" in select
+    assert '"reverse" selected' not in select and '"uphold" selected' not in select
+
+
+def test_it_changes_nothing_when_the_page_posts_no_decision(client: Client, year: Scenario, personas: Any,
+                                                            published: Rubric) -> None:
+    kjj = _kjj(published)
+    total, rank = kjj.total, kjj.rank
+    appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=year.kjj_item4_nov_key,
+                                  reason="系统故障", evidence=evidence())
+    client.force_login(personas.supervisor)
+    url = reverse("assessment:appeal_decide", args=[appeal.pk])
+    for data in ({"comment": "属实"}, {"decision": "", "comment": "属实"}, {"decision": "maybe", "comment": "属实"}):
+        response = client.post(url, data, follow=True)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "请选择处理结果" in body and "申诉已处理" not in body, data
+    appeal.refresh_from_db()
+    kjj.refresh_from_db()
+    assert (appeal.status, appeal.decided_at, kjj.total, kjj.rank) == ("pending", None, total, rank)
+    assert not AuditEntry.objects.filter(action__in=["appeal.reverse", "appeal.uphold", "score.recompute"]).exists()
+    assert not Notification.objects.exists()
+    # a chosen decision still goes through
+    client.post(url, {"decision": "uphold", "comment": "无佐证"})
+    appeal.refresh_from_db()
+    assert appeal.status == "upheld"

@@ -44,7 +44,7 @@ def test_it_runs_the_assessment_in_the_browser(page: Any, live_server: Any, pers
     page.click("form[action$='/rubrics/new/'] button")
     page.wait_for_load_state("networkidle")
     rubric = Rubric.objects.get()
-    for unit, kind, points, reason in (("市经信委", "bonus", "30", "获国家级表彰"),
+    for unit, kind, points, reason in (("市经信委", "bonus", "42", "获国家级表彰"),
                                        ("市科技局", "deduction", "5", "未参加调度会")):
         page.select_option("form[action$='/adjustments/'] select[name=unit]", label=unit)
         page.select_option("form[action$='/adjustments/'] select[name=kind]", kind)
@@ -65,7 +65,7 @@ def test_it_runs_the_assessment_in_the_browser(page: Any, live_server: Any, pers
     page.wait_for_load_state("networkidle")
     rubric.refresh_from_db()
     assert rubric.status == "published"
-    assert (_kjj().total, _kjj().rank) == (Decimal("60.50"), 3)
+    assert (_kjj().total, _kjj().rank) == (Decimal("56.75"), 3)
     shot(page, "assessment-results")
     page.context.clear_cookies()
 
@@ -74,7 +74,7 @@ def test_it_runs_the_assessment_in_the_browser(page: Any, live_server: Any, pers
     page.goto(base + reverse("assessment:index"))
     page.click(f"a[href='{reverse('assessment:score_detail', args=[_kjj().pk])}']")
     page.wait_for_load_state("networkidle")
-    assert "60.50" in page.inner_text("main")
+    assert "56.75" in page.inner_text("main")
     row = page.locator("tr", has_text="未参加调度会")
     row.locator("summary").click()
     row.get_by_label("申诉理由").fill("已按规定请假并报备，附请假条")
@@ -86,7 +86,7 @@ def test_it_runs_the_assessment_in_the_browser(page: Any, live_server: Any, pers
     shot(page, "assessment-unit-appeal")
     page.context.clear_cookies()
 
-    # 4. The office reverses it: 市科技局 goes from 60.50 (3rd) to 65.50 (2nd).
+    # 4. The office reverses it: 市科技局 goes from 56.75 (3rd) to 61.75 (2nd).
     login(page, live_server, personas.supervisor.username, password)
     page.goto(base + reverse("assessment:score_detail", args=[_kjj().pk]))
     row = page.locator("tr", has_text="未参加调度会")
@@ -94,6 +94,6 @@ def test_it_runs_the_assessment_in_the_browser(page: Any, live_server: Any, pers
     row.get_by_label("处理意见").fill("请假属实，撤销扣分")
     row.get_by_role("button", name="提交处理结果").click()
     page.wait_for_load_state("networkidle")
-    assert (_kjj().total, _kjj().rank) == (Decimal("65.50"), 2)
-    assert "65.50" in page.inner_text("main")
+    assert (_kjj().total, _kjj().rank) == (Decimal("61.75"), 2)
+    assert "61.75" in page.inner_text("main")
     shot(page, "assessment-after-reversal")

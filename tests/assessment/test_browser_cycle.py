@@ -86,9 +86,9 @@ def year_2018(personas: Any) -> Plan:
     matched, the index method saved, and the supervision facts. As of 2019-01-15, weight 10 on indicators:
 
     市经信委 (item 3): closed 2018-12-10, both reports on time: 40 + 25 + 15 + 10 + 10 + 10 = 110, rank 1.
-    市财政局 (item 1, supporting): closed 2018-12-01; November's report missing (−12.5); two reminders (−2):
-      40 + 12.5 + 15 + 8 + 10 + 10 = 95.5, rank 2.
-    市科技局 (items 1 and 2): both closed in time; item 2's October report late and November's missing (−12.5);
+    市财政局 (item 1, supporting): closed 2018-12-01; November's report late after two reminders (−12.5, −2; filed,
+      so it keeps its quality points): 40 + 12.5 + 15 + 8 + 10 + 10 = 95.5, rank 2.
+    市科技局 (items 1 and 2): both closed in time; item 2's October and November reports late (−12.5);
       one reminder (−1); indicators (two targets, 5 points each, figures from the uploaded sheet): 技术交易额
       147.2 of 160 = 92% → −0.4, 高新技术企业数量 900 of 1500 = 60% → −2: 40 + 12.5 + 15 + 9 + 10 + 7.6 = 94.1,
       rank 3. Reversing the −2 gives 96.1, rank 2 (市财政局 third).
@@ -118,10 +118,12 @@ def year_2018(personas: Any) -> Plan:
     _report(kjj1, november, kjj, submitted="2018-12-03")
     _report(kjj2, october, kjj, submitted="2018-11-09", late=True)
     Reminder.objects.create(assignment=kjj2, period=november, kind=ReminderKind.OVERDUE)
+    _report(kjj2, november, kjj, submitted="2018-12-10", late=True)
     _report(czj1, october, czj, submitted="2018-11-01")
     Reminder.objects.create(assignment=czj1, period=november, kind=ReminderKind.OVERDUE)
     Reminder.objects.create(assignment=czj1, period=november, kind=ReminderKind.MANUAL, sent_by=office)
     Reminder.objects.update(created_at=dt.datetime(2018, 12, 6, 9, tzinfo=dt.UTC))
+    _report(czj1, november, czj, submitted="2018-12-12", late=True)
     _report(jxw3, october, jxw, submitted="2018-11-04")
     _report(jxw3, november, jxw, submitted="2018-12-04")
     return plan

@@ -40,13 +40,13 @@ def test_it_scores_departments_as_computed_by_hand(year: Scenario) -> None:
     assert set(results) == {"市科技局", "市财政局", "市经信委"}
     kjj = results["市科技局"]
     assert kjj.components == {"completion": Decimal("20.00"), "timeliness": Decimal("12.50"),
-                              "quality": Decimal("14.00"), "reminders": Decimal("9.00"),
+                              "quality": Decimal("10.25"), "reminders": Decimal("9.00"),
                               "extensions": Decimal("10.00"), "indicators": Decimal("0.00"),
                               "adjustments": Decimal("0.00")}
-    assert (kjj.total, kjj.rank) == (Decimal("65.50"), 2)
+    assert (kjj.total, kjj.rank) == (Decimal("61.75"), 2)
     assert (results["市财政局"].total, results["市财政局"].rank) == (Decimal("98.00"), 1)
     assert results["市财政局"].components["extensions"] == Decimal("8.00")
-    assert (results["市经信委"].total, results["市经信委"].rank) == (Decimal("33.00"), 3)
+    assert (results["市经信委"].total, results["市经信委"].rank) == (Decimal("18.00"), 3)
 
 
 def test_it_traces_every_deduction_to_its_event(year: Scenario) -> None:
@@ -66,14 +66,14 @@ def test_it_traces_every_deduction_to_its_event(year: Scenario) -> None:
             assert points == weight + sum(e.points for e in kjj.events if e.component == component)
     # the before-due notice is not a reminder (催办); the accept review is not a return
     assert sum(1 for e in kjj.events if e.component == "reminders") == 1
-    assert sum(1 for e in kjj.events if e.component == "quality") == 1
+    assert sorted(e.key.split(":")[1] for e in kjj.events if e.component == "quality") == ["missing", "review"]
 
 
 def test_it_ranks_districts_and_pilot_zones_apart_from_departments(year: Scenario) -> None:
     results = _by_name(results_compute(_rubric("districts"), as_of=AS_OF))
     assert set(results) == {"高新区管委会", "金普新区管委会", "长兴岛经济区管委会", "花园口经济区管委会"}
-    assert (results["高新区管委会"].total, results["高新区管委会"].rank) == (Decimal("75.00"), 1)
-    assert {(r.total, r.rank) for name, r in results.items() if name != "高新区管委会"} == {(Decimal("35.00"), 2)}
+    assert (results["高新区管委会"].total, results["高新区管委会"].rank) == (Decimal("60.00"), 1)
+    assert {(r.total, r.rank) for name, r in results.items() if name != "高新区管委会"} == {(Decimal("20.00"), 2)}
 
 
 def test_it_never_lets_a_component_fall_below_zero(year: Scenario) -> None:
@@ -81,18 +81,19 @@ def test_it_never_lets_a_component_fall_below_zero(year: Scenario) -> None:
     rubric.per_reminder = Decimal("30")
     jxw = _by_name(results_compute(rubric, as_of=AS_OF))["市经信委"]
     assert jxw.components["reminders"] == Decimal("0.00")
-    assert jxw.total == Decimal("25.00")
+    assert jxw.total == Decimal("10.00")
 
 
 def test_it_previews_other_weights_and_shows_rank_moves(year: Scenario) -> None:
     rubric = _rubric()
-    weights = Weights(completion=Decimal(0), timeliness=Decimal(0), quality=Decimal(15), reminders=Decimal(10),
+    weights = Weights(completion=Decimal(0), timeliness=Decimal(0), quality=Decimal(0), reminders=Decimal(10),
                       extensions=Decimal(10), per_return=Decimal(1), per_reminder=Decimal(1),
                       per_extension=Decimal(2))
     rows = {r.result.unit.name: r for r in rubric_preview(rubric, weights=weights, as_of=AS_OF)}
-    # 33 each: a three-way tie shares rank 1
-    assert {(r.result.total, r.result.rank) for r in rows.values()} == {(Decimal("33.00"), 1)}
-    assert (rows["市财政局"].move, rows["市科技局"].move, rows["市经信委"].move) == (0, 1, 2)
+    # reminders and extensions only: 市科技局 19 first; 市财政局 and 市经信委 18 each share rank 2
+    assert {name: (r.result.total, r.result.rank) for name, r in rows.items()} == {
+        "市科技局": (Decimal("19.00"), 1), "市财政局": (Decimal("18.00"), 2), "市经信委": (Decimal("18.00"), 2)}
+    assert (rows["市财政局"].move, rows["市科技局"].move, rows["市经信委"].move) == (-1, 1, 1)
     rubric.refresh_from_db()
     assert rubric.weight_completion == Decimal("40")  # a preview saves nothing
 
@@ -105,7 +106,7 @@ def test_it_deducts_indicator_shortfalls_in_proportion_and_traces_them(year: Sce
     results = _by_name(results_compute(rubric, as_of=AS_OF))
     kjj = results["市科技局"]
     assert kjj.components["indicators"] == Decimal("7.26")
-    assert kjj.total == Decimal("65.50") + Decimal("7.26")
+    assert kjj.total == Decimal("61.75") + Decimal("7.26")
     events = {e.key: e for e in kjj.events if e.component == "indicators"}
     assert {key: e.points for key, e in events.items()} == {
         f"indicators:indicator-target:{targets.turnover.pk}": Decimal("-0.24"),
@@ -145,7 +146,7 @@ def test_it_leaves_the_component_out_at_weight_zero(year: Scenario, personas: An
     with CaptureQueriesContext(connection) as queries:
         results = _by_name(results_compute(rubric, as_of=AS_OF))
     assert not any("indicators_" in q["sql"] for q in queries.captured_queries)
-    assert (results["市科技局"].total, results["市科技局"].rank) == (Decimal("65.50"), 2)
+    assert (results["市科技局"].total, results["市科技局"].rank) == (Decimal("61.75"), 2)
     assert not any(e.component == "indicators" for r in results.values() for e in r.events)
 
 

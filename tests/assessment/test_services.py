@@ -73,7 +73,7 @@ def test_it_stores_the_published_scores_with_their_trace_and_freezes_the_rubric(
     assert rubric.status == RubricStatus.PUBLISHED
     assert rubric.appeal_deadline == dt.date(2020, 1, 25)
     kjj = _score(rubric, "市科技局")
-    assert (kjj.total, kjj.rank, kjj.components["timeliness"]) == (Decimal("65.50"), 2, "12.50")
+    assert (kjj.total, kjj.rank, kjj.components["timeliness"]) == (Decimal("61.75"), 2, "12.50")
     assert any(e["key"] == year.kjj_item4_nov_key and e["points"] == "-6.2500" for e in kjj.trace)
     assert AuditEntry.objects.filter(action="rubric.publish", object_id=str(rubric.pk)).exists()
     with pytest.raises(DomainError, match="冻结"):
@@ -84,7 +84,7 @@ def test_it_stores_the_published_scores_with_their_trace_and_freezes_the_rubric(
                                 points=Decimal(1), reason="x")
     # later supervision data does not move a published result
     Reminder.objects.create(assignment=year.kjj_item1, period=year.october, kind=ReminderKind.MANUAL)
-    assert _score(rubric, "市科技局").total == Decimal("65.50")
+    assert _score(rubric, "市科技局").total == Decimal("61.75")
 
 
 def test_it_supersedes_the_previous_published_version(year: Scenario, personas: Any) -> None:
@@ -111,37 +111,37 @@ def test_it_adds_adjustments_only_for_assessed_units_with_a_reason(year: Scenari
     with TODAY:
         services.rubric_publish(actor=personas.supervisor, rubric=rubric)
     jxw = _score(rubric, "市经信委")
-    assert (jxw.total, jxw.components["adjustments"]) == (Decimal("63.00"), "30.00")
+    assert (jxw.total, jxw.components["adjustments"]) == (Decimal("48.00"), "30.00")
     assert AuditEntry.objects.filter(action="assessment.adjustment_add").count() == 1
 
 
 def test_it_reverses_an_appealed_deduction_and_ranks_move(year: Scenario, personas: Any, units: Any) -> None:
-    """市经信委 gets +30 (63) and 市科技局 −5 (60.5): ranks 2 and 3. Reversing the −5 gives 65.5 and rank 2."""
+    """市经信委 gets +42 (60) and 市科技局 −5 (56.75): ranks 2 and 3. Reversing the −5 gives 61.75 and rank 2."""
     rubric = _draft(personas)
     services.adjustment_add(actor=personas.supervisor, rubric=rubric, unit=units["市经信委"], kind="bonus",
-                            points=Decimal(30), reason="获国家级表彰")
+                            points=Decimal(42), reason="获国家级表彰")
     deduction = services.adjustment_add(actor=personas.supervisor, rubric=rubric, unit=units["市科技局"],
                                         kind="deduction", points=Decimal(5), reason="未参加调度会")
     with TODAY:
         services.rubric_publish(actor=personas.supervisor, rubric=rubric)
     kjj = _score(rubric, "市科技局")
-    assert (kjj.total, kjj.rank, _score(rubric, "市经信委").rank) == (Decimal("60.50"), 3, 2)
+    assert (kjj.total, kjj.rank, _score(rubric, "市经信委").rank) == (Decimal("56.75"), 3, 2)
     key = f"adjustments:adjustment:{deduction.pk}"
     with override_settings(LUOSHI_TODAY=dt.date(2020, 1, 25)):
         appeal = services.appeal_file(actor=personas.lead_liaison, score=kjj, event_key=key, reason="已请假报备",
                                       evidence=evidence())
-        services.appeal_decide(actor=personas.supervisor, appeal=appeal, reverse=True, comment="请假属实")
+        services.appeal_decide(actor=personas.supervisor, appeal=appeal, decision="reverse", comment="请假属实")
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.REVERSED and appeal.points == Decimal("-5")
     kjj.refresh_from_db()
-    assert (kjj.total, kjj.rank, kjj.components["adjustments"]) == (Decimal("65.50"), 2, "0.00")
+    assert (kjj.total, kjj.rank, kjj.components["adjustments"]) == (Decimal("61.75"), 2, "0.00")
     assert _score(rubric, "市经信委").rank == 3
     assert next(e for e in kjj.trace if e["key"] == key)["reversed"] is True
     change = AuditEntry.objects.get(action="score.recompute")
-    assert (change.before, change.after) == ({"total": "60.50", "rank": 3}, {"total": "65.50", "rank": 2})
+    assert (change.before, change.after) == ({"total": "56.75", "rank": 3}, {"total": "61.75", "rank": 2})
     assert AuditEntry.objects.filter(action="appeal.reverse", object_id=str(appeal.pk)).exists()
     with pytest.raises(DomainError):
-        services.appeal_decide(actor=personas.supervisor, appeal=appeal, reverse=False, comment="再议")
+        services.appeal_decide(actor=personas.supervisor, appeal=appeal, decision="uphold", comment="再议")
 
 
 def test_it_upholds_an_appeal_without_changing_the_score(year: Scenario, personas: Any) -> None:
@@ -150,9 +150,9 @@ def test_it_upholds_an_appeal_without_changing_the_score(year: Scenario, persona
     with TODAY:
         appeal = services.appeal_file(actor=personas.lead_head, score=kjj, event_key=year.kjj_item4_nov_key,
                                       reason="系统故障", evidence=evidence())
-        services.appeal_decide(actor=personas.supervisor, appeal=appeal, reverse=False, comment="无佐证")
+        services.appeal_decide(actor=personas.supervisor, appeal=appeal, decision="uphold", comment="无佐证")
     kjj.refresh_from_db()
-    assert (kjj.total, kjj.rank) == (Decimal("65.50"), 2)
+    assert (kjj.total, kjj.rank) == (Decimal("61.75"), 2)
     assert AuditEntry.objects.filter(action="appeal.uphold").count() == 1
     assert not AuditEntry.objects.filter(action="score.recompute").exists()
 

@@ -16,6 +16,8 @@ from luoshi.assessment import services
 from luoshi.assessment.choices import AppealStatus, RubricStatus
 from luoshi.assessment.models import Appeal, Rubric, Score
 from luoshi.core.models import AuditEntry
+from luoshi.orgs.models import Unit
+from tests.xlsx_checks import assert_safe_xlsx
 
 from .builders import AS_OF, Scenario, evidence, indicator_year, scenario
 
@@ -129,13 +131,15 @@ def test_it_refuses_a_stale_save_with_a_message(client: Client, personas: Any, d
 
 def test_it_recomputes_the_preview_for_htmx_without_saving(client: Client, personas: Any, draft: Rubric) -> None:
     _as(client, personas, "supervisor")
-    params = {**WEIGHTS, "preview": "1", "weight_completion": "0", "weight_timeliness": "0"}
+    params = {**WEIGHTS, "preview": "1", "weight_completion": "0", "weight_timeliness": "0", "weight_quality": "0"}
     response = client.get(reverse("assessment:rubric_detail", args=[draft.pk]), params, **HTMX)
     body = response.content.decode()
     assert "<html" not in body  # the partial only
-    assert body.count("33.00") == 3 and "↑2" in body and "↑1" in body
+    # reminders and extensions only: 市科技局 19 moves up to first, 市财政局 down to share second with 市经信委
+    assert body.count("19.00") == 1 and body.count("18.00") == 2
+    assert body.count("↑1") == 2 and body.count("↓1") == 1
     full = client.get(reverse("assessment:rubric_detail", args=[draft.pk])).content.decode()
-    assert "98.00" in full and "65.50" in full and "<html" in full
+    assert "98.00" in full and "61.75" in full and "<html" in full
     draft.refresh_from_db()
     assert draft.weight_completion == Decimal("40")
 
@@ -150,7 +154,7 @@ def test_it_shows_a_score_sheet_only_to_readers_and_its_unit(client: Client, per
     assert response.status_code == (200 if allowed else 404)
     if allowed:
         body = response.content.decode()
-        assert "65.50" in body and "未报送" in body and "逾期3天" in body
+        assert "61.75" in body and "未报送" in body and "逾期3天" in body
         assert ('name="event_key"' in body) == (who in ("lead_liaison", "lead_head"))
     assert client.get(reverse("assessment:score_detail", args=[999999])).status_code == 404
 
@@ -197,10 +201,10 @@ def test_it_lets_only_the_office_decide_an_appeal(client: Client, personas: Any,
     kjj.refresh_from_db()
     if who in OFFICE:
         assert response.status_code == 302
-        assert (appeal.status, kjj.total) == (AppealStatus.REVERSED, Decimal("71.75"))
+        assert (appeal.status, kjj.total) == (AppealStatus.REVERSED, Decimal("68.00"))
     else:
         assert response.status_code == 404
-        assert (appeal.status, kjj.total) == (AppealStatus.PENDING, Decimal("65.50"))
+        assert (appeal.status, kjj.total) == (AppealStatus.PENDING, Decimal("61.75"))
 
 
 def test_it_exports_the_results_table_as_xlsx(client: Client, personas: Any, published: Rubric) -> None:
@@ -213,8 +217,8 @@ def test_it_exports_the_results_table_as_xlsx(client: Client, personas: Any, pub
     assert rows[1] == ("名次", "单位", "总分", "任务完成", "报送及时", "报告质量", "催办", "延期", "指标目标完成",
                        "加减分")
     assert rows[2] == (1, "市财政局", 98, 40, 25, 15, 10, 8, 0, 0)
-    assert rows[3] == (2, "市科技局", 65.5, 20, 12.5, 14, 9, 10, 0, 0)
-    assert rows[4] == (3, "市经信委", 33, 0, 0, 15, 8, 10, 0, 0)
+    assert rows[3] == (2, "市科技局", 61.75, 20, 12.5, 10.25, 9, 10, 0, 0)
+    assert rows[4] == (3, "市经信委", 18, 0, 0, 0, 8, 10, 0, 0)
     assert len(rows) == 5
 
 
@@ -241,7 +245,7 @@ def test_it_exports_a_score_sheet_to_readers_and_its_unit_only(client: Client, p
     sheet = load_workbook(BytesIO(response.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1] == ("总分", 65.5, "名次", 2)
+    assert rows[1] == ("总分", 61.75, "名次", 2)
     timeliness = rows.index(("报送及时", 12.5, None, None))
     assert [r[3] for r in rows[timeliness + 1:timeliness + 3]] == [-6.25, -6.25]
     assert any("未报送" in str(r[2]) for r in rows[timeliness + 1:timeliness + 3])
@@ -259,8 +263,25 @@ def test_it_exports_the_indicator_component_and_the_note(client: Client, persona
     rows = list(sheet.iter_rows(values_only=True))
     assert "示例数据，非真实考核结果" in str(rows[0][0])
     assert rows[2] == (1, "市财政局", 110, 40, 25, 15, 10, 8, 12, 0)
-    assert rows[3] == (2, "市科技局", 72.76, 20, 12.5, 14, 9, 10, 7.26, 0)
+    assert rows[3] == (2, "市科技局", 69.01, 20, 12.5, 10.25, 9, 10, 7.26, 0)
     page = client.get(reverse("assessment:rubric_detail", args=[published.pk])).content.decode()
     assert "示例数据，非真实考核结果" in page and "7.26" in page and "单项分值×(1−完成率)" in page
     sheet_page = client.get(reverse("assessment:score_detail", args=[_score(published, "市科技局").pk]))
     assert "完成目标的92%" in sheet_page.content.decode()
+
+
+def test_it_writes_hostile_text_in_the_exports_as_text(client: Client, personas: Any, published: Rubric) -> None:
+    """Unit names, the rubric's note and the trace's texts are written as text, control characters dropped."""
+    Unit.objects.filter(name="市科技局").update(name="=1+1")
+    Rubric.objects.filter(pk=published.pk).update(note="@SUM(A1)\x0b")
+    kjj = Score.objects.get(rubric=published, unit__name="=1+1")
+    kjj.trace = [{**kjj.trace[0], "text": "-2+3\x0b"}, *kjj.trace[1:]]
+    kjj.save(update_fields=["trace"])
+    reader = _as(client, personas, "supervisor")
+    results = reader.get(reverse("assessment:rubric_export", args=[published.pk]))
+    assert results.status_code == 200
+    cells = assert_safe_xlsx(results.content, ["=1+1", "@SUM(A1)"])
+    assert any(c.value == "=1+1" and c.column == 2 for c in cells)  # the unit column
+    sheet = reader.get(reverse("assessment:score_export", args=[kjj.pk]))
+    assert sheet.status_code == 200
+    assert_safe_xlsx(sheet.content, ["=1+1 2019年度考核得分表", "@SUM(A1)", "-2+3"])

@@ -17,7 +17,7 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Any]):
 
 @admin.register(Rubric)
 class RubricAdmin(ReadOnlyAdmin):
-    list_display = ["year", "unit_group", "version", "status", "published_at", "appeal_deadline"]
+    list_display = ["year", "unit_group", "version", "status", "quality_rule", "published_at", "appeal_deadline"]
     list_filter = ["year", "unit_group", "status"]
 
 

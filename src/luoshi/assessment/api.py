@@ -23,8 +23,8 @@ class RubricSerializer(serializers.ModelSerializer[Rubric]):
         model = Rubric
         fields = ["id", "year", "unit_group", "version", "status", "weight_completion", "weight_timeliness",
                   "weight_quality", "weight_reminders", "weight_extensions", "weight_indicators", "per_return",
-                  "per_reminder", "per_extension", "appeal_days", "note", "published_at", "appeal_deadline",
-                  "created_at"]
+                  "per_reminder", "per_extension", "quality_rule", "appeal_days", "note", "published_at",
+                  "appeal_deadline", "created_at"]
 
 
 class ScoreSerializer(serializers.ModelSerializer[Score]):

@@ -36,3 +36,22 @@ class AppealStatus(models.TextChoices):
     PENDING = "pending", _("待处理")
     UPHELD = "upheld", _("维持扣分")
     REVERSED = "reversed", _("撤销扣分")
+
+
+class AppealDecision(models.TextChoices):
+    """What the office decides on an appeal; there is no default, the office chooses one."""
+
+    REVERSE = "reverse", _("撤销扣分")
+    UPHOLD = "uphold", _("维持扣分")
+
+
+class QualityRule(models.TextChoices):
+    """How a rubric scores report quality, stored with the rubric so that a published result keeps its rule.
+
+    FILED (issue 10): the weight is shared among the reports owed, a report never filed earns nothing, and each
+    return deducts `per_return`. RETURNS: the earlier rule, kept by the rubrics published under it: only returns
+    deducted, so a unit that filed nothing had full marks.
+    """
+
+    FILED = "filed", _("按已报送的报告计分")
+    RETURNS = "returns", _("只按退回扣分（旧规则）")

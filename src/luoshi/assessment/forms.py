@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.orgs.models import Unit
 
-from .choices import AdjustmentKind, UnitGroup
+from .choices import AdjustmentKind, AppealDecision, UnitGroup
 from .models import Rubric
 from .scoring import Weights
 
@@ -83,6 +83,12 @@ class AppealForm(forms.Form):
                                  help_text=_("至少1个、最多5个文件，支持 pdf、docx、xlsx、jpg、png、txt、zip"))
 
 
+DECISION_REQUIRED = _("请选择处理结果：撤销扣分或维持扣分 (choose reverse or uphold)")
+
+
 class AppealDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("处理结果"), choices=[("reverse", _("撤销扣分")), ("uphold", _("维持扣分"))])
+    """No default decision: the select starts on an empty choice and the office must pick reverse or uphold."""
+
+    decision = forms.ChoiceField(label=_("处理结果"), choices=[("", _("请选择处理结果")), *AppealDecision.choices],
+                                 error_messages={"required": DECISION_REQUIRED, "invalid_choice": DECISION_REQUIRED})
     comment = forms.CharField(label=_("处理意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.orgs.models import Unit
 
-from .choices import AdjustmentKind, AppealStatus, Component, RubricStatus, UnitGroup
+from .choices import AdjustmentKind, AppealStatus, Component, QualityRule, RubricStatus, UnitGroup
 
 ZERO = Decimal("0")
 
@@ -28,8 +28,11 @@ class Rubric(models.Model):
     """The scoring scheme of one year for one group of units, in numbered versions.
 
     Each component is worth at most its weight and loses points for the events that count against it
-    (scoring.FORMULAS says how, in words). A published rubric is frozen: its scores are stored with their trace.
-    `revision` guards against lost updates of a draft.
+    (scoring.component_formulas says how, in words). A published rubric is frozen: its scores are stored with their
+    trace. `quality_rule` says which rule of the report-quality component the rubric was computed with: every new
+    rubric has the current one; the rubrics published before it keep the earlier one (migration 0003), so
+    their results and the words shown with them stay true. It is not a setting. `revision` guards against lost
+    updates of a draft.
     """
 
     year = models.PositiveIntegerField(_("年度"))
@@ -45,6 +48,8 @@ class Rubric(models.Model):
     per_return = _points(_("每次退回扣分"), "1")
     per_reminder = _points(_("每次催办扣分"), "1")
     per_extension = _points(_("每次延期扣分"), "2")
+    quality_rule = models.CharField(_("报告质量计分规则"), max_length=16, choices=QualityRule.choices,
+                                    default=QualityRule.FILED, editable=False)
     appeal_days = models.PositiveSmallIntegerField(_("申诉期（天）"), default=10)
     note = models.CharField(_("说明"), max_length=200, blank=True,
                             help_text=_("显示在方案、结果和各单位得分表上，如“示例数据，非真实考核结果”"))

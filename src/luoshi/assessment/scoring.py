@@ -5,7 +5,12 @@ Rules, one per component (weight = the most the component is worth; it never goe
   neither closed nor accepted as done by its deadline loses weight / (items due).
 - timeliness: each owed report (period due in the year and already past) that was not submitted, or
   was submitted late, loses weight / (reports owed).
-- quality: each return (退回) of one of the unit's reports loses `per_return`.
+- quality (rubric.quality_rule FILED, every rubric since issue 10): points come only from reports filed. The
+  weight is shared among the reports owed (as for timeliness); an owed report never submitted loses its share
+  weight / (reports owed), and each return (退回) of one of the unit's reports loses `per_return`. A unit owing
+  no report yet has no report to score: it loses the whole weight. So a unit that filed nothing gets 0.
+  RETURNS (the rubrics published before issue 10 keep it): only returns lose `per_return`, a missing report
+  nothing; it gave full marks to units that never reported.
 - reminders: each overdue or manual reminder (催办) loses `per_reminder` (the before-due notice does not count).
 - extensions: each granted extension (延期) loses `per_extension`.
 - indicators: each indicator target the unit answers for in the year (IndicatorTarget.responsible_unit) is
@@ -38,7 +43,7 @@ from luoshi.reports.models import Extension, Reminder, Report, ReportingPeriod, 
 from luoshi.reports.selectors import owed_periods, report_due_date
 
 from .attainment import TargetOutcome, target_outcomes
-from .choices import AdjustmentKind, Component, UnitGroup
+from .choices import AdjustmentKind, Component, QualityRule, UnitGroup
 from .models import Adjustment, Rubric
 
 ZERO = Decimal("0")
@@ -64,7 +69,9 @@ FORMULAS: Mapping[str, Any] = {
         "年度内到期的任务项未在时限内办结或通过验收的，每项扣“分值÷到期任务数”。"),
     str(Component.TIMELINESS): gettext_lazy(
         "年度内已到截止日的应报报告，未报送或逾期报送的，每份扣“分值÷应报报告数”。"),
-    str(Component.QUALITY): gettext_lazy("报告每被退回一次，扣“每次退回扣分”。"),
+    str(Component.QUALITY): gettext_lazy(
+        "质量分只来自已报送的报告：年度内已到截止日的应报报告，每份占“分值÷应报报告数”，未报送的不得分；"
+        "报告每被退回一次，扣“每次退回扣分”；没有应报报告的不得分。"),
     str(Component.REMINDERS): gettext_lazy("每收到一次逾期催办或人工催办，扣“每次催办扣分”。"),
     str(Component.EXTENSIONS): gettext_lazy("每获准延期一次，扣“每次延期扣分”。"),
     str(Component.INDICATORS): gettext_lazy(
@@ -73,6 +80,17 @@ FORMULAS: Mapping[str, Any] = {
         "完成率不足100%的扣“单项分值×(1−完成率)”，没有实际值的扣全部单项分值；分值为0时不计。"),
     str(Component.ADJUSTMENTS): gettext_lazy("督查人员录入的加分、减分事项，注明事由，不设上限。"),
 }
+# The earlier quality rule, in the words of what it did, for the rubrics published under it.
+QUALITY_RETURNS_FORMULA = gettext_lazy(
+    "报告每被退回一次，扣“每次退回扣分”；未报送的报告不扣分（本方案发布时的旧规则，现已改为只按已报送的报告计分）。")
+
+
+def component_formulas(rubric: Rubric) -> dict[str, Any]:
+    """Each component's rule in words, as the rubric computes it (its quality rule is stored with it)."""
+    formulas = dict(FORMULAS)
+    if rubric.quality_rule == QualityRule.RETURNS:
+        formulas[str(Component.QUALITY)] = QUALITY_RETURNS_FORMULA
+    return formulas
 
 
 @dataclass(frozen=True)
@@ -221,6 +239,28 @@ def _timeliness(owed: Sequence[tuple[Assignment, ReportingPeriod, dt.date]],
     return events
 
 
+def _quality_missing(owed: Sequence[tuple[Assignment, ReportingPeriod, dt.date]],
+                     reports: Mapping[tuple[int, int], Report], weight: Decimal) -> list[Event]:
+    """The quality rule's share of each owed report never submitted (the whole weight when none was owed):
+    quality points come only from reports filed. Returns are deducted apart (`per_return` each)."""
+    if weight <= 0:
+        return []
+    if not owed:
+        return [Event(key="quality:none", component=str(Component.QUALITY), points=-weight,
+                      text=_("年度内没有应报报告，无已报送的报告可计质量分"))]
+    share = _q(weight / len(owed))
+    events = []
+    for a, period, due in owed:
+        report = reports.get((a.pk, period.pk))
+        if report is not None and report.submitted_at is not None:
+            continue
+        events.append(Event(
+            key=f"quality:missing:{a.pk}:{period.pk}", component=str(Component.QUALITY), points=-share,
+            text=_("报告“%(report)s”截止%(due)s，未报送，不计质量分") % {
+                "report": f"{_label(a)} · {period.label}", "due": due}))
+    return events
+
+
 def _indicators(outcomes: Sequence[TargetOutcome], weight: Decimal) -> list[Event]:
     """Each target's shortfall, in proportion: reached 92% of a 10-point target's expected value → −0.8."""
     if not outcomes or weight <= 0:
@@ -274,6 +314,8 @@ def results_compute(rubric: Rubric, *, weights: Weights | None = None, as_of: dt
         result.events += _completion(by_unit[unit_id], done_reports, year=year, as_of=as_of,
                                      weight=weights.completion)
         result.events += _timeliness(owed[unit_id], reports, weights.timeliness)
+        if rubric.quality_rule != QualityRule.RETURNS:
+            result.events += _quality_missing(owed[unit_id], reports, weights.quality)
 
     for review in (Review.objects.filter(action=ReviewAction.RETURN, report__assignment__in=assignments,
                                          report__period__due_date__year=year)

@@ -20,7 +20,7 @@ from luoshi.orgs.models import Unit, User
 from luoshi.reports.models import Notification
 from luoshi.reports.services import attachment_clean_name, attachment_content_type
 
-from .choices import AdjustmentKind, AppealStatus, RubricStatus
+from .choices import AdjustmentKind, AppealDecision, AppealStatus, RubricStatus
 from .models import Adjustment, Appeal, AppealEvidence, Rubric, Score
 from .scoring import Event, UnitResult, Weights, ranks_apply, results_compute, totals_apply, units_assessed
 
@@ -29,8 +29,8 @@ RUBRIC_NUMBERS = ("weight_completion", "weight_timeliness", "weight_quality", "w
                   "appeal_days")
 # What the office sets on a draft (a new version starts from the latest version's settings).
 RUBRIC_SETTINGS = (*RUBRIC_NUMBERS, "note")
-RUBRIC_FIELDS = ["year", "unit_group", "version", "status", *RUBRIC_SETTINGS, "revision", "published_at",
-                 "appeal_deadline"]
+RUBRIC_FIELDS = ["year", "unit_group", "version", "status", *RUBRIC_SETTINGS, "quality_rule", "revision",
+                 "published_at", "appeal_deadline"]
 APPEAL_EVIDENCE_MAX = 5
 APPEAL_FIELDS = ["status", "decided_by", "decided_at", "decision_comment"]
 
@@ -241,10 +241,14 @@ def _notify_unit_of_decision(appeal: Appeal) -> None:
     transaction.on_commit(send)
 
 
-def appeal_decide(*, actor: Any, appeal: Appeal, reverse: bool, comment: str) -> Appeal:
-    """The office upholds or reverses a pending appeal. A reversal cancels the deduction in the frozen
+def appeal_decide(*, actor: Any, appeal: Appeal, decision: str | None, comment: str) -> Appeal:
+    """The office upholds or reverses a pending appeal, `decision` one of AppealDecision: there is no default,
+    anything else (missing, empty) is refused and changes nothing. A reversal cancels the deduction in the frozen
     trace, recomputes the unit's total and the group's ranks; both changes are audited."""
     _require_office(actor)
+    if decision not in AppealDecision.values:
+        raise DomainError(_("请选择处理结果：撤销扣分或维持扣分 (choose reverse or uphold)"), code="decision_required")
+    reverse = decision == AppealDecision.REVERSE
     if not comment.strip():
         raise DomainError(_("请填写处理意见 (give the decision's reason)"), code="comment_required")
     with transaction.atomic():

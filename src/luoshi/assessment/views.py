@@ -39,11 +39,16 @@ from .access import (
 from .choices import AppealStatus, Component, RubricStatus
 from .exports import XLSX_CONTENT_TYPE, results_workbook, score_sheet_workbook
 from .forms import AdjustmentForm, AppealDecisionForm, AppealForm, RubricCreateForm, RubricForm
-from .models import Appeal
-from .scoring import FORMULAS, WEIGHT_FIELDS, Event, Weights, units_assessed
+from .models import Appeal, Rubric
+from .scoring import WEIGHT_FIELDS, Event, Weights, component_formulas, units_assessed
 
 COMPONENT_LABELS = Component.choices
-COMPONENT_FORMULAS = [(label, FORMULAS[value]) for value, label in Component.choices]
+
+
+def _formulas(rubric: Rubric) -> list[tuple[str, object]]:
+    """(label, rule in words) per component, as this rubric computes them."""
+    formulas = component_formulas(rubric)
+    return [(label, formulas[value]) for value, label in COMPONENT_LABELS]
 
 
 def _form_errors(request: HttpRequest, form: object) -> None:
@@ -86,7 +91,7 @@ def rubric_create(request: HttpRequest) -> HttpResponse:
 def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft: its weights and the preview ranking (htmx recomputes it as weights change); published: results."""
     rubric = access_rubric(request.user, pk)
-    context: dict[str, object] = {"rubric": rubric, "components": COMPONENT_LABELS, "formulas": COMPONENT_FORMULAS}
+    context: dict[str, object] = {"rubric": rubric, "components": COMPONENT_LABELS, "formulas": _formulas(rubric)}
     if rubric.is_frozen:
         weights = Weights.of(rubric)
         context.update(columns=[(label, weights.weight(c) if c in WEIGHT_FIELDS else None)
@@ -179,8 +184,9 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
                      and rubric.status == RubricStatus.PUBLISHED and rubric.appeal_deadline is not None)
     can_appeal = own_published and clock.today() <= rubric.appeal_deadline
     weights = Weights.of(rubric)
+    formulas = component_formulas(rubric)
     sections = [(label, score.components.get(c, "0"), weights.weight(c) if c in WEIGHT_FIELDS else None,
-                 FORMULAS[c], [(e, appeals.get(e.key)) for e in events if e.component == c])
+                 formulas[c], [(e, appeals.get(e.key)) for e in events if e.component == c])
                 for c, label in COMPONENT_LABELS]
     return render(request, "assessment/score_detail.html", {
         "score": score, "rubric": rubric, "sections": sections, "appeals": appeals, "can_appeal": can_appeal,
@@ -225,7 +231,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
         _form_errors(request, form)
         return redirect_after_post(request, url)
     try:
-        services.appeal_decide(actor=request.user, appeal=appeal, reverse=form.cleaned_data["decision"] == "reverse",
+        services.appeal_decide(actor=request.user, appeal=appeal, decision=form.cleaned_data["decision"],
                                comment=form.cleaned_data["comment"])
     except DomainError as error:
         return redirect_after_post(request, url, error)
