@@ -24,8 +24,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def mapped(published_plan: Any, personas: Any, catalogue: Any, regions: Any) -> IndicatorTarget:
-    """Item 1's target (新增初创科技企业3000家, lead 市科技局) mapped to 高新技术企业数量: the city's target."""
+    """Item 1's target (lead 市科技局) mapped to 高新技术企业数量: the city's target. Read here as a level
+    (…总数达到3000家), so each report gives the figure to date; increments (新增…, the plan's own wording) are
+    added up over the periods: see test_target_basis."""
     target = Target.objects.get(task__plan=published_plan, text__contains="初创科技企业")
+    target.basis = "level"
+    target.save(update_fields=["basis"])
     return target_map(actor=personas.supervisor, target=target, indicator=catalogue["high-tech-enterprises"])
 
 

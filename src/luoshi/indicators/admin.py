@@ -12,9 +12,9 @@ class IndicatorAliasInline(admin.TabularInline[IndicatorAlias, Indicator]):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin[Indicator]):
-    list_display = ["code", "name_zh", "unit", "direction", "source", "frequency", "aggregation", "active"]
+    list_display = ["code", "name_zh", "unit", "kind", "direction", "source", "frequency", "aggregation", "active"]
     search_fields = ["code", "name_zh", "name_en", "aliases__alias"]
-    list_filter = ["source", "active"]
+    list_filter = ["kind", "source", "active"]
     inlines = [IndicatorAliasInline]
 
 

@@ -23,7 +23,7 @@ from luoshi.api.viewsets import ReadOnlyViewSet
 from luoshi.core.viewtools import require_office
 
 from .access import editions_visible_to, regions_visible_to, targets_visible_to
-from .choices import DataSource, EditionStatus
+from .choices import DataSource, EditionStatus, Measure
 from .models import IndexEdition, IndexMethod, Indicator, IndicatorTarget, Observation, Region
 from .services import observation_record
 
@@ -32,7 +32,7 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
     class Meta:
         model = Indicator
         fields = ["id", "code", "name_zh", "name_en", "unit", "direction", "definition", "source", "frequency",
-                  "aggregation", "accumulates", "plausible_min", "plausible_max", "active"]
+                  "aggregation", "kind", "accumulates", "plausible_min", "plausible_max", "active"]
 
 
 class RegionSerializer(serializers.ModelSerializer[Region]):
@@ -48,7 +48,7 @@ class IndicatorTargetSerializer(serializers.ModelSerializer[IndicatorTarget]):
     class Meta:
         model = IndicatorTarget
         fields = ["id", "plan", "source_target", "indicator", "indicator_code", "year", "region", "region_name",
-                  "responsible_unit", "comparator", "value", "value_unit"]
+                  "responsible_unit", "comparator", "value", "value_unit", "basis"]
 
 
 class ObservationSerializer(serializers.ModelSerializer[Observation]):
@@ -58,7 +58,7 @@ class ObservationSerializer(serializers.ModelSerializer[Observation]):
     class Meta:
         model = Observation
         fields = ["id", "indicator", "indicator_code", "region", "region_name", "year", "through_month", "source",
-                  "value", "revision", "is_latest", "note", "illustrative", "entered_at"]
+                  "measure", "value", "revision", "is_latest", "note", "illustrative", "entered_at"]
 
 
 class ObservationInputSerializer(serializers.Serializer[Any]):
@@ -193,7 +193,8 @@ class ObservationViewSet(ReadOnlyViewSet):
         data = payload.validated_data
         current = Observation.objects.filter(
             indicator=data["indicator"], region=data["region"], year=data["year"],
-            through_month=data["through_month"], source=data["source"], is_latest=True).values_list("pk", flat=True)
+            through_month=data["through_month"], source=data["source"], measure=Measure.VALUE,
+            is_latest=True).values_list("pk", flat=True)
         current_pk = current.first()
         observation = observation_record(actor=request.user, **data)
         created = observation.pk != current_pk

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from luoshi.core.errors import DomainError
 from luoshi.plandoc.normalize import halfwidth
 
-from .choices import Aggregation, DataSource, Direction, Frequency
+from .choices import Aggregation, DataSource, Direction, Frequency, IndicatorKind
 
 BUILTIN_CATALOGUE = Path(__file__).parent / "data" / "catalogue-dalian.yaml"
 CATALOGUE_FORMAT = "luoshi-indicators v1"
 MIN_CONTAINED_KEY = 4   # a shorter name ("数量") would be contained in almost every phrase
+
+RATE_UNITS = ("%", "％", "‰")   # an indicator in these units is a rate unless the catalogue says otherwise
 
 _PARENTHETICAL = re.compile(r"\([^()]*\)")
 _NOT_WORD = re.compile(r"[^0-9a-z\u4e00-\u9fff&]+")
@@ -51,7 +53,8 @@ class CatalogueEntry:
     source: str = DataSource.OFFICIAL
     frequency: str = Frequency.ANNUAL
     aggregation: str = Aggregation.SUM
-    accumulates: bool = False
+    kind: str = IndicatorKind.LEVEL
+    accumulates: bool = False       # always kind == flow (catalogue_parse makes them agree)
     plausible_min: float | None = None
     plausible_max: float | None = None
     definition: str = ""
@@ -61,7 +64,7 @@ class CatalogueEntry:
         """The model fields (everything but code and aliases)."""
         return {"name_zh": self.name_zh, "name_en": self.name_en, "unit": self.unit,
                 "direction": self.direction, "source": self.source, "frequency": self.frequency,
-                "aggregation": self.aggregation, "accumulates": self.accumulates,
+                "aggregation": self.aggregation, "kind": self.kind, "accumulates": self.accumulates,
                 "plausible_min": self.plausible_min, "plausible_max": self.plausible_max,
                 "definition": self.definition}
 
@@ -120,13 +123,30 @@ def _entry(raw: Any, number: int) -> CatalogueEntry:
         bounds.append(None if value is None else float(value))
     if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
         raise bad(_("合理下限大于合理上限 (plausible_min > plausible_max)"))
+    kind = _kind(raw, unit, bad)
     aliases = raw.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         raise bad(_("别名须为文字列表 (aliases must be a list of text)"))
     return CatalogueEntry(
-        code=code, name_zh=name, unit=unit, name_en=str(raw.get("name_en") or ""),
-        accumulates=bool(raw.get("accumulates", False)), plausible_min=bounds[0], plausible_max=bounds[1],
+        code=code, name_zh=name, unit=unit, name_en=str(raw.get("name_en") or ""), kind=kind,
+        accumulates=kind == IndicatorKind.FLOW, plausible_min=bounds[0], plausible_max=bounds[1],
         definition=str(raw.get("definition") or ""), aliases=tuple(a.strip() for a in aliases), **choices)
+
+
+def _kind(raw: dict[str, Any], unit: str, bad: Any) -> str:
+    """The stated kind; without one, a flow when it accumulates, a rate in %, else a level (catalogue v1)."""
+    stated = raw.get("kind")
+    accumulates = raw.get("accumulates")
+    if stated is None:
+        if accumulates:
+            return IndicatorKind.FLOW
+        return IndicatorKind.RATE if unit in RATE_UNITS else IndicatorKind.LEVEL
+    kind = str(stated)
+    if kind not in IndicatorKind.values:
+        raise bad(_("%(key)s 的取值“%(value)s”无效 (invalid choice)") % {"key": "kind", "value": kind})
+    if accumulates is not None and bool(accumulates) != (kind == IndicatorKind.FLOW):
+        raise bad(_("accumulates 与 kind 矛盾：只有流量指标年内累计 (only a flow accumulates)"))
+    return kind
 
 
 # --- matching a parsed target's indicator phrase --------------------------------------------------------

@@ -19,6 +19,22 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("月度")
 
 
+class IndicatorKind(models.TextChoices):
+    """What an indicator's figure is: a stock or total at a date, what the year adds so far, or a rate."""
+
+    LEVEL = "level", _("总量（时点数）")
+    FLOW = "flow", _("流量（年内累计）")
+    RATE = "rate", _("比率")
+
+
+class Measure(models.TextChoices):
+    """What an observation's value is: the indicator's value, or how much it has risen this year so far
+    (units' reports of what a period added to a stock: 新增高新技术企业)."""
+
+    VALUE = "value", _("指标值")
+    INCREASE = "increase", _("本年新增")
+
+
 class Aggregation(models.TextChoices):
     SUM = "sum", _("求和")
     MEAN = "mean", _("平均")
@@ -36,6 +52,7 @@ class Comparator(models.TextChoices):
     LE = "<=", _("不高于")
     EQ = "=", _("等于")
     GROWTH = "growth", _("增长")
+    INCREASE = "increase", _("增加")
 
 
 class Rag(models.TextChoices):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.orgs.models import Unit
+from luoshi.plans.choices import TargetBasis
 from luoshi.plans.models import Plan, Target
 
 from .choices import (
@@ -27,6 +28,8 @@ from .choices import (
     EditionState,
     EditionStatus,
     Frequency,
+    IndicatorKind,
+    Measure,
     RegionKind,
 )
 
@@ -44,6 +47,8 @@ class Indicator(models.Model):
     frequency = models.CharField(_("频率"), max_length=16, choices=Frequency.choices, default=Frequency.ANNUAL)
     aggregation = models.CharField(_("区域汇总方式"), max_length=8, choices=Aggregation.choices,
                                    default=Aggregation.SUM)
+    kind = models.CharField(_("指标类型"), max_length=8, choices=IndicatorKind.choices, default=IndicatorKind.LEVEL,
+                            help_text=_("总量（高新技术企业数量）、流量（技术交易额，年内累计）或比率（R&D经费支出占GDP比重）"))
     accumulates = models.BooleanField(_("年内累计"), default=False,
                                       help_text=_("流量指标（如技术交易额）：年内逐月累计，年度目标可按进度折算"))
     plausible_min = models.FloatField(_("合理下限"), null=True, blank=True)
@@ -60,6 +65,12 @@ class Indicator(models.Model):
                 | Q(plausible_min__lte=models.F("plausible_max")),
                 name="indicator_plausible_range_ordered",
                 violation_error_message=_("合理下限不能大于合理上限")),
+            # A flow is exactly what accumulates within the year: the two fields never disagree.
+            models.CheckConstraint(
+                condition=Q(kind=IndicatorKind.FLOW, accumulates=True)
+                | (~Q(kind=IndicatorKind.FLOW) & Q(accumulates=False)),
+                name="indicator_flow_accumulates",
+                violation_error_message=_("流量指标才是年内累计的指标")),
         ]
 
     def __str__(self) -> str:
@@ -140,6 +151,8 @@ class IndicatorTarget(models.Model):
     comparator = models.CharField(_("比较"), max_length=8, choices=Comparator.choices)
     value = models.FloatField(_("目标值"))
     value_unit = models.CharField(_("目标计量单位"), max_length=32)
+    basis = models.CharField(_("目标口径"), max_length=16, choices=TargetBasis.choices, null=True, blank=True,
+                             help_text=_("新增量的目标：各期报送的是当期新增数，年内相加"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -175,6 +188,9 @@ class Observation(models.Model):
     """One revision of a figure: indicator × region × year, cumulative through a month, from one source.
 
     A correction is a new row with revision+1; the previous row keeps its value and loses `is_latest`.
+    `measure` says whether the value is the indicator's (the default) or its rise since the end of the
+    previous year (a unit's reported additions to a stock, added up over the year's periods); the
+    official series and every chart read values only.
     """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="observations",
@@ -184,6 +200,7 @@ class Observation(models.Model):
     year = models.PositiveIntegerField(_("年度"))
     through_month = models.PositiveSmallIntegerField(_("截至月份"), default=12)
     source = models.CharField(_("数据来源"), max_length=16, choices=DataSource.choices)
+    measure = models.CharField(_("数值含义"), max_length=8, choices=Measure.choices, default=Measure.VALUE)
     value = models.FloatField(_("数值"))
     revision = models.PositiveIntegerField(_("版次"), default=1)
     is_latest = models.BooleanField(_("最新"), default=True)
@@ -201,9 +218,10 @@ class Observation(models.Model):
         verbose_name = _("指标实际值")
         verbose_name_plural = _("指标实际值")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "region", "year", "through_month", "source", "revision"],
+            models.UniqueConstraint(fields=["indicator", "region", "year", "through_month", "source", "measure",
+                                            "revision"],
                                     name="observation_unique_revision"),
-            models.UniqueConstraint(fields=["indicator", "region", "year", "through_month", "source"],
+            models.UniqueConstraint(fields=["indicator", "region", "year", "through_month", "source", "measure"],
                                     condition=Q(is_latest=True), name="observation_one_latest",
                                     violation_error_message=_("同一数据只能有一个最新版本")),
             models.CheckConstraint(condition=Q(through_month__gte=1) & Q(through_month__lte=12),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from luoshi.plans.models import Plan
 
 from .access import targets_visible_to
-from .choices import Comparator, DataSource, Rag
+from .choices import Comparator, DataSource, IndicatorKind, Measure, Rag
 from .models import AttainmentRule, IndicatorTarget, Observation, Region
 
 # Which source stands for a slot when several gave a figure: official statistics first.
@@ -48,8 +48,8 @@ class AttainmentRow:
 
     target: IndicatorTarget
     actual: Observation | None = None
-    actual_value: float | None = None          # the figure compared (a growth % for growth targets)
-    base: Observation | None = None            # previous year's figure for a growth target
+    actual_value: float | None = None          # the figure compared (a growth %, or a rise, for those targets)
+    base: Observation | None = None            # previous year's figure for a growth or increase target
     expected: float | None = None
     attainment_pct: float | None = None        # of the full-year target
     progress_ratio: float | None = None        # actual / expected by now
@@ -76,35 +76,88 @@ def _rag(rule: AttainmentRule, ratio: float | None) -> str:
     return Rag.GREEN
 
 
-def _preferred(by_source: dict[str, Observation]) -> Observation | None:
+_T = TypeVar("_T")
+
+
+def _preferred(by_source: dict[str, _T]) -> _T | None:
     return next((by_source[s] for s in SOURCE_PREFERENCE if s in by_source), None)
 
 
+@dataclass(frozen=True)
+class _Figure:
+    """A figure a target is compared with: an observation's value, or a rise (this year's value − base)."""
+
+    value: float
+    observation: Observation
+    base: Observation | None = None
+
+
+Months = dict[int, dict[str, _Figure]]
+Slots = dict[tuple[int, int, int], dict[int, dict[str, Observation]]]
+
+
+def _value_months(target: IndicatorTarget, values: Slots) -> Months:
+    return {month: {source: _Figure(obs.value, obs) for source, obs in by_source.items()}
+            for month, by_source in values.get((target.indicator_id, target.region_id, target.year), {}).items()}
+
+
+def _increase_months(target: IndicatorTarget, values: Slots, rises: Slots) -> Months:
+    """An increase target's figures by month and source: the rise of the indicator's value since the end of
+    last year (a flow: since the same month of last year), and units' reported rises (increments added up)."""
+    key = (target.indicator_id, target.region_id, target.year)
+    previous = values.get((target.indicator_id, target.region_id, target.year - 1), {})
+    months: Months = defaultdict(dict)
+    for month, by_source in values.get(key, {}).items():
+        bases = previous.get(month if target.indicator.kind == IndicatorKind.FLOW else 12, {})
+        for source, obs in by_source.items():
+            base = bases.get(source) or _preferred(bases)
+            if base is not None:
+                months[month][source] = _Figure(obs.value - base.value, obs, base)
+    for month, by_source in rises.get(key, {}).items():
+        for source, obs in by_source.items():
+            months[month].setdefault(source, _Figure(obs.value, obs))
+    return dict(months)
+
+
 def attainment_rows(targets: Iterable[IndicatorTarget], rule: AttainmentRule) -> list[AttainmentRow]:
-    """Attainment of each target from the latest revisions of the figures (two queries in all)."""
+    """Attainment of each target from the latest revisions of the figures (two queries in all).
+
+    An increase target (新增高新技术企业300家 on the stock 高新技术企业数量) compares the stock's rise this
+    year, or the units' reported additions added up, with the target; the rise expected by now follows the
+    seasonal profile like a flow's."""
     targets = list(targets)
     if not targets:
         return []
     slots = Q()
     for t in targets:
         slots |= Q(indicator_id=t.indicator_id, region_id=t.region_id, year__in=(t.year, t.year - 1))
-    latest: dict[tuple[int, int, int], dict[int, dict[str, Observation]]] = defaultdict(lambda: defaultdict(dict))
+    values: Slots = defaultdict(lambda: defaultdict(dict))
+    rises: Slots = defaultdict(lambda: defaultdict(dict))
     for obs in Observation.objects.filter(slots, is_latest=True).select_related("entered_by"):
-        latest[(obs.indicator_id, obs.region_id, obs.year)][obs.through_month][obs.source] = obs
+        into = rises if obs.measure == Measure.INCREASE else values
+        into[(obs.indicator_id, obs.region_id, obs.year)][obs.through_month][obs.source] = obs
     rows = []
     for target in targets:
         row = AttainmentRow(target=target)
-        months = latest.get((target.indicator_id, target.region_id, target.year), {})
+        increase = target.comparator == Comparator.INCREASE
+        months = _increase_months(target, values, rises) if increase else _value_months(target, values)
         if months:
-            row.actual = _preferred(months[max(months)])
+            month = max(months)
+            figure = _preferred(months[month])
+            assert figure is not None
+            row.actual = figure.observation
             _check_self_report(row, months, rule)
-        if row.actual is not None:
-            _fill(row, rule, latest)
+            if increase:
+                row.actual_value, row.base = figure.value, figure.base
+                row.expected = target.value * expected_share(rule, month)
+                _rate(row, rule)
+            else:
+                _fill(row, rule, values)
         rows.append(row)
     return rows
 
 
-def _reference(by_source: dict[str, Observation]) -> Observation | None:
+def _reference(by_source: dict[str, _Figure]) -> _Figure | None:
     """The figure a self-report is checked against: the statistics office's, else a department's records."""
     return by_source.get(DataSource.OFFICIAL) or by_source.get(DataSource.DEPARTMENT)
 
@@ -114,7 +167,7 @@ def beyond_tolerance(self_reported: float, reference: float, tolerance: float) -
     return abs(self_reported - reference) > tolerance * abs(reference)
 
 
-def _check_self_report(row: AttainmentRow, months: dict[int, dict[str, Observation]], rule: AttainmentRule) -> None:
+def _check_self_report(row: AttainmentRow, months: Months, rule: AttainmentRule) -> None:
     # The latest month for which both a self-report and a reference figure exist is the one compared:
     # a unit's July report is not held against June statistics.
     for month in sorted(months, reverse=True):
@@ -129,13 +182,14 @@ def self_report_gaps(observations: Iterable[Observation]) -> list[float | None]:
     """For each observation: a latest self-report's relative difference from the latest reference figure
     of the same slot ((self − reference) / |reference|), else None."""
     observations = list(observations)
-    wanted = [o for o in observations if o.source == DataSource.SELF_REPORT and o.is_latest]
+    wanted = [o for o in observations
+              if o.source == DataSource.SELF_REPORT and o.is_latest and o.measure == Measure.VALUE]
     references: dict[tuple[int, int, int, int], dict[str, float]] = defaultdict(dict)
     if wanted:
         slots = Q()
         for o in wanted:
             slots |= Q(indicator_id=o.indicator_id, region_id=o.region_id, year=o.year, through_month=o.through_month)
-        for ref in Observation.objects.filter(slots, is_latest=True,
+        for ref in Observation.objects.filter(slots, is_latest=True, measure=Measure.VALUE,
                                               source__in=(DataSource.OFFICIAL, DataSource.DEPARTMENT)):
             references[(ref.indicator_id, ref.region_id, ref.year, ref.through_month)][ref.source] = ref.value
     wanted_ids = {o.pk for o in wanted}
@@ -150,8 +204,7 @@ def self_report_gaps(observations: Iterable[Observation]) -> list[float | None]:
     return gaps
 
 
-def _fill(row: AttainmentRow, rule: AttainmentRule,
-          latest: dict[tuple[int, int, int], dict[int, dict[str, Observation]]]) -> None:
+def _fill(row: AttainmentRow, rule: AttainmentRule, latest: Slots) -> None:
     target, actual = row.target, row.actual
     assert actual is not None
     if target.comparator == Comparator.GROWTH:
@@ -167,6 +220,13 @@ def _fill(row: AttainmentRow, rule: AttainmentRule,
         row.actual_value = actual.value
         share = expected_share(rule, actual.through_month) if target.indicator.accumulates else 1.0
         row.expected = target.value * share
+    _rate(row, rule)
+
+
+def _rate(row: AttainmentRow, rule: AttainmentRule) -> None:
+    """Attainment of the full-year target, progress against the value expected by now, and the RAG."""
+    target = row.target
+    assert row.actual_value is not None and row.expected is not None
     full = _ratio(target.comparator, row.actual_value, target.value)
     row.attainment_pct = None if full is None else full * 100
     row.progress_ratio = _ratio(target.comparator, row.actual_value, row.expected)

@@ -9,18 +9,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError
 from luoshi.orgs.choices import UnitKind
 from luoshi.orgs.models import Unit
-from luoshi.plans.choices import UnitRole
+from luoshi.plans.choices import TargetBasis, UnitRole
 from luoshi.plans.models import Plan, Target
 
 from .catalogue import Candidate, CatalogueEntry, Match, match_phrase, phrase_key
-from .choices import Comparator, DataSource, RegionKind
+from .choices import Comparator, DataSource, IndicatorKind, Measure, RegionKind
 from .models import (
     AttainmentRule,
     Indicator,
@@ -32,7 +32,7 @@ from .models import (
 )
 
 INDICATOR_FIELDS = ["code", "name_zh", "name_en", "unit", "direction", "source", "frequency", "aggregation",
-                    "accumulates", "plausible_min", "plausible_max", "definition", "active"]
+                    "kind", "accumulates", "plausible_min", "plausible_max", "definition", "active"]
 CITY_REGION_NAME = "全市"
 
 # Unit kind -> region kind, and the suffix a unit's short name carries beyond the territory's name.
@@ -188,6 +188,21 @@ def _target_placement(target: Target) -> tuple[Region, Unit | None]:
     return region, unit
 
 
+def _comparator(target: Target, indicator: Indicator) -> str:
+    """How the target's value compares with the indicator, given what the value measures (its basis).
+
+    An increment (新增高新技术企业300家, 比上年增加500家) is never "equal to" a level: on a stock it is how
+    much the stock must rise over the year (INCREASE); on a flow, whose figure is the year's additions so
+    far, it is the year's total; a rise over last year (比上年增加) is an increase of either kind."""
+    if target.op == "growth" and target.basis != TargetBasis.INCREMENT:
+        return Comparator.GROWTH
+    if target.basis == TargetBasis.INCREMENT:
+        if target.op == "growth" or indicator.kind != IndicatorKind.FLOW:
+            return Comparator.INCREASE
+        return Comparator.LE if target.op == "<=" else Comparator.GE
+    return _COMPARATOR_OF_OP.get(target.op, Comparator.GE)
+
+
 def _target_create(*, actor: Any, target: Target, indicator: Indicator, how: str) -> IndicatorTarget:
     plan = target.task.plan
     year = target.year or plan.year
@@ -197,10 +212,11 @@ def _target_create(*, actor: Any, target: Target, indicator: Indicator, how: str
     region, unit = _target_placement(target)
     indicator_target = IndicatorTarget.objects.create(
         plan=plan, source_target=target, indicator=indicator, year=year, region=region, responsible_unit=unit,
-        comparator=_COMPARATOR_OF_OP.get(target.op, Comparator.GE), value=target.value, value_unit=target.unit)
+        comparator=_comparator(target, indicator), value=target.value, value_unit=target.unit,
+        basis=target.basis)
     audit_record(actor=actor, action="indicator_target.create", target=indicator_target,
                  after=snapshot(indicator_target, ["indicator", "year", "region", "responsible_unit", "comparator",
-                                                   "value", "value_unit"]),
+                                                   "value", "value_unit", "basis"]),
                  message=f"{how}: {target.text}", plan_id=plan.pk, task_id=target.task_id,
                  unit_id=unit.pk if unit else None)
     return indicator_target
@@ -208,9 +224,24 @@ def _target_create(*, actor: Any, target: Target, indicator: Indicator, how: str
 
 def _units_compatible(target: Target, indicator: Indicator) -> bool:
     """A growth target is a percentage of any indicator; any other target is in the indicator's unit."""
-    if target.op == "growth":
+    if target.op == "growth" and target.basis != TargetBasis.INCREMENT:
         return target.unit.strip() in ("%", "％")
     return phrase_key(target.unit) == phrase_key(indicator.unit) or not target.unit.strip()
+
+
+def basis_problem(target: Target, indicator: Indicator) -> str | None:
+    """Why what the target measures cannot be this indicator (None when it can).
+
+    A share or rate (占比达到40%) measures a rate indicator only; a growth rate (增长15%) is the growth of
+    whatever it names; an increment is never a rate indicator's."""
+    if target.basis == TargetBasis.RATE and target.op != "growth" and indicator.kind != IndicatorKind.RATE:
+        return _("“%(text)s”是比率目标，只能对应比率指标，“%(indicator)s”不是比率 "
+                 "(a rate target measures a rate indicator only)") % {
+            "text": target.text, "indicator": indicator.name_zh}
+    if target.basis == TargetBasis.INCREMENT and indicator.kind == IndicatorKind.RATE:
+        return _("“%(text)s”是新增量目标，不能对应比率指标“%(indicator)s” "
+                 "(an increment cannot measure a rate)") % {"text": target.text, "indicator": indicator.name_zh}
+    return None
 
 
 @transaction.atomic
@@ -229,6 +260,10 @@ def targets_match(*, actor: Any, plan: Plan) -> TargetMatchResult:
             result.unmatched.append((target, match))
             continue
         indicator = Indicator.objects.get(pk=match.indicator_id)
+        if basis_problem(target, indicator):
+            # "高新技术企业占比达到40%" names a count but measures a share: not that indicator.
+            result.unmatched.append((target, Match(None, "basis_mismatch", match.label, (indicator.pk,))))
+            continue
         if not _units_compatible(target, indicator):
             # "高新技术企业数量…40%" on a count: a growth rate or a share? The office decides.
             result.unmatched.append((target, Match(None, "unit_mismatch", match.label, (indicator.pk,))))
@@ -243,6 +278,9 @@ def target_map(*, actor: Any, target: Target, indicator: Indicator) -> Indicator
     _require_office(actor)
     if IndicatorTarget.objects.filter(source_target=target).exists():
         raise DomainError(_("该目标已对应指标 (this target is already mapped)"), code="already_mapped")
+    problem = basis_problem(target, indicator)
+    if problem:
+        raise DomainError(problem, code="basis_mismatch")
     phrase = (target.indicator or "").strip()
     if phrase and phrase_key(phrase) != phrase_key(indicator.name_zh):
         alias = _alias_add(indicator, phrase)
@@ -272,11 +310,13 @@ def observation_check(*, indicator: Indicator, value: float) -> str | None:
 @transaction.atomic
 def observation_record(*, actor: Any, indicator: Indicator, region: Region, year: int, value: float,
                        source: str, through_month: int = 12, note: str = "",
-                       upload: ObservationUpload | None = None, illustrative: bool = False) -> Observation:
+                       upload: ObservationUpload | None = None, illustrative: bool = False,
+                       measure: str = Measure.VALUE) -> Observation:
     """Store a figure. A different figure for the same slot is a new revision (the old one stays in the
     history); the same figure again changes nothing and returns the current revision.
 
-    `illustrative` marks demo figures that are not official statistics (every page showing them says so)."""
+    `illustrative` marks demo figures that are not official statistics (every page showing them says so);
+    `measure` "increase" stores the indicator's rise this year so far instead of its value."""
     _require_office(actor)
     problem = observation_check(indicator=indicator, value=value)
     if problem:
@@ -285,8 +325,10 @@ def observation_record(*, actor: Any, indicator: Indicator, region: Region, year
         raise DomainError(_("数据来源无效 (invalid source)"), code="bad_source")
     if not 1 <= through_month <= 12:
         raise DomainError(_("截至月份须在1到12之间 (month must be 1-12)"), code="bad_month")
+    if measure not in Measure.values:
+        raise DomainError(_("数值含义无效 (invalid measure)"), code="bad_measure")
     slot = {"indicator": indicator, "region": region, "year": year, "through_month": through_month,
-            "source": source}
+            "source": source, "measure": measure}
     # Lock the slot's rows so two concurrent corrections cannot both become revision n+1.
     current = Observation.objects.select_for_update().filter(**slot, is_latest=True).first()
     if current is not None and current.value == value:
@@ -300,6 +342,7 @@ def observation_record(*, actor: Any, indicator: Indicator, region: Region, year
     audit_record(actor=actor, action="observation.revise" if current else "observation.create",
                  target=observation, before={"value": current.value, "revision": current.revision} if current else None,
                  after={"value": value, "revision": observation.revision, "source": source,
+                        **({"measure": measure} if measure != Measure.VALUE else {}),
                         **({"illustrative": True} if illustrative else {})},
                  message=note, unit_id=region.unit_id)
     return observation
@@ -338,16 +381,55 @@ def _self_report_problem(target: IndicatorTarget, value: float) -> str | None:
     return observation_check(indicator=target.indicator, value=value)
 
 
+def _is_increment(target: IndicatorTarget) -> bool:
+    """Whether a unit's actual on this target is what its period added (新增…), not a figure to date."""
+    return target.basis == TargetBasis.INCREMENT and target.comparator != Comparator.GROWTH
+
+
+def _year_to_date(report: Any, actual: Any) -> list[tuple[Any, float]]:
+    """(period, the year's additions through that period) for this report's period and every later one of
+    the same year that the office accepted from the same assignment: a corrected March changes April's sum."""
+    from luoshi.reports.choices import ReportStatus
+
+    period = report.period
+    rows = (actual.target.actuals.filter(report__assignment_id=report.assignment_id,
+                                         report__period__end__year=period.end.year)
+            .filter(Q(report__status=ReportStatus.ACCEPTED) | Q(report_id=report.pk))
+            .select_related("report__period").order_by("report__period__end", "report__period__start"))
+    totals: list[tuple[Any, float]] = []
+    running = 0.0
+    for row in rows:
+        running += row.value
+        if row.report.period.end >= period.end:
+            totals.append((row.report.period, running))
+    return totals
+
+
+def _self_report_store(*, actor: Any, target: IndicatorTarget, region: Region, unit: Unit, period: Any,
+                       value: float, increment: bool) -> Observation:
+    # An increment on a stock is the stock's rise this year (measure "increase"), never the stock itself; on a
+    # flow, the sum of the year's additions is the flow's figure to date.
+    measure = Measure.INCREASE if target.comparator == Comparator.INCREASE else Measure.VALUE
+    note = (_("单位自报：%(unit)s %(period)s报告，本年各期新增数之和") if increment
+            else _("单位自报：%(unit)s %(period)s报告")) % {"unit": unit.name, "period": period.label}
+    return observation_record(actor=actor, indicator=target.indicator, region=region, year=period.end.year,
+                              through_month=period.end.month, value=value, source=DataSource.SELF_REPORT,
+                              note=note, measure=measure)
+
+
 def self_reports_record(*, actor: Any, reports: Iterable[Any]) -> list[SelfReportOutcome]:
     """Turn the target actuals of accepted reports into observations with source "unit self-report".
 
     Called by reports.services.report_accept inside its transaction. Each actual on a target mapped to an
     indicator (IndicatorTarget) becomes the figure of that indicator for the region the unit answers
-    for, in the report period's year, cumulative through the period's last month. Revision rules are
-    observation_record's: a different figure is a new revision, the same figure again changes nothing
-    (so accepting again is harmless). An actual that cannot be a figure (a growth rate, another unit of
-    measure, an implausible value, a supporting unit's number) is skipped with its reason in the audit
-    log: accepting a report never fails because of it.
+    for, in the report period's year, cumulative through the period's last month. An actual on an
+    increment target (新增…) is what the period added: the year's actuals so far are added up, and the sum
+    is the figure (a flow) or the rise of the stock this year (measure "increase"); later periods' sums are
+    recomputed, so a corrected month carries through. Revision rules are observation_record's: a different
+    figure is a new revision, the same figure again changes nothing (so accepting again is harmless). An
+    actual that cannot be a figure (a growth rate, another unit of measure, an implausible value, a
+    supporting unit's number) is skipped with its reason in the audit log: accepting a report never fails
+    because of it.
     """
     outcomes: list[SelfReportOutcome] = []
     for report in reports:
@@ -358,7 +440,10 @@ def self_reports_record(*, actor: Any, reports: Iterable[Any]) -> list[SelfRepor
         for actual in actuals:
             target = actual.target.indicator_target
             region = _self_report_region(target, unit)
-            problem = (_self_report_problem(target, actual.value) if region is not None else
+            increment = _is_increment(target)
+            figures = _year_to_date(report, actual) if increment else [(period, actual.value)]
+            problem = (next((p for p in (_self_report_problem(target, value) for _p, value in figures) if p), None)
+                       if region is not None else
                        _("只记入责任单位所报的数 (only the responsible unit's figure is recorded)"))
             if problem:
                 outcomes.append(SelfReportOutcome(actual_id=actual.pk, skipped=problem))
@@ -367,11 +452,9 @@ def self_reports_record(*, actor: Any, reports: Iterable[Any]) -> list[SelfRepor
                              plan_id=target.plan_id, task_id=actual.target.task_id, unit_id=unit.pk)
                 continue
             assert region is not None
-            observation = observation_record(
-                actor=actor, indicator=target.indicator, region=region, year=period.end.year,
-                through_month=period.end.month, value=actual.value, source=DataSource.SELF_REPORT,
-                note=_("单位自报：%(unit)s %(period)s报告") % {"unit": unit.name, "period": period.label})
-            outcomes.append(SelfReportOutcome(actual_id=actual.pk, observation=observation))
+            stored = [_self_report_store(actor=actor, target=target, region=region, unit=unit, period=p,
+                                         value=value, increment=increment) for p, value in figures]
+            outcomes.append(SelfReportOutcome(actual_id=actual.pk, observation=stored[0]))
     return outcomes
 
 

@@ -49,7 +49,7 @@ class TargetSerializer(serializers.ModelSerializer[Target]):
 
     class Meta:
         model = Target
-        fields = ["id", "plan", "task", "text", "indicator", "value", "value_max", "unit", "op", "year"]
+        fields = ["id", "plan", "task", "text", "indicator", "value", "value_max", "unit", "op", "basis", "year"]
 
 
 class TaskSerializer(serializers.ModelSerializer[Task]):

@@ -29,3 +29,11 @@ class TargetOp(models.TextChoices):
     LE = "<=", _("不高于")
     EQ = "=", _("等于")
     GROWTH = "growth", _("增长")
+
+
+class TargetBasis(models.TextChoices):
+    """What a target's value measures, as the parser read it from the wording (plandoc Target.basis)."""
+
+    INCREMENT = "increment", _("新增量")
+    LEVEL = "level", _("总量")
+    RATE = "rate", _("比率")

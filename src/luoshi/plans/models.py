@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.orgs.models import Unit
 
-from .choices import AssignmentStatus, Cadence, PlanStatus, TargetOp, UnitRole
+from .choices import AssignmentStatus, Cadence, PlanStatus, TargetBasis, TargetOp, UnitRole
 
 
 class Plan(models.Model):
@@ -127,6 +127,8 @@ class Target(models.Model):
     value_max = models.FloatField(_("目标上限"), null=True, blank=True)
     unit = models.CharField(_("计量单位"), max_length=32)
     op = models.CharField(_("比较"), max_length=8, choices=TargetOp.choices)
+    basis = models.CharField(_("目标口径"), max_length=16, choices=TargetBasis.choices, null=True, blank=True,
+                             help_text=_("新增量、总量或比率，按原文措辞判断；为空表示原文未说明"))
     year = models.PositiveIntegerField(_("年度"), null=True, blank=True)
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)

@@ -117,7 +117,7 @@ def _sync_tasks(plan: Plan, parsed: plandoc.Plan) -> None:
         task.targets.all().delete()
         Target.objects.bulk_create([
             Target(task=task, text=t.text[:300], indicator=(t.indicator or "")[:200], value=t.value,
-                   value_max=t.value_max, unit=t.unit[:32], op=t.op, year=t.year,
+                   value_max=t.value_max, unit=t.unit[:32], op=t.op, basis=t.basis, year=t.year,
                    span_start=t.span[0] if t.span else None, span_end=t.span[1] if t.span else None, position=i)
             for i, t in enumerate(node.targets)])
     for task in existing.values():

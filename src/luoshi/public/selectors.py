@@ -27,7 +27,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.indicators.choices import DataSource, EditionStatus, RegionKind
+from luoshi.indicators.choices import DataSource, EditionStatus, Measure, RegionKind
 from luoshi.indicators.models import IndexEdition, IndicatorTarget, Observation
 from luoshi.plans.choices import AssignmentStatus, PlanStatus, UnitRole
 from luoshi.plans.models import Assignment, Plan, Target, Task, TaskUnit
@@ -351,7 +351,8 @@ def indicator_series() -> list[IndicatorSeries]:
     figures, and a part-year figure only for a year newer than the last year-end one; the regions' bars
     show one (year, month): the newest that covers as many regions as the newest year-end does.
     """
-    observations = (Observation.objects.filter(is_latest=True, source=DataSource.OFFICIAL, indicator__active=True)
+    observations = (Observation.objects.filter(is_latest=True, source=DataSource.OFFICIAL, measure=Measure.VALUE,
+                                                indicator__active=True)
                     .select_related("indicator", "region")
                     .order_by("indicator__code", "region__sort_order", "year", "through_month"))
     by_indicator: dict[int, list[Observation]] = defaultdict(list)
