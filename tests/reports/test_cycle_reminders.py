@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import smtplib
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -167,21 +169,103 @@ def test_it_claims_a_unit_only_once_it_has_an_account(plan: Any, june: Any, djan
     assert result.claimed == 1 and [m.to for m in mail.outbox[-1:]] == [["gxq@example.org"]]
 
 
-def test_it_never_resends_after_a_failed_delivery(plan: Any, june: Any, monkeypatch: Any,
-                                                  django_capture_on_commit_callbacks: Any) -> None:
-    """A crash between the claim and the e-mail loses the e-mail; the next run does not send it twice."""
-    from django.core.mail.backends.locmem import EmailBackend
+class MailServerDown(BaseEmailBackend):
+    """A mail backend whose server is down: every send raises, as smtplib does."""
 
-    def broken(self: Any, messages: Any) -> int:
-        raise OSError("mail server down")
+    def send_messages(self, email_messages: Any) -> int:
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
-    monkeypatch.setattr(EmailBackend, "send_messages", broken)
-    result = sweep(django_capture_on_commit_callbacks, BEFORE)
-    assert result.claimed == 4 and result.emails == 0
+
+MAIL_DOWN = f"{__name__}.MailServerDown"
+MAIL_UP = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def email_states() -> dict[tuple[str, str], str]:
+    return dict(((key, unit), status) for key, unit, status in Reminder.objects.values_list(
+        "assignment__task__key", "assignment__unit__name", "email_status"))
+
+
+def test_it_reports_e_mails_the_mail_server_lost_and_retries_them_once(
+        client: Any, plan: Any, june: Any, personas: Any, settings: Any) -> None:
+    settings.EMAIL_BACKEND = MAIL_DOWN
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="2 reminder e-mail"):
+        call_command("send_reminders", "--once", "--date", "2019-07-02", stdout=out)
+
+    assert "e-mails failed: 2" in out.getvalue()
+    assert email_states() == {("二/(一)/1", "市科技局"): "failed", ("二/(二)/4", "市科技局"): "failed",
+                              ("二/(一)/1", "市财政局"): "failed", ("二/(一)/2", "市经信委"): "no_address"}
+    assert all("Connection unexpectedly closed" in error for error in
+               Reminder.objects.filter(email_status="failed").values_list("email_error", flat=True))
+    assert mail.outbox == [] and Notification.objects.count() == 4  # in-app notices went out with the claim
+    client.force_login(personas.supervisor)
+    table = client.get(reverse("reports:reminder_list"), HTTP_HX_REQUEST="true").content.decode()
+    assert table.count("未发送") == 3
+
+    # The server is back: the next run sends the lost e-mails, once, without a second in-app notice.
+    settings.EMAIL_BACKEND = MAIL_UP
+    out = io.StringIO()
+    call_command("send_reminders", "--once", "--date", "2019-07-03", stdout=out)
+    assert sorted(sorted(m.to) for m in mail.outbox) == [["czj@example.org"],
+                                                       ["kjj-head@example.org", "kjj@example.org"]]
+    assert "2项任务" in next(m for m in mail.outbox if "kjj@example.org" in m.to).body
+    assert set(email_states().values()) == {"sent", "no_address"}
+    assert (Reminder.objects.count(), Notification.objects.count()) == (4, 4)
+    assert "e-mails failed: 0" in out.getvalue()
+    retry = AuditEntry.objects.get(action="reminder.before_due", after__retried=3)
+    assert retry.actor is None and retry.after == {"kind": "before_due", "retried": 3, "units": 2}
+    table = client.get(reverse("reports:reminder_list"), HTTP_HX_REQUEST="true").content.decode()
+    assert "未发送" not in table and table.count("已发送") == 3
+
+    # A third run, and the overdue sweep of the same reminders' kind: nothing is sent twice.
+    call_command("send_reminders", "--once", "--date", "2019-07-04", stdout=io.StringIO())
+    assert len(mail.outbox) == 2 and Notification.objects.count() == 4
+
+
+def test_it_retries_only_what_is_still_owed(plan: Any, june: Any, personas: Any, settings: Any) -> None:
+    settings.EMAIL_BACKEND = MAIL_DOWN
+    result = reminders_sweep(today=BEFORE)
+    assert (result.claimed, result.emails, result.failed, result.failed_reminders) == (4, 0, 2, 3)
+    # 市财政局 reports meanwhile: its lost reminder is no longer owed and stays unsent.
+    Report.objects.create(assignment=assignment(plan, "二/(一)/1", "市财政局"), period=june, status="submitted",
+                          created_by=personas.support_liaison)
+    settings.EMAIL_BACKEND = MAIL_UP
+    result = reminders_sweep(today=BEFORE)
+    assert (result.claimed, result.retried, result.emails, result.failed) == (0, 2, 1, 0)
+    assert [sorted(m.to) for m in mail.outbox] == [["kjj-head@example.org", "kjj@example.org"]]
+    assert email_states()[("二/(一)/1", "市财政局")] == "failed"
+    assert reminders_sweep(today=BEFORE).retried == 0 and len(mail.outbox) == 1
+
+
+def test_it_never_resends_after_a_crash_between_claim_and_e_mail(plan: Any, june: Any, monkeypatch: Any) -> None:
+    """A crash after the claim committed loses the e-mail (pending): the next run does not send it twice."""
+    from luoshi.reports import reminders
+
+    monkeypatch.setattr(reminders, "_deliver", lambda mails, result: None)
+    assert reminders_sweep(today=BEFORE).claimed == 4
     monkeypatch.undo()
-    assert sweep(django_capture_on_commit_callbacks, BEFORE).claimed == 0
-    assert mail.outbox == []
-    assert Notification.objects.count() == 4  # the in-app notices were committed with the claim
+    result = reminders_sweep(today=BEFORE)
+    assert (result.claimed, result.retried) == (0, 0)
+    assert mail.outbox == [] and set(email_states().values()) == {"pending", "no_address"}
+    assert Notification.objects.count() == 4
+
+
+def test_it_retries_a_manual_chase_the_mail_server_lost(plan: Any, june: Any, personas: Any, settings: Any,
+                                                        django_capture_on_commit_callbacks: Any) -> None:
+    item1 = assignment(plan, "二/(一)/1", "市科技局")
+    settings.EMAIL_BACKEND = MAIL_DOWN
+    with django_capture_on_commit_callbacks(execute=True):
+        reminder = reminder_send(actor=personas.supervisor, assignment=item1, message="请于周五前报送")
+    reminder.refresh_from_db()
+    assert reminder.email_status == "failed" and Notification.objects.count() == 2
+    settings.EMAIL_BACKEND = MAIL_UP
+    result = reminders_sweep(today=BEFORE - dt.timedelta(days=1))  # no automatic reminder due yet
+    assert (result.claimed, result.retried, result.emails) == (0, 1, 1)
+    assert "请于周五前报送" in mail.outbox[0].body and "督查人员" in mail.outbox[0].body
+    reminder.refresh_from_db()
+    assert reminder.email_status == "sent" and reminder.emailed_at is not None
+    assert reminders_sweep(today=BEFORE - dt.timedelta(days=1)).retried == 0
+    assert len(mail.outbox) == 1 and Notification.objects.count() == 2
 
 
 def test_it_runs_as_a_command_once_and_refuses_bad_options(plan: Any, june: Any,

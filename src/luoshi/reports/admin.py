@@ -70,8 +70,8 @@ class InstructionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Instruction]):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Reminder]):
-    list_display = ("assignment", "period", "kind", "created_at")
-    list_filter = ("kind",)
+    list_display = ("assignment", "period", "kind", "created_at", "email_status")
+    list_filter = ("kind", "email_status")
 
 
 @admin.register(Notification)

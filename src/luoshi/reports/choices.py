@@ -35,3 +35,12 @@ class ReminderKind(models.TextChoices):
     BEFORE_DUE = "before_due", _("到期提醒")
     OVERDUE = "overdue", _("逾期催办")
     MANUAL = "manual", _("人工催办")
+
+
+class EmailStatus(models.TextChoices):
+    """Whether a reminder's e-mail reached the mail server (the in-app notice is written with the claim)."""
+
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("未发送")
+    NO_ADDRESS = "no_address", _("无邮箱")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.plans.models import Assignment, Plan, Target, Task
 
-from .choices import ExtensionStatus, Progress, ReminderKind, ReportStatus, ReviewAction
+from .choices import EmailStatus, ExtensionStatus, Progress, ReminderKind, ReportStatus, ReviewAction
 
 
 class ReportingPeriod(models.Model):
@@ -176,7 +176,8 @@ class Reminder(models.Model):
     """A reminder (催办) sent to a unit about one assignment and period.
 
     Automatic kinds are unique per (assignment, period, kind): the sweep claims the row before it sends,
-    so running it twice never sends twice.
+    so running it twice never sends twice. `email_status` records whether the e-mail reached the mail
+    server; a failed one is retried by the next sweep (a pending one may have gone out: never retried).
     """
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
@@ -187,6 +188,10 @@ class Reminder(models.Model):
                                 related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     recipients = models.JSONField(default=list, blank=True)
+    email_status = models.CharField(_("邮件"), max_length=16, choices=EmailStatus.choices,
+                                    default=EmailStatus.PENDING)
+    email_error = models.CharField(max_length=500, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -196,6 +201,9 @@ class Reminder(models.Model):
             models.UniqueConstraint(fields=["assignment", "period", "kind"], condition=~Q(kind="manual"),
                                     name="reminder_once_per_kind"),
         ]
+        # Every sweep looks for failed e-mails to retry: a partial index keeps that lookup small.
+        indexes = [models.Index(fields=["period"], condition=Q(email_status="failed"),
+                                name="reminder_email_failed_idx")]
 
 
 class Notification(models.Model):

@@ -7,10 +7,15 @@ the mail backend only after that transaction has committed. So:
 - running the sweep again finds the claimed rows and sends nothing new;
 - two sweeps at the same time are serialised by locking the periods they work on (SQLite serialises
   writers anyway), so the second one sees the first one's claims;
-- a crash after the commit but before the e-mails went out loses those e-mails, never doubles them: the
-  notifications are already in the app, the Reminder rows record who should have been told, and the
-  office can chase by hand. We chose this over "at least once" because a unit chased twice for the same
-  period is the failure people notice and resent; a missing e-mail is covered by the in-app notice.
+- each Reminder row records what became of its e-mail (`email_status`): sent, failed (the mail server
+  refused it or was down: the error is kept), no address, or pending while it is being handed over;
+- a failed e-mail is retried by the next sweep, e-mail only (its notification is already in the app),
+  while its report is still owed. The retry is claimed like a new reminder (failed -> pending, under a
+  row lock, audited), so two sweeps never retry the same row;
+- a crash after the commit but before the e-mails went out leaves the rows pending: those e-mails are
+  lost, never doubled (the backend may have taken them). We chose this over "at least once" because a
+  unit chased twice for the same period is the failure people notice and resent; a missing e-mail is
+  covered by the in-app notice and the office can chase by hand.
 
 E-mails and notifications are grouped per unit, period and kind: a unit with forty late tasks gets one
 message listing them, not forty.
@@ -29,7 +34,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, JSONField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, F, JSONField, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -41,7 +46,7 @@ from luoshi.orgs.choices import Role
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
 from luoshi.plans.models import Assignment, Plan, Task
 
-from .choices import ExtensionStatus, ReminderKind, ReportStatus
+from .choices import EmailStatus, ExtensionStatus, ReminderKind, ReportStatus
 from .models import Extension, Notification, Reminder, Report, ReportingPeriod
 from .selectors import current_period
 
@@ -77,6 +82,11 @@ class _Group:
     period: ReportingPeriod
     kind: str
     task_ids: list[int] = field(default_factory=list)
+    assignment_ids: list[int] = field(default_factory=list)
+
+    def reminders(self) -> Q:
+        """The group's Reminder rows (automatic kinds are unique per assignment, period and kind)."""
+        return Q(period_id=self.period.pk, kind=self.kind, assignment_id__in=self.assignment_ids)
 
 
 @dataclass(frozen=True)
@@ -84,21 +94,29 @@ class OutgoingMail:
     subject: str
     body: str
     to: tuple[str, ...]
+    reminders: Q  # the Reminder rows this e-mail delivers: their email_status records the outcome
 
 
 @dataclass
 class SweepResult:
-    """What one sweep did; `claimed` counts Reminder rows (one per assignment)."""
+    """What one sweep did; `claimed` and `retried` count Reminder rows (one per assignment).
+
+    `emails` went to the mail server; `failed` e-mails did not (`failed_reminders` rows, retried next time).
+    """
 
     claimed: int = 0
     units: int = 0
     emails: int = 0
     notifications: int = 0
+    retried: int = 0
+    failed: int = 0
+    failed_reminders: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"claimed": self.claimed, "units": self.units, "emails": self.emails,
-                "notifications": self.notifications, "by_kind": dict(self.by_kind)}
+                "notifications": self.notifications, "retried": self.retried, "failed": self.failed,
+                "failed_reminders": self.failed_reminders, "by_kind": dict(self.by_kind)}
 
 
 # --- selectors ------------------------------------------------------------------------------------------
@@ -168,25 +186,28 @@ def reminders_for_assignment(assignment: Assignment) -> QuerySet[Reminder]:
 
 def reminders_sweep(*, today: dt.date | None = None, before_days: int = BEFORE_DUE_DAYS,
                     overdue_window: int = OVERDUE_WINDOW_DAYS) -> SweepResult:
-    """Claim and send every reminder due today. Idempotent: a second run sends nothing new.
+    """Claim and send every reminder due today, and retry the e-mails earlier sweeps could not send.
 
-    The claim (Reminder rows, notifications, one audit row per period and kind) commits first; the
-    e-mails go out after the commit (see the module docstring for why "at most once").
+    Idempotent: a second run sends nothing new. The claim (Reminder rows, notifications, one audit row
+    per period and kind; failed e-mails taken back for a retry) commits first; the e-mails go out after
+    the commit (see the module docstring for why "at most once").
     """
     today = today or clock.today()
     result = SweepResult()
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic(durable=True):
-        pairs = periods_to_remind(today=today, before_days=before_days, overdue_window=overdue_window)
-        if not pairs:
-            return result
-        # Serialise concurrent sweeps on PostgreSQL: whoever locks the periods second waits, then sees the
-        # first one's claims through the NOT EXISTS below. (SQLite: IMMEDIATE transactions already do.)
-        list(ReportingPeriod.objects.select_for_update().filter(pk__in=[p.pk for p, _k in pairs]).order_by("pk")
-             .values_list("pk", flat=True))
-        mails: list[OutgoingMail] = []
-        for period, kind in pairs:
-            _claim_period(period, kind, today, result, mails)
-        transaction.on_commit(lambda: _deliver(mails, result))
+    mails: list[OutgoingMail] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        with transaction.atomic(durable=True):
+            pairs = periods_to_remind(today=today, before_days=before_days, overdue_window=overdue_window)
+            if pairs:
+                # Serialise concurrent sweeps on PostgreSQL: whoever locks the periods second waits, then sees
+                # the first one's claims through the NOT IN below. (SQLite: IMMEDIATE transactions already do.)
+                list(ReportingPeriod.objects.select_for_update().filter(pk__in=[p.pk for p, _k in pairs])
+                     .order_by("pk").values_list("pk", flat=True))
+            for period, kind in pairs:
+                _claim_period(period, kind, today, result, mails)
+            mails += _claim_retries(today=today, overdue_window=overdue_window, result=result)
+        # Durable: the claim has committed here.
+        _deliver(mails, result)
     return result
 
 
@@ -198,12 +219,13 @@ def _claim_period(period: ReportingPeriod, kind: str, today: dt.date, result: Sw
         return
     recipients = recipients_for_units({unit_id for _pk, unit_id, _task in rows})
     groups: dict[int, _Group] = {}
-    for _assignment_id, unit_id, task_id in rows:
+    for assignment_id, unit_id, task_id in rows:
         if not recipients.get(unit_id):
             # Nobody to tell yet: leave it unclaimed, so the reminder goes out once the unit has an account.
             continue
         group = groups.setdefault(unit_id, _Group(unit_id=unit_id, period=period, kind=kind))
         group.task_ids.append(task_id)
+        group.assignment_ids.append(assignment_id)
     if not groups:
         return
     # Under the period lock nothing changed since `rows` was read: the inserts claim exactly those rows.
@@ -217,7 +239,8 @@ def _claim_period(period: ReportingPeriod, kind: str, today: dt.date, result: Sw
         notifications.extend(Notification(user_id=r.user_id, text=text, url=url) for r in people)
         to = tuple(sorted({r.email for r in people if r.email}))
         if to:
-            mails.append(OutgoingMail(subject=_mail_subject(group), body=_mail_body(group, tasks), to=to))
+            mails.append(OutgoingMail(subject=_mail_subject(group), body=_mail_body(group, tasks), to=to,
+                                      reminders=group.reminders()))
     Notification.objects.bulk_create(notifications, batch_size=CLAIM_BATCH)
     audit_record(actor=None, action=f"reminder.{kind}", target=period, plan_id=period.plan_id,
                  after={"kind": kind, "reminders": claimed, "units": len(groups)},
@@ -237,22 +260,29 @@ def _insert_claims(candidates: QuerySet[Assignment], period: ReportingPeriod, ki
     and their parameters in Python (7 s on SQLite, more on PostgreSQL): the database copies the ids of
     the candidate query itself, and each unit's recipient list comes from a CASE on the unit. No
     conflict handling on purpose: a clash would mean the period lock did not hold; the IntegrityError
-    then rolls back the whole claim and nothing is sent (the safe side).
+    then rolls back the whole claim and nothing is sent (the safe side). A unit whose accounts have no
+    e-mail address gets its rows marked `no_address` (notified in the app only).
     """
     meta = Reminder._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(name).column) for name in (
-        "assignment", "period", "kind", "message", "sent_by", "created_at", "recipients"))
+        "assignment", "period", "kind", "message", "sent_by", "created_at", "email_error", "recipients",
+        "email_status"))
     people = Case(*[When(unit_id=unit_id, then=Value([{"user": r.user_id, "email": r.email} for r in users],
                                                      output_field=JSONField()))
                     for unit_id, users in recipients.items()], output_field=JSONField())
+    no_address = [unit_id for unit_id, users in recipients.items() if not any(r.email for r in users)]
+    status = Case(When(unit_id__in=no_address, then=Value(str(EmailStatus.NO_ADDRESS))),
+                  default=Value(str(EmailStatus.PENDING)), output_field=CharField())
     select_sql, select_params = (candidates.filter(unit_id__in=list(recipients)).order_by()
-                                 .values(claim_id=F("pk"), claim_people=people).query.sql_with_params())
+                                 .values(claim_id=F("pk"), claim_people=people, claim_status=status)
+                                 .query.sql_with_params())
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-                       f"SELECT claim.claim_id, %s, %s, %s, NULL, %s, claim.claim_people FROM ({select_sql}) claim",
-                       [period.pk, kind, "", now, *select_params])
+                       f"SELECT claim.claim_id, %s, %s, %s, NULL, %s, %s, claim.claim_people, claim.claim_status "
+                       f"FROM ({select_sql}) claim",
+                       [period.pk, kind, "", now, "", *select_params])
         inserted: int = cursor.rowcount
     return inserted
 
@@ -297,18 +327,104 @@ def _mail_body(group: _Group, tasks: dict[int, Task]) -> str:
     return "\n".join(lines)
 
 
+# --- retrying e-mails the mail server did not take -------------------------------------------------------------
+
+
+def _claim_retries(*, today: dt.date, overdue_window: int, result: SweepResult) -> list[OutgoingMail]:
+    """Take back the reminders whose e-mail failed (failed -> pending) and rebuild their e-mails.
+
+    E-mail only: their notifications were written with the first claim. Only while the report is still
+    owed: an assignment since closed, a report since submitted, or a period past the overdue window keeps
+    its `failed` state and is left alone. Runs inside the sweep's transaction, under a row lock, so two
+    sweeps never retry the same row.
+    """
+    done = Report.objects.filter(assignment=OuterRef("assignment_id"), period=OuterRef("period_id"),
+                                 status__in=DONE_STATUSES)
+    rows = list(Reminder.objects.select_for_update(of=("self",))
+                .filter(email_status=EmailStatus.FAILED,
+                        period__due_date__gte=today - dt.timedelta(days=overdue_window),
+                        period__plan__status=PlanStatus.PUBLISHED, assignment__task__removed=False,
+                        assignment__active=True, assignment__status=AssignmentStatus.OPEN)
+                .exclude(Exists(done))
+                .select_related("assignment__task", "assignment__unit", "period__plan", "sent_by")
+                .order_by("period_id", "kind", "assignment__unit_id", "assignment__task__position", "pk"))
+    if not rows:
+        return []
+    Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(email_status=EmailStatus.PENDING)
+    mails: list[OutgoingMail] = []
+    groups: dict[tuple[int, str, int], tuple[_Group, set[str]]] = {}
+    for reminder in rows:
+        addresses = {str(r.get("email") or "") for r in reminder.recipients if isinstance(r, dict)} - {""}
+        if reminder.kind == MANUAL:
+            mails.append(_manual_mail(reminder, to=tuple(sorted(addresses))))
+            continue
+        group, to = groups.setdefault((reminder.period_id, reminder.kind, reminder.assignment.unit_id), (
+            _Group(unit_id=reminder.assignment.unit_id, period=reminder.period, kind=reminder.kind), set()))
+        group.task_ids.append(reminder.assignment.task_id)
+        group.assignment_ids.append(reminder.assignment_id)
+        to |= addresses
+    tasks = {r.assignment.task_id: r.assignment.task for r in rows}
+    mails += [OutgoingMail(subject=_mail_subject(group), body=_mail_body(group, tasks), to=tuple(sorted(to)),
+                           reminders=group.reminders()) for group, to in groups.values()]
+    by_period: dict[tuple[int, str], list[Reminder]] = defaultdict(list)
+    for reminder in rows:
+        by_period[(reminder.period_id, reminder.kind)].append(reminder)
+    for (_period_id, kind), retried in by_period.items():
+        period = retried[0].period
+        units = len({r.assignment.unit_id for r in retried})
+        audit_record(actor=None, action=f"reminder.{kind}", target=period, plan_id=period.plan_id,
+                     after={"kind": kind, "retried": len(retried), "units": units},
+                     message=_("重发未送达的催办邮件：%(count)d 项任务，%(units)d 个单位") % {
+                         "count": len(retried), "units": units})
+    result.retried += len(rows)
+    return mails
+
+
+# --- delivery ---------------------------------------------------------------------------------------------------
+
+
 def _deliver(mails: list[OutgoingMail], result: SweepResult) -> None:
-    """Hand the e-mails to the backend. Runs after commit; failures are logged, never retried (at most once)."""
+    """Hand the e-mails to the backend, one at a time, and record on their reminders whether each went.
+
+    Runs after the claim committed. A failure (server down, refused) is logged and recorded as `failed`
+    with the error, for the next sweep to retry; it never stops the other e-mails or the loop.
+    """
     if not mails:
         return
-    messages = [EmailMessage(subject=m.subject, body=m.body, from_email=settings.DEFAULT_FROM_EMAIL, to=list(m.to))
-                for m in mails]
     try:
-        sent = get_connection().send_messages(messages) or 0
-    except Exception:  # the claim is committed: log and move on rather than crash the loop
-        logger.exception("Reminder e-mails could not be sent (%d messages)", len(messages))
+        backend = get_connection()
+        backend.open()
+    except Exception as exc:  # the server is down: none of them goes
+        for mail in mails:
+            _record_delivery(mail, result, error=exc)
         return
-    result.emails += sent
+    try:
+        for mail in mails:
+            message = EmailMessage(subject=mail.subject, body=mail.body, from_email=settings.DEFAULT_FROM_EMAIL,
+                                   to=list(mail.to), connection=backend)
+            try:
+                sent = backend.send_messages([message]) or 0
+            except Exception as exc:
+                _record_delivery(mail, result, error=exc)
+            else:
+                _record_delivery(mail, result, error=None if sent else RuntimeError("the mail backend sent nothing"))
+    finally:
+        try:
+            backend.close()
+        except Exception:  # closing a broken connection: nothing left to record
+            logger.warning("Closing the mail connection failed", exc_info=True)
+
+
+def _record_delivery(mail: OutgoingMail, result: SweepResult, *, error: BaseException | None) -> None:
+    pending = Reminder.objects.filter(mail.reminders, email_status=EmailStatus.PENDING)
+    if error is None:
+        pending.update(email_status=EmailStatus.SENT, email_error="", emailed_at=timezone.now())
+        result.emails += 1
+        return
+    text = f"{type(error).__name__}: {error}"[:500]
+    logger.warning("A reminder e-mail (%d recipient(s)) could not be sent: %s", len(mail.to), text)
+    result.failed += 1
+    result.failed_reminders += pending.update(email_status=EmailStatus.FAILED, email_error=text)
 
 
 # --- the manual chase -----------------------------------------------------------------------------------
@@ -339,24 +455,37 @@ def reminder_send(*, actor: Any, assignment: Assignment, message: str,
             raise DomainError(_("该单位尚无联络员或负责人账号，无法催办 (the unit has no account to notify)"),
                               code="no_recipient")
         text = message or _("请尽快报送本期进展。")
+        to = tuple(sorted({r.email for r in people if r.email}))
         reminder: Reminder = Reminder.objects.create(
             assignment=assignment, period=period, kind=MANUAL, message=text, sent_by=actor,
-            recipients=[{"user": r.user_id, "email": r.email} for r in people])
-        notice = _("【督办催办】%(task)s（%(period)s）：%(text)s") % {
-            "task": assignment.task.display_path, "period": period.label, "text": text}
+            recipients=[{"user": r.user_id, "email": r.email} for r in people],
+            email_status=EmailStatus.PENDING if to else EmailStatus.NO_ADDRESS)
         url = reverse("reports:sheet_upload", args=[period.pk])
+        notice = _manual_notice(reminder)
         Notification.objects.bulk_create([Notification(user_id=r.user_id, text=notice[:500], url=url)
                                           for r in people])
         audit_record(actor=actor, action="reminder.manual", target=reminder, plan_id=plan.pk,
                      task_id=assignment.task_id, unit_id=assignment.unit_id,
                      after={"period": period.label, "message": text, "recipients": len(people)})
-        to = tuple(sorted({r.email for r in people if r.email}))
         if to:
-            body = "\n".join([notice, "", f"{assignment.task.display_path} {assignment.task.text[:200]}", "",
-                              _("督查人员：%(name)s") % {"name": str(actor)}])
-            mail = OutgoingMail(subject=notice[:150], body=body, to=to)
+            mail = _manual_mail(reminder, to=to)
             transaction.on_commit(lambda: _deliver([mail], SweepResult()))
     return reminder
+
+
+def _manual_notice(reminder: Reminder) -> str:
+    notice: str = _("【督办催办】%(task)s（%(period)s）：%(text)s") % {
+        "task": reminder.assignment.task.display_path, "period": reminder.period.label, "text": reminder.message}
+    return notice
+
+
+def _manual_mail(reminder: Reminder, *, to: tuple[str, ...]) -> OutgoingMail:
+    """The e-mail of a manual chase (sent after the chase commits, or again by a sweep if it failed)."""
+    notice = _manual_notice(reminder)
+    task = reminder.assignment.task
+    body = "\n".join([notice, "", f"{task.display_path} {task.text[:200]}", "",
+                      _("督查人员：%(name)s") % {"name": str(reminder.sent_by or "")}])
+    return OutgoingMail(subject=notice[:150], body=body, to=to, reminders=Q(pk=reminder.pk))
 
 
 # --- notifications ---------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from luoshi.plans.choices import AssignmentStatus, PlanStatus
 from luoshi.plans.models import Assignment, Plan
 
 from . import reminders, sheets
-from .choices import ReminderKind
+from .choices import EmailStatus, ReminderKind
 from .models import Notification, Reminder, ReportingPeriod
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,9 +50,10 @@ class RemindForm(forms.Form):
 
 
 class ReminderFilter(django_filters.FilterSet):
-    """The office's reminder history: by kind, unit and plan."""
+    """The office's reminder history: by kind, e-mail state (未发送: the mail server did not take it), unit, plan."""
 
     kind = django_filters.ChoiceFilter(label=gettext_lazy("类型"), choices=ReminderKind.choices)
+    email_status = django_filters.ChoiceFilter(label=gettext_lazy("邮件"), choices=EmailStatus.choices)
     unit = django_filters.ModelChoiceFilter(label=gettext_lazy("单位"), field_name="assignment__unit",
                                             queryset=Unit.objects.filter(is_group=False))
     plan = django_filters.ModelChoiceFilter(label=gettext_lazy("计划"), field_name="period__plan",
@@ -60,7 +61,7 @@ class ReminderFilter(django_filters.FilterSet):
 
     class Meta:
         model = Reminder
-        fields = ["kind", "unit", "plan"]
+        fields = ["kind", "email_status", "unit", "plan"]
 
 
 # --- the unit's sheets -------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
     manage.py send_reminders --once --date 2019-07-03 --before-days 3
 
 Each pass is idempotent (reminders are claimed before they are sent), so the loop and cron may overlap.
+E-mails the mail server did not take are counted ("e-mails failed"), shown as 未发送 on the reminder list
+and retried by the next pass; the command then exits non-zero (for a loop: when its last pass had failures).
 """
 
 from __future__ import annotations
@@ -46,18 +48,24 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, self.on_signal)
             self.stdout.write("send_reminders is now running")
         claimed = emails = 0
+        failed = failed_reminders = 0  # of the last pass: the next pass retries them
         while not self.shutdown:
             result = reminders_sweep(today=today, before_days=options["before_days"],
                                      overdue_window=options["overdue_window"])
             claimed += result.claimed
             emails += result.emails
-            if result.claimed or options["once"]:
+            failed, failed_reminders = result.failed, result.failed_reminders
+            if result.claimed or result.retried or result.failed or options["once"]:
                 self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} reminders: {result.claimed} "
                                   f"({result.by_kind}), units: {result.units}, e-mails: {result.emails}, "
-                                  f"notifications: {result.notifications}")
+                                  f"notifications: {result.notifications}, retried: {result.retried}, "
+                                  f"e-mails failed: {result.failed}")
             if options["once"]:
                 break
             self._sleep(options["interval"])
+        if failed:
+            raise CommandError(f"{failed} reminder e-mail(s) ({failed_reminders} reminder(s)) could not be sent; "
+                               "the next run retries them.")
         return f"Sent {claimed} reminder(s) in {emails} e-mail(s)."
 
     def _date(self, raw: str | None, *, once: bool) -> dt.date | None:
