@@ -14,12 +14,14 @@ from django.test import Client
 from django.urls import reverse
 
 from luoshi.assessment.models import Appeal
+from luoshi.dashboards.selectors import leader_cache_key, plan_breakdown
 from luoshi.indicators.models import IndexEdition
 from luoshi.orgs.models import Unit
 from luoshi.plans.models import Assignment, Task
+from luoshi.plans.selectors import ledger_tasks
 from luoshi.reports.models import Extension, Reminder, Report
 from tests.conftest import Personas
-from tests.dashboards.world import CITY_TURNOVER, TODAY, World, build, grow
+from tests.dashboards.world import CITY_TURNOVER, TODAY, World, build, grow, report
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +83,9 @@ def test_it_shows_the_plans_task_counts_each_linked_to_the_ledger_rows_it_counts
     # item 1 is past its 30 June deadline with 市科技局 and 市财政局 still open: red, and the only overdue item
     assert figures["overdue"][0] == items.filter(assignments__status="open", assignments__deadline__lt=TODAY
                                                  ).distinct().count() == 1
-    assert figures["red"][0] == 1
+    # items 3 (the pilot zones never reported) and 4 (市科技局 owes January to June) owe two or more
+    # overdue reports: red as well
+    assert figures["red"][0] == 3
     assert figures["amber"][0] == 1  # item 2: 市经信委's deadline in five days, this period not accepted
     assert figures["red"][0] + figures["amber"][0] + figures["green"][0] == figures["total"][0]
 
@@ -340,6 +344,9 @@ def test_it_serves_the_leader_dashboard_from_the_cache_until_an_audited_change(w
     from luoshi.reports.services import report_return
 
     settings.LUOSHI_DASHBOARD_CACHE_SECONDS = 60
+    lead_alone = Assignment.objects.get(task__plan=world.plan, task__key="二/(二)/4")
+    for month in range(1, 7):  # 市科技局 reported January to June on item 4: green, July submitted
+        report(world.plan, lead_alone, world.periods[month], "accepted", world.personas.lead_head)
     client = client_for(world.personas.leader)
     url = reverse("dashboards:leader")
     with CaptureQueriesContext(connection) as computed:
@@ -357,3 +364,34 @@ def test_it_serves_the_leader_dashboard_from_the_cache_until_an_audited_change(w
     after = figure_links(client.get(url).content.decode(), "plan-figures")
     assert after["amber"][0] == first["amber"][0] + 1
     assert after["amber"][0] == list_count(client, after["amber"][1])
+
+
+@pytest.mark.parametrize("today", [TODAY, dt.date(2019, 7, 3), dt.date(2019, 5, 20)])
+def test_it_counts_each_light_exactly_as_the_ledger_rates_each_item(world: World, today: dt.date) -> None:
+    """The dashboard aggregates the ledger's rule in SQL: its counts are the ledger's per-item lights."""
+    grow(world, 24)
+    for n, a in enumerate(Assignment.objects.filter(task__key__startswith="二/(九)/").order_by("pk")):
+        for month in range(1, 5 - n % 3):  # some owe nothing before May, some one or two months more
+            report(world.plan, a, world.periods[month], "accepted", world.personas.supervisor)
+        if n % 5 == 0:
+            extension = Extension.objects.create(assignment=a, requested_deadline=dt.date(2019, 12, 31),
+                                                 reason="协调。", status="granted",
+                                                 requested_by=world.personas.supervisor)
+            Extension.objects.filter(pk=extension.pk).update(requested_at=dt.datetime(2019, 7, 2, tzinfo=dt.UTC))
+    for user in (world.personas.leader, world.personas.supervisor):
+        lights = dict(ledger_tasks(user, today=today).filter(plan=world.plan).values_list("key", "rag"))
+        breakdown = plan_breakdown(user, world.plan, today=today)
+        counted = {rag: sum(1 for light in lights.values() if light == rag) for rag in ("red", "amber", "green")}
+        assert {rag: breakdown.totals.counts[rag] for rag in counted} == counted, (user, today)
+        for chapter in breakdown.chapters:
+            chapter_key = Task.objects.get(plan=world.plan, parent=None, position=chapter.key).key
+            in_chapter = [light for key, light in lights.items() if key.split("/")[0] == chapter_key]
+            assert [chapter.counts[rag] for rag in counted] == [in_chapter.count(rag) for rag in counted]
+    assert len({*lights.values()}) >= 2 or today != TODAY
+
+
+def test_it_keys_the_cached_dashboard_by_the_day(world: World) -> None:
+    """Reports turn overdue by the passage of time alone (no audit entry): the next day is a new cache entry."""
+    keys = {leader_cache_key(plan_id="", period_id="", today=day, language="zh-hans")
+            for day in (TODAY, TODAY + dt.timedelta(days=1))}
+    assert len(keys) == 2

@@ -69,7 +69,8 @@ def today() -> Iterator[dt.date]:
 @pytest.fixture
 def november(published_plan: Plan, personas: Any, today: dt.date) -> November:
     plan = published_plan
-    Plan.objects.filter(pk=plan.pk).update(published_at=at("2019-10-01"))
+    # Published on 1 November: November is the first report owed (nothing overdue from before the story).
+    Plan.objects.filter(pk=plan.pk).update(published_at=at("2019-11-01"))
     plan.refresh_from_db()
     period = plan.periods.get(start=dt.date(2019, 11, 1))
     kjj1, kjj4 = _assignment(plan, "二/(一)/1", "市科技局"), _assignment(plan, "二/(二)/4", "市科技局")

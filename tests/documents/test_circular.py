@@ -63,11 +63,17 @@ def test_it_counts_the_period_as_the_database_records_it(november: November) -> 
     assert (figures.owed, figures.on_time, figures.late, figures.missing) == (8, 3, 1, 4)  # the scenario, by hand
     assert figures.on_time_rate == f"{100 * expected['on_time'] / expected['owed']:.1f}"
     assert figures.rag["red"] == 2  # 市科技局's lagging item 1, 市经信委's overdue item 2
+    # The ledger's rule: the three pilot zones owe November's report (due 5 December), one overdue report: amber.
+    pilot_zones = {"金普新区管委会", "长兴岛经济区管委会", "花园口经济区管委会"}
+    assert figures.rag["amber"] == len(pilot_zones)
 
     problems = {(p.task.key, p.unit.name): p for p in circular.problems}
-    assert set(problems) == {("二/(一)/1", "市科技局"), ("二/(一)/2", "市经信委")}
+    assert set(problems) == {("二/(一)/1", "市科技局"), ("二/(一)/2", "市经信委"),
+                             *(("二/(二)/3", zone) for zone in pilot_zones)}
     overdue = problems[("二/(一)/2", "市经信委")]
     assert overdue.days_overdue == (AS_OF - dt.date(2019, 11, 30)).days and overdue.reminders == 2
+    assert overdue.issues[-1] == "1期进展报告逾期未报"
+    assert {str(i) for zone in pilot_zones for i in problems[("二/(二)/3", zone)].issues} == {"1期进展报告逾期未报"}
     assert [u.unit.name for u in circular.praised] == ["市财政局", "高新区管委会"]
     assert circular.praised[0].closed_on_time == 1
     late = {u.unit.name: (u.missing, u.late) for u in circular.late_units}

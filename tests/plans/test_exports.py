@@ -7,6 +7,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -83,6 +84,24 @@ def test_the_status_cell_is_filled_with_the_rag_colour(client: Any, personas: An
     fills = {row[1].value: row[8].fill.fgColor.rgb for row in sheet.iter_rows(min_row=3)}
     assert fills["二.(一).2"] == "FFF8D7D5"  # red
     assert fills["二.(二).4"] == "FFD8EFDC"  # green
+
+
+def test_it_fills_an_item_owing_overdue_reports_as_the_ledger_does(client: Any, personas: Any,
+                                                                   published_plan: Plan) -> None:
+    # Published on 10 May: each unit owes May's report (due 5 June); 市科技局 sent it, 市财政局 did not.
+    Plan.objects.filter(pk=published_plan.pk).update(published_at=dt.datetime(2019, 5, 10, tzinfo=dt.UTC))
+    report_on(Assignment.objects.get(task__key="二/(一)/1", unit__name="市科技局"), month=5, status="submitted",
+              author=personas.lead_liaison)
+    client.force_login(personas.supervisor)
+    with override_settings(LUOSHI_TODAY=dt.date(2019, 6, 15)):
+        workbook = load_workbook(BytesIO(client.get(reverse("plans:ledger_export")).content))
+    sheet = workbook["台账"]
+    cells = {(row[1].value, row[5].value): (row[8].value, row[8].fill.fgColor.rgb)
+             for row in sheet.iter_rows(min_row=3)}
+    assert cells[("二.(一).1", "市科技局")] == ("绿灯", "FFD8EFDC")
+    assert cells[("二.(一).1", "市财政局")] == ("黄灯", "FFFDE9C8")  # one report overdue
+    rule = [row[0] for row in workbook["灯色规则"].iter_rows(values_only=True)]
+    assert rule[0] == "红黄绿灯规则" and "两期及以上进展报告逾期未报" in rule[1] and "逾期未报" in rule[-1]
 
 
 def test_a_unit_exports_only_its_own_rows(client: Any, personas: Any, published_plan: Plan) -> None:

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from luoshi.plans.models import Assignment, Plan, Task
-from luoshi.plans.selectors import ledger_tasks
+from luoshi.plans.selectors import assignments_with_rag, ledger_tasks
 from luoshi.plans.services import plan_import, plan_publish
-from luoshi.reports.models import Report, ReportingPeriod, TargetActual
+from luoshi.reports.models import Extension, Report, ReportingPeriod, TargetActual
+from luoshi.reports.selectors import my_tasks_queryset, my_tasks_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +111,51 @@ def test_it_is_amber_when_the_latest_report_was_returned(personas: Any, publishe
     assert _rag(personas.supervisor, published_plan)["二/(二)/4"] == "amber"
 
 
+def _published_on(plan: Plan, day: dt.date) -> None:
+    """Backdate the publication: the periods ending on or after `day` become owed."""
+    Plan.objects.filter(pk=plan.pk).update(published_at=dt.datetime(day.year, day.month, day.day, 9, tzinfo=dt.UTC))
+
+
+def test_it_is_amber_with_one_overdue_report_and_red_with_two(personas: Any, published_plan: Plan) -> None:
+    # Item 4 is green before (test_it_is_green_without_deadline_or_bad_news); only the owed reports change.
+    item = Task.objects.get(plan=published_plan, key="二/(二)/4")
+    _published_on(published_plan, dt.date(2019, 5, 10))       # May owed, due 5 June: one report overdue
+    assert _rag(personas.supervisor, published_plan)["二/(二)/4"] == "amber"
+    _published_on(published_plan, dt.date(2019, 4, 10))       # April (due 5 May) and May: two overdue
+    assert _rag(personas.supervisor, published_plan)["二/(二)/4"] == "red"
+    for assignment in Assignment.objects.filter(task=item):
+        report_on(assignment, month=5, status="submitted", author=personas.lead_liaison)
+        report_on(assignment, month=4, status="draft", author=personas.lead_liaison)  # a draft is not reported
+    assert _rag(personas.supervisor, published_plan)["二/(二)/4"] == "amber"
+    for assignment in Assignment.objects.filter(task=item):
+        Report.objects.filter(assignment=assignment, period__start=dt.date(2019, 4, 1)).update(status="accepted")
+    assert _rag(personas.supervisor, published_plan)["二/(二)/4"] == "green"
+    # The June report is not due before 5 July: it is not overdue on 15 June.
+
+
+def test_a_granted_extension_asked_in_the_period_defers_its_report(personas: Any, published_plan: Plan) -> None:
+    _published_on(published_plan, dt.date(2019, 5, 10))
+    for assignment in Assignment.objects.filter(task__plan=published_plan, task__key="二/(二)/4"):
+        extension = Extension.objects.create(assignment=assignment, requested_deadline=TODAY, reason="协调。",
+                                             status="granted", requested_by=personas.lead_liaison)
+        Extension.objects.filter(pk=extension.pk).update(
+            requested_at=dt.datetime(2019, 6, 3, 9, tzinfo=dt.UTC))  # asked while May's report was due
+    assert _rag(personas.supervisor, published_plan)["二/(二)/4"] == "green"
+
+
+def test_it_counts_overdue_reports_as_the_units_task_list_does(personas: Any, published_plan: Plan) -> None:
+    """The ledger's count of overdue reports is the unit's own list of overdue periods (no drift)."""
+    _published_on(published_plan, dt.date(2019, 3, 10))
+    assignments = list(Assignment.objects.filter(task__plan=published_plan).order_by("pk"))
+    report_on(assignments[0], month=4, status="submitted", author=personas.lead_liaison)
+    report_on(assignments[0], month=5, status="returned", author=personas.lead_liaison)
+    report_on(assignments[1], month=3, status="accepted", author=personas.lead_liaison)
+    ledger = dict(assignments_with_rag(Assignment.objects.all(), today=TODAY).values_list("pk", "overdue_reports"))
+    rows = my_tasks_rows(list(my_tasks_queryset(personas.supervisor, today=TODAY)), today=TODAY)
+    assert {row.assignment.pk: len(row.overdue) for row in rows} == ledger
+    assert ledger[assignments[0].pk] == 2 and ledger[assignments[1].pk] == 2 and ledger[assignments[2].pk] == 3
+
+
 def test_a_unit_sees_the_light_of_its_own_assignment(personas: Any, published_plan: Plan) -> None:
     report_on(_assignment(published_plan, "二/(一)/1", "市科技局"), month=5, status="submitted",
               progress="lagging", author=personas.lead_liaison)
@@ -123,6 +169,7 @@ def test_the_page_states_the_rule(client: Any, personas: Any, published_plan: Pl
     client.force_login(personas.lead_liaison)
     body = client.get(reverse("plans:ledger")).content.decode()
     assert "红黄绿灯规则" in body and "7天内到期" in body and "滞后" in body
+    assert "两期及以上进展报告逾期未报" in body and "有一期进展报告逾期未报" in body
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from luoshi.core.viewtools import is_htmx, login_get, paginate, require_office, 
 from luoshi.orgs.models import Unit
 from luoshi.plans.access import plans_visible_to
 from luoshi.plans.choices import PlanStatus
-from luoshi.plans.selectors import RAG_AMBER, RAG_GREEN, RAG_LABELS, RAG_RED
+from luoshi.plans.selectors import RAG_AMBER, RAG_GREEN, RAG_LABELS, RAG_OVERDUE_NOTE, RAG_RED, RAG_RULE
 from luoshi.reports.models import ReportingPeriod
 
 from . import selectors
@@ -112,7 +112,8 @@ def _leader_plan(user: Any, plan: Any, period: ReportingPeriod | None, today: An
         [charts.StackRow(row.label, row.counts) for row in unit_rows], stack_rag(),
         title=_("各单位任务红黄绿灯"),
         description=_("红灯最多的%(n)s个单位，任务项按红灯、黄灯、绿灯计数") % {"n": len(unit_rows)}) if units else None
-    return {"totals": totals, "chapters": chapters, "units": units, "chapter_chart": chapter_chart,
+    return {"rag_rule": RAG_RULE, "rag_overdue_note": RAG_OVERDUE_NOTE,
+            "totals": totals, "chapters": chapters, "units": units, "chapter_chart": chapter_chart,
             "unit_chart": unit_chart, "overdue_total": overdue.count(),
             "overdue": selectors.days_overdue(overdue[:selectors.OVERDUE_ROWS], today=today),
             "overdue_url": reverse("dashboards:overdue", args=[plan.pk]),

@@ -25,6 +25,8 @@ from luoshi.plans.choices import PlanStatus
 from luoshi.plans.exports import XLSX_CONTENT_TYPE, ledger_export_file
 from luoshi.plans.models import Plan, Task
 from luoshi.plans.selectors import (
+    RAG_OVERDUE_NOTE,
+    RAG_RULE,
     deadline_display,
     history_items,
     sentence_segments,
@@ -67,7 +69,8 @@ def circular_context(plan: Plan, period: ReportingPeriod, *, issuer: str, number
     if progress:
         progress(40, _("正在绘制图表"))
     return {"plan": plan, "period": period, "issuer": issuer, "number": number, "date": date,
-            "requirements": requirements, "c": data, "f": data.figures, "chart": selectors.circular_chart(data)}
+            "requirements": requirements, "c": data, "f": data.figures, "chart": selectors.circular_chart(data),
+            "rag_rule": RAG_RULE, "rag_overdue_note": RAG_OVERDUE_NOTE}
 
 
 def _circular_plan(user: Any, params: Mapping[str, Any]) -> tuple[Plan, ReportingPeriod]:

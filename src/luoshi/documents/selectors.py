@@ -24,6 +24,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from luoshi.assessment.choices import Component
 from luoshi.assessment.models import Rubric, Score
@@ -178,6 +179,10 @@ def circular_data(plan: Plan, period: ReportingPeriod, *, as_of: dt.date) -> Cir
             issues.append(_("逾期%(days)d天未办结") % {"days": days_overdue})
             figures.overdue += 1
         official = report is not None and report.status in OFFICIAL_STATUSES
+        if is_open and assignment.overdue_reports:
+            # The ledger's count (RAG_RULE): one overdue report makes the assignment amber, two red.
+            issues.append(ngettext("%(n)d期进展报告逾期未报", "%(n)d期进展报告逾期未报",
+                                   assignment.overdue_reports) % {"n": assignment.overdue_reports})
         if is_open and official and report is not None and report.progress in BAD_PROGRESS:
             issues.append(_("进展%(progress)s") % {"progress": report.get_progress_display()})
             figures.lagging += 1

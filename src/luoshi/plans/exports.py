@@ -33,7 +33,9 @@ from .selectors import (
     RAG_AMBER,
     RAG_GREEN,
     RAG_LABELS,
+    RAG_OVERDUE_NOTE,
     RAG_RED,
+    RAG_RULE,
     LedgerRow,
     deadline_display,
     ledger_prefetch,
@@ -151,6 +153,11 @@ def ledger_workbook(rows: Sequence[LedgerRow], *, title: str, today: dt.date,
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.oddFooter.center.text = _("第 &P 页，共 &N 页")
+    # The rule behind the fills, as the ledger page states it (a sheet of its own: the data sheet stays a table).
+    rule: Worksheet = workbook.create_sheet(_("灯色规则"))
+    rule.column_dimensions["A"].width = 100
+    for line in [_("红黄绿灯规则"), *(text for _rag, text in RAG_RULE), RAG_OVERDUE_NOTE]:
+        rule.cell(row=write_row(rule, [str(line)]), column=1).alignment = WRAP
     return workbook
 
 

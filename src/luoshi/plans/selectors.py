@@ -15,6 +15,9 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
+    F,
+    Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -24,12 +27,13 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import clock
 from luoshi.core.models import AuditEntry
-from luoshi.reports.choices import Progress, ReportStatus
-from luoshi.reports.models import Report, TargetActual
+from luoshi.reports.choices import ExtensionStatus, Progress, ReportStatus
+from luoshi.reports.models import Extension, Report, ReportingPeriod, TargetActual
 
 from .access import assignments_visible_to, plans_visible_to, tasks_visible_to
 from .choices import AssignmentStatus, PlanStatus, UnitRole
@@ -46,12 +50,18 @@ RAG_RED, RAG_AMBER, RAG_GREEN = "red", "amber", "green"
 RAG_CHOICES = [(RAG_RED, _("红灯")), (RAG_AMBER, _("黄灯")), (RAG_GREEN, _("绿灯"))]
 RAG_LABELS = dict(RAG_CHOICES)
 
-# The written rule shown on the ledger page; the query below is its only implementation.
+# Reports overdue (逾期未报) from which an open assignment turns red; one overdue report makes it amber.
+RED_OVERDUE_REPORTS = 2
+
+# The written rule shown on the ledger page, the dashboard and the circular; assignments_with_rag is its only
+# implementation (the dashboard aggregates that query in SQL, the Excel export and the circular read it).
 RAG_RULE = (
-    (RAG_RED, _("红灯：已过完成时限仍未办结，或最新一期报告为“滞后”或“无法完成”。")),
-    (RAG_AMBER, _("黄灯：7天内到期且本期报告尚未审核通过，或最新一期报告被退回。")),
+    (RAG_RED, _("红灯：已过完成时限仍未办结，或最新一期报告为“滞后”或“无法完成”，或有两期及以上进展报告逾期未报。")),
+    (RAG_AMBER, _("黄灯：7天内到期且本期报告尚未审核通过，或最新一期报告被退回，或有一期进展报告逾期未报。")),
     (RAG_GREEN, _("绿灯：其他情况，包括已办结的任务。")),
 )
+RAG_OVERDUE_NOTE = _("逾期未报：计划发布后的报送期已过报送截止日（本期获准延期的，以延期后的日期为准），"
+                     "仍未报送进展报告；被退回的报告重新报送前仍算未报。一项任务取其各责任单位中最差的灯色。")
 
 LEAD_ROLES = (UnitRole.LEAD, UnitRole.RESPONSIBLE)
 
@@ -61,8 +71,38 @@ def _rag_case(red: Q, amber: Q) -> Case:
                 default=Value(RAG_GREEN), output_field=CharField())
 
 
+def overdue_reports_count(*, today: dt.date) -> Subquery:
+    """Per assignment (the outer query), the periods whose report is overdue (逾期未报) on `today`.
+
+    A period is owed when it ends on or after the plan's publication; its report is overdue once the period's
+    due date has passed, unless a granted extension asked for while the report was due (report_due_date)
+    still runs, and no report reached the office as submitted or accepted. The same definition as the unit's
+    task list (reports.selectors.my_tasks_queryset / TaskRow.overdue); the outer query must annotate
+    `published_on`. A test checks that the two agree.
+    """
+    delivered = Report.objects.filter(assignment=OuterRef(OuterRef("pk")), period=OuterRef("pk"),
+                                      status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED))
+    deferred = Extension.objects.filter(
+        assignment=OuterRef(OuterRef("pk")), status=ExtensionStatus.GRANTED,
+        requested_at__date__gte=OuterRef("start"), requested_at__date__lte=OuterRef("due_date"),
+        requested_deadline__gte=today)
+    overdue = (ReportingPeriod.objects.filter(plan=OuterRef("task__plan"), due_date__lt=today,
+                                              end__gte=OuterRef("published_on"))
+               .exclude(Exists(delivered)).exclude(Exists(deferred)))
+    return Subquery(overdue.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+                    output_field=IntegerField())
+
+
 def assignments_with_rag(assignments: QuerySet[Assignment], *, today: dt.date) -> QuerySet[Assignment]:
-    """Annotate `latest_progress`, `latest_status`, `accepted_this_period` and `rag` (see RAG_RULE)."""
+    """Annotate `latest_progress`, `latest_status`, `accepted_this_period`, `overdue_reports` and `rag`.
+
+    The one implementation of RAG_RULE, for open assignments (a closed one is green):
+    red   - past its deadline, or the latest report says lagging / cannot complete, or RED_OVERDUE_REPORTS
+            or more reports overdue;
+    amber - deadline within AMBER_DAYS and this period's report not accepted, or the latest report returned,
+            or one report overdue;
+    green - otherwise.
+    """
     latest = (Report.objects.filter(assignment=OuterRef("pk"), status__in=OFFICIAL_STATUSES)
               .order_by("-period__start", "-pk"))
     accepted_now = Report.objects.filter(assignment=OuterRef("pk"), status=ReportStatus.ACCEPTED,
@@ -71,11 +111,13 @@ def assignments_with_rag(assignments: QuerySet[Assignment], *, today: dt.date) -
         latest_progress=Subquery(latest.values("progress")[:1]),
         latest_status=Subquery(latest.values("status")[:1]),
         accepted_this_period=Exists(accepted_now),
-    )
+        published_on=TruncDate("task__plan__published_at"),
+    ).annotate(overdue_reports=Coalesce(overdue_reports_count(today=today), 0))
     is_open = Q(active=True, status=AssignmentStatus.OPEN)
-    red = is_open & (Q(deadline__lt=today) | Q(latest_progress__in=BAD_PROGRESS))
+    red = is_open & (Q(deadline__lt=today) | Q(latest_progress__in=BAD_PROGRESS)
+                     | Q(overdue_reports__gte=RED_OVERDUE_REPORTS))
     due_soon = Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=AMBER_DAYS), accepted_this_period=False)
-    amber = is_open & (due_soon | Q(latest_status=ReportStatus.RETURNED))
+    amber = is_open & (due_soon | Q(latest_status=ReportStatus.RETURNED) | Q(overdue_reports__gt=0))
     return annotated.annotate(rag=_rag_case(red, amber))
 
 

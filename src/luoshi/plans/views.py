@@ -28,6 +28,7 @@ from .filters import LedgerFilter
 from .forms import MapUnitForm, PlanSettingsForm, PlanUploadForm, TaskForm, task_unit_formset, unit_specs
 from .models import Plan
 from .selectors import (
+    RAG_OVERDUE_NOTE,
     RAG_RULE,
     deadline_display,
     history_items,
@@ -237,7 +238,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     tasks = ledger_prefetch(sorted(ledger_tasks(request.user).filter(pk__in=ids), key=lambda t: order[t.pk]),
                             request.user)
     context = {"filter": filterset, "page": page, "rows": ledger_rows(tasks, first_number=page.start_index()),
-               "rag_rule": RAG_RULE}
+               "rag_rule": RAG_RULE, "rag_overdue_note": RAG_OVERDUE_NOTE}
     if getattr(request, "htmx", False) and not getattr(request.htmx, "boosted", False):
         return render(request, "plans/_ledger_table.html", context)
     return render(request, "plans/ledger.html", context)
