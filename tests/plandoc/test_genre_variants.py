@@ -149,6 +149,7 @@ def test_it_reads_a_tab_task_table_with_section_rows_and_a_guiding_column() -> N
                  "二、人才（共1项）\n"
                  "3\t引人才\t引进人才\t市人社局\t市教育局\t\t长期\n")
     rows = {n.label: n for n in plan.nodes if n.style in ("ar_dot", "row")}
+    assert [n.text for n in plan.nodes if n.style == "annex"] == [""]   # no title line above this table
     assert [n.label for n in plan.nodes if n.style == "cn_dun"][-2:] == ["一", "二"]
     assert [(u.name, u.role) for u in rows["1"].units] == [("市科技局", L), ("市财政局", S), ("市发展改革委", S)]
     assert rows["3"].path[-2:] == ["二", "3"] and rows["3"].deadline is not None
@@ -280,3 +281,11 @@ def test_it_reads_state_council_style_markers(marker: str, units: list[tuple[str
 ])
 def test_it_keeps_the_governments_of_two_levels_as_one_name(marker: str, names: list[str]) -> None:
     assert [name for name, _ in _units(_plan("（一）完成任务。" + marker), "一", "（一）")] == names
+
+
+def test_it_titles_a_table_part_with_the_line_above_it() -> None:
+    plan = parse("某市方案\n一、总体要求\n（一）坚持统筹。\n二、保障措施\n（一）加强领导。\n全面推进交通建设任务分解表\n"
+                 "序号\t内容\t牵头部门\n一、规划\n1\t编制规划\t综合规划处\n")
+    part = next(n for n in plan.nodes if n.style == "annex")
+    assert part.text == "全面推进交通建设任务分解表"
+    assert "任务分解表" not in next(n for n in plan.nodes if n.path == ["二", "（一）"]).body

@@ -432,8 +432,13 @@ class TreeBuilder:
         self.drafts.append(draft)
 
     def _open_part(self, start: int) -> None:
-        """An unlabelled part after the body (a task table restarting at 一、): an annex frame of its own."""
-        self._start_part(Draft("附表", "annex", 1, None, Segment("", start)))
+        """An unlabelled part after the body (a task table restarting at 一、): an annex frame of its own,
+        titled by the line above the table when that line is a title ("…任务分解表")."""
+        head = Segment("", start)
+        current = self.stack[-1].draft if self.stack else None
+        if current is not None and current.body and _TABLE_TITLE.search(halfwidth(current.body[-1].raw.strip())):
+            head = current.body.pop()
+        self._start_part(Draft("附表", "annex", 1, None, head))
 
     def _open_annex(self, line: Line, m: re.Match[str]) -> None:
         label = line.raw[: m.end(1)].replace(" ", "").replace("\u3000", "")
@@ -687,6 +692,7 @@ _DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办�
 _SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
 _MAX_SECTION_LEN = 40
 _MAX_ANNEX_ENTRY = 80
+_TABLE_TITLE = re.compile(r"^[^。;!?:,]{2,60}(?:表|清单|一览|台账)(?:\([^()]{0,20}\))?$")
 _TOTAL_ROW = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计)$")
 
 
