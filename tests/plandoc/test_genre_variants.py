@@ -284,8 +284,8 @@ def test_it_keeps_the_governments_of_two_levels_as_one_name(marker: str, names: 
 
 
 def test_it_titles_a_table_part_with_the_line_above_it() -> None:
-    plan = parse("某市方案\n一、总体要求\n（一）坚持统筹。\n二、保障措施\n（一）加强领导。\n全面推进交通建设任务分解表\n"
-                 "序号\t内容\t牵头部门\n一、规划\n1\t编制规划\t综合规划处\n")
+    plan = parse("某市方案\n一、总体要求\n（一）坚持统筹。\n二、保障措施\n（一）加强领导。\n"
+                 "全面推进交通建设任务分解表\n序号\t内容\t牵头部门\n一、规划\n1\t编制规划\t综合规划处\n")
     part = next(n for n in plan.nodes if n.style == "annex")
     assert part.text == "全面推进交通建设任务分解表"
     assert "任务分解表" not in next(n for n in plan.nodes if n.path == ["二", "（一）"]).body
