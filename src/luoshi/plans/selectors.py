@@ -32,8 +32,9 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import clock
 from luoshi.core.models import AuditEntry
-from luoshi.reports.choices import ExtensionStatus, Progress, ReportStatus
-from luoshi.reports.models import Extension, Report, ReportingPeriod, TargetActual
+from luoshi.reports.choices import Progress, ReportStatus
+from luoshi.reports.models import Report, TargetActual
+from luoshi.reports.selectors import overdue_periods
 
 from .access import assignments_visible_to, plans_visible_to, tasks_visible_to
 from .choices import AssignmentStatus, PlanStatus, UnitRole
@@ -80,16 +81,7 @@ def overdue_reports_count(*, today: dt.date) -> Subquery:
     task list (reports.selectors.my_tasks_queryset / TaskRow.overdue); the outer query must annotate
     `published_on`. A test checks that the two agree.
     """
-    delivered = Report.objects.filter(assignment=OuterRef(OuterRef("pk")), period=OuterRef("pk"),
-                                      status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED))
-    deferred = Extension.objects.filter(
-        assignment=OuterRef(OuterRef("pk")), status=ExtensionStatus.GRANTED,
-        requested_at__date__gte=OuterRef("start"), requested_at__date__lte=OuterRef("due_date"),
-        requested_deadline__gte=today)
-    overdue = (ReportingPeriod.objects.filter(plan=OuterRef("task__plan"), due_date__lt=today,
-                                              end__gte=OuterRef("published_on"))
-               .exclude(Exists(delivered)).exclude(Exists(deferred)))
-    return Subquery(overdue.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
+    return Subquery(overdue_periods(today=today).order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
                     output_field=IntegerField())
 
 

@@ -137,28 +137,36 @@ def current_period_ids(user: Any, today: dt.date) -> list[int]:
     return ids
 
 
+def overdue_periods(*, today: dt.date) -> QuerySet[ReportingPeriod]:
+    """The periods whose report the outer assignment query's row owes past due (逾期未报) on `today`.
+
+    A period is owed when it ends on or after the plan's publication (the outer query annotates
+    `published_on`), is past its due date, was not deferred by a granted extension asked for while the
+    report was due (report_due_date), and has no delivered report. Mirrors TaskRow.overdue; the ledger's
+    status rule counts the same periods (plans.selectors.overdue_reports_count).
+    """
+    delivered = Report.objects.filter(assignment=OuterRef(OuterRef("pk")), period=OuterRef("pk"),
+                                      status__in=DELIVERED)
+    deferred = Extension.objects.filter(
+        assignment=OuterRef(OuterRef("pk")), status=ExtensionStatus.GRANTED,
+        requested_at__date__gte=OuterRef("start"), requested_at__date__lte=OuterRef("due_date"),
+        requested_deadline__gte=today)
+    return (ReportingPeriod.objects.filter(plan=OuterRef("task__plan"), due_date__lt=today,
+                                           end__gte=OuterRef("published_on"))
+            .exclude(Exists(delivered)).exclude(Exists(deferred)))
+
+
 def my_tasks_queryset(user: Any, *, today: dt.date) -> QuerySet[Assignment]:
     """The assignments on the user's task list, annotated for filtering (due, returned, overdue)."""
     current_ids = current_period_ids(user, today)
     delivered_now = Report.objects.filter(assignment=OuterRef("pk"), period_id__in=current_ids,
                                           status__in=DELIVERED)
     returned = Report.objects.filter(assignment=OuterRef("pk"), status=ReportStatus.RETURNED)
-    # A period is owed when it ends after publication, is past its due date, was not deferred by a
-    # granted extension (report_due_date) and has no delivered report. Mirrors TaskRow.overdue.
-    delivered_for_period = Report.objects.filter(assignment=OuterRef(OuterRef("pk")), period=OuterRef("pk"),
-                                                 status__in=DELIVERED)
-    deferred = Extension.objects.filter(
-        assignment=OuterRef(OuterRef("pk")), status=ExtensionStatus.GRANTED,
-        requested_at__date__gte=OuterRef("start"), requested_at__date__lte=OuterRef("due_date"),
-        requested_deadline__gte=today)
-    overdue = (ReportingPeriod.objects.filter(plan=OuterRef("task__plan"), due_date__lt=today,
-                                              end__gte=OuterRef("published_on"))
-               .exclude(Exists(delivered_for_period)).exclude(Exists(deferred)))
     return (assignments_visible_to(user).filter(active=True, task__plan__status=PlanStatus.PUBLISHED)
             .select_related("task", "task__plan", "unit")
             .annotate(published_on=TruncDate("task__plan__published_at"))
             .annotate(delivered_now=Exists(delivered_now), has_returned=Exists(returned),
-                      is_overdue=Exists(overdue))
+                      is_overdue=Exists(overdue_periods(today=today)))
             .order_by("task__plan_id", "task__position", "unit__sort_order"))
 
 
