@@ -1093,6 +1093,9 @@ def _balanced(h: str, start: int, end: int) -> bool:
     return True
 
 
+_MARKER_CHARS = re.compile("[:" + re.escape("".join(_OPEN_TO_CLOSE)) + "]")
+
+
 def find_unit_marker(text: str, *, first_is_lead: bool = False) -> UnitMarker | None:
     """The last unit marker of one paragraph or line of plan text (see `find_unit_markers`)."""
     markers = find_unit_markers(text, first_is_lead=first_is_lead)
@@ -1113,8 +1116,10 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     if not text:
         return []
     h = halfwidth(text)
+    if not _MARKER_CHARS.search(h):
+        return []   # every marker has a bracket or a label's colon: most sentences have neither
     markers: list[UnitMarker] = []
-    unbracketed = _unbracketed_marker(text, h, first_is_lead, lead_before_comma)
+    unbracketed = _unbracketed_marker(text, h, first_is_lead, lead_before_comma) if ":" in h else None
     limit = unbracketed.span[0] if unbracketed is not None else len(h)
     tail = len(h[:limit].rstrip(_TRIM))
     taken_end = -1
