@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The demo behind `make run`: migrate, load the example data (manage.py demo), then serve on
-# 127.0.0.1:8000 with one background worker beside the web server. Whatever ends the script
-# (Ctrl-C, kill, the server or the worker dying) stops both processes.
+# 127.0.0.1:8000 with one background worker beside the web server. If the worker dies it is
+# restarted after a short pause (at most LUOSHI_WORKER_RESTARTS starts a minute; beyond that it
+# waits) while the server keeps serving. If the server dies the demo is over: the worker is stopped.
+# Ctrl-C or kill stops both.
 #
 #   LUOSHI_PYTHON     the interpreter (default .venv/bin/python)
 #   LUOSHI_DEMO_ADDR  address:port to serve on (default 127.0.0.1:8000)
 #   LUOSHI_DATA_DIR   where the SQLite database and uploads live (default ./var)
+#   LUOSHI_WORKER_RESTARTS  worker starts allowed per minute (default 5)
 #   LUOSHI_TODAY      the date the demo plays on (default 2018-08-03, inside the 2018 plan: July's
 #                     report is due); set it empty to use the real date
 set -euo pipefail
@@ -41,10 +44,52 @@ trap stop_children EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# --no-reload: one process each, so the ids above are the whole demo.
-"$python" manage.py db_worker --no-reload &
+# The worker's keeper: starts db_worker again whenever it exits, with a pause, and a bound per minute.
+keep_worker() {
+  local wpid="" pause="" rc starts=() recent start
+  local limit="${LUOSHI_WORKER_RESTARTS:-5}"
+  stop_worker() {
+    if [ -n "$pause" ]; then kill "$pause" 2>/dev/null || true; fi
+    if [ -n "$wpid" ]; then
+      kill -TERM "$wpid" 2>/dev/null || true
+      for _ in $(seq 40); do kill -0 "$wpid" 2>/dev/null || break; sleep 0.2; done
+      kill -KILL "$wpid" 2>/dev/null || true
+    fi
+    exit 0
+  }
+  trap stop_worker TERM INT
+  while true; do
+    recent=()
+    for start in "${starts[@]}"; do
+      if [ $(( $(date +%s) - start )) -lt 60 ]; then recent+=("$start"); fi
+    done
+    starts=("${recent[@]}")
+    if [ "${#starts[@]}" -ge "$limit" ]; then
+      echo "后台任务进程一分钟内已重启${limit}次，暂停后再试 (worker restarted ${limit} times in a minute; waiting)" >&2
+      sleep 20 & pause=$!
+      wait "$pause" || true
+      continue
+    fi
+    starts+=("$(date +%s)")
+    # --no-reload: one process, so its id is the whole worker.
+    "$python" manage.py db_worker --no-reload &
+    wpid=$!
+    rc=0
+    wait "$wpid" || rc=$?
+    wpid=""
+    echo "后台任务进程已退出（$rc），2 秒后重启 (worker exited with $rc; restarting in 2 s)" >&2
+    sleep 2 & pause=$!
+    wait "$pause" || true
+  done
+}
+
+keep_worker &
 children+=("$!")
 "$python" manage.py runserver "$addr" --noreload &
-children+=("$!")
-# Returns when either one exits; the EXIT trap then stops the other.
-wait -n
+server=$!
+children+=("$server")
+# Returns when the server exits: the demo is over and the EXIT trap stops the worker.
+rc=0
+wait "$server" || rc=$?
+echo "网站服务已退出（$rc），演示结束 (the web server exited with $rc; the demo is over)" >&2
+exit "$rc"

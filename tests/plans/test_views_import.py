@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from luoshi.core.models import AuditEntry
 from luoshi.orgs.models import UnitAlias
-from luoshi.plans.choices import PlanStatus
+from luoshi.plans.choices import ImportStatus, PlanStatus
 from luoshi.plans.forms import TaskForm
-from luoshi.plans.models import Assignment, Plan, Task, TaskUnit
+from luoshi.plans.models import Assignment, Plan, PlanImport, Task, TaskUnit
+from luoshi.plans.services import plan_import_run
 from tests.conftest import SMALL_PLAN
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,17 @@ PLAN_WITH_UNKNOWN_UNIT = SMALL_PLAN.replace("（责任单位：市经信委）",
 
 def _upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def _post_and_run(client: Any, url: str, name: str, data: bytes) -> Any:
+    """Upload through the page, run the queued import job as the worker would, and return the job page."""
+    response = client.post(url, {"document": _upload(name, data)})
+    assert response.status_code == 302
+    job = PlanImport.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert response["Location"] == reverse("plans:import_job", args=[job.pk])
+    assert job.status == ImportStatus.PENDING  # nothing parsed during the request
+    plan_import_run(job_id=str(job.pk))
+    return client.get(response["Location"])
 
 
 def _messages(response: Any) -> list[str]:
@@ -50,13 +62,11 @@ def _edit_data(task: Task, **changes: Any) -> dict[str, Any]:
 def test_it_walks_from_upload_through_mapping_and_correction_to_publication(client: Any, personas: Any,
                                                                             units: Any) -> None:
     client.force_login(personas.supervisor)
-    response = client.post(reverse("plans:plan_import"),
-                           {"document": _upload("plan.txt", PLAN_WITH_UNKNOWN_UNIT.encode())})
+    page = _post_and_run(client, reverse("plans:plan_import"), "plan.txt", PLAN_WITH_UNKNOWN_UNIT.encode())
     plan = Plan.objects.get()
-    assert response.status_code == 302
-    assert response["Location"] == reverse("plans:plan_detail", args=[plan.pk])
+    assert reverse("plans:plan_detail", args=[plan.pk]) in page.content.decode()
 
-    preview = client.get(response["Location"]).content.decode()
+    preview = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
     # Units, targets and the deadline are marked inside their source sentence; the unknown name stands out.
     assert '<mark class="m-unmapped" title="责任">市工业和信息化局</mark>' in preview
     assert '<mark class="m-unit" title="牵头">市科技局</mark>' in preview
@@ -99,9 +109,9 @@ def test_it_reimports_a_corrected_version_from_the_plan_page(client: Any, person
     client.force_login(personas.supervisor)
     task_ids = dict(Task.objects.filter(plan=published_plan).values_list("key", "id"))
     corrected = SMALL_PLAN.replace("新认定市级以上企业技术中心15家", "新认定市级以上企业技术中心20家")
-    response = client.post(reverse("plans:plan_reimport", args=[published_plan.pk]),
-                           {"document": _upload("plan-v2.txt", corrected.encode())}, follow=True)
-    assert response.status_code == 200
+    _post_and_run(client, reverse("plans:plan_reimport", args=[published_plan.pk]), "plan-v2.txt",
+                  corrected.encode())
+    response = client.get(reverse("plans:plan_detail", args=[published_plan.pk]))
     published_plan.refresh_from_db()
     assert published_plan.revision == 2
     assert dict(Task.objects.filter(plan=published_plan).values_list("key", "id")) == task_ids
@@ -110,22 +120,28 @@ def test_it_reimports_a_corrected_version_from_the_plan_page(client: Any, person
 
 @pytest.mark.parametrize(("filename", "data", "expected"), [
     ("x.bin", bytes(range(256)) * 40, "不是文本或支持的文档格式"),
-    ("empty.txt", b"", "文件为空"),
     ("words.txt", "没有任何编号的一段话。".encode(), "未识别到任务结构"),
     ("fake.docx", b"PK\x03\x04" + b"\x00" * 200, ""),
 ])
 def test_it_shows_why_a_bad_document_is_refused_and_stores_nothing(client: Any, personas: Any, filename: str,
                                                                    data: bytes, expected: str) -> None:
     client.force_login(personas.supervisor)
-    response = client.post(reverse("plans:plan_import"), {"document": _upload(filename, data)})
-    assert response.status_code == 200
-    errors = response.context["form"].errors["document"]
-    assert len(errors) == 1
-    assert expected in errors[0]
-    assert errors[0] in response.content.decode()
-    assert "\n" not in errors[0]  # the parser's one-line message
+    page = _post_and_run(client, reverse("plans:plan_import"), filename, data)
+    job = PlanImport.objects.get()
+    assert job.status == ImportStatus.FAILED
+    assert expected in job.error
+    assert job.error in page.content.decode()
+    assert "\n" not in job.error  # the parser's one-line message
     assert not Plan.objects.exists()
+    assert not job.file  # the upload is not kept once the job is finished
     assert not AuditEntry.objects.filter(action="plan.import").exists()
+
+
+def test_it_refuses_an_empty_file_at_upload(client: Any, personas: Any) -> None:
+    client.force_login(personas.supervisor)
+    response = client.post(reverse("plans:plan_import"), {"document": _upload("empty.txt", b"")})
+    assert "文件为空" in response.context["form"].errors["document"][0]
+    assert not PlanImport.objects.exists()
 
 
 @override_settings(LUOSHI_MAX_PLAN_BYTES=100)
@@ -140,9 +156,9 @@ def test_a_bad_reimport_keeps_the_plan_and_shows_the_error(client: Any, personas
                                                            published_plan: Plan) -> None:
     client.force_login(personas.supervisor)
     before = Task.objects.filter(plan=published_plan).count()
-    response = client.post(reverse("plans:plan_reimport", args=[published_plan.pk]),
-                           {"document": _upload("x.bin", bytes(range(256)) * 40)}, follow=True)
-    assert any("不是文本或支持的文档格式" in m for m in _messages(response))
+    page = _post_and_run(client, reverse("plans:plan_reimport", args=[published_plan.pk]), "x.bin",
+                         bytes(range(256)) * 40)
+    assert "不是文本或支持的文档格式" in page.content.decode()
     published_plan.refresh_from_db()
     assert published_plan.revision == 1
     assert Task.objects.filter(plan=published_plan).count() == before
@@ -160,7 +176,7 @@ def test_it_refuses_to_map_a_name_that_is_not_waiting_for_a_mapping(client: Any,
 def test_the_preview_shows_parse_warnings(client: Any, personas: Any) -> None:
     client.force_login(personas.supervisor)
     noisy = SMALL_PLAN + "扫描二维码 关注我们\n"
-    client.post(reverse("plans:plan_import"), {"document": _upload("noisy.txt", noisy.encode())})
+    _post_and_run(client, reverse("plans:plan_import"), "noisy.txt", noisy.encode())
     plan = Plan.objects.get()
     body = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
     assert plan.parse_warnings

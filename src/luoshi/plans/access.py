@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from .models import Assignment, Plan, Task
+from .models import Assignment, Plan, PlanImport, Task
 
 
 def plans_visible_to(user: Any) -> QuerySet[Plan]:
@@ -74,3 +74,13 @@ def access_assignment(user: Any, pk: int, *, write: bool = False) -> Assignment:
     if write and not (user.is_office or (user.is_unit_user and assignment.unit_id == user.unit_id)):
         raise Http404
     return assignment
+
+
+def access_import(user: Any, pk: Any) -> PlanImport:
+    """An upload being imported: only the office account that uploaded it (anyone else: not found)."""
+    if not (user.is_authenticated and user.is_office):
+        raise Http404
+    try:
+        return PlanImport.objects.select_related("plan", "result").get(pk=pk, user=user)
+    except (PlanImport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -37,3 +37,10 @@ class TargetBasis(models.TextChoices):
     INCREMENT = "increment", _("新增量")
     LEVEL = "level", _("总量")
     RATE = "rate", _("比率")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("解析中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")

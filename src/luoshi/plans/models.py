@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.orgs.models import Unit
 
-from .choices import AssignmentStatus, Cadence, PlanStatus, TargetBasis, TargetOp, UnitRole
+from .choices import AssignmentStatus, Cadence, ImportStatus, PlanStatus, TargetBasis, TargetOp, UnitRole
 
 
 class Plan(models.Model):
@@ -174,3 +176,42 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.display_path} · {self.unit}"
+
+
+def import_upload_path(instance: PlanImport, filename: str) -> str:
+    # Stored under the data directory's uploads (never served by URL); the name shown is kept in a field.
+    return f"plan-imports/{instance.pk.hex}"
+
+
+class PlanImport(models.Model):
+    """An uploaded plan document waiting for, or parsed by, a background worker (never inside a request).
+
+    `plan` is the plan being re-imported (empty for a new plan); `result` the plan written by the job.
+    Only the office account that uploaded it sees it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    result = models.ForeignKey(Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    file = models.FileField(upload_to=import_upload_path, blank=True)
+    filename = models.CharField(_("文件名"), max_length=255)
+    status = models.CharField(_("状态"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    step = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("计划导入任务")
+        verbose_name_plural = _("计划导入任务")
+        indexes = [models.Index(fields=["user", "created_at"], name="planimport_user_idx")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)

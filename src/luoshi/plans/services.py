@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -26,8 +29,10 @@ from luoshi.orgs.models import Unit, UnitAlias
 from luoshi.orgs.services import unit_alias_create, unit_directory_for_parser
 from luoshi.plandoc.normalize import halfwidth
 
-from .choices import AssignmentStatus, Cadence, PlanStatus, UnitRole
-from .models import Assignment, DuplicateGroup, Plan, Target, Task, TaskUnit
+from .choices import AssignmentStatus, Cadence, ImportStatus, PlanStatus, UnitRole
+from .models import Assignment, DuplicateGroup, Plan, PlanImport, Target, Task, TaskUnit
+
+logger = logging.getLogger(__name__)
 
 PLAN_FIELDS = ["title", "doc_number", "issuer", "issued_on", "status", "cadence", "due_day", "revision"]
 
@@ -46,13 +51,21 @@ def plan_parse(*, data: bytes, filename: str) -> plandoc.Plan:
         raise DomainError(str(exc), code="bad_document") from exc
 
 
-@transaction.atomic
 def plan_import(*, actor: Any, data: bytes, filename: str, plan: Plan | None = None) -> Plan:
-    """Store a parsed document as a draft plan, or as the next revision of `plan`."""
+    """Store a parsed document as a draft plan, or as the next revision of `plan`.
+
+    The parse runs outside any transaction (it can take minutes on a large file and SQLite would hold its
+    write lock all that time); only the result is written, in one short transaction.
+    """
     parsed = plan_parse(data=data, filename=filename)
     if not parsed.nodes:
         raise DomainError("文件中未识别到任务结构，未导入 (no task structure found; nothing imported)",
                           code="no_structure")
+    with transaction.atomic():
+        return _plan_write(actor=actor, parsed=parsed, data=data, filename=filename, plan=plan)
+
+
+def _plan_write(*, actor: Any, parsed: plandoc.Plan, data: bytes, filename: str, plan: Plan | None) -> Plan:
     before = snapshot(plan, PLAN_FIELDS) if plan else None
     year = _plan_year(parsed)
     fields = {
@@ -77,6 +90,74 @@ def plan_import(*, actor: Any, data: bytes, filename: str, plan: Plan | None = N
                  message=ngettext("%(file)s：%(count)d 个节点", "%(file)s：%(count)d 个节点", len(parsed.nodes))
                  % {"file": filename, "count": len(parsed.nodes)})
     return plan
+
+
+def plan_import_request(*, actor: Any, data: bytes, filename: str, plan: Plan | None = None,
+                        enqueue: bool = True) -> PlanImport:
+    """Keep an uploaded document and queue its parse (audited); a worker imports it after the commit.
+
+    The file is written to storage before the (short) transaction that records the job.
+    """
+    job = PlanImport(user=actor, plan=plan, filename=filename[:255])
+    job.file.save(job.pk.hex, ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            job.save(force_insert=True)
+            audit_record(actor=actor, action="plan.upload", target=job, plan_id=plan.pk if plan else None,
+                         after={"filename": job.filename, "bytes": len(data), "plan": plan.pk if plan else None})
+            if enqueue:
+                from .jobs import plan_import_job
+
+                job_id = str(job.pk)
+                transaction.on_commit(lambda: plan_import_job.enqueue(job_id))
+    except Exception:
+        job.file.delete(save=False)
+        raise
+    return job
+
+
+def _import_progress(job_id: Any, percent: int, step: str) -> None:
+    PlanImport.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(progress=percent, step=step[:100])
+
+
+def plan_import_run(*, job_id: str) -> PlanImport:
+    """Parse a queued upload outside any transaction, then write the plan in one short transaction.
+
+    A job delivered twice runs once: the row is claimed first. A refused document fails the job with the
+    parser's one-line message.
+    """
+    claimed = PlanImport.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, progress=5, step=_("读取文件"))
+    job: PlanImport = PlanImport.objects.select_related("user", "plan").get(pk=job_id)
+    if not claimed:
+        return job
+    try:
+        if not job.user.is_active:
+            raise DomainError(_("账号已停用"), code="forbidden")
+        with job.file.open("rb") as handle:
+            data = handle.read()
+        _import_progress(job.pk, 20, _("解析文件"))
+        parsed = plan_parse(data=data, filename=job.filename)
+        if not parsed.nodes:
+            raise DomainError("文件中未识别到任务结构，未导入 (no task structure found; nothing imported)",
+                              code="no_structure")
+        _import_progress(job.pk, 80, _("写入计划"))
+        with transaction.atomic():
+            target = Plan.objects.select_for_update().get(pk=job.plan_id) if job.plan_id else None
+            plan = _plan_write(actor=job.user, parsed=parsed, data=data, filename=job.filename, plan=target)
+            PlanImport.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, result=plan, progress=100,
+                                                        step="", finished_at=timezone.now())
+    except Exception as exc:
+        if not isinstance(exc, DomainError):
+            logger.exception("Plan import %s failed", job_id)
+        message = exc.message if isinstance(exc, DomainError) else _("导入失败，请稍后重试或联系管理员")
+        PlanImport.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=message[:500], step="",
+                                                    finished_at=timezone.now())
+    if job.file:
+        job.file.delete(save=False)
+        PlanImport.objects.filter(pk=job.pk).update(file="")
+    job.refresh_from_db()
+    return job
 
 
 def _plan_year(parsed: plandoc.Plan) -> int | None:

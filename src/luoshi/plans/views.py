@@ -19,14 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import paginate, redirect_after_post, require_office, require_readers
+from luoshi.core.viewtools import is_htmx, paginate, redirect_after_post, require_office, require_readers
 
-from .access import access_plan, access_task
+from .access import access_import, access_plan, access_task
 from .choices import PlanStatus
 from .exports import XLSX_CONTENT_TYPE, ledger_export_file
 from .filters import LedgerFilter
 from .forms import MapUnitForm, PlanSettingsForm, PlanUploadForm, TaskForm, task_unit_formset, unit_specs
-from .models import Plan
+from .models import Plan, PlanImport
 from .selectors import (
     RAG_OVERDUE_NOTE,
     RAG_RULE,
@@ -42,8 +42,7 @@ from .selectors import (
     task_assignments,
     task_history,
 )
-from .services import plan_configure, task_update, unmapped_unit_names
-from .services import plan_import as plan_import_service
+from .services import plan_configure, plan_import_request, task_update, unmapped_unit_names
 from .services import plan_map_unit as plan_map_unit_service
 from .services import plan_publish as plan_publish_service
 
@@ -64,14 +63,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_list.html", {"page": paginate(request, plans, LIST_PAGE_SIZE)})
 
 
-def _import(request: HttpRequest, form: PlanUploadForm, plan: Plan | None) -> Plan | None:
-    """Run the import service on a valid form; a refused document becomes the form's error."""
+def _upload(request: HttpRequest, form: PlanUploadForm, plan: Plan | None) -> PlanImport:
+    """Keep the uploaded document and queue its import; nothing is parsed during the request."""
     data, filename = form.read()
-    try:
-        return plan_import_service(actor=request.user, data=data, filename=filename, plan=plan)
-    except DomainError as exc:
-        form.add_error("document", exc.message)
-        return None
+    return plan_import_request(actor=request.user, data=data, filename=filename, plan=plan)
 
 
 @login_required
@@ -80,10 +75,8 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     require_office(request.user)
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        plan = _import(request, form, None)
-        if plan is not None:
-            messages.success(request, _("已导入，请核对后发布。"))
-            return redirect_after_post(request, reverse("plans:plan_detail", args=[plan.pk]))
+        job = _upload(request, form, None)
+        return redirect_after_post(request, reverse("plans:import_job", args=[job.pk]))
     return render(request, "plans/plan_import.html", {"form": form})
 
 
@@ -94,13 +87,24 @@ def plan_reimport(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan(request.user, pk, write=True)
     form = PlanUploadForm(request.POST, request.FILES)
     if form.is_valid():
-        imported = _import(request, form, plan)
-        if imported is not None:
-            messages.success(request, _("已导入新版本（第%(revision)s版）。") % {"revision": imported.revision})
-            return redirect_after_post(request, reverse("plans:plan_detail", args=[plan.pk]))
+        job = _upload(request, form, plan)
+        return redirect_after_post(request, reverse("plans:import_job", args=[job.pk]))
     for error in form.errors.get("document", []):
         messages.error(request, error)
     return redirect_after_post(request, reverse("plans:plan_detail", args=[plan.pk]) + "#reimport")
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, pk: str) -> HttpResponse:
+    """An upload's progress (htmx polls the fragment until it is finished), then the link to the preview.
+
+    Only the office account that uploaded it sees it; anyone else gets a 404.
+    """
+    require_office(request.user)
+    job = access_import(request.user, pk)
+    template = "plans/_import_status.html" if is_htmx(request) else "plans/import_job.html"
+    return render(request, template, {"job": job})
 
 
 @login_required
@@ -268,6 +272,7 @@ urlpatterns: list[URLPattern] = [
     path("import/", plan_import, name="plan_import"),
     path("<int:pk>/", plan_detail, name="plan_detail"),
     path("<int:pk>/import/", plan_reimport, name="plan_reimport"),
+    path("imports/<uuid:pk>/", import_job, name="import_job"),
     path("<int:pk>/map-unit/", plan_map_unit, name="plan_map_unit"),
     path("<int:pk>/publish/", plan_publish, name="plan_publish"),
     path("<int:pk>/settings/", plan_settings, name="plan_settings"),
