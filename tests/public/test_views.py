@@ -218,3 +218,35 @@ def test_it_pages_a_long_plan_and_keeps_counts_for_the_whole_plan(client: Client
 
 def test_it_is_linked_from_the_login_page(client: Client) -> None:
     assert f'href="{reverse("public:home")}"' in client.get(reverse("login")).content.decode()
+
+
+def test_it_shows_a_reported_figure_only_once_the_office_confirms_it(client: Client,
+                                                                     public_world: PublicWorld) -> None:
+    """Issue 10: the 报告值 of an accepted report is a unit's self-report; the public sees it once confirmed."""
+    from django.core.cache import cache
+
+    from luoshi.indicators.catalogue import BUILTIN_CATALOGUE, catalogue_parse
+    from luoshi.indicators.choices import DataSource
+    from luoshi.indicators.models import Indicator, Observation
+    from luoshi.indicators.services import (
+        catalogue_import,
+        observation_confirm,
+        regions_sync,
+        self_reports_record,
+        target_map,
+    )
+    from luoshi.reports.models import Report
+
+    office = public_world.personas.supervisor
+    catalogue_import(actor=office, entries=catalogue_parse(BUILTIN_CATALOGUE.read_text(encoding="utf-8")))
+    regions_sync(actor=office)
+    target = public_world.item1.targets.get(actuals__isnull=False)
+    target.basis = "level"
+    target.save(update_fields=["basis"])
+    target_map(actor=office, target=target, indicator=Indicator.objects.get(code="high-tech-enterprises"))
+    self_reports_record(actor=office, reports=Report.objects.filter(actuals__target=target))
+    url = reverse("public:plan_detail", args=[public_world.plan.pk])
+    assert "报告值 1200" not in client.get(url).content.decode()
+    observation_confirm(actor=office, observation=Observation.objects.get(source=DataSource.SELF_REPORT))
+    cache.clear()
+    assert "报告值 1200" in client.get(url).content.decode()

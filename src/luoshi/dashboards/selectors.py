@@ -43,7 +43,7 @@ from luoshi.core.models import AuditEntry
 from luoshi.indicators.access import editions_visible_to, targets_visible_to
 from luoshi.indicators.choices import EditionStatus, Measure, Rag, RegionKind
 from luoshi.indicators.index import edition_rows
-from luoshi.indicators.models import IndexEdition, IndicatorTarget, Observation
+from luoshi.indicators.models import COUNTED, IndexEdition, IndicatorTarget, Observation
 from luoshi.indicators.selectors import SOURCE_PREFERENCE, AttainmentRow, attainment_rows, attainment_rule_for
 from luoshi.orgs.models import Unit
 from luoshi.plans.access import assignments_visible_to, plans_visible_to
@@ -394,8 +394,8 @@ def yearly_values(pairs: Iterable[tuple[int, int]], *, last_year: int) -> dict[t
     best: dict[tuple[int, int, int], tuple[int, int, float]] = {}
     preference = {source: rank for rank, source in enumerate(SOURCE_PREFERENCE)}
     for indicator_id, region_id, year, month, source, value in (
-            Observation.objects.filter(slots, is_latest=True, measure=Measure.VALUE, year__gt=last_year - TREND_YEARS,
-                                        year__lte=last_year)
+            Observation.objects.filter(slots, COUNTED, is_latest=True, measure=Measure.VALUE,
+                                       year__gt=last_year - TREND_YEARS, year__lte=last_year)
             .values_list("indicator_id", "region_id", "year", "through_month", "source", "value")):
         key = (indicator_id, region_id, year)
         candidate = (month, -preference.get(source, len(preference)), value)

@@ -16,7 +16,7 @@ from luoshi.plans.choices import PlanStatus
 from luoshi.plans.models import Plan
 
 from .choices import EditionStatus
-from .models import IndexEdition, IndicatorTarget, Region
+from .models import IndexEdition, IndicatorTarget, Observation, Region
 
 
 def regions_visible_to(user: Any) -> QuerySet[Region]:
@@ -44,6 +44,17 @@ def access_region(user: Any, pk: int) -> Region:
     try:
         return regions_visible_to(user).select_related("unit").get(pk=pk)
     except (Region.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_observation(user: Any, pk: int, *, write: bool = False) -> Observation:
+    """A figure of a region the user may see; writing (confirming a self-report) is the office's."""
+    if write and not (user.is_authenticated and user.is_office):
+        raise Http404
+    try:
+        return (Observation.objects.select_related("indicator", "region")
+                .get(pk=pk, region__in=regions_visible_to(user)))
+    except (Observation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 

@@ -30,7 +30,7 @@ from luoshi.core.audit import audit_record
 from luoshi.core.errors import DomainError
 
 from .choices import EditionState, EditionStatus, Measure, RegionKind
-from .models import IndexEdition, IndexMethod, Indicator, Observation, Region
+from .models import COUNTED, IndexEdition, IndexMethod, Indicator, Observation, Region
 from .selectors import SOURCE_PREFERENCE
 from .services import _require_office
 
@@ -106,7 +106,7 @@ def index_data_rows(method: Method, regions: list[Region], years: range) -> list
     codes = _series_read(method)
     best: dict[tuple[int, str, int], Observation] = {}
     rank = {source: i for i, source in enumerate(SOURCE_PREFERENCE)}
-    observations = (Observation.objects.filter(is_latest=True, through_month=12, measure=Measure.VALUE,
+    observations = (Observation.objects.filter(COUNTED, is_latest=True, through_month=12, measure=Measure.VALUE,
                                                indicator__code__in=codes,
                                                region__in=regions, year__in=list(years))
                     .select_related("indicator", "region"))

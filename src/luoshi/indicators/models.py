@@ -212,6 +212,10 @@ class Observation(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                    related_name="+", verbose_name=_("录入人"))
     entered_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    # A unit's self-report counts (official series, index, public pages) only once the office confirms it.
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("确认人"))
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["indicator__code", "region__sort_order", "year", "through_month", "source", "-revision"]
@@ -231,6 +235,15 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.indicator.name_zh} {self.year}-{self.through_month:02d} = {self.value:g}"
+
+    @property
+    def unconfirmed(self) -> bool:
+        """A unit's self-report the office has not confirmed yet: shown inside the system, marked, never counted."""
+        return self.source == DataSource.SELF_REPORT and self.confirmed_at is None
+
+
+# Observations that count outside the reporting unit and the office: everything but unconfirmed self-reports.
+COUNTED = ~Q(source=DataSource.SELF_REPORT) | Q(confirmed_at__isnull=False)
 
 
 class IndexMethod(models.Model):

@@ -119,8 +119,12 @@ def _increase_months(target: IndicatorTarget, values: Slots, rises: Slots) -> Mo
     return dict(months)
 
 
-def attainment_rows(targets: Iterable[IndicatorTarget], rule: AttainmentRule) -> list[AttainmentRow]:
+def attainment_rows(targets: Iterable[IndicatorTarget], rule: AttainmentRule, *,
+                    unconfirmed: bool = False) -> list[AttainmentRow]:
     """Attainment of each target from the latest revisions of the figures (two queries in all).
+
+    Self-reports the office has not confirmed are left out of the actual unless `unconfirmed` (the office's
+    attainment page, which marks them 未确认); the self-report check against official figures sees them all.
 
     An increase target (新增高新技术企业300家 on the stock 高新技术企业数量) compares the stock's rise this
     year, or the units' reported additions added up, with the target; the rise expected by now follows the
@@ -131,22 +135,33 @@ def attainment_rows(targets: Iterable[IndicatorTarget], rule: AttainmentRule) ->
     slots = Q()
     for t in targets:
         slots |= Q(indicator_id=t.indicator_id, region_id=t.region_id, year__in=(t.year, t.year - 1))
-    values: Slots = defaultdict(lambda: defaultdict(dict))
-    rises: Slots = defaultdict(lambda: defaultdict(dict))
+    # Every figure (for the self-report check), and those that count (all when `unconfirmed`).
+    every: tuple[Slots, Slots] = (defaultdict(lambda: defaultdict(dict)), defaultdict(lambda: defaultdict(dict)))
+    counted: tuple[Slots, Slots] = (every if unconfirmed else
+                                    (defaultdict(lambda: defaultdict(dict)), defaultdict(lambda: defaultdict(dict))))
     for obs in Observation.objects.filter(slots, is_latest=True).select_related("entered_by"):
-        into = rises if obs.measure == Measure.INCREASE else values
-        into[(obs.indicator_id, obs.region_id, obs.year)][obs.through_month][obs.source] = obs
+        increase = obs.measure == Measure.INCREASE
+        for into, wanted in ((every, True), (counted, not obs.unconfirmed and counted is not every)):
+            if wanted:
+                into[increase][(obs.indicator_id, obs.region_id, obs.year)][obs.through_month][obs.source] = obs
+    values = counted[0]
+
+    def months_of(target: IndicatorTarget, slots: tuple[Slots, Slots]) -> Months:
+        if target.comparator == Comparator.INCREASE:
+            return _increase_months(target, slots[0], slots[1])
+        return _value_months(target, slots[0])
+
     rows = []
     for target in targets:
         row = AttainmentRow(target=target)
         increase = target.comparator == Comparator.INCREASE
-        months = _increase_months(target, values, rises) if increase else _value_months(target, values)
+        _check_self_report(row, months_of(target, every), rule)
+        months = months_of(target, counted)
         if months:
             month = max(months)
             figure = _preferred(months[month])
             assert figure is not None
             row.actual = figure.observation
-            _check_self_report(row, months, rule)
             if increase:
                 row.actual_value, row.base = figure.value, figure.base
                 row.expected = target.value * expected_share(rule, month)

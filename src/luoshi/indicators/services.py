@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi.core.audit import audit_record, snapshot
@@ -349,6 +350,23 @@ def observation_record(*, actor: Any, indicator: Indicator, region: Region, year
 
 
 # --- unit self-reports --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def observation_confirm(*, actor: Any, observation: Observation) -> Observation:
+    """The office confirms a unit's self-reported figure: from now on it counts in the official series, the
+    index, attainment and the public pages. Confirming again (or any other source) changes nothing."""
+    _require_office(actor)
+    current = Observation.objects.select_for_update().get(pk=observation.pk)
+    if not current.unconfirmed:
+        return current
+    current.confirmed_by = actor if getattr(actor, "pk", None) else None
+    current.confirmed_at = timezone.now()
+    current.save(update_fields=["confirmed_by", "confirmed_at"])
+    audit_record(actor=actor, action="observation.confirm", target=current, before={"confirmed": False},
+                 after={"confirmed": True, "value": current.value, "revision": current.revision},
+                 unit_id=current.region.unit_id)
+    return current
 
 
 @dataclass(frozen=True)

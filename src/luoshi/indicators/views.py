@@ -24,6 +24,7 @@ from . import index as index_services
 from . import selectors, services
 from .access import (
     access_edition,
+    access_observation,
     access_plan_targets,
     access_region,
     editions_visible_to,
@@ -66,6 +67,19 @@ def region_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "indicators/region_detail.html", {
         "region": region, "page": page, "rows": rows, "editions": editions, "breakdown": breakdown,
         "show_values": True, "illustrative": region.observations.filter(illustrative=True).exists()})
+
+
+@login_post
+def observation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office confirms a unit's self-reported figure (a plain POST from the region's page)."""
+    observation = access_observation(request.user, pk, write=True)
+    try:
+        services.observation_confirm(actor=request.user, observation=observation)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已确认单位自报数"))
+    return HttpResponseRedirect(reverse("indicators:region_detail", args=[observation.region_id]) + "#figures")
 
 
 @login_form
@@ -137,7 +151,9 @@ def attainment(request: HttpRequest, pk: int) -> HttpResponse:
     plan = access_plan_targets(request.user, pk)
     rule = selectors.attainment_rule_for(plan)
     # Every target's row is computed (two queries) so the self-report flags are counted over the plan.
-    all_rows = selectors.attainment_rows(selectors.plan_targets_for(request.user, plan), rule)
+    # The office sees unconfirmed self-reports too (marked 未确认); everyone else sees counted figures only.
+    all_rows = selectors.attainment_rows(selectors.plan_targets_for(request.user, plan), rule,
+                                         unconfirmed=request.user.is_office)
     flagged = [row for row in all_rows if row.discrepancy]
     flagged_only = request.GET.get("flagged") == "1"
     page = paginate(request, flagged if flagged_only else all_rows, size=50)
@@ -269,6 +285,7 @@ urlpatterns: list[URLPattern] = [
     path("", index, name="index"),
     path("catalogue/", indicator_list, name="indicator_list"),
     path("regions/<int:pk>/", region_detail, name="region_detail"),
+    path("observations/<int:pk>/confirm/", observation_confirm, name="observation_confirm"),
     path("upload/", upload, name="upload"),
     path("plans/<int:pk>/targets/", plan_targets, name="plan_targets"),
     path("plans/<int:pk>/targets/<int:target_pk>/map/", target_map, name="target_map"),

@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.indicators.choices import DataSource, EditionStatus, Measure, RegionKind
-from luoshi.indicators.models import IndexEdition, IndicatorTarget, Observation
+from luoshi.indicators.models import IndexEdition, IndicatorTarget, Observation, Region
 from luoshi.plans.choices import AssignmentStatus, PlanStatus, UnitRole
 from luoshi.plans.models import Assignment, Plan, Target, Task, TaskUnit
 from luoshi.reports.choices import ReportStatus
@@ -282,12 +282,9 @@ def _accepted_progress(task_ids: list[int]) -> dict[int, list[PublicProgress]]:
     reports = list(Report.objects.filter(pk__in=report_ids, status=ReportStatus.ACCEPTED)
                    .select_related("period", "assignment__unit")
                    .only("pk", "progress", "narrative", "accepted_at", "period__label", "period__start",
-                         "assignment__task_id", "assignment__role", "assignment__unit__name",
+                         "period__end", "assignment__task_id", "assignment__role", "assignment__unit__name",
                          "assignment__unit__sort_order"))
-    actuals: dict[int, list[tuple[str, float, str]]] = defaultdict(list)
-    for actual in (TargetActual.objects.filter(report_id__in=report_ids).select_related("target")
-                   .order_by("target__position")):
-        actuals[actual.report_id].append((actual.target.text, actual.value, actual.target.unit))
+    actuals = _confirmed_actuals(reports)
     lead_first = {UnitRole.LEAD: 0, UnitRole.RESPONSIBLE: 1, UnitRole.SUPPORT: 2}
     reports.sort(key=lambda r: (lead_first.get(r.assignment.role, 3), r.assignment.unit.sort_order,
                                 r.assignment.unit.name))
@@ -299,6 +296,34 @@ def _accepted_progress(task_ids: list[int]) -> dict[int, list[PublicProgress]]:
             accepted_on=report.accepted_at.date() if report.accepted_at else None,
             actuals=actuals.get(report.pk, [])))
     return by_task
+
+
+def _confirmed_actuals(reports: list[Report]) -> dict[int, list[tuple[str, float, str]]]:
+    """The reports' target actuals (text, value, unit) that the office has confirmed as figures: the actual's
+    self-report observation (its indicator, the target's or the unit's region, the period's year and last
+    month) is the latest revision and confirmed. Unconfirmed self-reports never reach the public page."""
+    by_pk = {report.pk: report for report in reports}
+    rows = list(TargetActual.objects.filter(report_id__in=by_pk, target__indicator_target__isnull=False)
+                .select_related("target__indicator_target").order_by("target__position"))
+    if not rows:
+        return {}
+    unit_regions: dict[int, set[int]] = defaultdict(set)
+    for region_id, unit_id in Region.objects.filter(
+            unit_id__in={r.assignment.unit_id for r in reports}).values_list("pk", "unit_id"):
+        unit_regions[unit_id].add(region_id)
+    confirmed = set(Observation.objects.filter(
+        source=DataSource.SELF_REPORT, is_latest=True, confirmed_at__isnull=False,
+        indicator_id__in={row.target.indicator_target.indicator_id for row in rows},
+        year__in={by_pk[row.report_id].period.end.year for row in rows},
+    ).values_list("indicator_id", "region_id", "year", "through_month"))
+    actuals: dict[int, list[tuple[str, float, str]]] = defaultdict(list)
+    for row in rows:
+        report, target = by_pk[row.report_id], row.target.indicator_target
+        end = report.period.end
+        regions = {target.region_id} | unit_regions.get(report.assignment.unit_id, set())
+        if any((target.indicator_id, region_id, end.year, end.month) in confirmed for region_id in regions):
+            actuals[row.report_id].append((row.target.text, row.value, row.target.unit))
+    return actuals
 
 
 # --- the feed of closed tasks ------------------------------------------------------------------------
