@@ -44,7 +44,7 @@ from luoshi.indicators.models import (
     ObservationUpload,
     Region,
 )
-from luoshi.plans.models import Assignment, Plan, Target, Task
+from luoshi.plans.models import Assignment, Plan, PlanImport, Target, Task
 from luoshi.reports.models import (
     Attachment,
     Extension,
@@ -127,6 +127,8 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("plans:plan_import", POST): answers(OFFICE, 302, audited=OFFICE),
     ("plans:plan_detail", GET): answers(READERS),
     ("plans:plan_detail", POST): NOT_THIS_METHOD,
+    ("plans:import_job", GET): answers({"supervisor"}),  # a queued upload: the office account that uploaded it
+    ("plans:import_job", POST): NOT_THIS_METHOD,
     ("plans:plan_reimport", GET): NOT_THIS_METHOD,
     ("plans:plan_reimport", POST): answers(OFFICE, 302, audited=OFFICE),
     ("plans:plan_map_unit", GET): NOT_THIS_METHOD,
@@ -236,6 +238,8 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("indicators:indicator_list", POST): NOT_THIS_METHOD,
     ("indicators:region_detail", GET): answers(READERS),  # 中山区: its own unit (中山区政府) is no persona's
     ("indicators:region_detail", POST): NOT_THIS_METHOD,
+    ("indicators:observation_confirm", GET): NOT_THIS_METHOD,
+    ("indicators:observation_confirm", POST): answers(OFFICE, 302, audited=OFFICE),  # 中山区's self-report
     ("indicators:upload", GET): answers(OFFICE),
     ("indicators:upload", POST): answers(OFFICE, 302, audited=OFFICE),
     # the small plan: 市科技局 answers for the mapped 初创科技企业 target; 技术交易额 and 企业技术中心 are unmatched
@@ -328,6 +332,7 @@ class World:
     extension: Extension        # pending, on `lead`
     instruction: Instruction    # the leader's, on item 1
     document: DocumentJob       # lead_liaison's finished ledger workbook (built in the background)
+    upload: PlanImport          # supervisor's uploaded plan, queued for the import job
     other_unit_id: int          # 市商务局, for the unit-mapping form
     rubric: Rubric              # 2019 departments, version 1: published
     rubric_draft: Rubric        # version 2: a draft
@@ -335,6 +340,7 @@ class World:
     appeal: Appeal              # 市科技局's against one deduction of `score`: pending
     open_deduction: str         # the key of another deduction of `score`, not appealed yet
     region: Region              # 中山区 (governed by 中山区政府, no persona's unit), with figures
+    self_report: Observation    # 中山区's unconfirmed self-reported figure
     unmatched_target: Target    # 市经信委's 企业技术中心 target: no indicator yet
     platforms_indicator_id: int  # the indicator it maps to
     index_method: IndexMethod
@@ -367,7 +373,7 @@ def _make_personas(django_user_model: Any) -> Personas:
 
 def _build_world(django_user_model: Any) -> World:
     from luoshi.orgs.models import Unit
-    from luoshi.plans.services import plan_import, plan_publish
+    from luoshi.plans.services import plan_import, plan_import_request, plan_publish
     from luoshi.reports import reminders, services
 
     people = _make_personas(django_user_model)
@@ -398,9 +404,11 @@ def _build_world(django_user_model: Any) -> World:
                                 enqueue=False)
     document = document_run(job_id=str(document.pk))
     assert document.status == "done", document.error
+    upload = plan_import_request(actor=people.supervisor, data=SMALL_PLAN.encode(), filename="queued.txt",
+                                 enqueue=False)
     return World(personas=people, plan=plan, item1=item1, lead=lead, lead_alone=lead_alone, february=february,
                  draft=Report.objects.get(pk=draft.pk), submitted=Report.objects.get(pk=submitted.pk),
-                 attachment=attachment, extension=extension, instruction=instruction, document=document,
+                 attachment=attachment, extension=extension, instruction=instruction, document=document, upload=upload,
                  other_unit_id=Unit.objects.get(name="市商务局").pk,
                  **_build_assessment(people, plan), **_build_indicators(people, plan))
 
@@ -444,7 +452,10 @@ def _build_indicators(people: Personas, plan: Plan) -> dict[str, Any]:
     method = index_method_save(actor=office, text=METHOD)
     edition = index_edition_publish(actor=office, edition=index_edition_compute(
         actor=office, method=method, year=2018, draws=20))
-    return {"region": regions["中山区"],
+    self_report = observation_record(actor=office, indicator=indicators["high-tech-enterprises"],
+                                     region=regions["中山区"], year=2019, through_month=3, value=80.0,
+                                     source="self_report")
+    return {"region": regions["中山区"], "self_report": self_report,
             "unmatched_target": Target.objects.get(task__plan=plan, text__contains="企业技术中心"),
             "platforms_indicator_id": indicators["innovation-platforms"].pk, "index_method": method,
             "edition": edition,
@@ -478,6 +489,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
 ARGS: dict[str, Callable[[World], list[Any]]] = {
     "plans:plan_detail": lambda w: [w.plan.pk],
     "plans:plan_reimport": lambda w: [w.plan.pk],
+    "plans:import_job": lambda w: [w.upload.pk],
     "plans:plan_map_unit": lambda w: [w.plan.pk],
     "plans:plan_publish": lambda w: [w.plan.pk],
     "plans:plan_settings": lambda w: [w.plan.pk],
@@ -512,6 +524,7 @@ ARGS: dict[str, Callable[[World], list[Any]]] = {
     "assessment:appeal_decide": lambda w: [w.appeal.pk],
     "assessment:appeal_evidence": lambda w: [w.appeal.evidence.get().pk],
     "indicators:region_detail": lambda w: [w.region.pk],
+    "indicators:observation_confirm": lambda w: [w.self_report.pk],
     "indicators:plan_targets": lambda w: [w.plan.pk],
     "indicators:target_map": lambda w: [w.plan.pk, w.unmatched_target.pk],
     "indicators:attainment": lambda w: [w.plan.pk],
@@ -641,8 +654,8 @@ def _state(world: World) -> tuple[Any, ...]:
     rules = tuple(AttainmentRule.objects.order_by("pk").values_list("red_below", "amber_below"))
     counts = tuple(model.objects.count() for model in (
         Plan, Task, Assignment, Report, TargetActual, Attachment, Extension, Instruction, Reminder, DocumentJob,
-        Rubric, Score, Adjustment, Appeal, IndicatorTarget, Observation, ObservationUpload, IndexMethod,
-        IndexEdition, AuditEntry))
+        PlanImport, Rubric, Score, Adjustment, Appeal, IndicatorTarget, Observation, ObservationUpload,
+        IndexMethod, IndexEdition, AuditEntry))
     return draft, submitted, lead, extension, plan, item1, rubrics, appeals, editions, rules, counts
 
 
@@ -702,7 +715,7 @@ def test_it_answers_as_the_matrix_says(client: Client, world: World, name: str, 
 def test_it_refuses_a_cross_unit_id_exactly_like_a_missing_one(client: Client, world: World) -> None:
     """other_liaison and outsider get the same 404 for 市科技局's objects as for ids that do not exist."""
     no_job = ["00000000-0000-0000-0000-000000000000"]
-    missing = {"documents:job_detail": no_job, "documents:job_download": no_job}
+    missing = {"documents:job_detail": no_job, "documents:job_download": no_job, "plans:import_job": no_job}
     for persona in ("other_liaison", "outsider"):
         client.force_login(getattr(world.personas, persona))
         for name, args in ARGS.items():
