@@ -17,6 +17,7 @@ $(BIN)/luoshi: requirements.lock pyproject.toml
 # The demo: migrates SQLite under var/, loads the Dalian plan and demo accounts, runs one worker beside
 # the web server on http://127.0.0.1:8000 (Ctrl-C stops both).
 run: $(BIN)/luoshi
+	bash scripts/system-packages.sh run
 	LUOSHI_PYTHON=$(BIN)/python scripts/run-demo.sh
 
 # The parser on the reference plan, as a Markdown outline.
@@ -24,6 +25,7 @@ parse-demo: $(BIN)/luoshi
 	$(BIN)/luoshi parse $(SEED) --format md
 
 test: $(BIN)/luoshi
+	bash scripts/system-packages.sh test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	@# pytest exits 5 when it collected no test: not a failure, every other non-zero status is.
