@@ -73,3 +73,21 @@ def test_a_bad_document_is_refused_and_stores_nothing(personas: Any) -> None:
     from luoshi.plans.models import Plan
 
     assert not Plan.objects.exists()
+
+
+def test_reimporting_keeps_the_actual_values_units_reported(published_plan: Any, personas: Any) -> None:
+    from luoshi.reports.models import TargetActual
+    from tests.plans.test_ledger import report_on
+
+    item1 = Task.objects.get(plan=published_plan, key="二/(一)/1")
+    target = item1.targets.get()
+    lead = Assignment.objects.get(task=item1, unit__name="市科技局")
+    report = report_on(lead, month=5, status="accepted", progress="on_track", author=personas.lead_liaison)
+    TargetActual.objects.create(report=report, target=target, value=1200)
+    corrected = SMALL_PLAN.replace("新增初创科技企业3000家", "新增初创科技企业3500家")
+    assert corrected != SMALL_PLAN
+    for text in (SMALL_PLAN, corrected):   # the same file again, then a corrected one
+        plan_import(actor=personas.supervisor, data=text.encode(), filename="p.txt", plan=published_plan)
+        actual = TargetActual.objects.get(report=report)
+        assert (actual.value, actual.target_id) == (1200, target.pk)
+    assert item1.targets.get().value == 3500

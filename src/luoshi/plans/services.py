@@ -195,12 +195,7 @@ def _sync_tasks(plan: Plan, parsed: plandoc.Plan) -> None:
             task.save()
         by_node[node.id] = task
         _sync_task_units(task, node)
-        task.targets.all().delete()
-        Target.objects.bulk_create([
-            Target(task=task, text=t.text[:300], indicator=(t.indicator or "")[:200], value=t.value,
-                   value_max=t.value_max, unit=t.unit[:32], op=t.op, basis=t.basis, year=t.year,
-                   span_start=t.span[0] if t.span else None, span_end=t.span[1] if t.span else None, position=i)
-            for i, t in enumerate(node.targets)])
+        _sync_targets(task, node)
     for task in existing.values():
         task.removed = True
         task.save(update_fields=["removed"])
@@ -208,6 +203,32 @@ def _sync_tasks(plan: Plan, parsed: plandoc.Plan) -> None:
     for group in parsed.duplicates:
         dg = DuplicateGroup.objects.create(plan=plan)
         dg.tasks.set([by_node[i] for i in group if i in by_node])
+
+
+def _sync_targets(task: Task, node: plandoc.Node) -> None:
+    """The task's targets as the parser found them, updated in place: a target keeps its row (and so the
+    actual values units reported on it, and its indicator link) when the same text, or else the same
+    position, comes back; a target no longer in the text is deleted only when nothing was reported on it."""
+    existing = list(task.targets.all())
+    by_text = {t.text: t for t in existing}
+    kept: set[int] = set()
+    matched: list[Target | None] = []
+    for parsed in node.targets:   # same text first: a target that moved keeps its row
+        row = by_text.get(parsed.text[:300])
+        matched.append(row if row is not None and row.pk not in kept else None)
+        if row is not None:
+            kept.add(row.pk)
+    spare = [t for t in existing if t.pk not in kept]
+    for i, parsed in enumerate(node.targets):
+        row = matched[i] or (spare.pop(0) if spare else Target(task=task))
+        row.text, row.indicator = parsed.text[:300], (parsed.indicator or "")[:200]
+        row.value, row.value_max, row.unit, row.op = parsed.value, parsed.value_max, parsed.unit[:32], parsed.op
+        row.basis, row.year, row.position = parsed.basis, parsed.year, i
+        row.span_start, row.span_end = (parsed.span if parsed.span else (None, None))
+        row.save()
+    for row in spare:
+        if not row.actuals.exists():
+            row.delete()
 
 
 def _sync_task_units(task: Task, node: plandoc.Node) -> None:
