@@ -329,7 +329,7 @@ class TreeBuilder:
         if not self._take_marker(draft, draft.head, own_line=True) and self.table is None:
             self._take_unit_title(draft)
             if not draft.units:
-                self._take_unit_subject(draft, draft.head)
+                self._take_duty_units(draft, draft.head)
         return draft
 
     def finish(self) -> None:
@@ -340,7 +340,7 @@ class TreeBuilder:
                     continue
                 _add_units(draft, units, by_name=True)
 
-    def _take_unit_subject(self, draft: Draft, para: Segment) -> None:
+    def _take_duty_units(self, draft: Draft, para: Segment) -> None:
         """An unnumbered paragraph under an item that gives units its duties: '房管所负责…；城运中心配合…',
         '各街镇是处置主体', '由区建交委负责…'."""
         _add_units(draft, [UnitRef(u.raw, u.role, False, para.span(u.span)) for u in find_duty_units(para.raw)])
@@ -373,7 +373,7 @@ class TreeBuilder:
             if not para.raw.strip():
                 return
         else:
-            self._take_unit_subject(current, para)
+            self._take_duty_units(current, para)
         last = current.body[-1] if current.body else current.head
         if _is_wrapped(last) and para.raw.strip():
             last.join(para)

@@ -751,8 +751,8 @@ def _name_of(h: str, s: int, e: int) -> str:
     return h[a:b]
 
 
-# "（责任单位：A，下同）": a note that the marker holds for the items below, not a unit.
-_SAME_BELOW = re.compile(r"(?:以)?下同|[-—–―/无]+")   # also an empty table cell's dash
+# Pieces of a unit list that name no unit: "（责任单位：A，下同）"'s note, an empty table cell's dash.
+_NOT_A_NAME = re.compile(r"(?:以)?下同|[-—–―/无]+")
 
 _PLACE_ONLY = re.compile(r"[市县区州旗盟镇乡]$")
 
@@ -786,7 +786,7 @@ def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
             out[-1] = (out[-1][0], e)   # 各市、县（市、区）人民政府: one name for the governments of both levels
             continue
         out.append((s, e))
-    return [(s, e) for s, e in out if h[s:e].strip(_TRIM) and not _SAME_BELOW.fullmatch(h[s:e].strip(_TRIM))]
+    return [(s, e) for s, e in out if h[s:e].strip(_TRIM) and not _NOT_A_NAME.fullmatch(h[s:e].strip(_TRIM))]
 
 
 _LEVEL_ONLY = re.compile(r"^各?[省市县区州旗盟乡镇]{1,2}$")
@@ -1187,11 +1187,6 @@ _DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?(?
 _SUBJECT_END = re.compile(r"[。:;,!?]")
 
 
-def find_unit_subject(text: str) -> tuple[list[MarkerUnit], str] | None:
-    """Units that open a duty sentence ("区交通委负责…", "房管所、规建生态办负责牵头…"), and the duties."""
-    return _unit_subject(text, halfwidth(text), 0)
-
-
 def find_duty_units(text: str) -> list[MarkerUnit]:
     """Units a paragraph gives duties in its sentences: each sentence that opens with units and a role
     verb ("各街镇是处置主体", "区交通委负责…"), and "由X负责/牵头/会同…" anywhere. Roles from the verb."""
@@ -1338,7 +1333,6 @@ __all__ = [
     "find_lead_rule",
     "find_unit_marker",
     "find_unit_markers",
-    "find_unit_subject",
     "find_unit_title",
     "is_collective_name",
     "lead_rule_kind",
