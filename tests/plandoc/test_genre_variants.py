@@ -108,6 +108,27 @@ def test_it_gives_a_blanket_unit_to_every_later_item() -> None:
     assert _units(plan, "一") == []
 
 
+def test_a_note_in_a_marker_shares_units_with_every_later_item() -> None:
+    plan = _plan("（一）加强市场体系建设。推进高标准市场体系建设。〔责任单位：省发展改革委、省市场监管局按职责分工负责。"
+                 "具体任务均涉及相关市（州）人民政府，不再做分工，下同。〕",
+                 "（二）优化市场准入环境。实施“证照分离”改革。〔责任单位：省市场监管局〕")
+    assert _units(plan, "一", "（一）") == [("省发展改革委", R), ("省市场监管局", R), ("相关市（州）人民政府", R)]
+    assert _units(plan, "一", "（二）") == [("省市场监管局", R), ("相关市（州）人民政府", R)]
+
+
+def test_a_numbered_row_naming_only_a_group_heads_the_rows_below() -> None:
+    plan = parse("某区任务分工表\n序号\t工作任务\t主要工作内容\t牵头单位\t配合单位\n"
+                 "（一）\t推动源头减量\t增加土方平衡内容。\t区建设管理委\t区规划资源局\n"
+                 "二\t构建闭环管理体系\n"
+                 "（一）\t加强备案申报管理\t落实备案制度。\t区绿化市容局\t区建设管理委\n"
+                 "（二）\t加强源头监管\t落实工地监管。\t区城运中心\t区数据局\n"
+                 "三\t构建执法打击体系\n"
+                 "（一）\t严查非法排放\t依法查处。\t区城管执法局\t\n")
+    assert _paths(plan) == [("（一）",), ("二",), ("二", "（一）"), ("二", "（二）"), ("三",), ("三", "（一）")]
+    assert _units(plan, "二") == []
+    assert _units(plan, "二", "（二）") == [("区城运中心", L), ("区数据局", S)]
+
+
 def test_it_carries_units_marked_same_below_to_later_items() -> None:
     plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
                  "（二）任务乙。（牵头指导处室：市局标准处）")

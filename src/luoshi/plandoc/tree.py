@@ -514,6 +514,18 @@ class TreeBuilder:
                 or (label is None and table.layout.col("seq") >= 0
                                             and (not seq or table.last_row is None)):
             return   # an empty row, or an unnumbered one before the first task (总分, 合计) in a numbered table
+        if label is not None and task and self._section_row(table, cell, label, task):
+            depth = table.section_depth if table.section_style == label.style else None
+            if depth is None:
+                in_table = any(f.style == label.style for f in self.stack[table.base:])
+                depth = self._place(label, validate=False, floor=table.base) if in_table else table.base
+            start = cell.start("task")
+            self._add(Line(start, start + len(task), task, halfwidth(task)),
+                      Label(label.style, label.value, label.label, 0), depth)
+            table.section_style, table.section_depth = label.style, depth
+            table.floor = len(self.stack)
+            table.last_row = None
+            return
         if not task and cell.text("content"):
             # The task name is merged down from the rows above: this row's own text is its content.
             task = cell.text("content")
@@ -536,6 +548,19 @@ class TreeBuilder:
         self._cell_items(draft, cell)
         table.last_row = draft
         table.last_seq_start = cell.start("seq") if seq else -1
+
+    @staticmethod
+    def _section_row(table: _Table, cell: _CellReader, label: Label, task: str) -> bool:
+        """A numbered row that only names a group of the rows below ("二 | 构建全链条闭环管理体系", no
+        content, units or deadline) in a table whose rows do carry units: a heading, not a task. It is
+        numbered in another style than the row before it (the rows below restart at （一）)."""
+        if not any(table.layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
+            return False
+        if any(cell.text(r) for r in ("content", "lead", "support", "guide", "responsible", "deadline", "target")):
+            return False
+        if len(task) > _MAX_SECTION_LEN or re.search(r"[。；;]", task):
+            return False
+        return table.last_row is None or table.last_row.style != label.style
 
     def _cell_items(self, draft: Draft, cell: _CellReader) -> None:
         """'（1）…；（2）…' inside a row's content cell: numbered sub-items of the row."""

@@ -899,6 +899,10 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
     other = _OTHER_LABEL.search(h, labels[-1].end(), end)
     if other is not None:
         end = other.start()
+    # '责任单位：A、B按职责分工负责。具体任务均涉及…，下同': a sentence after the list is a note, not names.
+    stop = h.find("。", labels[-1].end(), end)
+    if stop >= 0 and h[stop + 1:end].strip(_TRIM):
+        end = stop
     for i, m in enumerate(labels):
         if m.start() >= end:
             break
@@ -1287,7 +1291,10 @@ _LEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # "以下各项任务均需各区政府落实，不再列出": units that hold every later item.
 _BLANKET_RULE = re.compile(
     r"以下(?:各项|所有|全部)?(?:任务|工作|事项|措施|内容)?(?:均|都|皆)(?:需|须|由|要|应)?(?P<names>[^,;。]{2,80}?)"
-    r"(?P<verb>(?:" + _VERB_MORPHEME + r")+)[^;。]{0,20}?不再(?:一一)?(?:列出|列举|重复|单独列出)")
+    r"(?P<verb>(?:" + _VERB_MORPHEME + r")+)[^;。]{0,20}?不再(?:一一)?(?:列出|列举|重复|单独列出)"
+    # "具体任务均涉及相关市（州）人民政府，不再做分工，下同": the units share every item from here on.
+    r"|(?:以下|具体|各项|所有|全部)[^,;。]{0,8}?(?:均|都|皆)涉及(?P<involved>[^,;。]{2,80}?)[,]?\s*"
+    r"不再(?:一一)?(?:做|作|进行)?(?:分工|列出|列举|重复|单独列出)")
 
 
 def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
@@ -1296,9 +1303,10 @@ def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
     m = _BLANKET_RULE.search(h)
     if m is None:
         return None
-    role = verb_role(m.group("verb")) or "responsible"
+    names = "names" if m.group("names") is not None else "involved"
+    role = (verb_role(m.group("verb")) if m.group("verb") else None) or "responsible"
     units = [MarkerUnit(text[a:b], role, (a, b)) for a, b in
-             ((s, e) for s, e, _ in (_strip_piece(h, ps, pe) for ps, pe in _pieces(h, *m.span("names"))))
+             ((s, e) for s, e, _ in (_strip_piece(h, ps, pe) for ps, pe in _pieces(h, *m.span(names))))
              if b > a and looks_like_unit(h[a:b])]
     return units or None
 
