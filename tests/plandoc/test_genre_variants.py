@@ -129,6 +129,28 @@ def test_a_numbered_row_naming_only_a_group_heads_the_rows_below() -> None:
     assert _units(plan, "二", "（二）") == [("区城运中心", L), ("区数据局", S)]
 
 
+def test_a_column_headed_by_a_kind_of_body_names_each_rows_unit() -> None:
+    plan = parse("某区垃圾分类工作方案\n附件\n各街镇工作指标\n序号\t街镇\t达标小区（个）\t示范小区（个）\n"
+                 "1\t吴淞街道\t40\t12\n2\t高境镇\t39\t11\n")
+    assert [[(u.name, u.role) for u in n.units] for n in plan.nodes if n.label in ("1", "2")] == [
+        [("吴淞街道", R)], [("高境镇", R)]]
+
+
+@pytest.mark.parametrize("marker, names", [
+    ("（责任单位：街镇（工业区）及新城区发展公司）", ["街镇（工业区）", "新城区发展公司"]),
+    ("（责任单位：区建管委、区交通委等建设主管部门）", ["区建管委", "区交通委"]),
+    ("（乡镇、街道负责）", ["乡镇", "街道"]),
+])
+def test_it_reads_collective_town_names_and_group_words(marker: str, names: list[str]) -> None:
+    plan = _plan("（一）整治道路。" + marker)
+    assert [n for n, _ in _units(plan, "一", "（一）")] == names
+
+
+def test_a_title_listing_units_and_their_group_word_names_them() -> None:
+    plan = _plan("（一）区建管委、区交通委、区水务局等建设主管部门", "压实建设单位扬尘污染防控主体责任。")
+    assert [n for n, _ in _units(plan, "一", "（一）")] == ["区建管委", "区交通委", "区水务局"]
+
+
 def test_it_carries_units_marked_same_below_to_later_items() -> None:
     plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
                  "（二）任务乙。（牵头指导处室：市局标准处）")

@@ -120,7 +120,7 @@ _WHOLE_NOT_UNIT = re.compile(
 # Two-character names are mostly words (主办, 之处); these few are units.
 _TWO_CHAR_UNITS = re.compile(
     r"^(?:政府|党委|纪委|国办|中办|人行|海关|法院|团委|公安|税务|工会|妇联|残联|侨联|文联|科协|"
-    r"[省市县区州][委府办])$")
+    r"[省市县区州][委府办]|街镇|乡镇|镇街|镇乡|街道|村委|居委)$")   # 街镇/乡镇: every sub-district and town
 _PROSE_IN_NAME = re.compile(r"[。:!?的]|\d{2,4}年|%")
 
 
@@ -649,7 +649,7 @@ def _verb_tail(h: str, s: int, e: int) -> tuple[int, Role] | None:
 
 # What is stripped from the ends of a listed name (the verbs above, and these).
 _ETC_AT_END = re.compile(
-    r"等(?:[0-9一二三四五六七八九十]+个?)?(?:有关|相关|其他)?(?:部门|单位|机构|成员单位)?$")
+    r"等(?:[0-9一二三四五六七八九十]+个?)?(?:[^、,;。等()]{0,8}(?:部门|单位|机构))?$")   # 等建设主管部门
 # No 和/及/与 here: 和平区 is a name. (Between names they are soft separators, see _raw_pieces.)
 _LEADING_FILLER = re.compile(r"(?:并由|由|以及|会同|请|其中)")
 # "市发展改革委（牵头）": a role noted after the name.
@@ -771,6 +771,8 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
         return True
     # 和/及/与 split only after a name that ends like an institution: 各省级林业和草原主管部门 is one.
     name = _strip_trailing_paren(compact_name(left_name))
+    if _TWO_CHAR_UNITS.match(name):
+        return True   # 街镇及新城区发展公司: the towns, and a company
     return not _PLACE_ONLY.search(name) and looks_like_unit(name[1:] if name.startswith("各") else name)
 
 
@@ -1171,7 +1173,9 @@ def find_unit_title(text: str) -> tuple[list[MarkerUnit], str] | None:
     h = halfwidth(text)
     m = _TITLE_END.search(h)
     end = m.start() if m else len(h.rstrip())
-    if 2 <= end <= _MAX_TITLE_LEN and not (m and not h[m.end():].strip()) and not _TITLE_PROSE.search(h, 0, end):
+    etc = _ETC_AT_END.search(h, 0, end)   # '…等建设主管部门': the closing group word is not prose
+    if 2 <= end <= _MAX_TITLE_LEN and not (m and not h[m.end():].strip()) \
+            and not _TITLE_PROSE.search(h, 0, etc.start() if etc else end):
         units = _unit_list(text, h, 0, end)
         if units:
             return units, text[m.end():] if m else ""
