@@ -151,6 +151,22 @@ def test_a_title_listing_units_and_their_group_word_names_them() -> None:
     assert [n for n, _ in _units(plan, "一", "（一）")] == ["区建管委", "区交通委", "区水务局"]
 
 
+@pytest.mark.parametrize("sentence, units", [
+    ("由市安全监管、交通运输、公安等职能管理部门建立和完善监管信息系统。",
+     [("市安全监管", R), ("交通运输", R), ("公安", R)]),
+    ("建立由安全监管、公安、质量技监等职能管理部门参与的协调工作机制。",
+     [("安全监管", S), ("公安", S), ("质量技监", S)]),
+])
+def test_field_names_closed_by_a_group_word_are_units(sentence: str, units: list[tuple[str, str]]) -> None:
+    plan = _plan("（一）加强监管。" + sentence)
+    assert _units(plan, "一", "（一）") == units
+
+
+def test_field_names_without_a_group_word_are_not_units() -> None:
+    plan = _plan("（一）加强监管。由交通运输、公安建立监管信息系统。")
+    assert _units(plan, "一", "（一）") == []
+
+
 def test_it_carries_units_marked_same_below_to_later_items() -> None:
     plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
                  "（二）任务乙。（牵头指导处室：市局标准处）")

@@ -1206,8 +1206,13 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
             role = duty_role(subject[1])
             found.extend(MarkerUnit(u.raw, role, u.span) for u in subject[0])
     for m in _BY_UNIT.finditer(h):
-        units = _unit_list(text, h, m.start("names"), m.end("names"))
+        names = "names" if m.group("names") is not None else "group"
+        units = _unit_list(text, h, m.start(names), m.end(names))
         if not units:
+            continue
+        if m.group("verb") is None:   # '由A、B等职能管理部门建立…/参与的': the verb after them says the role
+            role = duty_role(text[m.end():])
+            found.extend(MarkerUnit(u.raw, role, u.span) for u in units)
             continue
         if m.group("verb") == "会同":   # 由X会同Y负责: X leads, Y supports
             found.extend(MarkerUnit(u.raw, "lead", u.span) for u in units)
@@ -1228,7 +1233,8 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
 
 
 # "由区建交委负责…", "由X会同Y…": the units after 由 carry the verb's role (会同: they lead).
-_BY_UNIT = re.compile(r"由(?P<names>[^,;。由]{2,60}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织)(?!解释)")
+_BY_UNIT = re.compile(r"由(?P<names>[^,;。由]{2,60}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织)(?!解释)"
+                      r"|由(?P<group>[^,;。由]{2,60}?等[^、,;。等()]{0,8}(?:部门|单位|机构))(?=[\u4e00-\u9fff])")
 _SENTENCE_BREAK = re.compile(r"[。;,]")
 _WITH_UNITS = re.compile(r"(?P<names>[^,;。]{2,60}?)(?=" + _VERB_MORPHEME + r")")
 
@@ -1262,12 +1268,26 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str]
 def _unit_list(text: str, h: str, start: int, end: int) -> list[MarkerUnit] | None:
     """h[start:end] as a list of unit names (等部门 dropped), or None when any piece is not one."""
     units: list[MarkerUnit] = []
+    # '市安全监管、交通运输、公安等职能管理部门': the closing group word makes short field names units.
+    grouped = _GROUP_WORD_AT_END.search(h, start, end) is not None
     for ps, pe in _pieces(h, start, end):
         a, b, _ = _strip_piece(h, ps, pe)
-        if b <= a or not looks_like_unit(h[a:b]) or _ACTS.search(h, a, b):
+        if b <= a or _ACTS.search(h, a, b):
+            return None
+        if not looks_like_unit(h[a:b]) and not (grouped and _field_name(h[a:b])):
             return None
         units.append(MarkerUnit(text[a:b], "responsible", (a, b)))
     return units or None
+
+
+_GROUP_WORD_AT_END = re.compile(r"等[^、,;。等()]{0,8}(?:部门|单位|机构)$")
+
+
+def _field_name(name: str) -> bool:
+    """A short name of a field of government (交通运输, 质量技监) standing for its department in a list."""
+    n = compact_name(name)
+    return 2 <= len(n) <= 6 and not _PROSE_IN_NAME.search(n) and not _ACTION_START.search(n) \
+        and not _NOT_UNIT_ENDINGS.search(n)
 
 
 def duty_role(text: str) -> Role:
