@@ -167,6 +167,21 @@ def test_field_names_without_a_group_word_are_not_units() -> None:
     assert _units(plan, "一", "（一）") == []
 
 
+@pytest.mark.parametrize("cell, units", [
+    ("国家发展改革委牵头，财政部、商务部等按职责分工负责", [("国家发展改革委", L), ("财政部", R), ("商务部", R)]),
+    ("科技部牵头，教育部配合", [("科技部", L), ("教育部", S)]),
+    ("国家知识产权局、最高人民法院（列第一位的为牵头单位）", [("国家知识产权局", L), ("最高人民法院", S)]),
+    ("市场监管总局（牵头）、商务部", [("市场监管总局", L), ("商务部", R)]),
+    ("公安部、交通运输部", [("公安部", R), ("交通运输部", R)]),
+])
+def test_a_unit_cell_says_its_own_roles(cell: str, units: list[tuple[str, str]]) -> None:
+    plan = parse("重点任务分工及进度安排表\n序号\t工作任务\t负责单位\t时间进度\n"
+                 f"1\t完善创新政策体系\t{cell}\t2019年底前\n")
+    node = plan.nodes[0]
+    assert [(u.name, u.role) for u in node.units] == units
+    assert node.deadline is not None and node.deadline.text == "2019年底前"
+
+
 def test_it_carries_units_marked_same_below_to_later_items() -> None:
     plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
                  "（二）任务乙。（牵头指导处室：市局标准处）")

@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .lines import Cell, Label, Line, match_label, split_inline_items
-from .model import DITTO, Deadline, Ref, Role, Span, Target, UnitRef
+from .model import DITTO, Deadline, Ref, Span, Target, UnitRef
 from .normalize import halfwidth
 from .tables import TableLayout, header_layout
 from .units import (
@@ -25,6 +25,7 @@ from .units import (
     find_unit_title,
     lead_rule_kind,
     looks_like_unit,
+    read_unit_cell,
     split_unit_list,
 )
 
@@ -519,6 +520,7 @@ class TreeBuilder:
             if depth is None:
                 in_table = any(f.style == label.style for f in self.stack[table.base:])
                 depth = self._place(label, validate=False, floor=table.base) if in_table else table.base
+            assert depth is not None   # unvalidated placing always finds a depth
             start = cell.start("task")
             self._add(Line(start, start + len(task), task, halfwidth(task)),
                       Label(label.style, label.value, label.label, 0), depth)
@@ -645,12 +647,9 @@ class TreeBuilder:
             text = cell.text(column)
             if not text:
                 continue
-            names = [(n, sp) for n, sp in split_unit_list(text) if not _NUMBERISH.match(n)]
-            for i, (name, span) in enumerate(names):
-                r: Role = role  # type: ignore[assignment]
-                if role == "responsible" and self.first_is_lead:
-                    r = "lead" if i == 0 else "support"
-                refs.append(UnitRef(name, r, False, (cell.start(column) + span[0], cell.start(column) + span[1])))
+            start = cell.start(column)
+            refs.extend(UnitRef(u.raw, u.role, False, (start + u.span[0], start + u.span[1]))
+                        for u in read_unit_cell(text, role, first_is_lead=self.first_is_lead))  # type: ignore[arg-type]
         _add_units(draft, refs)
 
 
@@ -706,8 +705,6 @@ def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
     return start, marker.span[1] + len(after) - len(after.lstrip())
 
 
-# A cell of a unit column that holds a number or a score, not a unit.
-_NUMBERISH = re.compile(r"^[\d.%/\-—~～,，]+(?:分|个|项|家|%)?$")
 # "专栏1 重点工程", "专栏：…": a box of examples or projects set between the items.
 _BOX_RE = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]*(?:\s|:|$)")
 # The title line of a document: short, no sentence punctuation, ending with the genre's words.

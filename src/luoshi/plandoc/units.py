@@ -575,12 +575,14 @@ def _combine(prefixes: tuple[str, ...], *bare: str) -> tuple[str, ...]:
 # (the value is a due date), "person" (牵头领导 names a person: ignored) and "verbs" (the value is a
 # verb marker). Longest words are tried first, see _LABEL.
 _LABELS: tuple[tuple[str, tuple[str, ...], Role | str], ...] = (
-    ("lead", _combine(("牵头", "牵头责任", "牵头负责", "牵头指导", "牵头考核", "主办", "牵头实施", "主责"),
+    ("lead", _combine(("牵头", "牵头责任", "牵头负责", "牵头指导", "牵头考核", "主办", "牵头实施", "主责",
+                       "主要牵头", "总牵头"),
                       "牵头", "主办"), "lead"),
     ("support", _combine(("配合", "协同", "协助", "协作", "参与", "参加", "协办", "配合责任", "协同责任",
                           "指导", "配合实施"), "配合", "参与", "协办"), "support"),
     ("responsible", _combine(("责任", "负责", "承办", "实施", "落实", "执行", "具体负责", "主体",
-                              "具体实施", "工作"), "责任主体", "实施主体", "处置主体", "排查主体", "监管主体",
+                              "具体实施", "工作", "主要责任", "主要负责", "主要实施", "承担", "直接责任",
+                              "主管"), "责任主体", "实施主体", "处置主体", "排查主体", "监管主体",
                              "管理主体", "建设主体", "责任"), "responsible"),
     ("deadline", ("完成时限", "完成时间", "时间节点", "完成期限", "时限要求", "时间要求", "时间进度",
                   "进度安排", "时间安排", "完成时间节点", "时限"), "deadline"),
@@ -808,6 +810,34 @@ def split_unit_list(text: str) -> list[tuple[str, Span]]:
         if b > a:
             out.append((text[a:b], (a, b)))
     return out
+
+
+def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> list[MarkerUnit]:
+    """A task table's unit cell: names, each with the column's role unless the cell says otherwise — verbs
+    ('A牵头，B、C等按职责分工负责'), role notes ('A（牵头）、B'), or a lead rule noted in the cell
+    ('A、B（列第一位的为牵头单位）'). A number or a dash is not a name."""
+    h = halfwidth(text)
+    end = len(h.rstrip())
+    note = _TRAILING_NOTE.search(h, 0, end)
+    if note is not None and lead_rule_kind(note.group("note")) is not None:
+        first_is_lead, end = True, note.start()
+    parsed = _parse_verbs(text, h, 0, end)
+    if parsed is not None and role == "responsible":
+        units = parsed.units
+    else:
+        units = []
+        for ps, pe in _pieces(h, 0, end):
+            a, b, noted = _strip_piece(h, ps, pe)
+            if b > a and not _NUMBERISH.fullmatch(h[a:b]):
+                units.append(MarkerUnit(text[a:b], noted if noted and role == "responsible" else role, (a, b)))
+    if first_is_lead and role == "responsible":
+        _assign_first_is_lead(units)
+    return units
+
+
+_TRAILING_NOTE = re.compile(r"\((?P<note>[^()]{2,30})\)\s*$")
+# A cell of a unit column that holds a number or a score, not a unit.
+_NUMBERISH = re.compile(r"^[\d.%/\-—~～,，]+(?:分|个|项|家|%)?$")
 
 
 # -- markers ----------------------------------------------------------------------------------
@@ -1369,5 +1399,6 @@ __all__ = [
     "is_collective_name",
     "lead_rule_kind",
     "looks_like_unit",
+    "read_unit_cell",
     "split_unit_list",
 ]
