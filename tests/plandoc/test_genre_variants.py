@@ -109,7 +109,8 @@ def test_it_gives_a_blanket_unit_to_every_later_item() -> None:
 
 
 def test_a_note_in_a_marker_shares_units_with_every_later_item() -> None:
-    plan = _plan("（一）加强市场体系建设。推进高标准市场体系建设。〔责任单位：省发展改革委、省市场监管局按职责分工负责。"
+    plan = _plan("（一）加强市场体系建设。推进高标准市场体系建设。"
+                 "〔责任单位：省发展改革委、省市场监管局按职责分工负责。"
                  "具体任务均涉及相关市（州）人民政府，不再做分工，下同。〕",
                  "（二）优化市场准入环境。实施“证照分离”改革。〔责任单位：省市场监管局〕")
     assert _units(plan, "一", "（一）") == [("省发展改革委", R), ("省市场监管局", R), ("相关市（州）人民政府", R)]

@@ -18,7 +18,8 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                r"|^责任人?$"
                                # a column headed by the kind of body each row names: 街镇 | 吴淞街道
                                r"|^(?:街镇|乡镇|街道|镇街|区县|县区|县市区|各区|单位|部门|单位名称|部门名称)$")),
-    ("deadline", re.compile(r"(完成|办结)?(时限|期限|时间节点|完成时间|时间安排|进度安排|截止时间|时间进度|进度要求|时间计划)|^时间$")),
+    ("deadline", re.compile(r"(完成|办结)?(时限|期限|时间节点|完成时间|时间安排|进度安排|截止时间|时间进度"
+                            r"|进度要求|时间计划)|^时间$")),
     ("target", re.compile(r"(预期|量化|工作)?(目标|指标)|完成标准|预期成效|成果形式")),
     ("category", re.compile(r"^(领域|类别|任务类别|类型|板块|方面|分类|重点领域|工作领域|项目类别|专项)$")),
     ("measures", re.compile(r"(具体|工作|主要)?(措施|举措)$")),
