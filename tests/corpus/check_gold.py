@@ -24,7 +24,7 @@ FEATURES = {
     "marker-paren", "marker-line", "marker-verb", "multi-marker-paragraph", "marker-continuation",
     "heading-units", "lead-rule", "blanket-rule", "deadline-in-marker", "task-table-tab", "annex",
     "two-documents", "zhuanlan", "portal-metadata", "chapters-articles", "inline-items", "circled",
-    "unknown-units", "short-names",
+    "unknown-units", "short-names", "traditional-script", "task-table-lines",
 }
 # A normalised label: no full-width brackets or digits, no trailing 、 . ． ： or space.
 BAD_LABEL = re.compile(r"[（）０-９]|[、.．:：\s]$")
