@@ -183,6 +183,42 @@ def test_a_unit_cell_says_its_own_roles(cell: str, units: list[tuple[str, str]])
     assert node.deadline is not None and node.deadline.text == "2019年底前"
 
 
+def test_it_reads_a_plan_written_in_traditional_characters() -> None:
+    plan = _plan("（一）推進創新。建設創新平臺。（牽頭單位：市科技局；配合單位：市財政局、市發展改革委）",
+                 "（二）關於糧食安全的問題，由發展改革委會同農業部、財政部等部門研究提出落實意見。")
+    assert _units(plan, "一", "（一）") == [("市科技局", L), ("市財政局", S), ("市發展改革委", S)]
+    assert _units(plan, "一", "（二）") == [("發展改革委", L), ("農業部", S), ("財政部", S)]
+
+
+@pytest.mark.parametrize("marker, names", [
+    ("（各县、市、区政府负责）", ["各县、市、区政府"]),
+    ("（省财政厅，各州、市人民政府配合）", ["省财政厅", "各州、市人民政府"]),
+    ("（市发改委、农委、人保局，各市（县）、区政府）", ["市发改委", "市农委", "市人保局", "各市（县）、区政府"]),
+])
+def test_levels_listed_before_one_government_are_one_name(marker: str, names: list[str]) -> None:
+    plan = _plan("（一）稳定就业。" + marker)
+    assert [n for n, _ in _units(plan, "一", "（一）")] == names
+
+
+def test_a_bare_list_of_units_on_a_line_of_its_own_marks_the_item_above() -> None:
+    plan = _plan("（一）地区生产总值增长11.5%", "（市发改委、财政局，市税务局）", "（二）能耗降低3.8%。", "（市经信委）")
+    assert [n for n, _ in _units(plan, "一", "（一）")] == ["市发改委", "市财政局", "市税务局"]
+    assert _units(plan, "一", "（二）") == [("市经信委", R)]
+
+
+def test_a_lead_rule_noted_after_a_list_applies_to_it_and_not_its_units_to_later_items() -> None:
+    plan = _plan("（一）完成征拆任务。", "责任单位：区房屋征收中心、区发改局、石碶街道（列第一位者为牵头或汇总单位，下同）",
+                 "（二）地区生产总值增长6%左右。", "责任单位：区发改局、区统计局")
+    assert _units(plan, "一", "（一）") == [("区房屋征收中心", L), ("区发改局", S), ("石碶街道", S)]
+    assert _units(plan, "一", "（二）") == [("区发改局", L), ("区统计局", S)]
+
+
+def test_a_blanket_rule_inside_a_marker_reaches_every_later_item() -> None:
+    plan = _plan("（一）争取专项资金。（责任单位：市工信局、市财政局。以下政策措施均需各县区人民政府、园区管委会落实，"
+                 "不再单独列出）", "（二）成立工作专班。（责任单位：市工信局）")
+    assert _units(plan, "一", "（二）") == [("市工信局", R), ("各县区人民政府", R), ("园区管委会", R)]
+
+
 def test_it_carries_units_marked_same_below_to_later_items() -> None:
     plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
                  "（二）任务乙。（牵头指导处室：市局标准处）")

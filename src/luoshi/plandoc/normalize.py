@@ -1,4 +1,4 @@
-"""Width normalisation that keeps every character at its offset.
+"""Width (and script) normalisation that keeps every character at its offset.
 
 Rules match on the normalised text and report spans that index the original text unchanged, so the
 mapping here is strictly one character to one character (unlike NFKC, which turns ① into 1).
@@ -25,12 +25,32 @@ _FULL_TO_HALF.update({
     0x00A0: 0x20,   # no-break space
     0x200B: 0x20, 0xFEFF: 0x20,  # zero-width space, stray BOM
 })
-_TABLE = str.maketrans(_FULL_TO_HALF)
+
+
+def _traditional_to_simplified() -> dict[int, int]:
+    """Traditional characters that have one simplified form (牽→牵, 單→单, 辦→办), from OpenCC's t2s data.
+
+    Plans copied from Hong Kong, Taiwan or wiki mirrors are written in traditional characters; matching
+    on the simplified form lets every rule read them while names stay as written. Characters are
+    converted one at a time (a newline between them stops OpenCC's phrase matching), so the mapping
+    stays one character to one character.
+    """
+    import opencc  # imported here: only building the table needs it
+
+    chars = [chr(code) for code in range(0x3400, 0xA000)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):   # never seen; keep the parser working without the folding
+        return {}
+    return {ord(t): ord(s) for t, s in zip(chars, converted, strict=True) if len(s) == 1 and s != t}
+
+
+_TABLE = str.maketrans({**_traditional_to_simplified(), **_FULL_TO_HALF})
 
 
 @lru_cache(maxsize=8192)
 def halfwidth(text: str) -> str:
-    """Map full-width ASCII forms and look-alike punctuation to ASCII; same length as the input.
+    """Map full-width ASCII forms and look-alike punctuation to ASCII, and traditional characters to
+    simplified ones; same length as the input.
 
     Cached: every stage normalises the same lines again, and translate() is the parser's hot spot.
     """

@@ -401,7 +401,8 @@ class TreeBuilder:
             covered_from = marker.span[1]
             found = [UnitRef(u.raw, u.role, False, seg.span(u.span), covers) for u in marker.units]
             _add_units(draft, found)
-            if _SAME_BELOW_END.search(halfwidth(seg.raw[marker.span[0]:marker.span[1]])):
+            marker_text = halfwidth(seg.raw[marker.span[0]:marker.span[1]])
+            if _SAME_BELOW_END.search(marker_text) and not _LEAD_RULE_NOTE_AT_END.search(marker_text):
                 # '（牵头：X，A、B为实施单位，下同）': A and B hold the items below too.
                 self.standing = [r for r in found if r.role != "lead"] or found
             if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
@@ -712,6 +713,8 @@ _DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办�
                         r"(?:\([^()]{0,20}\))?$")
 # A marker closing with "，下同）" holds for the items below (a 下同 inside a name's note does not).
 _SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
+# '…（列第一位者为牵头单位，下同）': the 下同 keeps the lead rule, not the units, for the items below.
+_LEAD_RULE_NOTE_AT_END = re.compile(r"\([^()]*(?:第一|首位|第1)[^()]*牵头[^()]*\)\s*$")
 _MAX_SECTION_LEN = 40
 _MAX_ANNEX_ENTRY = 80
 _TABLE_TITLE = re.compile(r"^[^。;!?:,]{2,60}(?:表|清单|一览|台账)(?:\([^()]{0,20}\))?$")

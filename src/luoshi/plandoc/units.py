@@ -87,7 +87,7 @@ def is_collective_name(name: str) -> bool:
 
 # Endings of real unit names. One regex per family so the table reads as data.
 _UNIT_SUFFIXES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("government", re.compile(r"(?:政府|管委会|委员会|办公室|办公厅|办事处|中央)$")),
+    ("government", re.compile(r"(?:政府|管委会|委员会|办公室|办公厅|办事处|中央|[^各全本该]街道)$")),   # 石碶街道
     ("judicial", re.compile(r"(?:法院|检察院|法庭|监狱|公安|边检站)$")),
     ("finance", re.compile(r"(?:银行|支行|分行|人行|海关|保险公司)$")),
     ("enterprise", re.compile(r"(?:集团|公司|有限公司|股份公司)$")),
@@ -120,7 +120,7 @@ _WHOLE_NOT_UNIT = re.compile(
 # Two-character names are mostly words (主办, 之处); these few are units.
 _TWO_CHAR_UNITS = re.compile(
     r"^(?:政府|党委|纪委|国办|中办|人行|海关|法院|团委|公安|税务|工会|妇联|残联|侨联|文联|科协|"
-    r"[省市县区州][委府办]|街镇|乡镇|镇街|镇乡|街道|村委|居委)$")   # 街镇/乡镇: every sub-district and town
+    r"[省市县区州][委府办]|街镇|乡镇|镇街|镇乡|街道|村委|居委|[农经建教科计商体民宗]委|[侨台外编]办)$")   # 街镇/乡镇: every sub-district and town
 _PROSE_IN_NAME = re.compile(r"[。:!?的]|\d{2,4}年|%")
 
 
@@ -780,20 +780,31 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
 
 def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
     """Raw pieces with soft splits undone where they cut a name (市人力资源和社会保障局)."""
-    out: list[tuple[int, int]] = []
+    joined: list[tuple[int, int]] = []
     for s, e, soft in _raw_pieces(h, start, end):
-        if soft and out and not _keeps_soft_split(h, out[-1], (s, e)):
-            out[-1] = (out[-1][0], e)
+        if soft and joined and not _keeps_soft_split(h, joined[-1], (s, e)):
+            joined[-1] = (joined[-1][0], e)
             continue
-        if out and h[out[-1][1]:s].strip() == "、" and _LEVEL_ONLY.match(h[out[-1][0]:out[-1][1]].strip(_TRIM)) \
-                and _GOVERNMENT_END.search(h[s:e].strip(_TRIM)):
-            out[-1] = (out[-1][0], e)   # 各市、县（市、区）人民政府: one name for the governments of both levels
-            continue
-        out.append((s, e))
+        joined.append((s, e))
+    # 各市、县（市、区）人民政府, 各县、市、区政府: levels listed before one government are one name.
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(joined):
+        j = i
+        while j + 1 < len(joined) and h[joined[j][1]:joined[j + 1][0]].strip() == "、" \
+                and _LEVEL_ONLY.match(h[joined[j][0]:joined[j][1]].strip(_TRIM)) \
+                and (j == i or not h[joined[j][0]:joined[j][1]].strip(_TRIM).startswith("各")):
+            j += 1
+        if j > i and _GOVERNMENT_END.search(_name_of(h, *joined[j])):
+            out.append((joined[i][0], joined[j][1]))
+            i = j + 1
+        else:
+            out.append(joined[i])
+            i += 1
     return [(s, e) for s, e in out if h[s:e].strip(_TRIM) and not _NOT_A_NAME.fullmatch(h[s:e].strip(_TRIM))]
 
 
-_LEVEL_ONLY = re.compile(r"^各?[省市县区州旗盟乡镇]{1,2}$")
+_LEVEL_ONLY = re.compile(r"^各?[省市县区州旗盟乡镇]{1,2}(?:\([省市县区州旗盟乡镇、]{1,5}\))?$")
 _GOVERNMENT_END = re.compile(r"^[省市县区州旗盟乡镇].{0,12}(?:人民政府|政府|党委|管委会)$")
 
 
@@ -935,6 +946,10 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
     stop = h.find("。", labels[-1].end(), end)
     if stop >= 0 and h[stop + 1:end].strip(_TRIM):
         end = stop
+    # '…、石碶街道（列第一位者为牵头或汇总单位，下同）': the document's lead rule noted after the list.
+    rule_note = _TRAILING_NOTE.search(h, labels[-1].end(), end)
+    if rule_note is not None and lead_rule_kind(rule_note.group("note")) is not None:
+        end = rule_note.start()
     for i, m in enumerate(labels):
         if m.start() >= end:
             break
@@ -1169,7 +1184,8 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
         parsed = _parse_labelled(text, h, inner_start, inner_end, strict=False)
         if parsed is None and closed:
             parsed = _parse_verbs(text, h, inner_start, inner_end)
-        if parsed is None and closed and _after_sentence_end(h, open_at) \
+        # A bare list after a full sentence, or on a line of its own below its item: '（市经信委）'.
+        if parsed is None and closed and (_after_sentence_end(h, open_at) or not h[:open_at].strip()) \
                 and (close_end >= tail or _before_sentence_end(h, close_end)):
             parsed = _parse_bare(text, h, inner_start, inner_end)
         if parsed is not None:
@@ -1248,16 +1264,19 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
             found.extend(MarkerUnit(u.raw, "lead", u.span) for u in units)
             partners = _WITH_UNITS.match(h, m.end())
             if partners:
+                names = "names" if partners.group("names") is not None else "group"
                 found.extend(MarkerUnit(u.raw, "support", u.span)
-                             for u in _unit_list(text, h, partners.start("names"), partners.end("names")) or [])
+                             for u in _unit_list(text, h, partners.start(names), partners.end(names)) or [])
             continue
         role = verb_role(m.group("verb")) or "responsible"
         found.extend(MarkerUnit(u.raw, role, u.span) for u in units)
-    seen: set[tuple[str, str]] = set()
+    # One role per name: '由X会同Y…' read both as a subject and as 由X会同 says X leads.
+    leads = {u.raw for u in found if u.role == "lead"}
+    seen: set[str] = set()
     out = []
     for u in sorted(found, key=lambda u: u.span):
-        if (u.raw, u.role) not in seen:
-            seen.add((u.raw, u.role))
+        if u.raw not in seen and (u.role == "lead" or u.raw not in leads):
+            seen.add(u.raw)
             out.append(u)
     return out
 
@@ -1266,7 +1285,8 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
 _BY_UNIT = re.compile(r"由(?P<names>[^,;。由]{2,60}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织)(?!解释)"
                       r"|由(?P<group>[^,;。由]{2,60}?等[^、,;。等()]{0,8}(?:部门|单位|机构))(?=[\u4e00-\u9fff])")
 _SENTENCE_BREAK = re.compile(r"[。;,]")
-_WITH_UNITS = re.compile(r"(?P<names>[^,;。]{2,60}?)(?=" + _VERB_MORPHEME + r")")
+_WITH_UNITS = re.compile(r"(?P<group>[^,;。]{2,120}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
+                         r"|(?P<names>[^,;。]{2,60}?)(?=" + _VERB_MORPHEME + r")")
 
 
 # A collective subject names bodies (各区, 各街镇, 各有关部门), not whatever follows 各 (各市级专项整治工作).
@@ -1344,7 +1364,7 @@ _LEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # "以下各项任务均需各区政府落实，不再列出": units that hold every later item.
 _BLANKET_RULE = re.compile(
-    r"以下(?:各项|所有|全部)?(?:任务|工作|事项|措施|内容)?(?:均|都|皆)(?:需|须|由|要|应)?(?P<names>[^,;。]{2,80}?)"
+    r"以下(?:各项|所有|全部)?[^,;。]{0,6}?(?:均|都|皆)(?:需|须|由|要|应)?(?P<names>[^,;。]{2,80}?)"
     r"(?P<verb>(?:" + _VERB_MORPHEME + r")+)[^;。]{0,20}?不再(?:一一)?(?:列出|列举|重复|单独列出)"
     # "具体任务均涉及相关市（州）人民政府，不再做分工，下同": the units share every item from here on.
     r"|(?:以下|具体|各项|所有|全部)[^,;。]{0,8}?(?:均|都|皆)涉及(?P<involved>[^,;。]{2,80}?)[,]?\s*"
