@@ -201,13 +201,15 @@ def test_levels_listed_before_one_government_are_one_name(marker: str, names: li
 
 
 def test_a_bare_list_of_units_on_a_line_of_its_own_marks_the_item_above() -> None:
-    plan = _plan("（一）地区生产总值增长11.5%", "（市发改委、财政局，市税务局）", "（二）能耗降低3.8%。", "（市经信委）")
+    plan = _plan("（一）地区生产总值增长11.5%", "（市发改委、财政局，市税务局）",
+                 "（二）能耗降低3.8%。", "（市经信委）")
     assert [n for n, _ in _units(plan, "一", "（一）")] == ["市发改委", "市财政局", "市税务局"]
     assert _units(plan, "一", "（二）") == [("市经信委", R)]
 
 
 def test_a_lead_rule_noted_after_a_list_applies_to_it_and_not_its_units_to_later_items() -> None:
-    plan = _plan("（一）完成征拆任务。", "责任单位：区房屋征收中心、区发改局、石碶街道（列第一位者为牵头或汇总单位，下同）",
+    plan = _plan("（一）完成征拆任务。",
+                 "责任单位：区房屋征收中心、区发改局、石碶街道（列第一位者为牵头或汇总单位，下同）",
                  "（二）地区生产总值增长6%左右。", "责任单位：区发改局、区统计局")
     assert _units(plan, "一", "（一）") == [("区房屋征收中心", L), ("区发改局", S), ("石碶街道", S)]
     assert _units(plan, "一", "（二）") == [("区发改局", L), ("区统计局", S)]

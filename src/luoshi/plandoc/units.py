@@ -120,7 +120,8 @@ _WHOLE_NOT_UNIT = re.compile(
 # Two-character names are mostly words (主办, 之处); these few are units.
 _TWO_CHAR_UNITS = re.compile(
     r"^(?:政府|党委|纪委|国办|中办|人行|海关|法院|团委|公安|税务|工会|妇联|残联|侨联|文联|科协|"
-    r"[省市县区州][委府办]|街镇|乡镇|镇街|镇乡|街道|村委|居委|[农经建教科计商体民宗]委|[侨台外编]办)$")   # 街镇/乡镇: every sub-district and town
+    # 街镇/乡镇: every sub-district and town; 农委, 侨办: short names in a list after a prefixed one
+    r"[省市县区州][委府办]|街镇|乡镇|镇街|镇乡|街道|村委|居委|[农经建教科计商体民宗]委|[侨台外编]办)$")
 _PROSE_IN_NAME = re.compile(r"[。:!?的]|\d{2,4}年|%")
 
 
