@@ -336,3 +336,31 @@ def test_it_joins_the_organisations_signing_jointly(signers: str) -> None:
             "某某方案\n" + BODY)
     plan = parse(text)
     assert (plan.issuer, plan.issued_on) == ("某某市交通委员会、某某市发展和改革委员会", "2023-06-15")
+
+
+@pytest.mark.parametrize("rows", [
+    "文件编号: | 盐政办发〔2022〕16号 | 组配分类: | 政府工作报告 |\n",
+    "  • 文件编号:盐政办发〔2022〕16号\n  • 发布单位:县政府办公室\n",
+    "发布机构 县政府办公室 文    号 盐政办发〔2022〕16号\n",
+    "发布文号 | 盐政办发〔2022〕16号 |\n",
+    "發文字號: 盐政办发〔2022〕16號\n",
+])
+def test_it_reads_the_number_from_portal_rows_of_every_layout(rows: str) -> None:
+    plan = parse(rows + "海盐县政府工作报告2022年重点工作责任分解\n" + BODY)
+    assert plan.doc_number.replace("號", "号") == "盐政办发〔2022〕16号"   # type: ignore[union-attr]
+    assert plan.title == "海盐县政府工作报告2022年重点工作责任分解"
+
+
+def test_a_sentence_opening_with_a_key_word_is_not_a_portal_row() -> None:
+    plan = parse("某市2022年工作方案\n" + BODY + "标题 应当简明。\n")
+    assert plan.doc_number is None
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    ("国务院关于落实《政府工作报告》\n重点工作部门分工的意见\n国发〔2020〕6号\n",
+     "国务院关于落实《政府工作报告》重点工作部门分工的意见"),
+    ("【市政府重点工作及责任分解】某市人民政府关于2020年市政府重点工作及责任分解的通知\n",
+     "某市人民政府关于2020年市政府重点工作及责任分解的通知"),
+])
+def test_it_reads_titles_wrapped_after_a_quoted_name_or_tagged_by_a_portal(head: str, title: str) -> None:
+    assert parse(head + BODY).title == title

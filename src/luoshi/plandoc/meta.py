@@ -28,12 +28,19 @@ PORTAL_KEYS: tuple[tuple[str, str | None], ...] = (
     ("发文机关", "issuer"), ("发布机构", "issuer"), ("发文单位", "issuer"), ("发布单位", "issuer"),
     ("成文日期", "issued_on"), ("发文日期", "issued_on"), ("印发日期", "issued_on"),
     ("发布日期", "published_on"), ("公开日期", None), ("生成日期", None),
-    ("发文字号", "doc_number"), ("文号", "doc_number"),
+    ("发文字号", "doc_number"), ("文号", "doc_number"), ("发布文号", "doc_number"), ("文件编号", "doc_number"),
+    ("文件字号", "doc_number"),
     ("标题", "notice_title"), ("名称", "notice_title"), ("有效性", None), ("时效", None),
 )
 # Portals space the characters of a label out ("标 题：", "索 引 号：", full-width spaces alike).
 _KEY_RE = re.compile(
-    r"(" + "|".join(r"\s*".join(k) for k, _ in sorted(PORTAL_KEYS, key=lambda kv: -len(kv[0]))) + r")\s*[:]\s*")
+    r"(" + "|".join(r"\s*".join(k) for k, _ in sorted(PORTAL_KEYS, key=lambda kv: -len(kv[0]))) + r")\s*[:|]\s*")
+# Portals that set keys and values apart with spaces only ("文    号 蔡政办〔2023〕1号"): a key must start the
+# line and another one follow, so that a sentence opening with 标题 or 名称 is not read as metadata.
+_SPACED_KEY_RE = re.compile(
+    r"(" + "|".join(r"\s*".join(k) for k, _ in sorted(PORTAL_KEYS, key=lambda kv: -len(kv[0]))) + r")\s+")
+# List bullets some portals put before each metadata row ("• 文件编号：…").
+_BULLET_RE = re.compile(r"^[\s•·●▪■◆\-*]+")
 _FIELD = dict(PORTAL_KEYS)
 _SPACES_RE = re.compile(r"\s+")
 
@@ -135,6 +142,9 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = ()) -> Meta
 
 
 _CLOSING_LINES = 6  # the signature is within the last lines of the main text
+_QUOTED_TITLE_RE = re.compile(r"《[^《》]*》")
+# "【市政府重点工作及责任分解】滁州市人民政府关于…": a portal's tag before the title.
+_TAG_PREFIX_RE = re.compile(r"^【[^【】]{1,30}】(?=\S)")
 
 
 def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None, str] | None:
@@ -208,7 +218,9 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
         return False
     if meta.issuer and _SPACES_RE.sub("", prev.raw) == _SPACES_RE.sub("", meta.issuer):
         return False
-    if _DOC_KIND_END_RE.search(_TRAILING_YEARS.sub("", p)) or _NOTICE_RE.search(p):
+    # "国务院关于落实《政府工作报告》" + "重点工作部门分工的意见": a quoted title does not end the heading.
+    outside = _QUOTED_TITLE_RE.sub("", prev.norm.strip())
+    if _DOC_KIND_END_RE.search(_TRAILING_YEARS.sub("", outside)) or _NOTICE_RE.search(p):
         return False
     # An organisation above a heading is one title only when the heading goes on "关于…"
     # ("上海市人民政府办公厅" + "关于科学绿化的实施意见"); above any other heading it is a signature.
@@ -257,7 +269,14 @@ def _portal_pairs(line: Line) -> list[tuple[str, str]]:
                 pairs.extend(inner)
                 i += 1
         return pairs
-    return _pairs_in_text(line.norm, line.raw) if _KEY_RE.match(line.norm) else []
+    bullet = _BULLET_RE.match(line.norm)
+    skip = bullet.end() if bullet else 0
+    norm, raw = line.norm[skip:], line.raw[skip:]
+    if _KEY_RE.match(norm):
+        return _pairs_in_text(norm, raw, _KEY_RE)
+    if _SPACED_KEY_RE.match(norm) and len(_SPACED_KEY_RE.findall(norm)) >= 2:
+        return _pairs_in_text(norm, raw, _SPACED_KEY_RE)
+    return []
 
 
 def _original(line: Line, norm_value: str) -> str:
@@ -267,15 +286,16 @@ def _original(line: Line, norm_value: str) -> str:
     return norm_value
 
 
-def _pairs_in_text(norm: str, raw: str) -> list[tuple[str, str]]:
-    """Keys matched on the half-width text; values as written (halfwidth keeps every offset)."""
+def _pairs_in_text(norm: str, raw: str, key_re: re.Pattern[str] = _KEY_RE) -> list[tuple[str, str]]:
+    """Keys matched on the half-width text; values as written (halfwidth keeps every offset), without
+    the | of a table flattened into text ("文件编号: | 盐政办发〔2022〕16号 |")."""
     if len(raw) != len(norm):
         raw = norm
-    matches = list(_KEY_RE.finditer(norm))
+    matches = list(key_re.finditer(norm))
     pairs = []
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(norm)
-        pairs.append((_SPACES_RE.sub("", m.group(1)), raw[m.end():end].strip()))
+        pairs.append((_SPACES_RE.sub("", m.group(1)), raw[m.end():end].strip().strip("|｜").strip()))
     return pairs
 
 
@@ -292,8 +312,8 @@ def _strip_brackets(s: str) -> str:
 
 
 def _clean_title(raw: str) -> str:
-    """A notice title without a leading 文号 or the 《》 portals wrap it in."""
-    s = raw.strip()
+    """A notice title without a leading 文号, a portal's 【tag】 or the 《》 portals wrap it in."""
+    s = _TAG_PREFIX_RE.sub("", raw.strip())
     found = find_doc_numbers(s)
     if found and found[0][1][0] == 0:
         s = s[found[0][1][1]:].strip()
@@ -329,7 +349,7 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
                 text = content[i - 1].raw.strip() + text
             if i + 1 < len(content) and _TRAILER_LINE_RE.fullmatch(content[i + 1].norm.strip()):
                 text += content[i + 1].raw.strip()
-            return _strip_brackets(text)
+            return _strip_brackets(_TAG_PREFIX_RE.sub("", text))
     for ln in content:  # "现将《X》印发给你们": the cover notice names the plan it sends
         m = _FORWARDED_TITLE_RE.search(ln.raw)
         if m:

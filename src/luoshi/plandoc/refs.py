@@ -35,9 +35,9 @@ _PAREN_AFTER_TITLE_RE = re.compile(r"\s*\((?P<body>(?:[^()\n]|\([^()\n]{1,8}\)){
 
 def find_doc_numbers(text: str) -> list[tuple[str, Span]]:
     """Every 文号 in `text`, with lead-in words trimmed from the issuer, in text order."""
-    if "号" not in text:  # every 文号 ends in 号; skipping the scan keeps the parser fast
-        return []
     norm = halfwidth(text)
+    if "号" not in norm:  # every 文号 ends in 号 (號 is folded to it); skipping the scan keeps the parser fast
+        return []
     found: list[tuple[str, Span]] = []
     for m in DOC_NUMBER_RE.finditer(norm):
         start = _trim_lead_ins(norm, m.start(), m.start("issuer"), m.end("issuer"))
