@@ -221,6 +221,17 @@ def test_a_blanket_rule_inside_a_marker_reaches_every_later_item() -> None:
     assert _units(plan, "一", "（二）") == [("市工信局", R), ("各县区人民政府", R), ("园区管委会", R)]
 
 
+def test_a_marker_line_after_unmarked_sub_items_marks_their_item() -> None:
+    plan = _plan("（一）完善应急预案体系", "1.加强应急预案管理。", "2.推进应急预案精编化。",
+                 "（责任单位：市应急局、各县（市、区）人民政府）", "（二）加强应急队伍建设", "1.建设专业队伍。",
+                 "（责任单位：市消防救援支队）", "2.建设志愿者队伍。", "（责任单位：团市委）")
+    assert [n for n, _ in _units(plan, "一", "（一）")] == ["市应急局", "各县（市、区）人民政府"]
+    assert _units(plan, "一", "（一）", "2") == []
+    # Sub-items with markers of their own keep the marker below the last one.
+    assert _units(plan, "一", "（二）", "2") == [("团市委", R)]
+    assert _units(plan, "一", "（二）") == []
+
+
 def test_it_carries_units_marked_same_below_to_later_items() -> None:
     plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
                  "（二）任务乙。（牵头指导处室：市局标准处）")

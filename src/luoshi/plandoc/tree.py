@@ -370,6 +370,8 @@ class TreeBuilder:
             role = duty_role(para.raw)  # '(一)区建管委' then '牵头协调…': the duties say the role
             current.units = [UnitRef(u.name, role, u.inherited, u.span, u.covers) for u in current.units]
             current.titled_by_units = False
+        if self._closes_parent(current, para):
+            current = current.parent   # type: ignore[assignment]
         if self._take_marker(current, para, own_line=False):
             if not para.raw.strip():
                 return
@@ -380,6 +382,19 @@ class TreeBuilder:
             last.join(para)
         elif para.raw.strip():
             current.body.append(para)
+
+    def _closes_parent(self, current: Draft, para: Segment) -> bool:
+        """A marker alone on its line after the last of several sub-items, none of which (nor their item)
+        has units: '1.完善应急预案体系 / (1)… (2)… (3)… (4)… / （责任单位：…）' marks item 1 as a whole."""
+        parent = current.parent
+        if parent is None or len(parent.children) < 2 or parent.children[-1] is not current or parent.units \
+                or any(c.units for c in parent.children) or current.body:
+            return False
+        markers = find_unit_markers(para.raw, first_is_lead=self.first_is_lead)
+        rest = para.raw
+        for marker in reversed(markers):
+            rest = rest[:marker.span[0]] + rest[marker.span[1]:]
+        return bool(markers) and not rest.strip(" \t\u3000。;；.")
 
     def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool) -> bool:
         """Move the unit markers found in `seg` onto the draft; trims them out of seg.raw.
