@@ -232,6 +232,18 @@ def test_a_marker_line_after_unmarked_sub_items_marks_their_item() -> None:
     assert _units(plan, "一", "（二）") == []
 
 
+def test_a_table_copied_one_cell_per_line_is_read_as_rows() -> None:
+    plan = parse("某市重点工作责任分解\n一、省政府工作报告重点工作涉市任务\n\n序号\n\n"
+                 "重点工作任务（本市2项配合工作）\n\n责任单位\n\n（一）王某副市长牵头重点工作\n\n1\n\n加强粮食和重要农产品保障。\n\n"
+                 "市农业农村局、市商务局\n\n省牵头单位：省农业农村厅\n\n（二）李某副市长牵头重点工作\n\n2*\n\n"
+                 "深入实施消费新政。\n\n市商务局、市发改委\n\n二、保障措施\n（一）加强组织领导。\n")
+    assert _paths(plan) == [("一",), ("一", "（一）"), ("一", "（一）", "1"), ("一", "（二）"), ("一", "（二）", "2"),
+                            ("二",), ("二", "（一）")]
+    assert _units(plan, "一", "（一）", "1") == [("市农业农村局", R), ("市商务局", R), ("省农业农村厅", L)]
+    assert _units(plan, "一", "（二）", "2") == [("市商务局", R), ("市发改委", R)]
+    assert plan.source[slice(*plan.nodes[2].span)] == "加强粮食和重要农产品保障。"
+
+
 def test_it_carries_units_marked_same_below_to_later_items() -> None:
     plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
                  "（二）任务乙。（牵头指导处室：市局标准处）")

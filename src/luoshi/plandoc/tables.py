@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lines import Cell, Line, match_label
 from .normalize import halfwidth
 
 # Ordered: the first role whose pattern matches a header cell wins, so 牵头单位 is "lead" before
@@ -62,3 +63,81 @@ def header_layout(cells: list[str]) -> TableLayout | None:
             columns["task"] = columns.pop("measures")
         return TableLayout(columns)
     return None
+
+
+# -- tables copied out of a web page one cell per line ---------------------------------------------
+
+_MAX_HEADER_CELL = 12
+_STACKED_SEQ = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[*※]?$")
+
+
+def stack_cell_lines(lines: list[Line]) -> list[Line]:
+    """A table pasted from a web page arrives one cell per line: '序号' / '重点工作任务' / '责任单位', then
+    '1' / '加强粮食…' / '市农业农村局、…' for each row. Where such a header run is found (its first
+    cell is 序号 and it names a unit column), the lines below it are joined back into rows: a row starts
+    at a line holding only a row number; a line that only names a group ("（一）王宏副市长牵头重点工作")
+    is a section row of its own. The table ends at a heading of the body (二、…) or a repeated header."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        width = _stacked_header(lines, i)
+        if width == 0:
+            out.append(lines[i])
+            i += 1
+            continue
+        out.append(_row(lines[i:i + width]))
+        i += width
+        row: list[Line] = []
+        while i < len(lines) and not lines[i].cells and _stacked_header(lines, i) == 0:
+            norm = lines[i].norm.strip()
+            label = match_label(norm, lines[i].raw)
+            if label is not None and label.style == "cn_dun":
+                break   # 二、… : the body goes on
+            if _STACKED_SEQ.match(norm) or (label is not None and not row and len(norm) <= 40) \
+                    or (label is not None and len(row) >= width):
+                if row:
+                    out.append(_row(row))
+                row = [lines[i]]
+                if not _STACKED_SEQ.match(norm):   # a section row stands alone
+                    out.append(_row(row))
+                    row = []
+            elif row:
+                row.append(lines[i])
+            else:
+                break   # text that is no row: the table is over
+            i += 1
+        if row:
+            out.append(_row(row))
+    return out
+
+
+def _stacked_header(lines: list[Line], i: int) -> int:
+    """The number of header cells if a one-cell-per-line task table header starts at lines[i], else 0."""
+    if lines[i].cells or not re.fullmatch(r"序\s*号", lines[i].norm.strip()):
+        return 0
+    cells: list[str] = []
+    for line in lines[i:i + 8]:
+        cell = line.norm.strip()
+        if line.cells or len(re.sub(r"\([^()]*\)$", "", cell)) > _MAX_HEADER_CELL:
+            break   # 重点工作任务（杭州市2项配合工作）: a header cell with a note
+        cells.append(cell)
+    for width in range(len(cells), 2, -1):
+        layout = header_layout(cells[:width])
+        if layout is not None and any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")) \
+                and all(header_layout([c]) is not None or _is_header_word(c) for c in cells[:width]):
+            return width
+    return 0
+
+
+def _is_header_word(cell: str) -> bool:
+    name = re.sub(r"\s+", "", cell)
+    name = re.sub(r"\([^()]*\)$", "", name)   # 重点工作任务（杭州市2项配合工作）
+    return any(p.search(name) for _, p in COLUMN_ROLES)
+
+
+def _row(lines: list[Line]) -> Line:
+    """One table row made of consecutive lines, each a cell at its own place in the source."""
+    first, last = lines[0], lines[-1]
+    raw = "\t".join(line.raw for line in lines)
+    return Line(first.start, last.end, raw, halfwidth(raw),
+                cells=[Cell(line.raw, line.start, line.end) for line in lines])

@@ -666,6 +666,12 @@ class TreeBuilder:
             start = cell.start(column)
             refs.extend(UnitRef(u.raw, u.role, False, (start + u.span[0], start + u.span[1]))
                         for u in read_unit_cell(text, role, first_is_lead=self.first_is_lead))  # type: ignore[arg-type]
+        # Cells past the header's columns ('省牵头单位：省农业农村厅' under a row copied one cell per line).
+        last_column = max(cell.layout.columns.values(), default=-1)
+        for extra in cell.line.cells[last_column + 1:]:
+            for marker in find_unit_markers(extra.text, first_is_lead=self.first_is_lead):
+                refs.extend(UnitRef(u.raw, u.role, False, (extra.start + u.span[0], extra.start + u.span[1]))
+                            for u in marker.units)
         _add_units(draft, refs)
 
 
@@ -698,7 +704,9 @@ def _resolve_ditto(cells: list[Cell], previous: list[Cell]) -> list[Cell]:
 
 
 def _table_label(seq: str) -> Label | None:
-    """A 序号 cell: "1", "一", "（一）", "1.1"; bare numerals get the style of their dotted form."""
+    """A 序号 cell: "1", "一", "（一）", "1.1"; bare numerals get the style of their dotted form. A flag
+    after the number ("1*": a task the city leads) is not part of the label."""
+    seq = seq.strip().rstrip("*※")
     norm = halfwidth(seq).strip()
     if re.fullmatch(r"\d{1,3}|[一二三四五六七八九十百]+", norm):
         for mark in ("、", "."):   # 一、 for Chinese numerals, 1. for digits

@@ -594,6 +594,7 @@ _LABELS: tuple[tuple[str, tuple[str, ...], Role | str], ...] = (
 )
 _LABEL_ROLE: dict[str, Role | str] = {word: role for _, words, role in _LABELS for word in words}
 _LABEL = re.compile(
+    r"(?:[省市县区]级?(?=牵头|配合|责任|协办|参与))?"   # 省牵头单位: the level of the units named
     r"(?P<label>" + "|".join(sorted(_LABEL_ROLE, key=len, reverse=True)) + r")"
     r"(?:\((?:部门|单位|处室)\))?[ \t]*:[ \t]*")   # 牵头单位（部门）：
 
