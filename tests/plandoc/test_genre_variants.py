@@ -244,6 +244,13 @@ def test_a_table_copied_one_cell_per_line_is_read_as_rows() -> None:
     assert plan.source[slice(*plan.nodes[2].span)] == "加强粮食和重要农产品保障。"
 
 
+def test_a_collective_described_by_a_clause_is_a_unit() -> None:
+    plan = _plan("（一）加强信用惩戒。（牵头单位：市公安局；配合单位：市交通委、各使用信用信息的单位、"
+                 "各有安全生产监管职责的部门）")
+    assert _units(plan, "一", "（一）") == [("市公安局", L), ("市交通委", S), ("各使用信用信息的单位", S),
+                                         ("各有安全生产监管职责的部门", S)]
+
+
 def test_it_carries_units_marked_same_below_to_later_items() -> None:
     plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
                  "（二）任务乙。（牵头指导处室：市局标准处）")

@@ -140,6 +140,9 @@ def _strip_trailing_paren(n: str) -> str:
     return n
 
 
+# "各有安全生产监管职责的部门": every unit that the clause describes.
+_DESCRIBED_COLLECTIVE = re.compile(r"^(?:各|其他|有关|相关)[^。:;,!?的]{2,16}的(?:部门|单位|机构|企业|地区)$")
+
 # An organisation's name never opens with an action: 鼓励保险公司, 支持园区 are clauses.
 _ACTION_START = re.compile(r"^(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|强化|做好|确保|指导|督促|"
                            r"协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在)")
@@ -152,6 +155,8 @@ _NAMED_FOR_A_TASK = re.compile(r"(?:领导小组|工作小组|工作组|办公�
 def looks_like_unit(name: str) -> bool:
     """Does `name` read as an organisation (ends 局/委/办/厅/…/中心/支行/集团…, or is collective)?"""
     n = compact_name(name).strip("、,;。.")
+    if _DESCRIBED_COLLECTIVE.match(n):
+        return True   # 各有安全生产监管职责的部门, 各使用信用信息的单位
     if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n) \
             or (_ACTION_START.search(n) and not _NAMED_FOR_A_TASK.search(n)):
         return False
