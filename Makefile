@@ -1,5 +1,6 @@
 # Quick start: `make run` and `make test`. Both build .venv from requirements.lock when it is missing.
-PYTHON ?= python3.11
+# The first supported Python on PATH (3.11 to 3.13; Debian 12 ships 3.11, Debian 13 and Ubuntu 24.04 newer).
+PYTHON ?= $(or $(shell command -v python3.11 2>/dev/null),$(shell command -v python3.13 2>/dev/null),$(shell command -v python3.12 2>/dev/null),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SEED := src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt
@@ -7,7 +8,7 @@ SEED := src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt
 .PHONY: run parse-demo test bench lock clean
 
 $(BIN)/luoshi: requirements.lock pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Luoshi needs $(PYTHON) on PATH (or run: make PYTHON=/path/to/python3.11)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null || { echo "Luoshi needs Python 3.11, 3.12 or 3.13 on PATH (or run: make PYTHON=/path/to/python3.13)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
