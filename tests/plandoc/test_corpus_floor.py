@@ -23,7 +23,7 @@ FLOORS = {
     "unit_recall": 0.855,
     "role_accuracy": 0.996,
 }
-MIN_DOCUMENTS = 60
+MIN_DOCUMENTS = 78
 
 
 def _load(name: str, path: Path) -> ModuleType:
