@@ -251,6 +251,30 @@ def test_a_collective_described_by_a_clause_is_a_unit() -> None:
                                          ("各有安全生产监管职责的部门", S)]
 
 
+def test_labels_with_a_space_before_the_delimiter_are_labels() -> None:
+    plan = parse("某市重点工作方案\n一 、稳定经济增长\n1 .扩大有效投资。（责任单位：市发展改革委）\n"
+                 "2 、促进消费。（责任单位：市商务局）\n二 、保障措施\n")
+    assert [(n.label.replace(" ", ""), n.level) for n in plan.nodes] == [("一", 1), ("1", 2), ("2", 2), ("二", 1)]
+    assert [u.name for n in plan.nodes for u in n.units] == ["市发展改革委", "市商务局"]
+
+
+def test_a_table_with_cells_set_apart_by_spaces_after_its_title_is_a_part_of_its_own() -> None:
+    plan = parse("国务院办公厅关于印发量化指标任务分工的通知\n一、各有关部门要高度重视。\n二、国办将加强督办。\n"
+                 "2016年《政府工作报告》量化指标任务分工\n序号 工 作 任 务 牵头负责部门\n"
+                 "1 居民消费价格涨幅3%左右 发展改革委\n2 城镇新增就业1000万人以上 人力资源社会保障部\n")
+    rows = [n for n in plan.nodes if n.label in ("1", "2")]
+    assert [(n.text, [(u.name, u.role) for u in n.units]) for n in rows] == [
+        ("居民消费价格涨幅3%左右", [("发展改革委", L)]), ("城镇新增就业1000万人以上", [("人力资源社会保障部", L)])]
+    assert all(n.path[0] != "二" for n in rows)
+
+
+def test_items_running_on_after_a_closing_marker_are_items() -> None:
+    plan = _plan("（一）地区生产总值增长11%左右。（省发改委负责）（二）公共财政收入增长13%左右。"
+                 "（省财政厅主办，省国税局、地税局协办）")
+    assert _units(plan, "一", "（一）") == [("省发改委", R)]
+    assert _units(plan, "一", "（二）") == [("省财政厅", L), ("省国税局", S), ("省地税局", S)]
+
+
 def test_it_carries_units_marked_same_below_to_later_items() -> None:
     plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
                  "（二）任务乙。（牵头指导处室：市局标准处）")

@@ -21,7 +21,7 @@ from .model import Deadline, Node, Plan, Ref, Target, Unit, UnitRef
 from .read import DEFAULT_MAX_BYTES, SourceText, read_bytes, read_path
 from .refs import find_refs
 from .similar import Item, group_duplicates
-from .tables import stack_cell_lines
+from .tables import rebuild_tables
 from .targets import find_targets
 from .tree import Draft, Segment, TreeBuilder, find_lead_rule_line
 from .units import UnitDirectory, is_collective_name
@@ -74,7 +74,7 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
         shown = "；".join(n[:30] for n in noise[:5])
         warnings.append(f"已删除 {len(noise)} 行网页杂项 (dropped {len(noise)} lines of page noise)：{shown}")
 
-    lines = stack_cell_lines(lines)
+    lines = rebuild_tables(lines)
     lead_rule = find_lead_rule_line(lines)
     builder = TreeBuilder(lead_rule_from=lead_rule[0] if lead_rule else None, warnings=warnings,
                           lead_rule=lead_rule[1] if lead_rule else "first")

@@ -51,12 +51,13 @@ HEADING_STYLES: tuple[HeadingStyle, ...] = (
     HeadingStyle("chapter", re.compile(rf"第({_CN}|\d+)章[ :、.]*")),
     HeadingStyle("section", re.compile(rf"第({_CN}|\d+)节[ :、.]*")),
     HeadingStyle("article", re.compile(rf"第({_CN}|\d+)条[ :、.]*")),
-    HeadingStyle("cn_dun", re.compile(rf"({_CN})[、.,][ ]*")),
-    HeadingStyle("cn_paren", re.compile(rf"\(({_CN})\)[、.]?[ ]*")),
+    # A space may stand before the delimiter or inside the brackets ("一 、", "( 一 )"), left by a page's markup.
+    HeadingStyle("cn_dun", re.compile(rf"({_CN})[ ]{{0,2}}[、.,][ ]*")),
+    HeadingStyle("cn_paren", re.compile(rf"\([ ]?({_CN})[ ]?\)[、.]?[ ]*")),
     # "1." must not be a decimal ("2.4%"); a digit right after the dot is only allowed as a year
     # ("46.2018年，新增…" is item 46).
-    HeadingStyle("ar_dot", re.compile(r"(\d{1,3})(?:、|\.(?!\d)|\.(?=\d{4}年))[ ]*")),
-    HeadingStyle("ar_paren", re.compile(r"\((\d{1,3})\)[、.]?[ ]*")),
+    HeadingStyle("ar_dot", re.compile(r"(\d{1,3})[ ]{0,2}(?:、|\.(?!\d)|\.(?=\d{4}年))[ ]*")),
+    HeadingStyle("ar_paren", re.compile(r"\([ ]?(\d{1,3})[ ]?\)[、.]?[ ]*")),
     # ⑴ and ㈠ are the same styles as (1) and (一), typed as one character.
     HeadingStyle("ar_paren", re.compile(rf"([{PAREN_DIGITS}])[、.]?[ ]*")),
     HeadingStyle("cn_paren", re.compile(rf"([{PAREN_CN}])[、.]?[ ]*")),

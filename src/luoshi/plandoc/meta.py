@@ -29,7 +29,7 @@ PORTAL_KEYS: tuple[tuple[str, str | None], ...] = (
     ("成文日期", "issued_on"), ("发文日期", "issued_on"), ("印发日期", "issued_on"),
     ("发布日期", "published_on"), ("公开日期", None), ("生成日期", None),
     ("发文字号", "doc_number"), ("文号", "doc_number"), ("发布文号", "doc_number"), ("文件编号", "doc_number"),
-    ("文件字号", "doc_number"),
+    ("文件字号", "doc_number"), ("发文文号", "doc_number"), ("发文序号", "doc_number"), ("发文机构", "issuer"),
     ("标题", "notice_title"), ("名称", "notice_title"), ("有效性", None), ("时效", None),
 )
 # Portals space the characters of a label out ("标 题：", "索 引 号：", full-width spaces alike).

@@ -71,6 +71,11 @@ _MAX_HEADER_CELL = 12
 _STACKED_SEQ = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[*※]?$")
 
 
+def rebuild_tables(lines: list[Line]) -> list[Line]:
+    """Task tables that lost their cells on the way into text, rebuilt as rows of cells."""
+    return split_spaced_rows(stack_cell_lines(lines))
+
+
 def stack_cell_lines(lines: list[Line]) -> list[Line]:
     """A table pasted from a web page arrives one cell per line: '序号' / '重点工作任务' / '责任单位', then
     '1' / '加强粮食…' / '市农业农村局、…' for each row. Where such a header run is found (its first
@@ -141,3 +146,60 @@ def _row(lines: list[Line]) -> Line:
     raw = "\t".join(line.raw for line in lines)
     return Line(first.start, last.end, raw, halfwidth(raw),
                 cells=[Cell(line.raw, line.start, line.end) for line in lines])
+
+
+# -- tables copied out of a PDF, cells set apart by spaces -------------------------------------------
+
+_SPACED_ROW = re.compile(r"^\d{1,3}\s+\S")
+_TOKEN = re.compile(r"\S+")
+
+
+def split_spaced_rows(lines: list[Line]) -> list[Line]:
+    """'序号 工 作 任 务 牵头负责部门' / '1 居民消费价格涨幅3%左右 发展改革委': a table whose cells are set apart
+    by spaces. Below such a header (序号 first, a unit column last), each line that starts with a row
+    number is a row: the number, the task, and one word per column after the task (a unit list has no
+    spaces). A line that does not fit ends the table."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        header = _spaced_header(lines[i])
+        if header is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        cells, layout = header
+        out.append(_cells_line(lines[i], cells))
+        i += 1
+        trailing = len(cells) - 1 - layout.col("task")   # columns after the task column
+        while i < len(lines) and not lines[i].cells and _SPACED_ROW.match(lines[i].norm):
+            tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(lines[i].raw)]
+            if len(tokens) < 2 + trailing or layout.col("task") != 1:
+                break
+            row = [tokens[0], (tokens[1][0], tokens[len(tokens) - trailing - 1][1]), *tokens[len(tokens) - trailing:]]
+            out.append(_cells_line(lines[i], row))
+            i += 1
+    return out
+
+
+def _spaced_header(line: Line) -> tuple[list[tuple[int, int]], TableLayout] | None:
+    if line.cells or not line.norm.startswith("序号") or " " not in line.norm:
+        return None
+    cells: list[tuple[int, int]] = []
+    single = False   # 工 作 任 务: a word spaced out one character at a time
+    for m in _TOKEN.finditer(line.raw):
+        if len(m.group()) == 1 and single:
+            cells[-1] = (cells[-1][0], m.end())
+        else:
+            cells.append((m.start(), m.end()))
+        single = len(m.group()) == 1
+    names = [re.sub(r"\s+", "", line.raw[a:b]) for a, b in cells]
+    layout = header_layout(names)
+    if layout is None or len(names) < 3 or layout.col("seq") != 0 \
+            or not any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
+        return None
+    return cells, layout
+
+
+def _cells_line(line: Line, spans: list[tuple[int, int]]) -> Line:
+    return Line(line.start, line.end, line.raw, line.norm,
+                cells=[Cell(line.raw[a:b], line.start + a, line.start + b) for a, b in spans])

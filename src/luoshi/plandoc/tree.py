@@ -240,7 +240,7 @@ class TreeBuilder:
         if blanket is not None:
             self.blanket.append((len(self.drafts), [
                 UnitRef(u.raw, u.role, False, (line.start + u.span[0], line.start + u.span[1])) for u in blanket]))
-        segments = split_inline_items(line)
+        segments = [piece for seg in split_inline_items(line) for piece in self._split_after_markers(seg)]
         created: list[Draft] = []
         for seg in segments:
             label = match_label(seg.norm, seg.raw)
@@ -383,6 +383,31 @@ class TreeBuilder:
         elif para.raw.strip():
             current.body.append(para)
 
+    def _split_after_markers(self, line: Line) -> list[Line]:
+        """'（一）地区生产总值增长11%左右。（省发改委负责）（二）公共财政收入增长13%左右。（…）': items run on
+        after the marker that closes the one before; each next number of the line's own style right after
+        a marker starts an item."""
+        first = match_label(line.norm, line.raw)
+        if first is None or not _AFTER_MARKER_LABEL.search(line.norm):
+            return [line]
+        cuts: list[int] = []
+        expected = first.value + 1
+        for marker in find_unit_markers(line.raw, first_is_lead=self.first_is_lead):
+            end = marker.span[1]
+            rest = line.norm[end:]
+            skip = len(rest) - len(rest.lstrip())
+            label = match_label(rest[skip:], line.raw[end + skip:])
+            if label is not None and label.style == first.style and label.value == expected:
+                cuts.append(end + skip)
+                expected += 1
+        if not cuts:
+            return [line]
+        pieces = []
+        for a, b in zip([0, *cuts], [*cuts, len(line.raw)], strict=True):
+            raw = line.raw[a:b].rstrip()
+            pieces.append(Line(line.start + a, line.start + a + len(raw), raw, line.norm[a:a + len(raw)]))
+        return pieces
+
     def _closes_parent(self, current: Draft, para: Segment) -> bool:
         """A marker alone on its line after the last of several sub-items, none of which (nor their item)
         has units: '1.完善应急预案体系 / (1)… (2)… (3)… (4)… / （责任单位：…）' marks item 1 as a whole."""
@@ -477,6 +502,12 @@ class TreeBuilder:
             if self.table is not None:
                 self.table.layout = layout   # the header repeated mid-table (a new page): same table
             else:
+                current = self.stack[-1].draft if self.stack else None
+                if current is not None and current.body \
+                        and _TABLE_TITLE.search(halfwidth(current.body[-1].raw.strip())):
+                    # '2016年《政府工作报告》量化指标任务分工' above the header: the table is a part of
+                    # its own, not rows of the item whose paragraphs precede it.
+                    self._open_part(line.start)
                 self.table = _Table(layout, floor=len(self.stack), base=len(self.stack))
             self.table.unnamed = [i for i, c in enumerate(cells) if not c.strip()]
             return
@@ -735,12 +766,15 @@ _BOX_RE = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]*(?:\s|:|$)"
 _DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办法|细则|规划|要点|清单|规定|政策|纲要)"
                         r"(?:\([^()]{0,20}\))?$")
 # A marker closing with "，下同）" holds for the items below (a 下同 inside a name's note does not).
+# A closing bracket, then what may be the next item's label: （…负责）（二）…, …协办）2.…
+_AFTER_MARKER_LABEL = re.compile(r"\)\s*(?:\(|\d|[一二三四五六七八九十])")
 _SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
 # '…（列第一位者为牵头单位，下同）': the 下同 keeps the lead rule, not the units, for the items below.
 _LEAD_RULE_NOTE_AT_END = re.compile(r"\([^()]*(?:第一|首位|第1)[^()]*牵头[^()]*\)\s*$")
 _MAX_SECTION_LEN = 40
 _MAX_ANNEX_ENTRY = 80
-_TABLE_TITLE = re.compile(r"^[^。;!?:,]{2,60}(?:表|清单|一览|台账)(?:\([^()]{0,20}\))?$")
+_TABLE_TITLE = re.compile(r"^[^。;!?:,]{2,60}(?:表|清单|一览|台账|任务分工|责任分工|任务分解|责任分解)"
+                          r"(?:\([^()]{0,20}\))?$")
 _TOTAL_ROW = re.compile(r"^(?:合\s*计|小\s*计|总\s*计|共\s*计)$")
 
 
