@@ -103,3 +103,51 @@ def test_it_refuses_to_republish_a_published_edition(client: Client, personas: A
     response = client.post(reverse("indicators:edition_publish", args=[editions["published"].pk]), follow=True)
     assert "已发布" in response.content.decode()
     assert IndexEdition.objects.get(pk=editions["published"].pk).published_at == before
+
+
+
+ROUNDED = """
+id: rounded
+version: "1"
+ranking: {round: 1, ties: min}
+defaults: {normalisation: goalposts}
+indicators:
+  - {name: turnover, source: tech-contract-turnover, transforms: [{method: ln, invalid: exclude}],
+     goalposts: {min: 1, max: 100, units: original}}
+  - {name: hte, source: high-tech-enterprises, goalposts: [0, 1000]}
+index: {name: index, children: [turnover, hte]}
+"""
+
+
+def _record(personas: Any, catalogue: Any, regions: Any, code: str, year: int, values: dict[str, float]) -> None:
+    for region, value in values.items():
+        observation_record(actor=personas.supervisor, indicator=catalogue[code], region=regions[region],
+                           year=year, value=value, source=DataSource.OFFICIAL)
+
+
+def test_it_shows_the_ranking_rule_and_the_engines_warnings(
+        client: Client, personas: Any, catalogue: Any, regions: Any) -> None:
+    turnover = {"中山区": 10.0, "西岗区": 12.0, "高新区": 0.0}
+    enterprises = {"中山区": 100.0, "西岗区": 90.0, "高新区": 1.0}
+    _record(personas, catalogue, regions, "tech-contract-turnover", 2018, turnover)
+    _record(personas, catalogue, regions, "high-tech-enterprises", 2018, enterprises)
+    method = index_method_save(actor=personas.supervisor, text=ROUNDED)
+    edition = index_edition_compute(actor=personas.supervisor, method=method, year=2018, draws=100)
+    client.force_login(personas.supervisor)
+    html = client.get(reverse("indicators:edition_detail", args=[edition.pk])).content.decode()
+    assert "排名按保留1位小数（四舍五入）的指数；数值相同者并列取较前名次" in html
+    assert "指标 turnover 在 2018 年有数值小于或等于 0，无法取对数，这些地区不计该指标得分：高新区" in html
+    # ln 10 / ln 100 = 0.5 and ln 12 / ln 100 = 0.54; with 0.1 and 0.09: 0.30 and 0.315 both round to 0.3
+    ranks = {region["region"]: region["rank"] for region in edition.result["regions"]}
+    assert ranks == {"中山区": 1, "西岗区": 1, "高新区": None}
+
+
+def test_it_says_why_an_edition_with_an_empty_indicator_cannot_be_computed(
+        personas: Any, catalogue: Any, regions: Any) -> None:
+    from luoshi.core.errors import DomainError
+
+    _record(personas, catalogue, regions, "tech-contract-turnover", 2018, {"中山区": 10.0, "西岗区": 12.0})
+    _record(personas, catalogue, regions, "high-tech-enterprises", 2017, {"中山区": 5.0, "西岗区": 6.0})
+    method = index_method_save(actor=personas.supervisor, text=ROUNDED.replace("ln, invalid: exclude", "ln"))
+    with pytest.raises(DomainError, match="指标 hte 在 2018 年所有地区都没有数据，因此没有地区能参与排名"):
+        index_edition_compute(actor=personas.supervisor, method=method, year=2018, draws=100)

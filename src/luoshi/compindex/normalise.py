@@ -46,9 +46,10 @@ NORMALISERS: Registry[Normaliser] = Registry("normalisation", "归一化")
 
 def _scaled(x: FloatArray, low: float, high: float, context: NormaliseContext, clip: bool, what: str) -> FloatArray:
     if not high > low:
-        raise DataError(bilingual(
-            f"指标 {context.indicator} 的{what}最大值不大于最小值，无法归一化",
-            f"indicator '{context.indicator}': {what} max ({high:g}) is not above min ({low:g}); min-max undefined"))
+        raise DataError(
+            f"indicator '{context.indicator}' does not vary: its max over the {what} ({high:g}) is not above "
+            f"its min ({low:g}), so min-max scaling is undefined",
+            code="constant_indicator", params={"indicator": context.indicator, "value": low})
     score = (x - low) / (high - low) if context.higher_is_better else (high - x) / (high - low)
     return np.clip(score, 0.0, 1.0) if clip else score
 
@@ -67,7 +68,7 @@ def minmax(panel: FloatArray, context: NormaliseContext, params: StepConfig) -> 
             f"indicator '{context.indicator}' has no value in {first}-{last}"))
     low, high = float(np.nanmin(reference)), float(np.nanmax(reference))
     clip = bool(params.get("clip", False))
-    return _scaled(panel[context.target], low, high, context, clip, "参照期 (reference-period) ")
+    return _scaled(panel[context.target], low, high, context, clip, f"reference period {first}-{last}")
 
 
 def goalposts(panel: FloatArray, context: NormaliseContext, params: StepConfig) -> FloatArray:
@@ -76,7 +77,7 @@ def goalposts(panel: FloatArray, context: NormaliseContext, params: StepConfig) 
             f"指标 {context.indicator} 缺少 goalposts",
             f"indicator '{context.indicator}' needs goalposts: {{min, max}}"))
     low, high = context.goalposts
-    return _scaled(panel[context.target], low, high, context, bool(params.get("clip", True)), "goalposts ")
+    return _scaled(panel[context.target], low, high, context, bool(params.get("clip", True)), "goalposts")
 
 
 def zscore(panel: FloatArray, context: NormaliseContext, params: StepConfig) -> FloatArray:
@@ -84,9 +85,10 @@ def zscore(panel: FloatArray, context: NormaliseContext, params: StepConfig) -> 
     finite = x[~np.isnan(x)]
     spread = float(np.std(finite, ddof=1)) if finite.size > 1 else 0.0
     if spread == 0.0:
-        raise DataError(bilingual(
-            f"指标 {context.indicator} 当年无差异，无法计算 z 分数",
-            f"indicator '{context.indicator}' does not vary across regions; z-score undefined"))
+        raise DataError(
+            f"indicator '{context.indicator}' does not vary across regions in {context.years[context.target]}, "
+            "so its z-score is undefined",
+            code="constant_indicator", params={"indicator": context.indicator})
     score: FloatArray = (x - float(finite.mean())) / spread
     return score if context.higher_is_better else -score
 

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from luoshi.compindex.aggregate import AGGREGATORS
-from luoshi.compindex.compute import Prepared, competition_ranks, compute, evaluate_tree, prepare
+from luoshi.compindex.compute import Prepared, compute, evaluate_tree, prepare
 from luoshi.compindex.dataset import Dataset, FloatArray
 from luoshi.compindex.errors import MethodError, bilingual
 from luoshi.compindex.impute import IMPUTERS
@@ -301,7 +301,7 @@ def monte_carlo(
                 aggregate = AGGREGATORS.get(node.aggregation["method"])
                 values[node.name] = aggregate.function(children, drawn, node.aggregation)
         index[part] = values[method.index.name]
-    ranks = competition_ranks(index)
+    ranks = method.ranking.rank(index)
 
     plain = compute(method, dataset, year)
     base_position = {region: r for r, region in enumerate(plain.regions)}

@@ -66,7 +66,7 @@ def method_parse(text: str) -> Method:
     try:
         method = Method.from_dict(raw)
     except MethodError as error:
-        raise DomainError(str(error), code="bad_method") from None
+        raise DomainError(engine_message(error), code="bad_method") from None
     known = set(Indicator.objects.filter(active=True).values_list("code", flat=True))
     missing = sorted(_series_read(method) - known)
     if missing:
@@ -157,6 +157,7 @@ def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = 
     rows = index_data_rows(engine, regions, range(first_year or year - 4, year + 1))
     if not rows:
         raise DomainError(_("没有可用于计算的年度数据 (no full-year figures to compute from)"), code="no_data")
+    result = None
     try:
         data = _dataset(rows)
         result = compute(engine, data, year)
@@ -169,7 +170,9 @@ def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = 
             choices = WEIGHTS_ONLY
             carlo = monte_carlo(engine, data, year, draws=draws, seed=seed, choices=choices)
     except CompIndexError as error:
-        raise DomainError(str(error), code="compute_failed") from None
+        # The warnings of the plain computation often say why the rest failed (e.g. an empty indicator).
+        said = notice_lines(_json_safe(result.to_dict())) if result is not None else []
+        raise DomainError("；".join([*said, engine_message(error)]), code="compute_failed") from None
     illustrative = Observation.objects.filter(pk__in=[r["observation"] for r in rows], illustrative=True).exists()
     uncertainty = {**carlo.to_dict(), "choices": choices}
     return EditionFigures(regions=[r.name for r in regions], rows=rows, result=_json_safe(result.to_dict()),
@@ -226,6 +229,51 @@ def uncertainty_lines(uncertainty: dict[str, Any]) -> list[str]:
             text += _("，解释排名方差的%(pct).0f%%") % {"pct": share * 100}
         out.append(text)
     return out
+
+
+def _names(value: Any) -> str:
+    return "、".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _engine_words(code: str, params: dict[str, Any]) -> str | None:
+    """The page's words for an engine error or warning code (the engine speaks English; see docs/compindex.md)."""
+    p = {key: _names(value) for key, value in params.items()}
+    if code == "constant_indicator":
+        return _("指标 %(indicator)s 在各地区之间没有差异，无法归一化") % p
+    if code == "log_not_positive":
+        return _("指标 %(indicator)s 在 %(year)s 年有数值小于或等于 0，无法取对数：%(regions)s") % p
+    if code == "log_not_positive_excluded":
+        return _("指标 %(indicator)s 在 %(year)s 年有数值小于或等于 0，无法取对数，"
+                 "这些地区不计该指标得分：%(regions)s") % p
+    if code == "log_not_positive_other_years":
+        return _("指标 %(indicator)s 在 %(years)s 年有数值小于或等于 0，无法取对数，这些年份的该数值未使用") % p
+    if code == "indicator_empty":
+        return _("指标 %(indicator)s 在 %(year)s 年所有地区都没有数据，因此没有地区能参与排名") % p
+    if code == "self_nesting":
+        return _("方法文档中 %(outer)s 嵌套在它自身之内（YAML 别名引用了包含它的节点）") % p
+    return None
+
+
+def engine_message(error: CompIndexError) -> str:
+    """An engine error in the page's language when its code is known, else the engine's own line."""
+    return _engine_words(error.code, error.params) or str(error)
+
+
+def notice_lines(result: dict[str, Any]) -> list[str]:
+    """An edition's stated warnings (Result.notices) in the page's language."""
+    return [_engine_words(notice["code"], notice.get("params", {})) or notice["message"]
+            for notice in result.get("notices", [])]
+
+
+def ranking_line(result: dict[str, Any]) -> str:
+    """How the edition's ranks were made: rounding and the rule for ties."""
+    rule = result.get("ranking") or {"ties": "min"}
+    ties = _("并列取较前名次，其后名次跳过（1、2、2、4）") if rule.get("ties", "min") == "min" else _(
+        "并列同一名次，其后名次紧接（1、2、2、3）")
+    if rule.get("round") is None:
+        return _("排名按未取舍的指数；数值相同者%(ties)s。") % {"ties": ties}
+    return _("排名按保留%(round)d位小数（四舍五入）的指数；数值相同者%(ties)s。") % {
+        "round": rule["round"], "ties": ties}
 
 
 def _step_name(option: Any) -> str:

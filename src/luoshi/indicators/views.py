@@ -254,7 +254,9 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "indicators/edition_detail.html", {
         "edition": edition, "pending": pending, "lines": lines, "pillars": pillars, "indicators": indicators,
         "additive": index_services.is_additive(method), "description": method.describe("zh"),
-        "uncertainty_lines": index_services.uncertainty_lines(edition.uncertainty)})
+        "uncertainty_lines": index_services.uncertainty_lines(edition.uncertainty),
+        "ranking_line": index_services.ranking_line(edition.result),
+        "notice_lines": index_services.notice_lines(edition.result)})
 
 
 @login_get
