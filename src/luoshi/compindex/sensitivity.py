@@ -46,6 +46,7 @@ from luoshi.compindex.method import Method
 from luoshi.compindex.normalise import NORMALISERS
 from luoshi.compindex.registry import Param, Registry, Step, StepConfig
 from luoshi.compindex.treat import OUTLIER_TREATMENTS
+from luoshi.compindex.variance import sobol_indices
 
 IntArray = npt.NDArray[np.int64]
 NoiseFunction = Callable[[FloatArray, int, np.random.Generator, StepConfig], FloatArray]
@@ -207,6 +208,104 @@ def _validate(method: Method, choices: Choices) -> None:
             method.check_signs(normalised, aggregation)
 
 
+class DrawEngine:
+    """The choices of a Monte Carlo, ready to evaluate: each combination of data options is prepared once,
+    the weight sets are drawn once, and ``index(levels)`` aggregates any batch of option choices in numpy.
+
+    Used by ``monte_carlo`` (random draws) and ``variance_sensitivity`` (Saltelli's sample matrices).
+    """
+
+    def __init__(self, method: Method, dataset: Dataset, year: int, chosen: Choices, draws: int, seed: int) -> None:
+        _validate(method, chosen)
+        self.method = method
+        self.chosen = chosen
+        self.data_axes: list[tuple[str, Sequence[StepConfig | None]]] = [
+            ("missing", chosen.missing or (None,)),
+            ("outliers", chosen.outliers or (None,)),
+            ("normalisation", chosen.normalisation or (None,)),
+        ]
+        combos = list(itertools.product(*(options for _, options in self.data_axes)))
+        prepared: list[Prepared] = [
+            prepare(method, dataset, year, missing=m, outliers=o, normalisation=n) for m, o, n in combos
+        ]
+        self.nodes = method.nodes()
+        base_weights = [evaluate_tree(method, one)[1] for one in prepared]
+        sets = chosen.weight_sets or max(2, math.ceil(math.sqrt(draws)))
+        if chosen.weights is None:
+            sets = 1
+        self.pools: dict[str, FloatArray] = {}
+        noise = None if chosen.weights is None else WEIGHT_NOISE.get(chosen.weights["method"])
+        for number, node in enumerate(self.nodes):
+            per_combo = []
+            for node_weights in base_weights:
+                base_weight = node_weights[node.name]
+                if noise is None or chosen.weights is None:
+                    per_combo.append(base_weight[None, :])
+                else:
+                    # Same seed for every data option: weight set p is "the same perturbation" whatever the data.
+                    node_rng = np.random.default_rng([seed, 1, number])
+                    per_combo.append(noise.function(base_weight, sets, node_rng, chosen.weights))
+            self.pools[node.name] = np.stack(per_combo)  # (combos, sets, children)
+
+        all_scores = np.stack([one.scores for one in prepared])  # (combos, regions, indicators)
+        scored = np.asarray(~np.isnan(all_scores).any(axis=(0, 2)), dtype=bool)
+        self.keep = [bool(kept) for kept in scored]
+        self.regions = tuple(region for region, kept in zip(dataset.regions, self.keep, strict=True) if kept)
+        if len(self.regions) < 2:
+            raise MethodError(bilingual("可排名的地区少于 2 个", "fewer than 2 regions have scores under every option"))
+        self.excluded = tuple(region for region, kept in zip(dataset.regions, self.keep, strict=True) if not kept)
+        self.all_scores = all_scores[:, np.array(self.keep, dtype=bool), :]
+
+        self.factors: dict[str, list[str]] = {}
+        for name, options in self.data_axes:
+            if len(options) > 1:
+                self.factors[name] = [_label(option) for option in options if option is not None]
+        if len(chosen.aggregation) > 1:
+            self.factors["aggregation"] = [_label(option) for option in chosen.aggregation]
+        if sets > 1:
+            self.factors["weights"] = [f"set {number + 1}" for number in range(sets)]
+        self.positions = {indicator.name: i for i, indicator in enumerate(method.indicators)}
+
+    def index(self, levels: Mapping[str, IntArray]) -> FloatArray:
+        """(draws, regions) index values for the option of each factor in each draw (absent = option 0)."""
+        draws = len(next(iter(levels.values()))) if levels else 1
+        zeros = np.zeros(draws, dtype=np.int64)
+        combo_index = np.ravel_multi_index(
+            tuple(levels.get(name, zeros) for name, _ in self.data_axes),
+            tuple(len(options) for _, options in self.data_axes))
+        weight_index = levels.get("weights", zeros)
+        aggregation_index = levels.get("aggregation", zeros)
+        aggregations = self.chosen.aggregation
+        regions_count, indicator_count = self.all_scores.shape[1], self.all_scores.shape[2]
+        chunk = max(1, 4_000_000 // (regions_count * indicator_count))
+        index = np.empty((draws, regions_count))
+        for start in range(0, draws, chunk):
+            part = slice(start, min(start + chunk, draws))
+            leaf = self.all_scores[combo_index[part]]  # (batch, regions, indicators)
+            values: dict[str, FloatArray] = {}
+            for node in self.nodes:
+                children = np.stack([leaf[:, :, self.positions[name]] if name in self.positions else values[name]
+                                     for name in node.child_names], axis=-1)
+                drawn = self.pools[node.name][combo_index[part], weight_index[part]]
+                if aggregations:
+                    candidates = np.stack([AGGREGATORS.get(option["method"]).function(children, drawn, option)
+                                           for option in aggregations])
+                    picked = aggregation_index[part][None, :, None]
+                    values[node.name] = np.take_along_axis(candidates, picked, axis=0)[0]
+                else:
+                    aggregate = AGGREGATORS.get(node.aggregation["method"])
+                    values[node.name] = aggregate.function(children, drawn, node.aggregation)
+            index[part] = values[self.method.index.name]
+        return index
+
+    def ranks(self, levels: Mapping[str, IntArray]) -> IntArray:
+        return self.method.ranking.rank(self.index(levels))
+
+
+def _choices(choices: Choices | Mapping[str, Any] | None) -> Choices:
+    return Choices() if choices is None else choices if isinstance(choices, Choices) else Choices.from_dict(choices)
+
+
 def monte_carlo(
     method: Method,
     dataset: Dataset,
@@ -223,102 +322,105 @@ def monte_carlo(
     """
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 10:
         raise MethodError(bilingual("draws 至少为 10", "draws must be an integer >= 10"))
-    chosen = Choices() if choices is None else choices if isinstance(choices, Choices) else Choices.from_dict(choices)
-    _validate(method, chosen)
+    engine = DrawEngine(method, dataset, year, _choices(choices), draws, seed)
     rng = np.random.default_rng(seed)
-    data_axes: list[tuple[str, Sequence[StepConfig | None]]] = [
-        ("missing", chosen.missing or (None,)),
-        ("outliers", chosen.outliers or (None,)),
-        ("normalisation", chosen.normalisation or (None,)),
-    ]
-    combos = list(itertools.product(*(options for _, options in data_axes)))
-    prepared: list[Prepared] = [
-        prepare(method, dataset, year, missing=m, outliers=o, normalisation=n) for m, o, n in combos
-    ]
-    nodes = method.nodes()
-    base_weights = [evaluate_tree(method, one)[1] for one in prepared]
-    sets = chosen.weight_sets or max(2, math.ceil(math.sqrt(draws)))
-    if chosen.weights is None:
-        sets = 1
-    pools: dict[str, FloatArray] = {}
-    noise = None if chosen.weights is None else WEIGHT_NOISE.get(chosen.weights["method"])
-    for number, node in enumerate(nodes):
-        per_combo = []
-        for node_weights in base_weights:
-            base_weight = node_weights[node.name]
-            if noise is None or chosen.weights is None:
-                per_combo.append(base_weight[None, :])
-            else:
-                # Same seed for every data option: weight set p is "the same perturbation" whatever the data.
-                node_rng = np.random.default_rng([seed, 1, number])
-                per_combo.append(noise.function(base_weight, sets, node_rng, chosen.weights))
-        pools[node.name] = np.stack(per_combo)  # (combos, sets, children)
-
-    all_scores = np.stack([one.scores for one in prepared])  # (combos, regions, indicators)
-    scored = np.asarray(~np.isnan(all_scores).any(axis=(0, 2)), dtype=bool)
-    keep = [bool(kept) for kept in scored]
-    regions = tuple(region for region, kept in zip(dataset.regions, keep, strict=True) if kept)
-    if len(regions) < 2:
-        raise MethodError(bilingual("可排名的地区少于 2 个", "fewer than 2 regions have scores under every option"))
-    all_scores = all_scores[:, np.array(keep, dtype=bool), :]
-
-    factors: dict[str, list[str]] = {}
-    levels: dict[str, IntArray] = {}
-    for name, options in data_axes:
-        if len(options) > 1:
-            factors[name] = [_label(option) for option in options if option is not None]
-    if len(chosen.aggregation) > 1:
-        factors["aggregation"] = [_label(option) for option in chosen.aggregation]
-    if sets > 1:
-        factors["weights"] = [f"set {number + 1}" for number in range(sets)]
-    for name, labels in factors.items():
-        levels[name] = rng.integers(len(labels), size=draws).astype(np.int64)
-
-    zeros = np.zeros(draws, dtype=np.int64)
-    combo_index = np.ravel_multi_index(
-        tuple(levels.get(name, zeros) for name, _ in data_axes), tuple(len(options) for _, options in data_axes))
-    weight_index = levels.get("weights", zeros)
-    aggregation_index = levels.get("aggregation", zeros)
-
-    regions_count, indicator_count = all_scores.shape[1], all_scores.shape[2]
-    chunk = max(1, 4_000_000 // (regions_count * indicator_count))
-    index = np.empty((draws, regions_count))
-    positions = {indicator.name: i for i, indicator in enumerate(method.indicators)}
-    for start in range(0, draws, chunk):
-        part = slice(start, min(start + chunk, draws))
-        leaf = all_scores[combo_index[part]]  # (batch, regions, indicators)
-        values: dict[str, FloatArray] = {}
-        for node in nodes:
-            children = np.stack([leaf[:, :, positions[name]] if name in positions else values[name]
-                                 for name in node.child_names], axis=-1)
-            drawn = pools[node.name][combo_index[part], weight_index[part]]
-            if chosen.aggregation:
-                candidates = np.stack([AGGREGATORS.get(option["method"]).function(children, drawn, option)
-                                       for option in chosen.aggregation])
-                picked = aggregation_index[part][None, :, None]
-                values[node.name] = np.take_along_axis(candidates, picked, axis=0)[0]
-            else:
-                aggregate = AGGREGATORS.get(node.aggregation["method"])
-                values[node.name] = aggregate.function(children, drawn, node.aggregation)
-        index[part] = values[method.index.name]
+    levels = {name: rng.integers(len(labels), size=draws).astype(np.int64)
+              for name, labels in engine.factors.items()}
+    if not levels:
+        levels = {"weights": np.zeros(draws, dtype=np.int64)}
+    index = engine.index(levels)
     ranks = method.ranking.rank(index)
+    levels = {name: levels[name] for name in engine.factors}
 
     plain = compute(method, dataset, year)
     base_position = {region: r for r, region in enumerate(plain.regions)}
     sensitivity: dict[str, float] = {}
     by_region: dict[str, FloatArray] = {}
     rank_values = ranks.astype(np.float64)
-    for name, labels in factors.items():
+    for name, labels in engine.factors.items():
         by_region[name], sensitivity[name] = first_order_indices(levels[name], rank_values, len(labels))
     return MonteCarloResult(
-        year=year, draws=draws, seed=seed, regions=regions,
-        excluded=tuple(region for region, kept in zip(dataset.regions, keep, strict=True) if not kept),
-        base_ranks=np.array([plain.ranks[base_position[region]] for region in regions], dtype=np.int64),
+        year=year, draws=draws, seed=seed, regions=engine.regions, excluded=engine.excluded,
+        base_ranks=np.array([plain.ranks[base_position[region]] for region in engine.regions], dtype=np.int64),
         ranks=ranks, index=index,
         median_rank=np.median(rank_values, axis=0),
         rank_interval=np.quantile(ranks, [0.05, 0.95], axis=0, method="inverted_cdf").T.astype(np.int64),
-        factors=factors, levels=levels, sensitivity=sensitivity, sensitivity_by_region=by_region,
+        factors=engine.factors, levels=levels, sensitivity=sensitivity, sensitivity_by_region=by_region,
     )
 
 
-__all__ = ["WEIGHT_NOISE", "Choices", "MonteCarloResult", "first_order_indices", "monte_carlo"]
+@dataclass(frozen=True, eq=False)
+class VarianceSensitivity:
+    """First- and total-order Sobol' indices of each varied choice for the regions' ranks (variance.py)."""
+
+    year: int
+    samples: int
+    runs: int
+    seed: int
+    confidence: float
+    regions: tuple[str, ...]
+    factors: dict[str, list[str]]
+    first: dict[str, float]
+    total: dict[str, float]
+    first_interval: dict[str, tuple[float, float]]
+    total_interval: dict[str, tuple[float, float]]
+    first_by_region: dict[str, FloatArray]
+    total_by_region: dict[str, FloatArray]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year, "samples": self.samples, "runs": self.runs, "seed": self.seed,
+            "confidence": self.confidence, "factors": self.factors,
+            "indices": [{"factor": name, "first": self.first[name], "total": self.total[name],
+                         "first_interval": list(self.first_interval[name]),
+                         "total_interval": list(self.total_interval[name])} for name in self.factors],
+        }
+
+
+def variance_sensitivity(
+    method: Method,
+    dataset: Dataset,
+    year: int,
+    *,
+    samples: int = 1000,
+    seed: int = 0,
+    choices: Choices | Mapping[str, Any] | None = None,
+    bootstrap: int = 200,
+    confidence: float = 0.95,
+) -> VarianceSensitivity:
+    """Saltelli/Jansen first- and total-order indices of the Monte Carlo's choices for every region's rank.
+
+    Each choice is an input uniform over its options (a U[0, 1) number u picks option floor(u L)); the
+    model is the ranking of the regions. ``samples`` base rows cost samples x (choices + 2) evaluations of
+    the tree, all aggregated in numpy. The pooled index weighs regions by their rank variance.
+    """
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 10:
+        raise MethodError("samples must be an integer >= 10", code="bad_samples")
+    engine = DrawEngine(method, dataset, year, _choices(choices), samples, seed)
+    names = list(engine.factors)
+    if not names:
+        raise MethodError("nothing varies: give at least one choice with two options, or weights",
+                          code="nothing_varies")
+    counts = np.array([len(engine.factors[name]) for name in names])
+
+    def ranks_for(inputs: FloatArray) -> FloatArray:
+        options = np.minimum((inputs * counts).astype(np.int64), counts - 1)
+        return engine.ranks({name: options[:, i] for i, name in enumerate(names)}).astype(np.float64)
+
+    found = sobol_indices(ranks_for, len(names), samples, seed=seed, bootstrap=bootstrap, confidence=confidence)
+    return VarianceSensitivity(
+        year=year, samples=samples, runs=found.runs, seed=seed, confidence=confidence, regions=engine.regions,
+        factors=engine.factors,
+        first={name: float(found.first[i]) for i, name in enumerate(names)},
+        total={name: float(found.total[i]) for i, name in enumerate(names)},
+        first_interval={name: (float(found.first_interval[i, 0]), float(found.first_interval[i, 1]))
+                        for i, name in enumerate(names)},
+        total_interval={name: (float(found.total_interval[i, 0]), float(found.total_interval[i, 1]))
+                        for i, name in enumerate(names)},
+        first_by_region={name: found.first_by_output[i] for i, name in enumerate(names)},
+        total_by_region={name: found.total_by_output[i] for i, name in enumerate(names)},
+    )
+
+
+__all__ = ["WEIGHT_NOISE", "Choices", "DrawEngine", "MonteCarloResult", "VarianceSensitivity", "first_order_indices",
+           "monte_carlo", "variance_sensitivity"]
