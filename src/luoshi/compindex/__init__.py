@@ -10,6 +10,7 @@ intervals). See docs/compindex.md.
 
 from luoshi.compindex.aggregate import AGGREGATORS
 from luoshi.compindex.audit import Audit, Thresholds, audit
+from luoshi.compindex.compare import Comparison, RankShift, compare
 from luoshi.compindex.compute import Prepared, Result, compute, prepare
 from luoshi.compindex.dataset import Dataset
 from luoshi.compindex.errors import CompIndexError, DataError, MethodError, Notice
@@ -44,6 +45,7 @@ __all__ = [
     "Audit",
     "Choices",
     "CompIndexError",
+    "Comparison",
     "DataError",
     "Dataset",
     "Indicator",
@@ -55,6 +57,7 @@ __all__ = [
     "Param",
     "PcaWeights",
     "Prepared",
+    "RankShift",
     "RankingRule",
     "Registry",
     "Result",
@@ -63,6 +66,7 @@ __all__ = [
     "Thresholds",
     "VarianceSensitivity",
     "audit",
+    "compare",
     "compute",
     "first_order_indices",
     "kurtosis",
