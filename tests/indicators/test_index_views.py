@@ -151,3 +151,27 @@ def test_it_says_why_an_edition_with_an_empty_indicator_cannot_be_computed(
     method = index_method_save(actor=personas.supervisor, text=ROUNDED.replace("ln, invalid: exclude", "ln"))
     with pytest.raises(DomainError, match="指标 hte 在 2018 年所有地区都没有数据，因此没有地区能参与排名"):
         index_edition_compute(actor=personas.supervisor, method=method, year=2018, draws=100)
+
+
+def test_it_shows_the_statistical_audit_and_the_sensitivity_indices(
+        client: Client, personas: Any, editions: dict[str, IndexEdition]) -> None:
+    client.force_login(personas.leader)
+    response = client.get(reverse("indicators:edition_detail", args=[editions["published"].pk]))
+    html = response.content.decode()
+    assert 'id="audit-indicators"' in html and 'id="audit-nodes"' in html and 'id="audit-variance"' in html
+    lines = {line.name: line for line in response.context["audit"].indicators}
+    # turnover 10, 20, 30: mean 20, sample sd 10; all 3 regions have a value
+    assert lines["turnover"].stats["mean"] == pytest.approx(20.0)
+    assert lines["turnover"].stats["sd"] == pytest.approx(10.0)
+    assert lines["turnover"].stats["availability"] == 1.0
+    # base ranks 高新区 1, 中山区 2, 西岗区 3; without enterprises the index is turnover alone: 3, 2, 1 reversed
+    # for 中山区 and 西岗区 (3 and 2): shifts 1, 1, 0 -> mean 2/3, largest 1
+    assert lines["hte"].removal["mean_shift"] == pytest.approx(2 / 3) and lines["hte"].removal["max_shift"] == 1
+    # one child per pillar: alpha undefined, the single component explains everything
+    nodes = {node["name"]: node for node in response.context["audit"].nodes}
+    assert nodes["inputs"]["alpha"] is None and nodes["inputs"]["first_share"] == 1.0
+    factors = {row["factor"] for row in response.context["audit"].variance}
+    assert factors == set(editions["published"].uncertainty["sensitivity"])
+    for row in response.context["audit"].variance:
+        assert row["first_interval"][0] <= row["first"] <= row["first_interval"][1]
+    assert "总效应指数" in html and "<meter" in html

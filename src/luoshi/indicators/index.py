@@ -23,7 +23,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.compindex import Dataset, Method, MethodError, compute, monte_carlo
+from luoshi.compindex import Dataset, Method, MethodError, audit, compute, monte_carlo, variance_sensitivity
 from luoshi.compindex.errors import CompIndexError
 from luoshi.compindex.method import is_signed
 from luoshi.core.audit import audit_record
@@ -174,9 +174,26 @@ def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = 
         said = notice_lines(_json_safe(result.to_dict())) if result is not None else []
         raise DomainError("；".join([*said, engine_message(error)]), code="compute_failed") from None
     illustrative = Observation.objects.filter(pk__in=[r["observation"] for r in rows], illustrative=True).exists()
-    uncertainty = {**carlo.to_dict(), "choices": choices}
+    uncertainty = {**carlo.to_dict(), "choices": choices,
+                   **_analysis(engine, data, year, draws=draws, seed=seed, choices=choices)}
     return EditionFigures(regions=[r.name for r in regions], rows=rows, result=_json_safe(result.to_dict()),
                           uncertainty=_json_safe(uncertainty), illustrative=illustrative)
+
+
+def _analysis(engine: Method, data: Dataset, year: int, *, draws: int, seed: int,
+              choices: dict[str, Any]) -> dict[str, Any]:
+    """The statistical audit and the first/total-order sensitivity stored with an edition; a part the data
+    cannot take is left out (the page then says it is not available) rather than failing the edition."""
+    out: dict[str, Any] = {}
+    try:
+        out["audit"] = audit(engine, data, year).to_dict()
+    except CompIndexError:
+        logger.info("Index audit not available for %s %s", engine.id, year)
+    try:
+        out["variance"] = variance_sensitivity(engine, data, year, samples=draws, seed=seed, choices=choices).to_dict()
+    except CompIndexError:
+        logger.info("Variance-based sensitivity not available for %s %s", engine.id, year)
+    return out
 
 
 WEIGHT_PERTURBATION: dict[str, Any] = {"method": "uniform", "spread": 0.25}
@@ -507,3 +524,77 @@ def region_breakdown(edition: IndexEdition, region: str) -> RegionBreakdown | No
             contribution=contribution, share=share))
     pillar_scores = [(name, heading, row.pillars.get(name)) for name, heading in pillar_columns(method)]
     return RegionBreakdown(row=row, pillar_scores=pillar_scores, lines=lines, additive=additive)
+
+
+# --- the statistical audit of an edition -----------------------------------------------------------------
+
+def _factor_words() -> dict[str, str]:
+    return {"normalisation": _("归一化"), "aggregation": _("加总方式"), "missing": _("缺失值处理"),
+            "outliers": _("异常值处理"), "weights": _("权重")}
+
+
+def _flag_words(flag: str, limits: dict[str, Any]) -> str:
+    if flag == "skew_kurtosis":
+        return _("偏度与峰度超限（|偏度|>%(skew)g 且峰度>%(kurt)g）") % {
+            "skew": limits.get("skewness", 2.0), "kurt": limits.get("kurtosis", 3.5)}
+    if flag == "outliers":
+        return _("有离群值")
+    if flag == "low_availability":
+        return _("有数据的地区不足%(pct)g%%") % {"pct": limits.get("availability", 0.65) * 100}
+    if flag == "collinear":
+        return _("与同层某项高度相关（r>%(r)g）") % {"r": limits.get("collinear", 0.9)}
+    if flag == "negative":
+        return _("与同层某项负相关（r<%(r)g）") % {"r": limits.get("negative", -0.4)}
+    return flag
+
+
+@dataclass
+class AuditIndicator:
+    name: str
+    label: str
+    stats: dict[str, Any]
+    parent_r: float | None
+    flags: list[str]
+    removal: dict[str, Any] | None
+
+
+@dataclass
+class EditionAudit:
+    """What the edition page shows of the audit: per indicator, per node, and the sensitivity indices."""
+
+    indicators: list[AuditIndicator]
+    nodes: list[dict[str, Any]]
+    pairs: list[dict[str, Any]]
+    """Children of one node whose correlation is flagged (collinear or negative)."""
+    variance: list[dict[str, Any]]
+    variance_samples: int | None
+    thresholds: dict[str, Any]
+
+
+def edition_audit(edition: IndexEdition) -> EditionAudit | None:
+    """The stored audit of an edition, arranged for its page; None for an edition computed without it."""
+    stored = edition.uncertainty.get("audit")
+    if not stored:
+        return None
+    method = method_of(edition.method)
+    limits = stored.get("thresholds", {})
+    parent = {child: node.name for node in method.nodes() for child in node.child_names}
+    across = {(c["first"], c["second"]): c["r"] for c in stored["correlations"] if c["kind"] == "across"}
+    removals = {r["indicator"]: r for r in stored.get("removals", [])}
+    labels = {i.name: i.label or i.name for i in method.indicators}
+    indicators = [AuditIndicator(
+        name=stats["name"], label=labels.get(stats["name"], stats["name"]), stats=stats,
+        parent_r=across.get((stats["name"], parent.get(stats["name"], ""))),
+        flags=[_flag_words(flag, limits) for flag in stats["flags"]], removal=removals.get(stats["name"]))
+        for stats in stored["indicators"]]
+    headings = {node.name: node.label or node.name for node in method.nodes()}
+    nodes = [{**node, "heading": headings.get(node["name"], node["name"]),
+              "eigenvalues": [round(value, 2) for value in node["eigenvalues"]]} for node in stored["nodes"]]
+    pairs = [c for c in stored["correlations"] if c["kind"] == "within" and c["r"] is not None
+             and (c["r"] > limits.get("collinear", 0.9) or c["r"] < limits.get("negative", -0.4))]
+    variance_stored = edition.uncertainty.get("variance") or {}
+    words = _factor_words()
+    variance = [{**row, "label": words.get(row["factor"], row["factor"])}
+                for row in variance_stored.get("indices", [])]
+    return EditionAudit(indicators=indicators, nodes=nodes, pairs=pairs, variance=variance,
+                        variance_samples=variance_stored.get("samples"), thresholds=limits)

@@ -256,7 +256,8 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "additive": index_services.is_additive(method), "description": method.describe("zh"),
         "uncertainty_lines": index_services.uncertainty_lines(edition.uncertainty),
         "ranking_line": index_services.ranking_line(edition.result),
-        "notice_lines": index_services.notice_lines(edition.result)})
+        "notice_lines": index_services.notice_lines(edition.result),
+        "audit": index_services.edition_audit(edition)})
 
 
 @login_get
