@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 import yaml
 
-from luoshi.compindex.aggregate import AGGREGATORS
+from luoshi.compindex.aggregate import AGGREGATORS, NEEDS_POSITIVE, SIGNED_AGGREGATIONS
 from luoshi.compindex.errors import MethodError, bilingual
 from luoshi.compindex.impute import IMPUTERS
 from luoshi.compindex.normalise import NORMALISERS
@@ -219,7 +219,7 @@ class Method:
                     "so fixed goalposts in the original units would not apply; use winsorise"))
 
     def _signed(self, node: Node, overrides: Mapping[str, StepConfig]) -> bool:
-        """Whether the node's score can be negative; geometric aggregation of such scores is refused."""
+        """Whether the node's score can be negative; a mean that needs positive scores refuses such children."""
         signed_children = []
         for child in node.children:
             if isinstance(child, Node):
@@ -229,12 +229,15 @@ class Method:
                 signed = is_signed(overrides.get(child) or self.step(indicator, "normalisation"))
             if signed:
                 signed_children.append(child if isinstance(child, str) else child.name)
-        if signed_children and node.aggregation["method"] == "geometric":
+        method = node.aggregation["method"]
+        if signed_children and method in NEEDS_POSITIVE:
+            how = "geometrically" if method == "geometric" else f"by a {method} mean"
             raise MethodError(bilingual(
-                f"层级 {node.name} 用几何平均，但 {', '.join(signed_children)} 的得分可为负",
-                f"node '{node.name}' aggregates geometrically but {', '.join(signed_children)} can score below zero "
-                "(z-score or distance difference); use min-max, goalposts, rank or distance ratio"))
-        return bool(signed_children) and node.aggregation["method"] != "geometric"
+                f"层级 {node.name} 用{method}平均，但 {', '.join(signed_children)} 的得分可为负",
+                f"node '{node.name}' aggregates {how} but {', '.join(signed_children)} can score "
+                "below zero (z-score, distance difference or Copeland); use min-max, goalposts, rank or "
+                "distance ratio"))
+        return method in SIGNED_AGGREGATIONS or (bool(signed_children) and method not in NEEDS_POSITIVE)
 
     def check_signs(self, normalisation: StepConfig | None, aggregation: StepConfig | None) -> None:
         """Refuse a Monte Carlo combination of normalisation and aggregation that cannot be computed."""
@@ -294,7 +297,7 @@ class Method:
 def is_signed(normalisation: Mapping[str, Any]) -> bool:
     """Whether a normalisation step can give negative scores."""
     method = normalisation["method"]
-    return method == "zscore" or (method == "distance" and normalisation.get("form") == "difference")
+    return method == "zscore" or (method in ("distance", "best") and normalisation.get("form") == "difference")
 
 
 def _with_aggregation(node: Node, aggregation: StepConfig) -> Node:

@@ -1,0 +1,109 @@
+"""The added normalisations and aggregations (issue 14, part 2), against hand arithmetic."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from luoshi.compindex import DataError, Method, MethodError, compute
+from luoshi.compindex.aggregate import copeland, generalised, harmonic
+from tests.compindex.builders import dataset, flat_method
+
+X = [2.0, 4.0, 10.0]
+Y = [30.0, 10.0, 20.0]
+XY: list[dict[str, object]] = [{"name": "x"}, {"name": "y", "direction": "lower"}]
+
+
+def scores(normalisation: object, columns: dict[str, list[float]] | None = None,
+           indicators: list[dict[str, object]] | None = None) -> dict[str, list[float]]:
+    method = flat_method(indicators or XY, normalisation=normalisation)
+    result = compute(method, dataset(columns or {"x": X, "y": Y}), 2020)
+    return {name: list(values) for name, values in result.scores.items()}
+
+
+# -- normalisation ---------------------------------------------------------------------------------------
+def test_it_gives_percentile_ranks() -> None:
+    got = scores("percentile")
+    assert got["x"] == pytest.approx([0.0, 0.5, 1.0])  # ascending ranks 1, 2, 3 -> (r - 1) / 2
+    assert got["y"] == pytest.approx([0.0, 1.0, 0.5])  # lower is better: 30 worst, 10 best
+    tied = scores("percentile", {"x": [5.0, 5.0, 1.0]}, [{"name": "x"}])
+    assert tied["x"] == pytest.approx([0.5, 0.5, 0.0])  # the tied pair takes rank 2: (2 - 1) / 2
+
+
+def test_it_scores_the_distance_to_a_target() -> None:
+    indicators: list[dict[str, object]] = [
+        {"name": "x", "normalisation": {"method": "target", "value": 8}},
+        {"name": "y", "direction": "lower", "normalisation": {"method": "target", "value": 5}}]
+    got = scores("minmax", indicators=indicators)
+    assert got["x"] == pytest.approx([0.0, 2 / 6, 1.0])  # (x - 2) / (8 - 2), 10 capped at 1
+    assert got["y"] == pytest.approx([0.0, 20 / 25, 10 / 25])  # (30 - y) / (30 - 5)
+    uncapped = scores({"method": "target", "value": 8, "cap": False}, indicators=[{"name": "x"}])
+    assert uncapped["x"][2] == pytest.approx(8 / 6)
+    with pytest.raises(DataError) as error:
+        scores({"method": "target", "value": 1}, indicators=[{"name": "x"}])
+    assert error.value.code == "target_reached_by_all"
+
+
+def test_it_scores_the_distance_to_the_best_performer() -> None:
+    got = scores("best")
+    assert got["x"] == pytest.approx([0.2, 0.4, 1.0])  # x / 10
+    assert got["y"] == pytest.approx([10 / 30, 1.0, 0.5])  # lower is better: 10 / y
+    difference = scores({"method": "best", "form": "difference"})
+    assert difference["x"] == pytest.approx([-0.8, -0.6, 0.0])  # (x - 10) / 10
+    assert difference["y"] == pytest.approx([-2.0, 0.0, -1.0])  # -(y - 10) / 10
+    with pytest.raises(MethodError, match="can score below zero"):
+        flat_method(["x"], normalisation={"method": "best", "form": "difference"}, aggregation="geometric")
+
+
+# -- aggregation ---------------------------------------------------------------------------------------------
+PAIR = np.array([[0.5, 1.0], [0.25, 0.25]])  # two regions x two children
+WEIGHTS = np.array([0.75, 0.25])
+
+
+def test_it_aggregates_by_harmonic_and_generalised_means() -> None:
+    floor = {"zeros": "floor", "floor": 0.01}
+    # 1 / (.75 / .5 + .25 / 1) = 1 / 1.75; 1 / (.75 / .25 + .25 / .25) = .25
+    assert list(harmonic(PAIR, WEIGHTS, floor)) == pytest.approx([1 / 1.75, 0.25])
+    # power 2: sqrt(.75 x .25 + .25 x 1)
+    assert generalised(PAIR, WEIGHTS, {"power": 2.0, **floor})[0] == pytest.approx(math.sqrt(0.4375))
+    assert list(generalised(PAIR, WEIGHTS, {"power": -1.0, **floor})) == pytest.approx([1 / 1.75, 0.25])
+    assert list(generalised(PAIR, WEIGHTS, {"power": 1.0, **floor})) == pytest.approx([0.625, 0.25])
+    # a zero is floored as for the geometric mean: 1 / (.75 / .01 + .25 / 1)
+    assert harmonic(np.array([[0.0, 1.0]]), WEIGHTS, floor)[0] == pytest.approx(1 / 75.25)
+    with pytest.raises(DataError):
+        harmonic(np.array([[0.0, 1.0]]), WEIGHTS, {"zeros": "error"})
+
+
+def test_it_refuses_power_zero_and_negative_scores_for_means_that_need_positive_ones() -> None:
+    with pytest.raises(MethodError, match="power 0 is the geometric mean"):
+        flat_method(["x"], aggregation={"method": "generalised", "power": 0})
+    with pytest.raises(MethodError, match="aggregates by a harmonic mean but x can score below zero"):
+        flat_method(["x"], normalisation="zscore", aggregation="harmonic")
+
+
+def test_it_ranks_by_copeland_outranking() -> None:
+    # A [1, 0, 0], B [0, 1, 1], C [.5, .5, .5], equal weights:
+    # B beats A (2/3 of the weight), C beats A (2/3), B beats C (2/3): A -2, B +2, C 0
+    scores3 = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0], [0.5, 0.5, 0.5]])
+    assert list(copeland(scores3, np.full(3, 1 / 3), {})) == [-2.0, 2.0, 0.0]
+    # an even split is a tie: neither wins
+    assert list(copeland(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([0.5, 0.5]), {})) == [0.0, 0.0]
+    # a region without every score gets none and does not count for the others
+    gaps = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0], [np.nan, 0.5, 0.5]])
+    got = copeland(gaps, np.full(3, 1 / 3), {})
+    assert list(got[:2]) == [-1.0, 1.0] and math.isnan(got[2])
+    # batched like the Monte Carlo: (draws, regions, children) with (draws, children) weights
+    batch = copeland(np.stack([scores3, scores3]), np.array([[1 / 3] * 3, [0.8, 0.1, 0.1]]), {})
+    assert batch.tolist() == [[-2.0, 2.0, 0.0], [2.0, -2.0, 0.0]]  # A wins on .8 of the weight
+
+
+def test_it_computes_an_index_by_copeland_and_refuses_it_under_a_geometric_mean() -> None:
+    data = dataset({"a": [1.0, 0.0, 0.5], "b": [0.0, 1.0, 0.5], "c": [0.0, 1.0, 0.5]})
+    result = compute(flat_method(["a", "b", "c"], aggregation="copeland"), data, 2020)
+    assert list(result.index) == [-2.0, 2.0, 0.0] and list(result.ranks) == [3, 1, 2]
+    with pytest.raises(MethodError, match="node 'index' aggregates geometrically but P can score below zero"):
+        Method.from_dict({"version": "1", "indicators": ["a", "b"], "index": {
+            "name": "index", "aggregation": "geometric",
+            "children": [{"name": "P", "aggregation": "copeland", "children": ["a"]}, "b"]}})
