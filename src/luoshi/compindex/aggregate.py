@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 
 from luoshi.compindex.dataset import FloatArray
 from luoshi.compindex.errors import DataError, MethodError, bilingual
@@ -91,7 +92,7 @@ def generalised(scores: FloatArray, weights: FloatArray, params: StepConfig) -> 
 
 def copeland(scores: FloatArray, weights: FloatArray, params: StepConfig) -> FloatArray:
     """Wins minus losses in pairwise weighted majority (see the module docstring)."""
-    complete = ~np.isnan(scores).any(axis=-1)  # (..., regions)
+    complete: npt.NDArray[np.bool_] = np.asarray(~np.isnan(scores).any(axis=-1))  # (..., regions)
     a, b = scores[..., :, None, :], scores[..., None, :, :]  # (..., regions, regions, children)
     w = weights[..., None, None, :]
     concordance = (w * (a > b)).sum(axis=-1) + 0.5 * (w * (a == b)).sum(axis=-1)
