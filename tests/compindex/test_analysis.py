@@ -107,3 +107,68 @@ def test_it_computes_an_index_by_copeland_and_refuses_it_under_a_geometric_mean(
         Method.from_dict({"version": "1", "indicators": ["a", "b"], "index": {
             "name": "index", "aggregation": "geometric",
             "children": [{"name": "P", "aggregation": "copeland", "children": ["a"]}, "b"]}})
+
+
+# -- screening and aggregation over available data -----------------------------------------------------------
+GAPPY = dataset({"x": [0.0, 1.0, 2.0, 3.0], "y": [3.0, math.nan, 1.0, math.nan], "z": [1.0, 2.0, math.nan, math.nan]},
+                regions="ABCD")
+
+
+def screened(missing: str = "none", aggregation: object = None) -> Method:
+    document = flat_method(["x", "y", "z"], missing=missing,
+                           aggregation=aggregation or {"method": "arithmetic", "skip_missing": True}).to_dict()
+    document["screening"] = {"min_share": 0.6}
+    return Method.from_dict(document)
+
+
+def test_it_screens_out_regions_with_too_few_indicators_and_aggregates_the_rest_over_what_they_have() -> None:
+    result = compute(screened(), GAPPY, 2020)
+    # availability A 3/3, B 2/3, C 2/3, D 1/3 < 0.6: D is left out before normalising, so x's max is C's 2
+    assert list(result.scores["x"][:3]) == pytest.approx([0.0, 0.5, 1.0]) and math.isnan(result.scores["x"][3])
+    # over available scores, equal weights rescaled: A (0 + 1 + 0) / 3, B (.5 + 1) / 2, C (1 + 0) / 2
+    assert list(result.index[:3]) == pytest.approx([1 / 3, 0.75, 0.5])
+    assert list(result.ranks) == [3, 1, 2, 0]
+    assert "below the screening threshold 60%" in result.excluded["D"] and "33%" in result.excluded["D"]
+    # contributions follow the rescaled weights and still add up to the index
+    assert result.contributions["x"][1] == pytest.approx(0.25) and result.contributions["z"][1] == pytest.approx(0.5)
+    assert math.isnan(result.contributions["y"][1])
+    codes = {notice.code: notice.params for notice in result.notices}
+    assert codes["regions_screened"]["regions"] == ["D"]
+    assert codes["aggregated_over_available"] == {"regions": ["B", "C"]}
+    assert screened().to_dict()["screening"] == {"min_share": 0.6}
+    assert "over the scores each region has" in screened().describe("en")
+
+
+def test_it_never_imputes_a_screened_region() -> None:
+    result = compute(screened(missing="peer_mean", aggregation="arithmetic"), GAPPY, 2020)
+    assert ("D", "x") not in result.imputed and ("B", "y") in result.imputed
+    assert result.ranks[3] == 0
+    assert list(result.values["y"][:3]) == pytest.approx([3.0, 2.0, 1.0])  # B: mean of A and C, not D
+
+
+def test_it_aggregates_means_over_available_scores() -> None:
+    from luoshi.compindex.aggregate import arithmetic, geometric
+
+    scores2 = np.array([[0.5, math.nan, 1.0], [math.nan, math.nan, math.nan]])
+    weights = np.array([0.5, 0.3, 0.2])
+    # (.5 x .5 + 1 x .2) / .7; nothing at all: NaN
+    got = arithmetic(scores2, weights, {"skip_missing": True})
+    assert got[0] == pytest.approx(0.45 / 0.7) and math.isnan(got[1])
+    assert math.isnan(arithmetic(scores2, weights, {})[0])
+    # geometric: .5 ^ (5/7) x 1 ^ (2/7)
+    assert geometric(scores2, weights, {"skip_missing": True, "floor": 0.01})[0] == pytest.approx(0.5 ** (5 / 7))
+
+
+def test_it_keeps_regions_aggregated_over_available_scores_in_the_monte_carlo() -> None:
+    from luoshi.compindex import monte_carlo
+
+    carlo = monte_carlo(screened(), GAPPY, 2020, draws=50)
+    assert carlo.regions == ("A", "B", "C") and carlo.excluded == ("D",)
+
+
+def test_it_refuses_a_bad_screening_share() -> None:
+    document = flat_method(["x"]).to_dict()
+    for bad in ({"min_share": 0}, {"min_share": 1.5}, {"share": 0.5}, 0.5):
+        with pytest.raises(MethodError) as error:
+            Method.from_dict({**document, "screening": bad})
+        assert error.value.code == "bad_screening"

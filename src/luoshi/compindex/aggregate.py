@@ -23,6 +23,10 @@ same code computes one result or a batch of Monte Carlo draws. Weights sum to on
   region lacking a child's score gets none and is left out of the others' comparisons. The score can
   be negative, so a Copeland node cannot sit under a geometric, harmonic or generalised mean.
 
+``skip_missing: true`` (means only; not set by default) aggregates each region over the children it has a
+score for, with their weights rescaled to sum to one (COINr's aggregation over available data): a region
+missing an indicator is then still indexed. Without it a missing child score leaves the node without one.
+
 Contribution (``Result.contributions``): at every node the node's score is shared among its children in
 proportion to weight x score. For arithmetic aggregation that share is exactly weight x score, so the
 indicators' contributions add up to the index and each is the indicator's effective weight times its
@@ -49,21 +53,38 @@ AGGREGATORS: Registry[Aggregator] = Registry("aggregation", "加总")
 DEFAULT_FLOOR = 0.01
 
 
+def _over_available(scores: FloatArray, weights: FloatArray, params: StepConfig) -> tuple[FloatArray, FloatArray]:
+    """Per-region weights (..., regions, children): the node's weights, or with ``skip_missing`` the weights of
+    the children a region has a score for, rescaled to sum to one (NaN scores then count as absent)."""
+    spread = np.broadcast_to(weights[..., None, :], scores.shape)
+    if not params.get("skip_missing"):
+        return scores, spread
+    present = ~np.isnan(scores)
+    kept = np.where(present, spread, 0.0)
+    total = kept.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rescaled = np.where(total > 0, kept / np.where(total > 0, total, 1.0), np.nan)
+    # an absent child gets weight 0 and a neutral value; a region with no child at all stays NaN
+    return np.where(present, scores, 1.0), rescaled
+
+
 def arithmetic(scores: FloatArray, weights: FloatArray, params: StepConfig) -> FloatArray:
-    result: FloatArray = (scores * weights[..., None, :]).sum(axis=-1)
+    values, spread = _over_available(scores, weights, params)
+    result: FloatArray = (values * spread).sum(axis=-1)
     return result
 
 
 def geometric(scores: FloatArray, weights: FloatArray, params: StepConfig) -> FloatArray:
+    values, spread = _over_available(scores, weights, params)
     if params.get("zeros", "floor") == "error":
-        if (scores <= 0).any():
+        if (values <= 0).any():
             raise DataError(bilingual(
                 "几何平均遇到零或负值（规则：报错）",
                 "geometric aggregation met a score <= 0 and the zero rule is 'error'"))
-        positive = scores
+        positive = values
     else:
-        positive = np.maximum(scores, float(params.get("floor", DEFAULT_FLOOR)))  # NaN stays NaN
-    result: FloatArray = np.exp((np.log(positive) * weights[..., None, :]).sum(axis=-1))
+        positive = np.maximum(values, float(params.get("floor", DEFAULT_FLOOR)))  # NaN stays NaN
+    result: FloatArray = np.exp((np.log(positive) * spread).sum(axis=-1))
     return result
 
 
@@ -78,15 +99,17 @@ def _floored(scores: FloatArray, params: StepConfig, name: str) -> FloatArray:
 
 
 def harmonic(scores: FloatArray, weights: FloatArray, params: StepConfig) -> FloatArray:
-    positive = _floored(scores, params, "harmonic")
-    result: FloatArray = 1.0 / (weights[..., None, :] / positive).sum(axis=-1)
+    values, spread = _over_available(scores, weights, params)
+    positive = _floored(values, params, "harmonic")
+    result: FloatArray = 1.0 / (spread / positive).sum(axis=-1)
     return result
 
 
 def generalised(scores: FloatArray, weights: FloatArray, params: StepConfig) -> FloatArray:
     power = float(params["power"])
-    positive = _floored(scores, params, "generalised")
-    result: FloatArray = ((positive**power) * weights[..., None, :]).sum(axis=-1) ** (1.0 / power)
+    values, spread = _over_available(scores, weights, params)
+    positive = _floored(values, params, "generalised")
+    result: FloatArray = ((positive**power) * spread).sum(axis=-1) ** (1.0 / power)
     return result
 
 
@@ -122,17 +145,17 @@ def _check_geometric(config: StepConfig, where: str) -> None:
         config.setdefault("floor", DEFAULT_FLOOR)
 
 
+_SKIP = Param("skip_missing", "boolean")  # not set = a missing child score leaves the node without a score
 _ZERO_RULE = (
     Param("zeros", "string", default="floor", choices=("floor", "error")),
     Param("floor", "number", positive=True),
+    _SKIP,
 )
 for _step in (
-    Step[Aggregator]("arithmetic", arithmetic, (), "weighted arithmetic mean", "加权算术平均"),
-    Step[Aggregator]("geometric", geometric, (
-        Param("zeros", "string", default="floor", choices=("floor", "error")),
-        Param("floor", "number", positive=True),
-    ), "weighted geometric mean (rule for scores <= 0: {zeros}, floor {floor})",
-       "加权几何平均（零或负得分的规则：{zeros}，下限 {floor}）", _check_geometric),
+    Step[Aggregator]("arithmetic", arithmetic, (_SKIP,), "weighted arithmetic mean", "加权算术平均"),
+    Step[Aggregator]("geometric", geometric, _ZERO_RULE,
+                     "weighted geometric mean (rule for scores <= 0: {zeros}, floor {floor})",
+                     "加权几何平均（零或负得分的规则：{zeros}，下限 {floor}）", _check_geometric),
     Step[Aggregator]("harmonic", harmonic, _ZERO_RULE,
                      "weighted harmonic mean (rule for scores <= 0: {zeros}, floor {floor})",
                      "加权调和平均（零或负得分的规则：{zeros}，下限 {floor}）", _check_geometric),

@@ -47,6 +47,8 @@ class Prepared:
     not_loggable: BoolArray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
     """Cells of the computed year whose log could not be taken (excluded by ``invalid: exclude``)."""
     notices: tuple[Notice, ...] = ()
+    screened: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Regions left out by the method's ``screening`` (too few indicators with a value)."""
 
 
 def prepare(
@@ -67,14 +69,20 @@ def prepare(
     treatments: dict[str, str] = {}
     notices: list[Notice] = []
     transform_context = TransformContext(dataset)
+    transformed = [apply_transforms(dataset.series(indicator.source), indicator.transforms, transform_context)
+                   for indicator in method.indicators]
+    screened = _screen(method, transformed, regions, target, notices)
     for column, indicator in enumerate(method.indicators):
-        panel, cannot_log = apply_transforms(dataset.series(indicator.source), indicator.transforms, transform_context)
-        notices.extend(_check_logs(indicator.name, indicator.transforms, cannot_log, regions, years, target))
+        panel, cannot_log = transformed[column]
+        notices.extend(_check_logs(indicator.name, indicator.transforms, cannot_log & ~screened, regions, years,
+                                   target))
+        panel[:, screened] = np.nan  # a screened region takes no part: not in peers' means, not in min/max
         was_missing = np.isnan(panel[target])
         step = missing or method.step(indicator, "missing")
-        impute_context = ImputeContext(indicator.name, regions, years, target)
+        impute_context = ImputeContext(indicator.name, regions, years, target, dataset)
         panel = IMPUTERS.get(step["method"]).function(panel, impute_context, step)
         panel[cannot_log] = np.nan  # a figure whose log is undefined is not a gap to fill
+        panel[:, screened] = np.nan
         not_loggable[:, column] = cannot_log[target]
         imputed[:, column] = was_missing & ~np.isnan(panel[target])
         if np.isnan(panel[target]).all():
@@ -93,8 +101,26 @@ def prepare(
         scores[:, column] = NORMALISERS.get(step["method"]).function(panel, context, step)
         values[:, column] = panel[target]
     return Prepared(year, regions, tuple(i.name for i in method.indicators), values, scores, imputed, treatments,
-                    not_loggable, tuple(notices))
+                    not_loggable, tuple(notices), screened)
 
+
+def _screen(method: Method, transformed: list[tuple[FloatArray, BoolArray]], regions: tuple[str, ...],
+            target: int, notices: list[Notice]) -> BoolArray:
+    """Regions with values for less than ``screening.min_share`` of the indicators in the computed year."""
+    if method.screening is None or not transformed:
+        return np.zeros(len(regions), dtype=bool)
+    present = np.stack([~np.isnan(panel[target]) | cannot_log[target] for panel, cannot_log in transformed], axis=1)
+    shares = present.mean(axis=1)
+    screened: BoolArray = shares < method.screening - 1e-12
+    if screened.any():
+        names = [regions[r] for r in np.flatnonzero(screened)]
+        notices.append(Notice(
+            "regions_screened",
+            f"{len(names)} region(s) have values for less than {method.screening:.0%} of the indicators and are "
+            f"left out: {', '.join(names)}",
+            {"regions": names, "min_share": method.screening,
+             "shares": {regions[r]: float(shares[r]) for r in np.flatnonzero(screened)}}))
+    return screened
 
 def _check_logs(indicator: str, steps: tuple[StepConfig, ...], cannot_log: BoolArray, regions: tuple[str, ...],
                 years: tuple[int, ...], target: int) -> list[Notice]:
@@ -151,15 +177,21 @@ def contributions(
 
     def descend(node: Node) -> None:
         own = multipliers[node.name]
-        child_weights = weights[node.name]
+        child_scores = np.stack([scores[name] for name in node.child_names], axis=1)
+        child_weights = np.broadcast_to(weights[node.name], child_scores.shape)
+        if node.aggregation.get("skip_missing"):
+            # each region's weights rescaled over the children it has, as the aggregation did
+            present = child_weights * ~np.isnan(child_scores)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                child_weights = present / present.sum(axis=1, keepdims=True)
         if node.aggregation["method"] != "arithmetic":
-            weighted = sum(child_weights[j] * scores[name] for j, name in enumerate(node.child_names))
+            weighted = np.nansum(child_weights * child_scores, axis=1)
             with np.errstate(divide="ignore", invalid="ignore"):
                 factor = np.where(weighted != 0, own * scores[node.name] / weighted, 0.0)
         for j, child in enumerate(node.children):
             name = child if isinstance(child, str) else child.name
-            child_multiplier = own * child_weights[j] if node.aggregation["method"] == "arithmetic" \
-                else factor * child_weights[j]
+            child_multiplier = own * child_weights[:, j] if node.aggregation["method"] == "arithmetic" \
+                else factor * child_weights[:, j]
             if isinstance(child, str):
                 out[child] = child_multiplier * scores[child]
             else:
@@ -255,7 +287,15 @@ def compute(method: Method, dataset: Dataset, year: int) -> Result:
     root = method.index.name
     index = node_scores[root]
     excluded: dict[str, str] = {}
+    screened_share: dict[str, float] = next((notice.params["shares"] for notice in prepared.notices
+                                            if notice.code == "regions_screened"), {})
     for r in np.flatnonzero(np.isnan(index)):
+        if prepared.screened.size and prepared.screened[r]:
+            share = screened_share[prepared.regions[r]]
+            excluded[prepared.regions[r]] = bilingual(
+                f"仅有 {share:.0%} 的指标有数据，低于筛选标准 {method.screening:.0%}",
+                f"values for {share:.0%} of the indicators, below the screening threshold {method.screening:.0%}")
+            continue
         lacking = [name for i, name in enumerate(prepared.indicators)
                    if np.isnan(prepared.scores[r, i]) and not prepared.not_loggable[r, i]]
         no_log = [name for i, name in enumerate(prepared.indicators) if prepared.not_loggable[r, i]]
@@ -268,6 +308,13 @@ def compute(method: Method, dataset: Dataset, year: int) -> Result:
             zh.append(f"数值 ≤ 0 无法取对数：{', '.join(no_log)}")
             en.append(f"log of a value <= 0: {', '.join(no_log)}")
         excluded[prepared.regions[r]] = bilingual("；".join(zh), "; ".join(en))
+    partial = [prepared.regions[r] for r in np.flatnonzero(~np.isnan(index) & np.isnan(prepared.scores).any(axis=1))]
+    notices = list(prepared.notices)
+    if partial:
+        notices.append(Notice(
+            "aggregated_over_available",
+            f"{len(partial)} region(s) lack some indicator scores and were aggregated over the ones they have "
+            f"(skip_missing): {', '.join(partial)}", {"regions": partial}))
     overall: dict[str, float] = {}
 
     def path_weights(node: Node, carried: float) -> None:
@@ -299,5 +346,5 @@ def compute(method: Method, dataset: Dataset, year: int) -> Result:
         treatments=prepared.treatments,
         excluded=excluded,
         ranking_rule=method.ranking,
-        notices=prepared.notices,
+        notices=tuple(notices),
     )

@@ -38,6 +38,7 @@ _WORDS = {
         "ties": {"min": "the better rank, and the next rank is skipped (1, 2, 2, 4)",
                  "dense": "a rank, and the next rank follows on (1, 2, 2, 3)"},
         "unrounded": "the unrounded",
+        "skip_missing": " over the scores each region has (weights rescaled to sum to one)",
         "stage_names": {"missing": "missing-data rule", "outliers": "outlier rule", "normalisation": "normalisation"},
         "join": "; ",
     },
@@ -60,6 +61,7 @@ _WORDS = {
         "ties": {"min": "并列取较前名次，其后名次顺延跳过（1、2、2、4）",
                  "dense": "并列同一名次，其后名次紧接（1、2、2、3）"},
         "unrounded": "不取舍",
+        "skip_missing": "（只对该地区有得分的项加总，权重按比例调整为和为 1）",
         "stage_names": {"missing": "缺失值处理", "outliers": "异常值处理", "normalisation": "归一化"},
         "join": "；",
     },
@@ -125,7 +127,9 @@ def _node_lines(node: Node, lang: str, depth: int) -> list[str]:
     name = f"{node.label} [{node.name}]" if node.label else node.name
     line = "  " * depth + "- " + str(_WORDS[lang]["node"]).format(
         name=name, children=", ".join(node.child_names),
-        aggregation=AGGREGATORS.describe(node.aggregation, lang), weights=WEIGHTS.describe(node.weights, lang))
+        aggregation=AGGREGATORS.describe(node.aggregation, lang) + (
+            str(_WORDS[lang]["skip_missing"]) if node.aggregation.get("skip_missing") else ""),
+        weights=WEIGHTS.describe(node.weights, lang))
     lines = [line]
     for child in node.children:
         if not isinstance(child, str):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from luoshi.compindex.dataset import FloatArray
+from luoshi.compindex.dataset import Dataset, FloatArray
 from luoshi.compindex.errors import DataError, bilingual
 from luoshi.compindex.registry import Param, Registry, Step, StepConfig
 
@@ -26,6 +26,8 @@ class ImputeContext:
     years: tuple[int, ...]
     target: int
     """Index of the computed year in ``years``."""
+    dataset: Dataset | None = None
+    """The whole dataset, for imputers that read other series (``regression``)."""
 
 
 Imputer = Callable[[FloatArray, ImputeContext, StepConfig], FloatArray]

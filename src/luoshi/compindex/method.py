@@ -57,7 +57,8 @@ STAGE_REGISTRIES: dict[str, Registry[Any]] = {
     "missing": IMPUTERS, "outliers": OUTLIER_TREATMENTS, "normalisation": NORMALISERS,
 }
 
-_TOP_KEYS = ("format", "id", "version", "title", "description", "defaults", "indicators", "index", "ranking")
+_TOP_KEYS = ("format", "id", "version", "title", "description", "defaults", "indicators", "index", "ranking",
+             "screening")
 _INDICATOR_KEYS = ("name", "source", "label", "unit", "note", "direction", "goalposts", "transforms", *STAGES)
 _NODE_KEYS = ("name", "label", "note", "aggregation", "weights", "children")
 
@@ -128,6 +129,8 @@ class Method:
     title: str = ""
     description: str = ""
     ranking: RankingRule = field(default_factory=RankingRule)
+    screening: float | None = None
+    """Least share of the indicators a region needs a value for (computed year) to be indexed at all."""
 
     # -- reading ------------------------------------------------------------------------------------
     @classmethod
@@ -175,6 +178,7 @@ class Method:
             title=_text(document.get("title"), "title"),
             description=_text(document.get("description"), "description"),
             ranking=RankingRule.from_raw(document.get("ranking")),
+            screening=_screening(document.get("screening")),
         )
         method._check_tree()
         method._check_stages()
@@ -275,6 +279,8 @@ class Method:
         out["index"] = _node_dict(self.index)
         if not self.ranking.is_default():  # left out when default, so older fingerprints stay valid
             out["ranking"] = self.ranking.to_dict()
+        if self.screening is not None:
+            out["screening"] = {"min_share": self.screening}
         return copy.deepcopy(out)  # the caller may edit it; the method's own step dicts stay untouched
 
     def __hash__(self) -> int:
@@ -418,6 +424,16 @@ def _goalposts(raw: object, where: str) -> tuple[float, float] | None:
     if not numbers[0] < numbers[1]:
         raise MethodError(bilingual(f"{where} 的 goalposts 下限须小于上限", f"{where}: goalposts min must be < max"))
     return numbers[0], numbers[1]
+
+
+def _screening(raw: object) -> float | None:
+    if raw is None:
+        return None
+    share = raw.get("min_share") if isinstance(raw, Mapping) and set(raw) == {"min_share"} else None
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+        raise MethodError("'screening' must be {min_share: a share in (0, 1]}, e.g. {min_share: 0.66}",
+                          code="bad_screening")
+    return float(share)
 
 
 def _goalpost_units(raw: object, where: str) -> str:

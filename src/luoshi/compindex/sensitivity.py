@@ -247,15 +247,7 @@ class DrawEngine:
                     per_combo.append(noise.function(base_weight, sets, node_rng, chosen.weights))
             self.pools[node.name] = np.stack(per_combo)  # (combos, sets, children)
 
-        all_scores = np.stack([one.scores for one in prepared])  # (combos, regions, indicators)
-        scored = np.asarray(~np.isnan(all_scores).any(axis=(0, 2)), dtype=bool)
-        self.keep = [bool(kept) for kept in scored]
-        self.regions = tuple(region for region, kept in zip(dataset.regions, self.keep, strict=True) if kept)
-        if len(self.regions) < 2:
-            raise MethodError(bilingual("可排名的地区少于 2 个", "fewer than 2 regions have scores under every option"))
-        self.excluded = tuple(region for region, kept in zip(dataset.regions, self.keep, strict=True) if not kept)
-        self.all_scores = all_scores[:, np.array(self.keep, dtype=bool), :]
-
+        self.all_scores = np.stack([one.scores for one in prepared])  # (combos, regions, indicators)
         self.factors: dict[str, list[str]] = {}
         for name, options in self.data_axes:
             if len(options) > 1:
@@ -265,6 +257,20 @@ class DrawEngine:
         if sets > 1:
             self.factors["weights"] = [f"set {number + 1}" for number in range(sets)]
         self.positions = {indicator.name: i for i, indicator in enumerate(method.indicators)}
+        # Keep the regions indexed under every data option and aggregation (a gap leaves a region without an
+        # index unless the aggregation skips missing scores), so that ranks are comparable across draws.
+        probe = list(itertools.product(*(range(len(options)) for _, options in self.data_axes),
+                                       range(max(1, len(chosen.aggregation)))))
+        columns = np.array(probe, dtype=np.int64).T
+        probe_levels = {name: columns[i] for i, (name, _) in enumerate(self.data_axes)}
+        probe_levels["aggregation"] = columns[-1]
+        scored: npt.NDArray[np.bool_] = np.asarray(~np.isnan(self.index(probe_levels)).any(axis=0))
+        self.keep = [bool(kept) for kept in scored]
+        self.regions = tuple(region for region, kept in zip(dataset.regions, self.keep, strict=True) if kept)
+        if len(self.regions) < 2:
+            raise MethodError(bilingual("可排名的地区少于 2 个", "fewer than 2 regions have scores under every option"))
+        self.excluded = tuple(region for region, kept in zip(dataset.regions, self.keep, strict=True) if not kept)
+        self.all_scores = self.all_scores[:, scored, :]
 
     def index(self, levels: Mapping[str, IntArray]) -> FloatArray:
         """(draws, regions) index values for the option of each factor in each draw (absent = option 0)."""
