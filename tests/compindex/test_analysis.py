@@ -172,3 +172,37 @@ def test_it_refuses_a_bad_screening_share() -> None:
         with pytest.raises(MethodError) as error:
             Method.from_dict({**document, "screening": bad})
         assert error.value.code == "bad_screening"
+
+
+# -- imputation ----------------------------------------------------------------------------------------------
+def test_it_imputes_the_peer_median_within_groups() -> None:
+    data = dataset({"x": [1.0, 2.0, 10.0, math.nan, math.nan]}, regions="ABCDE")
+    result = compute(flat_method(["x"], missing="peer_median"), data, 2020)
+    assert list(result.values["x"][3:]) == [2.0, 2.0]  # median of 1, 2, 10 (the mean would be 13/3)
+    grouped = compute(flat_method(["x"], missing={"method": "peer_median", "groups": {"g": ["A", "B", "D"]}}),
+                      data, 2020)
+    assert grouped.values["x"][3] == 1.5 and grouped.values["x"][4] == 10.0  # D: median of 1, 2; E: of C alone
+    assert set(grouped.imputed) == {("D", "x"), ("E", "x")}
+
+
+def test_it_imputes_by_regression_on_other_series() -> None:
+    # y = 2 + 3 x on A, B, C; D has x = 5 -> 17
+    data = dataset({"y": [5.0, 8.0, 11.0, math.nan], "x": [1.0, 2.0, 3.0, 5.0]}, regions="ABCD")
+    method = flat_method([{"name": "y", "missing": {"method": "regression", "predictors": ["x"]}}, "x"])
+    result = compute(method, data, 2020)
+    assert result.values["y"][3] == pytest.approx(17.0)
+    assert result.imputed == (("D", "y"),)
+    assert method.indicator("y").missing == {"method": "regression", "predictors": ["x"]}
+    # two predictors: y = 1 + a + 2 b, fitted exactly on four regions
+    data2 = dataset({"y": [1 + 1 + 0, 1 + 0 + 2, 1 + 1 + 2, 1 + 2 + 1, math.nan],
+                     "a": [1.0, 0.0, 1.0, 2.0, 3.0], "b": [0.0, 1.0, 1.0, 0.5, 2.0]}, regions="ABCDE")
+    method2 = flat_method([{"name": "y", "missing": {"method": "regression", "predictors": ["a", "b"]}}])
+    assert compute(method2, data2, 2020).values["y"][4] == pytest.approx(1 + 3 + 4)
+
+
+def test_it_refuses_a_regression_with_too_few_regions() -> None:
+    data = dataset({"y": [5.0, math.nan, math.nan], "x": [1.0, 2.0, 3.0]})
+    method = flat_method([{"name": "y", "missing": {"method": "regression", "predictors": "x"}}])
+    with pytest.raises(DataError) as error:
+        compute(method, data, 2020)
+    assert error.value.code == "regression_underdetermined"

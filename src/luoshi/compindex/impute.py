@@ -5,6 +5,9 @@ result says why (``Result.excluded``). ``error`` refuses the data instead. ``car
 region's most recent earlier value (never a later one), within ``max_years`` if set. ``peer_mean`` uses
 the mean of the other regions with a value in the same year (within the region's peer group when
 ``groups`` are given). ``constant`` fills a stated value (e.g. 0 where a blank means "none").
+``peer_median`` is ``peer_mean`` with the median. ``regression`` predicts the value from other series of
+the dataset (``predictors``), by least squares with an intercept fitted year by year on the regions that
+have the value and every predictor.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from luoshi.compindex.dataset import Dataset, FloatArray
 from luoshi.compindex.errors import DataError, bilingual
@@ -67,7 +71,7 @@ def carry_last(panel: FloatArray, context: ImputeContext, params: StepConfig) ->
     return out
 
 
-def peer_mean(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
+def _peer_labels(context: ImputeContext, params: StepConfig) -> npt.NDArray[np.int64]:
     groups: dict[str, list[str]] = params.get("groups") or {}
     label = np.zeros(len(context.regions), dtype=np.int64)  # 0 = "all regions" group
     position = {name: index for index, name in enumerate(context.regions)}
@@ -77,6 +81,11 @@ def peer_mean(panel: FloatArray, context: ImputeContext, params: StepConfig) -> 
                 raise DataError(bilingual(f"分组 {group} 中的地区 '{member}' 不在数据中",
                                           f"peer group '{group}' names region '{member}', which is not in the data"))
             label[position[member]] = number
+    return label
+
+
+def peer_mean(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
+    label = _peer_labels(context, params)
     out = panel.copy()
     for group in np.unique(label):
         columns = label == group
@@ -87,6 +96,45 @@ def peer_mean(panel: FloatArray, context: ImputeContext, params: StepConfig) -> 
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
         out[:, columns] = np.where(observed, block, means)
+    return out
+
+
+def peer_median(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
+    label = _peer_labels(context, params)
+    out = panel.copy()
+    for group in np.unique(label):
+        columns = label == group
+        block = panel[:, columns]
+        for year in range(block.shape[0]):
+            row = block[year]
+            if np.isnan(row).any() and not np.isnan(row).all():
+                out[year, columns] = np.where(np.isnan(row), float(np.nanmedian(row)), row)
+    return out
+
+
+def regression(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
+    """Per year: least squares with an intercept on the regions that have the value and every predictor;
+    a missing value is predicted where the region has every predictor."""
+    if context.dataset is None:
+        raise DataError("regression imputation needs the dataset", code="no_dataset")
+    predictors = np.stack([context.dataset.series(name) for name in params["predictors"]], axis=-1)
+    out = panel.copy()
+    for year in range(panel.shape[0]):
+        y, x = panel[year], predictors[year]
+        has_x = ~np.isnan(x).any(axis=1)
+        fit = has_x & ~np.isnan(y)
+        wanted = has_x & np.isnan(y)
+        if not wanted.any():
+            continue
+        design = np.column_stack([np.ones(int(fit.sum())), x[fit]])
+        if fit.sum() < design.shape[1] + 1 or np.linalg.matrix_rank(design) < design.shape[1]:
+            raise DataError(
+                f"indicator '{context.indicator}': too few regions ({int(fit.sum())}) with the value and every "
+                f"predictor in {context.years[year]} to fit the regression",
+                code="regression_underdetermined", params={"indicator": context.indicator,
+                                                           "year": context.years[year]})
+        coefficients, *_ = np.linalg.lstsq(design, y[fit], rcond=None)
+        out[year, wanted] = np.column_stack([np.ones(int(wanted.sum())), x[wanted]]) @ coefficients
     return out
 
 
@@ -107,6 +155,12 @@ for _step in (
     Step[Imputer]("peer_mean", peer_mean, (Param("groups", "groups"),),
                   "mean of the peer regions with a value in the same year (peer groups: {groups})",
                   "用同年有数据的同组地区平均值代替（分组：{groups}）"),
+    Step[Imputer]("peer_median", peer_median, (Param("groups", "groups"),),
+                  "median of the peer regions with a value in the same year (peer groups: {groups})",
+                  "用同年有数据的同组地区中位数代替（分组：{groups}）"),
+    Step[Imputer]("regression", regression, (Param("predictors", "names", required=True),),
+                  "predicted by least squares on {predictors} over the regions with every value, year by year",
+                  "按同年各地区数据对 {predictors} 做最小二乘回归的预测值"),
     Step[Imputer]("constant", constant, (Param("value", "number", required=True),),
                   "a missing value counts as {value}", "缺失值按 {value} 计"),
 ):

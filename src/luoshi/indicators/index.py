@@ -50,6 +50,7 @@ def _series_read(method: Method) -> set[str]:
         for transform in indicator.transforms:
             if "denominator" in transform:
                 series.add(str(transform["denominator"]))
+        series.update(method.step(indicator, "missing").get("predictors", []))  # regression imputation
     return series
 
 
@@ -266,6 +267,10 @@ def _engine_words(code: str, params: dict[str, Any]) -> str | None:
         return _("指标 %(indicator)s 在 %(years)s 年有数值小于或等于 0，无法取对数，这些年份的该数值未使用") % p
     if code == "indicator_empty":
         return _("指标 %(indicator)s 在 %(year)s 年所有地区都没有数据，因此没有地区能参与排名") % p
+    if code == "regions_screened":
+        return _("这些地区的指标数据覆盖率低于筛选标准，不计算指数：%(regions)s") % p
+    if code == "aggregated_over_available":
+        return _("这些地区缺少部分指标得分，按已有指标加总（权重按比例调整）：%(regions)s") % p
     if code == "self_nesting":
         return _("方法文档中 %(outer)s 嵌套在它自身之内（YAML 别名引用了包含它的节点）") % p
     return None
