@@ -206,3 +206,37 @@ def test_it_refuses_a_regression_with_too_few_regions() -> None:
     with pytest.raises(DataError) as error:
         compute(method, data, 2020)
     assert error.value.code == "regression_underdetermined"
+
+
+# -- per-level aggregation choices in the Monte Carlo -------------------------------------------------------
+def test_it_varies_the_aggregation_level_by_level() -> None:
+    from luoshi.compindex import monte_carlo, variance_sensitivity
+    from tests.compindex.test_sensitivity import synthetic, two_pillars
+
+    method, data = two_pillars(), synthetic()
+    choices = {"aggregation": {"q": ["arithmetic", "geometric"]}, "weights": None}
+    carlo = monte_carlo(method, data, 2020, draws=40, seed=1, choices=choices)
+    assert set(carlo.factors) == {"aggregation:q"}
+    document = method.to_dict()
+    document["index"]["children"][1]["aggregation"] = {"method": "geometric"}
+    expected = {0: compute(method, data, 2020).index, 1: compute(Method.from_dict(document), data, 2020).index}
+    levels = carlo.levels["aggregation:q"]
+    assert set(levels) == {0, 1}
+    for draw, level in enumerate(levels):
+        np.testing.assert_allclose(carlo.index[draw], expected[int(level)])
+    sobol = variance_sensitivity(method, data, 2020, samples=50, choices={
+        "aggregation": {"q": ["arithmetic", "geometric"], "index": ["arithmetic", "geometric"]}}, bootstrap=10)
+    assert set(sobol.factors) == {"aggregation:q", "aggregation:index", "weights"}
+
+
+def test_it_checks_per_level_choices() -> None:
+    from luoshi.compindex import monte_carlo
+    from tests.compindex.test_sensitivity import synthetic, two_pillars
+
+    for choices, message in (
+        ({"aggregation": {"nowhere": ["arithmetic"]}}, "unknown node"),
+        ({"aggregation": {"p": []}}, "non-empty list"),
+        ({"normalisation": ["zscore"], "aggregation": {"p": ["arithmetic", "geometric"]}}, "geometrically"),
+    ):
+        with pytest.raises(MethodError, match=message):
+            monte_carlo(two_pillars(), synthetic(), 2020, draws=20, choices=choices)

@@ -34,7 +34,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import yaml
 
@@ -243,10 +243,18 @@ class Method:
                 "distance ratio"))
         return method in SIGNED_AGGREGATIONS or (bool(signed_children) and method not in NEEDS_POSITIVE)
 
-    def check_signs(self, normalisation: StepConfig | None, aggregation: StepConfig | None) -> None:
-        """Refuse a Monte Carlo combination of normalisation and aggregation that cannot be computed."""
+    def check_signs(self, normalisation: StepConfig | None, aggregation: StepConfig | Mapping[str, StepConfig] | None,
+                    ) -> None:
+        """Refuse a Monte Carlo combination of normalisation and aggregation that cannot be computed.
+
+        ``aggregation``: one step for every node, or node name -> step for some nodes."""
         overrides = {} if normalisation is None else {i.name: normalisation for i in self.indicators}
-        tree = self.index if aggregation is None else _with_aggregation(self.index, aggregation)
+        if aggregation is None:
+            tree = self.index
+        elif "method" in aggregation:
+            tree = _with_aggregation(self.index, dict(aggregation))
+        else:
+            tree = _with_node_aggregations(self.index, cast(Mapping[str, StepConfig], aggregation))
         self._signed(tree, overrides)
 
     # -- access -------------------------------------------------------------------------------------
@@ -304,6 +312,12 @@ def is_signed(normalisation: Mapping[str, Any]) -> bool:
     """Whether a normalisation step can give negative scores."""
     method = normalisation["method"]
     return method == "zscore" or (method in ("distance", "best") and normalisation.get("form") == "difference")
+
+
+def _with_node_aggregations(node: Node, by_node: Mapping[str, StepConfig]) -> Node:
+    children = tuple(
+        child if isinstance(child, str) else _with_node_aggregations(child, by_node) for child in node.children)
+    return Node(node.name, children, by_node.get(node.name, node.aggregation), node.weights, node.label, node.note)
 
 
 def _with_aggregation(node: Node, aggregation: StepConfig) -> Node:

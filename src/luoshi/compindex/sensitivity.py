@@ -3,7 +3,9 @@
 Each draw picks, independently and uniformly, one option for every varied choice:
 
 - ``missing``, ``outliers``, ``normalisation``: a step applied to every indicator (replacing the method's);
-- ``aggregation``: a step applied at every node of the tree;
+- ``aggregation``: a step applied at every node of the tree — or, given as ``{node: [steps], ...}``, a
+  separate choice for each named node (one factor per node, ``aggregation:<node>``), the other nodes
+  keeping the method's own;
 - ``weights``: one of ``weight_sets`` perturbed weight sets. Each set multiplies every node's base weights
   (the method's weights; PCA weights recomputed for each data option) by independent U(1 - spread,
   1 + spread) factors (``uniform``), or draws them from a Dirichlet distribution centred on the base
@@ -96,6 +98,8 @@ class Choices:
     outliers: tuple[StepConfig, ...] = ()
     normalisation: tuple[StepConfig, ...] = ()
     aggregation: tuple[StepConfig, ...] = ()
+    aggregation_by_node: dict[str, tuple[StepConfig, ...]] = field(default_factory=dict)
+    """Per-level choices: node name -> its aggregation options (instead of one list for every node)."""
     weights: StepConfig | None = field(default_factory=lambda: {"method": "uniform", "spread": 0.25})
     weight_sets: int | None = None
     """Size of the pool of perturbed weight sets; default ceil(sqrt(draws))."""
@@ -111,6 +115,15 @@ class Choices:
             raise MethodError(bilingual(f"choices 含未知项 {', '.join(unknown)}",
                                         f"unknown choice(s) {', '.join(unknown)}; known: {', '.join(_CHOICE_KEYS)}"))
         lists: dict[str, tuple[StepConfig, ...]] = {}
+        by_node: dict[str, tuple[StepConfig, ...]] = {}
+        if isinstance(raw.get("aggregation"), Mapping):
+            for node, options in raw["aggregation"].items():
+                if not isinstance(options, list) or not options:
+                    raise MethodError(f"choices.aggregation.{node} must be a non-empty list of steps",
+                                      code="bad_choices", params={"node": node})
+                by_node[str(node)] = tuple(AGGREGATORS.config(option, f"choices.aggregation.{node}[{i}]")
+                                           for i, option in enumerate(options))
+            raw = {key: value for key, value in raw.items() if key != "aggregation"}
         for key, registry in _LIST_CHOICES.items():
             options = raw.get(key) or []
             if not isinstance(options, list):
@@ -126,7 +139,7 @@ class Choices:
             raise MethodError(bilingual(
                 "choices.weight_sets 须为不小于 2 的整数",
                 "choices.weight_sets must be an integer >= 2"))
-        return cls(weights=weights, weight_sets=sets, **lists)
+        return cls(weights=weights, weight_sets=sets, aggregation_by_node=by_node, **lists)
 
 
 def first_order_indices(levels: IntArray, outputs: FloatArray, count: int) -> tuple[FloatArray, float]:
@@ -203,8 +216,20 @@ def _validate(method: Method, choices: Choices) -> None:
         for outliers in choices.outliers or (method.step(indicator, "outliers"),):
             for normalisation in choices.normalisation or (method.step(indicator, "normalisation"),):
                 method.check_indicator_steps(indicator, outliers, normalisation)
+    known = {node.name for node in method.nodes()}
+    unknown = sorted(set(choices.aggregation_by_node) - known)
+    if unknown:
+        raise MethodError(f"choices.aggregation names unknown node(s) {', '.join(unknown)}; nodes: "
+                          f"{', '.join(sorted(known))}", code="bad_choices", params={"nodes": unknown})
+    if choices.aggregation and choices.aggregation_by_node:
+        raise MethodError("choices.aggregation is either one list for every node or a mapping node -> list",
+                          code="bad_choices")
+    names = list(choices.aggregation_by_node)
+    per_node: list[StepConfig | Mapping[str, StepConfig] | None] = (
+        [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices.aggregation_by_node.values())]
+        if names else list(choices.aggregation or (None,)))
     for normalised in choices.normalisation or (None,):
-        for aggregation in choices.aggregation or (None,):
+        for aggregation in per_node:
             method.check_signs(normalised, aggregation)
 
 
@@ -254,16 +279,20 @@ class DrawEngine:
                 self.factors[name] = [_label(option) for option in options if option is not None]
         if len(chosen.aggregation) > 1:
             self.factors["aggregation"] = [_label(option) for option in chosen.aggregation]
+        for node_name, options in chosen.aggregation_by_node.items():
+            if len(options) > 1:
+                self.factors[f"aggregation:{node_name}"] = [_label(option) for option in options]
         if sets > 1:
             self.factors["weights"] = [f"set {number + 1}" for number in range(sets)]
         self.positions = {indicator.name: i for i, indicator in enumerate(method.indicators)}
         # Keep the regions indexed under every data option and aggregation (a gap leaves a region without an
         # index unless the aggregation skips missing scores), so that ranks are comparable across draws.
-        probe = list(itertools.product(*(range(len(options)) for _, options in self.data_axes),
-                                       range(max(1, len(chosen.aggregation)))))
-        columns = np.array(probe, dtype=np.int64).T
-        probe_levels = {name: columns[i] for i, (name, _) in enumerate(self.data_axes)}
-        probe_levels["aggregation"] = columns[-1]
+        probed = [name for name, _ in self.data_axes] + [
+            name for name in self.factors if name.startswith("aggregation")]
+        counts = [len(options) for _, options in self.data_axes] + [
+            len(self.factors[name]) for name in probed[len(self.data_axes):]]
+        columns = np.array(list(itertools.product(*(range(count) for count in counts))), dtype=np.int64).T
+        probe_levels = {name: columns[i] for i, name in enumerate(probed)}
         scored: npt.NDArray[np.bool_] = np.asarray(~np.isnan(self.index(probe_levels)).any(axis=0))
         self.keep = [bool(kept) for kept in scored]
         self.regions = tuple(region for region, kept in zip(dataset.regions, self.keep, strict=True) if kept)
@@ -280,8 +309,7 @@ class DrawEngine:
             tuple(levels.get(name, zeros) for name, _ in self.data_axes),
             tuple(len(options) for _, options in self.data_axes))
         weight_index = levels.get("weights", zeros)
-        aggregation_index = levels.get("aggregation", zeros)
-        aggregations = self.chosen.aggregation
+
         regions_count, indicator_count = self.all_scores.shape[1], self.all_scores.shape[2]
         chunk = max(1, 4_000_000 // (regions_count * indicator_count))
         index = np.empty((draws, regions_count))
@@ -293,10 +321,13 @@ class DrawEngine:
                 children = np.stack([leaf[:, :, self.positions[name]] if name in self.positions else values[name]
                                      for name in node.child_names], axis=-1)
                 drawn = self.pools[node.name][combo_index[part], weight_index[part]]
+                aggregations = self.chosen.aggregation_by_node.get(node.name) or self.chosen.aggregation
                 if aggregations:
+                    factor = f"aggregation:{node.name}" if node.name in self.chosen.aggregation_by_node \
+                        else "aggregation"
                     candidates = np.stack([AGGREGATORS.get(option["method"]).function(children, drawn, option)
                                            for option in aggregations])
-                    picked = aggregation_index[part][None, :, None]
+                    picked = levels.get(factor, zeros)[part][None, :, None]
                     values[node.name] = np.take_along_axis(candidates, picked, axis=0)[0]
                 else:
                     aggregate = AGGREGATORS.get(node.aggregation["method"])
