@@ -175,3 +175,28 @@ def test_it_shows_the_statistical_audit_and_the_sensitivity_indices(
     for row in response.context["audit"].variance:
         assert row["first_interval"][0] <= row["first"] <= row["first_interval"][1]
     assert "总效应指数" in html and "<meter" in html
+
+
+def test_it_compares_an_edition_with_the_last_published_one(
+        client: Client, personas: Any, catalogue: Any, regions: Any, editions: dict[str, IndexEdition]) -> None:
+    # 2018 (published): index .5, .25, .75 -> 中山区 2, 西岗区 3, 高新区 1
+    # 2019: turnover 30, 20, 10 -> 1, .5, 0; enterprises 300, 100, 150 -> 1, 0, .25; index 1, .25, .125
+    turnover = {"中山区": 30.0, "西岗区": 20.0, "高新区": 10.0}
+    enterprises = {"中山区": 300.0, "西岗区": 100.0, "高新区": 150.0}
+    _record(personas, catalogue, regions, "tech-contract-turnover", 2019, turnover)
+    _record(personas, catalogue, regions, "high-tech-enterprises", 2019, enterprises)
+    later = index_edition_compute(actor=personas.supervisor, method=IndexMethod.objects.get(), year=2019, draws=100)
+    client.force_login(personas.supervisor)
+    response = client.get(reverse("indicators:edition_detail", args=[later.pk]))
+    comparison = response.context["comparison"]
+    assert comparison.against["edition"] == editions["published"].pk and comparison.against["year"] == 2018
+    rows = {row["region"]: row for row in comparison.rows}
+    # same method: every shift comes from the data
+    got = [(rows[r]["before"], rows[r]["after"], rows[r]["data"], rows[r]["method"])
+           for r in ("中山区", "西岗区", "高新区")]
+    assert got == [(2, 1, -1, 0), (3, 2, -1, 0), (1, 3, 2, 0)]
+    html = response.content.decode()
+    assert 'id="comparison-table"' in html and "数据变化" in html
+    # the draft computed from the same figures as the published edition moved nobody
+    draft = index_edition_compute(actor=personas.supervisor, method=IndexMethod.objects.get(), year=2018, draws=100)
+    assert {row["cause"] for row in draft.uncertainty["comparison"]["shifts"]} == {"none"}

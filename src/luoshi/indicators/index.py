@@ -23,7 +23,16 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.compindex import Dataset, Method, MethodError, audit, compute, monte_carlo, variance_sensitivity
+from luoshi.compindex import (
+    Dataset,
+    Method,
+    MethodError,
+    audit,
+    compare,
+    compute,
+    monte_carlo,
+    variance_sensitivity,
+)
 from luoshi.compindex.errors import CompIndexError
 from luoshi.compindex.method import is_signed
 from luoshi.core.audit import audit_record
@@ -176,7 +185,8 @@ def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = 
         raise DomainError("；".join([*said, engine_message(error)]), code="compute_failed") from None
     illustrative = Observation.objects.filter(pk__in=[r["observation"] for r in rows], illustrative=True).exists()
     uncertainty = {**carlo.to_dict(), "choices": choices,
-                   **_analysis(engine, data, year, draws=draws, seed=seed, choices=choices)}
+                   **_analysis(engine, data, year, draws=draws, seed=seed, choices=choices),
+                   **_comparison(method, engine, data, year)}
     return EditionFigures(regions=[r.name for r in regions], rows=rows, result=_json_safe(result.to_dict()),
                           uncertainty=_json_safe(uncertainty), illustrative=illustrative)
 
@@ -195,6 +205,25 @@ def _analysis(engine: Method, data: Dataset, year: int, *, draws: int, seed: int
     except CompIndexError:
         logger.info("Variance-based sensitivity not available for %s %s", engine.id, year)
     return out
+
+
+def _comparison(method: IndexMethod, engine: Method, data: Dataset, year: int) -> dict[str, Any]:
+    """Rank shifts against the latest published edition of the same index (any version), split into what
+    the data and what the method made (compindex.compare). Only a published edition is compared against, so
+    the comparison never shows a draft's ranks."""
+    previous = (IndexEdition.objects.filter(method__method_id=method.method_id, status=EditionStatus.PUBLISHED,
+                                            state=EditionState.DONE)
+                .select_related("method").order_by("-year", "-published_at", "-pk").first())
+    if previous is None:
+        return {}
+    against = {"edition": previous.pk, "year": previous.year, "number": previous.number,
+               "version": previous.method.version}
+    try:
+        found = compare((method_of(previous.method), _dataset(previous.data_rows), previous.year),
+                        (engine, data, year))
+    except CompIndexError as error:
+        return {"comparison": {"against": against, "error": engine_message(error)}}
+    return {"comparison": {"against": against, **_json_safe(found.to_dict())}}
 
 
 WEIGHT_PERTURBATION: dict[str, Any] = {"method": "uniform", "spread": 0.25}
@@ -603,3 +632,27 @@ def edition_audit(edition: IndexEdition) -> EditionAudit | None:
                 for row in variance_stored.get("indices", [])]
     return EditionAudit(indicators=indicators, nodes=nodes, pairs=pairs, variance=variance,
                         variance_samples=variance_stored.get("samples"), thresholds=limits)
+
+
+def comparison_cause(cause: str) -> str:
+    return {"data": _("数据变化"), "method": _("方法变化"), "both": _("数据与方法各半"),
+            "none": _("无变化")}.get(cause, cause)
+
+
+@dataclass
+class EditionComparison:
+    """Rank shifts against the previous published edition, for the edition page."""
+
+    against: dict[str, Any]
+    rows: list[dict[str, Any]]
+    unmatched: list[str]
+    error: str = ""
+
+
+def edition_comparison(edition: IndexEdition) -> EditionComparison | None:
+    stored = edition.uncertainty.get("comparison")
+    if not stored:
+        return None
+    rows = [{**shift, "cause_words": comparison_cause(shift["cause"])} for shift in stored.get("shifts", [])]
+    return EditionComparison(against=stored["against"], rows=rows, unmatched=stored.get("unmatched", []),
+                             error=stored.get("error", ""))

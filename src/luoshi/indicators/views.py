@@ -257,7 +257,8 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "uncertainty_lines": index_services.uncertainty_lines(edition.uncertainty),
         "ranking_line": index_services.ranking_line(edition.result),
         "notice_lines": index_services.notice_lines(edition.result),
-        "audit": index_services.edition_audit(edition)})
+        "audit": index_services.edition_audit(edition),
+        "comparison": index_services.edition_comparison(edition)})
 
 
 @login_get
