@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 import pytest
@@ -70,6 +71,11 @@ def test_it_shows_each_rank_with_its_interval(client: Client, personas: Any,
         row = rows[name]
         assert row.rank_5 is not None and row.rank_95 is not None and row.rank_5 <= row.rank_95
         assert f"{row.rank_5}–{row.rank_95}" in response.content.decode()
+    # the interval chart: rank 1 at x 4, rank 3 (the last) at x 116 of a 120-wide strip
+    assert rows["高新区"].chart[0] == 4.0 and rows["中山区"].chart[0] == 60.0 and rows["西岗区"].chart[0] == 116.0
+    low, high = rows["中山区"].rank_5, rows["中山区"].rank_95
+    assert rows["中山区"].chart[1:] == (4 + (low - 1) * 56.0, 4 + (high - 1) * 56.0)
+    assert response.content.decode().count('class="rank-chart"') == 3
 
 
 def test_it_lets_only_the_office_compute_publish_and_save_methods(
@@ -170,6 +176,8 @@ def test_it_shows_the_statistical_audit_and_the_sensitivity_indices(
     # one child per pillar: alpha undefined, the single component explains everything
     nodes = {node["name"]: node for node in response.context["audit"].nodes}
     assert nodes["inputs"]["alpha"] is None and nodes["inputs"]["first_share"] == 1.0
+    # inputs = enterprises' scores 1, 0, .5 (中山区, 西岗区, 高新区); index .5, .25, .75
+    assert nodes["inputs"]["index_r"] == pytest.approx(statistics.correlation([1, 0, 0.5], [0.5, 0.25, 0.75]))
     factors = {row["factor"] for row in response.context["audit"].variance}
     assert factors == set(editions["published"].uncertainty["sensitivity"])
     for row in response.context["audit"].variance:

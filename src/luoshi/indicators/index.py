@@ -467,6 +467,8 @@ class EditionRow:
     median_rank: float | None
     pillars: dict[str, float | None]
     contributions: dict[str, float | None] = field(default_factory=dict)
+    chart: tuple[float, float, float] | None = None
+    """x of the rank, the 5% and the 95% rank on the page's interval chart (see rank_marks)."""
 
 
 def edition_rows(edition: IndexEdition) -> list[EditionRow]:
@@ -622,7 +624,10 @@ def edition_audit(edition: IndexEdition) -> EditionAudit | None:
         flags=[_flag_words(flag, limits) for flag in stats["flags"]], removal=removals.get(stats["name"]))
         for stats in stored["indicators"]]
     headings = {node.name: node.label or node.name for node in method.nodes()}
+    root = method.index.name
     nodes = [{**node, "heading": headings.get(node["name"], node["name"]),
+              "parent_r": across.get((node["name"], parent.get(node["name"], ""))),
+              "index_r": across.get((node["name"], root)),
               "eigenvalues": [round(value, 2) for value in node["eigenvalues"]]} for node in stored["nodes"]]
     pairs = [c for c in stored["correlations"] if c["kind"] == "within" and c["r"] is not None
              and (c["r"] > limits.get("collinear", 0.9) or c["r"] < limits.get("negative", -0.4))]
@@ -656,3 +661,20 @@ def edition_comparison(edition: IndexEdition) -> EditionComparison | None:
     rows = [{**shift, "cause_words": comparison_cause(shift["cause"])} for shift in stored.get("shifts", [])]
     return EditionComparison(against=stored["against"], rows=rows, unmatched=stored.get("unmatched", []),
                              error=stored.get("error", ""))
+
+
+CHART_WIDTH, CHART_MARGIN = 120, 4
+
+
+def rank_marks(rows: list[EditionRow]) -> dict[str, tuple[float, float, float]]:
+    """x positions (in a CHART_WIDTH-wide strip) of each ranked region's rank and its 5–95% interval,
+    rank 1 on the left: the interval chart of the edition page."""
+    ranked = [row for row in rows if row.rank]
+    top = max([row.rank_95 or row.rank or 1 for row in ranked] + [len(ranked), 2])
+    span = CHART_WIDTH - 2 * CHART_MARGIN
+
+    def x(rank: int) -> float:
+        return round(CHART_MARGIN + (rank - 1) / (top - 1) * span, 1)
+
+    return {row.region: (x(row.rank or 1), x(row.rank_5 or row.rank or 1), x(row.rank_95 or row.rank or 1))
+            for row in ranked}

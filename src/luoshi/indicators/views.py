@@ -251,7 +251,11 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     region_ids = _region_ids([r.region for r in rows])
     lines = [(row, region_ids.get(row.region), [row.pillars.get(name) for name, _heading in pillars],
               [row.contributions.get(name) for name, _label in indicators]) for row in rows]
+    marks = index_services.rank_marks(rows)
+    for row in rows:
+        row.chart = marks.get(row.region)
     return render(request, "indicators/edition_detail.html", {
+        "chart_width": index_services.CHART_WIDTH,
         "edition": edition, "pending": pending, "lines": lines, "pillars": pillars, "indicators": indicators,
         "additive": index_services.is_additive(method), "description": method.describe("zh"),
         "uncertainty_lines": index_services.uncertainty_lines(edition.uncertainty),
