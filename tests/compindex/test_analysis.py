@@ -240,3 +240,31 @@ def test_it_checks_per_level_choices() -> None:
     ):
         with pytest.raises(MethodError, match=message):
             monte_carlo(two_pillars(), synthetic(), 2020, draws=20, choices=choices)
+
+
+def test_it_imputes_by_em_like_the_regression_when_the_predictors_are_complete() -> None:
+    # Only y has gaps: the maximum-likelihood fit of (y, x) gives y | x the least-squares line, y = 2 + 3x
+    # on A, B, C (with noise, so the line is the OLS one, computed by hand below)
+    data = dataset({"y": [5.5, 7.5, 11.0, math.nan, 14.2], "x": [1.0, 2.0, 3.0, 5.0, 4.0]}, regions="ABCDE")
+    xs, ys = [1.0, 2.0, 3.0, 4.0], [5.5, 7.5, 11.0, 14.2]
+    mx, my = sum(xs) / 4, sum(ys) / 4
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    expected = my + slope * (5.0 - mx)
+    em = flat_method([{"name": "y", "missing": {"method": "em", "predictors": ["x"]}}, "x"])
+    regression = flat_method([{"name": "y", "missing": {"method": "regression", "predictors": ["x"]}}, "x"])
+    assert compute(em, data, 2020).values["y"][3] == pytest.approx(expected, rel=1e-6)
+    assert compute(regression, data, 2020).values["y"][3] == pytest.approx(expected)
+    assert compute(em, data, 2020).imputed == (("D", "y"),)
+
+
+def test_it_imputes_by_em_when_predictors_have_gaps_too() -> None:
+    data = dataset({"y": [5.5, 7.5, 11.0, math.nan, 14.2, 16.9], "x": [1.0, 2.0, math.nan, 5.0, 4.0, 5.1],
+                    "z": [0.3, 0.1, 0.2, 0.5, 0.4, math.nan]}, regions="ABCDEF")
+    em = flat_method([{"name": "y", "missing": {"method": "em", "predictors": ["x", "z"]}}, "x", "z"],
+                     missing="none")
+    result = compute(em, data, 2020)
+    assert 14.2 < result.values["y"][3] < 20.0  # D has x 5.0, close to F's 5.1 with y 16.9
+    assert math.isnan(result.values["x"][2])  # only y is imputed
+    with pytest.raises(DataError) as error:
+        compute(em, dataset({"y": [1.0, math.nan, 2.0], "x": [1.0, 2.0, 3.0], "z": [1.0, 1.0, 2.0]}), 2020)
+    assert error.value.code == "em_underdetermined"

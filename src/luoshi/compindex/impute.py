@@ -7,7 +7,8 @@ the mean of the other regions with a value in the same year (within the region's
 ``groups`` are given). ``constant`` fills a stated value (e.g. 0 where a blank means "none").
 ``peer_median`` is ``peer_mean`` with the median. ``regression`` predicts the value from other series of
 the dataset (``predictors``), by least squares with an intercept fitted year by year on the regions that
-have the value and every predictor.
+have the value and every predictor. ``em`` fits the indicator and its predictors as a multivariate normal
+by expectation-maximisation, year by year, and fills each gap with its conditional mean.
 """
 
 from __future__ import annotations
@@ -138,6 +139,61 @@ def regression(panel: FloatArray, context: ImputeContext, params: StepConfig) ->
     return out
 
 
+def expectation_maximisation(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
+    """Per year: the indicator and its ``predictors`` as a multivariate normal fitted by EM with missing values
+    (Dempster, Laird & Rubin 1977; Little & Rubin ch. 11); a missing value becomes its conditional mean given
+    the region's observed values. Unlike ``regression``, a region may lack some predictors, and regions
+    lacking a predictor still inform the fit."""
+    if context.dataset is None:
+        raise DataError("EM imputation needs the dataset", code="no_dataset")
+    predictors = [context.dataset.series(name) for name in params["predictors"]]
+    out = panel.copy()
+    for year in range(panel.shape[0]):
+        if not np.isnan(panel[year]).any():
+            continue
+        block = np.column_stack([panel[year], *(series[year] for series in predictors)])
+        useful = ~np.isnan(block).all(axis=1)
+        if np.isnan(block[useful, 0]).all():
+            continue  # nothing observed to learn the indicator from
+        completed = _em_fill(block[useful], int(params["iterations"]), float(params["tolerance"]),
+                             context, context.years[year])
+        column = out[year].copy()
+        column[useful] = completed[:, 0]
+        out[year] = np.where(np.isnan(panel[year]), column, panel[year])
+    return out
+
+
+def _em_fill(data: FloatArray, iterations: int, tolerance: float, context: ImputeContext, year: int) -> FloatArray:
+    rows, columns = data.shape
+    missing = np.isnan(data)
+    if rows < columns + 2 or (missing.all(axis=0)).any():
+        raise DataError(
+            f"indicator '{context.indicator}': too few regions ({rows}) with values in {year} for EM imputation "
+            f"with {columns - 1} predictor(s)", code="em_underdetermined",
+            params={"indicator": context.indicator, "year": year})
+    mean = np.nanmean(data, axis=0)
+    covariance = np.diag(np.nanvar(data, axis=0) + 1e-12)
+    filled = np.where(missing, mean, data)
+    for _ in range(iterations):
+        correction = np.zeros((columns, columns))
+        for r in range(rows):
+            gone = missing[r]
+            if not gone.any():
+                continue
+            seen = ~gone
+            gain = covariance[np.ix_(gone, seen)] @ np.linalg.pinv(covariance[np.ix_(seen, seen)])
+            filled[r, gone] = mean[gone] + gain @ (data[r, seen] - mean[seen])
+            correction[np.ix_(gone, gone)] += covariance[np.ix_(gone, gone)] - gain @ covariance[np.ix_(seen, gone)]
+        new_mean = filled.mean(axis=0)
+        centred = filled - new_mean
+        new_covariance = (centred.T @ centred + correction) / rows
+        change = max(float(np.abs(new_mean - mean).max()), float(np.abs(new_covariance - covariance).max()))
+        mean, covariance = new_mean, new_covariance
+        if change < tolerance:
+            break
+    return filled
+
+
 def constant(panel: FloatArray, context: ImputeContext, params: StepConfig) -> FloatArray:
     return np.where(np.isnan(panel), float(params["value"]), panel)
 
@@ -161,6 +217,13 @@ for _step in (
     Step[Imputer]("regression", regression, (Param("predictors", "names", required=True),),
                   "predicted by least squares on {predictors} over the regions with every value, year by year",
                   "按同年各地区数据对 {predictors} 做最小二乘回归的预测值"),
+    Step[Imputer]("em", expectation_maximisation, (
+        Param("predictors", "names", required=True),
+        Param("iterations", "integer", default=200, minimum=1),
+        Param("tolerance", "number", default=1e-9, positive=True),
+    ), "conditional mean under a multivariate normal of the indicator and {predictors}, fitted by EM "
+       "year by year (at most {iterations} iterations)",
+       "按该指标与 {predictors} 的多元正态分布（EM 算法逐年估计，最多迭代 {iterations} 次）取条件期望"),
     Step[Imputer]("constant", constant, (Param("value", "number", required=True),),
                   "a missing value counts as {value}", "缺失值按 {value} 计"),
 ):
