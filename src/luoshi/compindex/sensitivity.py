@@ -303,6 +303,25 @@ class DrawEngine:
 
     def index(self, levels: Mapping[str, IntArray]) -> FloatArray:
         """(draws, regions) index values for the option of each factor in each draw (absent = option 0)."""
+        distinct, inverse = self._distinct(levels)
+        return self._evaluate(distinct)[inverse]
+
+    def ranks(self, levels: Mapping[str, IntArray]) -> IntArray:
+        distinct, inverse = self._distinct(levels)
+        return self.method.ranking.rank(self._evaluate(distinct))[inverse]
+
+    @staticmethod
+    def _distinct(levels: Mapping[str, IntArray]) -> tuple[dict[str, IntArray], IntArray]:
+        """Every factor is discrete, so draws repeat combinations (Saltelli's matrices especially): evaluate
+        each distinct combination once."""
+        if not levels:
+            return {}, np.zeros(1, dtype=np.int64)
+        names = list(levels)
+        matrix = np.stack([np.asarray(levels[name], dtype=np.int64) for name in names], axis=1)
+        unique, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        return {name: unique[:, i] for i, name in enumerate(names)}, np.asarray(inverse, dtype=np.int64).reshape(-1)
+
+    def _evaluate(self, levels: Mapping[str, IntArray]) -> FloatArray:
         draws = len(next(iter(levels.values()))) if levels else 1
         zeros = np.zeros(draws, dtype=np.int64)
         combo_index = np.ravel_multi_index(
@@ -334,9 +353,6 @@ class DrawEngine:
                     values[node.name] = aggregate.function(children, drawn, node.aggregation)
             index[part] = values[self.method.index.name]
         return index
-
-    def ranks(self, levels: Mapping[str, IntArray]) -> IntArray:
-        return self.method.ranking.rank(self.index(levels))
 
 
 def _choices(choices: Choices | Mapping[str, Any] | None) -> Choices:

@@ -111,14 +111,7 @@ def indices_from_outputs(
         raise MethodError(f"confidence must be between 0 and 1, got {confidence}", code="bad_confidence")
     samples = f_a.shape[0]
     first, total, variance = estimate(f_a, f_b, f_ab)
-    rng = np.random.default_rng([seed, 2])
-    boot_first = np.empty((bootstrap, f_ab.shape[0]))
-    boot_total = np.empty((bootstrap, f_ab.shape[0]))
-    for draw in range(bootstrap):
-        rows = rng.integers(samples, size=samples)
-        numerator_first, numerator_total, resampled = estimate(f_a[rows], f_b[rows], f_ab[:, rows])
-        boot_first[draw] = _pooled(numerator_first, resampled)
-        boot_total[draw] = _pooled(numerator_total, resampled)
+    boot_first, boot_total = _bootstrap(f_a, f_b, f_ab, bootstrap, seed)
     tail = (1.0 - confidence) / 2.0
     quantiles = [tail, 1.0 - tail]
     return SobolIndices(
@@ -129,6 +122,39 @@ def indices_from_outputs(
                                                                                              np.nan)),
         first_by_output=_ratio(first, variance), total_by_output=_ratio(total, variance),
         samples=samples, runs=samples * (f_ab.shape[0] + 2), confidence=confidence)
+
+
+def _bootstrap(f_a: FloatArray, f_b: FloatArray, f_ab: FloatArray, bootstrap: int,
+               seed: int) -> tuple[FloatArray, FloatArray]:
+    """Pooled indices for each of ``bootstrap`` resamples of the rows.
+
+    A resample is a vector of counts (how often each row was drawn), so every mean over a resample is
+    counts @ values / N: all resamples at once by matrix products instead of copying the rows R times.
+    """
+    samples, factors = f_a.shape[0], f_ab.shape[0]
+    if bootstrap == 0:
+        return np.empty((0, factors)), np.empty((0, factors))
+    rng = np.random.default_rng([seed, 2])
+    counts = np.zeros((bootstrap, samples))
+    drawn = rng.integers(samples, size=(bootstrap, samples))
+    np.add.at(counts, (np.repeat(np.arange(bootstrap), samples), drawn.ravel()), 1.0)
+    counts /= samples  # resample means: counts @ values
+
+    def mean(values: FloatArray) -> FloatArray:
+        result: FloatArray = counts @ values  # (bootstrap, outputs)
+        return result
+
+    centre = (mean(f_a) + mean(f_b)) / 2
+    variance = (mean(f_a**2) + mean(f_b**2)) / 2 - centre**2
+    first = np.empty((bootstrap, factors))
+    total = np.empty((bootstrap, factors))
+    for i in range(factors):
+        step = f_ab[i] - f_a
+        numerator_first = mean(f_b * step) - centre * mean(step)
+        numerator_total = 0.5 * mean(step**2)
+        first[:, i] = _pooled(numerator_first, variance)
+        total[:, i] = _pooled(numerator_total, variance)
+    return first, total
 
 
 def sobol_indices(model: Model, dimensions: int, samples: int, *, seed: int = 0, bootstrap: int = 200,
