@@ -122,6 +122,7 @@ def _screen(method: Method, transformed: list[tuple[FloatArray, BoolArray]], reg
              "shares": {regions[r]: float(shares[r]) for r in np.flatnonzero(screened)}}))
     return screened
 
+
 def _check_logs(indicator: str, steps: tuple[StepConfig, ...], cannot_log: BoolArray, regions: tuple[str, ...],
                 years: tuple[int, ...], target: int) -> list[Notice]:
     """Refuse (or, with ``invalid: exclude``, state) the log of a value <= 0; see transform.py."""
