@@ -250,7 +250,10 @@ def uncertainty_choices(method: Method) -> dict[str, Any]:
 _STEP_WORDS = {"minmax": "最小-最大", "rank": "名次", "goalposts": "固定上下限", "zscore": "标准分",
                "distance": "与参照地区之比", "arithmetic": "算术平均", "geometric": "几何平均",
                "carry_last": "沿用较早年份的值", "peer_mean": "同类地区均值", "none": "不插补",
-               "constant": "给定常数", "error": "缺失即报错"}
+               "constant": "给定常数", "error": "缺失即报错", "percentile": "百分位名次", "target": "与目标值的距离",
+               "best": "与最优地区的距离", "harmonic": "调和平均", "generalised": "广义平均",
+               "copeland": "Copeland 排序法", "peer_median": "同类地区中位数", "regression": "回归估计",
+               "em": "EM 估计"}
 
 
 def uncertainty_lines(uncertainty: dict[str, Any]) -> list[str]:
