@@ -83,10 +83,14 @@ def test_it_ranks_with_ties_averaged_best_equal_to_one() -> None:
 
 
 def test_it_refuses_a_constant_indicator_instead_of_inventing_a_score() -> None:
-    with pytest.raises(DataError, match="min-max undefined"):
+    with pytest.raises(DataError, match="min-max scaling is undefined") as constant:
         compute(flat_method(["x"]), dataset({"x": [3.0, 3.0, 3.0]}), 2020)
-    with pytest.raises(DataError, match="z-score undefined"):
+    assert constant.value.code == "constant_indicator"
+    assert constant.value.params == {"indicator": "x", "value": 3.0}
+    assert str(constant.value).isascii()  # one language: English, translated by the web layer from the code
+    with pytest.raises(DataError, match="z-score is undefined") as zscored:
         compute(flat_method(["x"], normalisation="zscore"), dataset({"x": [3.0, 3.0, 3.0]}), 2020)
+    assert zscored.value.code == "constant_indicator" and str(zscored.value).isascii()
 
 
 # -- missing data -------------------------------------------------------------------------------------
@@ -191,13 +195,13 @@ def test_it_applies_the_log_treatment_on_request() -> None:
 def test_it_applies_configured_transforms() -> None:
     data = dataset({"gdp": [1000.0, 4000.0, 0.0], "pop": [10.0, 20.0, 5.0]})
     method = flat_method([
-        {"name": "lg", "source": "gdp", "transforms": [{"method": "log10"}]},
-        {"name": "ln", "source": "gdp", "transforms": ["ln"]},
+        {"name": "lg", "source": "gdp", "transforms": [{"method": "log10", "invalid": "exclude"}]},
+        {"name": "ln", "source": "gdp", "transforms": [{"method": "ln", "invalid": "exclude"}]},
         {"name": "capped", "source": "gdp", "transforms": [{"method": "cap", "max": 2000}]},
         {"name": "per_head", "source": "gdp", "transforms": [{"method": "per_capita", "denominator": "pop"}]},
     ], missing="none")
     result = compute(method, data, 2020)
-    assert list(result.values["lg"]) == pytest.approx([3.0, math.log10(4000), NAN], nan_ok=True)  # log 0: missing
+    assert list(result.values["lg"]) == pytest.approx([3.0, math.log10(4000), NAN], nan_ok=True)  # log 0: excluded
     assert list(result.values["ln"]) == pytest.approx([math.log(1000), math.log(4000), NAN], nan_ok=True)
     assert list(result.values["capped"]) == [1000.0, 2000.0, 0.0]
     assert list(result.values["per_head"]) == [100.0, 200.0, 0.0]

@@ -62,6 +62,11 @@ def test_it_saves_the_example_method_with_its_fingerprint(personas: Any, catalog
     (SIMPLE.replace("high-tech-enterprises", "no-such-indicator"), "no-such-indicator"),
     ("[1, 2", "YAML"),
     ("- a list", "mapping"),
+    ("version: 1\nindicators: [{name: t, source: tech-contract-turnover}]\n"
+     "index: &top {name: index, children: [t, *top]}", "方法文档中 index 嵌套在它自身之内"),
+    (SIMPLE.replace("source: high-tech-enterprises}",
+                    "source: high-tech-enterprises, missing: {method: regression, predictors: [no-such-series]}}"),
+     "no-such-series"),
 ])
 def test_it_refuses_a_bad_method(personas: Any, catalogue: Any, text: str, fragment: str) -> None:
     with pytest.raises(DomainError) as error:

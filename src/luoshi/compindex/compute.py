@@ -18,12 +18,13 @@ import numpy.typing as npt
 
 from luoshi.compindex.aggregate import AGGREGATORS
 from luoshi.compindex.dataset import Dataset, FloatArray
-from luoshi.compindex.errors import bilingual
+from luoshi.compindex.errors import DataError, Notice, bilingual
 from luoshi.compindex.impute import IMPUTERS, ImputeContext
 from luoshi.compindex.method import Method, Node
 from luoshi.compindex.normalise import NORMALISERS, NormaliseContext
+from luoshi.compindex.ranking import RankingRule, rank_values
 from luoshi.compindex.registry import StepConfig
-from luoshi.compindex.transform import TransformContext, apply_transforms
+from luoshi.compindex.transform import TransformContext, apply_transforms, exclude_not_loggable
 from luoshi.compindex.treat import OUTLIER_TREATMENTS, TreatContext
 from luoshi.compindex.weight import WEIGHTS
 
@@ -43,6 +44,11 @@ class Prepared:
     """Normalised, higher is better."""
     imputed: BoolArray
     treatments: dict[str, str]
+    not_loggable: BoolArray = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    """Cells of the computed year whose log could not be taken (excluded by ``invalid: exclude``)."""
+    notices: tuple[Notice, ...] = ()
+    screened: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Regions left out by the method's ``screening`` (too few indicators with a value)."""
 
 
 def prepare(
@@ -59,15 +65,32 @@ def prepare(
     regions, years = tuple(dataset.regions), tuple(dataset.years)
     shape = (len(regions), len(method.indicators))
     values, scores, imputed = np.full(shape, np.nan), np.full(shape, np.nan), np.zeros(shape, dtype=bool)
+    not_loggable = np.zeros(shape, dtype=bool)
     treatments: dict[str, str] = {}
+    notices: list[Notice] = []
     transform_context = TransformContext(dataset)
+    transformed = [apply_transforms(dataset.series(indicator.source), indicator.transforms, transform_context)
+                   for indicator in method.indicators]
+    screened = _screen(method, transformed, regions, target, notices)
     for column, indicator in enumerate(method.indicators):
-        panel = apply_transforms(dataset.series(indicator.source), indicator.transforms, transform_context)
+        panel, cannot_log = transformed[column]
+        notices.extend(_check_logs(indicator.name, indicator.transforms, cannot_log & ~screened, regions, years,
+                                   target))
+        panel[:, screened] = np.nan  # a screened region takes no part: not in peers' means, not in min/max
         was_missing = np.isnan(panel[target])
         step = missing or method.step(indicator, "missing")
-        impute_context = ImputeContext(indicator.name, regions, years, target)
+        impute_context = ImputeContext(indicator.name, regions, years, target, dataset)
         panel = IMPUTERS.get(step["method"]).function(panel, impute_context, step)
+        panel[cannot_log] = np.nan  # a figure whose log is undefined is not a gap to fill
+        panel[:, screened] = np.nan
+        not_loggable[:, column] = cannot_log[target]
         imputed[:, column] = was_missing & ~np.isnan(panel[target])
+        if np.isnan(panel[target]).all():
+            notices.append(Notice(
+                "indicator_empty",
+                f"indicator '{indicator.name}' has no value in {years[target]} for any region "
+                f"(missing-data rule: {step['method']}), so no region can be ranked",
+                {"indicator": indicator.name, "year": years[target], "missing": step["method"]}))
         step = outliers or method.step(indicator, "outliers")
         panel, note = OUTLIER_TREATMENTS.get(step["method"]).function(panel, TreatContext(indicator.name, target), step)
         if note:
@@ -77,7 +100,54 @@ def prepare(
             indicator.name, regions, years, target, indicator.higher_is_better, indicator.goalposts)
         scores[:, column] = NORMALISERS.get(step["method"]).function(panel, context, step)
         values[:, column] = panel[target]
-    return Prepared(year, regions, tuple(i.name for i in method.indicators), values, scores, imputed, treatments)
+    return Prepared(year, regions, tuple(i.name for i in method.indicators), values, scores, imputed, treatments,
+                    not_loggable, tuple(notices), screened)
+
+
+def _screen(method: Method, transformed: list[tuple[FloatArray, BoolArray]], regions: tuple[str, ...],
+            target: int, notices: list[Notice]) -> BoolArray:
+    """Regions with values for less than ``screening.min_share`` of the indicators in the computed year."""
+    if method.screening is None or not transformed:
+        return np.zeros(len(regions), dtype=bool)
+    present = np.stack([~np.isnan(panel[target]) | cannot_log[target] for panel, cannot_log in transformed], axis=1)
+    shares = present.mean(axis=1)
+    screened: BoolArray = shares < method.screening - 1e-12
+    if screened.any():
+        names = [regions[r] for r in np.flatnonzero(screened)]
+        notices.append(Notice(
+            "regions_screened",
+            f"{len(names)} region(s) have values for less than {method.screening:.0%} of the indicators and are "
+            f"left out: {', '.join(names)}",
+            {"regions": names, "min_share": method.screening,
+             "shares": {regions[r]: float(shares[r]) for r in np.flatnonzero(screened)}}))
+    return screened
+
+
+def _check_logs(indicator: str, steps: tuple[StepConfig, ...], cannot_log: BoolArray, regions: tuple[str, ...],
+                years: tuple[int, ...], target: int) -> list[Notice]:
+    """Refuse (or, with ``invalid: exclude``, state) the log of a value <= 0; see transform.py."""
+    notices = []
+    now = [regions[r] for r in np.flatnonzero(cannot_log[target])]
+    if now:
+        shown = ", ".join(now[:5]) + ("…" if len(now) > 5 else "")
+        params = {"indicator": indicator, "year": years[target], "regions": now}
+        if not exclude_not_loggable(steps):
+            raise DataError(
+                f"indicator '{indicator}': the log of a value <= 0 is undefined, for {len(now)} region(s) in "
+                f"{years[target]}: {shown}; correct the figure, add an offset, or state invalid: exclude",
+                code="log_not_positive", params=params)
+        notices.append(Notice(
+            "log_not_positive_excluded",
+            f"indicator '{indicator}': the log of a value <= 0 is undefined for {shown} in {years[target]}; "
+            "those regions get no score for it (invalid: exclude)", params))
+    other = sorted({years[y] for y in np.flatnonzero(cannot_log.any(axis=1)) if y != target})
+    if other:
+        notices.append(Notice(
+            "log_not_positive_other_years",
+            f"indicator '{indicator}': values <= 0 in {', '.join(map(str, other))} have no log and are "
+            "left out of those years",
+            {"indicator": indicator, "years": other}))
+    return notices
 
 
 def evaluate_tree(method: Method, prepared: Prepared) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
@@ -108,15 +178,21 @@ def contributions(
 
     def descend(node: Node) -> None:
         own = multipliers[node.name]
-        child_weights = weights[node.name]
+        child_scores = np.stack([scores[name] for name in node.child_names], axis=1)
+        child_weights = np.broadcast_to(weights[node.name], child_scores.shape)
+        if node.aggregation.get("skip_missing"):
+            # each region's weights rescaled over the children it has, as the aggregation did
+            present = child_weights * ~np.isnan(child_scores)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                child_weights = present / present.sum(axis=1, keepdims=True)
         if node.aggregation["method"] != "arithmetic":
-            weighted = sum(child_weights[j] * scores[name] for j, name in enumerate(node.child_names))
+            weighted = np.nansum(child_weights * child_scores, axis=1)
             with np.errstate(divide="ignore", invalid="ignore"):
                 factor = np.where(weighted != 0, own * scores[node.name] / weighted, 0.0)
         for j, child in enumerate(node.children):
             name = child if isinstance(child, str) else child.name
-            child_multiplier = own * child_weights[j] if node.aggregation["method"] == "arithmetic" \
-                else factor * child_weights[j]
+            child_multiplier = own * child_weights[:, j] if node.aggregation["method"] == "arithmetic" \
+                else factor * child_weights[:, j]
             if isinstance(child, str):
                 out[child] = child_multiplier * scores[child]
             else:
@@ -133,19 +209,7 @@ def competition_ranks(index: FloatArray) -> npt.NDArray[np.int64]:
 
     Works on the last axis, so a (draws, regions) array is ranked draw by draw.
     """
-    finite = ~np.isnan(index)
-    filled = np.where(finite, index, -np.inf)
-    order = np.argsort(-filled, axis=-1, kind="stable")
-    ordered = np.take_along_axis(filled, order, axis=-1)
-    positions = np.broadcast_to(np.arange(index.shape[-1]), index.shape)
-    starts_tie = np.ones(index.shape, dtype=bool)
-    starts_tie[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    # a tied value takes the position where its run of equal values starts
-    ordered_ranks = np.maximum.accumulate(np.where(starts_tie, positions, 0), axis=-1) + 1
-    ranks = np.empty(index.shape, dtype=np.int64)
-    np.put_along_axis(ranks, order, ordered_ranks, axis=-1)
-    result: npt.NDArray[np.int64] = np.where(finite, ranks, 0)
-    return result
+    return rank_values(index, "min")
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,6 +239,10 @@ class Result:
     treatments: dict[str, str]
     excluded: dict[str, str] = field(default_factory=dict)
     """Region -> why it has no index (one line)."""
+    ranking_rule: RankingRule = field(default_factory=RankingRule)
+    """How ``ranks`` were made (rounding and ties), from the method document."""
+    notices: tuple[Notice, ...] = ()
+    """Stated warnings: what the computation did that a reader should know (codes in docs/compindex.md)."""
 
     def ranking(self) -> list[tuple[int, str, float]]:
         """(rank, region, index) from best to worst, ranked regions only."""
@@ -203,6 +271,8 @@ class Result:
             "imputed": [list(pair) for pair in self.imputed],
             "treatments": self.treatments,
             "excluded": self.excluded,
+            "ranking": self.ranking_rule.to_dict(),
+            "notices": [notice.to_dict() for notice in self.notices],
         }
 
 
@@ -218,10 +288,34 @@ def compute(method: Method, dataset: Dataset, year: int) -> Result:
     root = method.index.name
     index = node_scores[root]
     excluded: dict[str, str] = {}
+    screened_share: dict[str, float] = next((notice.params["shares"] for notice in prepared.notices
+                                            if notice.code == "regions_screened"), {})
     for r in np.flatnonzero(np.isnan(index)):
-        lacking = [name for i, name in enumerate(prepared.indicators) if np.isnan(prepared.scores[r, i])]
-        shown = ", ".join(lacking) or "—"
-        excluded[prepared.regions[r]] = bilingual(f"缺少数据：{shown}", f"no score for: {shown}")
+        if prepared.screened.size and prepared.screened[r]:
+            share = screened_share[prepared.regions[r]]
+            excluded[prepared.regions[r]] = bilingual(
+                f"仅有 {share:.0%} 的指标有数据，低于筛选标准 {method.screening:.0%}",
+                f"values for {share:.0%} of the indicators, below the screening threshold {method.screening:.0%}")
+            continue
+        lacking = [name for i, name in enumerate(prepared.indicators)
+                   if np.isnan(prepared.scores[r, i]) and not prepared.not_loggable[r, i]]
+        no_log = [name for i, name in enumerate(prepared.indicators) if prepared.not_loggable[r, i]]
+        zh, en = [], []
+        if lacking or not no_log:
+            shown = ", ".join(lacking) or "—"
+            zh.append(f"缺少数据：{shown}")
+            en.append(f"no score for: {shown}")
+        if no_log:
+            zh.append(f"数值 ≤ 0 无法取对数：{', '.join(no_log)}")
+            en.append(f"log of a value <= 0: {', '.join(no_log)}")
+        excluded[prepared.regions[r]] = bilingual("；".join(zh), "; ".join(en))
+    partial = [prepared.regions[r] for r in np.flatnonzero(~np.isnan(index) & np.isnan(prepared.scores).any(axis=1))]
+    notices = list(prepared.notices)
+    if partial:
+        notices.append(Notice(
+            "aggregated_over_available",
+            f"{len(partial)} region(s) lack some indicator scores and were aggregated over the ones they have "
+            f"(skip_missing): {', '.join(partial)}", {"regions": partial}))
     overall: dict[str, float] = {}
 
     def path_weights(node: Node, carried: float) -> None:
@@ -240,7 +334,7 @@ def compute(method: Method, dataset: Dataset, year: int) -> Result:
         year=year,
         regions=prepared.regions,
         index=index,
-        ranks=competition_ranks(index),
+        ranks=method.ranking.rank(index),
         pillars={node.name: node_scores[node.name] for node in method.index.walk() if node.name != root},
         scores={name: prepared.scores[:, i] for i, name in enumerate(prepared.indicators)},
         values={name: prepared.values[:, i] for i, name in enumerate(prepared.indicators)},
@@ -252,4 +346,6 @@ def compute(method: Method, dataset: Dataset, year: int) -> Result:
                       for r, i in zip(*np.nonzero(prepared.imputed), strict=True)),
         treatments=prepared.treatments,
         excluded=excluded,
+        ranking_rule=method.ranking,
+        notices=tuple(notices),
     )

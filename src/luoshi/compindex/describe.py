@@ -33,6 +33,12 @@ _WORDS = {
                         "indicator's overall weight x its score, and the contributions add up to the index. For a "
                         "geometric level it is an allocation, not a decomposition of the product.",
         "rank": "Ranks: 1 is the highest index; equal indices share the better rank.",
+        "rank_rule": "Ranks: on the index rounded to {round} decimals (half away from zero); 1 is the highest; "
+                     "equal values share {ties}.",
+        "ties": {"min": "the better rank, and the next rank is skipped (1, 2, 2, 4)",
+                 "dense": "a rank, and the next rank follows on (1, 2, 2, 3)"},
+        "unrounded": "the unrounded",
+        "skip_missing": " over the scores each region has (weights rescaled to sum to one)",
         "stage_names": {"missing": "missing-data rule", "outliers": "outlier rule", "normalisation": "normalisation"},
         "join": "; ",
     },
@@ -51,6 +57,11 @@ _WORDS = {
                         "若各层都用算术平均，贡献恰为指标的总权重 × 得分，各指标贡献之和等于指数。"
                         "几何平均层的贡献是一种分配方式，不是乘积公式的分解。",
         "rank": "排名：指数最高者为第 1 名，指数相同者并列取较前名次。",
+        "rank_rule": "排名：按保留 {round} 位小数（四舍五入）的指数排名，最高者为第 1 名；数值相同者{ties}。",
+        "ties": {"min": "并列取较前名次，其后名次顺延跳过（1、2、2、4）",
+                 "dense": "并列同一名次，其后名次紧接（1、2、2、3）"},
+        "unrounded": "不取舍",
+        "skip_missing": "（只对该地区有得分的项加总，权重按比例调整为和为 1）",
         "stage_names": {"missing": "缺失值处理", "outliers": "异常值处理", "normalisation": "归一化"},
         "join": "；",
     },
@@ -74,7 +85,14 @@ def describe_method(method: Method, lang: str = "en") -> str:
     lines.append(str(words["tree"]))
     lines.extend(_node_lines(method.index, lang, 0))
     lines.append(str(words["contribution"]))
-    lines.append(str(words["rank"]))
+    rule = method.ranking
+    if rule.is_default():
+        lines.append(str(words["rank"]))
+    else:
+        ties = words["ties"]
+        assert isinstance(ties, dict)
+        decimals = str(words["unrounded"]) if rule.round is None else str(rule.round)
+        lines.append(str(words["rank_rule"]).format(round=decimals, ties=ties[rule.ties]))
     return "\n".join(lines)
 
 
@@ -109,7 +127,9 @@ def _node_lines(node: Node, lang: str, depth: int) -> list[str]:
     name = f"{node.label} [{node.name}]" if node.label else node.name
     line = "  " * depth + "- " + str(_WORDS[lang]["node"]).format(
         name=name, children=", ".join(node.child_names),
-        aggregation=AGGREGATORS.describe(node.aggregation, lang), weights=WEIGHTS.describe(node.weights, lang))
+        aggregation=AGGREGATORS.describe(node.aggregation, lang) + (
+            str(_WORDS[lang]["skip_missing"]) if node.aggregation.get("skip_missing") else ""),
+        weights=WEIGHTS.describe(node.weights, lang))
     lines = [line]
     for child in node.children:
         if not isinstance(child, str):

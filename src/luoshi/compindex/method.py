@@ -32,18 +32,19 @@ import hashlib
 import json
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import yaml
 
-from luoshi.compindex.aggregate import AGGREGATORS
+from luoshi.compindex.aggregate import AGGREGATORS, NEEDS_POSITIVE, SIGNED_AGGREGATIONS
 from luoshi.compindex.errors import MethodError, bilingual
 from luoshi.compindex.impute import IMPUTERS
 from luoshi.compindex.normalise import NORMALISERS
+from luoshi.compindex.ranking import RankingRule
 from luoshi.compindex.registry import Registry, StepConfig
-from luoshi.compindex.transform import TRANSFORMS
+from luoshi.compindex.transform import TRANSFORMS, transform_goalposts
 from luoshi.compindex.treat import OUTLIER_TREATMENTS, TREATMENTS_CHANGING_UNITS
 from luoshi.compindex.weight import WEIGHTS
 
@@ -56,7 +57,8 @@ STAGE_REGISTRIES: dict[str, Registry[Any]] = {
     "missing": IMPUTERS, "outliers": OUTLIER_TREATMENTS, "normalisation": NORMALISERS,
 }
 
-_TOP_KEYS = ("format", "id", "version", "title", "description", "defaults", "indicators", "index")
+_TOP_KEYS = ("format", "id", "version", "title", "description", "defaults", "indicators", "index", "ranking",
+             "screening")
 _INDICATOR_KEYS = ("name", "source", "label", "unit", "note", "direction", "goalposts", "transforms", *STAGES)
 _NODE_KEYS = ("name", "label", "note", "aggregation", "weights", "children")
 
@@ -72,6 +74,9 @@ class Indicator:
     note: str = ""
     goalposts: tuple[float, float] | None = None
     """(min, max) in the indicator's units after its transforms; used by ``goalposts`` normalisation."""
+    goalposts_original: tuple[float, float] | None = None
+    """The goalposts as written when given in the series' original units (``units: original``); ``goalposts``
+    then holds them passed through the indicator's transforms."""
     transforms: tuple[StepConfig, ...] = ()
     missing: StepConfig | None = None
     outliers: StepConfig | None = None
@@ -123,6 +128,9 @@ class Method:
     id: str = ""
     title: str = ""
     description: str = ""
+    ranking: RankingRule = field(default_factory=RankingRule)
+    screening: float | None = None
+    """Least share of the indicators a region needs a value for (computed year) to be indexed at all."""
 
     # -- reading ------------------------------------------------------------------------------------
     @classmethod
@@ -130,6 +138,7 @@ class Method:
         """Validate a method document; raise ``MethodError`` with a one-line message naming the place."""
         if not isinstance(document, Mapping):
             raise MethodError(bilingual("方法文件须为映射（字典）", "a method document must be a mapping"))
+        _refuse_self_nesting(document)
         _no_unknown_keys(document, _TOP_KEYS, "method")
         declared_format = document.get("format", FORMAT)
         if declared_format != FORMAT:
@@ -168,6 +177,8 @@ class Method:
             id=_text(document.get("id"), "id"),
             title=_text(document.get("title"), "title"),
             description=_text(document.get("description"), "description"),
+            ranking=RankingRule.from_raw(document.get("ranking")),
+            screening=_screening(document.get("screening")),
         )
         method._check_tree()
         method._check_stages()
@@ -212,7 +223,7 @@ class Method:
                     "so fixed goalposts in the original units would not apply; use winsorise"))
 
     def _signed(self, node: Node, overrides: Mapping[str, StepConfig]) -> bool:
-        """Whether the node's score can be negative; geometric aggregation of such scores is refused."""
+        """Whether the node's score can be negative; a mean that needs positive scores refuses such children."""
         signed_children = []
         for child in node.children:
             if isinstance(child, Node):
@@ -222,17 +233,28 @@ class Method:
                 signed = is_signed(overrides.get(child) or self.step(indicator, "normalisation"))
             if signed:
                 signed_children.append(child if isinstance(child, str) else child.name)
-        if signed_children and node.aggregation["method"] == "geometric":
+        method = node.aggregation["method"]
+        if signed_children and method in NEEDS_POSITIVE:
+            how = "geometrically" if method == "geometric" else f"by a {method} mean"
             raise MethodError(bilingual(
-                f"层级 {node.name} 用几何平均，但 {', '.join(signed_children)} 的得分可为负",
-                f"node '{node.name}' aggregates geometrically but {', '.join(signed_children)} can score below zero "
-                "(z-score or distance difference); use min-max, goalposts, rank or distance ratio"))
-        return bool(signed_children) and node.aggregation["method"] != "geometric"
+                f"层级 {node.name} 用{method}平均，但 {', '.join(signed_children)} 的得分可为负",
+                f"node '{node.name}' aggregates {how} but {', '.join(signed_children)} can score "
+                "below zero (z-score, distance difference or Copeland); use min-max, goalposts, rank or "
+                "distance ratio"))
+        return method in SIGNED_AGGREGATIONS or (bool(signed_children) and method not in NEEDS_POSITIVE)
 
-    def check_signs(self, normalisation: StepConfig | None, aggregation: StepConfig | None) -> None:
-        """Refuse a Monte Carlo combination of normalisation and aggregation that cannot be computed."""
+    def check_signs(self, normalisation: StepConfig | None, aggregation: StepConfig | Mapping[str, StepConfig] | None,
+                    ) -> None:
+        """Refuse a Monte Carlo combination of normalisation and aggregation that cannot be computed.
+
+        ``aggregation``: one step for every node, or node name -> step for some nodes."""
         overrides = {} if normalisation is None else {i.name: normalisation for i in self.indicators}
-        tree = self.index if aggregation is None else _with_aggregation(self.index, aggregation)
+        if aggregation is None:
+            tree = self.index
+        elif "method" in aggregation:
+            tree = _with_aggregation(self.index, dict(aggregation))
+        else:
+            tree = _with_node_aggregations(self.index, cast(Mapping[str, StepConfig], aggregation))
         self._signed(tree, overrides)
 
     # -- access -------------------------------------------------------------------------------------
@@ -263,6 +285,10 @@ class Method:
         out["defaults"] = {stage: dict(getattr(self, stage)) for stage in STAGES}
         out["indicators"] = [_indicator_dict(indicator) for indicator in self.indicators]
         out["index"] = _node_dict(self.index)
+        if not self.ranking.is_default():  # left out when default, so older fingerprints stay valid
+            out["ranking"] = self.ranking.to_dict()
+        if self.screening is not None:
+            out["screening"] = {"min_share": self.screening}
         return copy.deepcopy(out)  # the caller may edit it; the method's own step dicts stay untouched
 
     def __hash__(self) -> int:
@@ -285,7 +311,13 @@ class Method:
 def is_signed(normalisation: Mapping[str, Any]) -> bool:
     """Whether a normalisation step can give negative scores."""
     method = normalisation["method"]
-    return method == "zscore" or (method == "distance" and normalisation.get("form") == "difference")
+    return method == "zscore" or (method in ("distance", "best") and normalisation.get("form") == "difference")
+
+
+def _with_node_aggregations(node: Node, by_node: Mapping[str, StepConfig]) -> Node:
+    children = tuple(
+        child if isinstance(child, str) else _with_node_aggregations(child, by_node) for child in node.children)
+    return Node(node.name, children, by_node.get(node.name, node.aggregation), node.weights, node.label, node.note)
 
 
 def _with_aggregation(node: Node, aggregation: StepConfig) -> Node:
@@ -362,6 +394,11 @@ def _indicator(raw: object, where: str) -> Indicator:
     transforms = raw.get("transforms") or []
     if not isinstance(transforms, list):
         raise MethodError(bilingual(f"{where} 的 transforms 须为列表", f"{where}: transforms must be a list"))
+    steps = tuple(TRANSFORMS.config(step, f"{where}.transforms[{i}]") for i, step in enumerate(transforms))
+    goalposts, original = _goalposts(raw.get("goalposts"), where), None
+    if goalposts is not None and _goalpost_units(raw.get("goalposts"), where) == "original":
+        original = goalposts
+        goalposts = transform_goalposts(original, steps, where)
     return Indicator(
         name=name,
         source=_name(raw.get("source", name), f"{where}.source"),
@@ -369,8 +406,9 @@ def _indicator(raw: object, where: str) -> Indicator:
         label=_text(raw.get("label"), f"{where}.label"),
         unit=_text(raw.get("unit"), f"{where}.unit"),
         note=_text(raw.get("note"), f"{where}.note"),
-        goalposts=_goalposts(raw.get("goalposts"), where),
-        transforms=tuple(TRANSFORMS.config(step, f"{where}.transforms[{i}]") for i, step in enumerate(transforms)),
+        goalposts=goalposts,
+        goalposts_original=original,
+        transforms=steps,
         missing=None if raw.get("missing") is None else IMPUTERS.config(raw["missing"], f"{where}.missing"),
         outliers=(None if raw.get("outliers") is None
                   else OUTLIER_TREATMENTS.config(raw["outliers"], f"{where}.outliers")),
@@ -382,7 +420,7 @@ def _indicator(raw: object, where: str) -> Indicator:
 def _goalposts(raw: object, where: str) -> tuple[float, float] | None:
     if raw is None:
         return None
-    if isinstance(raw, Mapping) and set(raw) == {"min", "max"}:
+    if isinstance(raw, Mapping) and set(raw) - {"units"} == {"min", "max"}:
         low, high = raw["min"], raw["max"]
     elif isinstance(raw, list) and len(raw) == 2:
         low, high = raw
@@ -400,6 +438,50 @@ def _goalposts(raw: object, where: str) -> tuple[float, float] | None:
     if not numbers[0] < numbers[1]:
         raise MethodError(bilingual(f"{where} 的 goalposts 下限须小于上限", f"{where}: goalposts min must be < max"))
     return numbers[0], numbers[1]
+
+
+def _screening(raw: object) -> float | None:
+    if raw is None:
+        return None
+    share = raw.get("min_share") if isinstance(raw, Mapping) and set(raw) == {"min_share"} else None
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+        raise MethodError("'screening' must be {min_share: a share in (0, 1]}, e.g. {min_share: 0.66}",
+                          code="bad_screening")
+    return float(share)
+
+
+def _goalpost_units(raw: object, where: str) -> str:
+    units = raw.get("units", "transformed") if isinstance(raw, Mapping) else "transformed"
+    if units not in ("transformed", "original"):
+        raise MethodError(f"{where}: goalposts.units must be 'original' or 'transformed', got {units!r}",
+                          code="bad_goalposts", params={"where": where, "units": units})
+    return str(units)
+
+
+def _refuse_self_nesting(document: Mapping[str, Any]) -> None:
+    """A YAML anchor can put a mapping inside itself (``index: &a {children: [*a]}``); say so in one line
+    instead of recursing until Python gives up."""
+    path: list[int] = []  # ids of the containers on the way down
+    places: list[str] = []
+
+    def visit(value: object, place: str) -> None:
+        if not isinstance(value, Mapping | list):
+            return
+        if id(value) in path:
+            outer = places[path.index(id(value))]
+            raise MethodError(
+                f"the method document nests {outer or 'the document'} inside itself at {place} "
+                "(a YAML alias refers to a node that contains it)",
+                code="self_nesting", params={"outer": outer, "place": place})
+        path.append(id(value))
+        places.append(place)
+        items = value.items() if isinstance(value, Mapping) else enumerate(value)
+        for key, item in items:
+            visit(item, f"{place}[{key}]" if isinstance(key, int) else f"{place}.{key}" if place else str(key))
+        path.pop()
+        places.pop()
+
+    visit(document, "")
 
 
 def _node(raw: object, where: str, indicators: set[str]) -> Node:
@@ -455,7 +537,10 @@ def _indicator_dict(indicator: Indicator) -> dict[str, Any]:
     for key in ("label", "unit", "note"):
         if getattr(indicator, key):
             out[key] = getattr(indicator, key)
-    if indicator.goalposts is not None:
+    if indicator.goalposts_original is not None:
+        low, high = indicator.goalposts_original
+        out["goalposts"] = {"min": low, "max": high, "units": "original"}
+    elif indicator.goalposts is not None:
         out["goalposts"] = {"min": indicator.goalposts[0], "max": indicator.goalposts[1]}
     if indicator.transforms:
         out["transforms"] = [dict(step) for step in indicator.transforms]

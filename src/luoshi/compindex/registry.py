@@ -18,7 +18,7 @@ from luoshi.compindex.errors import MethodError, bilingual
 StepConfig = dict[str, Any]
 """A validated step: ``{"method": name, param: value, ...}`` with defaults filled in and ``None`` left out."""
 
-ParamKind = Literal["number", "integer", "string", "boolean", "number_map", "groups"]
+ParamKind = Literal["number", "integer", "string", "boolean", "number_map", "groups", "names"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,6 +66,13 @@ class Param:
             for key, number in checked.items():
                 self._check_range(number, f"{place}.{key}")
             return dict(sorted(checked.items()))
+        if self.kind == "names":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not value or not all(isinstance(m, str) and m for m in value):
+                raise MethodError(f"{place} must be a name or a list of names", code="bad_parameter",
+                                  params={"place": place})
+            return list(value)
         # groups: name -> list of region names
         if not isinstance(value, Mapping) or not value:
             raise MethodError(bilingual(f"{place} 须为 组名: [地区...] 映射", f"{place} must map group -> [regions]"))

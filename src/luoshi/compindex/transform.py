@@ -1,8 +1,13 @@
 """Per-indicator transforms, configured in the method document (no code): log10/ln, cap, per-capita, growth.
 
 Each transform maps a (years, regions) panel to a panel of the same shape. A value a transform cannot
-produce (log of a non-positive number, division by a zero or missing population, growth from a missing
+produce from a zero or missing base (division by a zero or missing population, growth from a missing
 or zero base year) becomes NaN, i.e. a missing value that the missing-data step then treats.
+
+The log of a zero or negative value is not "missing data": the figure is there, the method cannot take
+its log. ``apply_transforms`` returns those cells separately; the computation refuses them in the
+computed year (``invalid: error``, the default) or, with ``invalid: exclude``, leaves the region
+without a score for that indicator and says so. Either way no imputation fills them.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from luoshi.compindex.dataset import Dataset, FloatArray
 from luoshi.compindex.errors import MethodError, bilingual
@@ -83,11 +89,12 @@ def _check_cap(config: StepConfig, where: str) -> None:
 
 
 _OFFSET = Param("offset", "number", default=0.0)
+_INVALID = Param("invalid", "string", choices=("error", "exclude"))  # not set = error
 _SCALE = Param("scale", "number", default=1.0, positive=True)
 
 for _step in (
-    Step[Transform]("log10", log10, (_OFFSET,), "log10(x + {offset})", "取常用对数 log10(x + {offset})"),
-    Step[Transform]("ln", natural_log, (_OFFSET,), "ln(x + {offset})", "取自然对数 ln(x + {offset})"),
+    Step[Transform]("log10", log10, (_OFFSET, _INVALID), "log10(x + {offset})", "取常用对数 log10(x + {offset})"),
+    Step[Transform]("ln", natural_log, (_OFFSET, _INVALID), "ln(x + {offset})", "取自然对数 ln(x + {offset})"),
     Step[Transform]("cap", cap, (Param("min", "number"), Param("max", "number")),
                     "capped to [{min}, {max}]", "截断到 [{min}, {max}]", _check_cap),
     Step[Transform]("per_capita", per_capita, (Param("denominator", "string", required=True), _SCALE),
@@ -101,10 +108,56 @@ for _step in (
     TRANSFORMS.register(_step)
 
 
-def apply_transforms(panel: FloatArray, steps: tuple[StepConfig, ...], context: TransformContext) -> FloatArray:
+LOG_STEPS = frozenset({"log10", "ln"})
+ELEMENTWISE_STEPS = frozenset({"log10", "ln", "cap", "scale"})
+"""Transforms of one value alone, which can therefore carry goalposts from original units."""
+
+
+def apply_transforms(
+    panel: FloatArray, steps: tuple[StepConfig, ...], context: TransformContext
+) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """The transformed panel and the cells a log step could not take (a value <= 0 after its offset)."""
+    not_loggable = np.zeros(panel.shape, dtype=bool)
     for config in steps:
+        before = panel
         panel = TRANSFORMS.get(str(config["method"])).function(panel, context, config)
-    return panel
+        if config["method"] in LOG_STEPS:
+            not_loggable |= ~np.isnan(before) & np.isnan(panel)
+    return panel, not_loggable
 
 
-__all__ = ["TRANSFORMS", "Transform", "TransformContext", "apply_transforms"]
+def exclude_not_loggable(steps: tuple[StepConfig, ...]) -> bool:
+    """Whether the indicator's log steps say ``invalid: exclude`` (else a log of a value <= 0 is an error)."""
+    return any(config.get("invalid") == "exclude" for config in steps if config["method"] in LOG_STEPS)
+
+
+def transform_goalposts(goalposts: tuple[float, float], steps: tuple[StepConfig, ...],
+                        where: str) -> tuple[float, float]:
+    """Goalposts given in the series' original units, passed through the indicator's transforms."""
+    for config in steps:
+        if config["method"] not in ELEMENTWISE_STEPS:
+            raise MethodError(
+                f"{where}: goalposts in original units cannot pass through the '{config['method']}' transform, "
+                "which needs other data; give them in transformed units",
+                code="goalposts_units", params={"where": where, "transform": config["method"]})
+    values = np.array([[goalposts[0], goalposts[1]]])
+    for config in steps:
+        offset = float(config.get("offset", 0.0))
+        if config["method"] in LOG_STEPS and not (values + offset > 0).all():
+            raise MethodError(
+                f"{where}: goalposts {goalposts[0]:g} and {goalposts[1]:g} must be above {0.0 - offset:g} "
+                f"to take the {config['method']} of them",
+                code="goalposts_units", params={"where": where, "transform": config["method"]})
+        values = TRANSFORMS.get(str(config["method"])).function(values, _NO_DATA, config)
+    low, high = sorted((float(values[0, 0]), float(values[0, 1])))
+    if not low < high:
+        raise MethodError(f"{where}: the goalposts coincide after the transforms ({low:g})",
+                          code="goalposts_units", params={"where": where})
+    return low, high
+
+
+_NO_DATA = TransformContext(None)  # type: ignore[arg-type]  # element-wise steps never read the dataset
+
+
+__all__ = ["ELEMENTWISE_STEPS", "LOG_STEPS", "TRANSFORMS", "Transform", "TransformContext", "apply_transforms",
+           "exclude_not_loggable", "transform_goalposts"]

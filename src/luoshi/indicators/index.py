@@ -23,7 +23,16 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi.compindex import Dataset, Method, MethodError, compute, monte_carlo
+from luoshi.compindex import (
+    Dataset,
+    Method,
+    MethodError,
+    audit,
+    compare,
+    compute,
+    monte_carlo,
+    variance_sensitivity,
+)
 from luoshi.compindex.errors import CompIndexError
 from luoshi.compindex.method import is_signed
 from luoshi.core.audit import audit_record
@@ -50,6 +59,7 @@ def _series_read(method: Method) -> set[str]:
         for transform in indicator.transforms:
             if "denominator" in transform:
                 series.add(str(transform["denominator"]))
+        series.update(method.step(indicator, "missing").get("predictors", []))  # regression imputation
     return series
 
 
@@ -66,7 +76,7 @@ def method_parse(text: str) -> Method:
     try:
         method = Method.from_dict(raw)
     except MethodError as error:
-        raise DomainError(str(error), code="bad_method") from None
+        raise DomainError(engine_message(error), code="bad_method") from None
     known = set(Indicator.objects.filter(active=True).values_list("code", flat=True))
     missing = sorted(_series_read(method) - known)
     if missing:
@@ -157,6 +167,7 @@ def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = 
     rows = index_data_rows(engine, regions, range(first_year or year - 4, year + 1))
     if not rows:
         raise DomainError(_("没有可用于计算的年度数据 (no full-year figures to compute from)"), code="no_data")
+    result = None
     try:
         data = _dataset(rows)
         result = compute(engine, data, year)
@@ -169,11 +180,50 @@ def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = 
             choices = WEIGHTS_ONLY
             carlo = monte_carlo(engine, data, year, draws=draws, seed=seed, choices=choices)
     except CompIndexError as error:
-        raise DomainError(str(error), code="compute_failed") from None
+        # The warnings of the plain computation often say why the rest failed (e.g. an empty indicator).
+        said = notice_lines(_json_safe(result.to_dict())) if result is not None else []
+        raise DomainError("；".join([*said, engine_message(error)]), code="compute_failed") from None
     illustrative = Observation.objects.filter(pk__in=[r["observation"] for r in rows], illustrative=True).exists()
-    uncertainty = {**carlo.to_dict(), "choices": choices}
+    uncertainty = {**carlo.to_dict(), "choices": choices,
+                   **_analysis(engine, data, year, draws=draws, seed=seed, choices=choices),
+                   **_comparison(method, engine, data, year)}
     return EditionFigures(regions=[r.name for r in regions], rows=rows, result=_json_safe(result.to_dict()),
                           uncertainty=_json_safe(uncertainty), illustrative=illustrative)
+
+
+def _analysis(engine: Method, data: Dataset, year: int, *, draws: int, seed: int,
+              choices: dict[str, Any]) -> dict[str, Any]:
+    """The statistical audit and the first/total-order sensitivity stored with an edition; a part the data
+    cannot take is left out (the page then says it is not available) rather than failing the edition."""
+    out: dict[str, Any] = {}
+    try:
+        out["audit"] = audit(engine, data, year).to_dict()
+    except CompIndexError:
+        logger.info("Index audit not available for %s %s", engine.id, year)
+    try:
+        out["variance"] = variance_sensitivity(engine, data, year, samples=draws, seed=seed, choices=choices).to_dict()
+    except CompIndexError:
+        logger.info("Variance-based sensitivity not available for %s %s", engine.id, year)
+    return out
+
+
+def _comparison(method: IndexMethod, engine: Method, data: Dataset, year: int) -> dict[str, Any]:
+    """Rank shifts against the latest published edition of the same index (any version), split into what
+    the data and what the method made (compindex.compare). Only a published edition is compared against, so
+    the comparison never shows a draft's ranks."""
+    previous = (IndexEdition.objects.filter(method__method_id=method.method_id, status=EditionStatus.PUBLISHED,
+                                            state=EditionState.DONE)
+                .select_related("method").order_by("-year", "-published_at", "-pk").first())
+    if previous is None:
+        return {}
+    against = {"edition": previous.pk, "year": previous.year, "number": previous.number,
+               "version": previous.method.version}
+    try:
+        found = compare((method_of(previous.method), _dataset(previous.data_rows), previous.year),
+                        (engine, data, year))
+    except CompIndexError as error:
+        return {"comparison": {"against": against, "error": engine_message(error)}}
+    return {"comparison": {"against": against, **_json_safe(found.to_dict())}}
 
 
 WEIGHT_PERTURBATION: dict[str, Any] = {"method": "uniform", "spread": 0.25}
@@ -200,7 +250,10 @@ def uncertainty_choices(method: Method) -> dict[str, Any]:
 _STEP_WORDS = {"minmax": "最小-最大", "rank": "名次", "goalposts": "固定上下限", "zscore": "标准分",
                "distance": "与参照地区之比", "arithmetic": "算术平均", "geometric": "几何平均",
                "carry_last": "沿用较早年份的值", "peer_mean": "同类地区均值", "none": "不插补",
-               "constant": "给定常数", "error": "缺失即报错"}
+               "constant": "给定常数", "error": "缺失即报错", "percentile": "百分位名次", "target": "与目标值的距离",
+               "best": "与最优地区的距离", "harmonic": "调和平均", "generalised": "广义平均",
+               "copeland": "Copeland 排序法", "peer_median": "同类地区中位数", "regression": "回归估计",
+               "em": "EM 估计"}
 
 
 def uncertainty_lines(uncertainty: dict[str, Any]) -> list[str]:
@@ -226,6 +279,55 @@ def uncertainty_lines(uncertainty: dict[str, Any]) -> list[str]:
             text += _("，解释排名方差的%(pct).0f%%") % {"pct": share * 100}
         out.append(text)
     return out
+
+
+def _names(value: Any) -> str:
+    return "、".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _engine_words(code: str, params: dict[str, Any]) -> str | None:
+    """The page's words for an engine error or warning code (the engine speaks English; see docs/compindex.md)."""
+    p = {key: _names(value) for key, value in params.items()}
+    if code == "constant_indicator":
+        return _("指标 %(indicator)s 在各地区之间没有差异，无法归一化") % p
+    if code == "log_not_positive":
+        return _("指标 %(indicator)s 在 %(year)s 年有数值小于或等于 0，无法取对数：%(regions)s") % p
+    if code == "log_not_positive_excluded":
+        return _("指标 %(indicator)s 在 %(year)s 年有数值小于或等于 0，无法取对数，"
+                 "这些地区不计该指标得分：%(regions)s") % p
+    if code == "log_not_positive_other_years":
+        return _("指标 %(indicator)s 在 %(years)s 年有数值小于或等于 0，无法取对数，这些年份的该数值未使用") % p
+    if code == "indicator_empty":
+        return _("指标 %(indicator)s 在 %(year)s 年所有地区都没有数据，因此没有地区能参与排名") % p
+    if code == "regions_screened":
+        return _("这些地区的指标数据覆盖率低于筛选标准，不计算指数：%(regions)s") % p
+    if code == "aggregated_over_available":
+        return _("这些地区缺少部分指标得分，按已有指标加总（权重按比例调整）：%(regions)s") % p
+    if code == "self_nesting":
+        return _("方法文档中 %(outer)s 嵌套在它自身之内（YAML 别名引用了包含它的节点）") % p
+    return None
+
+
+def engine_message(error: CompIndexError) -> str:
+    """An engine error in the page's language when its code is known, else the engine's own line."""
+    return _engine_words(error.code, error.params) or str(error)
+
+
+def notice_lines(result: dict[str, Any]) -> list[str]:
+    """An edition's stated warnings (Result.notices) in the page's language."""
+    return [_engine_words(notice["code"], notice.get("params", {})) or notice["message"]
+            for notice in result.get("notices", [])]
+
+
+def ranking_line(result: dict[str, Any]) -> str:
+    """How the edition's ranks were made: rounding and the rule for ties."""
+    rule = result.get("ranking") or {"ties": "min"}
+    ties = _("并列取较前名次，其后名次跳过（1、2、2、4）") if rule.get("ties", "min") == "min" else _(
+        "并列同一名次，其后名次紧接（1、2、2、3）")
+    if rule.get("round") is None:
+        return _("排名按未取舍的指数；数值相同者%(ties)s。") % {"ties": ties}
+    return _("排名按保留%(round)d位小数（四舍五入）的指数；数值相同者%(ties)s。") % {
+        "round": rule["round"], "ties": ties}
 
 
 def _step_name(option: Any) -> str:
@@ -368,6 +470,8 @@ class EditionRow:
     median_rank: float | None
     pillars: dict[str, float | None]
     contributions: dict[str, float | None] = field(default_factory=dict)
+    chart: tuple[float, float, float] | None = None
+    """x of the rank, the 5% and the 95% rank on the page's interval chart (see rank_marks)."""
 
 
 def edition_rows(edition: IndexEdition) -> list[EditionRow]:
@@ -459,3 +563,121 @@ def region_breakdown(edition: IndexEdition, region: str) -> RegionBreakdown | No
             contribution=contribution, share=share))
     pillar_scores = [(name, heading, row.pillars.get(name)) for name, heading in pillar_columns(method)]
     return RegionBreakdown(row=row, pillar_scores=pillar_scores, lines=lines, additive=additive)
+
+
+# --- the statistical audit of an edition -----------------------------------------------------------------
+
+def _factor_words() -> dict[str, str]:
+    return {"normalisation": _("归一化"), "aggregation": _("加总方式"), "missing": _("缺失值处理"),
+            "outliers": _("异常值处理"), "weights": _("权重")}
+
+
+def _flag_words(flag: str, limits: dict[str, Any]) -> str:
+    if flag == "skew_kurtosis":
+        return _("偏度与峰度超限（|偏度|>%(skew)g 且峰度>%(kurt)g）") % {
+            "skew": limits.get("skewness", 2.0), "kurt": limits.get("kurtosis", 3.5)}
+    if flag == "outliers":
+        return _("有离群值")
+    if flag == "low_availability":
+        return _("有数据的地区不足%(pct)g%%") % {"pct": limits.get("availability", 0.65) * 100}
+    if flag == "collinear":
+        return _("与同层某项高度相关（r>%(r)g）") % {"r": limits.get("collinear", 0.9)}
+    if flag == "negative":
+        return _("与同层某项负相关（r<%(r)g）") % {"r": limits.get("negative", -0.4)}
+    return flag
+
+
+@dataclass
+class AuditIndicator:
+    name: str
+    label: str
+    stats: dict[str, Any]
+    parent_r: float | None
+    flags: list[str]
+    removal: dict[str, Any] | None
+
+
+@dataclass
+class EditionAudit:
+    """What the edition page shows of the audit: per indicator, per node, and the sensitivity indices."""
+
+    indicators: list[AuditIndicator]
+    nodes: list[dict[str, Any]]
+    pairs: list[dict[str, Any]]
+    """Children of one node whose correlation is flagged (collinear or negative)."""
+    variance: list[dict[str, Any]]
+    variance_samples: int | None
+    thresholds: dict[str, Any]
+
+
+def edition_audit(edition: IndexEdition) -> EditionAudit | None:
+    """The stored audit of an edition, arranged for its page; None for an edition computed without it."""
+    stored = edition.uncertainty.get("audit")
+    if not stored:
+        return None
+    method = method_of(edition.method)
+    limits = stored.get("thresholds", {})
+    parent = {child: node.name for node in method.nodes() for child in node.child_names}
+    across = {(c["first"], c["second"]): c["r"] for c in stored["correlations"] if c["kind"] == "across"}
+    removals = {r["indicator"]: r for r in stored.get("removals", [])}
+    labels = {i.name: i.label or i.name for i in method.indicators}
+    indicators = [AuditIndicator(
+        name=stats["name"], label=labels.get(stats["name"], stats["name"]), stats=stats,
+        parent_r=across.get((stats["name"], parent.get(stats["name"], ""))),
+        flags=[_flag_words(flag, limits) for flag in stats["flags"]], removal=removals.get(stats["name"]))
+        for stats in stored["indicators"]]
+    headings = {node.name: node.label or node.name for node in method.nodes()}
+    root = method.index.name
+    nodes = [{**node, "heading": headings.get(node["name"], node["name"]),
+              "parent_r": across.get((node["name"], parent.get(node["name"], ""))),
+              "index_r": across.get((node["name"], root)),
+              "eigenvalues": [round(value, 2) for value in node["eigenvalues"]]} for node in stored["nodes"]]
+    pairs = [c for c in stored["correlations"] if c["kind"] == "within" and c["r"] is not None
+             and (c["r"] > limits.get("collinear", 0.9) or c["r"] < limits.get("negative", -0.4))]
+    variance_stored = edition.uncertainty.get("variance") or {}
+    words = _factor_words()
+    variance = [{**row, "label": words.get(row["factor"], row["factor"])}
+                for row in variance_stored.get("indices", [])]
+    return EditionAudit(indicators=indicators, nodes=nodes, pairs=pairs, variance=variance,
+                        variance_samples=variance_stored.get("samples"), thresholds=limits)
+
+
+def comparison_cause(cause: str) -> str:
+    return {"data": _("数据变化"), "method": _("方法变化"), "both": _("数据与方法各半"),
+            "none": _("无变化")}.get(cause, cause)
+
+
+@dataclass
+class EditionComparison:
+    """Rank shifts against the previous published edition, for the edition page."""
+
+    against: dict[str, Any]
+    rows: list[dict[str, Any]]
+    unmatched: list[str]
+    error: str = ""
+
+
+def edition_comparison(edition: IndexEdition) -> EditionComparison | None:
+    stored = edition.uncertainty.get("comparison")
+    if not stored:
+        return None
+    rows = [{**shift, "cause_words": comparison_cause(shift["cause"])} for shift in stored.get("shifts", [])]
+    return EditionComparison(against=stored["against"], rows=rows, unmatched=stored.get("unmatched", []),
+                             error=stored.get("error", ""))
+
+
+CHART_WIDTH, CHART_MARGIN = 120, 4
+
+
+def rank_marks(rows: list[EditionRow]) -> dict[str, tuple[float, float, float]]:
+    """x positions (in a CHART_WIDTH-wide strip) of each ranked region's rank and its 5–95% interval,
+    rank 1 on the left: the interval chart of the edition page."""
+    ranked = [row for row in rows if row.rank]
+    top = max([row.rank_95 or row.rank or 1 for row in ranked] + [len(ranked), 2])
+    span = CHART_WIDTH - 2 * CHART_MARGIN
+
+    def x(rank: int) -> float:
+        return round(CHART_MARGIN + (rank - 1) / (top - 1) * span, 1)
+
+    return {row.region: (x(row.rank or 1), x(row.rank_5 or row.rank or 1), x(row.rank_95 or row.rank or 1))
+            for row in ranked}

@@ -251,10 +251,18 @@ def edition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     region_ids = _region_ids([r.region for r in rows])
     lines = [(row, region_ids.get(row.region), [row.pillars.get(name) for name, _heading in pillars],
               [row.contributions.get(name) for name, _label in indicators]) for row in rows]
+    marks = index_services.rank_marks(rows)
+    for row in rows:
+        row.chart = marks.get(row.region)
     return render(request, "indicators/edition_detail.html", {
+        "chart_width": index_services.CHART_WIDTH,
         "edition": edition, "pending": pending, "lines": lines, "pillars": pillars, "indicators": indicators,
         "additive": index_services.is_additive(method), "description": method.describe("zh"),
-        "uncertainty_lines": index_services.uncertainty_lines(edition.uncertainty)})
+        "uncertainty_lines": index_services.uncertainty_lines(edition.uncertainty),
+        "ranking_line": index_services.ranking_line(edition.result),
+        "notice_lines": index_services.notice_lines(edition.result),
+        "audit": index_services.edition_audit(edition),
+        "comparison": index_services.edition_comparison(edition)})
 
 
 @login_get
