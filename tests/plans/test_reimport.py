@@ -271,3 +271,16 @@ def test_each_change_is_audited_on_its_own(published_plan: Plan, personas: Any) 
     reimport = next(e for e in entries if e.action == "task.reimport")
     assert reimport.task_id == item2.pk and "15家" in reimport.before["text"] and "20家" in reimport.after["text"]
     assert [e.action for e in entries][-2:] == ["plan.import", "plan.import_confirm"]
+
+
+def test_a_correction_made_before_parsed_values_were_kept_is_still_kept(published_plan: Plan, personas: Any) -> None:
+    """A database from before this change: no task knows what was parsed, and item 3's deadline was corrected."""
+    Task.objects.filter(plan=published_plan).update(parsed_values={})
+    Task.objects.filter(plan=published_plan, key="二/(二)/3").update(deadline=dt.date(2019, 10, 31),
+                                                                   deadline_text="2019年10月底前")
+    job = preview(published_plan, ITEM2_CHANGED, personas.supervisor)
+    assert [k["name"] for k in change(job, "二/(二)/3")["kept"]] == ["deadline"]
+    plan_import_apply(actor=personas.supervisor, job=job, resolutions={})
+    item3 = Task.objects.get(plan=published_plan, key="二/(二)/3")
+    assert item3.deadline == dt.date(2019, 10, 31)
+    assert item3.parsed_values["deadline"] == "2019-12-31"  # known from now on

@@ -98,6 +98,13 @@ def test_the_office_resolves_a_conflict_on_the_preview_page(client: Any, persona
     assert item3.deadline == dt.date(2019, 10, 31) and "9月底前" in item3.text
 
 
+def test_the_preview_shows_a_changed_title(client: Any, personas: Any, published_plan: Plan) -> None:
+    client.force_login(personas.supervisor)
+    job = upload_and_run(client, published_plan, SMALL_PLAN.replace("〔2019〕7号", "〔2019〕8号"))
+    page = client.get(reverse("plans:import_job", args=[job.pk])).content.decode()
+    assert 'id="plan-fields"' in page and "大政办发〔2019〕7号" in page and "大政办发〔2019〕8号" in page
+
+
 def test_cancelling_on_the_preview_page_changes_nothing(client: Any, personas: Any, published_plan: Plan) -> None:
     client.force_login(personas.supervisor)
     job = upload_and_run(client, published_plan, SMALL_PLAN.replace("技术中心15家", "技术中心20家"))

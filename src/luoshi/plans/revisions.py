@@ -93,6 +93,17 @@ def _plan_year(parsed: plandoc.Plan) -> int | None:
     return int(parsed.issued_on[:4]) if parsed.issued_on else None
 
 
+def needs_baseline(plan: Plan) -> bool:
+    """Whether some task predates `parsed_values` (imported before it was kept)."""
+    return plan.tasks.filter(parsed_values={}).exists()
+
+
+def baseline_rows(rows: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The correctable fields per key of a parse of the plan's current source text: what the parser read
+    for tasks imported before `parsed_values` was kept, so that their corrections are still told apart."""
+    return {row["key"]: row_values(row) for row in rows["nodes"]}
+
+
 def row_values(row: dict[str, Any]) -> dict[str, Any]:
     """The correctable fields as the parser read them (stored on the task as `parsed_values`)."""
     return {"text": row["text"], "deadline": row["deadline"], "deadline_text": row["deadline_text"],
@@ -159,13 +170,14 @@ class TaskDiff:
 def compare(plan: Plan, rows: dict[str, Any]) -> list[TaskDiff]:
     """Every node that the rows would add, change or retire, in the new document's order (retired last)."""
     existing = {t.key: t for t in plan.tasks.prefetch_related("task_units", "targets")}
+    baseline = rows.get("baseline") or {}
     diffs: list[TaskDiff] = []
     for row in rows["nodes"]:
         task = existing.pop(row["key"], None)
         if task is None:
             diffs.append(TaskDiff(key=row["key"], kind="added", row=row))
             continue
-        diff = _compare_task(task, row)
+        diff = _compare_task(task, row, baseline.get(task.key))
         if task.removed:
             diff.kind = "restored"
         if diff.fields or diff.body or diff.targets or diff.kept or task.removed:
@@ -176,9 +188,10 @@ def compare(plan: Plan, rows: dict[str, Any]) -> list[TaskDiff]:
     return diffs
 
 
-def _compare_task(task: Task, row: dict[str, Any]) -> TaskDiff:
+def _compare_task(task: Task, row: dict[str, Any], baseline: dict[str, Any] | None) -> TaskDiff:
     current = _groups(task_values(task))
-    old = _groups(task.parsed_values) if task.parsed_values else current
+    parsed = task.parsed_values or baseline
+    old = _groups(parsed) if parsed else current
     new = _groups(row_values(row))
     diff = TaskDiff(key=task.key, kind="changed", row=row, task=task)
     for name in CORRECTABLE:
@@ -293,7 +306,10 @@ def preview_build(plan: Plan, rows: dict[str, Any]) -> dict[str, Any]:
         "reports": sum(c["reports"] for c in changes),
         "actuals": sum(c["actuals"] for c in changes),
     }
-    return {"base_revision": plan.revision, "counts": counts, "changes": changes,
+    plan_fields = [{"name": name, "old": str(getattr(plan, name) or ""), "new": str(rows["plan"][name] or "")}
+                   for name in ("title", "doc_number", "issuer", "issued_on", "notice_title")
+                   if str(getattr(plan, name) or "") != str(rows["plan"][name] or "")]
+    return {"base_revision": plan.revision, "counts": counts, "changes": changes, "plan_fields": plan_fields,
             "decisions": decisions_of(diffs), "title": rows["plan"]["title"],
             "nodes": len(rows["nodes"])}
 
