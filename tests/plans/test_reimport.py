@@ -78,6 +78,7 @@ def test_a_reimport_stops_at_a_preview_and_changes_nothing(published_plan: Plan,
     assert item2["kind"] == "changed" and item2["reports"] == 1
     assert [(f["name"], f["outcome"]) for f in item2["fields"]] == [("text", "new")]
     assert "技术中心15家" in item2["fields"][0]["current"] and "技术中心20家" in item2["fields"][0]["new"]
+    assert ["del", "15"] in item2["fields"][0]["pieces"] and ["ins", "20"] in item2["fields"][0]["pieces"]
     assert item2["targets"] == [{"old": "新认定市级以上企业技术中心15家", "new": "新认定市级以上企业技术中心20家",
                                  "actuals": 0}]
     added = change(job, "二/(二)/5")

@@ -111,7 +111,7 @@ def test_it_reimports_a_corrected_version_from_the_plan_page(client: Any, person
     corrected = SMALL_PLAN.replace("新认定市级以上企业技术中心15家", "新认定市级以上企业技术中心20家")
     page = _post_and_run(client, reverse("plans:plan_reimport", args=[published_plan.pk]), "plan-v2.txt",
                          corrected.encode())
-    assert "技术中心20家" in page.content.decode()  # the preview: nothing applied yet
+    assert "技术中心<del>15</del><ins>20</ins>家" in page.content.decode()  # the preview: nothing applied yet
     published_plan.refresh_from_db()
     assert published_plan.revision == 1
     job = PlanImport.objects.get()

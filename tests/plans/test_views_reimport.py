@@ -197,3 +197,14 @@ def test_the_sweep_command_reports_what_it_failed(personas: Any, settings: Any) 
     assert "1" in out.getvalue()
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
+
+
+def test_at_the_only_worker_s_start_every_running_job_is_marked_failed(personas: Any) -> None:
+    job = plan_import_request(actor=personas.supervisor, data=SMALL_PLAN.encode(), filename="p.txt", enqueue=False)
+    PlanImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, started_at=timezone.now())
+    call_command("plan_imports_sweep", stdout=io.StringIO())
+    job.refresh_from_db()
+    assert job.status == ImportStatus.RUNNING  # not past the time limit: a live worker may be on it
+    call_command("plan_imports_sweep", "--worker-start", stdout=io.StringIO())
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "后台任务进程已退出" in job.error

@@ -18,6 +18,7 @@ by field, the old text, the office's correction and the new text apart:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -275,7 +276,8 @@ def preview_build(plan: Plan, rows: dict[str, Any]) -> dict[str, Any]:
             entry["fields"].append({
                 "name": change.name, "id": conflict_id(diff.key, change.name), "outcome": change.outcome,
                 "current": shown(change.name, change.current), "old": shown(change.name, change.old),
-                "new": shown(change.name, change.new), "corrected": change.corrected})
+                "new": shown(change.name, change.new), "corrected": change.corrected,
+                "pieces": inline_diff(change.current, change.new) if change.name == "text" else None})
             if change.name == "units":
                 now = {name for name, _role in change.current}
                 after = {name for name, _role in change.new}
@@ -322,6 +324,21 @@ def _unit_reports(task: Task | None, name: str, reports_by_unit: dict[tuple[int,
     if tu is None or tu.unit is None:
         return 0
     return sum(reports_by_unit[(task.pk, member.pk)] for member in tu.unit.member_units())
+
+
+def inline_diff(old: str, new: str) -> list[list[str]]:
+    """The two texts as one run of pieces: ["same", text], ["del", removed text] and ["ins", added text]."""
+    pieces: list[list[str]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op == "equal":
+            pieces.append(["same", old[a0:a1]])
+            continue
+        if a1 > a0:
+            pieces.append(["del", old[a0:a1]])
+        if b1 > b0:
+            pieces.append(["ins", new[b0:b1]])
+    return pieces
 
 
 def parse_date(value: str | None) -> dt.date | None:

@@ -472,18 +472,24 @@ def plan_import_cancel(*, actor: Any, job: PlanImport) -> PlanImport:
 IMPORT_SWEEP_GRACE_SECONDS = 60
 
 
-def plan_imports_sweep(*, now: dt.datetime | None = None) -> int:
+def plan_imports_sweep(*, now: dt.datetime | None = None, worker_start: bool = False) -> int:
     """Fail the jobs a dead worker left "running": the import page then says so instead of waiting.
 
     The job's own time limit stops a live worker; a job still running after it (plus a margin) has no
     worker any more. Run by every job, by the import page and by `manage.py plan_imports_sweep`.
+    `worker_start`: the only worker is starting, so every running job was left by a dead one.
     """
     limit = settings.LUOSHI_IMPORT_TIME_LIMIT_SECONDS
     cutoff = (now or timezone.now()) - dt.timedelta(seconds=limit + IMPORT_SWEEP_GRACE_SECONDS)
-    message = _("后台解析中断：%(minutes)s分钟内未完成（后台任务进程可能已退出）。请重新上传。") % {
-        "minutes": _minutes(limit)}
+    stale = PlanImport.objects.filter(status=ImportStatus.RUNNING)
+    if worker_start:
+        message = _("后台解析中断：后台任务进程已退出并重新启动。请重新上传。")
+    else:
+        stale = stale.filter(started_at__lt=cutoff)
+        message = _("后台解析中断：%(minutes)s分钟内未完成（后台任务进程可能已退出）。请重新上传。") % {
+            "minutes": _minutes(limit)}
     swept = 0
-    for job in PlanImport.objects.filter(status=ImportStatus.RUNNING, started_at__lt=cutoff):
+    for job in stale:
         with transaction.atomic():
             if PlanImport.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
                     status=ImportStatus.FAILED, error=message[:500], step="", finished_at=timezone.now()):
