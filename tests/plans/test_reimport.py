@@ -285,3 +285,53 @@ def test_a_correction_made_before_parsed_values_were_kept_is_still_kept(publishe
     item3 = Task.objects.get(plan=published_plan, key="二/(二)/3")
     assert item3.deadline == dt.date(2019, 10, 31)
     assert item3.parsed_values["deadline"] == "2019-12-31"  # known from now on
+
+
+# ---------------------------------------------------------------------------------------------------
+# Renumbering
+
+
+RENUMBERED = (SMALL_PLAN.replace("2.支持企业建设研发机构，新认定市级以上企业技术中心15家。（责任单位：市经信委）\n", "")
+              .replace("3.落实科技创新政策", "2.落实科技创新政策").replace("4.加强知识产权保护", "3.加强知识产权保护"))
+
+
+def test_an_item_renumbered_because_one_before_it_was_removed_keeps_its_reports(
+        published_plan: Plan, personas: Any) -> None:
+    item4 = Task.objects.get(plan=published_plan, key="二/(二)/4")
+    item3 = Task.objects.get(plan=published_plan, key="二/(二)/3")
+    report = report_on(item4.assignments.get(), month=5, status="accepted", author=personas.lead_liaison)
+    job = preview(published_plan, RENUMBERED, personas.supervisor)
+    assert job.preview is not None
+    assert (job.preview["counts"]["moved"], job.preview["counts"]["retired"]) == (2, 1)
+    assert change(job, "二/(二)/3")["moved_from"] == "二.(二).4"
+    assert change(job, "二/(二)/3")["reports"] == 1
+    assert change(job, "二/(二)/2")["moved_from"] == "二.(二).3"
+    assert change(job, "二/(一)/2")["kind"] == "retired"
+    plan_import_apply(actor=personas.supervisor, job=job, resolutions={})
+    item4.refresh_from_db()
+    item3.refresh_from_db()
+    assert (item4.key, item4.text, item4.removed) == ("二/(二)/3", "加强知识产权保护。", False)
+    assert (item3.key, item3.removed) == ("二/(二)/2", False)
+    assert Report.objects.get(pk=report.pk).assignment.task_id == item4.pk
+    assert item4.assignments.get().active
+    retired = Task.objects.get(plan=published_plan, text__startswith="支持企业建设研发机构")
+    assert retired.removed and retired.key == "二/(一)/2"
+    entry = AuditEntry.objects.get(action="task.reimport", task_id=item4.pk)
+    assert (entry.before["key"], entry.after["key"]) == ("二/(二)/4", "二/(二)/3")
+
+
+def test_a_number_a_retired_task_held_can_be_given_to_a_renumbered_one(published_plan: Plan, personas: Any) -> None:
+    """Item 3 removed, item 4 renumbered 3: the retired item keeps its history under its old number."""
+    item3 = Task.objects.get(plan=published_plan, key="二/(二)/3")
+    item4 = Task.objects.get(plan=published_plan, key="二/(二)/4")
+    text = SMALL_PLAN.replace("3.落实科技创新政策，2019年底前出台配套措施。（责任单位：各先导区管委会）\n", "") \
+        .replace("4.加强知识产权保护", "3.加强知识产权保护")
+    job = preview(published_plan, text, personas.supervisor)
+    plan_import_apply(actor=personas.supervisor, job=job, resolutions={})
+    item3.refresh_from_db()
+    item4.refresh_from_db()
+    assert item4.key == "二/(二)/3" and not item4.removed
+    assert item3.removed and item3.key == f"二/(二)/3~{item3.pk}" and item3.display_path == "二.(二).3"
+    # the next version is the same: nothing to do
+    again = preview(published_plan, text, personas.supervisor)
+    assert again.preview is not None and again.preview["changes"] == []

@@ -93,7 +93,8 @@ class Task(models.Model):
 
     @property
     def display_path(self) -> str:
-        return ".".join(self.key.split("/"))
+        # "~<id>": a retired task whose number a later version gave to another task (services._plan_revise)
+        return ".".join(self.key.split("~")[0].split("/"))
 
     def source_sentence(self) -> str:
         """The line of the original document this task was read from."""

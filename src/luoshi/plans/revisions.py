@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +40,7 @@ def task_key(path: list[str]) -> str:
 
 
 def display_path(key: str) -> str:
-    return ".".join(key.split("/"))
+    return ".".join(key.split("~")[0].split("/"))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -162,29 +162,75 @@ class TaskDiff:
     kind: str  # "added" | "changed" | "retired" | "restored" (back in the text after being retired)
     row: dict[str, Any] | None = None
     task: Task | None = None
+    moved_from: str = ""  # the task's key before the new version renumbered it
     fields: list[FieldChange] = field(default_factory=list)
     kept: list[FieldChange] = field(default_factory=list)  # corrections the new text leaves alone
     body: tuple[str, str] | None = None
     targets: list[tuple[str, str]] = field(default_factory=list)
 
 
+def match_tasks(tasks: list[Task], rows: list[dict[str, Any]]) -> dict[str, Task]:
+    """Which existing task each row of the new version continues (row key -> task).
+
+    In order: the same numbering with the same text; then the same text under another numbering, when
+    that text belongs to one unmatched task and one unmatched row at the same level (an item renumbered
+    because one before it was added or removed: its reports stay with its duty, not with its old number);
+    then the same numbering (its text changed). Tasks left over are retired.
+    """
+    by_key = {t.key: t for t in tasks}
+    matched: dict[str, Task] = {}
+    used: set[int] = set()
+
+    def texts(task: Task) -> set[str]:
+        return {task.text, *([task.parsed_values["text"]] if task.parsed_values.get("text") else [])}
+
+    for row in rows:
+        task = by_key.get(row["key"])
+        if task is not None and row["text"] in texts(task):
+            matched[row["key"]] = task
+            used.add(task.pk)
+    free_rows = [row for row in rows if row["key"] not in matched]
+    rows_per_text = Counter(row["text"] for row in free_rows)
+    candidates: dict[str, list[Task]] = defaultdict(list)
+    for task in tasks:
+        if task.pk not in used:
+            for text in texts(task):
+                candidates[text].append(task)
+    for row in free_rows:
+        found = candidates.get(row["text"], [])
+        if rows_per_text[row["text"]] == 1 and len(found) == 1 and found[0].level == row["level"] \
+                and found[0].pk not in used:
+            matched[row["key"]] = found[0]
+            used.add(found[0].pk)
+    for row in rows:
+        task = by_key.get(row["key"])
+        if row["key"] not in matched and task is not None and task.pk not in used:
+            matched[row["key"]] = task
+            used.add(task.pk)
+    return matched
+
+
 def compare(plan: Plan, rows: dict[str, Any]) -> list[TaskDiff]:
     """Every node that the rows would add, change or retire, in the new document's order (retired last)."""
-    existing = {t.key: t for t in plan.tasks.prefetch_related("task_units", "targets")}
+    tasks = list(plan.tasks.prefetch_related("task_units", "targets"))
+    matched = match_tasks(tasks, rows["nodes"])
+    used = {task.pk for task in matched.values()}
     baseline = rows.get("baseline") or {}
     diffs: list[TaskDiff] = []
     for row in rows["nodes"]:
-        task = existing.pop(row["key"], None)
+        task = matched.get(row["key"])
         if task is None:
             diffs.append(TaskDiff(key=row["key"], kind="added", row=row))
             continue
         diff = _compare_task(task, row, baseline.get(task.key))
         if task.removed:
             diff.kind = "restored"
-        if diff.fields or diff.body or diff.targets or diff.kept or task.removed:
+        if task.key != row["key"]:
+            diff.moved_from = task.key
+        if diff.fields or diff.body or diff.targets or diff.kept or diff.moved_from or task.removed:
             diffs.append(diff)
-    for task in sorted(existing.values(), key=lambda t: t.position):
-        if not task.removed:
+    for task in sorted(tasks, key=lambda t: t.position):
+        if task.pk not in used and not task.removed:
             diffs.append(TaskDiff(key=task.key, kind="retired", task=task))
     return diffs
 
@@ -194,7 +240,7 @@ def _compare_task(task: Task, row: dict[str, Any], baseline: dict[str, Any] | No
     parsed = task.parsed_values or baseline
     old = _groups(parsed) if parsed else current
     new = _groups(row_values(row))
-    diff = TaskDiff(key=task.key, kind="changed", row=row, task=task)
+    diff = TaskDiff(key=row["key"], kind="changed", row=row, task=task)
     for name in CORRECTABLE:
         cur, was, now = current[name], old[name], new[name]
         if now == was:
@@ -224,7 +270,8 @@ def decisions_of(diffs: list[TaskDiff]) -> list[list[str]]:
     """What the office confirms: each change's key, kind and field outcomes (the stale-preview check)."""
     out = []
     for diff in diffs:
-        out.append([diff.key, diff.kind, *sorted(f"{f.name}:{f.outcome}:{f.new!r}" for f in diff.fields),
+        out.append([diff.key, diff.kind, diff.moved_from,
+                    *sorted(f"{f.name}:{f.outcome}:{f.new!r}" for f in diff.fields),
                     *sorted(f"{f.name}:kept" for f in diff.kept)])
     return out
 
@@ -263,6 +310,7 @@ def preview_build(plan: Plan, rows: dict[str, Any]) -> dict[str, Any]:
         row, task = diff.row, diff.task
         entry: dict[str, Any] = {
             "key": diff.key, "path": display_path(diff.key), "kind": diff.kind,
+            "moved_from": display_path(diff.moved_from) if diff.moved_from else "",
             "task_id": task.pk if task else None,
             "is_item": bool(row["is_item"] if row else task and task.is_item),
             "text": (row["text"] if row else task.text if task else "")[:200],
@@ -302,7 +350,9 @@ def preview_build(plan: Plan, rows: dict[str, Any]) -> dict[str, Any]:
     counts = {
         "added": sum(1 for c in changes if c["kind"] == "added"),
         "retired": sum(1 for c in changes if c["kind"] == "retired"),
-        "changed": sum(1 for c in changes if c["kind"] == "changed" and (c["fields"] or c["targets"] or c["body"])),
+        "changed": sum(1 for c in changes if c["kind"] == "changed"
+                       and (c["fields"] or c["targets"] or c["body"] or c["moved_from"])),
+        "moved": sum(1 for c in changes if c["moved_from"]),
         "conflicts": sum(1 for c in changes for f in c["fields"] if f["outcome"] == "conflict"),
         "kept": sum(len(c["kept"]) for c in changes),
         "reports": sum(c["reports"] for c in changes),

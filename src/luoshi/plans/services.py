@@ -45,6 +45,8 @@ from .revisions import (
     compare,
     conflict_id,
     decisions_of,
+    display_path,
+    match_tasks,
     needs_baseline,
     parse_date,
     plan_rows,
@@ -105,7 +107,7 @@ def _plan_create(*, actor: Any, rows: dict[str, Any]) -> Plan:
     plan = Plan.objects.create(created_by=actor, **_plan_fields(rows))
     by_key: dict[str, Task] = {}
     for position, row in enumerate(rows["nodes"]):
-        task = Task.objects.create(plan=plan, key=row["key"], **_task_values(row, position, by_key))
+        task = Task.objects.create(plan=plan, **_task_values(row, position, by_key))
         by_key[row["key"]] = task
         _sync_task_units(task, row["units"])
         _sync_targets(task, row["targets"])
@@ -119,7 +121,8 @@ def _plan_create(*, actor: Any, rows: dict[str, Any]) -> Plan:
 def _task_values(row: dict[str, Any], position: int, by_key: dict[str, Task]) -> dict[str, Any]:
     """A task's fields from its row, the correctable ones included (a new task, or one taking the text)."""
     return {
-        "parent_id": by_key[row["parent"]].pk if row["parent"] in by_key else None, "label": row["label"],
+        "key": row["key"], "parent_id": by_key[row["parent"]].pk if row["parent"] in by_key else None,
+        "label": row["label"],
         "level": row["level"], "position": position, "text": row["text"], "body": row["body"],
         "span_start": row["span"][0], "span_end": row["span"][1], "is_item": row["is_item"],
         "deadline": parse_date(row["deadline"]), "deadline_text": row["deadline_text"], "cadence": row["cadence"],
@@ -143,8 +146,9 @@ def _plan_revise(*, actor: Any, plan: Plan, rows: dict[str, Any], resolutions: M
     `default`. Vanished tasks are retired, never deleted. `expected` is what the confirmed preview
     promised: if the plan changed since, nothing is written (StaleUpdate).
     """
-    diffs = {d.key: d for d in compare(plan, rows)}
-    if expected is not None and decisions_of(list(diffs.values())) != expected:
+    found = compare(plan, rows)
+    diffs = {d.key: d for d in found if d.kind != "retired"}  # by row key (a retired task's key may be reused)
+    if expected is not None and decisions_of(found) != expected:
         raise StaleUpdate(_("预览之后计划已被修改，请重新上传文件生成新的预览。"))
     take: dict[tuple[str, str], bool] = {}
     for diff in diffs.values():
@@ -161,7 +165,10 @@ def _plan_revise(*, actor: Any, plan: Plan, rows: dict[str, Any], resolutions: M
     plan.revision += 1
     plan.save()
     now = timezone.now()
-    existing = {t.key: t for t in plan.tasks.prefetch_related("task_units", "targets")}
+    tasks = list(plan.tasks.prefetch_related("task_units", "targets"))
+    matched = match_tasks(tasks, rows["nodes"])
+    _free_keys(tasks, matched)
+    used = {task.pk for task in matched.values()}
     by_key: dict[str, Task] = {}
     changed: dict[int, Task] = {}
     old_deadlines: dict[int, dt.date | None] = {}
@@ -170,10 +177,10 @@ def _plan_revise(*, actor: Any, plan: Plan, rows: dict[str, Any], resolutions: M
     pending = _PendingRows()
     before_snapshots: dict[int, dict[str, Any]] = {}
     for position, row in enumerate(rows["nodes"]):
-        task = existing.pop(row["key"], None)
+        task = matched.get(row["key"])
         diff = diffs.get(row["key"])
         if task is None:
-            task = Task.objects.create(plan=plan, key=row["key"], **_task_values(row, position, by_key))
+            task = Task.objects.create(plan=plan, **_task_values(row, position, by_key))
             by_key[row["key"]] = task
             _sync_task_units(task, row["units"])
             _sync_targets(task, row["targets"])
@@ -181,7 +188,7 @@ def _plan_revise(*, actor: Any, plan: Plan, rows: dict[str, Any], resolutions: M
                          plan_id=plan.pk, task_id=task.pk, message=_("新版计划新增"))
             continue
         if diff is not None:
-            before_snapshots[task.pk] = _task_snapshot(task)
+            before_snapshots[task.pk] = {**_task_snapshot(task), "key": diff.moved_from or task.key}
         old_deadlines[task.pk] = task.deadline
         values = _task_values(row, position, by_key)
         if not take.get((row["key"], "text"), True):
@@ -195,16 +202,18 @@ def _plan_revise(*, actor: Any, plan: Plan, rows: dict[str, Any], resolutions: M
         else:
             pending.spans(task, row["units"])
         pending.targets(task, row["targets"])
-        if diff is not None and (diff.fields or diff.targets or diff.body or diff.kind == "restored"):
+        if diff is not None and (diff.fields or diff.targets or diff.body or diff.moved_from
+                                 or diff.kind == "restored"):
             changed[task.pk] = task
     pending.write()
     for task in changed.values():
         diff = diffs[task.key]
         audit_record(actor=actor, action="task.restore" if diff.kind == "restored" else "task.reimport",
-                     target=task, before=before_snapshots.get(task.pk), after=_task_snapshot(task), plan_id=plan.pk,
+                     target=task, before=before_snapshots.get(task.pk), after={**_task_snapshot(task), "key": task.key},
+                     plan_id=plan.pk,
                      task_id=task.pk, message=_reimport_message(diff, take))
-    for task in sorted(existing.values(), key=lambda t: t.position):
-        if task.removed:
+    for task in sorted(tasks, key=lambda t: t.position):
+        if task.pk in used or task.removed:
             continue
         task.removed, task.retired_at = True, now
         task.save(update_fields=["removed", "retired_at"])
@@ -212,7 +221,7 @@ def _plan_revise(*, actor: Any, plan: Plan, rows: dict[str, Any], resolutions: M
                      after={"removed": True, "retired_at": now}, plan_id=plan.pk, task_id=task.pk,
                      message=_("新版计划中已删除：任务停用，历史报告保留"))
     _sync_duplicates(plan, rows, by_key)
-    counts = {kind: sum(1 for d in diffs.values() if d.kind == kind)
+    counts = {kind: sum(1 for d in found if d.kind == kind)
               for kind in ("added", "changed", "retired", "restored")}
     if plan.status == PlanStatus.PUBLISHED:
         assignments = _sync_assignments_detail(plan)
@@ -297,6 +306,23 @@ class _PendingRows:
             Target.objects.bulk_update(self.target_rows, self.TARGET_FIELDS, batch_size=200)
 
 
+def _free_keys(tasks: list[Task], matched: dict[str, Task]) -> None:
+    """Clear the way for renumbered tasks (a key is unique per plan): each task changing its key first
+    takes a temporary one; a task left over whose key another task now takes keeps it with "~<id>" added
+    (retired, its history kept; shown with its old number)."""
+    final = {task.pk: key for key, task in matched.items()}
+    taken = set(matched)
+    renamed = {task.pk: f"{task.key}~{task.pk}" for task in tasks if task.pk not in final and task.key in taken}
+    moving = [task for task in tasks if (task.pk in final and final[task.pk] != task.key) or task.pk in renamed]
+    for task in moving:
+        Task.objects.filter(pk=task.pk).update(key=f"~{task.pk}")
+    for task in moving:
+        if task.pk in renamed:
+            task.key = renamed[task.pk]
+            Task.objects.filter(pk=task.pk).update(key=task.key)
+        # a moved task gets its new key with its other fields (_PendingRows.write); in memory it keeps the old one
+
+
 def _reimport_message(diff: TaskDiff, take: dict[tuple[str, str], bool]) -> str:
     parts = []
     labels = {"text": _("内容"), "deadline": _("完成时限"), "units": _("责任单位")}
@@ -305,6 +331,9 @@ def _reimport_message(diff: TaskDiff, take: dict[tuple[str, str], bool]) -> str:
         parts.append(f"{labels[change.name]}：" + (_("采用新文本") if taken else _("保留人工修改")))
     for change in diff.kept:
         parts.append(f"{labels[change.name]}：" + _("保留人工修改"))
+    if diff.moved_from:
+        parts.append(_("编号调整：%(old)s → %(new)s") % {"old": display_path(diff.moved_from),
+                                                       "new": display_path(diff.key)})
     if diff.targets:
         parts.append(_("量化目标已更新"))
     return "；".join(parts) or _("按新版计划更新")

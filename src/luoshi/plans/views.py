@@ -140,7 +140,7 @@ def _preview_page(request: HttpRequest, job: PlanImport, form: ImportConfirmForm
         "job": job, "plan": job.plan, "preview": job.preview, "form": form, "counts": job.preview["counts"],
         "added": [c for c in changes if c["kind"] == "added"],
         "changed": [c for c in changes if c["kind"] in ("changed", "restored")
-                    and (c["fields"] or c["targets"] or c["body"] or c["kind"] == "restored")],
+                    and (c["fields"] or c["targets"] or c["body"] or c["moved_from"] or c["kind"] == "restored")],
         "retired": [c for c in changes if c["kind"] == "retired"],
         "kept": [c for c in changes if c["kept"]],
     }
