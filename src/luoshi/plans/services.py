@@ -141,7 +141,8 @@ def _plan_revise(*, actor: Any, plan: Plan, rows: dict[str, Any], resolutions: M
                  default: str | None = None, expected: list[list[str]] | None = None) -> Plan:
     """Write `rows` as the next revision of `plan` (inside the caller's transaction).
 
-    Tasks are matched by key and updated in place; a field the office corrected keeps its correction
+    Tasks are matched to rows (revisions.match_tasks: by number and text) and updated in place; a field
+    the office corrected keeps its correction
     unless the new text changes it too, then `resolutions` ({conflict id: "keep" | "new"}) decides, or
     `default`. Vanished tasks are retired, never deleted. `expected` is what the confirmed preview
     promised: if the plan changed since, nothing is written (StaleUpdate).
@@ -173,7 +174,7 @@ def _plan_revise(*, actor: Any, plan: Plan, rows: dict[str, Any], resolutions: M
     changed: dict[int, Task] = {}
     old_deadlines: dict[int, dt.date | None] = {}
     # Most tasks of a revision are unchanged but for their place in the new text: their rows are
-    # collected and written in a few bulk updates, so the transaction stays short (Dalian: 3,700 -> 60 queries).
+    # collected and written in a few bulk updates, so the transaction stays short (Dalian: 3,721 -> 110 queries).
     pending = _PendingRows()
     before_snapshots: dict[int, dict[str, Any]] = {}
     for position, row in enumerate(rows["nodes"]):
@@ -210,8 +211,7 @@ def _plan_revise(*, actor: Any, plan: Plan, rows: dict[str, Any], resolutions: M
         diff = diffs[task.key]
         audit_record(actor=actor, action="task.restore" if diff.kind == "restored" else "task.reimport",
                      target=task, before=before_snapshots.get(task.pk), after={**_task_snapshot(task), "key": task.key},
-                     plan_id=plan.pk,
-                     task_id=task.pk, message=_reimport_message(diff, take))
+                     plan_id=plan.pk, task_id=task.pk, message=_reimport_message(diff, take))
     for task in sorted(tasks, key=lambda t: t.position):
         if task.pk in used or task.removed:
             continue
