@@ -93,6 +93,7 @@ def test_applying_keeps_every_report_actual_value_and_evidence_file(published_pl
                   personas.supervisor)
     item1 = change(job, "二/(一)/1")
     assert (item1["reports"], item1["actuals"], item1["evidence"]) == (1, 1, 1)
+    assert item1["report_list"] == ["市科技局 2019年5月 已通过"]
     assert item1["targets"][0]["actuals"] == 1
     plan = plan_import_apply(actor=personas.supervisor, job=job, resolutions={})
     assert plan.revision == 2

@@ -31,6 +31,7 @@ from .models import Assignment, Plan, Task
 
 # Field groups the office may correct, compared three ways; a conflict on one is resolved as a whole.
 CORRECTABLE = ("text", "deadline", "units")
+REPORTS_LISTED = 12  # reports named one by one per item in the preview (all are counted)
 KEEP, TAKE_NEW = "keep", "new"
 
 
@@ -282,16 +283,21 @@ def decisions_of(diffs: list[TaskDiff]) -> list[list[str]]:
 
 def preview_build(plan: Plan, rows: dict[str, Any]) -> dict[str, Any]:
     """The preview stored on the job and shown to the office before anything is applied."""
-    from luoshi.reports.models import Attachment, Report, TargetActual  # reports builds on plans
+    from luoshi.reports.choices import ReportStatus  # reports builds on plans
+    from luoshi.reports.models import Attachment, Report, TargetActual
 
     diffs = compare(plan, rows)
     task_ids = [d.task.pk for d in diffs if d.task is not None]
     reports: dict[int, int] = defaultdict(int)
     reports_by_unit: dict[tuple[int, int], int] = defaultdict(int)
-    for task_id, unit_id in Report.objects.filter(assignment__task_id__in=task_ids).values_list(
-            "assignment__task_id", "assignment__unit_id"):
+    report_lines: dict[int, list[str]] = defaultdict(list)
+    for task_id, unit_id, unit_name, period, status in (
+            Report.objects.filter(assignment__task_id__in=task_ids).order_by("period__start", "assignment__unit__name")
+            .values_list("assignment__task_id", "assignment__unit_id", "assignment__unit__name", "period__label",
+                         "status")):
         reports[task_id] += 1
         reports_by_unit[(task_id, unit_id)] += 1
+        report_lines[task_id].append(f"{unit_name} {period} {ReportStatus(status).label}")
     actuals: dict[int, int] = defaultdict(int)
     for task_id in TargetActual.objects.filter(target__task_id__in=task_ids).values_list("target__task_id",
                                                                                           flat=True):
@@ -319,6 +325,8 @@ def preview_build(plan: Plan, rows: dict[str, Any]) -> dict[str, Any]:
         }
         if task is not None:
             entry.update(reports=reports[task.pk], actuals=actuals[task.pk], evidence=evidence[task.pk])
+            lines = report_lines[task.pk]
+            entry["report_list"] = lines[:REPORTS_LISTED] + (["…"] if len(lines) > REPORTS_LISTED else [])
             entry["units_now"] = [name for _unit_id, name in units_of[task.pk]]
         for change in diff.fields:
             entry["fields"].append({
