@@ -140,6 +140,16 @@ def test_a_preview_the_plan_changed_under_is_refused(published_plan: Plan, perso
     assert Task.objects.get(pk=item2.pk).text == "支持企业建设研发机构。"
 
 
+def test_of_two_previews_of_the_same_plan_only_the_first_confirmed_applies(published_plan: Plan,
+                                                                           personas: Any) -> None:
+    first = preview(published_plan, ITEM2_CHANGED, personas.supervisor)
+    second = preview(published_plan, ITEM4_REMOVED, personas.supervisor)
+    plan_import_apply(actor=personas.supervisor, job=first, resolutions={})
+    with pytest.raises(StaleUpdate):
+        plan_import_apply(actor=personas.supervisor, job=second, resolutions={})
+    assert not Task.objects.get(plan=published_plan, key="二/(二)/4").removed
+
+
 # ---------------------------------------------------------------------------------------------------
 # Manual corrections
 
