@@ -71,6 +71,9 @@ keep_worker() {
       continue
     fi
     starts+=("$(date +%s)")
+    # The demo has this one worker: a plan import still "running" now was left by the worker that died,
+    # and is marked failed so that its page says so (a failed sweep must not keep the worker down).
+    "$python" manage.py plan_imports_sweep --worker-start || true
     # --no-reload: one process, so its id is the whole worker.
     "$python" manage.py db_worker --no-reload &
     wpid=$!

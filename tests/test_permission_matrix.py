@@ -129,6 +129,10 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("plans:plan_detail", POST): NOT_THIS_METHOD,
     ("plans:import_job", GET): answers({"supervisor"}),  # a queued upload: the office account that uploaded it
     ("plans:import_job", POST): NOT_THIS_METHOD,
+    ("plans:import_apply", GET): NOT_THIS_METHOD,
+    ("plans:import_apply", POST): answers({"supervisor"}, 302),  # still queued, no preview: a message, no change
+    ("plans:import_cancel", GET): NOT_THIS_METHOD,
+    ("plans:import_cancel", POST): answers({"supervisor"}, 302),  # nothing to cancel yet: a message, no change
     ("plans:plan_reimport", GET): NOT_THIS_METHOD,
     ("plans:plan_reimport", POST): answers(OFFICE, 302, audited=OFFICE),
     ("plans:plan_map_unit", GET): NOT_THIS_METHOD,
@@ -490,6 +494,8 @@ ARGS: dict[str, Callable[[World], list[Any]]] = {
     "plans:plan_detail": lambda w: [w.plan.pk],
     "plans:plan_reimport": lambda w: [w.plan.pk],
     "plans:import_job": lambda w: [w.upload.pk],
+    "plans:import_apply": lambda w: [w.upload.pk],
+    "plans:import_cancel": lambda w: [w.upload.pk],
     "plans:plan_map_unit": lambda w: [w.plan.pk],
     "plans:plan_publish": lambda w: [w.plan.pk],
     "plans:plan_settings": lambda w: [w.plan.pk],

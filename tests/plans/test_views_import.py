@@ -109,8 +109,14 @@ def test_it_reimports_a_corrected_version_from_the_plan_page(client: Any, person
     client.force_login(personas.supervisor)
     task_ids = dict(Task.objects.filter(plan=published_plan).values_list("key", "id"))
     corrected = SMALL_PLAN.replace("新认定市级以上企业技术中心15家", "新认定市级以上企业技术中心20家")
-    _post_and_run(client, reverse("plans:plan_reimport", args=[published_plan.pk]), "plan-v2.txt",
-                  corrected.encode())
+    page = _post_and_run(client, reverse("plans:plan_reimport", args=[published_plan.pk]), "plan-v2.txt",
+                         corrected.encode())
+    assert "技术中心<del>15</del><ins>20</ins>家" in page.content.decode()  # the preview: nothing applied yet
+    published_plan.refresh_from_db()
+    assert published_plan.revision == 1
+    job = PlanImport.objects.get()
+    confirmed = client.post(reverse("plans:import_apply", args=[job.pk]))
+    assert confirmed["Location"] == reverse("plans:plan_detail", args=[published_plan.pk])
     response = client.get(reverse("plans:plan_detail", args=[published_plan.pk]))
     published_plan.refresh_from_db()
     assert published_plan.revision == 2

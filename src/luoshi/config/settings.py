@@ -185,6 +185,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LUOSHI_MAX_ATTACHMENT_BYTES = env_int("LUOSHI_MAX_ATTACHMENT_MB", 20) * 1024 * 1024
 LUOSHI_MAX_PLAN_BYTES = env_int("LUOSHI_MAX_PLAN_MB", 50) * 1024 * 1024
+# Wall-clock limit of one plan import job (parse and comparison); a job still "running" after it (plus a
+# minute) was left by a dead worker and is marked failed (plans.services.plan_imports_sweep).
+LUOSHI_IMPORT_TIME_LIMIT_SECONDS = env_int("LUOSHI_IMPORT_TIME_LIMIT_SECONDS", 10 * 60)
 
 TASKS = {
     "default": {

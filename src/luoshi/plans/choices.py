@@ -42,5 +42,7 @@ class TargetBasis(models.TextChoices):
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("排队中")
     RUNNING = "running", _("解析中")
+    PREVIEW = "preview", _("待确认")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    CANCELLED = "cancelled", _("已取消")

@@ -118,3 +118,29 @@ class PlanSettingsForm(forms.ModelForm[Plan]):
     class Meta:
         model = Plan
         fields = ["cadence", "due_day", "year", "is_public"]
+
+
+class ImportConfirmForm(forms.Form):
+    """Confirm a re-import's preview: one required choice per conflict (keep the correction or take the new text)."""
+
+    def __init__(self, conflicts: list[dict[str, Any]], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.conflicts = conflicts
+        for index, conflict in enumerate(conflicts):
+            self.fields[f"conflict_{index}"] = forms.ChoiceField(
+                label=conflict["path"], widget=forms.RadioSelect,
+                choices=[("keep", _("保留人工修改")), ("new", _("采用新文本"))],
+                error_messages={"required": _("请选择保留人工修改或采用新文本")})
+
+    def conflict_rows(self) -> list[tuple[dict[str, Any], forms.BoundField]]:
+        return [(conflict, self[f"conflict_{index}"]) for index, conflict in enumerate(self.conflicts)]
+
+    def resolutions(self) -> dict[str, str]:
+        return {conflict["id"]: self.cleaned_data[f"conflict_{index}"]
+                for index, conflict in enumerate(self.conflicts)}
+
+
+def preview_conflicts(preview: dict[str, Any]) -> list[dict[str, Any]]:
+    """The conflicts of a stored preview, in order, each with its item's path and text."""
+    return [{**field, "path": change["path"], "text": change["text"]}
+            for change in preview["changes"] for field in change["fields"] if field["outcome"] == "conflict"]

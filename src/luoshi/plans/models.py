@@ -74,7 +74,12 @@ class Task(models.Model):
     deadline_text = models.CharField(_("时限原文"), max_length=200, blank=True)
     cadence = models.CharField(_("周期"), max_length=16, blank=True)
     is_public = models.BooleanField(_("公开"), default=True)
-    removed = models.BooleanField(_("已从新版删除"), default=False)
+    removed = models.BooleanField(_("已停用"), default=False,
+                                  help_text=_("新版计划中已删除：不再列入当前任务和报送，历史报告保留"))
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    # What the parser read for the fields the office may correct (text, deadline, units): a re-import
+    # compares against it to tell a manual correction (kept) from the text changing (taken).
+    parsed_values = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["plan", "position"]
@@ -88,7 +93,8 @@ class Task(models.Model):
 
     @property
     def display_path(self) -> str:
-        return ".".join(self.key.split("/"))
+        # "~<id>": a retired task whose number a later version gave to another task (services._plan_revise)
+        return ".".join(self.key.split("~")[0].split("/"))
 
     def source_sentence(self) -> str:
         """The line of the original document this task was read from."""
@@ -186,7 +192,9 @@ def import_upload_path(instance: PlanImport, filename: str) -> str:
 class PlanImport(models.Model):
     """An uploaded plan document waiting for, or parsed by, a background worker (never inside a request).
 
-    `plan` is the plan being re-imported (empty for a new plan); `result` the plan written by the job.
+    `plan` is the plan being re-imported (empty for a new plan); `result` the plan written. A re-import
+    stops at `preview`: the job stores what it parsed (`parsed`) and the differences with the plan
+    (`preview`), and nothing changes until the office confirms (then `parsed` is written, not re-read).
     Only the office account that uploaded it sees it.
     """
 
@@ -200,7 +208,10 @@ class PlanImport(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     step = models.CharField(_("当前步骤"), max_length=100, blank=True)
     error = models.CharField(_("错误"), max_length=500, blank=True)
+    parsed = models.JSONField(null=True, blank=True, editable=False)
+    preview = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
@@ -214,4 +225,4 @@ class PlanImport(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+        return self.status not in (ImportStatus.PENDING, ImportStatus.RUNNING)

@@ -22,10 +22,19 @@ from luoshi.core.errors import DomainError
 from luoshi.core.viewtools import is_htmx, paginate, redirect_after_post, require_office, require_readers
 
 from .access import access_import, access_plan, access_task
-from .choices import PlanStatus
+from .choices import ImportStatus, PlanStatus
 from .exports import XLSX_CONTENT_TYPE, ledger_export_file
 from .filters import LedgerFilter
-from .forms import MapUnitForm, PlanSettingsForm, PlanUploadForm, TaskForm, task_unit_formset, unit_specs
+from .forms import (
+    ImportConfirmForm,
+    MapUnitForm,
+    PlanSettingsForm,
+    PlanUploadForm,
+    TaskForm,
+    preview_conflicts,
+    task_unit_formset,
+    unit_specs,
+)
 from .models import Plan, PlanImport
 from .selectors import (
     RAG_OVERDUE_NOTE,
@@ -42,7 +51,15 @@ from .selectors import (
     task_assignments,
     task_history,
 )
-from .services import plan_configure, plan_import_request, task_update, unmapped_unit_names
+from .services import (
+    plan_configure,
+    plan_import_apply,
+    plan_import_cancel,
+    plan_import_request,
+    plan_imports_sweep,
+    task_update,
+    unmapped_unit_names,
+)
 from .services import plan_map_unit as plan_map_unit_service
 from .services import plan_publish as plan_publish_service
 
@@ -97,14 +114,73 @@ def plan_reimport(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def import_job(request: HttpRequest, pk: str) -> HttpResponse:
-    """An upload's progress (htmx polls the fragment until it is finished), then the link to the preview.
+    """An upload's progress (htmx polls the fragment until it is finished), then the preview or the plan.
 
+    A re-import's job ends at a preview of the differences, shown here with the form that confirms it.
     Only the office account that uploaded it sees it; anyone else gets a 404.
     """
     require_office(request.user)
     job = access_import(request.user, pk)
-    template = "plans/_import_status.html" if is_htmx(request) else "plans/import_job.html"
-    return render(request, template, {"job": job})
+    if job.status == ImportStatus.RUNNING and plan_imports_sweep():  # a dead worker's job: say so
+        job = access_import(request.user, pk)
+    if is_htmx(request):
+        response = render(request, "plans/_import_status.html", {"job": job})
+        if job.status == ImportStatus.PREVIEW:
+            response["HX-Refresh"] = "true"  # the whole page becomes the preview
+        return response
+    if job.status == ImportStatus.PREVIEW and job.preview is not None:
+        return _preview_page(request, job, ImportConfirmForm(preview_conflicts(job.preview)))
+    return render(request, "plans/import_job.html", {"job": job})
+
+
+def _preview_page(request: HttpRequest, job: PlanImport, form: ImportConfirmForm, status: int = 200) -> HttpResponse:
+    assert job.preview is not None
+    changes = job.preview["changes"]
+    context = {
+        "job": job, "plan": job.plan, "preview": job.preview, "form": form, "counts": job.preview["counts"],
+        "added": [c for c in changes if c["kind"] == "added"],
+        "changed": [c for c in changes if c["kind"] in ("changed", "restored")
+                    and (c["fields"] or c["targets"] or c["body"] or c["moved_from"] or c["kind"] == "restored")],
+        "retired": [c for c in changes if c["kind"] == "retired"],
+        "kept": [c for c in changes if c["kept"]],
+    }
+    return render(request, "plans/import_preview.html", context, status=status)
+
+
+@login_required
+@require_POST
+def import_apply(request: HttpRequest, pk: str) -> HttpResponse:
+    """Confirm a re-import's preview: the stored parse is written with the office's choice per conflict."""
+    require_office(request.user)
+    job = access_import(request.user, pk)
+    if job.status != ImportStatus.PREVIEW or job.preview is None:
+        messages.error(request, _("该导入已处理，不能再次确认。"))
+        return redirect_after_post(request, reverse("plans:import_job", args=[job.pk]))
+    form = ImportConfirmForm(preview_conflicts(job.preview), request.POST)
+    if not form.is_valid():
+        return _preview_page(request, job, form, status=400)
+    try:
+        plan = plan_import_apply(actor=request.user, job=job, resolutions=form.resolutions())
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return _preview_page(request, job, form, status=409)
+    messages.success(request, _("修订版已导入（第%(revision)d版）：报告、实际值、佐证材料和人工修改均已保留。")
+                     % {"revision": plan.revision})
+    return redirect_after_post(request, reverse("plans:plan_detail", args=[plan.pk]))
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, pk: str) -> HttpResponse:
+    require_office(request.user)
+    job = access_import(request.user, pk)
+    try:
+        plan_import_cancel(actor=request.user, job=job)
+    except DomainError as exc:
+        return redirect_after_post(request, reverse("plans:import_job", args=[job.pk]), exc)
+    messages.success(request, _("已取消导入，计划未作任何修改。"))
+    return redirect_after_post(request, reverse("plans:plan_detail", args=[job.plan_id]) if job.plan_id
+                               else reverse("plans:plan_list"))
 
 
 @login_required
@@ -273,6 +349,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", plan_detail, name="plan_detail"),
     path("<int:pk>/import/", plan_reimport, name="plan_reimport"),
     path("imports/<uuid:pk>/", import_job, name="import_job"),
+    path("imports/<uuid:pk>/apply/", import_apply, name="import_apply"),
+    path("imports/<uuid:pk>/cancel/", import_cancel, name="import_cancel"),
     path("<int:pk>/map-unit/", plan_map_unit, name="plan_map_unit"),
     path("<int:pk>/publish/", plan_publish, name="plan_publish"),
     path("<int:pk>/settings/", plan_settings, name="plan_settings"),
