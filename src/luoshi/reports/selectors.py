@@ -83,8 +83,17 @@ def open_instructions(*, assignment: Assignment, report: Report | None = None) -
         instruction=OuterRef("pk"), report__assignment=assignment, report__status__in=ANSWER_DELIVERED)
     if report is not None and report.pk:
         earlier = earlier.exclude(report_id=report.pk)
-    return list(Instruction.objects.filter(task_id=assignment.task_id).exclude(Exists(earlier))
+    return list(instructions_for(assignment).exclude(Exists(earlier))
                 .select_related("author").order_by("created_at", "pk"))
+
+
+def instructions_for(assignment: Assignment) -> QuerySet[Instruction]:
+    """The instructions on the assignment's task that its unit must answer: those naming no unit (all the
+    task's units) and those naming this one."""
+    return Instruction.objects.filter(task_id=assignment.task_id).filter(
+        ~Exists(Instruction.units.through.objects.filter(instruction_id=OuterRef("pk")))
+        | Exists(Instruction.units.through.objects.filter(instruction_id=OuterRef("pk"),
+                                                          unit_id=assignment.unit_id)))
 
 
 def batch_rows(report: Report) -> list[Report]:
@@ -192,6 +201,10 @@ def my_tasks_rows(assignments: Sequence[Assignment], *, today: dt.date) -> list[
     instructions: dict[int, list[int]] = defaultdict(list)
     for task_id, instruction_id in Instruction.objects.filter(task_id__in=task_ids).values_list("task_id", "pk"):
         instructions[task_id].append(instruction_id)
+    chosen: dict[int, set[int]] = defaultdict(set)  # instruction -> the units it names (none: all)
+    for instruction_id, unit_id in Instruction.units.through.objects.filter(
+            instruction__task_id__in=task_ids).values_list("instruction_id", "unit_id"):
+        chosen[instruction_id].add(unit_id)
     answered = set(InstructionAnswer.objects.filter(report__assignment_id__in=ids,
                                                     report__status__in=ANSWER_DELIVERED)
                    .values_list("report__assignment_id", "instruction_id"))
@@ -212,7 +225,9 @@ def my_tasks_rows(assignments: Sequence[Assignment], *, today: dt.date) -> list[
                 if not delivered and report_due_date(period=period, extensions=own_extensions) < today:
                     row.overdue.append(period)
         row.returned = [r for r in own_reports.values() if r.status == ReportStatus.RETURNED]
-        row.open_instructions = sum(1 for i in instructions[assignment.task_id] if (assignment.pk, i) not in answered)
+        row.open_instructions = sum(1 for i in instructions[assignment.task_id]
+                                    if (assignment.pk, i) not in answered
+                                    and (not chosen[i] or assignment.unit_id in chosen[i]))
         row.pending_extension = any(e.status == ExtensionStatus.PENDING for e in own_extensions)
         rows.append(row)
     return rows
