@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.plans.access import plans_visible_to
@@ -15,7 +15,7 @@ from luoshi.plans.choices import AssignmentStatus
 from luoshi.plans.models import Assignment, Plan, Target
 
 from .choices import ExtensionStatus, Progress, ReportStatus
-from .models import Extension, Instruction, Report
+from .models import Extension, Instruction, InstructionAnswer, Report
 
 TEXT_MAX = 20000
 
@@ -114,7 +114,7 @@ class CloseRefuseForm(forms.Form):
 
 
 MY_TASK_STATES = [("", _("办理中")), ("due", _("本期待报")), ("returned", _("被退回")), ("overdue", _("逾期未报")),
-                  ("closed", _("已办结"))]
+                  ("closing", _("办结待确认")), ("closed", _("已办结"))]
 
 
 def _visible_plans(request: Any) -> QuerySet[Plan]:
@@ -150,6 +150,8 @@ class MyTaskFilter(django_filters.FilterSet):
             return queryset.filter(has_returned=True)
         if value == "overdue":
             return queryset.filter(status=AssignmentStatus.OPEN, is_overdue=True)
+        if value == "closing":
+            return queryset.filter(status=AssignmentStatus.OPEN).exclude(closing_report="")
         if value == "closed":
             return queryset.filter(status=AssignmentStatus.CLOSED)
         return queryset
@@ -169,11 +171,18 @@ class ReportFilter(django_filters.FilterSet):
                                             empty_label=_("全部计划"))
     assignment = django_filters.NumberFilter(field_name="assignment_id", widget=forms.HiddenInput)
     late = django_filters.BooleanFilter(label=_("逾期报送"), field_name="is_late")
+    answers = django_filters.BooleanFilter(label=_("含批示答复"), method="filter_answers")
     q = django_filters.CharFilter(label=_("搜索"), method="filter_text")
 
     class Meta:
         model = Report
         fields: list[str] = []
+
+    def filter_answers(self, queryset: QuerySet[Report], name: str, value: bool | None) -> QuerySet[Report]:
+        if value is None:
+            return queryset
+        answered = InstructionAnswer.objects.filter(report=OuterRef("pk")).exclude(text="")
+        return queryset.filter(Exists(answered)) if value else queryset.exclude(Exists(answered))
 
     def filter_text(self, queryset: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
         value = value.strip()[:100]
