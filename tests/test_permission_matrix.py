@@ -203,6 +203,21 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("reports:notification_list", POST): NOT_THIS_METHOD,
     ("reports:notification_read", GET): NOT_THIS_METHOD,
     ("reports:notification_read", POST): answers(EVERYONE, 302),  # personal reading state: not audited
+    # --- batch work: the review queue's export and "accept selected", the overdue list, the head's approvals --
+    ("reports:review_export", GET): answers(READERS),
+    ("reports:review_export", POST): NOT_THIS_METHOD,
+    ("reports:review_accept_many", GET): NOT_THIS_METHOD,
+    ("reports:review_accept_many", POST): answers(OFFICE, 302, audited=OFFICE),  # 市科技局's January report
+    ("reports:overdue_reports", GET): answers(READERS),
+    ("reports:overdue_reports", POST): NOT_THIS_METHOD,
+    ("reports:overdue_export", GET): answers(READERS),
+    ("reports:overdue_export", POST): NOT_THIS_METHOD,
+    ("reports:overdue_chase", GET): NOT_THIS_METHOD,
+    ("reports:overdue_chase", POST): answers(OFFICE, 302, audited=OFFICE),  # 市科技局's overdue reports
+    ("reports:approvals", GET): answers(UNIT_ACCOUNTS),  # each unit's own reports waiting for its head
+    ("reports:approvals", POST): NOT_THIS_METHOD,
+    ("reports:approvals_apply", GET): NOT_THIS_METHOD,
+    ("reports:approvals_apply", POST): answers(LEAD, 302, audited={"lead_head"}),  # February's draft: the head
     # --- assessment: rubrics are the office's and leaders'; a unit reads and appeals its own score sheet -----
     ("assessment:index", GET): answers(EVERYONE),  # rubrics for readers, a unit account its own score sheets
     ("assessment:index", POST): NOT_THIS_METHOD,
@@ -593,6 +608,11 @@ BODIES: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "reports:assignment_close_refuse": lambda w, persona: {"comment": "尚缺佐证材料。"},
     "reports:assignment_remind": lambda w, persona: {"message": "请尽快报送。"},
     "reports:instruction_create": lambda w, persona: {"text": "请抓紧推进。"},
+    "reports:review_accept_many": lambda w, persona: {"report": [w.submitted.pk],
+                                                      f"version_{w.submitted.pk}": w.submitted.version},
+    "reports:overdue_chase": lambda w, persona: {"unit": w.lead.unit_id, "message": "请尽快报送。"},
+    "reports:approvals_apply": lambda w, persona: {"report": [w.draft.pk], f"version_{w.draft.pk}": w.draft.version,
+                                                   "action": "submit"},
     "assessment:rubric_create": lambda w, persona: {"year": w.plan.year, "unit_group": "departments"},
     "assessment:rubric_update": lambda w, persona: {**RUBRIC_WEIGHTS, "weight_completion": "35",
                                                     "revision": w.rubric_draft.revision},

@@ -17,7 +17,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from luoshi.core import clock
 from luoshi.core.errors import DomainError
 from luoshi.core.viewtools import is_htmx, paginate, redirect_after_post, require_office, require_readers
 
@@ -37,7 +36,6 @@ from .selectors import (
     ledger_tasks,
     plan_list_for,
     plan_tree,
-    review_queue,
     sentence_segments,
     task_assignments,
     task_history,
@@ -262,9 +260,10 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_queue_page(request: HttpRequest) -> HttpResponse:
-    require_readers(request.user)
-    page = paginate(request, review_queue(request.user), LIST_PAGE_SIZE)
-    return render(request, "plans/review_queue.html", {"page": page, "now": clock.now()})
+    """The review queue lives with the reports (filters, export, accepting several at once)."""
+    from luoshi.reports.views_desk import review_list  # reports builds on plans, not the reverse
+
+    return review_list(request)
 
 
 urlpatterns: list[URLPattern] = [
