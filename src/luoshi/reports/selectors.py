@@ -15,14 +15,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luoshi.orgs.choices import Role
 from luoshi.plans.access import assignments_visible_to, plans_visible_to
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
 from luoshi.plans.models import Assignment, DuplicateGroup
 
-from .choices import ExtensionStatus, ReportStatus
-from .models import Extension, Instruction, InstructionAnswer, Report, ReportingPeriod
+from .choices import ExtensionStatus, ReportStatus, ReviewAction
+from .models import Extension, Instruction, InstructionAnswer, Report, ReportingPeriod, Review
 
 # A report in one of these states has reached the office: the period is no longer owed.
 DELIVERED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
@@ -257,6 +258,27 @@ def assignment_periods(assignment: Assignment, *, today: dt.date) -> list[tuple[
                      and assignment.status == AssignmentStatus.OPEN))
     rows.reverse()
     return rows
+
+
+def report_form_refusal(assignment: Assignment, period: ReportingPeriod, *, today: dt.date) -> str:
+    """Why the report form for this assignment and period is not offered ("" when it is): the same rules
+    the services apply on save (a closed or inactive task, an unpublished plan, a period not yet started)."""
+    if not assignment.active or assignment.status != AssignmentStatus.OPEN:
+        return _("该任务已办结或已失效，不能再填报。")
+    if assignment.task.plan.status != PlanStatus.PUBLISHED:
+        return _("计划未发布，不能填报。")
+    if period.start > today:
+        return _("%(period)s报送期自%(start)s开始，届时才能填报。") % {
+            "period": period.label, "start": f"{period.start:%Y-%m-%d}"}
+    return ""
+
+
+def last_return(report: Report | None) -> Review | None:
+    """The office's latest return (its comment is what the unit must fix) while the report is returned."""
+    if report is None or report.status != ReportStatus.RETURNED:
+        return None
+    return (Review.objects.filter(report=report, action=ReviewAction.RETURN).select_related("actor")
+            .order_by("-created_at", "-pk").first())
 
 
 def report_actions(user: Any, report: Report) -> set[str]:
