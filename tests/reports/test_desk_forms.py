@@ -82,3 +82,38 @@ def test_it_offers_no_form_for_a_closed_task(personas: Any, a1: Assignment) -> N
     assert client.get(reverse("reports:assignment_close", args=[a1.pk])).status_code == 302
     detail = client.get(reverse("reports:assignment_detail", args=[a1.pk])).content.decode()
     assert edit_url(a1, 2) not in detail and reverse("reports:extension_request", args=[a1.pk]) not in detail
+
+
+# --- 批示 from the task page -------------------------------------------------------------------------------
+
+
+def test_it_lets_a_leader_instruct_chosen_units_from_the_task_page(personas: Any, a1: Assignment,
+                                                                  django_capture_on_commit_callbacks: Any) -> None:
+    from luoshi.reports.models import Instruction, Notification
+
+    support = assignment(a1.task.plan, ITEM_1, "市财政局")
+    leader = client_for(personas.leader)
+    task_url = reverse("plans:task_detail", args=[a1.task_id])
+    page = leader.get(task_url).content.decode()
+    assert 'id="instruction-box"' in page
+    assert f'name="units" value="{support.unit_id}"' in page and f'name="units" value="{a1.unit_id}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = leader.post(reverse("reports:instruction_create", args=[a1.task_id]),
+                               {"text": "请财政局保障资金。", "units": [support.unit_id], "back": "task"})
+    assert response.status_code == 302 and response.url == task_url
+    instruction = Instruction.objects.get()
+    assert list(instruction.units.values_list("pk", flat=True)) == [support.unit_id]
+    assert Notification.objects.filter(user=personas.support_liaison).count() == 1
+    assert not Notification.objects.filter(user=personas.lead_liaison).exists()
+    # the unit not chosen does not see it on its assignment page, nor through the API
+    assert "请财政局保障资金" not in client_for(personas.lead_liaison).get(
+        reverse("reports:assignment_detail", args=[a1.pk])).content.decode()
+    api = client_for(personas.lead_liaison).get("/api/v1/instructions/")
+    assert api.status_code == 200 and "请财政局保障资金" not in api.content.decode()
+    assert "请财政局保障资金" in client_for(personas.support_liaison).get("/api/v1/instructions/").content.decode()
+    # a unit outside the task is not a choice; the office and units get no box
+    assert leader.post(reverse("reports:instruction_create", args=[a1.task_id]),
+                       {"text": "x", "units": [personas.outsider.unit_id]}).status_code == 200
+    assert Instruction.objects.count() == 1
+    for user in (personas.supervisor, personas.lead_liaison):
+        assert 'id="instruction-box"' not in client_for(user).get(task_url).content.decode()

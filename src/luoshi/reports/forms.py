@@ -100,7 +100,16 @@ class ExtensionDecisionForm(forms.Form):
 
 
 class InstructionForm(forms.Form):
+    """A leader's instruction; `units` chooses among the units holding the task (none chosen: all of them)."""
+
     text = forms.CharField(label=_("批示内容"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    units = forms.TypedMultipleChoiceField(label=_("批示单位（不选则发给全部承办单位）"), coerce=int, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    back = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, holders: Sequence[Assignment] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].choices = [(a.unit_id, a.unit.name) for a in holders]
 
 
 class CloseForm(forms.Form):

@@ -361,21 +361,25 @@ def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_form
 def instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """A leader's instruction (批示) on a task item."""
+    """A leader's instruction (批示) on a task item, to the units the leader chooses (from here or the task page)."""
     task = access_task_to_instruct(request.user, pk)
-    form = InstructionForm(request.POST or None)
+    holders = list(Assignment.objects.filter(task=task, active=True, status="open").select_related("unit")
+                   .order_by("unit__sort_order", "unit__name"))
+    form = InstructionForm(request.POST or None, holders=holders)
     if request.method == "POST" and form.is_valid():
         try:
-            services.instruction_create(actor=request.user, task=task, text=form.cleaned_data["text"])
+            services.instruction_create(actor=request.user, task=task, text=form.cleaned_data["text"],
+                                        unit_ids=form.cleaned_data["units"])
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("批示已发送给承办单位。"))
-            return redirect_after_post(request, reverse("reports:instruction_create", args=[task.pk]))
-    instructions = Instruction.objects.filter(task=task).select_related("author")
-    units = Assignment.objects.filter(task=task, active=True).select_related("unit")
+            messages.success(request, _("批示已发送给所选承办单位。") if form.cleaned_data["units"]
+                             else _("批示已发送给承办单位。"))
+            back = "plans:task_detail" if form.cleaned_data["back"] == "task" else "reports:instruction_create"
+            return redirect_after_post(request, reverse(back, args=[task.pk]))
+    instructions = Instruction.objects.filter(task=task).select_related("author").prefetch_related("units")
     return render(request, "reports/instruction_form.html",
-                  {"task": task, "form": form, "instructions": instructions, "units": units})
+                  {"task": task, "form": form, "instructions": instructions, "units": holders})
 
 
 @login_form
