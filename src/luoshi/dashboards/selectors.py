@@ -596,13 +596,24 @@ def unit_task_summary(user: Any, unit: Unit, *, today: dt.date) -> dict[str, Any
         due=Count("pk", filter=is_open & Q(delivered_now=False)),
         overdue=Count("pk", filter=is_open & Q(is_overdue=True)),
         past_deadline=Count("pk", filter=is_open & Q(deadline__lt=today)),
-        returned=Count("pk", filter=Q(has_returned=True)))
+        returned=Count("pk", filter=Q(has_returned=True)),
+        instructions=Count("pk", filter=is_open & Q(has_open_instruction=True)),
+        new=Count("pk", filter=is_open & Q(is_new=True)))
+    waiting = (reports_visible_to(user).filter(assignment__unit=unit, assignment__active=True,
+                                               assignment__status=AssignmentStatus.OPEN,
+                                               status__in=(ReportStatus.DRAFT, ReportStatus.APPROVED))
+               .select_related("assignment__task", "period").order_by("period__start", "assignment__task__position"))
+    counts["approvals"] = waiting.count()
     due_rows = list(tasks.filter(is_open, delivered_now=False)
                     .order_by("deadline", "task__plan_id", "task__position")[:10])
     overdue_rows = list(tasks.filter(is_open, is_overdue=True).order_by("task__plan_id", "task__position")[:10])
     returned = list(reports_visible_to(user).filter(assignment__unit=unit, status=ReportStatus.RETURNED)
                     .select_related("assignment__task", "period").order_by("period__start", "pk")[:10])
-    return {"counts": counts, "due_rows": due_rows, "overdue_rows": overdue_rows, "returned": returned}
+    instruction_rows = list(tasks.filter(is_open, has_open_instruction=True)
+                            .order_by("task__plan_id", "task__position")[:10])
+    new_rows = list(tasks.filter(is_open, is_new=True).order_by("task__plan_id", "task__position")[:10])
+    return {"counts": counts, "due_rows": due_rows, "overdue_rows": overdue_rows, "returned": returned,
+            "approvals": list(waiting[:10]), "instruction_rows": instruction_rows, "new_rows": new_rows}
 
 
 def unit_targets(user: Any, unit: Unit) -> list[TargetLine]:

@@ -123,7 +123,8 @@ class CloseRefuseForm(forms.Form):
 
 
 MY_TASK_STATES = [("", _("办理中")), ("due", _("本期待报")), ("returned", _("被退回")), ("overdue", _("逾期未报")),
-                  ("closing", _("办结待确认")), ("closed", _("已办结"))]
+                  ("instructions", _("批示待答复")), ("new", _("新交办")), ("closing", _("办结待确认")),
+                  ("closed", _("已办结"))]
 
 
 def _visible_plans(request: Any) -> QuerySet[Plan]:
@@ -159,6 +160,10 @@ class MyTaskFilter(django_filters.FilterSet):
             return queryset.filter(has_returned=True)
         if value == "overdue":
             return queryset.filter(status=AssignmentStatus.OPEN, is_overdue=True)
+        if value == "instructions":
+            return queryset.filter(status=AssignmentStatus.OPEN, has_open_instruction=True)
+        if value == "new":
+            return queryset.filter(status=AssignmentStatus.OPEN, is_new=True)
         if value == "closing":
             return queryset.filter(status=AssignmentStatus.OPEN).exclude(closing_report="")
         if value == "closed":

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -166,17 +166,36 @@ def overdue_periods(*, today: dt.date) -> QuerySet[ReportingPeriod]:
             .exclude(Exists(delivered)).exclude(Exists(deferred)))
 
 
+# A duty is "new" on the unit's desk for this many days after its plan was published, until a first report.
+NEW_DUTY_DAYS = 14
+
+
+def open_instruction_exists() -> Exists:
+    """For an outer assignment query: an instruction on its task, meant for its unit, not yet answered in a
+    report that reached the office (the rule of open_instructions)."""
+    named = Instruction.units.through.objects.filter(instruction_id=OuterRef("pk"))
+    answered = InstructionAnswer.objects.filter(instruction=OuterRef("pk"), report__assignment=OuterRef(OuterRef("pk")),
+                                                report__status__in=ANSWER_DELIVERED)
+    return Exists(Instruction.objects.filter(task=OuterRef("task"))
+                  .filter(~Exists(named) | Exists(named.filter(unit_id=OuterRef(OuterRef("unit_id")))))
+                  .exclude(Exists(answered)))
+
+
 def my_tasks_queryset(user: Any, *, today: dt.date) -> QuerySet[Assignment]:
-    """The assignments on the user's task list, annotated for filtering (due, returned, overdue)."""
+    """The assignments on the user's task list, annotated for filtering (due, returned, overdue, open
+    instructions, new duties)."""
     current_ids = current_period_ids(user, today)
     delivered_now = Report.objects.filter(assignment=OuterRef("pk"), period_id__in=current_ids,
                                           status__in=DELIVERED)
     returned = Report.objects.filter(assignment=OuterRef("pk"), status=ReportStatus.RETURNED)
+    any_report = Report.objects.filter(assignment=OuterRef("pk"))
     return (assignments_visible_to(user).filter(active=True, task__plan__status=PlanStatus.PUBLISHED)
             .select_related("task", "task__plan", "unit")
             .annotate(published_on=TruncDate("task__plan__published_at"))
             .annotate(delivered_now=Exists(delivered_now), has_returned=Exists(returned),
-                      is_overdue=Exists(overdue_periods(today=today)))
+                      is_overdue=Exists(overdue_periods(today=today)),
+                      has_open_instruction=open_instruction_exists(),
+                      is_new=Q(published_on__gte=today - dt.timedelta(days=NEW_DUTY_DAYS)) & ~Exists(any_report))
             .order_by("task__plan_id", "task__position", "unit__sort_order"))
 
 
