@@ -19,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from luoshi.core.errors import DomainError
 from luoshi.core.viewtools import is_htmx, paginate, redirect_after_post, require_office, require_readers
+from luoshi.orgs.forms import UnitCreateForm
 
 from .access import access_import, access_plan, access_task
+from .accounts import units_without_accounts
 from .choices import PlanStatus
 from .exports import XLSX_CONTENT_TYPE, ledger_export_file
 from .filters import LedgerFilter
@@ -114,8 +116,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = request.user.is_office
     context = {
         "plan": plan, "nodes": plan_tree(plan), "unmapped": unmapped, "can_edit": can_edit,
-        "map_forms": [(name, MapUnitForm(initial={"name": name}, auto_id=f"map_{index}_%s"))
+        "map_forms": [(name, MapUnitForm(initial={"name": name}, auto_id=f"map_{index}_%s"),
+                       UnitCreateForm(initial={"name": name}, auto_id=f"new_{index}_%s"))
                       for index, name in enumerate(unmapped)] if can_edit else [],
+        "no_account": units_without_accounts(plan) if can_edit else [],
         "upload_form": PlanUploadForm(auto_id="reimport_%s") if can_edit else None,
         "settings_form": PlanSettingsForm(instance=plan, auto_id="settings_%s") if can_edit else None,
         "is_draft": plan.status == PlanStatus.DRAFT,
@@ -156,6 +160,11 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("计划已发布，任务已交办到各责任单位。"))
+        missing = units_without_accounts(plan)
+        if missing:
+            names = "、".join(u.name for u in missing[:20]) + ("……" if len(missing) > 20 else "")
+            messages.warning(request, _("%(count)d个责任单位尚无账号，收不到交办通知：%(units)s。"
+                                        "请邀请其联络员和负责人。") % {"count": len(missing), "units": names})
     return redirect_after_post(request, reverse("plans:plan_detail", args=[plan.pk]))
 
 

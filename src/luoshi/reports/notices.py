@@ -9,11 +9,15 @@ was rolled back. Texts are rendered in the site's language (the recipient is not
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from luoshi.orgs.choices import Role
 
@@ -68,3 +72,17 @@ def notify_unit(*, unit_id: int, text: Callable[[], str], url: str = "") -> None
 def notify_users(*, user_ids: Iterable[int], text: Callable[[], str], url: str = "") -> None:
     ids = list(user_ids)
     _later(lambda: ids, text, url)
+
+
+def duties_notify(*, plan: Any, assignments: QuerySet[Any]) -> None:
+    """Tell each unit given new duties by a plan's publication how many, in one notice (after commit)."""
+    counts = dict(assignments.order_by().values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    url = reverse("reports:my_tasks") + "?state=new"
+    title = plan.title[:80]
+    for unit_id, count in counts.items():
+        def text(count: int = count) -> str:
+            message: str = _("《%(plan)s》已发布，交办贵单位%(count)d项任务，请按期报送进展。") % {
+                "plan": title, "count": count}
+            return message
+
+        notify_unit(unit_id=unit_id, text=text, url=url)
