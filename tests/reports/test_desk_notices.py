@@ -134,3 +134,19 @@ def test_it_tells_the_office_of_an_appeal(personas: Any, published_plan: Any,
                                reason="已按时报送。",
                                evidence=[SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")])
     assert texts(personas.supervisor)[-1].startswith("市科技局对考核扣分提出申诉：")
+
+
+def test_it_tells_the_head_once_when_a_liaison_uploads_a_filled_sheet(
+        client: Any, published_plan: Any, personas: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from tests.reports.test_cycle_sheets import download, fill, own, rows_of, upload
+
+    june = published_plan.periods.get(start=dt.date(2019, 6, 1))
+    data = download(client, personas.lead_liaison, june)
+    rows = rows_of(data)
+    edits = {}
+    for key in ("二/(一)/1", "二/(二)/4"):
+        row = rows[(own(published_plan, key, "市科技局").pk, None)]
+        edits.update({(row, "progress"): "正常推进", (row, "narrative"): "按计划推进。"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(client, june, fill(data, edits)).status_code == 302
+    assert texts(personas.lead_head) == ["填报表已保存2项2019年6月进展报告，待您审核"]  # one notice, not one per row

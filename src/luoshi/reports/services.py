@@ -177,7 +177,7 @@ def _report_url(report: Report) -> str:
 def report_save(
     *, actor: Any, assignment: Assignment, period: ReportingPeriod, version: int | None, progress: str,
     narrative: str, actuals: Mapping[int, float | None] | None = None, answers: Mapping[int, str] | None = None,
-    also_for: Sequence[Assignment] = (),
+    also_for: Sequence[Assignment] = (), notify: bool = True,
 ) -> Report:
     """Create or update the unit's report on `assignment` for `period` (a draft until submitted).
 
@@ -185,6 +185,7 @@ def report_save(
     `actuals` maps target ids to values (None clears one); `answers` maps instruction ids to the unit's
     answer (blank clears one). `also_for` files the same report for duplicate items of the same unit:
     one row per assignment, sharing a batch uuid; targets and instructions go to the row of their task.
+    A liaison's new report is announced to the unit head (notify=False: the caller sends one notice for many).
     """
     if progress not in Progress.values:
         raise DomainError("进展状态无效 (invalid progress status)", code="invalid_progress")
@@ -244,7 +245,7 @@ def report_save(
                                                            defaults={"text": text.strip()})
             else:
                 InstructionAnswer.objects.filter(instruction_id=instruction_id, report=row).delete()
-    if existing is None and actor.role == Role.LIAISON:
+    if notify and existing is None and actor.role == Role.LIAISON:
         _notify_heads_new_report(report)
     return report
 
