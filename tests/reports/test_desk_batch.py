@@ -244,3 +244,39 @@ def test_it_refuses_the_chase_to_anyone_but_the_office(personas: Any, plan: Plan
     for user in (personas.leader, personas.lead_head):
         assert client_for(user).post(reverse("reports:overdue_chase"), {}).status_code == 404
     assert not Reminder.objects.exists()
+
+
+def test_it_lists_the_queue_and_the_overdue_reports_in_a_fixed_number_of_queries(personas: Any, plan: Plan) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.plans.models import Task
+
+    client = client_for(personas.supervisor)
+    pages = [reverse("plans:review_queue"), reverse("reports:overdue_reports"), reverse("reports:approvals")]
+    head = client_for(personas.lead_head)
+
+    def counts() -> list[int]:
+        found = []
+        for url in pages:
+            who = head if url == reverse("reports:approvals") else client
+            who.get(url)  # session warm
+            with CaptureQueriesContext(connection) as queries:
+                assert who.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    submitted(personas, assignment(plan, ITEM_1, "市科技局"), period(plan, 1))
+    draft(personas.lead_liaison, assignment(plan, ITEM_4, "市科技局"), period(plan, 1))
+    small = counts()
+    parent = Task.objects.get(plan=plan, key="二/(二)")
+    unit = personas.lead_liaison.unit
+    for i in range(12):
+        task = Task.objects.create(plan=plan, parent=parent, key=f"二/(二)/x{i}", label=str(i), level=3,
+                                   position=200 + i, text=f"新增任务{i}", span_start=0, span_end=1, is_item=True)
+        extra = Assignment.objects.create(task=task, unit=unit, role="responsible")
+        Report.objects.create(assignment=extra, period=period(plan, 1), status="submitted", narrative="进展",
+                              created_by=personas.lead_liaison)
+        Report.objects.create(assignment=extra, period=period(plan, 2), status="draft", narrative="进展",
+                              created_by=personas.lead_liaison)
+    assert counts() == small
