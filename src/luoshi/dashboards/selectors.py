@@ -61,7 +61,7 @@ from luoshi.plans.selectors import (
 from luoshi.reports.access import extensions_visible_to, reports_visible_to
 from luoshi.reports.choices import ExtensionStatus, ReminderKind, ReportStatus, ReviewAction
 from luoshi.reports.models import Extension, InstructionAnswer, Reminder, Report, ReportingPeriod, Review
-from luoshi.reports.selectors import DELIVERED, current_period, my_tasks_queryset
+from luoshi.reports.selectors import DELIVERED, current_period, my_tasks_queryset, reports_awaiting_approval
 
 OVERDUE_ROWS = 20        # most overdue assignments listed on the leader dashboard
 CHAPTER_ROWS = 30        # chapters drawn (a flat plan has one "chapter" per item: the largest are shown)
@@ -599,10 +599,7 @@ def unit_task_summary(user: Any, unit: Unit, *, today: dt.date) -> dict[str, Any
         returned=Count("pk", filter=Q(has_returned=True)),
         instructions=Count("pk", filter=is_open & Q(has_open_instruction=True)),
         new=Count("pk", filter=is_open & Q(is_new=True)))
-    waiting = (reports_visible_to(user).filter(assignment__unit=unit, assignment__active=True,
-                                               assignment__status=AssignmentStatus.OPEN,
-                                               status__in=(ReportStatus.DRAFT, ReportStatus.APPROVED))
-               .select_related("assignment__task", "period").order_by("period__start", "assignment__task__position"))
+    waiting = reports_awaiting_approval(reports_visible_to(user), unit_id=unit.pk)
     counts["approvals"] = waiting.count()
     due_rows = list(tasks.filter(is_open, delivered_now=False)
                     .order_by("deadline", "task__plan_id", "task__position")[:10])

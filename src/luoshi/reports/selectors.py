@@ -279,6 +279,16 @@ def assignment_periods(assignment: Assignment, *, today: dt.date) -> list[tuple[
     return rows
 
 
+def reports_awaiting_approval(reports: QuerySet[Report], *, unit_id: int) -> QuerySet[Report]:
+    """The unit's reports its head may approve or submit: drafts, and approved ones not yet submitted, on
+    open assignments. `reports` is what the user may see (reports.access.reports_visible_to)."""
+    return (reports.filter(assignment__unit_id=unit_id, assignment__active=True,
+                           assignment__status=AssignmentStatus.OPEN,
+                           status__in=(ReportStatus.DRAFT, ReportStatus.APPROVED))
+            .select_related("assignment__task", "assignment__unit", "period")
+            .order_by("period__start", "assignment__task__position", "pk"))
+
+
 def report_form_refusal(assignment: Assignment, period: ReportingPeriod, *, today: dt.date) -> str:
     """Why the report form for this assignment and period is not offered ("" when it is): the same rules
     the services apply on save (a closed or inactive task, an unpublished plan, a period not yet started)."""

@@ -21,20 +21,21 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
-from luoshi.core.viewtools import download_response, login_get, login_post, paginate, redirect_after_post
+from luoshi.core.viewtools import (
+    download_response,
+    login_get,
+    login_post,
+    paginate,
+    redirect_after_post,
+    require_readers,
+)
 from luoshi.orgs.choices import Role
 
-from . import batch, desk
+from . import batch, desk, selectors
 from .access import access_reports, reports_visible_to
-from .choices import ReportStatus
 from .models import Report
 
 PAGE_SIZE = 50
-
-
-def _require_readers(user: Any) -> None:
-    if not (user.is_authenticated and user.sees_everything):
-        raise Http404
 
 
 def _query(params: QueryDict) -> str:
@@ -70,7 +71,7 @@ def _tell(request: HttpRequest, result: batch.BatchResult, done: str) -> None:
 def review_list(request: HttpRequest) -> HttpResponse:
     """The review queue (plans:review_queue renders it): filters, export, accept the selected reports."""
     user: Any = request.user
-    _require_readers(user)
+    require_readers(user)
     review_filter = desk.ReviewFilter(request.GET or None, queryset=desk.review_reports(user), request=request)
     page = paginate(request, review_filter.qs, PAGE_SIZE)
     return render(request, "reports/desk/review_list.html", {
@@ -81,7 +82,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @login_get
 def review_export(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    _require_readers(user)
+    require_readers(user)
     review_filter = desk.ReviewFilter(request.GET or None, queryset=desk.review_reports(user), request=request)
     content = desk.review_export(review_filter.qs)
     return download_response(content, content_type=desk.XLSX_CONTENT_TYPE,
@@ -125,7 +126,7 @@ def _overdue(request: HttpRequest, params: QueryDict) -> tuple[desk.OverdueFilte
 def overdue_list(request: HttpRequest) -> HttpResponse:
     """Every report owed past its due date (逾期未报送), filtered; the office chases them all in one go."""
     user: Any = request.user
-    _require_readers(user)
+    require_readers(user)
     overdue_filter, rows = _overdue(request, request.GET)
     page = paginate(request, rows, PAGE_SIZE)
     return render(request, "reports/desk/overdue_list.html", {
@@ -137,7 +138,7 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 
 @login_get
 def overdue_export(request: HttpRequest) -> HttpResponse:
-    _require_readers(request.user)
+    require_readers(request.user)
     _overdue_filter, rows = _overdue(request, request.GET)
     return download_response(desk.overdue_export(rows), content_type=desk.XLSX_CONTENT_TYPE,
                              filename=_("逾期未报送-%(day)s.xlsx") % {"day": clock.today().isoformat()})
@@ -173,21 +174,13 @@ def overdue_chase(request: HttpRequest) -> HttpResponse:
 # --- the unit head's approvals ----------------------------------------------------------------------------
 
 
-def approvals_waiting(user: Any) -> Any:
-    """The own unit's reports the head may approve or submit: drafts and approved ones not yet submitted."""
-    return (reports_visible_to(user).filter(assignment__unit_id=user.unit_id, assignment__active=True,
-                                            assignment__status="open",
-                                            status__in=(ReportStatus.DRAFT, ReportStatus.APPROVED))
-            .select_related("assignment__task", "assignment__unit", "period", "created_by")
-            .order_by("period__start", "assignment__task__position", "pk"))
-
-
 @login_get
 def approvals(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not (user.is_unit_user and user.unit_id):
         raise Http404
-    page = paginate(request, approvals_waiting(user), PAGE_SIZE)
+    page = paginate(request, selectors.reports_awaiting_approval(reports_visible_to(user), unit_id=user.unit_id)
+                    .select_related("created_by"), PAGE_SIZE)
     return render(request, "reports/desk/approvals.html", {"page": page, "is_head": user.role == Role.HEAD})
 
 
