@@ -120,6 +120,11 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     # --- orgs: the unit directory is the system administrators' -------------------------------------------
     ("orgs:unit_import", GET): answers({"admin"}),
     ("orgs:unit_import", POST): answers({"admin"}),  # no file: the form again, nothing imported
+    # --- orgs: the office invites a unit's liaison and head; the invited account sets its password --------
+    ("orgs:unit_accounts", GET): answers(OFFICE),  # 市科技局's accounts
+    ("orgs:unit_accounts", POST): answers(OFFICE, audited=OFFICE),  # a new liaison: the page with the link
+    ("orgs:set_password", GET): answers(EVERYONE, anonymous=Answer(200)),  # a wrong link: "invalid", no form
+    ("orgs:set_password", POST): answers(EVERYONE, anonymous=Answer(200)),
     # --- plans: whole plans for the office and leaders; changes for the office ------------------------------
     ("plans:plan_list", GET): answers(READERS),
     ("plans:plan_list", POST): NOT_THIS_METHOD,
@@ -137,6 +142,8 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("plans:plan_reimport", POST): answers(OFFICE, 302, audited=OFFICE),
     ("plans:plan_map_unit", GET): NOT_THIS_METHOD,
     ("plans:plan_map_unit", POST): answers(OFFICE, 302),  # every name is mapped already: a message, no change
+    ("plans:plan_unit_create", GET): NOT_THIS_METHOD,
+    ("plans:plan_unit_create", POST): answers(OFFICE, 302),  # no name left unmapped: a message, no unit
     ("plans:plan_publish", GET): NOT_THIS_METHOD,
     ("plans:plan_publish", POST): answers(OFFICE, 302, audited=OFFICE),  # publishing again re-syncs, audited
     ("plans:plan_settings", GET): NOT_THIS_METHOD,
@@ -207,6 +214,21 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("reports:notification_list", POST): NOT_THIS_METHOD,
     ("reports:notification_read", GET): NOT_THIS_METHOD,
     ("reports:notification_read", POST): answers(EVERYONE, 302),  # personal reading state: not audited
+    # --- batch work: the review queue's export and "accept selected", the overdue list, the head's approvals --
+    ("reports:review_export", GET): answers(READERS),
+    ("reports:review_export", POST): NOT_THIS_METHOD,
+    ("reports:review_accept_many", GET): NOT_THIS_METHOD,
+    ("reports:review_accept_many", POST): answers(OFFICE, 302, audited=OFFICE),  # 市科技局's January report
+    ("reports:overdue_reports", GET): answers(READERS),
+    ("reports:overdue_reports", POST): NOT_THIS_METHOD,
+    ("reports:overdue_export", GET): answers(READERS),
+    ("reports:overdue_export", POST): NOT_THIS_METHOD,
+    ("reports:overdue_chase", GET): NOT_THIS_METHOD,
+    ("reports:overdue_chase", POST): answers(OFFICE, 302, audited=OFFICE),  # 市科技局's overdue reports
+    ("reports:approvals", GET): answers(UNIT_ACCOUNTS),  # each unit's own reports waiting for its head
+    ("reports:approvals", POST): NOT_THIS_METHOD,
+    ("reports:approvals_apply", GET): NOT_THIS_METHOD,
+    ("reports:approvals_apply", POST): answers(LEAD, 302, audited={"lead_head"}),  # February's draft: the head
     # --- assessment: rubrics are the office's and leaders'; a unit reads and appeals its own score sheet -----
     ("assessment:index", GET): answers(EVERYONE),  # rubrics for readers, a unit account its own score sheets
     ("assessment:index", POST): NOT_THIS_METHOD,
@@ -519,6 +541,9 @@ ARGS: dict[str, Callable[[World], list[Any]]] = {
     "reports:sheet_download": lambda w: [w.february.pk],
     "reports:sheet_upload": lambda w: [w.february.pk],
     "reports:assignment_remind": lambda w: [w.lead.pk],
+    "plans:plan_unit_create": lambda w: [w.plan.pk],
+    "orgs:unit_accounts": lambda w: [w.lead.unit_id],
+    "orgs:set_password": lambda w: ["MQ", "0-0"],
     "assessment:rubric_detail": lambda w: [w.rubric.pk],
     "assessment:rubric_export": lambda w: [w.rubric.pk],
     "assessment:rubric_update": lambda w: [w.rubric_draft.pk],
@@ -581,6 +606,8 @@ BODIES: dict[str, Callable[[World, str], dict[str, Any]]] = {
         "document": _plan_file("new.txt", SMALL_PLAN.replace("科技创新工作要点", "另一份工作要点"))},
     "plans:plan_reimport": lambda w, persona: {"document": _plan_file("plan.txt", SMALL_PLAN)},
     "plans:plan_map_unit": lambda w, persona: {"name": "市科技局", "unit": w.other_unit_id},
+    "plans:plan_unit_create": lambda w, persona: {"name": "市数据局", "kind": "city_department"},
+    "orgs:unit_accounts": lambda w, persona: {"role": "liaison", "username": f"new_{persona}"},
     "plans:plan_settings": lambda w, persona: {"cadence": w.plan.cadence, "due_day": 10, "year": w.plan.year,
                                                "is_public": "on"},
     "plans:task_edit": lambda w, persona: _edit_data(w.item1, text="开展科技型中小企业评价（修改）。"),
@@ -599,6 +626,11 @@ BODIES: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "reports:assignment_close_refuse": lambda w, persona: {"comment": "尚缺佐证材料。"},
     "reports:assignment_remind": lambda w, persona: {"message": "请尽快报送。"},
     "reports:instruction_create": lambda w, persona: {"text": "请抓紧推进。"},
+    "reports:review_accept_many": lambda w, persona: {"report": [w.submitted.pk],
+                                                      f"version_{w.submitted.pk}": w.submitted.version},
+    "reports:overdue_chase": lambda w, persona: {"unit": w.lead.unit_id, "message": "请尽快报送。"},
+    "reports:approvals_apply": lambda w, persona: {"report": [w.draft.pk], f"version_{w.draft.pk}": w.draft.version,
+                                                   "action": "submit"},
     "assessment:rubric_create": lambda w, persona: {"year": w.plan.year, "unit_group": "departments"},
     "assessment:rubric_update": lambda w, persona: {**RUBRIC_WEIGHTS, "weight_completion": "35",
                                                     "revision": w.rubric_draft.revision},

@@ -240,24 +240,41 @@ def test_it_shows_the_office_what_waits_each_count_opening_its_list(world: World
     assert figures["returned"][0] == Report.objects.filter(status="returned").count() == 1
     assert figures["extensions"][0] == Extension.objects.filter(status="pending").count() == 1
     assert figures["appeals"][0] == Appeal.objects.filter(status="pending").count() == 1
-    assert figures["week-tasks"][0] == 0
-    for name in ("queue", "returned", "extensions", "overdue-reports", "week-tasks"):
+    # 市经信委's item is due in 5 days: within the next 7 days (the calendar week would end tomorrow, Sunday)
+    assert figures["week-tasks"][0] == 1
+    assert figures["closing"][0] == 0 and figures["answers"][0] == 0
+    for name in ("queue", "returned", "extensions", "overdue-reports", "week-tasks", "closing", "answers"):
         number, href = figures[name]
         assert list_count(client, href) == number, name
     # every open assignment owes past reports except 市经信委's, filed every month
     assert figures["overdue-reports"][0] == Assignment.objects.filter(
         task__plan=world.plan, status="open").exclude(unit__name="市经信委").count() == 7
-    # the July reports, due on Monday 5 August, fall in this week
-    july = world.periods[7]
+    # the July reports were due on Monday 5 August, the August ones on 5 September: none in the next 7 days
+    assert table_links(html, "week-table") == []
+
+
+def test_it_counts_reports_due_in_the_next_seven_days_on_a_sunday(world: World, settings: Any) -> None:
+    """Sunday 1 September 2019: the August reports are due on Thursday 5 September. The calendar week ended
+    today and showed nothing; the next 7 days show them."""
+    settings.LUOSHI_TODAY = dt.date(2019, 9, 1)
+    assert settings.LUOSHI_TODAY.weekday() == 6
+    client = client_for(world.personas.supervisor)
+    html = client.get(reverse("dashboards:supervisor")).content.decode()
+    august = world.periods[8]
     cells = table_links(html, "week-table")
-    assert cells == [(cells[0][0], reverse("dashboards:outstanding", args=[july.pk]))]
-    delivered = Report.objects.filter(period=july, status__in=("submitted", "accepted"))
+    assert cells == [(cells[0][0], reverse("dashboards:outstanding", args=[august.pk]))]
     owing = Assignment.objects.filter(task__plan=world.plan, active=True).exclude(
-        pk__in=delivered.values("assignment")).count()
-    assert cells[0][0] == owing == list_count(client, cells[0][1])
+        pk__in=Report.objects.filter(period=august, status__in=("submitted", "accepted")).values("assignment"))
+    assert cells[0][0] == owing.count() == list_count(client, cells[0][1]) > 0
+    # the task deadlines too: an item due on Saturday 7 September counts, one due on the 8th does not
+    Task.objects.filter(plan=world.plan, key="二/(二)/4").update(deadline=dt.date(2019, 9, 7))
+    Task.objects.filter(plan=world.plan, key="二/(一)/2").update(deadline=dt.date(2019, 9, 8))
+    figures = figure_links(client.get(reverse("dashboards:supervisor")).content.decode(), "office-figures")
+    assert figures["week-tasks"][0] == 1 == list_count(client, figures["week-tasks"][1])
 
 
 def test_it_counts_this_weeks_task_deadlines(world: World) -> None:
+    Task.objects.filter(plan=world.plan, key="二/(一)/2").update(deadline=TODAY + dt.timedelta(days=30))
     Task.objects.filter(plan=world.plan, key="二/(二)/4").update(deadline=TODAY + dt.timedelta(days=1))
     client = client_for(world.personas.supervisor)
     figures = figure_links(client.get(reverse("dashboards:supervisor")).content.decode(), "office-figures")

@@ -18,6 +18,7 @@ from luoshi.core.errors import DomainError, StaleUpdate
 from luoshi.orgs.choices import Role
 from luoshi.orgs.models import Unit, User
 from luoshi.reports.models import Notification
+from luoshi.reports.notices import notify_office
 from luoshi.reports.services import attachment_clean_name, attachment_content_type
 
 from .choices import AdjustmentKind, AppealDecision, AppealStatus, RubricStatus
@@ -205,6 +206,9 @@ def appeal_file(*, actor: Any, score: Score, event_key: str, reason: str, eviden
         audit_record(actor=actor, action="appeal.file", target=appeal, unit_id=score.unit_id,
                      after={"event_key": event.key, "points": str(event.points), "reason": appeal.reason,
                             "evidence": "; ".join(stored)})
+        unit = score.unit
+        notify_office(url=url_for("assessment:score_detail", args=[score.pk]), text=lambda: _(
+            "%(unit)s对考核扣分提出申诉：%(event)s") % {"unit": unit, "event": event.text[:200]})
     return appeal
 
 

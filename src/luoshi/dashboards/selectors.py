@@ -60,8 +60,8 @@ from luoshi.plans.selectors import (
 )
 from luoshi.reports.access import extensions_visible_to, reports_visible_to
 from luoshi.reports.choices import ExtensionStatus, ReminderKind, ReportStatus, ReviewAction
-from luoshi.reports.models import Extension, Reminder, Report, ReportingPeriod, Review
-from luoshi.reports.selectors import DELIVERED, current_period, my_tasks_queryset
+from luoshi.reports.models import Extension, InstructionAnswer, Reminder, Report, ReportingPeriod, Review
+from luoshi.reports.selectors import DELIVERED, current_period, my_tasks_queryset, reports_awaiting_approval
 
 OVERDUE_ROWS = 20        # most overdue assignments listed on the leader dashboard
 CHAPTER_ROWS = 30        # chapters drawn (a flat plan has one "chapter" per item: the largest are shown)
@@ -473,10 +473,13 @@ def published_index(user: Any) -> tuple[IndexEdition | None, IndexEdition | None
 # The supervising office: what waits for it
 
 
-def week_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
-    """Monday to Sunday of today's week."""
-    monday = today - dt.timedelta(days=today.weekday())
-    return monday, monday + dt.timedelta(days=6)
+DUE_SOON_DAYS = 7
+
+
+def due_soon_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
+    """"本周到期": today and the six days after it. Not the calendar week: on a Sunday that week ends
+    today and would hide what falls due on Tuesday."""
+    return today, today + dt.timedelta(days=DUE_SOON_DAYS - 1)
 
 
 def outstanding_assignments(user: Any, period: ReportingPeriod) -> QuerySet[Assignment]:
@@ -527,7 +530,7 @@ class Waiting:
 
 
 def supervisor_counts(user: Any, *, today: dt.date) -> dict[str, Any]:
-    monday, sunday = week_bounds(today)
+    monday, sunday = due_soon_bounds(today)
     tasks = my_tasks_queryset(user, today=today)
     task_counts = tasks.order_by().aggregate(
         overdue=Count("pk", filter=Q(status=AssignmentStatus.OPEN, is_overdue=True)),
@@ -552,7 +555,22 @@ def supervisor_counts(user: Any, *, today: dt.date) -> dict[str, Any]:
         "returned_assignments": task_counts["returned"],
         "pending_extensions": pending_extensions,
         "appeals": appeals, "appeals_total": sum(row["n"] for row in appeals),
+        "closing_count": closing_requests(user).count(),
+        "answers_count": instruction_answers_waiting(user).count(),
     }
+
+
+def closing_requests(user: Any) -> QuerySet[Assignment]:
+    """Closing proposals (办结申请) waiting for the office: open assignments with a unit's closing report."""
+    return (assignments_visible_to(user).filter(active=True, status=AssignmentStatus.OPEN)
+            .exclude(closing_report="").select_related("task", "unit").order_by("task__plan_id", "task__position"))
+
+
+def instruction_answers_waiting(user: Any) -> QuerySet[Report]:
+    """Submitted reports, still to be reviewed, that answer a leader's instruction (批示)."""
+    answered = InstructionAnswer.objects.filter(report=OuterRef("pk")).exclude(text="")
+    return (reports_visible_to(user).filter(status=ReportStatus.SUBMITTED).filter(Exists(answered))
+            .select_related("assignment__task", "assignment__unit", "period").order_by("submitted_at", "pk"))
 
 
 def pending_extensions(user: Any, limit: int = 10) -> list[Extension]:
@@ -578,13 +596,21 @@ def unit_task_summary(user: Any, unit: Unit, *, today: dt.date) -> dict[str, Any
         due=Count("pk", filter=is_open & Q(delivered_now=False)),
         overdue=Count("pk", filter=is_open & Q(is_overdue=True)),
         past_deadline=Count("pk", filter=is_open & Q(deadline__lt=today)),
-        returned=Count("pk", filter=Q(has_returned=True)))
+        returned=Count("pk", filter=Q(has_returned=True)),
+        instructions=Count("pk", filter=is_open & Q(has_open_instruction=True)),
+        new=Count("pk", filter=is_open & Q(is_new=True)))
+    waiting = reports_awaiting_approval(reports_visible_to(user), unit_id=unit.pk)
+    counts["approvals"] = waiting.count()
     due_rows = list(tasks.filter(is_open, delivered_now=False)
                     .order_by("deadline", "task__plan_id", "task__position")[:10])
     overdue_rows = list(tasks.filter(is_open, is_overdue=True).order_by("task__plan_id", "task__position")[:10])
     returned = list(reports_visible_to(user).filter(assignment__unit=unit, status=ReportStatus.RETURNED)
                     .select_related("assignment__task", "period").order_by("period__start", "pk")[:10])
-    return {"counts": counts, "due_rows": due_rows, "overdue_rows": overdue_rows, "returned": returned}
+    instruction_rows = list(tasks.filter(is_open, has_open_instruction=True)
+                            .order_by("task__plan_id", "task__position")[:10])
+    new_rows = list(tasks.filter(is_open, is_new=True).order_by("task__plan_id", "task__position")[:10])
+    return {"counts": counts, "due_rows": due_rows, "overdue_rows": overdue_rows, "returned": returned,
+            "approvals": list(waiting[:10]), "instruction_rows": instruction_rows, "new_rows": new_rows}
 
 
 def unit_targets(user: Any, unit: Unit) -> list[TargetLine]:

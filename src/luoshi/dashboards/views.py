@@ -156,14 +156,16 @@ def _index_chart(edition: Any, previous: Any, lines: list[selectors.IndexLine]) 
 
 @login_get
 def supervisor(request: HttpRequest) -> HttpResponse:
-    """The office's desk: the review queue, what falls due this week, who has not reported, returns,
-    appeals and extension requests waiting."""
+    """The office's desk (督查工作台): the review queue, what falls due in the next 7 days, who has not
+    reported, returns, closing and extension requests, appeals and answers to instructions waiting."""
     user: Any = request.user
     require_office(user)
     today = clock.today()
     context = selectors.supervisor_counts(user, today=today)
     context.update(today=today, extensions=selectors.pending_extensions(user),
-                   appeals_list=selectors.pending_appeals(user))
+                   appeals_list=selectors.pending_appeals(user),
+                   closing=list(selectors.closing_requests(user)[:10]),
+                   answers=list(selectors.instruction_answers_waiting(user)[:10]))
     return render(request, "dashboards/supervisor.html", context)
 
 

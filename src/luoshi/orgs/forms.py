@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from .choices import Role, UnitKind
 from .directory_files import DIRECTORY_FILE_ACCEPT, DIRECTORY_SUFFIXES, MAX_DIRECTORY_BYTES
 
 
@@ -34,3 +35,23 @@ class UnitDirectoryUploadForm(forms.Form):
         upload: UploadedFile = self.cleaned_data["directory"]
         # At most one byte past the limit: a lying Content-Length cannot make us hold more.
         return upload.read(MAX_DIRECTORY_BYTES + 1), (upload.name or "units")[:200]
+
+
+class UnitCreateForm(forms.Form):
+    """A unit a plan names that the directory lacks: its name as the plan writes it, its kind, its full name."""
+
+    name = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("类别"), choices=[(k, label) for k, label in UnitKind.choices
+                                                       if k != UnitKind.GROUP])
+    full_name = forms.CharField(label=_("全称"), max_length=200, required=False)
+
+
+class InviteForm(forms.Form):
+    """An account the office invites for a unit: it gets no password, its owner sets one through the link."""
+
+    role = forms.ChoiceField(label=_("角色"),
+                             choices=[(Role.LIAISON, Role.LIAISON.label), (Role.HEAD, Role.HEAD.label)])
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    name = forms.CharField(label=_("姓名"), max_length=150, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False, help_text=_("填写后设置密码的链接将发送到该邮箱"))
+    phone = forms.CharField(label=_("电话"), max_length=32, required=False)

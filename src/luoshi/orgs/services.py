@@ -5,16 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError
 from luoshi.plandoc.errors import PlanDocError
 from luoshi.plandoc.units import DirectoryEntry, UnitDirectory
 
-from .choices import Role
+from .choices import Role, UnitKind
 from .models import Unit, UnitAlias, User
 from .selectors import CREATE, SAME, UPDATE, unit_directory_plan
 
@@ -259,3 +265,67 @@ def user_update(*, actor: Any, user: User, changes: dict[str, Any]) -> User:
         audit_record(actor=actor, action="user.update", target=user, before=before, after=after,
                      unit_id=user.unit_id)
     return user
+
+
+# Units the office adds while mapping a plan, and the accounts it invites for them.
+
+INVITE_ROLES = (Role.LIAISON, Role.HEAD)
+
+
+def _require_office(actor: Any) -> None:
+    if not getattr(actor, "is_office", False):
+        raise DomainError(_("只有督查人员可以进行此操作。"), code="forbidden")
+
+
+@transaction.atomic
+def unit_create(*, actor: Any, name: str, kind: str, full_name: str = "") -> Unit:
+    """The office adds a unit a plan names and the directory lacks (from the plan's unit-mapping step).
+
+    A name already used by a unit or an alias is refused: mapping to that unit is what is wanted then.
+    """
+    _require_office(actor)
+    name, full_name = name.strip(), full_name.strip()
+    if not name or len(name) > 100:
+        raise DomainError(_("单位简称不能为空，且不超过100字。"), code="bad_name")
+    if kind not in UnitKind.values or kind == UnitKind.GROUP:
+        raise DomainError(_("请选择单位类别。"), code="bad_kind")
+    if Unit.objects.filter(name=name).exists() or UnitAlias.objects.filter(alias=name).exists():
+        raise DomainError(_("“%(name)s”已在单位目录中，请直接对应。") % {"name": name}, code="exists")
+    top = Unit.objects.aggregate(top=Max("sort_order"))["top"]
+    unit = Unit.objects.create(name=name, full_name=full_name[:200], kind=kind,
+                               sort_order=0 if top is None else top + 1)
+    audit_record(actor=actor, action="unit.create", target=unit, unit_id=unit.pk,
+                 after={"name": unit.name, "full_name": unit.full_name, "kind": unit.kind})
+    return unit
+
+
+def set_password_path(user: User) -> str:
+    """The one-time link that lets an invited account choose its password (Django's reset token: it stops
+    working once the password is set, or after PASSWORD_RESET_TIMEOUT)."""
+    path: str = reverse("orgs:set_password", args=[urlsafe_base64_encode(force_bytes(user.pk)),
+                                                   default_token_generator.make_token(user)])
+    return path
+
+
+@transaction.atomic
+def user_invite(*, actor: Any, unit: Unit, role: str, username: str, name: str = "", email: str = "",
+                phone: str = "", site_url: str = "") -> tuple[User, str]:
+    """The office creates a unit's liaison or head account without a password and returns the one-time
+    link where its owner sets one (first login = choosing the password). With an e-mail address the link
+    is also mailed, after commit (`site_url`, e.g. https://luoshi.example.org, makes it absolute)."""
+    _require_office(actor)
+    if role not in INVITE_ROLES:
+        raise DomainError(_("只能邀请单位联络员或单位负责人。"), code="bad_role")
+    user = user_create(actor=actor, username=username, password=None, role=role, unit=unit, first_name=name.strip(),
+                       email=email.strip(), phone=phone.strip())
+    link = site_url.rstrip("/") + set_password_path(user)
+    audit_record(actor=actor, action="user.invite", target=user, unit_id=unit.pk,
+                 after={"username": user.username, "role": role, "unit": unit.name, "emailed": bool(user.email)})
+    if user.email:
+        subject = _("落实系统账号邀请：%(unit)s%(role)s") % {"unit": unit.name, "role": Role(role).label}
+        body = _("您已被添加为%(unit)s的%(role)s（用户名：%(username)s）。请打开以下链接设置密码后登录，"
+                 "链接仅能使用一次：\n%(link)s") % {"unit": unit.name, "role": Role(role).label,
+                                                   "username": user.username, "link": link}
+        address = user.email
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
+    return user, link

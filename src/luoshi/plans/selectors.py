@@ -390,6 +390,7 @@ ACTION_LABELS = {
     "assignment.close_propose": _("申请办结"), "assignment.close": _("办结"),
     "assignment.close_refuse": _("不同意办结"), "instruction.create": _("领导批示"),
     "reminder.before_due": _("到期提醒"), "reminder.overdue": _("逾期催办"), "reminder.manual": _("人工催办"),
+    "reminder.chase": _("一键催办"), "unit.create": _("新建单位"), "user.invite": _("邀请账号"),
 }
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -608,10 +609,13 @@ def plan_publish(*, actor: Any, plan: Plan) -> Plan:
     plan.status = PlanStatus.PUBLISHED
     plan.published_at = plan.published_at or clock.now()
     plan.save(update_fields=["status", "published_at"])
+    last_before = Assignment.objects.aggregate(last=Max("pk"))["last"] or 0
     created = _sync_assignments(plan)
-    from luoshi.reports.services import periods_ensure  # reports builds on plans, not the reverse
+    from luoshi.reports.notices import duties_notify  # reports builds on plans, not the reverse
+    from luoshi.reports.services import periods_ensure
 
     periods_ensure(plan=plan)
+    duties_notify(plan=plan, assignments=Assignment.objects.filter(task__plan=plan, pk__gt=last_before, active=True))
     audit_record(actor=actor, action="plan.publish", target=plan, plan_id=plan.pk, before=before,
                  after={**snapshot(plan, PLAN_FIELDS), "assignments_created": created})
     return plan

@@ -17,11 +17,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from luoshi.core import clock
 from luoshi.core.errors import DomainError
 from luoshi.core.viewtools import is_htmx, paginate, redirect_after_post, require_office, require_readers
+from luoshi.orgs.forms import UnitCreateForm
 
 from .access import access_import, access_plan, access_task
+from .accounts import units_without_accounts
 from .choices import ImportStatus, PlanStatus
 from .exports import XLSX_CONTENT_TYPE, ledger_export_file
 from .filters import LedgerFilter
@@ -46,7 +47,6 @@ from .selectors import (
     ledger_tasks,
     plan_list_for,
     plan_tree,
-    review_queue,
     sentence_segments,
     task_assignments,
     task_history,
@@ -192,8 +192,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = request.user.is_office
     context = {
         "plan": plan, "nodes": plan_tree(plan), "unmapped": unmapped, "can_edit": can_edit,
-        "map_forms": [(name, MapUnitForm(initial={"name": name}, auto_id=f"map_{index}_%s"))
+        "map_forms": [(name, MapUnitForm(initial={"name": name}, auto_id=f"map_{index}_%s"),
+                       UnitCreateForm(initial={"name": name}, auto_id=f"new_{index}_%s"))
                       for index, name in enumerate(unmapped)] if can_edit else [],
+        "no_account": units_without_accounts(plan) if can_edit else [],
         "upload_form": PlanUploadForm(auto_id="reimport_%s") if can_edit else None,
         "settings_form": PlanSettingsForm(instance=plan, auto_id="settings_%s") if can_edit else None,
         "is_draft": plan.status == PlanStatus.DRAFT,
@@ -234,6 +236,11 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("计划已发布，任务已交办到各责任单位。"))
+        missing = units_without_accounts(plan)
+        if missing:
+            names = "、".join(u.name for u in missing[:20]) + ("……" if len(missing) > 20 else "")
+            messages.warning(request, _("%(count)d个责任单位尚无账号，收不到交办通知：%(units)s。"
+                                        "请邀请其联络员和负责人。") % {"count": len(missing), "units": names})
     return redirect_after_post(request, reverse("plans:plan_detail", args=[plan.pk]))
 
 
@@ -338,9 +345,10 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def review_queue_page(request: HttpRequest) -> HttpResponse:
-    require_readers(request.user)
-    page = paginate(request, review_queue(request.user), LIST_PAGE_SIZE)
-    return render(request, "plans/review_queue.html", {"page": page, "now": clock.now()})
+    """The review queue lives with the reports (filters, export, accepting several at once)."""
+    from luoshi.reports.views_desk import review_list  # reports builds on plans, not the reverse
+
+    return review_list(request)
 
 
 urlpatterns: list[URLPattern] = [

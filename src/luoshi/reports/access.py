@@ -120,3 +120,23 @@ def access_task_to_instruct(user: Any, pk: Any) -> Task:
     if not task.is_item or task.removed:
         raise Http404
     return task
+
+
+def access_reports(user: Any, ids: Any, *, write: bool = True) -> list[Report]:
+    """Several reports a batch names, in the order given. Any id the user may not reach (another unit's
+    report, a missing or malformed id) makes the whole request "not found": nothing is changed, and ids
+    cannot be probed one by one. write=True: the office, or accounts of each report's own unit."""
+    try:
+        wanted = list(dict.fromkeys(int(pk) for pk in ids))
+    except (ValueError, TypeError):
+        raise Http404 from None
+    if not wanted or not user.is_authenticated:
+        raise Http404
+    found = {r.pk: r for r in reports_visible_to(user).filter(pk__in=wanted)
+             .select_related("period", "assignment", "assignment__task", "assignment__task__plan",
+                             "assignment__unit")}
+    if len(found) != len(wanted):
+        raise Http404
+    if write and not user.is_office and any(not _is_own_unit(user, r.assignment.unit_id) for r in found.values()):
+        raise Http404
+    return [found[pk] for pk in wanted]

@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -286,5 +286,10 @@ class InstructionViewSet(ReadOnlyViewSet):
     filterset_class = InstructionFilter
 
     def get_queryset(self) -> QuerySet[Instruction]:
-        return (Instruction.objects.filter(task__in=tasks_visible_to(self.request.user))
-                .order_by("-created_at", "-pk"))
+        user: Any = self.request.user
+        found = Instruction.objects.filter(task__in=tasks_visible_to(user))
+        if user.is_authenticated and not user.sees_everything:
+            # An instruction naming units goes to those units only (none named: every unit of the task).
+            named = Instruction.units.through.objects.filter(instruction_id=OuterRef("pk"))
+            found = found.filter(~Exists(named) | Exists(named.filter(unit_id=user.unit_id)))
+        return found.order_by("-created_at", "-pk")

@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.plans.access import plans_visible_to
@@ -15,7 +15,7 @@ from luoshi.plans.choices import AssignmentStatus
 from luoshi.plans.models import Assignment, Plan, Target
 
 from .choices import ExtensionStatus, Progress, ReportStatus
-from .models import Extension, Instruction, Report
+from .models import Extension, Instruction, InstructionAnswer, Report
 
 TEXT_MAX = 20000
 
@@ -100,7 +100,16 @@ class ExtensionDecisionForm(forms.Form):
 
 
 class InstructionForm(forms.Form):
+    """A leader's instruction; `units` chooses among the units holding the task (none chosen: all of them)."""
+
     text = forms.CharField(label=_("批示内容"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    units = forms.TypedMultipleChoiceField(label=_("批示单位（不选则发给全部承办单位）"), coerce=int, required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    back = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, holders: Sequence[Assignment] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].choices = [(a.unit_id, a.unit.name) for a in holders]
 
 
 class CloseForm(forms.Form):
@@ -114,6 +123,7 @@ class CloseRefuseForm(forms.Form):
 
 
 MY_TASK_STATES = [("", _("办理中")), ("due", _("本期待报")), ("returned", _("被退回")), ("overdue", _("逾期未报")),
+                  ("instructions", _("批示待答复")), ("new", _("新交办")), ("closing", _("办结待确认")),
                   ("closed", _("已办结"))]
 
 
@@ -150,6 +160,12 @@ class MyTaskFilter(django_filters.FilterSet):
             return queryset.filter(has_returned=True)
         if value == "overdue":
             return queryset.filter(status=AssignmentStatus.OPEN, is_overdue=True)
+        if value == "instructions":
+            return queryset.filter(status=AssignmentStatus.OPEN, has_open_instruction=True)
+        if value == "new":
+            return queryset.filter(status=AssignmentStatus.OPEN, is_new=True)
+        if value == "closing":
+            return queryset.filter(status=AssignmentStatus.OPEN).exclude(closing_report="")
         if value == "closed":
             return queryset.filter(status=AssignmentStatus.CLOSED)
         return queryset
@@ -169,11 +185,18 @@ class ReportFilter(django_filters.FilterSet):
                                             empty_label=_("全部计划"))
     assignment = django_filters.NumberFilter(field_name="assignment_id", widget=forms.HiddenInput)
     late = django_filters.BooleanFilter(label=_("逾期报送"), field_name="is_late")
+    answers = django_filters.BooleanFilter(label=_("含批示答复"), method="filter_answers")
     q = django_filters.CharFilter(label=_("搜索"), method="filter_text")
 
     class Meta:
         model = Report
         fields: list[str] = []
+
+    def filter_answers(self, queryset: QuerySet[Report], name: str, value: bool | None) -> QuerySet[Report]:
+        if value is None:
+            return queryset
+        answered = InstructionAnswer.objects.filter(report=OuterRef("pk")).exclude(text="")
+        return queryset.filter(Exists(answered)) if value else queryset.exclude(Exists(answered))
 
     def filter_text(self, queryset: QuerySet[Report], name: str, value: str) -> QuerySet[Report]:
         value = value.strip()[:100]

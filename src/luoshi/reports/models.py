@@ -154,6 +154,8 @@ class Instruction(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="instructions")
     text = models.TextField(_("批示内容"))
+    # The units the leader chose; none chosen means every unit holding the task must answer.
+    units = models.ManyToManyField("orgs.Unit", blank=True, related_name="+", verbose_name=_("批示单位"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

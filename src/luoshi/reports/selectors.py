@@ -12,17 +12,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luoshi.orgs.choices import Role
 from luoshi.plans.access import assignments_visible_to, plans_visible_to
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
 from luoshi.plans.models import Assignment, DuplicateGroup
 
-from .choices import ExtensionStatus, ReportStatus
-from .models import Extension, Instruction, InstructionAnswer, Report, ReportingPeriod
+from .choices import ExtensionStatus, ReportStatus, ReviewAction
+from .models import Extension, Instruction, InstructionAnswer, Report, ReportingPeriod, Review
 
 # A report in one of these states has reached the office: the period is no longer owed.
 DELIVERED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
@@ -83,8 +84,17 @@ def open_instructions(*, assignment: Assignment, report: Report | None = None) -
         instruction=OuterRef("pk"), report__assignment=assignment, report__status__in=ANSWER_DELIVERED)
     if report is not None and report.pk:
         earlier = earlier.exclude(report_id=report.pk)
-    return list(Instruction.objects.filter(task_id=assignment.task_id).exclude(Exists(earlier))
+    return list(instructions_for(assignment).exclude(Exists(earlier))
                 .select_related("author").order_by("created_at", "pk"))
+
+
+def instructions_for(assignment: Assignment) -> QuerySet[Instruction]:
+    """The instructions on the assignment's task that its unit must answer: those naming no unit (all the
+    task's units) and those naming this one."""
+    return Instruction.objects.filter(task_id=assignment.task_id).filter(
+        ~Exists(Instruction.units.through.objects.filter(instruction_id=OuterRef("pk")))
+        | Exists(Instruction.units.through.objects.filter(instruction_id=OuterRef("pk"),
+                                                          unit_id=assignment.unit_id)))
 
 
 def batch_rows(report: Report) -> list[Report]:
@@ -156,17 +166,36 @@ def overdue_periods(*, today: dt.date) -> QuerySet[ReportingPeriod]:
             .exclude(Exists(delivered)).exclude(Exists(deferred)))
 
 
+# A duty is "new" on the unit's desk for this many days after its plan was published, until a first report.
+NEW_DUTY_DAYS = 14
+
+
+def open_instruction_exists() -> Exists:
+    """For an outer assignment query: an instruction on its task, meant for its unit, not yet answered in a
+    report that reached the office (the rule of open_instructions)."""
+    named = Instruction.units.through.objects.filter(instruction_id=OuterRef("pk"))
+    answered = InstructionAnswer.objects.filter(instruction=OuterRef("pk"), report__assignment=OuterRef(OuterRef("pk")),
+                                                report__status__in=ANSWER_DELIVERED)
+    return Exists(Instruction.objects.filter(task=OuterRef("task"))
+                  .filter(~Exists(named) | Exists(named.filter(unit_id=OuterRef(OuterRef("unit_id")))))
+                  .exclude(Exists(answered)))
+
+
 def my_tasks_queryset(user: Any, *, today: dt.date) -> QuerySet[Assignment]:
-    """The assignments on the user's task list, annotated for filtering (due, returned, overdue)."""
+    """The assignments on the user's task list, annotated for filtering (due, returned, overdue, open
+    instructions, new duties)."""
     current_ids = current_period_ids(user, today)
     delivered_now = Report.objects.filter(assignment=OuterRef("pk"), period_id__in=current_ids,
                                           status__in=DELIVERED)
     returned = Report.objects.filter(assignment=OuterRef("pk"), status=ReportStatus.RETURNED)
+    any_report = Report.objects.filter(assignment=OuterRef("pk"))
     return (assignments_visible_to(user).filter(active=True, task__plan__status=PlanStatus.PUBLISHED)
             .select_related("task", "task__plan", "unit")
             .annotate(published_on=TruncDate("task__plan__published_at"))
             .annotate(delivered_now=Exists(delivered_now), has_returned=Exists(returned),
-                      is_overdue=Exists(overdue_periods(today=today)))
+                      is_overdue=Exists(overdue_periods(today=today)),
+                      has_open_instruction=open_instruction_exists(),
+                      is_new=Q(published_on__gte=today - dt.timedelta(days=NEW_DUTY_DAYS)) & ~Exists(any_report))
             .order_by("task__plan_id", "task__position", "unit__sort_order"))
 
 
@@ -192,6 +221,10 @@ def my_tasks_rows(assignments: Sequence[Assignment], *, today: dt.date) -> list[
     instructions: dict[int, list[int]] = defaultdict(list)
     for task_id, instruction_id in Instruction.objects.filter(task_id__in=task_ids).values_list("task_id", "pk"):
         instructions[task_id].append(instruction_id)
+    chosen: dict[int, set[int]] = defaultdict(set)  # instruction -> the units it names (none: all)
+    for instruction_id, unit_id in Instruction.units.through.objects.filter(
+            instruction__task_id__in=task_ids).values_list("instruction_id", "unit_id"):
+        chosen[instruction_id].add(unit_id)
     answered = set(InstructionAnswer.objects.filter(report__assignment_id__in=ids,
                                                     report__status__in=ANSWER_DELIVERED)
                    .values_list("report__assignment_id", "instruction_id"))
@@ -212,7 +245,9 @@ def my_tasks_rows(assignments: Sequence[Assignment], *, today: dt.date) -> list[
                 if not delivered and report_due_date(period=period, extensions=own_extensions) < today:
                     row.overdue.append(period)
         row.returned = [r for r in own_reports.values() if r.status == ReportStatus.RETURNED]
-        row.open_instructions = sum(1 for i in instructions[assignment.task_id] if (assignment.pk, i) not in answered)
+        row.open_instructions = sum(1 for i in instructions[assignment.task_id]
+                                    if (assignment.pk, i) not in answered
+                                    and (not chosen[i] or assignment.unit_id in chosen[i]))
         row.pending_extension = any(e.status == ExtensionStatus.PENDING for e in own_extensions)
         rows.append(row)
     return rows
@@ -242,6 +277,37 @@ def assignment_periods(assignment: Assignment, *, today: dt.date) -> list[tuple[
                      and assignment.status == AssignmentStatus.OPEN))
     rows.reverse()
     return rows
+
+
+def reports_awaiting_approval(reports: QuerySet[Report], *, unit_id: int) -> QuerySet[Report]:
+    """The unit's reports its head may approve or submit: drafts, and approved ones not yet submitted, on
+    open assignments. `reports` is what the user may see (reports.access.reports_visible_to)."""
+    return (reports.filter(assignment__unit_id=unit_id, assignment__active=True,
+                           assignment__status=AssignmentStatus.OPEN,
+                           status__in=(ReportStatus.DRAFT, ReportStatus.APPROVED))
+            .select_related("assignment__task", "assignment__unit", "period")
+            .order_by("period__start", "assignment__task__position", "pk"))
+
+
+def report_form_refusal(assignment: Assignment, period: ReportingPeriod, *, today: dt.date) -> str:
+    """Why the report form for this assignment and period is not offered ("" when it is): the same rules
+    the services apply on save (a closed or inactive task, an unpublished plan, a period not yet started)."""
+    if not assignment.active or assignment.status != AssignmentStatus.OPEN:
+        return _("该任务已办结或已失效，不能再填报。")
+    if assignment.task.plan.status != PlanStatus.PUBLISHED:
+        return _("计划未发布，不能填报。")
+    if period.start > today:
+        return _("%(period)s报送期自%(start)s开始，届时才能填报。") % {
+            "period": period.label, "start": f"{period.start:%Y-%m-%d}"}
+    return ""
+
+
+def last_return(report: Report | None) -> Review | None:
+    """The office's latest return (its comment is what the unit must fix) while the report is returned."""
+    if report is None or report.status != ReportStatus.RETURNED:
+        return None
+    return (Review.objects.filter(report=report, action=ReviewAction.RETURN).select_related("actor")
+            .order_by("-created_at", "-pk").first())
 
 
 def report_actions(user: Any, report: Report) -> set[str]:

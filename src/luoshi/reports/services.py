@@ -44,6 +44,7 @@ from luoshi.orgs.choices import Role
 from luoshi.plans.choices import AssignmentStatus, Cadence, PlanStatus
 from luoshi.plans.models import Assignment, Plan, Target, Task
 
+from . import notices
 from .choices import ExtensionStatus, Progress, ReportStatus, ReviewAction
 from .models import (
     Attachment,
@@ -176,7 +177,7 @@ def _report_url(report: Report) -> str:
 def report_save(
     *, actor: Any, assignment: Assignment, period: ReportingPeriod, version: int | None, progress: str,
     narrative: str, actuals: Mapping[int, float | None] | None = None, answers: Mapping[int, str] | None = None,
-    also_for: Sequence[Assignment] = (),
+    also_for: Sequence[Assignment] = (), notify: bool = True,
 ) -> Report:
     """Create or update the unit's report on `assignment` for `period` (a draft until submitted).
 
@@ -184,6 +185,7 @@ def report_save(
     `actuals` maps target ids to values (None clears one); `answers` maps instruction ids to the unit's
     answer (blank clears one). `also_for` files the same report for duplicate items of the same unit:
     one row per assignment, sharing a batch uuid; targets and instructions go to the row of their task.
+    A liaison's new report is announced to the unit head (notify=False: the caller sends one notice for many).
     """
     if progress not in Progress.values:
         raise DomainError("进展状态无效 (invalid progress status)", code="invalid_progress")
@@ -243,7 +245,16 @@ def report_save(
                                                            defaults={"text": text.strip()})
             else:
                 InstructionAnswer.objects.filter(instruction_id=instruction_id, report=row).delete()
+    if notify and existing is None and actor.role == Role.LIAISON:
+        _notify_heads_new_report(report)
     return report
+
+
+def _notify_heads_new_report(report: Report) -> None:
+    task, period = report.assignment.task, report.period
+    notices.notify_heads(unit_id=report.assignment.unit_id, url=_report_url(report),
+                         text=lambda: _("“%(task)s”%(period)s进展报告已填写，待您审核") % {
+                             "task": task.display_path, "period": period.label})
 
 
 def _target_task(target_id: int) -> int:
@@ -313,10 +324,12 @@ def report_approve(*, actor: Any, report: Report, version: int | None = None) ->
     return rows[0]
 
 
-def report_submit(*, actor: Any, report: Report, version: int | None = None) -> Report:
+def report_submit(*, actor: Any, report: Report, version: int | None = None, notify: bool = True) -> Report:
     """Submit the report to the office. The head submits any editable report; a liaison only an approved one.
 
-    Refused while an instruction on the task is unanswered, or with an empty narrative.
+    Refused while an instruction on the task is unanswered, or with an empty narrative. The office is
+    notified (notify=False: the caller sends one notice for several reports), and the authors of the
+    instructions answered in it.
     """
     with transaction.atomic():
         rows = _locked_batch(report)
@@ -348,7 +361,31 @@ def report_submit(*, actor: Any, report: Report, version: int | None = None) -> 
                 row.is_late = today > due
             row.submitted_at = now
         _transition(actor=actor, rows=rows, status=ReportStatus.SUBMITTED, review=ReviewAction.SUBMIT)
+        primary = rows[0]
+        if notify:
+            task, period, unit = primary.assignment.task, primary.period, primary.assignment.unit
+            notices.notify_office(url=_report_url(primary), text=lambda: _(
+                "%(unit)s报送了“%(task)s”%(period)s进展报告，待审核") % {
+                    "unit": unit, "task": task.display_path, "period": period.label})
+        _notify_instruction_answers(rows)
     return rows[0]
+
+
+def _notify_instruction_answers(rows: list[Report]) -> None:
+    """Tell the leader who gave an instruction, and the office, that a unit answered it."""
+    answers = list(InstructionAnswer.objects.filter(report__in=rows).exclude(text="")
+                   .select_related("instruction", "report__assignment__unit", "report__assignment__task"))
+    for answer in answers:
+        report, instruction = answer.report, answer.instruction
+        unit, task = report.assignment.unit, report.assignment.task
+
+        def text(unit: Any = unit, task: Any = task) -> str:
+            message: str = _("%(unit)s答复了对“%(task)s”的领导批示") % {"unit": unit, "task": task.display_path}
+            return message
+
+        url = _report_url(report)
+        notices.notify_users(user_ids=[instruction.author_id], text=text, url=url)
+        notices.notify_office(text=text, url=url)
 
 
 def report_accept(*, actor: Any, report: Report, version: int | None = None, comment: str = "") -> Report:
@@ -596,6 +633,10 @@ def extension_request(*, actor: Any, assignment: Assignment, requested_deadline:
         audit_record(actor=actor, action="extension.request", target=extension,
                      after=snapshot(extension, EXTENSION_FIELDS), message=reason,
                      plan_id=assignment.task.plan_id, task_id=assignment.task_id, unit_id=assignment.unit_id)
+        unit, task = assignment.unit, assignment.task
+        notices.notify_office(url=reverse("reports:extension_detail", args=[extension.pk]), text=lambda: _(
+            "%(unit)s申请将“%(task)s”延期至%(date)s，待审批") % {
+                "unit": unit, "task": task.display_path, "date": f"{requested_deadline:%Y-%m-%d}"})
     return extension
 
 
@@ -665,8 +706,12 @@ def extension_refuse(*, actor: Any, extension: Extension, comment: str) -> Exten
 # --- leader instructions -----------------------------------------------------------------------------------
 
 
-def instruction_create(*, actor: Any, task: Task, text: str) -> Instruction:
-    """A leader attaches an instruction (批示) to a task item; its units must answer it in their next report."""
+def instruction_create(*, actor: Any, task: Task, text: str, unit_ids: Sequence[int] = ()) -> Instruction:
+    """A leader attaches an instruction (批示) to a task item; its units must answer it in their next report.
+
+    `unit_ids` names the units that must answer (each must hold an open assignment on the task); none
+    named: every unit holding the task. Only the units named are notified.
+    """
     if actor.role != Role.LEADER:
         raise _forbidden("只有领导可以作出批示 (only a leader may give instructions)")
     text = text.strip()
@@ -675,12 +720,17 @@ def instruction_create(*, actor: Any, task: Task, text: str) -> Instruction:
     if not task.is_item or task.removed:
         raise DomainError("只能对任务项作出批示 (instructions go on task items)", code="not_item")
     with transaction.atomic():
+        holders = dict(Assignment.objects.filter(task=task, active=True, status=AssignmentStatus.OPEN)
+                       .values_list("unit_id", "pk"))
+        chosen = sorted(set(unit_ids))
+        if any(unit_id not in holders for unit_id in chosen):
+            raise DomainError(_("只能向承办该任务的单位作出批示。"), code="not_holder")
         instruction = Instruction(task=task, text=text, author=actor)
         instruction.save()
+        instruction.units.set(chosen)
         audit_record(actor=actor, action="instruction.create", target=instruction,
-                     after={"task": task.pk, "text": text}, plan_id=task.plan_id, task_id=task.pk)
-        targets = list(Assignment.objects.filter(task=task, active=True, status=AssignmentStatus.OPEN)
-                       .values_list("pk", "unit_id"))
+                     after={"task": task.pk, "text": text, "units": chosen}, plan_id=task.plan_id, task_id=task.pk)
+        targets = [(pk, unit_id) for unit_id, pk in holders.items() if not chosen or unit_id in chosen]
     for assignment_id, unit_id in targets:
         _notify_unit(unit_id=unit_id, url=reverse("reports:assignment_detail", args=[assignment_id]),
                      text=_("领导对“%(task)s”作出批示，请在下次报告中答复：%(text)s") % {
@@ -725,6 +775,9 @@ def assignment_close(*, actor: Any, assignment: Assignment, closing_report: str 
         assignment.save(update_fields=["closing_report"])
         audit_record(actor=actor, action="assignment.close_propose", target=assignment, before=before,
                      after=snapshot(assignment, ASSIGNMENT_FIELDS), **ids)
+        unit, task = assignment.unit, assignment.task
+        notices.notify_office(url=reverse("reports:assignment_detail", args=[assignment.pk]), text=lambda: _(
+            "%(unit)s申请办结“%(task)s”，待确认") % {"unit": unit, "task": task.display_path})
     return assignment
 
 

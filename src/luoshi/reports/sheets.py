@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -42,11 +43,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.core.audit import audit_record
 from luoshi.core.errors import DomainError
+from luoshi.orgs.choices import Role
 from luoshi.plans.access import assignments_visible_to, plans_visible_to
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
 from luoshi.plans.models import Assignment, Target
 from luoshi.xlsxsafe import set_cell
 
+from . import notices
 from .choices import Progress
 from .models import Report, ReportingPeriod
 from .services import NARRATIVE_MAX, report_save
@@ -551,7 +554,7 @@ def sheet_import(*, actor: Any, period: ReportingPeriod, data: bytes, filename: 
                 try:
                     report_save(actor=actor, assignment=block.assignment, period=period,
                                 version=block.version or None, progress=block.progress or "",
-                                narrative=block.narrative, actuals=block.actuals)
+                                narrative=block.narrative, actuals=block.actuals, notify=False)
                 except DomainError as exc:
                     result.errors.append(RowError(row=block.row, column="", message=exc.message))
             if result.errors:
@@ -562,6 +565,10 @@ def sheet_import(*, actor: Any, period: ReportingPeriod, data: bytes, filename: 
                              unit_id=actor.unit_id, after={"saved": result.saved, "unchanged": result.unchanged,
                                                            "file": filename[:100]},
                              message=_("Excel 填报表导入 %(count)d 项") % {"count": result.saved})
+                if actor.role == Role.LIAISON:
+                    count, label = result.saved, period.label
+                    notices.notify_heads(unit_id=actor.unit_id, url=reverse("reports:approvals"), text=lambda: _(
+                        "填报表已保存%(count)d项%(period)s进展报告，待您审核") % {"count": count, "period": label})
     except _Rollback:
         return _failed(result)
     return result

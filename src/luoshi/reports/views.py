@@ -123,7 +123,8 @@ def _report_form_context(assignment: Assignment, period: ReportingPeriod, report
     due = selectors.report_due_date(period=period, extensions=assignment.extensions.all())
     return {"assignment": assignment, "period": period, "report": report, "form": form, "rows": rows,
             "attachments": attachments, "attachment_form": AttachmentForm(), "due": due,
-            "can_attach": report is not None, "htmx_attachments": True, **extra}
+            "can_attach": report is not None, "htmx_attachments": True,
+            "return_review": selectors.last_return(report), **extra}
 
 
 @login_form
@@ -133,6 +134,11 @@ def report_edit(request: HttpRequest, assignment_pk: int, period_pk: int) -> Htt
     if report is not None and report.status not in selectors.EDITABLE:
         messages.info(request, _("该报告已报送或已通过，不能修改。"))
         return redirect("reports:report_detail", pk=report.pk)
+    refusal = selectors.report_form_refusal(assignment, period, today=clock.today())
+    if refusal:
+        # Refused before the form opens, not when it is saved: nothing typed is lost.
+        messages.error(request, refusal)
+        return redirect_after_post(request, reverse("reports:assignment_detail", args=[assignment.pk]))
     template = "reports/_report_form.html" if is_htmx(request) else "reports/report_form.html"
     if request.method != "POST":
         form = _report_form(assignment, report)
@@ -290,13 +296,13 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = access_assignment(request.user, pk)
     today = clock.today()
     own = bool(request.user.is_unit_user and request.user.unit_id == assignment.unit_id)
-    instructions = list(Instruction.objects.filter(task_id=assignment.task_id).select_related("author"))
+    instructions = list(selectors.instructions_for(assignment).select_related("author"))
     open_ids = {i.pk for i in selectors.open_instructions(assignment=assignment)}
     context = {
         "assignment": assignment, "periods": selectors.assignment_periods(assignment, today=today),
         "instructions": [(i, i.pk in open_ids) for i in instructions],
         "extensions": assignment.extensions.select_related("requested_by", "decided_by"),
-        "own": own, "is_open": assignment.active and assignment.status == "open",
+        "own": own, "is_open": assignment.active and assignment.status == "open", "today": today,
         "close_form": CloseForm(), "refuse_form": CloseRefuseForm(),
     }
     return render(request, "reports/assignment_detail.html", context)
@@ -306,6 +312,9 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit asks for a later deadline."""
     assignment = access_unit_assignment(request.user, pk)
+    if not (assignment.active and assignment.status == "open"):
+        messages.error(request, _("该任务已办结或已失效，不能申请延期。"))
+        return redirect_after_post(request, reverse("reports:assignment_detail", args=[assignment.pk]))
     form = ExtensionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -352,27 +361,34 @@ def extension_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_form
 def instruction_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """A leader's instruction (批示) on a task item."""
+    """A leader's instruction (批示) on a task item, to the units the leader chooses (from here or the task page)."""
     task = access_task_to_instruct(request.user, pk)
-    form = InstructionForm(request.POST or None)
+    holders = list(Assignment.objects.filter(task=task, active=True, status="open").select_related("unit")
+                   .order_by("unit__sort_order", "unit__name"))
+    form = InstructionForm(request.POST or None, holders=holders)
     if request.method == "POST" and form.is_valid():
         try:
-            services.instruction_create(actor=request.user, task=task, text=form.cleaned_data["text"])
+            services.instruction_create(actor=request.user, task=task, text=form.cleaned_data["text"],
+                                        unit_ids=form.cleaned_data["units"])
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("批示已发送给承办单位。"))
-            return redirect_after_post(request, reverse("reports:instruction_create", args=[task.pk]))
-    instructions = Instruction.objects.filter(task=task).select_related("author")
-    units = Assignment.objects.filter(task=task, active=True).select_related("unit")
+            messages.success(request, _("批示已发送给所选承办单位。") if form.cleaned_data["units"]
+                             else _("批示已发送给承办单位。"))
+            back = "plans:task_detail" if form.cleaned_data["back"] == "task" else "reports:instruction_create"
+            return redirect_after_post(request, reverse(back, args=[task.pk]))
+    instructions = Instruction.objects.filter(task=task).select_related("author").prefetch_related("units")
     return render(request, "reports/instruction_form.html",
-                  {"task": task, "form": form, "instructions": instructions, "units": units})
+                  {"task": task, "form": form, "instructions": instructions, "units": holders})
 
 
 @login_form
 def assignment_close(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit proposes closing (办结) with a closing report; the office confirms or closes directly."""
     assignment = access_assignment(request.user, pk, write=True)
+    if assignment.status != "open":
+        messages.error(request, _("该任务已办结。"))
+        return redirect_after_post(request, reverse("reports:assignment_detail", args=[assignment.pk]))
     form = CloseForm(request.POST or None, initial={"closing_report": assignment.closing_report})
     if request.method == "POST" and form.is_valid():
         try:
