@@ -68,6 +68,9 @@ DATE_PATTERNS: tuple[DatePattern, ...] = tuple(
     ("year", rf"{_Y}(?:度)?(?!\s*\d)", False),  # 2018年13月 is a typo, not the year 2018
 ))
 
+_GATE_WORDS = frozenset(word for pattern in DATE_PATTERNS for word in pattern.gate)
+_ALL_GATED = all(pattern.gate for pattern in DATE_PATTERNS)
+
 # Standing duties in a deadline cell; the earliest in the text wins.
 CADENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx)) for name, rx in (
     ("ongoing", r"长期坚持|长期|持续推进|持续开展|常态化推进|常态化开展|常态化|持续|长效"),
@@ -132,10 +135,16 @@ def find_deadline(text: str, *, default_year: int | None = None, labelled: bool 
             return Deadline(text=text[start:end], date=date, cadence=cadence, span=(start, end))
         if token.stated_year is not None:
             context_year = token.stated_year
-    titles = find_title_spans(text)
-    found = [next(((m.start(), m.end(), name) for m in regex.finditer(norm) if not _in_title(titles, m.start())),
-                  None) for name, regex in PROSE_CADENCE_PATTERNS]
-    first = min((f for f in found if f is not None), default=None)
+    titles: list[Span] | None = None  # found when a cadence word is (most paragraphs have none)
+    found: list[tuple[int, int, str]] = []
+    for name, regex in PROSE_CADENCE_PATTERNS:
+        for m in regex.finditer(norm):
+            if titles is None:
+                titles = find_title_spans(text)
+            if not _in_title(titles, m.start()):
+                found.append((m.start(), m.end(), name))
+                break
+    first = min(found, default=None)
     if first is None:
         return None
     start, end, name = first
@@ -220,14 +229,20 @@ def _scan(text: str) -> list[_DateToken]:
     Phrases inside 《titles》 are skipped: the year of a cited plan is not this task's deadline.
     """
     norm = halfwidth(text)
-    titles = find_title_spans(text)  # sorted and disjoint
+    present = {word for word in _GATE_WORDS if word in norm}
+    if not present and _ALL_GATED:
+        return []   # no 年, 月, 内, 季度 or date separator: no pattern can match
+    titles: list[Span] | None = None  # sorted and disjoint; found once a pattern matches
     candidates: list[tuple[int, int, int, DatePattern, re.Match[str]]] = []
     for rank, pattern in enumerate(DATE_PATTERNS):
-        if pattern.gate and not any(g in norm for g in pattern.gate):
+        if pattern.gate and present.isdisjoint(pattern.gate):
             continue
         for m in pattern.regex.finditer(norm):
-            if m.end() > m.start() and not _in_title(titles, m.start()):
-                candidates.append((m.start(), -(m.end() - m.start()), rank, pattern, m))
+            if m.end() > m.start():
+                if titles is None:
+                    titles = find_title_spans(text)
+                if not _in_title(titles, m.start()):
+                    candidates.append((m.start(), -(m.end() - m.start()), rank, pattern, m))
     candidates.sort(key=lambda c: c[:3])
     tokens: list[_DateToken] = []
     taken_end = 0

@@ -1305,12 +1305,15 @@ def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
 
 # "第一个逗号前为牵头单位": the units before the first comma of a list lead (several may), the rest support.
 _LEAD_BEFORE_COMMA = re.compile(r"(?:第一个|首个)?(?:逗号|,)(?:之)?前(?:的|面的)?(?:单位|部门)?(?:为|是|系)牵头")
+_LEAD_WORD = "牵头"  # in every lead rule above (a test keeps it so)
 
 
 def lead_rule_kind(text: str) -> str | None:
     """The lead rule `text` states: "before_comma" (第一个逗号前为牵头单位), "first" (列第一位的为牵头单位),
     or None."""
     n = compact_name(text)
+    if _LEAD_WORD not in n:
+        return None   # every rule names 牵头; tree.find_lead_rule_line asks this of every line
     if _LEAD_BEFORE_COMMA.search(n):
         return "before_comma"
     return "first" if any(rx.search(n) for _, rx in _LEAD_RULES) else None
