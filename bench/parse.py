@@ -14,18 +14,22 @@ Run: make bench  (or .venv/bin/python bench/parse.py)
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 import re
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from group import build_items
 
+import luoshi.plandoc
 from luoshi.plandoc import parse
-from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.numerals import parse_number
 from luoshi.plandoc.similar import group_duplicates
 
@@ -78,9 +82,26 @@ def no_full_stop(lines: int) -> str:
     return "一、总体要求\n" + "\n".join(NO_STOP_LINE for _ in range(lines)) + "\n"
 
 
+def text_caches() -> list[Any]:
+    """The parser's memoised functions of text (halfwidth, looks_like_unit, ...): every function of a
+    luoshi.plandoc module with a cache_clear() and an argument. The built-in unit directory (no
+    argument) is loaded once per process, as a running service does."""
+    found = []
+    for info in pkgutil.iter_modules(luoshi.plandoc.__path__):
+        module = importlib.import_module(f"luoshi.plandoc.{info.name}")
+        found.extend(value for value in vars(module).values()
+                     if callable(getattr(value, "cache_clear", None))
+                     and getattr(value, "__module__", None) == module.__name__
+                     and inspect.signature(value).parameters)
+    return found
+
+
 def cold(text: str) -> Callable[[], object]:
+    caches = text_caches()
+
     def run() -> object:
-        halfwidth.cache_clear()  # no credit for lines normalised by the previous round
+        for cache in caches:  # no credit for lines normalised or names read by the previous round
+            cache.cache_clear()
         return parse(text)
     return run
 

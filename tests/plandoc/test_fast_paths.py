@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from luoshi.plandoc import dates, targets, units
+from luoshi.plandoc import dates, refs, targets, units
 from luoshi.plandoc.normalize import _TABLE, halfwidth
 
 
@@ -41,3 +41,33 @@ def test_every_date_pattern_has_a_gate() -> None:
     assert dates._ALL_GATED
     assert dates._scan("推进科技创新体系建设") == []
     assert [t.pattern.name for t in dates._scan("2018年底前完成")] == ["year-end"]
+
+
+def test_every_prose_cadence_word_starts_with_a_character_find_deadline_checks_first() -> None:
+    for _, regex in dates.PROSE_CADENCE_PATTERNS:
+        for word in regex.pattern.split("|"):
+            assert word[0] in dates._PROSE_CADENCE_STARTS
+    assert dates.find_deadline("每季度通报进展情况").cadence == "quarterly"  # type: ignore[union-attr]
+    assert dates.find_deadline("推进科技创新体系建设") is None
+
+
+def test_the_date_gate_check_knows_the_first_character_of_every_gate_word() -> None:
+    for pattern in dates.DATE_PATTERNS:
+        for word in pattern.gate:
+            assert dates._GATE_START_RE.match(word)
+
+
+def test_references_need_a_title_bracket_or_the_character_of_a_document_number() -> None:
+    assert refs.find_refs("推进科技创新体系建设，完善政策支撑体系") == []
+    found = refs.find_refs("落实《大连市科技创新条例》(大政发〔2017〕16号)和国发〔2015〕36号")
+    assert [(r.title, r.doc_number) for r in found] == [
+        ("大连市科技创新条例", "大政发〔2017〕16号"), (None, "国发〔2015〕36号")]
+
+
+def test_looks_like_unit_answers_the_same_from_its_cache() -> None:
+    units.looks_like_unit.cache_clear()
+    names = ["市科技局", "推进科技创新", "各区市县政府", "2017", "市发展改革委"]
+    first = [units.looks_like_unit(n) for n in names]
+    assert first == [True, False, True, False, True]
+    assert [units.looks_like_unit(n) for n in names] == first
+    assert units.looks_like_unit.cache_info().hits == len(names)

@@ -69,6 +69,7 @@ DATE_PATTERNS: tuple[DatePattern, ...] = tuple(
 ))
 
 _GATE_WORDS = frozenset(word for pattern in DATE_PATTERNS for word in pattern.gate)
+_GATE_START_RE = re.compile("[" + re.escape("".join(sorted({word[0] for word in _GATE_WORDS}))) + "]")
 _ALL_GATED = all(pattern.gate for pattern in DATE_PATTERNS)
 
 # Standing duties in a deadline cell; the earliest in the text wins.
@@ -90,6 +91,9 @@ PROSE_CADENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("annual", r"每年(?!度)"),
     )
 )
+
+# Every prose cadence word starts with one of these (a test keeps it so).
+_PROSE_CADENCE_STARTS = "每按逐"
 
 _ATTRIBUTIVE_TAIL_RE = re.compile(r"[^,，。;；:：!?！？\d]{0,3}的")
 _DEADLINE_LABELS = r"(?:完成时限|完成时间|办结时限|时间节点|时间要求|时限要求|时限)"
@@ -135,6 +139,8 @@ def find_deadline(text: str, *, default_year: int | None = None, labelled: bool 
             return Deadline(text=text[start:end], date=date, cadence=cadence, span=(start, end))
         if token.stated_year is not None:
             context_year = token.stated_year
+    if not any(ch in norm for ch in _PROSE_CADENCE_STARTS):
+        return None   # most paragraphs state no rhythm
     titles: list[Span] | None = None  # found when a cadence word is (most paragraphs have none)
     found: list[tuple[int, int, str]] = []
     for name, regex in PROSE_CADENCE_PATTERNS:
@@ -229,9 +235,9 @@ def _scan(text: str) -> list[_DateToken]:
     Phrases inside 《titles》 are skipped: the year of a cited plan is not this task's deadline.
     """
     norm = halfwidth(text)
+    if _ALL_GATED and not _GATE_START_RE.search(norm):
+        return []   # no 年, 月, 内, 季 or date separator: no gate word, so no pattern can match
     present = {word for word in _GATE_WORDS if word in norm}
-    if not present and _ALL_GATED:
-        return []   # no 年, 月, 内, 季度 or date separator: no pattern can match
     titles: list[Span] | None = None  # sorted and disjoint; found once a pattern matches
     candidates: list[tuple[int, int, int, DatePattern, re.Match[str]]] = []
     for rank, pattern in enumerate(DATE_PATTERNS):

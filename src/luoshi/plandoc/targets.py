@@ -243,6 +243,8 @@ _INCREMENT_WORDS_RE = re.compile(
 # an indicator stands before it: "突破10项关键技术" and "达到100家" name no stock.
 _LEVEL_COMPARATORS = frozenset({"at-most", "at-least", "reduce-object-to", "raise-object-to"})
 _SUBSET_RE = re.compile(r"\s*[,，;；]\s*其中")
+_LIST_OR_CLAUSE_BREAK = re.compile(r"[,，。;；:：!?！？、和及与并]")
+_WRAP_RE = re.compile(r"\s*\n\s*")
 
 
 @dataclass(slots=True)
@@ -420,7 +422,7 @@ def _is_attribute(norm: str, ms: _Measure, nxt: _Measure | None, before: str,
     if nxt is None or comparator is not None or _VERB_RUN_RE.search(before.rstrip()):
         return False
     between = norm[ms.end:nxt.start]
-    return bool(between) and not re.search(r"[,，。;；:：!?！？、和及与并]", between)
+    return bool(between) and not _LIST_OR_CLAUSE_BREAK.search(between)
 
 
 def _build(text: str, norm: str, ms: _Measure, clause_start: int, comparator: _Comparator | None,
@@ -441,7 +443,7 @@ def _build(text: str, norm: str, ms: _Measure, clause_start: int, comparator: _C
             text_end = noun[1]
     indicator = None
     if indicator_span:  # a wrapped line inside the phrase is not part of the name
-        indicator = _unquote(re.sub(r"\s*\n\s*", "", text[indicator_span[0]:indicator_span[1]]).strip())
+        indicator = _unquote(_WRAP_RE.sub("", text[indicator_span[0]:indicator_span[1]]).strip())
     basis = _basis(norm[min(clause_start, text_start):max(ms.end, text_end)], ms, comparator,
                    stock_named=phrase_end > phrase_start
                    or (comparator is not None and comparator.object_span is not None))

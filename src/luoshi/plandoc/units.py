@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -148,6 +148,7 @@ _ACTION_START = re.compile(r"^(?:鼓励|支持|推动|推进|加强|加快|引�
 _NAMED_FOR_A_TASK = re.compile(r"(?:领导小组|工作小组|工作组|办公室|指挥部|委员会|联席会议)(?:办公室)?$")
 
 
+@lru_cache(maxsize=4096)  # a plan names its few dozen units hundreds of times
 def looks_like_unit(name: str) -> bool:
     """Does `name` read as an organisation (ends 局/委/办/厅/…/中心/支行/集团…, or is collective)?"""
     n = compact_name(name).strip("、,;。.")
@@ -671,6 +672,7 @@ _PERSON_PIECE = re.compile(r"(?:省长|市长|县长|区长|州长|秘书长|书
 # Hard separators between names; soft ones (space, 及, 和, 与) split only between two unit-like names.
 _HARD_SEPARATORS = frozenset("、,;。/")
 _SOFT_WORDS = ("以及", "及", "和", "与")
+_SOFT_STARTS = frozenset(w[0] for w in _SOFT_WORDS)
 
 
 def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
@@ -735,7 +737,7 @@ def _raw_pieces(h: str, start: int, end: int) -> list[tuple[int, int, bool]]:
                 i = j
                 continue
             else:
-                word = next((w for w in _SOFT_WORDS if h.startswith(w, i)), None)
+                word = next((w for w in _SOFT_WORDS if h.startswith(w, i)), None) if ch in _SOFT_STARTS else None
                 if word is not None and i > s:
                     pieces.append((s, i, soft_before))
                     s, soft_before = i + len(word), True
