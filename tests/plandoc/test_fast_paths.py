@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from luoshi.plandoc import dates, refs, targets, units
 from luoshi.plandoc.normalize import _TABLE, halfwidth
 
@@ -71,3 +74,18 @@ def test_looks_like_unit_answers_the_same_from_its_cache() -> None:
     assert first == [True, False, True, False, True]
     assert [units.looks_like_unit(n) for n in names] == first
     assert units.looks_like_unit.cache_info().hits == len(names)
+
+
+_VERB_TEXT = st.lists(st.sampled_from(["新增", "培育", "建设", "及", "和", "、", "企业", "家", "\n", " ", "实现"]),
+                      max_size=8).map("".join)
+
+
+def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
+    return m.span() if m else None
+
+
+@given(_VERB_TEXT, st.integers(0, 12), st.integers(0, 30))
+@settings(max_examples=300, deadline=None)
+def test_the_verb_run_check_finds_what_the_search_finds(text: str, start: int, end: int) -> None:
+    assert _span(targets._verb_run(text, start, end)) == _span(targets._VERB_RUN_RE.search(text, start, end))
+    assert _span(targets._verb_run(text)) == _span(targets._VERB_RUN_RE.search(text))

@@ -124,6 +124,20 @@ COUNT_VERBS: tuple[str, ...] = (
 _VERB_ALTERNATION = "|".join(sorted(COUNT_VERBS, key=len, reverse=True))
 _COUNT_VERB_RE = re.compile(_VERB_ALTERNATION)
 _VERB_RUN_RE = re.compile(rf"(?:(?:{_VERB_ALTERNATION})(?:及|和|、|并|与)?)+$")
+# What a verb run can end with: a verb's last character or a joining word. The run is searched only when
+# the text ends so (the search tries every verb at every position: ~4 µs on a clause).
+_VERB_RUN_LAST = frozenset(verb[-1] for verb in COUNT_VERBS) | frozenset("及和、并与")
+
+
+def _verb_run(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """_VERB_RUN_RE.search(text, start, end), skipped when text[start:end] cannot end with a run."""
+    end = len(text) if end is None else min(end, len(text))
+    last = end - 1
+    if last >= start and text[last] == "\n":
+        last -= 1   # $ also matches before a final newline
+    if last < start or text[last] not in _VERB_RUN_LAST:
+        return None
+    return _VERB_RUN_RE.search(text, start, end)
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN = f"[{CN_NUMERAL_CHARS}]+"
@@ -419,7 +433,7 @@ def _applies(rule: Exclusion, ms: _Measure, kind: str, before: str, after: str, 
 def _is_attribute(norm: str, ms: _Measure, nxt: _Measure | None, before: str,
                   comparator: _Comparator | None) -> bool:
     """A measure qualifying the noun that a second measure counts: 年销售收入5亿元以上企业10家."""
-    if nxt is None or comparator is not None or _VERB_RUN_RE.search(before.rstrip()):
+    if nxt is None or comparator is not None or _verb_run(before.rstrip()):
         return False
     between = norm[ms.end:nxt.start]
     return bool(between) and not _LIST_OR_CLAUSE_BREAK.search(between)
@@ -434,7 +448,7 @@ def _build(text: str, norm: str, ms: _Measure, clause_start: int, comparator: _C
     text_start, text_end = (phrase_start if indicator_span else comparator_start), ms.end
     if comparator is not None and comparator.object_span is not None and indicator_span is None:
         indicator_span = (clause_start + comparator.object_span[0], clause_start + comparator.object_span[1])
-    verbs = _VERB_RUN_RE.search(norm, phrase_start, phrase_end) if indicator_span else None
+    verbs = _verb_run(norm, phrase_start, phrase_end) if indicator_span else None
     if comparator is None and (indicator_span is None or verbs is not None):
         noun = _noun_after(norm, ms.end, next_start)   # the counted noun ends where the next number starts
         if noun is not None:  # 实施10项重大科技攻关项目: the counted noun follows the measure

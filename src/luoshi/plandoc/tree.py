@@ -400,7 +400,8 @@ class TreeBuilder:
             covered_from = marker.span[1]
             found = [UnitRef(u.raw, u.role, False, seg.span(u.span), covers) for u in marker.units]
             _add_units(draft, found)
-            if _SAME_BELOW_END.search(halfwidth(seg.raw[marker.span[0]:marker.span[1]])):
+            if seg.raw.find("下同", *marker.span) >= 0 \
+                    and _SAME_BELOW_END.search(halfwidth(seg.raw[marker.span[0]:marker.span[1]])):
                 # '（牵头：X，A、B为实施单位，下同）': A and B hold the items below too.
                 self.standing = [r for r in found if r.role != "lead"] or found
             if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
@@ -711,6 +712,8 @@ _COVER_TRIM = frozenset(" \t\u3000。；;，,")
 
 def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> None:
     """Add units the draft does not have yet: a (name, role) pair once, or with `by_name` a name once."""
+    if not refs:
+        return
     if by_name:
         have = {u.name for u in draft.units}
         draft.units.extend(r for r in refs if r.name not in have)
