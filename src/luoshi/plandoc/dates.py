@@ -68,6 +68,10 @@ DATE_PATTERNS: tuple[DatePattern, ...] = tuple(
     ("year", rf"{_Y}(?:度)?(?!\s*\d)", False),  # 2018年13月 is a typo, not the year 2018
 ))
 
+_GATE_WORDS = frozenset(word for pattern in DATE_PATTERNS for word in pattern.gate)
+_GATE_START_RE = re.compile("[" + re.escape("".join(sorted({word[0] for word in _GATE_WORDS}))) + "]")
+_ALL_GATED = all(pattern.gate for pattern in DATE_PATTERNS)
+
 # Standing duties in a deadline cell; the earliest in the text wins.
 CADENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(rx)) for name, rx in (
     ("ongoing", r"长期坚持|长期|持续推进|持续开展|常态化推进|常态化开展|常态化|持续|长效"),
@@ -87,6 +91,9 @@ PROSE_CADENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("annual", r"每年(?!度)"),
     )
 )
+
+# Every prose cadence word starts with one of these (a test keeps it so).
+_PROSE_CADENCE_STARTS = "每按逐"
 
 _ATTRIBUTIVE_TAIL_RE = re.compile(r"[^,，。;；:：!?！？\d]{0,3}的")
 _DEADLINE_LABELS = r"(?:完成时限|完成时间|办结时限|时间节点|时间要求|时限要求|时限)"
@@ -132,10 +139,18 @@ def find_deadline(text: str, *, default_year: int | None = None, labelled: bool 
             return Deadline(text=text[start:end], date=date, cadence=cadence, span=(start, end))
         if token.stated_year is not None:
             context_year = token.stated_year
-    titles = find_title_spans(text)
-    found = [next(((m.start(), m.end(), name) for m in regex.finditer(norm) if not _in_title(titles, m.start())),
-                  None) for name, regex in PROSE_CADENCE_PATTERNS]
-    first = min((f for f in found if f is not None), default=None)
+    if not any(ch in norm for ch in _PROSE_CADENCE_STARTS):
+        return None   # most paragraphs state no rhythm
+    titles: list[Span] | None = None  # found when a cadence word is (most paragraphs have none)
+    found: list[tuple[int, int, str]] = []
+    for name, regex in PROSE_CADENCE_PATTERNS:
+        for m in regex.finditer(norm):
+            if titles is None:
+                titles = find_title_spans(text)
+            if not _in_title(titles, m.start()):
+                found.append((m.start(), m.end(), name))
+                break
+    first = min(found, default=None)
     if first is None:
         return None
     start, end, name = first
@@ -220,14 +235,20 @@ def _scan(text: str) -> list[_DateToken]:
     Phrases inside 《titles》 are skipped: the year of a cited plan is not this task's deadline.
     """
     norm = halfwidth(text)
-    titles = find_title_spans(text)  # sorted and disjoint
+    if _ALL_GATED and not _GATE_START_RE.search(norm):
+        return []   # no 年, 月, 内, 季 or date separator: no gate word, so no pattern can match
+    present = {word for word in _GATE_WORDS if word in norm}
+    titles: list[Span] | None = None  # sorted and disjoint; found once a pattern matches
     candidates: list[tuple[int, int, int, DatePattern, re.Match[str]]] = []
     for rank, pattern in enumerate(DATE_PATTERNS):
-        if pattern.gate and not any(g in norm for g in pattern.gate):
+        if pattern.gate and present.isdisjoint(pattern.gate):
             continue
         for m in pattern.regex.finditer(norm):
-            if m.end() > m.start() and not _in_title(titles, m.start()):
-                candidates.append((m.start(), -(m.end() - m.start()), rank, pattern, m))
+            if m.end() > m.start():
+                if titles is None:
+                    titles = find_title_spans(text)
+                if not _in_title(titles, m.start()):
+                    candidates.append((m.start(), -(m.end() - m.start()), rank, pattern, m))
     candidates.sort(key=lambda c: c[:3])
     tokens: list[_DateToken] = []
     taken_end = 0

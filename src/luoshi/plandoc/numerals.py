@@ -25,6 +25,7 @@ CN_NUMERAL_CHARS = "".join([*CN_DIGITS, *CN_SMALL_UNITS, *CN_BIG_UNITS])
 _ZERO_CHARS = frozenset("零〇○")
 _ARABIC_RE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _YEAR_DIGIT_CHARS = frozenset("〇零○一二三四五六七八九")
+_FOUR_DIGITS_RE = re.compile(r"\d{4}")
 
 
 def parse_number(s: str) -> float | None:
@@ -51,7 +52,7 @@ def parse_number(s: str) -> float | None:
 def cn_digit_year(s: str) -> int | None:
     """A year written digit by digit: 二〇一八 / 二零一八 -> 2018 (also plain 2018); None otherwise."""
     text = halfwidth(s).strip()
-    if re.fullmatch(r"\d{4}", text):
+    if _FOUR_DIGITS_RE.fullmatch(text):
         return int(text)
     if len(text) != 4 or any(ch not in _YEAR_DIGIT_CHARS for ch in text):
         return None

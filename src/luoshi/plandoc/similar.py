@@ -171,23 +171,31 @@ def _join(
     """
     # Shortest first: each probe only meets records no longer than itself.
     order = sorted(members, key=lambda index: (len(records[index]), index))
-    sets = {index: frozenset(records[index]) for index in order}
-    postings: defaultdict[int, list[int]] = defaultdict(list)
+    sets: dict[int, frozenset[int]] = {}  # made for the few records that meet a candidate
+    postings: dict[int, list[int]] = {}
     for probe in order:
         record = records[probe]
         size = len(record)
         prefix = record[:_prefix_length(size, threshold)]
         min_size = threshold * size - _EPSILON
         candidates: set[int] = set()
+        # Each posting is read before the probe joins it; the prefix's grams are distinct, so the
+        # probe never meets itself.
         for gram in prefix:
-            posting = postings[gram]
-            budget[0] -= len(posting)
-            candidates.update(posting)
+            posting = postings.get(gram)
+            if posting is None:
+                postings[gram] = [probe]
+            else:
+                budget[0] -= len(posting)
+                candidates.update(posting)
+                posting.append(probe)
         if budget[0] < 0:
             raise InputTooLarge(
                 f"近似重复的事项过多，无法在限定工作量内分组（候选对超过 {MAX_CANDIDATE_PAIRS:,}）"
                 f"(too many near-duplicate items to group: over {MAX_CANDIDATE_PAIRS:,} candidate pairs)")
-        probe_set = sets[probe]
+        if not candidates:
+            continue
+        probe_set = _gram_ranks(sets, records, probe)
         probe_root = components.find(probe)
         for other in candidates:
             other_size = len(records[other])
@@ -196,11 +204,16 @@ def _join(
             other_root = components.find(other)
             if other_root == probe_root:
                 continue
-            overlap = len(probe_set & sets[other])
+            overlap = len(probe_set & _gram_ranks(sets, records, other))
             if overlap >= threshold * (size + other_size - overlap) - _EPSILON:
                 probe_root = components.union(probe_root, other_root)
-        for gram in prefix:
-            postings[gram].append(probe)
+
+
+def _gram_ranks(sets: dict[int, frozenset[int]], records: list[tuple[int, ...]], index: int) -> frozenset[int]:
+    found = sets.get(index)
+    if found is None:
+        found = sets[index] = frozenset(records[index])
+    return found
 
 
 class _DisjointSets:

@@ -124,6 +124,20 @@ COUNT_VERBS: tuple[str, ...] = (
 _VERB_ALTERNATION = "|".join(sorted(COUNT_VERBS, key=len, reverse=True))
 _COUNT_VERB_RE = re.compile(_VERB_ALTERNATION)
 _VERB_RUN_RE = re.compile(rf"(?:(?:{_VERB_ALTERNATION})(?:及|和|、|并|与)?)+$")
+# What a verb run can end with: a verb's last character or a joining word. The run is searched only when
+# the text ends so (the search tries every verb at every position: ~4 µs on a clause).
+_VERB_RUN_LAST = frozenset(verb[-1] for verb in COUNT_VERBS) | frozenset("及和、并与")
+
+
+def _verb_run(text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    """_VERB_RUN_RE.search(text, start, end), skipped when text[start:end] cannot end with a run."""
+    end = len(text) if end is None else min(end, len(text))
+    last = end - 1
+    if last >= start and text[last] == "\n":
+        last -= 1   # $ also matches before a final newline
+    if last < start or text[last] not in _VERB_RUN_LAST:
+        return None
+    return _VERB_RUN_RE.search(text, start, end)
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN = f"[{CN_NUMERAL_CHARS}]+"
@@ -133,8 +147,10 @@ _BASE_UNITS = "|".join(
     for r in sorted(UNIT_TABLE, key=lambda r: len(r.unit), reverse=True)
 )
 _CLAUSE_END = r"[,，。;；:：、)\s!?！？]|以上|及以上|左右|$"
+# The look-ahead repeats what a number starts with: a position that cannot start one fails at once,
+# before the two look-behinds are tried (half the time of the scan on plan text).
 MEASURE_RE = re.compile(
-    rf"(?<![A-Za-z\d.+/#_\-~{CN_NUMERAL_CHARS}])(?<!\d[-~])"
+    rf"(?=[\d{CN_NUMERAL_CHARS}])(?<![A-Za-z\d.+/#_\-~{CN_NUMERAL_CHARS}])(?<!\d[-~])"
     rf"(?P<num>{_NUM})(?:\s*(?P<rsep>[-~至到—])\s*(?P<num2>{_NUM}))?\s*(?P<approx>余|多)?\s*"
     rf"(?:(?P<mult>{'|'.join(MULTIPLIERS)})?(?P<unit>{_BASE_UNITS})|(?P<bare>万|亿)(?={_CLAUSE_END}))"
     r"(?P<suffix>\s*(?:及以上|以上|以内|以下|左右|上下|之内))?"
@@ -241,6 +257,8 @@ _INCREMENT_WORDS_RE = re.compile(
 # an indicator stands before it: "突破10项关键技术" and "达到100家" name no stock.
 _LEVEL_COMPARATORS = frozenset({"at-most", "at-least", "reduce-object-to", "raise-object-to"})
 _SUBSET_RE = re.compile(r"\s*[,，;；]\s*其中")
+_LIST_OR_CLAUSE_BREAK = re.compile(r"[,，。;；:：!?！？、和及与并]")
+_WRAP_RE = re.compile(r"\s*\n\s*")
 
 
 @dataclass(slots=True)
@@ -265,8 +283,10 @@ def find_targets(text: str, *, default_year: int | None = None) -> list[Target]:
     """The quantitative targets of one paragraph, in text order."""
     norm = _prepare(text)
     label_end = m.end() if (m := _LABEL_RE.match(norm)) else 0
-    masked = _masked_spans(text, norm)
     measures = [ms for m in MEASURE_RE.finditer(norm, label_end) if (ms := _measure(m)) is not None]
+    if not measures:
+        return []   # most paragraphs state no number: no need to find their quotations and titles
+    masked = _masked_spans(text, norm)
 
     targets: list[Target] = []
     floor = label_end  # an indicator never reaches back over the previous target
@@ -413,10 +433,10 @@ def _applies(rule: Exclusion, ms: _Measure, kind: str, before: str, after: str, 
 def _is_attribute(norm: str, ms: _Measure, nxt: _Measure | None, before: str,
                   comparator: _Comparator | None) -> bool:
     """A measure qualifying the noun that a second measure counts: 年销售收入5亿元以上企业10家."""
-    if nxt is None or comparator is not None or _VERB_RUN_RE.search(before.rstrip()):
+    if nxt is None or comparator is not None or _verb_run(before.rstrip()):
         return False
     between = norm[ms.end:nxt.start]
-    return bool(between) and not re.search(r"[,，。;；:：!?！？、和及与并]", between)
+    return bool(between) and not _LIST_OR_CLAUSE_BREAK.search(between)
 
 
 def _build(text: str, norm: str, ms: _Measure, clause_start: int, comparator: _Comparator | None,
@@ -428,7 +448,7 @@ def _build(text: str, norm: str, ms: _Measure, clause_start: int, comparator: _C
     text_start, text_end = (phrase_start if indicator_span else comparator_start), ms.end
     if comparator is not None and comparator.object_span is not None and indicator_span is None:
         indicator_span = (clause_start + comparator.object_span[0], clause_start + comparator.object_span[1])
-    verbs = _VERB_RUN_RE.search(norm, phrase_start, phrase_end) if indicator_span else None
+    verbs = _verb_run(norm, phrase_start, phrase_end) if indicator_span else None
     if comparator is None and (indicator_span is None or verbs is not None):
         noun = _noun_after(norm, ms.end, next_start)   # the counted noun ends where the next number starts
         if noun is not None:  # 实施10项重大科技攻关项目: the counted noun follows the measure
@@ -437,7 +457,7 @@ def _build(text: str, norm: str, ms: _Measure, clause_start: int, comparator: _C
             text_end = noun[1]
     indicator = None
     if indicator_span:  # a wrapped line inside the phrase is not part of the name
-        indicator = _unquote(re.sub(r"\s*\n\s*", "", text[indicator_span[0]:indicator_span[1]]).strip())
+        indicator = _unquote(_WRAP_RE.sub("", text[indicator_span[0]:indicator_span[1]]).strip())
     basis = _basis(norm[min(clause_start, text_start):max(ms.end, text_end)], ms, comparator,
                    stock_named=phrase_end > phrase_start
                    or (comparator is not None and comparator.object_span is not None))

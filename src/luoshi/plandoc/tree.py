@@ -441,8 +441,9 @@ class TreeBuilder:
             covered_from = marker.span[1]
             found = [UnitRef(u.raw, u.role, False, seg.span(u.span), covers) for u in marker.units]
             _add_units(draft, found)
-            marker_text = halfwidth(seg.raw[marker.span[0]:marker.span[1]])
-            if _SAME_BELOW_END.search(marker_text) and not _LEAD_RULE_NOTE_AT_END.search(marker_text):
+            marker_text = halfwidth(seg.raw[marker.span[0]:marker.span[1]]) \
+                if seg.raw.find("下同", *marker.span) >= 0 else ""
+            if marker_text and _SAME_BELOW_END.search(marker_text) and not _LEAD_RULE_NOTE_AT_END.search(marker_text):
                 # '（牵头：X，A、B为实施单位，下同）': A and B hold the items below too.
                 self.standing = [r for r in found if r.role != "lead"] or found
             if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
@@ -793,6 +794,8 @@ _COVER_TRIM = frozenset(" \t\u3000。；;，,")
 
 def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> None:
     """Add units the draft does not have yet: a (name, role) pair once, or with `by_name` a name once."""
+    if not refs:
+        return
     if by_name:
         have = {u.name for u in draft.units}
         draft.units.extend(r for r in refs if r.name not in have)

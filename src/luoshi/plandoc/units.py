@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,7 @@ _ACTION_START = re.compile(r"^(?:鼓励|支持|推动|推进|加强|加快|引�
 _NAMED_FOR_A_TASK = re.compile(r"(?:领导小组|工作小组|工作组|办公室|指挥部|委员会|联席会议)(?:办公室)?$")
 
 
+@lru_cache(maxsize=4096)  # a plan names its few dozen units hundreds of times
 def looks_like_unit(name: str) -> bool:
     """Does `name` read as an organisation (ends 局/委/办/厅/…/中心/支行/集团…, or is collective)?"""
     n = compact_name(name).strip("、,;。.")
@@ -680,6 +681,7 @@ _PERSON_PIECE = re.compile(r"(?:省长|市长|县长|区长|州长|秘书长|书
 # Hard separators between names; soft ones (space, 及, 和, 与) split only between two unit-like names.
 _HARD_SEPARATORS = frozenset("、,;。/")
 _SOFT_WORDS = ("以及", "及", "和", "与")
+_SOFT_STARTS = frozenset(w[0] for w in _SOFT_WORDS)
 
 
 def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
@@ -744,7 +746,7 @@ def _raw_pieces(h: str, start: int, end: int) -> list[tuple[int, int, bool]]:
                 i = j
                 continue
             else:
-                word = next((w for w in _SOFT_WORDS if h.startswith(w, i)), None)
+                word = next((w for w in _SOFT_WORDS if h.startswith(w, i)), None) if ch in _SOFT_STARTS else None
                 if word is not None and i > s:
                     pieces.append((s, i, soft_before))
                     s, soft_before = i + len(word), True
@@ -1394,12 +1396,15 @@ def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
 
 # "第一个逗号前为牵头单位": the units before the first comma of a list lead (several may), the rest support.
 _LEAD_BEFORE_COMMA = re.compile(r"(?:第一个|首个)?(?:逗号|,)(?:之)?前(?:的|面的)?(?:单位|部门)?(?:为|是|系)牵头")
+_LEAD_WORD = "牵头"  # in every lead rule above (a test keeps it so)
 
 
 def lead_rule_kind(text: str) -> str | None:
     """The lead rule `text` states: "before_comma" (第一个逗号前为牵头单位), "first" (列第一位的为牵头单位),
     or None."""
     n = compact_name(text)
+    if _LEAD_WORD not in n:
+        return None   # every rule names 牵头; tree.find_lead_rule_line asks this of every line
     if _LEAD_BEFORE_COMMA.search(n):
         return "before_comma"
     return "first" if any(rx.search(n) for _, rx in _LEAD_RULES) else None

@@ -1,0 +1,91 @@
+"""The shortcuts that keep the parser fast give the results of the longer way round.
+
+Each test names a shortcut (a pre-check, a cheaper formulation of a rule) and checks it against what it
+replaced, so a later change to the rules cannot silently make the shortcut wrong.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from luoshi.plandoc import dates, refs, targets, units
+from luoshi.plandoc.normalize import _TABLE, halfwidth
+
+
+def test_halfwidth_maps_every_character_as_the_translation_table_does() -> None:
+    every_bmp_character = "".join(chr(code) for code in range(0xD800)) + "".join(
+        chr(code) for code in range(0xE000, 0x10000))
+    assert halfwidth(every_bmp_character) == every_bmp_character.translate(_TABLE)
+    mixed = "（责任单位：市科技局，市财政局）１２３％\u3000ａｂｃ﹒1﹑2∶3\u00a0。、〈注〉"
+    assert halfwidth(mixed) == mixed.translate(_TABLE) == "(责任单位:市科技局,市财政局)123% abc.1、2:3 。、〈注〉"
+
+
+def test_every_lead_rule_names_the_word_lead_rule_kind_checks_first() -> None:
+    for regex in (units._LEAD_BEFORE_COMMA, *(rx for _, rx in units._LEAD_RULES)):
+        assert units._LEAD_WORD in regex.pattern
+    assert units.lead_rule_kind("列第一位的为牵头单位") == "first"
+    assert units.lead_rule_kind("第一个逗号前为牵头单位") == "before_comma"
+    assert units.lead_rule_kind("（责任单位：市科技局）") is None
+
+
+def test_a_measure_starts_with_what_its_look_ahead_admits() -> None:
+    """MEASURE_RE's leading look-ahead only repeats what its number group starts with."""
+    text = "到2020年，建成3-5个平台、两家中心，１２％，第3届，约五十余家，3000万元、2亿，1,200人次以上"
+    plain = targets.MEASURE_RE.pattern.replace(f"(?=[\\d{targets.CN_NUMERAL_CHARS}])", "", 1)
+    assert plain != targets.MEASURE_RE.pattern
+    assert [m.groupdict() for m in re.compile(plain).finditer(halfwidth(text))] == [
+        m.groupdict() for m in targets.MEASURE_RE.finditer(halfwidth(text))]
+
+
+def test_every_date_pattern_has_a_gate() -> None:
+    assert dates._ALL_GATED
+    assert dates._scan("推进科技创新体系建设") == []
+    assert [t.pattern.name for t in dates._scan("2018年底前完成")] == ["year-end"]
+
+
+def test_every_prose_cadence_word_starts_with_a_character_find_deadline_checks_first() -> None:
+    for _, regex in dates.PROSE_CADENCE_PATTERNS:
+        for word in regex.pattern.split("|"):
+            assert word[0] in dates._PROSE_CADENCE_STARTS
+    assert dates.find_deadline("每季度通报进展情况").cadence == "quarterly"  # type: ignore[union-attr]
+    assert dates.find_deadline("推进科技创新体系建设") is None
+
+
+def test_the_date_gate_check_knows_the_first_character_of_every_gate_word() -> None:
+    for pattern in dates.DATE_PATTERNS:
+        for word in pattern.gate:
+            assert dates._GATE_START_RE.match(word)
+
+
+def test_references_need_a_title_bracket_or_the_character_of_a_document_number() -> None:
+    assert refs.find_refs("推进科技创新体系建设，完善政策支撑体系") == []
+    found = refs.find_refs("落实《大连市科技创新条例》(大政发〔2017〕16号)和国发〔2015〕36号")
+    assert [(r.title, r.doc_number) for r in found] == [
+        ("大连市科技创新条例", "大政发〔2017〕16号"), (None, "国发〔2015〕36号")]
+
+
+def test_looks_like_unit_answers_the_same_from_its_cache() -> None:
+    units.looks_like_unit.cache_clear()
+    names = ["市科技局", "推进科技创新", "各区市县政府", "2017", "市发展改革委"]
+    first = [units.looks_like_unit(n) for n in names]
+    assert first == [True, False, True, False, True]
+    assert [units.looks_like_unit(n) for n in names] == first
+    assert units.looks_like_unit.cache_info().hits == len(names)
+
+
+_VERB_TEXT = st.lists(st.sampled_from(["新增", "培育", "建设", "及", "和", "、", "企业", "家", "\n", " ", "实现"]),
+                      max_size=8).map("".join)
+
+
+def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
+    return m.span() if m else None
+
+
+@given(_VERB_TEXT, st.integers(0, 12), st.integers(0, 30))
+@settings(max_examples=300, deadline=None)
+def test_the_verb_run_check_finds_what_the_search_finds(text: str, start: int, end: int) -> None:
+    assert _span(targets._verb_run(text, start, end)) == _span(targets._VERB_RUN_RE.search(text, start, end))
+    assert _span(targets._verb_run(text)) == _span(targets._VERB_RUN_RE.search(text))
