@@ -20,10 +20,20 @@ ADD_URL = "/admin/orgs/user/add/"
 
 @pytest.fixture
 def admin_client(personas: Any) -> tuple[Client, User]:
-    root = user_create(actor=None, username="root", password=PASSWORD, role=Role.ADMIN)
+    """The system administrator (accounts, units, passwords)."""
+    root = user_create(actor=None, username="root", password=PASSWORD, role=Role.ADMIN,
+                       password_change_required=False)
     client = Client()
     client.force_login(root)
     return client, root
+
+
+@pytest.fixture
+def security_client(personas: Any) -> tuple[Client, User]:
+    """The security administrator (roles, locking, second factors)."""
+    client = Client()
+    client.force_login(personas.security_admin)
+    return client, personas.security_admin
 
 
 def change_url(user: User) -> str:
@@ -61,17 +71,27 @@ def test_it_shows_a_form_error_for_a_liaison_without_a_unit(admin_client: Any) -
     assert not User.objects.filter(username="nounit").exists()
 
 
-def test_it_audits_a_role_change_made_in_the_admin(admin_client: Any, personas: Any, units: Any) -> None:
-    client, root = admin_client
+def test_it_audits_a_role_change_made_in_the_admin(security_client: Any, personas: Any, units: Any) -> None:
+    client, root = security_client
     user = personas.lead_liaison
     response = client.post(change_url(user), change_data(user, role=Role.HEAD, unit=units["市财政局"].pk,
                                                          phone="0411-8888"))
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
-    assert (user.role, user.unit.name, user.phone) == (Role.HEAD, "市财政局", "0411-8888")
+    # the phone is the system administrator's to change: read-only here, so the posted value is ignored
+    assert (user.role, user.unit.name, user.phone) == (Role.HEAD, "市财政局", "")
     entry = AuditEntry.objects.get(action="user.set_role", object_id=str(user.pk))
     assert (entry.actor, entry.before["role"], entry.after["role"]) == (root, "liaison", "head")
-    assert AuditEntry.objects.get(action="user.update", object_id=str(user.pk)).after["phone"] == "0411-8888"
+    assert not AuditEntry.objects.filter(action="user.update", object_id=str(user.pk)).exists()
+
+
+def test_it_keeps_the_role_read_only_for_the_system_administrator(admin_client: Any, personas: Any) -> None:
+    client, _ = admin_client
+    user = personas.leader
+    response = client.post(change_url(user), change_data(user, role=Role.SUPERVISOR, phone="0411-8888"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user.refresh_from_db()
+    assert (user.role, user.phone) == (Role.LEADER, "0411-8888")
 
 
 def test_it_refuses_a_unit_for_a_leader_in_the_admin(admin_client: Any, personas: Any, units: Any) -> None:
@@ -85,15 +105,15 @@ def test_it_refuses_a_unit_for_a_leader_in_the_admin(admin_client: Any, personas
     assert not AuditEntry.objects.filter(object_type="orgs.user", object_id=str(user.pk)).exists()
 
 
-def test_it_deactivates_through_the_service_and_not_oneself(admin_client: Any, personas: Any) -> None:
-    client, root = admin_client
+def test_it_deactivates_through_the_service_and_not_oneself(security_client: Any, personas: Any) -> None:
+    client, root = security_client
     user = personas.other_liaison
     assert client.post(change_url(user), change_data(user, is_active="")).status_code == 302
     user.refresh_from_db()
     assert not user.is_active
     assert AuditEntry.objects.filter(action="user.deactivate", object_id=str(user.pk), actor=root).count() == 1
     response = client.post(change_url(root), change_data(root, is_active=""))
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content.decode()[:3000]
     assert "不能停用自己的账号" in response.content.decode()
     root.refresh_from_db()
     assert root.is_active
@@ -118,9 +138,45 @@ def test_it_audits_a_password_reset_in_the_admin_without_the_password(admin_clie
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()
     assert user.check_password(new_password)
+    assert user.password_change_required  # the administrator knows it: the account must change it
     entry = AuditEntry.objects.get(action="user.set_password", object_id=str(user.pk))
     assert entry.actor == root
     assert new_password not in str(entry.after) and user.password not in str(entry.after)
     bad = client.post(url, {"password1": "x", "password2": "y", "usable_password": "true"})
     assert bad.status_code == 200
     assert AuditEntry.objects.filter(action="user.set_password").count() == 1
+
+
+def test_it_lets_only_the_system_administrator_reset_a_password(personas: Any) -> None:
+    for user in (personas.security_admin, personas.audit_admin):
+        client = Client()
+        client.force_login(user)
+        url = f"/admin/orgs/user/{personas.lead_liaison.pk}/password/"
+        assert client.post(url, {"password1": "Another-pass-2019", "password2": "Another-pass-2019",
+                                 "usable_password": "true"}).status_code == 403
+    assert not AuditEntry.objects.filter(action="user.set_password").exists()
+
+
+def test_it_shows_each_administrator_only_their_part_of_the_admin(personas: Any) -> None:
+    pages = {"/admin/orgs/user/": None, "/admin/orgs/unit/": None, "/admin/core/auditentry/": None,
+             "/admin/axes/accessattempt/": None, "/admin/plans/plan/": None, "/admin/reports/report/": None}
+    expected = {
+        "admin": {"/admin/orgs/user/", "/admin/orgs/unit/"},
+        "security_admin": {"/admin/orgs/user/", "/admin/axes/accessattempt/"},
+        "audit_admin": {"/admin/core/auditentry/"},
+    }
+    for persona, allowed in expected.items():
+        client = Client()
+        client.force_login(getattr(personas, persona))
+        seen = {url for url in pages if client.get(url).status_code == 200}
+        assert seen == allowed, persona
+
+
+def test_it_gives_the_installation_superuser_no_more_than_the_system_administrator(db: Any) -> None:
+    root = User.objects.create_superuser("installer", password=PASSWORD)
+    assert root.role == Role.ADMIN
+    client = Client()
+    client.force_login(root)
+    assert client.get("/admin/orgs/user/").status_code == 200
+    assert client.get("/admin/core/auditentry/").status_code == 403  # the audit log is the auditor's
+    assert not root.is_office and not root.sees_everything

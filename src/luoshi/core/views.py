@@ -1,15 +1,14 @@
-"""Home (each role lands on its own page) and a login view that limits failed attempts."""
+"""Home (each role lands on its own page) and the login page (failed attempts are limited by django-axes)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -134,36 +133,16 @@ def leader_summary(user: Any, *, today: dt.date) -> list[dict[str, Any]]:
 # Login
 
 
-def _throttle_key(request: HttpRequest) -> str:
-    username = (request.POST.get("username") or "").strip().lower()[:150]
-    address = request.META.get("REMOTE_ADDR", "")
-    # Hashed: a typed username may hold spaces or control characters that some cache backends refuse.
-    digest = hashlib.sha256(f"{username}\0{address}".encode()).hexdigest()
-    return f"login-failures:{digest}"
-
-
 class LoginView(auth_views.LoginView):  # type: ignore[misc]
-    """Django's login, locked for a while after too many failures for one account from one address."""
+    """Django's login. Failed attempts are counted, and lock the account for a while, by django-axes on
+    every login path (this one and /admin/login/); see AXES_* in settings and login_locked_out below."""
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = _throttle_key(request)
-        if cache.get(key, 0) >= settings.LUOSHI_LOGIN_MAX_FAILURES:
-            form = self.get_form()
-            form.add_error(None, _("登录失败次数过多，请稍后再试。"))
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        key = _throttle_key(self.request)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=settings.LUOSHI_LOGIN_WINDOW_SECONDS)
-        return super().form_invalid(form)
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        cache.delete(_throttle_key(self.request))
-        return super().form_valid(form)
-
+def login_locked_out(request: HttpRequest, response: HttpResponse | None = None,
+                     credentials: dict[str, Any] | None = None) -> HttpResponse:
+    """django-axes' answer to a locked account and address (AXES_LOCKOUT_CALLABLE): the login page, 429."""
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
+    message = _("登录失败次数过多，已锁定%(minutes)d分钟，请稍后再试。") % {
+        "minutes": settings.LUOSHI_LOGIN_LOCKOUT_MINUTES}
+    return render(request, "registration/login.html", {"form": form, "locked_out": message,
+                                                       "next": request.POST.get("next", "")}, status=429)
