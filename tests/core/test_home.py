@@ -145,11 +145,11 @@ def test_unit_accounts_get_no_office_links(plan: Plan, personas: Any) -> None:
         assert not any(link.startswith("/admin/") for link in links)
 
 
-def test_only_the_superuser_admin_gets_the_admin_link(plan: Plan, personas: Any) -> None:
-    from luoshi.orgs.services import user_create
-
-    root = user_create(actor=None, username="root", password="Luoshi-root-2019", role="admin")
-    assert "/admin/" in nav_links(page_for(root))
+def test_only_the_administrators_get_the_admin_link_and_no_office_pages(plan: Plan, personas: Any) -> None:
+    for admin in (personas.admin, personas.security_admin, personas.audit_admin):
+        links = nav_links(page_for(admin))
+        assert "/admin/" in links
+        assert "/plans/review-queue/" not in links and "/dashboards/office/" not in links
     assert "/admin/" not in nav_links(page_for(personas.supervisor))
 
 
