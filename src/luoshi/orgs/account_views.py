@@ -23,7 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticToken
 
@@ -74,6 +74,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):  # type: ignore[misc]
 
 
 @login_required
+@require_GET
 def security(request: HttpRequest) -> HttpResponse:
     """The account's security page: password age, second factor, recovery codes left."""
     user: Any = request.user
