@@ -189,8 +189,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # clears the count. Behind a reverse proxy, name the header it sets (LUOSHI_CLIENT_IP_HEADER, e.g.
 # X-Forwarded-For, or X-Real-IP) and how many of your proxies append to it (LUOSHI_PROXY_COUNT): the client
 # address is the entry that many places from the right, so addresses a client writes into the header
-# itself are never believed. (django-ipware's strict proxy count refuses the usual one-proxy header, so
-# luoshi.orgs.security.client_ip reads it instead.)
+# itself are never believed (luoshi.orgs.security.client_ip; django-ipware, which axes can use instead,
+# refuses the usual one-proxy header under its strict proxy count).
 LUOSHI_LOGIN_MAX_FAILURES = env_int("LUOSHI_LOGIN_MAX_FAILURES", 5)
 LUOSHI_LOGIN_LOCKOUT_MINUTES = env_int("LUOSHI_LOGIN_LOCKOUT_MINUTES", 15)
 LUOSHI_CLIENT_IP_HEADER = env_str("LUOSHI_CLIENT_IP_HEADER", "")
