@@ -172,6 +172,24 @@ def test_it_shows_each_administrator_only_their_part_of_the_admin(personas: Any)
         assert seen == allowed, persona
 
 
+def test_the_installation_superuser_creates_the_three_administrators(personas: Any) -> None:
+    root = User.objects.create_superuser("installer", password=PASSWORD)
+    client = Client()
+    client.force_login(root)
+    for role in (Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        response = client.post(ADD_URL, {"username": f"first-{role}", "role": role, "usable_password": "true",
+                                         "password1": PASSWORD, "password2": PASSWORD, "_save": "1"})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        created = User.objects.get(username=f"first-{role}")
+        assert (created.role, created.is_staff, created.is_superuser) == (role, True, False)
+        assert created.password_change_required
+    other = Client()
+    other.force_login(personas.admin)  # an ordinary system administrator may not
+    response = other.post(ADD_URL, {"username": "sneaky-admin", "role": Role.SECURITY_ADMIN, "usable_password": "true",
+                                    "password1": PASSWORD, "password2": PASSWORD, "_save": "1"})
+    assert response.status_code == 200 and not User.objects.filter(username="sneaky-admin").exists()
+
+
 def test_it_gives_the_installation_superuser_no_more_than_the_system_administrator(db: Any) -> None:
     root = User.objects.create_superuser("installer", password=PASSWORD)
     assert root.role == Role.ADMIN

@@ -152,7 +152,9 @@ def user_change_check(*, actor: Any, user: User | None, role: str, unit: Unit | 
     user_role_check(role=role, unit=unit)
     if user is None:
         _refuse_unless(actor, Role.ADMIN, "只有系统管理员可以创建账号 (only the system administrator creates accounts)")
-        if actor is not None and role in ADMIN_ROLES:
+        # Administrator accounts come from the installation (the superuser of `createsuperuser`, or the
+        # system itself); afterwards the security administrator grants those roles.
+        if actor is not None and role in ADMIN_ROLES and not actor.is_superuser:
             raise DomainError("管理员角色由安全管理员授予：请先以业务角色创建账号 (the security administrator grants "
                               "administrator roles)", code="forbidden")
         return
