@@ -32,8 +32,11 @@ class AccountPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The public pages and static files must not touch the session (no Vary: Cookie, see public.caching).
+        if self._exempt(request.path, static_only=True):
+            return self.get_response(request)
         user: Any = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not self._exempt(request.path, static_only=True):
+        if user is not None and user.is_authenticated:
             if self._session_expired(request):
                 logout(request)
                 messages.info(request, _("会话已超时，请重新登录。"))
