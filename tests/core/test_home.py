@@ -153,6 +153,15 @@ def test_only_the_administrators_get_the_admin_link_and_no_office_pages(plan: Pl
     assert "/admin/" not in nav_links(page_for(personas.supervisor))
 
 
+def test_each_administrator_starts_from_their_own_part_of_the_admin(plan: Plan, personas: Any) -> None:
+    def cards(user: Any) -> set[str]:
+        return set(re.findall(r'<a class="card" href="([^"]+)"', page_for(user)))
+
+    assert cards(personas.admin) == {"/admin/orgs/user/", "/admin/orgs/unit/", "/units/import/"}
+    assert cards(personas.security_admin) == {"/admin/orgs/user/", "/admin/axes/accessattempt/"}
+    assert cards(personas.audit_admin) == {"/admin/core/auditentry/"}
+
+
 def test_the_leader_page_runs_a_fixed_number_of_queries(plan: Plan, personas: Any) -> None:
     client = Client()
     client.force_login(personas.leader)

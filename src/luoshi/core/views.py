@@ -43,6 +43,23 @@ LEADER_LINKS = (
     ("plans:plan_list", gettext_lazy("工作计划"), gettext_lazy("各项计划及其任务清单")),
 )
 
+# 三员分立: each administrator starts from their own part of the admin, and nothing of the office's.
+ADMIN_LINKS = {
+    Role.ADMIN: (
+        ("admin:orgs_user_changelist", gettext_lazy("账号"), gettext_lazy("创建账号，修改账号信息和所属单位，重设密码")),
+        ("admin:orgs_unit_changelist", gettext_lazy("单位目录"), gettext_lazy("单位、简称、别名与单位集合")),
+        ("orgs:unit_import", gettext_lazy("导入单位目录"), gettext_lazy("从文件批量导入或更新单位")),
+    ),
+    Role.SECURITY_ADMIN: (
+        ("admin:orgs_user_changelist", gettext_lazy("账号"), gettext_lazy("授予角色，锁定和解锁账号，重置双因素认证")),
+        ("admin:axes_accessattempt_changelist", gettext_lazy("登录锁定"),
+         gettext_lazy("连续登录失败被锁定的账号与地址，可解除锁定")),
+    ),
+    Role.AUDIT_ADMIN: (
+        ("admin:core_auditentry_changelist", gettext_lazy("审计日志"), gettext_lazy("查看全部操作记录")),
+    ),
+}
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,6 +71,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {"persona": "unit", "links": _links(UNIT_LINKS), **unit_summary(user, today=today)}
     elif user.role == Role.LEADER:
         context = {"persona": "leader", "links": _links(LEADER_LINKS), "plans": leader_summary(user, today=today)}
+    elif user.role in ADMIN_LINKS:
+        context = {"persona": "administrator", "links": _links(ADMIN_LINKS[user.role])}
     else:
         context = {"persona": "none"}
     return render(request, "core/home.html", {"today": today, **context})
