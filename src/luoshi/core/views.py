@@ -46,7 +46,8 @@ LEADER_LINKS = (
 # 三员分立: each administrator starts from their own part of the admin, and nothing of the office's.
 ADMIN_LINKS = {
     Role.ADMIN: (
-        ("admin:orgs_user_changelist", gettext_lazy("账号"), gettext_lazy("创建账号，修改账号信息和所属单位，重设密码")),
+        ("admin:orgs_user_changelist", gettext_lazy("账号"),
+         gettext_lazy("创建账号，修改账号信息和所属单位，重设密码")),
         ("admin:orgs_unit_changelist", gettext_lazy("单位目录"), gettext_lazy("单位、简称、别名与单位集合")),
         ("orgs:unit_import", gettext_lazy("导入单位目录"), gettext_lazy("从文件批量导入或更新单位")),
     ),
