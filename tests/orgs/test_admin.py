@@ -198,3 +198,35 @@ def test_it_gives_the_installation_superuser_no_more_than_the_system_administrat
     assert client.get("/admin/orgs/user/").status_code == 200
     assert client.get("/admin/core/auditentry/").status_code == 403  # the audit log is the auditor's
     assert not root.is_office and not root.sees_everything
+
+
+def test_the_security_administrator_lifts_a_lockout_and_resets_a_second_factor(security_client: Any,
+                                                                               personas: Any) -> None:
+    from axes.models import AccessAttempt
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client, secadmin = security_client
+    locked = Client()
+    for _ in range(5):
+        locked.post("/login/", {"username": "kjj", "password": "wrong"})
+    assert locked.post("/login/", {"username": "kjj", "password": personas.password}).status_code == 429
+    attempt = AccessAttempt.objects.get()
+    response = client.post("/admin/axes/accessattempt/",
+                           {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
+    entry = AuditEntry.objects.get(action="login.unlock")
+    assert (entry.actor, entry.before["username"]) == (secadmin, "kjj")
+    assert locked.post("/login/", {"username": "kjj", "password": personas.password}).status_code == 302
+
+    TOTPDevice.objects.create(user=personas.supervisor, name="authenticator", confirmed=True)
+    response = client.post("/admin/orgs/user/", {"action": "two_factor_reset",
+                                                 "_selected_action": [personas.supervisor.pk]})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=personas.supervisor).exists()
+    assert AuditEntry.objects.get(action="user.2fa_remove").actor == secadmin
+    system = Client()
+    system.force_login(personas.admin)  # the action is not the system administrator's
+    TOTPDevice.objects.create(user=personas.supervisor, name="authenticator", confirmed=True)
+    system.post("/admin/orgs/user/", {"action": "two_factor_reset", "_selected_action": [personas.supervisor.pk]})
+    assert TOTPDevice.objects.filter(user=personas.supervisor).exists()
