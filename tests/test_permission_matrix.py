@@ -121,6 +121,8 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     # --- account: every account's own password and second factor -------------------------------------------
     ("account:security", GET): answers(EVERYONE),
     ("account:security", POST): NOT_THIS_METHOD,
+    ("account:security_policy", GET): answers({"security_admin"}),
+    ("account:security_policy", POST): NOT_THIS_METHOD,
     ("account:password_change", GET): answers(EVERYONE),
     ("account:password_change", POST): answers(EVERYONE, Answer(302, to="account:security"), audited=EVERYONE),
     ("account:two_factor_setup", GET): answers(EVERYONE),  # shows a new secret, confirmed by nothing yet

@@ -158,7 +158,7 @@ def test_each_administrator_starts_from_their_own_part_of_the_admin(plan: Plan, 
         return set(re.findall(r'<a class="card" href="([^"]+)"', page_for(user)))
 
     assert cards(personas.admin) == {"/admin/orgs/user/", "/admin/orgs/unit/", "/units/import/"}
-    assert cards(personas.security_admin) == {"/admin/orgs/user/", "/admin/axes/accessattempt/"}
+    assert cards(personas.security_admin) == {"/admin/orgs/user/", "/admin/axes/accessattempt/", "/account/policy/"}
     assert cards(personas.audit_admin) == {"/admin/core/auditentry/"}
 
 

@@ -66,3 +66,14 @@ def test_admin_permissions_come_from_the_role_not_the_superuser_flag_or_groups(p
     assert auditor.has_perm("core.view_auditentry")
     assert not auditor.has_perm("orgs.change_user") and not auditor.has_perm("reports.change_report")
     assert not personas.supervisor.has_module_perms("orgs")
+
+
+def test_only_the_security_administrator_reads_the_security_policy_page(personas: Any) -> None:
+    for persona in ("admin", "audit_admin", "supervisor", "lead_liaison"):
+        client = Client()
+        client.force_login(getattr(personas, persona))
+        assert client.get("/account/policy/").status_code == 404, persona
+    client = Client()
+    client.force_login(personas.security_admin)
+    page = client.get("/account/policy/").content.decode()
+    assert "LUOSHI_PASSWORD_MAX_AGE_DAYS" in page and "<td>90</td>" in page and "<td>15</td>" in page

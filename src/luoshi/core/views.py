@@ -55,6 +55,7 @@ ADMIN_LINKS = {
         ("admin:orgs_user_changelist", gettext_lazy("账号"), gettext_lazy("授予角色，锁定和解锁账号，重置双因素认证")),
         ("admin:axes_accessattempt_changelist", gettext_lazy("登录锁定"),
          gettext_lazy("连续登录失败被锁定的账号与地址，可解除锁定")),
+        ("account:security_policy", gettext_lazy("安全策略"), gettext_lazy("密码、登录锁定与会话的现行规则")),
     ),
     Role.AUDIT_ADMIN: (
         ("admin:core_auditentry_changelist", gettext_lazy("审计日志"), gettext_lazy("查看全部操作记录")),

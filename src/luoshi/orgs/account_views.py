@@ -16,7 +16,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +29,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 
 from luoshi.core.errors import DomainError
 
+from .choices import Role
 from .models import AccountSession
 from .passwords import password_change_due, password_expires_at
 from .security import (
@@ -89,6 +90,31 @@ def _required_for_role(user: Any) -> bool:
     from django.conf import settings
 
     return bool(settings.LUOSHI_2FA_REQUIRED and user.needs_two_factor)
+
+
+@login_required
+@require_GET
+def security_policy(request: HttpRequest) -> HttpResponse:
+    """The password, login and session policy in force, for the security administrator (404 for anyone else).
+    It is set in the environment (docs/security.md); this page shows what the running system applies."""
+    from django.conf import settings
+
+    if getattr(request.user, "role", None) != Role.SECURITY_ADMIN:
+        raise Http404
+    rows = [
+        (_("密码最短长度"), settings.LUOSHI_PASSWORD_MIN_LENGTH, "LUOSHI_PASSWORD_MIN_LENGTH"),
+        (_("不得重复使用的最近密码个数"), settings.LUOSHI_PASSWORD_HISTORY, "LUOSHI_PASSWORD_HISTORY"),
+        (_("密码有效期（天，0为不过期）"), settings.LUOSHI_PASSWORD_MAX_AGE_DAYS, "LUOSHI_PASSWORD_MAX_AGE_DAYS"),
+        (_("锁定前允许的连续登录失败次数"), settings.LUOSHI_LOGIN_MAX_FAILURES, "LUOSHI_LOGIN_MAX_FAILURES"),
+        (_("锁定时长（分钟）"), settings.LUOSHI_LOGIN_LOCKOUT_MINUTES, "LUOSHI_LOGIN_LOCKOUT_MINUTES"),
+        (_("客户端地址来源"), settings.LUOSHI_CLIENT_IP_HEADER or "REMOTE_ADDR", "LUOSHI_CLIENT_IP_HEADER"),
+        (_("管理员和督查人员必须使用双因素认证"), _("是") if settings.LUOSHI_2FA_REQUIRED else _("否"),
+         "LUOSHI_2FA_REQUIRED"),
+        (_("无操作自动退出（分钟）"), settings.LUOSHI_SESSION_IDLE_MINUTES, "LUOSHI_SESSION_IDLE_MINUTES"),
+        (_("登录后最长会话时间（小时）"), settings.LUOSHI_SESSION_MAX_HOURS, "LUOSHI_SESSION_MAX_HOURS"),
+        (_("每个账号同时登录数（0为不限）"), settings.LUOSHI_MAX_SESSIONS, "LUOSHI_MAX_SESSIONS"),
+    ]
+    return render(request, "orgs/account/security_policy.html", {"rows": rows})
 
 
 @login_required
