@@ -52,7 +52,8 @@ class AccountPolicyMiddleware:
             return True
         if static_only:
             return False
-        return path in (reverse("logout"), reverse("set_language"), reverse("account:two_factor_verify"))
+        return path in (reverse("logout"), reverse("admin:logout"), reverse("set_language"),
+                        reverse("account:two_factor_verify"))
 
     @staticmethod
     def _session_expired(request: HttpRequest) -> bool:

@@ -157,8 +157,10 @@ def two_factor_verify(*, request: HttpRequest, token: str) -> bool:
 def _matching_device(user: Any, token: str) -> Any:
     if not token:
         return None
+    # Only a code of the app's shape goes to the TOTP device: a recovery code there would count as a failed
+    # code and slow down the next real one (django-otp's throttling).
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
-        if device.verify_token(token):
+        if token.isdigit() and len(token) == device.digits and device.verify_token(token):
             return device
     for static in StaticDevice.objects.filter(user=user, confirmed=True):
         if static.verify_token(token):
