@@ -11,6 +11,7 @@ from typing import Any
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -34,6 +35,7 @@ from .models import AccountSession
 from .passwords import password_change_due, password_expires_at
 from .security import (
     SESSION_TWO_FACTOR,
+    password_changed_by_owner,
     recovery_codes_regenerate,
     totp_device_confirm,
     totp_device_pending,
@@ -63,8 +65,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):  # type: ignore[misc]
         return context
 
     def form_valid(self, form: Any) -> HttpResponse:
-        from .security import password_changed_by_owner
-
         old_key = self.request.session.session_key
         with transaction.atomic():
             response: HttpResponse = super().form_valid(form)  # saves and keeps this session logged in
@@ -87,8 +87,6 @@ def security(request: HttpRequest) -> HttpResponse:
 
 
 def _required_for_role(user: Any) -> bool:
-    from django.conf import settings
-
     return bool(settings.LUOSHI_2FA_REQUIRED and user.needs_two_factor)
 
 
@@ -97,8 +95,6 @@ def _required_for_role(user: Any) -> bool:
 def security_policy(request: HttpRequest) -> HttpResponse:
     """The password, login and session policy in force, for the security administrator (404 for anyone else).
     It is set in the environment (docs/security.md); this page shows what the running system applies."""
-    from django.conf import settings
-
     if getattr(request.user, "role", None) != Role.SECURITY_ADMIN:
         raise Http404
     rows = [
