@@ -230,3 +230,14 @@ def test_the_security_administrator_lifts_a_lockout_and_resets_a_second_factor(s
     TOTPDevice.objects.create(user=personas.supervisor, name="authenticator", confirmed=True)
     system.post("/admin/orgs/user/", {"action": "two_factor_reset", "_selected_action": [personas.supervisor.pk]})
     assert TOTPDevice.objects.filter(user=personas.supervisor).exists()
+
+
+def test_each_administrator_opens_the_account_pages_they_may(personas: Any) -> None:
+    user = personas.lead_liaison
+    expected = {"admin": (200, 200, 200), "security_admin": (200, 403, 403), "audit_admin": (403, 403, 403)}
+    for persona, statuses in expected.items():
+        client = Client()
+        client.force_login(getattr(personas, persona))
+        got = (client.get(change_url(user)).status_code, client.get(ADD_URL).status_code,
+               client.get(f"/admin/orgs/user/{user.pk}/password/").status_code)
+        assert got == statuses, persona
