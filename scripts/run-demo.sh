@@ -3,7 +3,9 @@
 # 127.0.0.1:8000 with one background worker beside the web server. If the worker dies it is
 # restarted after a short pause (at most LUOSHI_WORKER_RESTARTS starts a minute; beyond that it
 # waits) while the server keeps serving. If the server dies the demo is over: the worker is stopped.
-# Ctrl-C or kill stops both.
+# Ctrl-C or kill stops both. `manage.py demo` prints the accounts, their password, and the authenticator
+# keys of the office and the three administrators (they log in with a one-time code, as in production;
+# `manage.py demo --code <account>` prints the current code).
 #
 #   LUOSHI_PYTHON     the interpreter (default .venv/bin/python)
 #   LUOSHI_DEMO_ADDR  address:port to serve on (default 127.0.0.1:8000)

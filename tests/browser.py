@@ -58,9 +58,17 @@ def shot(page: Any, name: str) -> Path:
     return path
 
 
-def login(page: Any, live_server: Any, username: str, password: str) -> None:
+def login(page: Any, live_server: Any, username: str, password: str, totp_device: Any = None) -> None:
+    """Log in through the login page; with `totp_device`, also pass the second step with its current code
+    (needed only where a test switches LUOSHI_2FA_REQUIRED on, or the account has enrolled)."""
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+    if totp_device is not None and "/account/2fa/verify/" in page.url:
+        from tests.conftest import totp_now
+
+        page.fill("#id_token", totp_now(totp_device))
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")

@@ -34,9 +34,11 @@ SMALL_PLAN = """大政办发〔2019〕7号
 
 @dataclass
 class Personas:
-    """Named accounts: the office, a leader, and liaison/head accounts of three units."""
+    """Named accounts: the three administrators, the office, a leader, and liaison/head accounts of three units."""
 
-    admin: Any
+    admin: Any             # the system administrator
+    security_admin: Any
+    audit_admin: Any
     supervisor: Any
     leader: Any
     lead_liaison: Any      # 市科技局 (lead on item 1)
@@ -60,21 +62,54 @@ def units(db: Any) -> Any:
 
 @pytest.fixture
 def personas(units: Any, django_user_model: Any) -> Personas:
-    from luoshi.orgs.choices import Role
+    from luoshi.orgs.choices import ADMIN_ROLES, Role
 
     password = Personas.password
 
     def make(username: str, role: str, unit: str | None = None) -> Any:
         return django_user_model.objects.create_user(
             username=username, password=password, role=role, unit=units[unit] if unit else None,
-            first_name=username, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+            first_name=username, is_staff=role in ADMIN_ROLES)
 
     return Personas(
-        admin=make("admin", Role.ADMIN), supervisor=make("office", Role.SUPERVISOR),
+        admin=make("admin", Role.ADMIN), security_admin=make("secadmin", Role.SECURITY_ADMIN),
+        audit_admin=make("auditor", Role.AUDIT_ADMIN), supervisor=make("office", Role.SUPERVISOR),
         leader=make("leader", Role.LEADER), lead_liaison=make("kjj", Role.LIAISON, "市科技局"),
         lead_head=make("kjj_head", Role.HEAD, "市科技局"), support_liaison=make("czj", Role.LIAISON, "市财政局"),
         other_liaison=make("jxw", Role.LIAISON, "市经信委"), outsider=make("swj", Role.LIAISON, "市商务局"),
     )
+
+
+def login_verified(client: Any, user: Any) -> Any:
+    """Log `client` in as `user` with a verified second factor, as a real login with a code would leave the
+    session (for tests run with LUOSHI_2FA_REQUIRED on). Creates the user's TOTP device if it has none."""
+    from django.contrib.auth import SESSION_KEY
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from luoshi.orgs.security import SESSION_TWO_FACTOR
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    assert session[SESSION_KEY] == str(user.pk)
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_TWO_FACTOR] = "verify"
+    session.save()
+    return device
+
+
+def totp_now(device: Any) -> str:
+    """The code the authenticator app would show right now for `device`."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
 
 
 @pytest.fixture

@@ -65,12 +65,13 @@ ANONYMOUS = "anonymous"
 PERSONAS = tuple(f.name for f in dataclasses.fields(Personas) if f.name != "password")
 VISITORS = (*PERSONAS, ANONYMOUS)
 
-OFFICE = frozenset({"admin", "supervisor"})
+OFFICE = frozenset({"supervisor"})
+ADMINS = frozenset({"admin", "security_admin", "audit_admin"})  # 三员: no business role, the Django admin only
 READERS = OFFICE | {"leader"}                                  # sees_everything
 LEAD = frozenset({"lead_liaison", "lead_head"})                # 市科技局: owns every object in the URLs
 UNIT_ACCOUNTS = LEAD | {"support_liaison", "other_liaison", "outsider"}
 IN_PLAN = UNIT_ACCOUNTS - {"outsider"}                         # units with an assignment in the plan
-EVERYONE = READERS | UNIT_ACCOUNTS
+EVERYONE = READERS | UNIT_ACCOUNTS | ADMINS
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -115,8 +116,23 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("logout", POST): answers(EVERYONE, LOGIN),
     ("set_language", GET): answers(EVERYONE, 302, anonymous=Answer(302)),
     ("set_language", POST): answers(EVERYONE, 302, anonymous=Answer(302)),
-    ("admin:index", GET): answers({"admin"}, refused=ADMIN_LOGIN, anonymous=ADMIN_LOGIN),
-    ("admin:index", POST): answers({"admin"}, refused=ADMIN_LOGIN, anonymous=ADMIN_LOGIN),
+    ("admin:index", GET): answers(ADMINS, refused=ADMIN_LOGIN, anonymous=ADMIN_LOGIN),
+    ("admin:index", POST): answers(ADMINS, refused=ADMIN_LOGIN, anonymous=ADMIN_LOGIN),
+    # --- account: every account's own password and second factor -------------------------------------------
+    ("account:security", GET): answers(EVERYONE),
+    ("account:security", POST): NOT_THIS_METHOD,
+    ("account:security_policy", GET): answers({"security_admin"}),
+    ("account:security_policy", POST): NOT_THIS_METHOD,
+    ("account:password_change", GET): answers(EVERYONE),
+    ("account:password_change", POST): answers(EVERYONE, Answer(302, to="account:security"), audited=EVERYONE),
+    ("account:two_factor_setup", GET): answers(EVERYONE),  # shows a new secret, confirmed by nothing yet
+    ("account:two_factor_setup", POST): answers(EVERYONE, audited=EVERYONE),  # a right code: enrolled
+    ("account:two_factor_verify", GET): answers(EVERYONE, Answer(302, to="home")),  # nothing enrolled to verify
+    ("account:two_factor_verify", POST): answers(EVERYONE, Answer(302, to="home")),
+    ("account:recovery_codes_new", GET): NOT_THIS_METHOD,
+    ("account:recovery_codes_new", POST): answers(EVERYONE, Answer(302, to="account:security")),  # not enrolled
+    ("account:two_factor_disable", GET): NOT_THIS_METHOD,
+    ("account:two_factor_disable", POST): answers(EVERYONE, Answer(302, to="account:security")),  # none to remove
     # --- orgs: the unit directory is the system administrators' -------------------------------------------
     ("orgs:unit_import", GET): answers({"admin"}),
     ("orgs:unit_import", POST): answers({"admin"}),  # no file: the form again, nothing imported
@@ -376,7 +392,7 @@ class World:
 
 def _make_personas(django_user_model: Any) -> Personas:
     """The accounts of tests/conftest.py `personas` (same names, roles and units)."""
-    from luoshi.orgs.choices import Role
+    from luoshi.orgs.choices import ADMIN_ROLES, Role
     from luoshi.orgs.models import Unit
     from luoshi.orgs.services import unit_directory_import
     from luoshi.plandoc.units import UnitDirectory
@@ -387,10 +403,11 @@ def _make_personas(django_user_model: Any) -> Personas:
     def make(username: str, role: str, unit: str | None = None) -> Any:
         return django_user_model.objects.create_user(
             username=username, password=Personas.password, role=role, unit=units[unit] if unit else None,
-            first_name=username, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+            first_name=username, is_staff=role in ADMIN_ROLES)
 
     return Personas(
-        admin=make("admin", Role.ADMIN), supervisor=make("office", Role.SUPERVISOR),
+        admin=make("admin", Role.ADMIN), security_admin=make("secadmin", Role.SECURITY_ADMIN),
+        audit_admin=make("auditor", Role.AUDIT_ADMIN), supervisor=make("office", Role.SUPERVISOR),
         leader=make("leader", Role.LEADER), lead_liaison=make("kjj", Role.LIAISON, "市科技局"),
         lead_head=make("kjj_head", Role.HEAD, "市科技局"), support_liaison=make("czj", Role.LIAISON, "市财政局"),
         other_liaison=make("jxw", Role.LIAISON, "市经信委"), outsider=make("swj", Role.LIAISON, "市商务局"),
@@ -598,7 +615,21 @@ RUBRIC_WEIGHTS = {"weight_completion": "40", "weight_timeliness": "25", "weight_
 
 
 # A valid body for every view that accepts POST (so "no change" is the access rule, not a bad form).
+def _totp_body(w: World, persona: str) -> dict[str, Any]:
+    """A code the persona's authenticator would show now for the secret the setup page gave it."""
+    from luoshi.orgs.security import totp_device_pending
+    from tests.conftest import totp_now
+
+    if persona == ANONYMOUS:
+        return {"token": "000000"}
+    return {"token": totp_now(totp_device_pending(user=getattr(w.personas, persona)))}
+
+
 BODIES: dict[str, Callable[[World, str], dict[str, Any]]] = {
+    "account:password_change": lambda w, persona: {"old_password": Personas.password,
+                                                   "new_password1": "Matrix-pass-2020",
+                                                   "new_password2": "Matrix-pass-2020"},
+    "account:two_factor_setup": _totp_body,
     "login": lambda w, persona: {} if persona == ANONYMOUS else {
         "username": getattr(w.personas, persona).username, "password": Personas.password},
     "set_language": lambda w, persona: {"language": "zh-hans", "next": "/"},

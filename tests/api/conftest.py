@@ -83,7 +83,7 @@ def _build(django_user_model: Any) -> World:
     from luoshi.indicators.index import index_edition_compute, index_edition_publish, index_method_save
     from luoshi.indicators.models import Indicator, IndicatorTarget
     from luoshi.indicators.services import catalogue_import, observation_record, regions_sync, target_map
-    from luoshi.orgs.choices import Role
+    from luoshi.orgs.choices import ADMIN_ROLES, Role
     from luoshi.orgs.models import Unit
     from luoshi.orgs.services import unit_directory_import
     from luoshi.plandoc.units import UnitDirectory
@@ -97,10 +97,11 @@ def _build(django_user_model: Any) -> World:
     def make(username: str, role: str, unit: str | None = None) -> Any:
         return django_user_model.objects.create_user(
             username=username, password=Personas.password, role=role, unit=units[unit] if unit else None,
-            first_name=username, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+            first_name=username, is_staff=role in ADMIN_ROLES)
 
     users = {
-        "admin": make("admin", Role.ADMIN), "supervisor": make("office", Role.SUPERVISOR),
+        "admin": make("admin", Role.ADMIN), "security_admin": make("secadmin", Role.SECURITY_ADMIN),
+        "audit_admin": make("auditor", Role.AUDIT_ADMIN), "supervisor": make("office", Role.SUPERVISOR),
         "leader": make("leader", Role.LEADER), "lead_liaison": make("kjj", Role.LIAISON, "市科技局"),
         "lead_head": make("kjj_head", Role.HEAD, "市科技局"), "support_liaison": make("czj", Role.LIAISON, "市财政局"),
         "other_liaison": make("jxw", Role.LIAISON, "市经信委"), "outsider": make("swj", Role.LIAISON, "市商务局"),

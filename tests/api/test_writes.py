@@ -120,13 +120,13 @@ def test_it_returns_the_services_message_for_broken_rules(api_world: World) -> N
 
 def test_it_returns_a_report_with_the_office_comment(api_world: World) -> None:
     w = api_world
-    returned = w.client("admin").post(f"{REPORTS}{w.submitted.pk}/return/",
+    returned = w.client("supervisor").post(f"{REPORTS}{w.submitted.pk}/return/",
                                       {"version": w.submitted.version, "comment": "请补充数据。"}, format="json")
     assert returned.status_code == 200
     assert returned.json()["status"] == "returned"
     assert returned.json()["reviews"][-1] == {**returned.json()["reviews"][-1], "action": "return",
                                               "comment": "请补充数据。"}
-    stale = w.client("admin").post(f"{REPORTS}{w.submitted.pk}/accept/", {"version": w.submitted.version},
+    stale = w.client("supervisor").post(f"{REPORTS}{w.submitted.pk}/accept/", {"version": w.submitted.version},
                                    format="json")
     assert stale.status_code == 409
 
@@ -198,12 +198,27 @@ def test_it_issues_tokens_audited_and_shows_the_key_once(api_world: World) -> No
     assert w.client("outsider").get("/api/v1/plans/").status_code == 401  # the old token is gone
 
     out = StringIO()
-    call_command("api_token", user.username, stdout=out)
+    call_command("api_token", user.username, "--actor", "admin", stdout=out)  # the system administrator
     rotated = out.getvalue().strip()
     assert rotated == Token.objects.get(user=user).key != key
-    call_command("api_token", user.username, "--revoke", stdout=StringIO())
+    call_command("api_token", user.username, "--revoke", "--actor", user.username, stdout=StringIO())
     assert not Token.objects.filter(user=user).exists()
     assert _actions(mark) == ["api_token.issue", "api_token.issue", "api_token.revoke"]
+    issued, revoked = AuditEntry.objects.filter(pk__gt=mark).order_by("pk")[1:]
+    assert (issued.actor, revoked.actor) == (w.users["admin"], user)  # the command names who asked
+
+
+def test_it_lets_only_the_system_administrator_issue_a_token_for_another_account(api_world: World) -> None:
+    from django.core.management import CommandError
+
+    user = api_world.users["lead_liaison"]
+    mark = _last_audit()
+    for actor in ("security_admin", "audit_admin", "supervisor", "other_liaison"):
+        with pytest.raises(CommandError):
+            call_command("api_token", user.username, "--actor", api_world.users[actor].username, stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("api_token", user.username, stdout=StringIO())  # who asks must be named
+    assert _last_audit() == mark
 
 
 def test_it_only_lets_an_account_issue_its_own_token(api_world: World) -> None:

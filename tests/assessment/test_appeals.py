@@ -128,7 +128,7 @@ def test_it_streams_evidence_as_an_attachment_only_to_the_office_and_the_unit(
     assert client.get(url).status_code == 302  # anonymous: to the login page
     client.force_login(getattr(personas, who))
     response = client.get(url)
-    allowed = who in ("admin", "supervisor", "lead_liaison", "lead_head")
+    allowed = who in ("supervisor", "lead_liaison", "lead_head")
     assert response.status_code == (200 if allowed else 404)
     if allowed:
         assert response["Content-Disposition"].startswith("attachment;")

@@ -24,8 +24,8 @@ from .builders import AS_OF, Scenario, evidence, indicator_year, scenario
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 ALL = ("admin", "supervisor", "leader", "lead_liaison", "lead_head", "support_liaison", "other_liaison", "outsider")
-OFFICE = ("admin", "supervisor")
-READERS = ("admin", "supervisor", "leader")
+OFFICE = ("supervisor",)
+READERS = ("supervisor", "leader")
 WEIGHTS = {"weight_completion": "40", "weight_timeliness": "25", "weight_quality": "15", "weight_reminders": "10",
            "weight_extensions": "10", "weight_indicators": "0", "per_return": "1", "per_reminder": "1",
            "per_extension": "2", "appeal_days": "10"}

@@ -63,9 +63,29 @@ def test_it_creates_every_demo_account_with_the_printed_password(demo_db: str) -
         assert account.username in demo_db
     assert {a.role for a in DEMO_ACCOUNTS} == set(Role.values)
     assert DEMO_URL in demo_db and DEMO_PASSWORD in demo_db
-    assert User.objects.get(username="admin").is_superuser
+    assert not User.objects.filter(is_superuser=True).exists()  # 三员分立: three administrators, no superuser
+    assert {"admin", "secadmin", "auditor"} <= {a.username for a in DEMO_ACCOUNTS}
     client = Client()
     assert client.login(username="kjj", password=DEMO_PASSWORD)
+
+
+def test_it_prints_how_the_office_and_administrators_pass_the_second_factor(demo_db: str, settings: Any) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.LUOSHI_2FA_REQUIRED = True  # as in the demo itself
+    for username in ("duchashi", "admin", "secadmin", "auditor"):
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        assert f"{username}" in demo_db and device.config_url  # its key is printed with the logins
+    assert "demo --code" in demo_db
+    code = io.StringIO()
+    call_command("demo", "--code", "duchashi", stdout=code)
+    client = Client()
+    assert client.post("/login/", {"username": "duchashi", "password": DEMO_PASSWORD}).status_code == 302
+    assert client.get("/")["Location"] == "/account/2fa/verify/"
+    assert client.post("/account/2fa/verify/", {"token": code.getvalue().strip()}).status_code == 302
+    assert client.get("/").status_code == 200
+    with pytest.raises(CommandError):
+        call_command("demo", "--code", "kjj", stdout=io.StringIO())  # unit accounts have no second factor
 
 
 def test_it_writes_labelled_reports_in_every_state_for_may_to_july(demo_db: str) -> None:

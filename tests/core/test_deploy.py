@@ -39,3 +39,14 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path: Path) 
     result = manage(["check"], tmp_path, ALLOWED_HOSTS="example.gov.cn")
     assert result.returncode != 0
     assert "Set the environment variable SECRET_KEY" in result.stderr
+
+
+def test_it_requires_two_factors_and_short_sessions_in_production(tmp_path: Path) -> None:
+    """The test settings switch two factors off (tests/orgs/test_two_factor.py says why); production does not."""
+    code = ("from django.conf import settings as s; print(s.LUOSHI_2FA_REQUIRED, s.SESSION_EXPIRE_AT_BROWSER_CLOSE, "
+            "s.LUOSHI_SESSION_IDLE_MINUTES, int(s.AXES_COOLOFF_TIME.total_seconds() // 60), s.AXES_FAILURE_LIMIT, "
+            "s.LUOSHI_PASSWORD_MAX_AGE_DAYS, s.LUOSHI_PASSWORD_HISTORY)")
+    result = manage(["shell", "-c", code], tmp_path, SECRET_KEY=secrets.token_urlsafe(50),
+                    ALLOWED_HOSTS="example.gov.cn")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "30", "15", "5", "90", "5"]

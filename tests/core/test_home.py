@@ -145,12 +145,21 @@ def test_unit_accounts_get_no_office_links(plan: Plan, personas: Any) -> None:
         assert not any(link.startswith("/admin/") for link in links)
 
 
-def test_only_the_superuser_admin_gets_the_admin_link(plan: Plan, personas: Any) -> None:
-    from luoshi.orgs.services import user_create
-
-    root = user_create(actor=None, username="root", password="Luoshi-root-2019", role="admin")
-    assert "/admin/" in nav_links(page_for(root))
+def test_only_the_administrators_get_the_admin_link_and_no_office_pages(plan: Plan, personas: Any) -> None:
+    for admin in (personas.admin, personas.security_admin, personas.audit_admin):
+        links = nav_links(page_for(admin))
+        assert "/admin/" in links
+        assert "/plans/review-queue/" not in links and "/dashboards/office/" not in links
     assert "/admin/" not in nav_links(page_for(personas.supervisor))
+
+
+def test_each_administrator_starts_from_their_own_part_of_the_admin(plan: Plan, personas: Any) -> None:
+    def cards(user: Any) -> set[str]:
+        return set(re.findall(r'<a class="card" href="([^"]+)"', page_for(user)))
+
+    assert cards(personas.admin) == {"/admin/orgs/user/", "/admin/orgs/unit/", "/units/import/"}
+    assert cards(personas.security_admin) == {"/admin/orgs/user/", "/admin/axes/accessattempt/", "/account/policy/"}
+    assert cards(personas.audit_admin) == {"/admin/core/auditentry/"}
 
 
 def test_the_leader_page_runs_a_fixed_number_of_queries(plan: Plan, personas: Any) -> None:

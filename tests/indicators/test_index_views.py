@@ -14,7 +14,7 @@ from luoshi.indicators.services import observation_record
 
 pytestmark = pytest.mark.django_db
 
-OFFICE = ("admin", "supervisor")
+OFFICE = ("supervisor",)
 OTHERS = ("leader", "lead_liaison", "lead_head", "support_liaison", "other_liaison", "outsider")
 METHOD = """
 id: simple

@@ -14,10 +14,11 @@ from tests.conftest import SMALL_PLAN
 
 pytestmark = pytest.mark.django_db
 
-OFFICE = {"admin", "supervisor"}
+OFFICE = {"supervisor"}
 READERS = OFFICE | {"leader"}
 UNITS = {"lead_liaison", "lead_head", "support_liaison", "other_liaison", "outsider"}
-EVERYONE = READERS | UNITS
+ADMINS = {"admin", "security_admin", "audit_admin"}  # 三员分立: no business role, so every page is 404
+EVERYONE = READERS | UNITS | ADMINS
 ITEM1_UNITS = {"lead_liaison", "lead_head", "support_liaison"}  # 市科技局 (lead), 市财政局 (support)
 
 

@@ -94,7 +94,9 @@ def test_it_refuses_a_correction_that_breaks_a_rule(personas: Any, units: Any, p
 def test_the_edit_page_says_when_someone_else_saved_first(client: Any, personas: Any, published_plan: Plan) -> None:
     item = _item(published_plan, "二/(二)/4")
     stale = _edit_data(item, text="我的修改")
-    client.force_login(personas.admin)
+    other_office = type(personas.supervisor).objects.create_user(username="office2", password=personas.password,
+                                                                 role=personas.supervisor.role)
+    client.force_login(other_office)
     assert client.post(reverse("plans:task_edit", args=[item.pk]), _edit_data(item, text="先保存")).status_code == 302
     client.force_login(personas.supervisor)
     response = client.post(reverse("plans:task_edit", args=[item.pk]), stale)

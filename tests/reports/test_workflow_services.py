@@ -215,7 +215,7 @@ def test_it_a_stale_version_on_a_review_is_refused(personas: Any, a1: Assignment
     report = submitted(personas, a1, feb)
     services.report_return(actor=personas.supervisor, report=report, comment="补充", version=report.version)
     with pytest.raises(StaleUpdate):
-        services.report_accept(actor=personas.admin, report=report, version=report.version - 1)
+        services.report_accept(actor=personas.supervisor, report=report, version=report.version - 1)
 
 
 # --- late flag ---------------------------------------------------------------------------------------------------

@@ -16,10 +16,10 @@ from luoshi.orgs.choices import Role
 def api_token_issue(*, actor: Any, user: Any) -> Token:
     """Create `user`'s API token, replacing (revoking) any previous one. Returns the new token.
 
-    An account issues its own token; an administrator may issue one for any active account. The audit
+    An account issues its own token; the system administrator may issue one for any active account. The audit
     entry records who issued it and whether it replaced an earlier token, never the key itself.
     """
-    if actor is not None and actor.pk != user.pk and not (actor.is_superuser or actor.role == Role.ADMIN):
+    if actor is not None and actor.pk != user.pk and actor.role != Role.ADMIN:
         raise DomainError("只能为自己的账号生成令牌 (you may only issue a token for your own account)",
                           code="forbidden")
     if not user.is_active:
@@ -35,7 +35,7 @@ def api_token_issue(*, actor: Any, user: Any) -> Token:
 @transaction.atomic
 def api_token_revoke(*, actor: Any, user: Any) -> bool:
     """Delete `user`'s API token (same rule as issuing); False when there was none (nothing audited)."""
-    if actor is not None and actor.pk != user.pk and not (actor.is_superuser or actor.role == Role.ADMIN):
+    if actor is not None and actor.pk != user.pk and actor.role != Role.ADMIN:
         raise DomainError("只能撤销自己的令牌 (you may only revoke your own token)", code="forbidden")
     if Token.objects.filter(user=user).delete()[0] == 0:
         return False

@@ -93,6 +93,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "luoshi.core",
     "luoshi.orgs",
     "luoshi.plans",
@@ -113,10 +117,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "luoshi.core.middleware.RequestIdMiddleware",
+    "luoshi.orgs.middleware.AccountPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "luoshi.config.urls"
@@ -157,12 +164,52 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Identification and authentication (docs/security.md). django-axes counts failed logins on every path
+# that calls authenticate() (/login/, /admin/login/); its backend comes first.
+AUTHENTICATION_BACKENDS = ["luoshi.orgs.security.LoginThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
+
+# Passwords: at least LUOSHI_PASSWORD_MIN_LENGTH characters of at least three classes (upper case, lower
+# case, digits, symbols), none of the last LUOSHI_PASSWORD_HISTORY reused, changed every
+# LUOSHI_PASSWORD_MAX_AGE_DAYS days (0: never), and at the first login after an administrator set it.
+LUOSHI_PASSWORD_MIN_LENGTH = env_int("LUOSHI_PASSWORD_MIN_LENGTH", 10)
+LUOSHI_PASSWORD_HISTORY = env_int("LUOSHI_PASSWORD_HISTORY", 5)
+LUOSHI_PASSWORD_MAX_AGE_DAYS = env_int("LUOSHI_PASSWORD_MAX_AGE_DAYS", 90)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": LUOSHI_PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "luoshi.orgs.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "luoshi.orgs.passwords.PasswordHistoryValidator"},
 ]
+
+# Login throttling (django-axes): LUOSHI_LOGIN_MAX_FAILURES failures for one account from one client
+# address lock that pair for LUOSHI_LOGIN_LOCKOUT_MINUTES after the last failure (429); a successful login
+# clears the count. Behind a reverse proxy, name the header it sets (LUOSHI_CLIENT_IP_HEADER, e.g.
+# X-Forwarded-For, or X-Real-IP) and how many of your proxies append to it (LUOSHI_PROXY_COUNT): the client
+# address is the entry that many places from the right, so addresses a client writes into the header
+# itself are never believed (luoshi.orgs.security.client_ip; django-ipware, which axes can use instead,
+# refuses the usual one-proxy header under its strict proxy count).
+LUOSHI_LOGIN_MAX_FAILURES = env_int("LUOSHI_LOGIN_MAX_FAILURES", 5)
+LUOSHI_LOGIN_LOCKOUT_MINUTES = env_int("LUOSHI_LOGIN_LOCKOUT_MINUTES", 15)
+LUOSHI_CLIENT_IP_HEADER = env_str("LUOSHI_CLIENT_IP_HEADER", "")
+LUOSHI_PROXY_COUNT = env_int("LUOSHI_PROXY_COUNT", 1)
+AXES_FAILURE_LIMIT = LUOSHI_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LUOSHI_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "luoshi.orgs.security.login_username"
+AXES_LOCKOUT_CALLABLE = "luoshi.core.views.login_locked_out"
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "luoshi.orgs.security.client_ip"
+
+# Two factors (django-otp, TOTP plus single-use recovery codes): required for administrators and the
+# office while LUOSHI_2FA_REQUIRED is on (the default everywhere but the test settings); other accounts
+# may enrol, and once enrolled must use it.
+LUOSHI_2FA_REQUIRED = env_bool("LUOSHI_2FA_REQUIRED", True)
+LUOSHI_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = env_str("LUOSHI_OTP_ISSUER", "Luoshi")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -206,8 +253,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "luoshi_cache"}}
 
+# Sessions end after LUOSHI_SESSION_IDLE_MINUTES without a request and LUOSHI_SESSION_MAX_HOURS after login
+# whatever happens; the cookie dies with the browser. LUOSHI_MAX_SESSIONS > 0 keeps only that many sessions
+# per account (a new login ends the oldest); 0 leaves it unlimited.
+LUOSHI_SESSION_IDLE_MINUTES = env_int("LUOSHI_SESSION_IDLE_MINUTES", 30)
+LUOSHI_SESSION_MAX_HOURS = env_int("LUOSHI_SESSION_MAX_HOURS", 8)
+LUOSHI_MAX_SESSIONS = env_int("LUOSHI_MAX_SESSIONS", 0)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 3600
+SESSION_COOKIE_AGE = LUOSHI_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -229,10 +283,6 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 LUOSHI_TODAY = env_date("LUOSHI_TODAY")
 if PRODUCTION and LUOSHI_TODAY is not None:
     raise ImproperlyConfigured("LUOSHI_TODAY pins the date for demos and tests; unset it in production.")
-
-# Login attempts: this many failures per account and address within the window lock further tries.
-LUOSHI_LOGIN_MAX_FAILURES = env_int("LUOSHI_LOGIN_MAX_FAILURES", 5)
-LUOSHI_LOGIN_WINDOW_SECONDS = env_int("LUOSHI_LOGIN_WINDOW_SECONDS", 15 * 60)
 
 # Documents and dashboards: the office named on 督查通报 (empty: the plan's issuer), and how long a rendered
 # leader dashboard may be reused when a change wrote no audit entry (audited changes show at once).

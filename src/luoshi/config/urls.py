@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("luoshi.core.urls")),
+    path("account/", include("luoshi.orgs.account_urls")),
     path("plans/", include("luoshi.plans.urls")),
     path("reports/", include("luoshi.reports.urls")),
     path("indicators/", include("luoshi.indicators.urls")),

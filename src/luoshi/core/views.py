@@ -1,15 +1,14 @@
-"""Home (each role lands on its own page) and a login view that limits failed attempts."""
+"""Home (each role lands on its own page) and the login page (failed attempts are limited by django-axes)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -44,6 +43,25 @@ LEADER_LINKS = (
     ("plans:plan_list", gettext_lazy("工作计划"), gettext_lazy("各项计划及其任务清单")),
 )
 
+# 三员分立: each administrator starts from their own part of the admin, and nothing of the office's.
+ADMIN_LINKS = {
+    Role.ADMIN: (
+        ("admin:orgs_user_changelist", gettext_lazy("账号"),
+         gettext_lazy("创建账号，修改账号信息和所属单位，重设密码")),
+        ("admin:orgs_unit_changelist", gettext_lazy("单位目录"), gettext_lazy("单位、简称、别名与单位集合")),
+        ("orgs:unit_import", gettext_lazy("导入单位目录"), gettext_lazy("从文件批量导入或更新单位")),
+    ),
+    Role.SECURITY_ADMIN: (
+        ("admin:orgs_user_changelist", gettext_lazy("账号"), gettext_lazy("授予角色，锁定和解锁账号，重置双因素认证")),
+        ("admin:axes_accessattempt_changelist", gettext_lazy("登录锁定"),
+         gettext_lazy("连续登录失败被锁定的账号与地址，可解除锁定")),
+        ("account:security_policy", gettext_lazy("安全策略"), gettext_lazy("密码、登录锁定与会话的现行规则")),
+    ),
+    Role.AUDIT_ADMIN: (
+        ("admin:core_auditentry_changelist", gettext_lazy("审计日志"), gettext_lazy("查看全部操作记录")),
+    ),
+}
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -55,6 +73,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {"persona": "unit", "links": _links(UNIT_LINKS), **unit_summary(user, today=today)}
     elif user.role == Role.LEADER:
         context = {"persona": "leader", "links": _links(LEADER_LINKS), "plans": leader_summary(user, today=today)}
+    elif user.role in ADMIN_LINKS:
+        context = {"persona": "administrator", "links": _links(ADMIN_LINKS[user.role])}
     else:
         context = {"persona": "none"}
     return render(request, "core/home.html", {"today": today, **context})
@@ -134,36 +154,16 @@ def leader_summary(user: Any, *, today: dt.date) -> list[dict[str, Any]]:
 # Login
 
 
-def _throttle_key(request: HttpRequest) -> str:
-    username = (request.POST.get("username") or "").strip().lower()[:150]
-    address = request.META.get("REMOTE_ADDR", "")
-    # Hashed: a typed username may hold spaces or control characters that some cache backends refuse.
-    digest = hashlib.sha256(f"{username}\0{address}".encode()).hexdigest()
-    return f"login-failures:{digest}"
-
-
 class LoginView(auth_views.LoginView):  # type: ignore[misc]
-    """Django's login, locked for a while after too many failures for one account from one address."""
+    """Django's login. Failed attempts are counted, and lock the account for a while, by django-axes on
+    every login path (this one and /admin/login/); see AXES_* in settings and login_locked_out below."""
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = _throttle_key(request)
-        if cache.get(key, 0) >= settings.LUOSHI_LOGIN_MAX_FAILURES:
-            form = self.get_form()
-            form.add_error(None, _("登录失败次数过多，请稍后再试。"))
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        key = _throttle_key(self.request)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=settings.LUOSHI_LOGIN_WINDOW_SECONDS)
-        return super().form_invalid(form)
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        cache.delete(_throttle_key(self.request))
-        return super().form_valid(form)
-
+def login_locked_out(request: HttpRequest, response: HttpResponse | None = None,
+                     credentials: dict[str, Any] | None = None) -> HttpResponse:
+    """django-axes' answer to a locked account and address (AXES_LOCKOUT_CALLABLE): the login page, 429."""
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
+    message = _("登录失败次数过多，已锁定%(minutes)d分钟，请稍后再试。") % {
+        "minutes": settings.LUOSHI_LOGIN_LOCKOUT_MINUTES}
+    return render(request, "registration/login.html", {"form": form, "locked_out": message,
+                                                       "next": request.POST.get("next", "")}, status=429)

@@ -1,22 +1,32 @@
-"""Admin for units and accounts. Account saves go through the account services, so every change is audited."""
+"""Admin for units and accounts. Account saves go through the account services, so every change is audited.
+
+三员分立 shows here: the system administrator edits profiles, units and passwords; the security
+administrator roles, locking and second factors (and unlocks logins django-axes locked); what each sees
+comes from orgs.permissions and the read-only fields below.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core.audit import audit_record
 from luoshi.core.errors import DomainError
 
+from .choices import Role
 from .models import Unit, UnitAlias, User
+from .security import password_reset_by_admin_check, two_factor_remove
 from .services import USER_PROFILE_FIELDS, user_change_check, user_create, user_deactivate, user_set_role, user_update
 
 
@@ -77,13 +87,38 @@ class LuoshiUserAdmin(UserAdmin):  # type: ignore[misc]
     list_select_related = ("unit",)
     search_fields = ("username", "first_name", "last_name", "email", "unit__name")
     autocomplete_fields = ("unit",)
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "password_changed_at", "password_change_required")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("first_name", "last_name", "email", "phone")}),
         (_("角色与单位"), {"fields": ("role", "unit", "is_active")}),
-        (_("重要时间"), {"fields": ("last_login", "date_joined")}),
+        (_("重要时间"), {"fields": ("last_login", "date_joined", "password_changed_at", "password_change_required")}),
     )
+    actions = ["two_factor_reset"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is None:
+            return fields
+        role = getattr(request.user, "role", None)
+        if role == Role.ADMIN:      # accounts and units, not roles or locking
+            fields += ["role", "is_active"]
+        elif role == Role.SECURITY_ADMIN:  # roles and locking, not profiles
+            fields += list(USER_PROFILE_FIELDS)
+        return fields
+
+    def has_two_factor_reset_permission(self, request: HttpRequest) -> bool:
+        return getattr(request.user, "role", None) == Role.SECURITY_ADMIN
+
+    @admin.action(description=_("重置双因素认证（手机丢失）"), permissions=["two_factor_reset"])
+    def two_factor_reset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        removed = 0
+        for user in queryset:
+            try:
+                removed += two_factor_remove(actor=request.user, user=user)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+        self.message_user(request, _("已重置 %(n)d 个账号的双因素认证。") % {"n": removed})
     add_fieldsets = (
         (None, {"classes": ("wide",),
                 "fields": ("username", "first_name", "role", "unit", "usable_password", "password1", "password2")}),
@@ -96,13 +131,20 @@ class LuoshiUserAdmin(UserAdmin):  # type: ignore[misc]
         return form
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
-        # Django's view saves the password itself; the audit row joins it in one transaction.
+        try:
+            password_reset_by_admin_check(actor=request.user)
+        except DomainError:
+            raise PermissionDenied from None
+        # Django's view saves the password itself; the audit row joins it in one transaction. The
+        # administrator knows the new password, so the account must change it at its next login.
         with transaction.atomic():
             response: HttpResponse = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
                 user = User.objects.get(pk=id)
+                User.objects.filter(pk=id).update(password_change_required=user.has_usable_password())
                 audit_record(actor=request.user, action="user.set_password", target=user, unit_id=user.unit_id,
-                             after={"usable_password": user.has_usable_password()}, message=str(_("管理员重设密码")))
+                             after={"usable_password": user.has_usable_password(), "change_required": True},
+                             message=str(_("管理员重设密码")))
         return response
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
@@ -130,3 +172,23 @@ class LuoshiUserAdmin(UserAdmin):  # type: ignore[misc]
         if stored.is_active and not obj.is_active:
             user_deactivate(actor=actor, user=stored)
         obj.refresh_from_db()
+
+
+class AuditedAccessAttemptAdmin(AccessAttemptAdmin):  # type: ignore[misc]
+    """django-axes' lockouts. The security administrator unlocks one by deleting it, which is audited."""
+
+    def delete_model(self, request: HttpRequest, obj: AccessAttempt) -> None:
+        self.delete_queryset(request, AccessAttempt.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
+        with transaction.atomic():
+            for attempt in queryset:
+                audit_record(actor=request.user, action="login.unlock", target=attempt,
+                             before={"username": attempt.username, "ip_address": attempt.ip_address,
+                                     "failures": attempt.failures_since_start}, message="解除登录锁定")
+            queryset.delete()
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, AuditedAccessAttemptAdmin)

@@ -7,9 +7,11 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role, UnitKind
+from .choices import ADMIN_ROLES, TWO_FACTOR_ROLES, Role, UnitKind
+from .permissions import role_permissions
 
 
 class Unit(models.Model):
@@ -68,7 +70,9 @@ class UnitAlias(models.Model):
 class LuoshiUserManager(UserManager["User"]):
     def create_superuser(self, username: str, email: str | None = None, password: str | None = None,
                          **extra_fields: Any) -> User:
-        # `manage.py createsuperuser` makes an administrator: that role has no unit.
+        # `manage.py createsuperuser` is for installation only: its account is a system administrator like
+        # any other (the superuser flag grants nothing, see orgs.permissions), to create the three
+        # administrators with, then deactivate.
         extra_fields.setdefault("role", Role.ADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
 
@@ -82,6 +86,9 @@ class User(AbstractUser):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
                              verbose_name=_("所属单位"))
     phone = models.CharField(_("电话"), max_length=32, blank=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
+    password_change_required = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("下次登录时必须先修改密码（新账号、管理员重设密码后）"))
 
     class Meta:
         verbose_name = _("账号")
@@ -96,15 +103,84 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password (set_password keeps the raw one in _password until saved) starts its age and
+        # joins the history that PasswordHistoryValidator checks. A hash upgrade at login is not a change
+        # (Django clears _password before saving it).
+        changed = self._password is not None  # type: ignore[attr-defined]
+        if changed:
+            self.password_changed_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
+        super().save(*args, **kwargs)
+        if changed and self.has_usable_password():
+            PasswordHistory.record(self)
+
     @property
     def is_unit_user(self) -> bool:
         return self.role in (Role.LIAISON, Role.HEAD)
 
     @property
     def sees_everything(self) -> bool:
-        """The office, leaders and administrators read every plan and task."""
-        return self.role in (Role.ADMIN, Role.SUPERVISOR, Role.LEADER) or self.is_superuser
+        """The office and leaders read every plan and task (administrators hold no business role)."""
+        return self.role in (Role.SUPERVISOR, Role.LEADER)
 
     @property
     def is_office(self) -> bool:
-        return self.role in (Role.ADMIN, Role.SUPERVISOR) or self.is_superuser
+        """The supervising office. Not the superuser, not an administrator: 三员分立."""
+        return self.role == Role.SUPERVISOR
+
+    @property
+    def is_administrator(self) -> bool:
+        """One of the three administrator roles (system, security, audit)."""
+        return self.role in ADMIN_ROLES
+
+    @property
+    def needs_two_factor(self) -> bool:
+        """Administrators and the office must use a second factor (when LUOSHI_2FA_REQUIRED is on)."""
+        return self.role in TWO_FACTOR_ROLES
+
+    # Admin permissions come from the role only (orgs.permissions), never from the superuser flag or
+    # Django groups: that is what keeps the three administrator roles apart.
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return self.is_active and perm in role_permissions(self.role)
+
+    def has_perms(self, perm_list: Any, obj: Any = None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_active and any(p.startswith(f"{app_label}.") for p in role_permissions(self.role))
+
+
+class PasswordHistory(models.Model):
+    """A password an account has had (its hash), so the last few are not used again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+
+    @classmethod
+    def record(cls, user: User) -> None:
+        from django.conf import settings
+
+        cls.objects.create(user=user, password=user.password)
+        keep = cls.objects.filter(user=user).order_by("-created_at", "-pk")[:settings.LUOSHI_PASSWORD_HISTORY]
+        cls.objects.filter(user=user).exclude(pk__in=list(keep.values_list("pk", flat=True))).delete()
+
+
+class AccountSession(models.Model):
+    """A logged-in session of an account, so LUOSHI_MAX_SESSIONS can end the oldest ones."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")

@@ -20,7 +20,7 @@ from luoshi.core.errors import DomainError
 from luoshi.plandoc.errors import PlanDocError
 from luoshi.plandoc.units import DirectoryEntry, UnitDirectory
 
-from .choices import Role, UnitKind
+from .choices import ADMIN_ROLES, Role, UnitKind
 from .models import Unit, UnitAlias, User
 from .selectors import CREATE, SAME, UPDATE, unit_directory_plan
 
@@ -122,7 +122,11 @@ def unit_alias_create(*, actor: Any, alias: str, unit: Unit) -> UnitAlias:
 
 
 # Accounts. Unit roles (liaison, head) belong to one unit; the office, leaders and admins to none.
-# The system administrator role is Django's superuser (it runs /admin/); no other role is staff.
+# 三员分立: the system administrator creates accounts and edits their profile and unit; the security
+# administrator changes roles (granting the administrator roles included) and locks or unlocks accounts;
+# the audit administrator changes nothing. The three are staff (they use /admin/, with the permissions of
+# orgs.permissions); no account is made a superuser here. `actor=None` is the system itself (installation
+# commands, the demo), which these rules do not bind.
 
 USER_FIELDS = ["username", "first_name", "last_name", "email", "phone", "role", "unit", "is_active", "is_staff",
                "is_superuser"]
@@ -144,10 +148,32 @@ def user_role_check(*, role: str, unit: Unit | None) -> None:
                           code="unit_is_group")
 
 
+def _refuse_unless(actor: Any, role: str, message: str) -> None:
+    if actor is not None and getattr(actor, "role", None) != role:
+        raise DomainError(message, code="forbidden")
+
+
 def user_change_check(*, actor: Any, user: User | None, role: str, unit: Unit | None, is_active: bool) -> None:
     """All account rules for a new (`user=None`) or changed account; the admin form runs it before saving."""
     user_role_check(role=role, unit=unit)
-    if user is None or actor is None or getattr(actor, "pk", None) != user.pk:
+    if user is None:
+        _refuse_unless(actor, Role.ADMIN, "只有系统管理员可以创建账号 (only the system administrator creates accounts)")
+        # Administrator accounts come from the installation (the superuser of `createsuperuser`, or the
+        # system itself); afterwards the security administrator grants those roles.
+        if actor is not None and role in ADMIN_ROLES and not actor.is_superuser:
+            raise DomainError("管理员角色由安全管理员授予：请先以业务角色创建账号 (the security administrator grants "
+                              "administrator roles)", code="forbidden")
+        return
+    if role != user.role:
+        _refuse_unless(actor, Role.SECURITY_ADMIN,
+                       "只有安全管理员可以修改角色 (only the security administrator changes roles)")
+    elif (unit.pk if unit else None) != user.unit_id:
+        _refuse_unless(actor, Role.ADMIN,
+                       "只有系统管理员可以修改所属单位 (only the system administrator moves accounts)")
+    if is_active != user.is_active:
+        _refuse_unless(actor, Role.SECURITY_ADMIN,
+                       "只有安全管理员可以锁定或解锁账号 (only the security administrator locks or unlocks accounts)")
+    if actor is None or getattr(actor, "pk", None) != user.pk:
         return
     # An administrator who demotes or locks out themselves may leave nobody able to undo it.
     if role != user.role:
@@ -163,22 +189,27 @@ def _user_snapshot(user: User) -> dict[str, Any]:
 def _apply_role(user: User, role: str, unit: Unit | None) -> None:
     user.role = role
     user.unit = unit
-    user.is_staff = user.is_superuser = role == Role.ADMIN
+    user.is_staff = role in ADMIN_ROLES
+    user.is_superuser = False  # grants nothing (orgs.permissions) and is kept for the installation account only
 
 
 @transaction.atomic
 def user_create(
     *, actor: Any, username: str, password: str | None, role: str, unit: Unit | None = None, first_name: str = "",
-    last_name: str = "", email: str = "", phone: str = "",
+    last_name: str = "", email: str = "", phone: str = "", password_change_required: bool = True,
 ) -> User:
-    """Create an account; `password=None` makes one that cannot log in with a password."""
+    """Create an account; `password=None` makes one that cannot log in with a password.
+
+    The password was chosen by someone else, so by default the account must change it at its first login.
+    """
     username = username.strip()
     if not username:
         raise DomainError("用户名不能为空 (username is empty)", code="username_required")
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(f"用户名“{username}”已被使用 (username already taken)", code="username_taken")
-    user_role_check(role=role, unit=unit)
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone)
+    user_change_check(actor=actor, user=None, role=role, unit=unit, is_active=True)
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone,
+                password_change_required=password_change_required and password is not None)
     _apply_role(user, role, unit)
     if password is None:
         user.set_unusable_password()
@@ -249,7 +280,13 @@ def user_update(*, actor: Any, user: User, changes: dict[str, Any]) -> User:
                           code="bad_field")
     if changes.get("is_active") is False:
         raise DomainError("停用账号请使用“停用” (deactivate through user_deactivate)", code="bad_field")
+    if set(changes) & set(USER_PROFILE_FIELDS):
+        _refuse_unless(actor, Role.ADMIN,
+                       "只有系统管理员可以修改账号信息 (only the system administrator edits accounts)")
     user = User.objects.select_for_update().get(pk=user.pk)
+    if changes.get("is_active") and not user.is_active:
+        _refuse_unless(actor, Role.SECURITY_ADMIN,
+                       "只有安全管理员可以锁定或解锁账号 (only the security administrator locks or unlocks accounts)")
     if "username" in changes:
         changes = {**changes, "username": str(changes["username"]).strip()}
     username = changes.get("username", user.username)

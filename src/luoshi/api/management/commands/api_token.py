@@ -1,5 +1,6 @@
 """Issue (or rotate, or revoke) an account's API token from the command line: a thin wrapper around
-luoshi.api.services, so the change is audited like one made on the token page (actor: the system)."""
+luoshi.api.services, so the change is audited like one made on the token page. `--actor` names who asks:
+the account itself, or the system administrator for another account (三员分立); the audit entry names them."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--revoke", action="store_true", help="delete the account's token instead")
+        parser.add_argument("--actor", required=True,
+                            help="who asks: the account itself, or a system administrator for another account")
 
     def handle(self, *args: Any, **options: Any) -> None:
         user_model = get_user_model()
@@ -25,12 +28,15 @@ class Command(BaseCommand):
             user = user_model.objects.get(username=options["username"])
         except user_model.DoesNotExist:
             raise CommandError(f"No account named {options['username']!r}.") from None
+        actor = user_model.objects.filter(username=options["actor"], is_active=True).first()
+        if actor is None:
+            raise CommandError(f"No active account named {options['actor']!r}.")
         try:
             if options["revoke"]:
-                revoked = api_token_revoke(actor=None, user=user)
+                revoked = api_token_revoke(actor=actor, user=user)
                 self.stdout.write("Token revoked." if revoked else "The account had no token.")
                 return
-            token = api_token_issue(actor=None, user=user)
+            token = api_token_issue(actor=actor, user=user)
         except DomainError as exc:
             raise CommandError(exc.message) from None
         # The key is printed once, to the operator who asked for it; it is never logged or audited.

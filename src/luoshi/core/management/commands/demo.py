@@ -42,6 +42,7 @@ from luoshi.reports.services import report_accept, report_approve, report_return
 DEMO_URL = "http://127.0.0.1:8000/"
 DEMO_PASSWORD = "luoshi-demo-2018"
 DEMO_MARK = "【示例】"
+DEMO_CODE_COMMAND = ".venv/bin/python manage.py demo --code"
 SEED_NAME = "dalian-2018-innovation-workplan.txt"
 DEMO_YEAR = 2018
 # The plan was issued on 16 May 2018; the demo pretends the office published it two days later, so the
@@ -69,7 +70,10 @@ DEMO_ACCOUNTS = (
     DemoAccount("gxq", "高新区管委会联络员（示例）", Role.LIAISON, "高新区管委会"),
     DemoAccount("gxq_head", "高新区管委会负责人（示例）", Role.HEAD, "高新区管委会"),
     DemoAccount("leader", "市领导（示例）", Role.LEADER),
+    # 三员分立: three administrators, none of them the office
     DemoAccount("admin", "系统管理员（示例）", Role.ADMIN),
+    DemoAccount("secadmin", "安全管理员（示例）", Role.SECURITY_ADMIN),
+    DemoAccount("auditor", "审计管理员（示例）", Role.AUDIT_ADMIN),
 )
 SUPERVISOR = "duchashi"
 
@@ -106,16 +110,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="不打印账号和密码 (do not print logins)")
+        parser.add_argument("--code", metavar="USERNAME",
+                            help="打印演示账号当前的动态验证码，代替手机上的身份验证器 (print a demo account's current "
+                                 "one-time code, for trying the demo without an authenticator app)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
             raise CommandError("演示数据的密码是公开的，生产环境不能载入 (the demo refuses to run in production)")
+        if options["code"]:
+            self.stdout.write(demo_totp_code(options["code"]))
+            return
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("数据库尚未迁移，请先运行 manage.py migrate (run `manage.py migrate` first)")
         with transaction.atomic():
             units_created = units_load()
             accounts_created = accounts_load()
+            two_factor_load()
             office = User.objects.get(username=SUPERVISOR)
             plan, plan_created = plan_load(actor=office)
             # Before the reports: their accepted target actuals then become self-reported figures.
@@ -158,9 +169,60 @@ class Command(BaseCommand):
         if not show_logins:
             return
         width = max(len(a.username) for a in DEMO_ACCOUNTS)
+        secrets = demo_totp_secrets()
         for account in DEMO_ACCOUNTS:
             role = str(Role(account.role).label).ljust(5, "\u3000")  # CJK text: pad with ideographic spaces
             write(f"  {account.username.ljust(width)}  {DEMO_PASSWORD}  {role}  {account.name}")
+        if not secrets:
+            return
+        write("")
+        write("督查人员和三位管理员登录时还须输入动态验证码（双因素认证，与正式环境相同）。"
+              "把下列密钥加入手机上的身份验证器应用（FreeOTP、Google Authenticator 等），")
+        write(f"或不用手机，运行 {DEMO_CODE_COMMAND} <账号> 获取当前验证码 "
+              "(the office and administrators also enter a one-time code: add the key to an authenticator app, "
+              "or print the current code with the command):")
+        for username, secret in secrets.items():
+            write(f"  {username.ljust(width)}  {secret}")
+
+
+def demo_totp_secrets() -> dict[str, str]:
+    """The TOTP keys (base32, as authenticator apps take them) of the demo accounts that must use one."""
+    from base64 import b32encode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    usernames = [a.username for a in DEMO_ACCOUNTS]
+    devices = TOTPDevice.objects.filter(user__username__in=usernames, confirmed=True).select_related("user")
+    by_user = {d.user.username: b32encode(d.bin_key).decode() for d in devices}
+    return {name: by_user[name] for name in usernames if name in by_user}
+
+
+def demo_totp_code(username: str) -> str:
+    """The current one-time code of a demo account's authenticator (for trying the demo without a phone)."""
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if username not in {a.username for a in DEMO_ACCOUNTS}:
+        raise CommandError(f"“{username}”不是演示账号 (not a demo account)")
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is None:
+        raise CommandError(f"“{username}”没有动态验证码 (this demo account does not use one)")
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
+def two_factor_load() -> None:
+    """Give each demo account that must use a second factor its authenticator key (printed by the demo)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for user in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS]):
+        if user.needs_two_factor and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+            audit_record(actor=None, action="user.2fa_enrol", target=user, after={"totp": True},
+                         message="演示数据：设置动态验证码")
 
 
 def units_load() -> int:
@@ -181,8 +243,10 @@ def accounts_load() -> int:
     for account in DEMO_ACCOUNTS:
         if account.username in existing:
             continue
+        # The demo's passwords are printed for everyone anyway: no forced change at first login.
         user_create(actor=None, username=account.username, password=DEMO_PASSWORD, role=account.role,
-                    unit=units[account.unit] if account.unit else None, first_name=account.name)
+                    unit=units[account.unit] if account.unit else None, first_name=account.name,
+                    password_change_required=False)
         created += 1
     return created
 
