@@ -19,7 +19,7 @@ $(BIN)/luoshi: requirements.lock pyproject.toml
 # the web server on http://127.0.0.1:8000 (Ctrl-C stops both).
 run: $(BIN)/luoshi
 	bash scripts/system-packages.sh run
-	LUOSHI_PYTHON=$(BIN)/python scripts/run-demo.sh
+	LUOSHI_WATCH_PID=$$PPID LUOSHI_PYTHON=$(BIN)/python scripts/run-demo.sh
 
 # The parser on the reference plan, as a Markdown outline.
 parse-demo: $(BIN)/luoshi

@@ -11,6 +11,7 @@
 #   LUOSHI_DEMO_ADDR  address:port to serve on (default 127.0.0.1:8000)
 #   LUOSHI_DATA_DIR   where the SQLite database and uploads live (default ./var)
 #   LUOSHI_WORKER_RESTARTS  worker starts allowed per minute (default 5)
+#   LUOSHI_WATCH_PID  stop the demo when this process ends (make run passes its own pid)
 #   LUOSHI_TODAY      the date the demo plays on (default 2018-08-03, inside the 2018 plan: July's
 #                     report is due); set it empty to use the real date
 set -euo pipefail
@@ -45,6 +46,15 @@ stop_children() {
 trap stop_children EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# `make run` stopped with a TERM to make (not Ctrl-C, which reaches every process of the terminal): make
+# exits without passing the signal on, so the demo watches the process that started it and stops with it.
+if [ -n "${LUOSHI_WATCH_PID:-}" ]; then
+  demo_pid=$$
+  ( while kill -0 "$LUOSHI_WATCH_PID" 2>/dev/null && kill -0 "$demo_pid" 2>/dev/null; do sleep 1; done
+    kill -TERM "$demo_pid" 2>/dev/null || true ) &
+  children+=("$!")
+fi
 
 # The worker's keeper: starts db_worker again whenever it exits, with a pause, and a bound per minute.
 keep_worker() {

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from luoshi.core.management.commands.demo import DEMO_ACCOUNTS, DEMO_MARK, DEMO_PASSWORD, DEMO_URL
+from luoshi.core.management.commands.demo import DEMO_ACCOUNTS, DEMO_MARK, DEMO_PASSWORD, demo_url
 from luoshi.core.models import AuditEntry
 from luoshi.orgs.choices import Role
 from luoshi.orgs.models import User
@@ -62,7 +62,7 @@ def test_it_creates_every_demo_account_with_the_printed_password(demo_db: str) -
         assert user.check_password(DEMO_PASSWORD)
         assert account.username in demo_db
     assert {a.role for a in DEMO_ACCOUNTS} == set(Role.values)
-    assert DEMO_URL in demo_db and DEMO_PASSWORD in demo_db
+    assert "http://127.0.0.1:8000/" in demo_db and DEMO_PASSWORD in demo_db
     assert not User.objects.filter(is_superuser=True).exists()  # 三员分立: three administrators, no superuser
     assert {"admin", "secadmin", "auditor"} <= {a.username for a in DEMO_ACCOUNTS}
     client = Client()
@@ -183,3 +183,13 @@ def test_every_index_page_says_the_demo_figures_are_not_official(demo_db: str) -
         response = client.get(url)
         assert response.status_code == 200, url
         assert "示例数据，非官方统计" in response.content.decode(), url
+
+
+@pytest.mark.parametrize(("addr", "url"), [
+    ("127.0.0.1:8765", "http://127.0.0.1:8765/"),
+    ("0.0.0.0:9000", "http://127.0.0.1:9000/"),
+    ("", "http://127.0.0.1:8000/"),
+])
+def test_the_banner_names_the_address_the_demo_serves(addr: str, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LUOSHI_DEMO_ADDR", addr)
+    assert demo_url() == url

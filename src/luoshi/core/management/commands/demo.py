@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -39,7 +40,16 @@ from luoshi.reports.choices import Progress, ReportStatus, ReviewAction
 from luoshi.reports.models import Report, ReportingPeriod, Review
 from luoshi.reports.services import report_accept, report_approve, report_return, report_save, report_submit
 
-DEMO_URL = "http://127.0.0.1:8000/"
+DEFAULT_DEMO_ADDR = "127.0.0.1:8000"
+
+
+def demo_url() -> str:
+    """Where the demo serves: LUOSHI_DEMO_ADDR (host:port, as scripts/run-demo.sh passes it to the server)."""
+    addr = os.environ.get("LUOSHI_DEMO_ADDR", "").strip() or DEFAULT_DEMO_ADDR
+    host, _, port = addr.rpartition(":")
+    if host in ("", "0.0.0.0", "[::]"):   # every interface: this machine's own address opens it
+        host = "127.0.0.1"
+    return f"http://{host}:{port}/"
 DEMO_PASSWORD = "luoshi-demo-2018"
 DEMO_MARK = "【示例】"
 DEMO_CODE_COMMAND = ".venv/bin/python manage.py demo --code"
@@ -156,8 +166,9 @@ class Command(BaseCommand):
         rubrics = Rubric.objects.filter(year=plan.year)
         write(f"  示例考核方案（示例数据，非真实考核结果）：{rubrics.count()} 套，"
               f"已发布 {rubrics.filter(status=RubricStatus.PUBLISHED).count()} 套")
-        write(f"  公开页面 (public pages, no login)：{DEMO_URL}public/ ；"
-              f"API 文档 (API reference)：{DEMO_URL}api/v1/docs/")
+        url = demo_url()
+        write(f"  公开页面 (public pages, no login)：{url}public/ ；"
+              f"API 文档 (API reference)：{url}api/v1/docs/")
         pinned = clock.pinned_date()
         if pinned is not None:
             write(f"  演示日期：{pinned:%Y-%m-%d}（示例）")
@@ -165,7 +176,7 @@ class Command(BaseCommand):
             write(f"  演示日期：未设置，按今天 {clock.today():%Y-%m-%d} 计算，2018年的任务都已逾期；"
                   f"设置 LUOSHI_TODAY={DEMO_TODAY:%Y-%m-%d} 可回到演示情景 (set LUOSHI_TODAY to replay 2018)")
         write("")
-        write(f"打开 {DEMO_URL} ，用以下演示账号登录 (log in with a demo account):")
+        write(f"打开 {demo_url()} ，用以下演示账号登录 (log in with a demo account):")
         if not show_logins:
             return
         width = max(len(a.username) for a in DEMO_ACCOUNTS)
