@@ -67,7 +67,7 @@ def minmax(panel: FloatArray, context: NormaliseContext, params: StepConfig) -> 
             f"indicator '{context.indicator}' has no value in {first}-{last}"))
     low, high = float(np.nanmin(reference)), float(np.nanmax(reference))
     clip = bool(params.get("clip", False))
-    return _scaled(panel[context.target], low, high, context, clip, "参照期 (reference-period) ")
+    return _scaled(panel[context.target], low, high, context, clip, "参照期")
 
 
 def goalposts(panel: FloatArray, context: NormaliseContext, params: StepConfig) -> FloatArray:

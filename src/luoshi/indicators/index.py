@@ -56,13 +56,13 @@ def _series_read(method: Method) -> set[str]:
 def method_parse(text: str) -> Method:
     """A method document (YAML or JSON) checked by the engine and against the catalogue."""
     if len(text) > MAX_METHOD_CHARS:
-        raise DomainError(_("方法文档过长 (method document too long)"), code="too_large")
+        raise DomainError(_("方法文档过长"), code="too_large")
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError:
-        raise DomainError(_("方法文档不是有效的YAML或JSON (not valid YAML/JSON)"), code="bad_method") from None
+        raise DomainError(_("方法文档不是有效的YAML或JSON"), code="bad_method") from None
     if not isinstance(raw, dict):
-        raise DomainError(_("方法文档应为键值表 (method document must be a mapping)"), code="bad_method")
+        raise DomainError(_("方法文档应为键值表"), code="bad_method")
     try:
         method = Method.from_dict(raw)
     except MethodError as error:
@@ -70,7 +70,7 @@ def method_parse(text: str) -> Method:
     known = set(Indicator.objects.filter(active=True).values_list("code", flat=True))
     missing = sorted(_series_read(method) - known)
     if missing:
-        raise DomainError(_("方法引用了目录中没有的指标：%(codes)s (unknown indicator codes)") % {
+        raise DomainError(_("方法引用了目录中没有的指标：%(codes)s") % {
             "codes": "、".join(missing)}, code="unknown_indicator")
     return method
 
@@ -86,7 +86,7 @@ def index_method_save(*, actor: Any, text: str) -> IndexMethod:
     if existing is not None:
         return existing
     if IndexMethod.objects.filter(method_id=method.id, version=method.version).exists():
-        raise DomainError(_("方法 %(id)s 的版本 %(version)s 已存在且内容不同，请更改版本号 (change the version)") % {
+        raise DomainError(_("方法 %(id)s 的版本 %(version)s 已存在且内容不同，请更改版本号") % {
             "id": method.id, "version": method.version}, code="version_taken")
     stored = IndexMethod.objects.create(
         method_id=method.id, version=method.version, title=method.title, source_text=text,
@@ -139,7 +139,7 @@ class EditionFigures:
 
 def _check_draws(draws: int) -> None:
     if not MIN_DRAWS <= draws <= MAX_DRAWS:
-        raise DomainError(_("模拟次数须在%(min)d到%(max)d之间 (draws out of range)") % {
+        raise DomainError(_("模拟次数须在%(min)d到%(max)d之间") % {
             "min": MIN_DRAWS, "max": MAX_DRAWS}, code="bad_draws")
 
 
@@ -156,7 +156,7 @@ def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = 
     regions = list(Region.objects.filter(kind__in=INDEX_REGION_KINDS).order_by("sort_order"))
     rows = index_data_rows(engine, regions, range(first_year or year - 4, year + 1))
     if not rows:
-        raise DomainError(_("没有可用于计算的年度数据 (no full-year figures to compute from)"), code="no_data")
+        raise DomainError(_("没有可用于计算的年度数据"), code="no_data")
     try:
         data = _dataset(rows)
         result = compute(engine, data, year)
@@ -312,7 +312,7 @@ def index_edition_run(*, edition_id: int, first_year: int | None = None) -> Inde
     except Exception as exc:
         logger.exception("Index edition %s failed", edition_id)
         message = exc.message if isinstance(exc, DomainError) else _(
-            "计算出错，请稍后重试或联系管理员 (the computation failed unexpectedly)")
+            "计算出错，请稍后重试或联系管理员")
         with transaction.atomic():
             IndexEdition.objects.filter(pk=edition_id).update(state=EditionState.FAILED, error=message[:500],
                                                               finished_at=timezone.now())
@@ -333,10 +333,10 @@ def index_edition_publish(*, actor: Any, edition: IndexEdition) -> IndexEdition:
     _require_office(actor)
     locked = IndexEdition.objects.select_for_update().get(pk=edition.pk)
     if locked.state != EditionState.DONE:
-        raise DomainError(_("该版尚未计算完成，不能发布 (only a computed edition can be published)"),
+        raise DomainError(_("该版尚未计算完成，不能发布"),
                           code="not_computed")
     if locked.status != EditionStatus.DRAFT:
-        raise DomainError(_("该版已发布，不能修改；更正请重新计算新版 (published editions are frozen)"),
+        raise DomainError(_("该版已发布，不能修改；更正请重新计算新版"),
                           code="frozen")
     locked.status = EditionStatus.PUBLISHED
     locked.published_at = timezone.now()

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from luoshi.plandoc.errors import InputTooLarge
+from luoshi.plandoc.messages import message
 from luoshi.plandoc.normalize import halfwidth
 
 GRAM_SIZE = 3
@@ -184,9 +185,7 @@ def _join(
             budget[0] -= len(posting)
             candidates.update(posting)
         if budget[0] < 0:
-            raise InputTooLarge(
-                f"近似重复的事项过多，无法在限定工作量内分组（候选对超过 {MAX_CANDIDATE_PAIRS:,}）"
-                f"(too many near-duplicate items to group: over {MAX_CANDIDATE_PAIRS:,} candidate pairs)")
+            raise InputTooLarge(message("too_many_duplicates", limit=f"{MAX_CANDIDATE_PAIRS:,}"))
         probe_set = sets[probe]
         probe_root = components.find(probe)
         for other in candidates:

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luoshi.assessment.choices import RubricStatus
 from luoshi.assessment.demo import assessment_demo_load
@@ -102,14 +103,14 @@ TARGET_SHARE = (0.35, 0.5, 0.65)
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：大连2018年工作计划、演示账号和示例报告（可重复运行）(load the demo; idempotent)"
+    help = _("载入演示数据：大连2018年工作计划、演示账号和示例报告（可重复运行）")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--quiet-logins", action="store_true", help="不打印账号和密码 (do not print logins)")
+        parser.add_argument("--quiet-logins", action="store_true", help=_("不打印账号和密码"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
-            raise CommandError("演示数据的密码是公开的，生产环境不能载入 (the demo refuses to run in production)")
+            raise CommandError(_("演示数据的密码是公开的，生产环境不能载入"))
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("数据库尚未迁移，请先运行 manage.py migrate (run `manage.py migrate` first)")
@@ -130,8 +131,8 @@ class Command(BaseCommand):
                reports_created: dict[str, int], show_logins: bool) -> None:
         write = self.stdout.write
         changed = units_created or accounts_created or plan_created or sum(reports_created.values())
-        write(self.style.SUCCESS("落实演示数据已就绪 (Luoshi demo ready)" if changed else
-                                 "演示数据已存在，未作改动 (demo already loaded; nothing changed)"))
+        write(self.style.SUCCESS(_("落实演示数据已就绪") if changed else
+                                 _("演示数据已存在，未作改动")))
         write(f"  单位目录：{Unit.objects.count()} 个单位（本次新建 {units_created}）")
         write(f"  计划：{plan.title}（{plan.get_status_display()}，{plan.year}年，{plan.get_cadence_display()}报送，"
               f"{plan.tasks.filter(is_item=True, removed=False).count()} 项任务）{'' if plan_created else '，已存在'}")
@@ -145,16 +146,16 @@ class Command(BaseCommand):
         rubrics = Rubric.objects.filter(year=plan.year)
         write(f"  示例考核方案（示例数据，非真实考核结果）：{rubrics.count()} 套，"
               f"已发布 {rubrics.filter(status=RubricStatus.PUBLISHED).count()} 套")
-        write(f"  公开页面 (public pages, no login)：{DEMO_URL}public/ ；"
-              f"API 文档 (API reference)：{DEMO_URL}api/v1/docs/")
+        write(_("  公开页面（无需登录）：%(url)s ；") % {"url": f"{DEMO_URL}public/"}
+              + _("API 文档：%(url)s") % {"url": f"{DEMO_URL}api/v1/docs/"})
         pinned = clock.pinned_date()
         if pinned is not None:
             write(f"  演示日期：{pinned:%Y-%m-%d}（示例）")
         else:
             write(f"  演示日期：未设置，按今天 {clock.today():%Y-%m-%d} 计算，2018年的任务都已逾期；"
-                  f"设置 LUOSHI_TODAY={DEMO_TODAY:%Y-%m-%d} 可回到演示情景 (set LUOSHI_TODAY to replay 2018)")
+                  f"设置 LUOSHI_TODAY={DEMO_TODAY:%Y-%m-%d} 可回到演示情景")
         write("")
-        write(f"打开 {DEMO_URL} ，用以下演示账号登录 (log in with a demo account):")
+        write(_("打开 %(url)s ，用以下演示账号登录：") % {"url": DEMO_URL})
         if not show_logins:
             return
         width = max(len(a.username) for a in DEMO_ACCOUNTS)
