@@ -61,7 +61,7 @@ def test_it_saves_the_example_method_with_its_fingerprint(personas: Any, catalog
      "weights"),
     (SIMPLE.replace("high-tech-enterprises", "no-such-indicator"), "no-such-indicator"),
     ("[1, 2", "YAML"),
-    ("- a list", "mapping"),
+    ("- a list", "键值表"),
 ])
 def test_it_refuses_a_bad_method(personas: Any, catalogue: Any, text: str, fragment: str) -> None:
     with pytest.raises(DomainError) as error:
