@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse as url_for
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from luoshi.core import clock
@@ -186,7 +187,7 @@ def appeal_file(*, actor: Any, score: Score, event_key: str, reason: str, eviden
             raise DomainError(_("该考核结果不接受申诉"), code="closed")
         if clock.today() > rubric.appeal_deadline:
             raise DomainError(_("申诉期已于%(date)s截止") % {
-                "date": rubric.appeal_deadline}, code="window_closed")
+                "date": formats.date_format(rubric.appeal_deadline)}, code="window_closed")
         event = deduction_find(score, event_key)
         if event is None:
             raise DomainError(_("没有这项扣分"), code="no_deduction")
