@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from luoshi.compindex import Dataset, Method, MethodError, compute, monte_carlo
-from luoshi.compindex.errors import CompIndexError
+from luoshi.compindex.errors import CompIndexError, message_in
 from luoshi.compindex.method import is_signed
 from luoshi.core.audit import audit_record
 from luoshi.core.errors import DomainError
@@ -40,6 +41,11 @@ MAX_METHOD_CHARS = 200_000
 MIN_DRAWS = 10      # fewer draws give no meaningful 5–95% interval (the engine refuses them too)
 MAX_DRAWS = 5000
 INDEX_REGION_KINDS = (RegionKind.DISTRICT, RegionKind.PILOT_ZONE)
+
+
+def _one_language(error: CompIndexError) -> str:
+    """The engine's message (both languages) in the reader's language only."""
+    return message_in(error, translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def _series_read(method: Method) -> set[str]:
@@ -66,7 +72,7 @@ def method_parse(text: str) -> Method:
     try:
         method = Method.from_dict(raw)
     except MethodError as error:
-        raise DomainError(str(error), code="bad_method") from None
+        raise DomainError(_one_language(error), code="bad_method") from None
     known = set(Indicator.objects.filter(active=True).values_list("code", flat=True))
     missing = sorted(_series_read(method) - known)
     if missing:
@@ -169,7 +175,7 @@ def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = 
             choices = WEIGHTS_ONLY
             carlo = monte_carlo(engine, data, year, draws=draws, seed=seed, choices=choices)
     except CompIndexError as error:
-        raise DomainError(str(error), code="compute_failed") from None
+        raise DomainError(_one_language(error), code="compute_failed") from None
     illustrative = Observation.objects.filter(pk__in=[r["observation"] for r in rows], illustrative=True).exists()
     uncertainty = {**carlo.to_dict(), "choices": choices}
     return EditionFigures(regions=[r.name for r in regions], rows=rows, result=_json_safe(result.to_dict()),
