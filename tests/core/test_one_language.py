@@ -20,6 +20,18 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "luoshi"
 BILINGUAL = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef](?:%\(\w+\)\w|\{[^{}]*\}|[^\s(){}])*\s*"
                        r"(?<!%)\((?=[^)]*[A-Za-z]{2})[^()|\\{}\u3400-\u9fff]*\)")
 
+# Also: a text with Chinese in it and an English gloss of two words or more, wherever the gloss sits.
+GLOSS = re.compile(r"\((?=[^)]*[a-z]{2,} [a-z]{2,})[^()\u3400-\u9fff]*\)")
+CHINESE = re.compile(r"[\u3400-\u9fff]")
+
+
+def _bilingual_in(text: str) -> list[str]:
+    found = [match.group(0) for match in BILINGUAL.finditer(text)]
+    if CHINESE.search(text):
+        found += [match.group(0) for match in GLOSS.finditer(text) if match.group(0) not in "".join(found)]
+    return found
+
+
 TEMPLATE_COMMENTS = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}|<!--.*?-->|/\*.*?\*/", re.S)
 
 
@@ -62,12 +74,11 @@ def bilingual_strings(root: Path = SRC) -> list[str]:
         if "migrations" in path.parts:
             continue
         for line, text in _python_strings(path):
-            for match in BILINGUAL.finditer(text):
-                hits.append(f"{path.relative_to(root)}:{line}: {match.group(0)}")
+            hits += [f"{path.relative_to(root)}:{line}: {found}" for found in _bilingual_in(text)]
     for path in sorted(root.rglob("templates/**/*.html")):
         text = TEMPLATE_COMMENTS.sub(lambda m: "\n" * m.group(0).count("\n"), path.read_text(encoding="utf-8"))
-        for match in BILINGUAL.finditer(text):
-            hits.append(f"{path.relative_to(root)}:{text.count(chr(10), 0, match.start()) + 1}: {match.group(0)}")
+        for number, line in enumerate(text.splitlines(), start=1):
+            hits += [f"{path.relative_to(root)}:{number}: {found}" for found in _bilingual_in(line)]
     return hits
 
 
@@ -82,9 +93,10 @@ def test_the_scan_finds_a_bilingual_message(tmp_path: Path) -> None:
         'def f():\n'
         '    """催办 (reminder) in a docstring."""\n'
         '    raise ValueError("只有承办单位的账号可以进行此操作 (only the responsible unit\'s accounts may do this)")\n'
+        'ok = ("须为 true 或 false (true or false)")\n'
         '# 催办 (a comment)\n', encoding="utf-8")
     (tmp_path / "templates" / "x").mkdir(parents=True)
     (tmp_path / "templates" / "x" / "page.html").write_text(
         "{# 提示 (a comment) #}\n<p>提示 (hint)</p>\n<p>Luoshi (落实)</p>", encoding="utf-8")
-    assert [hit.split(": ", 1)[0] for hit in bilingual_strings(tmp_path)] == ["services.py:4",
+    assert [hit.split(": ", 1)[0] for hit in bilingual_strings(tmp_path)] == ["services.py:4", "services.py:5",
                                                                                "templates/x/page.html:2"]

@@ -50,4 +50,4 @@ def test_it_reports_a_workbook_with_broken_xml_as_unreadable() -> None:
             target.writestr(info.filename, b"<workbook><broken" if info.filename == "xl/workbook.xml" else content)
     with pytest.raises(UnsupportedInput) as caught:
         read_bytes(buffer.getvalue())
-    assert "xlsx" in str(caught.value) and "\n" not in str(caught.value)
+    assert "Excel" in str(caught.value) and "\n" not in str(caught.value)

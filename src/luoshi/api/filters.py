@@ -49,7 +49,7 @@ def _problem(value: str, query_filter: Any) -> str | None:
         # A page's form sends empty fields meaning "any"; an API client leaves the parameter out.
         return _("不能为空，不筛选时请省略该参数")
     if isinstance(query_filter, django_filters.BooleanFilter) and value.lower() not in BOOLEAN_VALUES:
-        return "须为 true 或 false (true or false)"
+        return _("须为 true 或 false")
     return None
 
 

@@ -34,6 +34,8 @@ PARSER_MESSAGES: dict[str, Promise] = {
     "zip_expands": _("文件解压后过大（%(size)s MB）"),
     "text_too_large": _("文档文字过多（超过 %(limit)s 字）"),
     "tables_too_large": _("表格过大（展开合并单元格后超过 %(limit)s 个单元格）"),
+    "damaged_xlsx": _("Excel 文件已损坏，无法读取（%(reason)s）"),
+    "unreadable_xlsx": _("Excel 文件无法读取（%(reason)s）"),
     "damaged_docx": _("Word 文件已损坏，无法读取"),
     "docx_too_deep": _("Word 文件结构嵌套过深，无法读取"),
     "docx_too_large": _("Word 文件正文过大（%(size)s MB XML，上限 %(limit)s MB）"),

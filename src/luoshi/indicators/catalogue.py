@@ -83,7 +83,7 @@ def catalogue_parse(text: str) -> list[CatalogueEntry]:
         raise DomainError(_("指标目录不是有效的YAML"), code="bad_catalogue") from None
     if not isinstance(doc, dict) or doc.get("format") != CATALOGUE_FORMAT or not isinstance(
             doc.get("indicators"), list):
-        raise DomainError(_("指标目录格式不对，应为 %(format)s (wrong catalogue format)") % {
+        raise DomainError(_("指标目录格式不对，应为 %(format)s") % {
             "format": CATALOGUE_FORMAT}, code="bad_catalogue")
     entries: list[CatalogueEntry] = []
     seen: set[str] = set()

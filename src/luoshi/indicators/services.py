@@ -298,7 +298,7 @@ def observation_check(*, indicator: Indicator, value: float) -> str | None:
     if not math.isfinite(value):
         return _("不是有效数值")
     if indicator.plausible_min is not None and value < indicator.plausible_min:
-        return _("%(value)s 低于合理下限 %(min)s%(unit)s (below the plausible range)") % {
+        return _("%(value)s 低于合理下限 %(min)s%(unit)s") % {
             "value": f"{value:g}", "min": f"{indicator.plausible_min:g}", "unit": indicator.unit}
     if indicator.plausible_max is not None and value > indicator.plausible_max:
         return _("%(value)s 超出合理上限 %(max)s%(unit)s，请核对计量单位") % {

@@ -99,7 +99,7 @@ def directory_file_read(*, filename: str, data: bytes) -> DirectoryFile:
     if suffix not in DIRECTORY_SUFFIXES:
         raise DomainError(_("单位目录只能是 CSV、YAML 或 Excel（.xlsx）文件"), code="bad_type")
     if len(data) > MAX_DIRECTORY_BYTES:
-        raise DomainError(_("文件过大：不能超过 %(mb)s MB (file too large)") % {
+        raise DomainError(_("文件过大：不能超过 %(mb)s MB") % {
             "mb": MAX_DIRECTORY_BYTES // (1024 * 1024)}, code="too_large")
     if not data.strip():
         raise DomainError(_("文件为空"), code="empty")

@@ -21,7 +21,7 @@ class UnitDirectoryUploadForm(forms.Form):
     def clean_directory(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["directory"]
         if upload.size is not None and upload.size > MAX_DIRECTORY_BYTES:
-            raise forms.ValidationError(_("文件过大：不能超过 %(mb)s MB (file too large)"),
+            raise forms.ValidationError(_("文件过大：不能超过 %(mb)s MB"),
                                         params={"mb": MAX_DIRECTORY_BYTES // (1024 * 1024)}, code="too_large")
         if PurePath(upload.name or "").suffix.lower() not in (*DIRECTORY_SUFFIXES, ".xls"):
             # .xls gets its own message (save as .xlsx) from directory_file_read.

@@ -32,6 +32,8 @@ MESSAGES: dict[str, str] = {
     "zip_expands": "文件解压后过大（{size} MB）",
     "text_too_large": "文档文字过多（超过 {limit} 字）",
     "tables_too_large": "表格过大（展开合并单元格后超过 {limit} 个单元格）",
+    "damaged_xlsx": "Excel 文件已损坏，无法读取（{reason}）",
+    "unreadable_xlsx": "Excel 文件无法读取（{reason}）",
     "damaged_docx": "Word 文件已损坏，无法读取",
     "docx_too_deep": "Word 文件结构嵌套过深，无法读取",
     "docx_too_large": "Word 文件正文过大（{size} MB XML，上限 {limit} MB）",

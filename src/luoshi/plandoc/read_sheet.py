@@ -64,11 +64,9 @@ def read_xlsx(data: bytes) -> tuple[str, list[str]]:
     except (UnsupportedInput, InputTooLarge):
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as error:
-        raise UnsupportedInput(
-            f"Excel 文件已损坏，无法读取 (damaged .xlsx file: {type(error).__name__})") from None
+        raise UnsupportedInput(message("damaged_xlsx", reason=type(error).__name__)) from None
     except Exception as error:  # openpyxl and lxml raise many other types on malformed parts
-        raise UnsupportedInput(
-            f"Excel 文件无法读取 (unreadable .xlsx file: {type(error).__name__})") from None
+        raise UnsupportedInput(message("unreadable_xlsx", reason=type(error).__name__)) from None
     return "\n".join(lines), warnings
 
 

@@ -31,7 +31,7 @@ class PlanUploadForm(forms.Form):
         limit = settings.LUOSHI_MAX_PLAN_BYTES
         if document.size is not None and document.size > limit:
             raise forms.ValidationError(
-                _("文件过大：不能超过 %(mb)s MB (file too large)"), params={"mb": limit // (1024 * 1024)},
+                _("文件过大：不能超过 %(mb)s MB"), params={"mb": limit // (1024 * 1024)},
                 code="too_large")
         return document
 

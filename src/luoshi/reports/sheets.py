@@ -273,7 +273,7 @@ def check_sheet_upload(*, size: int, filename: str) -> None:
     if not filename.lower().endswith(".xlsx"):
         raise SheetFileError(_("只接受 .xlsx 格式的填报表"))
     if size > MAX_SHEET_BYTES:
-        raise SheetFileError(_("文件超过 %(mb)d MB (the file is too large)") % {"mb": MAX_SHEET_BYTES // (1024 * 1024)})
+        raise SheetFileError(_("文件超过 %(mb)d MB") % {"mb": MAX_SHEET_BYTES // (1024 * 1024)})
 
 
 def check_xlsx_file(data: bytes, filename: str) -> None:

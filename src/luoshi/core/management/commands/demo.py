@@ -113,7 +113,7 @@ class Command(BaseCommand):
             raise CommandError(_("演示数据的密码是公开的，生产环境不能载入"))
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            raise CommandError("数据库尚未迁移，请先运行 manage.py migrate (run `manage.py migrate` first)")
+            raise CommandError(_("数据库尚未迁移，请先运行 manage.py migrate"))
         with transaction.atomic():
             units_created = units_load()
             accounts_created = accounts_load()
@@ -231,7 +231,7 @@ def reports_load(*, plan: Plan, office: User) -> dict[str, int]:
     """Example reports for the demo units. Returns how many were created, by status."""
     periods = {p.label: p for p in ReportingPeriod.objects.filter(plan=plan, label__in=DEMO_PERIODS)}
     if len(periods) != len(DEMO_PERIODS):
-        raise CommandError(f"计划缺少报送期 {DEMO_PERIODS} (the plan lacks the demo periods)")
+        raise CommandError(_("计划缺少演示用的报送期：%(periods)s") % {"periods": "、".join(DEMO_PERIODS)})
     created = {status: 0 for status in ReportStatus.values}
     unit_names = [a.unit for a in DEMO_ACCOUNTS if a.unit and a.role == Role.LIAISON]
     for unit_name in unit_names:
