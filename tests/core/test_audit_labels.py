@@ -70,5 +70,8 @@ def test_the_task_history_names_the_action_and_shows_the_demos_dates(client: Any
     assert "上传佐证材料" in page and "attachment.add" not in page
     assert "文件名" in page and "原文单位名：" not in page
     assert "2018年8月3日" in page
+    [configure] = history_items([AuditEntry(action="plan.configure", before={"is_public": False},
+                                            after={"is_public": True}, created_at=timezone.now())])
+    assert (configure.action, configure.changes) == ("修改计划设置", [("公开", "否", "是")])
     with override_settings(LUOSHI_TODAY=None):
         assert clock.on_business_clock(entry.created_at) == entry.created_at

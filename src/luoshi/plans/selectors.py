@@ -385,7 +385,7 @@ def task_history(task: Task, user: Any) -> QuerySet[AuditEntry]:
 VALUE_LABELS: dict[str, dict[str, Any]] = {
     "status": {**dict(ReportStatus.choices), **dict(PlanStatus.choices), **dict(AssignmentStatus.choices)},
     "progress": dict(Progress.choices), "role": dict(UnitRole.choices),
-    "is_late": {True: _("是"), False: _("否")},
+    "is_late": {True: _("是"), False: _("否")}, "is_public": {True: _("是"), False: _("否")},
 }
 HIDDEN_FIELDS = frozenset({"version"})
 
