@@ -14,14 +14,25 @@
 #   LUOSHI_WATCH_PID  stop the demo when this process ends (make run passes its own pid)
 #   LUOSHI_TODAY      the date the demo plays on (default 2018-08-03, inside the 2018 plan: July's
 #                     report is due); set it empty to use the real date
+#   LUOSHI_DEBUG      default false: the demo shows the site's own error pages, never Django's debug page
+#                     (which lists every URL pattern); static files are then served by WhiteNoise
+#   ALLOWED_HOSTS     default: localhost, 127.0.0.1 and the host of LUOSHI_DEMO_ADDR (any host when it
+#                     listens on every address, 0.0.0.0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # ${VAR-default}, not ${VAR:-default}: an explicitly empty LUOSHI_TODAY means "the real date".
 export LUOSHI_TODAY="${LUOSHI_TODAY-2018-08-03}"
+export LUOSHI_DEBUG="${LUOSHI_DEBUG-false}"
 
 python="${LUOSHI_PYTHON:-.venv/bin/python}"
 addr="${LUOSHI_DEMO_ADDR:-127.0.0.1:8000}"
+host="${addr%:*}"
+host="${host#[}"; host="${host%]}"
+case "$host" in
+  0.0.0.0|::|"") export ALLOWED_HOSTS="${ALLOWED_HOSTS-*}" ;;
+  *) export ALLOWED_HOSTS="${ALLOWED_HOSTS-127.0.0.1,localhost,$host}" ;;
+esac
 
 "$python" manage.py migrate --no-input --verbosity 0
 "$python" manage.py createcachetable

@@ -118,3 +118,15 @@ def published_plan(personas: Personas) -> Any:
 
     plan = plan_import(actor=personas.supervisor, data=SMALL_PLAN.encode("utf-8"), filename="plan.txt")
     return plan_publish(actor=personas.supervisor, plan=plan)
+
+
+@pytest.fixture(autouse=True)
+def default_language() -> Any:
+    """Each test starts in the site's default language (Chinese): a request in English activates English for
+    the thread, which would otherwise leak into the next test's commands and messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

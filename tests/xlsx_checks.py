@@ -35,3 +35,21 @@ def assert_safe_xlsx(data: bytes, shown: Iterable[str]) -> list[Cell]:
             if cell.value.startswith(("=", "+", "-", "@")):
                 assert cell.quotePrefix, f"{cell.coordinate} {cell.value!r} has no quote prefix"
     return cells
+
+
+def assert_house_style(data: bytes, *, header_row: int, title_row: int | None = 1) -> None:
+    """The look every workbook shares (luoshi.xlsxsafe): all text in 宋体, the title bold 14pt, the header row
+    bold on the grey fill with borders, every date a date cell shown 2018年5月16日."""
+    workbook = load_workbook(BytesIO(data))
+    sheet = workbook.worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell, Cell) and cell.value is not None]
+    assert {cell.font.name for cell in cells} == {"宋体"}
+    if title_row is not None:
+        title = next(cell for cell in sheet[title_row] if cell.value)
+        assert (title.font.b, title.font.sz) == (True, 14)
+    headers = [cell for cell in sheet[header_row] if cell.value is not None]
+    assert headers and all(cell.font.b and cell.fill.start_color.rgb == "FFEEF1F5" and cell.border.top.style
+                           for cell in headers)
+    for cell in cells:
+        if cell.is_date:
+            assert cell.number_format == 'yyyy"年"m"月"d"日"' or cell.number_format.startswith('yyyy"年"')

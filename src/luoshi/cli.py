@@ -43,13 +43,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except OSError as exc:
-        print(f"luoshi: 无法读写文件 (cannot read or write file): {exc.strerror or exc}: "
+        print(f"luoshi: 无法读写文件: {exc.strerror or exc}: "
               f"{exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:  # a bug: one line for the user, the traceback on request
         if args.debug:
             raise
-        print(f"luoshi: 内部错误 (internal error): {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"luoshi: 内部错误: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
 
 
@@ -70,9 +70,9 @@ def _parse_command(args: argparse.Namespace) -> int:
     else:
         path = Path(args.file)
         if path.is_dir():
-            raise PlanDocError(f"这是文件夹，不是文件 (is a directory, not a file): {args.file}")
+            raise PlanDocError(f"这是文件夹，不是文件: {args.file}")
         if not path.is_file():
-            raise PlanDocError(f"找不到文件 (no such file): {args.file}")
+            raise PlanDocError(f"找不到文件: {args.file}")
         plan = parse(path, units=args.units, max_bytes=max_bytes)
     if args.format == "xlsx":
         buffer = io.BytesIO()
@@ -88,7 +88,7 @@ def _parse_command(args: argparse.Namespace) -> int:
         if args.format != "xlsx" and not payload.endswith(b"\n"):
             sys.stdout.buffer.write(b"\n")
     for warning in plan.warnings:
-        print(f"luoshi: 提示 (warning): {warning}", file=sys.stderr)
+        print(f"luoshi: 提示: {warning}", file=sys.stderr)
     return 0
 
 

@@ -173,7 +173,8 @@ def test_it_closes_the_appeal_form_after_the_window(client: Client, year: Scenar
     with override_settings(LUOSHI_TODAY=published.appeal_deadline + dt.timedelta(days=1)):
         closed = client.get(reverse("assessment:score_detail", args=[kjj.pk])).content.decode()
         assert 'name="evidence"' not in closed
-        assert f"申诉期已于{published.appeal_deadline:%Y-%m-%d}截止" in closed
+        deadline = published.appeal_deadline
+        assert f"申诉期已于{deadline.year}年{deadline.month}月{deadline.day}日截止" in closed
         response = client.post(reverse("assessment:appeal_create", args=[kjj.pk]), {
             "event_key": year.kjj_item4_nov_key, "reason": "x", "evidence": evidence()}, follow=True)
     assert "申诉期已于" in response.content.decode()

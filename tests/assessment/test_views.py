@@ -17,7 +17,7 @@ from luoshi.assessment.choices import AppealStatus, RubricStatus
 from luoshi.assessment.models import Appeal, Rubric, Score
 from luoshi.core.models import AuditEntry
 from luoshi.orgs.models import Unit
-from tests.xlsx_checks import assert_safe_xlsx
+from tests.xlsx_checks import assert_house_style, assert_safe_xlsx
 
 from .builders import AS_OF, Scenario, evidence, indicator_year, scenario
 
@@ -220,6 +220,7 @@ def test_it_exports_the_results_table_as_xlsx(client: Client, personas: Any, pub
     assert rows[3] == (2, "市科技局", 61.75, 20, 12.5, 10.25, 9, 10, 0, 0)
     assert rows[4] == (3, "市经信委", 18, 0, 0, 0, 8, 10, 0, 0)
     assert len(rows) == 5
+    assert_house_style(response.content, header_row=2)
 
 
 def test_it_keeps_the_results_page_queries_flat(client: Client, personas: Any, published: Rubric,

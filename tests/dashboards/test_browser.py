@@ -53,7 +53,7 @@ def test_it_shows_each_role_its_dashboard_with_the_numbers_of_the_database(
     overdue = Assignment.objects.filter(task__plan=plan, status="open", deadline__lt=TODAY)
     assert number(page, "#overdue-total") == overdue.count()
     chased = Reminder.objects.filter(assignment=world.overdue).count()
-    row = page.locator("#overdue-table tr", has_text="市科技局").filter(has_text="2019-06-30").first
+    row = page.locator("#overdue-table tr", has_text="市科技局").filter(has_text="2019年6月30日").first
     assert row.locator("td").nth(4).inner_text().strip() == str(chased)
     assert page.locator("svg.chart-ranked[role=img]").count() == 1
     assert page.locator("svg.chart-ranked .row").first.get_attribute("data-rank") == "1"

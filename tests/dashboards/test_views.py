@@ -115,7 +115,7 @@ def test_it_lists_overdue_assignments_with_days_and_reminders(world: World) -> N
     assert list_count(client, reverse("dashboards:overdue", args=[world.plan.pk])) == 2
     rows = html[html.index('id="overdue-table"'):]
     rows = rows[:rows.index("</table>")]
-    first = re.search(r"市科技局</td><td>2019-06-30</td><td class=\"n\">(\d+)</td>\s*<td class=\"n\">"
+    first = re.search(r"市科技局</td><td>2019年6月30日</td><td class=\"n\">(\d+)</td>\s*<td class=\"n\">"
                       r"<a [^>]*>(\d+)</a>", rows)
     assert first is not None
     assert int(first.group(1)) == (TODAY - dt.date(2019, 6, 30)).days == 41

@@ -51,3 +51,27 @@ def test_the_office_issues_a_circular_and_watches_a_ledger_being_built(page: Any
     page.goto(base + reverse("documents:index"))
     shot(page, "documents-index")
     assert page.locator("table a", has_text="任务落实台账").count() == 1
+
+
+def test_the_office_downloads_the_circular_as_an_editable_word_document(page: Any, live_server: Any, personas: Any,
+                                                                        november: November) -> None:
+    import io
+
+    from docx import Document
+
+    login(page, live_server, personas.supervisor.username, personas.password)
+    page.goto(live_server.url + reverse("documents:circular_new", args=[november.plan.pk]))
+    page.select_option("select[name=period]", str(november.period.pk))
+    page.fill("input[name=issuer]", "大连市人民政府督查室")
+    page.fill("input[name=copy_to]", "市委督查室")
+    page.click("form.doc-form button[value=docx]")
+    page.wait_for_url("**/documents/jobs/**")
+    page.wait_for_selector("text=已完成")
+    shot(page, "documents-job-docx")
+    with page.expect_download() as download:
+        page.click("#job-status a.button")
+    assert download.value.suggested_filename.endswith(".docx")
+    document = Document(io.BytesIO(open(download.value.path(), "rb").read()))  # noqa: SIM115
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "关于大连市2019年科技创新工作要点2019年11月落实情况的督查通报" in text
+    assert "抄送：市委督查室。" in text and "请通报中点名的单位" in text

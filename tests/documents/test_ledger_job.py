@@ -63,7 +63,7 @@ def test_the_office_gets_one_row_per_task_and_unit_with_its_light(client: Any, p
     assert lagging[9].value.startswith("滞后（2019年11月，已通过）")
     assert lagging[10].value == "新增初创科技企业3000家 → 1200家（2019年11月）"
     overdue = rows[("二.(一).2", "市经信委")]
-    assert (overdue[6].value, overdue[8].value) == ("2019-11-30", "红灯")
+    assert (overdue[6].value, overdue[8].value) == (dt.datetime(2019, 11, 30), "红灯")  # a date cell
     closed = rows[("二.(一).1", "市财政局")]
     assert (closed[7].value, closed[8].value) == ("已办结", "绿灯")
     assert closed[8].fill.fgColor.rgb == RAG_FILLS["green"].fgColor.rgb

@@ -58,10 +58,10 @@ def test_it_saves_the_example_method_with_its_fingerprint(personas: Any, catalog
 
 @pytest.mark.parametrize("text, fragment", [
     (SIMPLE.replace("children: [turnover, hte]}", "weights: {turnover: 0.6, hte: 0.6}, children: [turnover, hte]}"),
-     "weights"),
+     "权重之和"),
     (SIMPLE.replace("high-tech-enterprises", "no-such-indicator"), "no-such-indicator"),
     ("[1, 2", "YAML"),
-    ("- a list", "mapping"),
+    ("- a list", "键值表"),
     ("version: 1\nindicators: [{name: t, source: tech-contract-turnover}]\n"
      "index: &top {name: index, children: [t, *top]}", "方法文档中 index 嵌套在它自身之内"),
     (SIMPLE.replace("source: high-tech-enterprises}",
@@ -73,6 +73,22 @@ def test_it_refuses_a_bad_method(personas: Any, catalogue: Any, text: str, fragm
         index_method_save(actor=personas.supervisor, text=text)
     assert fragment in error.value.message
     assert not IndexMethod.objects.exists()
+
+
+def test_the_engines_message_reaches_the_page_in_one_language(personas: Any, catalogue: Any) -> None:
+    """The engine (no Django) gives both languages; the reader sees only theirs."""
+    import re
+
+    from django.utils import translation
+
+    bad = SIMPLE.replace("children: [turnover, hte]}", "weights: {turnover: 0.6, hte: 0.6}, children: [turnover, hte]}")
+    messages = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language), pytest.raises(DomainError) as error:
+            index_method_save(actor=personas.supervisor, text=bad)
+        messages[language] = error.value.message
+    assert re.search(r"[\u4e00-\u9fff]", messages["zh-hans"]) and " (" not in messages["zh-hans"]
+    assert not re.search(r"[\u4e00-\u9fff]", messages["en"]) and "weights" in messages["en"]
 
 
 def test_it_refuses_a_changed_method_under_the_same_version(personas: Any, catalogue: Any) -> None:

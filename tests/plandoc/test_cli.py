@@ -210,7 +210,7 @@ def _bad_inputs(tmp: Path) -> list[BadInput]:
     seed = str(FORMATS / "dalian.utf8-bom.txt")  # 80 KB
     return [
         BadInput("empty file", (str(tmp / "empty.txt"),), "空"),
-        BadInput("binary file", (str(FORMATS / "binary.bin"),), "binary"),
+        BadInput("binary file", (str(FORMATS / "binary.bin"),), "不是文本"),
         BadInput("encrypted pdf", (str(FORMATS / "encrypted.pdf"),), "加密"),
         BadInput("encrypted docx", (str(FORMATS / "encrypted.docx"),), "加密"),
         BadInput("truncated docx", (str(FORMATS / "truncated.docx"),), "损坏"),
@@ -220,7 +220,7 @@ def _bad_inputs(tmp: Path) -> list[BadInput]:
         BadInput("over --max-mb", (seed, "--max-mb", "0.05"), "过大"),
         BadInput("stdin over --max-mb", ("-", "--max-mb", "0.05"), "过大", stdin=SEED.read_bytes()),
         BadInput("missing file", (str(tmp / "no-such-file.txt"),), "找不到"),
-        BadInput("directory", (str(tmp / "plans"),), "directory"),
+        BadInput("directory", (str(tmp / "plans"),), "文件夹"),
         BadInput("undecodable text", (str(tmp / "undecodable.txt"),), "编码"),
         BadInput("empty stdin", ("-",), "空"),
         BadInput("bad unit directory", (seed, "--units", str(UNITS / "bad-syntax.yaml")), "YAML"),
@@ -306,7 +306,7 @@ def test_it_reports_an_internal_error_in_one_line(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(cli, "parse", broken_parse)
     assert cli.main(["parse", str(SEED)]) == cli.EXIT_INTERNAL
     captured = capsys.readouterr()
-    assert captured.err.splitlines() == ["luoshi: 内部错误 (internal error): RuntimeError: boom"]
+    assert captured.err.splitlines() == ["luoshi: 内部错误: RuntimeError: boom"]
     with pytest.raises(RuntimeError):  # --debug shows the traceback to whoever reports the bug
         cli.main(["--debug", "parse", str(SEED)])
 

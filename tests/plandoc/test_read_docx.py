@@ -157,10 +157,10 @@ def _rewrite(name: str, member: str, content: bytes) -> bytes:
 
 
 def test_it_reports_a_docx_with_broken_xml_as_damaged() -> None:
-    with pytest.raises(UnsupportedInput, match=r"damaged \.docx"):
+    with pytest.raises(UnsupportedInput, match="Word 文件已损坏"):
         read_bytes(_rewrite("tasks.docx", "word/document.xml", b"<w:document><unclosed"))
 
 
 def test_it_reports_an_encrypted_docx() -> None:
-    with pytest.raises(UnsupportedInput, match="password-protected"):
+    with pytest.raises(UnsupportedInput, match="文件已加密"):
         read_path(FORMATS / "encrypted.docx")

@@ -77,12 +77,12 @@ def test_it_opens_a_pdf_encrypted_with_an_empty_user_password() -> None:
 
 
 def test_it_refuses_a_pdf_that_needs_a_password() -> None:
-    with pytest.raises(UnsupportedInput, match=r"^文件已加密，无法读取 \(file is password-protected\)$"):
+    with pytest.raises(UnsupportedInput, match=r"^文件已加密，无法读取$"):
         read_path(FORMATS / "encrypted.pdf")
 
 
 def test_it_refuses_a_pdf_without_a_text_layer() -> None:
-    with pytest.raises(UnsupportedInput, match=r"scanned PDF without a text layer"):
+    with pytest.raises(UnsupportedInput, match="扫描件，没有文字层"):
         read_path(FORMATS / "scanned.pdf")
 
 

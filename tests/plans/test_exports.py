@@ -16,7 +16,7 @@ from luoshi.orgs.models import Unit
 from luoshi.plans.models import Assignment, Plan, Task
 from luoshi.reports.models import TargetActual
 from tests.plans.test_ledger import report_on
-from tests.xlsx_checks import assert_safe_xlsx
+from tests.xlsx_checks import assert_house_style, assert_safe_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,21 @@ def test_it_never_writes_a_task_text_as_a_formula(client: Any, personas: Any, pu
     sheet = _export(client, plan=published_plan.pk)
     cells = [row[2] for row in sheet.iter_rows(min_row=3) if row[1].value == "二.(一).1"]
     assert cells and all(c.value == '=HYPERLINK("http://x","y")' and c.data_type == "s" for c in cells)
+
+
+def test_it_writes_deadlines_as_date_cells_in_the_house_style(client: Any, personas: Any,
+                                                               published_plan: Plan) -> None:
+    assignment = Assignment.objects.filter(task__plan=published_plan).select_related("task").first()
+    Task.objects.filter(pk=assignment.task_id).update(deadline=dt.date(2019, 6, 30), deadline_text="")
+    Assignment.objects.filter(pk=assignment.pk).update(deadline=dt.date(2019, 8, 15))  # an extension
+    client.force_login(personas.supervisor)
+    response = client.get(reverse("plans:ledger_export"), {"plan": published_plan.pk})
+    assert_house_style(response.content, header_row=2)
+    sheet = load_workbook(BytesIO(response.content)).active
+    deadline_column = HEADERS.index("完成时限") + 1
+    deadlines = {row[deadline_column - 1].value for row in sheet.iter_rows(min_row=3)}
+    assert dt.datetime(2019, 8, 15) in deadlines  # the unit's extended deadline, a real date
+    cell = next(row[deadline_column - 1] for row in sheet.iter_rows(min_row=3)
+                if row[deadline_column - 1].value == dt.datetime(2019, 8, 15))
+    assert cell.is_date and cell.number_format == 'yyyy"年"m"月"d"日"'
+    assert "年" in str(sheet["A1"].value) and "-" not in str(sheet["A1"].value).split("截至")[-1]

@@ -187,4 +187,4 @@ def test_the_preview_shows_parse_warnings(client: Any, personas: Any) -> None:
     body = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
     assert plan.parse_warnings
     assert "解析提示" in body
-    assert plan.parse_warnings[0][:10] in body
+    assert plan.parse_warnings[0]["code"] == "page_noise" and plan.parse_warnings[0]["text"][:10] in body

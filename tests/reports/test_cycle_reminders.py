@@ -81,7 +81,7 @@ def test_it_reminds_every_unit_with_an_account_before_the_due_day(
     assert sorted(sorted(m.to) for m in mail.outbox) == [["czj@example.org"],
                                                        ["kjj-head@example.org", "kjj@example.org"]]
     kjj_mail = next(m for m in mail.outbox if "kjj@example.org" in m.to)
-    assert "2项任务" in kjj_mail.body and "二.(一).1" in kjj_mail.body and "2019-07-05" in kjj_mail.body
+    assert "2项任务" in kjj_mail.body and "二.(一).1" in kjj_mail.body and "2019年7月5日" in kjj_mail.body
     # In-app: everyone of the three units, including the liaison without an e-mail address.
     assert set(Notification.objects.values_list("user__username", flat=True)) == {"kjj", "kjj_head", "czj", "jxw"}
     assert Notification.objects.filter(user=personas.outsider).count() == 0

@@ -16,7 +16,7 @@ from luoshi.core.models import AuditEntry
 from luoshi.plans.models import Assignment, Target, Task
 from luoshi.reports import sheets
 from luoshi.reports.models import Report, ReportingPeriod, TargetActual
-from tests.xlsx_checks import assert_safe_xlsx
+from tests.xlsx_checks import assert_house_style, assert_safe_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,7 @@ def test_it_downloads_only_the_units_own_open_assignments(client: Any, published
     data = download(client, personas.lead_liaison, june)
     assert set(rows_of(data)) == {(item1.pk, None), (item1.pk, target.pk), (item4.pk, None)}
 
+    assert_house_style(data, header_row=3, title_row=None)
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     sheet = workbook.worksheets[0]
     row = rows_of(data)[(item1.pk, None)]

@@ -322,7 +322,7 @@ def test_it_granting_an_extension_changes_the_deadline_and_keeps_the_old_one(
     assert (ext.status, ext.previous_deadline) == ("granted", dt.date(2030, 6, 30))
     entry = AuditEntry.objects.get(action="assignment.extend")
     assert (entry.before["deadline"], entry.after["deadline"]) == ("2030-06-30", "2030-09-30")
-    assert Notification.objects.filter(user=personas.lead_head, text__contains="2030-09-30").exists()
+    assert Notification.objects.filter(user=personas.lead_head, text__contains="2030年9月30日").exists()
     with pytest.raises(DomainError) as excinfo:
         services.extension_refuse(actor=personas.supervisor, extension=ext, comment="改主意")
     assert _codes(excinfo) == "already_decided"

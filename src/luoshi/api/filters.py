@@ -12,6 +12,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -41,14 +42,14 @@ BOOLEAN_VALUES = frozenset({"true", "false", "1", "0"})
 
 def _problem(value: str, query_filter: Any) -> str | None:
     if out_of_range(value):
-        return "数值超出范围 (number out of range)"
+        return _("数值超出范围")
     if query_filter is None:
         return None
     if value == "":
         # A page's form sends empty fields meaning "any"; an API client leaves the parameter out.
-        return "不能为空，不筛选时请省略该参数 (empty: leave the parameter out instead)"
+        return _("不能为空，不筛选时请省略该参数")
     if isinstance(query_filter, django_filters.BooleanFilter) and value.lower() not in BOOLEAN_VALUES:
-        return "须为 true 或 false (true or false)"
+        return _("须为 true 或 false")
     return None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -26,7 +27,7 @@ def _whole_number(request: Any, name: str, *, maximum: int | None = None) -> int
             raise ValueError
     except ValueError:
         limit = f"1–{maximum}" if maximum else "≥ 1"
-        raise ValidationError({name: [f"须为{limit}的整数 (a whole number, {limit})"]}) from None
+        raise ValidationError({name: [_("须为%(limit)s的整数") % {"limit": limit}]}) from None
     return number
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from luoshi.core.audit import audit_record
@@ -20,10 +21,10 @@ def api_token_issue(*, actor: Any, user: Any) -> Token:
     entry records who issued it and whether it replaced an earlier token, never the key itself.
     """
     if actor is not None and actor.pk != user.pk and actor.role != Role.ADMIN:
-        raise DomainError("只能为自己的账号生成令牌 (you may only issue a token for your own account)",
+        raise DomainError(_("只能为自己的账号生成令牌"),
                           code="forbidden")
     if not user.is_active:
-        raise DomainError("账号已停用，不能生成令牌 (the account is inactive)", code="inactive")
+        raise DomainError(_("账号已停用，不能生成令牌"), code="inactive")
     replaced = Token.objects.filter(user=user).delete()[0] > 0
     token = Token.objects.create(user=user)
     audit_record(actor=actor, action="api_token.issue", target=user, before={"had_token": replaced},
@@ -36,7 +37,7 @@ def api_token_issue(*, actor: Any, user: Any) -> Token:
 def api_token_revoke(*, actor: Any, user: Any) -> bool:
     """Delete `user`'s API token (same rule as issuing); False when there was none (nothing audited)."""
     if actor is not None and actor.pk != user.pk and actor.role != Role.ADMIN:
-        raise DomainError("只能撤销自己的令牌 (you may only revoke your own token)", code="forbidden")
+        raise DomainError(_("只能撤销自己的令牌"), code="forbidden")
     if Token.objects.filter(user=user).delete()[0] == 0:
         return False
     audit_record(actor=actor, action="api_token.revoke", target=user, before={"had_token": True},

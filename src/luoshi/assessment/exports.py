@@ -9,11 +9,9 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from luoshi.xlsxsafe import write_row
+from luoshi.xlsxsafe import new_workbook, style_header, style_title, write_row
 
 from .choices import Component
 from .models import Rubric, Score
@@ -23,7 +21,7 @@ COMPONENTS: tuple[str, ...] = tuple(Component.values)
 
 
 def results_workbook(rubric: Rubric, scores: Sequence[Score]) -> bytes:
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _("考核结果")
@@ -32,11 +30,9 @@ def results_workbook(rubric: Rubric, scores: Sequence[Score]) -> bytes:
         "year": rubric.year, "group": rubric.get_unit_group_display(), "version": rubric.version}
     write_row(sheet, [f"{title}（{rubric.note}）" if rubric.note else title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    style_title(sheet.cell(row=1, column=1))
     write_row(sheet, headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    style_header(sheet, 2, len(headers))
     for score in scores:
         write_row(sheet, [score.rank, score.unit.name, float(score.total),
                       *[float(Decimal(score.components.get(c, "0"))) for c in COMPONENTS]])
@@ -50,17 +46,16 @@ def results_workbook(rubric: Rubric, scores: Sequence[Score]) -> bytes:
 
 def score_sheet_workbook(score: Score) -> bytes:
     rubric = score.rubric
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _("考核得分表")
     title = _("%(unit)s %(year)d年度考核得分表") % {"unit": score.unit.name, "year": rubric.year}
     write_row(sheet, [f"{title}（{rubric.note}）" if rubric.note else title])
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    style_title(sheet.cell(row=1, column=1))
     write_row(sheet, [_("总分"), float(score.total), _("名次"), score.rank])
     write_row(sheet, [_("考核项目"), _("得分"), _("计分事项"), _("分值")])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
+    style_header(sheet, 3, 4)
     for component in COMPONENTS:
         write_row(sheet, [str(Component(component).label), float(Decimal(score.components.get(component, "0")))])
         for event in score.trace:

@@ -83,7 +83,7 @@ class AppealForm(forms.Form):
                                  help_text=_("至少1个、最多5个文件，支持 pdf、docx、xlsx、jpg、png、txt、zip"))
 
 
-DECISION_REQUIRED = _("请选择处理结果：撤销扣分或维持扣分 (choose reverse or uphold)")
+DECISION_REQUIRED = _("请选择处理结果：撤销扣分或维持扣分")
 
 
 class AppealDecisionForm(forms.Form):

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse as url_for
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from luoshi.core import clock
@@ -38,16 +39,16 @@ APPEAL_FIELDS = ["status", "decided_by", "decided_at", "decision_comment"]
 
 def _require_office(actor: Any) -> None:
     if not getattr(actor, "is_office", False):
-        raise DomainError(_("只有督查人员可以进行此操作 (only the office may do this)"), code="forbidden")
+        raise DomainError(_("只有督查人员可以进行此操作"), code="forbidden")
 
 
 def _locked_draft(rubric: Rubric, revision: int | None = None) -> Rubric:
     locked: Rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
     if locked.is_frozen:
-        raise DomainError(_("考核结果已发布，方案已冻结 (the rubric is frozen once results are published)"),
+        raise DomainError(_("考核结果已发布，方案已冻结"),
                           code="frozen")
     if revision is not None and revision != locked.revision:
-        raise StaleUpdate(_("方案已被他人修改，请刷新后重试 (someone else changed the rubric; reload and retry)"))
+        raise StaleUpdate(_("方案已被他人修改，请刷新后重试"))
     return locked
 
 
@@ -91,11 +92,11 @@ def adjustment_add(*, actor: Any, rubric: Rubric, unit: Unit, kind: str, points:
     """A bonus or deduction item for a unit of the rubric's group, with its reason (drafts only)."""
     _require_office(actor)
     if not reason.strip():
-        raise DomainError(_("请填写加减分事由 (give the reason)"), code="reason_required")
+        raise DomainError(_("请填写加减分事由"), code="reason_required")
     with transaction.atomic():
         locked = _locked_draft(rubric)
         if not units_assessed(year=locked.year, unit_group=locked.unit_group).filter(pk=unit.pk).exists():
-            raise DomainError(_("该单位不在本方案的考核对象中 (the unit is not assessed under this rubric)"),
+            raise DomainError(_("该单位不在本方案的考核对象中"),
                               code="unit_not_assessed")
         adjustment = Adjustment(rubric=locked, unit=unit, kind=AdjustmentKind(kind), points=points,
                                 reason=reason.strip(), created_by=actor)
@@ -124,7 +125,7 @@ def rubric_publish(*, actor: Any, rubric: Rubric, revision: int | None = None) -
         today = clock.today()
         results = results_compute(locked, as_of=today)
         if not results:
-            raise DomainError(_("没有可考核的单位 (no unit to assess for this year and group)"), code="empty")
+            raise DomainError(_("没有可考核的单位"), code="empty")
         for old in Rubric.objects.select_for_update().filter(
                 year=locked.year, unit_group=locked.unit_group, status=RubricStatus.PUBLISHED):
             old_before = snapshot(old, RUBRIC_FIELDS)
@@ -157,9 +158,9 @@ def _evidence_checked(uploads: Sequence[Any]) -> list[tuple[Any, str, str]]:
     """(upload, clean name, content type) of each evidence file, checked like report evidence (size, type,
     content); the first bad file stops the appeal with its name in the message."""
     if not uploads:
-        raise DomainError(_("请附上至少一份佐证材料 (attach at least one evidence file)"), code="evidence_required")
+        raise DomainError(_("请附上至少一份佐证材料"), code="evidence_required")
     if len(uploads) > APPEAL_EVIDENCE_MAX:
-        raise DomainError(_("佐证材料最多%(max)d个文件 (too many files)") % {"max": APPEAL_EVIDENCE_MAX},
+        raise DomainError(_("佐证材料最多%(max)d个文件") % {"max": APPEAL_EVIDENCE_MAX},
                           code="too_many_files")
     checked = []
     for upload in uploads:
@@ -176,23 +177,23 @@ def appeal_file(*, actor: Any, score: Score, event_key: str, reason: str, eviden
     """A unit account disputes one deduction of its own published score, within the appeal window, with its
     reason and evidence files (Django UploadedFiles, stored under random names)."""
     if not (getattr(actor, "is_unit_user", False) and actor.unit_id == score.unit_id):
-        raise DomainError(_("只能对本单位的扣分提出申诉 (only the unit itself may appeal)"), code="forbidden")
+        raise DomainError(_("只能对本单位的扣分提出申诉"), code="forbidden")
     if not reason.strip():
-        raise DomainError(_("请填写申诉理由 (give the reason)"), code="reason_required")
+        raise DomainError(_("请填写申诉理由"), code="reason_required")
     files = _evidence_checked(evidence)
     with transaction.atomic():
         score = Score.objects.select_for_update().select_related("rubric").get(pk=score.pk)
         rubric = score.rubric
         if rubric.status != RubricStatus.PUBLISHED or rubric.appeal_deadline is None:
-            raise DomainError(_("该考核结果不接受申诉 (this result is not open to appeals)"), code="closed")
+            raise DomainError(_("该考核结果不接受申诉"), code="closed")
         if clock.today() > rubric.appeal_deadline:
-            raise DomainError(_("申诉期已于%(date)s截止 (the appeal window has closed)") % {
-                "date": rubric.appeal_deadline}, code="window_closed")
+            raise DomainError(_("申诉期已于%(date)s截止") % {
+                "date": formats.date_format(rubric.appeal_deadline)}, code="window_closed")
         event = deduction_find(score, event_key)
         if event is None:
-            raise DomainError(_("没有这项扣分 (no such deduction)"), code="no_deduction")
+            raise DomainError(_("没有这项扣分"), code="no_deduction")
         if Appeal.objects.filter(score=score, event_key=event_key).exists():
-            raise DomainError(_("这项扣分已提出过申诉 (this deduction was already appealed)"), code="duplicate")
+            raise DomainError(_("这项扣分已提出过申诉"), code="duplicate")
         appeal: Appeal = Appeal.objects.create(score=score, event_key=event.key, event_text=event.text[:500],
                                                points=event.points, reason=reason.strip(), filed_by=actor)
         stored = []
@@ -251,15 +252,15 @@ def appeal_decide(*, actor: Any, appeal: Appeal, decision: str | None, comment: 
     trace, recomputes the unit's total and the group's ranks; both changes are audited."""
     _require_office(actor)
     if decision not in AppealDecision.values:
-        raise DomainError(_("请选择处理结果：撤销扣分或维持扣分 (choose reverse or uphold)"), code="decision_required")
+        raise DomainError(_("请选择处理结果：撤销扣分或维持扣分"), code="decision_required")
     reverse = decision == AppealDecision.REVERSE
     if not comment.strip():
-        raise DomainError(_("请填写处理意见 (give the decision's reason)"), code="comment_required")
+        raise DomainError(_("请填写处理意见"), code="comment_required")
     with transaction.atomic():
         appeal = Appeal.objects.select_for_update().select_related("score", "score__rubric").get(pk=appeal.pk)
         assert isinstance(appeal, Appeal)
         if appeal.status != AppealStatus.PENDING:
-            raise DomainError(_("该申诉已处理 (the appeal was already decided)"), code="already_decided")
+            raise DomainError(_("该申诉已处理"), code="already_decided")
         before = snapshot(appeal, APPEAL_FIELDS)
         appeal.status = AppealStatus.REVERSED if reverse else AppealStatus.UPHELD
         appeal.decided_by = actor

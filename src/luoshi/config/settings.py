@@ -226,6 +226,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
                     if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Outside production (the demo runs without DEBUG) WhiteNoise serves the apps' static files where they are,
+# without collectstatic; production serves the collected, hashed copies.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded evidence is never served by URL: views stream it after an access check. No URL maps here.
 MEDIA_URL = "/_never-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -314,7 +317,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Luoshi API",
-    "DESCRIPTION": "落实 (Luoshi) REST API: plans, tasks, assignments, reports, indicators, index editions and "
+    "DESCRIPTION": "Luoshi REST API: plans, tasks, assignments, reports, indicators, index editions and "
                    "assessment scores, scoped to the calling account exactly like the pages. See docs/api.md.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -40,3 +40,15 @@ def now() -> dt.datetime:
         return real
     local: dt.datetime = timezone.localtime(real)
     return local.replace(year=pinned.year, month=pinned.month, day=pinned.day)
+
+
+def on_business_clock(moment: dt.datetime) -> dt.datetime:
+    """A recorded real time as the business clock tells it: moved by as many days as the pinned date is from
+    the real date (the demo's history shows 2018 dates beside its 2018 reports); unchanged when unpinned.
+
+    The record itself keeps the real time; only what is shown moves.
+    """
+    pinned = pinned_date()
+    if pinned is None:
+        return moment
+    return moment + (pinned - timezone.localdate())

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import clock
@@ -15,7 +16,7 @@ from .builders import DEFAULT_REQUIREMENTS, default_issuer
 
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ReportingPeriod) -> str:
-        return f"{obj.label}（{obj.start:%Y-%m-%d}—{obj.end:%Y-%m-%d}）"
+        return f"{obj.label}（{formats.date_format(obj.start)}—{formats.date_format(obj.end)}）"
 
 
 class CircularForm(forms.Form):
@@ -28,7 +29,12 @@ class CircularForm(forms.Form):
     date = forms.DateField(label=_("成文日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            help_text=_("逾期天数和红黄绿灯按此日期计算"))
     requirements = forms.CharField(label=_("工作要求"), max_length=2000, required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
+                                   widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text=_("通报点名单位时，自动加上请点名单位报送整改情况的要求"))
+    copy_to = forms.CharField(label=_("抄送"), max_length=300, required=False,
+                              widget=forms.TextInput(attrs={"placeholder": _("如“市委督查室，市政府办公室”")}))
+    format = forms.ChoiceField(choices=[("pdf", "PDF"), ("docx", _("Word（可编辑）"))], required=False,
+                               widget=forms.HiddenInput)  # given by the submit button pressed
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,4 +53,5 @@ class CircularForm(forms.Form):
     def params(self) -> dict[str, str]:
         data = self.cleaned_data
         return {"period": str(data["period"].pk), "issuer": data["issuer"].strip(), "number": data["number"].strip(),
-                "date": data["date"].isoformat(), "requirements": data["requirements"].strip()}
+                "date": data["date"].isoformat(), "requirements": data["requirements"].strip(),
+                "copy_to": data["copy_to"].strip(), "format": data["format"] or "pdf"}

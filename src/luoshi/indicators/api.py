@@ -13,6 +13,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -78,12 +79,12 @@ class ObservationInputSerializer(serializers.Serializer[Any]):
     def validate_region(self, value: int) -> Region:
         region = Region.objects.filter(pk=value).first()
         if region is None:
-            raise serializers.ValidationError("地区不存在 (no such region)")
+            raise serializers.ValidationError(_("地区不存在"))
         return region
 
     def validate_value(self, value: float) -> float:
         if not math.isfinite(value):
-            raise serializers.ValidationError("不是有效数值 (not a finite number)")
+            raise serializers.ValidationError(_("不是有效数值"))
         return value
 
 

@@ -80,10 +80,10 @@ def catalogue_parse(text: str) -> list[CatalogueEntry]:
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError:
-        raise DomainError(_("指标目录不是有效的YAML (catalogue is not valid YAML)"), code="bad_catalogue") from None
+        raise DomainError(_("指标目录不是有效的YAML"), code="bad_catalogue") from None
     if not isinstance(doc, dict) or doc.get("format") != CATALOGUE_FORMAT or not isinstance(
             doc.get("indicators"), list):
-        raise DomainError(_("指标目录格式不对，应为 %(format)s (wrong catalogue format)") % {
+        raise DomainError(_("指标目录格式不对，应为 %(format)s") % {
             "format": CATALOGUE_FORMAT}, code="bad_catalogue")
     entries: list[CatalogueEntry] = []
     seen: set[str] = set()
@@ -91,7 +91,7 @@ def catalogue_parse(text: str) -> list[CatalogueEntry]:
         entry = _entry(raw, number)
         for key in (entry.code, entry.name_zh, *entry.aliases):
             if key in seen:
-                raise DomainError(_("指标目录第%(n)d项：“%(key)s”重复 (duplicate code, name or alias)") % {
+                raise DomainError(_("指标目录第%(n)d项：“%(key)s”重复") % {
                     "n": number, "key": key}, code="bad_catalogue")
             seen.add(key)
         entries.append(entry)
@@ -103,30 +103,30 @@ def _entry(raw: Any, number: int) -> CatalogueEntry:
         return DomainError(_("指标目录第%(n)d项：%(what)s") % {"n": number, "what": what}, code="bad_catalogue")
 
     if not isinstance(raw, dict):
-        raise bad(_("应为键值表 (expected a mapping)"))
+        raise bad(_("应为键值表"))
     code, name, unit = (str(raw.get(k) or "").strip() for k in ("code", "name_zh", "unit"))
     if not _CODE.match(code):
-        raise bad(_("代码须为小写字母、数字和连字符 (bad code)"))
+        raise bad(_("代码须为小写字母、数字和连字符"))
     if not name or not unit:
-        raise bad(_("缺少中文名称或计量单位 (name_zh and unit are required)"))
+        raise bad(_("缺少中文名称或计量单位"))
     choices: dict[str, str] = {}
     for key, enum in _CHOICES:
         value = str(raw.get(key) or enum.values[0])
         if value not in enum.values:
-            raise bad(_("%(key)s 的取值“%(value)s”无效 (invalid choice)") % {"key": key, "value": value})
+            raise bad(_("%(key)s 的取值“%(value)s”无效") % {"key": key, "value": value})
         choices[key] = value
     bounds: list[float | None] = []
     for key in ("plausible_min", "plausible_max"):
         value = raw.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise bad(_("%(key)s 须为数值 (must be a number)") % {"key": key})
+            raise bad(_("%(key)s 须为数值") % {"key": key})
         bounds.append(None if value is None else float(value))
     if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
-        raise bad(_("合理下限大于合理上限 (plausible_min > plausible_max)"))
+        raise bad(_("合理下限大于合理上限"))
     kind = _kind(raw, unit, bad)
     aliases = raw.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
-        raise bad(_("别名须为文字列表 (aliases must be a list of text)"))
+        raise bad(_("别名须为文字列表"))
     return CatalogueEntry(
         code=code, name_zh=name, unit=unit, name_en=str(raw.get("name_en") or ""), kind=kind,
         accumulates=kind == IndicatorKind.FLOW, plausible_min=bounds[0], plausible_max=bounds[1],
@@ -143,9 +143,9 @@ def _kind(raw: dict[str, Any], unit: str, bad: Any) -> str:
         return IndicatorKind.RATE if unit in RATE_UNITS else IndicatorKind.LEVEL
     kind = str(stated)
     if kind not in IndicatorKind.values:
-        raise bad(_("%(key)s 的取值“%(value)s”无效 (invalid choice)") % {"key": "kind", "value": kind})
+        raise bad(_("%(key)s 的取值“%(value)s”无效") % {"key": "kind", "value": kind})
     if accumulates is not None and bool(accumulates) != (kind == IndicatorKind.FLOW):
-        raise bad(_("accumulates 与 kind 矛盾：只有流量指标年内累计 (only a flow accumulates)"))
+        raise bad(_("accumulates 与 kind 矛盾：只有流量指标年内累计"))
     return kind
 
 

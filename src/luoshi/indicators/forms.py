@@ -24,9 +24,9 @@ class UploadForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_SHEET_BYTES:
-            raise forms.ValidationError(_("文件超过5MB (file too large)"))
+            raise forms.ValidationError(_("文件超过5MB"))
         if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("只接受 .xlsx 或 .csv 文件 (only .xlsx or .csv files)"))
+            raise forms.ValidationError(_("只接受 .xlsx 或 .csv 文件"))
         return upload
 
 
@@ -52,7 +52,7 @@ class RuleForm(forms.Form):
             values = json.loads(f"[{text.replace('，', ',')}]")
             return [float(v) for v in values]
         except (ValueError, TypeError):
-            raise forms.ValidationError(_("请填写以逗号分隔的数字 (comma-separated numbers)")) from None
+            raise forms.ValidationError(_("请填写以逗号分隔的数字")) from None
 
 
 class MethodForm(forms.Form):

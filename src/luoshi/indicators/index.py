@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from luoshi.compindex import (
@@ -33,7 +34,7 @@ from luoshi.compindex import (
     monte_carlo,
     variance_sensitivity,
 )
-from luoshi.compindex.errors import CompIndexError
+from luoshi.compindex.errors import CompIndexError, message_in
 from luoshi.compindex.method import is_signed
 from luoshi.core.audit import audit_record
 from luoshi.core.errors import DomainError
@@ -51,6 +52,11 @@ MAX_DRAWS = 5000
 INDEX_REGION_KINDS = (RegionKind.DISTRICT, RegionKind.PILOT_ZONE)
 
 
+def _one_language(error: CompIndexError) -> str:
+    """The engine's message (both languages) in the reader's language only."""
+    return message_in(error, translation.get_language() or settings.LANGUAGE_CODE)
+
+
 def _series_read(method: Method) -> set[str]:
     """Every dataset series the method reads: its indicators' sources and per-capita denominators."""
     series: set[str] = set()
@@ -66,13 +72,13 @@ def _series_read(method: Method) -> set[str]:
 def method_parse(text: str) -> Method:
     """A method document (YAML or JSON) checked by the engine and against the catalogue."""
     if len(text) > MAX_METHOD_CHARS:
-        raise DomainError(_("方法文档过长 (method document too long)"), code="too_large")
+        raise DomainError(_("方法文档过长"), code="too_large")
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError:
-        raise DomainError(_("方法文档不是有效的YAML或JSON (not valid YAML/JSON)"), code="bad_method") from None
+        raise DomainError(_("方法文档不是有效的YAML或JSON"), code="bad_method") from None
     if not isinstance(raw, dict):
-        raise DomainError(_("方法文档应为键值表 (method document must be a mapping)"), code="bad_method")
+        raise DomainError(_("方法文档应为键值表"), code="bad_method")
     try:
         method = Method.from_dict(raw)
     except MethodError as error:
@@ -80,7 +86,7 @@ def method_parse(text: str) -> Method:
     known = set(Indicator.objects.filter(active=True).values_list("code", flat=True))
     missing = sorted(_series_read(method) - known)
     if missing:
-        raise DomainError(_("方法引用了目录中没有的指标：%(codes)s (unknown indicator codes)") % {
+        raise DomainError(_("方法引用了目录中没有的指标：%(codes)s") % {
             "codes": "、".join(missing)}, code="unknown_indicator")
     return method
 
@@ -96,7 +102,7 @@ def index_method_save(*, actor: Any, text: str) -> IndexMethod:
     if existing is not None:
         return existing
     if IndexMethod.objects.filter(method_id=method.id, version=method.version).exists():
-        raise DomainError(_("方法 %(id)s 的版本 %(version)s 已存在且内容不同，请更改版本号 (change the version)") % {
+        raise DomainError(_("方法 %(id)s 的版本 %(version)s 已存在且内容不同，请更改版本号") % {
             "id": method.id, "version": method.version}, code="version_taken")
     stored = IndexMethod.objects.create(
         method_id=method.id, version=method.version, title=method.title, source_text=text,
@@ -149,7 +155,7 @@ class EditionFigures:
 
 def _check_draws(draws: int) -> None:
     if not MIN_DRAWS <= draws <= MAX_DRAWS:
-        raise DomainError(_("模拟次数须在%(min)d到%(max)d之间 (draws out of range)") % {
+        raise DomainError(_("模拟次数须在%(min)d到%(max)d之间") % {
             "min": MIN_DRAWS, "max": MAX_DRAWS}, code="bad_draws")
 
 
@@ -166,7 +172,7 @@ def edition_figures(*, method: IndexMethod, year: int, first_year: int | None = 
     regions = list(Region.objects.filter(kind__in=INDEX_REGION_KINDS).order_by("sort_order"))
     rows = index_data_rows(engine, regions, range(first_year or year - 4, year + 1))
     if not rows:
-        raise DomainError(_("没有可用于计算的年度数据 (no full-year figures to compute from)"), code="no_data")
+        raise DomainError(_("没有可用于计算的年度数据"), code="no_data")
     result = None
     try:
         data = _dataset(rows)
@@ -310,7 +316,7 @@ def _engine_words(code: str, params: dict[str, Any]) -> str | None:
 
 def engine_message(error: CompIndexError) -> str:
     """An engine error in the page's language when its code is known, else the engine's own line."""
-    return _engine_words(error.code, error.params) or str(error)
+    return _engine_words(error.code, error.params) or _one_language(error)
 
 
 def notice_lines(result: dict[str, Any]) -> list[str]:
@@ -414,7 +420,7 @@ def index_edition_run(*, edition_id: int, first_year: int | None = None) -> Inde
     except Exception as exc:
         logger.exception("Index edition %s failed", edition_id)
         message = exc.message if isinstance(exc, DomainError) else _(
-            "计算出错，请稍后重试或联系管理员 (the computation failed unexpectedly)")
+            "计算出错，请稍后重试或联系管理员")
         with transaction.atomic():
             IndexEdition.objects.filter(pk=edition_id).update(state=EditionState.FAILED, error=message[:500],
                                                               finished_at=timezone.now())
@@ -435,10 +441,10 @@ def index_edition_publish(*, actor: Any, edition: IndexEdition) -> IndexEdition:
     _require_office(actor)
     locked = IndexEdition.objects.select_for_update().get(pk=edition.pk)
     if locked.state != EditionState.DONE:
-        raise DomainError(_("该版尚未计算完成，不能发布 (only a computed edition can be published)"),
+        raise DomainError(_("该版尚未计算完成，不能发布"),
                           code="not_computed")
     if locked.status != EditionStatus.DRAFT:
-        raise DomainError(_("该版已发布，不能修改；更正请重新计算新版 (published editions are frozen)"),
+        raise DomainError(_("该版已发布，不能修改；更正请重新计算新版"),
                           code="frozen")
     locked.status = EditionStatus.PUBLISHED
     locked.published_at = timezone.now()

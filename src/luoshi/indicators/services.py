@@ -45,7 +45,7 @@ _REGION_OF_UNIT: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 def _require_office(actor: Any) -> None:
     if actor is not None and not getattr(actor, "is_office", False):
-        raise DomainError(_("只有督查室可以修改指标数据 (only the office may change indicator data)"),
+        raise DomainError(_("只有督查室可以修改指标数据"),
                           code="forbidden")
 
 
@@ -92,11 +92,11 @@ def _alias_add(indicator: Indicator, alias: str) -> IndicatorAlias | None:
     existing = IndicatorAlias.objects.filter(alias=alias).select_related("indicator").first()
     if existing is not None:
         if existing.indicator_id != indicator.pk:
-            raise DomainError(_("别名“%(alias)s”已属于指标“%(other)s” (alias belongs to another indicator)") % {
+            raise DomainError(_("别名“%(alias)s”已属于指标“%(other)s”") % {
                 "alias": alias, "other": existing.indicator.name_zh}, code="alias_taken")
         return existing
     if Indicator.objects.filter(name_zh=alias).exclude(pk=indicator.pk).exists():
-        raise DomainError(_("别名“%(alias)s”是另一个指标的名称 (alias is another indicator's name)") % {
+        raise DomainError(_("别名“%(alias)s”是另一个指标的名称") % {
             "alias": alias}, code="alias_taken")
     return IndicatorAlias.objects.create(alias=alias, indicator=indicator)
 
@@ -185,7 +185,7 @@ def _target_placement(target: Target) -> tuple[Region, Unit | None]:
     if region is None:
         region = Region.objects.filter(kind=RegionKind.CITY).order_by("sort_order").first()
     if region is None:
-        raise DomainError(_("尚未建立地区，请先同步地区 (no regions yet: sync regions first)"), code="no_regions")
+        raise DomainError(_("尚未建立地区，请先同步地区"), code="no_regions")
     return region, unit
 
 
@@ -208,7 +208,7 @@ def _target_create(*, actor: Any, target: Target, indicator: Indicator, how: str
     plan = target.task.plan
     year = target.year or plan.year
     if year is None:
-        raise DomainError(_("目标“%(text)s”没有年度 (the target has no year)") % {"text": target.text},
+        raise DomainError(_("目标“%(text)s”没有年度") % {"text": target.text},
                           code="no_year")
     region, unit = _target_placement(target)
     indicator_target = IndicatorTarget.objects.create(
@@ -236,12 +236,11 @@ def basis_problem(target: Target, indicator: Indicator) -> str | None:
     A share or rate (占比达到40%) measures a rate indicator only; a growth rate (增长15%) is the growth of
     whatever it names; an increment is never a rate indicator's."""
     if target.basis == TargetBasis.RATE and target.op != "growth" and indicator.kind != IndicatorKind.RATE:
-        return _("“%(text)s”是比率目标，只能对应比率指标，“%(indicator)s”不是比率 "
-                 "(a rate target measures a rate indicator only)") % {
+        return _("“%(text)s”是比率目标，只能对应比率指标，“%(indicator)s”不是比率") % {
             "text": target.text, "indicator": indicator.name_zh}
     if target.basis == TargetBasis.INCREMENT and indicator.kind == IndicatorKind.RATE:
         return _("“%(text)s”是新增量目标，不能对应比率指标“%(indicator)s” "
-                 "(an increment cannot measure a rate)") % {"text": target.text, "indicator": indicator.name_zh}
+                 "") % {"text": target.text, "indicator": indicator.name_zh}
     return None
 
 
@@ -278,7 +277,7 @@ def target_map(*, actor: Any, target: Target, indicator: Indicator) -> Indicator
     """The office maps an unmatched parsed target to an indicator; the phrase is remembered as an alias."""
     _require_office(actor)
     if IndicatorTarget.objects.filter(source_target=target).exists():
-        raise DomainError(_("该目标已对应指标 (this target is already mapped)"), code="already_mapped")
+        raise DomainError(_("该目标已对应指标"), code="already_mapped")
     problem = basis_problem(target, indicator)
     if problem:
         raise DomainError(problem, code="basis_mismatch")
@@ -297,13 +296,12 @@ def target_map(*, actor: Any, target: Target, indicator: Indicator) -> Indicator
 def observation_check(*, indicator: Indicator, value: float) -> str | None:
     """Why a value cannot be stored for this indicator (None when fine): not finite, or out of range."""
     if not math.isfinite(value):
-        return _("不是有效数值 (not a finite number)")
+        return _("不是有效数值")
     if indicator.plausible_min is not None and value < indicator.plausible_min:
-        return _("%(value)s 低于合理下限 %(min)s%(unit)s (below the plausible range)") % {
+        return _("%(value)s 低于合理下限 %(min)s%(unit)s") % {
             "value": f"{value:g}", "min": f"{indicator.plausible_min:g}", "unit": indicator.unit}
     if indicator.plausible_max is not None and value > indicator.plausible_max:
-        return _("%(value)s 超出合理上限 %(max)s%(unit)s，请核对计量单位 "
-                 "(above the plausible range: check the unit)") % {
+        return _("%(value)s 超出合理上限 %(max)s%(unit)s，请核对计量单位") % {
             "value": f"{value:g}", "max": f"{indicator.plausible_max:g}", "unit": indicator.unit}
     return None
 
@@ -323,11 +321,11 @@ def observation_record(*, actor: Any, indicator: Indicator, region: Region, year
     if problem:
         raise DomainError(problem, code="bad_value")
     if source not in DataSource.values:
-        raise DomainError(_("数据来源无效 (invalid source)"), code="bad_source")
+        raise DomainError(_("数据来源无效"), code="bad_source")
     if not 1 <= through_month <= 12:
-        raise DomainError(_("截至月份须在1到12之间 (month must be 1-12)"), code="bad_month")
+        raise DomainError(_("截至月份须在1到12之间"), code="bad_month")
     if measure not in Measure.values:
-        raise DomainError(_("数值含义无效 (invalid measure)"), code="bad_measure")
+        raise DomainError(_("数值含义无效"), code="bad_measure")
     slot = {"indicator": indicator, "region": region, "year": year, "through_month": through_month,
             "source": source, "measure": measure}
     # Lock the slot's rows so two concurrent corrections cannot both become revision n+1.
@@ -391,10 +389,9 @@ def _self_report_region(target: IndicatorTarget, unit: Unit) -> Region | None:
 
 def _self_report_problem(target: IndicatorTarget, value: float) -> str | None:
     if target.comparator == Comparator.GROWTH:
-        return _("增长率目标的实际值是增长百分比，不是指标数值，不记入数据 "
-                 "(a growth rate is not the indicator's level)")
+        return _("增长率目标的实际值是增长百分比，不是指标数值，不记入数据")
     if target.value_unit.strip() and phrase_key(target.value_unit) != phrase_key(target.indicator.unit):
-        return _("目标计量单位%(target)s与指标计量单位%(indicator)s不同，未换算，不记入数据 (units differ)") % {
+        return _("目标计量单位%(target)s与指标计量单位%(indicator)s不同，未换算，不记入数据") % {
             "target": target.value_unit, "indicator": target.indicator.unit}
     return observation_check(indicator=target.indicator, value=value)
 
@@ -462,7 +459,7 @@ def self_reports_record(*, actor: Any, reports: Iterable[Any]) -> list[SelfRepor
             figures = _year_to_date(report, actual) if increment else [(period, actual.value)]
             problem = (next((p for p in (_self_report_problem(target, value) for _p, value in figures) if p), None)
                        if region is not None else
-                       _("只记入责任单位所报的数 (only the responsible unit's figure is recorded)"))
+                       _("只记入责任单位所报的数"))
             if problem:
                 outcomes.append(SelfReportOutcome(actual_id=actual.pk, skipped=problem))
                 audit_record(actor=actor, action="observation.self_report_skip", target=report,
@@ -490,11 +487,11 @@ def attainment_rule_set(*, actor: Any, plan: Plan, red_below: float, amber_below
                     or any(b < a for a, b in itertools.pairwise(profile))
                     or not math.isclose(profile[-1], 1.0)):
         raise DomainError(_("季节进度须为12个不减的累计比例，最后一个为1 "
-                            "(profile: 12 non-decreasing shares ending at 1)"), code="bad_profile")
+                            ""), code="bad_profile")
     if not 0 < red_below <= amber_below:
-        raise DomainError(_("红灯阈值须大于0且不大于黄灯阈值 (0 < red <= amber)"), code="bad_thresholds")
+        raise DomainError(_("红灯阈值须大于0且不大于黄灯阈值"), code="bad_thresholds")
     if not 0 <= self_report_tolerance < 10:
-        raise DomainError(_("容忍度无效 (invalid tolerance)"), code="bad_tolerance")
+        raise DomainError(_("容忍度无效"), code="bad_tolerance")
     rule, _created = AttainmentRule.objects.get_or_create(plan=plan)
     fields = ["red_below", "amber_below", "seasonal_profile", "self_report_tolerance"]
     before = snapshot(rule, fields)
@@ -514,7 +511,7 @@ class SheetRejected(DomainError):
     """The sheet has problems; nothing was stored. `errors` lists them by cell."""
 
     def __init__(self, errors: list[Any]) -> None:
-        super().__init__(_("表格有%(n)d处问题，未保存任何数据 (nothing stored)") % {"n": len(errors)},
+        super().__init__(_("表格有%(n)d处问题，未保存任何数据") % {"n": len(errors)},
                          code="sheet_rejected")
         self.errors = errors
 
@@ -531,7 +528,7 @@ def observations_upload(*, actor: Any, data: bytes, filename: str, year: int, th
 
     _require_office(actor)
     if source not in DataSource.values:
-        raise DomainError(_("数据来源无效 (invalid source)"), code="bad_source")
+        raise DomainError(_("数据来源无效"), code="bad_source")
     figures, errors = sheet_check(read_rows(data, filename), year=year, through_month=through_month)
     if errors:
         raise SheetRejected(errors)

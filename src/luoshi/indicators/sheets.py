@@ -78,13 +78,13 @@ class SheetFigure:
 def read_rows(data: bytes, filename: str) -> list[list[Cell]]:
     """The cells of the first sheet (.xlsx) or of the .csv file, as rows of values."""
     if len(data) > MAX_SHEET_BYTES:
-        raise DomainError(_("文件超过5MB (file too large)"), code="too_large")
+        raise DomainError(_("文件超过5MB"), code="too_large")
     lower = filename.lower()
     if lower.endswith(".csv"):
         return _csv_rows(data)
     if lower.endswith(".xlsx"):
         return _xlsx_rows(data)
-    raise DomainError(_("只接受 .xlsx 或 .csv 文件 (only .xlsx or .csv files)"), code="bad_type")
+    raise DomainError(_("只接受 .xlsx 或 .csv 文件"), code="bad_type")
 
 
 def _csv_rows(data: bytes) -> list[list[Cell]]:
@@ -95,12 +95,12 @@ def _csv_rows(data: bytes) -> list[list[Cell]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise DomainError(_("无法识别文件编码 (unknown text encoding)"), code="bad_encoding")
+        raise DomainError(_("无法识别文件编码"), code="bad_encoding")
     rows: list[list[Cell]] = []
     for row in csv.reader(io.StringIO(text)):
         rows.append(list(row[:MAX_COLUMNS]))
         if len(rows) > MAX_ROWS:
-            raise DomainError(_("行数超过%(n)d (too many rows)") % {"n": MAX_ROWS}, code="too_many_rows")
+            raise DomainError(_("行数超过%(n)d") % {"n": MAX_ROWS}, code="too_many_rows")
     return rows
 
 
@@ -108,19 +108,19 @@ def _xlsx_rows(data: bytes) -> list[list[Cell]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise DomainError(_("文件解压后过大 (file expands too much)"), code="too_large")
+                raise DomainError(_("文件解压后过大"), code="too_large")
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except DomainError:
         raise
     except Exception:   # openpyxl raises many kinds on a broken or disguised file
-        raise DomainError(_("无法读取该Excel文件 (cannot read the .xlsx file)"), code="bad_file") from None
+        raise DomainError(_("无法读取该Excel文件"), code="bad_file") from None
     try:
         sheet = workbook.worksheets[0]
         rows: list[list[Cell]] = []
         for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
             rows.append([v if isinstance(v, (int, float, str)) or v is None else str(v) for v in row])
             if len(rows) > MAX_ROWS:
-                raise DomainError(_("行数超过%(n)d (too many rows)") % {"n": MAX_ROWS}, code="too_many_rows")
+                raise DomainError(_("行数超过%(n)d") % {"n": MAX_ROWS}, code="too_many_rows")
         return rows
     finally:
         workbook.close()
@@ -177,7 +177,7 @@ def sheet_check(rows: list[list[Cell]], *, year: int, through_month: int = 12,
         regions if regions is not None else Region.objects.select_related("unit"))
     header_index = next((i for i, row in enumerate(rows) if any(_text(c) for c in row)), None)
     if header_index is None:
-        return [], [CellError(1, "A", _("表格是空的 (the sheet is empty)"))]
+        return [], [CellError(1, "A", _("表格是空的"))]
     header = [_text(c) for c in rows[header_index]]
     columns = {name: header.index(h) for name, options in LONG_COLUMNS for h in options if h in header}
     body = [(header_index + 2 + i, row) for i, row in enumerate(rows[header_index + 1:])
@@ -188,7 +188,7 @@ def sheet_check(rows: list[list[Cell]], *, year: int, through_month: int = 12,
     else:
         _check_wide(header, header_index + 1, body, lookup, checker)
     if not checker.figures and not checker.errors:
-        checker.errors.append(CellError(header_index + 1, "A", _("表格没有数据 (no figures in the sheet)")))
+        checker.errors.append(CellError(header_index + 1, "A", _("表格没有数据")))
     return checker.figures, checker.errors
 
 
@@ -204,7 +204,7 @@ class _Checker:
 
     def unit(self, row: int, col: int, given: str, indicator: Indicator) -> bool:
         if given and phrase_key(given) != phrase_key(indicator.unit):
-            self.error(row, col, _("计量单位为“%(given)s”，“%(name)s”应为“%(unit)s” (wrong unit)") % {
+            self.error(row, col, _("计量单位为“%(given)s”，“%(name)s”应为“%(unit)s”") % {
                 "given": given, "name": indicator.name_zh, "unit": indicator.unit})
             return False
         return True
@@ -220,12 +220,12 @@ class _Checker:
         # A repeated slot is reported even when the first occurrence is itself wrong.
         key = (indicator.pk, region.pk, year, month)
         if key in self.seen:
-            self.error(row, col, _("与%(first)s重复：%(region)s的%(name)s (duplicate figure)") % {
+            self.error(row, col, _("与%(first)s重复：%(region)s的%(name)s") % {
                 "first": self.seen[key], "region": region.name, "name": indicator.name_zh})
             return
         self.seen[key] = where
         if isinstance(number, str):
-            self.error(row, col, _("“%(text)s”不是数值 (not a number)") % {"text": number[:40]})
+            self.error(row, col, _("“%(text)s”不是数值") % {"text": number[:40]})
             return
         problem = observation_check(indicator=indicator, value=number)
         if problem:
@@ -236,8 +236,8 @@ class _Checker:
     def region(self, row: int, col: int, name: str, lookup: _Lookup) -> Region | None:
         region = lookup.region(name)
         if region is None:
-            self.error(row, col, _("未知地区“%(name)s” (unknown region)") % {"name": name[:40]} if name
-                       else _("缺少地区 (region missing)"))
+            self.error(row, col, _("未知地区“%(name)s”") % {"name": name[:40]} if name
+                       else _("缺少地区"))
         return region
 
 
@@ -252,7 +252,7 @@ def _check_long(body: list[tuple[int, list[Cell]]], columns: dict[str, int], loo
         name = _text(cell(row, "indicator"))
         indicator = lookup.indicator(name)
         if indicator is None:
-            checker.error(number, columns["indicator"], _("未知指标“%(name)s” (unknown indicator)") % {
+            checker.error(number, columns["indicator"], _("未知指标“%(name)s”") % {
                 "name": name[:60]})
         year, month = checker.year, checker.through_month
         for field_name, low, high in (("year", 1949, 2200), ("month", 1, 12)):
@@ -260,7 +260,7 @@ def _check_long(body: list[tuple[int, list[Cell]]], columns: dict[str, int], loo
                 continue
             parsed = parse_number(cell(row, field_name))
             if not isinstance(parsed, float) or not parsed.is_integer() or not low <= parsed <= high:
-                checker.error(number, columns[field_name], _("“%(text)s”不是有效的年度或月份 (bad year or month)") % {
+                checker.error(number, columns[field_name], _("“%(text)s”不是有效的年度或月份") % {
                     "text": _text(cell(row, field_name))[:20]})
                 indicator = None
             elif field_name == "year":
@@ -284,7 +284,7 @@ def _check_wide(header: list[str], header_row: int, body: list[tuple[int, list[C
         name, unit = (match["name"], match["unit"]) if match else (text, "")
         indicator = lookup.indicator(name)
         if indicator is None:
-            checker.error(header_row, col, _("未知指标“%(name)s” (unknown indicator)") % {"name": name[:60]})
+            checker.error(header_row, col, _("未知指标“%(name)s”") % {"name": name[:60]})
         elif checker.unit(header_row, col, unit, indicator):
             indicators[col] = indicator
     for number, row in body:

@@ -100,7 +100,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("已保存%(n)d条数据 (stored)") % {"n": stored.row_count})
+            messages.success(request, _("已保存%(n)d条数据") % {"n": stored.row_count})
             return HttpResponseRedirect(reverse("indicators:upload"))
     return render(request, "indicators/upload.html", {"form": form, "errors": errors},
                   status=422 if errors else 200)
@@ -136,7 +136,7 @@ def target_map(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
     url = reverse("indicators:plan_targets", args=[plan.pk])
     form = MapTargetForm(request.POST, prefix=f"t{target_pk}")
     if target is None or not form.is_valid():
-        messages.error(request, _("请选择要对应的指标 (choose an indicator)"))
+        messages.error(request, _("请选择要对应的指标"))
         return HttpResponseRedirect(url)
     try:
         services.target_map(actor=request.user, target=target, indicator=form.cleaned_data["indicator"])

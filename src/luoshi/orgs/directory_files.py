@@ -26,6 +26,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from luoshi.core.errors import DomainError
+from luoshi.core.parser_messages import parser_message
 from luoshi.plandoc.errors import PlanDocError
 from luoshi.plandoc.units import (
     DIRECTORY_CSV_COLUMNS,
@@ -93,16 +94,15 @@ def directory_file_read(*, filename: str, data: bytes) -> DirectoryFile:
     name = PurePath(filename or "").name[:200] or "units"
     suffix = PurePath(name).suffix.lower()
     if suffix == ".xls":
-        raise DomainError(_("不支持旧版 Excel（.xls），请另存为 .xlsx 后上传 (save the sheet as .xlsx)"),
+        raise DomainError(_("不支持旧版 Excel（.xls），请另存为 .xlsx 后上传"),
                           code="bad_type")
     if suffix not in DIRECTORY_SUFFIXES:
-        raise DomainError(_("单位目录只能是 CSV、YAML 或 Excel（.xlsx）文件 (unit directory must be .csv, .yaml "
-                            "or .xlsx)"), code="bad_type")
+        raise DomainError(_("单位目录只能是 CSV、YAML 或 Excel（.xlsx）文件"), code="bad_type")
     if len(data) > MAX_DIRECTORY_BYTES:
-        raise DomainError(_("文件过大：不能超过 %(mb)s MB (file too large)") % {
+        raise DomainError(_("文件过大：不能超过 %(mb)s MB") % {
             "mb": MAX_DIRECTORY_BYTES // (1024 * 1024)}, code="too_large")
     if not data.strip():
-        raise DomainError(_("文件为空 (the file is empty)"), code="empty")
+        raise DomainError(_("文件为空"), code="empty")
     records: list[tuple[str, Mapping[str, Any]]]
     cities: list[str] = []
     try:
@@ -115,11 +115,11 @@ def directory_file_read(*, filename: str, data: bytes) -> DirectoryFile:
             else:
                 records, cities = records_from_yaml(text, name)
     except PlanDocError as exc:
-        raise DomainError(str(exc), code="bad_file") from None
+        raise DomainError(parser_message(exc), code="bad_file") from None
     if not records:
-        raise DomainError(_("单位目录中没有单位 (the unit directory lists no units)"), code="empty")
+        raise DomainError(_("单位目录中没有单位"), code="empty")
     if len(records) > MAX_ROWS:
-        raise DomainError(_("单位目录超过 %(n)s 行 (too many rows)") % {"n": MAX_ROWS}, code="too_large")
+        raise DomainError(_("单位目录超过 %(n)s 行") % {"n": MAX_ROWS}, code="too_large")
     rows = [_row(where, record, name) for where, record in records]
     result = DirectoryFile(filename=name, rows=_check_names(rows), cities=cities)
     if not result.row_errors:
@@ -131,17 +131,17 @@ def _row(where: str, record: Any, filename: str) -> DirectoryRow:
     try:
         entry = entry_from_record(record, filename, where)
     except PlanDocError as exc:
-        return DirectoryRow(where, None, str(exc))
+        return DirectoryRow(where, None, parser_message(exc))
     # The parser has no column widths; the database has.
     if entry.full_name and len(entry.full_name) > _FULL_NAME_MAX:
-        return DirectoryRow(where, entry, _("%(where)s全称超过 %(n)s 个字 (full name too long)") % {
+        return DirectoryRow(where, entry, _("%(where)s全称超过 %(n)s 个字") % {
             "where": where, "n": _FULL_NAME_MAX})
     long_alias = next((a for a in entry.aliases if len(a) > _ALIAS_MAX), None)
     if long_alias is not None:
-        return DirectoryRow(where, entry, _("%(where)s别名超过 %(n)s 个字 (alias too long)") % {
+        return DirectoryRow(where, entry, _("%(where)s别名超过 %(n)s 个字") % {
             "where": where, "n": _ALIAS_MAX})
     if len(entry.name) > _NAME_MAX:
-        return DirectoryRow(where, entry, _("%(where)s单位名称超过 %(n)s 个字 (name too long)") % {
+        return DirectoryRow(where, entry, _("%(where)s单位名称超过 %(n)s 个字") % {
             "where": where, "n": _NAME_MAX})
     return DirectoryRow(where, entry)
 
@@ -154,9 +154,9 @@ def _check_names(rows: list[DirectoryRow]) -> list[DirectoryRow]:
         if row.entry is not None and not row.error:
             earlier = first.setdefault(row.entry.name, row.where)
             if earlier != row.where:
-                row = dataclasses.replace(row, error=_("%(where)s单位“%(name)s”与%(earlier)s重复 (duplicate unit "
-                                                       "name)") % {"where": row.where, "name": row.entry.name,
-                                                                   "earlier": earlier})
+                error = _("%(where)s单位“%(name)s”与%(earlier)s重复") % {
+                    "where": row.where, "name": row.entry.name, "earlier": earlier}
+                row = dataclasses.replace(row, error=error)
         out.append(row)
     return out
 
@@ -171,7 +171,7 @@ def _check_together(rows: list[DirectoryRow], cities: list[str]) -> tuple[list[D
     try:
         names_only = UnitDirectory([dataclasses.replace(e, members=()) for e in entries], cities=cities)
     except PlanDocError as exc:
-        return rows, [str(exc)]
+        return rows, [parser_message(exc)]
     out = []
     for row in rows:
         entry = row.entry
@@ -179,15 +179,15 @@ def _check_together(rows: list[DirectoryRow], cities: list[str]) -> tuple[list[D
             missing = [m for m in entry.members
                        if not m.startswith("kind:") and "*" not in m and "?" not in m and names_only.resolve(m) is None]
             if missing:
-                row = dataclasses.replace(row, error=_("%(where)s群组成员“%(member)s”不在本目录中 (group member not "
-                                                       "in the file)") % {"where": row.where, "member": missing[0]})
+                error = _("%(where)s群组成员“%(member)s”不在本目录中") % {"where": row.where, "member": missing[0]}
+                row = dataclasses.replace(row, error=error)
         out.append(row)
     if any(row.error for row in out):
         return out, []
     try:
         UnitDirectory(entries, cities=cities)
     except PlanDocError as exc:  # e.g. an unknown kind in a member rule
-        return out, [str(exc)]
+        return out, [parser_message(exc)]
     return out, []
 
 
@@ -217,26 +217,26 @@ def _records_from_xlsx(data: bytes, filename: str) -> list[tuple[str, dict[str, 
     except Exception as exc:  # openpyxl and its XML parser raise many types on damaged parts
         raise DomainError(_("Excel 文件已损坏，无法读取 (damaged .xlsx file: %(kind)s)") % {
             "kind": type(exc).__name__}, code="bad_file") from None
-    raise DomainError(_("Excel 文件中没有含“name”或“单位名称”列的工作表 (no sheet has a name column)"),
+    raise DomainError(_("Excel 文件中没有含“name”或“单位名称”列的工作表"),
                       code="bad_file")
 
 
 def _check_zip(data: bytes, filename: str) -> None:
     """An .xlsx is a zip archive; refuse anything else, and archives that unpack to far too much."""
     if not data.startswith(b"PK\x03\x04"):
-        raise DomainError(_("文件不是 Excel（.xlsx）文件：%(name)s (not an .xlsx file)") % {"name": filename},
+        raise DomainError(_("文件不是 Excel（.xlsx）文件：%(name)s") % {"name": filename},
                           code="bad_type")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if sum(m.file_size for m in members) > MAX_XLSX_UNPACKED_BYTES:
-                raise DomainError(_("Excel 文件解压后过大 (the .xlsx file unpacks to too much data)"),
+                raise DomainError(_("Excel 文件解压后过大"),
                                   code="too_large")
             if "xl/workbook.xml" not in {m.filename for m in members}:
-                raise DomainError(_("文件不是 Excel（.xlsx）文件：%(name)s (not an .xlsx file)") % {
+                raise DomainError(_("文件不是 Excel（.xlsx）文件：%(name)s") % {
                     "name": filename}, code="bad_type")
     except zipfile.BadZipFile:
-        raise DomainError(_("Excel 文件已损坏，无法读取 (damaged .xlsx file)"), code="bad_file") from None
+        raise DomainError(_("Excel 文件已损坏，无法读取"), code="bad_file") from None
 
 
 def _sheet_records(rows: Iterator[tuple[Any, ...]], filename: str) -> list[tuple[str, dict[str, Any]]] | None:
@@ -245,7 +245,7 @@ def _sheet_records(rows: Iterator[tuple[Any, ...]], filename: str) -> list[tuple
     records: list[tuple[str, dict[str, Any]]] = []
     for number, cells in enumerate(rows, start=1):
         if number > MAX_ROWS + 50:
-            raise DomainError(_("单位目录超过 %(n)s 行 (too many rows)") % {"n": MAX_ROWS}, code="too_large")
+            raise DomainError(_("单位目录超过 %(n)s 行") % {"n": MAX_ROWS}, code="too_large")
         values = [_cell(value) for value in cells[:MAX_COLUMNS]]
         if all(v is None or v == "" for v in values):
             continue

@@ -15,19 +15,19 @@ from .directory_files import DIRECTORY_FILE_ACCEPT, DIRECTORY_SUFFIXES, MAX_DIRE
 class UnitDirectoryUploadForm(forms.Form):
     directory = forms.FileField(
         label=_("单位目录文件"), help_text=_("支持 Excel（.xlsx）、CSV 和 YAML 格式，不超过 2 MB"),
-        error_messages={"empty": _("文件为空 (the file is empty)"),
-                        "required": _("请选择要上传的文件 (choose a file to upload)")},
+        error_messages={"empty": _("文件为空"),
+                        "required": _("请选择要上传的文件")},
         widget=forms.ClearableFileInput(attrs={"accept": DIRECTORY_FILE_ACCEPT}))
 
     def clean_directory(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["directory"]
         if upload.size is not None and upload.size > MAX_DIRECTORY_BYTES:
-            raise forms.ValidationError(_("文件过大：不能超过 %(mb)s MB (file too large)"),
+            raise forms.ValidationError(_("文件过大：不能超过 %(mb)s MB"),
                                         params={"mb": MAX_DIRECTORY_BYTES // (1024 * 1024)}, code="too_large")
         if PurePath(upload.name or "").suffix.lower() not in (*DIRECTORY_SUFFIXES, ".xls"):
             # .xls gets its own message (save as .xlsx) from directory_file_read.
             raise forms.ValidationError(
-                _("单位目录只能是 CSV、YAML 或 Excel（.xlsx）文件 (unit directory must be .csv, .yaml or .xlsx)"),
+                _("单位目录只能是 CSV、YAML 或 Excel（.xlsx）文件"),
                 code="bad_type")
         return upload
 

@@ -107,14 +107,14 @@ def _plan_parent(item: PlannedUnit, in_file: set[str], outside: dict[str, Unit])
         item.parent = unit.parent if unit is not None else None  # the directory says nothing: keep it
         return
     if name == item.entry.name:
-        item.error = _("单位“%(name)s”不能是自己的上级单位 (a unit cannot be its own parent)") % {"name": name}
+        item.error = _("单位“%(name)s”不能是自己的上级单位") % {"name": name}
         return
     if name in in_file:
         item.parent = name
     elif name in outside:
         item.parent = outside[name]
     else:
-        item.error = _("上级单位“%(parent)s”既不在本目录中，也不在系统中 (unknown parent unit)") % {"parent": name}
+        item.error = _("上级单位“%(parent)s”既不在本目录中，也不在系统中") % {"parent": name}
         return
     if unit is not None and before != name:
         item.changes.append(_field_change("parent", before or "", name))

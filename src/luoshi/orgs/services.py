@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError
+from luoshi.core.parser_messages import parser_message
 from luoshi.plandoc.errors import PlanDocError
 from luoshi.plandoc.units import DirectoryEntry, UnitDirectory
 
@@ -66,7 +67,7 @@ def unit_directory_import(*, actor: Any, directory: UnitDirectory, source: str =
     try:
         unit_directory_for_parser()
     except PlanDocError as exc:
-        raise DomainError(f"导入后单位目录将有歧义：{exc} (the directory would become ambiguous)",
+        raise DomainError(_("导入后单位目录将有歧义：%(reason)s") % {"reason": parser_message(exc)},
                           code="bad_directory") from None
     counts = {"created": sum(p.action == CREATE for p in planned), "updated": sum(p.action == UPDATE for p in planned),
               "unchanged": sum(p.action == SAME for p in planned)}
@@ -110,13 +111,13 @@ def unit_alias_create(*, actor: Any, alias: str, unit: Unit) -> UnitAlias:
     """Remember that plans call `unit` by `alias` (mapping confirmed in an import preview)."""
     alias = alias.strip()
     if not alias:
-        raise DomainError("别名不能为空 (alias is empty)")
+        raise DomainError(_("别名不能为空"))
     existing = UnitAlias.objects.filter(alias=alias).select_related("unit").first()
     if existing and existing.unit_id != unit.pk:
-        raise DomainError(f"“{alias}”已是“{existing.unit}”的别名 (alias already belongs to another unit)")
+        raise DomainError(_("“%(alias)s”已是“%(unit)s”的别名") % {"alias": alias, "unit": existing.unit})
     if Unit.objects.filter(name=alias).exclude(pk=unit.pk).exists():
-        raise DomainError(f"“{alias}”是另一个单位的名称 (alias is another unit's name)")
-    obj, _ = UnitAlias.objects.get_or_create(alias=alias, defaults={"unit": unit})
+        raise DomainError(_("“%(alias)s”是另一个单位的名称") % {"alias": alias})
+    obj, _created = UnitAlias.objects.get_or_create(alias=alias, defaults={"unit": unit})
     audit_record(actor=actor, action="units.alias", target=unit, after={"alias": alias}, unit_id=unit.pk)
     return obj
 
@@ -136,15 +137,15 @@ USER_PROFILE_FIELDS = ("username", "first_name", "last_name", "email", "phone")
 def user_role_check(*, role: str, unit: Unit | None) -> None:
     """Refuse a role/unit pair the organisation does not allow (shared by the services and the admin form)."""
     if role not in Role.values:
-        raise DomainError(f"未知角色“{role}” (unknown role)", code="bad_role")
+        raise DomainError(_("未知角色“%(role)s”") % {"role": role}, code="bad_role")
     if role in UNIT_ROLES and unit is None:
-        raise DomainError("单位联络员和单位负责人必须属于一个单位 (liaison and head accounts need a unit)",
+        raise DomainError(_("单位联络员和单位负责人必须属于一个单位"),
                           code="unit_required")
     if role not in UNIT_ROLES and unit is not None:
-        raise DomainError("督查人员、领导和系统管理员不属于任何单位 (only liaison and head accounts belong to a unit)",
+        raise DomainError(_("督查人员、领导和系统管理员不属于任何单位"),
                           code="unit_not_allowed")
     if unit is not None and unit.is_group:
-        raise DomainError(f"“{unit}”是单位集合，账号须属于具体单位 (an account belongs to a real unit, not a group)",
+        raise DomainError(_("“%(unit)s”是单位集合，账号须属于具体单位") % {"unit": unit},
                           code="unit_is_group")
 
 
@@ -177,9 +178,9 @@ def user_change_check(*, actor: Any, user: User | None, role: str, unit: Unit | 
         return
     # An administrator who demotes or locks out themselves may leave nobody able to undo it.
     if role != user.role:
-        raise DomainError("不能修改自己的角色 (you cannot change your own role)", code="own_role")
+        raise DomainError(_("不能修改自己的角色"), code="own_role")
     if user.is_active and not is_active:
-        raise DomainError("不能停用自己的账号 (you cannot deactivate your own account)", code="own_account")
+        raise DomainError(_("不能停用自己的账号"), code="own_account")
 
 
 def _user_snapshot(user: User) -> dict[str, Any]:
@@ -204,9 +205,9 @@ def user_create(
     """
     username = username.strip()
     if not username:
-        raise DomainError("用户名不能为空 (username is empty)", code="username_required")
+        raise DomainError(_("用户名不能为空"), code="username_required")
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(f"用户名“{username}”已被使用 (username already taken)", code="username_taken")
+        raise DomainError(_("用户名“%(username)s”已被使用") % {"username": username}, code="username_taken")
     user_change_check(actor=actor, user=None, role=role, unit=unit, is_active=True)
     user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone,
                 password_change_required=password_change_required and password is not None)
@@ -276,13 +277,12 @@ def user_update(*, actor: Any, user: User, changes: dict[str, Any]) -> User:
     allowed = {*USER_PROFILE_FIELDS, "is_active"}
     unknown = set(changes) - allowed
     if unknown:
-        raise DomainError(f"不能在此修改：{'、'.join(sorted(unknown))} (these fields are changed elsewhere)",
+        raise DomainError(_("不能在此修改：%(fields)s") % {"fields": "、".join(sorted(unknown))},
                           code="bad_field")
     if changes.get("is_active") is False:
-        raise DomainError("停用账号请使用“停用” (deactivate through user_deactivate)", code="bad_field")
+        raise DomainError(_("停用账号请使用“停用”"), code="bad_field")
     if set(changes) & set(USER_PROFILE_FIELDS):
-        _refuse_unless(actor, Role.ADMIN,
-                       "只有系统管理员可以修改账号信息 (only the system administrator edits accounts)")
+        _refuse_unless(actor, Role.ADMIN, _("只有系统管理员可以修改账号信息"))
     user = User.objects.select_for_update().get(pk=user.pk)
     if changes.get("is_active") and not user.is_active:
         _refuse_unless(actor, Role.SECURITY_ADMIN,
@@ -291,7 +291,7 @@ def user_update(*, actor: Any, user: User, changes: dict[str, Any]) -> User:
         changes = {**changes, "username": str(changes["username"]).strip()}
     username = changes.get("username", user.username)
     if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
-        raise DomainError(f"用户名“{username}”已被使用 (username already taken)", code="username_taken")
+        raise DomainError(_("用户名“%(username)s”已被使用") % {"username": username}, code="username_taken")
     before = _user_snapshot(user)
     for name, value in changes.items():
         setattr(user, name, value)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from luoshi.core.errors import DomainError
+from luoshi.core.parser_messages import parser_message
 from luoshi.plandoc.errors import PlanDocError
 from luoshi.plandoc.units import DirectoryEntry, UnitDirectory
 
@@ -151,7 +152,7 @@ def _apply(request: HttpRequest) -> HttpResponse:
         preview = _preview(request.user, directory_file)
     except PlanDocError as exc:  # only if the session held something the checks never passed
         request.session.pop(SESSION_KEY, None)
-        messages.error(request, str(exc))
+        messages.error(request, parser_message(exc))
         return redirect(reverse("orgs:unit_import"))
     if preview.digest != pending_digest or not preview.can_apply:
         # Someone changed the directory since the preview: show what applying would do now.

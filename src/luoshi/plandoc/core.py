@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from luoshi.plandoc.messages import message
+
 from .dates import find_deadline, find_labelled_deadline, parse_deadline
 from .limits import check_text
 from .lines import Line, noise_kind, split_lines
@@ -72,7 +74,7 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
             lines.append(line)
     if noise:
         shown = "；".join(n[:30] for n in noise[:5])
-        warnings.append(f"已删除 {len(noise)} 行网页杂项 (dropped {len(noise)} lines of page noise)：{shown}")
+        warnings.append(message("page_noise", count=len(noise), shown=shown))
 
     lines = rebuild_tables(lines)
     lead_rule = find_lead_rule_line(lines)
@@ -89,7 +91,7 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
                                       *(line.raw for line in builder.preamble[:_PREAMBLE_LINES])]))
         directory = builtin if builtin.is_home_of(home) else UnitDirectory([])
     if not builder.drafts:
-        warnings.append("未识别到编号结构，只提取了文件信息 (no numbered structure found; metadata only)")
+        warnings.append(message("no_structure"))
 
     plan = Plan(source=text, title=meta.title, doc_number=meta.doc_number, issuer=meta.issuer,
                 issued_on=meta.issued_on, addressees=meta.addressees, notice_title=meta.notice_title,
@@ -207,8 +209,7 @@ def _plan_units(nodes: list[Node], directory: UnitDirectory, warnings: list[str]
                 units[ref.name] = Unit(ref.name, None, None, is_collective_name(ref.name), False)
     unknown = [u.name for u in units.values() if not u.known]
     if unknown and directory:
-        warnings.append(f"单位目录中没有这些单位，已保留原名 (units not in the directory, kept as written)："
-                        f"{'、'.join(unknown)}")
+        warnings.append(message("units_not_in_directory", units="、".join(unknown)))
     return list(units.values())
 
 

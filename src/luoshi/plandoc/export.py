@@ -17,8 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -26,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.plandoc.model import Deadline, Node, Plan, Target, Unit
 from luoshi.plandoc.normalize import halfwidth
-from luoshi.xlsxsafe import FORMULA_LEADS, set_cell
+from luoshi.xlsxsafe import BORDER, FORMULA_LEADS, HEADER_FILL, HEADER_FONT, TITLE_FONT, new_workbook, set_cell
 
 # (header, minimum width, maximum width); widths in Excel character units, a CJK character is 2.
 COLUMNS: tuple[tuple[str, int, int], ...] = (
@@ -351,18 +350,18 @@ def _md(text: str) -> str:
 
 # --- XLSX ----------------------------------------------------------------------------------------------
 
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill(fill_type="solid", start_color="DDEBF7", end_color="DDEBF7")
-_HEADER_FONT = Font(bold=True)
-_TITLE_FONT = Font(bold=True, size=14)
+# The look every Luoshi workbook shares (luoshi.xlsxsafe): 宋体, one header style.
+_BORDER = BORDER
+_HEADER_FILL = HEADER_FILL
+_HEADER_FONT = HEADER_FONT
+_TITLE_FONT = TITLE_FONT
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def to_xlsx(plan: Plan, out: str | os.PathLike[str] | BinaryIO) -> None:
     """Write the 任务分解表 workbook: tasks, 单位清单 and 说明 (metadata, warnings, duplicates)."""
-    workbook = Workbook()
+    workbook = new_workbook()
     tasks = workbook.active
     assert tasks is not None  # a new Workbook always has one sheet
     tasks.title = TASK_SHEET

@@ -10,6 +10,7 @@ tell, instead of taking minutes of CPU or gigabytes of memory.
 from __future__ import annotations
 
 from luoshi.plandoc.errors import InputTooLarge
+from luoshi.plandoc.messages import message
 
 # Characters of text the parser works on (after reading, tables as TAB rows). The Dalian plan has
 # 29,398; long plans with their annexes (a five-year plan outline) have 100,000-300,000. The parser reads
@@ -37,13 +38,11 @@ MAX_HTML_TAGS = 1_000_000
 
 
 def text_too_large() -> InputTooLarge:
-    return InputTooLarge(f"文档文字过多（超过 {MAX_TEXT_CHARS:,} 字）"
-                         f"(document too long: over {MAX_TEXT_CHARS:,} characters of text)")
+    return InputTooLarge(message("text_too_large", limit=f"{MAX_TEXT_CHARS:,}"))
 
 
 def tables_too_large() -> InputTooLarge:
-    return InputTooLarge(f"表格过大（展开合并单元格后超过 {MAX_TABLE_CELLS:,} 个单元格）"
-                         f"(tables too large: over {MAX_TABLE_CELLS:,} cells once merged cells are expanded)")
+    return InputTooLarge(message("tables_too_large", limit=f"{MAX_TABLE_CELLS:,}"))
 
 
 def check_text(chars: int) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from luoshi.plandoc.errors import InputTooLarge, PlanDocError, UnsupportedInput
 from luoshi.plandoc.limits import WorkBudget, check_text
+from luoshi.plandoc.messages import Message, message
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -44,36 +45,33 @@ class SourceText:
 # --------------------------------------------------------------------------------------------------
 # Signatures, checked in this order on the first bytes of the input.
 # (name, magic bytes, message for the user or None when a reader handles it)
-_OLE2_MESSAGE = ("旧版 Word/Excel 文件（.doc/.xls）或加密的 Office 文件，无法读取，"
-                 "请另存为 .docx/.xlsx 后再试 "
-                 "(legacy .doc/.xls or password-protected Office file: save it as .docx/.xlsx)")
-_ENCRYPTED_OFFICE_MESSAGE = ("文件已加密，无法读取，请取消密码后另存为 .docx/.xlsx 再试 "
-                             "(file is password-protected: remove the password and save again)")
+_OLE2_MESSAGE = message("legacy_office")
+_ENCRYPTED_OFFICE_MESSAGE = message("encrypted_office")
 _SIGNATURES: tuple[tuple[str, bytes, str | None], ...] = (
     ("zip", b"PK\x03\x04", None),
     ("zip-empty", b"PK\x05\x06", None),
     ("pdf", b"%PDF", None),
     ("ole2", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", _OLE2_MESSAGE),
-    ("rtf", b"{\\rtf", "RTF 格式暂不支持，请另存为 .docx 后再试 (RTF is not supported: save it as .docx)"),
-    ("png", b"\x89PNG\r\n\x1a\n", "这是图片文件，没有文字层 (image file without a text layer)"),
-    ("jpeg", b"\xff\xd8\xff", "这是图片文件，没有文字层 (image file without a text layer)"),
-    ("gif", b"GIF8", "这是图片文件，没有文字层 (image file without a text layer)"),
-    ("tiff-le", b"II*\x00", "这是图片文件，没有文字层 (image file without a text layer)"),
-    ("tiff-be", b"MM\x00*", "这是图片文件，没有文字层 (image file without a text layer)"),
-    ("rar", b"Rar!\x1a\x07", "压缩包请先解压 (archive: extract it first)"),
-    ("7z", b"7z\xbc\xaf\x27\x1c", "压缩包请先解压 (archive: extract it first)"),
-    ("gzip", b"\x1f\x8b", "压缩包请先解压 (archive: extract it first)"),
+    ("rtf", b"{\\rtf", message("rtf")),
+    ("png", b"\x89PNG\r\n\x1a\n", message("image")),
+    ("jpeg", b"\xff\xd8\xff", message("image")),
+    ("gif", b"GIF8", message("image")),
+    ("tiff-le", b"II*\x00", message("image")),
+    ("tiff-be", b"MM\x00*", message("image")),
+    ("rar", b"Rar!\x1a\x07", message("archive")),
+    ("7z", b"7z\xbc\xaf\x27\x1c", message("archive")),
+    ("gzip", b"\x1f\x8b", message("archive")),
 )
-_BINARY_MESSAGE = "不是文本或支持的文档格式 (binary file: not text or a supported document format)"
+_BINARY_MESSAGE = message("binary_file")
 
 # Zip containers: (name, member that identifies it, reader or message).
 _ZIP_KINDS: tuple[tuple[str, str, str | None], ...] = (
     ("docx", "word/document.xml", None),
     ("xlsx", "xl/workbook.xml", None),
     ("pptx", "ppt/presentation.xml",
-     "PowerPoint 文件暂不支持，请另存为 .docx 或 PDF 后再试 (PowerPoint is not supported)"),
+     message("powerpoint")),
     ("odt", "content.xml",
-     "OpenDocument 文件暂不支持，请另存为 .docx/.xlsx 后再试 (OpenDocument is not supported)"),
+     message("opendocument")),
 )
 
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
@@ -103,14 +101,14 @@ def read_path(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTE
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as error:
-        raise PlanDocError(f"无法打开文件：{error.strerror or error} (cannot open file)") from None
+        raise PlanDocError(message("cannot_open", reason=error.strerror or error)) from None
     return read_bytes(data, filename=os.fspath(path), max_bytes=max_bytes)
 
 
 def read_bytes(data: bytes, *, filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """Detect the format of `data` by its content and return its text."""
     if not data:
-        raise PlanDocError("文件为空 (empty file)")
+        raise PlanDocError(message("empty_file"))
     if len(data) > max_bytes:
         raise InputTooLarge(_too_large_message(len(data), max_bytes))
 
@@ -119,11 +117,11 @@ def read_bytes(data: bytes, *, filename: str | None = None, max_bytes: int = DEF
     except PlanDocError:
         raise
     except Exception:  # the format readers map library errors; this is the net under them
-        raise UnsupportedInput("文件已损坏或格式异常，无法读取 (damaged or unsupported file)") from None
+        raise UnsupportedInput(message("damaged_file")) from None
     source.text = clean_lines(source.text)
     check_text(len(source.text))
     if not source.text.strip():
-        raise PlanDocError("文件中没有可读的文字 (no text found in the file)")
+        raise PlanDocError(message("no_text"))
     return source
 
 
@@ -154,8 +152,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             try:
                 return data[len(bom):].decode(codec), encoding
             except UnicodeDecodeError:
-                raise UnsupportedInput(
-                    f"文件编码错误，无法按 {encoding} 解码 (invalid {encoding} text)") from None
+                raise UnsupportedInput(message("bad_encoding", encoding=encoding)) from None
     utf16 = _utf16_by_nul_pattern(data)
     if utf16 is not None:
         try:
@@ -177,8 +174,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return big5, "big5"   # GB18030 reads nearly any bytes: Big5 text would come out as rare characters
     if text is not None:
         return text, "gb18030"
-    raise UnsupportedInput("无法识别文本编码（支持 UTF-8、UTF-16、GBK/GB18030、Big5）"
-                           "(unknown text encoding: use UTF-8, UTF-16, GBK/GB18030 or Big5)")
+    raise UnsupportedInput(message("unknown_encoding"))
 
 
 # The commonest characters of Chinese official text, in simplified and traditional forms: text decoded
@@ -277,9 +273,9 @@ def _cell_text(cell: str) -> str:
 # Detection helpers
 
 def _signature(data: bytes) -> tuple[str | None, str | None]:
-    for name, magic, message in _SIGNATURES:
+    for name, magic, refusal in _SIGNATURES:
         if data.startswith(magic):
-            return name, message
+            return name, refusal
     # PDF allows junk before the header within the first KB.
     if b"%PDF-" in data[:1024]:
         return "pdf", None
@@ -291,9 +287,8 @@ def _is_encrypted_ole2(data: bytes) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in data[:1 << 20]
 
 
-def _too_large_message(size: int, max_bytes: int) -> str:
-    return (f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.1f} MB）"
-            f"(file too large: {size} bytes, limit {max_bytes})")
+def _too_large_message(size: int, max_bytes: int) -> Message:
+    return message("file_too_large", size=f"{size / 1048576:.1f}", limit=f"{max_bytes / 1048576:.1f}")
 
 
 def _read_zip(data: bytes, max_bytes: int) -> SourceText:
@@ -302,11 +297,11 @@ def _read_zip(data: bytes, max_bytes: int) -> SourceText:
             _check_zip_bomb(archive, max_bytes)
             names = set(archive.namelist())
     except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError):
-        raise UnsupportedInput("文件已损坏或不完整 (damaged or truncated zip/Office file)") from None
-    for kind, member, message in _ZIP_KINDS:
+        raise UnsupportedInput(message("damaged_zip")) from None
+    for kind, member, refusal in _ZIP_KINDS:
         if member in names:
-            if message is not None:
-                raise UnsupportedInput(message)
+            if refusal is not None:
+                raise UnsupportedInput(refusal)
             if kind == "docx":
                 from luoshi.plandoc.read_docx import read_docx
 
@@ -316,8 +311,7 @@ def _read_zip(data: bytes, max_bytes: int) -> SourceText:
 
             text, warnings = read_xlsx(data)
             return SourceText(text, "xlsx", None, warnings)
-    raise UnsupportedInput("压缩包不是 Word/Excel 文件，请先解压 "
-                           "(zip archive that is not a .docx/.xlsx file)")
+    raise UnsupportedInput(message("zip_not_office"))
 
 
 def _check_zip_bomb(archive: zipfile.ZipFile, max_bytes: int) -> None:
@@ -327,11 +321,9 @@ def _check_zip_bomb(archive: zipfile.ZipFile, max_bytes: int) -> None:
         total += info.file_size
         compressed = max(info.compress_size, 1)
         if info.file_size > 1 << 20 and info.file_size / compressed > MAX_ZIP_RATIO:
-            raise InputTooLarge(f"压缩文件异常（{info.filename} 压缩比过高，疑似压缩炸弹）"
-                                f"(suspicious compression ratio in {info.filename}: zip bomb)")
+            raise InputTooLarge(message("zip_bomb", member=info.filename))
     if total > max_bytes * ZIP_EXPANSION_FACTOR:
-        raise InputTooLarge(f"文件解压后过大（{total / 1048576:.1f} MB）"
-                            f"(file expands to {total} bytes, limit {max_bytes * ZIP_EXPANSION_FACTOR})")
+        raise InputTooLarge(message("zip_expands", size=f"{total / 1048576:.1f}"))
 
 
 def _read_textual(data: bytes, filename: str | None) -> SourceText:
@@ -347,8 +339,7 @@ def _read_textual(data: bytes, filename: str | None) -> SourceText:
             try:
                 text = data.decode(encoding)
             except (UnicodeDecodeError, LookupError):
-                warnings.append(f"网页声明的编码 {encoding} 与内容不符，已自动识别 "
-                                f"(declared charset {encoding} does not match the content)")
+                warnings.append(message("charset_mismatch", encoding=encoding))
         if text is None:
             text, encoding = decode_text(data)
         _refuse_binary(text)
@@ -361,8 +352,8 @@ def _read_textual(data: bytes, filename: str | None) -> SourceText:
     is_csv_name = filename is not None and filename.lower().endswith(".csv")
     if is_csv_name or _looks_like_csv(text):
         return SourceText(_csv_text(text), "csv", encoding, [])
-    warnings = ["文件按繁体中文 Big5 编码读取 (read as traditional Chinese Big5 text)"] if encoding == "big5" else []
-    return SourceText(_plain_text(text), "text", encoding, warnings)
+    big5_warning: list[str] = [message("big5")] if encoding == "big5" else []
+    return SourceText(_plain_text(text), "text", encoding, big5_warning)
 
 
 def _sniff_head(data: bytes) -> str:
@@ -409,7 +400,7 @@ def _csv_text(text: str) -> str:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as error:
-        raise UnsupportedInput(f"CSV 文件格式错误：{error} (malformed CSV)") from None
+        raise UnsupportedInput(message("bad_csv", reason=error)) from None
     rows = [_trim_trailing_empty(row) for row in rows]
     width = max((len(row) for row in rows), default=0)
     WorkBudget().table(len(rows) * width)  # the rows are padded to the widest one

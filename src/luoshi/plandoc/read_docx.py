@@ -24,6 +24,7 @@ from lxml import etree
 
 from luoshi.plandoc.errors import InputTooLarge, UnsupportedInput
 from luoshi.plandoc.limits import MAX_DOCX_XML_BYTES, WorkBudget
+from luoshi.plandoc.messages import message
 from luoshi.plandoc.model import DITTO
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -80,12 +81,12 @@ def read_docx(data: bytes) -> tuple[str, list[str]]:
     except UnsupportedInput:
         raise
     except Exception:  # python-docx raises many types (KeyError, ValueError, lxml errors, ...)
-        raise UnsupportedInput("Word 文件已损坏，无法读取 (damaged .docx file)") from None
+        raise UnsupportedInput(message("damaged_docx")) from None
     reader = _BodyReader(_Numbering(numbering, styles), WorkBudget())
     try:
         reader.block_items(body)
     except RecursionError:
-        raise UnsupportedInput("Word 文件结构嵌套过深，无法读取 (.docx nested too deeply)") from None
+        raise UnsupportedInput(message("docx_too_deep")) from None
     return "\n".join(reader.lines), reader.warnings
 
 
@@ -97,9 +98,8 @@ def _check_main_part_size(data: bytes) -> None:
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
         return  # python-docx finds the main part by its relationship, or reports the file as damaged
     if size > MAX_DOCX_XML_BYTES:
-        raise InputTooLarge(f"Word 文件正文过大（{size / 1048576:.0f} MB XML，上限 "
-                            f"{MAX_DOCX_XML_BYTES / 1048576:.0f} MB）(.docx body too large: {size:,} bytes of XML, "
-                            f"limit {MAX_DOCX_XML_BYTES:,})")
+        raise InputTooLarge(message("docx_too_large", size=f"{size / 1048576:.0f}",
+                                    limit=f"{MAX_DOCX_XML_BYTES / 1048576:.0f}"))
 
 
 def _part_element(getter: Callable[[], Any]) -> etree._Element | None:

@@ -18,6 +18,7 @@ from lxml import etree
 
 from luoshi.plandoc.errors import InputTooLarge, UnsupportedInput
 from luoshi.plandoc.limits import MAX_HTML_TAGS, WorkBudget
+from luoshi.plandoc.messages import message
 from luoshi.plandoc.model import DITTO
 
 # Elements that never hold the document's text.
@@ -146,18 +147,15 @@ def read_html(markup: str) -> tuple[str, list[str]]:
     markup = _XML_DECLARATION.sub("", markup).replace("\x00", "")
     tags = markup.count("<")
     if tags > MAX_HTML_TAGS:
-        raise InputTooLarge(f"网页标签过多（{tags:,} 个，上限 {MAX_HTML_TAGS:,} 个）"
-                            f"(HTML page too large: {tags:,} tags, limit {MAX_HTML_TAGS:,})")
+        raise InputTooLarge(message("html_too_many_tags", tags=f"{tags:,}", limit=f"{MAX_HTML_TAGS:,}"))
     depth = _nesting_depth(markup)
     if depth > MAX_HTML_DEPTH:
         # libxml2 silently drops what lies deeper than this: say so instead of "no text found".
-        raise UnsupportedInput(f"网页元素嵌套过深（约 {depth:,} 层，最多能读 {MAX_HTML_DEPTH} 层）"
-                               f"(HTML elements nested too deep: about {depth:,} levels, "
-                               f"pages up to {MAX_HTML_DEPTH} levels can be read)")
+        raise UnsupportedInput(message("html_too_deep", depth=f"{depth:,}", limit=MAX_HTML_DEPTH))
     try:
         document = lxml.html.document_fromstring(markup)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        raise UnsupportedInput("网页内容为空或无法解析 (empty or unreadable HTML)") from None
+        raise UnsupportedInput(message("html_unreadable")) from None
     _remove_keeping_tails(list(document.iter(etree.Comment, etree.ProcessingInstruction)))
     _remove_keeping_tails([element for element in document.iter() if isinstance(element.tag, str)
                            and element.tag.lower() in _ALWAYS_DROP and element is not document])
@@ -170,10 +168,9 @@ def read_html(markup: str) -> tuple[str, list[str]]:
     lines, noise = _drop_noise_lines(renderer.finish())
     dropped += noise
     lines = _metadata_rows(lines)
-    warnings = []
+    warnings: list[str] = []
     if dropped:
-        warnings.append(f"已删除网页中的导航、分享、版权等非正文内容 {dropped} 处 "
-                        f"(dropped {dropped} navigation/boilerplate blocks)")
+        warnings.append(message("html_boilerplate", count=dropped))
     return "\n".join(lines), warnings
 
 

@@ -18,11 +18,12 @@ from collections import Counter
 
 from luoshi.plandoc.errors import UnsupportedInput
 from luoshi.plandoc.limits import WorkBudget
+from luoshi.plandoc.messages import message
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import HEADING_LABEL
 
-_ENCRYPTED_MESSAGE = "文件已加密，无法读取 (file is password-protected)"
-_SCANNED_MESSAGE = "扫描件，没有文字层 (scanned PDF without a text layer)"
+_ENCRYPTED_MESSAGE = message("pdf_encrypted")
+_SCANNED_MESSAGE = message("pdf_scanned")
 
 # Lines looked at for page numbers and running headers/footers at each end of a page.
 _EDGE_LINES = 3
@@ -54,8 +55,7 @@ def read_pdf(data: bytes) -> tuple[str, list[str]]:
     if empty_pages:
         listed = "、".join(str(number) for number in empty_pages[:10])
         listed += "等" if len(empty_pages) > 10 else ""
-        warnings.append(f"第 {listed} 页没有文字层（可能是扫描页）(pages without a text layer: "
-                        f"{', '.join(str(number) for number in empty_pages[:10])})")
+        warnings.append(message("pdf_pages_without_text", pages=listed))
     pages = _drop_page_furniture(pages)
     return "\n".join(join_wrapped_lines([line for page in pages for line in page])), warnings
 
@@ -71,8 +71,7 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
                 if not reader.decrypt(""):
                     raise UnsupportedInput(_ENCRYPTED_MESSAGE)
             except (DependencyError, NotImplementedError):
-                raise UnsupportedInput("文件已加密（加密方式不受支持），无法读取 "
-                                       "(PDF encryption not supported: save an unencrypted copy)") from None
+                raise UnsupportedInput(message("pdf_encryption_unsupported")) from None
         pages: list[list[str]] = []
         warnings: list[str] = []
         budget = WorkBudget()
@@ -82,18 +81,17 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
             except (DependencyError, FileNotDecryptedError):
                 raise UnsupportedInput(_ENCRYPTED_MESSAGE) from None
             except Exception:  # one bad page (broken font or content stream) should not lose the rest
-                warnings.append(f"第 {number} 页无法读取，已跳过 (page {number} could not be read)")
+                warnings.append(message("pdf_page_unreadable", page=number))
                 text = ""
             budget.text(len(text))  # stop extracting once the page text is over the budget
             pages.append(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     except UnsupportedInput:
         raise
     except NotImplementedError:
-        raise UnsupportedInput("PDF 使用了不支持的加密或编码方式，无法读取 "
-                               "(unsupported PDF encryption or encoding)") from None
+        raise UnsupportedInput(message("pdf_unsupported")) from None
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
             OSError, AssertionError, ZeroDivisionError, OverflowError):
-        raise UnsupportedInput("PDF 文件已损坏，无法读取 (damaged PDF file)") from None
+        raise UnsupportedInput(message("pdf_damaged")) from None
     return pages, warnings
 
 

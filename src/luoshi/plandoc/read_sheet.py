@@ -19,6 +19,7 @@ from typing import Any
 
 from luoshi.plandoc.errors import InputTooLarge, UnsupportedInput
 from luoshi.plandoc.limits import MAX_TABLE_CELLS, WorkBudget
+from luoshi.plandoc.messages import message
 from luoshi.plandoc.model import DITTO
 
 # Cells read per workbook before the reader stops (a sheet of a million empty-styled rows). Twice the
@@ -42,16 +43,14 @@ def read_xlsx(data: bytes) -> tuple[str, list[str]]:
                 budget = WorkBudget()
                 for sheet in workbook.worksheets:
                     if getattr(sheet, "sheet_state", "visible") != "visible":
-                        warnings.append(
-                            f"已跳过隐藏的工作表“{sheet.title}” (skipped hidden sheet {sheet.title})")
+                        warnings.append(message("sheet_hidden", sheet=sheet.title))
                         continue
                     rows: list[list[str]] = []
                     covered = _vertically_covered(data, getattr(sheet, "_worksheet_path", ""), budget)
                     for row_number, cells in enumerate(sheet.iter_rows(), start=1):
                         cells_seen += len(cells)
                         if cells_seen > MAX_CELLS:
-                            raise InputTooLarge(f"表格过大（超过 {MAX_CELLS:,} 个单元格）"
-                                                f"(spreadsheet has too many cells: over {MAX_CELLS:,})")
+                            raise InputTooLarge(message("sheet_too_large", limit=f"{MAX_CELLS:,}"))
                         row = [DITTO if (row_number, column) in covered
                                else cell_text(cell.value, getattr(cell, "number_format", None))
                                for column, cell in enumerate(cells, start=1)]
@@ -65,11 +64,9 @@ def read_xlsx(data: bytes) -> tuple[str, list[str]]:
     except (UnsupportedInput, InputTooLarge):
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as error:
-        raise UnsupportedInput(
-            f"Excel 文件已损坏，无法读取 (damaged .xlsx file: {type(error).__name__})") from None
+        raise UnsupportedInput(message("damaged_xlsx", reason=type(error).__name__)) from None
     except Exception as error:  # openpyxl and lxml raise many other types on malformed parts
-        raise UnsupportedInput(
-            f"Excel 文件无法读取 (unreadable .xlsx file: {type(error).__name__})") from None
+        raise UnsupportedInput(message("unreadable_xlsx", reason=type(error).__name__)) from None
     return "\n".join(lines), warnings
 
 

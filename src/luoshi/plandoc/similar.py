@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from luoshi.plandoc.errors import InputTooLarge
+from luoshi.plandoc.messages import message
 from luoshi.plandoc.normalize import halfwidth
 
 GRAM_SIZE = 3
@@ -190,9 +191,7 @@ def _join(
                 candidates.update(posting)
                 posting.append(probe)
         if budget[0] < 0:
-            raise InputTooLarge(
-                f"近似重复的事项过多，无法在限定工作量内分组（候选对超过 {MAX_CANDIDATE_PAIRS:,}）"
-                f"(too many near-duplicate items to group: over {MAX_CANDIDATE_PAIRS:,} candidate pairs)")
+            raise InputTooLarge(message("too_many_duplicates", limit=f"{MAX_CANDIDATE_PAIRS:,}"))
         if not candidates:
             continue
         probe_set = _gram_ranks(sets, records, probe)

@@ -12,6 +12,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from luoshi.plandoc.messages import message
+
 from .lines import Cell, Label, Line, match_label, split_inline_items
 from .model import DITTO, Deadline, Ref, Span, Target, UnitRef
 from .normalize import halfwidth
@@ -309,8 +311,7 @@ class TreeBuilder:
             if not validate or label.value == expected:
                 return i
             if label.value == expected + 1:
-                self.warnings.append(
-                    f"编号不连续：{label.label} 前缺少第 {expected} 项 (numbering skips item {expected})")
+                self.warnings.append(message("numbering_gap", label=label.label, expected=expected))
                 return i
             return None
         if not validate or label.value == 1 or label.value == self.last_value.get(label.style, 0) + 1:

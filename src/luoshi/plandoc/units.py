@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from luoshi.plandoc.messages import message
+
 from .errors import InputTooLarge, PlanDocError
 from .model import Role, Span
 from .normalize import halfwidth
@@ -207,7 +209,7 @@ class UnitDirectory:
         self._index: dict[str, DirectoryEntry] = {}
         for e in self._entries:
             if e.name in self._by_name:
-                raise PlanDocError(f"单位目录中单位名称重复：{e.name} (duplicate unit name in the directory)")
+                raise PlanDocError(message("directory_duplicate_name", name=e.name))
             self._by_name[e.name] = e
         # Precedence: a canonical name beats an alias, an alias beats a full name.
         for tier in ("name", "alias", "full_name"):
@@ -220,9 +222,8 @@ class UnitDirectory:
                     if other is None:
                         self._index[key] = e
                     elif other is not e:
-                        raise PlanDocError(
-                            f"单位目录中“{label}”同时指向“{other.name}”和“{e.name}” "
-                            "(a name or alias in the unit directory names two units)")
+                        raise PlanDocError(message("directory_ambiguous_name", label=label, first=other.name,
+                                                   second=e.name))
         found = {compact_name(c) for c in cities if c and c.strip()}
         found.update(_infer_cities(self._entries))
         self.cities = frozenset(found)
@@ -237,13 +238,11 @@ class UnitDirectory:
         for rule in e.members:
             if rule.startswith("kind:"):
                 if rule[5:] not in KINDS:
-                    raise PlanDocError(f"单位目录中“{e.name}”的成员规则“{rule}”类型未知 "
-                                       "(unknown kind in members rule)")
+                    raise PlanDocError(message("unknown_member_kind", unit=e.name, rule=rule))
             elif "*" in rule or "?" in rule:
                 continue
             elif self.resolve(rule) is None:
-                raise PlanDocError(f"单位目录中“{e.name}”的成员“{rule}”不在目录中 "
-                                   "(group member not in the directory)")
+                raise PlanDocError(message("member_not_in_directory", unit=e.name, member=rule))
 
     def __bool__(self) -> bool:
         return bool(self._entries)
@@ -266,33 +265,31 @@ class UnitDirectory:
         p = Path(path)
         suffix = p.suffix.lower()
         if suffix not in (".yaml", ".yml", ".csv"):
-            raise PlanDocError(f"单位目录只能是 YAML 或 CSV 文件：{p.name} "
-                               "(unit directory must be .yaml, .yml or .csv)")
+            raise PlanDocError(message("directory_bad_type", file=p.name))
         try:
             size = p.stat().st_size
             if size > _MAX_DIRECTORY_BYTES:
-                raise InputTooLarge(f"单位目录文件过大：{p.name} (unit directory file is larger than "
-                                    f"{_MAX_DIRECTORY_BYTES // 1_000_000} MB)")
+                raise InputTooLarge(message("directory_too_large", file=p.name,
+                                                limit=_MAX_DIRECTORY_BYTES // 1_000_000))
             data = p.read_bytes()
         except FileNotFoundError:
-            raise PlanDocError(f"找不到单位目录文件：{p.name} (unit directory file not found)") from None
+            raise PlanDocError(message("directory_not_found", file=p.name)) from None
         except IsADirectoryError:
-            raise PlanDocError(f"单位目录路径不是文件：{p.name} "
-                               "(unit directory path is not a file)") from None
+            raise PlanDocError(message("directory_not_a_file", file=p.name)) from None
         except OSError:
-            raise PlanDocError(f"无法读取单位目录文件：{p.name} (cannot read unit directory file)") from None
+            raise PlanDocError(message("directory_unreadable", file=p.name)) from None
         text = decode_directory_text(data, p.name)
         if suffix == ".csv":
             records, cities = records_from_csv(text, p.name), list[str]()
         else:
             records, cities = records_from_yaml(text, p.name)
         if not records:
-            raise PlanDocError(f"单位目录为空：{p.name} (unit directory has no units)")
+            raise PlanDocError(message("directory_empty", file=p.name))
         entries = [entry_from_record(r, p.name, where) for where, r in records]
         try:
             return cls(entries, cities=cities)
         except PlanDocError as exc:
-            raise PlanDocError(f"{exc}：{p.name}") from None
+            raise PlanDocError(message("directory_invalid", reason=exc, file=p.name)) from None
 
     # -- queries --------------------------------------------------------------------------------
 
@@ -391,13 +388,13 @@ def _builtin_directory() -> UnitDirectory:
 
 def decode_directory_text(data: bytes, filename: str) -> str:
     if b"\x00" in data:
-        raise PlanDocError(f"单位目录不是文本文件：{filename} (unit directory is not a text file)")
+        raise PlanDocError(message("directory_not_text", file=filename))
     for encoding in ("utf-8-sig", "gb18030"):   # Excel saves Chinese CSV as GBK
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise PlanDocError(f"单位目录文件编码无法识别：{filename} (unit directory is neither UTF-8 nor GBK)")
+    raise PlanDocError(message("directory_bad_encoding", file=filename))
 
 
 _Record = Mapping[str, Any]
@@ -408,37 +405,32 @@ def records_from_yaml(text: str, filename: str) -> tuple[list[tuple[str, _Record
         doc = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark is not None else 0
-        raise PlanDocError(f"单位目录 YAML 格式错误（第{line}行）：{filename} "
-                           f"(invalid YAML in unit directory, line {line})") from None
+        raise PlanDocError(message("directory_bad_yaml_line", line=line, file=filename)) from None
     except yaml.YAMLError:
-        raise PlanDocError(f"单位目录 YAML 格式错误：{filename} (invalid YAML in unit directory)") from None
+        raise PlanDocError(message("directory_bad_yaml", file=filename)) from None
     cities: list[str] = []
     if isinstance(doc, Mapping):
         unknown = set(doc) - {"city", "units"}
         if unknown:
             first = sorted(map(str, unknown))[0]
-            raise PlanDocError(f"单位目录 YAML 顶层只能有 city 和 units：{filename} "
-                               f"(unit directory YAML: unexpected top-level key {first})")
+            raise PlanDocError(message("directory_yaml_top_level", key=first, file=filename))
         city = doc.get("city")
         if isinstance(city, str):
             cities = [city]
         elif isinstance(city, list) and all(isinstance(c, str) for c in city):
             cities = list(city)
         elif city is not None:
-            raise PlanDocError(f"单位目录 YAML 中 city 应为文字：{filename} "
-                               "(unit directory YAML: city must be text)")
+            raise PlanDocError(message("directory_yaml_city", file=filename))
         doc = doc.get("units")
     if doc is None:
         return [], cities
     if not isinstance(doc, list):
-        raise PlanDocError(f"单位目录 YAML 应为单位列表：{filename} "
-                           "(unit directory YAML must be a list of units)")
+        raise PlanDocError(message("directory_yaml_not_list", file=filename))
     records: list[tuple[str, _Record]] = []
     for i, item in enumerate(doc, start=1):
-        where = f"第{i}条 (entry {i})"
+        where = f"第{i}条"
         if not isinstance(item, Mapping):
-            raise PlanDocError(f"单位目录{where}不是键值对：{filename} "
-                               "(unit directory entry must be a mapping)")
+            raise PlanDocError(message("directory_entry_not_mapping", where=where, file=filename))
         records.append((where, item))
     return records, cities
 
@@ -463,35 +455,34 @@ def records_from_csv(text: str, filename: str) -> list[tuple[str, _Record]]:
             if any(c.strip() for c in row):
                 rows.append((reader.line_num, row))
     except csv.Error:
-        raise PlanDocError(f"单位目录 CSV 格式错误（第{reader.line_num}行）：{filename} "
-                           f"(invalid CSV in unit directory, line {reader.line_num})") from None
+        raise PlanDocError(message("directory_bad_csv", line=reader.line_num, file=filename)) from None
     if not rows:
         return []
     header = [DIRECTORY_CSV_COLUMNS.get(compact_name(h).lower(), "") for h in rows[0][1]]
     if "name" not in header:
-        raise PlanDocError(f"单位目录 CSV 缺少 name 列：{filename} (unit directory CSV has no 'name' column)")
+        raise PlanDocError(message("directory_no_name_column", file=filename))
     records: list[tuple[str, _Record]] = []
     for line_no, row in rows[1:]:
         record = {col: cell for col, cell in zip(header, row, strict=False) if col}
-        records.append((f"第{line_no}行 (line {line_no})", record))
+        records.append((f"第{line_no}行", record))
     return records
 
 
 def entry_from_record(r: _Record, filename: str, where: str) -> DirectoryEntry:
-    def bad(what: str, english: str) -> PlanDocError:
-        return PlanDocError(f"单位目录{where}{what}：{filename} (unit directory {english})")
+    def bad(code: str, **params: Any) -> PlanDocError:
+        return PlanDocError(message(code, where=where, file=filename, **params))
 
     unknown = set(r) - {"name", "full_name", "kind", "aliases", "is_group", "members", "parent"}
     if unknown:
-        raise bad(f"有未知字段 {sorted(map(str, unknown))[0]}", "entry has an unknown field")
+        raise bad("entry_unknown_field", field=sorted(map(str, unknown))[0])
     name = _text_field(r.get("name"), bad)
     if not name:
-        raise bad("缺少单位名称", "entry has no name")
+        raise bad("entry_no_name")
     if len(name) > 100:
-        raise bad("单位名称过长", "entry name is too long")
+        raise bad("entry_name_too_long")
     kind = _text_field(r.get("kind"), bad) or None
     if kind is not None and kind not in KINDS:
-        raise bad(f"类型“{kind}”未知", f"entry has an unknown kind (one of {', '.join(KINDS)})")
+        raise bad("entry_unknown_kind", kind=kind)
     members = _list_field(r.get("members"), bad)
     flag = r.get("is_group")
     if isinstance(flag, bool):
@@ -503,11 +494,11 @@ def entry_from_record(r: _Record, filename: str, where: str) -> DirectoryEntry:
     elif isinstance(flag, int):
         is_group = bool(flag)
     else:
-        raise bad("is_group 应为是/否", "entry is_group must be true or false")
+        raise bad("entry_bad_is_group")
     if members and not is_group:
-        raise bad("不是群组却列出了成员", "entry lists members but is not a group")
+        raise bad("entry_members_not_group")
     if kind == "group" and not is_group:
-        raise bad("类型为 group 却不是群组", "entry has kind group but is not a group")
+        raise bad("entry_group_kind")
     return DirectoryEntry(
         name=name,
         full_name=_text_field(r.get("full_name"), bad) or None,
@@ -527,7 +518,7 @@ def _text_field(value: Any, bad: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise bad("字段应为文字", "entry field must be text")
+        raise bad("entry_field_not_text")
     return str(value).strip()
 
 
@@ -539,11 +530,11 @@ def _list_field(value: Any, bad: Any) -> tuple[str, ...]:
     elif isinstance(value, list):
         items = value
     else:
-        raise bad("别名或成员应为列表", "entry aliases/members must be a list")
+        raise bad("entry_list_not_list")
     out: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise bad("别名或成员应为文字", "entry aliases/members must be text")
+            raise bad("entry_list_item_not_text")
         if item.strip() and item.strip() not in out:
             out.append(item.strip())
     return tuple(out)

@@ -15,16 +15,17 @@ from io import BytesIO
 from types import SimpleNamespace
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from luoshi.core import clock
-from luoshi.xlsxsafe import clean_text, write_row
+from luoshi.xlsxsafe import BORDER, clean_text, new_workbook, style_header, style_title, write_row
 
 from .filters import LedgerFilter
 from .models import Assignment
@@ -63,18 +64,18 @@ RAG_FILLS = {
     RAG_AMBER: PatternFill(fill_type="solid", start_color="FFFDE9C8", end_color="FFFDE9C8"),
     RAG_GREEN: PatternFill(fill_type="solid", start_color="FFD8EFDC", end_color="FFD8EFDC"),
 }
-HEADER_FILL = PatternFill(fill_type="solid", start_color="FFEEF1F5", end_color="FFEEF1F5")
-THIN = Side(style="thin", color="FF8A96A3")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
-def _unit_deadline(row: LedgerRow, assignment: Assignment) -> str:
-    """The unit's own deadline when it differs from the task's (an extension), else the plan's wording."""
+def _unit_deadline(row: LedgerRow, assignment: Assignment) -> dt.date | str:
+    """The unit's own deadline when it differs from the task's (an extension), else the task's: a date cell
+    when it is a date, the plan's wording ("2019年底前") when the plan wrote one."""
     task = row.task
     if assignment.deadline and assignment.deadline != task.deadline:
-        return assignment.deadline.isoformat()
+        return assignment.deadline
+    if task.deadline and not task.deadline_text:
+        return task.deadline
     return deadline_display(task)
 
 
@@ -114,20 +115,18 @@ def _sheet_rows(row: LedgerRow) -> list[tuple[list[Any], str]]:
 
 def ledger_workbook(rows: Sequence[LedgerRow], *, title: str, today: dt.date,
                     on_progress: ProgressCallback | None = None) -> Workbook:
-    workbook = Workbook()
+    workbook = new_workbook()
     workbook.properties.title = clean_text(title)
     sheet: Worksheet = workbook.active  # type: ignore[assignment]
     sheet.title = _("台账")
     last_column = get_column_letter(len(COLUMNS))
-    write_row(sheet, [_("%(title)s（截至%(date)s）") % {"title": title, "date": today.isoformat()}])
+    write_row(sheet, [_("%(title)s（截至%(date)s）") % {"title": title, "date": formats.date_format(today)}])
     sheet.merge_cells(f"A1:{last_column}1")
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    style_title(sheet["A1"])
     sheet.row_dimensions[1].height = 28
     write_row(sheet, [header for header, _width in COLUMNS])
+    style_header(sheet, HEADER_ROW, len(COLUMNS))
     for index, (_header, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=index)
-        cell.font, cell.fill, cell.border, cell.alignment = Font(bold=True), HEADER_FILL, BORDER, CENTER
         sheet.column_dimensions[get_column_letter(index)].width = width
     for done, row in enumerate(rows, start=1):
         for values, rag in _sheet_rows(row):

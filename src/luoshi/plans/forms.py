@@ -22,8 +22,8 @@ PLAN_FILE_ACCEPT = ".txt,.text,.docx,.pdf,.html,.htm,.xlsx,.csv"
 class PlanUploadForm(forms.Form):
     document = forms.FileField(
         label=_("计划文件"), help_text=_("支持文本、Word（.docx）、PDF、网页、Excel 和 CSV 格式"),
-        error_messages={"empty": _("文件为空，未导入 (the file is empty; nothing imported)"),
-                        "required": _("请选择要上传的文件 (choose a file to upload)")},
+        error_messages={"empty": _("文件为空，未导入"),
+                        "required": _("请选择要上传的文件")},
         widget=forms.ClearableFileInput(attrs={"accept": PLAN_FILE_ACCEPT}))
 
     def clean_document(self) -> UploadedFile:
@@ -31,7 +31,7 @@ class PlanUploadForm(forms.Form):
         limit = settings.LUOSHI_MAX_PLAN_BYTES
         if document.size is not None and document.size > limit:
             raise forms.ValidationError(
-                _("文件过大：不能超过 %(mb)s MB (file too large)"), params={"mb": limit // (1024 * 1024)},
+                _("文件过大：不能超过 %(mb)s MB"), params={"mb": limit // (1024 * 1024)},
                 code="too_large")
         return document
 

@@ -51,6 +51,13 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def parse_warning_texts(self) -> list[str]:
+        """The parser's warnings in the reader's language (see luoshi.core.parser_messages)."""
+        from luoshi.core.parser_messages import parser_message
+
+        return [parser_message(warning) for warning in self.parse_warnings]
+
 
 class Task(models.Model):
     """A node of the plan's tree: a chapter, a section, a task or a sub-item.

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from luoshi import plandoc
+from luoshi.core.parser_messages import stored_warnings
 from luoshi.plandoc.normalize import halfwidth
 
 from .models import Assignment, Plan, Task
@@ -80,7 +81,7 @@ def plan_rows(parsed: plandoc.Plan, *, data: bytes, filename: str) -> dict[str, 
             "issuer": parsed.issuer or "", "issued_on": parsed.issued_on,
             "notice_title": (parsed.notice_title or "")[:400], "year": _plan_year(parsed),
             "source_text": parsed.source, "source_format": parsed.source_format, "source_name": filename[:255],
-            "source_sha256": hashlib.sha256(data).hexdigest(), "parse_warnings": list(parsed.warnings),
+            "source_sha256": hashlib.sha256(data).hexdigest(), "parse_warnings": stored_warnings(parsed.warnings),
         },
         "nodes": nodes,
         "duplicates": [[key_of[i] for i in group if i in key_of] for group in parsed.duplicates],

@@ -28,9 +28,11 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.core import clock
+from luoshi.core.audit_labels import action_label, field_label
 from luoshi.core.models import AuditEntry
 from luoshi.reports.choices import Progress, ReportStatus
 from luoshi.reports.models import Report, TargetActual
@@ -198,7 +200,7 @@ def _unit_name(tu: TaskUnit) -> str:
 def deadline_display(task: Task) -> str:
     if task.deadline_text:
         return str(task.deadline_text)
-    return task.deadline.isoformat() if task.deadline else "—"
+    return formats.date_format(task.deadline) if task.deadline else "—"
 
 
 def _row_deadline(task: Task, assignments: list[Assignment]) -> str:
@@ -207,12 +209,12 @@ def _row_deadline(task: Task, assignments: list[Assignment]) -> str:
     if task.deadline or task.deadline_text:
         shown = deadline_display(task)
         if own:
-            shown += "；" + "；".join(f"{name} {date.isoformat()}" for name, date in own)
+            shown += "；" + "；".join(f"{name} {formats.date_format(date)}" for name, date in own)
         return shown
     dates = {date for _name, date in own}
     if len(dates) == 1 and len(own) == len(assignments):
-        return str(dates.pop().isoformat())
-    return "；".join(f"{name} {date.isoformat()}" for name, date in own) or "—"
+        return formats.date_format(dates.pop())
+    return "；".join(f"{name} {formats.date_format(date)}" for name, date in own) or "—"
 
 
 def ledger_rows(tasks: Iterable[Task], *, first_number: int = 1) -> list[LedgerRow]:
@@ -379,35 +381,11 @@ def task_history(task: Task, user: Any) -> QuerySet[AuditEntry]:
     return entries.order_by("-created_at", "-pk")
 
 
-ACTION_LABELS = {
-    "plan.import": _("导入计划"), "plan.map_unit": _("对应单位"), "plan.publish": _("发布计划"),
-    "task.update": _("修改任务"),
-    "report.create": _("填写报告"), "report.save": _("修改报告"), "report.approve": _("单位负责人审核"),
-    "report.submit": _("报送"), "report.return": _("退回"), "report.accept": _("审核通过"),
-    "report.sheet_upload": _("表格导入报告"), "attachment.add": _("上传佐证材料"),
-    "attachment.delete": _("删除佐证材料"), "extension.request": _("申请延期"), "extension.grant": _("同意延期"),
-    "extension.refuse": _("不同意延期"), "assignment.extend": _("调整完成时限"),
-    "assignment.close_propose": _("申请办结"), "assignment.close": _("办结"),
-    "assignment.close_refuse": _("不同意办结"), "instruction.create": _("领导批示"),
-    "reminder.before_due": _("到期提醒"), "reminder.overdue": _("逾期催办"), "reminder.manual": _("人工催办"),
-    "reminder.chase": _("一键催办"), "unit.create": _("新建单位"), "user.invite": _("邀请账号"),
-}
-
-
-FIELD_LABELS = {
-    "title": _("标题"), "doc_number": _("文号"), "issuer": _("发文机关"), "issued_on": _("成文日期"),
-    "status": _("状态"), "cadence": _("报送周期"), "due_day": _("报送截止日"), "revision": _("导入版次"),
-    "text": _("任务内容"), "deadline": _("完成时限"), "deadline_text": _("时限原文"), "units": _("责任单位"),
-    "assignments_created": _("新交办任务分工数"), "name": _("原文单位名"), "unit": _("对应单位"),
-    "task_units": _("涉及处数"), "progress": _("进展"), "narrative": _("进展情况"), "is_late": _("逾期报送"),
-    "deadline_requested": _("申请延期至"), "requested_deadline": _("申请延期至"), "reason": _("理由"),
-    "comment": _("意见"), "closing_report": _("办结报告"),
-}
 # Stored values shown as people read them; bookkeeping fields are left out of the history.
 VALUE_LABELS: dict[str, dict[str, Any]] = {
     "status": {**dict(ReportStatus.choices), **dict(PlanStatus.choices), **dict(AssignmentStatus.choices)},
     "progress": dict(Progress.choices), "role": dict(UnitRole.choices),
-    "is_late": {True: _("是"), False: _("否")},
+    "is_late": {True: _("是"), False: _("否")}, "is_public": {True: _("是"), False: _("否")},
 }
 HIDDEN_FIELDS = frozenset({"version"})
 
@@ -427,7 +405,7 @@ class HistoryItem:
     entry: AuditEntry
     action: str
     changes: list[tuple[str, Any, Any]]
-
+    when: dt.datetime  # on the business clock: the demo's entries show the demo's dates
 
 def history_items(entries: Iterable[AuditEntry]) -> list[HistoryItem]:
     """Audit entries with a readable action name and the fields whose value changed.
@@ -440,11 +418,11 @@ def history_items(entries: Iterable[AuditEntry]) -> list[HistoryItem]:
         if before is None:  # with a message, no field list; without one, every value of `after` is new
             before = dict(after) if entry.message else {}
         changes = [
-            (str(FIELD_LABELS.get(key, key)), _readable(key, before.get(key)), _readable(key, after.get(key)))
+            (field_label(entry.action, key), _readable(key, before.get(key)), _readable(key, after.get(key)))
             for key in dict.fromkeys([*before, *after])
             if key not in HIDDEN_FIELDS and before.get(key) != after.get(key)]
-        items.append(HistoryItem(entry=entry, action=str(ACTION_LABELS.get(entry.action, entry.action)),
-                                 changes=changes))
+        items.append(HistoryItem(entry=entry, action=action_label(entry.action), changes=changes,
+                                 when=clock.on_business_clock(entry.created_at)))
     return items
 
 

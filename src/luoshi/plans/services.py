@@ -33,6 +33,7 @@ from luoshi import plandoc
 from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError, StaleUpdate
+from luoshi.core.parser_messages import parser_message, stored_warnings
 from luoshi.orgs.models import Unit, UnitAlias
 from luoshi.orgs.services import unit_alias_create, unit_directory_for_parser
 
@@ -67,13 +68,13 @@ def plan_parse(*, data: bytes, filename: str) -> plandoc.Plan:
         return plandoc.parse(data, filename=filename, units=unit_directory_for_parser(),
                              max_bytes=settings.LUOSHI_MAX_PLAN_BYTES)
     except plandoc.PlanDocError as exc:
-        raise DomainError(str(exc), code="bad_document") from exc
+        raise DomainError(parser_message(exc), code="bad_document") from exc
 
 
 def _parse_rows(*, data: bytes, filename: str) -> dict[str, Any]:
     parsed = plan_parse(data=data, filename=filename)
     if not parsed.nodes:
-        raise DomainError("文件中未识别到任务结构，未导入 (no task structure found; nothing imported)",
+        raise DomainError(_("文件中未识别到任务结构，未导入"),
                           code="no_structure")
     return plan_rows(parsed, data=data, filename=filename)
 
@@ -601,10 +602,10 @@ def plan_publish(*, actor: Any, plan: Plan) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     missing = unmapped_unit_names(plan)
     if missing:
-        raise DomainError(f"以下单位尚未对应到单位目录：{'、'.join(missing)} (map these units before publishing)",
+        raise DomainError(_("以下单位尚未对应到单位目录：%(units)s") % {"units": "、".join(missing)},
                           code="unmapped_units")
     if not plan.tasks.filter(is_item=True, removed=False).exists():
-        raise DomainError("计划中没有任务项 (the plan has no task items)", code="no_items")
+        raise DomainError(_("计划中没有任务项"), code="no_items")
     before = snapshot(plan, PLAN_FIELDS)
     plan.status = PlanStatus.PUBLISHED
     plan.published_at = plan.published_at or clock.now()
@@ -755,20 +756,20 @@ def task_update(*, actor: Any, task: Task, text: str, deadline: dt.date | None, 
     """
     task = Task.objects.select_for_update().select_related("plan").get(pk=task.pk)
     if expected is not None and expected != task_fingerprint(task):
-        raise StaleUpdate("该任务已被他人修改，请刷新页面后重新修改 (the task was changed meanwhile; reload and retry)")
+        raise StaleUpdate(_("该任务已被他人修改，请刷新页面后重新修改"))
     text = text.strip()
     if not text:
-        raise DomainError("任务内容不能为空 (the task text is required)", code="empty_text")
+        raise DomainError(_("任务内容不能为空"), code="empty_text")
     names = [spec.name.strip() for spec in units]
     if any(not name for name in names) or len(set(names)) != len(names):
-        raise DomainError("单位名称不能为空或重复 (unit names must be present and distinct)", code="bad_units")
+        raise DomainError(_("单位名称不能为空或重复"), code="bad_units")
     if any(spec.role not in UnitRole.values for spec in units):
-        raise DomainError("单位角色无效 (invalid unit role)", code="bad_role")
+        raise DomainError(_("单位角色无效"), code="bad_role")
     if units and not any(spec.role in (UnitRole.LEAD, UnitRole.RESPONSIBLE) for spec in units):
-        raise DomainError("至少需要一个牵头单位或责任单位 (name at least one lead or responsible unit)",
+        raise DomainError(_("至少需要一个牵头单位或责任单位"),
                           code="no_lead")
     if task.is_item and task.plan.status == PlanStatus.PUBLISHED and not units:
-        raise DomainError("已发布计划的任务项必须有责任单位 (a published task needs a unit)", code="no_units")
+        raise DomainError(_("已发布计划的任务项必须有责任单位"), code="no_units")
     before = _task_snapshot(task)
     old_deadline = task.deadline
     if not task.parsed_values:  # imported before the parse was kept: the values before the first correction

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.indicators.choices import DataSource, EditionStatus, Measure, RegionKind
@@ -176,10 +177,10 @@ def _sentence(source: str, task: Task) -> str:
 
 
 def _deadline(task: Task, deadlines: set[dt.date]) -> str:
-    shown = task.deadline_text or (task.deadline.isoformat() if task.deadline else "")
+    shown = task.deadline_text or (formats.date_format(task.deadline) if task.deadline else "")
     later = sorted(d for d in deadlines if task.deadline is None or d > task.deadline)
     if later and task.deadline is not None:
-        shown = f"{shown}（{_('延期至')} {later[-1].isoformat()}）"
+        shown = f"{shown}（{_('延期至')} {formats.date_format(later[-1])}）"
     return shown or "—"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -78,7 +79,7 @@ class ActualInputSerializer(serializers.Serializer[Any]):
 
     def validate_value(self, value: float | None) -> float | None:
         if value is not None and not math.isfinite(value):
-            raise serializers.ValidationError("不是有效数值 (not a finite number)")
+            raise serializers.ValidationError(_("不是有效数值"))
         return value
 
 
@@ -101,12 +102,12 @@ class ReportSaveSerializer(serializers.Serializer[Any]):
 
     def validate_actuals(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len({row["target"] for row in rows}) != len(rows):
-            raise serializers.ValidationError("每个目标只能填一个实际值 (one value per target)")
+            raise serializers.ValidationError(_("每个目标只能填一个实际值"))
         return rows
 
     def validate_answers(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if len({row["instruction"] for row in rows}) != len(rows):
-            raise serializers.ValidationError("每条批示只能答复一次 (one answer per instruction)")
+            raise serializers.ValidationError(_("每条批示只能答复一次"))
         return rows
 
 

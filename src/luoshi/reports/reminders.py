@@ -36,7 +36,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Exists, F, JSONField, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from luoshi.core import clock
@@ -295,7 +295,7 @@ def _tasks_for_mail(groups: Iterable[_Group]) -> dict[int, Task]:
 
 def _notification_text(group: _Group) -> str:
     period = group.period
-    values = {"plan": period.plan.title[:80], "period": period.label, "due": period.due_date.isoformat(),
+    values = {"plan": period.plan.title[:80], "period": period.label, "due": formats.date_format(period.due_date),
               "count": len(group.task_ids)}
     if group.kind == BEFORE_DUE:
         text = _("【到期提醒】《%(plan)s》%(period)s进展报告将于%(due)s截止，贵单位尚有%(count)d项任务未报送。")
@@ -307,7 +307,7 @@ def _notification_text(group: _Group) -> str:
 
 
 def _mail_subject(group: _Group) -> str:
-    values = {"period": group.period.label, "due": group.period.due_date.isoformat()}
+    values = {"period": group.period.label, "due": formats.date_format(group.period.due_date)}
     if group.kind == BEFORE_DUE:
         subject: str = _("【到期提醒】%(period)s进展报告将于%(due)s截止") % values
     else:
@@ -434,10 +434,10 @@ def reminder_send(*, actor: Any, assignment: Assignment, message: str,
                   period: ReportingPeriod | None = None) -> Reminder:
     """The office chases one unit by hand (人工催办): a Reminder row, notifications, audit, then e-mail."""
     if not getattr(actor, "is_office", False):
-        raise DomainError(_("只有督查人员可以催办 (only the office can send reminders)"), code="forbidden")
+        raise DomainError(_("只有督查人员可以催办"), code="forbidden")
     message = (message or "").strip()
     if len(message) > MAX_MANUAL_MESSAGE:
-        raise DomainError(_("催办内容不能超过%(max)d字 (message too long)") % {"max": MAX_MANUAL_MESSAGE},
+        raise DomainError(_("催办内容不能超过%(max)d字") % {"max": MAX_MANUAL_MESSAGE},
                           code="too_long")
     with transaction.atomic():
         assignment = (Assignment.objects.select_for_update().select_related("task", "task__plan", "unit")
@@ -445,14 +445,14 @@ def reminder_send(*, actor: Any, assignment: Assignment, message: str,
         plan = assignment.task.plan
         if (not assignment.active or assignment.status != AssignmentStatus.OPEN
                 or plan.status != PlanStatus.PUBLISHED):
-            raise DomainError(_("该任务已办结或不在督办中，无需催办 (the assignment is not open)"), code="not_open")
+            raise DomainError(_("该任务已办结或不在督办中，无需催办"), code="not_open")
         if period is None:
             period = period_current(plan)
         if period is None or period.plan_id != plan.pk:
-            raise DomainError(_("该计划没有报送期 (the plan has no reporting period)"), code="no_period")
+            raise DomainError(_("该计划没有报送期"), code="no_period")
         people = recipients_for_units([assignment.unit_id]).get(assignment.unit_id, [])
         if not people:
-            raise DomainError(_("该单位尚无联络员或负责人账号，无法催办 (the unit has no account to notify)"),
+            raise DomainError(_("该单位尚无联络员或负责人账号，无法催办"),
                               code="no_recipient")
         text = message or _("请尽快报送本期进展。")
         to = tuple(sorted({r.email for r in people if r.email}))

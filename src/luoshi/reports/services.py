@@ -34,6 +34,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from luoshi.core import clock
@@ -108,27 +109,26 @@ def _is_unit_member(actor: Any, unit_id: int) -> bool:
 
 def _require_unit_member(actor: Any, assignment: Assignment) -> None:
     if not _is_unit_member(actor, assignment.unit_id):
-        raise _forbidden("只有承办单位的账号可以进行此操作 (only the responsible unit's accounts may do this)")
+        raise _forbidden(_("只有承办单位的账号可以进行此操作"))
 
 
 def _require_office(actor: Any) -> None:
     if not actor.is_office:
-        raise _forbidden("只有督查人员可以进行此操作 (only the supervising office may do this)")
+        raise _forbidden(_("只有督查人员可以进行此操作"))
 
 
 def _require_open(assignment: Assignment) -> None:
     if not assignment.active or assignment.status != AssignmentStatus.OPEN:
-        raise DomainError("该任务已办结或已失效，不能再填报 (the assignment is closed or no longer active)",
+        raise DomainError(_("该任务已办结或已失效，不能再填报"),
                           code="assignment_closed")
     if assignment.task.plan.status != PlanStatus.PUBLISHED:
-        raise DomainError("计划未发布 (the plan is not published)", code="plan_not_published")
+        raise DomainError(_("计划未发布"), code="plan_not_published")
 
 
 def _check_version(report: Report, version: int | None) -> None:
     if version is not None and report.version != version:
-        raise StaleUpdate(
-            f"该报告已被他人修改（当前第{report.version}版，您打开的是第{version}版），请刷新后重试 "
-            f"(the report was changed by someone else since you opened it; reload and try again)")
+        raise StaleUpdate(_("该报告已被他人修改（当前第%(current)d版，您打开的是第%(opened)d版），请刷新后重试") % {
+            "current": report.version, "opened": version})
 
 
 def _audit_report(*, actor: Any, action: str, report: Report, before: dict[str, Any] | None,
@@ -148,7 +148,7 @@ def _locked_batch(report: Report) -> list[Report]:
         found = list(rows.filter(batch=report.batch).order_by("pk"))
     found.sort(key=lambda r: r.pk != report.pk)
     if not found or found[0].pk != report.pk:
-        raise DomainError("报告不存在 (report not found)", code="not_found")
+        raise DomainError(_("报告不存在"), code="not_found")
     return found
 
 
@@ -188,22 +188,22 @@ def report_save(
     A liaison's new report is announced to the unit head (notify=False: the caller sends one notice for many).
     """
     if progress not in Progress.values:
-        raise DomainError("进展状态无效 (invalid progress status)", code="invalid_progress")
+        raise DomainError(_("进展状态无效"), code="invalid_progress")
     narrative = narrative.strip()
     if len(narrative) > NARRATIVE_MAX:
-        raise DomainError(f"进展情况不能超过{NARRATIVE_MAX}字 (narrative too long)", code="too_long")
+        raise DomainError(_("进展情况不能超过%(max)d字") % {"max": NARRATIVE_MAX}, code="too_long")
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().select_related("task", "task__plan").get(pk=assignment.pk)
         _require_unit_member(actor, assignment)
         _require_open(assignment)
         if period.plan_id != assignment.task.plan_id:
-            raise DomainError("报送期不属于该计划 (the period belongs to another plan)", code="wrong_period")
+            raise DomainError(_("报送期不属于该计划"), code="wrong_period")
         if period.start > _today():
-            raise DomainError("该报送期尚未开始 (this reporting period has not started)", code="future_period")
+            raise DomainError(_("该报送期尚未开始"), code="future_period")
         existing = Report.objects.filter(assignment=assignment, period=period).first()
         if existing is None:
             if version not in (None, 0):
-                raise StaleUpdate("该报告已不存在，请刷新后重试 (the report no longer exists; reload and try again)")
+                raise StaleUpdate(_("该报告已不存在，请刷新后重试"))
             report = Report(assignment=assignment, period=period, created_by=actor, version=0,
                             progress=progress, narrative=narrative)
             report.save()
@@ -212,12 +212,11 @@ def report_save(
             rows = _locked_batch(existing)
             report = rows[0]
             if version is None:
-                raise StaleUpdate("该期报告已由他人创建，请刷新后重试 "
-                                  "(someone else created this report meanwhile; reload and try again)")
+                raise StaleUpdate(_("该期报告已由他人创建，请刷新后重试"))
             _check_version(report, version)
         for row in rows:
             if row.status not in EDITABLE:
-                raise DomainError("报告已报送或已通过，不能修改 (a submitted or accepted report cannot be edited)",
+                raise DomainError(_("报告已报送或已通过，不能修改"),
                                   code="locked")
         rows += _join_batch(actor=actor, report=report, rows=rows, also_for=also_for)
         tasks = {row.assignment.task_id: row for row in rows}
@@ -271,10 +270,10 @@ def _check_targets_and_instructions(rows: list[Report], actuals: Mapping[int, fl
                                     answers: Mapping[int, str]) -> None:
     task_ids = {row.assignment.task_id for row in rows}
     if actuals and Target.objects.filter(pk__in=list(actuals), task_id__in=task_ids).count() != len(actuals):
-        raise DomainError("实际值对应的目标不属于该任务 (a value was given for another task's target)",
+        raise DomainError(_("实际值对应的目标不属于该任务"),
                           code="wrong_target")
     if answers and Instruction.objects.filter(pk__in=list(answers), task_id__in=task_ids).count() != len(answers):
-        raise DomainError("批示不属于该任务 (an answer was given for another task's instruction)",
+        raise DomainError(_("批示不属于该任务"),
                           code="wrong_instruction")
 
 
@@ -290,11 +289,10 @@ def _join_batch(*, actor: Any, report: Report, rows: list[Report], also_for: Seq
             continue
         sibling_assignment = allowed.get(wanted.pk)
         if sibling_assignment is None:
-            raise DomainError("只能合并报送同一单位的重复任务 (only duplicate items of the same unit can share "
-                              "a report)", code="not_duplicate")
+            raise DomainError(_("只能合并报送同一单位的重复任务"), code="not_duplicate")
         if Report.objects.filter(assignment=sibling_assignment, period=report.period).exists():
-            raise DomainError(f"任务 {sibling_assignment.task.display_path} 本期已单独填报 (that item already has "
-                              f"its own report for this period)", code="already_reported")
+            raise DomainError(_("任务 %(task)s 本期已单独填报") % {"task": sibling_assignment.task.display_path},
+                              code="already_reported")
         if report.batch is None:
             report.batch = uuid.uuid4()
         sibling = Report.objects.create(assignment=sibling_assignment, period=report.period, created_by=actor,
@@ -314,11 +312,11 @@ def report_approve(*, actor: Any, report: Report, version: int | None = None) ->
         primary = rows[0]
         _check_version(primary, version)
         if not (actor.role == Role.HEAD and _is_unit_member(actor, primary.assignment.unit_id)):
-            raise _forbidden("只有本单位负责人可以审核报告 (only the unit head may approve)")
+            raise _forbidden(_("只有本单位负责人可以审核报告"))
         _require_open(primary.assignment)
         for row in rows:
             if row.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-                raise DomainError("只有草稿或退回的报告可以审核 (only a draft or returned report can be approved)",
+                raise DomainError(_("只有草稿或退回的报告可以审核"),
                                   code="bad_status")
         _transition(actor=actor, rows=rows, status=ReportStatus.APPROVED, review=ReviewAction.APPROVE)
     return rows[0]
@@ -341,17 +339,17 @@ def report_submit(*, actor: Any, report: Report, version: int | None = None, not
         for row in rows:
             if row.status not in allowed:
                 if row.status in EDITABLE:
-                    raise _forbidden("报告须经本单位负责人审核后才能报送 (the unit head must approve the report first)")
-                raise DomainError("报告已报送或已通过 (the report was already submitted)", code="bad_status")
+                    raise _forbidden(_("报告须经本单位负责人审核后才能报送"))
+                raise DomainError(_("报告已报送或已通过"), code="bad_status")
         if not primary.narrative.strip():
-            raise DomainError("请填写进展情况 (write the progress narrative first)", code="empty_narrative")
+            raise DomainError(_("请填写进展情况"), code="empty_narrative")
         missing = []
         for row in rows:
             answered = set(row.instruction_answers.exclude(text="").values_list("instruction_id", flat=True))
             missing += [i for i in open_instructions(assignment=row.assignment, report=row) if i.pk not in answered]
         if missing:
-            raise DomainError(f"请先答复领导批示（{len(missing)}条未答复）(answer every open leader instruction "
-                              f"before submitting)", code="instruction_unanswered")
+            raise DomainError(_("请先答复领导批示（%(count)d条未答复）") % {"count": len(missing)},
+                              code="instruction_unanswered")
         now = clock.now()
         today = clock.today()
         for row in rows:
@@ -413,7 +411,7 @@ def report_return(*, actor: Any, report: Report, comment: str, version: int | No
     """The office returns a submitted report with a comment the unit must see (the comment is required)."""
     comment = comment.strip()
     if not comment:
-        raise DomainError("退回须填写意见 (a return needs a comment)", code="comment_required")
+        raise DomainError(_("退回须填写意见"), code="comment_required")
     with transaction.atomic():
         rows = _locked_batch(report)
         _check_version(rows[0], version)
@@ -432,7 +430,7 @@ def report_return(*, actor: Any, report: Report, comment: str, version: int | No
 def _require_submitted(rows: list[Report]) -> None:
     for row in rows:
         if row.status != ReportStatus.SUBMITTED:
-            raise DomainError("只有已报送的报告可以审核 (only a submitted report can be reviewed)", code="bad_status")
+            raise DomainError(_("只有已报送的报告可以审核"), code="bad_status")
 
 
 def _transition(*, actor: Any, rows: list[Report], status: Any, review: Any, comment: str = "") -> None:
@@ -534,19 +532,19 @@ def attachment_clean_name(name: str) -> str:
 def attachment_content_type(*, name: str, stream: IO[bytes], size: int) -> str:
     """The content type we will serve the file with, after checking size, extension and magic bytes."""
     if size <= 0:
-        raise DomainError("文件为空 (the file is empty)", code="empty_file")
+        raise DomainError(_("文件为空"), code="empty_file")
     limit = settings.LUOSHI_MAX_ATTACHMENT_BYTES
     if size > limit:
-        raise DomainError(f"文件超过{limit // (1024 * 1024)}MB上限 (the file is larger than the limit)",
+        raise DomainError(_("文件超过%(mb)dMB上限") % {"mb": limit // (1024 * 1024)},
                           code="too_large")
     ext = name.rpartition(".")[2].lower() if "." in name else ""
     for _type, extensions, content_type, check in ATTACHMENT_TYPES:
         if ext in extensions:
             if not check(stream):
-                raise DomainError(f"文件内容与扩展名 .{ext} 不符 (the content does not match the file type)",
+                raise DomainError(_("文件内容与扩展名 .%(ext)s 不符") % {"ext": ext},
                                   code="bad_content")
             return content_type
-    raise DomainError(f"不支持的文件类型，仅限：{'、'.join(ALLOWED_EXTENSIONS)} (file type not allowed)",
+    raise DomainError(_("不支持的文件类型，仅限：%(types)s") % {"types": "、".join(ALLOWED_EXTENSIONS)},
                       code="bad_type")
 
 
@@ -564,7 +562,7 @@ def attachment_add(*, actor: Any, report: Report, upload: Any) -> Attachment:
         _require_unit_member(actor, primary.assignment)
         _require_open(primary.assignment)
         if primary.status not in EDITABLE:
-            raise DomainError("报告已报送或已通过，不能添加材料 (a submitted or accepted report cannot be changed)",
+            raise DomainError(_("报告已报送或已通过，不能添加材料"),
                               code="locked")
         upload.seek(0)
         attachment = Attachment(report=primary, original_name=name, content_type=content_type,
@@ -586,7 +584,7 @@ def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
         primary = rows[0]
         _require_unit_member(actor, primary.assignment)
         if primary.status not in EDITABLE:
-            raise DomainError("报告已报送或已通过，不能删除材料 (a submitted or accepted report cannot be changed)",
+            raise DomainError(_("报告已报送或已通过，不能删除材料"),
                               code="locked")
         audit_record(actor=actor, action="attachment.delete", target=attachment,
                      before={"report": primary.pk, "name": attachment.original_name, "size": attachment.size},
@@ -616,17 +614,17 @@ def extension_request(*, actor: Any, assignment: Assignment, requested_deadline:
     """The unit asks for a later deadline, with a reason. One pending request per assignment."""
     reason = reason.strip()
     if not reason:
-        raise DomainError("请填写延期理由 (give a reason)", code="reason_required")
+        raise DomainError(_("请填写延期理由"), code="reason_required")
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().select_related("task", "task__plan").get(pk=assignment.pk)
         _require_unit_member(actor, assignment)
         _require_open(assignment)
         floor = max(assignment.deadline or _today(), _today())
         if requested_deadline <= floor:
-            raise DomainError(f"申请的时限应晚于{floor:%Y-%m-%d} (the new deadline must be later than the current one)",
+            raise DomainError(_("申请的时限应晚于%(date)s") % {"date": formats.date_format(floor, "DATE_FORMAT")},
                               code="deadline_not_later")
         if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
-            raise DomainError("已有待审批的延期申请 (an extension request is already pending)", code="pending")
+            raise DomainError(_("已有待审批的延期申请"), code="pending")
         extension = Extension(assignment=assignment, requested_deadline=requested_deadline,
                               previous_deadline=assignment.deadline, reason=reason, requested_by=actor)
         extension.save()
@@ -644,7 +642,7 @@ def _locked_pending_extension(extension: Extension) -> Extension:
     locked: Extension = (Extension.objects.select_for_update()
                          .select_related("assignment", "assignment__task").get(pk=extension.pk))
     if locked.status != ExtensionStatus.PENDING:
-        raise DomainError("该申请已审批 (the request was already decided)", code="already_decided")
+        raise DomainError(_("该申请已审批"), code="already_decided")
     return locked
 
 
@@ -675,7 +673,7 @@ def extension_grant(*, actor: Any, extension: Extension, comment: str = "") -> E
     _notify_unit(unit_id=assignment.unit_id, url=reverse("reports:extension_detail", args=[extension.pk]),
                  text=_("“%(task)s”延期申请已同意，完成时限调整为%(date)s") % {
                      "task": extension.assignment.task.display_path,
-                     "date": f"{extension.requested_deadline:%Y-%m-%d}"})
+                     "date": formats.date_format(extension.requested_deadline)})
     return extension
 
 
@@ -684,7 +682,7 @@ def extension_refuse(*, actor: Any, extension: Extension, comment: str) -> Exten
     _require_office(actor)
     comment = comment.strip()
     if not comment:
-        raise DomainError("不同意延期须填写意见 (a refusal needs a comment)", code="comment_required")
+        raise DomainError(_("不同意延期须填写意见"), code="comment_required")
     with transaction.atomic():
         extension = _locked_pending_extension(extension)
         before = snapshot(extension, EXTENSION_FIELDS)
@@ -713,12 +711,12 @@ def instruction_create(*, actor: Any, task: Task, text: str, unit_ids: Sequence[
     named: every unit holding the task. Only the units named are notified.
     """
     if actor.role != Role.LEADER:
-        raise _forbidden("只有领导可以作出批示 (only a leader may give instructions)")
+        raise _forbidden(_("只有领导可以作出批示"))
     text = text.strip()
     if not text:
-        raise DomainError("请填写批示内容 (write the instruction)", code="text_required")
+        raise DomainError(_("请填写批示内容"), code="text_required")
     if not task.is_item or task.removed:
-        raise DomainError("只能对任务项作出批示 (instructions go on task items)", code="not_item")
+        raise DomainError(_("只能对任务项作出批示"), code="not_item")
     with transaction.atomic():
         holders = dict(Assignment.objects.filter(task=task, active=True, status=AssignmentStatus.OPEN)
                        .values_list("unit_id", "pk"))
@@ -751,13 +749,13 @@ def assignment_close(*, actor: Any, assignment: Assignment, closing_report: str 
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().select_related("task", "task__plan").get(pk=assignment.pk)
         if assignment.status == AssignmentStatus.CLOSED:
-            raise DomainError("该任务已办结 (the assignment is already closed)", code="already_closed")
+            raise DomainError(_("该任务已办结"), code="already_closed")
         before = snapshot(assignment, ASSIGNMENT_FIELDS)
         ids = {"plan_id": assignment.task.plan_id, "task_id": assignment.task_id, "unit_id": assignment.unit_id}
         if actor.is_office:
             text = text or assignment.closing_report
             if not text:
-                raise DomainError("请填写办结报告 (write the closing report)", code="text_required")
+                raise DomainError(_("请填写办结报告"), code="text_required")
             assignment.status = AssignmentStatus.CLOSED
             assignment.closed_at = clock.now()
             assignment.closing_report = text
@@ -770,7 +768,7 @@ def assignment_close(*, actor: Any, assignment: Assignment, closing_report: str 
         _require_unit_member(actor, assignment)
         _require_open(assignment)
         if not text:
-            raise DomainError("请填写办结报告 (write the closing report)", code="text_required")
+            raise DomainError(_("请填写办结报告"), code="text_required")
         assignment.closing_report = text
         assignment.save(update_fields=["closing_report"])
         audit_record(actor=actor, action="assignment.close_propose", target=assignment, before=before,
@@ -786,11 +784,11 @@ def assignment_close_refuse(*, actor: Any, assignment: Assignment, comment: str)
     _require_office(actor)
     comment = comment.strip()
     if not comment:
-        raise DomainError("请填写意见 (a refusal needs a comment)", code="comment_required")
+        raise DomainError(_("请填写意见"), code="comment_required")
     with transaction.atomic():
         assignment = Assignment.objects.select_for_update().select_related("task").get(pk=assignment.pk)
         if assignment.status != AssignmentStatus.OPEN or not assignment.closing_report:
-            raise DomainError("没有待确认的办结申请 (no closing proposal to refuse)", code="no_proposal")
+            raise DomainError(_("没有待确认的办结申请"), code="no_proposal")
         before = snapshot(assignment, ASSIGNMENT_FIELDS)
         assignment.closing_report = ""
         assignment.save(update_fields=["closing_report"])

@@ -32,11 +32,11 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl import load_workbook
+from openpyxl.styles import Alignment, Border, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -47,7 +47,7 @@ from luoshi.orgs.choices import Role
 from luoshi.plans.access import assignments_visible_to, plans_visible_to
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
 from luoshi.plans.models import Assignment, Target
-from luoshi.xlsxsafe import set_cell
+from luoshi.xlsxsafe import new_workbook, set_cell, style_header, style_title
 
 from . import notices
 from .choices import Progress
@@ -163,7 +163,7 @@ def sheet_build(*, user: Any, period: ReportingPeriod) -> bytes:
     """The period's sheet for the user's unit, prefilled with its current drafts."""
     assignments = list(sheet_assignments(user, period))
     reports = _reports_by_assignment(period, [a.pk for a in assignments])
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _("进展填报")
@@ -202,24 +202,22 @@ def _write_frame(sheet: Worksheet, period: ReportingPeriod, *, unit_id: int, uni
     set_cell(sheet, 1, 1, _marker(period, unit_id))
     title = set_cell(sheet, 1, COL["path"], _("%(plan)s · %(period)s · %(unit)s 进展填报表") % {
         "plan": period.plan.title[:60], "period": period.label, "unit": unit_name})
-    title.font = Font(bold=True, size=13)
+    style_title(title)
     sheet.merge_cells(f"{first}1:{last}1")
     hint = set_cell(sheet, 2, COL["path"], _(
         "填报截止：%(due)s。请只填写白色单元格：任务行选择“进展状态”并填写“进展情况”，量化目标行填写“实际值”（数字）。"
         "请勿增删行或修改隐藏列；上传后全部行检查无误才会保存为草稿，报送仍需在系统中完成。") % {
-        "due": period.due_date.isoformat()})
+        "due": formats.date_format(period.due_date)})
     hint.alignment = WRAP
     sheet.merge_cells(f"{first}2:{last}2")
     sheet.row_dimensions[2].height = 48
     for index, (key, header, width, hidden) in enumerate(COLUMNS, start=1):
         label = _(header) if not hidden else header
-        cell = set_cell(sheet, 3, index, f"{label}*" if key in TASK_INPUTS + TARGET_INPUTS else label)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
+        set_cell(sheet, 3, index, f"{label}*" if key in TASK_INPUTS + TARGET_INPUTS else label)
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = width
         sheet.column_dimensions[letter].hidden = hidden
+    style_header(sheet, 3, len(COLUMNS))
 
 
 def _validations() -> dict[str, DataValidation]:
@@ -247,7 +245,7 @@ def _write_block(sheet: Worksheet, row: int, assignment: Assignment, report: Rep
     _put(sheet, row, "version", report.version if report else 0)
     _put(sheet, row, "path", task.display_path)
     _put(sheet, row, "task", task.text)
-    _put(sheet, row, "deadline", task.deadline.isoformat() if task.deadline else task.deadline_text or "")
+    _put(sheet, row, "deadline", task.deadline if task.deadline else task.deadline_text or "")
     _put(sheet, row, "state", report.get_status_display() if report else _("未填报"))
     _put(sheet, row, "progress", report.get_progress_display() if report else None, editable=editable)
     _put(sheet, row, "narrative", report.narrative if report else None, editable=editable)
@@ -276,36 +274,36 @@ def _write_block(sheet: Worksheet, row: int, assignment: Assignment, report: Rep
 def check_sheet_upload(*, size: int, filename: str) -> None:
     """What can be refused before reading the upload: its name and its size."""
     if not filename.lower().endswith(".xlsx"):
-        raise SheetFileError(_("只接受 .xlsx 格式的填报表 (only .xlsx files are accepted)"))
+        raise SheetFileError(_("只接受 .xlsx 格式的填报表"))
     if size > MAX_SHEET_BYTES:
-        raise SheetFileError(_("文件超过 %(mb)d MB (the file is too large)") % {"mb": MAX_SHEET_BYTES // (1024 * 1024)})
+        raise SheetFileError(_("文件超过 %(mb)d MB") % {"mb": MAX_SHEET_BYTES // (1024 * 1024)})
 
 
 def check_xlsx_file(data: bytes, filename: str) -> None:
     """Refuse anything but a plain, reasonably sized .xlsx before openpyxl parses it."""
     check_sheet_upload(size=len(data), filename=filename)
     if not data.startswith(b"PK\x03\x04"):
-        raise SheetFileError(_("文件不是有效的 .xlsx 表格 (not an .xlsx file)"))
+        raise SheetFileError(_("文件不是有效的 .xlsx 表格"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise SheetFileError(_("文件已损坏，无法读取 (the file is damaged)")) from None
+        raise SheetFileError(_("文件已损坏，无法读取")) from None
     names = {part.filename for part in parts}
     if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES or any(
             part.file_size > 1024 * 1024 and part.file_size > MAX_PART_RATIO * max(part.compress_size, 1)
             for part in parts):
-        raise SheetFileError(_("文件解压后过大，已拒绝 (the file expands too much; refused)"))
+        raise SheetFileError(_("文件解压后过大，已拒绝"))
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise SheetFileError(_("文件不是有效的 .xlsx 表格 (not an .xlsx file)"))
+        raise SheetFileError(_("文件不是有效的 .xlsx 表格"))
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise SheetFileError(_("文件包含宏，已拒绝 (files with macros are refused)"))
+        raise SheetFileError(_("文件包含宏，已拒绝"))
     try:
         for part in parts:
             if part.filename.endswith((".xml", ".rels")) and _declares_doctype(archive, part):
-                raise SheetFileError(_("文件包含不允许的XML声明，已拒绝 (XML entity declarations are refused)"))
+                raise SheetFileError(_("文件包含不允许的XML声明，已拒绝"))
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
-        raise SheetFileError(_("文件已损坏，无法读取 (the file is damaged)")) from None
+        raise SheetFileError(_("文件已损坏，无法读取")) from None
 
 
 def _declares_doctype(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
@@ -325,7 +323,7 @@ def _read_rows(data: bytes) -> tuple[str, list[tuple[int, dict[str, Any], set[st
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for malformed parts
-        raise SheetFileError(_("无法读取该 Excel 文件 (the workbook could not be read)")) from None
+        raise SheetFileError(_("无法读取该 Excel 文件")) from None
     try:
         sheet = workbook.worksheets[0]
         marker = ""
@@ -337,7 +335,7 @@ def _read_rows(data: bytes) -> tuple[str, list[tuple[int, dict[str, Any], set[st
             if number < FIRST_DATA_ROW:
                 continue
             if number > MAX_ROWS + FIRST_DATA_ROW:
-                raise SheetFileError(_("行数过多（最多%(max)d行）(too many rows)") % {"max": MAX_ROWS})
+                raise SheetFileError(_("行数过多（最多%(max)d行）") % {"max": MAX_ROWS})
             values: dict[str, Any] = {}
             formulas: set[str] = set()
             for (key, _header, _width, _hidden), cell in zip(COLUMNS, cells, strict=False):
@@ -350,7 +348,7 @@ def _read_rows(data: bytes) -> tuple[str, list[tuple[int, dict[str, Any], set[st
     except SheetFileError:
         raise
     except Exception:
-        raise SheetFileError(_("无法读取该 Excel 文件 (the workbook could not be read)")) from None
+        raise SheetFileError(_("无法读取该 Excel 文件")) from None
     finally:
         workbook.close()
 
@@ -446,18 +444,18 @@ def _parse_blocks(rows: list[tuple[int, dict[str, Any], set[str]]], allowed: dic
     for number, values, formulas in rows:
         inputs = [k for k in TASK_INPUTS + TARGET_INPUTS if values.get(k) not in (None, "")]
         for key in sorted(formulas & set(TASK_INPUTS + TARGET_INPUTS + ("assignment", "target"))):
-            error(number, key, _("不接受公式，请直接填写内容 (formulas are not accepted)"))
+            error(number, key, _("不接受公式，请直接填写内容"))
         if formulas:
             continue
         assignment_id = _as_int(values.get("assignment"))
         if values.get("assignment") in (None, ""):
             if inputs:
-                error(number, "", _("缺少隐藏的任务编号，请勿增删行，重新下载填报表后填写 (row id missing)"))
+                error(number, "", _("缺少隐藏的任务编号，请勿增删行，重新下载填报表后填写"))
             continue
         assignment = allowed.get(assignment_id) if assignment_id is not None else None
         if assignment is None:
             # The same words for a malformed, unknown or another unit's id: ids cannot be probed.
-            error(number, "", _("任务编号无效或不属于本单位本期任务 (unknown assignment)"))
+            error(number, "", _("任务编号无效或不属于本单位本期任务"))
             continue
         block = blocks.setdefault(assignment.pk, _Block(assignment=assignment, row=number))
         raw_target = values.get("target")
@@ -471,23 +469,23 @@ def _parse_blocks(rows: list[tuple[int, dict[str, Any], set[str]]], allowed: dic
 def _parse_task_row(block: _Block, number: int, values: dict[str, Any], labels: dict[str, str],
                     error: Any) -> None:
     if block.has_task_row:
-        error(number, "", _("同一任务出现了两次，请勿复制行 (duplicate task row)"))
+        error(number, "", _("同一任务出现了两次，请勿复制行"))
         return
     block.has_task_row = True
     block.row = number
     version = values.get("version")
     block.version = _as_int(version) if version not in (None, "") else 0
     if block.version is None:
-        error(number, "", _("隐藏的版本号被修改，请重新下载填报表 (version cell changed)"))
+        error(number, "", _("隐藏的版本号被修改，请重新下载填报表"))
     label = _as_text(values.get("progress"))
     if label:
         block.progress = labels.get(label.lower())
         if block.progress is None:
-            error(number, "progress", _("进展状态“%(label)s”无效，请从下拉列表选择 (unknown status)")
+            error(number, "progress", _("进展状态“%(label)s”无效，请从下拉列表选择")
                   % {"label": label[:20]})
     narrative = _as_text(values.get("narrative"))
     if len(narrative) > MAX_NARRATIVE:
-        error(number, "narrative", _("进展情况超过%(max)d字（现%(count)d字）(text too long)")
+        error(number, "narrative", _("进展情况超过%(max)d字（现%(count)d字）")
               % {"max": MAX_NARRATIVE, "count": len(narrative)})
     block.narrative = narrative
 
@@ -496,10 +494,10 @@ def _parse_target_row(block: _Block, number: int, values: dict[str, Any], target
                       error: Any) -> None:
     targets = {t.pk for t in block.assignment.task.targets.all()}
     if target_id is None or target_id not in targets:
-        error(number, "", _("量化目标编号无效，请重新下载填报表 (unknown target)"))
+        error(number, "", _("量化目标编号无效，请重新下载填报表"))
         return
     if target_id in block.target_rows:
-        error(number, "", _("同一量化目标出现了两次，请勿复制行 (duplicate target row)"))
+        error(number, "", _("同一量化目标出现了两次，请勿复制行"))
         return
     block.target_rows.add(target_id)
     raw = values.get("actual")
@@ -508,7 +506,7 @@ def _parse_target_row(block: _Block, number: int, values: dict[str, Any], target
         return
     value = _as_number(raw)
     if value is None:
-        error(number, "actual", _("实际值“%(value)s”不是有效数字 (not a number)") % {"value": _as_text(raw)[:20]})
+        error(number, "actual", _("实际值“%(value)s”不是有效数字") % {"value": _as_text(raw)[:20]})
         return
     block.actuals[target_id] = value
 
@@ -533,14 +531,13 @@ def sheet_import(*, actor: Any, period: ReportingPeriod, data: bytes, filename: 
     there becomes the block's row error and rolls back the blocks already saved.
     """
     if not getattr(actor, "is_unit_user", False) or not actor.unit_id:
-        raise DomainError(_("只有单位账号可以上传填报表 (only unit accounts upload sheets)"), code="forbidden")
+        raise DomainError(_("只有单位账号可以上传填报表"), code="forbidden")
     check_xlsx_file(data, filename)
     marker, rows = _read_rows(data)
     if not marker.startswith(MARKER_PREFIX):
-        raise SheetFileError(_("这不是本系统下载的填报表，请先下载本期填报表 (not a sheet from this system)"))
+        raise SheetFileError(_("这不是本系统下载的填报表，请先下载本期填报表"))
     if marker != _marker(period, actor.unit_id):
-        raise SheetFileError(_("这份填报表属于其他报送期或其他单位，请下载本期填报表 "
-                               "(the sheet is for another period or unit)"))
+        raise SheetFileError(_("这份填报表属于其他报送期或其他单位，请下载本期填报表"))
     result = SheetImportResult()
     allowed = {a.pk: a for a in sheet_assignments(actor, period)}
     blocks = _parse_blocks(rows, allowed, result.errors)
@@ -588,11 +585,11 @@ def _blocks_to_save(blocks: dict[int, _Block], reports: dict[int, Report],
         elif not block.has_task_row or block.progress is None:
             if not any(e.row == block.row for e in result.errors):
                 result.errors.append(RowError(row=block.row, column=_header("progress"),
-                                              message=_("请选择进展状态 (status required)")))
+                                              message=_("请选择进展状态")))
         elif report is not None and report.batch is not None and report.batch in batches:
             # Duplicate items filed with one report: saving one row rewrites the others.
             result.errors.append(RowError(row=block.row, column="", message=_(
-                "此任务与第%(row)d行合并报送，内容须一致，请只修改其中一行 (rows share one report)")
+                "此任务与第%(row)d行合并报送，内容须一致，请只修改其中一行")
                 % {"row": batches[report.batch]}))
         else:
             if report is not None and report.batch is not None:

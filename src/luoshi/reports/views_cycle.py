@@ -140,7 +140,7 @@ def assignment_remind(request: HttpRequest, pk: int) -> HttpResponse:
         period = assignment.task.plan.periods.filter(pk=period_id).first() if period_id else None
         try:
             if period_id and period is None:
-                raise DomainError(_("报送期无效 (unknown period)"), code="no_period")
+                raise DomainError(_("报送期无效"), code="no_period")
             reminders.reminder_send(actor=user, assignment=assignment, message=form.cleaned_data["message"],
                                     period=period)
         except DomainError as exc:

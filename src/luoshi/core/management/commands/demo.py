@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from luoshi.assessment.choices import RubricStatus
 from luoshi.assessment.demo import assessment_demo_load
@@ -116,23 +117,22 @@ TARGET_SHARE = (0.35, 0.5, 0.65)
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：大连2018年工作计划、演示账号和示例报告（可重复运行）(load the demo; idempotent)"
+    help = _("载入演示数据：大连2018年工作计划、演示账号和示例报告（可重复运行）")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--quiet-logins", action="store_true", help="不打印账号和密码 (do not print logins)")
+        parser.add_argument("--quiet-logins", action="store_true", help=_("不打印账号和密码"))
         parser.add_argument("--code", metavar="USERNAME",
-                            help="打印演示账号当前的动态验证码，代替手机上的身份验证器 (print a demo account's current "
-                                 "one-time code, for trying the demo without an authenticator app)")
+                            help=_("打印演示账号当前的动态验证码，代替手机上的身份验证器"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
-            raise CommandError("演示数据的密码是公开的，生产环境不能载入 (the demo refuses to run in production)")
+            raise CommandError(_("演示数据的密码是公开的，生产环境不能载入"))
         if options["code"]:
             self.stdout.write(demo_totp_code(options["code"]))
             return
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            raise CommandError("数据库尚未迁移，请先运行 manage.py migrate (run `manage.py migrate` first)")
+            raise CommandError(_("数据库尚未迁移，请先运行 manage.py migrate"))
         with transaction.atomic():
             units_created = units_load()
             accounts_created = accounts_load()
@@ -151,8 +151,8 @@ class Command(BaseCommand):
                reports_created: dict[str, int], show_logins: bool) -> None:
         write = self.stdout.write
         changed = units_created or accounts_created or plan_created or sum(reports_created.values())
-        write(self.style.SUCCESS("落实演示数据已就绪 (Luoshi demo ready)" if changed else
-                                 "演示数据已存在，未作改动 (demo already loaded; nothing changed)"))
+        write(self.style.SUCCESS(_("落实演示数据已就绪") if changed else
+                                 _("演示数据已存在，未作改动")))
         write(f"  单位目录：{Unit.objects.count()} 个单位（本次新建 {units_created}）")
         write(f"  计划：{plan.title}（{plan.get_status_display()}，{plan.year}年，{plan.get_cadence_display()}报送，"
               f"{plan.tasks.filter(is_item=True, removed=False).count()} 项任务）{'' if plan_created else '，已存在'}")
@@ -167,16 +167,16 @@ class Command(BaseCommand):
         write(f"  示例考核方案（示例数据，非真实考核结果）：{rubrics.count()} 套，"
               f"已发布 {rubrics.filter(status=RubricStatus.PUBLISHED).count()} 套")
         url = demo_url()
-        write(f"  公开页面 (public pages, no login)：{url}public/ ；"
-              f"API 文档 (API reference)：{url}api/v1/docs/")
+        write(_("  公开页面（无需登录）：%(url)s ；") % {"url": f"{url}public/"}
+              + _("API 文档：%(url)s") % {"url": f"{url}api/v1/docs/"})
         pinned = clock.pinned_date()
         if pinned is not None:
             write(f"  演示日期：{pinned:%Y-%m-%d}（示例）")
         else:
             write(f"  演示日期：未设置，按今天 {clock.today():%Y-%m-%d} 计算，2018年的任务都已逾期；"
-                  f"设置 LUOSHI_TODAY={DEMO_TODAY:%Y-%m-%d} 可回到演示情景 (set LUOSHI_TODAY to replay 2018)")
+                  f"设置 LUOSHI_TODAY={DEMO_TODAY:%Y-%m-%d} 可回到演示情景")
         write("")
-        write(f"打开 {demo_url()} ，用以下演示账号登录 (log in with a demo account):")
+        write(_("打开 %(url)s ，用以下演示账号登录：") % {"url": demo_url()})
         if not show_logins:
             return
         width = max(len(a.username) for a in DEMO_ACCOUNTS)
@@ -305,7 +305,7 @@ def reports_load(*, plan: Plan, office: User) -> dict[str, int]:
     """Example reports for the demo units. Returns how many were created, by status."""
     periods = {p.label: p for p in ReportingPeriod.objects.filter(plan=plan, label__in=DEMO_PERIODS)}
     if len(periods) != len(DEMO_PERIODS):
-        raise CommandError(f"计划缺少报送期 {DEMO_PERIODS} (the plan lacks the demo periods)")
+        raise CommandError(_("计划缺少演示用的报送期：%(periods)s") % {"periods": "、".join(DEMO_PERIODS)})
     created = {status: 0 for status in ReportStatus.values}
     unit_names = [a.unit for a in DEMO_ACCOUNTS if a.unit and a.role == Role.LIAISON]
     for unit_name in unit_names:

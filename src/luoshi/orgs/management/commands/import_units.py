@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from luoshi.core.errors import DomainError
 from luoshi.orgs.directory_files import MAX_DIRECTORY_BYTES, DirectoryFile, directory_file_read
@@ -21,11 +22,11 @@ from luoshi.orgs.services import unit_directory_import
 
 
 class Command(BaseCommand):
-    help = "导入单位目录（CSV、YAML 或 Excel）；--dry-run 只显示将发生的变化 (import a unit directory)"
+    help = _("导入单位目录（CSV、YAML 或 Excel）；--dry-run 只显示将发生的变化")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="单位目录文件 .csv / .yaml / .yml / .xlsx")
-        parser.add_argument("--dry-run", action="store_true", help="只显示将发生的变化，不保存 (store nothing)")
+        parser.add_argument("--dry-run", action="store_true", help=_("只显示将发生的变化，不保存"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         if not directory_file.is_valid:
             self._errors(directory_file)
-            raise CommandError(f"单位目录有错误，未导入 (the directory has errors; nothing imported): {path.name}")
+            raise CommandError(_("单位目录有错误，未导入：%(file)s") % {"file": path.name})
         directory = directory_file.directory()
         write = self.stdout.write
         for item in unit_directory_plan(directory):
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         summary = f"新建 {counts['created']}，更新 {counts['updated']}，不变 {counts['unchanged']}"
         if options["dry_run"]:
-            write(f"试运行，未保存 (dry run, nothing stored)：{summary}")
+            write(_("试运行，未保存：%(summary)s") % {"summary": summary})
         else:
             write(self.style.SUCCESS(f"已导入 {path.name} (imported)：{summary}"))
 
