@@ -16,6 +16,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "plan.import": _("导入计划"), "plan.upload": _("上传计划文件"), "plan.map_unit": _("对应单位"),
     "plan.publish": _("发布计划"), "plan.configure": _("修改计划设置"), "plan.settings": _("修改计划设置"),
     "plan.demo_backdate": _("演示数据：调整发布时间"), "task.update": _("修改任务"),
+    "plan.import_confirm": _("确认重新导入"), "plan.import_cancel": _("取消重新导入"),
+    "plan.import_stale": _("导入任务超时，标记为失败"), "task.add": _("新增任务"), "task.retire": _("停用任务"),
+    "task.restore": _("恢复任务"),
     # reports and their workflow
     "report.create": _("填写报告"), "report.save": _("修改报告"), "report.approve": _("单位负责人审核"),
     "report.submit": _("报送"), "report.return": _("退回"), "report.accept": _("审核通过"),
@@ -26,10 +29,16 @@ ACTION_LABELS: dict[str, Promise] = {
     "assignment.close": _("办结"), "assignment.close_refuse": _("不同意办结"),
     "instruction.create": _("领导批示"),
     "reminder.before_due": _("到期提醒"), "reminder.overdue": _("逾期催办"), "reminder.manual": _("人工催办"),
+    "reminder.chase": _("一键催办"),
     # units and accounts
     "units.import": _("导入单位目录"), "units.alias": _("添加单位别名"),
     "user.create": _("创建账号"), "user.update": _("修改账号"), "user.set_role": _("修改账号角色"),
     "user.set_password": _("重设密码"), "user.deactivate": _("停用账号"),
+    "unit.create": _("新建单位"), "user.invite": _("邀请账号"), "user.password_change": _("修改本人密码"),
+    "user.sessions_ended": _("结束其他登录会话"), "login.lockout": _("登录失败次数过多，已锁定"),
+    "login.unlock": _("解除登录锁定"), "user.2fa_enrol": _("启用双因素认证"), "user.2fa_failed": _("双因素验证失败"),
+    "user.2fa_recovery_code_used": _("使用恢复码登录"), "user.2fa_recovery_codes": _("重新生成恢复码"),
+    "user.2fa_remove": _("重置双因素认证"),
     "api_token.issue": _("生成接口令牌"), "api_token.revoke": _("撤销接口令牌"),
     # indicators and the index
     "region.create": _("新增地区"), "indicator.create": _("新增指标"), "indicator.update": _("修改指标"),

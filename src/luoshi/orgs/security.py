@@ -16,6 +16,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -49,7 +50,7 @@ def password_changed_by_owner(*, user: User) -> None:
 def password_reset_by_admin_check(*, actor: Any) -> None:
     """Setting another account's password is account management: the system administrator's."""
     if actor is not None and actor.role != Role.ADMIN:
-        raise DomainError("只有系统管理员可以重设密码 (only the system administrator resets passwords)",
+        raise DomainError(_("只有系统管理员可以重设密码"),
                           code="forbidden")
 
 
@@ -84,10 +85,10 @@ def totp_device_pending(*, user: User) -> TOTPDevice:
 def totp_device_confirm(*, user: User, token: str) -> list[str]:
     """Confirm the pending device with a code it shows; returns the new recovery codes (shown once)."""
     if two_factor_enrolled(user):
-        raise DomainError("已启用双因素认证 (two factors are already set up)", code="enrolled")
+        raise DomainError(_("已启用双因素认证"), code="enrolled")
     device = totp_device_pending(user=user)
     if not device.verify_token(token.strip()):
-        raise DomainError("验证码不正确 (the code is wrong)", code="bad_token")
+        raise DomainError(_("验证码不正确"), code="bad_token")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
@@ -101,7 +102,7 @@ def totp_device_confirm(*, user: User, token: str) -> list[str]:
 def recovery_codes_regenerate(*, user: User) -> list[str]:
     """New recovery codes for an enrolled account; the old ones stop working."""
     if not two_factor_enrolled(user):
-        raise DomainError("尚未启用双因素认证 (two factors are not set up)", code="not_enrolled")
+        raise DomainError(_("尚未启用双因素认证"), code="not_enrolled")
     codes = _recovery_codes_replace(user)
     audit_record(actor=user, action="user.2fa_recovery_codes", target=user, unit_id=user.unit_id,
                  after={"recovery_codes": len(codes)}, message="重新生成恢复码")
@@ -122,10 +123,10 @@ def two_factor_remove(*, actor: Any, user: User) -> bool:
     optional; for another account only the security administrator. False when there was none."""
     if actor is not None and actor.pk == user.pk:
         if settings.LUOSHI_2FA_REQUIRED and user.needs_two_factor:
-            raise DomainError("您的角色必须使用双因素认证，请联系安全管理员 (your role requires two factors)",
+            raise DomainError(_("您的角色必须使用双因素认证，请联系安全管理员"),
                               code="required")
     elif actor is not None and actor.role != Role.SECURITY_ADMIN:
-        raise DomainError("只有安全管理员可以重置他人的双因素认证 (only the security administrator may)",
+        raise DomainError(_("只有安全管理员可以重置他人的双因素认证"),
                           code="forbidden")
     removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
     if not removed:

@@ -154,26 +154,33 @@ def _refuse_unless(actor: Any, role: str, message: str) -> None:
         raise DomainError(message, code="forbidden")
 
 
-def user_change_check(*, actor: Any, user: User | None, role: str, unit: Unit | None, is_active: bool) -> None:
-    """All account rules for a new (`user=None`) or changed account; the admin form runs it before saving."""
+def user_change_check(*, actor: Any, user: User | None, role: str, unit: Unit | None, is_active: bool,
+                      invite: bool = False) -> None:
+    """All account rules for a new (`user=None`) or changed account; the admin form runs it before saving.
+
+    Accounts are the system administrator's, with one delegation: the supervising office invites a unit's
+    liaison and head (`invite`: an account without a password, whose owner sets it through a one-time link),
+    so that a new unit can report without waiting for the administrator.
+    """
     user_role_check(role=role, unit=unit)
     if user is None:
-        _refuse_unless(actor, Role.ADMIN, "只有系统管理员可以创建账号 (only the system administrator creates accounts)")
+        if invite and getattr(actor, "is_office", False) and role in (Role.LIAISON, Role.HEAD):
+            return
+        _refuse_unless(actor, Role.ADMIN, _("只有系统管理员可以创建账号"))
         # Administrator accounts come from the installation (the superuser of `createsuperuser`, or the
         # system itself); afterwards the security administrator grants those roles.
         if actor is not None and role in ADMIN_ROLES and not actor.is_superuser:
-            raise DomainError("管理员角色由安全管理员授予：请先以业务角色创建账号 (the security administrator grants "
-                              "administrator roles)", code="forbidden")
+            raise DomainError(_("管理员角色由安全管理员授予：请先以业务角色创建账号"), code="forbidden")
         return
     if role != user.role:
         _refuse_unless(actor, Role.SECURITY_ADMIN,
-                       "只有安全管理员可以修改角色 (only the security administrator changes roles)")
+                       _("只有安全管理员可以修改角色"))
     elif (unit.pk if unit else None) != user.unit_id:
         _refuse_unless(actor, Role.ADMIN,
-                       "只有系统管理员可以修改所属单位 (only the system administrator moves accounts)")
+                       _("只有系统管理员可以修改所属单位"))
     if is_active != user.is_active:
         _refuse_unless(actor, Role.SECURITY_ADMIN,
-                       "只有安全管理员可以锁定或解锁账号 (only the security administrator locks or unlocks accounts)")
+                       _("只有安全管理员可以锁定或解锁账号"))
     if actor is None or getattr(actor, "pk", None) != user.pk:
         return
     # An administrator who demotes or locks out themselves may leave nobody able to undo it.
@@ -198,17 +205,20 @@ def _apply_role(user: User, role: str, unit: Unit | None) -> None:
 def user_create(
     *, actor: Any, username: str, password: str | None, role: str, unit: Unit | None = None, first_name: str = "",
     last_name: str = "", email: str = "", phone: str = "", password_change_required: bool = True,
+    invite: bool = False,
 ) -> User:
     """Create an account; `password=None` makes one that cannot log in with a password.
 
     The password was chosen by someone else, so by default the account must change it at its first login.
+    `invite`: the office's invitation of a unit's liaison or head (see user_change_check).
     """
     username = username.strip()
     if not username:
         raise DomainError(_("用户名不能为空"), code="username_required")
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(_("用户名“%(username)s”已被使用") % {"username": username}, code="username_taken")
-    user_change_check(actor=actor, user=None, role=role, unit=unit, is_active=True)
+    user_change_check(actor=actor, user=None, role=role, unit=unit, is_active=True,
+                      invite=invite and password is None)
     user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone,
                 password_change_required=password_change_required and password is not None)
     _apply_role(user, role, unit)
@@ -286,7 +296,7 @@ def user_update(*, actor: Any, user: User, changes: dict[str, Any]) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if changes.get("is_active") and not user.is_active:
         _refuse_unless(actor, Role.SECURITY_ADMIN,
-                       "只有安全管理员可以锁定或解锁账号 (only the security administrator locks or unlocks accounts)")
+                       _("只有安全管理员可以锁定或解锁账号"))
     if "username" in changes:
         changes = {**changes, "username": str(changes["username"]).strip()}
     username = changes.get("username", user.username)
@@ -354,7 +364,7 @@ def user_invite(*, actor: Any, unit: Unit, role: str, username: str, name: str =
     if role not in INVITE_ROLES:
         raise DomainError(_("只能邀请单位联络员或单位负责人。"), code="bad_role")
     user = user_create(actor=actor, username=username, password=None, role=role, unit=unit, first_name=name.strip(),
-                       email=email.strip(), phone=phone.strip())
+                       email=email.strip(), phone=phone.strip(), invite=True)
     link = site_url.rstrip("/") + set_password_path(user)
     audit_record(actor=actor, action="user.invite", target=user, unit_id=unit.pk,
                  after={"username": user.username, "role": role, "unit": unit.name, "emailed": bool(user.email)})

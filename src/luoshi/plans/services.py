@@ -33,7 +33,7 @@ from luoshi import plandoc
 from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError, StaleUpdate
-from luoshi.core.parser_messages import parser_message, stored_warnings
+from luoshi.core.parser_messages import parser_message
 from luoshi.orgs.models import Unit, UnitAlias
 from luoshi.orgs.services import unit_alias_create, unit_directory_for_parser
 

@@ -187,11 +187,9 @@ class Command(BaseCommand):
         if not secrets:
             return
         write("")
-        write("督查人员和三位管理员登录时还须输入动态验证码（双因素认证，与正式环境相同）。"
-              "把下列密钥加入手机上的身份验证器应用（FreeOTP、Google Authenticator 等），")
-        write(f"或不用手机，运行 {DEMO_CODE_COMMAND} <账号> 获取当前验证码 "
-              "(the office and administrators also enter a one-time code: add the key to an authenticator app, "
-              "or print the current code with the command):")
+        write(_("督查人员和三位管理员登录时还须输入动态验证码（双因素认证，与正式环境相同）。"
+                "把下列密钥加入手机上的身份验证器应用（FreeOTP、Google Authenticator 等），"))
+        write(_("或不用手机，运行 %(command)s <账号> 获取当前验证码：") % {"command": DEMO_CODE_COMMAND})
         for username, secret in secrets.items():
             write(f"  {username.ljust(width)}  {secret}")
 
@@ -216,10 +214,10 @@ def demo_totp_code(username: str) -> str:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if username not in {a.username for a in DEMO_ACCOUNTS}:
-        raise CommandError(f"“{username}”不是演示账号 (not a demo account)")
+        raise CommandError(_("“%(username)s”不是演示账号") % {"username": username})
     device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
     if device is None:
-        raise CommandError(f"“{username}”没有动态验证码 (this demo account does not use one)")
+        raise CommandError(_("“%(username)s”没有动态验证码") % {"username": username})
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
     return f"{totp.token():0{device.digits}d}"
