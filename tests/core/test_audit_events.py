@@ -153,3 +153,14 @@ def test_it_keeps_security_events_out_of_the_changes(personas: Any, published_pl
     client.get(reverse("reports:report_detail", args=[10**9]))
     assert AuditEntry.objects.changes().count() == changes
     assert ITEM_2  # the helpers' names stay importable for the other tests
+
+
+def test_it_takes_the_address_from_the_proxys_header_when_configured(personas: Any, settings: Any) -> None:
+    settings.LUOSHI_CLIENT_ADDRESS_HEADER = "X-Real-IP"
+    Client(REMOTE_ADDR="127.0.0.1").post(reverse("login"), {"username": "kjj", "password": "wrong"},
+                                         HTTP_X_REAL_IP=ADDRESS)
+    assert _last("security.login_failed").source_address == ADDRESS
+    settings.LUOSHI_CLIENT_ADDRESS_HEADER = ""
+    Client(REMOTE_ADDR="127.0.0.1").post(reverse("login"), {"username": "kjj", "password": "wrong"},
+                                         HTTP_X_REAL_IP=ADDRESS)
+    assert _last("security.login_failed").source_address == "127.0.0.1"

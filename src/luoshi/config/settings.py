@@ -229,6 +229,10 @@ LUOSHI_PERMISSIONS_POLICY = env_str(
     "LUOSHI_PERMISSIONS_POLICY",
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), "
     "usb=()")
+# The client's address in audit entries: REMOTE_ADDR, or behind a reverse proxy the header it sets and
+# overwrites with the client's address (nginx: proxy_set_header X-Real-IP $remote_addr; then "X-Real-IP").
+# Never name a header the proxy passes through from the client.
+LUOSHI_CLIENT_ADDRESS_HEADER = env_str("LUOSHI_CLIENT_ADDRESS_HEADER", "")
 # Django's own checks: a production deployment must pass `manage.py check --deploy` cleanly.
 # HSTS preload is the operator's decision (it binds the whole domain), so its warning is silenced.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]

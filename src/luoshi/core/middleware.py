@@ -32,8 +32,14 @@ def current_source_address() -> str:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address the request came from, as the WSGI server saw it (behind the documented reverse proxy,
-    gunicorn's --forwarded-allow-ips makes that the client's; see docs/deploy.md)."""
+    """The address the request came from: REMOTE_ADDR, or behind the documented reverse proxy the header
+    named by LUOSHI_CLIENT_ADDRESS_HEADER (e.g. X-Real-IP), which that proxy sets and overwrites. Only its
+    first value counts; a client cannot add to a header the proxy replaces."""
+    header = settings.LUOSHI_CLIENT_ADDRESS_HEADER
+    if header:
+        forwarded = request.headers.get(header, "").split(",")[0].strip()
+        if forwarded:
+            return forwarded[:45]
     return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
