@@ -164,3 +164,11 @@ def test_it_takes_the_address_from_the_proxys_header_when_configured(personas: A
     Client(REMOTE_ADDR="127.0.0.1").post(reverse("login"), {"username": "kjj", "password": "wrong"},
                                          HTTP_X_REAL_IP=ADDRESS)
     assert _last("security.login_failed").source_address == "127.0.0.1"
+
+
+def test_it_leaves_urls_no_view_serves_to_the_proxy_log(personas: Any) -> None:
+    client = Client()
+    client.force_login(personas.lead_liaison)
+    before = AuditEntry.objects.filter(action="security.access_denied").count()
+    assert client.get("/favicon.ico").status_code == 404
+    assert AuditEntry.objects.filter(action="security.access_denied").count() == before

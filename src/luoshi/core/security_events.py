@@ -51,7 +51,9 @@ def record_response_events(request: HttpRequest, response: HttpResponse) -> None
     if user is None or not user.is_authenticated:
         return  # anonymous 404s (scanners) are the proxy's access log's business; pages need a login
     where = f"{request.method} {request.get_full_path()[:250]}"
-    if response.status_code == 404:
+    if response.status_code == 404 and getattr(request, "resolver_match", None) is not None:
+        # A view answered "not found" (an access helper, an id that matches nothing). A URL no view serves
+        # (/favicon.ico, a typo) names no object and is left to the proxy's access log.
         audit_record(actor=user, action="security.access_denied", target=None, object_repr=where,
                      result=AuditResult.FAILURE, unit_id=user.unit_id,
                      message="not found or not visible to this account")
