@@ -7,9 +7,11 @@ import contextvars
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject, empty
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,20 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
+def account_of(request: HttpRequest) -> Any:
+    """The logged-in account the answer was made for, or None. Never the first to look: when the view left
+    both the account and the session untouched (the public pages, the same for every visitor), looking now
+    would add `Vary: Cookie` and spoil their public caching, and the answer holds nothing of the account."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return None
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed:
+            return None
+    return user if user.is_authenticated else None
+
+
 class RequestIdMiddleware:
     """Gives every request a server-generated id (a client's X-Request-Id header is never trusted: it would
     let a client tie its requests to someone else's entries) and records its security events."""
@@ -66,8 +82,9 @@ class RequestIdMiddleware:
 
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every answer (a view may set a stricter CSP, as
-    downloads do), and `Cache-Control: no-store` on every answer to a logged-in account, so no page holding
-    supervision data stays in a browser's or a proxy's cache after logout."""
+    downloads do), and `Cache-Control: no-store` on every answer made for a logged-in account, so no page
+    holding supervision data stays in a browser's or a proxy's cache after logout. (The public pages look at
+    no account, are the same for everyone and keep their public caching.)"""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -78,8 +95,7 @@ class SecurityHeadersMiddleware:
             response["Content-Security-Policy"] = settings.LUOSHI_CONTENT_SECURITY_POLICY
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = settings.LUOSHI_PERMISSIONS_POLICY
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if account_of(request) is not None:
             # Replaces whatever a view said (a public page's max-age): this answer was made for this account.
             response["Cache-Control"] = "private, no-store"
         return response

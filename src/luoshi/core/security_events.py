@@ -22,6 +22,7 @@ from django.db.models.deletion import ProtectedError
 from django.http import HttpRequest, HttpResponse
 
 from .audit import audit_record
+from .middleware import account_of
 from .models import AuditResult
 
 DOWNLOAD_ATTRIBUTE = "luoshi_download"  # set on a response by viewtools' download helpers
@@ -47,8 +48,8 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpReque
 
 def record_response_events(request: HttpRequest, response: HttpResponse) -> None:
     """Called by RequestIdMiddleware once the view has answered."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    user = account_of(request)
+    if user is None:
         return  # anonymous 404s (scanners) are the proxy's access log's business; pages need a login
     where = f"{request.method} {request.get_full_path()[:250]}"
     if response.status_code == 404 and getattr(request, "resolver_match", None) is not None:
