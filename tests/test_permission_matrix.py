@@ -117,6 +117,9 @@ MATRIX: dict[tuple[str, str], dict[str, Answer]] = {
     ("set_language", POST): answers(EVERYONE, 302, anonymous=Answer(302)),
     ("admin:index", GET): answers({"admin"}, refused=ADMIN_LOGIN, anonymous=ADMIN_LOGIN),
     ("admin:index", POST): answers({"admin"}, refused=ADMIN_LOGIN, anonymous=ADMIN_LOGIN),
+    # the audit export: holders of core.export_auditentry (the audit administrator; here the superuser)
+    ("audit_export", GET): answers({"admin"}),
+    ("audit_export", POST): answers({"admin"}),  # no dates: the form again, nothing exported
     # --- orgs: the unit directory is the system administrators' -------------------------------------------
     ("orgs:unit_import", GET): answers({"admin"}),
     ("orgs:unit_import", POST): answers({"admin"}),  # no file: the form again, nothing imported
@@ -655,7 +658,7 @@ def _state(world: World) -> tuple[Any, ...]:
     counts = tuple(model.objects.count() for model in (
         Plan, Task, Assignment, Report, TargetActual, Attachment, Extension, Instruction, Reminder, DocumentJob,
         PlanImport, Rubric, Score, Adjustment, Appeal, IndicatorTarget, Observation, ObservationUpload,
-        IndexMethod, IndexEdition, AuditEntry))
+        IndexMethod, IndexEdition)) + (AuditEntry.objects.changes().count(),)  # logins, 404s: no change
     return draft, submitted, lead, extension, plan, item1, rubrics, appeals, editions, rules, counts
 
 

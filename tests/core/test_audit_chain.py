@@ -163,3 +163,17 @@ def test_pruning_removes_nothing_within_the_retention(personas: Any) -> None:
     out = io.StringIO()
     call_command("audit_prune", stdout=out)
     assert AuditEntry.objects.count() == count and "Nothing" in out.getvalue()
+
+
+def test_a_retention_below_180_days_stops_the_process() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LUOSHI_AUDIT_RETENTION_DAYS": "179", "DJANGO_SETTINGS_MODULE": "luoshi.config.settings"}
+    found = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True,
+                           text=True, check=False)
+    assert found.returncode != 0 and "LUOSHI_AUDIT_RETENTION_DAYS must be at least 180" in found.stderr
+    env["LUOSHI_AUDIT_RETENTION_DAYS"] = "180"
+    assert subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
+                          check=False).returncode == 0
