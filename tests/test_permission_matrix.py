@@ -655,10 +655,10 @@ def _state(world: World) -> tuple[Any, ...]:
     appeals = tuple(Appeal.objects.order_by("pk").values_list("status"))
     editions = tuple(IndexEdition.objects.order_by("pk").values_list("status"))
     rules = tuple(AttainmentRule.objects.order_by("pk").values_list("red_below", "amber_below"))
-    counts = tuple(model.objects.count() for model in (
+    counts = (*(model.objects.count() for model in (
         Plan, Task, Assignment, Report, TargetActual, Attachment, Extension, Instruction, Reminder, DocumentJob,
         PlanImport, Rubric, Score, Adjustment, Appeal, IndicatorTarget, Observation, ObservationUpload,
-        IndexMethod, IndexEdition)) + (AuditEntry.objects.changes().count(),)  # logins, 404s: no change
+        IndexMethod, IndexEdition)), AuditEntry.objects.changes().count())  # logins, 404s: no change
     return draft, submitted, lead, extension, plan, item1, rubrics, appeals, editions, rules, counts
 
 
