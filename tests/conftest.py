@@ -32,6 +32,30 @@ SMALL_PLAN = """大政办发〔2019〕7号
 """
 
 
+def _unlock_postgresql_audit(sender: Any, connection: Any, **kwargs: Any) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET luoshi.audit_unlock = 'on'")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_flush_allowed() -> None:
+    """The database flush between transactional tests (live server, import jobs) empties every table, the
+    audit log's included, which its triggers refuse unless unlocked. Only the test suite unlocks every
+    connection; tests/core/test_audit_guard.py locks again to see the triggers refuse. (TestCase-style tests
+    roll back a transaction and never need this.)"""
+    from django.db import connections
+    from django.db.backends.signals import connection_created
+
+    from luoshi.core.chain import unlock_everywhere_for_tests
+
+    unlock_everywhere_for_tests(True)
+    connection_created.connect(_unlock_postgresql_audit, dispatch_uid="tests_unlock_postgresql_audit")
+    for connection in connections.all():
+        if connection.connection is not None:
+            _unlock_postgresql_audit(None, connection)
+
+
 @dataclass
 class Personas:
     """Named accounts: the three administrators, the office, a leader, and liaison/head accounts of three units."""

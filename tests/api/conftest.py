@@ -76,6 +76,7 @@ PERSONAS = (*(f.name for f in dataclasses.fields(Personas) if f.name != "passwor
 
 
 def _build(django_user_model: Any) -> World:
+    from luoshi.api.models import TokenScope
     from luoshi.api.services import api_token_issue
     from luoshi.assessment import services as assessment
     from luoshi.assessment.models import Score
@@ -147,7 +148,8 @@ def _build(django_user_model: Any) -> World:
     rubric = assessment.rubric_create(actor=office, year=plan.year, unit_group="departments")
     rubric = assessment.rubric_publish(actor=office, rubric=rubric)
 
-    tokens = {name: api_token_issue(actor=user, user=user).key for name, user in users.items()}
+    tokens = {name: api_token_issue(actor=user, user=user, scope=TokenScope.READ_WRITE).key  # type: ignore[attr-defined]
+              for name, user in users.items()}
     return World(
         users=users, tokens=tokens, plan=plan, item1=item1, heading=plan.tasks.get(key="二"), lead=lead, other=other,
         zone=zone, january=january, february=february,

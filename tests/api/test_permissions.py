@@ -199,7 +199,7 @@ CASES = [pytest.param(name, method, persona, id=f"{name}-{method}-{persona}")
 @pytest.mark.parametrize(("name", "method", "persona"), CASES)
 def test_it_answers_as_the_matrix_says(api_world: World, name: str, method: str, persona: str) -> None:
     row = ROWS[name, method]
-    audit_before = AuditEntry.objects.count()
+    audit_before = AuditEntry.objects.changes().count()
     state_before = _state(api_world)
     response = _send(api_world, name, method, persona, row)
 
@@ -214,9 +214,9 @@ def test_it_answers_as_the_matrix_says(api_world: World, name: str, method: str,
     assert response.status_code == expected, response.content[:500]
 
     if persona in row.audited:
-        assert AuditEntry.objects.count() > audit_before, "an allowed write is audited"
+        assert AuditEntry.objects.changes().count() > audit_before, "an allowed write is audited"
     else:
-        assert AuditEntry.objects.count() == audit_before, "nothing else writes an audit entry"
+        assert AuditEntry.objects.changes().count() == audit_before, "nothing else writes an audit entry"
         assert _state(api_world) == state_before, "a refused or read request changes nothing"
 
     if expected == 403:

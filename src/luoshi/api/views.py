@@ -20,7 +20,6 @@ from django.views.decorators.cache import never_cache
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -30,7 +29,8 @@ from rest_framework.views import APIView
 from luoshi.core.errors import DomainError
 from luoshi.core.viewtools import login_form, login_get
 
-from .services import api_token_issue, api_token_revoke
+from .models import TokenScope
+from .services import active_token, api_token_issue, api_token_revoke
 
 
 @never_cache
@@ -44,12 +44,13 @@ def token(request: HttpRequest) -> HttpResponse:
                 if api_token_revoke(actor=request.user, user=request.user):
                     messages.success(request, _("API令牌已撤销。"))
                 return redirect("api:token")
-            new_key = api_token_issue(actor=request.user, user=request.user).key
+            scope = TokenScope.READ_WRITE if request.POST.get("scope") == TokenScope.READ_WRITE else TokenScope.READ
+            new_key = api_token_issue(actor=request.user, user=request.user, scope=scope).key  # type: ignore[attr-defined]
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("api:token")
-    current = Token.objects.filter(user=request.user).first()
-    return render(request, "api/token.html", {"current": current, "new_key": new_key})
+    return render(request, "api/token.html", {"current": active_token(request.user), "new_key": new_key,
+                                              "scopes": TokenScope.choices})
 
 
 @dataclass

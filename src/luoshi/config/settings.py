@@ -91,7 +91,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
     "django_otp",
@@ -121,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "luoshi.core.middleware.SecurityHeadersMiddleware",
     "luoshi.core.middleware.RequestIdMiddleware",
     "luoshi.orgs.middleware.AccountPolicyMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
@@ -277,6 +277,22 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Every answer: a Content-Security-Policy with no inline script (templates load scripts from static files;
+# style attributes stay allowed), and a Permissions-Policy switching off device features Luoshi never uses.
+# Answers to a logged-in account are `Cache-Control: private, no-store` (luoshi.core.middleware).
+LUOSHI_CONTENT_SECURITY_POLICY = env_str(
+    "LUOSHI_CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'")
+LUOSHI_PERMISSIONS_POLICY = env_str(
+    "LUOSHI_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), "
+    "usb=()")
+# The client's address in audit entries: REMOTE_ADDR, or behind a reverse proxy the header it sets and
+# overwrites with the client's address (nginx: proxy_set_header X-Real-IP $remote_addr; then "X-Real-IP").
+# Never name a header the proxy passes through from the client.
+LUOSHI_CLIENT_ADDRESS_HEADER = env_str("LUOSHI_CLIENT_ADDRESS_HEADER", "")
 # Django's own checks: a production deployment must pass `manage.py check --deploy` cleanly.
 # HSTS preload is the operator's decision (it binds the whole domain), so its warning is silenced.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -287,6 +303,12 @@ LUOSHI_TODAY = env_date("LUOSHI_TODAY")
 if PRODUCTION and LUOSHI_TODAY is not None:
     raise ImproperlyConfigured("LUOSHI_TODAY pins the date for demos and tests; unset it in production.")
 
+# The audit log (docs/security.md): `manage.py audit_prune` removes entries older than this many days, and
+# only when run; 等保 level 3 asks for at least 180 days (6 months), so a smaller value is refused.
+LUOSHI_AUDIT_RETENTION_DAYS = env_int("LUOSHI_AUDIT_RETENTION_DAYS", 3 * 365)
+if LUOSHI_AUDIT_RETENTION_DAYS < 180:
+    raise ImproperlyConfigured("LUOSHI_AUDIT_RETENTION_DAYS must be at least 180 (days).")
+
 # Documents and dashboards: the office named on 督查通报 (empty: the plan's issuer), and how long a rendered
 # leader dashboard may be reused when a change wrote no audit entry (audited changes show at once).
 LUOSHI_CIRCULAR_ISSUER = env_str("LUOSHI_CIRCULAR_ISSUER", "")
@@ -296,13 +318,18 @@ LUOSHI_DASHBOARD_CACHE_SECONDS = env_int("LUOSHI_DASHBOARD_CACHE_SECONDS", 60)
 # paginated; each account is limited to LUOSHI_API_RATE requests (DRF's "N/second|minute|hour|day";
 # empty: unlimited). The schema is OpenAPI 3 from drf-spectacular.
 LUOSHI_API_RATE = env_str("LUOSHI_API_RATE", "600/minute")
+# API tokens are stored hashed (luoshi.api.models.ApiToken) and expire this many days after they are issued.
+LUOSHI_API_TOKEN_DAYS = env_int("LUOSHI_API_TOKEN_DAYS", 90)
+if LUOSHI_API_TOKEN_DAYS < 1:
+    raise ImproperlyConfigured("LUOSHI_API_TOKEN_DAYS must be at least 1.")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "luoshi.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated",
+                                   "luoshi.api.authentication.TokenScopePermission"],
     "DEFAULT_PAGINATION_CLASS": "luoshi.api.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["luoshi.api.filters.CheckedFilterBackend"],

@@ -8,9 +8,9 @@ from .models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    list_display = ("created_at", "actor_name", "actor_unit", "action", "object_repr")
-    list_filter = ("action",)
-    search_fields = ("actor_name", "object_repr", "message")
+    list_display = ("created_at", "actor_name", "actor_unit", "source_address", "action", "result", "object_repr")
+    list_filter = ("result", "action")
+    search_fields = ("actor_name", "object_repr", "message", "source_address", "request_id")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,4 +1,5 @@
-"""audit_record: called by every service that changes state, inside its transaction."""
+"""audit_record: called by every service that changes state, inside its transaction, and by the security
+event hooks (luoshi.core.security_events) for logins, denied access, downloads and admin changes."""
 
 from __future__ import annotations
 
@@ -6,27 +7,37 @@ from typing import Any
 
 from django.db import models
 
-from .middleware import current_request_id
-from .models import AuditEntry
+from .chain import chain_append
+from .middleware import current_request_id, current_source_address
+from .models import AuditEntry, AuditResult
+
+# Never copied into before/after: a field whose name holds one of these (password hashes, token keys).
+SECRET_FIELD_MARKERS = ("password", "secret", "key_hash")
+SECRET_FIELD_NAMES = frozenset({"key", "token_key"})
 
 
 def audit_record(
-    *, actor: Any, action: str, target: models.Model, before: dict[str, Any] | None = None,
+    *, actor: Any, action: str, target: models.Model | None, before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None, message: str = "", plan_id: int | None = None,
-    task_id: int | None = None, unit_id: int | None = None,
+    task_id: int | None = None, unit_id: int | None = None, result: str = AuditResult.SUCCESS,
+    object_repr: str | None = None, source_address: str | None = None,
 ) -> AuditEntry:
-    """Append one entry. `actor` is a user or None for the system (scheduled jobs)."""
+    """Append one entry. `actor` is a user or None for the system (scheduled jobs); `target` may be None for
+    an event about no stored object (a failed login, a denied URL). The request id and source address come
+    from the current request (RequestIdMiddleware), empty outside one."""
     user = actor if getattr(actor, "pk", None) else None
     unit = getattr(user, "unit", None) if user else None
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=user,
-        actor_name=(user.get_full_name() or user.get_username()) if user else "system",
-        actor_unit=str(unit) if unit else "",
+        actor_name=(user.get_full_name() or user.get_username())[:150] if user else "system",
+        actor_unit=str(unit)[:200] if unit else "",
         request_id=current_request_id(),
+        source_address=current_source_address() if source_address is None else source_address[:45],
+        result=result,
         action=action,
-        object_type=target._meta.label_lower,
-        object_id=str(target.pk),
-        object_repr=str(target)[:300],
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=(str(target) if object_repr is None else object_repr)[:300],
         plan_id=plan_id,
         task_id=task_id,
         unit_id=unit_id,
@@ -34,6 +45,7 @@ def audit_record(
         after=_jsonable(after),
         message=message,
     )
+    return chain_append(entry)
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
@@ -51,5 +63,11 @@ def _value(value: Any) -> Any:
     return str(value)
 
 
+def _is_secret(name: str) -> bool:
+    return name.lower() in SECRET_FIELD_NAMES or any(marker in name.lower() for marker in SECRET_FIELD_MARKERS)
+
+
 def _jsonable(data: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if data is None else {k: _value(v) for k, v in data.items()}
+    if data is None:
+        return None
+    return {k: ("[hidden]" if _is_secret(k) else _value(v)) for k, v in data.items()}

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from .errors import DomainError
+from .security_events import DOWNLOAD_ATTRIBUTE
 
 View = Callable[..., HttpResponse]
 PAGE_SIZE = 25
@@ -77,19 +78,28 @@ def _download_headers(response: HttpResponse, *, sandbox: bool) -> HttpResponse:
     return response
 
 
-def download_response(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    """A file Luoshi built (workbook, PDF) as an attachment."""
+def _mark_download(response: HttpResponse, *, kind: str, filename: str, target: Any) -> None:
+    # Read by RequestIdMiddleware (luoshi.core.security_events), which audits the download once answered.
+    setattr(response, DOWNLOAD_ATTRIBUTE, {"kind": kind, "filename": filename, "target": target})
+
+
+def download_response(content: bytes, *, filename: str, content_type: str, target: Any = None) -> HttpResponse:
+    """A file Luoshi built (workbook, PDF) as an attachment; audited as an export download."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    _mark_download(response, kind="export", filename=filename, target=target)
     return _download_headers(response, sandbox=False)
 
 
-def stored_file_response(file: Any, *, filename: str, content_type: str, uploaded: bool = True) -> FileResponse:
-    """A stored file streamed as an attachment (never inline); 404 when it is gone from storage."""
+def stored_file_response(file: Any, *, filename: str, content_type: str, uploaded: bool = True,
+                         target: Any = None) -> FileResponse:
+    """A stored file streamed as an attachment (never inline); 404 when it is gone from storage. Audited as
+    an evidence download (uploaded) or an export download (a document Luoshi built in the background)."""
     try:
         handle = file.open("rb")
     except (FileNotFoundError, OSError, ValueError):
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    _mark_download(response, kind="evidence" if uploaded else "export", filename=filename, target=target)
     _download_headers(response, sandbox=uploaded)
     return response

@@ -114,7 +114,7 @@ def pick(plans: list[Plan], periods_of: Mapping[int, list[ReportingPeriod]], *, 
 def leader_cache_key(*, plan_id: str, period_id: str, today: dt.date, language: str) -> str:
     """The leader dashboard's cache key: the plan and period asked for (ids or "" for the default), the
     day, the language, and the newest audit entry (the data's version: every change writes one)."""
-    version = AuditEntry.objects.aggregate(last=Max("pk"))["last"] or 0
+    version = AuditEntry.objects.changes().aggregate(last=Max("pk"))["last"] or 0  # logins change no data
     return f"dashboards:leader:{plan_id}:{period_id}:{today.isoformat()}:{language}:{version}"
 
 

@@ -33,6 +33,7 @@ SECURITY_ADMIN_PERMISSIONS = frozenset({
 
 AUDIT_ADMIN_PERMISSIONS = frozenset({
     "core.view_auditentry",
+    "core.export_auditentry",   # the audit log with its hash chain (/audit/export/)
 })
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

@@ -73,7 +73,8 @@ PRIVATE_ACTIONS = (
     "assignment.close_propose", "assignment.close_refuse", "export.request", "document.request",
     "index_method.create", "index_edition.request", "index_edition.compute", "index_edition.fail",
 )
-PRIVATE_PREFIXES = ("reminder.", "user.", "api_token.", "rubric.", "score.", "appeal.", "assessment.")
+PRIVATE_PREFIXES = ("reminder.", "user.", "api_token.", "rubric.", "score.", "appeal.", "assessment.",
+                    "security.", "audit.")
 
 
 def _public_entries() -> Any:

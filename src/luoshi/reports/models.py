@@ -102,6 +102,8 @@ class Attachment(models.Model):
     original_name = models.CharField(_("文件名"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    # Taken at upload, checked before every download (a mismatch is refused and audited).
+    sha256 = models.CharField(max_length=64, blank=True)
     is_public = models.BooleanField(_("公开"), default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import calendar
 import codecs
 import datetime as dt
+import hashlib
 import os
 import unicodedata
 import uuid
@@ -40,6 +41,7 @@ from django.utils.translation import gettext as _
 from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError, StaleUpdate
+from luoshi.core.security_events import record_integrity_failure
 from luoshi.indicators.services import self_reports_record
 from luoshi.orgs.choices import Role
 from luoshi.plans.choices import AssignmentStatus, Cadence, PlanStatus
@@ -548,6 +550,35 @@ def attachment_content_type(*, name: str, stream: IO[bytes], size: int) -> str:
                       code="bad_type")
 
 
+def file_sha256(stream: IO[bytes]) -> str:
+    """SHA-256 of a file, read in chunks from the start; leaves the stream at its end."""
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def attachment_verified(*, actor: Any, attachment: Attachment) -> None:
+    """Before a download: the stored file must still be the one uploaded (its SHA-256). A mismatch is
+    refused (DomainError, code "integrity") and audited; a missing file is the caller's 404."""
+    if not attachment.sha256:
+        return  # uploaded before hashes were taken and missing from disk when migration 0005 ran
+    with attachment.file.open("rb") as handle:
+        found = file_sha256(handle)
+    if found != attachment.sha256:
+        record_integrity_failure(actor=actor, target=attachment, expected=attachment.sha256, found=found)
+        raise DomainError("文件已被改动，拒绝下载 (the stored file does not match its checksum)", code="integrity")
+
+
+def remove_attachment_file(sender: Any, instance: Attachment, **kwargs: Any) -> None:
+    """post_delete of Attachment (the service, a report's cascade, the admin): the file leaves the disk once
+    the deletion is committed, never before (a rollback keeps both)."""
+    storage, path = instance.file.storage, instance.file.name
+    if path:
+        transaction.on_commit(lambda: storage.delete(path))
+
+
 def attachment_add(*, actor: Any, report: Report, upload: Any) -> Attachment:
     """Store evidence for the report under a random name; the original name is kept for display only.
 
@@ -564,9 +595,9 @@ def attachment_add(*, actor: Any, report: Report, upload: Any) -> Attachment:
         if primary.status not in EDITABLE:
             raise DomainError(_("报告已报送或已通过，不能添加材料"),
                               code="locked")
-        upload.seek(0)
         attachment = Attachment(report=primary, original_name=name, content_type=content_type,
-                                size=int(upload.size), uploaded_by=actor)
+                                size=int(upload.size), sha256=file_sha256(upload), uploaded_by=actor)
+        upload.seek(0)
         attachment.file.save("evidence", upload, save=False)
         attachment.save()
         _reset_approval(actor=actor, rows=rows)
@@ -590,10 +621,8 @@ def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
                      before={"report": primary.pk, "name": attachment.original_name, "size": attachment.size},
                      plan_id=primary.period.plan_id, task_id=primary.assignment.task_id,
                      unit_id=primary.assignment.unit_id)
-        storage, path = attachment.file.storage, attachment.file.name
-        attachment.delete()
+        attachment.delete()  # the stored file goes after commit (remove_attachment_file)
         _reset_approval(actor=actor, rows=rows)
-        transaction.on_commit(lambda: storage.delete(path))
 
 
 def _reset_approval(*, actor: Any, rows: list[Report]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -265,8 +265,14 @@ def _attachments_partial(request: HttpRequest, report: Report, *, error: str | N
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream evidence as a download, never inline, with the type we checked at upload."""
     attachment = access_attachment(request.user, pk)
+    try:
+        services.attachment_verified(actor=request.user, attachment=attachment)
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
     return stored_file_response(attachment.file, filename=attachment.original_name,
-                                content_type=attachment.content_type)
+                                content_type=attachment.content_type, target=attachment)
 
 
 @login_post
