@@ -6,3 +6,15 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 }, true);
+
+// A checkbox with data-select-all="<selector>" ticks or clears every checkbox the selector names (the batch
+// pages' "select this page").
+document.addEventListener("change", function (event) {
+  var selector = event.target.getAttribute && event.target.getAttribute("data-select-all");
+  if (!selector) {
+    return;
+  }
+  document.querySelectorAll(selector).forEach(function (box) {
+    box.checked = event.target.checked;
+  });
+});
