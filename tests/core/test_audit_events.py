@@ -12,7 +12,6 @@ from django.test import Client
 from django.urls import reverse
 
 from luoshi.core.models import AuditEntry
-from luoshi.orgs.models import Unit
 from luoshi.reports import services
 from luoshi.reports.models import ReportingPeriod
 from tests.reports.workflow_helpers import ITEM_1, ITEM_2, assignment, draft, period
@@ -138,12 +137,17 @@ def test_it_audits_every_registered_admin() -> None:
 
 
 def test_it_records_an_admin_delete(personas: Any, units: Any) -> None:
-    client = _admin(personas)
-    unit = Unit.objects.create(name="临时单位")
-    response = client.post(reverse("admin:orgs_unit_delete", args=[unit.pk]), {"post": "yes"})
-    assert response.status_code == 302 and not Unit.objects.filter(pk=unit.pk).exists()
+    from axes.models import AccessAttempt
+
+    # The security administrator lifts a login lockout by deleting its record in the admin.
+    client = Client(REMOTE_ADDR=ADDRESS)
+    client.force_login(personas.security_admin)
+    attempt = AccessAttempt.objects.create(username="kjj", ip_address="198.51.100.7", failures_since_start=5,
+                                           user_agent="test", path_info="/login/", get_data="", post_data="")
+    response = client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not AccessAttempt.objects.filter(pk=attempt.pk).exists()
     entry = _last("admin.delete")
-    assert entry.object_id == str(unit.pk) and entry.before["name"] == "临时单位"
+    assert entry.object_id == str(attempt.pk) and entry.before["username"] == "kjj"
 
 
 def test_it_keeps_security_events_out_of_the_changes(personas: Any, published_plan: Any) -> None:

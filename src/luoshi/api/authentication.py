@@ -6,6 +6,8 @@ import hmac
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -22,20 +24,20 @@ class HashedTokenAuthentication(TokenAuthentication):
         token = (ApiToken.objects.select_related("user", "user__unit").filter(prefix=prefix).first()
                  if dot else None)
         if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)):
-            raise AuthenticationFailed("令牌无效 (invalid token)")
+            raise AuthenticationFailed(_("令牌无效"))
         if token.revoked_at is not None:
-            raise AuthenticationFailed("令牌已撤销 (the token was revoked)")
+            raise AuthenticationFailed(_("令牌已撤销"))
         if token.expires_at <= timezone.now():
-            raise AuthenticationFailed("令牌已过期 (the token has expired)")
+            raise AuthenticationFailed(_("令牌已过期"))
         if not token.user.is_active:
-            raise AuthenticationFailed("账号已停用 (the account is inactive)")
+            raise AuthenticationFailed(_("账号已停用"))
         return token.user, token
 
 
 class TokenScopePermission(BasePermission):
     """A read-only token may only read: any other method is 403, whatever the account may do on a page."""
 
-    message = "此令牌为只读 (this token is read-only)"
+    message = gettext_lazy("此令牌为只读")
     code = "read_only_token"
 
     def has_permission(self, request: Any, view: Any) -> bool:

@@ -13,7 +13,7 @@ from .models import AuditEntry, AuditResult
 
 # Never copied into before/after: a field whose name holds one of these (password hashes, token keys).
 SECRET_FIELD_MARKERS = ("password", "secret", "key_hash")
-SECRET_FIELD_NAMES = frozenset({"key", "token_key"})
+SECRET_FIELD_NAMES = frozenset({"api_key", "token_key"})   # a task's "key" is its numbering path, not a secret
 
 
 def audit_record(

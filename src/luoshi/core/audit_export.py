@@ -12,9 +12,7 @@ import io
 import json
 from typing import Any
 
-from openpyxl import Workbook
-
-from luoshi.xlsxsafe import write_row
+from luoshi.xlsxsafe import new_workbook, write_row
 
 from .chain import HASHED_FIELDS, chain_start
 from .models import AuditEntry
@@ -38,7 +36,7 @@ def audit_entries_between(start: dt.datetime, end: dt.datetime) -> Any:
 
 def audit_export_workbook(*, start: dt.datetime, end: dt.datetime) -> bytes:
     """The entries created in [start, end) in chain order, with their hashes, as .xlsx bytes."""
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "audit"
     write_row(sheet, COLUMNS)

@@ -39,6 +39,12 @@ ACTION_LABELS: dict[str, Promise] = {
     "login.unlock": _("解除登录锁定"), "user.2fa_enrol": _("启用双因素认证"), "user.2fa_failed": _("双因素验证失败"),
     "user.2fa_recovery_code_used": _("使用恢复码登录"), "user.2fa_recovery_codes": _("重新生成恢复码"),
     "user.2fa_remove": _("重置双因素认证"),
+    # the security audit: events, and changes made in the Django admin
+    "security.login": _("登录"), "security.logout": _("退出登录"), "security.login_failed": _("登录失败"),
+    "security.access_denied": _("访问被拒绝"), "security.download.export": _("下载导出文件"),
+    "security.download.evidence": _("下载佐证材料"), "security.integrity_failure": _("文件校验失败，拒绝下载"),
+    "admin.add": _("后台新增"), "admin.change": _("后台修改"), "admin.delete": _("后台删除"),
+    "audit.prune": _("清理过期审计记录"),
     "api_token.issue": _("生成接口令牌"), "api_token.revoke": _("撤销接口令牌"),
     # indicators and the index
     "region.create": _("新增地区"), "indicator.create": _("新增指标"), "indicator.update": _("修改指标"),

@@ -20,8 +20,10 @@ SYSTEM_ADMIN_PERMISSIONS = frozenset({
     "indicators.view_indicatoralias", "indicators.add_indicatoralias", "indicators.change_indicatoralias",
     "indicators.delete_indicatoralias",
     "indicators.view_region", "indicators.add_region", "indicators.change_region",
-    # API tokens (listed read-only; issued for other accounts with `manage.py api_token --actor`)
-    "authtoken.view_tokenproxy", "authtoken.view_token",
+    # configuration: the reporting calendar (a period's due date)
+    "reports.view_reportingperiod", "reports.change_reportingperiod",
+    # API tokens: listed without keys, revoked with the list's action (issued with `manage.py api_token --actor`)
+    "api.view_apitoken", "api.change_apitoken",
 })
 
 SECURITY_ADMIN_PERMISSIONS = frozenset({

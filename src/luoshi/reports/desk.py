@@ -19,15 +19,14 @@ from django.db.models import Exists, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 
 from luoshi.orgs.models import Unit
 from luoshi.plans.access import plans_visible_to
 from luoshi.plans.choices import AssignmentStatus, PlanStatus
 from luoshi.plans.filters import ChapterFilter
 from luoshi.plans.models import Assignment, Plan, Task
-from luoshi.xlsxsafe import write_row
+from luoshi.xlsxsafe import new_workbook, style_header, style_title, write_row
 
 from .choices import ReportStatus
 from .models import Extension, Reminder, Report, ReportingPeriod
@@ -227,14 +226,13 @@ def overdue_rows(assignments: Iterable[Assignment], *, today: dt.date, period: R
 
 
 def _workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]], widths: Sequence[int]) -> bytes:
-    book = Workbook()
+    book = new_workbook()
     sheet = book.active
     sheet.title = title[:31]
     write_row(sheet, [title])
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    style_title(sheet.cell(row=1, column=1))
     write_row(sheet, headers)
-    for column in range(1, len(headers) + 1):
-        sheet.cell(row=2, column=column).font = Font(bold=True)
+    style_header(sheet, 2, len(headers))
     for values in rows:
         write_row(sheet, values)
     for index, width in enumerate(widths, start=1):

@@ -568,7 +568,7 @@ def attachment_verified(*, actor: Any, attachment: Attachment) -> None:
         found = file_sha256(handle)
     if found != attachment.sha256:
         record_integrity_failure(actor=actor, target=attachment, expected=attachment.sha256, found=found)
-        raise DomainError("文件已被改动，拒绝下载 (the stored file does not match its checksum)", code="integrity")
+        raise DomainError(_("文件已被改动，拒绝下载"), code="integrity")
 
 
 def remove_attachment_file(sender: Any, instance: Attachment, **kwargs: Any) -> None:
