@@ -37,7 +37,7 @@ from luoshi.reports.choices import Progress, ReportStatus
 from luoshi.reports.models import Report, TargetActual
 from luoshi.reports.selectors import overdue_periods
 
-from .access import assignments_visible_to, plans_visible_to, tasks_visible_to
+from .access import Viewer, assignments_visible_to, plans_visible_to, tasks_visible_to, viewer_of
 from .choices import AssignmentStatus, PlanStatus, UnitRole
 from .models import Assignment, Plan, Task, TaskUnit
 
@@ -114,15 +114,6 @@ def assignments_with_rag(assignments: QuerySet[Assignment], *, today: dt.date) -
     return annotated.annotate(rag=_rag_case(red, amber))
 
 
-@dataclass(frozen=True)
-class _Viewer:
-    """What the access helpers read of a user to decide visibility (and nothing else)."""
-
-    sees_everything: bool
-    unit_id: int | None
-    is_authenticated: bool = True
-
-
 def ledger_tasks(user: Any, *, today: dt.date | None = None) -> QuerySet[Task]:
     """The task items of published plans the user may see, with `rag`, `is_open`, `is_overdue`.
 
@@ -131,11 +122,11 @@ def ledger_tasks(user: Any, *, today: dt.date | None = None) -> QuerySet[Task]:
     today = today or clock.today()
     if not user.is_authenticated:
         return Task.objects.none()
-    return _ledger_tasks_for(_Viewer(sees_everything=user.sees_everything, unit_id=user.unit_id), today).all()
+    return _ledger_tasks_for(viewer_of(user), today).all()
 
 
 @lru_cache(maxsize=256)
-def _ledger_tasks_for(viewer: _Viewer, today: dt.date) -> QuerySet[Task]:
+def _ledger_tasks_for(viewer: Viewer, today: dt.date) -> QuerySet[Task]:
     """Built once per visibility and day, then cloned (an unevaluated queryset, as a class-based view's
     `queryset` attribute): resolving the nested RAG subqueries took ~40% of a ledger request's Python time."""
     visible = assignments_visible_to(viewer).filter(active=True)
