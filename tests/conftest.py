@@ -73,6 +73,15 @@ class Personas:
     password: str = "Luoshi-test-2019"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_fragment_cache() -> Any:
+    """Rendered fragments are keyed on the newest audit id, which a rolled-back test may hand out again."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    yield
+
+
 @pytest.fixture
 def units(db: Any) -> Any:
     from luoshi.orgs.services import unit_directory_import

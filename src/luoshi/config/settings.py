@@ -254,7 +254,14 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "luoshi_cache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "luoshi_cache"},
+    # Rendered fragments of the busiest pages (luoshi.core.pagecache), in each process's memory: their keys
+    # hold the newest audit entry's id, read from the database, so every process sees a change at once.
+    # At most ~1,000 x 40 KB per process, whatever query strings logged-in users send.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "luoshi-fragments",
+                  "OPTIONS": {"MAX_ENTRIES": 1000}},
+}
 
 # Sessions end after LUOSHI_SESSION_IDLE_MINUTES without a request and LUOSHI_SESSION_MAX_HOURS after login
 # whatever happens; the cookie dies with the browser. LUOSHI_MAX_SESSIONS > 0 keeps only that many sessions

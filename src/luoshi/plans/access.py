@@ -7,12 +7,27 @@ the object did not exist, so ids cannot be probed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from .models import Assignment, Plan, PlanImport, Task
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """All the helpers below read of an authenticated user: a hashable key for querysets built once per
+    visibility (plans.selectors.ledger_tasks, reports.selectors.my_tasks_queryset)."""
+
+    sees_everything: bool
+    unit_id: int | None
+    is_authenticated: bool = True
+
+
+def viewer_of(user: Any) -> Viewer:
+    return Viewer(sees_everything=bool(user.sees_everything), unit_id=user.unit_id)
 
 
 def plans_visible_to(user: Any) -> QuerySet[Plan]:

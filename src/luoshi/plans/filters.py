@@ -53,9 +53,12 @@ class LedgerFilter(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = request.user if request is not None else None
         plans = plans_visible_to(user).filter(status=PlanStatus.PUBLISHED) if user else Plan.objects.none()
-        self.filters["plan"].queryset = plans.order_by("-created_at")
+        # Only what the choice labels show: a plan's source text is large.
+        self.filters["plan"].queryset = plans.order_by("-created_at").only("pk", "title", "created_at")
         self.filters["chapter"].queryset = (Task.objects.filter(plan__in=plans, parent__isnull=True, removed=False)
-                                            .select_related("plan").order_by("plan_id", "position"))
+                                            .select_related("plan")
+                                            .only("pk", "key", "label", "text", "plan", "plan__title")
+                                            .order_by("plan_id", "position"))
         if user is not None and user.sees_everything:
             units = Unit.objects.filter(is_group=False, active=True)
         elif user is not None and user.unit_id:

@@ -13,11 +13,13 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from luoshi.core.errors import DomainError
+from luoshi.core.pagecache import fragment_cache
 from luoshi.core.viewtools import is_htmx, paginate, redirect_after_post, require_office, require_readers
 from luoshi.orgs.forms import UnitCreateForm
 
@@ -36,10 +38,11 @@ from .forms import (
     task_unit_formset,
     unit_specs,
 )
-from .models import Plan, PlanImport
+from .models import Plan, PlanImport, Task
 from .selectors import (
     RAG_OVERDUE_NOTE,
     RAG_RULE,
+    LedgerRow,
     deadline_display,
     history_items,
     ledger_prefetch,
@@ -321,11 +324,17 @@ def ledger(request: HttpRequest) -> HttpResponse:
     # not for every task the user may see (measured in bench/ledger.py: ~50x faster at 10,000 tasks).
     page = paginate(request, filterset.qs.values_list("pk", flat=True), LEDGER_PAGE_SIZE)
     ids = list(page.object_list)
-    order = {pk: i for i, pk in enumerate(ids)}
-    tasks = ledger_prefetch(sorted(ledger_tasks(request.user).filter(pk__in=ids), key=lambda t: order[t.pk]),
-                            request.user)
-    context = {"filter": filterset, "page": page, "rows": ledger_rows(tasks, first_number=page.start_index()),
-               "rag_rule": RAG_RULE, "rag_overdue_note": RAG_OVERDUE_NOTE}
+
+    def rows() -> list[LedgerRow]:
+        # Called by the template only when its cached rows are stale (core.pagecache).
+        order = {pk: i for i, pk in enumerate(ids)}
+        # The ids come from the user's ledger_tasks(): plain tasks, their flags are taken from the prefetch.
+        tasks = ledger_prefetch(sorted(Task.objects.filter(pk__in=ids).select_related("plan"),
+                                       key=lambda t: order[t.pk]), request.user)
+        return ledger_rows(tasks, first_number=page.start_index())
+
+    context = {"filter": filterset, "page": page, "rows": SimpleLazyObject(rows), "row_ids": ",".join(map(str, ids)),
+               "page_cache": fragment_cache(request), "rag_rule": RAG_RULE, "rag_overdue_note": RAG_OVERDUE_NOTE}
     if getattr(request, "htmx", False) and not getattr(request.htmx, "boosted", False):
         return render(request, "plans/_ledger_table.html", context)
     return render(request, "plans/ledger.html", context)

@@ -58,10 +58,12 @@ class _DeskFilter(django_filters.FilterSet):
         super().__init__(*args, request=request, **kwargs)
         plans = _published(request.user)
         self.filters["plan"].queryset = plans
+        # The choice labels show the plan's title, not its whole source text.
         self.filters["chapter"].queryset = (Task.objects.filter(plan__in=plans, parent__isnull=True, removed=False)
-                                            .select_related("plan").order_by("plan_id", "position"))
+                                            .select_related("plan").defer("plan__source_text")
+                                            .order_by("plan_id", "position"))
         self.filters["period"].queryset = (ReportingPeriod.objects.filter(plan__in=plans).select_related("plan")
-                                           .order_by("-start", "plan_id"))
+                                           .defer("plan__source_text").order_by("-start", "plan_id"))
         units = Unit.objects.filter(is_group=False, active=True) if request.user.sees_everything else \
             Unit.objects.filter(pk=request.user.unit_id or 0)
         self.filters["unit"].queryset = units.order_by("sort_order", "name")

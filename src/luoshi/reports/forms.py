@@ -130,7 +130,7 @@ MY_TASK_STATES = [("", _("办理中")), ("due", _("本期待报")), ("returned",
 def _visible_plans(request: Any) -> QuerySet[Plan]:
     if request is None:
         return Plan.objects.none()
-    return plans_visible_to(request.user)
+    return plans_visible_to(request.user).only("pk", "title")  # not the plan's whole text
 
 
 class MyTaskFilter(django_filters.FilterSet):

@@ -15,10 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
+from luoshi.core.pagecache import fragment_cache
 from luoshi.core.viewtools import (
     is_htmx,
     login_form,
@@ -69,9 +71,18 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     queryset = selectors.my_tasks_queryset(request.user, today=today)
     task_filter = MyTaskFilter(request.GET or None, queryset=queryset, request=request)
-    page = paginate(request, task_filter.qs)
-    rows = selectors.my_tasks_rows(list(page.object_list), today=today)
-    context = {"filter": task_filter, "page": page, "rows": rows, "today": today}
+    # Page over ids; the rows are built (and the assignments read) only when the cached table is stale.
+    page = paginate(request, task_filter.qs.values_list("pk", flat=True))
+    ids = list(page.object_list)
+
+    def rows() -> list[selectors.TaskRow]:
+        order = {pk: i for i, pk in enumerate(ids)}
+        assignments = (Assignment.objects.filter(pk__in=ids).select_related("task", "task__plan", "unit")
+                       .defer("task__plan__source_text"))  # the plan's whole text, not shown here
+        return selectors.my_tasks_rows(sorted(assignments, key=lambda a: order[a.pk]), today=today)
+
+    context = {"filter": task_filter, "page": page, "rows": SimpleLazyObject(rows), "today": today,
+               "row_ids": ",".join(map(str, ids)), "page_cache": fragment_cache(request, today=today)}
     template = "reports/_my_tasks_table.html" if is_htmx(request) else "reports/my_tasks.html"
     return render(request, template, context)
 

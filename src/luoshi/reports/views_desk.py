@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
+from luoshi.core.pagecache import fragment_cache
 from luoshi.core.viewtools import (
     download_response,
     login_get,
@@ -73,10 +74,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require_readers(user)
     review_filter = desk.ReviewFilter(request.GET or None, queryset=desk.review_reports(user), request=request)
-    page = paginate(request, review_filter.qs, PAGE_SIZE)
+    page = paginate(request, review_filter.qs, PAGE_SIZE)  # the rows are read only when the cached table is stale
+    now = clock.now()
     return render(request, "reports/desk/review_list.html", {
-        "filter": review_filter, "page": page, "now": clock.now(), "query": _query(request.GET),
-        "can_accept": user.is_office})
+        "filter": review_filter, "page": page, "now": now, "query": _query(request.GET),
+        "can_accept": user.is_office, "page_cache": fragment_cache(request),
+        "minute": now.strftime("%Y%m%d%H%M")})  # the rows show how long each report has waited
 
 
 @login_get
