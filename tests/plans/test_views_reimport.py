@@ -22,7 +22,7 @@ from luoshi.plans.choices import ImportStatus
 from luoshi.plans.models import Plan, PlanImport, Task
 from luoshi.plans.services import TaskUnitSpec, plan_import_request, plan_import_run, plan_imports_sweep, task_update
 from luoshi.reports.models import Attachment, Report, TargetActual
-from tests.conftest import SMALL_PLAN
+from tests.conftest import SMALL_PLAN, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_reimporting_the_dalian_plan_with_one_changed_item_keeps_all_reports_and
     }
     assert len(before["actuals"]) > 5 and len(before["reports"]) > 20
 
-    client.force_login(office)
+    login_verified(client, office)   # the demo enrols the office in two-factor authentication
     job = upload_and_run(client, plan, changed_text, SEED_NAME)
     assert job.status == ImportStatus.PREVIEW
     page = client.get(reverse("plans:import_job", args=[job.pk])).content.decode()
