@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import ngettext
 
 from luoshi.plans.services import plan_imports_sweep
 
@@ -22,4 +23,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         swept = plan_imports_sweep(worker_start=options["worker_start"])
-        self.stdout.write(f"已将 {swept} 个中断的导入标记为失败 ({swept} stale import job(s) marked failed)")
+        self.stdout.write(ngettext("已将 %(count)d 个中断的导入标记为失败", "已将 %(count)d 个中断的导入标记为失败", swept)
+                          % {"count": swept})
