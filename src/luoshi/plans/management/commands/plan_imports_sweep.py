@@ -23,5 +23,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         swept = plan_imports_sweep(worker_start=options["worker_start"])
-        self.stdout.write(ngettext("已将 %(count)d 个中断的导入标记为失败", "已将 %(count)d 个中断的导入标记为失败", swept)
-                          % {"count": swept})
+        marked = ngettext("已将 %(count)d 个中断的导入标记为失败", "已将 %(count)d 个中断的导入标记为失败", swept)
+        self.stdout.write(marked % {"count": swept})
