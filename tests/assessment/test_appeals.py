@@ -310,3 +310,28 @@ def test_it_changes_nothing_when_the_page_posts_no_decision(client: Client, year
     client.post(url, {"decision": "uphold", "comment": "无佐证"})
     appeal.refresh_from_db()
     assert appeal.status == "upheld"
+
+
+def test_appeal_evidence_is_checked_against_its_sha256_and_leaves_the_disk_when_deleted(
+        client: Client, year: Scenario, personas: Any, published: Rubric,
+        django_capture_on_commit_callbacks: Any) -> None:
+    import hashlib
+    import os
+
+    appeal = services.appeal_file(actor=personas.lead_liaison, score=_kjj(published),
+                                  event_key=year.kjj_item4_nov_key, reason="系统故障", evidence=evidence())
+    item = appeal.evidence.get()
+    assert item.sha256 == hashlib.sha256(PDF).hexdigest()
+    client.force_login(personas.supervisor)
+    url = reverse("assessment:appeal_evidence", args=[item.pk])
+    assert client.get(url).status_code == 200
+    with open(item.file.path, "ab") as handle:
+        handle.write(b"tampered")
+    response = client.get(url)
+    assert response.status_code == 409 and b"tampered" not in response.content
+    entry = AuditEntry.objects.filter(action="security.integrity_failure").latest("id")
+    assert (entry.object_id, entry.result) == (str(item.pk), "failure")
+    path = item.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        item.delete()
+    assert not os.path.exists(path)

@@ -168,6 +168,7 @@ class AppealEvidence(models.Model):
     original_name = models.CharField(_("文件名"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True)   # taken at upload, checked before every download
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError, StaleUpdate
+from luoshi.core.storedfiles import file_sha256
 from luoshi.orgs.choices import Role
 from luoshi.orgs.models import Unit, User
 from luoshi.reports.models import Notification
@@ -200,7 +201,8 @@ def appeal_file(*, actor: Any, score: Score, event_key: str, reason: str, eviden
         for upload, name, content_type in files:
             upload.seek(0)
             item = AppealEvidence(appeal=appeal, original_name=name, content_type=content_type,
-                                  size=int(upload.size), uploaded_by=actor)
+                                  size=int(upload.size), sha256=file_sha256(upload), uploaded_by=actor)
+            upload.seek(0)
             item.file.save("evidence", upload, save=False)
             item.save()
             stored.append(f"{name} ({item.size} B, {content_type})")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from luoshi.core import clock
 from luoshi.core.errors import DomainError
+from luoshi.core.storedfiles import stored_file_verified
 from luoshi.core.viewtools import (
     download_response,
     is_htmx,
@@ -243,7 +244,14 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream an appeal's evidence as a download, never inline, with the type checked at upload."""
     evidence = access_evidence(request.user, pk)
-    return stored_file_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
+    try:
+        stored_file_verified(actor=request.user, item=evidence)   # a changed file: refused and audited
+    except (FileNotFoundError, OSError, ValueError):
+        raise Http404 from None
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
+    return stored_file_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type,
+                                target=evidence)
 
 
 urlpatterns: list[URLPattern] = [

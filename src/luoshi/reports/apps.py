@@ -9,7 +9,8 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
-        from .models import Attachment
-        from .services import remove_attachment_file
+        from luoshi.core.storedfiles import remove_file_after_delete
 
-        post_delete.connect(remove_attachment_file, sender=Attachment, dispatch_uid="luoshi_remove_attachment_file")
+        from .models import Attachment
+
+        post_delete.connect(remove_file_after_delete, sender=Attachment, dispatch_uid="luoshi_remove_attachment_file")

@@ -24,7 +24,6 @@ from __future__ import annotations
 import calendar
 import codecs
 import datetime as dt
-import hashlib
 import os
 import unicodedata
 import uuid
@@ -41,7 +40,7 @@ from django.utils.translation import gettext as _
 from luoshi.core import clock
 from luoshi.core.audit import audit_record, snapshot
 from luoshi.core.errors import DomainError, StaleUpdate
-from luoshi.core.security_events import record_integrity_failure
+from luoshi.core.storedfiles import file_sha256, stored_file_verified
 from luoshi.indicators.services import self_reports_record
 from luoshi.orgs.choices import Role
 from luoshi.plans.choices import AssignmentStatus, Cadence, PlanStatus
@@ -550,33 +549,9 @@ def attachment_content_type(*, name: str, stream: IO[bytes], size: int) -> str:
                       code="bad_type")
 
 
-def file_sha256(stream: IO[bytes]) -> str:
-    """SHA-256 of a file, read in chunks from the start; leaves the stream at its end."""
-    digest = hashlib.sha256()
-    stream.seek(0)
-    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
 def attachment_verified(*, actor: Any, attachment: Attachment) -> None:
-    """Before a download: the stored file must still be the one uploaded (its SHA-256). A mismatch is
-    refused (DomainError, code "integrity") and audited; a missing file is the caller's 404."""
-    if not attachment.sha256:
-        return  # uploaded before hashes were taken and missing from disk when migration 0005 ran
-    with attachment.file.open("rb") as handle:
-        found = file_sha256(handle)
-    if found != attachment.sha256:
-        record_integrity_failure(actor=actor, target=attachment, expected=attachment.sha256, found=found)
-        raise DomainError(_("文件已被改动，拒绝下载"), code="integrity")
-
-
-def remove_attachment_file(sender: Any, instance: Attachment, **kwargs: Any) -> None:
-    """post_delete of Attachment (the service, a report's cascade, the admin): the file leaves the disk once
-    the deletion is committed, never before (a rollback keeps both)."""
-    storage, path = instance.file.storage, instance.file.name
-    if path:
-        transaction.on_commit(lambda: storage.delete(path))
+    """Before a download: the stored file must still be the one uploaded (see core.storedfiles)."""
+    stored_file_verified(actor=actor, item=attachment)
 
 
 def attachment_add(*, actor: Any, report: Report, upload: Any) -> Attachment:
@@ -621,7 +596,7 @@ def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
                      before={"report": primary.pk, "name": attachment.original_name, "size": attachment.size},
                      plan_id=primary.period.plan_id, task_id=primary.assignment.task_id,
                      unit_id=primary.assignment.unit_id)
-        attachment.delete()  # the stored file goes after commit (remove_attachment_file)
+        attachment.delete()  # the stored file goes after commit (core.storedfiles.remove_file_after_delete)
         _reset_approval(actor=actor, rows=rows)
 
 
