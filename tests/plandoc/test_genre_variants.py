@@ -194,6 +194,7 @@ def test_it_reads_a_plan_written_in_traditional_characters() -> None:
     ("（各县、市、区政府负责）", ["各县、市、区政府"]),
     ("（省财政厅，各州、市人民政府配合）", ["省财政厅", "各州、市人民政府"]),
     ("（市发改委、农委、人保局，各市（县）、区政府）", ["市发改委", "市农委", "市人保局", "各市（县）、区政府"]),
+    ("（省发展改革委，海东市、兰州市、临夏州发展改革部门）", ["省发展改革委", "海东市、兰州市、临夏州发展改革部门"]),
 ])
 def test_levels_listed_before_one_government_are_one_name(marker: str, names: list[str]) -> None:
     plan = _plan("（一）稳定就业。" + marker)

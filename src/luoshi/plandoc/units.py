@@ -798,12 +798,23 @@ def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
         if j > i and _GOVERNMENT_END.search(_name_of(h, *joined[j])):
             out.append((joined[i][0], joined[j][1]))
             i = j + 1
+            continue
+        # 海东市、兰州市、临夏州发展改革部门: places listed before one department word share it.
+        j = i
+        while j + 1 < len(joined) and h[joined[j][1]:joined[j + 1][0]].strip() == "、" \
+                and _PLACE_NAME.match(h[joined[j][0]:joined[j][1]].strip(_TRIM)):
+            j += 1
+        if j > i and _PLACE_DEPARTMENTS.match(_name_of(h, *joined[j])):
+            out.append((joined[i][0], joined[j][1]))
+            i = j + 1
         else:
             out.append(joined[i])
             i += 1
     return [(s, e) for s, e in out if h[s:e].strip(_TRIM) and not _NOT_A_NAME.fullmatch(h[s:e].strip(_TRIM))]
 
 
+_PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗]$")
+_PLACE_DEPARTMENTS = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗][\u4e00-\u9fff]{0,8}(?:部门|单位|机构)$")
 _LEVEL_ONLY = re.compile(r"^各?[省市县区州旗盟乡镇]{1,2}(?:\([省市县区州旗盟乡镇、]{1,5}\))?$")
 _GOVERNMENT_END = re.compile(r"^[省市县区州旗盟乡镇].{0,12}(?:人民政府|政府|党委|管委会)$")
 
