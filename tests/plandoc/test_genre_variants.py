@@ -276,6 +276,21 @@ def test_items_running_on_after_a_closing_marker_are_items() -> None:
     assert _units(plan, "一", "（二）") == [("省财政厅", L), ("省国税局", S), ("省地税局", S)]
 
 
+def test_a_lead_rule_closing_a_marker_applies_to_its_list() -> None:
+    plan = _plan("（一）扩大就业。（市发展改革委、市财政局、市商务局等负责，列第一位者为牵头单位，下同）",
+                 "（二）加强培训。（市委宣传部、市委党校牵头，各县市区党委政府、市直有关部门分别落实）",
+                 "（三）推动创业。（共同责任单位：市教育局、相关市、县政府）")
+    assert _units(plan, "一", "（一）") == [("市发展改革委", L), ("市财政局", S), ("市商务局", S)]
+    assert _units(plan, "一", "（二）") == [("市委宣传部", L), ("市委党校", L), ("各县市区党委政府", R),
+                                         ("市直有关部门", R)]
+    assert [n for n, _ in _units(plan, "一", "（三）")] == ["市教育局", "相关市、县政府"]
+
+
+def test_a_number_with_an_ideographic_full_stop_is_a_label() -> None:
+    plan = parse("某市工作要点\n1。完善食品安全标准体系。（责任单位：市市场监管局）\n2。加强监管。\n")
+    assert [(n.label, [u.name for u in n.units]) for n in plan.nodes] == [("1", ["市市场监管局"]), ("2", [])]
+
+
 def test_it_carries_units_marked_same_below_to_later_items() -> None:
     plan = _plan("（一）任务甲。（牵头指导处室：市局质量处，各区市场监管局为实施单位，下同）",
                  "（二）任务乙。（牵头指导处室：市局标准处）")

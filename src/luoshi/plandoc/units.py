@@ -93,7 +93,7 @@ _UNIT_SUFFIXES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("judicial", re.compile(r"(?:法院|检察院|法庭|监狱|公安|边检站)$")),
     ("finance", re.compile(r"(?:银行|支行|分行|人行|海关|保险公司)$")),
     ("enterprise", re.compile(r"(?:集团|公司|有限公司|股份公司)$")),
-    ("education", re.compile(r"(?:学校|大学|学院|中学|小学|幼儿园|研究院|研究所|科学院)$")),
+    ("education", re.compile(r"(?:学校|大学|学院|中学|小学|幼儿园|研究院|研究所|科学院|党校)$")),
     ("mass_org", re.compile(
         r"(?:科协|作协|妇联|残联|文联|侨联|台联|工商联|社科联|总工会|工会|团委|共青团)$")),
     ("team", re.compile(r"(?:领导小组|工作组|小组|专班|指挥部|专家组|特派团|代表团|部队|武警|军区)$")),
@@ -574,13 +574,13 @@ def _combine(prefixes: tuple[str, ...], *bare: str) -> tuple[str, ...]:
 # verb marker). Longest words are tried first, see _LABEL.
 _LABELS: tuple[tuple[str, tuple[str, ...], Role | str], ...] = (
     ("lead", _combine(("牵头", "牵头责任", "牵头负责", "牵头指导", "牵头考核", "主办", "牵头实施", "主责",
-                       "主要牵头", "总牵头"),
+                       "主要牵头", "总牵头", "共同牵头"),
                       "牵头", "主办"), "lead"),
     ("support", _combine(("配合", "协同", "协助", "协作", "参与", "参加", "协办", "配合责任", "协同责任",
                           "指导", "配合实施"), "配合", "参与", "协办"), "support"),
     ("responsible", _combine(("责任", "负责", "承办", "实施", "落实", "执行", "具体负责", "主体",
                               "具体实施", "工作", "主要责任", "主要负责", "主要实施", "承担", "直接责任",
-                              "主管"), "责任主体", "实施主体", "处置主体", "排查主体", "监管主体",
+                              "主管", "共同责任", "共同"), "责任主体", "实施主体", "处置主体", "排查主体", "监管主体",
                              "管理主体", "建设主体", "责任"), "responsible"),
     ("deadline", ("完成时限", "完成时间", "时间节点", "完成期限", "时限要求", "时间要求", "时间进度",
                   "进度安排", "时间安排", "完成时间节点", "时限"), "deadline"),
@@ -815,7 +815,7 @@ def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
 
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗]$")
 _PLACE_DEPARTMENTS = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗][\u4e00-\u9fff]{0,8}(?:部门|单位|机构)$")
-_LEVEL_ONLY = re.compile(r"^各?[省市县区州旗盟乡镇]{1,2}(?:\([省市县区州旗盟乡镇、]{1,5}\))?$")
+_LEVEL_ONLY = re.compile(r"^(?:各|相关|有关)?[省市县区州旗盟乡镇]{1,2}(?:\([省市县区州旗盟乡镇、]{1,5}\))?$")
 _GOVERNMENT_END = re.compile(r"^[省市县区州旗盟乡镇].{0,12}(?:人民政府|政府|党委|管委会)$")
 
 
@@ -1190,6 +1190,12 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
         if open_at < taken_end:
             continue
         inner_start, inner_end = open_at + 1, close_end - 1 if closed else close_end
+        # '（A、B等负责，列第一位者为牵头单位，下同）': the lead rule closing the list applies to it.
+        marker_leads = first_is_lead
+        tail = max(inner_start, inner_end - _LEAD_RULE_TAIL)   # the clause closes the list: read its tail only
+        rule = _LEAD_RULE_CLAUSE.search(h, tail, inner_end) if h.find("牵头", tail, inner_end) >= 0 else None
+        if rule is not None and lead_rule_kind(rule.group("rule")) == "first":
+            inner_end, marker_leads = rule.start(), True
         if inner_end - inner_start > _MAX_MARKER_LEN or inner_end <= inner_start:
             continue
         parsed = _parse_labelled(text, h, inner_start, inner_end, strict=False)
@@ -1201,11 +1207,15 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
             parsed = _parse_bare(text, h, inner_start, inner_end)
         if parsed is not None:
             span_end = close_end if closed else len(h[:limit].rstrip())
-            markers.append(_marker(parsed, (open_at, span_end), text, first_is_lead, lead_before_comma))
+            markers.append(_marker(parsed, (open_at, span_end), text, marker_leads, lead_before_comma))
             taken_end = span_end
     if unbracketed is not None:
         markers.append(unbracketed)
     return markers
+
+
+_LEAD_RULE_TAIL = 60
+_LEAD_RULE_CLAUSE = re.compile(r"[,;]\s*(?P<rule>[^,;()]{0,12}(?:第一|首位|第1)[^,;()]{0,12}牵头[^()]{0,20})$")
 
 
 def _before_sentence_end(h: str, pos: int) -> bool:
