@@ -141,6 +141,7 @@ def test_a_column_headed_by_a_kind_of_body_names_each_rows_unit() -> None:
     ("（责任单位：街镇（工业区）及新城区发展公司）", ["街镇（工业区）", "新城区发展公司"]),
     ("（责任单位：区建管委、区交通委等建设主管部门）", ["区建管委", "区交通委"]),
     ("（乡镇、街道负责）", ["乡镇", "街道"]),
+    ("（市直有关部门、单位负责）", ["市直有关部门"]),   # the shared word alone names no unit
 ])
 def test_it_reads_collective_town_names_and_group_words(marker: str, names: list[str]) -> None:
     plan = _plan("（一）整治道路。" + marker)

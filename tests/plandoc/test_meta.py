@@ -367,3 +367,11 @@ def test_a_sentence_opening_with_a_key_word_is_not_a_portal_row() -> None:
 ])
 def test_it_reads_titles_wrapped_after_a_quoted_name_or_tagged_by_a_portal(head: str, title: str) -> None:
     assert parse(head + BODY).title == title
+
+
+def test_portal_rows_without_colons_and_a_breadcrumb_stay_out_of_the_title() -> None:
+    plan = parse("当前位置首页\n> 政务公开 > 法定主动公开内容 > 重点领域 > 乡村振兴\n"
+                 "发布机构 金乡县农业农村局 组配分类 政策和解读\n成文日期 2021-04-20 废止日期\n有效性\n"
+                 "2021年全县乡村振兴工作重点任务清单\n" + BODY)
+    assert plan.title == "2021年全县乡村振兴工作重点任务清单"
+    assert (plan.issued_on, plan.issuer) == ("2021-04-20", "金乡县农业农村局")

@@ -31,6 +31,7 @@ PORTAL_KEYS: tuple[tuple[str, str | None], ...] = (
     ("发文字号", "doc_number"), ("文号", "doc_number"), ("发布文号", "doc_number"), ("文件编号", "doc_number"),
     ("文件字号", "doc_number"), ("发文文号", "doc_number"), ("发文序号", "doc_number"), ("发文机构", "issuer"),
     ("标题", "notice_title"), ("名称", "notice_title"), ("有效性", None), ("时效", None),
+    ("废止日期", None), ("组配分类", None), ("公开方式", None), ("公开范围", None), ("信息来源", None),
 )
 # Portals space the characters of a label out ("标 题：", "索 引 号：", full-width spaces alike).
 _KEY_RE = re.compile(
@@ -68,7 +69,8 @@ _OPEN_ONLY = "(（[［【〔"
 _CLOSE_ONLY = ")）]］】〕"
 _WRAP_MAX = 40  # each half of a wrapped title is a short line
 # Red-header and filing lines above a title: "上海市人民政府文件", "特此通知", "主动公开".
-_NOT_TITLE_PART_RE = re.compile(r"(文件|特此通知|特此函告|主动公开|此件公开发布|依申请公开|不予公开)$|^附件\s*\d*$")
+_NOT_TITLE_PART_RE = re.compile(r"(文件|特此通知|特此函告|主动公开|此件公开发布|依申请公开|不予公开)$|^附件\s*\d*$"
+                                r"|^(?:当前位置|您的位置|您现在的位置|首页\s*>)|(?:>[^>]*){2,}")   # a breadcrumb
 
 
 @dataclass(slots=True)
@@ -274,8 +276,11 @@ def _portal_pairs(line: Line) -> list[tuple[str, str]]:
     norm, raw = line.norm[skip:], line.raw[skip:]
     if _KEY_RE.match(norm):
         return _pairs_in_text(norm, raw, _KEY_RE)
-    if _SPACED_KEY_RE.match(norm) and len(_SPACED_KEY_RE.findall(norm)) >= 2:
+    if _SPACED_KEY_RE.match(norm + " ") and len(_SPACED_KEY_RE.findall(norm + " ")) >= 2:
         return _pairs_in_text(norm, raw, _SPACED_KEY_RE)
+    key = _SPACES_RE.sub("", norm)
+    if key in _FIELD:
+        return [(key, "")]   # "有效性" alone: a portal row whose value the page left empty
     return []
 
 

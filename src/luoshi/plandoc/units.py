@@ -754,7 +754,7 @@ def _name_of(h: str, s: int, e: int) -> str:
 
 
 # Pieces of a unit list that name no unit: "（责任单位：A，下同）"'s note, an empty table cell's dash.
-_NOT_A_NAME = re.compile(r"(?:以)?下同|[-—–―/无]+")
+_NOT_A_NAME = re.compile(r"(?:以)?下同|[-—–―/无]+|单位|部门|机构")   # 市直有关部门、单位: the shared word alone
 
 _PLACE_ONLY = re.compile(r"[市县区州旗盟镇乡]$")
 
@@ -1029,13 +1029,17 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
             name = h[a:b]
             if _PERSON_PIECE.search(name) and not pending:
                 continue   # '分管副省长、协管副秘书长负责': leaders, not units
-            if not looks_like_unit(name):
+            shared_word = bool(pending) and _NOT_A_NAME.fullmatch(name) is not None
+            if shared_word and role is None:
+                continue   # '市直有关部门、单位、…': the shared word alone names no unit
+            if not shared_word and not looks_like_unit(name):
                 if not pending and _DEADLINE_PIECE.match(h, *_deadline_bounds(h, ss, se)):
                     if out.deadline is None:   # '…按职责分工负责，持续推进' / '2019年底前完成'
                         out.deadline = _deadline_bounds(h, ss, se)
                     continue
                 return None
-            pending.append((a, b))
+            if not shared_word:   # '市直有关部门、单位负责': the word names no unit, its verb closes the list
+                pending.append((a, b))
             if forced == "lead":
                 role = "lead"
             if role is None:
