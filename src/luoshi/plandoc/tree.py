@@ -565,16 +565,10 @@ class TreeBuilder:
                                             and (not seq or table.last_row is None)):
             return   # an empty row, or an unnumbered one before the first task (总分, 合计) in a numbered table
         if label is not None and task and self._section_row(table, cell, label, task):
-            depth = table.section_depth if table.section_style == label.style else None
-            if depth is None:
-                in_table = any(f.style == label.style for f in self.stack[table.base:])
-                depth = self._place(label, validate=False, floor=table.base) if in_table else table.base
-            assert depth is not None   # unvalidated placing always finds a depth
             start = cell.start("task")
-            self._add(Line(start, start + len(task), task, halfwidth(task)),
-                      Label(label.style, label.value, label.label, 0), depth)
-            table.section_style, table.section_depth = label.style, depth
-            table.floor = len(self.stack)
+            # A row numbered in a style the table has not used yet heads the rows below from the table's top.
+            self._add_table_section(table, Line(start, start + len(task), task, halfwidth(task)),
+                                    Label(label.style, label.value, label.label, 0), new_style_at_top=True)
             table.last_row = None
             return
         if not task and cell.text("content"):
@@ -678,16 +672,25 @@ class TreeBuilder:
             self._open_part(start)
             table.floor = table.base = len(self.stack)
         if label is not None:
-            # Sections are siblings of each other, whatever the rows below them are numbered like.
-            depth = table.section_depth if table.section_style == label.style else None
-            if depth is None:
-                depth = self._place(label, validate=False, floor=table.base)
-            if depth is not None:
-                self._add(Line(start, start + len(text), text, halfwidth(text)), label, depth)
-                table.section_style, table.section_depth = label.style, depth
-                table.floor = len(self.stack)
-                return
+            self._add_table_section(table, Line(start, start + len(text), text, halfwidth(text)), label,
+                                    new_style_at_top=False)
+            return
         table.category = text
+
+    def _add_table_section(self, table: _Table, line: Line, label: Label, *, new_style_at_top: bool) -> None:
+        """A numbered section heading inside a table. Sections are siblings of each other, whatever the rows
+        below them are numbered like; the rows below nest under the latest one."""
+        depth = table.section_depth if table.section_style == label.style else None
+        if depth is None:
+            in_table = any(f.style == label.style for f in self.stack[table.base:])
+            if new_style_at_top and not in_table:
+                depth = table.base
+            else:
+                depth = self._place(label, validate=False, floor=table.base)
+        assert depth is not None   # unvalidated placing always finds a depth
+        self._add(line, label, depth)
+        table.section_style, table.section_depth = label.style, depth
+        table.floor = len(self.stack)
 
     def _row_units(self, draft: Draft, cell: _CellReader) -> None:
         refs: list[UnitRef] = []

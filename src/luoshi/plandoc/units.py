@@ -786,31 +786,29 @@ def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
             joined[-1] = (joined[-1][0], e)
             continue
         joined.append((s, e))
-    # 各市、县（市、区）人民政府, 各县、市、区政府: levels listed before one government are one name.
     out: list[tuple[int, int]] = []
     i = 0
     while i < len(joined):
-        j = i
-        while j + 1 < len(joined) and h[joined[j][1]:joined[j + 1][0]].strip() == "、" \
-                and _LEVEL_ONLY.match(h[joined[j][0]:joined[j][1]].strip(_TRIM)) \
-                and (j == i or not h[joined[j][0]:joined[j][1]].strip(_TRIM).startswith("各")):
-            j += 1
-        if j > i and _GOVERNMENT_END.search(_name_of(h, *joined[j])):
-            out.append((joined[i][0], joined[j][1]))
-            i = j + 1
-            continue
-        # 海东市、兰州市、临夏州发展改革部门: places listed before one department word share it.
-        j = i
-        while j + 1 < len(joined) and h[joined[j][1]:joined[j + 1][0]].strip() == "、" \
-                and _PLACE_NAME.match(h[joined[j][0]:joined[j][1]].strip(_TRIM)):
-            j += 1
-        if j > i and _PLACE_DEPARTMENTS.match(_name_of(h, *joined[j])):
-            out.append((joined[i][0], joined[j][1]))
-            i = j + 1
-        else:
-            out.append(joined[i])
-            i += 1
+        j = _shared_ending(h, joined, i)
+        out.append((joined[i][0], joined[j][1]))
+        i = j + 1
     return [(s, e) for s, e in out if h[s:e].strip(_TRIM) and not _NOT_A_NAME.fullmatch(h[s:e].strip(_TRIM))]
+
+
+def _shared_ending(h: str, pieces: list[tuple[int, int]], i: int) -> int:
+    """The last of the pieces from `i` that one name shares, joined by 、: levels before one government
+    (各市、县（市、区）人民政府, 各县、市、区政府) or places before one department word (海东市、兰州市、临夏州发展改革
+    部门). `i` itself when pieces[i] stands alone."""
+    for member, whole, first_only in ((_LEVEL_ONLY, _GOVERNMENT_END, "各"), (_PLACE_NAME, _PLACE_DEPARTMENTS, None)):
+        j = i
+        while j + 1 < len(pieces) and h[pieces[j][1]:pieces[j + 1][0]].strip() == "、":
+            piece = h[pieces[j][0]:pieces[j][1]].strip(_TRIM)
+            if not member.match(piece) or (first_only and j > i and piece.startswith(first_only)):
+                break
+            j += 1
+        if j > i and whole.search(_name_of(h, *pieces[j])):
+            return j
+    return i
 
 
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗]$")
