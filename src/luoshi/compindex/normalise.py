@@ -62,6 +62,20 @@ def _scaled(x: FloatArray, low: float, high: float, context: NormaliseContext, c
     return np.clip(score, 0.0, 1.0) if clip else score
 
 
+def _relative_to(x: FloatArray, base: float, context: NormaliseContext, form: str) -> FloatArray:
+    """Values against a non-zero reference value: "difference" (x - base) / |base|, else the ratio x / base
+    (base / x when lower is better, undefined for x <= 0); the better direction is always up."""
+    if form == "difference":
+        difference: FloatArray = (x - base) / abs(base)
+        return difference if context.higher_is_better else -difference
+    if context.higher_is_better:
+        ratio: FloatArray = x / base
+        return ratio
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inverse: FloatArray = np.where(x > 0, base / np.where(x > 0, x, 1.0), np.nan)
+    return inverse
+
+
 def minmax(panel: FloatArray, context: NormaliseContext, params: StepConfig) -> FloatArray:
     year = context.years[context.target]
     first, last = int(params.get("from_year", year)), int(params.get("to_year", year))
@@ -113,15 +127,7 @@ def distance(panel: FloatArray, context: NormaliseContext, params: StepConfig) -
         raise DataError(bilingual(
             f"参照地区 {reference} 的指标 {context.indicator} 缺失或为零",
             f"reference region '{reference}' has a missing or zero '{context.indicator}'"))
-    if params.get("form", "ratio") == "difference":
-        difference: FloatArray = (x - base) / abs(base)
-        return difference if context.higher_is_better else -difference
-    if context.higher_is_better:
-        ratio: FloatArray = x / base
-        return ratio
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inverse: FloatArray = np.where(x > 0, base / np.where(x > 0, x, 1.0), np.nan)
-    return inverse
+    return _relative_to(x, base, context, str(params.get("form", "ratio")))
 
 
 def average_ranks(values: FloatArray) -> FloatArray:
@@ -180,15 +186,7 @@ def best(panel: FloatArray, context: NormaliseContext, params: StepConfig) -> Fl
     if top == 0.0:
         raise DataError(f"indicator '{context.indicator}': the best value is 0, so a distance to it is undefined",
                         code="best_is_zero", params={"indicator": context.indicator})
-    if params.get("form", "ratio") == "difference":
-        difference: FloatArray = (x - top) / abs(top)
-        return difference if context.higher_is_better else -difference
-    if context.higher_is_better:
-        ratio: FloatArray = x / top
-        return ratio
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inverse: FloatArray = np.where(x > 0, top / np.where(x > 0, x, 1.0), np.nan)
-    return inverse
+    return _relative_to(x, top, context, str(params.get("form", "ratio")))
 
 
 def _check_period(config: StepConfig, where: str) -> None:
