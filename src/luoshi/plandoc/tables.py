@@ -129,7 +129,7 @@ def _stacked_header(lines: list[Line], i: int) -> int:
     for width in range(len(cells), 2, -1):
         layout = header_layout(cells[:width])
         if layout is not None and any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")) \
-                and all(header_layout([c]) is not None or _is_header_word(c) for c in cells[:width]):
+                and all(_is_header_word(c) for c in cells[:width]):
             return width
     return 0
 
