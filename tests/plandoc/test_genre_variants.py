@@ -473,3 +473,15 @@ def test_it_titles_a_table_part_with_the_line_above_it() -> None:
     part = next(n for n in plan.nodes if n.style == "annex")
     assert part.text == "全面推进交通建设任务分解表"
     assert "任务分解表" not in next(n for n in plan.nodes if n.path == ["二", "（一）"]).body
+
+
+def test_it_reads_a_heading_run_on_after_the_full_stop_that_ends_a_paragraph() -> None:
+    plan = parse("关于征集民生实事意见的通告\n"
+                 "根据工作安排，现向社会征集意见和建议。一、征集的主要内容\n"
+                 "您关注哪些民生问题？\n"
+                 "二、征集时间\n即日起至8月5日\n")
+    assert _paths(plan) == [("一",), ("二",)]
+    assert plan.nodes[0].text.startswith("征集的主要内容")
+    # Inside a paragraph, or not the next number of its style, it stays text.
+    kept = _plan("（一）推进创新。建设创新平台。一、加强领导", "（二）引进人才。")
+    assert _paths(kept) == [("一",), ("一", "（一）"), ("一", "（二）")]

@@ -243,6 +243,7 @@ class TreeBuilder:
             self.blanket.append((len(self.drafts), [
                 UnitRef(u.raw, u.role, False, (line.start + u.span[0], line.start + u.span[1])) for u in blanket]))
         segments = [piece for seg in split_inline_items(line) for piece in self._split_after_markers(seg)]
+        segments[-1:] = self._split_trailing_heading(segments[-1])
         created: list[Draft] = []
         for seg in segments:
             label = match_label(seg.norm, seg.raw)
@@ -383,6 +384,21 @@ class TreeBuilder:
             last.join(para)
         elif para.raw.strip():
             current.body.append(para)
+
+    def _split_trailing_heading(self, line: Line) -> list[Line]:
+        """'…现向社会征集意见建议。一、征集的主要内容': a page that lost a line break runs the next numbered
+        heading on after a full stop at the end of a paragraph. A short unpunctuated tail opening with the
+        next number of a heading style is that heading."""
+        m = _TRAILING_HEADING.search(line.norm)
+        if m is None or m.start("label") == 0:
+            return [line]
+        cut = m.start("label")
+        tail = Line(line.start + cut, line.end, line.raw[cut:], line.norm[cut:])
+        label = match_label(tail.norm, tail.raw)
+        if label is None or self._place(label, validate=True) is None \
+                or (label.value == 1 and self.stack and self.stack[-1].style == label.style):
+            return [line]
+        return [Line(line.start, line.start + cut, line.raw[:cut], line.norm[:cut]), tail]
 
     def _split_after_markers(self, line: Line) -> list[Line]:
         """'（一）地区生产总值增长11%左右。（省发改委负责）（二）公共财政收入增长13%左右。（…）': items run on
@@ -809,6 +825,11 @@ def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> N
         if (ref.name, ref.role) not in pairs:
             pairs.add((ref.name, ref.role))
             draft.units.append(ref)
+
+
+# A heading at the end of a paragraph, after its full stop: 一、 or (一) and a short title without punctuation.
+_TRAILING_HEADING = re.compile(r"[。!?](?P<label>[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\))"
+                               r"[^。;!?,:()、]{2,24}$")
 
 
 def _is_table_section(norm: str) -> bool:
