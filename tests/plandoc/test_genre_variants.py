@@ -485,3 +485,18 @@ def test_it_reads_a_heading_run_on_after_the_full_stop_that_ends_a_paragraph() -
     # Inside a paragraph, or not the next number of its style, it stays text.
     kept = _plan("（一）推进创新。建设创新平台。一、加强领导", "（二）引进人才。")
     assert _paths(kept) == [("一",), ("一", "（一）"), ("一", "（二）")]
+
+
+@pytest.mark.parametrize("marker, names", [
+    ("（哈尔滨机场扩建指挥部、哈尔滨、黑河、绥芬河市政府、省农垦总局负责）",
+     ["哈尔滨机场扩建指挥部", "哈尔滨市政府", "黑河市政府", "绥芬河市政府", "省农垦总局"]),
+    ("（大庆、齐齐哈尔市人民政府）", ["大庆市人民政府", "齐齐哈尔市人民政府"]),
+])
+def test_bare_place_names_share_the_government_that_closes_their_run(marker: str, names: list[str]) -> None:
+    plan = _plan("（一）推进民航基础设施建设，开工建设机场扩建工程。" + marker)
+    assert [n for n, _ in _units(plan, "一", "（一）")] == names
+
+
+def test_words_before_a_government_without_a_place_are_not_places() -> None:
+    plan = _plan("（一）推进民航基础设施建设。（交通、水利、市政府）")
+    assert _units(plan, "一", "（一）") == []

@@ -816,6 +816,31 @@ _PLACE_DEPARTMENTS = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗][\
 _LEVEL_ONLY = re.compile(r"^(?:各|相关|有关)?[省市县区州旗盟乡镇]{1,2}(?:\([省市县区州旗盟乡镇、]{1,5}\))?$")
 _GOVERNMENT_END = re.compile(r"^[省市县区州旗盟乡镇].{0,12}(?:人民政府|政府|党委|管委会)$")
 
+# '哈尔滨、黑河、绥芬河市政府': bare place names before a named place's government share its ending.
+_PLACE_GOVERNMENT = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?P<ending>[市县区州旗盟](?:人民)?政府)$")
+_BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def _shared_government(h: str, pieces: list[tuple[int, int]]) -> dict[int, str]:
+    """The start of each bare place name in a run joined by 、 that a named place's government closes,
+    with the ending the run shares (市政府)."""
+    shared: dict[int, str] = {}
+    run: list[int] = []
+    for k, (s, e) in enumerate(pieces):
+        if k and h[pieces[k - 1][1]:s].strip() != "、":
+            run = []
+        a, b, _ = _strip_piece(h, s, e)
+        name = h[a:b]
+        government = _PLACE_GOVERNMENT.match(name) if run else None
+        if government is not None:
+            shared.update(dict.fromkeys(run, government.group("ending")))
+            run = []
+        elif _BARE_PLACE.match(name) and not looks_like_unit(name) and not _ACTION_START.search(name):
+            run.append(a)
+        else:
+            run = []
+    return shared
+
 
 def split_unit_list(text: str) -> list[tuple[str, Span]]:
     """Split a list of units ("市科技局、市财政局等按职责分工负责") into (name as written, span) pairs.
@@ -1014,7 +1039,9 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
     pending: list[tuple[int, int]] = []
     after_huitong = False  # names after 会同 work with the lead: they support
     saw_verb = False
-    for ps, pe in _pieces(h, start, end):
+    pieces = _pieces(h, start, end)
+    places = _shared_government(h, pieces)
+    for ps, pe in pieces:
         # 'A会同B、C负责': what precedes 会同 leads.
         k = h.find("会同", ps, pe)
         segments = [(ps, k, "lead"), (k + 2, pe, None)] if k > ps else [(ps, pe, None)]
@@ -1030,7 +1057,7 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
             shared_word = bool(pending) and _NOT_A_NAME.fullmatch(name) is not None
             if shared_word and role is None:
                 continue   # '市直有关部门、单位、…': the shared word alone names no unit
-            if not shared_word and not looks_like_unit(name):
+            if not shared_word and not looks_like_unit(name) and a not in places:
                 if not pending and _DEADLINE_PIECE.match(h, *_deadline_bounds(h, ss, se)):
                     if out.deadline is None:   # '…按职责分工负责，持续推进' / '2019年底前完成'
                         out.deadline = _deadline_bounds(h, ss, se)
@@ -1047,7 +1074,7 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
                 r: Role = role
                 if after_huitong and role == "responsible":
                     r = "support"
-                out.units.append(MarkerUnit(text[x:y], r, (x, y)))
+                out.units.append(MarkerUnit(text[x:y] + places.get(x, ""), r, (x, y)))
             pending = []
             if forced == "lead":
                 after_huitong = True
@@ -1061,9 +1088,14 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
 def _parse_bare(text: str, h: str, start: int, end: int) -> _Parsed | None:
     """'…。（省发展改革委、省财政厅）': a list of units alone in brackets after a full sentence."""
     out = _Parsed()
-    for ps, pe in _pieces(h, start, end):
+    pieces = _pieces(h, start, end)
+    places = _shared_government(h, pieces)
+    for ps, pe in pieces:
         a, b, note = _strip_piece(h, ps, pe)
         if b <= a:
+            continue
+        if a in places:
+            out.units.append(MarkerUnit(text[a:b] + places[a], "responsible", (a, b)))
             continue
         if out.units and note is None and out.deadline is None and _DEADLINE_PIECE.match(h, a, b) \
                 and not looks_like_unit(h[a:b]):
