@@ -500,3 +500,20 @@ def test_bare_place_names_share_the_government_that_closes_their_run(marker: str
 def test_words_before_a_government_without_a_place_are_not_places() -> None:
     plan = _plan("（一）推进民航基础设施建设。（交通、水利、市政府）")
     assert _units(plan, "一", "（一）") == []
+
+
+def test_a_row_under_a_labelled_task_merged_down_adds_its_measures_and_units() -> None:
+    plan = parse("某区重点任务清单\n"
+                 "类别\t项目\t主要任务\t牵头单位\t配合单位\n"
+                 "一、做好政策保障\t1.健全考核机制\t定期组织督导检查。\t各支队\t防火监督处\n"
+                 "\t\t纳入政府目标考核体系。\t区考核办\t区消防救援支队、各街道\n"
+                 "\t2.完善规章标准\t细化职责。\t区消防救援支队\t各街道\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "2")]
+    assert _units(plan, "一", "1") == [("各支队", L), ("防火监督处", S), ("区考核办", L),
+                                      ("区消防救援支队", S), ("各街道", S)]
+    assert "纳入政府目标考核体系" in plan.nodes[1].body
+
+
+def test_bare_endings_after_a_collective_name_are_one_unit() -> None:
+    plan = _plan("（一）出台文件规章。（牵头单位：区消防救援支队；配合单位：各街道、相关委、办、局）")
+    assert _units(plan, "一", "（一）") == [("区消防救援支队", L), ("各街道", S), ("相关委、办、局", S)]

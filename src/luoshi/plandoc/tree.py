@@ -554,11 +554,13 @@ class TreeBuilder:
             self._table_section(table, filled[0].text, filled[0].start)
             return
         category = cell.text("category")
+        headed = False   # the category cell is a numbered heading, now added
         if category and category != table.category:
             if match_label(halfwidth(category), category) is not None:
                 self._table_section(table, category, cell.start("category"))   # "1.分类投放": a heading
+                headed = True
             table.category = category
-        if self._labelled_row(table, line, cell):
+        if self._labelled_row(table, line, cell, skip=cell.start("category") if headed else -1):
             return
         task = cell.text("task")
         task_col = "task"
@@ -574,6 +576,12 @@ class TreeBuilder:
             return
         if table.last_row is not None and task and cell.start("task") == table.last_row.head.start:
             # The task cell is merged down: one task with several rows of measures, units or deadlines.
+            self._row_units(table.last_row, cell)
+            return
+        if not task and label is None and cell.text("content") and table.last_row is not None \
+                and table.last_row.style != "row":
+            # Under a labelled task ('7.健全…考核机制') whose cell is merged down: more measures of it.
+            table.last_row.body.append(Segment(cell.text("content"), cell.start("content")))
             self._row_units(table.last_row, cell)
             return
         if (not task and label is None) or (label is None and _TOTAL_ROW.match(task)) \
@@ -645,7 +653,7 @@ class TreeBuilder:
         depth = self._place(label, validate=True)
         return depth is not None and depth < self.table.base
 
-    def _labelled_row(self, table: _Table, line: Line, cell: _CellReader) -> bool:
+    def _labelled_row(self, table: _Table, line: Line, cell: _CellReader, *, skip: int = -1) -> bool:
         """A table whose leading columns carry the outline's own labels: '（一）提升…' | '1、改善…' |
         '（1）建设精品道路300条。' | 牵头部门 … Each labelled cell is a node nested under the one to its
         left (a merged cell leaves it to the rows above); the last one is the row's task."""
@@ -656,7 +664,7 @@ class TreeBuilder:
         stop = min(unit_cols) if unit_cols else len(line.cells)
         labelled = []
         for c in line.cells[:stop]:
-            label = match_label(halfwidth(c.text), c.text) if c.text else None
+            label = match_label(halfwidth(c.text), c.text) if c.text and c.start != skip else None
             if label is not None:
                 labelled.append((c, label))
         if not labelled:

@@ -798,7 +798,15 @@ def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
 def _shared_ending(h: str, pieces: list[tuple[int, int]], i: int) -> int:
     """The last of the pieces from `i` that one name shares, joined by 、: levels before one government
     (各市、县（市、区）人民政府, 各县、市、区政府) or places before one department word (海东市、兰州市、临夏州发展改革
-    部门). `i` itself when pieces[i] stands alone."""
+    部门). `i` itself when pieces[i] stands alone. Also bare endings after a
+    collective's first name (相关委、办、局)."""
+    if _COLLECTIVE_ENDING.search(h, pieces[i][0], pieces[i][1]):
+        j = i
+        while j + 1 < len(pieces) and h[pieces[j][1]:pieces[j + 1][0]].strip() == "、" \
+                and _BARE_ENDING.fullmatch(h[pieces[j + 1][0]:pieces[j + 1][1]].strip(_TRIM)):
+            j += 1
+        if j > i:
+            return j
     for member, whole, first_only in ((_LEVEL_ONLY, _GOVERNMENT_END, "各"), (_PLACE_NAME, _PLACE_DEPARTMENTS, None)):
         j = i
         while j + 1 < len(pieces) and h[pieces[j][1]:pieces[j + 1][0]].strip() == "、":
@@ -811,6 +819,8 @@ def _shared_ending(h: str, pieces: list[tuple[int, int]], i: int) -> int:
     return i
 
 
+_COLLECTIVE_ENDING = re.compile(r"(?:各|相关|有关)[委办局厅]\s*$")
+_BARE_ENDING = re.compile(r"[委办局厅]")
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗]$")
 _PLACE_DEPARTMENTS = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗][\u4e00-\u9fff]{0,8}(?:部门|单位|机构)$")
 _LEVEL_ONLY = re.compile(r"^(?:各|相关|有关)?[省市县区州旗盟乡镇]{1,2}(?:\([省市县区州旗盟乡镇、]{1,5}\))?$")
