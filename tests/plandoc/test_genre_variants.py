@@ -517,3 +517,22 @@ def test_a_row_under_a_labelled_task_merged_down_adds_its_measures_and_units() -
 def test_bare_endings_after_a_collective_name_are_one_unit() -> None:
     plan = _plan("（一）出台文件规章。（牵头单位：区消防救援支队；配合单位：各街道、相关委、办、局）")
     assert _units(plan, "一", "（一）") == [("区消防救援支队", L), ("各街道", S), ("相关委、办、局", S)]
+
+
+def test_a_lead_rule_after_a_full_stop_inside_the_marker_applies_to_its_list() -> None:
+    plan = _plan("（一）加强中医药服务。（国家中医药局、国家发展改革委、国家卫生计生委负责。"
+                 "列第一位者为牵头部门或单位，其他有关部门和单位按职责分工负责，下同）",
+                 "（二）推进中医药立法。（国家中医药局、司法部负责）")
+    assert _units(plan, "一", "（一）") == [("国家中医药局", L), ("国家发展改革委", S), ("国家卫生计生委", S)]
+    assert _units(plan, "一", "（二）") == [("国家中医药局", L), ("司法部", S)]
+
+
+def test_a_page_that_lost_its_line_breaks_still_has_its_outline() -> None:
+    plan = parse("某省人民政府关于明确重点工作责任单位的通知 现将重点工作任务予以分解。"
+                 "各责任单位要尽快制定具体落实方案。 一、加快提振市场信心 (一)全面促进消费增长。"
+                 " 1.把恢复和扩大消费摆在优先位置。(省商务厅、财政厅按职责分工负责)"
+                 " 2.落实好提振市场信心措施。(省发展改革委牵头,省商务厅等相关部门按职责分工负责)"
+                 " 二、着力扩大有效投资 对2023年 1.5万亿元投资 加强调度。\n")
+    assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1"), ("一", "(一)", "2"), ("二",)]
+    assert _units(plan, "一", "(一)", "2") == [("省发展改革委", L), ("省商务厅", R)]
+    assert "1.5万亿元" in plan.nodes[-1].text

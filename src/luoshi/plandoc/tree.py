@@ -242,6 +242,13 @@ class TreeBuilder:
         if blanket is not None:
             self.blanket.append((len(self.drafts), [
                 UnitRef(u.raw, u.role, False, (line.start + u.span[0], line.start + u.span[1])) for u in blanket]))
+        for part in _split_flattened(line):
+            self._feed_paragraph(part)
+        self.previous_line = line
+
+    def _feed_paragraph(self, line: Line) -> None:
+        """One paragraph: its inline items and the items run on after its markers, each a node where its
+        number fits the outline, else text of the item above."""
         segments = [piece for seg in split_inline_items(line) for piece in self._split_after_markers(seg)]
         segments[-1:] = self._split_trailing_heading(segments[-1])
         created: list[Draft] = []
@@ -256,7 +263,6 @@ class TreeBuilder:
                 self._paragraph(seg)
         if len(segments) > 1 and created:
             self._hoist_inline_marker(segments, created)
-        self.previous_line = line
 
     def _in_box(self, line: Line) -> bool:
         """Lines of a 专栏 box ("专栏1 重点工程" and its own list): text of the item it stands in, not
@@ -833,6 +839,42 @@ def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> N
         if (ref.name, ref.role) not in pairs:
             pairs.add((ref.name, ref.role))
             draft.units.append(ref)
+
+
+def _split_flattened(line: Line) -> list[Line]:
+    """A page that lost its line breaks keeps only a space between paragraphs: '…圆满完成。 一、加快提振市场
+    信心 (一)全面促进消费增长。 1.把…'. A label after a space is a new paragraph when what precedes the
+    space ends a sentence or a marker, or is a short heading; it takes two such labels to read a line so."""
+    norm = line.norm
+    if len(norm) < _FLAT_MIN_LINE or " " not in norm.strip():
+        return [line]
+    cuts: list[int] = []
+    last = 0
+    for m in _SPACE_RUN.finditer(norm):
+        p = m.end()
+        if p >= len(norm) or match_label(norm[p:p + 12], line.raw[p:p + 12]) is None:
+            continue
+        before = norm[last:m.start()]
+        if not before or not (before[-1] in _SENTENCE_CLOSERS
+                              or (len(before) <= _FLAT_MAX_HEADING and not _SENTENCE_INSIDE.search(before))):
+            continue
+        cuts.append(p)
+        last = p
+    if len(cuts) < 2:
+        return [line]
+    out: list[Line] = []
+    for s, e in zip([0, *cuts], [*cuts, len(norm)], strict=True):
+        raw = line.raw[s:e].rstrip()
+        if raw.strip():
+            out.append(Line(line.start + s, line.start + s + len(raw), raw, norm[s:s + len(raw)]))
+    return out
+
+
+_FLAT_MIN_LINE = 80
+_FLAT_MAX_HEADING = 40
+_SPACE_RUN = re.compile(r"[ \t\u3000]+")
+_SENTENCE_CLOSERS = frozenset("。;:!?)]】」”")
+_SENTENCE_INSIDE = re.compile(r"[。;!?]")
 
 
 # A heading at the end of a paragraph, after its full stop: 一、 or (一) and a short title without punctuation.

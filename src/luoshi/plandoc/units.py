@@ -1259,7 +1259,8 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
 
 
 _LEAD_RULE_TAIL = 60
-_LEAD_RULE_CLAUSE = re.compile(r"[,;]\s*(?P<rule>[^,;()]{0,12}(?:第一|首位|第1)[^,;()]{0,12}牵头[^()]{0,20})$")
+# After a comma or a full stop: '（A、B负责。列第一位者为牵头部门或单位，其他有关部门和单位按职责分工负责，下同）'.
+_LEAD_RULE_CLAUSE = re.compile(r"[,;。]\s*(?P<rule>[^,;。()]{0,12}(?:第一|首位|第1)[^,;。()]{0,12}牵头[^()。]{0,40})$")
 
 
 def _before_sentence_end(h: str, pos: int) -> bool:
