@@ -536,3 +536,37 @@ def test_a_page_that_lost_its_line_breaks_still_has_its_outline() -> None:
     assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1"), ("一", "(一)", "2"), ("二",)]
     assert _units(plan, "一", "(一)", "2") == [("省发展改革委", L), ("省商务厅", R)]
     assert "1.5万亿元" in plan.nodes[-1].text
+
+
+def test_a_web_table_with_pipes_between_cells_is_a_task_table() -> None:
+    plan = parse("一、10件民生实事任务分解表\n"
+                 "序号 | 具体工作任务和要求 | 责任领导 | 责任单位 | 落实情况 |\n"
+                 "1 | 推动义务教育优质均衡发展，增加学位5000个。 | 毛晓青 | 县教体局 各相关乡镇政府 | 已完成。 |\n"
+                 "2 | 完成县妇幼保健院主体工程建设。 | 毛晓青 | 县卫健委 | 已封顶。 |\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "2")]
+    assert _units(plan, "一", "1") == [("县教体局", R), ("各相关乡镇政府", R)]
+    assert _units(plan, "一", "2") == [("县卫健委", R)]
+
+
+def test_a_web_table_one_cell_per_line_closed_by_pipes_is_a_task_table() -> None:
+    cells = ["序号", "重点工作", "责任领导", "责任单位", "完成时限",
+             "1", "坚持服务跟着项目走，全力服务重大项目落地见效。", "叶林", "招商工作部、安商工作部", "全年",
+             "2", "全力推进开发区空间再造，盘活存量土地400亩。", "马振明", "改革办", "全年"]
+    plan = parse("2025年开发区重点工作及责任清单\n" + "".join(c + " |\n" for c in cells) + "||||\n")
+    assert _paths(plan) == [("1",), ("2",)]
+    assert _units(plan, "1") == [("招商工作部", R), ("安商工作部", R)]
+    assert _units(plan, "2") == [("改革办", R)]
+    assert plan.title == "2025年开发区重点工作及责任清单"
+
+
+def test_a_data_provider_is_a_supporting_unit_and_a_leader_is_no_unit() -> None:
+    plan = _plan("（一）地区生产总值增长7%左右。（牵头领导：谢瑞武，牵头单位：市发改委，数据提供单位：市统计局）")
+    assert _units(plan, "一", "（一）") == [("市发改委", L), ("市统计局", S)]
+
+
+def test_one_name_of_no_known_shape_does_not_lose_a_marker_line() -> None:
+    plan = _plan("（一）推进城市更新。", "责任单位：区住建委、区财政局、区国资委、区属重点企业等")
+    assert [n for n, _ in _units(plan, "一", "（一）")] == ["区住建委", "区财政局", "区国资委", "区属重点企业"]
+    # A prose line behind the label is still no marker.
+    prose = _plan("（一）推进城市更新。", "责任单位：要加强统筹协调，确保按期完成")
+    assert _units(prose, "一", "（一）") == []

@@ -12,6 +12,8 @@ from .normalize import halfwidth
 # the generic 单位 could match anything else.
 COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("seq", re.compile(r"^(序号|编号|序|No\.?)$", re.I)),
+    # 责任领导 / 牵头领导 / 分管领导: the leaders answering for a row are people, not units.
+    ("leader", re.compile(r"领导$|^(责任|牵头|分管|包保|联系)(市|县|区)?领导")),
     ("lead", re.compile(r"牵头(单位|部门)?|主办单位|主责(单位|部门)")),
     ("guide", re.compile(r"指导(单位|部门|处室)")),   # read as support, like "X指导" in a marker
     ("support", re.compile(r"(配合|参与|协办|协同|协助)(单位|部门)?")),
@@ -24,7 +26,7 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("target", re.compile(r"(预期|量化|工作)?(目标|指标)|完成标准|预期成效|成果形式")),
     ("category", re.compile(r"^(领域|类别|任务类别|类型|板块|方面|分类|重点领域|工作领域|项目类别|专项)$")),
     ("measures", re.compile(r"(具体|工作|主要)?(措施|举措)$")),
-    ("task", re.compile(r"任务|工作内容|主要内容|事项|内容|名称|项目")),
+    ("task", re.compile(r"任务|工作内容|主要内容|事项|内容|名称|项目|^重点工作$")),
     ("notes", re.compile(r"^备注$")),
 )
 
@@ -73,7 +75,56 @@ _STACKED_SEQ = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[*
 
 def rebuild_tables(lines: list[Line]) -> list[Line]:
     """Task tables that lost their cells on the way into text, rebuilt as rows of cells."""
-    return split_spaced_rows(stack_cell_lines(lines))
+    return split_spaced_rows(stack_cell_lines(read_pipe_cells(lines)))
+
+
+# -- tables copied out of a web page with '|' between cells ------------------------------------------
+
+_PIPES_ONLY = re.compile(r"^\|+$")
+_MIN_PIPE_CELLS = 3
+
+
+def read_pipe_cells(lines: list[Line]) -> list[Line]:
+    """A web page's table turned into text with '|' between its cells: a row on one line ('1 | 推动… | 毛晓青 |
+    县教体局 |') is a row of cells; a cell on a line of its own closed by ' |' is that cell, ready for the
+    one-cell-per-line reader; a line of pipes alone only separated cells."""
+    if not any("|" in line.norm for line in lines):
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        norm = line.norm
+        if line.cells or "|" not in norm:
+            out.append(line)
+            continue
+        if _PIPES_ONLY.match(norm):
+            continue
+        spans = _pipe_cells(line.raw)
+        if len(spans) >= _MIN_PIPE_CELLS:
+            out.append(_cells_line(line, spans))
+        elif norm.endswith("|") and norm.count("|") == 1:
+            raw = line.raw[:-1].rstrip()
+            out.append(Line(line.start, line.start + len(raw), raw, norm[:len(raw)]))
+        else:
+            out.append(line)
+    return out
+
+
+def _pipe_cells(raw: str) -> list[tuple[int, int]]:
+    """The bounds of the text between '|'s, the empty last one after a closing '|' left out."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for i, ch in enumerate([*raw, "|"]):
+        if ch in "|｜":
+            a, b = start, i
+            while a < b and raw[a].isspace():
+                a += 1
+            while b > a and raw[b - 1].isspace():
+                b -= 1
+            spans.append((a, b))
+            start = i + 1
+    if spans and spans[-1][0] == spans[-1][1]:
+        spans.pop()
+    return spans
 
 
 def stack_cell_lines(lines: list[Line]) -> list[Line]:

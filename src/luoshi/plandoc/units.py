@@ -92,7 +92,7 @@ _UNIT_SUFFIXES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("government", re.compile(r"(?:政府|管委会|委员会|办公室|办公厅|办事处|中央|[^各全本该]街道)$")),   # 石碶街道
     ("judicial", re.compile(r"(?:法院|检察院|法庭|监狱|公安|边检站)$")),
     ("finance", re.compile(r"(?:银行|支行|分行|人行|海关|保险公司)$")),
-    ("enterprise", re.compile(r"(?:集团|公司|有限公司|股份公司)$")),
+    ("enterprise", re.compile(r"(?:集团|公司|有限公司|股份公司|国企)$")),
     ("education", re.compile(r"(?:学校|大学|学院|中学|小学|幼儿园|研究院|研究所|科学院|党校)$")),
     ("mass_org", re.compile(
         r"(?:科协|作协|妇联|残联|文联|侨联|台联|工商联|社科联|总工会|工会|团委|共青团)$")),
@@ -577,7 +577,7 @@ _LABELS: tuple[tuple[str, tuple[str, ...], Role | str], ...] = (
                        "主要牵头", "总牵头", "共同牵头"),
                       "牵头", "主办"), "lead"),
     ("support", _combine(("配合", "协同", "协助", "协作", "参与", "参加", "协办", "配合责任", "协同责任",
-                          "指导", "配合实施"), "配合", "参与", "协办"), "support"),
+                          "指导", "配合实施", "数据提供", "数据报送"), "配合", "参与", "协办"), "support"),
     ("responsible", _combine(("责任", "负责", "承办", "实施", "落实", "执行", "具体负责", "主体",
                               "具体实施", "工作", "主要责任", "主要负责", "主要实施", "承担", "直接责任",
                               "主管", "共同责任", "共同"), "责任主体", "实施主体", "处置主体", "排查主体", "监管主体",
@@ -1029,7 +1029,8 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
                     if out.deadline is None:
                         out.deadline = (a, b)
                     continue
-                if strict or len(name) > _MAX_NAME_LEN or _PROSE_IN_NAME.search(name):
+                if len(name) > _MAX_NAME_LEN or _PROSE_IN_NAME.search(name) \
+                        or (strict and not _unknown_member(name, out.units)):
                     return None
                 if len(compact_name(name)) < 2:
                     continue   # '…相关委、办、局': a shared ending, not a unit of its own
@@ -1040,6 +1041,17 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
             group.append(unit)
             out.units.append(unit)
     return out if out.units else None
+
+
+def _unknown_member(name: str, before: list[MarkerUnit]) -> bool:
+    """An unbracketed label's list ('责任单位：区住建委、区财政局、…、区属各重点平台') may hold a name of no
+    known shape after names that are units; a short name that opens no clause is one more."""
+    n = compact_name(name)
+    return len(before) >= 2 and len(n) <= _MAX_UNKNOWN_MEMBER and not _ACTION_START.search(n) \
+        and not _NOT_UNIT_ENDINGS.search(n)
+
+
+_MAX_UNKNOWN_MEMBER = 12
 
 
 def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
