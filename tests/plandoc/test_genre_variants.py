@@ -570,3 +570,14 @@ def test_one_name_of_no_known_shape_does_not_lose_a_marker_line() -> None:
     # A prose line behind the label is still no marker.
     prose = _plan("（一）推进城市更新。", "责任单位：要加强统筹协调，确保按期完成")
     assert _units(prose, "一", "（一）") == []
+
+
+@pytest.mark.parametrize("head, title", [
+    ("辽政办发〔2012〕53号\n辽宁省人民政府办公厅关于落实\n东北振兴“十二五”规划任务分工的通知\n各市人民政府：\n",
+     "辽宁省人民政府办公厅关于落实东北振兴“十二五”规划任务分工的通知"),
+    ("国务院中医药工作部际联席会议办公室\n2017年2月10日\n中医药发展战略规划纲要\n（2016—2030年）实施分工方案\n",
+     "中医药发展战略规划纲要（2016—2030年）实施分工方案"),
+])
+def test_a_title_wrapped_over_two_lines_is_joined(head: str, title: str) -> None:
+    plan = parse(head + "一、主要任务\n（一）推进改革。（省发展改革委负责）\n")
+    assert plan.title == title

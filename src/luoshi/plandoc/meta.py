@@ -203,7 +203,11 @@ def _wraps_notice_title(prev: Line, line: Line) -> bool:
     if not p or len(p) > _WRAP_MAX or p[-1] in _LINE_END_PUNCT:
         return False
     unclosed = p.count("《") > p.count("》") and line.norm.count("》") > line.norm.count("《")
-    return unclosed or (p.startswith("关于") and not _NOTICE_RE.search(p))
+    # "辽宁省人民政府办公厅关于落实" + "东北振兴“十二五”规划任务分工的通知": the issuer may open the first line.
+    return unclosed or ("关于" in p[:_ISSUER_BEFORE_ABOUT] and not _NOTICE_RE.search(p))
+
+
+_ISSUER_BEFORE_ABOUT = 20   # 关于 within the first characters: after an issuer's name, not in a sentence
 
 
 def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
@@ -215,6 +219,8 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
         return False
     if p[0] in _OPEN_ONLY and p[-1] in _CLOSE_ONLY:  # "（此件公开发布）"
         return False
+    if cur[:1] == "(" and _TITLE_AFTER_YEARS_RE.match(cur):
+        return True   # "中医药发展战略规划纲要" + "（2016—2030年）实施分工方案": no title opens with its years
     found = find_date(prev.raw)
     if (found and _is_date_only(prev.raw, found[1])) or find_doc_numbers(prev.raw) or _NOT_TITLE_PART_RE.search(p):
         return False
@@ -227,6 +233,9 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
     # An organisation above a heading is one title only when the heading goes on "关于…"
     # ("上海市人民政府办公厅" + "关于科学绿化的实施意见"); above any other heading it is a signature.
     return not _ORG_END_RE.search(p) or cur.startswith("关于")
+
+
+_TITLE_AFTER_YEARS_RE = re.compile(r"\(\d{4}[^()]{0,12}\)\S")
 
 
 def _split_addressees(body: str) -> list[str]:
