@@ -1062,7 +1062,7 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
     after_huitong = False  # names after 会同 work with the lead: they support
     saw_verb = False
     pieces = _pieces(h, start, end)
-    places = _shared_government(h, pieces)
+    places: dict[int, str] | None = None   # read only when a name is not a unit's (rare)
     for ps, pe in pieces:
         # 'A会同B、C负责': what precedes 会同 leads.
         k = h.find("会同", ps, pe)
@@ -1079,7 +1079,8 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
             shared_word = bool(pending) and _NOT_A_NAME.fullmatch(name) is not None
             if shared_word and role is None:
                 continue   # '市直有关部门、单位、…': the shared word alone names no unit
-            if not shared_word and not looks_like_unit(name) and a not in places:
+            if not shared_word and not looks_like_unit(name) \
+                    and a not in (places := _shared_government(h, pieces) if places is None else places):
                 if not pending and _DEADLINE_PIECE.match(h, *_deadline_bounds(h, ss, se)):
                     if out.deadline is None:   # '…按职责分工负责，持续推进' / '2019年底前完成'
                         out.deadline = _deadline_bounds(h, ss, se)
@@ -1096,7 +1097,7 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
                 r: Role = role
                 if after_huitong and role == "responsible":
                     r = "support"
-                out.units.append(MarkerUnit(text[x:y] + places.get(x, ""), r, (x, y)))
+                out.units.append(MarkerUnit(text[x:y] + (places or {}).get(x, ""), r, (x, y)))
             pending = []
             if forced == "lead":
                 after_huitong = True
@@ -1111,12 +1112,13 @@ def _parse_bare(text: str, h: str, start: int, end: int) -> _Parsed | None:
     """'…。（省发展改革委、省财政厅）': a list of units alone in brackets after a full sentence."""
     out = _Parsed()
     pieces = _pieces(h, start, end)
-    places = _shared_government(h, pieces)
+    places: dict[int, str] | None = None   # read only when a name is not a unit's (rare)
     for ps, pe in pieces:
         a, b, note = _strip_piece(h, ps, pe)
         if b <= a:
             continue
-        if a in places:
+        if not looks_like_unit(h[a:b]) \
+                and a in (places := _shared_government(h, pieces) if places is None else places):
             out.units.append(MarkerUnit(text[a:b] + places[a], "responsible", (a, b)))
             continue
         if out.units and note is None and out.deadline is None and _DEADLINE_PIECE.match(h, a, b) \
