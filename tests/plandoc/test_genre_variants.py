@@ -581,3 +581,44 @@ def test_one_name_of_no_known_shape_does_not_lose_a_marker_line() -> None:
 def test_a_title_wrapped_over_two_lines_is_joined(head: str, title: str) -> None:
     plan = parse(head + "一、主要任务\n（一）推进改革。（省发展改革委负责）\n")
     assert plan.title == title
+
+
+_TARGET_TABLE_ROWS = [
+    ("1", "主要预期目标", "1.地区生产总值增长5%以上。", "钱宇", "★区发改委、统计局"),
+    ("", "", "2.一般公共预算收入同口径增长6%以上。", "", "★区财政局、税务局"),
+    ("2", "科技创新", "1.新增高新技术企业200家。", "方勇", "区科技局"),
+]
+_TARGET_TABLE_PATHS = [("一",), ("一", "1"), ("一", "1", "1"), ("一", "1", "2"), ("一", "2"), ("一", "2", "1")]
+
+
+def _check_target_table(plan: Plan) -> None:
+    assert _paths(plan) == _TARGET_TABLE_PATHS
+    assert _units(plan, "一", "1") == []
+    assert _units(plan, "一", "1", "1") == [("区发改委", L), ("统计局", R)]
+    assert _units(plan, "一", "1", "2") == [("区财政局", L), ("税务局", R)]
+    assert _units(plan, "一", "2", "1") == [("区科技局", R)]
+
+
+def test_numbered_items_in_a_rows_task_cell_are_its_items_and_a_star_marks_the_lead() -> None:
+    header = "序号\t项目\t重点工作目标任务\t牵头领导\t责任单位\n一、2024年全区经济社会发展主要预期目标\n"
+    _check_target_table(parse("区政府2024年重点工作目标任务分解落实方案\n" + header
+                              + "".join("\t".join(r) + "\n" for r in _TARGET_TABLE_ROWS)))
+
+
+def test_numbered_items_under_merged_cells_of_a_web_table_are_the_rows_items() -> None:
+    from luoshi.plandoc import load, parse_source
+    html = ("<html><body><p>区政府2024年重点工作目标任务分解落实方案</p><table>"
+            "<tr><td>序号</td><td>项目</td><td>重点工作目标任务</td><td>牵头领导</td><td>责任单位</td></tr>"
+            "<tr><td colspan=5>一、2024年全区经济社会发展主要预期目标</td></tr>"
+            "<tr><td rowspan=2>1</td><td rowspan=2>主要预期目标</td><td>1.地区生产总值增长5%以上。</td>"
+            "<td rowspan=2>钱宇</td><td>★区发改委、统计局</td></tr>"
+            "<tr><td>2.一般公共预算收入同口径增长6%以上。</td><td>★区财政局、税务局</td></tr>"
+            "<tr><td>2</td><td>科技创新</td><td>1.新增高新技术企业200家。</td><td>方勇</td><td>区科技局</td></tr>"
+            "</table></body></html>")
+    _check_target_table(parse_source(load(html.encode(), filename="plan.html")))
+
+
+def test_a_cell_listing_several_items_keeps_the_units_on_its_row() -> None:
+    plan = parse("某委2024年重点工作任务分工\n序号\t内容\t牵头部门\t配合部门\t2024年工作任务\n"
+                 "1\t科学编制综合交通规划\t综合规划处\t委内各相关处室\t1.继续完善规划编制；2.编制区域综合交通规划。\n")
+    assert _units(plan, "1") == [("综合规划处", L), ("委内各相关处室", S)]

@@ -49,6 +49,8 @@ def header_layout(cells: list[str]) -> TableLayout | None:
         if not name or len(name) > 12:
             continue
         for role, pattern in COLUMN_ROLES:
+            if role == "target" and name.endswith("任务"):
+                continue   # 重点工作目标任务: the tasks themselves
             if pattern.search(name):
                 if role == "task" and "task" in columns:
                     role = "content"   # 任务名称 then 任务内容: the second holds each row's own text

@@ -175,6 +175,7 @@ class _Table:
     row_count: int = 0
     previous: list[Cell] = field(default_factory=list)
     last_seq_start: int = -1
+    row_depth: int | None = None  # where numbered rows go once rows hold numbered items of their own
 
 
 class TreeBuilder:
@@ -576,6 +577,10 @@ class TreeBuilder:
         if table.layout.col("seq") >= 0 and (seq_merged or (label is None and not seq)) \
                 and table.last_row is not None:
             # A row under a vertically merged (or blank) 序号: more of the same task.
+            item = self._content_item(table, table.last_row, cell)
+            if item is not None:
+                self._row_units(item, cell)
+                return
             if task:
                 table.last_row.body.append(Segment(task, cell.start("task")))
             self._row_units(table.last_row, cell)
@@ -608,12 +613,16 @@ class TreeBuilder:
         table.row_count += 1
         if label is None:
             label = Label("row", table.row_count, seq or str(table.row_count), 0)
-        depth = self._place(label, validate=False, floor=table.floor)
+        depth = self._place(label, validate=False, floor=table.floor) if table.row_depth is None \
+            else table.row_depth
         assert depth is not None
         task_line = Line(cell.start(task_col), cell.start(task_col) + len(task), task, halfwidth(task))
         draft = self._add(task_line, Label(label.style, label.value, label.label, 0), depth)
         draft.category = table.category
-        self._row_units(draft, cell)
+        item = self._content_item(table, draft, cell) if task_col == "task" else None
+        if item is not None:
+            table.row_depth = depth
+        self._row_units(item or draft, cell)
         deadline = cell.text("deadline")
         if deadline:
             draft.deadline_cell = Segment(deadline, cell.start("deadline"))
@@ -623,6 +632,18 @@ class TreeBuilder:
         self._cell_items(draft, cell)
         table.last_row = draft
         table.last_seq_start = cell.start("seq") if seq else -1
+
+    def _content_item(self, table: _Table, row: Draft, cell: _CellReader) -> Draft | None:
+        """'1 | 主要预期目标 | 1.地区生产总值增长5%以上。 | 钱宇 | ★区发改委、统计局', then rows under the merged
+        序号 and 项目 with '2.…', '3.…': a content cell that opens with its own number is an item of the row."""
+        if table.layout.col("content") < 0:
+            return None
+        text = cell.text("content")
+        label = match_label(halfwidth(text), text) if text else None
+        if label is None or label.style == "cn_dun" or _NEXT_NUMBER.search(halfwidth(text), label.text_start):
+            return None   # '1.继续…；2.…': the cell lists the row's items (_cell_items); the row keeps its units
+        start = cell.start("content")
+        return self._add(Line(start, start + len(text), text, halfwidth(text)), label, row.level)
 
     @staticmethod
     def _section_row(table: _Table, cell: _CellReader, label: Label, task: str) -> bool:
@@ -721,6 +742,7 @@ class TreeBuilder:
         self._add(line, label, depth)
         table.section_style, table.section_depth = label.style, depth
         table.floor = len(self.stack)
+        table.row_depth = None
 
     def _row_units(self, draft: Draft, cell: _CellReader) -> None:
         refs: list[UnitRef] = []
@@ -880,6 +902,10 @@ _SENTENCE_INSIDE = re.compile(r"[。;!?]")
 # A heading at the end of a paragraph, after its full stop: 一、 or (一) and a short title without punctuation.
 _TRAILING_HEADING = re.compile(r"[。!?](?P<label>[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\))"
                                r"[^。;!?,:()、]{2,24}$")
+
+
+# A second numbered item after a clause inside a cell: '…；2.…', '。(2)…'.
+_NEXT_NUMBER = re.compile(r"[。;:]\s*(?:\d{1,2}[.、]|\(\d{1,2}\)|[①-⑳])")
 
 
 def _is_table_section(norm: str) -> bool:

@@ -883,13 +883,18 @@ def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> lis
         units = []
         for ps, pe in _pieces(h, 0, end):
             a, b, noted = _strip_piece(h, ps, pe)
+            starred = a < b and h[a] in _LEAD_MARKS   # '★区发改委、统计局': the marked unit leads
+            if starred:
+                a += 1
             if b > a and not _NUMBERISH.fullmatch(h[a:b]):
-                units.append(MarkerUnit(text[a:b], noted if noted and role == "responsible" else role, (a, b)))
+                units.append(MarkerUnit(text[a:b], "lead" if starred else
+                                        noted if noted and role == "responsible" else role, (a, b)))
     if first_is_lead and role == "responsible":
         _assign_first_is_lead(units)
     return units
 
 
+_LEAD_MARKS = frozenset("★☆▲")
 _TRAILING_NOTE = re.compile(r"\((?P<note>[^()]{2,30})\)\s*$")
 # A cell of a unit column that holds a number or a score, not a unit.
 _NUMBERISH = re.compile(r"^[\d.%/\-—~～,，]+(?:分|个|项|家|%)?$")
