@@ -622,3 +622,13 @@ def test_a_cell_listing_several_items_keeps_the_units_on_its_row() -> None:
     plan = parse("某委2024年重点工作任务分工\n序号\t内容\t牵头部门\t配合部门\t2024年工作任务\n"
                  "1\t科学编制综合交通规划\t综合规划处\t委内各相关处室\t1.继续完善规划编制；2.编制区域综合交通规划。\n")
     assert _units(plan, "1") == [("综合规划处", L), ("委内各相关处室", S)]
+
+
+def test_a_web_table_one_cell_per_line_between_pipe_lines_with_merged_cells() -> None:
+    lines = ["序号", "|", "项目", "|", "重点工作目标任务", "|", "牵头领导", "|", "责任单位", "|",
+             "一、2024年全区经济社会发展主要预期目标", "|", "||||",
+             "1", "|", "主要预期目标", "|", "1.地区生产总值增长5%以上。", "|", "钱宇", "|", "★区发改委、统计局", "|",
+             # 序号, 项目 and 牵头领导 merged down: left out, padded at the row's end
+             "2.一般公共预算收入同口径增长6%以上。", "|", "★区财政局、税务局", "|", "|||",
+             "2", "|", "科技创新", "|", "1.新增高新技术企业200家。", "|", "方勇", "|", "区科技局", "|"]
+    _check_target_table(parse("区政府2024年重点工作目标任务分解落实方案\n" + "\n".join(lines) + "\n"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .lines import Cell, Line, match_label
 from .normalize import halfwidth
@@ -93,7 +94,15 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
     if not any("|" in line.norm for line in lines):
         return lines
     out: list[Line] = []
-    for line in lines:
+    i = 0
+    while i < len(lines):
+        stacked = _pipe_stacked_table(lines, i)
+        if stacked is not None:
+            rows, i = stacked
+            out.extend(rows)
+            continue
+        line = lines[i]
+        i += 1
         norm = line.norm
         if line.cells or "|" not in norm:
             out.append(line)
@@ -109,6 +118,88 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
         else:
             out.append(line)
     return out
+
+
+_MAX_CELL_LINES = 4
+
+
+def _pipe_stacked_table(lines: list[Line], i: int) -> tuple[list[Line], int] | None:
+    """'序号' / '|' / '项目' / '|' / … : a web table turned into text one cell per line with a line of pipes
+    after each cell; a row ends at its header's number of pipes ('||||' closes a merged row's empty cells,
+    which stand for cells merged down from the rows above). Returns the rows and the index after them."""
+    if lines[i].cells or not re.fullmatch(r"序\s*号", lines[i].norm.strip()):
+        return None
+    cells, j = _pipe_row(lines, i, None)
+    names = [c[0].norm.strip() if c else "" for c in cells]
+    layout = header_layout(names) if len(names) >= 3 and all(names) else None
+    if layout is None or not any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
+        return None
+    width = len(names)
+    rows = [_merged_row(cells, width, layout)]
+    while j < len(lines) and not lines[j].cells and not _PIPES_ONLY.match(lines[j].norm):
+        cells, k = _pipe_row(lines, j, width)
+        if len(cells) != width or any(len(c) > _MAX_CELL_LINES for c in cells):
+            break
+        rows.append(_merged_row(cells, width, layout))
+        j = k
+    return rows, j
+
+
+def _pipe_row(lines: list[Line], i: int, width: int | None) -> tuple[list[list[Line]], int]:
+    """The cells (each its lines) from lines[i] up to the `width`-th pipe (or, for a header, the first line
+    that is no header word), and the index after them."""
+    cells: list[list[Line]] = []
+    current: list[Line] = []
+    while i < len(lines) and (width is None or len(cells) < width):
+        line = lines[i]
+        if line.cells:
+            break
+        if _PIPES_ONLY.match(line.norm):
+            for _ in line.norm:
+                cells.append(current)
+                current = []
+                if width is not None and len(cells) == width:
+                    break
+        elif width is None and cells and not current and (len(line.norm) > 12 or not _is_header_word(line.norm)):
+            break   # the header is over
+        else:
+            current.append(line)
+        i += 1
+    if current and (width is None or i == len(lines)):
+        cells.append(current)   # a header's last cell, or the last row of a page cut short
+    if width is not None and i == len(lines) and len(cells) < width:
+        cells += [[] for _ in range(width - len(cells))]
+    return cells, i
+
+
+def _merged_row(cells: list[list[Line]], width: int, layout: TableLayout) -> Line:
+    """A row of `width` cells. When its last cell is empty, the cells merged down from the rows above were
+    left out and padded at the end: the first filled cell is then the row's text, the others the columns
+    before and up to the last (the units)."""
+    columns: list[list[Line]] = list(cells)
+    if not cells[-1]:
+        real = list(cells)
+        while real and not real[-1]:
+            real.pop()
+        columns = [[] for _ in range(width)]
+        if real:
+            columns[layout.col("content") if layout.col("content") >= 0 else layout.col("task")] = real[0]
+            for k, cell in enumerate(real[1:]):
+                columns[width - len(real) + 1 + k] = cell
+    start = next((c[0].start for c in columns if c), 0)
+    out: list[Cell] = []
+    for cell in columns:
+        if not cell:
+            out.append(Cell("", start, start))
+            continue
+        text = cell[0].raw
+        for before, after in pairwise(cell):
+            text += " " * (after.start - before.end) + after.raw   # same offsets as the source
+        out.append(Cell(text, cell[0].start, cell[-1].end))
+        start = cell[-1].end
+    raw = "\t".join(c.text for c in out)
+    first = next(c.start for c in out if c.text) if any(c.text for c in out) else start
+    return Line(first, max(c.end for c in out), raw, halfwidth(raw), cells=out)
 
 
 def _pipe_cells(raw: str) -> list[tuple[int, int]]:
