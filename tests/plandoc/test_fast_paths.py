@@ -89,3 +89,17 @@ def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
 def test_the_verb_run_check_finds_what_the_search_finds(text: str, start: int, end: int) -> None:
     assert _span(targets._verb_run(text, start, end)) == _span(targets._VERB_RUN_RE.search(text, start, end))
     assert _span(targets._verb_run(text)) == _span(targets._VERB_RUN_RE.search(text))
+
+
+_LABEL_TEXT = st.lists(st.sampled_from(["牵头单位", "配合单位", "责任单位", "主要牵头单位", "分工", "责任", "(部门)",
+                                        "市", "省级", "级", ":", " ", "\t", "A", "、", "(", ")", "牵头"]),
+                       max_size=12).map("".join)
+
+
+@given(_LABEL_TEXT, st.integers(0, 20), st.integers(0, 60))
+@settings(max_examples=500, deadline=None)
+def test_labels_found_from_the_colons_are_the_labels_the_regex_finds(text: str, start: int, end: int) -> None:
+    def spans(found: list) -> list[tuple[int, int, str]]:   # type: ignore[type-arg]
+        return [(m.start(), m.end(), m.group("label")) for m in found]
+    assert spans(units._find_labels(text, start, end)) == spans(list(units._LABEL.finditer(text, start, end)))
+    assert spans(units._find_labels(text)) == spans(list(units._LABEL.finditer(text)))

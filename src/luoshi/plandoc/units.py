@@ -595,6 +595,57 @@ _LABEL = re.compile(
     r"(?P<label>" + "|".join(sorted(_LABEL_ROLE, key=len, reverse=True)) + r")"
     r"(?:\((?:部门|单位|处室)\))?[ \t]*:[ \t]*")   # 牵头单位（部门）：
 
+
+@dataclass(slots=True, frozen=True)
+class _LabelMatch:
+    """One label found by `_find_labels`, read like the re.Match of `_LABEL` it stands for."""
+
+    begin: int
+    finish: int
+    label: str
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+    def group(self, _name: str) -> str:
+        return self.label
+
+
+_LABEL_LENGTHS = sorted({len(w) for w in _LABEL_ROLE}, reverse=True)
+_LEVELLED_LABEL = re.compile(r"牵头|配合|责任|协办|参与")
+_BODY_NOTE = re.compile(r"\((?:部门|单位|处室)\)")
+
+
+def _find_labels(h: str, start: int = 0, end: int | None = None) -> list[_LabelMatch]:
+    """What `_LABEL.finditer(h, start, end)` finds, read backwards from each colon: that regex of a hundred
+    words tried at every position costs ~15 ms over a plan, and a plan has a few hundred colons."""
+    end = len(h) if end is None else min(end, len(h))
+    found: list[_LabelMatch] = []
+    colon = h.find(":", start, end)
+    while colon >= 0:
+        q = colon
+        while q > start and h[q - 1] in " \t":
+            q -= 1
+        if q - 4 >= start and _BODY_NOTE.match(h, q - 4, q):
+            q -= 4
+        word = next((h[q - n:q] for n in _LABEL_LENGTHS if q - n >= start and h[q - n:q] in _LABEL_ROLE), None)
+        if word is not None:
+            p = q - len(word)
+            if _LEVELLED_LABEL.match(word):
+                if p - 1 >= start and h[p - 1] in "省市县区":
+                    p -= 1
+                elif p - 2 >= start and h[p - 1] == "级" and h[p - 2] in "省市县区":
+                    p -= 2
+            e = colon + 1
+            while e < end and h[e] in " \t":
+                e += 1
+            found.append(_LabelMatch(p, e, word))
+        colon = h.find(":", colon + 1, end)
+    return found
+
 # Verb phrases closing a name run in verb markers: "A牵头负责，B、C等按职责分工组织落实". A phrase is a run
 # of these morphemes ending the piece; plans combine them freely (牵头负责, 组织落实, 按职责组织配合), so
 # the run is read, not looked up. Its role: 牵头 leads; 配合/参与/协助/协同/协办/参加/指导 support; the
@@ -977,7 +1028,7 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
     s = start
     while s < end and h[s] in " \t":
         s += 1
-    labels = [m for m in _LABEL.finditer(h, s, end)]
+    labels = _find_labels(h, s, end)
     out = _Parsed()
     if labels and labels[0].start() != s and not strict:
         # '（2022年5月底前完成，牵头单位：X）': a due date may come first.
@@ -1193,7 +1244,7 @@ def _unbracketed_marker(text: str, h: str, first_is_lead: bool, lead_before_comm
                         ) -> UnitMarker | None:
     """'责任单位：A、B。' as a line of its own or closing a paragraph, without brackets."""
     end = len(h.rstrip())
-    for m in _LABEL.finditer(h, max(0, end - _MAX_MARKER_LEN)):
+    for m in _find_labels(h, max(0, end - _MAX_MARKER_LEN)):
         s = m.start()
         if s > 0 and h[s - 1] not in _LABEL_BOUNDARY:
             continue
