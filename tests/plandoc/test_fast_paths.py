@@ -92,7 +92,8 @@ def test_the_verb_run_check_finds_what_the_search_finds(text: str, start: int, e
 
 
 _LABEL_TEXT = st.lists(st.sampled_from(["牵头单位", "配合单位", "责任单位", "主要牵头单位", "分工", "责任", "(部门)",
-                                        "市", "省级", "级", ":", " ", "\t", "A", "、", "(", ")", "牵头"]),
+                                        "市", "省级", "级", ":", " ", "\t", "A", "、", "(", ")", "牵头", "责任处室",
+                                        "、单位", "(按处室排列,下同)", "(", "按顺序"]),
                        max_size=12).map("".join)
 
 

@@ -632,3 +632,36 @@ def test_a_web_table_one_cell_per_line_between_pipe_lines_with_merged_cells() ->
              "2.一般公共预算收入同口径增长6%以上。", "|", "★区财政局、税务局", "|", "|||",
              "2", "|", "科技创新", "|", "1.新增高新技术企业200家。", "|", "方勇", "|", "区科技局", "|"]
     _check_target_table(parse("区政府2024年重点工作目标任务分解落实方案\n" + "\n".join(lines) + "\n"))
+
+
+def test_a_bare_list_with_one_unit_of_no_known_shape_and_a_lead_rule_after_a_full_stop() -> None:
+    plan = _plan("（一）切实增强粮食安全意识。（市发改委、市农委、市商务粮食局、各县市区人民政府、中储粮株洲直属库。"
+                 "排名第一的为牵头单位，下同）")
+    assert _units(plan, "一", "（一）") == [("市发改委", L), ("市农委", S), ("市商务粮食局", S),
+                                         ("各县市区人民政府", S), ("中储粮株洲直属库", S)]
+
+
+def test_a_blanket_rule_after_the_list_inside_a_marker_keeps_the_list() -> None:
+    plan = _plan("（一）严格环境准入。（市生态环境局牵头，市发改委、市经信局等参与，"
+                 "各县、区人民政府（管委会）负责落实。以下均需各县、区人民政府（管委会）落实，不再列出）",
+                 "（二）严控两高行业产能。（市经信局牵头）")
+    assert _units(plan, "一", "（一）") == [("市生态环境局", L), ("市发改委", S), ("市经信局", S),
+                                         ("各县、区人民政府（管委会）", R)]
+    assert ("各县、区人民政府（管委会）", R) in _units(plan, "一", "（二）")
+
+
+def test_an_excerpt_may_start_its_list_at_any_number_the_next_line_continues() -> None:
+    plan = parse("国务院关于落实政府工作报告重点工作部门分工的意见（摘录）\n"
+                 "（二十四）健全城乡融合发展体制机制。（国家发展改革委、农业农村部负责）\n"
+                 "（二十五）推进农业供给侧结构性改革。（农业农村部牵头）\n")
+    assert _paths(plan) == [("（二十四）",), ("（二十五）",)]
+    # The list of annexes after '附件：1.…' is no outline, however it is numbered.
+    listed = parse("某区实施方案\n一、总体要求\n（一）推进改革。\n附件：1.联席会议成员单位工作任务清单\n"
+                   "2.街镇目标任务分解表\n3.工作指标\n")
+    assert _paths(listed) == [("一",), ("一", "（一）"), ("附件",)]
+
+
+def test_a_label_naming_two_bodies_with_a_remark_before_its_colon() -> None:
+    plan = _plan("（一）加强党的建设。",
+                 "责任处室、单位（按处室、单位顺序排列，下同）：秘书处、办公室、组干处、人事处（人才工作处）。")
+    assert [n for n, _ in _units(plan, "一", "（一）")] == ["秘书处", "办公室", "组干处", "人事处（人才工作处）"]

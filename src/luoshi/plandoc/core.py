@@ -79,7 +79,7 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
     lines = rebuild_tables(lines)
     lead_rule = find_lead_rule_line(lines)
     builder = TreeBuilder(lead_rule_from=lead_rule[0] if lead_rule else None, warnings=warnings,
-                          lead_rule=lead_rule[1] if lead_rule else "first")
+                          lead_rule=lead_rule[1] if lead_rule else "first", lines=lines)
     for i, line in enumerate(lines):
         builder.feed(i, line)
     builder.finish()

@@ -181,7 +181,9 @@ class _Table:
 class TreeBuilder:
     """Feeds lines in document order; `drafts` holds every node created, in order."""
 
-    def __init__(self, *, lead_rule_from: int | None, warnings: list[str], lead_rule: str = "first") -> None:
+    def __init__(self, *, lead_rule_from: int | None, warnings: list[str], lead_rule: str = "first",
+                 lines: list[Line] | None = None) -> None:
+        self.lines = lines or []  # every line, for a look ahead at the numbering
         self.lead_rule = lead_rule  # "first" (列第一位的为牵头单位) or "before_comma" (第一个逗号前为牵头单位)
         self.previous_line: Line | None = None
         self.annex_list = False  # reading the entries of "附件：1.… 2.…"
@@ -324,7 +326,24 @@ class TreeBuilder:
             return None
         if not validate or label.value == 1 or label.value == self.last_value.get(label.style, 0) + 1:
             return len(self.stack)
+        if label.style not in self.last_value and self._numbering_goes_on(label):
+            return len(self.stack)   # an excerpt's list starting at (二十四), a table whose row 1 was lost
         return None
+
+    def _numbering_goes_on(self, label: Label) -> bool:
+        """Does the next number of this label's style start one of the lines soon after this one? Not under
+        '附件：1.…' (its 2. and 3. are the list of annexes)."""
+        top = self.stack[-1].draft if self.stack else None
+        if top is not None and top.style == "annex":
+            head = top.head.raw.strip()
+            listed = match_label(halfwidth(head), head)
+            if listed is not None and listed.style == label.style:
+                return False
+        for line in self.lines[self.line_index + 1:self.line_index + 1 + _NUMBERING_LOOKAHEAD]:
+            following = match_label(line.norm, line.raw)
+            if following is not None and following.style == label.style:
+                return following.value == label.value + 1
+        return False
 
     def _add(self, seg: Line, label: Label, depth: int) -> Draft:
         del self.stack[depth:]
@@ -861,6 +880,9 @@ def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> N
         if (ref.name, ref.role) not in pairs:
             pairs.add((ref.name, ref.role))
             draft.units.append(ref)
+
+
+_NUMBERING_LOOKAHEAD = 60   # lines: an item with its sub-items and measures
 
 
 def _split_flattened(line: Line) -> list[Line]:

@@ -593,7 +593,8 @@ _LABEL_ROLE: dict[str, Role | str] = {word: role for _, words, role in _LABELS f
 _LABEL = re.compile(
     r"(?:[省市县区]级?(?=牵头|配合|责任|协办|参与))?"   # 省牵头单位: the level of the units named
     r"(?P<label>" + "|".join(sorted(_LABEL_ROLE, key=len, reverse=True)) + r")"
-    r"(?:\((?:部门|单位|处室)\))?[ \t]*:[ \t]*")   # 牵头单位（部门）：
+    # 牵头单位（部门）：/ 责任处室、单位（按处室、单位顺序排列，下同）：
+    r"(?:、(?:单位|部门))?(?:\([^():]{2,30}\))?[ \t]*:[ \t]*")
 
 
 @dataclass(slots=True, frozen=True)
@@ -616,7 +617,8 @@ class _LabelMatch:
 
 _LABEL_LENGTHS = sorted({len(w) for w in _LABEL_ROLE}, reverse=True)
 _LEVELLED_LABEL = re.compile(r"牵头|配合|责任|协办|参与")
-_BODY_NOTE = re.compile(r"\((?:部门|单位|处室)\)")
+_SHARED_BODIES = frozenset({"、单位", "、部门"})   # 责任处室、单位：
+_REMARK_STOPS = frozenset("():")
 
 
 def _find_labels(h: str, start: int = 0, end: int | None = None) -> list[_LabelMatch]:
@@ -629,9 +631,20 @@ def _find_labels(h: str, start: int = 0, end: int | None = None) -> list[_LabelM
         q = colon
         while q > start and h[q - 1] in " \t":
             q -= 1
-        if q - 4 >= start and _BODY_NOTE.match(h, q - 4, q):
-            q -= 4
-        word = next((h[q - n:q] for n in _LABEL_LENGTHS if q - n >= start and h[q - n:q] in _LABEL_ROLE), None)
+        if q - 1 > start and h[q - 1] == ")":
+            opening = h.rfind("(", max(start, q - 32), q - 1)
+            if opening >= 0 and 2 <= q - 2 - opening <= 30 and not _REMARK_STOPS.intersection(h[opening + 1:q - 1]):
+                q = opening   # a remark before the colon: （部门）, （按处室、单位顺序排列，下同）
+        word = None
+        for bounds in ((q - 3, q) if h[q - 3:q] in _SHARED_BODIES and q - 3 >= start else None, (q, q)):
+            if bounds is None:
+                continue
+            end_of_word = bounds[0]
+            word = next((h[end_of_word - n:end_of_word] for n in _LABEL_LENGTHS
+                         if end_of_word - n >= start and h[end_of_word - n:end_of_word] in _LABEL_ROLE), None)
+            if word is not None:
+                q = end_of_word
+                break
         if word is not None:
             p = q - len(word)
             if _LEVELLED_LABEL.match(word):
@@ -865,7 +878,7 @@ def _shared_ending(h: str, pieces: list[tuple[int, int]], i: int) -> int:
             if not member.match(piece) or (first_only and j > i and piece.startswith(first_only)):
                 break
             j += 1
-        if j > i and whole.search(_name_of(h, *pieces[j])):
+        if j > i and whole.search(_strip_trailing_paren(_name_of(h, *pieces[j]))):   # …人民政府（管委会）
             return j
     return i
 
@@ -1181,8 +1194,9 @@ def _parse_bare(text: str, h: str, start: int, end: int) -> _Parsed | None:
                 and not looks_like_unit(h[a:b]):
             out.deadline = (a, b)   # '（省财政厅、省税务局，2019年底前完成）'
             continue
-        if out.deadline is not None or not looks_like_unit(h[a:b]) \
-                or (note is not None and not _ROLE_NOTE_AT_END.search(h, ps, pe)):
+        if out.deadline is not None or (note is not None and not _ROLE_NOTE_AT_END.search(h, ps, pe)) \
+                or not (looks_like_unit(h[a:b]) or (note is None and _unknown_member(h[a:b], out.units)
+                                                    and not _DEADLINE_PIECE.match(h, a, b))):
             return None   # verbs belong to _parse_verbs; only （牵头）-style notes are allowed here
         out.units.append(MarkerUnit(text[a:b], note or "responsible", (a, b)))
     strong = any(not _PLACE_ONLY.search(_strip_trailing_paren(compact_name(u.raw))) for u in out.units)
@@ -1310,6 +1324,10 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
         rule = _LEAD_RULE_CLAUSE.search(h, tail, inner_end) if h.find("牵头", tail, inner_end) >= 0 else None
         if rule is not None and lead_rule_kind(rule.group("rule")) == "first":
             inner_end, marker_leads = rule.start(), True
+        # '（A牵头，B参与，C负责落实。以下均需C落实，不再列出）': the rule after the list is read on its own.
+        stop = h.find("。", inner_start, inner_end)
+        if stop >= 0 and _BLANKET_RULE.search(h, stop + 1, inner_end):
+            inner_end = stop
         if inner_end - inner_start > _MAX_MARKER_LEN or inner_end <= inner_start:
             continue
         parsed = _parse_labelled(text, h, inner_start, inner_end, strict=False)
