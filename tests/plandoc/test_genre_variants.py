@@ -665,3 +665,14 @@ def test_a_label_naming_two_bodies_with_a_remark_before_its_colon() -> None:
     plan = _plan("（一）加强党的建设。",
                  "责任处室、单位（按处室、单位顺序排列，下同）：秘书处、办公室、组干处、人事处（人才工作处）。")
     assert [n for n, _ in _units(plan, "一", "（一）")] == ["秘书处", "办公室", "组干处", "人事处（人才工作处）"]
+
+
+@pytest.mark.parametrize("head, title", [
+    ("手机版\n首页 > 纲要规划\n《广东省妇女发展规划（2011—2020年）》目标责任分解书\n来源：本网 时间：2014-02-12\n"
+     "《广东省妇女发展规划（2011—2020年）》目标责任分解书\n",
+     "《广东省妇女发展规划（2011—2020年）》目标责任分解书"),
+    ("湖北省人民政府办公厅\n《政府工作报告》重点工作责任分解\n", "《政府工作报告》重点工作责任分解"),
+])
+def test_a_title_keeps_its_opening_quoted_name_and_no_page_byline(head: str, title: str) -> None:
+    plan = parse(head + "一、主要任务\n（一）推进改革。（省发展改革委负责）\n")
+    assert plan.title == title

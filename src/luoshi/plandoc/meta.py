@@ -47,7 +47,8 @@ _SPACES_RE = re.compile(r"\s+")
 
 _NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达).*(的)?(通知|意见|函)|的通知$")
 _PLAN_WORD_RE = re.compile(
-    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表)$")
+    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表|"
+    r"(?:责任|分解|任务|目标)书)$")
 _ORG_END_RE = re.compile(r"(政府|办公厅|办公室|委员会|局|部|厅|委|院|会|中心|小组|组|公署|管委会)$")
 _ADDRESSEE_SEPARATORS_STRONG = ",，;；"
 _ADDRESSEE_SEPARATORS_WEAK = "、"
@@ -70,7 +71,8 @@ _CLOSE_ONLY = ")）]］】〕"
 _WRAP_MAX = 40  # each half of a wrapped title is a short line
 # Red-header and filing lines above a title: "上海市人民政府文件", "特此通知", "主动公开".
 _NOT_TITLE_PART_RE = re.compile(r"(文件|特此通知|特此函告|主动公开|此件公开发布|依申请公开|不予公开)$|^附件\s*\d*$"
-                                r"|^(?:当前位置|您的位置|您现在的位置|首页\s*>)|(?:>[^>]*){2,}")   # a breadcrumb
+                                r"|^(?:当前位置|您的位置|您现在的位置|首页\s*>|手机版)|(?:>[^>]*){2,}"   # a breadcrumb
+                                r"|(?:^|\s)(?:来源|时间|发布时间|作者|浏览次数|点击数|字号)\s*:")   # a page's byline
 
 
 @dataclass(slots=True)
@@ -322,7 +324,11 @@ def _first_doc_number(texts: list[str]) -> str | None:
 
 
 def _strip_brackets(s: str) -> str:
-    return s.strip().strip("《》").strip()
+    """'《X》' -> 'X'; a title that only opens with a quoted name ('《政府工作报告》重点工作责任分解') keeps it."""
+    s = s.strip()
+    if s.startswith("《") and s.endswith("》") and s.count("《") == 1:
+        return s[1:-1].strip()
+    return s
 
 
 def _clean_title(raw: str) -> str:
@@ -354,8 +360,9 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
             continue
         if find_date(text) and _is_date_only(text, find_date(text)[1]):  # type: ignore[index]
             continue
-        if DOC_NUMBER_RE.fullmatch(norm) or (norm.startswith("附件") and len(norm) <= 6):
-            continue
+        if DOC_NUMBER_RE.fullmatch(norm) or (norm.startswith("附件") and len(norm) <= 6) \
+                or _NOT_TITLE_PART_RE.search(norm):
+            continue   # a 文号, an annex's label, a breadcrumb ('首页 > 纲要规划')
         if meta.issuer and text == meta.issuer:
             continue
         if _PLAN_WORD_RE.search(_TRAILING_YEARS.sub("", _strip_brackets(norm))) or _NOTICE_RE.search(norm):
