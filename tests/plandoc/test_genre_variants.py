@@ -676,3 +676,25 @@ def test_a_label_naming_two_bodies_with_a_remark_before_its_colon() -> None:
 def test_a_title_keeps_its_opening_quoted_name_and_no_page_byline(head: str, title: str) -> None:
     plan = parse(head + "一、主要任务\n（一）推进改革。（省发展改革委负责）\n")
     assert plan.title == title
+
+
+def test_a_table_one_cell_per_line_without_a_number_column_gives_its_unit_lines_to_the_row_above() -> None:
+    plan = parse("《某省妇女发展规划》目标责任分解书\n领域\n主要目标\n主要责任单位\n责任单位\n"
+                 "1.妇女享有良好的基本卫生服务。\n——女性人均预期寿命延长。\n省卫生厅\n省发改委\n省财政厅\n"
+                 "2.提高孕产妇医疗保健水平。\n——孕产妇死亡率控制在15/10万以内。\n省卫生厅\n省公安厅\n")
+    assert _paths(plan) == [("1",), ("2",)]
+    assert _units(plan, "1") == [("省卫生厅", R), ("省发改委", R), ("省财政厅", R)]
+    assert _units(plan, "2") == [("省卫生厅", R), ("省公安厅", R)]
+
+
+def test_a_wrapped_header_cell_and_a_list_starting_at_two_in_such_a_table() -> None:
+    plan = parse("市人民政府办公室关于分解落实重点工作的通知\n重点工作\n主要\n任务\n工作措施\n牵头单位\n备注\n"
+                 "一、加大财政金融支持力度\n（一）加强对防疫重点企业财税支持\n市税务局等，各县、市、区政府\n2020年12月\n"
+                 "2.纳入技术改造设备购置补助范围。\n市经信局、市财政局等\n"
+                 "3.对统一征用的防控物资给予补贴。\n市财政局\n")
+    assert _paths(plan) == [("一",), ("一", "（一）"), ("一", "（一）", "2"), ("一", "（一）", "3")]
+    assert _units(plan, "一", "（一）") == [("市税务局", L), ("各县、市、区政府", L)]
+    assert _units(plan, "一", "（一）", "2") == [("市经信局", L), ("市财政局", L)]
+    # Outside such a table a line naming a unit is a signature, not a duty.
+    signed = parse("某区实施方案\n一、主要任务\n（一）推进改革。\n某区人民政府办公室\n")
+    assert _units(signed, "一", "（一）") == []

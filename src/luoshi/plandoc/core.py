@@ -23,7 +23,7 @@ from .model import Deadline, Node, Plan, Ref, Target, Unit, UnitRef
 from .read import DEFAULT_MAX_BYTES, SourceText, read_bytes, read_path
 from .refs import find_refs
 from .similar import Item, group_duplicates
-from .tables import rebuild_tables
+from .tables import loose_unit_lines, rebuild_tables
 from .targets import find_targets
 from .tree import Draft, Segment, TreeBuilder, find_lead_rule_line
 from .units import UnitDirectory, is_collective_name
@@ -79,7 +79,8 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
     lines = rebuild_tables(lines)
     lead_rule = find_lead_rule_line(lines)
     builder = TreeBuilder(lead_rule_from=lead_rule[0] if lead_rule else None, warnings=warnings,
-                          lead_rule=lead_rule[1] if lead_rule else "first", lines=lines)
+                          lead_rule=lead_rule[1] if lead_rule else "first", lines=lines,
+                          unit_lines=loose_unit_lines(lines))
     for i, line in enumerate(lines):
         builder.feed(i, line)
     builder.finish()

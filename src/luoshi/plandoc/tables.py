@@ -8,6 +8,7 @@ from itertools import pairwise
 
 from .lines import Cell, Line, match_label
 from .normalize import halfwidth
+from .units import looks_like_unit, split_unit_list
 
 # Ordered: the first role whose pattern matches a header cell wins, so 牵头单位 is "lead" before
 # the generic 单位 could match anything else.
@@ -290,6 +291,79 @@ def _row(lines: list[Line]) -> Line:
     raw = "\t".join(line.raw for line in lines)
     return Line(first.start, last.end, raw, halfwidth(raw),
                 cells=[Cell(line.raw, line.start, line.end) for line in lines])
+
+
+# -- tables copied one cell per line without a 序号 column ---------------------------------------------
+
+_MAX_WRAPPED_HEADER_PART = 4   # '主要' / '任务': a header cell wrapped over two lines
+
+
+def loose_unit_lines(lines: list[Line]) -> dict[int, str]:
+    """A task table copied one cell per line without a 序号 column ('领域' / '主要目标' / '主要责任单位' /
+    '责任单位', then each row's cells): rows cannot be told apart, but below such a header a line that only
+    names units is a unit cell of the row above it. Returns those lines' indexes with the role of their
+    column: the first unit line after a row's text is the first unit column's, the next ones the next's."""
+    found: dict[int, str] = {}
+    i = 0
+    while i < len(lines):
+        header = _loose_header(lines, i)
+        if header is None:
+            i += 1
+            continue
+        i, roles = header
+        k = 0
+        while i < len(lines) and not lines[i].cells and _loose_header(lines, i) is None \
+                and not lines[i].norm.startswith("附件"):
+            if _names_only_units(lines[i].raw):
+                found[i] = roles[min(k, len(roles) - 1)]
+                k += 1
+            else:
+                k = 0
+            i += 1
+    return found
+
+
+def _loose_header(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """(index after the header, roles of its unit columns in order) when lines[i] opens a header run of at
+    least three cells, one of them a unit column; None otherwise (and for 序号 headers, read as rows)."""
+    names: list[str] = []
+    j = i
+    while j < len(lines) and not lines[j].cells and len(names) < 10:
+        cell = lines[j].norm.strip()
+        if cell and _is_header_word(cell) and len(cell) <= _MAX_HEADER_CELL and match_label(cell, cell) is None:
+            names.append(cell)
+            j += 1
+            continue
+        following = lines[j + 1].norm.strip() if j + 1 < len(lines) and not lines[j + 1].cells else ""
+        if len(cell) <= _MAX_WRAPPED_HEADER_PART and following and _is_header_word(cell + following) \
+                and len(cell + following) <= _MAX_HEADER_CELL:
+            names.append(cell + following)
+            j += 2
+            continue
+        break
+    if len(names) < 3 or re.fullmatch(r"序\s*号", names[0]):
+        return None
+    roles = [_UNIT_ROLES[role] for role in (_column_role(name) for name in names) if role in _UNIT_ROLES]
+    return (j, roles) if roles else None
+
+
+_UNIT_ROLES = {"lead": "lead", "support": "support", "guide": "support", "responsible": "responsible"}
+
+
+def _column_role(name: str) -> str | None:
+    return next((role for role, pattern in COLUMN_ROLES if pattern.search(name)), None)
+
+
+def _names_only_units(raw: str) -> bool:
+    """'市税务局等，各县、市、区政府，咸宁高新区管委会' / '省卫生厅': a line that is a list of unit names."""
+    norm = halfwidth(raw).strip()
+    if not norm or len(norm) > _MAX_UNIT_LINE or "。" in norm or norm.endswith(":"):
+        return False
+    names = split_unit_list(raw)
+    return bool(names) and all(looks_like_unit(name) for name, _ in names)
+
+
+_MAX_UNIT_LINE = 120
 
 
 # -- tables copied out of a PDF, cells set apart by spaces -------------------------------------------

@@ -182,8 +182,9 @@ class TreeBuilder:
     """Feeds lines in document order; `drafts` holds every node created, in order."""
 
     def __init__(self, *, lead_rule_from: int | None, warnings: list[str], lead_rule: str = "first",
-                 lines: list[Line] | None = None) -> None:
+                 lines: list[Line] | None = None, unit_lines: dict[int, str] | None = None) -> None:
         self.lines = lines or []  # every line, for a look ahead at the numbering
+        self.unit_lines = unit_lines or {}  # line index -> role: unit cells of a table copied one cell per line
         self.lead_rule = lead_rule  # "first" (列第一位的为牵头单位) or "before_comma" (第一个逗号前为牵头单位)
         self.previous_line: Line | None = None
         self.annex_list = False  # reading the entries of "附件：1.… 2.…"
@@ -221,6 +222,11 @@ class TreeBuilder:
         self.line_index = index
         if line.is_table_row:
             self._table_row(line)
+            return
+        if index in self.unit_lines and self.drafts:
+            role = self.unit_lines[index]
+            _add_units(self.drafts[-1], [UnitRef(u.raw, u.role, False, (line.start + u.span[0], line.start + u.span[1]))
+                                         for u in read_unit_cell(line.raw, role)])  # type: ignore[arg-type]
             return
         annex = ANNEX_RE.match(line.norm) if self.started and len(line.norm) <= 60 else None
         if self.table is not None and annex is None and _is_table_section(line.norm) \
