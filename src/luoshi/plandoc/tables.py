@@ -92,7 +92,10 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
     """A web page's table turned into text with '|' between its cells: a row on one line ('1 | 推动… | 毛晓青 |
     县教体局 |') is a row of cells; a cell on a line of its own closed by ' |' is that cell, ready for the
     one-cell-per-line reader; a line of pipes alone only separated cells."""
-    if not any("|" in line.norm for line in lines):
+    for line in lines:
+        if "|" in line.norm:
+            break
+    else:
         return lines
     out: list[Line] = []
     i = 0
@@ -326,11 +329,13 @@ def loose_unit_lines(lines: list[Line]) -> dict[int, str]:
 def _loose_header(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     """(index after the header, roles of its unit columns in order) when lines[i] opens a header run of at
     least three cells, one of them a unit column; None otherwise (and for 序号 headers, read as rows)."""
+    if len(lines[i].norm) > _MAX_HEADER_CELL + 2 or lines[i].cells:
+        return None   # most lines: longer than any header cell
     names: list[str] = []
     j = i
     while j < len(lines) and not lines[j].cells and len(names) < 10:
         cell = lines[j].norm.strip()
-        if cell and _is_header_word(cell) and len(cell) <= _MAX_HEADER_CELL and match_label(cell, cell) is None:
+        if cell and len(cell) <= _MAX_HEADER_CELL and _is_header_word(cell) and match_label(cell, cell) is None:
             names.append(cell)
             j += 1
             continue
