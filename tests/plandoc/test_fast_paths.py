@@ -7,12 +7,17 @@ replaced, so a later change to the rules cannot silently make the shortcut wrong
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import dates, refs, targets, units
+from luoshi.plandoc import dates, parse, refs, similar, targets, units
 from luoshi.plandoc.normalize import _TABLE, halfwidth
+
+from .test_similar import brute_force_groups
+
+SEED = Path(__file__).resolve().parents[2] / "src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt"
 
 
 def test_halfwidth_maps_every_character_as_the_translation_table_does() -> None:
@@ -89,3 +94,28 @@ def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
 def test_the_verb_run_check_finds_what_the_search_finds(text: str, start: int, end: int) -> None:
     assert _span(targets._verb_run(text, start, end)) == _span(targets._VERB_RUN_RE.search(text, start, end))
     assert _span(targets._verb_run(text)) == _span(targets._VERB_RUN_RE.search(text))
+
+
+def _dalian_leaf_items() -> list[similar.Item]:
+    plan = parse(SEED.read_text(encoding="utf-8"))
+    return [similar.Item(n.id, n.text, frozenset(u.name for u in n.units)) for n in plan.nodes if n.is_leaf]
+
+
+def test_the_join_on_shared_grams_groups_the_seed_as_the_definition_does() -> None:
+    """group_duplicates joins on each unit's shared grams and drops records with too few of them: on the
+    Dalian plan's items that leaves ~20 of ~300 records in the join, and the groups are the pairwise
+    definition's."""
+    items = _dalian_leaf_items()
+    for threshold in (0.5, 0.8):
+        assert similar.group_duplicates(items, threshold=threshold) == brute_force_groups(items, threshold)
+
+
+@given(st.lists(st.tuples(st.lists(st.sampled_from(["创新平台", "建设", "市科技局", "。", "支持", "甲", "乙"]),
+                                   max_size=10).map("".join),
+                          st.frozensets(st.sampled_from("ABC"), max_size=3)), max_size=12),
+       st.sampled_from([0.4, 0.6, 0.75, 0.8, 0.9, 1.0]))
+@settings(max_examples=300, deadline=None)
+def test_the_join_on_shared_grams_matches_the_definition(texts: list[tuple[str, frozenset[str]]],
+                                                         threshold: float) -> None:
+    items = [similar.Item(f"i{index}", text, units) for index, (text, units) in enumerate(texts)]
+    assert similar.group_duplicates(items, threshold=threshold) == brute_force_groups(items, threshold)
