@@ -119,3 +119,52 @@ def test_the_join_on_shared_grams_matches_the_definition(texts: list[tuple[str, 
                                                          threshold: float) -> None:
     items = [similar.Item(f"i{index}", text, units) for index, (text, units) in enumerate(texts)]
     assert similar.group_duplicates(items, threshold=threshold) == brute_force_groups(items, threshold)
+
+
+_CORPUS_DOCS = Path(__file__).resolve().parents[1] / "corpus" / "docs"
+# A phrase of every date pattern, starting with each kind of first character it admits.
+_DATE_PHRASES = ["截至2018年底前", "到2018年6月底前", "至二〇一八年", "1999-05-16前", "1999.5", "2018/12/31",
+                 "12月底前", "6月上旬", "十二月前", "第三季度末前", "前三季度", "4季度", "上半年", "下半年末",
+                 "今年年底前", "本年度内", "当年内", "年内", "年度内", "年底前", "2018年5月16日",
+                 "二〇一八年五月十六日", "1999年", "截止到2020年", "截止2019年底", "○○一八年", "零零九八年",
+                 "3月5号", "2020年以前"]
+_DATE_TEXT = st.lists(st.sampled_from([*_DATE_PHRASES, "2018", "1999", "二〇一八", "年", "月", "底", "末", "前",
+                                       "到", "至", "12", "6", "十二", "三", "季度", "第", "内", "日", "-", ".", "/",
+                                       "05", "以前", "度", " ", "，", "每", "完成"]),
+                      max_size=8).map("".join)
+
+
+def _plain_date_pattern(pattern: dates.DatePattern) -> re.Pattern[str]:
+    """The pattern without the look-ahead of its first characters."""
+    lookahead = re.match(r"\(\?=\[[^\]]*\]\)", pattern.regex.pattern)
+    assert lookahead is not None
+    return re.compile(pattern.regex.pattern[lookahead.end():])
+
+
+def _date_matches(regex: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in regex.finditer(text)]
+
+
+def test_the_first_character_look_ahead_of_every_date_pattern_changes_no_match_in_the_corpus() -> None:
+    texts = [*_DATE_PHRASES, halfwidth(SEED.read_text(encoding="utf-8"))] + [
+        halfwidth(path.read_text(encoding="utf-8")) for path in sorted(_CORPUS_DOCS.glob("*.txt"))]
+    for pattern in dates.DATE_PATTERNS:
+        plain = _plain_date_pattern(pattern)
+        for text in texts:
+            assert _date_matches(pattern.regex, text) == _date_matches(plain, text), pattern.name
+
+
+@given(_DATE_TEXT)
+@settings(max_examples=500, deadline=None)
+def test_the_first_character_look_ahead_of_every_date_pattern_changes_no_match(text: str) -> None:
+    for pattern in dates.DATE_PATTERNS:
+        assert _date_matches(pattern.regex, text) == _date_matches(_plain_date_pattern(pattern), text), pattern.name
+
+
+def test_the_patterns_chosen_by_gate_words_are_those_whose_gate_is_met() -> None:
+    words = sorted(dates._GATE_WORDS)
+    for bits in range(1 << len(words)):
+        present = frozenset(word for i, word in enumerate(words) if bits >> i & 1)
+        assert [rank for rank, _ in dates._gated_patterns(present)] == [
+            rank for rank, pattern in enumerate(dates.DATE_PATTERNS)
+            if not pattern.gate or not present.isdisjoint(pattern.gate)]
