@@ -6,13 +6,15 @@ replaced, so a later change to the rules cannot silently make the shortcut wrong
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import dates, parse, refs, similar, targets, units
+from luoshi.plandoc import dates, lines, parse, refs, similar, targets, units
 from luoshi.plandoc.normalize import _TABLE, halfwidth
 
 from .test_similar import brute_force_groups
@@ -168,3 +170,19 @@ def test_the_patterns_chosen_by_gate_words_are_those_whose_gate_is_met() -> None
         assert [rank for rank, _ in dates._gated_patterns(present)] == [
             rank for rank, pattern in enumerate(dates.DATE_PATTERNS)
             if not pattern.gate or not present.isdisjoint(pattern.gate)]
+
+
+def test_match_label_answers_the_same_from_its_cache() -> None:
+    """The tree asks match_label about a line several times; the cached Label is the computed one, and
+    frozen, so a caller cannot change what the next caller gets."""
+    lines.match_label.cache_clear()
+    texts = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["(一)加快创新", "1.推进建设", "第三章 保障措施", "①完善政策", "2.4%", "1.", "⑵落实", "十、其他"]
+    computed = [lines.match_label.__wrapped__(halfwidth(text), text) for text in texts]
+    assert sum(label is not None for label in computed) > 300
+    assert [lines.match_label(halfwidth(text), text) for text in texts] == computed
+    assert [lines.match_label(halfwidth(text), text) for text in texts] == computed
+    assert lines.match_label.cache_info().hits >= len(texts)
+    label = next(label for label in computed if label is not None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        label.value = 99  # type: ignore[misc]
