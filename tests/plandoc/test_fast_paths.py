@@ -186,3 +186,84 @@ def test_match_label_answers_the_same_from_its_cache() -> None:
     label = next(label for label in computed if label is not None)
     with pytest.raises(dataclasses.FrozenInstanceError):
         label.value = 99  # type: ignore[misc]
+
+
+def _corpus_texts() -> list[str]:
+    return [SEED.read_text(encoding="utf-8")] + [
+        path.read_text(encoding="utf-8") for path in sorted(_CORPUS_DOCS.glob("*.txt"))]
+
+
+@given(st.lists(st.sampled_from(["，", ",", "１２", "３％", "达到", "ａ", "　", "。", "市"]), max_size=10).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_prepare_keeps_the_full_width_comma_as_the_character_loop_did(text: str) -> None:
+    norm = halfwidth(text)
+    assert targets._prepare(text) == "".join("，" if o == "，" else n for o, n in zip(text, norm, strict=True))
+
+
+def _reference_excluded(ms: targets._Measure, before: str, after: str, has_comparator: bool) -> bool:
+    """targets._excluded as it read before the rows were looked up per kind, unit and comparator."""
+    kind = ms.rule.kind if ms.rule else "count"
+    upper_bound = (ms.match.group("suffix") or "").strip() in ("以内", "以下", "之内")
+    if ms.rule is not None and ms.rule.needs_comparator and not has_comparator and not upper_bound:
+        return True
+    if ms.is_cn:
+        if not has_comparator and not targets._COUNT_VERB_RE.search(before):
+            return True
+        if ms.value == 1 and ms.unit in ("批", "次"):
+            return True
+        if ms.match.group("num")[0] in "零〇○":
+            return True
+
+    def applies(rule: targets.Exclusion) -> bool:
+        if rule.kinds is not None and kind not in rule.kinds:
+            return False
+        if rule.units is not None and (ms.rule is None or ms.rule.unit not in rule.units):
+            return False
+        if rule.waived_by_comparator and has_comparator:
+            return False
+        anchored = rule.before is not None and rule.before.pattern.endswith("$")
+        from_pos = max(0, len(before) - targets._COMPARATOR_TAIL) if anchored else 0
+        if rule.before is not None and not rule.before.search(before, from_pos):
+            return False
+        return rule.after is None or bool(rule.after.search(after))
+    return any(applies(rule) for rule in targets.EXCLUSIONS)
+
+
+def test_the_exclusions_looked_up_per_kind_unit_and_comparator_decide_as_every_row_did(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[targets._Measure, str, str, bool]] = []
+    excluded = targets._excluded
+
+    def spy(ms: targets._Measure, before: str, after: str, has_comparator: bool) -> bool:
+        seen.append((ms, before, after, has_comparator))
+        return excluded(ms, before, after, has_comparator)
+    monkeypatch.setattr(targets, "_excluded", spy)
+    extra = ("人才政策19条，第3届，最高2000万元，给予500万元奖励，按实际发生额的75%，二期工程，每万人口，共23项，"
+             "5个方面，在5个基层法庭，给予支持的国家级科技企业孵化器和众创空间在完成年度绩效考核和市级评估后新增投入500万元")
+    for text in [*_corpus_texts(), extra]:
+        for paragraph in text.split("\n"):
+            targets.find_targets(paragraph, default_year=2018)
+    assert len(seen) > 1000
+    assert sum(excluded(*args) for args in seen) > 100
+    assert [excluded(*args) for args in seen] == [_reference_excluded(*args) for args in seen]
+
+
+_COMPARATOR_WORDS = sorted({word for _, regex, _ in targets.COMPARATORS
+                            for word in re.findall(r"[\u4e00-\u9fff]+", regex.pattern)})
+
+
+@given(st.lists(st.sampled_from([*_COMPARATOR_WORDS, "的", " ", "\n", "市", "为", "2017年", "上年"]),
+                max_size=6).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_a_comparator_ends_with_one_of_the_characters_checked_first(before: str) -> None:
+    stripped = before.rstrip()
+    if not stripped or stripped[-1] not in targets._COMPARATOR_LAST:
+        assert not any(regex.search(before) for _, regex, _ in targets.COMPARATORS)
+
+
+def test_every_comparator_word_ends_with_a_character_checked_first_when_it_ends_a_match() -> None:
+    for word in _COMPARATOR_WORDS:
+        for prefix in ("", "比上年", "力争"):
+            text = prefix + word
+            if any(regex.search(text) for _, regex, _ in targets.COMPARATORS):
+                assert text[-1] in targets._COMPARATOR_LAST, text
