@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import re._constants as sre  # the parsed form of a pattern, to read what its matches start with
+import re._parser as sre_parser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -161,6 +164,59 @@ def test_the_first_character_look_ahead_of_every_date_pattern_changes_no_match_i
 def test_the_first_character_look_ahead_of_every_date_pattern_changes_no_match(text: str) -> None:
     for pattern in dates.DATE_PATTERNS:
         assert _date_matches(pattern.regex, text) == _date_matches(_plain_date_pattern(pattern), text), pattern.name
+
+
+def _first_characters(items: Any) -> tuple[set[str] | None, bool]:
+    """The characters a match of a parsed regex sequence can start with (None: any), and whether the
+    sequence can match the empty string. Zero-width assertions are skipped (a superset is safe)."""
+    found: set[str] = set()
+    for op, av in items:
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue
+        if op is sre.LITERAL:
+            return found | {chr(av)}, False
+        if op is sre.IN:
+            for kind, value in av:
+                if kind is sre.LITERAL:
+                    found.add(chr(value))
+                elif kind is sre.RANGE:
+                    found.update(chr(code) for code in range(value[0], value[1] + 1))
+                else:   # a negated set or a category: anything
+                    return None, False
+            return found, False
+        if op is sre.BRANCH:
+            nullable = False
+            for alternative in av[1]:
+                chars, empty = _first_characters(alternative)
+                if chars is None:
+                    return None, False
+                found |= chars
+                nullable = nullable or empty
+        elif op is sre.SUBPATTERN:
+            chars, nullable = _first_characters(av[3])
+            if chars is None:
+                return None, False
+            found |= chars
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            chars, empty = _first_characters(av[2])
+            if chars is None:
+                return None, False
+            found |= chars
+            nullable = empty or av[0] == 0
+        else:
+            return None, False
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def test_the_look_ahead_of_every_date_pattern_admits_every_character_its_match_can_start_with() -> None:
+    for pattern in dates.DATE_PATTERNS:
+        starts, empty = _first_characters(sre_parser.parse(_plain_date_pattern(pattern).pattern).data)
+        assert starts is not None and not empty, pattern.name
+        admitted = re.match(r"\(\?=\[([^\]]*)\]\)", pattern.regex.pattern)
+        assert admitted is not None
+        assert starts <= set(admitted.group(1)), (pattern.name, starts - set(admitted.group(1)))
 
 
 def test_the_patterns_chosen_by_gate_words_are_those_whose_gate_is_met() -> None:

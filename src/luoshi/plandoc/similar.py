@@ -174,8 +174,8 @@ def _join(
     """
     if len(members) < 2:
         return
-    # Two members' common grams are grams of two members: the overlap of any pair is the overlap of
-    # their shared parts, and a member with too few shared grams can reach the threshold with none.
+    # The grams two members have in common are grams of two members: the overlap of any pair is the
+    # overlap of their shared parts, and a member with fewer shared grams than a match needs matches none.
     shared = _shared_grams(members, gram_sets)
     kept: dict[int, frozenset[str]] = {}
     for index in members:
