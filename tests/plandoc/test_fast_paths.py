@@ -166,11 +166,12 @@ def test_the_first_character_look_ahead_of_every_date_pattern_changes_no_match(t
         assert _date_matches(pattern.regex, text) == _date_matches(_plain_date_pattern(pattern), text), pattern.name
 
 
-def _first_characters(items: Any) -> tuple[set[str] | None, bool]:
-    """The characters a match of a parsed regex sequence can start with (None: any), and whether the
-    sequence can match the empty string. Zero-width assertions are skipped (a superset is safe)."""
+def _edge_characters(items: Any, *, last: bool = False) -> tuple[set[str] | None, bool]:
+    """The characters a match of a parsed regex sequence can start (or with `last`, end) with, None for
+    any, and whether the sequence can match the empty string. Zero-width assertions are skipped (a
+    superset is safe)."""
     found: set[str] = set()
-    for op, av in items:
+    for op, av in (reversed(items) if last else items):
         if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
             continue
         if op is sre.LITERAL:
@@ -187,18 +188,18 @@ def _first_characters(items: Any) -> tuple[set[str] | None, bool]:
         if op is sre.BRANCH:
             nullable = False
             for alternative in av[1]:
-                chars, empty = _first_characters(alternative)
+                chars, empty = _edge_characters(alternative, last=last)
                 if chars is None:
                     return None, False
                 found |= chars
                 nullable = nullable or empty
         elif op is sre.SUBPATTERN:
-            chars, nullable = _first_characters(av[3])
+            chars, nullable = _edge_characters(av[3], last=last)
             if chars is None:
                 return None, False
             found |= chars
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
-            chars, empty = _first_characters(av[2])
+            chars, empty = _edge_characters(av[2], last=last)
             if chars is None:
                 return None, False
             found |= chars
@@ -212,7 +213,7 @@ def _first_characters(items: Any) -> tuple[set[str] | None, bool]:
 
 def test_the_look_ahead_of_every_date_pattern_admits_every_character_its_match_can_start_with() -> None:
     for pattern in dates.DATE_PATTERNS:
-        starts, empty = _first_characters(sre_parser.parse(_plain_date_pattern(pattern).pattern).data)
+        starts, empty = _edge_characters(sre_parser.parse(_plain_date_pattern(pattern).pattern).data)
         assert starts is not None and not empty, pattern.name
         admitted = re.match(r"\(\?=\[([^\]]*)\]\)", pattern.regex.pattern)
         assert admitted is not None
@@ -315,6 +316,19 @@ def test_a_comparator_ends_with_one_of_the_characters_checked_first(before: str)
     stripped = before.rstrip()
     if not stripped or stripped[-1] not in targets._COMPARATOR_LAST:
         assert not any(regex.search(before) for _, regex, _ in targets.COMPARATORS)
+
+
+def test_every_comparator_ends_with_a_character_checked_first() -> None:
+    """Each comparator ends with its words, then whitespace (which the check strips) and $."""
+    for name, regex, _ in targets.COMPARATORS:
+        items = list(sre_parser.parse(regex.pattern).data)
+        (repeat, (least, most, spaces)), at_end = items[-2:]
+        assert (repeat, least, most, list(spaces)) == (
+            sre.MAX_REPEAT, 0, sre.MAXREPEAT, [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_SPACE)])]), name
+        assert at_end == (sre.AT, sre.AT_END), name
+        ends, empty = _edge_characters(items[:-2], last=True)
+        assert ends is not None and not empty, name
+        assert ends <= targets._COMPARATOR_LAST, (name, ends - targets._COMPARATOR_LAST)
 
 
 def test_every_comparator_word_ends_with_a_character_checked_first_when_it_ends_a_match() -> None:
