@@ -9,15 +9,22 @@ on: 一 to 九十) should take ten times as long (ratio ~1.0), and texts of 2,00
 without a full stop (one wrapped paragraph: the case that used to be quadratic) should double with the
 lines.
 
-Every timed parse is cold: the parser's memoised functions of text (halfwidth, looks_like_unit) are
-emptied first, so no round is credited with lines or names read by the round before; the garbage of
-earlier rounds is collected before the clock starts.
+Every timed parse is cold: the parser's memoised functions of text (halfwidth, looks_like_unit,
+match_label) are emptied first, so no round is credited with lines or names read by the round before;
+the garbage of earlier rounds is collected before the clock starts. Times are CPU time of this process
+(time.process_time), best of many rounds: on a machine shared with other jobs wall-clock time swings
+several-fold, CPU time much less.
 
-Run: make bench  (or .venv/bin/python bench/parse.py)
+`--shares` also prints where the Dalian parse's time goes: the exclusive time of the parser's main
+functions (each wrapped; its time minus that of the wrapped functions it calls), in the fastest of the
+rounds. The wrappers add ~0.3 µs a call, so the total reads a little higher than the plain parse.
+
+Run: make bench  (or .venv/bin/python bench/parse.py [--shares])
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import importlib
 import inspect
@@ -27,6 +34,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -58,9 +66,9 @@ def best_of(rounds: int, fn: Callable[[], object], *, collect: bool = False) -> 
     for _ in range(rounds):
         if collect:
             gc.collect()
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
@@ -119,19 +127,97 @@ def cold(text: str) -> Callable[[], object]:
     return run
 
 
+# The parser's main functions, for --shares: module and qualified name.
+SHARE_FUNCTIONS = (
+    "core.parse_source", "core._finalise", "core._plan_units", "core._canonical_units", "core._text_span",
+    "lines.split_lines", "lines.noise_kind", "lines.match_label", "lines.split_inline_items",
+    "tables.rebuild_tables", "meta.extract_metadata", "normalize.halfwidth",
+    "tree.find_lead_rule_line", "tree.TreeBuilder.feed", "tree.TreeBuilder.finish",
+    "units.find_unit_markers", "units._unbracketed_marker", "units._parse_labelled", "units._parse_verbs",
+    "units._brackets", "units._pieces", "units.looks_like_unit", "units.find_duty_units",
+    "units.find_unit_title", "units.find_blanket_rule",
+    "targets.find_targets", "dates.find_deadline", "dates.find_labelled_deadline", "refs.find_refs",
+    "similar.group_duplicates",
+)
+
+
+def plandoc_modules() -> list[ModuleType]:
+    return [importlib.import_module(f"luoshi.plandoc.{info.name}")
+            for info in pkgutil.iter_modules(luoshi.plandoc.__path__)]
+
+
+def shares(text: str, rounds: int) -> list[tuple[str, float]]:
+    """Exclusive time of each of SHARE_FUNCTIONS in the fastest of `rounds` cold parses, and the total.
+
+    Each function is replaced, wherever a parser module holds it, by a wrapper that adds its time less
+    the time of the wrapped functions it called. The originals are put back at the end.
+    """
+    run = cold(text)   # the caches to empty are found before the functions are wrapped
+    spent: dict[str, float] = {}
+    callee_time = [0.0]
+    restore: list[tuple[Any, str, Any]] = []
+
+    def wrapped(fn: Callable[..., Any], key: str) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            callee_time.append(0.0)
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - start
+                spent[key] = spent.get(key, 0.0) + elapsed - callee_time.pop()
+                callee_time[-1] += elapsed
+        return timed
+
+    modules = plandoc_modules()
+    for key in SHARE_FUNCTIONS:
+        module_name, *names = key.split(".")
+        module = importlib.import_module(f"luoshi.plandoc.{module_name}")
+        if len(names) == 2:   # a method
+            owner = getattr(module, names[0])
+            restore.append((owner, names[1], owner.__dict__[names[1]]))
+            setattr(owner, names[1], wrapped(owner.__dict__[names[1]], key))
+            continue
+        original = getattr(module, names[0])
+        timed = wrapped(original, key)
+        for holder in modules:
+            for name, value in list(vars(holder).items()):
+                if value is original:
+                    restore.append((holder, name, original))
+                    setattr(holder, name, timed)
+    try:
+        best_total, best_spent = float("inf"), {}
+        for _ in range(rounds):
+            gc.collect()
+            spent.clear()
+            start = time.perf_counter()
+            run()
+            total = time.perf_counter() - start
+            if total < best_total:
+                best_total, best_spent = total, dict(spent)
+    finally:
+        for holder, name, original in reversed(restore):
+            setattr(holder, name, original)
+    return [("total", best_total), *sorted(best_spent.items(), key=lambda kv: -kv[1])]
+
+
 def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    options.add_argument("--shares", action="store_true", help="also print where the Dalian parse's time goes")
+    options.add_argument("--rounds", type=int, default=25, help="rounds of the Dalian parse (default 25)")
+    args = options.parse_args()
     text = SEED.read_text(encoding="utf-8")
     parse(text)  # load the unit directory and compile patterns once, as a running service would
 
-    t_parse = best_of(7, cold(text), collect=True)
-    t_scan = best_of(50, lambda: bare_scan(text))
+    t_parse = best_of(args.rounds, cold(text), collect=True)
+    t_scan = best_of(12 * args.rounds, lambda: bare_scan(text))
     print(f"parse Dalian plan ({len(text):,} chars): {t_parse * 1000:8.1f} ms")
     print(f"bare regex scan, same text:            {t_scan * 1000:8.2f} ms")
     print(f"ratio parse / bare scan:               {t_parse / t_scan:8.1f}x  (goal < 25x)")
 
     big = larger_plan(text, COPIES)
     big_nodes = len(parse(big).nodes)
-    t_big = best_of(3, cold(big), collect=True)
+    t_big = best_of(max(3, args.rounds // 5), cold(big), collect=True)
     print(f"parse {COPIES}x plan ({len(big):,} chars, {big_nodes:,} nodes): {t_big * 1000:8.1f} ms"
           f"   / ({COPIES} x Dalian) = {t_big / (COPIES * t_parse):.2f}  (linear: ~1.0)")
     previous = None
@@ -144,6 +230,13 @@ def main() -> None:
     items = build_items()
     t_group = best_of(3, lambda: group_duplicates(items))
     print(f"group {len(items):,} items:                  {t_group:8.2f} s   (goal: a few seconds)")
+
+    if args.shares:
+        found = shares(text, args.rounds)
+        total = found[0][1]
+        print(f"where the Dalian parse goes (exclusive time, {total * 1000:.1f} ms with the wrappers):")
+        for key, seconds in found[1:]:
+            print(f"  {key:32s} {seconds * 1000:7.2f} ms {seconds / total:6.1%}")
 
 
 if __name__ == "__main__":

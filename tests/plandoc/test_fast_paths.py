@@ -6,13 +6,23 @@ replaced, so a later change to the rules cannot silently make the shortcut wrong
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import re._constants as sre  # the parsed form of a pattern, to read what its matches start with
+import re._parser as sre_parser
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import dates, refs, targets, units
+from luoshi.plandoc import dates, lines, parse, refs, similar, targets, units
 from luoshi.plandoc.normalize import _TABLE, halfwidth
+
+from .test_similar import brute_force_groups
+
+SEED = Path(__file__).resolve().parents[2] / "src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt"
 
 
 def test_halfwidth_maps_every_character_as_the_translation_table_does() -> None:
@@ -104,3 +114,239 @@ def test_labels_found_from_the_colons_are_the_labels_the_regex_finds(text: str, 
         return [(m.start(), m.end(), m.group("label")) for m in found]
     assert spans(units._find_labels(text, start, end)) == spans(list(units._LABEL.finditer(text, start, end)))
     assert spans(units._find_labels(text)) == spans(list(units._LABEL.finditer(text)))
+def _dalian_leaf_items() -> list[similar.Item]:
+    plan = parse(SEED.read_text(encoding="utf-8"))
+    return [similar.Item(n.id, n.text, frozenset(u.name for u in n.units)) for n in plan.nodes if n.is_leaf]
+
+
+def test_the_join_on_shared_grams_groups_the_seed_as_the_definition_does() -> None:
+    """group_duplicates joins on each unit's shared grams and drops records with too few of them: on the
+    Dalian plan's items that leaves ~20 of ~300 records in the join, and the groups are the pairwise
+    definition's."""
+    items = _dalian_leaf_items()
+    for threshold in (0.5, 0.8):
+        assert similar.group_duplicates(items, threshold=threshold) == brute_force_groups(items, threshold)
+
+
+@given(st.lists(st.tuples(st.lists(st.sampled_from(["创新平台", "建设", "市科技局", "。", "支持", "甲", "乙"]),
+                                   max_size=10).map("".join),
+                          st.frozensets(st.sampled_from("ABC"), max_size=3)), max_size=12),
+       st.sampled_from([0.4, 0.6, 0.75, 0.8, 0.9, 1.0]))
+@settings(max_examples=300, deadline=None)
+def test_the_join_on_shared_grams_matches_the_definition(texts: list[tuple[str, frozenset[str]]],
+                                                         threshold: float) -> None:
+    items = [similar.Item(f"i{index}", text, units) for index, (text, units) in enumerate(texts)]
+    assert similar.group_duplicates(items, threshold=threshold) == brute_force_groups(items, threshold)
+
+
+_CORPUS_DOCS = Path(__file__).resolve().parents[1] / "corpus" / "docs"
+# A phrase of every date pattern, starting with each kind of first character it admits.
+_DATE_PHRASES = ["截至2018年底前", "到2018年6月底前", "至二〇一八年", "1999-05-16前", "1999.5", "2018/12/31",
+                 "12月底前", "6月上旬", "十二月前", "第三季度末前", "前三季度", "4季度", "上半年", "下半年末",
+                 "今年年底前", "本年度内", "当年内", "年内", "年度内", "年底前", "2018年5月16日",
+                 "二〇一八年五月十六日", "1999年", "截止到2020年", "截止2019年底", "○○一八年", "零零九八年",
+                 "3月5号", "2020年以前"]
+_DATE_TEXT = st.lists(st.sampled_from([*_DATE_PHRASES, "2018", "1999", "二〇一八", "年", "月", "底", "末", "前",
+                                       "到", "至", "12", "6", "十二", "三", "季度", "第", "内", "日", "-", ".", "/",
+                                       "05", "以前", "度", " ", "，", "每", "完成"]),
+                      max_size=8).map("".join)
+
+
+def _plain_date_pattern(pattern: dates.DatePattern) -> re.Pattern[str]:
+    """The pattern without the look-ahead of its first characters."""
+    lookahead = re.match(r"\(\?=\[[^\]]*\]\)", pattern.regex.pattern)
+    assert lookahead is not None
+    return re.compile(pattern.regex.pattern[lookahead.end():])
+
+
+def _date_matches(regex: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in regex.finditer(text)]
+
+
+def test_the_first_character_look_ahead_of_every_date_pattern_changes_no_match_in_the_corpus() -> None:
+    texts = [*_DATE_PHRASES, halfwidth(SEED.read_text(encoding="utf-8"))] + [
+        halfwidth(path.read_text(encoding="utf-8")) for path in sorted(_CORPUS_DOCS.glob("*.txt"))]
+    for pattern in dates.DATE_PATTERNS:
+        plain = _plain_date_pattern(pattern)
+        for text in texts:
+            assert _date_matches(pattern.regex, text) == _date_matches(plain, text), pattern.name
+
+
+@given(_DATE_TEXT)
+@settings(max_examples=500, deadline=None)
+def test_the_first_character_look_ahead_of_every_date_pattern_changes_no_match(text: str) -> None:
+    for pattern in dates.DATE_PATTERNS:
+        assert _date_matches(pattern.regex, text) == _date_matches(_plain_date_pattern(pattern), text), pattern.name
+
+
+def _edge_characters(items: Any, *, last: bool = False) -> tuple[set[str] | None, bool]:
+    """The characters a match of a parsed regex sequence can start (or with `last`, end) with, None for
+    any, and whether the sequence can match the empty string. Zero-width assertions are skipped (a
+    superset is safe)."""
+    found: set[str] = set()
+    for op, av in (reversed(items) if last else items):
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue
+        if op is sre.LITERAL:
+            return found | {chr(av)}, False
+        if op is sre.IN:
+            for kind, value in av:
+                if kind is sre.LITERAL:
+                    found.add(chr(value))
+                elif kind is sre.RANGE:
+                    found.update(chr(code) for code in range(value[0], value[1] + 1))
+                else:   # a negated set or a category: anything
+                    return None, False
+            return found, False
+        if op is sre.BRANCH:
+            nullable = False
+            for alternative in av[1]:
+                chars, empty = _edge_characters(alternative, last=last)
+                if chars is None:
+                    return None, False
+                found |= chars
+                nullable = nullable or empty
+        elif op is sre.SUBPATTERN:
+            chars, nullable = _edge_characters(av[3], last=last)
+            if chars is None:
+                return None, False
+            found |= chars
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            chars, empty = _edge_characters(av[2], last=last)
+            if chars is None:
+                return None, False
+            found |= chars
+            nullable = empty or av[0] == 0
+        else:
+            return None, False
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def test_the_look_ahead_of_every_date_pattern_admits_every_character_its_match_can_start_with() -> None:
+    for pattern in dates.DATE_PATTERNS:
+        starts, empty = _edge_characters(sre_parser.parse(_plain_date_pattern(pattern).pattern).data)
+        assert starts is not None and not empty, pattern.name
+        admitted = re.match(r"\(\?=\[([^\]]*)\]\)", pattern.regex.pattern)
+        assert admitted is not None
+        assert starts <= set(admitted.group(1)), (pattern.name, starts - set(admitted.group(1)))
+
+
+def test_the_patterns_chosen_by_gate_words_are_those_whose_gate_is_met() -> None:
+    words = sorted(dates._GATE_WORDS)
+    for bits in range(1 << len(words)):
+        present = frozenset(word for i, word in enumerate(words) if bits >> i & 1)
+        assert [rank for rank, _ in dates._gated_patterns(present)] == [
+            rank for rank, pattern in enumerate(dates.DATE_PATTERNS)
+            if not pattern.gate or not present.isdisjoint(pattern.gate)]
+
+
+def test_match_label_answers_the_same_from_its_cache() -> None:
+    """The tree asks match_label about a line several times; the cached Label is the computed one, and
+    frozen, so a caller cannot change what the next caller gets."""
+    lines.match_label.cache_clear()
+    texts = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["(一)加快创新", "1.推进建设", "第三章 保障措施", "①完善政策", "2.4%", "1.", "⑵落实", "十、其他"]
+    computed = [lines.match_label.__wrapped__(halfwidth(text), text) for text in texts]
+    assert sum(label is not None for label in computed) > 300
+    assert [lines.match_label(halfwidth(text), text) for text in texts] == computed
+    assert [lines.match_label(halfwidth(text), text) for text in texts] == computed
+    assert lines.match_label.cache_info().hits >= len(texts)
+    label = next(label for label in computed if label is not None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        label.value = 99  # type: ignore[misc]
+
+
+def _corpus_texts() -> list[str]:
+    return [SEED.read_text(encoding="utf-8")] + [
+        path.read_text(encoding="utf-8") for path in sorted(_CORPUS_DOCS.glob("*.txt"))]
+
+
+@given(st.lists(st.sampled_from(["，", ",", "１２", "３％", "达到", "ａ", "　", "。", "市"]), max_size=10).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_prepare_keeps_the_full_width_comma_as_the_character_loop_did(text: str) -> None:
+    norm = halfwidth(text)
+    assert targets._prepare(text) == "".join("，" if o == "，" else n for o, n in zip(text, norm, strict=True))
+
+
+def _reference_excluded(ms: targets._Measure, before: str, after: str, has_comparator: bool) -> bool:
+    """targets._excluded as it read before the rows were looked up per kind, unit and comparator."""
+    kind = ms.rule.kind if ms.rule else "count"
+    upper_bound = (ms.match.group("suffix") or "").strip() in ("以内", "以下", "之内")
+    if ms.rule is not None and ms.rule.needs_comparator and not has_comparator and not upper_bound:
+        return True
+    if ms.is_cn:
+        if not has_comparator and not targets._COUNT_VERB_RE.search(before):
+            return True
+        if ms.value == 1 and ms.unit in ("批", "次"):
+            return True
+        if ms.match.group("num")[0] in "零〇○":
+            return True
+
+    def applies(rule: targets.Exclusion) -> bool:
+        if rule.kinds is not None and kind not in rule.kinds:
+            return False
+        if rule.units is not None and (ms.rule is None or ms.rule.unit not in rule.units):
+            return False
+        if rule.waived_by_comparator and has_comparator:
+            return False
+        anchored = rule.before is not None and rule.before.pattern.endswith("$")
+        from_pos = max(0, len(before) - targets._COMPARATOR_TAIL) if anchored else 0
+        if rule.before is not None and not rule.before.search(before, from_pos):
+            return False
+        return rule.after is None or bool(rule.after.search(after))
+    return any(applies(rule) for rule in targets.EXCLUSIONS)
+
+
+def test_the_exclusions_looked_up_per_kind_unit_and_comparator_decide_as_every_row_did(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[targets._Measure, str, str, bool]] = []
+    excluded = targets._excluded
+
+    def spy(ms: targets._Measure, before: str, after: str, has_comparator: bool) -> bool:
+        seen.append((ms, before, after, has_comparator))
+        return excluded(ms, before, after, has_comparator)
+    monkeypatch.setattr(targets, "_excluded", spy)
+    extra = ("人才政策19条，第3届，最高2000万元，给予500万元奖励，按实际发生额的75%，二期工程，每万人口，共23项，"
+             "5个方面，在5个基层法庭，给予支持的国家级科技企业孵化器和众创空间在完成年度绩效考核和市级评估后新增投入500万元")
+    for text in [*_corpus_texts(), extra]:
+        for paragraph in text.split("\n"):
+            targets.find_targets(paragraph, default_year=2018)
+    assert len(seen) > 1000
+    assert sum(excluded(*args) for args in seen) > 100
+    assert [excluded(*args) for args in seen] == [_reference_excluded(*args) for args in seen]
+
+
+_COMPARATOR_WORDS = sorted({word for _, regex, _ in targets.COMPARATORS
+                            for word in re.findall(r"[\u4e00-\u9fff]+", regex.pattern)})
+
+
+@given(st.lists(st.sampled_from([*_COMPARATOR_WORDS, "的", " ", "\n", "市", "为", "2017年", "上年"]),
+                max_size=6).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_a_comparator_ends_with_one_of_the_characters_checked_first(before: str) -> None:
+    stripped = before.rstrip()
+    if not stripped or stripped[-1] not in targets._COMPARATOR_LAST:
+        assert not any(regex.search(before) for _, regex, _ in targets.COMPARATORS)
+
+
+def test_every_comparator_ends_with_a_character_checked_first() -> None:
+    """Each comparator ends with its words, then whitespace (which the check strips) and $."""
+    for name, regex, _ in targets.COMPARATORS:
+        items = list(sre_parser.parse(regex.pattern).data)
+        (repeat, (least, most, spaces)), at_end = items[-2:]
+        assert (repeat, least, most, list(spaces)) == (
+            sre.MAX_REPEAT, 0, sre.MAXREPEAT, [(sre.IN, [(sre.CATEGORY, sre.CATEGORY_SPACE)])]), name
+        assert at_end == (sre.AT, sre.AT_END), name
+        ends, empty = _edge_characters(items[:-2], last=True)
+        assert ends is not None and not empty, name
+        assert ends <= targets._COMPARATOR_LAST, (name, ends - targets._COMPARATOR_LAST)
+
+
+def test_every_comparator_word_ends_with_a_character_checked_first_when_it_ends_a_match() -> None:
+    for word in _COMPARATOR_WORDS:
+        for prefix in ("", "比上年", "力争"):
+            text = prefix + word
+            if any(regex.search(text) for _, regex, _ in targets.COMPARATORS):
+                assert text[-1] in targets._COMPARATOR_LAST, text

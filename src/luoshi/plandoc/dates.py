@@ -46,8 +46,26 @@ _GATES: dict[str, tuple[str, ...]] = {
     "by-year": ("年",), "year": ("年",), "this-year-end": ("年底", "年末"), "within-year": ("内",),
     "numeric-date-before": ("-", ".", "/"), "numeric-date": ("-", ".", "/"), "numeric-month": ("-", ".", "/"),
 }
+# What each pattern's match starts with. Every pattern opens with a look-ahead of these, so a position that
+# cannot start a match fails at once instead of trying the optional 到/截至 and year groups (a test checks
+# the look-ahead changes no match).
+_BY_FIRST, _Y_FIRST, _M_FIRST = "截到至", "12〇零○一二", "0123456789十一二三四五六七八九"
+_FIRST_CHARS: dict[str, str] = {
+    "date-before": _BY_FIRST + _Y_FIRST + _M_FIRST, "numeric-date-before": _BY_FIRST + "12",
+    "month-part": _BY_FIRST + _Y_FIRST + _M_FIRST, "month-before": _BY_FIRST + _Y_FIRST + _M_FIRST,
+    "quarter": _BY_FIRST + _Y_FIRST + "前第一二三四1234", "half-year": _BY_FIRST + _Y_FIRST + "上下",
+    "year-end": _BY_FIRST + _Y_FIRST, "year-before": _BY_FIRST + _Y_FIRST, "by-year": _BY_FIRST,
+    "this-year-end": "今本当年", "within-year": "今本当年", "date": _Y_FIRST + _M_FIRST, "numeric-date": "12",
+    "numeric-month": "12", "month": _Y_FIRST + _M_FIRST, "year": _Y_FIRST,
+}
+
+
+def _first_char_gated(name: str, rx: str) -> re.Pattern[str]:
+    return re.compile(f"(?=[{''.join(sorted(set(_FIRST_CHARS[name])))}])(?:{rx})")
+
+
 DATE_PATTERNS: tuple[DatePattern, ...] = tuple(
-    DatePattern(name, re.compile(rx), flag, _GATES.get(name, ())) for name, rx, flag in (
+    DatePattern(name, _first_char_gated(name, rx), flag, _GATES.get(name, ())) for name, rx, flag in (
     ("date-before", rf"{_BY}(?:{_Y})?{_M}{_D}\s*{_BEFORE}", True),
     ("numeric-date-before", rf"{_BY}{_NUMERIC_YMD}\s*{_BEFORE}", True),
     ("month-part", rf"{_BY}(?:{_Y})?{_M}(?:份)?(?P<part>底|末|上旬|中旬|下旬)\s*{_BEFORE}?", True),
@@ -94,6 +112,7 @@ PROSE_CADENCE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 # Every prose cadence word starts with one of these (a test keeps it so).
 _PROSE_CADENCE_STARTS = "每按逐"
+_PROSE_CADENCE_START_RE = re.compile(f"[{_PROSE_CADENCE_STARTS}]")
 
 _ATTRIBUTIVE_TAIL_RE = re.compile(r"[^,，。;；:：!?！？\d]{0,3}的")
 _DEADLINE_LABELS = r"(?:完成时限|完成时间|办结时限|时间节点|时间要求|时限要求|时限)"
@@ -139,7 +158,7 @@ def find_deadline(text: str, *, default_year: int | None = None, labelled: bool 
             return Deadline(text=text[start:end], date=date, cadence=cadence, span=(start, end))
         if token.stated_year is not None:
             context_year = token.stated_year
-    if not any(ch in norm for ch in _PROSE_CADENCE_STARTS):
+    if not _PROSE_CADENCE_START_RE.search(norm):
         return None   # most paragraphs state no rhythm
     titles: list[Span] | None = None  # found when a cadence word is (most paragraphs have none)
     found: list[tuple[int, int, str]] = []
@@ -237,12 +256,10 @@ def _scan(text: str) -> list[_DateToken]:
     norm = halfwidth(text)
     if _ALL_GATED and not _GATE_START_RE.search(norm):
         return []   # no 年, 月, 内, 季 or date separator: no gate word, so no pattern can match
-    present = {word for word in _GATE_WORDS if word in norm}
+    present = frozenset(word for word in _GATE_WORDS if word in norm)
     titles: list[Span] | None = None  # sorted and disjoint; found once a pattern matches
     candidates: list[tuple[int, int, int, DatePattern, re.Match[str]]] = []
-    for rank, pattern in enumerate(DATE_PATTERNS):
-        if pattern.gate and present.isdisjoint(pattern.gate):
-            continue
+    for rank, pattern in _gated_patterns(present):
         for m in pattern.regex.finditer(norm):
             if m.end() > m.start():
                 if titles is None:
@@ -259,6 +276,20 @@ def _scan(text: str) -> list[_DateToken]:
         tokens.append(_DateToken(pattern, m, _year(year_text) if year_text else None))
         taken_end = m.end()
     return tokens
+
+
+_PATTERNS_BY_GATES: dict[frozenset[str], tuple[tuple[int, DatePattern], ...]] = {}
+
+
+def _gated_patterns(present: frozenset[str]) -> tuple[tuple[int, DatePattern], ...]:
+    """The patterns (with their rank) whose gate a text with these gate words passes; at most one entry per
+    subset of the gate words."""
+    found = _PATTERNS_BY_GATES.get(present)
+    if found is None:
+        found = _PATTERNS_BY_GATES[present] = tuple(
+            (rank, pattern) for rank, pattern in enumerate(DATE_PATTERNS)
+            if not pattern.gate or not present.isdisjoint(pattern.gate))
+    return found
 
 
 def _valid(m: re.Match[str]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .normalize import halfwidth
 from .numerals import parse_number
@@ -100,7 +101,7 @@ INLINE_STYLES = ("ar_paren", "circled", "cn_paren", "ar_half_paren")
 _INLINE_BOUNDARY = "。;；:：,，"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Label:
     style: str
     value: int
@@ -132,6 +133,7 @@ class Line:
         return bool(self.cells)
 
 
+@lru_cache(maxsize=4096)  # the tree asks about each line two or three times (Label is frozen: shareable)
 def match_label(norm: str, raw: str) -> Label | None:
     """The heading label at the start of a line, if any style matches."""
     if not norm:

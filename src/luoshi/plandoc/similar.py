@@ -40,10 +40,12 @@ from luoshi.plandoc.normalize import halfwidth
 GRAM_SIZE = 3
 # Work budget of one grouping: candidate pairs read from the postings (40 ns each when the pair is
 # already grouped, up to ~0.4 µs when it must be verified). Prefix filtering reads few on real plans (the
-# Dalian plan 19; bench/group.py's 10,000 items, even all under one unit, ~24,000), but nearly every
-# earlier item when thousands of items of one unit are near-copies of one another (exact copies are folded
-# before the join and cost nothing). Past this bound, 400 times the bench, the document is refused
-# after a few seconds at most instead of being compared pair by pair for minutes.
+# Dalian plan 6; bench/group.py's 10,000 items ~22,000), but nearly every earlier item when thousands of
+# items of one unit are near-copies of one another (exact copies are folded before the join and cost
+# nothing). Past this bound, 400 times the bench, the document is refused after a few seconds at most
+# instead of being compared pair by pair for minutes. (Which pairs are read depends on the order of the
+# grams, which is exact whatever it is; ties in rarity follow set order, so the count may vary a little
+# from one process to the next.)
 MAX_CANDIDATE_PAIRS = 10_000_000
 # Float slack for threshold arithmetic: err towards a longer prefix and an inclusive comparison.
 _EPSILON = 1e-9
@@ -91,10 +93,13 @@ def group_duplicates(items: Sequence[Item], *, threshold: float = 0.8) -> list[l
     Groups are the connected components of that relation with two or more members; ids keep the
     input order and groups are ordered by the position of their first id.
 
-    The join is exact (All-Pairs with prefix filtering): grams are ranked rarest first, each set
-    indexes only its first |s| - ceil(threshold*|s|) + 1 grams, since two sets with Jaccard >= t
-    must share one of those; candidates are then checked by size (|y| >= t*|x|) and verified,
-    unless union-find already put them in the same group. The join runs once per unit.
+    The join runs once per unit, on what the unit's members share: exact copies are folded first; a
+    gram that no other member of the unit has can add to no overlap, so each record keeps only its
+    shared grams (a record with fewer than ceil(threshold*|s|) of them can match nothing and leaves the
+    join). The rest is All-Pairs with prefix filtering: shared grams ranked rarest first within the unit,
+    each record indexes its first |shared| - ceil(threshold*|s|) + 1, since two sets with Jaccard >= t
+    must share one of those; candidates are then checked by size (|y| >= t*|x|) and verified, unless
+    union-find already put them in the same group.
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
@@ -104,12 +109,11 @@ def group_duplicates(items: Sequence[Item], *, threshold: float = 0.8) -> list[l
             raise ValueError(f"duplicate item id {item.id!r}")
         seen_ids.add(item.id)
 
-    gram_sets = [gram_set(item.text) for item in items]
-    records = _rank_by_rarity(gram_sets)
-
+    # Items without a unit are never grouped: their grams are never read.
+    gram_sets: list[frozenset[str]] = [gram_set(item.text) if item.units else frozenset() for item in items]
     members_by_unit: defaultdict[str, list[int]] = defaultdict(list)
     for index, item in enumerate(items):
-        if records[index]:
+        if gram_sets[index]:
             for unit in item.units:
                 members_by_unit[unit].append(index)
 
@@ -118,7 +122,7 @@ def group_duplicates(items: Sequence[Item], *, threshold: float = 0.8) -> list[l
     for unit in sorted(members_by_unit):
         members = members_by_unit[unit]
         if len(members) > 1:
-            _join(_fold_copies(members, records, components), records, threshold, components, budget)
+            _join(_fold_copies(members, gram_sets, components), gram_sets, threshold, components, budget)
 
     groups: dict[int, list[str]] = {}
     for index, item in enumerate(items):
@@ -127,41 +131,39 @@ def group_duplicates(items: Sequence[Item], *, threshold: float = 0.8) -> list[l
     return [ids for ids in groups.values() if len(ids) > 1]
 
 
-def _rank_by_rarity(gram_sets: list[frozenset[str]]) -> list[tuple[int, ...]]:
-    """Replace grams by their rank in global rarity (rarest = 0), each record sorted ascending.
-
-    Rare grams first keeps the indexed prefixes, hence the candidate lists, short.
-    """
-    frequency = Counter(itertools.chain.from_iterable(gram_sets))
-    # Ties keep first-seen order, which depends only on the input: the result is deterministic.
-    ranked = sorted(frequency, key=frequency.__getitem__)
-    rank = dict(zip(ranked, range(len(ranked)), strict=True))
-    return [tuple(sorted(map(rank.__getitem__, grams))) for grams in gram_sets]
+def _min_overlap(size: int, threshold: float) -> int:
+    """The fewest grams a record of `size` grams shares with any record it matches."""
+    return math.ceil(threshold * size - _EPSILON)
 
 
-def _prefix_length(size: int, threshold: float) -> int:
-    """How many of a record's rarest grams must be indexed so that no match is missed."""
-    min_overlap = math.ceil(threshold * size - _EPSILON)
-    return size - min_overlap + 1
-
-
-def _fold_copies(members: list[int], records: list[tuple[int, ...]], components: _DisjointSets) -> list[int]:
+def _fold_copies(members: list[int], gram_sets: list[frozenset[str]], components: _DisjointSets) -> list[int]:
     """Union members with the same gram set (Jaccard 1.0) and keep one of each for the join.
 
     Exact: an item matches a copy exactly when it matches the kept one. Without this, N copies of one
     text (a repeated table row) would make the join read N^2/2 candidate pairs.
     """
-    kept: dict[tuple[int, ...], int] = {}
+    kept: dict[frozenset[str], int] = {}
     for index in members:
-        first = kept.setdefault(records[index], index)
+        first = kept.setdefault(gram_sets[index], index)
         if first != index:
             components.union(first, index)
     return list(kept.values())
 
 
+def _shared_grams(members: list[int], gram_sets: list[frozenset[str]]) -> set[str]:
+    """The grams of at least two of `members`."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for index in members:
+        grams = gram_sets[index]
+        shared.update(seen.intersection(grams))
+        seen.update(grams)
+    return shared
+
+
 def _join(
     members: list[int],
-    records: list[tuple[int, ...]],
+    gram_sets: list[frozenset[str]],
     threshold: float,
     components: _DisjointSets,
     budget: list[int],
@@ -170,14 +172,31 @@ def _join(
 
     `budget[0]` is the number of candidate pairs still allowed; InputTooLarge when it runs out.
     """
+    if len(members) < 2:
+        return
+    # The grams two members have in common are grams of two members: the overlap of any pair is the
+    # overlap of their shared parts, and a member with fewer shared grams than a match needs matches none.
+    shared = _shared_grams(members, gram_sets)
+    kept: dict[int, frozenset[str]] = {}
+    for index in members:
+        grams = gram_sets[index]
+        part = grams & shared
+        if len(part) >= _min_overlap(len(grams), threshold):
+            kept[index] = part
+    if len(kept) < 2:
+        return
+    frequency = Counter(itertools.chain.from_iterable(kept.values()))
+    # Rare grams first keeps the indexed prefixes, hence the candidate lists, short. Any order that all
+    # records follow is exact; ties follow first-seen order.
+    rank = {gram: position for position, gram in enumerate(sorted(frequency, key=frequency.__getitem__))}
     # Shortest first: each probe only meets records no longer than itself.
-    order = sorted(members, key=lambda index: (len(records[index]), index))
-    sets: dict[int, frozenset[int]] = {}  # made for the few records that meet a candidate
+    order = sorted(kept, key=lambda index: (len(gram_sets[index]), index))
     postings: dict[int, list[int]] = {}
     for probe in order:
-        record = records[probe]
-        size = len(record)
-        prefix = record[:_prefix_length(size, threshold)]
+        probe_set = kept[probe]
+        size = len(gram_sets[probe])
+        record = sorted(map(rank.__getitem__, probe_set))
+        prefix = record[:len(record) - _min_overlap(size, threshold) + 1]
         min_size = threshold * size - _EPSILON
         candidates: set[int] = set()
         # Each posting is read before the probe joins it; the prefix's grams are distinct, so the
@@ -194,25 +213,17 @@ def _join(
             raise InputTooLarge(message("too_many_duplicates", limit=f"{MAX_CANDIDATE_PAIRS:,}"))
         if not candidates:
             continue
-        probe_set = _gram_ranks(sets, records, probe)
         probe_root = components.find(probe)
         for other in candidates:
-            other_size = len(records[other])
+            other_size = len(gram_sets[other])
             if other_size < min_size:
                 continue
             other_root = components.find(other)
             if other_root == probe_root:
                 continue
-            overlap = len(probe_set & _gram_ranks(sets, records, other))
+            overlap = len(probe_set & kept[other])
             if overlap >= threshold * (size + other_size - overlap) - _EPSILON:
                 probe_root = components.union(probe_root, other_root)
-
-
-def _gram_ranks(sets: dict[int, frozenset[int]], records: list[tuple[int, ...]], index: int) -> frozenset[int]:
-    found = sets.get(index)
-    if found is None:
-        found = sets[index] = frozenset(records[index])
-    return found
 
 
 class _DisjointSets:

@@ -110,6 +110,10 @@ COMPARATORS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# The last character of every comparator (each ends with one, then whitespace): a text before a number
+# that ends otherwise needs none of the regexes (a test keeps this in step with COMPARATORS).
+_COMPARATOR_LAST = frozenset("长加高升降低少减缩短在过于到至破达超争幅为速")
+
 # Verbs that put the counted noun after the measure ("实施10项重大科技攻关项目"); also the only
 # words that let a Chinese numeral start a target ("建成五个", but not "坚持两个毫不动摇").
 COUNT_VERBS: tuple[str, ...] = (
@@ -318,7 +322,13 @@ def _prepare(text: str) -> str:
     norm = halfwidth(text)
     if "，" not in text:
         return norm
-    return "".join("，" if o == "，" else n for o, n in zip(text, norm, strict=True))
+    # halfwidth() maps character for character: the text between the commas keeps its place.
+    pieces: list[str] = []
+    pos = 0
+    for part in text.split("，"):
+        pieces.append(norm[pos:pos + len(part)])
+        pos += len(part) + 1
+    return "，".join(pieces)
 
 
 def _masked_spans(text: str, norm: str) -> list[Span]:
@@ -385,12 +395,14 @@ class _Comparator:
 
 def _comparator(before: str) -> _Comparator | None:
     """The comparator right before the number, or one separated from it by "…的" (不超过国家规定时限的40%)."""
-    tail_start = max(0, len(before) - _COMPARATOR_TAIL)
-    for name, regex, op in COMPARATORS:
-        m = regex.search(before, tail_start)
-        if m:
-            return _Comparator(name, op, m.start(), m.span("object") if "object" in regex.groupindex else None)
-    if not before.rstrip().endswith("的"):
+    stripped = before.rstrip()
+    if stripped and stripped[-1] in _COMPARATOR_LAST:
+        tail_start = max(0, len(before) - _COMPARATOR_TAIL)
+        for name, regex, op in COMPARATORS:
+            m = regex.search(before, tail_start)
+            if m:
+                return _Comparator(name, op, m.start(), m.span("object") if "object" in regex.groupindex else None)
+    if not stripped.endswith("的"):
         return None
     for cut in range(len(before) - 2, max(len(before) - 18, 0), -1):
         if _REFERENCE_GAP_RE.fullmatch(before, cut):
@@ -413,21 +425,34 @@ def _excluded(ms: _Measure, before: str, after: str, has_comparator: bool) -> bo
             return True  # 一批 = "a number of", (开展)一次 = "once": not quantities
         if ms.match.group("num")[0] in "零〇○":
             return True  # 零部件, 零售, 零容忍: words, not the number 0
-    return any(_applies(rule, ms, kind, before, after, has_comparator) for rule in EXCLUSIONS)
+    tail = max(0, len(before) - _COMPARATOR_TAIL)
+    for before_re, anchored, after_re in _rules_for(kind, ms.rule.unit if ms.rule else None, has_comparator):
+        # A rule anchored at the number ("第N", "最高N") only needs the last few characters.
+        if before_re is not None and not before_re.search(before, tail if anchored else 0):
+            continue
+        if after_re is None or after_re.search(after):
+            return True
+    return False
 
 
-def _applies(rule: Exclusion, ms: _Measure, kind: str, before: str, after: str, has_comparator: bool) -> bool:
-    if rule.kinds is not None and kind not in rule.kinds:
-        return False
-    if rule.units is not None and (ms.rule is None or ms.rule.unit not in rule.units):
-        return False
-    if rule.waived_by_comparator and has_comparator:
-        return False
-    # A rule anchored at the number ("第N", "最高N") only needs the last few characters.
-    from_pos = max(0, len(before) - _COMPARATOR_TAIL) if rule.before and rule.before.pattern.endswith("$") else 0
-    if rule.before is not None and not rule.before.search(before, from_pos):
-        return False
-    return rule.after is None or bool(rule.after.search(after))
+_RuleTexts = tuple[tuple[re.Pattern[str] | None, bool, re.Pattern[str] | None], ...]
+_RULES_BY_MEASURE: dict[tuple[str, str | None, bool], _RuleTexts] = {}
+
+
+def _rules_for(kind: str, unit: str | None, has_comparator: bool) -> _RuleTexts:
+    """The EXCLUSIONS rows that apply to a measure of this kind and unit (without multiplier), with or
+    without a comparator: their regexes (before, whether it is anchored at the number, after). One entry
+    per kind, unit and comparator flag (a few hundred at most)."""
+    key = (kind, unit, has_comparator)
+    found = _RULES_BY_MEASURE.get(key)
+    if found is None:
+        found = _RULES_BY_MEASURE[key] = tuple(
+            (rule.before, rule.before is not None and rule.before.pattern.endswith("$"), rule.after)
+            for rule in EXCLUSIONS
+            if (rule.kinds is None or kind in rule.kinds)
+            and (rule.units is None or (unit is not None and unit in rule.units))
+            and not (rule.waived_by_comparator and has_comparator))
+    return found
 
 
 def _is_attribute(norm: str, ms: _Measure, nxt: _Measure | None, before: str,
