@@ -350,3 +350,9 @@ def test_every_comparator_word_ends_with_a_character_checked_first_when_it_ends_
             text = prefix + word
             if any(regex.search(text) for _, regex, _ in targets.COMPARATORS):
                 assert text[-1] in targets._COMPARATOR_LAST, text
+
+
+def test_every_blanket_rule_says_the_word_find_blanket_rule_checks_first() -> None:
+    assert units._BLANKET_RULE.pattern.count(units._BLANKET_WORD) == 2   # both forms of the rule
+    assert units.find_blanket_rule("以下各项任务均需各区政府落实，不再列出") is not None
+    assert units.find_blanket_rule("以下各项任务均需各区政府落实") is None

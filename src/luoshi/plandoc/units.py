@@ -1038,6 +1038,8 @@ class _Parsed:
 def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) -> _Parsed | None:
     """'牵头单位:A;配合单位:B、C;完成时限:2018年底前' in h[start:end]. The first label must open the text.
     `strict` (no parentheses around it) also requires every name to look like a unit."""
+    if h.find(":", start, end) < 0:
+        return None   # every label ends with a colon
     s = start
     while s < end and h[s] in " \t":
         s += 1
@@ -1528,7 +1530,7 @@ _BLANKET_RULE = re.compile(
 def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
     """The units a rule like "以下均需X落实，不再列出" puts on every later item, or None."""
     h = halfwidth(text)
-    m = _BLANKET_RULE.search(h)
+    m = _BLANKET_RULE.search(h) if _BLANKET_WORD in h else None
     if m is None:
         return None
     names = "names" if m.group("names") is not None else "involved"
@@ -1537,6 +1539,9 @@ def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
              ((s, e) for s, e, _ in (_strip_piece(h, ps, pe) for ps, pe in _pieces(h, *m.span(names))))
              if b > a and looks_like_unit(h[a:b])]
     return units or None
+
+
+_BLANKET_WORD = "不再"   # in both forms of the rule (a test keeps it so)
 
 
 # "第一个逗号前为牵头单位": the units before the first comma of a list lead (several may), the rest support.
