@@ -698,3 +698,8 @@ def test_a_wrapped_header_cell_and_a_list_starting_at_two_in_such_a_table() -> N
     # Outside such a table a line naming a unit is a signature, not a duty.
     signed = parse("某区实施方案\n一、主要任务\n（一）推进改革。\n某区人民政府办公室\n")
     assert _units(signed, "一", "（一）") == []
+
+
+def test_a_unit_followed_by_its_duty_in_any_words_after_an_attribution_of_duties() -> None:
+    plan = _plan("（一）扩大有效投资。（省发展改革委牵头，省财政厅、各地级以上市人民政府按职责分工抓紧落实）")
+    assert _units(plan, "一", "（一）") == [("省发展改革委", L), ("省财政厅", R), ("各地级以上市人民政府", R)]

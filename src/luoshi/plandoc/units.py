@@ -715,6 +715,8 @@ def _verb_tail(h: str, s: int, e: int) -> tuple[int, Role] | None:
 # What is stripped from the ends of a listed name (the verbs above, and these).
 _ETC_AT_END = re.compile(
     r"等(?:[0-9一二三四五六七八九十]+个?)?(?:[^、,;。等()]{0,8}(?:部门|单位|机构))?$")   # 等建设主管部门
+_MANNER_CUT = re.compile(r"(?:按照|根据|依据|按|依)(?:各自)?职(?:责|能)")
+_VERB_ROLE = verb_role   # the module function, under a name the local variables below do not shadow
 # No 和/及/与 here: 和平区 is a name. (Between names they are soft separators, see _raw_pieces.)
 _LEADING_FILLER = re.compile(r"(?:并由|由|以及|会同|请|其中)")
 # "市发展改革委（牵头）": a role noted after the name.
@@ -742,6 +744,14 @@ _SOFT_STARTS = frozenset(w[0] for w in _SOFT_WORDS)
 def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
     """Trim fillers, 等…, and a closing verb from h[s:e]; return the name's bounds and the verb's role."""
     verb_role: Role | None = None
+    duty = h.find("职", s, e)
+    if duty > s + 1:
+        # '各地级以上市人民政府按职责分工抓紧推进': no name holds 按职责…; what follows it is the duty, whatever
+        # verb it uses.
+        m = _MANNER_CUT.search(h, max(s, duty - 3), e)
+        if m is not None and m.start() > s + 1:
+            verb_role = _VERB_ROLE(h[m.start():e]) or "responsible"
+            e = m.start()
     changed = True
     while changed and s < e:
         changed = False
