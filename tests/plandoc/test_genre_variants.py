@@ -703,3 +703,34 @@ def test_a_wrapped_header_cell_and_a_list_starting_at_two_in_such_a_table() -> N
 def test_a_unit_followed_by_its_duty_in_any_words_after_an_attribution_of_duties() -> None:
     plan = _plan("（一）扩大有效投资。（省发展改革委牵头，省财政厅、各地级以上市人民政府按职责分工抓紧落实）")
     assert _units(plan, "一", "（一）") == [("省发展改革委", L), ("省财政厅", R), ("各地级以上市人民政府", R)]
+
+
+def test_a_table_one_cell_per_line_with_columns_of_no_known_role_and_numbers_in_its_cells() -> None:
+    cells = ["序号", "项目名称", "建设地点", "建设时间", "年度投资金额（万元）", "责任单位",
+             "1", "中小学幼儿园基础设施提升改造项目", "相关镇（街道）", "2024", "300", "县教体局",
+             "2", "城北小学门前道路建设项目", "纸坊街道", "2024", "300", "县住建局"]
+    plan = parse("洋县2024年民生实事项目\n" + "".join(c + " |\n" for c in cells))
+    assert _paths(plan) == [("1",), ("2",)]
+    assert _units(plan, "1") == [("县教体局", R)]
+    assert _units(plan, "2") == [("县住建局", R)]
+
+
+def test_a_row_that_lost_merged_cells_puts_each_cell_in_the_column_it_fits() -> None:
+    cells = ["序号", "主要任务", "全年目标任务", "分管领导", "牵头单位", "责任主体与协同单位", "1-10月推进情况", "说明",
+             # 全年目标任务 merged with 主要任务 (colspan): the row has one cell fewer
+             "24", "优化提升50条背街后巷交通组织。", "徐国江", "城管局", "市政局、相关街道",
+             "已进场施工，完成30%。", "无"]
+    plan = parse("2023年区政府重点民生实事项目推进情况\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("24",)]
+    assert _units(plan, "24") == [("城管局", L), ("市政局", S), ("相关街道", S)]
+
+
+def test_a_blanket_rule_after_a_semicolon_inside_a_marker_and_a_lead_rule_naming_the_work() -> None:
+    plan = _plan("（一）压实安全责任。（市应急管理局牵头，市公安局、市交通运输局等各有关部门分工负责；"
+                 "以下各项工作均需各县区、兰州高新区具体落实，不再注明）",
+                 "（二）强化督查检查。（市安委办负责）")
+    assert _units(plan, "一", "（一）")[:3] == [("市应急管理局", L), ("市公安局", R), ("市交通运输局", R)]
+    assert {"各县区", "兰州高新区"} <= {n for n, _ in _units(plan, "一", "（二）")}
+    ruled = _plan("（一）推进数字化改革。",
+                  "责任单位：市大数据局、市经信局、市发改委（列第一位者为工作牵头单位或汇总单位，下同）")
+    assert _units(ruled, "一", "（一）") == [("市大数据局", L), ("市经信局", S), ("市发改委", S)]

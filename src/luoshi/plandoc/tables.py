@@ -241,17 +241,22 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
         out.append(_row(lines[i:i + width]))
         i += width
         row: list[Line] = []
+        last_number: int | None = None
         while i < len(lines) and not lines[i].cells and _stacked_header(lines, i) == 0:
             norm = lines[i].norm.strip()
             label = match_label(norm, lines[i].raw)
             if label is not None and label.style == "cn_dun":
                 break   # 二、… : the body goes on
-            if _STACKED_SEQ.match(norm) or (label is not None and not row and len(norm) <= 40) \
+            number = _STACKED_SEQ.match(norm) is not None and (
+                not row or len(row) >= width or last_number is None or norm.rstrip("*※") == str(last_number + 1))
+            if number and norm.rstrip("*※").isdigit():
+                last_number = int(norm.rstrip("*※"))
+            if number or (label is not None and not row and len(norm) <= 40) \
                     or (label is not None and len(row) >= width):
                 if row:
                     out.append(_row(row))
                 row = [lines[i]]
-                if not _STACKED_SEQ.match(norm):   # a section row stands alone
+                if not number:   # a section row stands alone
                     out.append(_row(row))
                     row = []
             elif row:
@@ -269,17 +274,27 @@ def _stacked_header(lines: list[Line], i: int) -> int:
     if lines[i].cells or not re.fullmatch(r"序\s*号", lines[i].norm.strip()):
         return 0
     cells: list[str] = []
-    for line in lines[i:i + 8]:
+    for line in lines[i:i + _MAX_STACKED_HEADER]:
         cell = line.norm.strip()
-        if line.cells or len(re.sub(r"\([^()]*\)$", "", cell)) > _MAX_HEADER_CELL:
-            break   # 重点工作任务（杭州市2项配合工作）: a header cell with a note
+        if line.cells or len(re.sub(r"\s+", "", re.sub(r"\([^()]*\)$", "", cell))) > _MAX_HEADER_CELL \
+                or (cells and _STACKED_SEQ.match(cell)):
+            break   # 重点工作任务（杭州市2项配合工作）: a header cell with a note; '1': the first row
         cells.append(cell)
     for width in range(len(cells), 2, -1):
-        layout = header_layout(cells[:width])
-        if layout is not None and any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")) \
-                and all(_is_header_word(c) for c in cells[:width]):
+        names = [re.sub(r"\s+", "", c) for c in cells[:width]]   # '牵头 单位'
+        layout = header_layout(names)
+        if layout is None or not any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
+            continue
+        # Every cell a header word; or, when the first row's number follows, short names of other columns
+        # ('建设地点', '年度投资金额（万元）', '1-10月推进情况', '说明').
+        ends_at_row = i + width < len(lines) and _STACKED_SEQ.match(lines[i + width].norm.strip()) is not None
+        if all(_is_header_word(n) or (ends_at_row and not _HEADER_PROSE.search(n)) for n in names):
             return width
     return 0
+
+
+_MAX_STACKED_HEADER = 12
+_HEADER_PROSE = re.compile(r"[。,;:!?、]")
 
 
 def _is_header_word(cell: str) -> bool:

@@ -176,6 +176,7 @@ class _Table:
     previous: list[Cell] = field(default_factory=list)
     last_seq_start: int = -1
     row_depth: int | None = None  # where numbered rows go once rows hold numbered items of their own
+    width: int = 0  # the header's number of cells
 
 
 class TreeBuilder:
@@ -560,6 +561,7 @@ class TreeBuilder:
                     self._open_part(line.start)
                 self.table = _Table(layout, floor=len(self.stack), base=len(self.stack))
             self.table.unnamed = [i for i, c in enumerate(cells) if not c.strip()]
+            self.table.width = len(cells)
             return
         if self.table is None:
             # Not a task table: before the body it may be a portal's metadata block (read by meta.py
@@ -577,6 +579,8 @@ class TreeBuilder:
                         looks_like_unit(name) for name, _ in split_unit_list(line.cells[i].text)):
                     table.layout.columns["responsible"] = i
                     break
+        if sum(1 for c in line.cells if c.text) > 1 and len(line.cells) < table.width:
+            line.cells = _align_row(line.cells, table.layout, table.width)
         line.cells = _resolve_ditto(line.cells, table.previous)
         table.previous = line.cells
         cell = _CellReader(line, table.layout)
@@ -803,6 +807,70 @@ class _CellReader:
 
 
 _DITTO_WORDS = (DITTO, "同上", "〃")
+
+
+# What a column holds, by its role, for placing the cells of a row that lost some (see _align_row).
+_COLUMN_KIND = {"seq": "number", "lead": "units", "support": "units", "guide": "units", "responsible": "units",
+                "leader": "person", "deadline": "date"}
+_PERSONS = re.compile(r"^[\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2}(?:[\s、,，][\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2})*$")
+_DATE_CELL = re.compile(r"年|月|日|季度|全年|长期|持续|常态")
+_ROW_NUMBER = re.compile(r"^\d{1,3}[*※]?$")
+_PLACEHOLDER = re.compile(r"^[-—–―/\\无\s]+$")
+_FIT = {("units", "units"): 3, ("person", "person"): 3, ("number", "number"): 3, ("date", "date"): 3,
+        ("text", "text"): 2, ("number", "text"): 1, ("date", "text"): 1, ("person", "text"): 0,
+        ("units", "text"): -1, ("text", "date"): -1, ("text", "person"): -2, ("text", "number"): -2,
+        ("text", "units"): -2}
+
+
+def _cell_kind(text: str) -> str:
+    if not text or _PLACEHOLDER.match(text):
+        return "empty"   # '—': a cell left blank on purpose
+    if _ROW_NUMBER.match(text):
+        return "number"
+    if all(looks_like_unit(name) for name, _ in split_unit_list(text)) and split_unit_list(text):
+        return "units"
+    if _PERSONS.match(text):
+        return "person"
+    if len(text) <= 20 and _DATE_CELL.search(text):
+        return "date"
+    return "text"
+
+
+def _align_row(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]:
+    """A row with fewer cells than its header: the cells merged with the rows above (rowspan) or across
+    (colspan) were left out wherever they stood. Each cell goes, in order, to the column it fits best (units
+    to a unit column, a person to the leader's, a date to the deadline's, a number to 序号, text to text)."""
+    kinds = ["text"] * width
+    for role, index in layout.columns.items():
+        if index < width:
+            kinds[index] = _COLUMN_KIND.get(role, "text")
+    cell_kinds = [_cell_kind(c.text) for c in cells]
+    if not any((kind == "units") != (kinds[i] == "units") for i, kind in enumerate(cell_kinds)
+               if kind in ("units", "text")):
+        return cells   # as they stand, units are in unit columns and text is not: trailing cells were dropped
+    n = len(cells)
+    worst = -10 ** 6
+    best = [[worst] * (width + 1) for _ in range(n + 1)]
+    best[0] = [0] * (width + 1)
+    for i in range(1, n + 1):
+        for j in range(i, width + 1):
+            fit = 0 if cell_kinds[i - 1] == "empty" else _FIT.get((cell_kinds[i - 1], kinds[j - 1]), -3)
+            best[i][j] = max(best[i][j - 1], best[i - 1][j - 1] + fit)
+    placed: list[Cell | None] = [None] * width
+    i, j = n, width
+    while i > 0:
+        fit = 0 if cell_kinds[i - 1] == "empty" else _FIT.get((cell_kinds[i - 1], kinds[j - 1]), -3)
+        if best[i - 1][j - 1] + fit == best[i][j]:
+            placed[j - 1] = cells[i - 1]
+            i -= 1
+        j -= 1
+    start = cells[0].start
+    out: list[Cell] = []
+    for cell in placed:
+        out.append(cell if cell is not None else Cell("", start, start))
+        if cell is not None:
+            start = cell.end
+    return out
 
 
 def _resolve_ditto(cells: list[Cell], previous: list[Cell]) -> list[Cell]:

@@ -1337,9 +1337,12 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
         if rule is not None and lead_rule_kind(rule.group("rule")) == "first":
             inner_end, marker_leads = rule.start(), True
         # '（A牵头，B参与，C负责落实。以下均需C落实，不再列出）': the rule after the list is read on its own.
-        stop = h.find("。", inner_start, inner_end)
-        if stop >= 0 and _BLANKET_RULE.search(h, stop + 1, inner_end):
-            inner_end = stop
+        if h.find(_BLANKET_WORD, inner_start, inner_end) >= 0:
+            stop = _CLAUSE_END.search(h, inner_start, inner_end)
+            while stop is not None and not _BLANKET_RULE.search(h, stop.end(), inner_end):
+                stop = _CLAUSE_END.search(h, stop.end(), inner_end)
+            if stop is not None:
+                inner_end = stop.start()
         if inner_end - inner_start > _MAX_MARKER_LEN or inner_end <= inner_start:
             continue
         parsed = _parse_labelled(text, h, inner_start, inner_end, strict=False)
@@ -1358,6 +1361,7 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     return markers
 
 
+_CLAUSE_END = re.compile(r"[。;]")
 _LEAD_RULE_TAIL = 60
 # After a comma or a full stop: '（A、B负责。列第一位者为牵头部门或单位，其他有关部门和单位按职责分工负责，下同）'.
 _LEAD_RULE_CLAUSE = re.compile(r"[,;。]\s*(?P<rule>[^,;。()]{0,12}(?:第一|首位|第1)[^,;。()]{0,12}牵头[^()。]{0,40})$")
@@ -1520,7 +1524,7 @@ _VERB_RUN = re.compile(r"(?:要|应当?|是)?(?:" + _VERB_MORPHEME + r")+")
 _LEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("first_is_lead", re.compile(
         r"(?:第一|第1|首|头)(?:位|个|名)?(?:的|者)?(?:单位|部门|责任单位|责任部门|为)?"
-        r"(?:为|是|系|即为|作为)牵头")),
+        r"(?:为|是|系|即为|作为)(?:工作)?牵头")),   # 列第一位者为工作牵头单位或汇总单位
     ("ranked_first_leads", re.compile(
         r"[列排位居在名](?:在|于)?(?:第一|第1|首)(?:位|个|名)?(?:的|者)(?:单位|部门)?牵头")),
     ("lead_ranked_first", re.compile(
@@ -1531,10 +1535,10 @@ _LEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 # "以下各项任务均需各区政府落实，不再列出": units that hold every later item.
 _BLANKET_RULE = re.compile(
     r"以下(?:各项|所有|全部)?[^,;。]{0,6}?(?:均|都|皆)(?:需|须|由|要|应)?(?P<names>[^,;。]{2,80}?)"
-    r"(?P<verb>(?:" + _VERB_MORPHEME + r")+)[^;。]{0,20}?不再(?:一一)?(?:列出|列举|重复|单独列出)"
+    r"(?P<verb>(?:" + _VERB_MORPHEME + r")+)[^;。]{0,20}?不再(?:一一)?(?:列出|列举|重复|单独列出|注明|标注|标明)"
     # "具体任务均涉及相关市（州）人民政府，不再做分工，下同": the units share every item from here on.
     r"|(?:以下|具体|各项|所有|全部)[^,;。]{0,8}?(?:均|都|皆)涉及(?P<involved>[^,;。]{2,80}?)[,]?\s*"
-    r"不再(?:一一)?(?:做|作|进行)?(?:分工|列出|列举|重复|单独列出)")
+    r"不再(?:一一)?(?:做|作|进行)?(?:分工|列出|列举|重复|单独列出|注明|标注|标明)")
 
 
 def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
