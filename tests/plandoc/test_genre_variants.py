@@ -734,3 +734,14 @@ def test_a_blanket_rule_after_a_semicolon_inside_a_marker_and_a_lead_rule_naming
     ruled = _plan("（一）推进数字化改革。",
                   "责任单位：市大数据局、市经信局、市发改委（列第一位者为工作牵头单位或汇总单位，下同）")
     assert _units(ruled, "一", "（一）") == [("市大数据局", L), ("市经信局", S), ("市发改委", S)]
+
+
+def test_a_table_set_apart_by_spaces_whose_text_columns_hold_spaces() -> None:
+    plan = parse("平顶山市全面推行河长制主要任务分解表\n"
+                 "序号 类别 主要任务 细化措施 牵头单位 参与单位 责任单位\n"
+                 "1 加强水资源保 护 严守水资源开发利用控制红线 实施双控行动。 市水利局 市发改委、市住建局"
+                 " 各县（市、区）人民政府\n"
+                 "2  严守用水 效率控制 红线 落实用水效率评估体系。 市水利局 市统计局 各县（市、区）人民政府\n")
+    assert _paths(plan) == [("1",), ("2",)]
+    assert _units(plan, "1") == [("市水利局", L), ("市发改委", S), ("市住建局", S), ("各县（市、区）人民政府", R)]
+    assert "严守水资源开发利用控制红线" in plan.nodes[0].text

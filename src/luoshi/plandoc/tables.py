@@ -408,13 +408,19 @@ def split_spaced_rows(lines: list[Line]) -> list[Line]:
         cells, layout = header
         out.append(_cells_line(lines[i], cells))
         i += 1
-        trailing = len(cells) - 1 - layout.col("task")   # columns after the task column
+        # The text columns (类别, 主要任务, 细化措施 …) may hold spaces; the columns after them (units, dates)
+        # are one word each. A row's middle is its text, put in the task column; the others stay empty.
+        text_end = max(layout.col(r) for r in ("task", "content", "measures", "category", "target"))
+        trailing = len(cells) - 1 - text_end
         while i < len(lines) and not lines[i].cells and _SPACED_ROW.match(lines[i].norm):
             tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(lines[i].raw)]
-            if len(tokens) < 2 + trailing or layout.col("task") != 1:
+            if len(tokens) < 2 + trailing or trailing < 1:
                 break
-            row = [tokens[0], (tokens[1][0], tokens[len(tokens) - trailing - 1][1]), *tokens[len(tokens) - trailing:]]
-            out.append(_cells_line(lines[i], row))
+            text = (tokens[1][0], tokens[len(tokens) - trailing - 1][1])
+            first = tokens[0][0]
+            row = [(first, first)] * (text_end + 1)
+            row[0], row[layout.col("task")] = tokens[0], text
+            out.append(_cells_line(lines[i], [*row, *tokens[len(tokens) - trailing:]]))
             i += 1
     return out
 
