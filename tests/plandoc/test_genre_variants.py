@@ -745,3 +745,9 @@ def test_a_table_set_apart_by_spaces_whose_text_columns_hold_spaces() -> None:
     assert _paths(plan) == [("1",), ("2",)]
     assert _units(plan, "1") == [("市水利局", L), ("市发改委", S), ("市住建局", S), ("各县（市、区）人民政府", R)]
     assert "严守水资源开发利用控制红线" in plan.nodes[0].text
+
+
+def test_a_blanket_rule_closing_a_labelled_marker_keeps_every_list_of_the_marker() -> None:
+    plan = _plan("（一）深化政务服务网上办。（牵头单位：市行政审批服务局；责任单位：市直有关部门、单位，各区市政府。"
+                 "以下任务均需各区市政府落实，不再一一列出）")
+    assert [n for n, _ in _units(plan, "一", "（一）")] == ["市行政审批服务局", "市直有关部门", "各区市政府"]

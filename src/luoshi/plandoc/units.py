@@ -1339,8 +1339,8 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
         # '（A牵头，B参与，C负责落实。以下均需C落实，不再列出）': the rule after the list is read on its own.
         if h.find(_BLANKET_WORD, inner_start, inner_end) >= 0:
             stop = _CLAUSE_END.search(h, inner_start, inner_end)
-            while stop is not None and not _BLANKET_RULE.search(h, stop.end(), inner_end):
-                stop = _CLAUSE_END.search(h, stop.end(), inner_end)
+            while stop is not None and not _BLANKET_RULE.match(h, _skip_spaces(h, stop.end()), inner_end):
+                stop = _CLAUSE_END.search(h, stop.end(), inner_end)   # the clause after it must be the rule
             if stop is not None:
                 inner_end = stop.start()
         if inner_end - inner_start > _MAX_MARKER_LEN or inner_end <= inner_start:
@@ -1362,6 +1362,12 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
 
 
 _CLAUSE_END = re.compile(r"[。;]")
+
+
+def _skip_spaces(h: str, i: int) -> int:
+    while i < len(h) and h[i] in " \t":
+        i += 1
+    return i
 _LEAD_RULE_TAIL = 60
 # After a comma or a full stop: '（A、B负责。列第一位者为牵头部门或单位，其他有关部门和单位按职责分工负责，下同）'.
 _LEAD_RULE_CLAUSE = re.compile(r"[,;。]\s*(?P<rule>[^,;。()]{0,12}(?:第一|首位|第1)[^,;。()]{0,12}牵头[^()。]{0,40})$")
