@@ -751,3 +751,25 @@ def test_a_blanket_rule_closing_a_labelled_marker_keeps_every_list_of_the_marker
     plan = _plan("（一）深化政务服务网上办。（牵头单位：市行政审批服务局；责任单位：市直有关部门、单位，各区市政府。"
                  "以下任务均需各区市政府落实，不再一一列出）")
     assert [n for n, _ in _units(plan, "一", "（一）")] == ["市行政审批服务局", "市直有关部门", "各区市政府"]
+
+
+def test_an_excerpt_may_open_with_a_heading_of_any_number_over_its_items() -> None:
+    plan = parse("国务院办公厅关于进一步优化营商环境的通知（续）\n七、强化组织领导\n"
+                 "（二十一）加强统筹协调。（国家发展改革委牵头）\n（二十二）开展营商环境评价。（国家发展改革委负责）\n")
+    assert _paths(plan) == [("七",), ("七", "（二十一）"), ("七", "（二十二）")]
+
+
+def test_units_after_by_set_apart_by_commas_a_label_glued_to_a_word_and_a_city_named_cheng() -> None:
+    plan = _plan("（一）加快铁路建设。",
+                 "由漯阜铁路公司、市发展改革委，川汇区、项城市、沈丘县人民政府，市经济开发区管委会负责落实")
+    assert [n for n, _ in _units(plan, "一", "（一）")] == [
+        "漯阜铁路公司", "市发展改革委", "川汇区", "项城市", "沈丘县人民政府", "市经济开发区管委会"]
+    flat = _plan("（一）轨道交通1号线一期工程投入试运营。 牵头领导：林静国 责任单位：市轨道交通工程建设指挥部"
+                 " 项目责任人：尹文德 实际完成情况：已通车试运营。")
+    assert _units(flat, "一", "（一）") == [("市轨道交通工程建设指挥部", R)]
+
+
+def test_a_date_spaced_out_by_its_page_is_a_date() -> None:
+    plan = parse("某区工作任务分工\n一、主要任务\n（一）推进改革。（区发改委负责）\n"
+                 "某区人民政府办公室\n2019 年 4 月 16 日\n")
+    assert plan.issued_on == "2019-04-16"

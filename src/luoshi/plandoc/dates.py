@@ -119,7 +119,7 @@ _DEADLINE_LABELS = r"(?:完成时限|完成时间|办结时限|时间节点|时�
 _CELL_LABEL_RE = re.compile(rf"^\s*{_DEADLINE_LABELS}\s*[:：]?\s*")
 _LABELLED_DEADLINE_RE = re.compile(rf"{_DEADLINE_LABELS}\s*[:：]\s*(?P<value>[^。;；:：()（）,，\s]{{1,40}})")
 _FULL_DATE_RE = re.compile(
-    rf"(?:{_Y}){_M}{_D}"
+    rf"(?:{_Y})\s*{_M}\s*{_D}"   # '2019 年 4 月 16 日' as a PDF or a portal spaces it
     r"|(?<!\d)(?P<y2>(?:19|20)\d{2})(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d)"
 )
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}

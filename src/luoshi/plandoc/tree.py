@@ -333,9 +333,23 @@ class TreeBuilder:
             return None
         if not validate or label.value == 1 or label.value == self.last_value.get(label.style, 0) + 1:
             return len(self.stack)
-        if label.style not in self.last_value and self._numbering_goes_on(label):
-            return len(self.stack)   # an excerpt's list starting at (二十四), a table whose row 1 was lost
+        if label.style not in self.last_value and (self._numbering_goes_on(label) or self._heads_items(label)):
+            # An excerpt's list starting at (二十四), or at a heading 七、 over its items; a table whose row 1
+            # was lost.
+            return len(self.stack)
         return None
+
+    def _heads_items(self, label: Label) -> bool:
+        """'七、强化组织领导' then '（二十一）…': an excerpt that starts mid-document opens with a heading whose
+        items follow it in a style of their own."""
+        line = self.lines[self.line_index] if self.line_index < len(self.lines) else None
+        if line is None or len(line.norm) - label.text_start > _MAX_HEADING_LEN or _SENTENCE_INSIDE.search(line.norm):
+            return False
+        for following in self.lines[self.line_index + 1:self.line_index + 1 + _HEADING_ITEMS_LOOKAHEAD]:
+            item = match_label(following.norm, following.raw)
+            if item is not None:
+                return item.style != label.style
+        return False
 
     def _numbering_goes_on(self, label: Label) -> bool:
         """Does the next number of this label's style start one of the lines soon after this one? Not under
@@ -957,6 +971,8 @@ def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> N
 
 
 _NUMBERING_LOOKAHEAD = 60   # lines: an item with its sub-items and measures
+_HEADING_ITEMS_LOOKAHEAD = 3   # lines between a heading and its first item
+_MAX_HEADING_LEN = 30
 
 
 def _split_flattened(line: Line) -> list[Line]:

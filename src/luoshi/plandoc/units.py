@@ -125,6 +125,8 @@ _TWO_CHAR_UNITS = re.compile(
     # 街镇/乡镇: every sub-district and town; 农委, 侨办: short names in a list after a prefixed one
     r"[省市县区州][委府办]|街镇|乡镇|镇街|镇乡|街道|村委|居委|[农经建教科计商体民宗]委|[侨台外编]办)$")
 _PROSE_IN_NAME = re.compile(r"[。:!?的]|\d{2,4}年|%")
+# 项城市, 晋城市, 聊城市: a city whose name ends in 城, not the word 城市 (智慧城市, 文明城市).
+_CITY_NAMED_CHENG = re.compile(r"^(?:[省市州县区]|各)?[\u4e00-\u9fff]城市$")
 
 
 def _strip_trailing_paren(n: str) -> str:
@@ -170,7 +172,7 @@ def looks_like_unit(name: str) -> bool:
         return False
     if len(n) == 2:
         return bool(_TWO_CHAR_UNITS.match(n))
-    if _NOT_UNIT_ENDINGS.search(n):
+    if _NOT_UNIT_ENDINGS.search(n) and not _CITY_NAMED_CHENG.match(n):
         return False
     return any(rx.search(n) for _, rx in _UNIT_SUFFIXES)
 
@@ -1034,7 +1036,8 @@ def _assign_lead_before_comma(units: list[MarkerUnit], h: str, span: Span) -> No
 
 
 # A label that is not about units ("；适用范围：", "；备注："): what follows it is not a unit list.
-_OTHER_LABEL = re.compile(r"[;,。]\s*[^\s;,。:()、]{2,8}:")
+# '；适用范围：…', or after spaces alone on a flattened page: '责任单位：X  项目责任人：Y  实际完成情况：…'.
+_OTHER_LABEL = re.compile(r"(?:[;,。]\s*|\s+)[^\s;,。:()、]{2,8}:")
 
 
 class _Parsed:
@@ -1079,6 +1082,8 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
         if m.start() >= end:
             break
         value_end = min(labels[i + 1].start() if i + 1 < len(labels) else end, end)
+        if i + 1 < len(labels) and value_end == labels[i + 1].start():
+            value_end = _before_glued_word(h, m.end(), value_end)   # '…指挥部 项目责任人：
         role = _LABEL_ROLE[m.group("label")]
         if role == "person":
             continue
@@ -1122,6 +1127,18 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
             group.append(unit)
             out.units.append(unit)
     return out if out.units else None
+
+
+def _before_glued_word(h: str, start: int, end: int) -> int:
+    """Where a list ends before the next label when a word is glued to that label after a space
+    ('责任单位：市公安局 项目责任人：…' ends before 项目)."""
+    j = end
+    while j > start and end - j < _MAX_GLUED_WORD and not h[j - 1].isspace() and h[j - 1] not in ",;、":
+        j -= 1
+    return j if j < end and j > start and h[j - 1].isspace() else end
+
+
+_MAX_GLUED_WORD = 6
 
 
 def _unknown_member(name: str, before: list[MarkerUnit]) -> bool:
@@ -1458,7 +1475,8 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
 
 
 # "由区建交委负责…", "由X会同Y…": the units after 由 carry the verb's role (会同: they lead).
-_BY_UNIT = re.compile(r"由(?P<names>[^,;。由]{2,60}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织)(?!解释)"
+# The names may be set apart by commas too ('由市发展改革委，各县市区人民政府，市经济开发区管委会负责落实').
+_BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,60}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织)(?!解释)"
                       r"|由(?P<group>[^,;。由]{2,60}?等[^、,;。等()]{0,8}(?:部门|单位|机构))(?=[\u4e00-\u9fff])")
 _SENTENCE_BREAK = re.compile(r"[。;,]")
 _WITH_UNITS = re.compile(r"(?P<group>[^,;。]{2,120}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
