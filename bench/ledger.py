@@ -82,6 +82,10 @@ LIMITS: tuple[tuple[str, str, str, int], ...] = (
 )
 STATIC_LABEL = LIMITS[0][0]
 
+# The bench's office accounts log in with a password only: the second factor the production settings
+# require of the office would send every page to the enrolment page. Pages, not logins, are measured.
+BENCH_ACCOUNT_POLICY = {"LUOSHI_2FA_REQUIRED": "false"}
+
 
 class BenchError(Exception):
     """A condition that stops the bench with a one-line message."""
@@ -139,7 +143,8 @@ def setup_django(database: Database, data_dir: str) -> None:
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.pop("LUOSHI_TODAY", None)  # the real date, as the production server (which refuses a pinned one)
     os.environ.update(DATABASE_URL=database.url, LUOSHI_DATA_DIR=data_dir, LUOSHI_ENV="development",
-                      LUOSHI_DEBUG="false", LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="luoshi.config.settings")
+                      LUOSHI_DEBUG="false", LOG_LEVEL="WARNING", DJANGO_SETTINGS_MODULE="luoshi.config.settings",
+                      **BENCH_ACCOUNT_POLICY)
     import django
 
     django.setup()
@@ -380,7 +385,8 @@ def production_server(database: Database, data_dir: str, *, workers: int, thread
     """gunicorn with the production settings on 127.0.0.1; yields the port, stops it on the way out."""
     env = {**os.environ, "LUOSHI_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
            "ALLOWED_HOSTS": HOST, "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": database.url,
-           "LUOSHI_DATA_DIR": data_dir, "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "luoshi.config.settings"}
+           "LUOSHI_DATA_DIR": data_dir, "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "luoshi.config.settings",
+           **BENCH_ACCOUNT_POLICY}
     env.pop("LUOSHI_DEBUG", None)
     env.pop("LUOSHI_TODAY", None)
     python = sys.executable
