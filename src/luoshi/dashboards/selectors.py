@@ -54,7 +54,7 @@ from luoshi.plans.selectors import (
     RAG_AMBER,
     RAG_GREEN,
     RAG_RED,
-    assignments_with_rag,
+    assignment_lights_sql,
     ledger_tasks,
     review_queue,
 )
@@ -155,23 +155,24 @@ def _chapter_key(path: str) -> Case:
                 default=F(path), output_field=CharField())
 
 
-# One pass over the plan's assignments: each assignment's light (the ledger's rule, assignments_with_rag),
-# then per task the worst light, open and overdue flags as the ledger derives them, then the three
-# groupings. `%(assignments)s` is the ORM's SQL for the assignments; everything else is plain aggregation.
+# One pass over the plan's assignments: each assignment's light (the ledger's rule, computed for all of them
+# at once by plans.selectors.assignment_lights_sql), then per task the worst light, open and overdue flags as
+# the ledger derives them, then the three groupings. `%(lights)s` are the common table expressions ending
+# in `lights`; everything else is plain aggregation.
 _BREAKDOWN_SQL = """
-WITH a AS (%(assignments)s),
+WITH %(lights)s,
 t AS (
   SELECT task_id, MAX(chapter_key) AS chapter_key,
          MAX(CASE rag WHEN 'red' THEN 2 WHEN 'amber' THEN 1 ELSE 0 END) AS sev,
          MAX(open_flag) AS is_open, MAX(overdue_flag) AS is_overdue
-  FROM a GROUP BY task_id
+  FROM lights GROUP BY task_id
 )
 SELECT 'plan' AS grp, '' AS grp_key, %(sums)s FROM t
 UNION ALL
 SELECT 'chapter', chapter_key, %(sums)s FROM t GROUP BY chapter_key
 UNION ALL
 SELECT 'unit', CAST(u.unit_id AS VARCHAR(20)), %(sums)s
-FROM (SELECT DISTINCT task_id, unit_id FROM a) u JOIN t ON t.task_id = u.task_id GROUP BY u.unit_id
+FROM (SELECT DISTINCT task_id, unit_id FROM lights) u JOIN t ON t.task_id = u.task_id GROUP BY u.unit_id
 """
 _SUMS = ("COUNT(*), SUM(is_open), SUM(1 - is_open), SUM(is_overdue), SUM(CASE WHEN sev = 2 THEN 1 ELSE 0 END), "
          "SUM(CASE WHEN sev = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN sev = 0 THEN 1 ELSE 0 END)")
@@ -195,14 +196,11 @@ def plan_breakdown(user: Any, plan: Plan, *, today: dt.date) -> Breakdown:
     visible = (assignments_visible_to(user)
                .filter(task__plan=plan, active=True, task__is_item=True, task__removed=False))
     is_open = Q(status=AssignmentStatus.OPEN)
-    flags = (assignments_with_rag(visible, today=today).order_by()
-             .annotate(open_flag=Case(When(is_open, then=1), default=0, output_field=IntegerField()),
-                       overdue_flag=Case(When(is_open & Q(deadline__lt=today), then=1), default=0,
-                                         output_field=IntegerField()),
-                       chapter_key=_chapter_key("task__key"))
-             .values("task_id", "unit_id", "rag", "open_flag", "overdue_flag", "chapter_key"))
-    inner, params = flags.query.sql_with_params()
-    sql = _BREAKDOWN_SQL % {"assignments": inner, "sums": _SUMS}
+    lights, params = assignment_lights_sql(visible, today=today, columns={
+        "open_flag": Case(When(is_open, then=1), default=0, output_field=IntegerField()),
+        "overdue_flag": Case(When(is_open & Q(deadline__lt=today), then=1), default=0, output_field=IntegerField()),
+        "chapter_key": _chapter_key("task__key")})
+    sql = _BREAKDOWN_SQL % {"lights": lights, "sums": _SUMS}
     groups: dict[str, dict[str, dict[str, int]]] = {"plan": {}, "chapter": {}, "unit": {}}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
