@@ -6,11 +6,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from luoshi.plans.filters import LedgerFilter, QuickSelect
 from luoshi.plans.models import Assignment, Plan, Task, TaskUnit
 from luoshi.plans.selectors import assignments_with_rag, ledger_page_rows, ledger_prefetch, ledger_rows, ledger_tasks
 from luoshi.plans.services import plan_import, plan_publish
@@ -314,3 +316,14 @@ def test_the_pages_rows_are_the_exports_rows(personas: Any, persona: str) -> Non
     assert ledger_page_rows(ids, user, today=TODAY, first_number=4) == expected
     assert (len(expected), persona) != (0, "supervisor")
     assert ledger_page_rows([], user, today=TODAY) == []
+
+
+@pytest.mark.parametrize("value", [None, "", "2", ["1"], "<x>"])
+def test_the_quick_select_renders_what_djangos_select_does(value: Any) -> None:
+    choices = [("", "全部单位"), ("1", "市科技局"), ("2", 'A&B "<单位>"'),
+               ("组", [("3", "第一组"), ("4", "<b>第二组</b>")])]
+    attrs = {"id": "id_unit", "data-x": 'a"b', "required": True, "disabled": False}
+    assert QuickSelect(choices=choices).render("unit", value, attrs) == \
+        forms.Select(choices=choices).render("unit", value, attrs)
+    filterset = LedgerFilter({"unit": "1"}, queryset=Task.objects.none(), request=None)
+    assert isinstance(filterset.form.fields["unit"].widget, QuickSelect)
