@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from luoshi.dashboards.selectors import plan_breakdown
+from luoshi.dashboards.selectors import on_time_ranking, plan_breakdown, unit_reporting_rows
 from luoshi.plans.access import assignments_visible_to
 from luoshi.plans.models import Assignment, Plan
 from luoshi.plans.selectors import assignment_lights, assignments_with_rag
@@ -39,6 +39,7 @@ def _plan(actor: Any, title: str, items: int, published: dt.datetime) -> Plan:
     plan = plan_publish(actor=actor, plan=plan_import(actor=actor, data=plan_text(items, title=title).encode(),
                                                       filename="generated.txt"))
     Plan.objects.filter(pk=plan.pk).update(published_at=published)
+    plan.refresh_from_db()
     return plan
 
 
@@ -185,3 +186,17 @@ def test_the_dashboard_counts_the_lights_each_assignment_has(varied: list[Plan],
             assert chapters == {key: counts for key, counts in expected["chapter"].items()}
             units = {str(row.urls["total"].split("unit=")[1].split("&")[0]): row.counts for row in breakdown.units}
             assert units == expected["unit"]
+
+
+@pytest.mark.parametrize("today", DAYS[1:])
+def test_the_on_time_ranking_counts_what_each_units_list_holds(varied: list[Plan], personas: Any,
+                                                              today: dt.date) -> None:
+    """Reports owed per unit, counted per closing day, are the rows of the unit's own list (closed
+    assignments owe the periods up to their closing, a plan owes from its publication)."""
+    for plan in varied:
+        for period in (None, *ReportingPeriod.objects.filter(plan=plan, start__month__in=(5, 6))):
+            ranking = on_time_ranking(personas.leader, plan, period=period, today=today)
+            listed = {row.unit_id: len(unit_reporting_rows(personas.leader, plan, row.unit_id, period=period,
+                                                           today=today)) for row in ranking}
+            assert {row.unit_id: row.owed for row in ranking} == listed
+            assert all(row.owed > 0 for row in ranking) and (ranking or today == DAYS[1])

@@ -128,6 +128,7 @@ def review_reports(user: Any) -> QuerySet[Report]:
 
     return (reports_visible_to(user)
             .select_related("assignment__task__plan", "assignment__unit", "period", "created_by")
+            .defer("assignment__task__plan__source_text")  # the plan's whole text, for each row: not shown
             .order_by("submitted_at", "pk"))
 
 
