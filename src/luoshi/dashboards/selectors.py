@@ -183,7 +183,7 @@ UNION ALL
 SELECT 'chapter', chapter_key, %(sums)s FROM t GROUP BY chapter_key
 UNION ALL
 SELECT 'unit', CAST(u.unit_id AS VARCHAR(20)), %(sums)s
-FROM (SELECT DISTINCT task_id, unit_id FROM lights) u JOIN t ON t.task_id = u.task_id GROUP BY u.unit_id
+FROM (SELECT DISTINCT task_id, unit_id FROM a) u JOIN t ON t.task_id = u.task_id GROUP BY u.unit_id
 """
 _SUMS = ("COUNT(*), SUM(is_open), SUM(1 - is_open), SUM(is_overdue), SUM(CASE WHEN sev = 2 THEN 1 ELSE 0 END), "
          "SUM(CASE WHEN sev = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN sev = 0 THEN 1 ELSE 0 END)")
