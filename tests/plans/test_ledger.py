@@ -6,13 +6,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from luoshi.plans.models import Assignment, Plan, Task
-from luoshi.plans.selectors import assignments_with_rag, ledger_tasks
+from luoshi.plans.filters import LedgerFilter, QuickSelect
+from luoshi.plans.models import Assignment, Plan, Task, TaskUnit
+from luoshi.plans.selectors import assignments_with_rag, ledger_page_rows, ledger_prefetch, ledger_rows, ledger_tasks
 from luoshi.plans.services import plan_import, plan_publish
 from luoshi.reports.models import Extension, Report, ReportingPeriod, TargetActual
 from luoshi.reports.selectors import my_tasks_queryset, my_tasks_rows
@@ -280,3 +282,48 @@ def test_the_query_count_does_not_grow_with_the_rows(client: Any, personas: Any,
     with django_assert_max_num_queries(export_small):
         client.get(reverse("plans:ledger_export"))
     assert small <= 15
+
+
+# ---------------------------------------------------------------------------------------------------
+# The page's rows (read as values) and the export's rows (read as objects) are the same rows
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "leader", "lead_liaison", "support_liaison", "outsider"])
+def test_the_pages_rows_are_the_exports_rows(personas: Any, persona: str) -> None:
+    office = personas.supervisor
+    plan = published_generated_plan(office, 9)
+    _published_on(plan, dt.date(2019, 3, 10))
+    assignments = list(Assignment.objects.filter(task__plan=plan).select_related("task").order_by("pk"))
+    for n, assignment in enumerate(assignments):
+        Assignment.objects.filter(pk=assignment.pk).update(
+            deadline=[dt.date(2019, 6, 1), dt.date(2019, 6, 20), None, dt.date(2019, 12, 31)][n % 4],
+            status="closed" if n % 5 == 4 else "open", active=n % 7 != 6)
+        for month, status in ((3, "accepted"), (4, ["returned", "draft", "accepted"][n % 3])):
+            report = report_on(assignment, month=month, status=status, author=office,
+                               progress=["on_track", "lagging"][n % 2], narrative=f"第{n}条进展")
+            for target in assignment.task.targets.all():
+                TargetActual.objects.create(report=report, target=target, value=n + month)
+    Task.objects.filter(plan=plan, key__endswith="/2").update(deadline=dt.date(2019, 6, 30), deadline_text="")
+    # The plan's wording of a unit (the unit's own name is shown) and a name no unit was mapped to.
+    TaskUnit.objects.filter(task__plan=plan, role="support").update(name="财政部门")
+    TaskUnit.objects.create(task=Task.objects.get(plan=plan, key__endswith="/3"), name="有关单位", role="support",
+                            position=9)
+    user = getattr(personas, persona)
+    ids = list(ledger_tasks(user, today=TODAY).values_list("pk", flat=True))
+    tasks = list(Task.objects.filter(pk__in=ids).select_related("plan").order_by("plan_id", "position"))
+    ids = [task.pk for task in tasks]
+    expected = ledger_rows(ledger_prefetch(tasks, user, today=TODAY), first_number=4)
+    assert ledger_page_rows(ids, user, today=TODAY, first_number=4) == expected
+    assert (len(expected), persona) != (0, "supervisor")
+    assert ledger_page_rows([], user, today=TODAY) == []
+
+
+@pytest.mark.parametrize("value", [None, "", "2", ["1"], "<x>"])
+def test_the_quick_select_renders_what_djangos_select_does(value: Any) -> None:
+    choices = [("", "全部单位"), ("1", "市科技局"), ("2", 'A&B "<单位>"'),
+               ("组", [("3", "第一组"), ("4", "<b>第二组</b>")])]
+    attrs = {"id": "id_unit", "data-x": 'a"b', "required": True, "disabled": False}
+    assert QuickSelect(choices=choices).render("unit", value, attrs) == \
+        forms.Select(choices=choices).render("unit", value, attrs)
+    filterset = LedgerFilter({"unit": "1"}, queryset=Task.objects.none(), request=None)
+    assert isinstance(filterset.form.fields["unit"].widget, QuickSelect)

@@ -54,7 +54,7 @@ from luoshi.plans.selectors import (
     RAG_AMBER,
     RAG_GREEN,
     RAG_RED,
-    assignments_with_rag,
+    assignment_lights_sql,
     ledger_tasks,
     review_queue,
 )
@@ -83,7 +83,11 @@ def without_jit() -> Iterator[None]:
 
 def url_with(name: str, *args: Any, **params: Any) -> str:
     """reverse(name) with the non-empty params as a query string (the filters of the list page)."""
-    base = reverse(name, args=args)
+    return with_query(reverse(name, args=args), **params)
+
+
+def with_query(base: str, **params: Any) -> str:
+    """`base` with the non-empty params as a query string. For many links to one page: reverse() once."""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
     return f"{base}?{query}" if query else base
 
@@ -142,11 +146,18 @@ class StatusCounts:
     key: Any = None
 
 
-def _status_urls(**filters: Any) -> dict[str, str]:
-    return {"total": ledger_url(**filters), "open": ledger_url(**filters, status=AssignmentStatus.OPEN),
-            "closed": ledger_url(**filters, status=AssignmentStatus.CLOSED),
-            "overdue": ledger_url(**filters, overdue="on"),
-            **{rag: ledger_url(**filters, rag=rag) for rag in (RAG_RED, RAG_AMBER, RAG_GREEN)}}
+# Each count's narrowing of the ledger, after the row's own filters (plan, chapter or unit).
+_STATUS_QUERIES = {"total": "", "open": urlencode({"status": AssignmentStatus.OPEN}),
+                   "closed": urlencode({"status": AssignmentStatus.CLOSED}), "overdue": urlencode({"overdue": "on"}),
+                   **{rag: urlencode({"rag": rag}) for rag in (RAG_RED, RAG_AMBER, RAG_GREEN)}}
+
+
+def _status_urls(ledger: str, **filters: Any) -> dict[str, str]:
+    """The ledger's address (`ledger`, reversed once for all rows) filtered for each count of a row: ~700
+    links on the leader dashboard, which reverse() and urlencode() per link made a third of its Python time."""
+    own = with_query("", **filters).lstrip("?")
+    return {name: f"{ledger}?{'&'.join(part for part in (own, query) if part)}" if own or query else ledger
+            for name, query in _STATUS_QUERIES.items()}
 
 
 def _chapter_key(path: str) -> Case:
@@ -155,16 +166,17 @@ def _chapter_key(path: str) -> Case:
                 default=F(path), output_field=CharField())
 
 
-# One pass over the plan's assignments: each assignment's light (the ledger's rule, assignments_with_rag),
-# then per task the worst light, open and overdue flags as the ledger derives them, then the three
-# groupings. `%(assignments)s` is the ORM's SQL for the assignments; everything else is plain aggregation.
+# One pass over the plan's assignments: each assignment's light (the ledger's rule, computed for all of them
+# at once by plans.selectors.assignment_lights_sql), then per task the worst light, open and overdue flags as
+# the ledger derives them, then the three groupings. `%(lights)s` are the common table expressions ending
+# in `lights`; everything else is plain aggregation.
 _BREAKDOWN_SQL = """
-WITH a AS (%(assignments)s),
+WITH %(lights)s,
 t AS (
   SELECT task_id, MAX(chapter_key) AS chapter_key,
          MAX(CASE rag WHEN 'red' THEN 2 WHEN 'amber' THEN 1 ELSE 0 END) AS sev,
          MAX(open_flag) AS is_open, MAX(overdue_flag) AS is_overdue
-  FROM a GROUP BY task_id
+  FROM lights GROUP BY task_id
 )
 SELECT 'plan' AS grp, '' AS grp_key, %(sums)s FROM t
 UNION ALL
@@ -195,14 +207,11 @@ def plan_breakdown(user: Any, plan: Plan, *, today: dt.date) -> Breakdown:
     visible = (assignments_visible_to(user)
                .filter(task__plan=plan, active=True, task__is_item=True, task__removed=False))
     is_open = Q(status=AssignmentStatus.OPEN)
-    flags = (assignments_with_rag(visible, today=today).order_by()
-             .annotate(open_flag=Case(When(is_open, then=1), default=0, output_field=IntegerField()),
-                       overdue_flag=Case(When(is_open & Q(deadline__lt=today), then=1), default=0,
-                                         output_field=IntegerField()),
-                       chapter_key=_chapter_key("task__key"))
-             .values("task_id", "unit_id", "rag", "open_flag", "overdue_flag", "chapter_key"))
-    inner, params = flags.query.sql_with_params()
-    sql = _BREAKDOWN_SQL % {"assignments": inner, "sums": _SUMS}
+    lights, params = assignment_lights_sql(visible, today=today, columns={
+        "open_flag": Case(When(is_open, then=1), default=0, output_field=IntegerField()),
+        "overdue_flag": Case(When(is_open & Q(deadline__lt=today), then=1), default=0, output_field=IntegerField()),
+        "chapter_key": _chapter_key("task__key")})
+    sql = _BREAKDOWN_SQL % {"lights": lights, "sums": _SUMS}
     groups: dict[str, dict[str, dict[str, int]]] = {"plan": {}, "chapter": {}, "unit": {}}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -220,20 +229,21 @@ def plan_breakdown(user: Any, plan: Plan, *, today: dt.date) -> Breakdown:
         counts["total"] = max(total, counts["total"])
         return counts
 
+    ledger = reverse("plans:ledger")
     totals = StatusCounts(counts=with_unheld(groups["plan"].get("", {}), sum(items.values())),
-                          urls=_status_urls(plan=plan.pk))
+                          urls=_status_urls(ledger, plan=plan.pk))
     chapters = []
     for chapter in Task.objects.filter(plan=plan, parent__isnull=True, removed=False).order_by("position"):
         if chapter.key not in items:
             continue
         chapters.append(StatusCounts(
             counts=with_unheld(groups["chapter"].get(chapter.key, {}), items[chapter.key]),
-            urls=_status_urls(plan=plan.pk, chapter=chapter.pk),
+            urls=_status_urls(ledger, plan=plan.pk, chapter=chapter.pk),
             label=f"{chapter.label} {chapter.text}".strip(), key=chapter.position))
     if len(chapters) > CHAPTER_ROWS:
         chapters = sorted(sorted(chapters, key=lambda r: -r.counts["total"])[:CHAPTER_ROWS], key=lambda r: r.key)
     names = {u.pk: u for u in Unit.objects.filter(pk__in=[int(k) for k in groups["unit"]])}
-    units = [StatusCounts(counts={**empty, **counts}, urls=_status_urls(plan=plan.pk, unit=int(key)),
+    units = [StatusCounts(counts={**empty, **counts}, urls=_status_urls(ledger, plan=plan.pk, unit=int(key)),
                           label=names[int(key)].name, key=(names[int(key)].sort_order, names[int(key)].name))
              for key, counts in groups["unit"].items() if int(key) in names]
     units.sort(key=lambda r: (-r.counts[RAG_RED], -r.counts["overdue"], -r.counts["total"], r.key))
@@ -301,26 +311,35 @@ def on_time_ranking(user: Any, plan: Plan, *, period: ReportingPeriod | None, to
     """
     last_due = _last_due(period, today)
     published = timezone.localdate(plan.published_at) if plan.published_at else None
-    owed_filter = Q(task__plan__periods__due_date__lte=last_due)
+    periods = ReportingPeriod.objects.filter(plan=plan, due_date__lte=last_due)
     if published is not None:
-        owed_filter &= Q(task__plan__periods__end__gte=published)
-    owed_filter &= Q(closed_at__isnull=True) | Q(task__plan__periods__start__lte=TruncDate("closed_at"))
+        periods = periods.filter(end__gte=published)
+    starts = list(periods.values_list("start", flat=True))
     assignments = assignments_visible_to(user).filter(task__plan=plan, active=True)
-    owed = {row["unit"]: row for row in assignments.filter(owed_filter).order_by()
-            .values("unit", "unit__name", "unit__sort_order").annotate(owed=Count("task__plan__periods"))}
+    # Owed: each assignment owes those periods, up to the day it was closed. Counted per unit and closing
+    # day (a few hundred groups), not per assignment and period (a join of 20,000 x 12 rows).
+    owed: dict[int, dict[str, Any]] = {}
+    for row in (assignments.order_by().annotate(closed_on=TruncDate("closed_at"))
+                .values("unit", "unit__name", "unit__sort_order", "closed_on").annotate(n=Count("pk"))):
+        count = row["n"] * sum(1 for start in starts if row["closed_on"] is None or start <= row["closed_on"])
+        if count:
+            unit = owed.setdefault(row["unit"], {"unit__name": row["unit__name"], "owed": 0})
+            unit["owed"] += count
     delivered = {row["assignment__unit"]: row for row in
                  reports_visible_to(user).filter(assignment__in=assignments, period__due_date__lte=last_due,
                                                  status__in=OFFICIAL_STATUSES).order_by()
                  .values("assignment__unit").annotate(on_time=Count("pk", filter=Q(is_late=False)),
                                                        late=Count("pk", filter=Q(is_late=True)))}
     rows = []
+    ledger = reverse("plans:ledger")  # once, not per unit and link
     for unit_id, row in owed.items():
         got = delivered.get(unit_id, {})
+        unit_list = reverse("dashboards:unit_reporting", args=[plan.pk, unit_id])
         rows.append(UnitReporting(
             unit_id=unit_id, name=row["unit__name"], owed=row["owed"], on_time=got.get("on_time", 0),
-            late=got.get("late", 0), ledger_url=ledger_url(plan=plan.pk, unit=unit_id),
-            lists={state: url_with("dashboards:unit_reporting", plan.pk, unit_id, period=period.pk if period else "",
-                                   state=state if state != "owed" else "")
+            late=got.get("late", 0), ledger_url=with_query(ledger, plan=plan.pk, unit=unit_id),
+            lists={state: with_query(unit_list, period=period.pk if period else "",
+                                     state=state if state != "owed" else "")
                    for state in ("owed", *REPORTING_STATES)}))
     rows.sort(key=lambda r: (-(r.rate or 0), -r.owed, r.name))
     for position, row in enumerate(rows, start=1):

@@ -7,6 +7,8 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.orgs.models import Unit
@@ -15,6 +17,33 @@ from .access import plans_visible_to
 from .choices import AssignmentStatus, PlanStatus
 from .models import Assignment, Plan, Task
 from .selectors import RAG_CHOICES
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """Django's django/forms/widgets/attrs.html in Python."""
+    return "".join(f" {conditional_escape(name)}" if value is True
+                   else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+                   for name, value in attrs.items() if value is not False)
+
+
+class QuickSelect(forms.Select):
+    """A select rendered in Python, character for character what Django's select.html and select_option.html
+    give (tests/plans/test_ledger.py compares them): without a template render per option, the 100 units of a
+    filter cost ~0.5 ms instead of ~6 ms, on every page after a change."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                parts.append(f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                             f'{conditional_escape(option["label"])}</option>\n')  # the option template's own newline
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # every value above is escaped
 
 
 class ChapterChoiceField(forms.ModelChoiceField):
@@ -31,11 +60,12 @@ class LedgerFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("搜索"), method="filter_search",
                                   widget=forms.TextInput(attrs={"placeholder": _("任务内容、单位名称")}))
-    plan = django_filters.ModelChoiceFilter(label=_("计划"), queryset=Plan.objects.none(), empty_label=_("全部计划"))
+    plan = django_filters.ModelChoiceFilter(label=_("计划"), queryset=Plan.objects.none(), empty_label=_("全部计划"),
+                                            widget=QuickSelect)
     chapter = ChapterFilter(label=_("章节"), queryset=Task.objects.none(), method="filter_chapter",
-                            empty_label=_("全部章节"))
+                            empty_label=_("全部章节"), widget=QuickSelect)
     unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=Unit.objects.none(), method="filter_unit",
-                                            empty_label=_("全部单位"))
+                                            empty_label=_("全部单位"), widget=QuickSelect)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=AssignmentStatus.choices, method="filter_status",
                                          empty_label=_("全部"))
     rag = django_filters.ChoiceFilter(label=_("红黄绿灯"), choices=RAG_CHOICES, empty_label=_("全部"))

@@ -38,15 +38,14 @@ from .forms import (
     task_unit_formset,
     unit_specs,
 )
-from .models import Plan, PlanImport, Task
+from .models import Plan, PlanImport
 from .selectors import (
     RAG_OVERDUE_NOTE,
     RAG_RULE,
     LedgerRow,
     deadline_display,
     history_items,
-    ledger_prefetch,
-    ledger_rows,
+    ledger_page_rows,
     ledger_tasks,
     plan_list_for,
     plan_tree,
@@ -327,11 +326,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
     def rows() -> list[LedgerRow]:
         # Called by the template only when its cached rows are stale (core.pagecache).
-        order = {pk: i for i, pk in enumerate(ids)}
-        # The ids come from the user's ledger_tasks(): plain tasks, their flags are taken from the prefetch.
-        tasks = ledger_prefetch(sorted(Task.objects.filter(pk__in=ids).select_related("plan"),
-                                       key=lambda t: order[t.pk]), request.user)
-        return ledger_rows(tasks, first_number=page.start_index())
+        return ledger_page_rows(ids, request.user, first_number=page.start_index())
 
     context = {"filter": filterset, "page": page, "rows": SimpleLazyObject(rows), "row_ids": ",".join(map(str, ids)),
                "page_cache": fragment_cache(request), "rag_rule": RAG_RULE, "rag_overdue_note": RAG_OVERDUE_NOTE}
