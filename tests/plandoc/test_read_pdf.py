@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from luoshi.plandoc.errors import UnsupportedInput
 from luoshi.plandoc.normalize import halfwidth
@@ -14,6 +16,27 @@ from luoshi.plandoc.read_pdf import is_page_number, join_wrapped_lines
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 SEED = Path(__file__).parents[2] / "src" / "luoshi" / "plandoc" / "data" / "dalian-2018-innovation-workplan.txt"
+
+
+# An official document's layout (GB/T 9704): A4, 16 pt serif, 28 characters a line, "— N —" at the foot.
+OFFICIAL_CSS = """
+@page { size: A4; margin: 37mm 26mm 35mm 28mm;
+  @bottom-center { content: "— " counter(page) " —"; font: 14pt "Noto Serif CJK SC", serif; } }
+body { font-family: "Noto Serif CJK SC", serif; font-size: 16pt; line-height: 29pt; letter-spacing: -0.25pt; }
+p { margin: 0; text-indent: 2em; text-align: justify; }
+"""
+
+
+def official_pdf(paragraphs: list[str], running_header: str = "") -> bytes:
+    """A PDF made by WeasyPrint in an official document's layout (a dependency of the project)."""
+    from weasyprint import HTML
+
+    header = (f'@page {{ @top-center {{ content: "{running_header}"; font: 10.5pt "Noto Serif CJK SC"; }} }}'
+              if running_header else "")
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    page = f"<html><head><meta charset='utf-8'><style>{OFFICIAL_CSS}{header}</style></head><body>{body}</body></html>"
+    pdf: bytes = HTML(string=page).write_pdf()
+    return pdf
 
 
 def comparable_lines(text: str) -> list[str]:
@@ -65,6 +88,37 @@ def test_it_joins_after_punctuation_when_paragraphs_are_marked_by_indentation() 
     lines = ["  " + FULL[:-2], FULL + "。", "（责任单位：市科技局）", "  下一段。", FULL + "。", "  再下一段。"]
     assert join_wrapped_lines(lines) == [
         FULL[:-2] + FULL + "。（责任单位：市科技局）", "下一段。", FULL + "。", "再下一段。"]
+
+
+def test_it_drops_the_running_header_of_a_two_page_pdf() -> None:
+    paragraphs = [f"{number}.第{number}项任务，加快推进。（责任单位：市科技局）" for number in range(1, 31)]
+    data = official_pdf(paragraphs, running_header="某某市人民政府办公室文件")
+    source = read_bytes(data)
+    assert len(PdfReader(io.BytesIO(data)).pages) == 2
+    assert "文件" not in source.text and "—" not in source.text
+    assert source.text.splitlines() == paragraphs
+
+
+def test_it_keeps_a_line_that_stands_at_an_edge_of_both_pages_and_in_the_text() -> None:
+    # "牵头领导：王健" opens page 2 and closes page 1 but is also in the body: content, not a header.
+    paragraphs = [f"{number}.第{number}项任务，加快推进。" if number % 3 else "牵头领导：王健"
+                  for number in range(1, 33)]
+    source = read_bytes(official_pdf(paragraphs))
+    assert source.text.splitlines() == paragraphs
+
+
+def test_it_joins_a_marker_wrapped_right_after_its_colon() -> None:
+    # "（责任单位：" fills the line: the colon ends no sentence while the bracket is open.
+    lines = [FULL[:-6] + "（责任单位：", "市科技局、市财政局）", FULL[:-3] + "如下：", "一、总体要求"]
+    assert join_wrapped_lines(lines) == [
+        FULL[:-6] + "（责任单位：市科技局、市财政局）", FULL[:-3] + "如下：", "一、总体要求"]
+
+
+def test_it_joins_a_number_wrapped_away_from_its_closing_bracket() -> None:
+    # "（排摸统计表见附件" / "1）…": the line below starts like an item label "1）" but closes the bracket.
+    lines = [FULL[:-8] + "（排摸统计表见附件", "1），掌握基本情况。", FULL[:-8] + "（见附件", "（1）新的一项。"]
+    assert join_wrapped_lines(lines) == [
+        FULL[:-8] + "（排摸统计表见附件1），掌握基本情况。", FULL[:-8] + "（见附件", "（1）新的一项。"]
 
 
 def test_it_puts_back_the_space_between_wrapped_latin_words() -> None:

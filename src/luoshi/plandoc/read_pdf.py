@@ -2,11 +2,14 @@
 
 Steps: extract each page's lines; drop page-number lines near the top or bottom of a page ("— 3 —",
 "第3页 共10页", "3/10", a bare number); drop running headers and footers (the same line, digits ignored,
-near the top or bottom of most pages); then join a line with the next when the layout wrapped it: the
+near the top or bottom of most pages, or of both pages of a two-page PDF when the text holds the line
+nowhere else); then join a line with the next when the layout wrapped it: the
 line does not end a sentence, the next line does not start with a heading label, the line is near the
 document's full line width. When the document marks paragraph starts with an indent, a full line that
 ends in 。 or ） is still joined with a next line that has no indent (the text wrapped right after the
-punctuation).
+punctuation). A full line inside an open bracket always continues, whatever it ends with: a marker
+wrapped right after its colon ("（责任单位：" / "市科技局）"), or a number wrapped away from its bracket
+("（见附件" / "1）").
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ _SENTENCE_END = re.compile(r"[。；;：:！!？?”’）)】」』]$|(?<!\d)\.
 # Share of the document's full line width from which a line counts as wrapped by the layout.
 _FULL_LINE_SHARE = 0.85
 _INDENT = re.compile(r"^[ \u3000\xa0]")
+# What the next line may start with when it closes a bracket left open: "1）" of "（见附件" + "1）".
+_CLOSING_NUMBER = re.compile(r"^\d{1,3}[）)]")
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"[\s\u3000]+")
 
@@ -117,6 +122,10 @@ def _drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     running = set()
     if len(pages) >= _RUNNING_MIN_PAGES:
         running = {key for key, count in edge_keys.items() if key and count >= _RUNNING_SHARE * len(pages)}
+    elif len(pages) == 2:
+        # Two pages: a line at an edge of both that the text holds nowhere else ("XX人民政府文件").
+        everywhere = Counter(_DIGITS.sub("#", _key(line)) for page in pages for line in page)
+        running = {key for key, count in edge_keys.items() if key and count == 2 and everywhere[key] == 2}
     cleaned = []
     for page in pages:
         drop = {index for index in _edge_indices(page)
@@ -144,24 +153,37 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     current = [lines[0].strip()]
     tail = current[0][-2:]
     current_width = widths[0]
+    depth = _bracket_depth(current[0], 0)  # brackets the paragraph has opened and not closed
     for index in range(1, len(lines)):
         following = lines[index].strip()
         wrapped = False
-        if current_width >= _FULL_LINE_SHARE * full_width and not HEADING_LABEL.match(following):
-            # A full line that ends a sentence still continues when the document starts its
-            # paragraphs with an indent and the next line has none.
-            wrapped = not _SENTENCE_END.search(halfwidth(tail)) or (uses_indent and not indented[index])
+        if current_width >= _FULL_LINE_SHARE * full_width:
+            if depth > 0 and (not HEADING_LABEL.match(following) or _CLOSING_NUMBER.match(following)):
+                wrapped = True
+            elif not HEADING_LABEL.match(following):
+                # A full line that ends a sentence still continues when the document starts its
+                # paragraphs with an indent and the next line has none.
+                wrapped = not _SENTENCE_END.search(halfwidth(tail)) or (uses_indent and not indented[index])
         if wrapped and tail and following:
             piece = _separator(tail, following) + following
             current.append(piece)
             tail = (tail + piece)[-2:]
+            depth = _bracket_depth(following, depth)
         else:
             out.append("".join(current))
             current = [following]
             tail = following[-2:]
+            depth = _bracket_depth(following, 0)
         current_width = widths[index]
     out.append("".join(current))
     return out
+
+
+def _bracket_depth(line: str, depth: int) -> int:
+    """The number of round brackets open after `line`, starting from `depth` (never below 0)."""
+    opened = line.count("（") + line.count("(")
+    closed = line.count("）") + line.count(")")
+    return max(depth + opened - closed, 0)
 
 
 def _full_line_width(widths: list[int]) -> int:
