@@ -121,6 +121,19 @@ def test_it_joins_a_number_wrapped_away_from_its_closing_bracket() -> None:
         FULL[:-8] + "（排摸统计表见附件1），掌握基本情况。", FULL[:-8] + "（见附件", "（1）新的一项。"]
 
 
+def test_it_joins_a_marker_in_square_or_tortoise_shell_brackets_wrapped_after_a_closed_bracket() -> None:
+    lines = [FULL[:-7] + "[牵头单位:县发改局(粮食局);", "责任单位:各镇人民政府]", FULL[:-6] + "〔省发展改革委、省(中)",
+             "直有关单位按职责分工负责〕", "二、下一项"]
+    assert join_wrapped_lines(lines) == [
+        FULL[:-7] + "[牵头单位:县发改局(粮食局);责任单位:各镇人民政府]",
+        FULL[:-6] + "〔省发展改革委、省(中)直有关单位按职责分工负责〕", "二、下一项"]
+
+
+def test_it_does_not_join_a_date_under_a_full_line() -> None:
+    lines = ["附件：" + FULL[:-3], "2021年5月12日", FULL, "二〇二一年五月十二日"]
+    assert join_wrapped_lines(lines) == lines
+
+
 def test_it_puts_back_the_space_between_wrapped_latin_words() -> None:
     assert join_wrapped_lines(["x" * 40, "words", "short"]) == ["x" * 40 + " words", "short"]
 

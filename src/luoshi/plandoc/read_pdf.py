@@ -9,7 +9,7 @@ document's full line width. When the document marks paragraph starts with an ind
 ends in 。 or ） is still joined with a next line that has no indent (the text wrapped right after the
 punctuation). A full line inside an open bracket always continues, whatever it ends with: a marker
 wrapped right after its colon ("（责任单位：" / "市科技局）"), or a number wrapped away from its bracket
-("（见附件" / "1）").
+("（见附件" / "1）"). A date alone on a line (under a signature) starts a line of its own.
 """
 
 from __future__ import annotations
@@ -48,6 +48,12 @@ _FULL_LINE_SHARE = 0.85
 _INDENT = re.compile(r"^[ \u3000\xa0]")
 # What the next line may start with when it closes a bracket left open: "1）" of "（见附件" + "1）".
 _CLOSING_NUMBER = re.compile(r"^\d{1,3}[）)]")
+# Brackets a marker is written in: （…） (…) 〔…〕 […] 【…】.
+_OPENING = "（(〔[【"
+_CLOSING = "）)〕]】"
+# A date alone on its line (the date under a signature) never continues the line above.
+_DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年"
+                        r"[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"[\s\u3000]+")
 
@@ -157,7 +163,7 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     for index in range(1, len(lines)):
         following = lines[index].strip()
         wrapped = False
-        if current_width >= _FULL_LINE_SHARE * full_width:
+        if current_width >= _FULL_LINE_SHARE * full_width and not _DATE_LINE.match(following):
             if depth > 0 and (not HEADING_LABEL.match(following) or _CLOSING_NUMBER.match(following)):
                 wrapped = True
             elif not HEADING_LABEL.match(following):
@@ -180,9 +186,9 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
 
 
 def _bracket_depth(line: str, depth: int) -> int:
-    """The number of round brackets open after `line`, starting from `depth` (never below 0)."""
-    opened = line.count("（") + line.count("(")
-    closed = line.count("）") + line.count(")")
+    """The number of brackets open after `line`, starting from `depth` (never below 0)."""
+    opened = sum(line.count(char) for char in _OPENING)
+    closed = sum(line.count(char) for char in _CLOSING)
     return max(depth + opened - closed, 0)
 
 
