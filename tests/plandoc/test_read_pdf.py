@@ -107,6 +107,19 @@ def test_it_keeps_a_line_that_stands_at_an_edge_of_both_pages_and_in_the_text() 
     assert source.text.splitlines() == paragraphs
 
 
+def test_it_reads_paragraph_starts_from_a_text_indent() -> None:
+    # WeasyPrint indents first lines with text-indent, not with spaces: the line's position says it.
+    # The first paragraph's first line (25 characters after the indent) ends with 。; its marker wraps.
+    first = "（一）加强市场体系建设。推进高标准市场体系，全面。"
+    assert len(first) == 25
+    paragraphs = [first + "（责任单位：省发展改革委、省市场监管局）",
+                  "（二）优化市场准入环境。（责任单位：省市场监管局）"]
+    pdf = official_pdf(paragraphs)
+    assert PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()[:2] == [
+        first, "（责任单位：省发展改革委、省市场监管局）"]
+    assert read_bytes(pdf).text.splitlines() == paragraphs
+
+
 def test_it_joins_a_marker_wrapped_right_after_its_colon() -> None:
     # "（责任单位：" fills the line: the colon ends no sentence while the bracket is open.
     lines = [FULL[:-6] + "（责任单位：", "市科技局、市财政局）", FULL[:-3] + "如下：", "一、总体要求"]

@@ -46,6 +46,9 @@ _SENTENCE_END = re.compile(r"[。；;：:！!？?”’）)】」』]$|(?<!\d)\.
 # Share of the document's full line width from which a line counts as wrapped by the layout.
 _FULL_LINE_SHARE = 0.85
 _INDENT = re.compile(r"^[ \u3000\xa0]")
+# A line that starts this many points right of the page's leftmost line is indented (an em of 10.5 pt
+# text is 10.5 points; a two-character indent at 16 pt is 32).
+_INDENT_POINTS = 8.0
 # What the next line may start with when it closes a bracket left open: "1）" of "（见附件" + "1）".
 _CLOSING_NUMBER = re.compile(r"^\d{1,3}[）)]")
 # Brackets a marker is written in: （…） (…) 〔…〕 […] 【…】.
@@ -87,15 +90,17 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
         warnings: list[str] = []
         budget = WorkBudget()
         for number, page in enumerate(reader.pages, start=1):
+            pieces = _PagePieces()
             try:
-                text = page.extract_text()
+                text = page.extract_text(visitor_text=pieces.add)
             except (DependencyError, FileNotDecryptedError):
                 raise UnsupportedInput(_ENCRYPTED_MESSAGE) from None
             except Exception:  # one bad page (broken font or content stream) should not lose the rest
                 warnings.append(message("pdf_page_unreadable", page=number))
-                text = ""
+                text, pieces = "", _PagePieces()
             budget.text(len(text))  # stop extracting once the page text is over the budget
-            pages.append(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+            lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            pages.append(pieces.mark_indents(lines))
     except UnsupportedInput:
         raise
     except NotImplementedError:
@@ -104,6 +109,52 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
             OSError, AssertionError, ZeroDivisionError, OverflowError):
         raise UnsupportedInput(message("pdf_damaged")) from None
     return pages, warnings
+
+
+class _PagePieces:
+    """The pieces of text pypdf reports with their position, to tell which lines start further right.
+
+    A layout that indents first lines with a text indent (not with space characters) leaves no trace
+    in the extracted text; the x of each line's first piece does. Such a line gets an ideographic space
+    in front, as if the indent had been typed, so that the joining rules see where paragraphs start.
+    """
+
+    __slots__ = ("at_line_start", "line_starts", "text")
+
+    def __init__(self) -> None:
+        self.line_starts: list[float | None] = []  # x of each line's first piece, None when unknown
+        self.at_line_start = True
+        self.text: list[str] = []
+
+    def add(self, text: str, cm: list[float], tm: list[float], _font: object, _size: object) -> None:
+        if not text:
+            return
+        self.text.append(text)
+        for index, part in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+            if index:  # a line ended before this part
+                if self.at_line_start:
+                    self.line_starts.append(None)
+                self.at_line_start = True
+            if part.strip() and self.at_line_start:
+                # only the first part of the piece sits at the piece's position
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4] if index == 0 else None
+                self.line_starts.append(x)
+                self.at_line_start = False
+
+    def mark_indents(self, lines: list[str]) -> list[str]:
+        """The lines, those that start right of the page's left text edge marked with an indent."""
+        filled = [index for index, line in enumerate(lines) if line.strip()]
+        if "".join(self.text) != "\n".join(lines) or len(filled) != len(self.line_starts):
+            return lines  # the pieces do not add up to the text: leave it as it is
+        known = [x for x in self.line_starts if x is not None]
+        if not known:
+            return lines
+        left = min(known)
+        marked = list(lines)
+        for index, x in zip(filled, self.line_starts, strict=True):
+            if x is not None and x - left > _INDENT_POINTS and not _INDENT.match(lines[index]):
+                marked[index] = "\u3000" + lines[index]
+        return marked
 
 
 def _key(line: str) -> str:
