@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from luoshi.plandoc.errors import UnsupportedInput
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import SourceText, read_bytes, read_path
-from luoshi.plandoc.read_pdf import is_page_number, join_wrapped_lines
+from luoshi.plandoc.read_pdf import _rows_joined_across_pages, is_page_number, join_wrapped_lines
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 SEED = Path(__file__).parents[2] / "src" / "luoshi" / "plandoc" / "data" / "dalian-2018-innovation-workplan.txt"
@@ -24,16 +24,22 @@ OFFICIAL_CSS = """
   @bottom-center { content: "— " counter(page) " —"; font: 14pt "Noto Serif CJK SC", serif; } }
 body { font-family: "Noto Serif CJK SC", serif; font-size: 16pt; line-height: 29pt; letter-spacing: -0.25pt; }
 p { margin: 0; text-indent: 2em; text-align: justify; }
+table { border-collapse: collapse; width: 100%; }
+td { border: 0.5pt solid #000; padding: 2pt 3pt; vertical-align: top; font-size: 10.5pt; letter-spacing: 0; }
 """
 
 
-def official_pdf(paragraphs: list[str], running_header: str = "") -> bytes:
-    """A PDF made by WeasyPrint in an official document's layout (a dependency of the project)."""
+def official_pdf(paragraphs: list[str | list[list[str]]], running_header: str = "") -> bytes:
+    """A PDF made by WeasyPrint (a dependency of the project) in an official document's layout: a
+    string is a paragraph, a list of rows a bordered table."""
     from weasyprint import HTML
 
     header = (f'@page {{ @top-center {{ content: "{running_header}"; font: 10.5pt "Noto Serif CJK SC"; }} }}'
               if running_header else "")
-    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    body = "".join(f"<p>{block}</p>" if isinstance(block, str) else
+                   "<table>" + "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>"
+                                       for row in block) + "</table>"
+                   for block in paragraphs)
     page = f"<html><head><meta charset='utf-8'><style>{OFFICIAL_CSS}{header}</style></head><body>{body}</body></html>"
     pdf: bytes = HTML(string=page).write_pdf()
     return pdf
@@ -118,6 +124,38 @@ def test_it_reads_paragraph_starts_from_a_text_indent() -> None:
     assert PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()[:2] == [
         first, "（责任单位：省发展改革委、省市场监管局）"]
     assert read_bytes(pdf).text.splitlines() == paragraphs
+
+
+TASK_ROWS = [["序号", "主要任务", "完成时限", "责任单位", "配合单位"],
+             ["1", "创建达标分类小区，建立健全生活垃圾分类投放管理责任人制度（累计数）", "2018年", "各街道办事处",
+              "区绿化市容局"],
+             ["2", "道路废物箱标识更新", "2019年", "区绿化市容局", ""]]
+
+
+def test_it_reads_a_ruled_table_as_rows_of_cells() -> None:
+    # Drawn with borders, the cells' lines stand side by side: "1 创建达标分类小区，建立 2018年 各街道办事".
+    data = official_pdf(["一、主要任务", TASK_ROWS, "二、保障措施"])
+    plain = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "\t" not in plain and "1 创建达标分类小区" in plain
+    assert read_bytes(data).text.splitlines() == [
+        "一、主要任务", "", *("\t".join(row) for row in TASK_ROWS), "", "二、保障措施"]
+
+
+def test_it_reads_a_table_row_the_page_break_cut_as_one_row() -> None:
+    rows = [["序号", "主要任务", "责任单位"],
+            *[[str(number), f"第{number}项任务，" + "加快推进重点项目建设，" * (number % 4 * 3 + 1), "市发展改革委"]
+              for number in range(1, 31)]]
+    data = official_pdf(["一、主要任务", rows])
+    assert len(PdfReader(io.BytesIO(data)).pages) > 2
+    assert read_bytes(data).text.splitlines() == ["一、主要任务", "", *("\t".join(row) for row in rows)]
+
+
+def test_it_joins_the_parts_of_a_row_cut_by_the_page_only_when_they_fill_different_cells() -> None:
+    pages = [["前文", "1\t任务一\t2018年\t", "2\t\t2018年\t"], ["\t任务二的后半\t\t市科技局", "\t\t2019年\t"],
+             ["3\t任务三\t2018年\t市财政局"]]
+    assert _rows_joined_across_pages(pages) == [
+        "前文", "1\t任务一\t2018年\t", "2\t任务二的后半\t2018年\t市科技局", "\t\t2019年\t",
+        "3\t任务三\t2018年\t市财政局"]
 
 
 def test_it_joins_a_marker_wrapped_right_after_its_colon() -> None:

@@ -1,27 +1,36 @@
-"""Text PDFs (pypdf): page text without page numbers and running headers, wrapped lines joined.
+"""Text PDFs (pypdf): page text without page numbers and running headers, wrapped lines joined,
+ruled tables as TAB rows.
 
-Steps: extract each page's lines; drop page-number lines near the top or bottom of a page ("— 3 —",
-"第3页 共10页", "3/10", a bare number); drop running headers and footers (the same line, digits ignored,
-near the top or bottom of most pages, or of both pages of a two-page PDF when the text holds the line
-nowhere else); then join a line with the next when the layout wrapped it: the
-line does not end a sentence, the next line does not start with a heading label, the line is near the
-document's full line width. When the document marks paragraph starts with an indent, a full line that
-ends in 。 or ） is still joined with a next line that has no indent (the text wrapped right after the
-punctuation). A full line inside an open bracket always continues, whatever it ends with: a marker
+Steps: extract each page's lines; on a page where text stands between drawn rules, read the page from
+the positions of its text instead, each ruled table's cells as TAB rows (see "Ruled tables" below);
+mark lines that start right of the page's text edge as indented (a layout's text indent leaves no
+space in the text); drop page-number lines near the top or bottom of a page ("— 3 —", "第3页 共10页",
+"3/10", a bare number); drop running headers and footers (the same line, digits ignored, near the top
+or bottom of most pages, or of both pages of a two-page PDF when the text holds the line nowhere else);
+join a table row the page break cut in two; then join a line with the next when the layout wrapped it:
+the line does not end a sentence, the next line does not start with a heading label, the line is near
+the document's full line width. When the document marks paragraph starts with an indent, a full line
+that ends in 。 or ） is still joined with a next line that has no indent (the text wrapped right after
+the punctuation). A full line inside an open bracket always continues, whatever it ends with: a marker
 wrapped right after its colon ("（责任单位：" / "市科技局）"), or a number wrapped away from its bracket
-("（见附件" / "1）"). A date alone on a line (under a signature) starts a line of its own.
+("（见附件" / "1）"). A date alone on a line (under a signature) starts a line of its own. Table rows
+are never joined, and stand between empty lines as every reader gives them.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
 
 from luoshi.plandoc.errors import UnsupportedInput
 from luoshi.plandoc.limits import WorkBudget
 from luoshi.plandoc.messages import message
+from luoshi.plandoc.model import DITTO
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import HEADING_LABEL
 
@@ -71,7 +80,33 @@ def read_pdf(data: bytes) -> tuple[str, list[str]]:
         listed += "等" if len(empty_pages) > 10 else ""
         warnings.append(message("pdf_pages_without_text", pages=listed))
     pages = _drop_page_furniture(pages)
-    return "\n".join(join_wrapped_lines([line for page in pages for line in page])), warnings
+    return "\n".join(join_wrapped_lines(_rows_joined_across_pages(pages))), warnings
+
+
+def _rows_joined_across_pages(pages: list[list[str]]) -> list[str]:
+    """The pages' lines in one list; a table row the page break cut in two is one row again.
+
+    A row broken by the page leaves the cells that fitted on the first page and the rest of the others
+    on the next: the last row of one page and the first of the next fill different columns (the mark
+    〃 and empty cells aside). Rows that both fill a column (a new row at the top of the page, or a cell
+    cut in its middle) are left apart.
+    """
+    lines: list[str] = []
+    for page in pages:
+        if lines and page and "\t" in lines[-1] and "\t" in page[0]:
+            above, below = lines[-1].split("\t"), page[0].split("\t")
+            if len(above) == len(below) and not any(
+                    _filled(upper) and _filled(lower) for upper, lower in zip(above, below, strict=True)):
+                lines[-1] = "\t".join(lower if _filled(lower) else upper
+                                      for upper, lower in zip(above, below, strict=True))
+                lines += page[1:]
+                continue
+        lines += page
+    return lines
+
+
+def _filled(cell: str) -> bool:
+    return bool(cell.strip()) and cell.strip() != DITTO
 
 
 def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
@@ -99,6 +134,10 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
                 warnings.append(message("pdf_page_unreadable", page=number))
                 text, pieces = "", _PagePieces()
             budget.text(len(text))  # stop extracting once the page text is over the budget
+            ruled = ruled_page_lines(page, budget) if text.strip() else None
+            if ruled is not None:
+                pages.append(ruled)
+                continue
             lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             pages.append(pieces.mark_indents(lines))
     except UnsupportedInput:
@@ -167,8 +206,9 @@ def is_page_number(line: str) -> bool:
 
 
 def _edge_indices(page: list[str]) -> list[int]:
-    """Indices of the first and last few non-empty lines of a page."""
-    filled = [index for index, line in enumerate(page) if line.strip()]
+    """Indices of the first and last few non-empty lines of a page, table rows left out (rows of a
+    table often differ only in their numbers: they are not running headers)."""
+    filled = [index for index, line in enumerate(page) if line.strip() and "\t" not in line]
     return sorted(set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]))
 
 
@@ -200,6 +240,8 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     """Join lines the layout wrapped mid-sentence (see the module docstring for the rules)."""
     if not lines:
         return []
+    if any("\t" in line for line in lines):
+        return _join_around_rows(lines)
     widths = [display_width(line.strip()) for line in lines]
     full_width = _full_line_width(widths)
     indented = [bool(_INDENT.match(line)) for line in lines]
@@ -236,6 +278,27 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     return out
 
 
+def _join_around_rows(lines: list[str]) -> list[str]:
+    """Table rows (TAB lines) stay as they are, framed by empty lines; the text between them is joined."""
+    out: list[str] = []
+    text: list[str] = []
+    for line in lines:
+        if "\t" not in line:
+            text.append(line)
+            continue
+        if text:
+            out += join_wrapped_lines(text)
+            text = []
+        if out and "\t" not in out[-1] and out[-1]:
+            out.append("")
+        out.append(line)
+    if text:
+        if out and "\t" in out[-1]:
+            out.append("")
+        out += join_wrapped_lines(text)
+    return out
+
+
 def _bracket_depth(line: str, depth: int) -> int:
     """The number of brackets open after `line`, starting from `depth` (never below 0)."""
     opened = sum(line.count(char) for char in _OPENING)
@@ -258,3 +321,300 @@ def _separator(left: str, right: str) -> str:
     if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
         return " "
     return ""
+
+
+# --------------------------------------------------------------------------------------------------
+# Ruled tables
+#
+# A table drawn with borders comes out of plain text extraction as its cells' lines side by side, mixed
+# row by row ("1 垃圾分类绿色账户推进覆 2018年 各街道办事"). On a page where text sits between drawn rules,
+# the text is read from its positions instead: each piece of text (one text-showing operator) falls in
+# the cell the nearest rules around it enclose; the cells become TAB rows, the cells' lines joined; the
+# text outside the cells becomes lines by baseline, as on any page.
+
+# Coordinates within this many points are the same; a filled rectangle this thin is a rule.
+_SAME = 1.5
+_THIN = 2.0
+# A "cell" at least this share of the page's text width is a frame or a box around text, not a cell.
+_FRAME_SHARE = 0.95
+# Pieces of text times rules looked through: over this (a page of thousands of tiny boxes), the page is
+# read as plain text.
+_MAX_CELL_LOOKUPS = 4_000_000
+_PAINT_OPERATORS = frozenset({b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"})
+
+
+@dataclass(slots=True)
+class _Piece:
+    text: str
+    x: float  # left end of the text, page space
+    end: float  # right end
+    y: float  # baseline
+    size: float  # font height on the page
+
+
+@dataclass(slots=True)
+class _Rules:
+    horizontal: list[tuple[float, float, float]] = field(default_factory=list)  # (y, x1, x2)
+    vertical: list[tuple[float, float, float]] = field(default_factory=list)  # (x, y1, y2)
+
+
+Cell = tuple[float, float, float, float]  # left, right, top, bottom
+
+
+def ruled_page_lines(page: Any, budget: WorkBudget) -> list[str] | None:
+    """The page's lines with its ruled tables as TAB rows, or None when the page has no ruled table
+    (or its content cannot be read this way: the plain extraction then stands)."""
+    try:
+        operations = _page_operations(page)
+        if operations is None:
+            return None
+        rules = _rules(operations)
+        if len(rules.vertical) < 2 or len(rules.horizontal) < 2:
+            return None
+        pieces = _text_pieces(page, operations)
+    except Exception:  # the layout internals of pypdf vary between versions; plain extraction is the net
+        return None
+    if not pieces or len(pieces) * (len(rules.vertical) + len(rules.horizontal)) > _MAX_CELL_LOOKUPS:
+        return None
+    left = min(piece.x for piece in pieces)
+    text_width = max(piece.end for piece in pieces) - left
+    cells = [_cell_of(piece, rules, text_width) for piece in pieces]
+    if not _has_table(cells):
+        return None
+    lines: list[str] = []
+    free: list[tuple[float, str]] = []  # (x, text) of the lines outside tables
+    index = 0
+    while index < len(pieces):
+        if cells[index] is None:
+            end = index
+            while end < len(pieces) and cells[end] is None:
+                end += 1
+            for x, _end, line in _free_lines(pieces[index:end]):
+                free.append((x, line))
+                lines.append(line)
+            index = end
+            continue
+        end = index
+        while end < len(pieces) and cells[end] is not None:
+            end += 1
+        rows = _table_rows(pieces[index:end], cells[index:end], rules)
+        budget.table(sum(len(row) for row in rows))
+        lines += ["\t".join(row) for row in rows if any(cell.strip() for cell in row)]
+        index = end
+    return _marked_free_lines(lines, free)
+
+
+def _page_operations(page: Any) -> list[tuple[list[Any], bytes]] | None:
+    from pypdf.generic import ArrayObject, ContentStream, StreamObject
+
+    contents = page.get("/Contents")
+    if contents is None:
+        return None
+    contents = contents.get_object()
+    if not isinstance(contents, (ArrayObject, StreamObject)):
+        return None
+    operations: list[tuple[list[Any], bytes]] = ContentStream(contents, page.pdf, "bytes").operations
+    return operations
+
+
+def _rules(operations: list[tuple[list[Any], bytes]]) -> _Rules:
+    """The straight horizontal and vertical lines the page strokes or fills, in page space."""
+    rules = _Rules()
+    matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    stack: list[list[float]] = []
+    path: list[tuple[float, float, float, float]] = []  # segments of the path being built
+    point = start = (0.0, 0.0)
+    for operands, operator in operations:
+        if operator == b"q":
+            stack.append(matrix)
+        elif operator == b"Q":
+            matrix = stack.pop() if stack else matrix
+        elif operator == b"cm" and len(operands) == 6:
+            matrix = _multiply([float(value) for value in operands], matrix)
+        elif operator == b"m" and len(operands) == 2:
+            point = start = _apply(matrix, float(operands[0]), float(operands[1]))
+        elif operator == b"l" and len(operands) == 2:
+            target = _apply(matrix, float(operands[0]), float(operands[1]))
+            path.append((*point, *target))
+            point = target
+        elif operator == b"h":
+            path.append((*point, *start))
+            point = start
+        elif operator == b"re" and len(operands) == 4:
+            x, y, width, height = (float(value) for value in operands)
+            corners = [_apply(matrix, x, y), _apply(matrix, x + width, y),
+                       _apply(matrix, x + width, y + height), _apply(matrix, x, y + height)]
+            xs = [corner[0] for corner in corners]
+            ys = [corner[1] for corner in corners]
+            if max(ys) - min(ys) <= _THIN:
+                path.append((min(xs), (min(ys) + max(ys)) / 2, max(xs), (min(ys) + max(ys)) / 2))
+            elif max(xs) - min(xs) <= _THIN:
+                path.append(((min(xs) + max(xs)) / 2, min(ys), (min(xs) + max(xs)) / 2, max(ys)))
+            else:
+                path += [(*corners[i], *corners[(i + 1) % 4]) for i in range(4)]
+            point = start = corners[0]
+        elif operator in _PAINT_OPERATORS:
+            for x1, y1, x2, y2 in path:
+                if abs(y1 - y2) < 0.5 and abs(x1 - x2) > _THIN:
+                    rules.horizontal.append((y1, min(x1, x2), max(x1, x2)))
+                elif abs(x1 - x2) < 0.5 and abs(y1 - y2) > _THIN:
+                    rules.vertical.append((x1, min(y1, y2), max(y1, y2)))
+            path = []
+        elif operator == b"n":  # a clipping path, not drawn
+            path = []
+    return rules
+
+
+def _multiply(first: list[float], second: list[float]) -> list[float]:
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = second
+    return [a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2]
+
+
+def _apply(matrix: list[float], x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = matrix
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def _text_pieces(page: Any, operations: list[tuple[list[Any], bytes]]) -> list[_Piece]:
+    """Each text-showing operator's text and position, in content order (pypdf's layout-mode reader)."""
+    from pypdf._text_extraction._layout_mode._fixed_width_page import recurse_to_target_op, set_font_operation
+    from pypdf._text_extraction._layout_mode._text_state_manager import TextStateManager
+
+    fonts = page._layout_mode_fonts()
+    state = TextStateManager()
+    shown: list[Any] = []
+    stream = iter(operations)
+    for operands, operator in stream:
+        if operator in (b"BT", b"q"):
+            _groups, pieces = recurse_to_target_op(stream, state, b"ET" if operator == b"BT" else b"Q", fonts, True)
+            shown.extend(pieces)
+        elif operator == b"Tf":
+            set_font_operation(state, fonts, operands)
+        elif operator == b"cm":  # outside any q: pypdf's own loop leaves it out, the rules have it
+            state.add_cm(*operands)
+        else:
+            state.set_state_param(operator, operands)
+    return [_Piece(item.text, float(item.tx), float(item.displaced_tx), float(item.ty), abs(float(item.font_height)))
+            for item in shown if item.text.strip() and not item.rotated and item.font.interpretable]
+
+
+def _cell_of(piece: _Piece, rules: _Rules, text_width: float) -> Cell | None:
+    """The cell the nearest rules around the piece enclose, or None when it stands outside any."""
+    middle_y = piece.y + piece.size / 3
+    middle_x = (piece.x + piece.end) / 2
+    lefts = [x for x, y1, y2 in rules.vertical if x <= piece.x + _SAME and y1 - _SAME <= middle_y <= y2 + _SAME]
+    rights = [x for x, y1, y2 in rules.vertical if x >= piece.end - _SAME and y1 - _SAME <= middle_y <= y2 + _SAME]
+    tops = [y for y, x1, x2 in rules.horizontal if y > middle_y and x1 - _SAME <= middle_x <= x2 + _SAME]
+    bottoms = [y for y, x1, x2 in rules.horizontal if y < middle_y and x1 - _SAME <= middle_x <= x2 + _SAME]
+    if not (lefts and rights):
+        return None
+    left, right = max(lefts), min(rights)
+    if not (tops and bottoms):
+        # A row broken by the page has no rule where the page cut it: its side rule ends there.
+        sides = [(y1, y2) for x, y1, y2 in rules.vertical
+                 if abs(x - left) <= _SAME and y1 - _SAME <= middle_y <= y2 + _SAME]
+        tops = tops or [max(y2 for _y1, y2 in sides)]
+        bottoms = bottoms or [min(y1 for y1, _y2 in sides)]
+    cell = (left, right, min(tops), max(bottoms))
+    if cell[1] - cell[0] >= _FRAME_SHARE * text_width:
+        return None
+    return cell
+
+
+def _has_table(cells: list[Cell | None]) -> bool:
+    """Two cells side by side somewhere: a single column of boxes is not a table."""
+    lefts_by_top: dict[int, set[float]] = {}
+    for cell in cells:
+        if cell is not None:
+            lefts_by_top.setdefault(round(cell[2]), set()).add(cell[0])
+    return any(len(lefts) > 1 for lefts in lefts_by_top.values())
+
+
+def _free_lines(pieces: list[_Piece]) -> list[tuple[float, float, str]]:
+    """Pieces as lines (x where each starts, x where it ends, text): consecutive pieces on one baseline
+    make one line."""
+    lines: list[tuple[float, float, str]] = []
+    current: list[_Piece] = []
+    for piece in pieces:
+        if current and abs(piece.y - current[-1].y) > 0.3 * max(piece.size, current[-1].size):
+            lines.append(_line_of(current))
+            current = []
+        current.append(piece)
+    if current:
+        lines.append(_line_of(current))
+    return lines
+
+
+def _line_of(pieces: list[_Piece]) -> tuple[float, float, str]:
+    ordered = sorted(pieces, key=lambda piece: piece.x)
+    text = ordered[0].text.strip()
+    for previous, piece in itertools.pairwise(ordered):
+        gap = piece.x - previous.end
+        text += (" " if gap > 0.15 * piece.size else "") + piece.text.strip()
+    return ordered[0].x, max(piece.end for piece in ordered), text
+
+
+def _marked_free_lines(lines: list[str], free: list[tuple[float, str]]) -> list[str]:
+    """Lines outside tables that start right of the page's text edge get an indent mark."""
+    if not free:
+        return lines
+    left = min(x for x, _line in free)
+    indented = {id(line) for x, line in free if x - left > _INDENT_POINTS}
+    return ["\u3000" + line if id(line) in indented else line for line in lines]
+
+
+def _table_rows(pieces: list[_Piece], cells: list[Cell | None], rules: _Rules) -> list[list[str]]:
+    """The cells of one table as rows: columns between the table's vertical rules, rows from the cells'
+    tops; a cell spanning rows below holds the ditto mark 〃 there, one spanning columns is padded."""
+    texts: dict[Cell, list[_Piece]] = {}
+    for piece, cell in zip(pieces, cells, strict=True):
+        if cell is not None:
+            texts.setdefault(cell, []).append(piece)
+    top = max(cell[2] for cell in texts)
+    bottom = min(cell[3] for cell in texts)
+    # Every vertical rule beside the table's rows (the columns left empty on this page included) but
+    # the rightmost, the table's right edge, starts a column.
+    columns = _clustered(x for x, y1, y2 in rules.vertical if y1 < top - _SAME and y2 > bottom + _SAME)[:-1]
+    columns = columns or [min(cell[0] for cell in texts)]
+    tops = sorted(_clustered(cell[2] for cell in texts), reverse=True)
+    grid: dict[tuple[int, int], str] = {}
+    for cell, cell_pieces in texts.items():
+        row = _nearest(tops, cell[2])
+        column = _nearest(columns, cell[0])
+        grid[(row, column)] = _cell_text(cell_pieces, cell)
+        for below in range(row + 1, len(tops)):
+            if tops[below] <= cell[3] + _SAME:
+                break
+            grid.setdefault((below, column), DITTO)
+    width = len(columns)
+    return [[grid.get((row, column), "") for column in range(width)] for row in range(len(tops))]
+
+
+def _clustered(values: Any) -> list[float]:
+    """The distinct values, those within _SAME of the previous one counted once; ascending."""
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > _SAME:
+            out.append(value)
+    return out
+
+
+def _nearest(values: list[float], value: float) -> int:
+    return min(range(len(values)), key=lambda index: abs(values[index] - value))
+
+
+def _cell_text(pieces: list[_Piece], cell: Cell) -> str:
+    """A cell's lines top to bottom, joined as the wrapping broke them; after a line that stops well
+    short of the cell's right edge (a break on purpose: a new line, or the wrap at a space) a space."""
+    lines = _free_lines(sorted(pieces, key=lambda piece: (-round(piece.y, 1), piece.x)))
+    padding = min(x for x, _end, _line in lines) - cell[0]  # the cell's inner margin, on each side
+    size = max(piece.size for piece in pieces)
+    text = ""
+    for _x, end, line in lines:
+        part = line.replace("\t", " ")
+        text = text + _separator(text, part) + part if text and part else text or part
+        if cell[1] - end - padding > 1.5 * size:
+            text += " "
+    return text.strip()
