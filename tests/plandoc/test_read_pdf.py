@@ -153,9 +153,19 @@ def test_it_reads_a_table_row_the_page_break_cut_as_one_row() -> None:
 def test_it_joins_the_parts_of_a_row_cut_by_the_page_only_when_they_fill_different_cells() -> None:
     pages = [["前文", "1\t任务一\t2018年\t", "2\t\t2018年\t"], ["\t任务二的后半\t\t市科技局", "\t\t2019年\t"],
              ["3\t任务三\t2018年\t市财政局"]]
-    assert _rows_joined_across_pages(pages) == [
+    assert _rows_joined_across_pages(pages, [False, False, False]) == [
         "前文", "1\t任务一\t2018年\t", "2\t任务二的后半\t2018年\t市科技局", "\t\t2019年\t",
         "3\t任务三\t2018年\t市财政局"]
+
+
+def test_it_joins_a_cell_the_page_cut_in_its_middle_when_the_row_has_no_rule_at_its_bottom() -> None:
+    # Page 1 ends with a closed row, page 2 with a cut row followed by a new numbered row, page 3 with a
+    # cut row whose cell "共和新路街道" goes on at the top of page 4.
+    pages = [["1\t宝山路\t62\t44", "2\t曹家渡\t58\t42"], ["\t街道\t\t", "3\t大宁路街道\t49\t35"],
+             ["4\t共和\t76\t53"], ["\t新路街道\t\t", "二、工作要求"]]
+    assert _rows_joined_across_pages(pages, [False, True, True, False]) == [
+        "1\t宝山路\t62\t44", "2\t曹家渡\t58\t42", "\t街道\t\t", "3\t大宁路街道\t49\t35", "4\t共和新路街道\t76\t53",
+        "二、工作要求"]
 
 
 def test_it_joins_a_marker_wrapped_right_after_its_colon() -> None:

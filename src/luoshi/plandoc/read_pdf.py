@@ -71,7 +71,7 @@ _SPACES = re.compile(r"[\s\u3000]+")
 
 def read_pdf(data: bytes) -> tuple[str, list[str]]:
     """Return the text of a PDF (paragraphs joined across wraps and pages) and warnings."""
-    pages, warnings = _page_lines(data)
+    pages, cut, warnings = _page_lines(data)
     if not any(line.strip() for page in pages for line in page):
         raise UnsupportedInput(_SCANNED_MESSAGE)
     empty_pages = [index + 1 for index, page in enumerate(pages) if not any(line.strip() for line in page)]
@@ -80,36 +80,43 @@ def read_pdf(data: bytes) -> tuple[str, list[str]]:
         listed += "等" if len(empty_pages) > 10 else ""
         warnings.append(message("pdf_pages_without_text", pages=listed))
     pages = _drop_page_furniture(pages)
-    return "\n".join(join_wrapped_lines(_rows_joined_across_pages(pages))), warnings
+    return "\n".join(join_wrapped_lines(_rows_joined_across_pages(pages, cut))), warnings
 
 
-def _rows_joined_across_pages(pages: list[list[str]]) -> list[str]:
+def _rows_joined_across_pages(pages: list[list[str]], cut: list[bool]) -> list[str]:
     """The pages' lines in one list; a table row the page break cut in two is one row again.
 
     A row broken by the page leaves the cells that fitted on the first page and the rest of the others
-    on the next: the last row of one page and the first of the next fill different columns (the mark
-    〃 and empty cells aside). Rows that both fill a column (a new row at the top of the page, or a cell
-    cut in its middle) are left apart.
+    on the next. The last row of a page and the first of the next are one row when the first has no
+    rule at its bottom (`cut`) and the second no number in its first cell, or when they fill different
+    columns (the mark 〃 and empty cells aside); a cell that both fill is their texts joined.
     """
     lines: list[str] = []
-    for page in pages:
+    for index, page in enumerate(pages):
         if lines and page and "\t" in lines[-1] and "\t" in page[0]:
             above, below = lines[-1].split("\t"), page[0].split("\t")
-            if len(above) == len(below) and not any(
-                    _filled(upper) and _filled(lower) for upper, lower in zip(above, below, strict=True)):
-                lines[-1] = "\t".join(lower if _filled(lower) else upper
-                                      for upper, lower in zip(above, below, strict=True))
+            both = [_filled(upper) and _filled(lower) for upper, lower in zip(above, below, strict=False)]
+            if len(above) == len(below) and (not any(both) or (cut[index - 1] and not _filled(below[0]))):
+                lines[-1] = "\t".join(_joined_cell(upper, lower) for upper, lower in zip(above, below, strict=True))
                 lines += page[1:]
                 continue
         lines += page
     return lines
 
 
+def _joined_cell(upper: str, lower: str) -> str:
+    if not _filled(lower):
+        return upper
+    if not _filled(upper):
+        return lower
+    return upper + _separator(upper, lower) + lower
+
+
 def _filled(cell: str) -> bool:
     return bool(cell.strip()) and cell.strip() != DITTO
 
 
-def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
+def _page_lines(data: bytes) -> tuple[list[list[str]], list[bool], list[str]]:
     try:
         from pypdf import PdfReader
         from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
@@ -122,6 +129,7 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
             except (DependencyError, NotImplementedError):
                 raise UnsupportedInput(message("pdf_encryption_unsupported")) from None
         pages: list[list[str]] = []
+        cut: list[bool] = []  # whether the page's last table row goes on at the top of the next page
         warnings: list[str] = []
         budget = WorkBudget()
         for number, page in enumerate(reader.pages, start=1):
@@ -136,8 +144,10 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
             budget.text(len(text))  # stop extracting once the page text is over the budget
             ruled = ruled_page_lines(page, budget) if text.strip() else None
             if ruled is not None:
-                pages.append(ruled)
+                pages.append(ruled[0])
+                cut.append(ruled[1])
                 continue
+            cut.append(False)
             lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
             pages.append(pieces.mark_indents(lines))
     except UnsupportedInput:
@@ -147,7 +157,7 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[str]]:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
             OSError, AssertionError, ZeroDivisionError, OverflowError):
         raise UnsupportedInput(message("pdf_damaged")) from None
-    return pages, warnings
+    return pages, cut, warnings
 
 
 class _PagePieces:
@@ -358,12 +368,13 @@ class _Rules:
     vertical: list[tuple[float, float, float]] = field(default_factory=list)  # (x, y1, y2)
 
 
-Cell = tuple[float, float, float, float]  # left, right, top, bottom
+Cell = tuple[float, float, float, float, bool]  # left, right, top, bottom, no rule at the bottom
 
 
-def ruled_page_lines(page: Any, budget: WorkBudget) -> list[str] | None:
-    """The page's lines with its ruled tables as TAB rows, or None when the page has no ruled table
-    (or its content cannot be read this way: the plain extraction then stands)."""
+def ruled_page_lines(page: Any, budget: WorkBudget) -> tuple[list[str], bool] | None:
+    """The page's lines with its ruled tables as TAB rows, and whether its last row is open at the
+    bottom (cut by the page); None when the page has no ruled table (or its content cannot be read
+    this way: the plain extraction then stands)."""
     try:
         operations = _page_operations(page)
         if operations is None:
@@ -383,6 +394,7 @@ def ruled_page_lines(page: Any, budget: WorkBudget) -> list[str] | None:
         return None
     lines: list[str] = []
     free: list[tuple[float, str]] = []  # (x, text) of the lines outside tables
+    cut = False
     index = 0
     while index < len(pieces):
         if cells[index] is None:
@@ -397,11 +409,11 @@ def ruled_page_lines(page: Any, budget: WorkBudget) -> list[str] | None:
         end = index
         while end < len(pieces) and cells[end] is not None:
             end += 1
-        rows = _table_rows(pieces[index:end], cells[index:end], rules)
+        rows, cut = _table_rows(pieces[index:end], cells[index:end], rules)
         budget.table(sum(len(row) for row in rows))
         lines += ["\t".join(row) for row in rows if any(cell.strip() for cell in row)]
         index = end
-    return _marked_free_lines(lines, free)
+    return _marked_free_lines(lines, free), cut
 
 
 def _page_operations(page: Any) -> list[tuple[list[Any], bytes]] | None:
@@ -511,13 +523,15 @@ def _cell_of(piece: _Piece, rules: _Rules, text_width: float) -> Cell | None:
     if not (lefts and rights):
         return None
     left, right = max(lefts), min(rights)
-    if not (tops and bottoms):
-        # A row broken by the page has no rule where the page cut it: its side rule ends there.
-        sides = [(y1, y2) for x, y1, y2 in rules.vertical
-                 if abs(x - left) <= _SAME and y1 - _SAME <= middle_y <= y2 + _SAME]
-        tops = tops or [max(y2 for _y1, y2 in sides)]
-        bottoms = bottoms or [min(y1 for y1, _y2 in sides)]
-    cell = (left, right, min(tops), max(bottoms))
+    # The rule on the cell's left spans the cell (or the table): the cell ends where it ends at the
+    # latest. A row broken by the page has no rule where the page cut it: the side rule ends there.
+    sides = [(y1, y2) for x, y1, y2 in rules.vertical
+             if abs(x - left) <= _SAME and y1 - _SAME <= middle_y <= y2 + _SAME]
+    side_bottom = min(y1 for y1, _y2 in sides)
+    side_top = max(y2 for _y1, y2 in sides)
+    tops = [y for y in tops if y <= side_top + _SAME]
+    bottoms = [y for y in bottoms if y >= side_bottom - _SAME]
+    cell = (left, right, min(tops) if tops else side_top, max(bottoms) if bottoms else side_bottom, not bottoms)
     if cell[1] - cell[0] >= _FRAME_SHARE * text_width:
         return None
     return cell
@@ -565,9 +579,10 @@ def _marked_free_lines(lines: list[str], free: list[tuple[float, str]]) -> list[
     return ["\u3000" + line if id(line) in indented else line for line in lines]
 
 
-def _table_rows(pieces: list[_Piece], cells: list[Cell | None], rules: _Rules) -> list[list[str]]:
+def _table_rows(pieces: list[_Piece], cells: list[Cell | None], rules: _Rules) -> tuple[list[list[str]], bool]:
     """The cells of one table as rows: columns between the table's vertical rules, rows from the cells'
-    tops; a cell spanning rows below holds the ditto mark 〃 there, one spanning columns is padded."""
+    tops; a cell spanning rows below holds the ditto mark 〃 there, one spanning columns is padded.
+    Also whether the last row has no rule at its bottom (the page cut it)."""
     texts: dict[Cell, list[_Piece]] = {}
     for piece, cell in zip(pieces, cells, strict=True):
         if cell is not None:
@@ -589,7 +604,9 @@ def _table_rows(pieces: list[_Piece], cells: list[Cell | None], rules: _Rules) -
                 break
             grid.setdefault((below, column), DITTO)
     width = len(columns)
-    return [[grid.get((row, column), "") for column in range(width)] for row in range(len(tops))]
+    rows = [[grid.get((row, column), "") for column in range(width)] for row in range(len(tops))]
+    cut = any(cell[4] for cell in texts if _nearest(tops, cell[2]) == len(tops) - 1)
+    return rows, cut
 
 
 def _clustered(values: Any) -> list[float]:
