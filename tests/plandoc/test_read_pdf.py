@@ -126,6 +126,20 @@ def test_it_reads_paragraph_starts_from_a_text_indent() -> None:
     assert read_bytes(pdf).text.splitlines() == paragraphs
 
 
+def test_it_keeps_lines_repeated_all_through_the_text_that_reach_the_page_edges() -> None:
+    # A web table one cell per line between "|" lines: "|" stands at the edges of most pages, as a running
+    # header would, but also everywhere between; the bare item numbers are not page numbers where the
+    # pages are numbered "— N —". Pages of one-line paragraphs are all indented: the full line "…任务。"
+    # is a paragraph of its own, not the start of one going on with "|".
+    opening = "为深入贯彻落实市委、市政府决策部署，推动全区经济社会高质量发展，结合我区实际，制定本方案。" * 2
+    items = [[str(number), "|", f"第{number:02d}项，主要污染物排放总量削减完成上级下达任务。", "|"]
+             for number in range(1, 31)]
+    paragraphs: list[str | list[list[str]]] = [opening] * 4 + [line for item in items for line in item]
+    data = official_pdf(paragraphs)
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 4
+    assert read_bytes(data).text.splitlines() == paragraphs
+
+
 TASK_ROWS = [["序号", "主要任务", "完成时限", "责任单位", "配合单位"],
              ["1", "创建达标分类小区，建立健全生活垃圾分类投放管理责任人制度（累计数）", "2018年", "各街道办事处",
               "区绿化市容局"],

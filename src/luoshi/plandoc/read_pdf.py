@@ -3,10 +3,11 @@ ruled tables as TAB rows.
 
 Steps: extract each page's lines; on a page where text stands between drawn rules, read the page from
 the positions of its text instead, each ruled table's cells as TAB rows (see "Ruled tables" below);
-mark lines that start right of the page's text edge as indented (a layout's text indent leaves no
-space in the text); drop page-number lines near the top or bottom of a page ("— 3 —", "第3页 共10页",
-"3/10", a bare number); drop running headers and footers (the same line, digits ignored, near the top
-or bottom of most pages, or of both pages of a two-page PDF when the text holds the line nowhere else);
+mark lines that start right of the document's left text edge as indented (a layout's text indent
+leaves no space in the text); drop page-number lines near the top or bottom of a page ("— 3 —", "第3页 共10页",
+"3/10", a bare number; only the most specific form most pages use, when they use one); drop running
+headers and footers (the same line, digits ignored, near the top or bottom of most pages and hardly
+anywhere else, or of both pages of a two-page PDF when the text holds the line nowhere else);
 join a table row the page break cut in two; then join a line with the next when the layout wrapped it:
 the line does not end a sentence, the next line does not start with a heading label, the line is near
 the document's full line width. When the document marks paragraph starts with an indent, a full line
@@ -50,6 +51,7 @@ _PAGE_NUMBERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fraction", re.compile(r"^\d{1,4}/\d{1,4}$")),
     ("english", re.compile(r"^(?:page)?\d{1,4}(?:of\d{1,4})?$", re.IGNORECASE)),
 )
+_PAGE_NUMBER_STYLES = frozenset(name for name, _pattern in _PAGE_NUMBERS)
 # A line that ends a sentence or a parenthesis is never joined with the next.
 _SENTENCE_END = re.compile(r"[。；;：:！!？?”’）)】」』]$|(?<!\d)\.$")
 # Share of the document's full line width from which a line counts as wrapped by the layout.
@@ -130,6 +132,7 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[bool], list[str]]:
                 raise UnsupportedInput(message("pdf_encryption_unsupported")) from None
         pages: list[list[str]] = []
         cut: list[bool] = []  # whether the page's last table row goes on at the top of the next page
+        starts: list[list[float | None]] = []  # where each line of each page starts, when known
         warnings: list[str] = []
         budget = WorkBudget()
         for number, page in enumerate(reader.pages, start=1):
@@ -145,11 +148,13 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[bool], list[str]]:
             ruled = ruled_page_lines(page, budget) if text.strip() else None
             if ruled is not None:
                 pages.append(ruled[0])
-                cut.append(ruled[1])
+                starts.append(ruled[1])
+                cut.append(ruled[2])
                 continue
             cut.append(False)
             lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-            pages.append(pieces.mark_indents(lines))
+            pages.append(lines)
+            starts.append(pieces.line_starts_of(lines))
     except UnsupportedInput:
         raise
     except NotImplementedError:
@@ -157,16 +162,26 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[bool], list[str]]:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
             OSError, AssertionError, ZeroDivisionError, OverflowError):
         raise UnsupportedInput(message("pdf_damaged")) from None
-    return pages, cut, warnings
+    return _marked_indents(pages, starts), cut, warnings
 
 
-class _PagePieces:
-    """The pieces of text pypdf reports with their position, to tell which lines start further right.
+def _marked_indents(pages: list[list[str]], starts: list[list[float | None]]) -> list[list[str]]:
+    """Lines that start right of the document's left text edge, with an ideographic space in front.
 
     A layout that indents first lines with a text indent (not with space characters) leaves no trace
-    in the extracted text; the x of each line's first piece does. Such a line gets an ideographic space
-    in front, as if the indent had been typed, so that the joining rules see where paragraphs start.
+    in the extracted text; where each line starts does. The edge is the document's, not the page's: on
+    a page of one-line paragraphs every line is indented.
     """
+    known = [x for page in starts for x in page if x is not None]
+    if not known:
+        return pages
+    left = min(known)
+    return [[("\u3000" + line if x is not None and x - left > _INDENT_POINTS and not _INDENT.match(line) else line)
+             for line, x in zip(page, page_starts, strict=True)]
+            for page, page_starts in zip(pages, starts, strict=True)]
+
+class _PagePieces:
+    """The pieces of text pypdf reports with their position: where each line starts."""
 
     __slots__ = ("at_line_start", "line_starts", "text")
 
@@ -190,20 +205,16 @@ class _PagePieces:
                 self.line_starts.append(x)
                 self.at_line_start = False
 
-    def mark_indents(self, lines: list[str]) -> list[str]:
-        """The lines, those that start right of the page's left text edge marked with an indent."""
+    def line_starts_of(self, lines: list[str]) -> list[float | None]:
+        """Where each of the lines starts (None for an empty line, or all None when the pieces do not
+        add up to the text)."""
         filled = [index for index, line in enumerate(lines) if line.strip()]
+        out: list[float | None] = [None] * len(lines)
         if "".join(self.text) != "\n".join(lines) or len(filled) != len(self.line_starts):
-            return lines  # the pieces do not add up to the text: leave it as it is
-        known = [x for x in self.line_starts if x is not None]
-        if not known:
-            return lines
-        left = min(known)
-        marked = list(lines)
+            return out
         for index, x in zip(filled, self.line_starts, strict=True):
-            if x is not None and x - left > _INDENT_POINTS and not _INDENT.match(lines[index]):
-                marked[index] = "\u3000" + lines[index]
-        return marked
+            out[index] = x
+        return out
 
 
 def _key(line: str) -> str:
@@ -211,8 +222,12 @@ def _key(line: str) -> str:
 
 
 def is_page_number(line: str) -> bool:
+    return _page_number_style(line) is not None
+
+
+def _page_number_style(line: str) -> str | None:
     key = _key(line)
-    return bool(key) and any(pattern.match(key) for _name, pattern in _PAGE_NUMBERS)
+    return next((name for name, pattern in _PAGE_NUMBERS if pattern.match(key)), None) if key else None
 
 
 def _edge_indices(page: list[str]) -> list[int]:
@@ -226,17 +241,28 @@ def _drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     edge_keys: Counter[str] = Counter()
     for page in pages:
         edge_keys.update({_DIGITS.sub("#", _key(page[index])) for index in _edge_indices(page)})
+    # A running header stands at the edges, hardly ever in the body: a line repeated all through the
+    # text (the "|" between the cells of a web table) is content that also happens to reach the edges.
+    everywhere = Counter(_DIGITS.sub("#", _key(line)) for page in pages for line in page)
     running = set()
     if len(pages) >= _RUNNING_MIN_PAGES:
-        running = {key for key, count in edge_keys.items() if key and count >= _RUNNING_SHARE * len(pages)}
+        running = {key for key, count in edge_keys.items()
+                   if key and count >= _RUNNING_SHARE * len(pages) and everywhere[key] <= count + 1}
     elif len(pages) == 2:
         # Two pages: a line at an edge of both that the text holds nowhere else ("XX人民政府文件").
-        everywhere = Counter(_DIGITS.sub("#", _key(line)) for page in pages for line in page)
         running = {key for key, count in edge_keys.items() if key and count == 2 and everywhere[key] == 2}
+    # When most pages number themselves one way ("— 3 —"), a line in another form is not a page number
+    # (the bare "2" of an item whose cells stand one per line): the most specific form on most pages.
+    styles: Counter[str] = Counter()
+    for page in pages:
+        styles.update({style for index in _edge_indices(page) if (style := _page_number_style(page[index]))})
+    numbering = next((name for name, _pattern in _PAGE_NUMBERS
+                      if len(pages) >= 2 and styles[name] >= _RUNNING_SHARE * len(pages)), None)
     cleaned = []
     for page in pages:
         drop = {index for index in _edge_indices(page)
-                if is_page_number(page[index]) or _DIGITS.sub("#", _key(page[index])) in running}
+                if _page_number_style(page[index]) in ({numbering} if numbering else _PAGE_NUMBER_STYLES)
+                or _DIGITS.sub("#", _key(page[index])) in running}
         cleaned.append([line for index, line in enumerate(page) if index not in drop and line.strip()])
     return cleaned
 
@@ -371,10 +397,10 @@ class _Rules:
 Cell = tuple[float, float, float, float, bool]  # left, right, top, bottom, no rule at the bottom
 
 
-def ruled_page_lines(page: Any, budget: WorkBudget) -> tuple[list[str], bool] | None:
-    """The page's lines with its ruled tables as TAB rows, and whether its last row is open at the
-    bottom (cut by the page); None when the page has no ruled table (or its content cannot be read
-    this way: the plain extraction then stands)."""
+def ruled_page_lines(page: Any, budget: WorkBudget) -> tuple[list[str], list[float | None], bool] | None:
+    """The page's lines with its ruled tables as TAB rows, where each line starts (None for a row),
+    and whether its last row is open at the bottom (cut by the page); None when the page has no ruled
+    table (or its content cannot be read this way: the plain extraction then stands)."""
     try:
         operations = _page_operations(page)
         if operations is None:
@@ -393,7 +419,7 @@ def ruled_page_lines(page: Any, budget: WorkBudget) -> tuple[list[str], bool] | 
     if not _has_table(cells):
         return None
     lines: list[str] = []
-    free: list[tuple[float, str]] = []  # (x, text) of the lines outside tables
+    starts: list[float | None] = []
     cut = False
     index = 0
     while index < len(pieces):
@@ -402,7 +428,7 @@ def ruled_page_lines(page: Any, budget: WorkBudget) -> tuple[list[str], bool] | 
             while end < len(pieces) and cells[end] is None:
                 end += 1
             for x, _end, line in _free_lines(pieces[index:end]):
-                free.append((x, line))
+                starts.append(x)
                 lines.append(line)
             index = end
             continue
@@ -411,9 +437,11 @@ def ruled_page_lines(page: Any, budget: WorkBudget) -> tuple[list[str], bool] | 
             end += 1
         rows, cut = _table_rows(pieces[index:end], cells[index:end], rules)
         budget.table(sum(len(row) for row in rows))
-        lines += ["\t".join(row) for row in rows if any(cell.strip() for cell in row)]
+        rendered = ["\t".join(row) for row in rows if any(cell.strip() for cell in row)]
+        lines += rendered
+        starts += [None] * len(rendered)
         index = end
-    return _marked_free_lines(lines, free), cut
+    return lines, starts, cut
 
 
 def _page_operations(page: Any) -> list[tuple[list[Any], bytes]] | None:
@@ -568,15 +596,6 @@ def _line_of(pieces: list[_Piece]) -> tuple[float, float, str]:
         gap = piece.x - previous.end
         text += (" " if gap > 0.15 * piece.size else "") + piece.text.strip()
     return ordered[0].x, max(piece.end for piece in ordered), text
-
-
-def _marked_free_lines(lines: list[str], free: list[tuple[float, str]]) -> list[str]:
-    """Lines outside tables that start right of the page's text edge get an indent mark."""
-    if not free:
-        return lines
-    left = min(x for x, _line in free)
-    indented = {id(line) for x, line in free if x - left > _INDENT_POINTS}
-    return ["\u3000" + line if id(line) in indented else line for line in lines]
 
 
 def _table_rows(pieces: list[_Piece], cells: list[Cell | None], rules: _Rules) -> tuple[list[list[str]], bool]:
