@@ -209,6 +209,12 @@ def test_it_does_not_join_a_date_under_a_full_line() -> None:
     assert join_wrapped_lines(lines) == lines
 
 
+def test_it_does_not_join_a_full_line_with_an_indented_line_when_paragraphs_are_indented() -> None:
+    # A table's title as long as a line, then its header "序号" starting a paragraph of its own.
+    lines = ["\u3000\u3000" + FULL[:-2] + "分解表", "\u3000\u3000序号", "\u3000\u3000" + FULL, "接着写完。"]
+    assert join_wrapped_lines(lines) == [FULL[:-2] + "分解表", "序号", FULL + "接着写完。"]
+
+
 def test_it_puts_back_the_space_between_wrapped_latin_words() -> None:
     assert join_wrapped_lines(["x" * 40, "words", "short"]) == ["x" * 40 + " words", "short"]
 

@@ -10,12 +10,13 @@ headers and footers (the same line, digits ignored, near the top or bottom of mo
 anywhere else, or of both pages of a two-page PDF when the text holds the line nowhere else);
 join a table row the page break cut in two; then join a line with the next when the layout wrapped it:
 the line does not end a sentence, the next line does not start with a heading label, the line is near
-the document's full line width. When the document marks paragraph starts with an indent, a full line
-that ends in 。 or ） is still joined with a next line that has no indent (the text wrapped right after
-the punctuation). A full line inside an open bracket always continues, whatever it ends with: a marker
-wrapped right after its colon ("（责任单位：" / "市科技局）"), or a number wrapped away from its bracket
-("（见附件" / "1）"). A date alone on a line (under a signature) starts a line of its own. Table rows
-are never joined, and stand between empty lines as every reader gives them.
+the document's full line width. When the document marks paragraph starts with an indent, a line is
+never joined with a next line indented as a paragraph (one to four ideographic spaces), and a full
+line that ends in 。 or ） is still joined with a next line that has no indent (the text wrapped right
+after the punctuation). A full line inside an open bracket always continues, whatever it ends with: a
+marker wrapped right after its colon ("（责任单位：" / "市科技局）"), or a number wrapped away from its
+bracket ("（见附件" / "1）"). A date alone on a line (under a signature) starts a line of its own.
+Table rows are never joined, and stand between empty lines as every reader gives them.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ _SENTENCE_END = re.compile(r"[。；;：:！!？?”’）)】」』]$|(?<!\d)\.
 # Share of the document's full line width from which a line counts as wrapped by the layout.
 _FULL_LINE_SHARE = 0.85
 _INDENT = re.compile(r"^[ \u3000\xa0]")
+# A paragraph's indent: one to four ideographic spaces (more is a centred or right-aligned line; a
+# single space in front of a line is often an artefact of extraction, not an indent).
+_PARAGRAPH_INDENT = re.compile(r"^\u3000{1,4}(?![ \u3000\xa0])")
 # A line that starts this many points right of the page's leftmost line is indented (an em of 10.5 pt
 # text is 10.5 points; a two-character indent at 16 pt is 32).
 _INDENT_POINTS = 8.0
@@ -176,9 +180,15 @@ def _marked_indents(pages: list[list[str]], starts: list[list[float | None]]) ->
     if not known:
         return pages
     left = min(known)
-    return [[("\u3000" + line if x is not None and x - left > _INDENT_POINTS and not _INDENT.match(line) else line)
-             for line, x in zip(page, page_starts, strict=True)]
+    return [[(_indent(x - left) + line if x is not None and x - left > _INDENT_POINTS and not _INDENT.match(line)
+              else line) for line, x in zip(page, page_starts, strict=True)]
             for page, page_starts in zip(pages, starts, strict=True)]
+
+
+def _indent(points: float) -> str:
+    """Ideographic spaces for an indent of so many points, counted in characters of 16 pt (the body
+    size of official documents): a paragraph's two characters, or many for a centred line."""
+    return "\u3000" * max(1, round(points / 16))
 
 class _PagePieces:
     """The pieces of text pypdf reports with their position: where each line starts."""
@@ -281,6 +291,8 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     widths = [display_width(line.strip()) for line in lines]
     full_width = _full_line_width(widths)
     indented = [bool(_INDENT.match(line)) for line in lines]
+    # Where paragraphs are indented, a line indented as a paragraph (not centred) starts one.
+    paragraph_start = [_PARAGRAPH_INDENT.match(line) is not None for line in lines]
     uses_indent = 0.05 <= sum(indented) / len(lines) <= 0.8
     out: list[str] = []
     # The paragraph being built, as its pieces (joined once: re-copying a growing string is quadratic),
@@ -292,7 +304,8 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     for index in range(1, len(lines)):
         following = lines[index].strip()
         wrapped = False
-        if current_width >= _FULL_LINE_SHARE * full_width and not _DATE_LINE.match(following):
+        starts_paragraph = uses_indent and paragraph_start[index]
+        if current_width >= _FULL_LINE_SHARE * full_width and not _DATE_LINE.match(following) and not starts_paragraph:
             if depth > 0 and (not HEADING_LABEL.match(following) or _CLOSING_NUMBER.match(following)):
                 wrapped = True
             elif not HEADING_LABEL.match(following):
