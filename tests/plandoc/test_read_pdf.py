@@ -215,6 +215,15 @@ def test_it_does_not_join_a_full_line_with_an_indented_line_when_paragraphs_are_
     assert join_wrapped_lines(lines) == [FULL[:-2] + "分解表", "序号", FULL + "接着写完。"]
 
 
+def test_it_reads_indents_in_a_document_of_mostly_one_line_paragraphs() -> None:
+    # A table one cell per line: nearly every line (10 of 11) is a paragraph of its own, indented; one
+    # paragraph wraps. The table's title fills a line; its first cell "序号" starts a paragraph.
+    cells = ["\u3000\u3000" + cell
+             for cell in ["序号", "2022年预期目标", "责任单位", "1", "地区生产总值增长", "区发展改革委", "2", "投资"]]
+    lines = ["\u3000\u3000" + FULL, "写完。", "\u3000\u3000" + FULL[:-2] + "分解表", *cells]
+    assert join_wrapped_lines(lines) == [FULL + "写完。", FULL[:-2] + "分解表", *(cell.strip() for cell in cells)]
+
+
 def test_it_puts_back_the_space_between_wrapped_latin_words() -> None:
     assert join_wrapped_lines(["x" * 40, "words", "short"]) == ["x" * 40 + " words", "short"]
 

@@ -293,7 +293,10 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     indented = [bool(_INDENT.match(line)) for line in lines]
     # Where paragraphs are indented, a line indented as a paragraph (not centred) starts one.
     paragraph_start = [_PARAGRAPH_INDENT.match(line) is not None for line in lines]
-    uses_indent = 0.05 <= sum(indented) / len(lines) <= 0.8
+    # Indents tell paragraphs apart when some lines have one and some (a few at least) have none: where
+    # every line has one (a space in front of each), they tell nothing.
+    unindented = len(lines) - sum(indented)
+    uses_indent = sum(indented) >= 0.05 * len(lines) and unindented >= max(1, 0.05 * len(lines))
     out: list[str] = []
     # The paragraph being built, as its pieces (joined once: re-copying a growing string is quadratic),
     # and its last two characters, all that _SENTENCE_END looks at.
