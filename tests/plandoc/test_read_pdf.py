@@ -155,6 +155,17 @@ def test_it_reads_a_ruled_table_as_rows_of_cells() -> None:
         "一、主要任务", "", *("\t".join(row) for row in TASK_ROWS), "", "二、保障措施"]
 
 
+def test_it_keeps_apart_the_names_of_a_unit_cell_that_wrapped_between_them() -> None:
+    # "区文明办 区绿化市容局 区房管局" in a narrow cell: each name (or its end) a line of its own.
+    rows = [["类别", "序号", "主要任务", "节点", "指标数", "责任单位", "配合单位"],
+            ["1.分类投放", "2", "创建达标分类小区（累计数）", "2018年", "345个", "各街道办事处",
+             "区文明办 区绿化市容局 区房管局"]]
+    data = official_pdf([rows])
+    plain = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "区绿化市容局\n区房管局" in plain  # the cell wrapped at the space before the last name
+    assert read_bytes(data).text.splitlines() == ["\t".join(row) for row in rows]
+
+
 def test_it_reads_a_table_row_the_page_break_cut_as_one_row() -> None:
     rows = [["序号", "主要任务", "责任单位"],
             *[[str(number), f"第{number}项任务，" + "加快推进重点项目建设，" * (number % 4 * 3 + 1), "市发展改革委"]

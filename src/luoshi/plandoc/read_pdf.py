@@ -74,6 +74,7 @@ _DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年"
                         r"[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"[\s\u3000]+")
+_SPACE_RUN = re.compile(r"[ \t]+")
 
 def read_pdf(data: bytes) -> tuple[str, list[str]]:
     """Return the text of a PDF (paragraphs joined across wraps and pages) and warnings."""
@@ -389,6 +390,10 @@ _SAME = 1.5
 _THIN = 2.0
 # A "cell" at least this share of the page's text width is a frame or a box around text, not a cell.
 _FRAME_SHARE = 0.95
+# A cell's line that ends like the name of a body (…局, …办, …委) above a line that opens like one (区…,
+# 县…, 各…): the names of a list, one a line or wrapped at the space between them, not one name.
+_BODY_ENDINGS = frozenset("局办委处部站室队院厅署府所心司团")
+_BODY_OPENINGS = frozenset("区县市省各镇乡")
 # Pieces of text times rules looked through: over this (a page of thousands of tiny boxes), the page is
 # read as plain text.
 _MAX_CELL_LOOKUPS = 4_000_000
@@ -606,12 +611,14 @@ def _free_lines(pieces: list[_Piece]) -> list[tuple[float, float, str]]:
 
 
 def _line_of(pieces: list[_Piece]) -> tuple[float, float, str]:
+    """One line of pieces: a gap wider than a thin space between two pieces is a space (a space the
+    pieces hold themselves, "区文明办 ", stays)."""
     ordered = sorted(pieces, key=lambda piece: piece.x)
-    text = ordered[0].text.strip()
+    text = ordered[0].text
     for previous, piece in itertools.pairwise(ordered):
         gap = piece.x - previous.end
-        text += (" " if gap > 0.15 * piece.size else "") + piece.text.strip()
-    return ordered[0].x, max(piece.end for piece in ordered), text
+        text += (" " if gap > 0.15 * piece.size else "") + piece.text
+    return ordered[0].x, max(piece.end for piece in ordered), _SPACE_RUN.sub(" ", text).strip()
 
 
 def _table_rows(pieces: list[_Piece], cells: list[Cell | None], rules: _Rules) -> tuple[list[list[str]], bool]:
@@ -666,6 +673,8 @@ def _cell_text(pieces: list[_Piece], cell: Cell) -> str:
     text = ""
     for _x, end, line in lines:
         part = line.replace("\t", " ")
+        if text and part and text[-1] in _BODY_ENDINGS and part[0] in _BODY_OPENINGS:
+            text += " "  # "区文明办" / "区绿化市容局": two names, one a line (or wrapped at the space between)
         text = text + _separator(text, part) + part if text and part else text or part
         if cell[1] - end - padding > 1.5 * size:
             text += " "
