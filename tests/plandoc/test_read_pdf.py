@@ -12,7 +12,13 @@ from pypdf import PdfReader
 from luoshi.plandoc.errors import UnsupportedInput
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import SourceText, read_bytes, read_path
-from luoshi.plandoc.read_pdf import _rows_joined_across_pages, is_page_number, join_wrapped_lines
+from luoshi.plandoc.read_pdf import (
+    _cell_text,
+    _Piece,
+    _rows_joined_across_pages,
+    is_page_number,
+    join_wrapped_lines,
+)
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 SEED = Path(__file__).parents[2] / "src" / "luoshi" / "plandoc" / "data" / "dalian-2018-innovation-workplan.txt"
@@ -164,6 +170,26 @@ def test_it_keeps_apart_the_names_of_a_unit_cell_that_wrapped_between_them() -> 
     plain = PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert "区绿化市容局\n区房管局" in plain  # the cell wrapped at the space before the last name
     assert read_bytes(data).text.splitlines() == ["\t".join(row) for row in rows]
+
+
+def test_it_adds_no_space_where_a_closing_bracket_pushed_a_character_to_the_next_line() -> None:
+    # A cell 6 characters of 10.5 pt wide (3 pt inner margins). "（区公务员" leaves about one character
+    # free and "局）" goes down together (a line never opens with "）"): no space. "一二三" leaves three
+    # characters free: the line was broken on purpose, a space.
+    cell = (100.0, 169.0, 300.0, 200.0, False)
+    pieces = [_Piece("（区公务员", 103.0, 155.5, 290.0, 10.5), _Piece("局）", 103.0, 124.0, 276.0, 10.5)]
+    assert _cell_text(pieces, cell) == "（区公务员局）"
+    pieces = [_Piece("（区公务", 103.0, 145.0, 290.0, 10.5), _Piece("员局）", 103.0, 134.5, 276.0, 10.5)]
+    assert _cell_text(pieces, cell) == "（区公务员局）"
+    pieces = [_Piece("一二三", 103.0, 134.5, 290.0, 10.5), _Piece("四", 103.0, 113.5, 276.0, 10.5)]
+    assert _cell_text(pieces, cell) == "一二三 四"
+
+
+def test_it_reads_one_space_where_extraction_doubles_it() -> None:
+    paragraphs = ["• 新密市人民政府办公室 关于认真做好重点工作任务落实的通知", "一、总体要求"]
+    data = official_pdf(list(paragraphs))
+    assert "  " in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert read_bytes(data).text.splitlines() == paragraphs
 
 
 def test_it_reads_a_table_row_the_page_break_cut_as_one_row() -> None:

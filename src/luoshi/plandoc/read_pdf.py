@@ -75,6 +75,8 @@ _DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年"
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"[\s\u3000]+")
 _SPACE_RUN = re.compile(r"[ \t]+")
+# Spaces inside a line: extraction often doubles a space (its glyph, and the gap it leaves).
+_INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 def read_pdf(data: bytes) -> tuple[str, list[str]]:
     """Return the text of a PDF (paragraphs joined across wraps and pages) and warnings."""
@@ -158,7 +160,7 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[bool], list[str]]:
                 continue
             cut.append(False)
             lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-            pages.append(lines)
+            pages.append([_INNER_SPACES.sub(" ", line) for line in lines])
             starts.append(pieces.line_starts_of(lines))
     except UnsupportedInput:
         raise
@@ -676,6 +678,6 @@ def _cell_text(pieces: list[_Piece], cell: Cell) -> str:
         if text and part and text[-1] in _BODY_ENDINGS and part[0] in _BODY_OPENINGS:
             text += " "  # "区文明办" / "区绿化市容局": two names, one a line (or wrapped at the space between)
         text = text + _separator(text, part) + part if text and part else text or part
-        if cell[1] - end - padding > 1.5 * size:
+        if cell[1] - end - padding > 2.5 * size:  # more than a character and one pushed down with its "）"
             text += " "
     return text.strip()
