@@ -25,8 +25,8 @@ committed), from the text alone and the same way every time:
   37/35/28/26 mm, 16 pt CJK serif, 28 characters a line, paragraphs indented two characters, "— N —"
   centred at the foot, tables bordered in 10.5 pt), every second document (by gold file order) with a
   running header "<issuer>文件". Uses the fonts of the machine: FangSong when installed, else Noto Serif
-  CJK SC (`fc-list :lang=zh`; Debian's fonts-noto-cjk). All 107 documents take ~50 s (most of it
-  WeasyPrint).
+  CJK SC (`fc-list :lang=zh`; Debian's fonts-noto-cjk). All 107 documents take 30-50 s on 2 cores
+  (WeasyPrint about half to two thirds of it).
 
 Run: .venv/bin/python bench/accuracy.py [--misses] [--json] [--as txt|html|docx|pdf] [NAME ...]
 """
