@@ -1,4 +1,5 @@
-"""Text PDFs: page furniture dropped, wrapped lines joined, encrypted and scanned PDFs refused clearly."""
+"""Text PDFs: page furniture dropped, wrapped lines joined, ruled tables read as rows, encrypted and scanned PDFs
+refused clearly."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from luoshi.plandoc import read_pdf as read_pdf_module
 from luoshi.plandoc.errors import UnsupportedInput
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import SourceText, read_bytes, read_path
@@ -190,6 +192,16 @@ def test_it_reads_one_space_where_extraction_doubles_it() -> None:
     data = official_pdf(list(paragraphs))
     assert "  " in PdfReader(io.BytesIO(data)).pages[0].extract_text()
     assert read_bytes(data).text.splitlines() == paragraphs
+
+
+def test_it_reads_tables_as_plain_text_once_the_documents_allowance_for_them_is_spent(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pieces of text times rules are bounded over the whole document (pages of thousands of tiny boxes).
+    data = official_pdf(["一、主要任务", TASK_ROWS])
+    assert "\t" in read_bytes(data).text
+    monkeypatch.setattr(read_pdf_module, "_MAX_CELL_LOOKUPS", 100)
+    text = read_bytes(data).text
+    assert "\t" not in text and "创建达标分类小区" in text
 
 
 def test_it_reads_a_table_row_the_page_break_cut_as_one_row() -> None:

@@ -142,6 +142,7 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[bool], list[str]]:
         starts: list[list[float | None]] = []  # where each line of each page starts, when known
         warnings: list[str] = []
         budget = WorkBudget()
+        lookups = [_MAX_CELL_LOOKUPS]  # what is left of the document's allowance for reading tables
         for number, page in enumerate(reader.pages, start=1):
             pieces = _PagePieces()
             try:
@@ -152,7 +153,7 @@ def _page_lines(data: bytes) -> tuple[list[list[str]], list[bool], list[str]]:
                 warnings.append(message("pdf_page_unreadable", page=number))
                 text, pieces = "", _PagePieces()
             budget.text(len(text))  # stop extracting once the page text is over the budget
-            ruled = ruled_page_lines(page, budget) if text.strip() else None
+            ruled = ruled_page_lines(page, budget, lookups) if text.strip() else None
             if ruled is not None:
                 pages.append(ruled[0])
                 starts.append(ruled[1])
@@ -396,9 +397,11 @@ _FRAME_SHARE = 0.95
 # 县…, 各…): the names of a list, one a line or wrapped at the space between them, not one name.
 _BODY_ENDINGS = frozenset("局办委处部站室队院厅署府所心司团")
 _BODY_OPENINGS = frozenset("区县市省各镇乡")
-# Pieces of text times rules looked through: over this (a page of thousands of tiny boxes), the page is
-# read as plain text.
-_MAX_CELL_LOOKUPS = 4_000_000
+# A content stream that draws a line ("x y l") or a rectangle ("x y w h re") may hold a table.
+_DRAWS_LINES = re.compile(rb"[\d.]\s+(?:l|re)\s")
+# Pieces of text times rules looked through, over the whole document: past this (pages of thousands of
+# tiny boxes), pages are read as plain text.
+_MAX_CELL_LOOKUPS = 20_000_000
 _PAINT_OPERATORS = frozenset({b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"})
 
 
@@ -420,10 +423,12 @@ class _Rules:
 Cell = tuple[float, float, float, float, bool]  # left, right, top, bottom, no rule at the bottom
 
 
-def ruled_page_lines(page: Any, budget: WorkBudget) -> tuple[list[str], list[float | None], bool] | None:
+def ruled_page_lines(page: Any, budget: WorkBudget,
+                     lookups: list[int]) -> tuple[list[str], list[float | None], bool] | None:
     """The page's lines with its ruled tables as TAB rows, where each line starts (None for a row),
     and whether its last row is open at the bottom (cut by the page); None when the page has no ruled
-    table (or its content cannot be read this way: the plain extraction then stands)."""
+    table (or its content cannot be read this way, or the document's allowance of `lookups` is spent:
+    the plain extraction then stands)."""
     try:
         operations = _page_operations(page)
         if operations is None:
@@ -434,8 +439,10 @@ def ruled_page_lines(page: Any, budget: WorkBudget) -> tuple[list[str], list[flo
         pieces = _text_pieces(page, operations)
     except Exception:  # the layout internals of pypdf vary between versions; plain extraction is the net
         return None
-    if not pieces or len(pieces) * (len(rules.vertical) + len(rules.horizontal)) > _MAX_CELL_LOOKUPS:
+    cost = len(pieces) * (len(rules.vertical) + len(rules.horizontal))
+    if not pieces or cost > lookups[0]:
         return None
+    lookups[0] -= cost
     left = min(piece.x for piece in pieces)
     text_width = max(piece.end for piece in pieces) - left
     cells = [_cell_of(piece, rules, text_width) for piece in pieces]
@@ -476,7 +483,10 @@ def _page_operations(page: Any) -> list[tuple[list[Any], bytes]] | None:
     contents = contents.get_object()
     if not isinstance(contents, (ArrayObject, StreamObject)):
         return None
-    operations: list[tuple[list[Any], bytes]] = ContentStream(contents, page.pdf, "bytes").operations
+    stream = ContentStream(contents, page.pdf, "bytes")
+    if not _DRAWS_LINES.search(stream.get_data()):
+        return None  # no line or rectangle drawn: no table, and no need to parse the page again
+    operations: list[tuple[list[Any], bytes]] = stream.operations
     return operations
 
 
