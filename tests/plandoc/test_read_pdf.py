@@ -204,6 +204,22 @@ def test_it_reads_tables_as_plain_text_once_the_documents_allowance_for_them_is_
     assert "\t" not in text and "创建达标分类小区" in text
 
 
+def test_it_reads_merged_cells_of_a_pdf_table_as_the_html_reader_does() -> None:
+    # A cell merged down leaves 〃 in the rows it covers, one merged across leaves its other cells empty;
+    # the side rules of the merged cell are drawn row by row.
+    from weasyprint import HTML
+
+    body = ("<p>一、主要任务</p><table><tr><td>类别</td><td>序号</td><td>任务</td><td>牵头单位</td></tr>"
+            '<tr><td rowspan="2">科技创新</td><td>1</td><td>建设创新平台</td><td rowspan="2">市科技局</td></tr>'
+            "<tr><td>2</td><td>培育高新技术企业</td></tr>"
+            '<tr><td colspan="2">人才</td><td>引进人才</td><td>市人社局</td></tr></table><p>二、保障措施</p>')
+    page = f"<html><head><meta charset='utf-8'><style>{OFFICIAL_CSS}</style></head><body>{body}</body></html>"
+    expected = ["一、主要任务", "", "类别\t序号\t任务\t牵头单位", "科技创新\t1\t建设创新平台\t市科技局",
+                "〃\t2\t培育高新技术企业\t〃", "人才\t\t引进人才\t市人社局", "", "二、保障措施"]
+    assert read_bytes(page.encode("utf-8")).text.splitlines() == expected
+    assert read_bytes(HTML(string=page).write_pdf()).text.splitlines() == expected
+
+
 def test_it_reads_a_table_row_the_page_break_cut_as_one_row() -> None:
     rows = [["序号", "主要任务", "责任单位"],
             *[[str(number), f"第{number}项任务，" + "加快推进重点项目建设，" * (number % 4 * 3 + 1), "市发展改革委"]

@@ -584,18 +584,29 @@ def _cell_of(piece: _Piece, rules: _Rules, text_width: float) -> Cell | None:
     if not (lefts and rights):
         return None
     left, right = max(lefts), min(rights)
-    # The rule on the cell's left spans the cell (or the table): the cell ends where it ends at the
-    # latest. A row broken by the page has no rule where the page cut it: the side rule ends there.
-    sides = [(y1, y2) for x, y1, y2 in rules.vertical
-             if abs(x - left) <= _SAME and y1 - _SAME <= middle_y <= y2 + _SAME]
-    side_bottom = min(y1 for y1, _y2 in sides)
-    side_top = max(y2 for _y1, y2 in sides)
+    # The rule on the cell's left (drawn in one piece or row by row) spans the cell or the table: the
+    # cell ends where it ends at the latest. A row broken by the page has no rule where the page cut
+    # it: the side rule ends there.
+    side_bottom, side_top = _chained_extent(rules, left, middle_y)
     tops = [y for y in tops if y <= side_top + _SAME]
     bottoms = [y for y in bottoms if y >= side_bottom - _SAME]
     cell = (left, right, min(tops) if tops else side_top, max(bottoms) if bottoms else side_bottom, not bottoms)
     if cell[1] - cell[0] >= _FRAME_SHARE * text_width:
         return None
     return cell
+
+
+def _chained_extent(rules: _Rules, x: float, y: float) -> tuple[float, float]:
+    """From where to where the vertical rules at `x` run unbroken through `y` (bottom, top)."""
+    segments = sorted((y1, y2) for rule_x, y1, y2 in rules.vertical if abs(rule_x - x) <= _SAME)
+    runs: list[list[float]] = []
+    for y1, y2 in segments:
+        if runs and y1 <= runs[-1][1] + _SAME:
+            runs[-1][1] = max(runs[-1][1], y2)
+        else:
+            runs.append([y1, y2])
+    bottom, top = next(((y1, y2) for y1, y2 in runs if y1 - _SAME <= y <= y2 + _SAME), (y, y))
+    return bottom, top
 
 
 def _has_table(cells: list[Cell | None]) -> bool:
