@@ -773,3 +773,25 @@ def test_a_date_spaced_out_by_its_page_is_a_date() -> None:
     plan = parse("某区工作任务分工\n一、主要任务\n（一）推进改革。（区发改委负责）\n"
                  "某区人民政府办公室\n2019 年 4 月 16 日\n")
     assert plan.issued_on == "2019-04-16"
+
+
+def test_a_digest_quoting_one_item_of_a_heading_keeps_its_number() -> None:
+    plan = parse("国务院关于落实政府工作报告重点工作部门分工的意见（摘录）\n二、推进大众创业万众创新\n"
+                 "（五）充分释放全社会创业创新潜能。（科技部、发展改革委牵头）\n")
+    assert _paths(plan) == [("二",), ("二", "（五）")]
+    assert _units(plan, "二", "（五）") == [("科技部", L), ("发展改革委", L)]
+
+
+def test_a_rule_that_names_the_supporting_units_of_every_item_but_those_marked() -> None:
+    plan = parse("市政府2018年重点工作责任分解\n除特别注明的外，各县（市、区）政府和金华开发区管委会都是配合单位。\n"
+                 "一、重点任务\n1.推进产业升级。\n牵头单位：市发改委\n2.(市经信局总牵头)推进数字经济。\n")
+    assert _units(plan, "一", "1") == [("市发改委", L), ("各县（市、区）政府", S), ("金华开发区管委会", S)]
+    assert ("市经信局", L) in _units(plan, "一", "2")
+
+
+def test_a_section_row_between_a_one_cell_per_line_header_and_its_first_row() -> None:
+    cells = ["序号", "重点任务", "牵头单位", "一、做大做强主导产业", "1", "推进食品产业集群发展。", "区发改局",
+             "2", "培育壮大装备制造产业。", "区工信局"]
+    plan = parse("辽中区2024年政府工作报告任务分解表\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "2")]
+    assert _units(plan, "一", "2") == [("区工信局", L)]

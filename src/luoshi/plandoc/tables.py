@@ -246,7 +246,15 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
             norm = lines[i].norm.strip()
             label = match_label(norm, lines[i].raw)
             if label is not None and label.style == "cn_dun":
-                break   # 二、… : the body goes on
+                following = lines[i + 1].norm.strip() if i + 1 < len(lines) and not lines[i + 1].cells else ""
+                if not _STACKED_SEQ.match(following) or len(norm) > _MAX_SECTION_ROW:
+                    break   # 二、… : the body goes on
+                if row:   # '一、做大做强主导产业' then row '1': a section row of the table
+                    out.append(_row(row))
+                    row = []
+                out.append(_row([lines[i]]))
+                i += 1
+                continue
             number = _STACKED_SEQ.match(norm) is not None and (
                 not row or len(row) >= width or last_number is None or norm.rstrip("*※") == str(last_number + 1))
             if number and norm.rstrip("*※").isdigit():
@@ -294,6 +302,7 @@ def _stacked_header(lines: list[Line], i: int) -> int:
 
 
 _MAX_STACKED_HEADER = 12
+_MAX_SECTION_ROW = 40
 _HEADER_PROSE = re.compile(r"[。,;:!?、]")
 
 

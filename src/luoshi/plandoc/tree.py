@@ -333,11 +333,19 @@ class TreeBuilder:
             return None
         if not validate or label.value == 1 or label.value == self.last_value.get(label.style, 0) + 1:
             return len(self.stack)
-        if label.style not in self.last_value and (self._numbering_goes_on(label) or self._heads_items(label)):
+        if label.style not in self.last_value and (self._numbering_goes_on(label) or self._heads_items(label)
+                                                   or self._quoted_item(label)):
             # An excerpt's list starting at (二十四), or at a heading 七、 over its items; a table whose row 1
             # was lost.
             return len(self.stack)
         return None
+
+    def _quoted_item(self, label: Label) -> bool:
+        """'二、…' then '（五）…': a digest quoting one item of a heading keeps its number. Only for the Chinese
+        numerals in brackets, which no wrapped line of text starts with."""
+        top = self.stack[-1].draft if self.stack else None
+        return label.style == "cn_paren" and top is not None and not top.children and top.style != label.style \
+            and top.style != "annex"
 
     def _heads_items(self, label: Label) -> bool:
         """'七、强化组织领导' then '（二十一）…': an excerpt that starts mid-document opens with a heading whose

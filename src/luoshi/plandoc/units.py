@@ -665,8 +665,8 @@ def _find_labels(h: str, start: int = 0, end: int | None = None) -> list[_LabelM
 # of these morphemes ending the piece; plans combine them freely (牵头负责, 组织落实, 按职责组织配合), so
 # the run is read, not looked up. Its role: 牵头 leads; 配合/参与/协助/协同/协办/参加/指导 support; the
 # rest (负责, 落实, 实施…) is responsible.
-_VERB_FORMS = ("为牵头单位", "为牵头部门", "作为牵头单位", "为配合单位", "为配合部门", "为责任单位", "为责任部门",
-               "为责任主体", "为主体", "为实施单位", "为实施部门", "为实施主体")
+_VERB_FORMS = ("总牵头", "为牵头单位", "为牵头部门", "作为牵头单位", "为配合单位", "为配合部门", "为责任单位",
+               "为责任部门", "为责任主体", "为主体", "为实施单位", "为实施部门", "为实施主体")
 _VERB_MANNER = ("按照职责分工", "按照职能分工", "按职责分工", "按职能分工", "根据职责分工", "依职责分工",
                 "按照职责", "按照职能", "按职责", "按职能", "根据职责", "依据职责", "依职责", "各司其职",
                 "分工", "分别", "共同", "具体", "积极", "主要", "统筹", "督促", "抓好", "联合", "切实", "全力",
@@ -1562,24 +1562,29 @@ _BLANKET_RULE = re.compile(
     r"(?P<verb>(?:" + _VERB_MORPHEME + r")+)[^;。]{0,20}?不再(?:一一)?(?:列出|列举|重复|单独列出|注明|标注|标明)"
     # "具体任务均涉及相关市（州）人民政府，不再做分工，下同": the units share every item from here on.
     r"|(?:以下|具体|各项|所有|全部)[^,;。]{0,8}?(?:均|都|皆)涉及(?P<involved>[^,;。]{2,80}?)[,]?\s*"
-    r"不再(?:一一)?(?:做|作|进行)?(?:分工|列出|列举|重复|单独列出|注明|标注|标明)")
+    r"不再(?:一一)?(?:做|作|进行)?(?:分工|列出|列举|重复|单独列出|注明|标注|标明)"
+    # "除特别注明的外，各县（市、区）政府和金华开发区管委会都是配合单位": the units share every item, in that role.
+    r"|除(?:特别|另行|单独|另有)?注明(?:的)?(?:以)?外[,]?\s*(?P<except>[^;。]{2,80}?)(?:都|均)(?:是|为|作为)"
+    r"(?P<role_word>配合|责任|参与|协办)(?:单位|部门)")
 
 
 def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
     """The units a rule like "以下均需X落实，不再列出" puts on every later item, or None."""
     h = halfwidth(text)
-    m = _BLANKET_RULE.search(h) if _BLANKET_WORD in h else None
+    m = _BLANKET_RULE.search(h) if _BLANKET_WORD in h or _EXCEPT_WORD in h else None
     if m is None:
         return None
-    names = "names" if m.group("names") is not None else "involved"
-    role = (verb_role(m.group("verb")) if m.group("verb") else None) or "responsible"
+    names = next(g for g in ("names", "involved", "except") if m.group(g) is not None)
+    role = (verb_role(m.group("verb")) if m.group("verb") else None) \
+        or (verb_role(m.group("role_word")) if m.group("role_word") else None) or "responsible"
     units = [MarkerUnit(text[a:b], role, (a, b)) for a, b in
              ((s, e) for s, e, _ in (_strip_piece(h, ps, pe) for ps, pe in _pieces(h, *m.span(names))))
              if b > a and looks_like_unit(h[a:b])]
     return units or None
 
 
-_BLANKET_WORD = "不再"   # in both forms of the rule (a test keeps it so)
+_BLANKET_WORD = "不再"   # in the forms of the rule that say what is no longer listed (a test keeps it so)
+_EXCEPT_WORD = "注明"   # in the form that names the units of every item but those marked otherwise
 
 
 # "第一个逗号前为牵头单位": the units before the first comma of a list lead (several may), the rest support.
