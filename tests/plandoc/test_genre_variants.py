@@ -795,3 +795,17 @@ def test_a_section_row_between_a_one_cell_per_line_header_and_its_first_row() ->
     plan = parse("辽中区2024年政府工作报告任务分解表\n" + "\n".join(cells) + "\n")
     assert _paths(plan) == [("一",), ("一", "1"), ("一", "2")]
     assert _units(plan, "一", "2") == [("区工信局", L)]
+
+
+def test_rules_after_a_full_stop_inside_markers_with_a_condition_or_a_note_on_listing() -> None:
+    plan = _plan("（一）深化国资国企改革。（省国资委牵头。明确牵头部门的，有关部门配合，不逐一列出，下同）"
+                 "推进工业转型升级。（省经信委、省发改委负责。责任单位两个以上的，列第一者为牵头单位，下同）",
+                 "（二）扩大有效投资。（省发改委、省财政厅负责）")
+    assert _units(plan, "一", "（一）") == [("省国资委", L), ("省经信委", L), ("省发改委", S)]
+    assert _units(plan, "一", "（二）") == [("省发改委", L), ("省财政厅", S)]
+
+
+def test_portal_rows_naming_the_document_number_and_the_date_of_issue_otherwise() -> None:
+    plan = parse("| 文件号 | 苏政办发〔2025〕45号 |\n| 制发日期 | 2025-12-23 |\n某省特色产业发展意见\n"
+                 "一、重点任务\n（一）培育特色产业。（省工信厅负责）\n")
+    assert (plan.doc_number, plan.issued_on) == ("苏政办发〔2025〕45号", "2025-12-23")

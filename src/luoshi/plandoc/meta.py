@@ -26,10 +26,11 @@ from .refs import DOC_NUMBER_RE, find_doc_numbers
 PORTAL_KEYS: tuple[tuple[str, str | None], ...] = (
     ("索引号", None), ("主题分类", None), ("体裁分类", None), ("公文种类", None), ("主题词", None),
     ("发文机关", "issuer"), ("发布机构", "issuer"), ("发文单位", "issuer"), ("发布单位", "issuer"),
-    ("成文日期", "issued_on"), ("发文日期", "issued_on"), ("印发日期", "issued_on"),
+    ("成文日期", "issued_on"), ("发文日期", "issued_on"), ("印发日期", "issued_on"), ("制发日期", "issued_on"),
     ("发布日期", "published_on"), ("公开日期", None), ("生成日期", None),
     ("发文字号", "doc_number"), ("文号", "doc_number"), ("发布文号", "doc_number"), ("文件编号", "doc_number"),
-    ("文件字号", "doc_number"), ("发文文号", "doc_number"), ("发文序号", "doc_number"), ("发文机构", "issuer"),
+    ("文件字号", "doc_number"), ("文件号", "doc_number"), ("发文文号", "doc_number"), ("发文序号", "doc_number"),
+    ("发文机构", "issuer"),
     ("标题", "notice_title"), ("名称", "notice_title"), ("有效性", None), ("时效", None),
     ("废止日期", None), ("组配分类", None), ("公开方式", None), ("公开范围", None), ("信息来源", None),
 )

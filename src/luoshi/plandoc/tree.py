@@ -515,7 +515,8 @@ class TreeBuilder:
             _add_units(draft, found)
             marker_text = halfwidth(seg.raw[marker.span[0]:marker.span[1]]) \
                 if seg.raw.find("下同", *marker.span) >= 0 else ""
-            if marker_text and _SAME_BELOW_END.search(marker_text) and not _LEAD_RULE_NOTE_AT_END.search(marker_text):
+            if marker_text and _SAME_BELOW_END.search(marker_text) and not _LEAD_RULE_NOTE_AT_END.search(marker_text) \
+                    and not _RULE_SENTENCE_AT_END.search(marker_text):
                 # '（牵头：X，A、B为实施单位，下同）': A and B hold the items below too.
                 self.standing = [r for r in found if r.role != "lead"] or found
             if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
@@ -943,6 +944,8 @@ _AFTER_MARKER_LABEL = re.compile(r"\)\s*(?:\(|\d|[一二三四五六七八九十
 _SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
 # '…（列第一位者为牵头单位，下同）': the 下同 keeps the lead rule, not the units, for the items below.
 _LEAD_RULE_NOTE_AT_END = re.compile(r"\([^()]*(?:第一|首位|第1)[^()]*牵头[^()]*\)\s*$")
+# '（X牵头。明确牵头部门的，有关部门配合，不逐一列出，下同）': the 下同 keeps the sentence's rule, not the units.
+_RULE_SENTENCE_AT_END = re.compile(r"。[^。()]*(?:列出|第一|首位|第1)[^。()]*下同\s*\)?\s*$")
 _MAX_SECTION_LEN = 40
 _MAX_ANNEX_ENTRY = 80
 _TABLE_TITLE = re.compile(r"^[^。;!?:,]{2,60}(?:表|清单|一览|台账|任务分工|责任分工|任务分解|责任分解)"

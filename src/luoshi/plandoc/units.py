@@ -1353,10 +1353,12 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
         rule = _LEAD_RULE_CLAUSE.search(h, tail, inner_end) if h.find("牵头", tail, inner_end) >= 0 else None
         if rule is not None and lead_rule_kind(rule.group("rule")) == "first":
             inner_end, marker_leads = rule.start(), True
-        # '（A牵头，B参与，C负责落实。以下均需C落实，不再列出）': the rule after the list is read on its own.
-        if h.find(_BLANKET_WORD, inner_start, inner_end) >= 0:
+        # '（A牵头，B参与，C负责落实。以下均需C落实，不再列出）': the rule after the list is read on its own;
+        # so is '（A牵头。明确牵头部门的，有关部门配合，不逐一列出，下同）', a note on how the lists are written.
+        if h.find(_BLANKET_WORD, inner_start, inner_end) >= 0 or h.find("列出", inner_start, inner_end) >= 0:
             stop = _CLAUSE_END.search(h, inner_start, inner_end)
-            while stop is not None and not _BLANKET_RULE.match(h, _skip_spaces(h, stop.end()), inner_end):
+            while stop is not None and not (_BLANKET_RULE.match(h, _skip_spaces(h, stop.end()), inner_end)
+                                            or _LISTING_NOTE.match(h, _skip_spaces(h, stop.end()), inner_end)):
                 stop = _CLAUSE_END.search(h, stop.end(), inner_end)   # the clause after it must be the rule
             if stop is not None:
                 inner_end = stop.start()
@@ -1379,6 +1381,7 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
 
 
 _CLAUSE_END = re.compile(r"[。;]")
+_LISTING_NOTE = re.compile(r"[^;。()]{0,40}?不(?:再|逐一|一一)(?:一一)?列出")
 
 
 def _skip_spaces(h: str, i: int) -> int:
@@ -1387,7 +1390,9 @@ def _skip_spaces(h: str, i: int) -> int:
     return i
 _LEAD_RULE_TAIL = 60
 # After a comma or a full stop: '（A、B负责。列第一位者为牵头部门或单位，其他有关部门和单位按职责分工负责，下同）'.
-_LEAD_RULE_CLAUSE = re.compile(r"[,;。]\s*(?P<rule>[^,;。()]{0,12}(?:第一|首位|第1)[^,;。()]{0,12}牵头[^()。]{0,40})$")
+# '（…负责。责任单位两个以上的，列第一者为牵头单位，下同）': a condition may come first.
+_LEAD_RULE_CLAUSE = re.compile(r"[,;。]\s*(?:[^,;。()]{2,16}的,\s*)?"
+                               r"(?P<rule>[^,;。()]{0,12}(?:第一|首位|第1)[^,;。()]{0,12}牵头[^()。]{0,40})$")
 
 
 def _before_sentence_end(h: str, pos: int) -> bool:
