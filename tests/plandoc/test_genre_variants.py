@@ -809,3 +809,27 @@ def test_portal_rows_naming_the_document_number_and_the_date_of_issue_otherwise(
     plan = parse("| 文件号 | 苏政办发〔2025〕45号 |\n| 制发日期 | 2025-12-23 |\n某省特色产业发展意见\n"
                  "一、重点任务\n（一）培育特色产业。（省工信厅负责）\n")
     assert (plan.doc_number, plan.issued_on) == ("苏政办发〔2025〕45号", "2025-12-23")
+
+
+def test_tables_one_cell_per_line_with_an_unnumbered_section_row_and_units_one_per_line() -> None:
+    cells = ["序号", "名称", "工作任务", "主要责任单位", "经济社会发展主要预期目标分解（15项）",
+             "1", "地区生产总值", "地区生产总值增长12%", "市发改委、统计局",
+             "2", "财政收入", "地方财政一般预算收入增长12%以上", "市财政局"]
+    plan = parse("苏州市2011年政府工作任务分解表\n" + "\n".join(cells) + "\n")
+    assert [p[-1] for p in _paths(plan)][-2:] == ["1", "2"]
+    assert _units(plan, *_paths(plan)[-1]) == [("市财政局", R)]
+    stacked = parse("2016年民生实事目标任务分解表\n" + "\n".join(
+        ["序号", "民生实事", "责任单位", "完成时限", "1", "启动东柳河综合治理。", "县水务局", "县住建局", "12月底前",
+         "2", "新建2座人行天桥。", "县住建局", "9月投入使用"]) + "\n")
+    assert _units(stacked, "1") == [("县水务局", R), ("县住建局", R)]
+
+
+def test_a_table_set_apart_by_spaces_with_section_rows_and_unit_cells_wrapped_onto_lines() -> None:
+    plan = parse("谯城区2025年政府工作报告重点工作任务分解表\n序号 重点工作任务 主要责任单位 协同配合单位\n"
+                 "一、2025年经济社会发展的主要预期目标\n"
+                 "1 地区生产总值增长6.5%左右。 区发改委 区政府各部门，各乡镇人民政府\n"
+                 "2 一般公共预算收入增长5%左右。 区财政局\n区税务局\n区政府有关部门，各乡镇人民政府。\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "2")]
+    assert sorted(_units(plan, "一", "1")) == sorted([("区发改委", R), ("区政府各部门", S), ("各乡镇人民政府", S)])
+    assert sorted(_units(plan, "一", "2")) == sorted([("区财政局", R), ("区税务局", R), ("区政府有关部门", S),
+                                                     ("各乡镇人民政府", S)])

@@ -245,16 +245,20 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
         while i < len(lines) and not lines[i].cells and _stacked_header(lines, i) == 0:
             norm = lines[i].norm.strip()
             label = match_label(norm, lines[i].raw)
-            if label is not None and label.style == "cn_dun":
-                following = lines[i + 1].norm.strip() if i + 1 < len(lines) and not lines[i + 1].cells else ""
+            following = lines[i + 1].norm.strip() if i + 1 < len(lines) and not lines[i + 1].cells else ""
+            if (label is not None and label.style == "cn_dun") or (
+                    label is None and not row and not _STACKED_SEQ.match(norm)):
                 if not _STACKED_SEQ.match(following) or len(norm) > _MAX_SECTION_ROW:
-                    break   # 二、… : the body goes on
-                if row:   # '一、做大做强主导产业' then row '1': a section row of the table
-                    out.append(_row(row))
-                    row = []
-                out.append(_row([lines[i]]))
-                i += 1
-                continue
+                    if label is not None or not row:
+                        break   # 二、… or text that is no row: the body goes on
+                else:
+                    # '一、做大做强主导产业' or '经济社会发展主要预期目标分解（15项）', then row '1': a section row.
+                    if row:
+                        out.append(_row(row, width))
+                        row = []
+                    out.append(_row([lines[i]]))
+                    i += 1
+                    continue
             number = _STACKED_SEQ.match(norm) is not None and (
                 not row or len(row) >= width or last_number is None or norm.rstrip("*※") == str(last_number + 1))
             if number and norm.rstrip("*※").isdigit():
@@ -262,10 +266,10 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
             if number or (label is not None and not row and len(norm) <= 40) \
                     or (label is not None and len(row) >= width):
                 if row:
-                    out.append(_row(row))
+                    out.append(_row(row, width))
                 row = [lines[i]]
                 if not number:   # a section row stands alone
-                    out.append(_row(row))
+                    out.append(_row(row, width))
                     row = []
             elif row:
                 row.append(lines[i])
@@ -273,7 +277,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                 break   # text that is no row: the table is over
             i += 1
         if row:
-            out.append(_row(row))
+            out.append(_row(row, width))
     return out
 
 
@@ -312,8 +316,12 @@ def _is_header_word(cell: str) -> bool:
     return any(p.search(name) for _, p in COLUMN_ROLES)
 
 
-def _row(lines: list[Line]) -> Line:
-    """One table row made of consecutive lines, each a cell at its own place in the source."""
+def _row(lines: list[Line], width: int = 0) -> Line:
+    """One table row made of consecutive lines, each a cell at its own place in the source. A row with more
+    lines than its header has cells joins the consecutive lines that only name units ('县水务局' / '县住建局':
+    a unit column listing one unit a line)."""
+    if width and len(lines) > width:
+        lines = _join_unit_lines(lines)
     first, last = lines[0], lines[-1]
     raw = "\t".join(line.raw for line in lines)
     return Line(first.start, last.end, raw, halfwidth(raw),
@@ -395,6 +403,21 @@ def _names_only_units(raw: str) -> bool:
 _MAX_UNIT_LINE = 120
 
 
+def _join_unit_lines(lines: list[Line]) -> list[Line]:
+    if len(lines) < 3:
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if previous is not None and len(out) > 1 and _names_only_units(previous.raw) \
+                and _names_only_units(line.raw):
+            raw = previous.raw + " " * (line.start - previous.end) + line.raw   # the source's offsets kept
+            out[-1] = Line(previous.start, line.end, raw, halfwidth(raw))
+        else:
+            out.append(line)
+    return out
+
+
 # -- tables copied out of a PDF, cells set apart by spaces -------------------------------------------
 
 _SPACED_ROW = re.compile(r"^\d{1,3}\s+\S")
@@ -421,17 +444,73 @@ def split_spaced_rows(lines: list[Line]) -> list[Line]:
         # are one word each. A row's middle is its text, put in the task column; the others stay empty.
         text_end = max(layout.col(r) for r in ("task", "content", "measures", "category", "target"))
         trailing = len(cells) - 1 - text_end
-        while i < len(lines) and not lines[i].cells and _SPACED_ROW.match(lines[i].norm):
-            tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(lines[i].raw)]
-            if len(tokens) < 2 + trailing or trailing < 1:
+        while i < len(lines) and not lines[i].cells and trailing >= 1:
+            if not _SPACED_ROW.match(lines[i].norm):
+                label = match_label(lines[i].norm, lines[i].raw)
+                if label is not None and label.style in ("cn_dun", "cn_paren") \
+                        and len(lines[i].norm) <= _MAX_SECTION_ROW:
+                    out.append(lines[i])   # '一、2025年经济社会发展的主要预期目标': a section of the table
+                    i += 1
+                    continue
                 break
-            text = (tokens[1][0], tokens[len(tokens) - trailing - 1][1])
-            first = tokens[0][0]
-            row = [(first, first)] * (text_end + 1)
-            row[0], row[layout.col("task")] = tokens[0], text
-            out.append(_cells_line(lines[i], [*row, *tokens[len(tokens) - trailing:]]))
-            i += 1
+            # A row's unit cells may wrap onto lines of their own: they belong to it.
+            j = i + 1
+            while j < len(lines) and not lines[j].cells and not _SPACED_ROW.match(lines[j].norm) \
+                    and _names_only_units(lines[j].raw.rstrip("。;；")):
+                j += 1
+            row_line = _spaced_row(lines[i:j], text_end, trailing, layout)
+            if row_line is None:
+                break
+            out.append(row_line)
+            i = j
     return out
+
+
+def _spaced_row(lines: list[Line], text_end: int, trailing: int, layout: TableLayout) -> Line | None:
+    """One row of a table set apart by spaces, from its line and the lines its unit cells wrapped onto."""
+    tokens = [(lines[0].start + m.start(), lines[0].start + m.end()) for m in _TOKEN.finditer(lines[0].raw)]
+    tokens += [(line.start, line.end) for line in lines[1:]]
+    if len(tokens) < 2 + trailing:
+        return None
+    if len(lines) > 1:
+        # More unit cells than unit columns: the first column's cell wrapped ('区财政局' / '区税务局').
+        extra = len(tokens) - 2 - trailing
+        units_from = len(tokens) - trailing - extra
+        units_start = next((k for k in range(2, len(tokens)) if all(
+            _names_only_units(_span_text(lines, a, b).rstrip("。;；")) for a, b in tokens[k:])), None)
+        if units_start is not None and units_start < units_from:
+            units_from = units_start
+        head = tokens[:units_from]
+        cells = tokens[units_from:]
+        while len(cells) > trailing:
+            cells[0:2] = [(cells[0][0], cells[1][1])]
+        tokens = head + cells
+    text = (tokens[1][0], tokens[len(tokens) - trailing - 1][1])
+    first = tokens[0][0]
+    row = [(first, first)] * (text_end + 1)
+    row[0], row[layout.col("task")] = tokens[0], text
+    spans = [*row, *tokens[len(tokens) - trailing:]]
+    out_cells = [Cell(_span_text(lines, a, b), a, b) for a, b in spans]
+    raw = "\t".join(c.text for c in out_cells)
+    return Line(lines[0].start, lines[-1].end, raw, halfwidth(raw), cells=out_cells)
+
+
+def _span_text(lines: list[Line], start: int, end: int) -> str:
+    """The source text from start to end across consecutive lines, each line break a space (same offsets)."""
+    if start == end:
+        return ""
+    parts: list[str] = []
+    pos = start
+    for line in lines:
+        if line.end <= pos or line.start >= end:
+            continue
+        if line.start > pos:
+            parts.append(" " * (line.start - pos))
+            pos = line.start
+        stop = min(end, line.end)
+        parts.append(line.raw[pos - line.start:stop - line.start])
+        pos = stop
+    return "".join(parts)
 
 
 def _spaced_header(line: Line) -> tuple[list[tuple[int, int]], TableLayout] | None:
