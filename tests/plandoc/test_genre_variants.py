@@ -833,3 +833,11 @@ def test_a_table_set_apart_by_spaces_with_section_rows_and_unit_cells_wrapped_on
     assert sorted(_units(plan, "一", "1")) == sorted([("区发改委", R), ("区政府各部门", S), ("各乡镇人民政府", S)])
     assert sorted(_units(plan, "一", "2")) == sorted([("区财政局", R), ("区税务局", R), ("区政府有关部门", S),
                                                      ("各乡镇人民政府", S)])
+
+
+def test_a_column_of_units_of_measure_beside_the_targets_is_not_the_responsible_units() -> None:
+    plan = parse("嵊泗县乡村振兴考核任务清单\n序号\t考核指标\t单位\t年度目标\t责任部门\t评分部门\n"
+                 "1\t渔业产值增长率\t%\t5\t县海洋与渔业局\t市海洋渔业局\n"
+                 "2\t高标准农田面积\t万亩\t0.2\t县农业农村局\t市农业农村局\n")
+    assert _units(plan, "1") == [("县海洋与渔业局", R)]
+    assert _units(plan, "2") == [("县农业农村局", R)]

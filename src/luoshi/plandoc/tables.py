@@ -33,6 +33,9 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_BARE_BODY_HEADERS = frozenset({"单位", "部门"})
+
+
 @dataclass(slots=True)
 class TableLayout:
     """Which column holds what; -1 when the table has no such column."""
@@ -46,6 +49,7 @@ class TableLayout:
 def header_layout(cells: list[str]) -> TableLayout | None:
     """The layout if these cells read as a task table's header row, else None."""
     columns: dict[str, int] = {}
+    weak_responsible = False   # a bare 单位 column: units, or the unit of measure beside 年度目标
     for i, cell in enumerate(cells):
         name = re.sub(r"\s+", "", halfwidth(cell))
         if not name or len(name) > 12:
@@ -56,6 +60,11 @@ def header_layout(cells: list[str]) -> TableLayout | None:
             if pattern.search(name):
                 if role == "task" and "task" in columns:
                     role = "content"   # 任务名称 then 任务内容: the second holds each row's own text
+                if role == "responsible" and weak_responsible and name not in _BARE_BODY_HEADERS:
+                    columns["responsible"] = i   # 单位 … 责任部门: the named one holds the units
+                    weak_responsible = False
+                elif role not in columns and role == "responsible":
+                    weak_responsible = name in _BARE_BODY_HEADERS
                 columns.setdefault(role, i)
                 break
     if "seq" in columns and "task" not in columns and "measures" not in columns and len(cells) >= 3:
