@@ -841,3 +841,11 @@ def test_a_column_of_units_of_measure_beside_the_targets_is_not_the_responsible_
                  "2\t高标准农田面积\t万亩\t0.2\t县农业农村局\t市农业农村局\n")
     assert _units(plan, "1") == [("县海洋与渔业局", R)]
     assert _units(plan, "2") == [("县农业农村局", R)]
+
+
+def test_an_item_opening_with_its_date_and_a_unit_working_together_with_others() -> None:
+    plan = parse("某区高层建筑消防安全整治方案\n一、工作步骤\n1.9月30日前，完成隐患排查。\n2.11月30日前，完成整改。\n"
+                 "二、职责分工\n（一）区建设管理委会同区规划资源局、区消防救援支队等部门推进整治。\n")
+    assert _paths(plan)[:3] == [("一",), ("一", "1"), ("一", "2")]
+    assert plan.nodes[1].text.startswith("9月30日前")
+    assert _units(plan, "二", "（一）") == [("区建设管理委", L), ("区规划资源局", S), ("区消防救援支队", S)]

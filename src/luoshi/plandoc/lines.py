@@ -58,7 +58,9 @@ HEADING_STYLES: tuple[HeadingStyle, ...] = (
     # "1." must not be a decimal ("2.4%"); a digit right after the dot is only allowed as a year
     # ("46.2018年，新增…" is item 46).
     # "1。" (an ideographic full stop typed for the dot) is an item only when text follows it.
-    HeadingStyle("ar_dot", re.compile(r"(\d{1,3})[ ]{0,2}(?:、|\.(?!\d)|\.(?=\d{4}年)|。(?=\S))[ ]*")),
+    # "1.9月30日前完成…" is item 1 with its date, not 1.9 (a decimal is never followed by 月 and a day).
+    HeadingStyle("ar_dot", re.compile(r"(\d{1,3})[ ]{0,2}(?:、|\.(?!\d)|\.(?=\d{4}年)|\.(?=\d{1,2}月\d{1,2}日)|"
+                                      r"。(?=\S))[ ]*")),
     HeadingStyle("ar_paren", re.compile(r"\([ ]?(\d{1,3})[ ]?\)[、.]?[ ]*")),
     # ⑴ and ㈠ are the same styles as (1) and (一), typed as one character.
     HeadingStyle("ar_paren", re.compile(rf"([{PAREN_DIGITS}])[、.]?[ ]*")),

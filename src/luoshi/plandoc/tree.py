@@ -29,6 +29,7 @@ from .units import (
     looks_like_unit,
     read_unit_cell,
     split_unit_list,
+    works_with_others,
 )
 
 # "完成时限：2019年11月30日前" on a line of its own after the item.
@@ -409,6 +410,8 @@ class TreeBuilder:
         if found is None:
             return
         units, duties = found
+        if works_with_others(duties):
+            return   # '（一）区建设管理委会同区规划资源局…': read as a duty sentence, partners and all
         role = duty_role(duties) if duties.strip() else "responsible"
         draft.units = [UnitRef(u.raw, role, False, draft.head.span(u.span)) for u in units]
         draft.titled_by_units = not duties.strip()

@@ -1447,6 +1447,16 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
     for start in [0, *(m.end() for m in _SENTENCE_BREAK.finditer(h))]:
         subject = _unit_subject(text, h, start)
         if subject is not None:
+            duties = halfwidth(subject[1]).lstrip(_TRIM)
+            together = _TOGETHER_WITH.match(duties)
+            partners = _WITH_UNITS.match(h, len(h) - len(duties) + together.end()) if together else None
+            if partners is not None:
+                # 'X（要）会同Y、Z等部门…': X leads, Y and Z support (as in 由X会同Y…).
+                found.extend(MarkerUnit(u.raw, "lead", u.span) for u in subject[0])
+                names = "names" if partners.group("names") is not None else "group"
+                found.extend(MarkerUnit(u.raw, "support", u.span)
+                             for u in _unit_list(text, h, partners.start(names), partners.end(names)) or [])
+                continue
             role = duty_role(subject[1])
             found.extend(MarkerUnit(u.raw, role, u.span) for u in subject[0])
     for m in _BY_UNIT.finditer(h):
@@ -1484,6 +1494,7 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
 _BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,60}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织)(?!解释)"
                       r"|由(?P<group>[^,;。由]{2,60}?等[^、,;。等()]{0,8}(?:部门|单位|机构))(?=[\u4e00-\u9fff])")
 _SENTENCE_BREAK = re.compile(r"[。;,]")
+_TOGETHER_WITH = re.compile(r"(?:要|应当?|需|须|负责)?会同")
 _WITH_UNITS = re.compile(r"(?P<group>[^,;。]{2,120}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
                          r"|(?P<names>[^,;。]{2,60}?)(?=" + _VERB_MORPHEME + r")")
 
@@ -1537,6 +1548,11 @@ def _field_name(name: str) -> bool:
     n = compact_name(name)
     return 2 <= len(n) <= 6 and not _PROSE_IN_NAME.search(n) and not _ACTION_START.search(n) \
         and not _NOT_UNIT_ENDINGS.search(n)
+
+
+def works_with_others(duties: str) -> bool:
+    """Do these duties open with 会同 (the unit before them leads, the units after them support)?"""
+    return _TOGETHER_WITH.match(halfwidth(duties).lstrip(_TRIM)) is not None
 
 
 def duty_role(text: str) -> Role:
@@ -1631,4 +1647,5 @@ __all__ = [
     "looks_like_unit",
     "read_unit_cell",
     "split_unit_list",
+    "works_with_others",
 ]
