@@ -1355,7 +1355,8 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
             inner_end, marker_leads = rule.start(), True
         # '（A牵头，B参与，C负责落实。以下均需C落实，不再列出）': the rule after the list is read on its own;
         # so is '（A牵头。明确牵头部门的，有关部门配合，不逐一列出，下同）', a note on how the lists are written.
-        if h.find(_BLANKET_WORD, inner_start, inner_end) >= 0 or h.find("列出", inner_start, inner_end) >= 0:
+        if inner_end - inner_start <= _MAX_MARKER_LEN and (h.find(_BLANKET_WORD, inner_start, inner_end) >= 0
+                                                        or h.find("列出", inner_start, inner_end) >= 0):
             stop = _CLAUSE_END.search(h, inner_start, inner_end)
             while stop is not None and not (_BLANKET_RULE.match(h, _skip_spaces(h, stop.end()), inner_end)
                                             or _LISTING_NOTE.match(h, _skip_spaces(h, stop.end()), inner_end)):
