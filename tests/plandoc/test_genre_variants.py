@@ -849,3 +849,11 @@ def test_an_item_opening_with_its_date_and_a_unit_working_together_with_others()
     assert _paths(plan)[:3] == [("一",), ("一", "1"), ("一", "2")]
     assert plan.nodes[1].text.startswith("9月30日前")
     assert _units(plan, "二", "（一）") == [("区建设管理委", L), ("区规划资源局", S), ("区消防救援支队", S)]
+
+
+def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:
+    plan = _plan("（一）加强装修垃圾管理。区绿化市容局要加强指导，督促物业服务企业设置堆放场所；"
+                 "区房管局统一指导各街镇。",
+                 "（二）完善工作机制。区政府指导意见另行制定。")
+    assert _units(plan, "一", "（一）") == [("区绿化市容局", S), ("区房管局", S)]
+    assert _units(plan, "一", "（二）") == []

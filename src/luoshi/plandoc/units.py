@@ -1435,6 +1435,7 @@ _ACTS = re.compile(r"^(?:成立|形成|推进|挂牌|协调|组织|建立|设立
 
 # What follows the units that open a duty sentence: "区交通委负责…", "区经委、区司法局等部门应当按照各自职责…".
 _DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?(?:负责|牵头|配合|会同|协助|协同|参与|组织实施)|是|"
+                             r"(?:要|应当?)?(?:统一|加强)?指导(?!意见|思想|原则|下)|"   # 区房管局要指导…
                              r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能))"
                              r"(?!负责|部门|单位|处室)")   # 牵头负责部门 is a noun, not the predicate
 _SUBJECT_END = re.compile(r"[。:;,!?]")
@@ -1559,8 +1560,13 @@ def works_with_others(duties: str) -> bool:
 def duty_role(text: str) -> Role:
     """The role a duty sentence gives the unit it follows: 牵头…/负责牵头… leads, 配合…/协助… supports."""
     h = halfwidth(text).lstrip(_TRIM)
+    if _GUIDES.match(h):
+        return "support"   # 区绿化市容局要加强指导…: X指导 supports
     run = _VERB_RUN.match(h)
     return (verb_role(run.group()) if run else None) or "responsible"
+
+
+_GUIDES = re.compile(r"(?:要|应当?)?(?:统一|加强)指导")
 
 
 _VERB_RUN = re.compile(r"(?:要|应当?|是)?(?:" + _VERB_MORPHEME + r")+")
