@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 
 from .lines import Cell, Line, match_label
 from .normalize import halfwidth
@@ -205,10 +204,7 @@ def _merged_row(cells: list[list[Line]], width: int, layout: TableLayout) -> Lin
         if not cell:
             out.append(Cell("", start, start))
             continue
-        text = cell[0].raw
-        for before, after in pairwise(cell):
-            text += " " * (after.start - before.end) + after.raw   # same offsets as the source
-        out.append(Cell(text, cell[0].start, cell[-1].end))
+        out.append(Cell(_span_text(cell, cell[0].start, cell[-1].end), cell[0].start, cell[-1].end))
         start = cell[-1].end
     raw = "\t".join(c.text for c in out)
     first = next(c.start for c in out if c.text) if any(c.text for c in out) else start
@@ -420,7 +416,7 @@ def _join_unit_lines(lines: list[Line]) -> list[Line]:
         previous = out[-1] if out else None
         if previous is not None and len(out) > 1 and _names_only_units(previous.raw) \
                 and _names_only_units(line.raw):
-            raw = previous.raw + " " * (line.start - previous.end) + line.raw   # the source's offsets kept
+            raw = _span_text([previous, line], previous.start, line.end)
             out[-1] = Line(previous.start, line.end, raw, halfwidth(raw))
         else:
             out.append(line)
