@@ -853,7 +853,8 @@ def _cell_kind(text: str) -> str:
         return "empty"   # '—': a cell left blank on purpose
     if _ROW_NUMBER.match(text):
         return "number"
-    if all(looks_like_unit(name) for name, _ in split_unit_list(text)) and split_unit_list(text):
+    names = split_unit_list(text)
+    if names and all(looks_like_unit(name) for name, _ in names):
         return "units"
     if _PERSONS.match(text):
         return "person"
