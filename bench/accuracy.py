@@ -27,8 +27,11 @@ committed), from the text alone and the same way every time:
   running header "<issuer>文件". Uses the fonts of the machine: FangSong when installed, else Noto Serif
   CJK SC (`fc-list :lang=zh`; Debian's fonts-noto-cjk). All 107 documents take 30-50 s on 2 cores
   (WeasyPrint about half to two thirds of it).
+- `--as wrapped`: each text as copied out of a PDF in that layout (or off a printed page): every paragraph
+  opened by two ideographic spaces and broken into lines of 28 CJK characters (56 half-em cells: a Latin
+  letter or digit is half a character wide), table rows left as they are.
 
-Run: .venv/bin/python bench/accuracy.py [--misses] [--json] [--as txt|html|docx|pdf] [NAME ...]
+Run: .venv/bin/python bench/accuracy.py [--misses] [--json] [--as txt|html|docx|pdf|wrapped] [NAME ...]
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import sys
 import tempfile
 import time
 import traceback
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -187,7 +191,7 @@ def run(names: list[str] | None = None, rendering: str = "txt") -> dict[str, Sco
     """Score every document (or those whose file name contains one of `names`).
 
     `rendering` "txt" scores the corpus files: each text and its other renderings (.docx, .xlsx). "html",
-    "docx" or "pdf" score the text of every document rendered to that format in a temporary directory.
+    "docx", "pdf" or "wrapped" score the text of every document rendered that way in a temporary directory.
     """
     results: dict[str, Score] = {}
     with tempfile.TemporaryDirectory(prefix="luoshi-accuracy-") as scratch:
@@ -206,7 +210,7 @@ def run(names: list[str] | None = None, rendering: str = "txt") -> dict[str, Sco
 # ---------------------------------------------------------------------------------------------------
 # Renderings of a corpus text, made on the fly
 
-RENDERINGS = ("txt", "html", "docx", "pdf")
+RENDERINGS = ("txt", "html", "docx", "pdf", "wrapped")
 
 # An official document's layout after GB/T 9704: A4, margins top 37 / bottom 35 / left 28 / right 26 mm
 # (a 156 mm text block), body in 3号 (16 pt) 仿宋 with the letters drawn 0.25 pt closer, so that a full
@@ -263,9 +267,36 @@ def render(source: Path, gold: dict[str, Any], rendering: str, directory: Path, 
         issuer = gold.get("metadata", {}).get("issuer")
         header = running_header_css(f"{issuer}文件") if running_header and issuer else ""
         HTML(string=html_page(lines, title, PDF_CSS + header)).write_pdf(target)
+    elif rendering == "wrapped":
+        target = directory / f"{source.stem}.txt"
+        target.write_text("\n".join(wrapped_lines(lines)) + "\n", encoding="utf-8")
     else:
         raise ValueError(f"unknown rendering {rendering!r}")
     return target
+
+
+# A line of the official layout holds 28 CJK characters: 56 cells where a wide character takes 2.
+WRAP_CELLS = 56
+PARAGRAPH_INDENT = "\u3000\u3000"
+
+
+def wrapped_lines(lines: list[str]) -> list[str]:
+    """The text as copied from a page of the official layout: a paragraph indented and broken at the margin."""
+    out: list[str] = []
+    for line in lines:
+        if "\t" in line or not line.strip():
+            out.append(line)
+            continue
+        piece, width = "", 0
+        for char in PARAGRAPH_INDENT + line.strip():
+            cells = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+            if width + cells > WRAP_CELLS:
+                out.append(piece)
+                piece, width = "", 0
+            piece += char
+            width += cells
+        out.append(piece)
+    return out
 
 
 def total(results: dict[str, Score]) -> Score:
@@ -281,7 +312,8 @@ def main() -> None:
     ap.add_argument("--misses", action="store_true", help="list every miss under its document")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--as", dest="rendering", choices=RENDERINGS, default="txt",
-                    help="score the corpus files (txt, the default) or every text rendered as html, docx or pdf")
+                    help="score the corpus files (txt, the default) or every text rendered as html, docx, pdf or "
+                         "wrapped (copied from a printed page)")
     args = ap.parse_args()
     results = run(args.names, args.rendering)
     summed = total(results)

@@ -857,3 +857,39 @@ def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:
                  "（二）完善工作机制。区政府指导意见另行制定。")
     assert _units(plan, "一", "（一）") == [("区绿化市容局", S), ("区房管局", S)]
     assert _units(plan, "一", "（二）") == []
+
+
+# -- text copied from a printed page ---------------------------------------------------------------------
+
+
+def test_it_joins_the_lines_of_a_text_broken_at_every_margin() -> None:
+    # A plan copied out of a PDF: each line broken at 28 characters, inside sentences, names and markers.
+    paragraphs = [
+        "某县2023年重点工作任务分解方案",
+        "为确保全年各项目标任务顺利完成，经县政府研究同意，现将县政府工作报告确定的重点工作任务分解如下。",
+        "一、持续推动经济高质量发展",
+        "（一）加快工业转型升级。实施工业技改提升行动，新增规模以上工业企业20家，推动传统产业智能化改造，"
+        "培育一批专精特新企业。（牵头单位：县经济和信息化局；配合单位：县发展和改革局、县财政局、县科学技术局）",
+        "（二）扩大有效投资。谋划储备重大项目，全年完成固定资产投资增长8%以上，争取更多项目纳入省市重点"
+        "项目盘子。（牵头单位：县发展和改革局；配合单位：县自然资源和规划局、县住房和城乡建设局、各乡镇人民政府）",
+        "二、着力保障和改善民生",
+        "（一）稳定扩大就业。开展就业援助月等专项活动，城镇新增就业3000人以上，帮扶就业困难人员实现就业，"
+        "加强农民工职业技能培训。（牵头单位：县人力资源和社会保障局；配合单位：县教育体育局、县农业农村局）",
+        "（二）办好民生实事。推进城区学校扩容、老旧小区改造和农村饮水安全巩固提升等民生实事项目建设，"
+        "确保按期建成投用。（责任单位：县教育体育局、县住房和城乡建设局、县水利局）",
+    ]
+    lines = []
+    for paragraph in paragraphs:
+        text = "\u3000\u3000" + paragraph
+        lines += [text[i:i + 28] for i in range(0, len(text), 28)]
+    wrapped = "\n".join(lines).encode("utf-8")
+    plan = parse(wrapped, filename="plan.txt")
+    assert _paths(plan) == [("一",), ("一", "（一）"), ("一", "（二）"), ("二",), ("二", "（一）"), ("二", "（二）")]
+    assert _units(plan, "一", "（一）") == [("县经济和信息化局", L), ("县发展和改革局", S), ("县财政局", S),
+                                         ("县科学技术局", S)]
+    assert _units(plan, "一", "（二）") == [("县发展和改革局", L), ("县自然资源和规划局", S),
+                                         ("县住房和城乡建设局", S), ("各乡镇人民政府", S)]
+    assert _units(plan, "二", "（一）") == [("县人力资源和社会保障局", L), ("县教育体育局", S), ("县农业农村局", S)]
+    assert _units(plan, "二", "（二）") == [("县教育体育局", R), ("县住房和城乡建设局", R), ("县水利局", R)]
+    assert plan.nodes[1].text.startswith("加快工业转型升级。实施工业技改提升行动，新增规模以上工业企业20家，推动")
+    assert plan.title == "某县2023年重点工作任务分解方案"

@@ -27,7 +27,7 @@ from luoshi.plandoc import tree as tree_module
 from luoshi.plandoc.limits import MAX_HTML_TAGS, MAX_TABLE_CELLS, MAX_TEXT_CHARS, WorkBudget
 from luoshi.plandoc.read import read_bytes
 from luoshi.plandoc.read_html import _Measures, _table_lines
-from luoshi.plandoc.read_pdf import join_wrapped_lines
+from luoshi.plandoc.reflow import join_wrapped_lines
 from luoshi.plandoc.similar import Item, group_duplicates
 from luoshi.plandoc.tree import Segment
 

@@ -19,8 +19,8 @@ from luoshi.plandoc.read_pdf import (
     _Piece,
     _rows_joined_across_pages,
     is_page_number,
-    join_wrapped_lines,
 )
+from luoshi.plandoc.reflow import join_wrapped_lines
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 SEED = Path(__file__).parents[2] / "src" / "luoshi" / "plandoc" / "data" / "dalian-2018-innovation-workplan.txt"

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from luoshi.plandoc.errors import InputTooLarge, PlanDocError, UnsupportedInput
 from luoshi.plandoc.limits import WorkBudget, check_text
 from luoshi.plandoc.messages import Message, message
+from luoshi.plandoc.reflow import HEADING_LABEL, is_hard_wrapped, join_wrapped_lines
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -415,15 +416,6 @@ def _trim_trailing_empty(row: list[str]) -> list[str]:
     return row[:end]  # one copy: trimming a cell at a time re-copies the row (a line of 60,000 commas)
 
 
-# A heading label, as the parser will see it at the start of a line (full- or half-width).
-HEADING_LABEL = re.compile(
-    r"^(?:[一二三四五六七八九十百零〇]+[、.．]"
-    r"|[（(][一二三四五六七八九十百零〇]+[）)]"
-    r"|\d{1,3}(?:[.．、](?!\d)|[）)])"
-    r"|[（(]\d{1,3}[）)]"
-    r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]"
-    r"|第[一二三四五六七八九十百零〇\d]+[条章节部分篇]"
-    r")")
 _LABEL_THEN_TAB = re.compile(HEADING_LABEL.pattern + r"\s*\t")
 
 
@@ -431,7 +423,10 @@ def _plain_text(text: str) -> str:
     """Tabs inside a line of a text file stay (a row pasted from a spreadsheet is a table row), except
     the tab that Word puts after an automatic label when numbered text is copied ("一、\t总体要求")."""
     lines = []
-    for line in _LINE_BREAKS.sub("\n", text).split("\n"):
+    raw_lines = _LINE_BREAKS.sub("\n", text).split("\n")
+    if is_hard_wrapped(raw_lines):   # copied from a PDF or a printed page: a break at every margin
+        raw_lines = join_wrapped_lines(raw_lines)
+    for line in raw_lines:
         # A row's leading tab is its empty first cell (a merged 类别 or 序号): keep it.
         stripped = line.strip(" \u3000\r\f\v") if "\t" in line else line.strip()
         match = _LABEL_THEN_TAB.match(stripped)

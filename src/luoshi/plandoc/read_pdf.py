@@ -8,15 +8,8 @@ leaves no space in the text); drop page-number lines near the top or bottom of a
 "3/10", a bare number; only the most specific form most pages use, when they use one); drop running
 headers and footers (the same line, digits ignored, near the top or bottom of most pages and hardly
 anywhere else, or of both pages of a two-page PDF when the text holds the line nowhere else);
-join a table row the page break cut in two; then join a line with the next when the layout wrapped it:
-the line does not end a sentence, the next line does not start with a heading label, the line is near
-the document's full line width. When the document marks paragraph starts with an indent, a line is
-never joined with a next line indented as a paragraph (one to four ideographic spaces), and a full
-line that ends in 。 or ） is still joined with a next line that has no indent (the text wrapped right
-after the punctuation). A full line inside an open bracket always continues, whatever it ends with: a
-marker wrapped right after its colon ("（责任单位：" / "市科技局）"), or a number wrapped away from its
-bracket ("（见附件" / "1）"). A date alone on a line (under a signature) starts a line of its own.
-Table rows are never joined, and stand between empty lines as every reader gives them.
+join a table row the page break cut in two; then join a line with the next when the layout wrapped it
+(reflow.py says when).
 """
 
 from __future__ import annotations
@@ -24,7 +17,6 @@ from __future__ import annotations
 import io
 import itertools
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +26,7 @@ from luoshi.plandoc.limits import WorkBudget
 from luoshi.plandoc.messages import message
 from luoshi.plandoc.model import DITTO
 from luoshi.plandoc.normalize import halfwidth
-from luoshi.plandoc.read import HEADING_LABEL
+from luoshi.plandoc.reflow import INDENT, join_wrapped_lines, word_separator
 
 _ENCRYPTED_MESSAGE = message("pdf_encrypted")
 _SCANNED_MESSAGE = message("pdf_scanned")
@@ -53,25 +45,9 @@ _PAGE_NUMBERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("english", re.compile(r"^(?:page)?\d{1,4}(?:of\d{1,4})?$", re.IGNORECASE)),
 )
 _PAGE_NUMBER_STYLES = frozenset(name for name, _pattern in _PAGE_NUMBERS)
-# A line that ends a sentence or a parenthesis is never joined with the next.
-_SENTENCE_END = re.compile(r"[。；;：:！!？?”’）)】」』]$|(?<!\d)\.$")
-# Share of the document's full line width from which a line counts as wrapped by the layout.
-_FULL_LINE_SHARE = 0.85
-_INDENT = re.compile(r"^[ \u3000\xa0]")
-# A paragraph's indent: one to four ideographic spaces (more is a centred or right-aligned line; a
-# single space in front of a line is often an artefact of extraction, not an indent).
-_PARAGRAPH_INDENT = re.compile(r"^\u3000{1,4}(?![ \u3000\xa0])")
 # A line that starts this many points right of the page's leftmost line is indented (an em of 10.5 pt
 # text is 10.5 points; a two-character indent at 16 pt is 32).
 _INDENT_POINTS = 8.0
-# What the next line may start with when it closes a bracket left open: "1）" of "（见附件" + "1）".
-_CLOSING_NUMBER = re.compile(r"^\d{1,3}[）)]")
-# Brackets a marker is written in: （…） (…) 〔…〕 […] 【…】.
-_OPENING = "（(〔[【"
-_CLOSING = "）)〕]】"
-# A date alone on its line (the date under a signature) never continues the line above.
-_DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年"
-                        r"[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"[\s\u3000]+")
 _SPACE_RUN = re.compile(r"[ \t]+")
@@ -118,7 +94,7 @@ def _joined_cell(upper: str, lower: str) -> str:
         return upper
     if not _filled(upper):
         return lower
-    return upper + _separator(upper, lower) + lower
+    return upper + word_separator(upper, lower) + lower
 
 
 def _filled(cell: str) -> bool:
@@ -184,7 +160,7 @@ def _marked_indents(pages: list[list[str]], starts: list[list[float | None]]) ->
     if not known:
         return pages
     left = min(known)
-    return [[(_indent(x - left) + line if x is not None and x - left > _INDENT_POINTS and not _INDENT.match(line)
+    return [[(_indent(x - left) + line if x is not None and x - left > _INDENT_POINTS and not INDENT.match(line)
               else line) for line, x in zip(page, page_starts, strict=True)]
             for page, page_starts in zip(pages, starts, strict=True)]
 
@@ -279,104 +255,6 @@ def _drop_page_furniture(pages: list[list[str]]) -> list[list[str]]:
                 or _DIGITS.sub("#", _key(page[index])) in running}
         cleaned.append([line for index, line in enumerate(page) if index not in drop and line.strip()])
     return cleaned
-
-
-def display_width(text: str) -> int:
-    """Width in half-em cells: wide (CJK) characters count 2, others 1."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
-def join_wrapped_lines(lines: list[str]) -> list[str]:
-    """Join lines the layout wrapped mid-sentence (see the module docstring for the rules)."""
-    if not lines:
-        return []
-    if any("\t" in line for line in lines):
-        return _join_around_rows(lines)
-    widths = [display_width(line.strip()) for line in lines]
-    full_width = _full_line_width(widths)
-    indented = [bool(_INDENT.match(line)) for line in lines]
-    # Where paragraphs are indented, a line indented as a paragraph (not centred) starts one.
-    paragraph_start = [_PARAGRAPH_INDENT.match(line) is not None for line in lines]
-    # Indents tell paragraphs apart when some lines have one and some (a few at least) have none: where
-    # every line has one (a space in front of each), they tell nothing.
-    unindented = len(lines) - sum(indented)
-    uses_indent = sum(indented) >= 0.05 * len(lines) and unindented >= max(1, 0.05 * len(lines))
-    out: list[str] = []
-    # The paragraph being built, as its pieces (joined once: re-copying a growing string is quadratic),
-    # and its last two characters, all that _SENTENCE_END looks at.
-    current = [lines[0].strip()]
-    tail = current[0][-2:]
-    current_width = widths[0]
-    depth = _bracket_depth(current[0], 0)  # brackets the paragraph has opened and not closed
-    for index in range(1, len(lines)):
-        following = lines[index].strip()
-        wrapped = False
-        starts_paragraph = uses_indent and paragraph_start[index]
-        if current_width >= _FULL_LINE_SHARE * full_width and not _DATE_LINE.match(following) and not starts_paragraph:
-            if depth > 0 and (not HEADING_LABEL.match(following) or _CLOSING_NUMBER.match(following)):
-                wrapped = True
-            elif not HEADING_LABEL.match(following):
-                # A full line that ends a sentence still continues when the document starts its
-                # paragraphs with an indent and the next line has none.
-                wrapped = not _SENTENCE_END.search(halfwidth(tail)) or (uses_indent and not indented[index])
-        if wrapped and tail and following:
-            piece = _separator(tail, following) + following
-            current.append(piece)
-            tail = (tail + piece)[-2:]
-            depth = _bracket_depth(following, depth)
-        else:
-            out.append("".join(current))
-            current = [following]
-            tail = following[-2:]
-            depth = _bracket_depth(following, 0)
-        current_width = widths[index]
-    out.append("".join(current))
-    return out
-
-
-def _join_around_rows(lines: list[str]) -> list[str]:
-    """Table rows (TAB lines) stay as they are, framed by empty lines; the text between them is joined."""
-    out: list[str] = []
-    text: list[str] = []
-    for line in lines:
-        if "\t" not in line:
-            text.append(line)
-            continue
-        if text:
-            out += join_wrapped_lines(text)
-            text = []
-        if out and "\t" not in out[-1] and out[-1]:
-            out.append("")
-        out.append(line)
-    if text:
-        if out and "\t" in out[-1]:
-            out.append("")
-        out += join_wrapped_lines(text)
-    return out
-
-
-def _bracket_depth(line: str, depth: int) -> int:
-    """The number of brackets open after `line`, starting from `depth` (never below 0)."""
-    opened = sum(line.count(char) for char in _OPENING)
-    closed = sum(line.count(char) for char in _CLOSING)
-    return max(depth + opened - closed, 0)
-
-
-def _full_line_width(widths: list[int]) -> int:
-    """The width of a full line: the 90th percentile of the widths of the longer lines (at least half
-    the longest), so that neither one overlong line nor many short ones (headings, lists) decide it."""
-    longest = max(widths, default=0)
-    ordered = sorted(width for width in widths if width > 0 and 2 * width >= longest)
-    if not ordered:
-        return 1
-    return max(ordered[int(0.9 * (len(ordered) - 1))], 1)
-
-
-def _separator(left: str, right: str) -> str:
-    # Latin words wrapped at a space get their space back; CJK text has none.
-    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
-        return " "
-    return ""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -698,7 +576,7 @@ def _cell_text(pieces: list[_Piece], cell: Cell) -> str:
         part = line.replace("\t", " ")
         if text and part and text[-1] in _BODY_ENDINGS and part[0] in _BODY_OPENINGS:
             text += " "  # "区文明办" / "区绿化市容局": two names, one a line (or wrapped at the space between)
-        text = text + _separator(text, part) + part if text and part else text or part
+        text = text + word_separator(text, part) + part if text and part else text or part
         if cell[1] - end - padding > 2.5 * size:  # more than a character and one pushed down with its "）"
             text += " "
     return text.strip()

@@ -1,0 +1,175 @@
+"""Join lines that a layout wrapped mid-sentence: a PDF's lines, or a text copied from a PDF or a printed
+page with a line break at every margin.
+
+A line is joined with the next when the layout wrapped it: the line does not end a sentence, the next line
+does not start with a heading label, the line is near the document's full line width. When the document
+marks paragraph starts with an indent, a line is never joined with a next line indented as a paragraph
+(one to four ideographic spaces), and a full line that ends in 。 or ） is still joined with a next line
+that has no indent (the text wrapped right after the punctuation). A full line inside an open bracket
+always continues, whatever it ends with: a marker wrapped right after its colon ("（责任单位：" /
+"市科技局）"), or a number wrapped away from its bracket ("（见附件" / "1）"). A date alone on a line (under
+a signature) starts a line of its own. Table rows (TAB lines) are never joined, and stand between empty
+lines as every reader gives them.
+
+A plain text is joined only when it is hard-wrapped (`is_hard_wrapped`): a text with one paragraph a line,
+as portals publish, has hardly any full-width line that stops mid-sentence; a text broken at a margin has
+them on a good share of its lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from luoshi.plandoc.normalize import halfwidth
+
+# A heading label, as the parser will see it at the start of a line (full- or half-width).
+HEADING_LABEL = re.compile(
+    r"^(?:[一二三四五六七八九十百零〇]+[、.．]"
+    r"|[（(][一二三四五六七八九十百零〇]+[）)]"
+    r"|\d{1,3}(?:[.．、](?!\d)|[）)])"
+    r"|[（(]\d{1,3}[）)]"
+    r"|[①-⑳⑴-⒇⒈-⒛㈠-㈩]"
+    r"|第[一二三四五六七八九十百零〇\d]+[条章节部分篇]"
+    r")")
+# A line that ends a sentence or a parenthesis is never joined with the next.
+_SENTENCE_END = re.compile(r"[。；;：:！!？?”’）)】」』]$|(?<!\d)\.$")
+# Share of the document's full line width from which a line counts as wrapped by the layout.
+_FULL_LINE_SHARE = 0.85
+INDENT = re.compile(r"^[ \u3000\xa0]")
+# A paragraph's indent: one to four ideographic spaces (more is a centred or right-aligned line; a
+# single space in front of a line is often an artefact of extraction, not an indent).
+_PARAGRAPH_INDENT = re.compile(r"^\u3000{1,4}(?![ \u3000\xa0])")
+# What the next line may start with when it closes a bracket left open: "1）" of "（见附件" + "1）".
+_CLOSING_NUMBER = re.compile(r"^\d{1,3}[）)]")
+# Brackets a marker is written in: （…） (…) 〔…〕 […] 【…】.
+_OPENING = "（(〔[【"
+_CLOSING = "）)〕]】"
+# A date alone on its line (the date under a signature) never continues the line above.
+_DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年"
+                        r"[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
+
+# A plain text is hard-wrapped when at least this share of its lines (and this many) are full lines that
+# stop mid-sentence before a line that is no heading. Texts with a paragraph a line stay below a tenth
+# (a few long headings or cells without punctuation); texts broken at a margin of 20-40 characters reach
+# a sixth to four fifths.
+_WRAPPED_SHARE = 0.12
+_MIN_WRAPPED = 3
+_MIN_TEXT_LINES = 8
+# Narrower than this (in half-em cells: 15 CJK characters) the "full line" is a list of short lines.
+_MIN_FULL_WIDTH = 30
+
+
+def display_width(text: str) -> int:
+    """Width in half-em cells: wide (CJK) characters count 2, others 1."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Join lines the layout wrapped mid-sentence (see the module docstring for the rules)."""
+    if not lines:
+        return []
+    if any("\t" in line for line in lines):
+        return _join_around_rows(lines)
+    widths = [display_width(line.strip()) for line in lines]
+    full_width = _full_line_width(widths)
+    indented = [bool(INDENT.match(line)) for line in lines]
+    # Where paragraphs are indented, a line indented as a paragraph (not centred) starts one.
+    paragraph_start = [_PARAGRAPH_INDENT.match(line) is not None for line in lines]
+    # Indents tell paragraphs apart when some lines have one and some (a few at least) have none: where
+    # every line has one (a space in front of each), they tell nothing.
+    unindented = len(lines) - sum(indented)
+    uses_indent = sum(indented) >= 0.05 * len(lines) and unindented >= max(1, 0.05 * len(lines))
+    out: list[str] = []
+    # The paragraph being built, as its pieces (joined once: re-copying a growing string is quadratic),
+    # and its last two characters, all that _SENTENCE_END looks at.
+    current = [lines[0].strip()]
+    tail = current[0][-2:]
+    current_width = widths[0]
+    depth = _bracket_depth(current[0], 0)  # brackets the paragraph has opened and not closed
+    for index in range(1, len(lines)):
+        following = lines[index].strip()
+        wrapped = False
+        starts_paragraph = uses_indent and paragraph_start[index]
+        if current_width >= _FULL_LINE_SHARE * full_width and not _DATE_LINE.match(following) and not starts_paragraph:
+            if depth > 0 and (not HEADING_LABEL.match(following) or _CLOSING_NUMBER.match(following)):
+                wrapped = True
+            elif not HEADING_LABEL.match(following):
+                # A full line that ends a sentence still continues when the document starts its
+                # paragraphs with an indent and the next line has none.
+                wrapped = not _SENTENCE_END.search(halfwidth(tail)) or (uses_indent and not indented[index])
+        if wrapped and tail and following:
+            piece = word_separator(tail, following) + following
+            current.append(piece)
+            tail = (tail + piece)[-2:]
+            depth = _bracket_depth(following, depth)
+        else:
+            out.append("".join(current))
+            current = [following]
+            tail = following[-2:]
+            depth = _bracket_depth(following, 0)
+        current_width = widths[index]
+    out.append("".join(current))
+    return out
+
+
+def _join_around_rows(lines: list[str]) -> list[str]:
+    """Table rows (TAB lines) stay as they are, framed by empty lines; the text between them is joined."""
+    out: list[str] = []
+    text: list[str] = []
+    for line in lines:
+        if "\t" not in line:
+            text.append(line)
+            continue
+        if text:
+            out += join_wrapped_lines(text)
+            text = []
+        if out and "\t" not in out[-1] and out[-1]:
+            out.append("")
+        out.append(line)
+    if text:
+        if out and "\t" in out[-1]:
+            out.append("")
+        out += join_wrapped_lines(text)
+    return out
+
+
+def _bracket_depth(line: str, depth: int) -> int:
+    """The number of brackets open after `line`, starting from `depth` (never below 0)."""
+    opened = sum(line.count(char) for char in _OPENING)
+    closed = sum(line.count(char) for char in _CLOSING)
+    return max(depth + opened - closed, 0)
+
+
+def _full_line_width(widths: list[int]) -> int:
+    """The width of a full line: the 90th percentile of the widths of the longer lines (at least half
+    the longest), so that neither one overlong line nor many short ones (headings, lists) decide it."""
+    longest = max(widths, default=0)
+    ordered = sorted(width for width in widths if width > 0 and 2 * width >= longest)
+    if not ordered:
+        return 1
+    return max(ordered[int(0.9 * (len(ordered) - 1))], 1)
+
+
+def word_separator(left: str, right: str) -> str:
+    # Latin words wrapped at a space get their space back; CJK text has none.
+    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
+        return " "
+    return ""
+
+
+def is_hard_wrapped(lines: list[str]) -> bool:
+    """Was this text broken into lines at a margin (copied from a PDF or a printed page), rather than
+    written a paragraph a line?"""
+    text_lines = [line.strip() for line in lines if line.strip() and "\t" not in line]
+    if len(text_lines) < _MIN_TEXT_LINES:
+        return False
+    widths = [display_width(line) for line in text_lines]
+    full_width = _full_line_width(widths)
+    if full_width < _MIN_FULL_WIDTH:
+        return False
+    wrapped = sum(1 for index in range(len(text_lines) - 1)
+                  if widths[index] >= _FULL_LINE_SHARE * full_width
+                  and not _SENTENCE_END.search(halfwidth(text_lines[index][-2:]))
+                  and not HEADING_LABEL.match(text_lines[index + 1]))
+    return wrapped >= _MIN_WRAPPED and wrapped >= _WRAPPED_SHARE * len(text_lines)

@@ -1,0 +1,48 @@
+"""Which plain texts were broken at a margin, and joining their lines."""
+
+from __future__ import annotations
+
+from luoshi.plandoc.read import read_bytes
+from luoshi.plandoc.reflow import is_hard_wrapped
+
+PARAGRAPHS = [
+    "一、总体要求",
+    "坚持以人民为中心的发展思想，统筹发展和安全，推动各项工作任务落地见效，确保全年目标圆满完成。",
+    "二、重点任务",
+    "（一）推进数字政府建设。完善一体化政务服务平台，推动高频事项网上办、掌上办、就近办。（责任单位：县数据资源局）",
+    "（二）优化营商环境。深化“放管服”改革，落实市场准入负面清单制度，持续压减涉企审批事项和办理时限。（责任单位：县发展改革局）",
+    "（三）强化要素保障。统筹用地、用能、资金等要素资源，保障重大项目建设需要，提高要素配置效率。（责任单位：县自然资源局）",
+    "（四）加强安全生产。压实安全生产责任，开展重点行业领域专项整治，坚决遏制重特大事故发生。（责任单位：县应急管理局）",
+    "三、保障措施",
+    "各单位要加强组织领导，明确责任分工，细化工作措施，确保各项任务按期完成，重要情况及时报告县政府。",
+]
+
+
+def _broken(paragraphs: list[str], width: int) -> list[str]:
+    return [p[i:i + width] for p in paragraphs for i in range(0, len(p), width)]
+
+
+def test_a_text_written_a_paragraph_a_line_is_not_hard_wrapped() -> None:
+    assert not is_hard_wrapped(PARAGRAPHS)
+    # Long headings without punctuation are not a margin either.
+    headings = [p.rstrip("。") if not p.startswith("（") else p for p in PARAGRAPHS]
+    assert not is_hard_wrapped(headings)
+
+
+def test_a_text_broken_at_a_margin_is_hard_wrapped() -> None:
+    assert is_hard_wrapped(_broken(PARAGRAPHS, 28))
+    assert is_hard_wrapped(_broken(PARAGRAPHS, 40))
+
+
+def test_a_list_of_short_lines_is_not_hard_wrapped() -> None:
+    # A table copied one cell per line: short cells, none ending a sentence.
+    cells = ["序号", "重点任务", "责任单位", "1", "推进数字政府建设", "县数据资源局", "2", "优化营商环境",
+             "县发展改革局", "3", "强化要素保障", "县自然资源局", "4", "加强安全生产", "县应急管理局"]
+    assert not is_hard_wrapped(cells)
+
+
+def test_the_text_reader_joins_a_hard_wrapped_text_and_leaves_others_alone() -> None:
+    published = "\n".join(PARAGRAPHS)
+    assert read_bytes(published.encode(), filename="plan.txt").text.rstrip("\n") == published
+    copied = "\n".join(_broken(PARAGRAPHS, 28))
+    assert read_bytes(copied.encode(), filename="plan.txt").text.rstrip("\n") == published
