@@ -893,3 +893,17 @@ def test_it_joins_the_lines_of_a_text_broken_at_every_margin() -> None:
     assert _units(plan, "二", "（二）") == [("县教育体育局", R), ("县住房和城乡建设局", R), ("县水利局", R)]
     assert plan.nodes[1].text.startswith("加快工业转型升级。实施工业技改提升行动，新增规模以上工业企业20家，推动")
     assert plan.title == "某县2023年重点工作任务分解方案"
+
+
+def test_it_reads_labels_set_in_brackets_instead_of_before_a_colon() -> None:
+    plan = _plan("（一）推进创新。建设创新平台。【牵头单位】市科技局【配合单位】市财政局、市教育局",
+                 "（二）培育企业。实施专精特新企业培育行动。[责任单位]市工信局",
+                 "（三）引进人才。落实人才新政。",
+                 "【责任单位】市人社局、市委组织部【完成时限】2022年12月底前")
+    assert _units(plan, "一", "（一）") == [("市科技局", L), ("市财政局", S), ("市教育局", S)]
+    assert _units(plan, "一", "（二）") == [("市工信局", R)]
+    assert _units(plan, "一", "（三）") == [("市人社局", R), ("市委组织部", R)]
+    assert plan.nodes[3].deadline is not None and plan.nodes[3].deadline.date == "2022-12-31"
+    # A bracketed word that is no label stays text: 【典型案例】 opens a box, not a marker.
+    boxed = _plan("（一）推进创新。【典型案例】市科技局建设创新平台。")
+    assert _units(boxed, "一", "（一）") == []

@@ -1335,6 +1335,8 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     if not text:
         return []
     h = halfwidth(text)
+    if "[" in h or "【" in h:
+        h = _BRACKETED_LABEL.sub(_label_with_colon, h)   # 【责任单位】A、B reads as 责任单位：A、B
     if not _MARKER_CHARS.search(h):
         return []   # every marker has a bracket or a label's colon: most sentences have neither
     markers: list[UnitMarker] = []
@@ -1379,6 +1381,15 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     if unbracketed is not None:
         markers.append(unbracketed)
     return markers
+
+
+# A label set in brackets instead of followed by a colon: 【牵头单位】A【配合单位】B, [责任单位]A.
+_BRACKETED_LABEL = re.compile(r"[【\[](?P<label>(?:[省市县区]级?)?(?:"
+                              + "|".join(sorted(_LABEL_ROLE, key=len, reverse=True)) + r"))[】\]]")
+
+
+def _label_with_colon(m: re.Match[str]) -> str:
+    return " " + m.group("label") + ":"   # as long as the bracketed label: offsets stay
 
 
 _CLAUSE_END = re.compile(r"[。;]")
