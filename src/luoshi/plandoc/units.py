@@ -849,9 +849,16 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
         return True
     # 和/及/与 split only after a name that ends like an institution: 各省级林业和草原主管部门 is one.
     name = _strip_trailing_paren(compact_name(left_name))
-    if _TWO_CHAR_UNITS.match(name):
-        return True   # 街镇及新城区发展公司: the towns, and a company
-    return not _PLACE_ONLY.search(name) and looks_like_unit(name[1:] if name.startswith("各") else name)
+    bare = name[1:] if name.startswith("各") else name
+    if _TWO_CHAR_UNITS.match(bare) or _ZONE.search(bare):
+        return True   # 街镇及新城区发展公司, 各街镇和城发集团, 开发区和头桥集团: the towns (a zone), and a company
+    if name.startswith("各") and compact_name(right_name).startswith("各"):
+        return True   # 各区和各街镇: two collectives
+    return not _PLACE_ONLY.search(name) and looks_like_unit(bare)
+
+
+# A zone's name ends in 区 like a place's, but names the zone's administration: 开发区, 高新区, 自贸区.
+_ZONE = re.compile(r"(?:开发|高新|经开|自贸|示范|保税|试验|合作|产业|工业|新)区$")
 
 
 def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
