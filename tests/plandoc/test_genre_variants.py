@@ -538,6 +538,19 @@ def test_a_page_that_lost_its_line_breaks_still_has_its_outline() -> None:
     assert "1.5万亿元" in plan.nodes[-1].text
 
 
+def test_a_page_on_one_line_is_cut_where_its_numbering_goes_on() -> None:
+    # The notice ends without punctuation before 一、, and a long heading stands before (十二): only the
+    # numbering (the first 一、, then （十二） after （十一）) says where the paragraphs begin.
+    plan = parse("某市人民政府办公室关于印发某市客货运安全管理实施意见的通知 各区县人民政府： 现将实施意见印发"
+                 "给你们 某市人民政府办公室 2012年10月8日 一、规范运输企业发展 （十一）严格驾驶人培训机构监管。"
+                 "加强驾驶人培训市场调控。（牵头部门：市交通局。配合部门：市公安局） 二、加强对超速、超员、超载和疲劳"
+                 "驾驶及非法营运车辆等违法行为的查处和整治工作 （十二）加强路面管控。严查超速超员行为。（牵头部门："
+                 "市公安局） （十三）加强非法营运执法整治。（牵头部门：市交通局。配合部门：市公安局）\n")
+    assert _paths(plan) == [("一",), ("一", "（十一）"), ("二",), ("二", "（十二）"), ("二", "（十三）")]
+    assert _units(plan, "二", "（十二）") == [("市公安局", L)]
+    assert _units(plan, "二", "（十三）") == [("市交通局", L), ("市公安局", S)]
+
+
 def test_a_web_table_with_pipes_between_cells_is_a_task_table() -> None:
     plan = parse("一、10件民生实事任务分解表\n"
                  "序号 | 具体工作任务和要求 | 责任领导 | 责任单位 | 落实情况 |\n"

@@ -993,22 +993,29 @@ _MAX_HEADING_LEN = 30
 def _split_flattened(line: Line) -> list[Line]:
     """A page that lost its line breaks keeps only a space between paragraphs: '…圆满完成。 一、加快提振市场
     信心 (一)全面促进消费增长。 1.把…'. A label after a space is a new paragraph when what precedes the
-    space ends a sentence or a marker, or is a short heading; it takes two such labels to read a line so."""
+    space ends a sentence or a marker, or is a short heading; or when it goes on from the last label of
+    its style (（十二） after （十一）, whatever heading stands between), or is the first 一、/第一章 of
+    the text (after the notice's last words); it takes two such labels to read a line so."""
     norm = line.norm
     if len(norm) < _FLAT_MIN_LINE or " " not in norm.strip():
         return [line]
     cuts: list[int] = []
     last = 0
+    last_value: dict[str, int] = {}
     for m in _SPACE_RUN.finditer(norm):
         p = m.end()
-        if p >= len(norm) or match_label(norm[p:p + 12], line.raw[p:p + 12]) is None:
+        label = match_label(norm[p:p + 12], line.raw[p:p + 12]) if p < len(norm) else None
+        if label is None:
             continue
         before = norm[last:m.start()]
-        if not before or not (before[-1] in _SENTENCE_CLOSERS
+        follows_on = label.value == last_value.get(label.style, 0) + 1 and (
+            label.value > 1 or (label.style in _FLAT_TOP_STYLES and label.style not in last_value))
+        if not before or not (follows_on or before[-1] in _SENTENCE_CLOSERS
                               or (len(before) <= _FLAT_MAX_HEADING and not _SENTENCE_INSIDE.search(before))):
             continue
         cuts.append(p)
         last = p
+        last_value[label.style] = label.value
     if len(cuts) < 2:
         return [line]
     out: list[Line] = []
@@ -1020,6 +1027,7 @@ def _split_flattened(line: Line) -> list[Line]:
 
 
 _FLAT_MIN_LINE = 80
+_FLAT_TOP_STYLES = frozenset({"cn_dun", "chapter", "part"})   # 一、 第一章 第一部分: the top of a plan's outline
 _FLAT_MAX_HEADING = 40
 _SPACE_RUN = re.compile(r"[ \t\u3000]+")
 _SENTENCE_CLOSERS = frozenset("。;:!?)]】」”")
