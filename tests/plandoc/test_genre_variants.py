@@ -920,3 +920,15 @@ def test_it_reads_labels_set_in_brackets_instead_of_before_a_colon() -> None:
     # A bracketed word that is no label stays text: 【典型案例】 opens a box, not a marker.
     boxed = _plan("（一）推进创新。【典型案例】市科技局建设创新平台。")
     assert _units(boxed, "一", "（一）") == []
+
+
+def test_it_reads_main_and_cooperating_unit_labels() -> None:
+    plan = _plan("（一）提升基层医疗服务能力。",
+                 "牵头责任单位：县卫健委",
+                 "主要协作单位：各乡镇人民政府、经济开发区管委会，县政府有关部门",
+                 "（二）完善公共卫生体系。（主要牵头单位：县疾控中心；主要配合单位：县财政局）")
+    assert _units(plan, "一", "（一）") == [("县卫健委", L), ("各乡镇人民政府", S), ("经济开发区管委会", S),
+                                         ("县政府有关部门", S)]
+    assert _units(plan, "一", "（二）") == [("县疾控中心", L), ("县财政局", S)]
+    table = parse("某县重点任务分解表\n序号\t重点任务\t牵头单位\t协作单位\n1\t建设紧密型医共体\t县卫健委\t县医保局、县财政局\n")
+    assert _units(table, "1") == [("县卫健委", L), ("县医保局", S), ("县财政局", S)]

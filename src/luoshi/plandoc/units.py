@@ -619,6 +619,8 @@ class _LabelMatch:
 
 _LABEL_LENGTHS = sorted({len(w) for w in _LABEL_ROLE}, reverse=True)
 _LEVELLED_LABEL = re.compile(r"牵头|配合|责任|协办|参与")
+_MAIN = "主要"
+_UNIT_ROLES = frozenset({"lead", "support", "responsible"})
 _SHARED_BODIES = frozenset({"、单位", "、部门"})   # 责任处室、单位：
 _REMARK_STOPS = frozenset("():")
 
@@ -649,7 +651,10 @@ def _find_labels(h: str, start: int = 0, end: int | None = None) -> list[_LabelM
                 break
         if word is not None:
             p = q - len(word)
-            if _LEVELLED_LABEL.match(word):
+            if h.startswith(_MAIN, p - len(_MAIN), p) and p - len(_MAIN) >= start \
+                    and _LABEL_ROLE[word] in _UNIT_ROLES:
+                p -= len(_MAIN)   # 主要协作单位, 主要配合部门: "main" says nothing of the role
+            elif _LEVELLED_LABEL.match(word):
                 if p - 1 >= start and h[p - 1] in "省市县区":
                     p -= 1
                 elif p - 2 >= start and h[p - 1] == "级" and h[p - 2] in "省市县区":
