@@ -46,3 +46,12 @@ def test_the_text_reader_joins_a_hard_wrapped_text_and_leaves_others_alone() -> 
     assert read_bytes(published.encode(), filename="plan.txt").text.rstrip("\n") == published
     copied = "\n".join(_broken(PARAGRAPHS, 28))
     assert read_bytes(copied.encode(), filename="plan.txt").text.rstrip("\n") == published
+
+
+def test_a_double_spaced_copy_is_joined_too() -> None:
+    # A PDF's line spacing copied as an empty line after every line.
+    copied = "\n\n".join(_broken(PARAGRAPHS, 28))
+    assert read_bytes(copied.encode(), filename="plan.txt").text.rstrip("\n") == "\n".join(PARAGRAPHS)
+    # Paragraphs set apart by empty lines, a paragraph a line, are not a copy of a printed page.
+    published = "\n\n".join(PARAGRAPHS)
+    assert read_bytes(published.encode(), filename="plan.txt").text.rstrip("\n") == published

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from luoshi.plandoc.errors import InputTooLarge, PlanDocError, UnsupportedInput
 from luoshi.plandoc.limits import WorkBudget, check_text
 from luoshi.plandoc.messages import Message, message
-from luoshi.plandoc.reflow import HEADING_LABEL, is_hard_wrapped, join_wrapped_lines
+from luoshi.plandoc.reflow import HEADING_LABEL, drop_spacing_lines, is_hard_wrapped, join_wrapped_lines
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -425,7 +425,7 @@ def _plain_text(text: str) -> str:
     lines = []
     raw_lines = _LINE_BREAKS.sub("\n", text).split("\n")
     if is_hard_wrapped(raw_lines):   # copied from a PDF or a printed page: a break at every margin
-        raw_lines = join_wrapped_lines(raw_lines)
+        raw_lines = join_wrapped_lines(drop_spacing_lines(raw_lines))
     for line in raw_lines:
         # A row's leading tab is its empty first cell (a merged 类别 or 序号): keep it.
         stripped = line.strip(" \u3000\r\f\v") if "\t" in line else line.strip()

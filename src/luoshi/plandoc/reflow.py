@@ -18,6 +18,7 @@ them on a good share of its lines.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -56,6 +57,8 @@ _DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年"
 _WRAPPED_SHARE = 0.12
 _MIN_WRAPPED = 3
 _MIN_TEXT_LINES = 8
+# A text whose lines are (nearly) all followed by an empty line is double-spaced.
+_DOUBLE_SPACED_SHARE = 0.8
 # Narrower than this (in half-em cells: 15 CJK characters) the "full line" is a list of short lines.
 _MIN_FULL_WIDTH = 30
 
@@ -173,3 +176,14 @@ def is_hard_wrapped(lines: list[str]) -> bool:
                   and not _SENTENCE_END.search(halfwidth(text_lines[index][-2:]))
                   and not HEADING_LABEL.match(text_lines[index + 1]))
     return wrapped >= _MIN_WRAPPED and wrapped >= _WRAPPED_SHARE * len(text_lines)
+
+
+def drop_spacing_lines(lines: list[str]) -> list[str]:
+    """A text copied with an empty line after every line (a PDF's line spacing, a page's <p> per line):
+    those empty lines separate nothing, and would keep every wrapped line apart. Other texts as they are."""
+    text_lines = sum(1 for line in lines if line.strip())
+    followed_by_empty = sum(1 for line, following in itertools.pairwise(lines)
+                            if line.strip() and not following.strip())
+    if text_lines < _MIN_TEXT_LINES or followed_by_empty < _DOUBLE_SPACED_SHARE * text_lines:
+        return lines
+    return [line for line in lines if line.strip()]
