@@ -20,10 +20,10 @@ CORPUS = ROOT / "tests" / "corpus"
 FLOORS = {
     "node_recall": 0.988,
     "node_precision": 0.990,
-    "unit_recall": 0.919,
+    "unit_recall": 0.920,
     "role_accuracy": 0.997,
 }
-MIN_DOCUMENTS = 186
+MIN_DOCUMENTS = 201
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -59,11 +59,12 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 
 # The same texts as copied out of a PDF in the official layout (bench/accuracy.py --as wrapped): a line break
 # at every margin, inside sentences, names and markers. Measured when the plain-text reader learnt to join
-# them (45.5% of the (task, unit) pairs before, 91.5% after, against 91.8% on the texts as published).
+# them (45.5% of the (task, unit) pairs before, 91.5% after, against 91.8% on the texts as published; on 201
+# documents 91.2% against 91.9%).
 WRAPPED_FLOORS = {
     "node_recall": 0.990,
     "node_precision": 0.993,
-    "unit_recall": 0.915,
+    "unit_recall": 0.911,
     "role_accuracy": 0.997,
 }
 
@@ -74,3 +75,25 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
     figures = total.figures()
     below = {k: round(figures[k], 4) for k, floor in WRAPPED_FLOORS.items() if figures[k] < floor}
     assert below == {}, f"below the floors {WRAPPED_FLOORS}: {below}"
+
+
+# Ways of writing the same plan that the parser reads as well as the published texts (bench/variants.py):
+# rewritten so, the corpus texts lose no node and no (task, unit) pair. '【责任单位】A、B' lost 869 pairs before
+# the parser learnt it.
+LOSSLESS_VARIANTS = ("label-in-brackets", "square-brackets", "spaced-marker", "half-width-marker",
+                     "etc-departments", "unbracketed-marker", "marker-own-line", "verb-with-you", "number-dun",
+                     "number-fullwidth-dot", "half-width-paren-number", "half-width-punctuation", "blank-lines",
+                     "cr-line-ends")
+
+
+def test_it_reads_the_other_ways_of_writing_markers_and_numbers(tmp_path: Path) -> None:
+    variants = _load("corpus_variants", ROOT / "bench" / "variants.py")
+    texts = variants.corpus_texts()
+    published = {path.name: variants.accuracy.score_file(gold, path) for gold, path in texts}
+    lost = {}
+    for name in LOSSLESS_VARIANTS:
+        outcome = variants.measure(name, texts, published, tmp_path)
+        assert outcome.texts > 0, f"{name} changes no text of the corpus"
+        if outcome.pairs_lost > 0 or outcome.nodes_lost > 0:
+            lost[name] = [loss for loss in outcome.losses if loss[0] > 0 or loss[1] > 0]
+    assert lost == {}

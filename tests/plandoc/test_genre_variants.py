@@ -930,5 +930,6 @@ def test_it_reads_main_and_cooperating_unit_labels() -> None:
     assert _units(plan, "一", "（一）") == [("县卫健委", L), ("各乡镇人民政府", S), ("经济开发区管委会", S),
                                          ("县政府有关部门", S)]
     assert _units(plan, "一", "（二）") == [("县疾控中心", L), ("县财政局", S)]
-    table = parse("某县重点任务分解表\n序号\t重点任务\t牵头单位\t协作单位\n1\t建设紧密型医共体\t县卫健委\t县医保局、县财政局\n")
+    table = parse("某县重点任务分解表\n序号\t重点任务\t牵头单位\t协作单位\n"
+                  "1\t建设紧密型医共体\t县卫健委\t县医保局、县财政局\n")
     assert _units(table, "1") == [("县卫健委", L), ("县医保局", S), ("县财政局", S)]
