@@ -788,13 +788,16 @@ def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
     return s, e, verb_role
 
 
-def _raw_pieces(h: str, start: int, end: int) -> list[tuple[int, int, bool]]:
-    """Split h[start:end] at top-level separators: (start, end, soft) where `soft` says the separator
-    before this piece was whitespace or 及/和/与 (to be undone unless both sides look like units)."""
-    pieces: list[tuple[int, int, bool]] = []
+_HARD, _SPACE, _WORD = 0, 1, 2   # what stands before a piece of a unit list: 、 , ; …, whitespace, 和/及/与
+
+
+def _raw_pieces(h: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """Split h[start:end] at top-level separators: (start, end, kind of the separator before this piece).
+    Whitespace and 及/和/与 are soft: the split is undone unless both sides look like units."""
+    pieces: list[tuple[int, int, int]] = []
     depth = 0
     s = start
-    soft_before = False
+    before = _HARD
     i = start
     while i < end:
         ch = h[i]
@@ -804,8 +807,8 @@ def _raw_pieces(h: str, start: int, end: int) -> list[tuple[int, int, bool]]:
             depth = max(0, depth - 1)
         elif depth == 0:
             if ch in _HARD_SEPARATORS:
-                pieces.append((s, i, soft_before))
-                s, soft_before = i + 1, False
+                pieces.append((s, i, before))
+                s, before = i + 1, _HARD
             elif ch.isspace():
                 j = i
                 while j < end and h[j].isspace():
@@ -813,19 +816,19 @@ def _raw_pieces(h: str, start: int, end: int) -> list[tuple[int, int, bool]]:
                 if j < end and h[j] in _HARD_SEPARATORS:
                     i = j
                     continue
-                pieces.append((s, i, soft_before))
-                s, soft_before = j, True
+                pieces.append((s, i, before))
+                s, before = j, _SPACE
                 i = j
                 continue
             else:
                 word = next((w for w in _SOFT_WORDS if h.startswith(w, i)), None) if ch in _SOFT_STARTS else None
                 if word is not None and i > s:
-                    pieces.append((s, i, soft_before))
-                    s, soft_before = i + len(word), True
+                    pieces.append((s, i, before))
+                    s, before = i + len(word), _WORD
                     i += len(word)
                     continue
         i += 1
-    pieces.append((s, end, soft_before))
+    pieces.append((s, end, before))
     return pieces
 
 
@@ -868,17 +871,25 @@ _ZONE = re.compile(r"(?:开发|高新|经开|自贸|示范|保税|试验|合作|
 
 def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
     """Raw pieces with soft splits undone where they cut a name (市人力资源和社会保障局)."""
-    joined: list[tuple[int, int]] = []
-    for s, e, soft in _raw_pieces(h, start, end):
-        if soft and joined and not _keeps_soft_split(h, joined[-1], (s, e)):
-            joined[-1] = (joined[-1][0], e)
+    # 和/及/与 first, within the runs set apart by whitespace ('区前期办 区城市更新和土地整备局'), then the
+    # whitespace between them: undoing a split at a space must not swallow the next run's 和.
+    joined: list[tuple[int, int, int]] = []
+    for s, e, before in _raw_pieces(h, start, end):
+        if before == _WORD and joined and not _keeps_soft_split(h, joined[-1][:2], (s, e)):
+            joined[-1] = (joined[-1][0], e, joined[-1][2])
             continue
-        joined.append((s, e))
+        joined.append((s, e, before))
+    runs: list[tuple[int, int]] = []
+    for s, e, before in joined:
+        if before == _SPACE and runs and not _keeps_soft_split(h, runs[-1], (s, e)):
+            runs[-1] = (runs[-1][0], e)
+            continue
+        runs.append((s, e))
     out: list[tuple[int, int]] = []
     i = 0
-    while i < len(joined):
-        j = _shared_ending(h, joined, i)
-        out.append((joined[i][0], joined[j][1]))
+    while i < len(runs):
+        j = _shared_ending(h, runs, i)
+        out.append((runs[i][0], runs[j][1]))
         i = j + 1
     return [(s, e) for s, e in out if h[s:e].strip(_TRIM) and not _NOT_A_NAME.fullmatch(h[s:e].strip(_TRIM))]
 
