@@ -82,8 +82,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # the parser learnt it.
 LOSSLESS_VARIANTS = ("label-in-brackets", "square-brackets", "spaced-marker", "half-width-marker",
                      "etc-departments", "unbracketed-marker", "marker-own-line", "verb-with-you", "number-dun",
-                     "number-fullwidth-dot", "half-width-paren-number", "half-width-punctuation", "blank-lines",
-                     "cr-line-ends")
+                     "number-fullwidth-dot", "chinese-number-dot", "half-width-paren-number", "half-width-punctuation",
+                     "blank-lines", "cr-line-ends")
 
 
 def test_it_reads_the_other_ways_of_writing_markers_and_numbers(tmp_path: Path) -> None:

@@ -294,8 +294,8 @@ def _stacked_header(lines: list[Line], i: int) -> int:
     for line in lines[i:i + _MAX_STACKED_HEADER]:
         cell = line.norm.strip()
         if line.cells or len(re.sub(r"\s+", "", re.sub(r"\([^()]*\)$", "", cell))) > _MAX_HEADER_CELL \
-                or (cells and _STACKED_SEQ.match(cell)):
-            break   # 重点工作任务（杭州市2项配合工作）: a header cell with a note; '1': the first row
+                or (cells and (_STACKED_SEQ.match(cell) or match_label(cell, line.raw) is not None)):
+            break   # 重点工作任务（杭州市2项配合工作）: a header cell with a note; '1', '一．…': the first row
         cells.append(cell)
     for width in range(len(cells), 2, -1):
         names = [re.sub(r"\s+", "", c) for c in cells[:width]]   # '牵头 单位'
