@@ -580,7 +580,7 @@ _LABELS: tuple[tuple[str, tuple[str, ...], Role | str], ...] = (
                       "牵头", "主办"), "lead"),
     ("support", _combine(("配合", "协同", "协助", "协作", "参与", "参加", "协办", "配合责任", "协同责任",
                           "指导", "配合实施", "数据提供", "数据报送"), "配合", "参与", "协办"), "support"),
-    ("responsible", _combine(("责任", "负责", "承办", "实施", "落实", "执行", "具体负责", "主体",
+    ("responsible", _combine(("责任", "负责", "承办", "实施", "落实", "执行", "具体负责", "主体", "责任主体",
                               "具体实施", "工作", "主要责任", "主要负责", "主要实施", "承担", "直接责任",
                               "主管", "共同责任", "共同"), "责任主体", "实施主体", "处置主体", "排查主体", "监管主体",
                              "管理主体", "建设主体", "责任"), "responsible"),
@@ -1112,12 +1112,12 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
             continue
         if role == "verbs":
             inner = _parse_verbs(text, h, m.end(), value_end)
-            if inner is None:
-                return None
-            out.units.extend(inner.units)
-            if out.deadline is None:
-                out.deadline = inner.deadline
-            continue
+            if inner is not None:
+                out.units.extend(inner.units)
+                if out.deadline is None:
+                    out.deadline = inner.deadline
+                continue
+            role = "responsible"   # 责任分工：A、B — the names alone, no verb to give them a role
         if role == "deadline":
             a, b = _deadline_bounds(h, m.end(), value_end)
             if b > a and out.deadline is None:
