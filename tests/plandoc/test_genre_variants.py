@@ -943,3 +943,10 @@ def test_a_section_row_under_a_table_one_cell_per_line_is_no_header_cell() -> No
     plan = parse("2024年政府工作报告主要工作任务分解表\n" + "\n".join(cells) + "\n")
     assert _paths(plan) == [("一",), ("一", "1"), ("一", "2")]
     assert _units(plan, "一", "1") == [("区农业农村局", L), ("区发展改革局", S), ("区工业和信息化局", S)]
+
+
+def test_a_unit_cell_with_labels_of_its_own_gives_their_roles() -> None:
+    plan = parse("2023年重点工作完成情况汇总表\n序号\t工作任务\t进展情况\t责任单位\n"
+                 "71\t加快推进市图书馆新馆建设。\t总体进度正常。\t牵头单位:市文广旅游局 责任单位:各县(市、区)政府、"
+                 "金华开发区管委会\n")
+    assert _units(plan, "71") == [("市文广旅游局", L), ("各县(市、区)政府", R), ("金华开发区管委会", R)]

@@ -114,7 +114,8 @@ _NOT_UNIT_ENDINGS = re.compile(
     r"平台|舞台|出台|后台|前台|"
     r"场所|住所|处所|厕所|网站|车站|团队|梯队|排队|"
     r"重组|改组|编组|机组|分组|班组|模组|"
-    r"城镇|城乡|家乡|故乡|下乡|返乡|"
+    # 城镇 ends a phrase (小城镇, 美丽城镇), except after a one-character name (凤城镇 is a town).
+    r"(?:^|(?<=[\u4e00-\u9fff]{2})|(?<=[小大新各全本该]))城镇|城乡|家乡|故乡|下乡|返乡|"
     r"住院|出院|入院|庭院|教室|卧室|温室|密室|客厅|餐厅|大厅|展厅|"
     r"[试执进运实发现可施推盛流风]行)$")
 _WHOLE_NOT_UNIT = re.compile(
@@ -967,14 +968,17 @@ def split_unit_list(text: str) -> list[tuple[str, Span]]:
 
 
 def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> list[MarkerUnit]:
-    """A task table's unit cell: names, each with the column's role unless the cell says otherwise — verbs
-    ('A牵头，B、C等按职责分工负责'), role notes ('A（牵头）、B'), or a lead rule noted in the cell
-    ('A、B（列第一位的为牵头单位）'). A number or a dash is not a name."""
+    """A task table's unit cell: names, each with the column's role unless the cell says otherwise — labels
+    ('牵头单位:A 责任单位:B'), verbs ('A牵头，B、C等按职责分工负责'), role notes ('A（牵头）、B'), or a lead
+    rule noted in the cell ('A、B（列第一位的为牵头单位）'). A number or a dash is not a name."""
     h = halfwidth(text)
     end = len(h.rstrip())
     note = _TRAILING_NOTE.search(h, 0, end)
     if note is not None and lead_rule_kind(note.group("note")) is not None:
         first_is_lead, end = True, note.start()
+    labelled = _parse_labelled(text, h, 0, end, strict=False) if ":" in h else None
+    if labelled is not None:
+        return labelled.units   # '牵头单位:A 责任单位:B、C': the cell's own labels say the roles
     parsed = _parse_verbs(text, h, 0, end)
     if parsed is not None and role == "responsible":
         units = parsed.units
