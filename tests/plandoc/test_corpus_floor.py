@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 
 FLOORS = {
-    "node_recall": 0.988,
+    "node_recall": 0.986,
     "node_precision": 0.990,
-    "unit_recall": 0.920,
+    "unit_recall": 0.922,
     "role_accuracy": 0.997,
 }
-MIN_DOCUMENTS = 201
+MIN_DOCUMENTS = 215
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -60,11 +60,11 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # The same texts as copied out of a PDF in the official layout (bench/accuracy.py --as wrapped): a line break
 # at every margin, inside sentences, names and markers. Measured when the plain-text reader learnt to join
 # them (45.5% of the (task, unit) pairs before, 91.5% after, against 91.8% on the texts as published; on 201
-# documents 91.2% against 91.9%).
+# documents 91.2% against 91.9%; on 215, 91.3% against 92.2%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.990,
+    "node_recall": 0.987,
     "node_precision": 0.993,
-    "unit_recall": 0.911,
+    "unit_recall": 0.913,
     "role_accuracy": 0.997,
 }
 
