@@ -411,6 +411,9 @@ MARKERS: list[tuple[str, str, list[tuple[str, str]], str | None]] = [
     # A town named X城镇 is a unit (小城镇 is a word).
     ("主办单位：县城投公司，协办单位：住建局、凤城镇。", "主办单位：县城投公司，协办单位：住建局、凤城镇。",
      [("县城投公司", L), ("住建局", S), ("凤城镇", S)], None),
+    # A line that opens with its label may name a place of no unit shape first.
+    ("主办单位：县融媒体，协办单位：住建局、江南镇。", "主办单位：县融媒体，协办单位：住建局、江南镇。",
+     [("县融媒体", L), ("住建局", S), ("江南镇", S)], None),
     # 分工 naming units without verbs: they are responsible.
     ("推进示范区建设（责任分工：市发展改革委、市科技局）", "（责任分工：市发展改革委、市科技局）",
      [("市发展改革委", R), ("市科技局", R)], None),
@@ -469,6 +472,8 @@ def test_it_finds_unit_markers_in_half_width_text(
     "推动企业上市（企业负责）",
     "加强监管（不含市科技局负责的项目）",
     "各地要明确责任单位：切实履行主体责任，确保按期完成。",
+    "责任主体：企业要落实安全生产主体责任。",
+    "责任单位：要切实加强组织领导。",
     "分管省领导：林克庆",
     "完成时限：2018年底前",
     "责任单位：",

@@ -1075,9 +1075,11 @@ class _Parsed:
         self.deadline: Span | None = None
 
 
-def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) -> _Parsed | None:
+def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool, opens_line: bool = False
+                    ) -> _Parsed | None:
     """'牵头单位:A;配合单位:B、C;完成时限:2018年底前' in h[start:end]. The first label must open the text.
-    `strict` (no parentheses around it) also requires every name to look like a unit."""
+    `strict` (no parentheses around it) also requires every name to look like a unit, but for short names
+    of no known shape among units or, when the label `opens_line`, anywhere ('主办单位:凤城镇,…')."""
     if h.find(":", start, end) < 0:
         return None   # every label ends with a colon
     s = start
@@ -1143,7 +1145,7 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool) ->
                         out.deadline = (a, b)
                     continue
                 if len(name) > _MAX_NAME_LEN or _PROSE_IN_NAME.search(name) \
-                        or (strict and not _unknown_member(name, out.units)):
+                        or (strict and not _unknown_member(name, out.units, opens_line)):
                     return None
                 if len(compact_name(name)) < 2:
                     continue   # '…相关委、办、局': a shared ending, not a unit of its own
@@ -1168,11 +1170,12 @@ def _before_glued_word(h: str, start: int, end: int) -> int:
 _MAX_GLUED_WORD = 6
 
 
-def _unknown_member(name: str, before: list[MarkerUnit]) -> bool:
+def _unknown_member(name: str, before: list[MarkerUnit], opens_line: bool = False) -> bool:
     """An unbracketed label's list ('责任单位：区住建委、区财政局、…、区属各重点平台') may hold a name of no
-    known shape after names that are units; a short name that opens no clause is one more."""
+    known shape after names that are units, or anywhere when the label opens its line; a short name that
+    opens no clause is one more."""
     n = compact_name(name)
-    return len(before) >= 2 and len(n) <= _MAX_UNKNOWN_MEMBER and not _ACTION_START.search(n) \
+    return (opens_line or len(before) >= 2) and len(n) <= _MAX_UNKNOWN_MEMBER and not _ACTION_START.search(n) \
         and not _NOT_UNIT_ENDINGS.search(n)
 
 
@@ -1320,7 +1323,7 @@ def _unbracketed_marker(text: str, h: str, first_is_lead: bool, lead_before_comm
             continue
         if not _balanced(h, s, end):
             continue   # the label sits inside brackets: a bracketed marker
-        parsed = _parse_labelled(text, h, s, end, strict=True)
+        parsed = _parse_labelled(text, h, s, end, strict=True, opens_line=not h[:s].strip())
         if parsed is not None:
             return _marker(parsed, (s, end), text, first_is_lead, lead_before_comma)
     return None
