@@ -77,23 +77,31 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
     assert below == {}, f"below the floors {WRAPPED_FLOORS}: {below}"
 
 
-# Ways of writing the same plan that the parser reads as well as the published texts (bench/variants.py):
-# rewritten so, the corpus texts lose no node and no (task, unit) pair. '【责任单位】A、B' lost 869 pairs before
-# the parser learnt it.
-LOSSLESS_VARIANTS = ("label-in-brackets", "square-brackets", "spaced-marker", "half-width-marker",
-                     "etc-departments", "unbracketed-marker", "marker-own-line", "verb-with-you", "number-dun",
-                     "number-fullwidth-dot", "chinese-number-dot", "half-width-paren-number", "half-width-punctuation",
-                     "blank-lines", "cr-line-ends")
+# The corpus rewritten in the genre's other forms (bench/variants.py): the (task, unit) pairs and nodes each
+# variant may lose at most against the texts as published. Most lose nothing; the rest are ceilings measured
+# when they were last lowered (a page on one line, tables that lose their empty merged cells on the way).
+# Lower them when the parser gets better; never raise them to let a change through. '【责任单位】A、B' lost
+# 869 pairs before the parser learnt it.
+VARIANT_CEILINGS = {
+    "label-in-brackets": (0, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
+    "comma-list": (2, 0), "space-list": (6, 0), "he-before-last": (8, 0), "etc-departments": (0, 0),
+    "unbracketed-marker": (0, 0), "marker-own-line": (0, 0), "verb-as-labels": (1, 0),
+    "verb-as-bracketed-labels": (8, 0), "verb-with-you": (0, 0), "labels-on-lines": (22, 2), "number-dun": (0, 0),
+    "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
+    "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
+    "one-line": (699, 284), "table-pipes": (17, 16), "table-cell-lines": (256, 334), "table-spaces": (543, 375),
+}
 
 
-def test_it_reads_the_other_ways_of_writing_markers_and_numbers(tmp_path: Path) -> None:
+def test_it_reads_the_other_ways_of_writing_the_same_plans(tmp_path: Path) -> None:
     variants = _load("corpus_variants", ROOT / "bench" / "variants.py")
+    assert set(VARIANT_CEILINGS) == set(variants.VARIANTS)
     texts = variants.corpus_texts()
     published = {path.name: variants.accuracy.score_file(gold, path) for gold, path in texts}
-    lost = {}
-    for name in LOSSLESS_VARIANTS:
+    over = {}
+    for name, (pairs, nodes) in VARIANT_CEILINGS.items():
         outcome = variants.measure(name, texts, published, tmp_path)
         assert outcome.texts > 0, f"{name} changes no text of the corpus"
-        if outcome.pairs_lost > 0 or outcome.nodes_lost > 0:
-            lost[name] = [loss for loss in outcome.losses if loss[0] > 0 or loss[1] > 0]
-    assert lost == {}
+        if outcome.pairs_lost > pairs or outcome.nodes_lost > nodes:
+            over[name] = (outcome.pairs_lost, outcome.nodes_lost)
+    assert over == {}, f"lost more than the ceilings {VARIANT_CEILINGS}: {over}"

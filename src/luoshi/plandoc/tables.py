@@ -294,7 +294,7 @@ def _stacked_header(lines: list[Line], i: int) -> int:
     for line in lines[i:i + _MAX_STACKED_HEADER]:
         cell = line.norm.strip()
         if line.cells or len(re.sub(r"\s+", "", re.sub(r"\([^()]*\)$", "", cell))) > _MAX_HEADER_CELL \
-                or (cells and (_STACKED_SEQ.match(cell) or match_label(cell, line.raw) is not None)):
+                or (cells and (_STACKED_SEQ.match(cell) or _is_section_label(cell, line.raw))):
             break   # 重点工作任务（杭州市2项配合工作）: a header cell with a note; '1', '一．…': the first row
         cells.append(cell)
     for width in range(len(cells), 2, -1):
@@ -308,6 +308,13 @@ def _stacked_header(lines: list[Line], i: int) -> int:
         if all(_is_header_word(n) or (ends_at_row and not _HEADER_PROSE.search(n)) for n in names):
             return width
     return 0
+
+
+def _is_section_label(cell: str, raw: str) -> bool:
+    """'一．做大做强主导产业', '（一）…': a section row of the outline, as short as a header cell. ('1.分类投放'
+    may be the first cell of a category column whose header precedes 序号: it stays among the cells.)"""
+    label = match_label(cell, raw)
+    return label is not None and label.style in ("cn_dun", "cn_paren")
 
 
 _MAX_STACKED_HEADER = 12
