@@ -301,6 +301,10 @@ def test_it_joins_a_year_range_wrapped_below_the_title() -> None:
     "请认真按照执行。",
     "某某区2021年道路养护工作方案",  # a complete title of its own
     "某府办发〔2021〕5号",
+    "2021年2月",  # a signature date without its day
+    "2017-08-24 17:04",  # a page's timestamp
+    "侵权投诉",  # a page's link, as short as no first half of a title is
+    "展开",
 ])
 def test_it_does_not_join_a_title_to_the_line_above_it(above: str) -> None:
     text = f"各街道办事处：\n现将方案印发给你们。\n{above}\n某某区城镇房屋安全隐患排查整治工作方案\n" + BODY
@@ -364,6 +368,7 @@ def test_a_sentence_opening_with_a_key_word_is_not_a_portal_row() -> None:
      "国务院关于落实《政府工作报告》重点工作部门分工的意见"),
     ("【市政府重点工作及责任分解】某市人民政府关于2020年市政府重点工作及责任分解的通知\n",
      "某市人民政府关于2020年市政府重点工作及责任分解的通知"),
+    ("• 县卫健委2021年政府工作报告任务分解\n", "县卫健委2021年政府工作报告任务分解"),
 ])
 def test_it_reads_titles_wrapped_after_a_quoted_name_or_tagged_by_a_portal(head: str, title: str) -> None:
     assert parse(head + BODY).title == title

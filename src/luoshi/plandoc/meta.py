@@ -70,6 +70,8 @@ _LINE_END_PUNCT = "。;:,、!?…"
 _OPEN_ONLY = "(（[［【〔"
 _CLOSE_ONLY = ")）]］】〕"
 _WRAP_MAX = 40  # each half of a wrapped title is a short line
+_WRAP_MIN = 5
+_MONTH_LINE_RE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月")
 # Red-header and filing lines above a title: "上海市人民政府文件", "特此通知", "主动公开".
 _NOT_TITLE_PART_RE = re.compile(r"(文件|特此通知|特此函告|主动公开|此件公开发布|依申请公开|不予公开)$|^附件\s*\d*$"
                                 r"|^(?:当前位置|您的位置|您现在的位置|首页\s*>|手机版)|(?:>[^>]*){2,}"   # a breadcrumb
@@ -149,7 +151,8 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = ()) -> Meta
 _CLOSING_LINES = 6  # the signature is within the last lines of the main text
 _QUOTED_TITLE_RE = re.compile(r"《[^《》]*》")
 # "【市政府重点工作及责任分解】滁州市人民政府关于…": a portal's tag before the title.
-_TAG_PREFIX_RE = re.compile(r"^【[^【】]{1,30}】(?=\S)")
+# A tag or a list bullet a page puts before the title: 【政策解读】, "• ".
+_TAG_PREFIX_RE = re.compile(r"^(?:【[^【】]{1,30}】(?=\S)|[•·●◆■▪]\s*)")
 
 
 def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None, str] | None:
@@ -218,14 +221,17 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
     date, 文号, signature, bracketed note or complete title of its own)."""
     p = _strip_brackets(prev.norm)
     cur = line.norm.strip()
-    if not (2 <= len(p) <= _WRAP_MAX and len(cur) <= _WRAP_MAX) or p[-1] in _LINE_END_PUNCT:
-        return False
+    if not (_WRAP_MIN <= len(p) <= _WRAP_MAX and len(cur) <= _WRAP_MAX) or p[-1] in _LINE_END_PUNCT:
+        return False   # shorter than a title's first half: a page's button or link (展开, 侵权投诉)
+    if _MONTH_LINE_RE.fullmatch(p):
+        return False   # '2021年2月' under a signature
     if p[0] in _OPEN_ONLY and p[-1] in _CLOSE_ONLY:  # "（此件公开发布）"
         return False
     if cur[:1] == "(" and _TITLE_AFTER_YEARS_RE.match(cur):
         return True   # "中医药发展战略规划纲要" + "（2016—2030年）实施分工方案": no title opens with its years
     found = find_date(prev.raw)
-    if (found and _is_date_only(prev.raw, found[1])) or find_doc_numbers(prev.raw) or _NOT_TITLE_PART_RE.search(p):
+    if (found and _is_date_only(prev.raw, found[1], with_time=True)) or find_doc_numbers(prev.raw) \
+            or _NOT_TITLE_PART_RE.search(p):
         return False
     if meta.issuer and _SPACES_RE.sub("", prev.raw) == _SPACES_RE.sub("", meta.issuer):
         return False
@@ -343,9 +349,16 @@ def _clean_title(raw: str) -> str:
     return s.strip()
 
 
-def _is_date_only(raw: str, span: tuple[int, int]) -> bool:
-    rest = (raw[: span[0]] + raw[span[1]:]).strip(" \u3000()（）")
-    return len(rest) <= 2
+def _is_date_only(raw: str, span: tuple[int, int], *, with_time: bool = False) -> bool:
+    """Is the date at `span` all the line holds? With `with_time`, a time of day may follow ('2017-08-24
+    17:04', a page's timestamp: no title, though no document's date either)."""
+    rest = raw[: span[0]] + raw[span[1]:]
+    if with_time:
+        rest = _CLOCK_TIME_RE.sub("", rest)
+    return len(rest.strip(" \u3000()（）")) <= 2
+
+
+_CLOCK_TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")   # '2017-08-24 17:04': a page's time of day
 
 
 def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> str | None:
@@ -359,7 +372,7 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
             continue
         if meta.notice_title and _clean_title(text) == meta.notice_title:
             continue
-        if find_date(text) and _is_date_only(text, find_date(text)[1]):  # type: ignore[index]
+        if find_date(text) and _is_date_only(text, find_date(text)[1], with_time=True):  # type: ignore[index]
             continue
         if DOC_NUMBER_RE.fullmatch(norm) or (norm.startswith("附件") and len(norm) <= 6) \
                 or _NOT_TITLE_PART_RE.search(norm):
