@@ -138,3 +138,24 @@ def test_it_says_when_a_page_nests_deeper_than_it_can_read() -> None:
     # Unclosed paragraphs and list items do not nest: a long page of them is read.
     flat = ("<html><body>" + "<p>说明" * 2000 + "<p>一、重点任务<p>（一）推进创新。</body></html>").encode()
     assert [n.label for n in parse(flat, filename="x.html").nodes] == ["一", "（一）"]
+
+
+def test_it_keeps_marker_lines_that_open_like_a_sites_sponsor_line() -> None:
+    text = html_text("<p>（1）实施老旧小区改造提升。</p><p>主办单位：县城投公司，协办单位：住建局、凤城镇。</p>"
+                     "<div class='foot'><p>主办单位：某县人民政府办公室</p></div>")
+    assert "主办单位：县城投公司，协办单位：住建局、凤城镇。" in text
+    assert "某县人民政府办公室" not in text
+
+
+def test_it_joins_the_lines_of_a_page_that_keeps_a_pdfs_line_breaks() -> None:
+    paragraphs = ["某县2023年重点工作任务分解方案",
+                  "一、持续推动经济高质量发展",
+                  "（一）加快工业转型升级。实施工业技改提升行动，推动传统产业智能化改造，培育一批专精特新企业。"
+                  "（牵头单位：县经济和信息化局；配合单位：县发展和改革局、县财政局、县科学技术局）",
+                  "（二）扩大有效投资。谋划储备重大项目，争取更多项目纳入省市重点项目盘子，加快项目前期工作进度。"
+                  "（牵头单位：县发展和改革局；配合单位：县自然资源和规划局、县住房和城乡建设局）",
+                  "（三）稳定扩大就业。开展就业援助月等专项活动，帮扶就业困难人员实现就业，加强农民工职业技能培训。"
+                  "（牵头单位：县人力资源和社会保障局；配合单位：县教育体育局、县农业农村局）"]
+    lines = [p[i:i + 28] for p in paragraphs for i in range(0, len(p), 28)]
+    text = html_text("".join(f"<p>{line}</p>" for line in lines))
+    assert comparable_lines(text) == comparable_lines("\n".join(paragraphs))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from luoshi.plandoc.errors import InputTooLarge, PlanDocError, UnsupportedInput
 from luoshi.plandoc.limits import WorkBudget, check_text
 from luoshi.plandoc.messages import Message, message
-from luoshi.plandoc.reflow import HEADING_LABEL, drop_spacing_lines, is_hard_wrapped, join_wrapped_lines
+from luoshi.plandoc.reflow import HEADING_LABEL, unwrap
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -307,7 +307,7 @@ def _read_zip(data: bytes, max_bytes: int) -> SourceText:
                 from luoshi.plandoc.read_docx import read_docx
 
                 text, warnings = read_docx(data)
-                return SourceText(text, "docx", None, warnings)
+                return SourceText(unwrap(text), "docx", None, warnings)
             from luoshi.plandoc.read_sheet import read_xlsx
 
             text, warnings = read_xlsx(data)
@@ -345,7 +345,7 @@ def _read_textual(data: bytes, filename: str | None) -> SourceText:
             text, encoding = decode_text(data)
         _refuse_binary(text)
         body, html_warnings = read_html(text.lstrip("\ufeff"))
-        return SourceText(body, "html", encoding, warnings + html_warnings)
+        return SourceText(unwrap(body), "html", encoding, warnings + html_warnings)
 
     text, encoding = decode_text(data)
     _refuse_binary(text)
@@ -423,10 +423,8 @@ def _plain_text(text: str) -> str:
     """Tabs inside a line of a text file stay (a row pasted from a spreadsheet is a table row), except
     the tab that Word puts after an automatic label when numbered text is copied ("一、\t总体要求")."""
     lines = []
-    raw_lines = _LINE_BREAKS.sub("\n", text).split("\n")
-    if is_hard_wrapped(raw_lines):   # copied from a PDF or a printed page: a break at every margin
-        raw_lines = join_wrapped_lines(drop_spacing_lines(raw_lines))
-    for line in raw_lines:
+    # Copied from a PDF or a printed page, a break at every margin: joined before the lines lose their indents.
+    for line in unwrap(_LINE_BREAKS.sub("\n", text)).split("\n"):
         # A row's leading tab is its empty first cell (a merged 类别 or 序号): keep it.
         stripped = line.strip(" \u3000\r\f\v") if "\t" in line else line.strip()
         match = _LABEL_THEN_TAB.match(stripped)

@@ -84,9 +84,11 @@ _NOISE_LINES: tuple[tuple[str, re.Pattern[str], int], ...] = (
     ("share", re.compile(r"^(分享到|分享至)|^分享\s*[:：]|^(微信|微博|QQ空间|QQ|人人网|豆瓣|\s)+$"), 80),
     ("qrcode", re.compile(r"扫描二维码|扫一扫|二维码"), 30),
     ("site-footer", re.compile(r"网站标识码|ICP\s*备|公网安备|版权所有"
-                               r"|^(主办|承办|协办|运维|技术支持)(单位)?\s*[:：]"
                                r"|网站地图|联系我们|^我要纠错|无障碍浏览|无障碍阅读"
                                r"|长者模式|适老化模式"), 200),
+    # '主办单位：某市人民政府办公室': the site's sponsor names one body; '主办单位：A，协办单位：B、C。' is a
+    # plan's marker line (a list, a full stop) and stays.
+    ("site-sponsor", re.compile(r"^(主办|承办|协办|运维|技术支持)(单位)?\s*[:：][^、,，;；。]*$"), 200),
     ("counters", re.compile(r"(浏览次数|访问量|阅读次数|点击数|浏览量|访问次数)\s*[:：]"), 120),
     ("related", re.compile(r"^(本文链接|本文关键词|本文地址|相关链接|相关文章|相关阅读|相关文件"
                            r"|相关稿件|相关新闻"

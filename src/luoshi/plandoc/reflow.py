@@ -187,3 +187,12 @@ def drop_spacing_lines(lines: list[str]) -> list[str]:
     if text_lines < _MIN_TEXT_LINES or followed_by_empty < _DOUBLE_SPACED_SHARE * text_lines:
         return lines
     return [line for line in lines if line.strip()]
+
+
+def unwrap(text: str) -> str:
+    """The text with the lines of a hard-wrapped copy joined (a page or a Word file that keeps a PDF's line
+    breaks as paragraphs); any other text as it is."""
+    lines = text.split("\n")
+    if not is_hard_wrapped(lines):
+        return text
+    return "\n".join(join_wrapped_lines(drop_spacing_lines(lines)))
