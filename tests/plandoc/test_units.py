@@ -289,6 +289,7 @@ def test_it_does_not_see_units_in_ordinary_words(name: str) -> None:
     ("区交通委、开发区和头桥集团", ["区交通委", "开发区", "头桥集团"]),
     ("各区和各街镇", ["各区", "各街镇"]),
     ("各省级林业和草原主管部门", ["各省级林业和草原主管部门"]),
+    ("市教育局、各县<市、区>人民政府", ["市教育局", "各县<市、区>人民政府"]),
     # Names set apart by spaces, 和 inside them: the 和 is undone within each name, not across the spaces.
     ("区前期办 区城市更新和土地整备局 区工业和信息化局", ["区前期办", "区城市更新和土地整备局", "区工业和信息化局"]),
     ("和平区政府、沈河区政府", ["和平区政府", "沈河区政府"]),

@@ -789,6 +789,9 @@ def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
     return s, e, verb_role
 
 
+# Inside a list of names, angle brackets typed as < > ‹ › « » hold a note too: 各县<市、区>人民政府.
+_LIST_OPENERS = frozenset(_OPEN_TO_CLOSE) | frozenset("<‹«")
+_LIST_CLOSERS = frozenset(_CLOSE_TO_OPEN) | frozenset(">›»")
 _HARD, _SPACE, _WORD = 0, 1, 2   # what stands before a piece of a unit list: 、 , ; …, whitespace, 和/及/与
 
 
@@ -802,9 +805,9 @@ def _raw_pieces(h: str, start: int, end: int) -> list[tuple[int, int, int]]:
     i = start
     while i < end:
         ch = h[i]
-        if ch in _OPEN_TO_CLOSE:
+        if ch in _LIST_OPENERS:
             depth += 1
-        elif ch in _CLOSE_TO_OPEN:
+        elif ch in _LIST_CLOSERS:
             depth = max(0, depth - 1)
         elif depth == 0:
             if ch in _HARD_SEPARATORS:
