@@ -46,6 +46,20 @@ def _last_with_he(units: str) -> str:
     return re.sub(r"、([^、]+)$", r"和\1", units)
 
 
+def _below(pattern: re.Pattern[str], lines_for: Callable[[re.Match[str]], str]) -> Callable[[str], str]:
+    """The one marker of a paragraph taken out of it and written on lines of their own below it."""
+    def rewrite(text: str) -> str:
+        out = []
+        for line in text.split("\n"):
+            found = list(pattern.finditer(line))
+            if len(found) == 1:
+                m = found[0]
+                line = line[:m.start()] + line[m.end():] + "\n" + lines_for(m)
+            out.append(line)
+        return "\n".join(out)
+    return rewrite
+
+
 def _rows(rewrite: Callable[[str], str]) -> Callable[[str], str]:
     return lambda text: "\n".join(rewrite(line) if "\t" in line else line for line in text.split("\n"))
 
@@ -77,6 +91,10 @@ VARIANTS: dict[str, tuple[str, Callable[[str], str]]] = {
     "verb-with-you": ("（由A牵头，B配合）", _verb_markers(lambda m: f"（由{m['lead']}牵头，{m['others']}配合）")),
     "labels-on-lines": ("牵头单位：A / 配合单位：B on lines of their own",
                         _verb_markers(lambda m: f"\n牵头单位：{m['lead']}\n配合单位：{m['others']}")),
+    "marker-line-below": ("责任单位：A、B on a line below its paragraph",
+                          _below(_MARKER, lambda m: f"{m['label']}：{m['units']}")),
+    "label-lines-below": ("牵头单位：A / 配合单位：B on lines below the paragraph, for （A牵头，B…）",
+                          _below(_VERB_MARKER, lambda m: f"牵头单位：{m['lead']}\n配合单位：{m['others']}")),
     # numbering
     "number-dun": ("1、 for 1.", lambda t: re.sub(r"(?m)^(\d{1,2})\.(?!\d)", r"\1、", t)),
     "number-fullwidth-dot": ("1． for 1.", lambda t: re.sub(r"(?m)^(\d{1,2})\.(?!\d)", r"\1．", t)),
