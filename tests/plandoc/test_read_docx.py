@@ -16,6 +16,7 @@ from luoshi.plandoc.errors import UnsupportedInput
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import read_bytes, read_path
 from luoshi.plandoc.read_docx import format_number
+from tests.plandoc.conftest import MARKED_PLAN, MARKED_PLAN_FIRST_UNITS, MARKED_PLAN_PATHS, broken_at_margin
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 SEED = Path(__file__).parents[2] / "src" / "luoshi" / "plandoc" / "data" / "dalian-2018-innovation-workplan.txt"
@@ -168,21 +169,11 @@ def test_it_reports_an_encrypted_docx() -> None:
 
 
 def test_it_joins_the_paragraphs_of_a_word_file_made_from_a_pdf_a_line_each() -> None:
-    paragraphs = ["一、持续推动经济高质量发展",
-                  "（一）加快工业转型升级。实施工业技改提升行动，推动传统产业智能化改造，培育一批专精特新企业。"
-                  "（牵头单位：县经济和信息化局；配合单位：县发展和改革局、县财政局、县科学技术局）",
-                  "（二）扩大有效投资。谋划储备重大项目，争取更多项目纳入省市重点项目盘子，加快项目前期工作进度。"
-                  "（牵头单位：县发展和改革局；配合单位：县自然资源和规划局、县住房和城乡建设局）",
-                  "（三）稳定扩大就业。开展就业援助月等专项活动，帮扶就业困难人员实现就业，加强农民工职业技能培训。"
-                  "（牵头单位：县人力资源和社会保障局；配合单位：县教育体育局、县农业农村局）"]
     document = docx.Document()
-    for paragraph in paragraphs:
-        for i in range(0, len(paragraph), 28):
-            document.add_paragraph(paragraph[i:i + 28])
+    for line in broken_at_margin(MARKED_PLAN):
+        document.add_paragraph(line)
     buffer = io.BytesIO()
     document.save(buffer)
     plan = parse(buffer.getvalue(), filename="plan.docx")
-    assert [tuple(n.path) for n in plan.nodes] == [("一",), ("一", "（一）"), ("一", "（二）"), ("一", "（三）")]
-    assert [(u.name, u.role) for u in plan.nodes[1].units] == [
-        ("县经济和信息化局", "lead"), ("县发展和改革局", "support"), ("县财政局", "support"),
-        ("县科学技术局", "support")]
+    assert [tuple(n.path) for n in plan.nodes] == MARKED_PLAN_PATHS
+    assert [(u.name, u.role) for u in plan.nodes[1].units] == MARKED_PLAN_FIRST_UNITS

@@ -11,6 +11,7 @@ from luoshi.plandoc import parse
 from luoshi.plandoc.errors import PlanDocError, UnsupportedInput
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import read_bytes, read_path
+from tests.plandoc.conftest import MARKED_PLAN, broken_at_margin
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 SEED = Path(__file__).parents[2] / "src" / "luoshi" / "plandoc" / "data" / "dalian-2018-innovation-workplan.txt"
@@ -148,14 +149,5 @@ def test_it_keeps_marker_lines_that_open_like_a_sites_sponsor_line() -> None:
 
 
 def test_it_joins_the_lines_of_a_page_that_keeps_a_pdfs_line_breaks() -> None:
-    paragraphs = ["某县2023年重点工作任务分解方案",
-                  "一、持续推动经济高质量发展",
-                  "（一）加快工业转型升级。实施工业技改提升行动，推动传统产业智能化改造，培育一批专精特新企业。"
-                  "（牵头单位：县经济和信息化局；配合单位：县发展和改革局、县财政局、县科学技术局）",
-                  "（二）扩大有效投资。谋划储备重大项目，争取更多项目纳入省市重点项目盘子，加快项目前期工作进度。"
-                  "（牵头单位：县发展和改革局；配合单位：县自然资源和规划局、县住房和城乡建设局）",
-                  "（三）稳定扩大就业。开展就业援助月等专项活动，帮扶就业困难人员实现就业，加强农民工职业技能培训。"
-                  "（牵头单位：县人力资源和社会保障局；配合单位：县教育体育局、县农业农村局）"]
-    lines = [p[i:i + 28] for p in paragraphs for i in range(0, len(p), 28)]
-    text = html_text("".join(f"<p>{line}</p>" for line in lines))
-    assert comparable_lines(text) == comparable_lines("\n".join(paragraphs))
+    text = html_text("".join(f"<p>{line}</p>" for line in broken_at_margin(MARKED_PLAN)))
+    assert comparable_lines(text) == comparable_lines("\n".join(MARKED_PLAN))
