@@ -950,3 +950,13 @@ def test_a_unit_cell_with_labels_of_its_own_gives_their_roles() -> None:
                  "71\t加快推进市图书馆新馆建设。\t总体进度正常。\t牵头单位:市文广旅游局 责任单位:各县(市、区)政府、"
                  "金华开发区管委会\n")
     assert _units(plan, "71") == [("市文广旅游局", L), ("各县(市、区)政府", R), ("金华开发区管委会", R)]
+
+
+def test_a_long_list_after_you_with_a_group_word_and_its_note_names_the_leads() -> None:
+    names = ["省政府办公厅", "住房城乡建设厅", "省发展改革委", "环境保护厅", "民政厅", "省经济和信息化委", "文化厅",
+             "省政府金融办", "商务厅", "科技厅", "农业厅", "水利厅"]
+    plan = _plan("（一）部门自查。19个方面督查重点，由所涉及的" + "、".join(names)
+                 + "等省级主管部门（单位）牵头完成自查报告，其他相关部门（单位）配合。",
+                 "（二）加强组织领导。成立工作专班，成员由市发展改革委、市教委、市民政局等部门单位组成。")
+    assert _units(plan, "一", "（一）")[:len(names)] == [(name, L) for name in names]
+    assert _units(plan, "一", "（二）") == []

@@ -721,12 +721,12 @@ def _verb_tail(h: str, s: int, e: int) -> tuple[int, Role] | None:
 
 
 # What is stripped from the ends of a listed name (the verbs above, and these).
-_ETC_AT_END = re.compile(
-    r"等(?:[0-9一二三四五六七八九十]+个?)?(?:[^、,;。等()]{0,8}(?:部门|单位|机构))?$")   # 等建设主管部门
+_ETC_AT_END = re.compile(   # 等建设主管部门, 等省级主管部门（单位）
+    r"等(?:[0-9一二三四五六七八九十]+个?)?(?:[^、,;。等()]{0,8}(?:部门|单位|机构)(?:\([^()]{1,8}\))?)?$")
 _MANNER_CUT = re.compile(r"(?:按照|根据|依据|按|依)(?:各自)?职(?:责|能)")
 _VERB_ROLE = verb_role   # the module function, under a name the local variables below do not shadow
 # No 和/及/与 here: 和平区 is a name. (Between names they are soft separators, see _raw_pieces.)
-_LEADING_FILLER = re.compile(r"(?:并由|由|以及|会同|请|其中)")
+_LEADING_FILLER = re.compile(r"(?:并由|由|以及|会同|请|其中|所涉及的|所涉的|涉及的)")
 # "市发展改革委（牵头）": a role noted after the name.
 _ROLE_NOTE_AT_END = re.compile(
     r"\((?P<note>牵头单位|牵头部门|牵头|配合单位|配合部门|配合|参与|协办|负责|责任单位)\)$")
@@ -1535,10 +1535,13 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
     return out
 
 
-# "由区建交委负责…", "由X会同Y…": the units after 由 carry the verb's role (会同: they lead).
+# "由区建交委负责…", "由X会同Y…": the units after 由 carry the verb's role (会同: they lead). "成员由A、B等部门
+# 组成" names members, no duty.
 # The names may be set apart by commas too ('由市发展改革委，各县市区人民政府，市经济开发区管委会负责落实').
-_BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,60}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织)(?!解释)"
-                      r"|由(?P<group>[^,;。由]{2,60}?等[^、,;。等()]{0,8}(?:部门|单位|机构))(?=[\u4e00-\u9fff])")
+_BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织)(?!解释)"
+                      r"|由(?P<group>[^,;。由]{2,240}?等[^、,;。等()]{0,8}(?:部门|单位|机构)(?:部门|单位)?"
+                      r"(?:\([^()]{1,8}\))?)"
+                      r"(?=[\u4e00-\u9fff])(?!(?:部门|单位)?(?:共同)?(?:组成|构成|派员))")
 _SENTENCE_BREAK = re.compile(r"[。;,]")
 _TOGETHER_WITH = re.compile(r"(?:要|应当?|需|须|负责)?会同")
 _WITH_UNITS = re.compile(r"(?P<group>[^,;。]{2,120}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
