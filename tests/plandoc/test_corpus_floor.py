@@ -80,7 +80,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # The corpus rewritten in the genre's other forms (bench/variants.py): the (task, unit) pairs and nodes each
 # variant may lose at most against the texts as published. Most lose nothing; the rest are ceilings measured
 # when they were last lowered (a page on one line, tables that lose their empty merged cells on the way).
-# Lower them when the parser gets better; never raise them to let a change through. '【责任单位】A、B' lost
+# Lower them when the parser gets better; never raise them to let a change through (only by what the published
+# texts gained and a rewriting did not share: the rewritten texts' own count may not fall). '【责任单位】A、B' lost
 # 869 pairs before the parser learnt it.
 VARIANT_CEILINGS = {
     "label-in-brackets": (0, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
@@ -90,7 +91,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (1, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (724, 313), "table-pipes": (17, 16), "table-cell-lines": (256, 334), "table-spaces": (543, 375),
+    "one-line": (724, 313), "table-pipes": (17, 16), "table-cell-lines": (264, 341), "table-spaces": (551, 382),
 }
 
 

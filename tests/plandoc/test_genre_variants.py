@@ -960,3 +960,18 @@ def test_a_long_list_after_you_with_a_group_word_and_its_note_names_the_leads() 
                  "（二）加强组织领导。成立工作专班，成员由市发展改革委、市教委、市民政局等部门单位组成。")
     assert _units(plan, "一", "（一）")[:len(names)] == [(name, L) for name in names]
     assert _units(plan, "一", "（二）") == []
+
+
+def test_a_table_section_row_with_a_target_and_units_of_its_own_is_still_a_section() -> None:
+    rows = ["序号\t考核项目\t各项分值\t考核指标\t负责考核部门",
+            "一、\t巩固成果，提升河长制工作实效\t31\t\t",
+            "1\t完善四个到位\t5\t健全组织体系。\t县河长办",
+            "2\t强化督查督办\t4\t严格执行督办制度。\t县督查室",
+            "二、\t水岸联动，推进管治保措施\t15\t落实属地管理责任，建立湖长体系。\t县河长办",
+            "3\t继续强化城镇生活污水治理\t3\t提升污水处理能力。\t县住建局",
+            "三、\t加强宣传舆论、信息报送工作\t7\t每个乡镇省级用稿1篇。\t县河长办",
+            "四、\t奖扣分项目\t7\t获省、市通报表扬的奖分。\t县河长办"]
+    plan = parse("2018年度乡镇河长制工作考核细则\n" + "\n".join(rows) + "\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("二",), ("二", "3"), ("三",), ("四",)]
+    assert _units(plan, "二") == [("县河长办", R)]
+    assert _units(plan, "四") == [("县河长办", R)]

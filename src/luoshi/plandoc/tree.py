@@ -661,6 +661,19 @@ class TreeBuilder:
                                     Label(label.style, label.value, label.label, 0), new_style_at_top=True)
             table.last_row = None
             return
+        if label is not None and task and label.style == "cn_dun" == table.section_style \
+                and (table.last_row is None or table.last_row.style != label.style):
+            # '三、| 水岸联动… | 15 | 落实属地管理责任… | 县河长办' after rows 1-7 under '二、': the next 一、-style
+            # section of the table, carrying a target and units of its own.
+            start = cell.start("task")
+            self._add_table_section(table, Line(start, start + len(task), task, halfwidth(task)),
+                                    Label(label.style, label.value, label.label, 0), new_style_at_top=True)
+            section = self.drafts[-1]
+            self._row_units(section, cell)
+            if cell.text("target"):
+                section.body.append(Segment(cell.text("target"), cell.start("target")))
+            table.last_row = None
+            return
         if not task and cell.text("content"):
             # The task name is merged down from the rows above: this row's own text is its content.
             task = cell.text("content")
