@@ -975,3 +975,12 @@ def test_a_table_section_row_with_a_target_and_units_of_its_own_is_still_a_secti
     assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("二",), ("二", "3"), ("三",), ("四",)]
     assert _units(plan, "二") == [("县河长办", R)]
     assert _units(plan, "四") == [("县河长办", R)]
+
+
+def test_items_numbered_1_2_3_run_on_after_a_colon_inside_a_paragraph() -> None:
+    plan = parse("某市财政局政府信息公开工作规定\n第一条 为规范信息公开工作，制定本规定。\n"
+                 "第二条 局办公室负责以下具体业务工作：1、做好信息公开目录编制；2、编写信息公开年度报告；"
+                 "3、受理依申请公开事项。\n第三条 本规定自发布之日起施行，粮食产量增长2.5%，新增3.5万亩。\n")
+    assert _paths(plan) == [("第一条",), ("第二条",), ("第二条", "1"), ("第二条", "2"), ("第二条", "3"),
+                            ("第三条",)]
+    assert plan.nodes[2].text.startswith("做好信息公开目录编制")

@@ -100,6 +100,9 @@ def _styles_for(char: str) -> tuple[HeadingStyle, ...]:
 
 # Styles that are split out when several of them follow one another inside one paragraph.
 INLINE_STYLES = ("ar_paren", "circled", "cn_paren", "ar_half_paren")
+# A paragraph may also run its items on as '…：1、做好…；2、编写…' (not inside a table cell, whose '1.…。2.…'
+# items may be numbered like the table's own rows).
+PARAGRAPH_INLINE_STYLES = (*INLINE_STYLES, "ar_dot")
 _INLINE_BOUNDARY = "。;；:：,，"
 
 
@@ -239,13 +242,16 @@ _INLINE_LABEL_RES: dict[str, re.Pattern[str]] = {
     "circled": re.compile(rf"(?:^|(?<=[。;；:：,， ]))([{CIRCLED}])"),
     "cn_paren": re.compile(rf"(?:^|(?<=[。;；:：,， ]))\(({_CN})\)"),
     "ar_half_paren": re.compile(r"(?:^|(?<=[。;；:：,， ]))(\d{1,3})\)"),
+    # '1.继续完善…。 2.编制…': only after a full stop, a semicolon or a colon (a comma before "2." may be prose),
+    # never before a digit (2.5万亩).
+    "ar_dot": re.compile(r"(?:^|(?<=[。;；:：])|(?<=[。;；:：] ))(\d{1,2})[.．、](?![\d.．、])"),
 }
 # Every label the patterns above find holds one match of this, so a line with fewer than two (most
 # lines: one "(1)" and a "(责任单位…)") cannot be split.
-_INLINE_TRIGGER = re.compile(rf"[{CIRCLED}]|\((?:\d{{1,3}}|{_CN})\)|\d\)")
+_INLINE_TRIGGER = re.compile(rf"[{CIRCLED}]|\((?:\d{{1,3}}|{_CN})\)|\d\)|[。;；:：] ?\d{{1,2}}[.．、](?![\d.．、])")
 
 
-def split_inline_items(line: Line) -> list[Line]:
+def split_inline_items(line: Line, styles: tuple[str, ...] = INLINE_STYLES) -> list[Line]:
     """Split "（1）…；（2）…" written in one paragraph into one segment per sub-item.
 
     Only a run of consecutive numbers starting at 1, each after a clause boundary, counts; a lone
@@ -255,7 +261,7 @@ def split_inline_items(line: Line) -> list[Line]:
     triggers = _INLINE_TRIGGER.finditer(norm)
     if next(triggers, None) is None or next(triggers, None) is None:
         return [line]
-    for style_name in INLINE_STYLES:
+    for style_name in styles:
         cuts: list[int] = []
         for m in _INLINE_LABEL_RES[style_name].finditer(norm):
             if label_value(style_name, m.group(1)) == len(cuts) + 1:

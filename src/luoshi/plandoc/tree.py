@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from luoshi.plandoc.messages import message
 
-from .lines import Cell, Label, Line, match_label, split_inline_items
+from .lines import PARAGRAPH_INLINE_STYLES, Cell, Label, Line, match_label, split_inline_items
 from .model import DITTO, Deadline, Ref, Span, Target, UnitRef
 from .normalize import halfwidth
 from .tables import TableLayout, header_layout
@@ -260,7 +260,8 @@ class TreeBuilder:
     def _feed_paragraph(self, line: Line) -> None:
         """One paragraph: its inline items and the items run on after its markers, each a node where its
         number fits the outline, else text of the item above."""
-        segments = [piece for seg in split_inline_items(line) for piece in self._split_after_markers(seg)]
+        segments = [piece for seg in split_inline_items(line, PARAGRAPH_INLINE_STYLES)
+                    for piece in self._split_after_markers(seg)]
         segments[-1:] = self._split_trailing_heading(segments[-1])
         created: list[Draft] = []
         for seg in segments:
