@@ -409,6 +409,9 @@ MARKERS: list[tuple[str, str, list[tuple[str, str]], str | None]] = [
      [("省政府各部门", S), ("各直属机构", S)], None),
     ("部门分工：省发展改革委牵头，各地、各部门配合。", "部门分工：省发展改革委牵头，各地、各部门配合。",
      [("省发展改革委", L), ("各地", S), ("各部门", S)], None),
+    # Labels spaced out one character at a time to fill a line.
+    ("推进创新。（牵 头 单 位：市科技局；配 合 单 位：市财政局）", "（牵 头 单 位：市科技局；配 合 单 位：市财政局）",
+     [("市科技局", L), ("市财政局", S)], None),
     # A town named X城镇 is a unit (小城镇 is a word).
     ("主办单位：县城投公司，协办单位：住建局、凤城镇。", "主办单位：县城投公司，协办单位：住建局、凤城镇。",
      [("县城投公司", L), ("住建局", S), ("凤城镇", S)], None),

@@ -650,6 +650,11 @@ def _find_labels(h: str, start: int = 0, end: int | None = None) -> list[_LabelM
             if word is not None:
                 q = end_of_word
                 break
+        spaced_from = _spaced_label_start(h, start, q) if word is None and q - 2 >= start and h[q - 2] == " " else -1
+        if spaced_from >= 0:   # '责 任 单 位：' spaced out to fill a line
+            found.append(_LabelMatch(spaced_from, _after_spaces(h, colon + 1, end), "".join(h[spaced_from:q].split())))
+            colon = h.find(":", colon + 1, end)
+            continue
         if word is not None:
             p = q - len(word)
             if h.startswith(_MAIN, p - len(_MAIN), p) and p - len(_MAIN) >= start \
@@ -660,12 +665,30 @@ def _find_labels(h: str, start: int = 0, end: int | None = None) -> list[_LabelM
                     p -= 1
                 elif p - 2 >= start and h[p - 1] == "级" and h[p - 2] in "省市县区":
                     p -= 2
-            e = colon + 1
-            while e < end and h[e] in " \t":
-                e += 1
-            found.append(_LabelMatch(p, e, word))
+            found.append(_LabelMatch(p, _after_spaces(h, colon + 1, end), word))
         colon = h.find(":", colon + 1, end)
     return found
+
+
+def _after_spaces(h: str, i: int, end: int) -> int:
+    while i < end and h[i] in " \t":
+        i += 1
+    return i
+
+
+def _spaced_label_start(h: str, start: int, q: int) -> int:
+    """Where a label spaced out one character at a time ends at q ('责 任 单 位'), or -1. The longest wins."""
+    letters: list[str] = []
+    best = -1
+    i = q - 1
+    while i >= start and h[i] not in " \t" and len(letters) < _LABEL_LENGTHS[0]:
+        letters.append(h[i])
+        if len(letters) >= 3 and "".join(reversed(letters)) in _LABEL_ROLE:
+            best = i
+        if i - 1 < start or h[i - 1] != " ":
+            break
+        i -= 2
+    return best
 
 # Verb phrases closing a name run in verb markers: "A牵头负责，B、C等按职责分工组织落实". A phrase is a run
 # of these morphemes ending the piece; plans combine them freely (牵头负责, 组织落实, 按职责组织配合), so
