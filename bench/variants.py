@@ -75,6 +75,8 @@ VARIANTS: dict[str, tuple[str, Callable[[str], str]]] = {
     "square-brackets": ("[责任单位:A、B]", _markers(lambda m: f"[{m['label']}:{m['units']}]")),
     "spaced-marker": ("（ 责任单位 ： A、B ）", _markers(lambda m: f"（ {m['label']} ： {m['units']} ）")),
     "half-width-marker": ("(责任单位:A、B)", _markers(lambda m: f"({m['label']}:{m['units']})")),
+    "label-is": ("（责任单位为A、B）", _markers(lambda m: f"（{m['label']}为{m['units']}）")),
+    "label-dash": ("（责任单位——A、B）", _markers(lambda m: f"（{m['label']}——{m['units']}）")),
     "spaced-out-label": ("（责 任 单 位：A、B）, a label spaced out to fill a line",
                          _markers(lambda m: f"（{' '.join(m['label'])}：{m['units']}）")),
     "comma-list": ("units set apart by ，",

@@ -578,7 +578,7 @@ def _combine(prefixes: tuple[str, ...], *bare: str) -> tuple[str, ...]:
 _LABELS: tuple[tuple[str, tuple[str, ...], Role | str], ...] = (
     ("lead", _combine(("牵头", "牵头责任", "牵头负责", "牵头指导", "牵头考核", "主办", "牵头实施", "主责",
                        "主要牵头", "总牵头", "共同牵头"),
-                      "牵头", "主办"), "lead"),
+                      "牵头", "主办", "主责"), "lead"),
     ("support", _combine(("配合", "协同", "协助", "协作", "参与", "参加", "协办", "配合责任", "协同责任",
                           "指导", "配合实施", "数据提供", "数据报送"), "配合", "参与", "协办"), "support"),
     ("responsible", _combine(("责任", "负责", "承办", "实施", "落实", "执行", "具体负责", "主体", "责任主体",
@@ -1393,6 +1393,8 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     h = halfwidth(text)
     if "[" in h or "【" in h:
         h = _BRACKETED_LABEL.sub(_label_with_colon, h)   # 【责任单位】A、B reads as 责任单位：A、B
+    if _LINK_AFTER_LABEL.search(h):   # cheap: the hundred label words are tried only where one may link
+        h = _LABEL_LINKED.sub(_link_as_colon, h)   # （责任单位为A、B）, （责任单位—A） read as 责任单位：A
     if not _MARKER_CHARS.search(h):
         return []   # every marker has a bracket or a label's colon: most sentences have neither
     markers: list[UnitMarker] = []
@@ -1446,6 +1448,21 @@ _BRACKETED_LABEL = re.compile(r"[【\[](?P<label>(?:[省市县区]级?)?(?:"
 
 def _label_with_colon(m: re.Match[str]) -> str:
     return " " + m.group("label") + ":"   # as long as the bracketed label: offsets stay
+
+
+# A unit label joined to its names by 为/是 or a dash instead of a colon, at the start, after a bracket or a
+# separator: （责任单位为A、B）, （牵头单位是A，配合单位是B）, （责任单位—A）.
+_UNIT_LABEL_WORDS = sorted((w for w, r in _LABEL_ROLE.items() if r in _UNIT_ROLES and len(w) >= 3), key=len,
+                           reverse=True)
+_LABEL_LINKED = re.compile(r"(?:^|(?<=[(\[【〔,;]))(?P<label>(?:[省市县区]级?)?(?:" + "|".join(_UNIT_LABEL_WORDS)
+                           + r"))(?P<link>为|是|——|—|--|-)(?=[\u4e00-\u9fff])")
+
+
+_LINK_AFTER_LABEL = re.compile(r"(?:单位|部门|处室|科室|机构|司局|主体)(?:为|是|—|-)")
+
+
+def _link_as_colon(m: re.Match[str]) -> str:
+    return m.group("label") + ":" + " " * (len(m.group("link")) - 1)
 
 
 _CLAUSE_END = re.compile(r"[。;]")
