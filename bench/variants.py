@@ -73,6 +73,8 @@ VARIANTS: dict[str, tuple[str, Callable[[str], str]]] = {
     "label-in-brackets": ("【责任单位】A、B instead of （责任单位：A、B）",
                           _markers(lambda m: f"【{m['label']}】{m['units']}")),
     "square-brackets": ("[责任单位:A、B]", _markers(lambda m: f"[{m['label']}:{m['units']}]")),
+    "bare-list-in-brackets": ("…建设【A、B】。: no label, right after the sentence's last word",
+                              lambda t: re.sub(r"。" + _MARKER.pattern, lambda m: f"【{m['units']}】。", t)),
     "spaced-marker": ("（ 责任单位 ： A、B ）", _markers(lambda m: f"（ {m['label']} ： {m['units']} ）")),
     "half-width-marker": ("(责任单位:A、B)", _markers(lambda m: f"({m['label']}:{m['units']})")),
     "label-is": ("（责任单位为A、B）", _markers(lambda m: f"（{m['label']}为{m['units']}）")),

@@ -984,3 +984,11 @@ def test_items_numbered_1_2_3_run_on_after_a_colon_inside_a_paragraph() -> None:
     assert _paths(plan) == [("第一条",), ("第二条",), ("第二条", "1"), ("第二条", "2"), ("第二条", "3"),
                             ("第三条",)]
     assert plan.nodes[2].text.startswith("做好信息公开目录编制")
+
+
+def test_a_list_of_units_in_lenticular_brackets_may_close_the_sentence() -> None:
+    plan = _plan("（一）推进创新平台建设【市科技局】", "（二）加大资金投入【市财政局、各区政府】。",
+                 "（三）出台配套政策〔2024年〕")
+    assert _units(plan, "一", "（一）") == [("市科技局", R)]
+    assert _units(plan, "一", "（二）") == [("市财政局", R), ("各区政府", R)]
+    assert _units(plan, "一", "（三）") == []

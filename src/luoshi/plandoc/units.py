@@ -1428,8 +1428,10 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
         parsed = _parse_labelled(text, h, inner_start, inner_end, strict=False)
         if parsed is None and closed:
             parsed = _parse_verbs(text, h, inner_start, inner_end)
-        # A bare list after a full sentence, or on a line of its own below its item: '（市经信委）'.
-        if parsed is None and closed and (_after_sentence_end(h, open_at) or not h[:open_at].strip()) \
+        # A bare list after a full sentence, or on a line of its own below its item: '（市经信委）'; in 【】 it
+        # may close the paragraph right after the text ('推进平台建设【市科技局】').
+        if parsed is None and closed and (_after_sentence_end(h, open_at) or not h[:open_at].strip()
+                                          or (h[open_at] in _LIST_BRACKETS and close_end >= tail)) \
                 and (close_end >= tail or _before_sentence_end(h, close_end)):
             parsed = _parse_bare(text, h, inner_start, inner_end)
         if parsed is not None:
@@ -1465,6 +1467,7 @@ def _link_as_colon(m: re.Match[str]) -> str:
     return m.group("label") + ":" + " " * (len(m.group("link")) - 1)
 
 
+_LIST_BRACKETS = frozenset("【〔[")   # brackets that set off a list, never a note in the sentence
 _CLAUSE_END = re.compile(r"[。;]")
 _LISTING_NOTE = re.compile(r"[^;。()]{0,40}?不(?:再|逐一|一一)(?:一一)?列出")
 
