@@ -55,3 +55,10 @@ def test_a_double_spaced_copy_is_joined_too() -> None:
     # Paragraphs set apart by empty lines, a paragraph a line, are not a copy of a printed page.
     published = "\n\n".join(PARAGRAPHS)
     assert read_bytes(published.encode(), filename="plan.txt").text.rstrip("\n") == published
+
+
+def test_the_reader_says_how_many_margin_breaks_it_joined() -> None:
+    copied = read_bytes("\n".join(_broken(PARAGRAPHS, 28)).encode(), filename="plan.txt")
+    joined = sum(1 for line in _broken(PARAGRAPHS, 28)) - len(PARAGRAPHS)
+    assert [(w.code, w.params) for w in copied.warnings] == [("text_unwrapped", {"count": str(joined)})]
+    assert read_bytes("\n".join(PARAGRAPHS).encode(), filename="plan.txt").warnings == []

@@ -86,6 +86,7 @@ PARSER_MESSAGES: dict[str, Promise] = {
     "big5": _("文件按繁体中文 Big5 编码读取"),
     "html_boilerplate": _("已删除网页中的导航、分享、版权等非正文内容 %(count)s 处"),
     "page_noise": _("已删除 %(count)s 行网页杂项：%(shown)s"),
+    "text_unwrapped": _("原文在每行页边处断行（从 PDF 或纸面复制），已将 %(count)s 处断行接回段落"),
     "pdf_pages_without_text": _("第 %(pages)s 页没有文字层（可能是扫描页）"),
     "pdf_page_unreadable": _("第 %(page)s 页无法读取，已跳过"),
     "sheet_hidden": _("已跳过隐藏的工作表“%(sheet)s”"),

@@ -307,7 +307,8 @@ def _read_zip(data: bytes, max_bytes: int) -> SourceText:
                 from luoshi.plandoc.read_docx import read_docx
 
                 text, warnings = read_docx(data)
-                return SourceText(unwrap(text), "docx", None, warnings)
+                text, joined = unwrap(text)
+                return SourceText(text, "docx", None, warnings + _unwrapped(joined))
             from luoshi.plandoc.read_sheet import read_xlsx
 
             text, warnings = read_xlsx(data)
@@ -345,7 +346,8 @@ def _read_textual(data: bytes, filename: str | None) -> SourceText:
             text, encoding = decode_text(data)
         _refuse_binary(text)
         body, html_warnings = read_html(text.lstrip("\ufeff"))
-        return SourceText(unwrap(body), "html", encoding, warnings + html_warnings)
+        body, joined = unwrap(body)
+        return SourceText(body, "html", encoding, warnings + html_warnings + _unwrapped(joined))
 
     text, encoding = decode_text(data)
     _refuse_binary(text)
@@ -354,7 +356,13 @@ def _read_textual(data: bytes, filename: str | None) -> SourceText:
     if is_csv_name or _looks_like_csv(text):
         return SourceText(_csv_text(text), "csv", encoding, [])
     big5_warning: list[str] = [message("big5")] if encoding == "big5" else []
-    return SourceText(_plain_text(text), "text", encoding, big5_warning)
+    plain, joined = _plain_text(text)
+    return SourceText(plain, "text", encoding, big5_warning + _unwrapped(joined))
+
+
+def _unwrapped(joined: int) -> list[str]:
+    """The warning that the text's margin breaks were joined (the source shown is the joined text)."""
+    return [message("text_unwrapped", count=joined)] if joined else []
 
 
 def _sniff_head(data: bytes) -> str:
@@ -419,16 +427,18 @@ def _trim_trailing_empty(row: list[str]) -> list[str]:
 _LABEL_THEN_TAB = re.compile(HEADING_LABEL.pattern + r"\s*\t")
 
 
-def _plain_text(text: str) -> str:
+def _plain_text(text: str) -> tuple[str, int]:
     """Tabs inside a line of a text file stay (a row pasted from a spreadsheet is a table row), except
-    the tab that Word puts after an automatic label when numbered text is copied ("一、\t总体要求")."""
+    the tab that Word puts after an automatic label when numbered text is copied ("一、\t总体要求"). Also
+    how many margin breaks were joined."""
     lines = []
     # Copied from a PDF or a printed page, a break at every margin: joined before the lines lose their indents.
-    for line in unwrap(_LINE_BREAKS.sub("\n", text)).split("\n"):
+    unwrapped, joined = unwrap(_LINE_BREAKS.sub("\n", text))
+    for line in unwrapped.split("\n"):
         # A row's leading tab is its empty first cell (a merged 类别 or 序号): keep it.
         stripped = line.strip(" \u3000\r\f\v") if "\t" in line else line.strip()
         match = _LABEL_THEN_TAB.match(stripped)
         if match and stripped.count("\t") == 1:
             stripped = stripped.replace("\t", " ", 1)
         lines.append(stripped)
-    return "\n".join(lines)
+    return "\n".join(lines), joined

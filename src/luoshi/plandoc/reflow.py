@@ -189,10 +189,11 @@ def drop_spacing_lines(lines: list[str]) -> list[str]:
     return [line for line in lines if line.strip()]
 
 
-def unwrap(text: str) -> str:
+def unwrap(text: str) -> tuple[str, int]:
     """The text with the lines of a hard-wrapped copy joined (a page or a Word file that keeps a PDF's line
-    breaks as paragraphs); any other text as it is."""
+    breaks as paragraphs), and how many line breaks were taken out; any other text as it is, and 0."""
     lines = text.split("\n")
     if not is_hard_wrapped(lines):
-        return text
-    return "\n".join(join_wrapped_lines(drop_spacing_lines(lines)))
+        return text, 0
+    joined = join_wrapped_lines(drop_spacing_lines(lines))
+    return "\n".join(joined), sum(1 for line in lines if line.strip()) - sum(1 for line in joined if line.strip())
