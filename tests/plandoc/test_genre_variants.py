@@ -992,3 +992,14 @@ def test_a_list_of_units_in_lenticular_brackets_may_close_the_sentence() -> None
     assert _units(plan, "一", "（一）") == [("市科技局", R)]
     assert _units(plan, "一", "（二）") == [("市财政局", R), ("各区政府", R)]
     assert _units(plan, "一", "（三）") == []
+
+
+def test_a_duty_list_item_titled_by_its_unit_or_the_units_duties() -> None:
+    plan = parse("某区建筑垃圾管理职责分工\n一、职责分工\n（一）区建设管理委\n负责工地监管。\n"
+                 "（二）区发展改革委主要职责：负责综合协调。\n（三）办公室职责\n负责信息公开的组织协调工作。\n"
+                 "（四）建设智慧城市管理中心\n加快推进。\n（五）明确职责\n各单位要明确职责。\n")
+    assert _units(plan, "一", "（一）") == [("区建设管理委", R)]
+    assert _units(plan, "一", "（二）") == [("区发展改革委", R)]
+    assert _units(plan, "一", "（三）") == [("办公室", R)]
+    assert _units(plan, "一", "（四）") == []
+    assert _units(plan, "一", "（五）") == []

@@ -1499,19 +1499,36 @@ _TITLE_PROSE = re.compile(r"^[在对将把从向按以为]|建立|建设|设立|
                           r"打造|培育|引进|组建|构建|提升|提高|健全|深化|优化|落实|强化|发展|创新|保障")
 
 
+def _opens_with_prose(h: str, end: int) -> bool:
+    """Does h[:end] hold a word of prose (建设智慧城市管理中心, 综合提升…街区)? Not when the word is part of a
+    department's name (区发展改革委, 区建设管理委, 区人力资源和社会保障局)."""
+    named = [(m.start(), m.end()) for m in _NAME_PHRASES.finditer(h, 0, end)]
+    return any(not any(s <= m.start() < e for s, e in named) for m in _TITLE_PROSE.finditer(h, 0, end))
+
+
+# Words of _TITLE_PROSE that are part of departments' names.
+_NAME_PHRASES = re.compile(r"发展(?:和)?改革|城乡建设|建设(?:和)?管理|建设(?:和)?交通|社会保障|住房保障|投资促进|"
+                           r"科技创新|经济发展|产业发展|乡村振兴|生态环境|保障性住房")
+
+
 def find_unit_title(text: str) -> tuple[list[MarkerUnit], str] | None:
     """The units an item's title names, and the text after the title; None when the title is not a
     list of units. Duty lists (职责分工) number one unit, or a few, per item and state its duties after it."""
     h = halfwidth(text)
     m = _TITLE_END.search(h)
     end = m.start() if m else len(h.rstrip())
-    etc = _ETC_AT_END.search(h, 0, end)   # '…等建设主管部门': the closing group word is not prose
-    if 2 <= end <= _MAX_TITLE_LEN and not (m and not h[m.end():].strip()) \
-            and not _TITLE_PROSE.search(h, 0, etc.start() if etc else end):
-        units = _unit_list(text, h, 0, end)
+    duties = _DUTIES_WORD.search(h, 0, end)   # '（一）办公室职责', '区财政局主要职责：'
+    names_end = duties.start() if duties and duties.start() >= 2 else end
+    etc = _ETC_AT_END.search(h, 0, names_end)   # '…等建设主管部门': the closing group word is not prose
+    if 2 <= end <= _MAX_TITLE_LEN and not (m and not h[m.end():].strip() and duties is None) \
+            and not _opens_with_prose(h, etc.start() if etc else names_end):
+        units = _unit_list(text, h, 0, names_end)
         if units:
             return units, text[m.end():] if m else ""
     return _unit_subject(text, h, 0)
+
+
+_DUTIES_WORD = re.compile(r"(?:的)?(?:主要|工作|具体)?职责(?:分工)?\s*$")
 
 
 # A title that acts rather than names: 成立考核工作小组, 挂牌督办, 本办法由省河长办负责解释.
