@@ -1302,7 +1302,10 @@ _LABEL_BOUNDARY = frozenset(" \t。;!?.,、)]】")
 # A list's first name sets the level of the short names after it: 县交通局、公安局 -> 县公安局;
 # 县委组织部、宣传部 -> 县委宣传部. Names with a level or place of their own are left alone.
 _LEVEL_PREFIX = re.compile(r"^(?P<level>[省市县区州旗镇乡])(?P<party>委)?(?![场民域级内外属直])")
-_HAS_OWN_PLACE = re.compile(r"^(?:[各全本该中国]|有关|相关|驻|人民|共青团)|[省市县区州旗镇乡]")
+# A name that opens with a province's name has its place (江西银保监局, 新疆税务局): no level to inherit.
+_PROVINCES = ("北京|天津|河北|山西|内蒙古|辽宁|吉林|黑龙江|上海|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|广西|"
+              "海南|重庆|四川|贵州|云南|西藏|陕西|甘肃|青海|宁夏|新疆|台湾|香港|澳门")
+_HAS_OWN_PLACE = re.compile(r"^(?:[各全本该中国]|有关|相关|驻|人民|共青团|" + _PROVINCES + r")|[省市县区州旗镇乡]")
 _DEPARTMENT_END = re.compile(r"[局委办厅部室处所]$")
 _MAX_SHORT_NAME = 6
 # Branches of central or other bodies carry their own place (大连银保监分局, 某某海关): never a list's level.
