@@ -1003,3 +1003,9 @@ def test_a_duty_list_item_titled_by_its_unit_or_the_units_duties() -> None:
     assert _units(plan, "一", "（三）") == [("办公室", R)]
     assert _units(plan, "一", "（四）") == []
     assert _units(plan, "一", "（五）") == []
+
+
+def test_a_short_name_that_opens_with_its_province_inherits_no_level() -> None:
+    plan = _plan("（一）加大信贷支持。（省金融监管局、江西银保监局、新疆税务局、财政厅负责）")
+    assert _units(plan, "一", "（一）") == [("省金融监管局", R), ("江西银保监局", R), ("新疆税务局", R),
+                                         ("省财政厅", R)]

@@ -422,9 +422,6 @@ MARKERS: list[tuple[str, str, list[tuple[str, str]], str | None]] = [
     # Labels spaced out one character at a time to fill a line.
     ("推进创新。（牵 头 单 位：市科技局；配 合 单 位：市财政局）", "（牵 头 单 位：市科技局；配 合 单 位：市财政局）",
      [("市科技局", L), ("市财政局", S)], None),
-    # A short name that opens with its province's name inherits no level from the list.
-    ("推进。（省金融监管局牵头，江西银保监局、财政厅配合）", "（省金融监管局牵头，江西银保监局、财政厅配合）",
-     [("省金融监管局", L), ("江西银保监局", S), ("省财政厅", S)], None),
     # A town named X城镇 is a unit (小城镇 is a word).
     ("主办单位：县城投公司，协办单位：住建局、凤城镇。", "主办单位：县城投公司，协办单位：住建局、凤城镇。",
      [("县城投公司", L), ("住建局", S), ("凤城镇", S)], None),
