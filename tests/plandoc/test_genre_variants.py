@@ -1009,3 +1009,17 @@ def test_a_short_name_that_opens_with_its_province_inherits_no_level() -> None:
     plan = _plan("（一）加大信贷支持。（省金融监管局、江西银保监局、新疆税务局、财政厅负责）")
     assert _units(plan, "一", "（一）") == [("省金融监管局", R), ("江西银保监局", R), ("新疆税务局", R),
                                          ("省财政厅", R)]
+
+
+def test_a_web_table_one_cell_per_line_whose_rows_lost_a_merged_cell_keeps_their_numbers() -> None:
+    cells = ["序号", "|", "工作任务", "|", "主要内容", "|", "责任单位", "|",
+             "1", "|", "构建产教统筹融合发展格局", "|", "同步规划产教融合与经济社会发展。", "|",
+             "国家发展改革委会同有关部门，各省级人民政府", "|",
+             "2", "|", "统筹职业教育与区域发展布局。", "|", "教育部、人力资源社会保障部", "|", "|",
+             "3", "|", "促进高等教育融入国家创新体系。", "|", "教育部会同科技部", "|", "|"]
+    plan = parse("重点任务分工表\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("1",), ("2",), ("3",)]
+    assert _units(plan, "1") == [("国家发展改革委", L), ("有关部门", S), ("各省级人民政府", R)]
+    assert _units(plan, "2") == [("教育部", R), ("人力资源社会保障部", R)]
+    assert _units(plan, "3") == [("教育部", L), ("科技部", S)]
+    assert plan.nodes[1].text.startswith("统筹职业教育")

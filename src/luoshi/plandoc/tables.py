@@ -186,14 +186,17 @@ def _pipe_row(lines: list[Line], i: int, width: int | None) -> tuple[list[list[L
 
 def _merged_row(cells: list[list[Line]], width: int, layout: TableLayout) -> Line:
     """A row of `width` cells. When its last cell is empty, the cells merged down from the rows above were
-    left out and padded at the end: the first filled cell is then the row's text, the others the columns
-    before and up to the last (the units)."""
+    left out and padded at the end: the first filled cell is then the row's text (after its number, when the
+    row has one), the others the columns before and up to the last (the units)."""
     columns: list[list[Line]] = list(cells)
     if not cells[-1]:
         real = list(cells)
         while real and not real[-1]:
             real.pop()
         columns = [[] for _ in range(width)]
+        if real and layout.col("seq") >= 0 and len(real) > 2 and len(real[0]) == 1 \
+                and _STACKED_SEQ.match(real[0][0].norm.strip()):
+            columns[layout.col("seq")] = real.pop(0)   # '2 | 统筹… | 教育部… | |': the row keeps its number
         if real:
             columns[layout.col("content") if layout.col("content") >= 0 else layout.col("task")] = real[0]
             for k, cell in enumerate(real[1:]):

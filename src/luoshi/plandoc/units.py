@@ -1005,6 +1005,9 @@ def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> lis
     labelled = _parse_labelled(text, h, 0, end, strict=False) if ":" in h else None
     if labelled is not None:
         return labelled.units   # '牵头单位:A 责任单位:B、C': the cell's own labels say the roles
+    together = _cell_together(text, h, end, role) if "会同" in h else None
+    if together is not None:
+        return together
     parsed = _parse_verbs(text, h, 0, end)
     if parsed is not None and role == "responsible":
         units = parsed.units
@@ -1021,6 +1024,22 @@ def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> lis
     if first_is_lead and role == "responsible":
         _assign_first_is_lead(units)
     return units
+
+
+def _cell_together(text: str, h: str, end: int, role: Role) -> list[MarkerUnit] | None:
+    """'A、B会同C、D，E' in a unit cell: A and B lead, C and D support, what follows the clause keeps the column's
+    role (a lead or responsible column; a support column's names all support)."""
+    at = h.find("会同", 0, end)
+    clause_end = _SENTENCE_BREAK.search(h, at, end)
+    stop = clause_end.start() if clause_end else end
+    leads = _unit_list(text, h, 0, at) if at >= 2 else None
+    partners = _unit_list(text, h, at + 2, stop) if stop > at + 2 else None
+    if not leads or not partners or role == "support":
+        return None
+    rest = read_unit_cell(text[stop + 1:end], role) if stop < end else []
+    return [*(MarkerUnit(u.raw, "lead", u.span) for u in leads),
+            *(MarkerUnit(u.raw, "support", u.span) for u in partners),
+            *(MarkerUnit(u.raw, u.role, (u.span[0] + stop + 1, u.span[1] + stop + 1)) for u in rest)]
 
 
 _LEAD_MARKS = frozenset("★☆▲")
