@@ -221,3 +221,8 @@ def test_it_refuses_damaged_word_files_only_with_plandoc_error(flips: list[tuple
     plan = parse_or_refuse(bytes(data))
     if plan is not None:
         check_plan(plan)
+
+
+def test_a_table_part_opened_by_restarted_sections_places_its_sections_at_its_top() -> None:
+    # Found by the random-text property above: the sections before the part gave their depth to the part's.
+    check_plan(parse("一、一、\n1)0\n序\t\t牵头\n一\t0\n一、一、"))

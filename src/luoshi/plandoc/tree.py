@@ -791,6 +791,7 @@ class TreeBuilder:
             # the table is a part of its own, like an annex (a 任务分解表 after the body).
             self._open_part(start)
             table.floor = table.base = len(self.stack)
+            table.section_style, table.section_depth = None, None   # the sections before it were the body's
         if label is not None:
             self._add_table_section(table, Line(start, start + len(text), text, halfwidth(text)), label,
                                     new_style_at_top=False)
