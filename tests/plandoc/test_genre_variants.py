@@ -1023,3 +1023,12 @@ def test_a_web_table_one_cell_per_line_whose_rows_lost_a_merged_cell_keeps_their
     assert _units(plan, "2") == [("教育部", R), ("人力资源社会保障部", R)]
     assert _units(plan, "3") == [("教育部", L), ("科技部", S)]
     assert plan.nodes[1].text.startswith("统筹职业教育")
+
+
+def test_a_county_bureaus_sections_named_in_a_column_of_their_own() -> None:
+    plan = parse("县文化和旅游局2019年工作任务分解表\n序号\t工作任务\t完成时限\t责任股室\n"
+                 "1\t开展文化惠民演出不少于100场。\t12月底前\t文化宣传股\n2\t完成非遗展厅布展。\t10月底前\t非遗保护中心\n")
+    assert _paths(plan) == [("1",), ("2",)]
+    assert _units(plan, "1") == [("文化宣传股", R)]
+    marker = _plan("（一）加强文物保护。（责任股室：文物股、文化馆）")
+    assert _units(marker, "一", "（一）") == [("文物股", R), ("文化馆", R)]

@@ -564,7 +564,7 @@ class UnitMarker:
 
 
 # What a marker label names: 牵头 + 单位 / 部门 / 处室 … (牵头单位, 牵头指导处室, 实施部门).
-_BODIES = ("单位", "部门", "处室", "科室", "机构", "司局", "责任单位", "责任部门")
+_BODIES = ("单位", "部门", "处室", "科室", "股室", "机构", "司局", "责任单位", "责任部门")   # 股室: a county bureau's
 
 
 def _combine(prefixes: tuple[str, ...], *bare: str) -> tuple[str, ...]:
