@@ -1032,3 +1032,11 @@ def test_a_county_bureaus_sections_named_in_a_column_of_their_own() -> None:
     assert _units(plan, "1") == [("文化宣传股", R)]
     marker = _plan("（一）加强文物保护。（责任股室：文物股、文化馆）")
     assert _units(marker, "一", "（一）") == [("文物股", R), ("文化馆", R)]
+
+
+def test_a_column_of_bodies_under_a_heading_of_no_known_role_answers_for_its_rows() -> None:
+    plan = parse("县2023年新闻发布主题计划\n序号\t发布主题\t发布单位\t拟发布月\n"
+                 "1\t全县建筑业市场运行情况新闻发布会\t县住建局\t2023年3月\n"
+                 "2\t经济运行情况新闻发布会\t县统计局\t2023年4月\n")
+    assert _paths(plan) == [("1",), ("2",)]
+    assert _units(plan, "2") == [("县统计局", R)]

@@ -33,6 +33,7 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 _BARE_BODY_HEADERS = frozenset({"单位", "部门"})
+_ANY_BODY_HEADER = re.compile(r"[\u4e00-\u9fff]{2,4}(?:单位|部门)")
 
 
 @dataclass(slots=True)
@@ -66,6 +67,12 @@ def header_layout(cells: list[str]) -> TableLayout | None:
                     weak_responsible = name in _BARE_BODY_HEADERS
                 columns.setdefault(role, i)
                 break
+    if not any(r in columns for r in ("lead", "support", "responsible")):
+        # 发布单位, 报送单位, 业主单位: a column of bodies under a heading of no known role answers for the row.
+        named = next((i for i, cell in enumerate(cells) if i not in columns.values()
+                      and _ANY_BODY_HEADER.fullmatch(re.sub(r"\s+", "", halfwidth(cell)))), None)
+        if named is not None:
+            columns["responsible"] = named
     if "seq" in columns and "task" not in columns and "measures" not in columns and len(cells) >= 3:
         # A numbered table whose text column has no task-like name (街镇, 交通子行业): its rows are still
         # the plan's numbered items, named by the column after 序号.
