@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 
 FLOORS = {
-    "node_recall": 0.985,
+    "node_recall": 0.981,
     "node_precision": 0.991,
-    "unit_recall": 0.917,
+    "unit_recall": 0.912,
     "role_accuracy": 0.997,
 }
-MIN_DOCUMENTS = 242
+MIN_DOCUMENTS = 252
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -60,11 +60,11 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # The same texts as copied out of a PDF in the official layout (bench/accuracy.py --as wrapped): a line break
 # at every margin, inside sentences, names and markers. Measured when the plain-text reader learnt to join
 # them (45.5% of the (task, unit) pairs before, 91.5% after, against 91.8% on the texts as published; on 201
-# documents 91.2% against 91.9%; on 242, 90.3% against 91.1%).
+# documents 91.2% against 91.9%; on 252, 89.8% against 90.6%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.981,
+    "node_recall": 0.977,
     "node_precision": 0.990,
-    "unit_recall": 0.903,
+    "unit_recall": 0.897,
     "role_accuracy": 0.997,
 }
 
@@ -92,7 +92,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (1, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (752, 324), "table-pipes": (17, 16), "table-cell-lines": (264, 341), "table-spaces": (551, 382),
+    "one-line": (761, 356), "table-pipes": (17, 16), "table-cell-lines": (264, 341), "table-spaces": (551, 382),
 }
 
 
