@@ -62,3 +62,16 @@ def test_the_reader_says_how_many_margin_breaks_it_joined() -> None:
     joined = sum(1 for line in _broken(PARAGRAPHS, 28)) - len(PARAGRAPHS)
     assert [(w.code, w.params) for w in copied.warnings] == [("text_unwrapped", {"count": str(joined)})]
     assert read_bytes("\n".join(PARAGRAPHS).encode(), filename="plan.txt").warnings == []
+
+
+def test_the_reader_takes_out_the_pinyin_a_mirror_site_inserts() -> None:
+    from luoshi.plandoc.read import strip_inserted_pinyin
+
+    mirror = ("一、重點(diǎn)任務(wù)\n（一）加強(qiáng)信用建設(shè)。"
+              "（發(fā)展改革委、人民銀行牽頭負(fù)責(zé)，法制辦參加）\n")
+    read = read_bytes(mirror.encode(), filename="plan.txt")
+    assert "(" not in read.text and "負責" in read.text
+    assert [(w.code, w.params) for w in read.warnings] == [("pinyin_removed", {"count": "7"})]
+    # A bracket or two with Latin letters in an ordinary text stays: 公私合营（PPP）, 一个（fā）.
+    ordinary = "推广政府和社会资本合作（PPP）模式。某字（fā）说明。"
+    assert strip_inserted_pinyin(ordinary) == (ordinary, 0)

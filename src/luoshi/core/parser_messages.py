@@ -87,6 +87,7 @@ PARSER_MESSAGES: dict[str, Promise] = {
     "html_boilerplate": _("已删除网页中的导航、分享、版权等非正文内容 %(count)s 处"),
     "page_noise": _("已删除 %(count)s 行网页杂项：%(shown)s"),
     "text_unwrapped": _("原文在每行页边处断行（从 PDF 或纸面复制），已将 %(count)s 处断行接回段落"),
+    "pinyin_removed": _("原文为转载网站的副本，字后插有拼音，已删除 %(count)s 处拼音"),
     "pdf_pages_without_text": _("第 %(pages)s 页没有文字层（可能是扫描页）"),
     "pdf_page_unreadable": _("第 %(page)s 页无法读取，已跳过"),
     "sheet_hidden": _("已跳过隐藏的工作表“%(sheet)s”"),

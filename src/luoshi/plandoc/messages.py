@@ -87,6 +87,7 @@ MESSAGES: dict[str, str] = {
     "html_boilerplate": "已删除网页中的导航、分享、版权等非正文内容 {count} 处",
     "page_noise": "已删除 {count} 行网页杂项：{shown}",
     "text_unwrapped": "原文在每行页边处断行（从 PDF 或纸面复制），已将 {count} 处断行接回段落",
+    "pinyin_removed": "原文为转载网站的副本，字后插有拼音，已删除 {count} 处拼音",
     "pdf_pages_without_text": "第 {pages} 页没有文字层（可能是扫描页）",
     "pdf_page_unreadable": "第 {page} 页无法读取，已跳过",
     "sheet_hidden": "已跳过隐藏的工作表“{sheet}”",

@@ -307,8 +307,8 @@ def _read_zip(data: bytes, max_bytes: int) -> SourceText:
                 from luoshi.plandoc.read_docx import read_docx
 
                 text, warnings = read_docx(data)
-                text, joined = unwrap(text)
-                return SourceText(text, "docx", None, warnings + _unwrapped(joined))
+                text, cleaning = _cleaned(text)
+                return SourceText(text, "docx", None, warnings + cleaning)
             from luoshi.plandoc.read_sheet import read_xlsx
 
             text, warnings = read_xlsx(data)
@@ -346,8 +346,8 @@ def _read_textual(data: bytes, filename: str | None) -> SourceText:
             text, encoding = decode_text(data)
         _refuse_binary(text)
         body, html_warnings = read_html(text.lstrip("\ufeff"))
-        body, joined = unwrap(body)
-        return SourceText(body, "html", encoding, warnings + html_warnings + _unwrapped(joined))
+        body, cleaning = _cleaned(body)
+        return SourceText(body, "html", encoding, warnings + html_warnings + cleaning)
 
     text, encoding = decode_text(data)
     _refuse_binary(text)
@@ -356,8 +356,32 @@ def _read_textual(data: bytes, filename: str | None) -> SourceText:
     if is_csv_name or _looks_like_csv(text):
         return SourceText(_csv_text(text), "csv", encoding, [])
     big5_warning: list[str] = [message("big5")] if encoding == "big5" else []
+    text, pinyin = strip_inserted_pinyin(text)
     plain, joined = _plain_text(text)
-    return SourceText(plain, "text", encoding, big5_warning + _unwrapped(joined))
+    return SourceText(plain, "text", encoding, big5_warning
+                      + ([message("pinyin_removed", count=pinyin)] if pinyin else []) + _unwrapped(joined))
+
+
+# Copy sites that mirror official pages insert the pinyin of some characters after them: 負(fù)責(zé), 序號(hào). A
+# syllable with a tone mark in brackets right after a CJK character, many times over, is that and nothing else.
+_INSERTED_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+_MIN_INSERTED_PINYIN = 5
+
+
+def strip_inserted_pinyin(text: str) -> tuple[str, int]:
+    """The text without a mirror's inserted pinyin, and how many were taken out; other texts as they are."""
+    found = _INSERTED_PINYIN.findall(text, 0, len(text))
+    if len(found) < _MIN_INSERTED_PINYIN:
+        return text, 0
+    return _INSERTED_PINYIN.sub("", text), len(found)
+
+
+def _cleaned(text: str) -> tuple[str, list[str]]:
+    """A page's or a file's text without a mirror's pinyin and with its margin breaks joined, and the
+    warnings that say so (the source shown is this text)."""
+    text, pinyin = strip_inserted_pinyin(text)
+    text, joined = unwrap(text)
+    return text, ([message("pinyin_removed", count=pinyin)] if pinyin else []) + _unwrapped(joined)
 
 
 def _unwrapped(joined: int) -> list[str]:
