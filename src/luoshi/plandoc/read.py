@@ -356,10 +356,9 @@ def _read_textual(data: bytes, filename: str | None) -> SourceText:
     if is_csv_name or _looks_like_csv(text):
         return SourceText(_csv_text(text), "csv", encoding, [])
     big5_warning: list[str] = [message("big5")] if encoding == "big5" else []
-    text, pinyin = strip_inserted_pinyin(text)
-    plain, joined = _plain_text(text)
-    return SourceText(plain, "text", encoding, big5_warning
-                      + ([message("pinyin_removed", count=pinyin)] if pinyin else []) + _unwrapped(joined))
+    # Margin breaks are joined before the lines lose their indents (a paragraph's indent tells where it starts).
+    text, cleaning = _cleaned(_LINE_BREAKS.sub("\n", text))
+    return SourceText(_plain_text(text), "text", encoding, big5_warning + cleaning)
 
 
 # Copy sites that mirror official pages insert the pinyin of some characters after them: 負(fù)責(zé), 序號(hào). A
@@ -370,10 +369,8 @@ _MIN_INSERTED_PINYIN = 5
 
 def strip_inserted_pinyin(text: str) -> tuple[str, int]:
     """The text without a mirror's inserted pinyin, and how many were taken out; other texts as they are."""
-    found = _INSERTED_PINYIN.findall(text, 0, len(text))
-    if len(found) < _MIN_INSERTED_PINYIN:
-        return text, 0
-    return _INSERTED_PINYIN.sub("", text), len(found)
+    stripped, found = _INSERTED_PINYIN.subn("", text)
+    return (stripped, found) if found >= _MIN_INSERTED_PINYIN else (text, 0)
 
 
 def _cleaned(text: str) -> tuple[str, list[str]]:
@@ -381,12 +378,12 @@ def _cleaned(text: str) -> tuple[str, list[str]]:
     warnings that say so (the source shown is this text)."""
     text, pinyin = strip_inserted_pinyin(text)
     text, joined = unwrap(text)
-    return text, ([message("pinyin_removed", count=pinyin)] if pinyin else []) + _unwrapped(joined)
-
-
-def _unwrapped(joined: int) -> list[str]:
-    """The warning that the text's margin breaks were joined (the source shown is the joined text)."""
-    return [message("text_unwrapped", count=joined)] if joined else []
+    warnings: list[str] = []
+    if pinyin:
+        warnings.append(message("pinyin_removed", count=pinyin))
+    if joined:
+        warnings.append(message("text_unwrapped", count=joined))
+    return text, warnings
 
 
 def _sniff_head(data: bytes) -> str:
@@ -451,18 +448,15 @@ def _trim_trailing_empty(row: list[str]) -> list[str]:
 _LABEL_THEN_TAB = re.compile(HEADING_LABEL.pattern + r"\s*\t")
 
 
-def _plain_text(text: str) -> tuple[str, int]:
+def _plain_text(text: str) -> str:
     """Tabs inside a line of a text file stay (a row pasted from a spreadsheet is a table row), except
-    the tab that Word puts after an automatic label when numbered text is copied ("一、\t总体要求"). Also
-    how many margin breaks were joined."""
+    the tab that Word puts after an automatic label when numbered text is copied ("一、\t总体要求")."""
     lines = []
-    # Copied from a PDF or a printed page, a break at every margin: joined before the lines lose their indents.
-    unwrapped, joined = unwrap(_LINE_BREAKS.sub("\n", text))
-    for line in unwrapped.split("\n"):
+    for line in text.split("\n"):
         # A row's leading tab is its empty first cell (a merged 类别 or 序号): keep it.
         stripped = line.strip(" \u3000\r\f\v") if "\t" in line else line.strip()
         match = _LABEL_THEN_TAB.match(stripped)
         if match and stripped.count("\t") == 1:
             stripped = stripped.replace("\t", " ", 1)
         lines.append(stripped)
-    return "\n".join(lines), joined
+    return "\n".join(lines)
