@@ -1482,7 +1482,7 @@ _LABEL_LINKED = re.compile(r"(?:^|(?<=[(\[【〔,;]))(?P<label>(?:[省市县区]
                            + r"))(?P<link>为|是|——|—|--|-)(?=[\u4e00-\u9fff])")
 
 
-_LINK_AFTER_LABEL = re.compile(r"(?:单位|部门|处室|科室|机构|司局|主体)(?:为|是|—|-)")
+_LINK_AFTER_LABEL = re.compile(r"(?:" + "|".join((*_BODIES, "主体")) + r")(?:为|是|—|-)")   # the labels' last words
 
 
 def _link_as_colon(m: re.Match[str]) -> str:
