@@ -656,24 +656,17 @@ class TreeBuilder:
                                             and (not seq or table.last_row is None)):
             return   # an empty row, or an unnumbered one before the first task (总分, 合计) in a numbered table
         if label is not None and task and self._section_row(table, cell, label, task):
-            start = cell.start("task")
             # A row numbered in a style the table has not used yet heads the rows below from the table's top.
-            self._add_table_section(table, Line(start, start + len(task), task, halfwidth(task)),
-                                    Label(label.style, label.value, label.label, 0), new_style_at_top=True)
-            table.last_row = None
+            self._add_row_section(table, cell, label, task)
             return
         if label is not None and task and label.style == "cn_dun" == table.section_style \
                 and (table.last_row is None or table.last_row.style != label.style):
             # '三、| 水岸联动… | 15 | 落实属地管理责任… | 县河长办' after rows 1-7 under '二、': the next 一、-style
             # section of the table, carrying a target and units of its own.
-            start = cell.start("task")
-            self._add_table_section(table, Line(start, start + len(task), task, halfwidth(task)),
-                                    Label(label.style, label.value, label.label, 0), new_style_at_top=True)
-            section = self.drafts[-1]
+            section = self._add_row_section(table, cell, label, task)
             self._row_units(section, cell)
             if cell.text("target"):
                 section.body.append(Segment(cell.text("target"), cell.start("target")))
-            table.last_row = None
             return
         if not task and cell.text("content"):
             # The task name is merged down from the rows above: this row's own text is its content.
@@ -701,6 +694,14 @@ class TreeBuilder:
         self._cell_items(draft, cell)
         table.last_row = draft
         table.last_seq_start = cell.start("seq") if seq else -1
+
+    def _add_row_section(self, table: _Table, cell: _CellReader, label: Label, task: str) -> Draft:
+        """A row read as a section heading of the table: its task cell is the heading, the rows below nest."""
+        start = cell.start("task")
+        self._add_table_section(table, Line(start, start + len(task), task, halfwidth(task)),
+                                Label(label.style, label.value, label.label, 0), new_style_at_top=True)
+        table.last_row = None
+        return self.drafts[-1]
 
     def _content_item(self, table: _Table, row: Draft, cell: _CellReader) -> Draft | None:
         """'1 | 主要预期目标 | 1.地区生产总值增长5%以上。 | 钱宇 | ★区发改委、统计局', then rows under the merged
