@@ -43,7 +43,6 @@ import sys
 import tempfile
 import time
 import traceback
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -57,6 +56,7 @@ from check_gold import load_gold, source_paths, squash  # noqa: E402
 from make_binaries import blocks, write_docx  # noqa: E402
 
 from luoshi.plandoc import Plan, parse  # noqa: E402
+from luoshi.plandoc.reflow import display_width  # noqa: E402
 
 Key = tuple[tuple[str, ...], int]
 
@@ -289,7 +289,7 @@ def wrapped_lines(lines: list[str]) -> list[str]:
             continue
         piece, width = "", 0
         for char in PARAGRAPH_INDENT + line.strip():
-            cells = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+            cells = display_width(char)
             if width + cells > WRAP_CELLS:
                 out.append(piece)
                 piece, width = "", 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from luoshi.plandoc.read import read_bytes
 from luoshi.plandoc.reflow import is_hard_wrapped
+from tests.plandoc.conftest import broken_at_margin
 
 PARAGRAPHS = [
     "一、总体要求",
@@ -18,10 +19,6 @@ PARAGRAPHS = [
 ]
 
 
-def _broken(paragraphs: list[str], width: int) -> list[str]:
-    return [p[i:i + width] for p in paragraphs for i in range(0, len(p), width)]
-
-
 def test_a_text_written_a_paragraph_a_line_is_not_hard_wrapped() -> None:
     assert not is_hard_wrapped(PARAGRAPHS)
     # Long headings without punctuation are not a margin either.
@@ -30,8 +27,8 @@ def test_a_text_written_a_paragraph_a_line_is_not_hard_wrapped() -> None:
 
 
 def test_a_text_broken_at_a_margin_is_hard_wrapped() -> None:
-    assert is_hard_wrapped(_broken(PARAGRAPHS, 28))
-    assert is_hard_wrapped(_broken(PARAGRAPHS, 40))
+    assert is_hard_wrapped(broken_at_margin(PARAGRAPHS))
+    assert is_hard_wrapped(broken_at_margin(PARAGRAPHS, 40))
 
 
 def test_a_list_of_short_lines_is_not_hard_wrapped() -> None:
@@ -44,13 +41,13 @@ def test_a_list_of_short_lines_is_not_hard_wrapped() -> None:
 def test_the_text_reader_joins_a_hard_wrapped_text_and_leaves_others_alone() -> None:
     published = "\n".join(PARAGRAPHS)
     assert read_bytes(published.encode(), filename="plan.txt").text.rstrip("\n") == published
-    copied = "\n".join(_broken(PARAGRAPHS, 28))
+    copied = "\n".join(broken_at_margin(PARAGRAPHS))
     assert read_bytes(copied.encode(), filename="plan.txt").text.rstrip("\n") == published
 
 
 def test_a_double_spaced_copy_is_joined_too() -> None:
     # A PDF's line spacing copied as an empty line after every line.
-    copied = "\n\n".join(_broken(PARAGRAPHS, 28))
+    copied = "\n\n".join(broken_at_margin(PARAGRAPHS))
     assert read_bytes(copied.encode(), filename="plan.txt").text.rstrip("\n") == "\n".join(PARAGRAPHS)
     # Paragraphs set apart by empty lines, a paragraph a line, are not a copy of a printed page.
     published = "\n\n".join(PARAGRAPHS)
@@ -58,8 +55,8 @@ def test_a_double_spaced_copy_is_joined_too() -> None:
 
 
 def test_the_reader_says_how_many_margin_breaks_it_joined() -> None:
-    copied = read_bytes("\n".join(_broken(PARAGRAPHS, 28)).encode(), filename="plan.txt")
-    joined = sum(1 for line in _broken(PARAGRAPHS, 28)) - len(PARAGRAPHS)
+    copied = read_bytes("\n".join(broken_at_margin(PARAGRAPHS)).encode(), filename="plan.txt")
+    joined = len(broken_at_margin(PARAGRAPHS)) - len(PARAGRAPHS)
     assert [(w.code, w.params) for w in copied.warnings] == [("text_unwrapped", {"count": str(joined)})]
     assert read_bytes("\n".join(PARAGRAPHS).encode(), filename="plan.txt").warnings == []
 
