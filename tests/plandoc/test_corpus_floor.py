@@ -60,11 +60,11 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # The same texts as copied out of a PDF in the official layout (bench/accuracy.py --as wrapped): a line break
 # at every margin, inside sentences, names and markers. Measured when the plain-text reader learnt to join
 # them (45.5% of the (task, unit) pairs before, 91.5% after, against 91.8% on the texts as published; on 201
-# documents 91.2% against 91.9%; on 252, 90.1% against 91.3%).
+# documents 91.2% against 91.9%; on 252, 90.5% against 91.3%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.982,
+    "node_recall": 0.983,
     "node_precision": 0.990,
-    "unit_recall": 0.900,
+    "unit_recall": 0.904,
     "role_accuracy": 0.996,
 }
 

@@ -72,3 +72,12 @@ def test_the_reader_takes_out_the_pinyin_a_mirror_site_inserts() -> None:
     # A bracket or two with Latin letters in an ordinary text stays: 公私合营（PPP）, 一个（fā）.
     ordinary = "推广政府和社会资本合作（PPP）模式。某字（fā）说明。"
     assert strip_inserted_pinyin(ordinary) == (ordinary, 0)
+
+
+def test_a_number_the_margin_cut_is_joined_whole_and_latin_words_get_their_space_back() -> None:
+    from luoshi.plandoc.reflow import join_wrapped_lines
+
+    full = "２０１９年新增初创科技型中小企业与高新技术企业总数达到３"
+    assert join_wrapped_lines([full[:-1] + "3", "000家。"]) == [full[:-1] + "3000家。"]
+    words = "推动建设开放共享的工业互联网平台，发展基于云计算的Industrial"
+    assert join_wrapped_lines([words, "Internet应用。"]) == [words + " Internet应用。"]

@@ -188,3 +188,24 @@ def test_the_preview_shows_parse_warnings(client: Any, personas: Any) -> None:
     assert plan.parse_warnings
     assert "解析提示" in body
     assert plan.parse_warnings[0]["code"] == "page_noise" and plan.parse_warnings[0]["text"][:10] in body
+
+
+def test_a_plan_copied_from_a_mirror_of_a_pdf_is_imported_whole_and_says_what_was_cleaned(
+        client: Any, personas: Any) -> None:
+    # The small plan as a mirror site serves a PDF copy: pinyin after some characters, a break at every margin.
+    mirror = SMALL_PLAN
+    for word, marked in (("牵头", "牵(qiān)头"), ("责任", "责(zé)任"), ("配合", "配(pèi)合"), ("政府", "政(zhèng)府"),
+                         ("创新", "创(chuàng)新")):
+        mirror = mirror.replace(word, marked)
+    lines = [piece for line in mirror.splitlines() for piece in (line[i:i + 28] for i in range(0, len(line), 28))]
+    client.force_login(personas.supervisor)
+    _post_and_run(client, reverse("plans:plan_import"), "mirror.txt", "\n".join(lines).encode())
+    plan = Plan.objects.get()
+    assert [w["code"] for w in plan.parse_warnings] == ["pinyin_removed", "text_unwrapped"]
+    first = Task.objects.get(plan=plan, label="1")
+    assert sorted(TaskUnit.objects.filter(task=first).values_list("name", "role")) == [
+        ("市科技局", "lead"), ("市财政局", "support")]
+    chinese = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "已删除" in chinese and "处拼音" in chinese and "处断行接回段落" in chinese
+    english = client.get(reverse("plans:plan_detail", args=[plan.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "pinyin insertions were removed" in english and "line breaks were joined back into paragraphs" in english

@@ -363,7 +363,9 @@ def _read_textual(data: bytes, filename: str | None) -> SourceText:
 
 # Copy sites that mirror official pages insert the pinyin of some characters after them: 負(fù)責(zé), 序號(hào). A
 # syllable with a tone mark in brackets right after a CJK character, many times over, is that and nothing else.
-_INSERTED_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+# The margin breaks are joined first (the inserted letters count in a line's width); a syllable the margin cut
+# in two is joined with a space between its letters.
+_INSERTED_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü ]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü ]*[)）]")
 _MIN_INSERTED_PINYIN = 5
 
 
@@ -376,8 +378,8 @@ def strip_inserted_pinyin(text: str) -> tuple[str, int]:
 def _cleaned(text: str) -> tuple[str, list[str]]:
     """A page's or a file's text without a mirror's pinyin and with its margin breaks joined, and the
     warnings that say so (the source shown is this text)."""
-    text, pinyin = strip_inserted_pinyin(text)
     text, joined = unwrap(text)
+    text, pinyin = strip_inserted_pinyin(text)
     warnings: list[str] = []
     if pinyin:
         warnings.append(message("pinyin_removed", count=pinyin))

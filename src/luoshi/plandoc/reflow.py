@@ -155,8 +155,10 @@ def _full_line_width(widths: list[int]) -> int:
 
 
 def word_separator(left: str, right: str) -> str:
-    # Latin words wrapped at a space get their space back; CJK text has none.
-    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
+    # Latin words wrapped at a space get their space back; CJK text has none, and a number wrapped in its
+    # digits is one number (…企业3 / 000家 is 3000家, not 3 000).
+    if left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum() \
+            and not (left[-1].isdigit() and right[0].isdigit()):
         return " "
     return ""
 
