@@ -866,6 +866,35 @@ def test_an_item_opening_with_its_date_and_a_unit_working_together_with_others()
     assert _units(plan, "二", "（一）") == [("区建设管理委", L), ("区规划资源局", S), ("区消防救援支队", S)]
 
 
+def test_a_unit_working_together_with_a_long_list_of_departments() -> None:
+    # An organisation paragraph naming 25 partners (150 characters) after 会同, mid-sentence.
+    partners = [f"区{name}" for name in ("发展改革委", "经委", "教育局", "公安分局", "民政局", "财政局", "规划资源局",
+                                        "生态环境局", "农业农村委", "科委", "住房保障局", "交通委", "水务局",
+                                        "文化旅游局", "卫生健康委", "应急局", "市场监管局", "体育局", "统计局",
+                                        "绿化市容局", "民防办", "政务服务办", "消防救援支队", "大数据中心",
+                                        "城运中心")]
+    plan = _plan("（一）组织保障。由分管副区长统筹协调重大事项，区建设管理委会同" + "、".join(partners)
+                 + "等部门共同推进城市体检工作。")
+    assert _units(plan, "一", "（一）") == [("区建设管理委", L), *((name, S) for name in partners)]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("区绿化市容局联合区房管局加强对街镇的指导。", [("区绿化市容局", L), ("区房管局", S)]),
+    ("区绿化市容局联合区房管局、区城管执法局指导街镇加强宣传。",
+     [("区绿化市容局", L), ("区房管局", S), ("区城管执法局", S)]),
+    ("市规划资源局要会同市水务局、相关区政府加快研究并落实市级消纳场所。",
+     [("市规划资源局", L), ("市水务局", S), ("相关区政府", S)]),
+    ("区规土局要会同各街镇（管委会）对专项治理开展情况进行总结。", [("区规土局", L), ("各街镇（管委会）", S)]),
+    # 联合 naming no partner is no duty sentence: the units act together on something.
+    ("区交通委和公安分局交管部门组织联合验收。", []),
+    ("市经济信息化委和市生态环境局联合推进无废园区建设。", []),
+])
+def test_a_unit_working_together_with_partners_named_up_to_their_action(
+        sentence: str, expected: list[tuple[str, str]]) -> None:
+    plan = _plan("（一）加强协同。" + sentence)
+    assert _units(plan, "一", "（一）") == expected
+
+
 def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:
     plan = _plan("（一）加强装修垃圾管理。区绿化市容局要加强指导，督促物业服务企业设置堆放场所；"
                  "区房管局统一指导各街镇。",

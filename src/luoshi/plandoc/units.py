@@ -149,8 +149,9 @@ def _strip_trailing_paren(n: str) -> str:
 _DESCRIBED_COLLECTIVE = re.compile(r"^(?:各|其他|有关|相关)[^。:;,!?的]{2,16}的(?:部门|单位|机构|企业|地区)$")
 
 # An organisation's name never opens with an action: 鼓励保险公司, 支持园区 are clauses.
-_ACTION_START = re.compile(r"^(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|强化|做好|确保|指导|督促|"
-                           r"协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在)")
+_ACTION = re.compile(r"(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|强化|做好|确保|指导|督促|"
+                     r"协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在)")
+_ACTION_START = re.compile(r"^" + _ACTION.pattern)
 
 
 # ... unless it is a body set up for a task: 推进“一带一路”建设工作领导小组办公室.
@@ -1560,7 +1561,8 @@ _ACTS = re.compile(r"^(?:成立|形成|推进|挂牌|协调|组织|建立|设立
 
 
 # What follows the units that open a duty sentence: "区交通委负责…", "区经委、区司法局等部门应当按照各自职责…".
-_DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?(?:负责|牵头|配合|会同|协助|协同|参与|组织实施)|是|"
+_DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?"
+                             r"(?:负责|牵头|配合|会同|联合|协助|协同|参与|组织实施)|是|"
                              r"(?:要|应当?)?(?:统一|加强)?指导(?!意见|思想|原则|下)|"   # 区房管局要指导…
                              r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能))"
                              r"(?!负责|部门|单位|处室)")   # 牵头负责部门 is a noun, not the predicate
@@ -1577,13 +1579,13 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
         if subject is not None:
             duties = halfwidth(subject[1]).lstrip(_TRIM)
             together = _TOGETHER_WITH.match(duties)
-            partners = _WITH_UNITS.match(h, len(h) - len(duties) + together.end()) if together else None
+            partners = _partner_units(text, h, len(h) - len(duties) + together.end()) if together else None
+            if partners is None and together is not None and together.group().endswith("联合"):
+                continue   # '区交通委和交管部门组织联合验收', 'X和Y联合推进': no partner named, no duty read
             if partners is not None:
                 # 'X（要）会同Y、Z等部门…': X leads, Y and Z support (as in 由X会同Y…).
                 found.extend(MarkerUnit(u.raw, "lead", u.span) for u in subject[0])
-                names = "names" if partners.group("names") is not None else "group"
-                found.extend(MarkerUnit(u.raw, "support", u.span)
-                             for u in _unit_list(text, h, partners.start(names), partners.end(names)) or [])
+                found.extend(MarkerUnit(u.raw, "support", u.span) for u in partners)
                 continue
             role = duty_role(subject[1])
             found.extend(MarkerUnit(u.raw, role, u.span) for u in subject[0])
@@ -1598,11 +1600,7 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
             continue
         if m.group("verb") == "会同":   # 由X会同Y负责: X leads, Y supports
             found.extend(MarkerUnit(u.raw, "lead", u.span) for u in units)
-            partners = _WITH_UNITS.match(h, m.end())
-            if partners:
-                names = "names" if partners.group("names") is not None else "group"
-                found.extend(MarkerUnit(u.raw, "support", u.span)
-                             for u in _unit_list(text, h, partners.start(names), partners.end(names)) or [])
+            found.extend(MarkerUnit(u.raw, "support", u.span) for u in _partner_units(text, h, m.end()) or [])
             continue
         role = verb_role(m.group("verb")) or "responsible"
         found.extend(MarkerUnit(u.raw, role, u.span) for u in units)
@@ -1625,9 +1623,34 @@ _BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?P<verb>牵头|负责|�
                       r"(?:\([^()]{1,8}\))?)"
                       r"(?=[\u4e00-\u9fff])(?!(?:部门|单位)?(?:共同)?(?:组成|构成|派员))")
 _SENTENCE_BREAK = re.compile(r"[。;,]")
-_TOGETHER_WITH = re.compile(r"(?:要|应当?|需|须|负责)?会同")
-_WITH_UNITS = re.compile(r"(?P<group>[^,;。]{2,120}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
+_TOGETHER_WITH = re.compile(r"(?:要|应当?|需|须|负责)?(?:会同|联合)")   # 区绿化市容局联合区房管局…: as 会同
+_WITH_UNITS = re.compile(r"(?P<group>[^,;。]{2,300}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
                          r"|(?P<names>[^,;。]{2,60}?)(?=" + _VERB_MORPHEME + r")")
+
+
+def _partner_units(text: str, h: str, at: int) -> list[MarkerUnit] | None:
+    """The units named at `at`, after 会同/联合: up to 等部门 ('会同Y、Z等部门推进'), or else up to the verb or the
+    action that follows the last name ('会同Y负责', '联合区房管局、区城管执法局加强指导')."""
+    m = _WITH_UNITS.match(h, at)
+    if m is not None and m.group("group") is not None:
+        return _unit_list(text, h, m.start("group"), m.end("group"))
+    clause = _SUBJECT_END.search(h, at)
+    units = []
+    for ps, pe in _pieces(h, at, clause.start() if clause else len(h)):
+        a, b, _ = _strip_piece(h, ps, pe)
+        # The last name runs on into its action: '区房管局加强对街镇的指导', '各街镇（管委会）对…进行总结'.
+        cut = next((k for k in range(a + 2, min(b, a + _MAX_NAME_LEN)) if looks_like_unit(h[a:k]) and (
+            h[k] in _PREPOSITIONS or _ACTION.match(h, k) or _VERB_HEAD.match(h, k))), None)
+        if cut is not None:
+            units.append(MarkerUnit(text[a:cut], "support", (a, cut)))
+            break
+        if b <= a or not looks_like_unit(h[a:b]):
+            return None   # '会同公安、法院、检察、监察机关': a piece no name, the list not read at all
+        units.append(MarkerUnit(text[a:b], "support", (a, b)))
+    return units or None
+
+
+_PREPOSITIONS = frozenset("对向就为从按")   # what opens the action after a name: '各街镇对…进行总结'
 
 
 # A collective subject names bodies (各区, 各街镇, 各有关部门), not whatever follows 各 (各市级专项整治工作).
