@@ -839,6 +839,21 @@ def test_tables_one_cell_per_line_with_an_unnumbered_section_row_and_units_one_p
     assert _units(stacked, "1") == [("县水务局", R), ("县住建局", R)]
 
 
+def test_a_table_one_cell_per_line_with_a_header_note_wrapped_and_rows_that_lost_merged_cells() -> None:
+    # A county bureau's table: '责任股室' / '（单位）' is one header cell; the sections (股) are units; a row that
+    # lost its merged cells lists its units one a line, before the notes column.
+    cells = ["序号", "指标", "工作任务", "完成时限", "责任领导", "责任股室", "（单位）", "备注",
+             "1", "公共文化服务", "免费开放服务人次较上年增长15%。", "12月底前", "夏俊贵", "文化宣传股",
+             "文化馆", "图书馆",
+             "2", "非遗保护", "完成非遗展厅布展任务。", "羌研会", "灵岩寺博物馆",
+             "3", "旅游项目", "实施景区综合开发等4个重点项目建设。", "文物股", "郙阁公司"]
+    plan = parse("略阳县文化和旅游局2019年目标任务分解表\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("1",), ("2",), ("3",)]
+    assert _units(plan, "1") == [("文化宣传股", R), ("文化馆", R), ("图书馆", R)]
+    assert _units(plan, "2") == [("羌研会", R), ("灵岩寺博物馆", R)]
+    assert _units(plan, "3") == [("文物股", R), ("郙阁公司", R)]
+
+
 def test_a_table_set_apart_by_spaces_with_section_rows_and_unit_cells_wrapped_onto_lines() -> None:
     plan = parse("谯城区2025年政府工作报告重点工作任务分解表\n序号 重点工作任务 主要责任单位 协同配合单位\n"
                  "一、2025年经济社会发展的主要预期目标\n"

@@ -248,13 +248,15 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     i = 0
     while i < len(lines):
-        width = _stacked_header(lines, i)
-        if width == 0:
+        header_lines = _stacked_header(lines, i)
+        if not header_lines:
             out.append(lines[i])
             i += 1
             continue
-        out.append(_row(lines[i:i + width]))
-        i += width
+        header = _join_header_notes(lines[i:i + header_lines])
+        out.append(_row(header))
+        width = len(header)
+        i += header_lines
         row: list[Line] = []
         last_number: int | None = None
         while i < len(lines) and not lines[i].cells and _stacked_header(lines, i) == 0:
@@ -297,16 +299,22 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
 
 
 def _stacked_header(lines: list[Line], i: int) -> int:
-    """The number of header cells if a one-cell-per-line task table header starts at lines[i], else 0."""
+    """The number of header lines if a one-cell-per-line task table header starts at lines[i], else 0."""
     if lines[i].cells or not re.fullmatch(r"序\s*号", lines[i].norm.strip()):
         return 0
     cells: list[str] = []
-    for line in lines[i:i + _MAX_STACKED_HEADER]:
+    ends: list[int] = []   # the header's line count after each cell
+    for n, line in enumerate(lines[i:i + _MAX_STACKED_HEADER], start=1):
         cell = line.norm.strip()
         if line.cells or len(re.sub(r"\s+", "", re.sub(r"\([^()]*\)$", "", cell))) > _MAX_HEADER_CELL \
                 or (cells and (_STACKED_SEQ.match(cell) or _is_section_label(cell, line.raw))):
             break   # 重点工作任务（杭州市2项配合工作）: a header cell with a note; '1', '一．…': the first row
+        if cells and _HEADER_NOTE.fullmatch(cell):
+            cells[-1] += cell   # '责任股室' / '（单位）': the header cell wrapped before its note
+            ends[-1] = n
+            continue
         cells.append(cell)
+        ends.append(n)
     for width in range(len(cells), 2, -1):
         names = [re.sub(r"\s+", "", c) for c in cells[:width]]   # '牵头 单位'
         layout = header_layout(names)
@@ -314,10 +322,26 @@ def _stacked_header(lines: list[Line], i: int) -> int:
             continue
         # Every cell a header word; or, when the first row's number follows, short names of other columns
         # ('建设地点', '年度投资金额（万元）', '1-10月推进情况', '说明').
-        ends_at_row = i + width < len(lines) and _STACKED_SEQ.match(lines[i + width].norm.strip()) is not None
+        end = i + ends[width - 1]
+        ends_at_row = end < len(lines) and _STACKED_SEQ.match(lines[end].norm.strip()) is not None
         if all(_is_header_word(n) or (ends_at_row and not _HEADER_PROSE.search(n)) for n in names):
-            return width
+            return ends[width - 1]
     return 0
+
+
+_HEADER_NOTE = re.compile(r"\([^()]{1,8}\)")
+
+
+def _join_header_notes(lines: list[Line]) -> list[Line]:
+    """The header's lines, a note in brackets on a line of its own joined to the cell before it."""
+    out: list[Line] = []
+    for line in lines:
+        if out and _HEADER_NOTE.fullmatch(line.norm.strip()):
+            raw = _span_text([out[-1], line], out[-1].start, line.end)
+            out[-1] = Line(out[-1].start, line.end, raw, halfwidth(raw))
+        else:
+            out.append(line)
+    return out
 
 
 def _is_section_label(cell: str, raw: str) -> bool:

@@ -607,7 +607,8 @@ class TreeBuilder:
                     table.layout.columns["responsible"] = i
                     break
         if sum(1 for c in line.cells if c.text) > 1 and len(line.cells) < table.width:
-            line.cells = _align_row(line.cells, table.layout, table.width)
+            line.cells = _align_row(_join_unit_cells(line.cells, table.layout, table.width), table.layout,
+                                    table.width)
         line.cells = _resolve_ditto(line.cells, table.previous)
         table.previous = line.cells
         cell = _CellReader(line, table.layout)
@@ -877,6 +878,32 @@ def _cell_kind(text: str) -> str:
     if len(text) <= 20 and _DATE_CELL.search(text):
         return "date"
     return "text"
+
+
+def _join_unit_cells(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]:
+    """A row that lost cells, in a table whose one unit column has at most notes after it: consecutive cells
+    that only name units are that column's, one unit a line ('文物股' / '郙阁公司'), not a unit column and the
+    notes. (A column of no known role after it, such as 评分部门, may hold units of its own.)"""
+    unit_columns = [layout.col(role) for role in _UNIT_COLUMNS if layout.col(role) >= 0]
+    if len(unit_columns) != 1:
+        return cells
+    roles = {index: role for role, index in layout.columns.items()}
+    if any(roles.get(i) != "notes" for i in range(unit_columns[0] + 1, width)):
+        return cells
+    out: list[Cell] = []
+    for cell in cells:
+        previous = out[-1] if out else None
+        if previous is not None and len(out) > 1 and _cell_kind(previous.text) == "units" \
+                and _cell_kind(cell.text) == "units" and cell.start >= previous.end:
+            # the line break between them a space, so that offsets in the text stay offsets in the source
+            text = previous.text + " " * (cell.start - previous.end) + cell.text
+            out[-1] = Cell(text, previous.start, cell.end)
+        else:
+            out.append(cell)
+    return out
+
+
+_UNIT_COLUMNS = ("lead", "support", "guide", "responsible")
 
 
 def _align_row(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]:
