@@ -311,6 +311,12 @@ def test_it_does_not_join_a_title_to_the_line_above_it(above: str) -> None:
     assert parse(text).title == "某某区城镇房屋安全隐患排查整治工作方案"
 
 
+def test_it_reads_the_title_once_when_a_page_shows_it_whole_between_the_halves_of_a_wrapped_copy() -> None:
+    title = "2021年省政府工作报告重点工作涉杭任务和市政府工作报告重点工作责任分解"
+    text = f"{title}\n2021年省政府工作报告重点工作涉杭任务\n{title}\n和市政府工作报告重点工作责任分解\n" + BODY
+    assert parse(text).title == title
+
+
 def test_it_joins_a_notice_title_wrapped_inside_its_brackets() -> None:
     text = ("某某市交通委、某某海事局\n关于印发《某某港提高靠港船舶岸电\n使用率实施方案（2023年）》的通知\n"
             "各相关单位：\n" + BODY)

@@ -223,6 +223,8 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
     cur = line.norm.strip()
     if not (_WRAP_MIN <= len(p) <= _WRAP_MAX and len(cur) <= _WRAP_MAX) or p[-1] in _LINE_END_PUNCT:
         return False   # shorter than a title's first half: a page's button or link (展开, 侵权投诉)
+    if cur.startswith(p):
+        return False   # a page's wrapped copy of the title ('…涉杭任务') above the whole title
     if _MONTH_LINE_RE.fullmatch(p):
         return False   # '2021年2月' under a signature
     if p[0] in _OPEN_ONLY and p[-1] in _CLOSE_ONLY:  # "（此件公开发布）"
@@ -379,6 +381,8 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
             continue   # a 文号, an annex's label, a breadcrumb ('首页 > 纲要规划')
         if meta.issuer and text == meta.issuer:
             continue
+        if i > 0 and len(content[i - 1].norm.strip()) > len(norm) and content[i - 1].norm.strip().endswith(norm):
+            continue   # the tail of a wrapped copy under the whole title: '…和市政府工作报告重点工作责任分解'
         if _PLAN_WORD_RE.search(_TRAILING_YEARS.sub("", _strip_brackets(norm))) or _NOTICE_RE.search(norm):
             if i > 0 and i - 1 not in notice_lines and _continues_title(content[i - 1], ln, meta):
                 text = content[i - 1].raw.strip() + text
