@@ -910,6 +910,18 @@ def test_a_unit_working_together_with_partners_named_up_to_their_action(
     assert _units(plan, "一", "（一）") == expected
 
 
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("县农委、经委、公安等部门要在行政审批等方面采取相应的整治措施。", [("县农委", R), ("经委", R), ("公安", R)]),
+    ("县规划土地局、城管执法局等职能部门要支持乡镇做好执法力量保障。", [("县规划土地局", S), ("城管执法局", S)]),
+    ("各涉农区政府、光明集团等有关单位要切实承担起耕地保护的责任。", [("各涉农区政府", R), ("光明集团", R)]),
+    # 要 after units not closed by 等部门 is no duty sentence the parser can tell from an exhortation.
+    ("各区、各部门要加强组织领导。", []),
+    ("如需相关职能部门支持配合，由区路长办公室牵头协调。", [("区路长办公室", L)]),
+])
+def test_units_closed_by_a_group_word_before_what_they_must_do(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _units(_plan("（一）落实责任。" + sentence), "一", "（一）") == expected
+
+
 def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:
     plan = _plan("（一）加强装修垃圾管理。区绿化市容局要加强指导，督促物业服务企业设置堆放场所；"
                  "区房管局统一指导各街镇。",

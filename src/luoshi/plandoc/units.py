@@ -151,7 +151,7 @@ _DESCRIBED_COLLECTIVE = re.compile(r"^(?:各|其他|有关|相关)[^。:;,!?的]
 
 # An organisation's name never opens with an action: 鼓励保险公司, 支持园区 are clauses.
 _ACTION = re.compile(r"(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|强化|做好|确保|指导|督促|"
-                     r"协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在)")
+                     r"协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在|如需|如有|若)")
 _ACTION_START = re.compile(r"^" + _ACTION.pattern)
 
 
@@ -703,9 +703,9 @@ _VERB_MANNER = ("按照职责分工", "按照职能分工", "按职责分工", "
                 "分工", "分别", "共同", "具体", "积极", "主要", "督促", "抓好", "联合", "切实", "全力",
                 "认真", "一起", "协调")
 _VERB_CORE = ("牵头", "主办", "配合", "参与", "协助", "协同", "协办", "参加", "指导", "负责", "落实", "实施",
-              "推进", "组织", "承办", "承担", "执行", "推动", "做好", "办理", "统筹", "主抓")
+              "推进", "组织", "承办", "承担", "执行", "推动", "做好", "办理", "统筹", "主抓", "支持")
 _LEAD_VERBS = ("牵头", "主办", "主抓")   # X主办，Y协办; X主抓，Y配合
-_SUPPORT_VERBS = ("配合", "参与", "协助", "协同", "协办", "参加", "指导")
+_SUPPORT_VERBS = ("配合", "参与", "协助", "协同", "协办", "参加", "指导", "支持")
 _VERB_MORPHEME = "|".join(sorted((*_VERB_FORMS, *_VERB_MANNER, *_VERB_CORE), key=len, reverse=True))
 _VERB_TAIL = re.compile(r"(?:" + _VERB_MORPHEME + r")+$")
 _VERB_HEAD = re.compile(r"(?:" + _VERB_MORPHEME + r")")
@@ -1677,7 +1677,18 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str]
         units = _unit_list(text, h, start, p.start())
         if units and all(_subject_name(u.raw) for u in units):
             return units, text[p.start():]
+    for p in _MODAL.finditer(h, start, end):
+        if p.start() < start + 2:
+            continue
+        if not _GROUP_WORD_AT_END.search(h, start, p.start()):
+            continue
+        units = _unit_list(text, h, start, p.start())
+        if units and all(_subject_name(u.raw) for u in units):
+            return units, text[p.start():]
     return None
+
+
+_MODAL = re.compile(r"(?:要|应当?|需|须|必须|需要)(?=[\u4e00-\u9fff])")
 
 
 def _unit_list(text: str, h: str, start: int, end: int) -> list[MarkerUnit] | None:
