@@ -922,6 +922,21 @@ def test_units_closed_by_a_group_word_before_what_they_must_do(sentence: str, ex
     assert _units(_plan("（一）落实责任。" + sentence), "一", "（一）") == expected
 
 
+def test_the_members_of_what_a_unit_leads_and_the_units_it_leads_support_it() -> None:
+    plan = _plan("（一）组织领导。成立工作专班，由区绿化市容局牵头，"
+                 "区建管委、区交通委及各街镇、经开区为成员单位，统筹推进。",
+                 "（二）联席会议。由副区长担任召集人，区发展改革委、区财政局为成员单位。",
+                 "（三）区绿化市容局",
+                 "开展专项普查。牵头区建管委、区城管执法局、区公安分局（交管），每周开展联合执法检查。",
+                 "（四）区房管局", "开展排查。牵头推进装修垃圾管理。")
+    assert _units(plan, "一", "（一）") == [("区绿化市容局", L), ("区建管委", S), ("区交通委", S), ("各街镇", S),
+                                         ("经开区", S)]
+    assert _units(plan, "一", "（二）") == []   # members of a meeting no unit leads: no duty named
+    assert _units(plan, "一", "（三）") == [("区绿化市容局", R), ("区建管委", S), ("区城管执法局", S),
+                                         ("区公安分局（交管）", S)]
+    assert _units(plan, "一", "（四）") == [("区房管局", R)]
+
+
 def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:
     plan = _plan("（一）加强装修垃圾管理。区绿化市容局要加强指导，督促物业服务企业设置堆放场所；"
                  "区房管局统一指导各街镇。",

@@ -1605,6 +1605,15 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
             continue
         role = verb_role(m.group("verb")) or "responsible"
         found.extend(MarkerUnit(u.raw, role, u.span) for u in units)
+    for m in _LEADS_OTHERS.finditer(h):
+        # '（一）区绿化市容局 … 牵头区建管委、区交通委，每周开展联合执法': the item's unit leads the units named.
+        found.extend(MarkerUnit(u.raw, "support", u.span) for u in _partner_units(text, h, m.end()) or [])
+    for m in _MEMBERS.finditer(h):
+        sentence = h.rfind("。", 0, m.start()) + 1
+        if "牵头" in h[sentence:m.start()]:
+            # '由区绿化市容局牵头，区建管委、…及各街镇为成员单位': members of what a unit leads support it.
+            found.extend(MarkerUnit(u.raw, "support", u.span)
+                         for u in _unit_list(text, h, m.start("names"), m.end("names")) or [])
     # One role per name: '由X会同Y…' read both as a subject and as 由X会同 says X leads.
     leads = {u.raw for u in found if u.role == "lead"}
     seen: set[str] = set()
@@ -1624,6 +1633,8 @@ _BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?P<verb>牵头|负责|�
                       r"(?:\([^()]{1,8}\))?)"
                       r"(?=[\u4e00-\u9fff])(?!(?:部门|单位)?(?:共同)?(?:组成|构成|派员))")
 _SENTENCE_BREAK = re.compile(r"[。;,]")
+_LEADS_OTHERS = re.compile(r"(?:^|(?<=[。;]))\s*(?:负责)?牵头(?=[^,;。])")
+_MEMBERS = re.compile(r"(?<=[,;])\s*(?P<names>[^,;。]{2,200}?)(?:为|作为)成员(?:单位|部门)")
 _TOGETHER_WITH = re.compile(r"(?:要|应当?|需|须|负责)?(?:会同|联合)")   # 区绿化市容局联合区房管局…: as 会同
 _WITH_UNITS = re.compile(r"(?P<group>[^,;。]{2,300}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
                          r"|(?P<names>[^,;。]{2,60}?)(?=" + _VERB_MORPHEME + r")")
