@@ -854,6 +854,27 @@ def test_a_table_one_cell_per_line_with_a_header_note_wrapped_and_rows_that_lost
     assert _units(plan, "3") == [("文物股", R), ("郙阁公司", R)]
 
 
+def test_a_table_one_cell_per_line_whose_category_column_comes_before_the_numbers() -> None:
+    # '任务类型' merged over the rows of each group: written once, before the group's first number; a row
+    # under it, or whose units are merged with the rows above, has fewer lines. '推进单位' names the units.
+    cells = ["任务类型", "序号", "工作任务", "推进单位",
+             "行动一：再造发展新极行动",
+             "1", "推进走马塘片区规划研究", "区规划资源局、区建设管理委",
+             "2", "推进大徐家阁地区规划研究", "区规划资源局、大宁集团",
+             "行动二：重塑美丽新居行动",
+             "旧区改造", "3", "全面完成零星二级旧里以下房屋改造", "区房管局、各相关街镇",
+             "旧住房更新改造", "4", "推进小梁薄板等老旧住房成套改造。",
+             "5", "完成既有多层住宅加装电梯700台",
+             "“美丽家园”建设", "6", "创建20个新时代“美丽家园”特色小区", "区房管局"]
+    plan = parse("某区城市更新行动重点任务清单\n" + "\n".join(cells) + "\n")
+    assert [p[-1] for p in _paths(plan)] == ["1", "2", "3", "4", "5", "6"]
+    assert [n.text for n in plan.nodes][3:5] == ["推进小梁薄板等老旧住房成套改造。", "完成既有多层住宅加装电梯700台"]
+    assert _units(plan, *_paths(plan)[0]) == [("区规划资源局", R), ("区建设管理委", R)]
+    assert _units(plan, *_paths(plan)[2]) == [("区房管局", R), ("各相关街镇", R)]
+    assert [_units(plan, *path) for path in _paths(plan)[3:5]] == [[], []]
+    assert _units(plan, *_paths(plan)[5]) == [("区房管局", R)]
+
+
 def test_a_table_set_apart_by_spaces_with_section_rows_and_unit_cells_wrapped_onto_lines() -> None:
     plan = parse("谯城区2025年政府工作报告重点工作任务分解表\n序号 重点工作任务 主要责任单位 协同配合单位\n"
                  "一、2025年经济社会发展的主要预期目标\n"
@@ -935,6 +956,11 @@ def test_the_members_of_what_a_unit_leads_and_the_units_it_leads_support_it() ->
     assert _units(plan, "一", "（三）") == [("区绿化市容局", R), ("区建管委", S), ("区城管执法局", S),
                                          ("区公安分局（交管）", S)]
     assert _units(plan, "一", "（四）") == [("区房管局", R)]
+
+
+def test_a_marker_naming_supporting_units_as_zhicheng_danwei() -> None:
+    plan = _plan("（一）推进城市更新。（牵头单位：区绿化市容局，支撑单位：相关街镇、区房管局）")
+    assert _units(plan, "一", "（一）") == [("区绿化市容局", L), ("相关街镇", S), ("区房管局", S)]
 
 
 def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:

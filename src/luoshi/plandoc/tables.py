@@ -17,15 +17,16 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("leader", re.compile(r"领导$|^(责任|牵头|分管|包保|联系)(市|县|区)?领导")),
     ("lead", re.compile(r"牵头(单位|部门)?|主办单位|主责(单位|部门)")),
     ("guide", re.compile(r"指导(单位|部门|处室)")),   # read as support, like "X指导" in a marker
-    ("support", re.compile(r"(配合|参与|协办|协同|协助|协作)(单位|部门)?")),
-    ("responsible", re.compile(r"(责任|负责|承办|实施|行使|落实|执行|考核)\S{0,3}(单位|部门|主体|处室|科室|股室|机构)"
+    ("support", re.compile(r"(配合|参与|协办|协同|协助|协作)(单位|部门)?|支撑(单位|部门)")),
+    ("responsible", re.compile(r"(责任|负责|承办|实施|行使|落实|执行|考核|推进)\S{0,3}"
+                               r"(单位|部门|主体|处室|科室|股室|机构)"
                                r"|^责任人?$"
                                # a column headed by the kind of body each row names: 街镇 | 吴淞街道
                                r"|^(?:街镇|乡镇|街道|镇街|区县|县区|县市区|各区|单位|部门|单位名称|部门名称)$")),
     ("deadline", re.compile(r"(完成|办结)?(时限|期限|时间节点|完成时间|时间安排|进度安排|截止时间|时间进度"
                             r"|进度要求|时间计划)|^时间$")),
     ("target", re.compile(r"(预期|量化|工作)?(目标|指标)|完成标准|预期成效|成果形式")),
-    ("category", re.compile(r"^(领域|类别|任务类别|类型|板块|方面|分类|重点领域|工作领域|项目类别|专项)$")),
+    ("category", re.compile(r"^(领域|类别|任务类别|任务类型|类型|板块|方面|分类|重点领域|工作领域|项目类别|专项)$")),
     ("measures", re.compile(r"(具体|工作|主要)?(措施|举措)$")),
     ("task", re.compile(r"任务|工作内容|主要内容|事项|内容|名称|项目|^重点工作$")),
     ("notes", re.compile(r"^备注$")),
@@ -254,6 +255,12 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
             i += 1
             continue
         header = _join_header_notes(lines[i:i + header_lines])
+        # '任务类型' / '序号' / …: a category column before the numbers, its cell merged over the rows of a group
+        # (so written once, before the group's first number).
+        category_first = bool(out) and out[-1] is lines[i - 1] and _column_role(lines[i - 1].norm.strip()) == "category"
+        if category_first:
+            header.insert(0, out.pop())
+        close = _category_row if category_first else _row
         out.append(_row(header))
         width = len(header)
         i += header_lines
@@ -263,6 +270,22 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
             norm = lines[i].norm.strip()
             label = match_label(norm, lines[i].raw)
             following = lines[i + 1].norm.strip() if i + 1 < len(lines) and not lines[i + 1].cells else ""
+            if category_first and _has_task(row) and label is None and not _STACKED_SEQ.match(norm) \
+                    and len(norm) <= _MAX_SECTION_ROW and not _names_only_units(lines[i].raw):
+                after = lines[i + 2].norm.strip() if i + 2 < len(lines) and not lines[i + 2].cells else ""
+                if _STACKED_SEQ.match(following):   # '“美丽家园”建设' / '8': the next row's category
+                    out.append(close(row, width))
+                    row = [lines[i], lines[i + 1]]
+                    if following.rstrip("*※").isdigit():
+                        last_number = int(following.rstrip("*※"))
+                    i += 2
+                    continue
+                if _STACKED_SEQ.match(after):   # '行动二：…' / '旧区改造' / '4': a section row, then a category
+                    out.append(close(row, width))
+                    out.append(_row([lines[i]]))
+                    row = []
+                    i += 1
+                    continue
             if (label is not None and label.style == "cn_dun") or (
                     label is None and not row and not _STACKED_SEQ.match(norm)):
                 if not _STACKED_SEQ.match(following) or len(norm) > _MAX_SECTION_ROW:
@@ -271,7 +294,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                 else:
                     # '一、做大做强主导产业' or '经济社会发展主要预期目标分解（15项）', then row '1': a section row.
                     if row:
-                        out.append(_row(row, width))
+                        out.append(close(row, width))
                         row = []
                     out.append(_row([lines[i]]))
                     i += 1
@@ -283,7 +306,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
             if number or (label is not None and not row and len(norm) <= 40) \
                     or (label is not None and len(row) >= width):
                 if row:
-                    out.append(_row(row, width))
+                    out.append(close(row, width))
                 row = [lines[i]]
                 if not number:   # a section row stands alone
                     out.append(_row(row, width))
@@ -294,8 +317,22 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                 break   # text that is no row: the table is over
             i += 1
         if row:
-            out.append(_row(row, width))
+            out.append(close(row, width))
     return out
+
+
+def _category_row(row: list[Line], width: int) -> Line:
+    """A row of a table whose category column comes first: a row under the first of its group has no
+    category cell of its own (merged above), so an empty one stands in for it."""
+    if row and _STACKED_SEQ.match(row[0].norm.strip()):
+        row = [Line(row[0].start, row[0].start, "", ""), *row]
+    return _row(row, width)
+
+
+def _has_task(row: list[Line]) -> bool:
+    """Does the row being read hold a cell after its number (its task)?"""
+    number = next((k for k, line in enumerate(row) if _STACKED_SEQ.match(line.norm.strip())), None)
+    return number is not None and len(row) > number + 1
 
 
 def _stacked_header(lines: list[Line], i: int) -> int:
