@@ -287,6 +287,19 @@ def test_a_lead_rule_closing_a_marker_applies_to_its_list() -> None:
     assert [n for n, _ in _units(plan, "一", "（三）")] == ["市教育局", "相关市、县政府"]
 
 
+@pytest.mark.parametrize("marker", [
+    "（责任单位：省体育局，省发展改革委；如无特别说明，排在首位的为牵头单位，下同）",
+    "【责任单位】省体育局，省发展改革委；如无特别说明，排在首位的为牵头单位，下同",
+    "责任单位：省体育局，省发展改革委；如无特别说明，排在首位的为牵头单位，下同。",
+    "\n责任单位：省体育局，省发展改革委；如无特别说明，排在首位的为牵头单位，下同。",
+])
+def test_a_lead_rule_after_a_condition_closing_the_first_marker(marker: str) -> None:
+    plan = _plan("（三）打造体育产业核心增长极。支持成都建设世界赛事名城。" + marker,
+                 "（四）扩大体育消费。（责任单位：省商务厅，省财政厅）")
+    assert _units(plan, "一", "（三）") == [("省体育局", L), ("省发展改革委", S)]
+    assert _units(plan, "一", "（四）") == [("省商务厅", L), ("省财政厅", S)]
+
+
 def test_a_number_with_an_ideographic_full_stop_is_a_label() -> None:
     plan = parse("某市工作要点\n1。完善食品安全标准体系。（责任单位：市市场监管局）\n2。加强监管。\n")
     assert [(n.label, [u.name for u in n.units]) for n in plan.nodes] == [("1", ["市市场监管局"]), ("2", [])]
@@ -663,6 +676,30 @@ def test_a_blanket_rule_after_the_list_inside_a_marker_keeps_the_list() -> None:
     assert ("各县、区人民政府（管委会）", R) in _units(plan, "一", "（二）")
 
 
+@pytest.mark.parametrize(("first", "blanket"), [
+    # A condition between the verb and 不再列出.
+    ("［市水务局牵头，市工信委、城乡建设局配合，各县（市）区政府负责落实。以下均需各县（市）区政府落实，"
+     "区政府无相关工作职能的，由市政府直属责任部门负责相关工作，不再列出］", "各县（市）区政府"),
+    # An exception between 以下 and 均.
+    ("（体育总局和地方人民政府负责。以下除特别指出的外均需地方人民政府负责，不再列出）", "地方人民政府"),
+])
+def test_a_blanket_rule_with_a_condition_or_an_exception_inside_a_marker(first: str, blanket: str) -> None:
+    plan = _plan("（一）控制用水总量。" + first, "（二）全面推进节水。（市水务局牵头）")
+    assert blanket in [name for name, _ in _units(plan, "一", "（一）")]
+    assert "市政府直属责任部门" not in [name for name, _ in _units(plan, "一", "（一）")]
+    assert (blanket, R) in _units(plan, "一", "（二）")
+
+
+@pytest.mark.parametrize(("marker", "expected"), [
+    ("（责任单位：☆经信局、科技局。标☆的为牵头单位，下同。）", [("经信局", L), ("科技局", R)]),
+    ("（新区科技和人才局〈区科技局〉牵头）", [("新区科技和人才局〈区科技局〉", L)]),
+    ("（牵头单位：区经委、佘山镇和车墩镇）", [("区经委", L), ("佘山镇", L), ("车墩镇", L)]),
+])
+def test_a_marked_lead_a_name_with_its_alias_in_brackets_and_towns_joined_by_he(
+        marker: str, expected: list[tuple[str, str]]) -> None:
+    assert _units(_plan("（一）推进人工智能赋能制造业。" + marker), "一", "（一）") == expected
+
+
 def test_an_excerpt_may_start_its_list_at_any_number_the_next_line_continues() -> None:
     plan = parse("国务院关于落实政府工作报告重点工作部门分工的意见（摘录）\n"
                  "（二十四）健全城乡融合发展体制机制。（国家发展改革委、农业农村部负责）\n"
@@ -961,6 +998,19 @@ def test_the_members_of_what_a_unit_leads_and_the_units_it_leads_support_it() ->
 def test_a_marker_naming_supporting_units_as_zhicheng_danwei() -> None:
     plan = _plan("（一）推进城市更新。（牵头单位：区绿化市容局，支撑单位：相关街镇、区房管局）")
     assert _units(plan, "一", "（一）") == [("区绿化市容局", L), ("相关街镇", S), ("区房管局", S)]
+
+
+def test_a_unit_named_by_each_of_several_markers_of_a_paragraph_keeps_each_duty() -> None:
+    # Each marker covers the sentences since the one before it: a unit named by two of them answers for both
+    # parts, in the role each gives it.
+    text = ("1.实施能源消费总量和强度双控。（责任单位：县发改局）开展商品煤煤质抽检。"
+            "（牵头单位：县市场监管局，责任单位：县发改局）严控高耗煤行业准入。（牵头单位：县发改局，责任单位：县行政审批局）")
+    plan = _plan(text)
+    node = next(n for n in plan.nodes if n.label == "1")
+    assert [(u.name, u.role) for u in node.units] == [
+        ("县发改局", R), ("县市场监管局", L), ("县发改局", R), ("县发改局", L), ("县行政审批局", R)]
+    covered = [plan.source[u.covers[0]:u.covers[1]] for u in node.units if u.covers]
+    assert covered[0].startswith("实施能源消费") and covered[-1].startswith("严控高耗煤")
 
 
 def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:

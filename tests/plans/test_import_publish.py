@@ -28,6 +28,16 @@ def test_it_imports_the_tree_units_and_targets(personas: Any) -> None:
     assert AuditEntry.objects.filter(action="plan.import", plan_id=plan.pk).count() == 1
 
 
+def test_a_unit_named_by_several_markers_of_an_item_holds_it_once_in_its_strongest_role(personas: Any) -> None:
+    text = SMALL_PLAN.replace(
+        "（责任单位：市经信委）",
+        "（责任单位：市经信委、市财政局）严控高耗能项目。（牵头单位：市财政局；配合单位：市经信委）")
+    plan = plan_import(actor=personas.supervisor, data=text.encode(), filename="p.txt")
+    second = plan.tasks.get(key="二/(一)/2")
+    assert [(tu.name, tu.role) for tu in second.task_units.order_by("position")] == [
+        ("市经信委", "responsible"), ("市财政局", "lead")]
+
+
 def test_it_publishes_one_assignment_per_item_and_unit_with_groups_expanded(published_plan: Any, units: Any) -> None:
     pairs = set(Assignment.objects.filter(task__plan=published_plan).values_list("task__key", "unit__name"))
     pilot_zones = {u.name for u in units["各先导区管委会"].member_units()}

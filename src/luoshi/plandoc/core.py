@@ -19,7 +19,7 @@ from .dates import find_deadline, find_labelled_deadline, parse_deadline
 from .limits import check_text
 from .lines import Line, noise_kind, split_lines
 from .meta import extract_metadata
-from .model import Deadline, Node, Plan, Ref, Target, Unit, UnitRef
+from .model import Deadline, Node, Plan, Ref, Span, Target, Unit, UnitRef
 from .read import DEFAULT_MAX_BYTES, SourceText, read_bytes, read_path
 from .refs import find_refs
 from .similar import Item, group_duplicates
@@ -185,13 +185,13 @@ def _deadline(d: Draft, segments: list[Segment], default_year: int | None) -> De
 
 def _canonical_units(refs: list[UnitRef], directory: UnitDirectory) -> list[UnitRef]:
     out: list[UnitRef] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, Span | None]] = set()
     for ref in refs:
         entry = directory.resolve(ref.name)
         name = entry.name if entry else ref.name
-        if name in seen:
+        if (name, ref.covers) in seen:
             continue
-        seen.add(name)
+        seen.add((name, ref.covers))
         out.append(UnitRef(name, ref.role, ref.inherited, ref.span, ref.covers))
     return out
 

@@ -990,7 +990,8 @@ _DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办�
 _AFTER_MARKER_LABEL = re.compile(r"\)\s*(?:\(|\d|[一二三四五六七八九十])")
 _SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
 # '…（列第一位者为牵头单位，下同）': the 下同 keeps the lead rule, not the units, for the items below.
-_LEAD_RULE_NOTE_AT_END = re.compile(r"\([^()]*(?:第一|首位|第1)[^()]*牵头[^()]*\)\s*$")
+_LEAD_RULE_NOTE_AT_END = re.compile(r"\([^()]*(?:第一|首位|第1)[^()]*牵头[^()]*\)\s*$"
+                                    r"|(?:第一|首位|第1)[^。()]{0,20}牵头[^。()]{0,12}[,;]\s*(?:以)?下同\s*$")
 # '（X牵头。明确牵头部门的，有关部门配合，不逐一列出，下同）': the 下同 keeps the sentence's rule, not the units.
 _RULE_SENTENCE_AT_END = re.compile(r"。[^。()]*(?:列出|第一|首位|第1)[^。()]*下同\s*\)?\s*$")
 _MAX_SECTION_LEN = 40
@@ -1014,17 +1015,18 @@ _COVER_TRIM = frozenset(" \t\u3000。；;，,")
 
 
 def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> None:
-    """Add units the draft does not have yet: a (name, role) pair once, or with `by_name` a name once."""
+    """Add units the draft does not have yet: a (name, role) pair once for each text a marker covers (a unit
+    two markers of a paragraph name answers for both parts), or with `by_name` a name once."""
     if not refs:
         return
     if by_name:
         have = {u.name for u in draft.units}
         draft.units.extend(r for r in refs if r.name not in have)
         return
-    pairs = {(u.name, u.role) for u in draft.units if not u.inherited}
+    pairs = {(u.name, u.role, u.covers) for u in draft.units if not u.inherited}
     for ref in refs:
-        if (ref.name, ref.role) not in pairs:
-            pairs.add((ref.name, ref.role))
+        if (ref.name, ref.role, ref.covers) not in pairs:
+            pairs.add((ref.name, ref.role, ref.covers))
             draft.units.append(ref)
 
 

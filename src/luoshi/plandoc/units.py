@@ -132,14 +132,17 @@ _CITY_NAMED_CHENG = re.compile(r"^(?:[省市州县区]|各)?[\u4e00-\u9fff]城�
 
 
 def _strip_trailing_paren(n: str) -> str:
-    """'市政府办公厅(市金融办)' -> '市政府办公厅': the ending before a trailing parenthetical decides."""
-    if not n.endswith(")"):
+    """'市政府办公厅(市金融办)' -> '市政府办公厅': the ending before a trailing parenthetical decides (in any
+    brackets: '新区科技和人才局〈区科技局〉')."""
+    closer = n[-1:]
+    opener = _CLOSE_TO_OPEN.get(closer)
+    if opener is None:
         return n
     depth = 0
     for i in range(len(n) - 1, -1, -1):
-        if n[i] == ")":
+        if n[i] == closer:
             depth += 1
-        elif n[i] == "(":
+        elif n[i] == opener:
             depth -= 1
             if depth == 0:
                 return n[:i] if i > 0 else n[1:-1]
@@ -892,6 +895,9 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
         return True   # 街镇及新城区发展公司, 各街镇和城发集团, 开发区和头桥集团: the towns (a zone), and a company
     if name.startswith("各") and compact_name(right_name).startswith("各"):
         return True   # 各区和各街镇: two collectives
+    other = compact_name(right_name)
+    if _PLACE_ONLY.search(name) and len(other) >= 3 and other[-1] == name[-1]:
+        return True   # 佘山镇和车墩镇: two places of one level (沈阳市和平区 is one name)
     return not _PLACE_ONLY.search(name) and looks_like_unit(bare)
 
 
@@ -1182,6 +1188,8 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool, op
             if ps > m.end() and h[ps - 1] in ",;":
                 group = []
             a, b, note = _strip_piece(h, ps, pe)   # a noted role (市发展改革委（牵头）) beats the label's
+            if a < b and h[a] in _LEAD_MARKS:
+                a, note = a + 1, "lead"   # '责任单位：☆经信局、科技局。标☆的为牵头单位': the marked unit leads
             if b <= a:
                 continue
             name = h[a:b]
@@ -1374,9 +1382,15 @@ def _unbracketed_marker(text: str, h: str, first_is_lead: bool, lead_before_comm
             continue
         if not _balanced(h, s, end):
             continue   # the label sits inside brackets: a bracketed marker
-        parsed = _parse_labelled(text, h, s, end, strict=True, opens_line=not h[:s].strip())
+        # '责任单位：A，B；如无特别说明，排在首位的为牵头单位，下同。': the lead rule closing the list applies to it.
+        names_end, leads = end, first_is_lead
+        rule = _LEAD_RULE_CLAUSE.search(h, max(s, end - _LEAD_RULE_TAIL), len(h[:end].rstrip("。. "))) \
+            if h.find("牵头", s, end) >= 0 else None
+        if rule is not None and lead_rule_kind(rule.group("rule")) == "first":
+            names_end, leads = rule.start(), True
+        parsed = _parse_labelled(text, h, s, names_end, strict=True, opens_line=not h[:s].strip())
         if parsed is not None:
-            return _marker(parsed, (s, end), text, first_is_lead, lead_before_comma)
+            return _marker(parsed, (s, end), text, leads, lead_before_comma)
     return None
 
 
@@ -1504,7 +1518,8 @@ def _skip_spaces(h: str, i: int) -> int:
 _LEAD_RULE_TAIL = 60
 # After a comma or a full stop: '（A、B负责。列第一位者为牵头部门或单位，其他有关部门和单位按职责分工负责，下同）'.
 # '（…负责。责任单位两个以上的，列第一者为牵头单位，下同）': a condition may come first.
-_LEAD_RULE_CLAUSE = re.compile(r"[,;。]\s*(?:[^,;。()]{2,16}的,\s*)?"
+# '（…；如无特别说明，排在首位的为牵头单位，下同）': or a condition of another kind.
+_LEAD_RULE_CLAUSE = re.compile(r"[,;。]\s*(?:(?:[^,;。()]{2,16}的|(?:如|若|除|凡)[^,;。()]{1,14}),\s*)?"
                                r"(?P<rule>[^,;。()]{0,12}(?:第一|首位|第1)[^,;。()]{0,12}牵头[^()。]{0,40})$")
 
 
@@ -1762,8 +1777,8 @@ _LEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # "以下各项任务均需各区政府落实，不再列出": units that hold every later item.
 _BLANKET_RULE = re.compile(
-    r"以下(?:各项|所有|全部)?[^,;。]{0,6}?(?:均|都|皆)(?:需|须|由|要|应)?(?P<names>[^,;。]{2,80}?)"
-    r"(?P<verb>(?:" + _VERB_MORPHEME + r")+)[^;。]{0,20}?不再(?:一一)?(?:列出|列举|重复|单独列出|注明|标注|标明)"
+    r"以下(?:各项|所有|全部)?[^,;。]{0,10}?(?:均|都|皆)(?:需|须|由|要|应)?(?P<names>[^,;。]{2,80}?)"
+    r"(?P<verb>(?:" + _VERB_MORPHEME + r")+)[^;。]{0,60}?不再(?:一一)?(?:列出|列举|重复|单独列出|注明|标注|标明)"
     # "具体任务均涉及相关市（州）人民政府，不再做分工，下同": the units share every item from here on.
     r"|(?:以下|具体|各项|所有|全部)[^,;。]{0,8}?(?:均|都|皆)涉及(?P<involved>[^,;。]{2,80}?)[,]?\s*"
     r"不再(?:一一)?(?:做|作|进行)?(?:分工|列出|列举|重复|单独列出|注明|标注|标明)"

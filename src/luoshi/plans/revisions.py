@@ -49,6 +49,24 @@ def display_path(key: str) -> str:
 # The parse result as rows
 
 
+_ROLE_WEIGHT = {"lead": 0, "responsible": 1, "support": 2}
+
+
+def one_duty_per_unit(refs: list[plandoc.UnitRef]) -> list[plandoc.UnitRef]:
+    """A task holds each unit once. The parser names a unit again for each marker of the node that names it
+    ('（牵头单位：A）…（责任单位：A、B）'): the unit keeps its first place and span, and its strongest role
+    (it leads the task if it leads any part of it)."""
+    merged: dict[str, plandoc.UnitRef] = {}
+    for ref in refs:
+        kept = merged.get(ref.name)
+        if kept is None:
+            merged[ref.name] = ref
+        elif _ROLE_WEIGHT.get(ref.role, 1) < _ROLE_WEIGHT.get(kept.role, 1):
+            merged[ref.name] = plandoc.UnitRef(kept.name, ref.role, kept.inherited and ref.inherited, kept.span,
+                                               kept.covers)
+    return list(merged.values())
+
+
 def plan_rows(parsed: plandoc.Plan, *, data: bytes, filename: str) -> dict[str, Any]:
     """What services write for a parsed document: plan fields, one row per node (keyed), duplicates."""
     items = {n.id for n in parsed.items()}
@@ -70,7 +88,7 @@ def plan_rows(parsed: plandoc.Plan, *, data: bytes, filename: str) -> dict[str, 
             "deadline_text": (deadline.text if deadline else "")[:200],
             "cadence": (deadline.cadence or "") if deadline else "",
             "units": [{"name": u.name[:200], "role": u.role, "inherited": u.inherited,
-                       "span": list(u.span) if u.span else None} for u in node.units],
+                       "span": list(u.span) if u.span else None} for u in one_duty_per_unit(node.units)],
             "targets": [{"text": t.text[:300], "indicator": (t.indicator or "")[:200], "value": t.value,
                          "value_max": t.value_max, "unit": t.unit[:32], "op": t.op, "basis": t.basis,
                          "year": t.year, "span": list(t.span) if t.span else None} for t in node.targets],
