@@ -700,6 +700,14 @@ def test_a_marked_lead_a_name_with_its_alias_in_brackets_and_towns_joined_by_he(
     assert _units(_plan("（一）推进人工智能赋能制造业。" + marker), "一", "（一）") == expected
 
 
+def test_a_page_opening_mid_list_puts_a_higher_heading_beside_the_items_it_opened_with() -> None:
+    plan = parse("（民政部、商务部按职责分工负责）\n（十四）促进区域协调发展。（国家发展改革委负责）\n"
+                 "（十五）推动体育数字化发展。（工业和信息化部负责）\n六、强化产业要素支撑\n"
+                 "（十六）加强人才队伍建设。（教育部、人力资源社会保障部、体育总局按职责分工负责）\n")
+    assert _paths(plan) == [("（十四）",), ("（十五）",), ("六",), ("六", "（十六）")]
+    assert [name for name, _ in _units(plan, "六", "（十六）")] == ["教育部", "人力资源社会保障部", "体育总局"]
+
+
 def test_an_excerpt_may_start_its_list_at_any_number_the_next_line_continues() -> None:
     plan = parse("国务院关于落实政府工作报告重点工作部门分工的意见（摘录）\n"
                  "（二十四）健全城乡融合发展体制机制。（国家发展改革委、农业农村部负责）\n"

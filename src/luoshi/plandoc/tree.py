@@ -338,7 +338,11 @@ class TreeBuilder:
         if label.style not in self.last_value and (self._numbering_goes_on(label) or self._heads_items(label)
                                                    or self._quoted_item(label)):
             # An excerpt's list starting at (二十四), or at a heading 七、 over its items; a table whose row 1
-            # was lost.
+            # was lost. A page that opened mid-list ('（十四）…（十五）…' then '六、…' over '（十六）'): the heading
+            # of the genre's higher rank stands beside the items it found at the top, not under them.
+            if len(self.stack) > floor and _RANK.get(label.style, 9) < _RANK.get(self.stack[floor].style, 0) \
+                    and all(frame.style == self.stack[floor].style for frame in self.stack[floor:]):
+                return floor
             return len(self.stack)
         return None
 
@@ -1030,6 +1034,9 @@ def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> N
             draft.units.append(ref)
 
 
+# The genre's usual order of numbering styles, highest first: 一、 heads （一）, which heads 1.
+_RANK = {"part": 0, "chapter": 1, "section": 2, "cn_dun": 3, "cn_paren": 4, "ar_dot": 5, "ar_paren": 6,
+         "ar_half_paren": 6, "circled": 7}
 _NUMBERING_LOOKAHEAD = 60   # lines: an item with its sub-items and measures
 _HEADING_ITEMS_LOOKAHEAD = 3   # lines between a heading and its first item
 _MAX_HEADING_LEN = 30
