@@ -317,6 +317,12 @@ def test_it_reads_the_title_once_when_a_page_shows_it_whole_between_the_halves_o
     assert parse(text).title == title
 
 
+def test_it_takes_the_plan_title_a_notice_sends_in_angle_brackets_inside_the_pages_title_marks() -> None:
+    text = ("《中共某省委办公厅某省人民政府办公厅印发〈关于鼓励引导人才向基层一线流动的若干措施〉的通知》\n"
+            "某办发〔2019〕29号\n为深入贯彻落实有关精神，制定如下措施。\n" + BODY)
+    assert parse(text).title == "关于鼓励引导人才向基层一线流动的若干措施"
+
+
 def test_it_joins_a_notice_title_wrapped_inside_its_brackets() -> None:
     text = ("某某市交通委、某某海事局\n关于印发《某某港提高靠港船舶岸电\n使用率实施方案（2023年）》的通知\n"
             "各相关单位：\n" + BODY)

@@ -395,5 +395,5 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
             return m.group(1).strip()
     if meta.notice_title:
         named = _NOTICE_NAMES_RE.search(meta.notice_title) or _NOTICE_PLAIN_RE.search(meta.notice_title)
-        return named.group(1).strip("《》") if named else meta.notice_title
+        return named.group(1).strip("《》〈〉") if named else meta.notice_title   # 印发〈…〉的通知 inside 《》
     return None
