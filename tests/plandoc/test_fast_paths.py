@@ -50,6 +50,14 @@ def test_a_measure_starts_with_what_its_look_ahead_admits() -> None:
         m.groupdict() for m in targets.MEASURE_RE.finditer(halfwidth(text))]
 
 
+
+def test_find_targets_skips_only_texts_where_no_measure_can_start() -> None:
+    """The pre-check searches for the class that MEASURE_RE's look-ahead asks a measure to start with."""
+    assert targets.MEASURE_RE.pattern.startswith(f"(?={targets._NUMBER_FIRST})")
+    assert targets.find_targets("推进科技创新体系建设，完善政策支撑体系") == []
+    assert [(t.value, t.unit) for t in targets.find_targets("（一）高新技术企业达到一千家，新增3家")] == [
+        (1000, "家"), (3, "家")]
+
 def test_every_date_pattern_has_a_gate() -> None:
     assert dates._ALL_GATED
     assert dates._scan("推进科技创新体系建设") == []
