@@ -364,3 +364,24 @@ def test_every_blanket_rule_says_the_word_find_blanket_rule_checks_first() -> No
     assert units._BLANKET_RULE.pattern.count(units._BLANKET_WORD) == 2   # both forms of the rule
     assert units.find_blanket_rule("以下各项任务均需各区政府落实，不再列出") is not None
     assert units.find_blanket_rule("以下各项任务均需各区政府落实") is None
+
+
+# The inline-item trigger as an alternation of its forms, before it was written first character first.
+_INLINE_TRIGGER_FORMS = re.compile(
+    rf"[{lines.CIRCLED}]|\((?:\d{{1,3}}|{lines._CN})\)|\d\)|[。;；:：] ?\d{{1,2}}[.．、](?![\d.．、])")
+_INLINE_TEXT = st.lists(st.sampled_from(["(", ")", "1", "12", "一", "十二", "①", "⑳", "。", ";", "：", " ", ".",
+                                         "．", "、", "2.5", "推进", "(责任单位:市科技局)"]),
+                        max_size=14).map("".join)
+
+
+def test_the_inline_trigger_finds_what_the_alternation_of_its_forms_finds_in_the_corpus() -> None:
+    for text in _corpus_texts():
+        for line in halfwidth(text).splitlines():
+            assert lines._INLINE_TRIGGER.findall(line) == _INLINE_TRIGGER_FORMS.findall(line)
+
+
+@given(_INLINE_TEXT)
+@settings(max_examples=500, deadline=None)
+def test_the_inline_trigger_finds_what_the_alternation_of_its_forms_finds(text: str) -> None:
+    assert [m.span() for m in lines._INLINE_TRIGGER.finditer(text)] == [
+        m.span() for m in _INLINE_TRIGGER_FORMS.finditer(text)]
