@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import dates, lines, parse, refs, similar, targets, units
+from luoshi.plandoc import dates, lines, numerals, parse, refs, similar, targets, units
 from luoshi.plandoc.normalize import _TABLE, halfwidth
 
 from .test_similar import brute_force_groups
@@ -385,3 +385,25 @@ def test_the_inline_trigger_finds_what_the_alternation_of_its_forms_finds_in_the
 def test_the_inline_trigger_finds_what_the_alternation_of_its_forms_finds(text: str) -> None:
     assert [m.span() for m in lines._INLINE_TRIGGER.finditer(text)] == [
         m.span() for m in _INLINE_TRIGGER_FORMS.finditer(text)]
+
+
+def _reference_year_before(norm: str, pos: int, masked: list[tuple[int, int]]) -> int | None:
+    """targets._year_before as it read before the check for 年."""
+    window_start = max(0, pos - targets._MAX_SENTENCE)
+    sentence_start = max(norm.rfind(ch, window_start, pos) for ch in targets._SENTENCE_END) + 1
+    year = None
+    for m in targets._YEAR_RE.finditer(norm, max(sentence_start, window_start), pos):
+        if targets._inside(masked, m.start()):
+            continue
+        found = numerals.cn_digit_year(m.group("y"))
+        if found is not None and 1900 <= found <= 2100:
+            year = found
+    return year
+
+
+@given(st.lists(st.sampled_from(["2018", "年", "二〇二〇", "。", "到", "比", " ", "底", "新增", "5家", "《", "》"]),
+                max_size=12).map("".join), st.integers(0, 40))
+@settings(max_examples=500, deadline=None)
+def test_the_year_before_a_target_is_the_one_the_full_scan_finds(text: str, pos: int) -> None:
+    masked = [m.span() for m in re.finditer(r"《[^》]*》", text)]
+    assert targets._year_before(text, pos, masked) == _reference_year_before(text, pos, masked)

@@ -590,6 +590,8 @@ def _noun_after(norm: str, start: int, limit: int) -> Span | None:
 def _year_before(norm: str, pos: int, masked: list[Span]) -> int | None:
     """The last year named earlier in the same sentence (2018年, 到2018年, 二〇一八年), outside titles."""
     window_start = max(0, pos - _MAX_SENTENCE)
+    if norm.find("年", window_start, pos) < 0:
+        return None   # every year is written with 年: most targets name none before them
     sentence_start = max(norm.rfind(ch, window_start, pos) for ch in _SENTENCE_END) + 1
     year: int | None = None
     for m in _YEAR_RE.finditer(norm, max(sentence_start, window_start), pos):
