@@ -39,6 +39,9 @@ def test_every_lead_rule_names_the_word_lead_rule_kind_checks_first() -> None:
     assert units.lead_rule_kind("列第一位的为牵头单位") == "first"
     assert units.lead_rule_kind("第一个逗号前为牵头单位") == "before_comma"
     assert units.lead_rule_kind("（责任单位：市科技局）") is None
+    # The check for 牵 sees the text as compact_name does but for its whitespace: traditional 牽 and a
+    # space inside the word still state the rule.
+    assert units.lead_rule_kind("列第一位的為牽 頭單位") == "first"
 
 
 def test_a_measure_starts_with_what_its_look_ahead_admits() -> None:
