@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import dates, lines, parse, refs, similar, targets, units
+from luoshi.plandoc import dates, lines, numerals, parse, refs, similar, targets, units
 from luoshi.plandoc.normalize import _TABLE, halfwidth
 
 from .test_similar import brute_force_groups
@@ -39,6 +39,9 @@ def test_every_lead_rule_names_the_word_lead_rule_kind_checks_first() -> None:
     assert units.lead_rule_kind("列第一位的为牵头单位") == "first"
     assert units.lead_rule_kind("第一个逗号前为牵头单位") == "before_comma"
     assert units.lead_rule_kind("（责任单位：市科技局）") is None
+    # The check for 牵 sees the text as compact_name does but for its whitespace: traditional 牽 and a
+    # space inside the word still state the rule.
+    assert units.lead_rule_kind("列第一位的為牽 頭單位") == "first"
 
 
 def test_a_measure_starts_with_what_its_look_ahead_admits() -> None:
@@ -49,6 +52,14 @@ def test_a_measure_starts_with_what_its_look_ahead_admits() -> None:
     assert [m.groupdict() for m in re.compile(plain).finditer(halfwidth(text))] == [
         m.groupdict() for m in targets.MEASURE_RE.finditer(halfwidth(text))]
 
+
+
+def test_find_targets_skips_only_texts_where_no_measure_can_start() -> None:
+    """The pre-check searches for the class that MEASURE_RE's look-ahead asks a measure to start with."""
+    assert targets.MEASURE_RE.pattern.startswith(f"(?={targets._NUMBER_FIRST})")
+    assert targets.find_targets("推进科技创新体系建设，完善政策支撑体系") == []
+    assert [(t.value, t.unit) for t in targets.find_targets("（一）高新技术企业达到一千家，新增3家")] == [
+        (1000, "家"), (3, "家")]
 
 def test_every_date_pattern_has_a_gate() -> None:
     assert dates._ALL_GATED
@@ -356,3 +367,46 @@ def test_every_blanket_rule_says_the_word_find_blanket_rule_checks_first() -> No
     assert units._BLANKET_RULE.pattern.count(units._BLANKET_WORD) == 2   # both forms of the rule
     assert units.find_blanket_rule("以下各项任务均需各区政府落实，不再列出") is not None
     assert units.find_blanket_rule("以下各项任务均需各区政府落实") is None
+
+
+# The inline-item trigger as an alternation of its forms, before it was written first character first.
+_INLINE_TRIGGER_FORMS = re.compile(
+    rf"[{lines.CIRCLED}]|\((?:\d{{1,3}}|{lines._CN})\)|\d\)|[。;；:：] ?\d{{1,2}}[.．、](?![\d.．、])")
+_INLINE_TEXT = st.lists(st.sampled_from(["(", ")", "1", "12", "一", "十二", "①", "⑳", "。", ";", "：", " ", ".",
+                                         "．", "、", "2.5", "推进", "(责任单位:市科技局)"]),
+                        max_size=14).map("".join)
+
+
+def test_the_inline_trigger_finds_what_the_alternation_of_its_forms_finds_in_the_corpus() -> None:
+    for text in _corpus_texts():
+        for line in halfwidth(text).splitlines():
+            assert lines._INLINE_TRIGGER.findall(line) == _INLINE_TRIGGER_FORMS.findall(line)
+
+
+@given(_INLINE_TEXT)
+@settings(max_examples=500, deadline=None)
+def test_the_inline_trigger_finds_what_the_alternation_of_its_forms_finds(text: str) -> None:
+    assert [m.span() for m in lines._INLINE_TRIGGER.finditer(text)] == [
+        m.span() for m in _INLINE_TRIGGER_FORMS.finditer(text)]
+
+
+def _reference_year_before(norm: str, pos: int, masked: list[tuple[int, int]]) -> int | None:
+    """targets._year_before as it read before the check for 年."""
+    window_start = max(0, pos - targets._MAX_SENTENCE)
+    sentence_start = max(norm.rfind(ch, window_start, pos) for ch in targets._SENTENCE_END) + 1
+    year = None
+    for m in targets._YEAR_RE.finditer(norm, max(sentence_start, window_start), pos):
+        if targets._inside(masked, m.start()):
+            continue
+        found = numerals.cn_digit_year(m.group("y"))
+        if found is not None and 1900 <= found <= 2100:
+            year = found
+    return year
+
+
+@given(st.lists(st.sampled_from(["2018", "年", "二〇二〇", "。", "到", "比", " ", "底", "新增", "5家", "《", "》"]),
+                max_size=12).map("".join), st.integers(0, 40))
+@settings(max_examples=500, deadline=None)
+def test_the_year_before_a_target_is_the_one_the_full_scan_finds(text: str, pos: int) -> None:
+    masked = [m.span() for m in re.finditer(r"《[^》]*》", text)]
+    assert targets._year_before(text, pos, masked) == _reference_year_before(text, pos, masked)

@@ -247,8 +247,12 @@ _INLINE_LABEL_RES: dict[str, re.Pattern[str]] = {
     "ar_dot": re.compile(r"(?:^|(?<=[。;；:：])|(?<=[。;；:：] ))(\d{1,2})[.．、](?![\d.．、])"),
 }
 # Every label the patterns above find holds one match of this, so a line with fewer than two (most
-# lines: one "(1)" and a "(责任单位…)") cannot be split.
-_INLINE_TRIGGER = re.compile(rf"[{CIRCLED}]|\((?:\d{{1,3}}|{_CN})\)|\d\)|[。;；:：] ?\d{{1,2}}[.．、](?![\d.．、])")
+# lines: one "(1)" and a "(责任单位…)") cannot be split. The forms are [①-⑳], "(1)" or "(一)", "1)" and
+# "。1." after a boundary, each written as its first character then a look-behind for which form it opens:
+# a pattern that starts with a character class lets the search skip in C to the characters that can start
+# a match, where an alternation of forms is tried at every character.
+_INLINE_TRIGGER = re.compile(rf"[{CIRCLED}(\d。;；:：](?:(?<=[{CIRCLED}])|(?<=\()(?:\d{{1,3}}|{_CN})\)|(?<=\d)\)"
+                             rf"|(?<=[。;；:：]) ?\d{{1,2}}[.．、](?![\d.．、]))")
 
 
 def split_inline_items(line: Line, styles: tuple[str, ...] = INLINE_STYLES) -> list[Line]:
@@ -258,8 +262,7 @@ def split_inline_items(line: Line, styles: tuple[str, ...] = INLINE_STYLES) -> l
     "（1）" or "（2017-2019年）" leaves the line whole.
     """
     norm = line.norm
-    triggers = _INLINE_TRIGGER.finditer(norm)
-    if next(triggers, None) is None or next(triggers, None) is None:
+    if len(_INLINE_TRIGGER.findall(norm)) < 2:
         return [line]
     for style_name in styles:
         cuts: list[int] = []
