@@ -1021,6 +1021,15 @@ def test_a_unit_named_by_each_of_several_markers_of_a_paragraph_keeps_each_duty(
     assert covered[0].startswith("实施能源消费") and covered[-1].startswith("严控高耗煤")
 
 
+def test_a_unit_named_by_the_markers_of_several_paragraphs_under_an_item_keeps_each_duty() -> None:
+    plan = _plan("（一）推动经济稳定健康发展。",
+                 "发挥消费的基础作用，营造安全放心消费环境。（省发展改革委、省商务厅负责）",
+                 "发挥投资的关键作用，引导资金重点投向社会民生。（省发展改革委、省经济和信息化委负责）")
+    node = next(n for n in plan.nodes if n.label == "（一）")
+    assert [u.name for u in node.units] == ["省发展改革委", "省商务厅", "省发展改革委", "省经济和信息化委"]
+    assert plan.source[slice(*node.units[2].covers)].startswith("发挥投资的关键作用")
+
+
 def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:
     plan = _plan("（一）加强装修垃圾管理。区绿化市容局要加强指导，督促物业服务企业设置堆放场所；"
                  "区房管局统一指导各街镇。",

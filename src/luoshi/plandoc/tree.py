@@ -506,7 +506,8 @@ class TreeBuilder:
 
         Every marker of the segment counts: a paragraph may close several sentences with markers of
         their own, and a marker in an unnumbered paragraph under an item belongs to that item, so
-        their units are added to the draft's (a unit named twice is kept once).
+        their units are added to the draft's. Each marker after the node's first covers the text before it
+        (since the previous marker of its paragraph): a unit two markers name answers for both parts.
         """
         markers = find_unit_markers(seg.raw, first_is_lead=self.first_is_lead,
                                     lead_before_comma=self.lead_before_comma)
@@ -514,10 +515,12 @@ class TreeBuilder:
             return False
         if own_line:
             draft.units = []
+        # '认真贯彻…。（A负责）' then '发挥投资的关键作用…。（A、B负责）': a later paragraph's marker covers it.
+        later = not own_line and any(not u.inherited for u in draft.units)
         standing_before = list(self.standing)
         covered_from = 0
         for marker in markers:
-            covers = _covered(seg, covered_from, marker.span[0]) if len(markers) > 1 else None
+            covers = _covered(seg, covered_from, marker.span[0]) if len(markers) > 1 or later else None
             covered_from = marker.span[1]
             found = [UnitRef(u.raw, u.role, False, seg.span(u.span), covers) for u in marker.units]
             _add_units(draft, found)
