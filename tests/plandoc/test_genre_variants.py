@@ -980,8 +980,14 @@ def test_a_unit_working_together_with_partners_named_up_to_their_action(
     ("县农委、经委、公安等部门要在行政审批等方面采取相应的整治措施。", [("县农委", R), ("经委", R), ("公安", R)]),
     ("县规划土地局、城管执法局等职能部门要支持乡镇做好执法力量保障。", [("县规划土地局", S), ("城管执法局", S)]),
     ("各涉农区政府、光明集团等有关单位要切实承担起耕地保护的责任。", [("各涉农区政府", R), ("光明集团", R)]),
-    # 要 after units not closed by 等部门 is no duty sentence the parser can tell from an exhortation.
+    # Units that take on a duty or a responsibility by name.
+    ("区民防办、应急管理局牵头，区发展改革委、规划资源局履行相应职责，各镇政府和头桥集团落实主体责任。",
+     [("区民防办", L), ("应急管理局", L), ("区发展改革委", R), ("规划资源局", R), ("各镇政府", R), ("头桥集团", R)]),
+    # 要 after units not closed by 等部门 is no duty sentence the parser can tell from an exhortation, nor is a
+    # responsibility every unit is told to carry, nor what people (路长) do.
     ("各区、各部门要加强组织领导。", []),
+    ("各街道、各部门、各单位要全面落实消防安全责任制。", []),
+    ("副总路长协助总路长统筹协调，督导相关部门和下级路长履行职责。", []),
     ("如需相关职能部门支持配合，由区路长办公室牵头协调。", [("区路长办公室", L)]),
 ])
 def test_units_closed_by_a_group_word_before_what_they_must_do(sentence: str, expected: list[tuple[str, str]]) -> None:

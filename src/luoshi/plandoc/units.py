@@ -154,7 +154,7 @@ _DESCRIBED_COLLECTIVE = re.compile(r"^(?:各|其他|有关|相关)[^。:;,!?的]
 
 # An organisation's name never opens with an action: 鼓励保险公司, 支持园区 are clauses.
 _ACTION = re.compile(r"(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|强化|做好|确保|指导|督促|"
-                     r"完成|创建|协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在|如需|如有|若)")
+                     r"完成|创建|督导|定期|分批|分级|协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在|如需|如有|若)")
 _ACTION_START = re.compile(r"^" + _ACTION.pattern)
 
 
@@ -168,9 +168,9 @@ def looks_like_unit(name: str) -> bool:
     n = compact_name(name).strip("、,;。.")
     if _DESCRIBED_COLLECTIVE.match(n):
         return True   # 各有安全生产监管职责的部门, 各使用信用信息的单位
-    if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n) \
+    if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n) or n.endswith("长") \
             or (_ACTION_START.search(n) and not _NAMED_FOR_A_TASK.search(n)):
-        return False
+        return False   # …长: a person (各级路长, 县长), never a body
     if is_collective_name(n):
         return True
     n = _strip_trailing_paren(n)
@@ -1707,15 +1707,22 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str]
     for p in _MODAL.finditer(h, start, end):
         if p.start() < start + 2:
             continue
-        if not _GROUP_WORD_AT_END.search(h, start, p.start()):
+        grouped = _GROUP_WORD_AT_END.search(h, start, p.start()) is not None
+        if not grouped and not _TAKES_DUTY.match(h, p.start()):
             continue
         units = _unit_list(text, h, start, p.start())
-        if units and all(_subject_name(u.raw) for u in units):
+        # 'X、Y等部门要…' names its units by the group word; '…履行相应职责', '…落实主体责任' by the duty it takes
+        # on, unless every unit is a collective: '各街道、各部门要全面落实责任制' exhorts, it assigns nothing.
+        if units and all(_subject_name(u.raw) for u in units) \
+                and (grouped or not all(is_collective_name(u.raw) for u in units)):
             return units, text[p.start():]
     return None
 
 
-_MODAL = re.compile(r"(?:要|应当?|需|须|必须|需要)(?=[\u4e00-\u9fff])")
+_MODAL = re.compile(r"(?:要|应当?|需|须|必须|需要)(?=[\u4e00-\u9fff])"
+                    r"|(?=(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)[^,;。]{0,8}(?:职责|责任))")
+_TAKES_DUTY = re.compile(r"(?:要|应当?|需|须|必须|需要)?(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)[^,;。]{0,8}"
+                         r"(?:职责|责任)")
 
 
 def _unit_list(text: str, h: str, start: int, end: int) -> list[MarkerUnit] | None:
