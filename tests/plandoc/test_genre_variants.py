@@ -739,10 +739,12 @@ def test_a_title_keeps_its_opening_quoted_name_and_no_page_byline(head: str, tit
 def test_a_table_one_cell_per_line_without_a_number_column_gives_its_unit_lines_to_the_row_above() -> None:
     plan = parse("《某省妇女发展规划》目标责任分解书\n领域\n主要目标\n主要责任单位\n责任单位\n"
                  "1.妇女享有良好的基本卫生服务。\n——女性人均预期寿命延长。\n省卫生厅\n省发改委\n省财政厅\n"
-                 "2.提高孕产妇医疗保健水平。\n——孕产妇死亡率控制在15/10万以内。\n省卫生厅\n省公安厅\n")
+                 "省人口计生\n"
+                 "2.提高孕产妇医疗保健水平。\n——孕产妇死亡率控制在15/10万以内。\n省卫生厅\n新闻出版\n省公安厅\n")
     assert _paths(plan) == [("1",), ("2",)]
-    assert _units(plan, "1") == [("省卫生厅", R), ("省发改委", R), ("省财政厅", R)]
-    assert _units(plan, "2") == [("省卫生厅", R), ("省公安厅", R)]
+    # A department named by its field's short name among the unit lines (省人口计生, 新闻出版) is one of them.
+    assert _units(plan, "1") == [("省卫生厅", R), ("省发改委", R), ("省财政厅", R), ("省人口计生", R)]
+    assert _units(plan, "2") == [("省卫生厅", R), ("新闻出版", R), ("省公安厅", R)]
 
 
 def test_a_wrapped_header_cell_and_a_list_starting_at_two_in_such_a_table() -> None:

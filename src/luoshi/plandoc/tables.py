@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .lines import Cell, Line, match_label
 from .normalize import halfwidth
-from .units import looks_like_unit, split_unit_list
+from .units import is_field_name, looks_like_unit, split_unit_list
 
 # Ordered: the first role whose pattern matches a header cell wins, so 牵头单位 is "lead" before
 # the generic 单位 could match anything else.
@@ -432,13 +432,19 @@ def loose_unit_lines(lines: list[Line]) -> dict[int, str]:
         k = 0
         while i < len(lines) and not lines[i].cells and _loose_header(lines, i) is None \
                 and not lines[i].norm.startswith("附件"):
-            if _names_only_units(lines[i].raw):
+            if _names_only_units(lines[i].raw) or (k and _short_field_line(lines[i])):
+                # '省卫生厅' / '省人口计生' / '省妇联': among the unit lines, a department by its field's short name
                 found[i] = roles[min(k, len(roles) - 1)]
                 k += 1
             else:
                 k = 0
             i += 1
     return found
+
+
+def _short_field_line(line: Line) -> bool:
+    norm = line.norm.strip()
+    return match_label(norm, line.raw) is None and is_field_name(norm[1:] if norm[:1] in "省市县区" else norm)
 
 
 def _loose_header(lines: list[Line], i: int) -> tuple[int, list[str]] | None:

@@ -1734,7 +1734,7 @@ def _unit_list(text: str, h: str, start: int, end: int) -> list[MarkerUnit] | No
         a, b, _ = _strip_piece(h, ps, pe)
         if b <= a or _ACTS.search(h, a, b):
             return None
-        if not looks_like_unit(h[a:b]) and not (grouped and _field_name(h[a:b])):
+        if not looks_like_unit(h[a:b]) and not (grouped and is_field_name(h[a:b])):
             return None
         units.append(MarkerUnit(text[a:b], "responsible", (a, b)))
     return units or None
@@ -1743,7 +1743,7 @@ def _unit_list(text: str, h: str, start: int, end: int) -> list[MarkerUnit] | No
 _GROUP_WORD_AT_END = re.compile(r"等[^、,;。等()]{0,8}(?:部门|单位|机构)$")
 
 
-def _field_name(name: str) -> bool:
+def is_field_name(name: str) -> bool:
     """A short name of a field of government (交通运输, 质量技监) standing for its department in a list."""
     n = compact_name(name)
     return 2 <= len(n) <= 6 and not _PROSE_IN_NAME.search(n) and not _ACTION_START.search(n) \
@@ -1850,6 +1850,7 @@ __all__ = [
     "find_unit_markers",
     "find_unit_title",
     "is_collective_name",
+    "is_field_name",
     "lead_rule_kind",
     "looks_like_unit",
     "read_unit_cell",
