@@ -922,6 +922,20 @@ def test_a_table_one_cell_per_line_whose_category_column_comes_before_the_number
     assert _units(plan, *_paths(plan)[5]) == [("区房管局", R)]
 
 
+def test_a_table_one_cell_per_line_with_a_header_cell_wrapped_after_a_body_and_leaders_one_a_line() -> None:
+    # '区政府' / '分管领导' is one header cell; three leaders stand one a line in it; 目标名称 names the row and
+    # 工作标准 holds its own items ('(1)…').
+    cells = ["序号", "目标名称", "工 作 标 准", "区政府", "分管领导", "牵头单位", "配合单位",
+             "1", "四大功能区建设", "(1)老城复兴样板区要见成效，年内完成37个老旧小区改造任务。",
+             "王旭锋", "胡金芳", "王行杰", "住建局", "新闸街道、五星街道，发改局、财政局",
+             "2", "高质量发展", "(1)规上工业增加值增长8%。", "李明", "工信局", "统计局"]
+    plan = parse("2022年《政府工作报告》主要目标任务责任分解表\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("1",), ("1", "(1)"), ("2",), ("2", "(1)")]
+    assert _units(plan, "1", "(1)") == [("住建局", L), ("新闸街道", S), ("五星街道", S), ("发改局", S),
+                                        ("财政局", S)]
+    assert _units(plan, "2", "(1)") == [("工信局", L), ("统计局", S)]
+
+
 def test_a_table_set_apart_by_spaces_with_section_rows_and_unit_cells_wrapped_onto_lines() -> None:
     plan = parse("谯城区2025年政府工作报告重点工作任务分解表\n序号 重点工作任务 主要责任单位 协同配合单位\n"
                  "一、2025年经济社会发展的主要预期目标\n"

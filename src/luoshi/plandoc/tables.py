@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .lines import Cell, Line, match_label
@@ -28,7 +29,7 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("target", re.compile(r"(预期|量化|工作)?(目标|指标)|完成标准|预期成效|成果形式")),
     ("category", re.compile(r"^(领域|类别|任务类别|任务类型|类型|板块|方面|分类|重点领域|工作领域|项目类别|专项)$")),
     ("measures", re.compile(r"(具体|工作|主要)?(措施|举措)$")),
-    ("task", re.compile(r"任务|工作内容|主要内容|事项|内容|名称|项目|^重点工作$")),
+    ("task", re.compile(r"任务|工作内容|主要内容|事项|内容|名称|项目|^重点工作$|^(?:工作|具体|目标)(?:标准|要求)$")),
     ("notes", re.compile(r"^备注$")),
 )
 
@@ -56,8 +57,8 @@ def header_layout(cells: list[str]) -> TableLayout | None:
         if not name or len(name) > 12:
             continue
         for role, pattern in COLUMN_ROLES:
-            if role == "target" and name.endswith("任务"):
-                continue   # 重点工作目标任务: the tasks themselves
+            if role == "target" and name.endswith(("任务", "名称")):
+                continue   # 重点工作目标任务, 目标名称: the tasks themselves
             if pattern.search(name):
                 if role == "task" and "task" in columns:
                     role = "content"   # 任务名称 then 任务内容: the second holds each row's own text
@@ -346,8 +347,8 @@ def _stacked_header(lines: list[Line], i: int) -> int:
         if line.cells or len(re.sub(r"\s+", "", re.sub(r"\([^()]*\)$", "", cell))) > _MAX_HEADER_CELL \
                 or (cells and (_STACKED_SEQ.match(cell) or _is_section_label(cell, line.raw))):
             break   # 重点工作任务（杭州市2项配合工作）: a header cell with a note; '1', '一．…': the first row
-        if cells and _HEADER_NOTE.fullmatch(cell):
-            cells[-1] += cell   # '责任股室' / '（单位）': the header cell wrapped before its note
+        if cells and _wraps_header_cell(cells[-1], cell):
+            cells[-1] += cell
             ends[-1] = n
             continue
         cells.append(cell)
@@ -369,11 +370,21 @@ def _stacked_header(lines: list[Line], i: int) -> int:
 _HEADER_NOTE = re.compile(r"\([^()]{1,8}\)")
 
 
+def _wraps_header_cell(previous: str, cell: str) -> bool:
+    """Is `cell` the rest of the header cell `previous`, wrapped onto a line of its own: its note ('责任股室' /
+    '（单位）'), or the end of a cell that opens with a body, which names no column ('区政府' / '分管领导')?"""
+    if _HEADER_NOTE.fullmatch(cell):
+        return True
+    joined = re.sub(r"\s+", "", previous + cell)
+    return len(previous) <= _MAX_WRAPPED_HEADER_PART and looks_like_unit(previous) \
+        and not _is_header_word(previous) and len(joined) <= _MAX_HEADER_CELL and _is_header_word(joined)
+
+
 def _join_header_notes(lines: list[Line]) -> list[Line]:
-    """The header's lines, a note in brackets on a line of its own joined to the cell before it."""
+    """The header's lines, a cell wrapped onto a line of its own joined to the cell before it."""
     out: list[Line] = []
     for line in lines:
-        if out and _HEADER_NOTE.fullmatch(line.norm.strip()):
+        if out and _wraps_header_cell(out[-1].norm.strip(), line.norm.strip()):
             raw = _span_text([out[-1], line], out[-1].start, line.end)
             out[-1] = Line(out[-1].start, line.end, raw, halfwidth(raw))
         else:
@@ -401,10 +412,10 @@ def _is_header_word(cell: str) -> bool:
 
 def _row(lines: list[Line], width: int = 0) -> Line:
     """One table row made of consecutive lines, each a cell at its own place in the source. A row with more
-    lines than its header has cells joins the consecutive lines that only name units ('县水务局' / '县住建局':
-    a unit column listing one unit a line)."""
+    lines than its header has cells joins the consecutive lines of one cell (_join_cell_lines: leaders, then
+    units one a line)."""
     if width and len(lines) > width:
-        lines = _join_unit_lines(lines)
+        lines = _join_cell_lines(lines, width)
     first, last = lines[0], lines[-1]
     raw = "\t".join(line.raw for line in lines)
     return Line(first.start, last.end, raw, halfwidth(raw),
@@ -492,19 +503,33 @@ def _names_only_units(raw: str) -> bool:
 _MAX_UNIT_LINE = 120
 
 
-def _join_unit_lines(lines: list[Line]) -> list[Line]:
+_PERSON_LINE = re.compile(r"[\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2}(?:[\s、,][\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2})*")
+
+
+def _join_cell_lines(lines: list[Line], width: int) -> list[Line]:
+    """A row with more lines than its header has cells: the leaders of one cell one a line ('王旭锋' / '胡金芳')
+    are joined first, then the units of one cell one a line, while the row is still too long."""
+    lines = _join_lines_of(lines, _is_person_line)
+    return _join_lines_of(lines, lambda line: _names_only_units(line.raw)) if len(lines) > width else lines
+
+
+def _join_lines_of(lines: list[Line], kind: Callable[[Line], bool]) -> list[Line]:
     if len(lines) < 3:
         return lines
     out: list[Line] = []
     for line in lines:
         previous = out[-1] if out else None
-        if previous is not None and len(out) > 1 and _names_only_units(previous.raw) \
-                and _names_only_units(line.raw):
+        if previous is not None and len(out) > 1 and kind(previous) and kind(line):
             raw = _span_text([previous, line], previous.start, line.end)
             out[-1] = Line(previous.start, line.end, raw, halfwidth(raw))
         else:
             out.append(line)
     return out
+
+
+def _is_person_line(line: Line) -> bool:
+    norm = line.norm.strip()
+    return bool(_PERSON_LINE.fullmatch(norm)) and not looks_like_unit(norm) and not _is_header_word(norm)
 
 
 # -- tables copied out of a PDF, cells set apart by spaces -------------------------------------------
