@@ -708,6 +708,17 @@ def test_a_page_opening_mid_list_puts_a_higher_heading_beside_the_items_it_opene
     assert [name for name, _ in _units(plan, "六", "（十六）")] == ["教育部", "人力资源社会保障部", "体育总局"]
 
 
+def test_a_blanket_rule_reaches_the_later_tasks_not_the_schedule_after_them() -> None:
+    plan = parse("某局燃气安全专项整治工作方案\n二、整治内容\n（一）燃气具安全\n"
+                 "1.开展燃气具产品质量抽查。（市局质量处牵头，以下均需区市场监管局落实，不再单独列出）\n"
+                 "2.开展燃气具生产企业监督检查。\n三、监管措施\n（一）强化执法。（市局执法总队牵头）\n"
+                 "四、时间安排\n（一）动员部署阶段。2023年5月底前完成。\n")
+    assert ("区市场监管局", R) in _units(plan, "二", "（一）", "1")
+    assert ("区市场监管局", R) in _units(plan, "二", "（一）", "2")   # its part, no marker of its own
+    assert ("区市场监管局", R) in _units(plan, "三", "（一）")       # a later task with a marker of its own
+    assert _units(plan, "四", "（一）") == []                           # the schedule is no task
+
+
 def test_an_excerpt_may_start_its_list_at_any_number_the_next_line_continues() -> None:
     plan = parse("国务院关于落实政府工作报告重点工作部门分工的意见（摘录）\n"
                  "（二十四）健全城乡融合发展体制机制。（国家发展改革委、农业农村部负责）\n"

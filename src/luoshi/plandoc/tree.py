@@ -399,9 +399,12 @@ class TreeBuilder:
     def finish(self) -> None:
         """Rules that name units for every later item ("以下均需X落实，不再列出") reach the items now known."""
         for first, units in self.blanket:
+            part = _top(self.drafts[first]) if first < len(self.drafts) else None
             for draft in self.drafts[first:]:
                 if draft.children or draft.style == "annex":
                     continue
+                if not draft.units and _top(draft) is not part:
+                    continue   # '四、时间安排' after the tasks' parts: items of no units there are no tasks
                 _add_units(draft, units, by_name=True)
 
     def _take_duty_units(self, draft: Draft, para: Segment) -> None:
@@ -1019,6 +1022,13 @@ def _covered(seg: Segment, start: int, end: int) -> Span | None:
 
 
 _COVER_TRIM = frozenset(" \t\u3000。；;，,")
+
+
+def _top(draft: Draft) -> Draft:
+    """The top-level heading (or item) the draft stands under."""
+    while draft.parent is not None:
+        draft = draft.parent
+    return draft
 
 
 def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> None:
