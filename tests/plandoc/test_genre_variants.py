@@ -719,6 +719,15 @@ def test_a_blanket_rule_reaches_the_later_tasks_not_the_schedule_after_them() ->
     assert _units(plan, "四", "（一）") == []                           # the schedule is no task
 
 
+def test_a_flattened_page_with_one_part_opens_its_outline_after_the_preambles_colon() -> None:
+    plan = parse("2016年食品安全重点工作安排 2015年，全国食品安全形势持续稳定向好，但食品安全基础依然薄弱。为贯彻有关"
+                 "精神，进一步提高食品安全治理能力，现就2016年食品安全重点工作作出如下安排： 一、加快完善食品安全法规制度 "
+                 "全面宣传贯彻新修订的食品安全法。（食品药品监管总局、国务院食品安全办负责）推动制修订农产品质量安全法。"
+                 "（农业部负责）\n")
+    assert _paths(plan) == [("一",)]
+    assert [name for name, _ in _units(plan, "一")] == ["食品药品监管总局", "国务院食品安全办", "农业部"]
+
+
 def test_an_excerpt_may_start_its_list_at_any_number_the_next_line_continues() -> None:
     plan = parse("国务院关于落实政府工作报告重点工作部门分工的意见（摘录）\n"
                  "（二十四）健全城乡融合发展体制机制。（国家发展改革委、农业农村部负责）\n"
@@ -945,6 +954,16 @@ def test_a_table_one_cell_per_line_with_a_header_cell_wrapped_after_a_body_and_l
     assert _units(plan, "1", "(1)") == [("住建局", L), ("新闸街道", S), ("五星街道", S), ("发改局", S),
                                         ("财政局", S)]
     assert _units(plan, "2", "(1)") == [("工信局", L), ("统计局", S)]
+
+
+def test_a_unit_name_wrapped_in_its_cell_of_a_table_copied_one_cell_per_line() -> None:
+    cells = ["序号", "重点工作", "牵头责任单位", "上半年落实情况",
+             "1", "生活污水治理率达30%。", "市生态", "环境局", "已完成50个。",
+             "2", "优势农业特色产业综合产值增长8%以上。", "市农业", "农村局", "同比增长14%。",
+             "3", "新增治理面积91平方公里。", "市水利局", "已治理52平方公里。"]
+    plan = parse("2024年重点工作及责任清单落实情况汇总表\n" + "\n".join(cells) + "\n")
+    assert [_units(plan, path) for path in ("1", "2", "3")] == [
+        [("市生态环境局", L)], [("市农业农村局", L)], [("市水利局", L)]]
 
 
 def test_a_table_set_apart_by_spaces_with_section_rows_and_unit_cells_wrapped_onto_lines() -> None:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from luoshi.plandoc.messages import message
@@ -183,12 +184,15 @@ def _deadline(d: Draft, segments: list[Segment], default_year: int | None) -> De
     return None
 
 
+_BREAK_IN_NAME = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
 def _canonical_units(refs: list[UnitRef], directory: UnitDirectory) -> list[UnitRef]:
     out: list[UnitRef] = []
     seen: set[tuple[str, Span | None]] = set()
     for ref in refs:
         entry = directory.resolve(ref.name)
-        name = entry.name if entry else ref.name
+        name = entry.name if entry else _BREAK_IN_NAME.sub("", ref.name)   # '市生态' / '环境局' wrapped in a cell
         if (name, ref.covers) in seen:
             continue
         seen.add((name, ref.covers))

@@ -509,8 +509,29 @@ _PERSON_LINE = re.compile(r"[\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2}(?:[\s、,][\u
 def _join_cell_lines(lines: list[Line], width: int) -> list[Line]:
     """A row with more lines than its header has cells: the leaders of one cell one a line ('王旭锋' / '胡金芳')
     are joined first, then the units of one cell one a line, while the row is still too long."""
-    lines = _join_lines_of(lines, _is_person_line)
+    lines = _join_wrapped_names(lines)
+    if len(lines) > width:
+        lines = _join_lines_of(lines, _is_person_line)
     return _join_lines_of(lines, lambda line: _names_only_units(line.raw)) if len(lines) > width else lines
+
+
+_MAX_NAME_PART = 6
+
+
+def _join_wrapped_names(lines: list[Line]) -> list[Line]:
+    """'市生态' / '环境局': a unit's name wrapped in its cell, the first part its level and no name of its own."""
+    out: list[Line] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if previous is not None and previous.norm.strip()[:1] in "省市县区" \
+                and len(previous.norm.strip()) <= _MAX_NAME_PART \
+                and len(line.norm.strip()) <= _MAX_NAME_PART and not looks_like_unit(previous.norm.strip()) \
+                and looks_like_unit(previous.norm.strip() + line.norm.strip()):
+            raw = _span_text([previous, line], previous.start, line.end)
+            out[-1] = Line(previous.start, line.end, raw, halfwidth(raw))
+        else:
+            out.append(line)
+    return out
 
 
 def _join_lines_of(lines: list[Line], kind: Callable[[Line], bool]) -> list[Line]:

@@ -1081,7 +1081,7 @@ def _split_flattened(line: Line) -> list[Line]:
         cuts.append(p)
         last = p
         last_value[label.style] = label.value
-    if len(cuts) < 2:
+    if len(cuts) < 2 and not (cuts and _opens_outline(norm, cuts[0], line.raw)):
         return [line]
     out: list[Line] = []
     for s, e in zip([0, *cuts], [*cuts, len(norm)], strict=True):
@@ -1089,6 +1089,15 @@ def _split_flattened(line: Line) -> list[Line]:
         if raw.strip():
             out.append(Line(line.start + s, line.start + s + len(raw), raw, norm[s:s + len(raw)]))
     return out
+
+
+def _opens_outline(norm: str, cut: int, raw: str) -> bool:
+    """'…现就2016年食品安全重点工作作出如下安排: 一、加快完善…': one label is enough when it is the outline's
+    first heading (一、, 第一章) after a sentence's end: a page that lost its breaks may hold one part only."""
+    label = match_label(norm[cut:cut + 12], raw[cut:cut + 12])
+    before = norm[:cut].rstrip()
+    return label is not None and label.value == 1 and label.style in _FLAT_TOP_STYLES \
+        and before[-1:] in _SENTENCE_CLOSERS
 
 
 _FLAT_MIN_LINE = 80
