@@ -721,7 +721,8 @@ def test_a_blanket_rule_reaches_the_later_tasks_not_the_schedule_after_them() ->
 
 def test_a_flattened_page_with_one_part_opens_its_outline_after_the_preambles_colon() -> None:
     plan = parse("2016年食品安全重点工作安排 2015年，全国食品安全形势持续稳定向好，但食品安全基础依然薄弱。为贯彻有关"
-                 "精神，进一步提高食品安全治理能力，现就2016年食品安全重点工作作出如下安排： 一、加快完善食品安全法规制度 "
+                 "精神，进一步提高食品安全治理能力，现就2016年食品安全重点工作作出如下安排： "
+                 "一、加快完善食品安全法规制度 "
                  "全面宣传贯彻新修订的食品安全法。（食品药品监管总局、国务院食品安全办负责）推动制修订农产品质量安全法。"
                  "（农业部负责）\n")
     assert _paths(plan) == [("一",)]
