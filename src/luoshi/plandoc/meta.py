@@ -165,7 +165,16 @@ def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None,
             if closing and issuer is None:
                 continue
             return issuer, found[0]
+        if found:
+            # '国务院办公厅 2016年4月27日': the signature and its date on one line.
+            signer = ln.raw[:found[1][0]].strip()
+            if signer and len(signer) <= _MAX_SIGNER and _ORG_END_RE.search(signer) \
+                    and _is_date_only(ln.raw[found[1][0]:], (0, found[1][1] - found[1][0])):
+                return signer, found[0]
     return None
+
+
+_MAX_SIGNER = 40
 
 
 def _signers(lines: list[Line], date_index: int) -> str | None:
@@ -195,12 +204,20 @@ def _own_doc_number(content: list[Line]) -> str | None:
             break
         lead = len(text) - len(text.lstrip("(（[［【〔 \u3000"))
         found = find_doc_numbers(text[lead:])
+        norm = halfwidth(text[lead:])
+        if found and _NUMBER_AFTER_TITLE_RE.search(norm, 0, found[-1][1][0]) \
+                and not norm[found[-1][1][1]:].strip(" )"):
+            return found[-1][0]   # '…重点工作安排的通知（国办发〔2016〕30号）': the title with its own number
         if not found or found[0][1][0] != 0:
             continue
         rest = halfwidth(text[lead + found[0][1][1]:]).strip(" )]】〕")
         if not rest or rest.startswith(("《", "签发人")) or not any(p in rest for p in ",;。"):
             return found[0][0]
     return None
+
+
+# A notice's title closed by its kind, then its own 文号 in brackets ending the line.
+_NUMBER_AFTER_TITLE_RE = re.compile(r"(?:通知|意见|方案|决定|办法|规定)\s*\($")
 
 
 def _wraps_notice_title(prev: Line, line: Line) -> bool:
@@ -354,10 +371,14 @@ def _clean_title(raw: str) -> str:
 def _is_date_only(raw: str, span: tuple[int, int], *, with_time: bool = False) -> bool:
     """Is the date at `span` all the line holds? With `with_time`, a time of day may follow ('2017-08-24
     17:04', a page's timestamp: no title, though no document's date either)."""
-    rest = raw[: span[0]] + raw[span[1]:]
+    rest = _PUBLICATION_NOTE_RE.sub("", raw[: span[0]] + raw[span[1]:])
     if with_time:
         rest = _CLOCK_TIME_RE.sub("", rest)
     return len(rest.strip(" \u3000()（）")) <= 2
+
+
+# '2017年4月25日 （此件公开发布）': the signature date with the note on how the document is published.
+_PUBLICATION_NOTE_RE = re.compile(r"[(（]\s*此件[^()（）]{0,8}[)）]")
 
 
 _SPACED_OUT_RE = re.compile(r"(?:[\u4e00-\u9fff][ \u3000]{1,3}){2,7}[\u4e00-\u9fff]")
