@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 
 FLOORS = {
-    "node_recall": 0.986,
-    "node_precision": 0.991,
-    "unit_recall": 0.933,
-    "role_accuracy": 0.997,
+    "node_recall": 0.987,
+    "node_precision": 0.992,
+    "unit_recall": 0.940,
+    "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 265
+MIN_DOCUMENTS = 280
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -60,11 +60,12 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # The same texts as copied out of a PDF in the official layout (bench/accuracy.py --as wrapped): a line break
 # at every margin, inside sentences, names and markers. Measured when the plain-text reader learnt to join
 # them (45.5% of the (task, unit) pairs before, 91.5% after, against 91.8% on the texts as published; on 201
-# documents 91.2% against 91.9%; on 252, 90.5% against 91.3%; on 265, 92.2% against 92.9%).
+# documents 91.2% against 91.9%; on 252, 90.5% against 91.3%; on 265, 92.2% against 93.2%; on 280, 93.1%
+# against 94.0%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.983,
-    "node_precision": 0.990,
-    "unit_recall": 0.921,
+    "node_recall": 0.984,
+    "node_precision": 0.991,
+    "unit_recall": 0.930,
     "role_accuracy": 0.998,
 }
 
@@ -82,7 +83,7 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # when they were last lowered (a page on one line, tables that lose their empty merged cells on the way).
 # Lower them when the parser gets better; never raise them to let a change through (only by what the published
 # texts gained and a rewriting did not share: the rewritten texts' own count may not fall). '【责任单位】A、B' lost
-# 869 pairs before the parser learnt it. Reset on 265 documents (batch 16 added): a unit two markers of a
+# 869 pairs before the parser learnt it. Reset on 265 documents (batch 16 added), and on 280 (batch 17): a unit two markers of a
 # paragraph name now counts once per marker as published, and the rewritings that merge those markers
 # (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once.
 VARIANT_CEILINGS = {
@@ -90,11 +91,11 @@ VARIANT_CEILINGS = {
     "spaced-out-label": (0, 0), "label-is": (0, 0), "label-dash": (0, 0), "bare-list-in-brackets": (1, 0),
     "comma-list": (2, 0), "space-list": (6, 0), "he-before-last": (8, 0), "etc-departments": (0, 0),
     "unbracketed-marker": (1, 0), "marker-own-line": (0, 0), "verb-as-labels": (1, 0),
-    "verb-as-bracketed-labels": (17, 0), "verb-with-you": (0, 0), "labels-on-lines": (34, 2),
+    "verb-as-bracketed-labels": (23, 0), "verb-with-you": (0, 0), "labels-on-lines": (42, 2),
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (877, 410), "table-pipes": (17, 16), "table-cell-lines": (267, 341), "table-spaces": (551, 382),
+    "one-line": (869, 424), "table-pipes": (17, 16), "table-cell-lines": (267, 341), "table-spaces": (551, 382),
 }
 
 
