@@ -83,9 +83,9 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # when they were last lowered (a page on one line, tables that lose their empty merged cells on the way).
 # Lower them when the parser gets better; never raise them to let a change through (only by what the published
 # texts gained and a rewriting did not share: the rewritten texts' own count may not fall). '【责任单位】A、B' lost
-# 869 pairs before the parser learnt it. Reset on 265 documents (batch 16 added), and on 280 (batch 17): a unit two markers of a
-# paragraph name now counts once per marker as published, and the rewritings that merge those markers
-# (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once.
+# 869 pairs before the parser learnt it. Reset on 265 documents (batch 16 added), and on 280 (batch 17): a
+# unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
+# those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once.
 VARIANT_CEILINGS = {
     "label-in-brackets": (1, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
     "spaced-out-label": (0, 0), "label-is": (0, 0), "label-dash": (0, 0), "bare-list-in-brackets": (1, 0),
@@ -95,7 +95,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (869, 424), "table-pipes": (17, 16), "table-cell-lines": (267, 341), "table-spaces": (551, 382),
+    "one-line": (872, 426), "table-pipes": (17, 16), "table-cell-lines": (267, 341), "table-spaces": (551, 382),
 }
 
 

@@ -978,6 +978,19 @@ def test_a_table_set_apart_by_spaces_with_section_rows_and_unit_cells_wrapped_on
                                                      ("各乡镇人民政府", S)])
 
 
+def test_a_table_set_apart_by_spaces_with_a_flagged_row_and_a_row_copied_one_cell_per_line() -> None:
+    plan = parse("某县2021年度政府重点工作任务第一季度完成情况汇总表\n"
+                 "序号 目标任务 牵头县领导 牵头责任单位 一季度完成情况\n"
+                 "1 地区生产总值增长9%以上。 路 军 发展改革委 数据上报中\n"
+                 "2\n单位生产总值能耗、主要污染物排放均控制在上级下达的目标以内。\n"
+                 "路 军\n屈 磊\n发展改革委\n生态环境分局\n"
+                 "发展改革委：单位生产总值能耗控制在目标以内。\n"
+                 "★3 更深层次融入长三角产业分工协作。 路 军 发展改革委 已成功申报\n")
+    assert _paths(plan) == [("1",), ("2",), ("3",)]
+    assert _units(plan, "2") == [("发展改革委", L), ("生态环境分局", L)]
+    assert _units(plan, "3") == [("发展改革委", L)]
+
+
 def test_a_column_of_units_of_measure_beside_the_targets_is_not_the_responsible_units() -> None:
     plan = parse("嵊泗县乡村振兴考核任务清单\n序号\t考核指标\t单位\t年度目标\t责任部门\t评分部门\n"
                  "1\t渔业产值增长率\t%\t5\t县海洋与渔业局\t市海洋渔业局\n"

@@ -555,7 +555,7 @@ def _is_person_line(line: Line) -> bool:
 
 # -- tables copied out of a PDF, cells set apart by spaces -------------------------------------------
 
-_SPACED_ROW = re.compile(r"^\d{1,3}\s+\S")
+_SPACED_ROW = re.compile(r"^[★☆▲]?\d{1,3}\s+\S")   # ★6: a row flagged (a key task), still row 6
 _TOKEN = re.compile(r"\S+")
 
 
@@ -580,6 +580,16 @@ def split_spaced_rows(lines: list[Line]) -> list[Line]:
         text_end = max(layout.col(r) for r in ("task", "content", "measures", "category", "target"))
         trailing = len(cells) - 1 - text_end
         while i < len(lines) and not lines[i].cells and trailing >= 1:
+            if _STACKED_SEQ.match(lines[i].norm.strip()) and i + 1 < len(lines) \
+                    and not _SPACED_ROW.match(lines[i + 1].norm):
+                # '5' / '单位生产总值能耗…' / '路 军' / '屈 磊' / '发展改革委' / …: one row copied one cell per line.
+                j = i + 1
+                while j < len(lines) and j - i <= _MAX_ROW_LINES and not lines[j].cells \
+                        and not _SPACED_ROW.match(lines[j].norm) and not _STACKED_SEQ.match(lines[j].norm.strip()):
+                    j += 1
+                out.append(_row(lines[i:j], len(cells)))
+                i = j
+                continue
             if not _SPACED_ROW.match(lines[i].norm):
                 label = match_label(lines[i].norm, lines[i].raw)
                 if label is not None and label.style in ("cn_dun", "cn_paren") \
@@ -599,6 +609,9 @@ def split_spaced_rows(lines: list[Line]) -> list[Line]:
             out.append(row_line)
             i = j
     return out
+
+
+_MAX_ROW_LINES = 12
 
 
 def _spaced_row(lines: list[Line], text_end: int, trailing: int, layout: TableLayout) -> Line | None:
