@@ -95,7 +95,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (872, 426), "table-pipes": (17, 16), "table-cell-lines": (267, 341), "table-spaces": (551, 382),
+    "one-line": (873, 426), "table-pipes": (17, 16), "table-cell-lines": (267, 341), "table-spaces": (534, 382),
 }
 
 

@@ -991,6 +991,14 @@ def test_a_table_set_apart_by_spaces_with_a_flagged_row_and_a_row_copied_one_cel
     assert _units(plan, "3") == [("发展改革委", L)]
 
 
+def test_a_table_set_apart_by_spaces_whose_last_cell_of_free_text_holds_a_space() -> None:
+    plan = parse("某县2025年县政府重点工作任务一季度完成情况\n序号 重点工作任务 牵头责任单位 一季度完成情况\n"
+                 "1 地区生产总值增长6%以上。 县发改委 一季度地区生产总值增长6.8%\n"
+                 "2 规模工业增加值增长4.5%。 县工信局 规模工业增加值增长 11.9%\n")
+    assert _units(plan, "1") == [("县发改委", L)]
+    assert _units(plan, "2") == [("县工信局", L)]
+
+
 def test_a_column_of_units_of_measure_beside_the_targets_is_not_the_responsible_units() -> None:
     plan = parse("嵊泗县乡村振兴考核任务清单\n序号\t考核指标\t单位\t年度目标\t责任部门\t评分部门\n"
                  "1\t渔业产值增长率\t%\t5\t县海洋与渔业局\t市海洋渔业局\n"

@@ -633,6 +633,8 @@ def _spaced_row(lines: list[Line], text_end: int, trailing: int, layout: TableLa
         while len(cells) > trailing:
             cells[0:2] = [(cells[0][0], cells[1][1])]
         tokens = head + cells
+    elif trailing >= 2 and _free_text_last(layout, text_end + trailing):
+        tokens = _spaces_in_last_cell(lines[0], tokens, trailing)
     text = (tokens[1][0], tokens[len(tokens) - trailing - 1][1])
     first = tokens[0][0]
     row = [(first, first)] * (text_end + 1)
@@ -641,6 +643,28 @@ def _spaced_row(lines: list[Line], text_end: int, trailing: int, layout: TableLa
     out_cells = [Cell(_span_text(lines, a, b), a, b) for a, b in spans]
     raw = "\t".join(c.text for c in out_cells)
     return Line(lines[0].start, lines[-1].end, raw, halfwidth(raw), cells=out_cells)
+
+
+def _free_text_last(layout: TableLayout, last: int) -> bool:
+    """Is the table's last column one of free text (一季度完成情况, 备注) after a unit column?"""
+    roles = {index: role for role, index in layout.columns.items()}
+    return roles.get(last) in (None, "notes") and roles.get(last - 1) in ("lead", "support", "responsible")
+
+
+def _spaces_in_last_cell(line: Line, tokens: list[tuple[int, int]], trailing: int) -> list[tuple[int, int]]:
+    """'县工信局 规模工业增加值增长 11.9%': the progress cell after the units holds a space; the units are the
+    last word that only names units, and all after it is the last cell."""
+    def names_units(k: int) -> bool:
+        return _names_only_units(line.raw[tokens[k][0] - line.start:tokens[k][1] - line.start])
+
+    units_at = len(tokens) - trailing   # where the unit cell is when every cell is one word
+    if names_units(units_at):
+        return tokens
+    k = next((k for k in range(units_at - 1, 1, -1) if names_units(k)), None)
+    if k is None:
+        return tokens
+    last = k + trailing - 1   # the last cell starts after the units and the one-word cells between
+    return [*tokens[:last], (tokens[last][0], tokens[-1][1])]
 
 
 def _span_text(lines: list[Line], start: int, end: int) -> str:
