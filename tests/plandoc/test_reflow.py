@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from luoshi.plandoc import parse
 from luoshi.plandoc.read import read_bytes
 from luoshi.plandoc.reflow import is_hard_wrapped
 from tests.plandoc.conftest import broken_at_margin
@@ -81,3 +82,27 @@ def test_a_number_the_margin_cut_is_joined_whole_and_latin_words_get_their_space
     assert join_wrapped_lines([full[:-1] + "3", "000家。"]) == [full[:-1] + "3000家。"]
     words = "推动建设开放共享的工业互联网平台，发展基于云计算的Industrial"
     assert join_wrapped_lines([words, "Internet应用。"]) == [words + " Internet应用。"]
+
+
+def _columns_flattened(text: str, width: int) -> str:
+    """The text as a gazette's columns of `width` characters copied with each line break a space."""
+    return " ".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+def test_the_reader_takes_out_the_spaces_a_flattened_column_layout_left_inside_words() -> None:
+    body = ("全面宣传贯彻新修订的食品安全法，配合全国人大常委会做好食品安全法执法检查。"
+            "（食品药品监管总局、国务院食品安全办会同各省级人民政府负责）推动制修订农产品质量安全法、粮食法和食品安全法实施条例等法律法规。（农业部、食品药品"
+            "监管总局、国务院法制办、国家粮食局负责）")
+    text = "2016年食品安全重点工作安排\n一、加快完善食品安全法规制度\n" + _columns_flattened(body, 23) + "\n"
+    source = read_bytes(text.encode())
+    assert body in source.text
+    plan = parse(text)
+    assert [u.name for u in plan.nodes[0].units] == ["食品药品监管总局", "国务院食品安全办", "各省级人民政府", "农业部",
+                                                     "食品药品监管总局", "国务院法制办", "国家粮食局"]
+
+
+def test_fields_set_apart_by_spaces_on_a_newspaper_line_are_no_column_breaks() -> None:
+    line = ("1.轨道交通1号线一期工程投入试运营。 牵头领导:林静国 责任单位:市轨道交通工程建设指挥部 项目责任人:尹文德 "
+            "2.新增安装300套路口交通信息视频采集设备。 牵头领导:王仁洲 责任单位:市公安局 项目责任人:王伟标 "
+            "配合单位:市城管局、市财政局 实际完成情况:中心设备调试")
+    assert read_bytes(line.encode()).text.strip() == line

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from luoshi.plandoc.errors import InputTooLarge, PlanDocError, UnsupportedInput
 from luoshi.plandoc.limits import WorkBudget, check_text
 from luoshi.plandoc.messages import Message, message
-from luoshi.plandoc.reflow import HEADING_LABEL, unwrap
+from luoshi.plandoc.reflow import HEADING_LABEL, join_column_breaks, unwrap
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -379,6 +379,8 @@ def _cleaned(text: str) -> tuple[str, list[str]]:
     """A page's or a file's text without a mirror's pinyin and with its margin breaks joined, and the
     warnings that say so (the source shown is this text)."""
     text, joined = unwrap(text)
+    text, column_breaks = join_column_breaks(text)
+    joined += column_breaks
     text, pinyin = strip_inserted_pinyin(text)
     warnings: list[str] = []
     if pinyin:

@@ -23,6 +23,7 @@ import re
 import unicodedata
 
 from luoshi.plandoc.normalize import halfwidth
+from luoshi.plandoc.units import looks_like_unit
 
 # A heading label, as the parser will see it at the start of a line (full- or half-width).
 HEADING_LABEL = re.compile(
@@ -199,3 +200,65 @@ def unwrap(text: str) -> tuple[str, int]:
         return text, 0
     joined = join_wrapped_lines(drop_spacing_lines(lines))
     return "\n".join(joined), sum(1 for line in lines if line.strip()) - sum(1 for line in joined if line.strip())
+
+
+# A gazette's or a PDF's columns copied with each line break turned into a space: '但食 品安全基础依然薄弱，为贯彻
+# 党的十八大…中央经 济工作会议…'. Single spaces about one column's width apart, several in a row, are the breaks
+# (a page may change its column width: a gazette's narrower columns further down).
+_INNER_SPACE = re.compile(r"(?<=\S) (?=\S)")
+_MIN_RUN_GAPS = 3
+_MIN_COLUMN_WIDTH = 8
+_COLUMN_SLACK = 2
+
+
+def join_column_breaks(text: str) -> tuple[str, int]:
+    """The text with the spaces a flattened column layout left inside words taken out, and how many; a space
+    before a heading ('…如下安排： 一、…') or after a heading's title, out of the columns' rhythm, stays."""
+    out: list[str] = []
+    removed = 0
+    for line in text.split("\n"):
+        spaces = [m.start() for m in _INNER_SPACE.finditer(line) if _may_break(line, m.start())]
+        breaks = _column_breaks(spaces) if len(spaces) > _MIN_RUN_GAPS else []
+        for p in reversed(breaks):
+            line = line[:p] + line[p + 1:]
+        removed += len(breaks)
+        out.append(line)
+    return ("\n".join(out), removed) if removed else (text, 0)
+
+
+def _may_break(line: str, p: int) -> bool:
+    """Could the space at p be a line break inside text: between two CJK characters, not before a heading
+    or a field's label ('牵头领导:王仁洲 责任单位:市公安局' sets its fields apart by spaces)?"""
+    if not (_is_cjk(line[p - 1]) and _is_cjk(line[p + 1])) or HEADING_LABEL.match(line[p + 1:]) \
+            or _FIELD_LABEL.match(line, p + 1):
+        return False
+    # '市交通委 市绿化市容局': names set apart by spaces, each a unit of its own.
+    before, after = _WORD_BEFORE.search(line, 0, p), _WORD_AFTER.match(line, p + 1)
+    return not (before and after and looks_like_unit(before.group()) and looks_like_unit(after.group()))
+
+
+_WORD_BEFORE = re.compile(r"[^\s,，、;；:：。()（）]{2,20}$")
+_WORD_AFTER = re.compile(r"[^\s,，、;；:：。()（）]{2,20}")
+
+
+_FIELD_LABEL = re.compile(r"[^\s:：,，。]{1,8}[:：]")
+
+
+def _column_breaks(spaces: list[int]) -> list[int]:
+    """The spaces that bound runs of at least three gaps of about one width (the columns' lines)."""
+    gaps = [b - a - 1 for a, b in itertools.pairwise(spaces)]
+    in_run: set[int] = set()
+    start = 0
+    for k in range(1, len(gaps) + 1):
+        if k < len(gaps) and gaps[k] >= _MIN_COLUMN_WIDTH and gaps[k - 1] >= _MIN_COLUMN_WIDTH \
+                and abs(gaps[k] - gaps[k - 1]) <= _COLUMN_SLACK:
+            continue
+        if k - start >= _MIN_RUN_GAPS:
+            in_run.update(range(start, k + 1))   # gaps start..k-1 lie between spaces start..k
+        start = k
+    return [p for i, p in enumerate(spaces) if i in in_run]
+
+
+def _is_cjk(char: str) -> bool:
+    """An ideograph or full-width punctuation: a break between two of them split a word or a sentence."""
+    return "\u4e00" <= char <= "\u9fff" or unicodedata.east_asian_width(char) in ("W", "F")
