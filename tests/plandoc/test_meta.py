@@ -324,21 +324,21 @@ def test_it_takes_the_plan_title_a_notice_sends_in_angle_brackets_inside_the_pag
     assert parse(text).title == "关于鼓励引导人才向基层一线流动的若干措施"
 
 
+def _notice(first_line: str, signature: str, title: str) -> str:
+    """A State Council notice sending a plan: its first line, addressees, cover sentence, signature, title."""
+    return (f"{first_line}\n各省、自治区、直辖市人民政府：\n《{title}》已经国务院同意，现印发给你们，请认真贯彻执行。\n"
+            f"{signature}\n{title}\n" + BODY)
+
+
 def test_a_signature_date_with_its_publication_note_is_no_part_of_the_title() -> None:
-    text = ("国办发〔2017〕37号\n各省、自治区、直辖市人民政府，国务院有关部门：\n"
-            "《深化医药卫生体制改革2017年重点工作任务》已经国务院同意，现印发给你们，请认真组织实施。\n"
-            "国务院办公厅\n2017年4月25日 （此件公开发布）\n"
-            "深化医药卫生体制改革2017年重点工作任务\n" + BODY)
-    plan = parse(text)
+    plan = parse(_notice("国办发〔2017〕37号", "国务院办公厅\n2017年4月25日 （此件公开发布）",
+                         "深化医药卫生体制改革2017年重点工作任务"))
     assert (plan.title, plan.issued_on) == ("深化医药卫生体制改革2017年重点工作任务", "2017-04-25")
 
 
 def test_a_signature_and_its_date_on_one_line_and_a_notice_title_closed_by_its_own_number() -> None:
-    text = ("国务院办公厅关于印发2016年食品安全重点工作安排的通知（国办发〔2016〕30号）\n"
-            "各省、自治区、直辖市人民政府：\n《2016年食品安全重点工作安排》已经国务院同意，现印发给你们，请认真贯彻执行。\n"
-            "国务院办公厅 2016年4月27日\n"
-            "2016年食品安全重点工作安排\n" + BODY)
-    plan = parse(text)
+    plan = parse(_notice("国务院办公厅关于印发2016年食品安全重点工作安排的通知（国办发〔2016〕30号）",
+                         "国务院办公厅 2016年4月27日", "2016年食品安全重点工作安排"))
     assert (plan.doc_number, plan.issued_on, plan.issuer) == ("国办发〔2016〕30号", "2016-04-27", "国务院办公厅")
 
 
