@@ -1104,6 +1104,13 @@ def test_a_unit_named_by_the_markers_of_several_paragraphs_under_an_item_keeps_e
     assert plan.source[slice(*node.units[2].covers)].startswith("发挥投资的关键作用")
 
 
+def test_a_line_naming_the_related_departments_under_a_task() -> None:
+    plan = _plan("（一）开展排摸建档。每年排摸新增拟列入下一年整治工作的内部道路。",
+                 "相关部门：区建设管理委、区规划资源局、区公安分局、滨江集团、属地街道等。")
+    assert _units(plan, "一", "（一）") == [("区建设管理委", R), ("区规划资源局", R), ("区公安分局", R),
+                                         ("滨江集团", R), ("属地街道", R)]
+
+
 def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:
     plan = _plan("（一）加强装修垃圾管理。区绿化市容局要加强指导，督促物业服务企业设置堆放场所；"
                  "区房管局统一指导各街镇。",
