@@ -967,6 +967,17 @@ def test_a_unit_name_wrapped_in_its_cell_of_a_table_copied_one_cell_per_line() -
         [("市生态环境局", L)], [("市农业农村局", L)], [("市水利局", L)]]
 
 
+def test_a_table_one_cell_per_line_whose_content_cell_lists_its_items_a_line_each() -> None:
+    cells = ["序号", "任务内容", "责任单位",
+             "1", "1. 强化党组织领导下的生活垃圾分类多方参与机制。", "2. 紧扣重要时间节点开展宣传。",
+             "3. 夯实全程分类体系基础，完成289个投放点改造。", "区绿化市容局",
+             "2", "融入基层治理“多格合一”。", "区社工部"]
+    plan = parse("2025年生活垃圾分类减量推进工作任务清单\n" + "\n".join(cells) + "\n")
+    assert [p[0] for p in _paths(plan)][:2] == ["1", "2"]
+    assert _units(plan, "1") == [("区绿化市容局", R)]
+    assert _units(plan, "2") == [("区社工部", R)]
+
+
 def test_a_table_set_apart_by_spaces_with_section_rows_and_unit_cells_wrapped_onto_lines() -> None:
     plan = parse("谯城区2025年政府工作报告重点工作任务分解表\n序号 重点工作任务 主要责任单位 协同配合单位\n"
                  "一、2025年经济社会发展的主要预期目标\n"

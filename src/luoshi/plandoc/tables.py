@@ -271,6 +271,13 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
             norm = lines[i].norm.strip()
             label = match_label(norm, lines[i].raw)
             following = lines[i + 1].norm.strip() if i + 1 < len(lines) and not lines[i + 1].cells else ""
+            items_end = _numbered_items_end(lines, i) if row and _STACKED_SEQ.match(row[-1].norm.strip()) else i
+            if items_end > i + 1:
+                # '1' / '1. 强化…' / '2. 紧扣…' / …: the row's content cell lists its own items, a line each.
+                raw = _span_text(lines[i:items_end], lines[i].start, lines[items_end - 1].end)
+                row.append(Line(lines[i].start, lines[items_end - 1].end, raw, halfwidth(raw)))
+                i = items_end
+                continue
             if category_first and _has_task(row) and label is None and not _STACKED_SEQ.match(norm) \
                     and len(norm) <= _MAX_SECTION_ROW and not _names_only_units(lines[i].raw):
                 after = lines[i + 2].norm.strip() if i + 2 < len(lines) and not lines[i + 2].cells else ""
@@ -320,6 +327,18 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
         if row:
             out.append(close(row, width))
     return out
+
+
+def _numbered_items_end(lines: list[Line], i: int) -> int:
+    """After a row's number, the end of a run of lines numbered 1., 2., 3. … (at least two), else i."""
+    j, value, style = i, 0, None
+    while j < len(lines) and not lines[j].cells:
+        label = match_label(lines[j].norm.strip(), lines[j].raw)
+        if label is None or label.value != value + 1 or (style is not None and label.style != style) \
+                or label.style not in ("ar_dot", "ar_paren", "circled"):
+            break
+        j, value, style = j + 1, label.value, label.style
+    return j if j - i >= 2 else i
 
 
 def _category_row(row: list[Line], width: int) -> Line:
