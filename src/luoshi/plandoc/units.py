@@ -154,7 +154,7 @@ _DESCRIBED_COLLECTIVE = re.compile(r"^(?:各|其他|有关|相关)[^。:;,!?的]
 
 # An organisation's name never opens with an action: 鼓励保险公司, 支持园区 are clauses.
 _ACTION = re.compile(r"(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|强化|做好|确保|指导|督促|"
-                     r"完成|创建|督导|定期|分批|分级|协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在|如需|如有|若)")
+                     r"完成|创建|督导|定期|分批|分级|明确|协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在|如需|如有|若)")
 _ACTION_START = re.compile(r"^" + _ACTION.pattern)
 
 
@@ -1599,6 +1599,9 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
             partners = _partner_units(text, h, len(h) - len(duties) + together.end()) if together else None
             if partners is None and together is not None and together.group().endswith("联合"):
                 continue   # '区交通委和交管部门组织联合验收', 'X和Y联合推进': no partner named, no duty read
+            if partners is not None and together is not None and together.group().endswith("牵头") \
+                    and not any(is_collective_name(u.raw) for u in partners) and len(partners) < 2:
+                partners = None   # '区规划资源局牵头编制…': one name of no collective kind may be the work
             if partners is not None:
                 # 'X（要）会同Y、Z等部门…': X leads, Y and Z support (as in 由X会同Y…).
                 found.extend(MarkerUnit(u.raw, "lead", u.span) for u in subject[0])
@@ -1651,7 +1654,8 @@ _BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?P<verb>牵头|负责|�
 _SENTENCE_BREAK = re.compile(r"[。;,]")
 _LEADS_OTHERS = re.compile(r"(?:^|(?<=[。;]))\s*(?:负责)?牵头(?=[^,;。])")
 _MEMBERS = re.compile(r"(?<=[,;])\s*(?P<names>[^,;。]{2,200}?)(?:为|作为)成员(?:单位|部门)")
-_TOGETHER_WITH = re.compile(r"(?:要|应当?|需|须|负责)?(?:会同|联合)")   # 区绿化市容局联合区房管局…: as 会同
+# 区绿化市容局联合区房管局…: as 会同; 区绿化市容局牵头各相关单位横向协作: the units it leads support it.
+_TOGETHER_WITH = re.compile(r"(?:要|应当?|需|须|负责)?(?:会同|联合|牵头(?!负责|组织|抓|推进|做好|落实|开展))")
 _WITH_UNITS = re.compile(r"(?P<group>[^,;。]{2,300}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
                          r"|(?P<names>[^,;。]{2,60}?)(?=" + _VERB_MORPHEME + r")")
 
@@ -1668,7 +1672,8 @@ def _partner_units(text: str, h: str, at: int) -> list[MarkerUnit] | None:
         a, b, _ = _strip_piece(h, ps, pe)
         # The last name runs on into its action: '区房管局加强对街镇的指导', '各街镇（管委会）对…进行总结'.
         cut = next((k for k in range(a + 2, min(b, a + _MAX_NAME_LEN)) if looks_like_unit(h[a:k]) and (
-            h[k] in _PREPOSITIONS or _ACTION.match(h, k) or _VERB_HEAD.match(h, k))), None)
+            h[k] in _PREPOSITIONS or _ACTION.match(h, k) or _VERB_HEAD.match(h, k)
+            or (h[k - 2:k] in _GROUP_ENDS and is_collective_name(h[a:k])))), None)   # '各相关单位横向协作'
         if cut is not None:
             units.append(MarkerUnit(text[a:cut], "support", (a, cut)))
             break
@@ -1678,6 +1683,7 @@ def _partner_units(text: str, h: str, at: int) -> list[MarkerUnit] | None:
     return units or None
 
 
+_GROUP_ENDS = frozenset({"单位", "部门", "机构"})
 _PREPOSITIONS = frozenset("对向就为从按")   # what opens the action after a name: '各街镇对…进行总结'
 
 
