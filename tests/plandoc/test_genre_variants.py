@@ -971,11 +971,14 @@ def test_a_table_one_cell_per_line_whose_content_cell_lists_its_items_a_line_eac
     cells = ["序号", "任务内容", "责任单位",
              "1", "1. 强化党组织领导下的生活垃圾分类多方参与机制。", "2. 紧扣重要时间节点开展宣传。",
              "3. 夯实全程分类体系基础，完成289个投放点改造。", "区绿化市容局",
-             "2", "融入基层治理“多格合一”。", "区社工部"]
+             "2", "融入基层治理“多格合一”。", "区社工部",
+             "3", "1. 进一步强化医疗机构分类投放管理。", "2. 持续推进垃圾分类进医院。", "区卫健委"]
     plan = parse("2025年生活垃圾分类减量推进工作任务清单\n" + "\n".join(cells) + "\n")
-    assert [p[0] for p in _paths(plan)][:2] == ["1", "2"]
+    # The items of a row's cell nest under it, whatever their numbering; the rows after stand where it does.
+    assert _paths(plan) == [("1",), ("1", "1"), ("1", "2"), ("1", "3"), ("2",), ("3",), ("3", "1"), ("3", "2")]
     assert _units(plan, "1") == [("区绿化市容局", R)]
     assert _units(plan, "2") == [("区社工部", R)]
+    assert _units(plan, "3") == [("区卫健委", R)]
 
 
 def test_a_table_set_apart_by_spaces_with_section_rows_and_unit_cells_wrapped_onto_lines() -> None:

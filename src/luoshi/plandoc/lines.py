@@ -255,14 +255,16 @@ _INLINE_TRIGGER = re.compile(rf"[{CIRCLED}(\d。;；:：](?:(?<=[{CIRCLED}])|(?<
                              rf"|(?<=[。;；:：]) ?\d{{1,2}}[.．、](?![\d.．、]))")
 
 
-def split_inline_items(line: Line, styles: tuple[str, ...] = INLINE_STYLES) -> list[Line]:
+def split_inline_items(line: Line, styles: tuple[str, ...] = INLINE_STYLES, *, opens_with_item: bool = False
+                       ) -> list[Line]:
     """Split "（1）…；（2）…" written in one paragraph into one segment per sub-item.
 
     Only a run of consecutive numbers starting at 1, each after a clause boundary, counts; a lone
-    "（1）" or "（2017-2019年）" leaves the line whole.
+    "（1）" or "（2017-2019年）" leaves the line whole. With `opens_with_item` (the caller saw the text open
+    with item 1), one more label after it is enough.
     """
     norm = line.norm
-    if len(_INLINE_TRIGGER.findall(norm)) < 2:
+    if len(_INLINE_TRIGGER.findall(norm)) < (1 if opens_with_item else 2):
         return [line]
     for style_name in styles:
         cuts: list[int] = []

@@ -702,7 +702,7 @@ class TreeBuilder:
         target = cell.text("target")
         if target:
             draft.body.append(Segment(target, cell.start("target")))
-        self._cell_items(draft, cell)
+        self._cell_items(draft, cell, table)
         table.last_row = draft
         table.last_seq_start = cell.start("seq") if seq else -1
 
@@ -739,14 +739,27 @@ class TreeBuilder:
             return False
         return table.last_row is None or table.last_row.style != label.style
 
-    def _cell_items(self, draft: Draft, cell: _CellReader) -> None:
+    def _cell_items(self, draft: Draft, cell: _CellReader, table: _Table) -> None:
         """'（1）…；（2）…' inside a row's content cell: numbered sub-items of the row."""
         col = "content" if cell.text("content") else "task"
         text = cell.text(col)
         if not text:
             return
         start = cell.start(col)
-        segments = split_inline_items(Line(start, start + len(text), text, halfwidth(text)))
+        line = Line(start, start + len(text), text, halfwidth(text))
+        opening = match_label(line.norm, line.raw)
+        if opening is not None and opening.value == 1 and opening.style in ("ar_dot", "ar_paren", "circled"):
+            # '1. 强化…。 2. 紧扣…。 …' under row 1: the cell lists the row's items from its first word; they
+            # nest under the row whatever their style, and the rows after them stand where this one does.
+            items = split_inline_items(line, PARAGRAPH_INLINE_STYLES, opens_with_item=True)
+            if len(items) > 1:
+                table.row_depth = len(self.stack) - 1
+                for seg in items:
+                    label = match_label(seg.norm, seg.raw)
+                    if label is not None:
+                        self._add(seg, label, table.row_depth + 1)
+                return
+        segments = split_inline_items(line)
         for seg in segments[1:]:
             label = match_label(seg.norm, seg.raw)
             depth = self._place(label, validate=True) if label else None
