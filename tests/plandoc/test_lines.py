@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from luoshi.plandoc import Plan, parse
-from luoshi.plandoc.lines import Line, match_label, noise_kind, split_inline_items, split_lines
+from luoshi.plandoc.lines import PARAGRAPH_INLINE_STYLES, Line, match_label, noise_kind, split_inline_items, split_lines
 from luoshi.plandoc.normalize import halfwidth
 
 
@@ -107,6 +107,13 @@ def test_it_splits_every_inline_style(text: str, pieces: int) -> None:
 ])
 def test_it_does_not_split_what_is_no_inline_list(text: str) -> None:
     assert [s.raw for s in split_inline_items(_line(text))] == [text]
+
+
+def test_a_text_the_caller_saw_open_with_item_one_splits_at_its_second_item_after_one_or_two_spaces() -> None:
+    text = "1. 强化医疗机构分类投放管理。  2. 持续推进垃圾分类进医院。"   # a cell's lines joined, an empty line between
+    assert split_inline_items(_line(text), PARAGRAPH_INLINE_STYLES) == [_line(text)]   # one trigger: no list
+    pieces = split_inline_items(_line(text), PARAGRAPH_INLINE_STYLES, opens_with_item=True)
+    assert [s.raw for s in pieces] == ["1. 强化医疗机构分类投放管理。", "2. 持续推进垃圾分类进医院。"]
 
 
 # -- split_lines and noise -------------------------------------------------------------------------

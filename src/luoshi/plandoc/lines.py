@@ -244,7 +244,8 @@ _INLINE_LABEL_RES: dict[str, re.Pattern[str]] = {
     "ar_half_paren": re.compile(r"(?:^|(?<=[。;；:：,， ]))(\d{1,3})\)"),
     # '1.继续完善…。 2.编制…': only after a full stop, a semicolon or a colon (a comma before "2." may be prose),
     # never before a digit (2.5万亩).
-    "ar_dot": re.compile(r"(?:^|(?<=[。;；:：])|(?<=[。;；:：] ))(\d{1,2})[.．、](?![\d.．、])"),
+    # (One or two spaces after the boundary: a cell's lines joined, an empty line between them.)
+    "ar_dot": re.compile(r"(?:^|(?<=[。;；:：])|(?<=[。;；:：] )|(?<=[。;；:：]  ))(\d{1,2})[.．、](?![\d.．、])"),
 }
 # Every label the patterns above find holds one match of this, so a line with fewer than two (most
 # lines: one "(1)" and a "(责任单位…)") cannot be split. The forms are [①-⑳], "(1)" or "(一)", "1)" and
@@ -252,7 +253,7 @@ _INLINE_LABEL_RES: dict[str, re.Pattern[str]] = {
 # a pattern that starts with a character class lets the search skip in C to the characters that can start
 # a match, where an alternation of forms is tried at every character.
 _INLINE_TRIGGER = re.compile(rf"[{CIRCLED}(\d。;；:：](?:(?<=[{CIRCLED}])|(?<=\()(?:\d{{1,3}}|{_CN})\)|(?<=\d)\)"
-                             rf"|(?<=[。;；:：]) ?\d{{1,2}}[.．、](?![\d.．、]))")
+                             rf"|(?<=[。;；:：]) {{0,2}}\d{{1,2}}[.．、](?![\d.．、]))")
 
 
 def split_inline_items(line: Line, styles: tuple[str, ...] = INLINE_STYLES, *, opens_with_item: bool = False
