@@ -206,6 +206,12 @@ def test_it_reads_portal_rows_in_every_label_style(rows: str) -> None:
     assert plan.notice_title == "关于印发《某某区2020年农村公路养护工作方案》的通知"
 
 
+def test_a_portal_classification_row_is_no_part_of_the_title_below_it() -> None:
+    rows = ("名 称: 某某区2020年农村公路养护工作方案\n分 类: 其他;通知;交通、运输\n发文日期: 2020年08月21日\n"
+            "2020年农村公路养护工作方案\n")
+    assert parse(rows + BODY).title == "2020年农村公路养护工作方案"   # the heading, the 分类 row left out
+
+
 COVER = ("关于印发《某某区2020年农村公路养护工作方案》的通知\n各街道办事处，区政府各委、办、局：\n"
          "为贯彻《国务院办公厅关于深化农村公路管理养护体制改革的意见》（国办发〔2019〕45号），现将《某某区2020年"
          "农村公路养护工作方案》印发给你们，请认真按照执行。\n某某区人民政府办公室\n2020年8月3日\n"

@@ -24,7 +24,7 @@ from .refs import DOC_NUMBER_RE, find_doc_numbers
 
 # Portal metadata keys (索引号 / 发文机关 / 成文日期 / 发文字号 …) and the field each one fills.
 PORTAL_KEYS: tuple[tuple[str, str | None], ...] = (
-    ("索引号", None), ("主题分类", None), ("体裁分类", None), ("公文种类", None), ("主题词", None),
+    ("索引号", None), ("主题分类", None), ("体裁分类", None), ("分类", None), ("公文种类", None), ("主题词", None),
     ("发文机关", "issuer"), ("发布机构", "issuer"), ("发文单位", "issuer"), ("发布单位", "issuer"),
     ("成文日期", "issued_on"), ("发文日期", "issued_on"), ("印发日期", "issued_on"), ("制发日期", "issued_on"),
     ("发布日期", "published_on"), ("公开日期", None), ("生成日期", None),
