@@ -300,6 +300,13 @@ def test_a_lead_rule_after_a_condition_closing_the_first_marker(marker: str) -> 
     assert _units(plan, "一", "（四）") == [("省商务厅", L), ("省财政厅", S)]
 
 
+def test_a_lead_rule_naming_the_units_in_front_after_a_blanket_rule_inside_the_first_marker() -> None:
+    plan = _plan("（一）开展土壤污染状况详查。（市环保局、市国土资源局、市农业局，各镇街区。"
+                 "以下均需各镇街区落实，不再列出。排在前位为牵头部门，下同。）",
+                 "（二）建设土壤环境质量监测网络。（市环保局、市国土资源局）")
+    assert _units(plan, "一", "（二）")[:2] == [("市环保局", L), ("市国土资源局", S)]
+
+
 def test_a_number_with_an_ideographic_full_stop_is_a_label() -> None:
     plan = parse("某市工作要点\n1。完善食品安全标准体系。（责任单位：市市场监管局）\n2。加强监管。\n")
     assert [(n.label, [u.name for u in n.units]) for n in plan.nodes] == [("1", ["市市场监管局"]), ("2", [])]

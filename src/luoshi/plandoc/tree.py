@@ -1013,8 +1013,8 @@ _DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办�
 _AFTER_MARKER_LABEL = re.compile(r"\)\s*(?:\(|\d|[一二三四五六七八九十])")
 _SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
 # '…（列第一位者为牵头单位，下同）': the 下同 keeps the lead rule, not the units, for the items below.
-_LEAD_RULE_NOTE_AT_END = re.compile(r"\([^()]*(?:第一|首位|第1)[^()]*牵头[^()]*\)\s*$"
-                                    r"|(?:第一|首位|第1)[^。()]{0,20}牵头[^。()]{0,12}[,;]\s*(?:以)?下同\s*$")
+_LEAD_RULE_NOTE_AT_END = re.compile(r"\([^()]*(?:第一|首位|前位|第1)[^()]*牵头[^()]*\)\s*$"
+                                    r"|(?:第一|首位|前位|第1)[^。()]{0,20}牵头[^。()]{0,12}[,;]\s*(?:以)?下同\s*$")
 # '（X牵头。明确牵头部门的，有关部门配合，不逐一列出，下同）': the 下同 keeps the sentence's rule, not the units.
 _RULE_SENTENCE_AT_END = re.compile(r"。[^。()]*(?:列出|第一|首位|第1)[^。()]*下同\s*\)?\s*$")
 _MAX_SECTION_LEN = 40

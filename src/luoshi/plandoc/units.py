@@ -1520,7 +1520,7 @@ _LEAD_RULE_TAIL = 60
 # '（…负责。责任单位两个以上的，列第一者为牵头单位，下同）': a condition may come first.
 # '（…；如无特别说明，排在首位的为牵头单位，下同）': or a condition of another kind.
 _LEAD_RULE_CLAUSE = re.compile(r"[,;。]\s*(?:(?:[^,;。()]{2,16}的|(?:如|若|除|凡)[^,;。()]{1,14}),\s*)?"
-                               r"(?P<rule>[^,;。()]{0,12}(?:第一|首位|第1)[^,;。()]{0,12}牵头[^()。]{0,40})$")
+                               r"(?P<rule>[^,;。()]{0,12}(?:第一|首位|前位|第1)[^,;。()]{0,12}牵头[^()。]{0,40})$")
 
 
 def _before_sentence_end(h: str, pos: int) -> bool:
@@ -1779,7 +1779,7 @@ _VERB_RUN = re.compile(r"(?:要|应当?|是)?(?:" + _VERB_MORPHEME + r")+")
 # Document rules saying the first-listed unit leads. Matched on compact half-width text.
 _LEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("first_is_lead", re.compile(
-        r"(?:第一|第1|首|头)(?:位|个|名)?(?:的|者)?(?:单位|部门|责任单位|责任部门|为)?"
+        r"(?:第一|第1|首|头|前)(?:位|个|名|面)?(?:的|者)?(?:单位|部门|责任单位|责任部门|为)?"
         r"(?:为|是|系|即为|作为)(?:工作)?牵头")),   # 列第一位者为工作牵头单位或汇总单位
     ("ranked_first_leads", re.compile(
         r"[列排位居在名](?:在|于)?(?:第一|第1|首)(?:位|个|名)?(?:的|者)(?:单位|部门)?牵头")),
