@@ -736,6 +736,17 @@ def test_a_flattened_page_with_one_part_opens_its_outline_after_the_preambles_co
     assert [name for name, _ in _units(plan, "一")] == ["食品药品监管总局", "国务院食品安全办", "农业部"]
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("二、主要任务(一)加强基础设施建设。", [("一",), ("二",), ("二", "(一)"), ("二", "(一)", "1")]),
+    # A title with a comma, or a sub-label of another rank, is a sentence: no heading run on.
+    ("二、主要任务，1.加强基础设施建设。", [("一",), ("二",), ("二", "1")]),
+])
+def test_a_headings_title_run_on_into_its_first_item(line: str, expected: list[tuple[str, ...]]) -> None:
+    plan = parse("某市创建国家卫生城市工作方案\n一、指导思想\n坚持以人民为中心。\n" + line
+                 + "\n1.改造城市棚户区。（责任单位：市城建局）\n")
+    assert _paths(plan)[:len(expected)] == expected
+
+
 def test_an_excerpt_may_start_its_list_at_any_number_the_next_line_continues() -> None:
     plan = parse("国务院关于落实政府工作报告重点工作部门分工的意见（摘录）\n"
                  "（二十四）健全城乡融合发展体制机制。（国家发展改革委、农业农村部负责）\n"

@@ -262,6 +262,7 @@ class TreeBuilder:
         number fits the outline, else text of the item above."""
         segments = [piece for seg in split_inline_items(line, PARAGRAPH_INLINE_STYLES)
                     for piece in self._split_after_markers(seg)]
+        segments[:1] = _split_heading_run_on(segments[0])
         segments[-1:] = self._split_trailing_heading(segments[-1])
         created: list[Draft] = []
         for seg in segments:
@@ -1035,6 +1036,28 @@ def _covered(seg: Segment, start: int, end: int) -> Span | None:
 
 
 _COVER_TRIM = frozenset(" \t\u3000。；;，,")
+
+
+_FIRST_SUB_LABEL = re.compile(r"\(一\)|1[.、](?!\d)")
+_MAX_RUN_ON_TITLE = 24
+
+
+def _split_heading_run_on(line: Line) -> list[Line]:
+    """'二、主要任务(一)加强基础设施建设。': a heading's short title run on into its first item, numbered 1 in the
+    genre's next lower style, when a page lost the break between them."""
+    first = match_label(line.norm, line.raw)
+    if first is None:
+        return [line]
+    start = first.text_start
+    m = _FIRST_SUB_LABEL.search(line.norm, start + 2, start + _MAX_RUN_ON_TITLE)
+    if m is None or _SENTENCE_INSIDE.search(line.norm, start, m.start()) or "," in line.norm[start:m.start()]:
+        return [line]
+    sub = match_label(line.norm[m.start():], line.raw[m.start():])
+    if sub is None or sub.value != 1 or _RANK.get(sub.style, 0) != _RANK.get(first.style, 9) + 1:
+        return [line]
+    cut = m.start()
+    return [Line(line.start, line.start + cut, line.raw[:cut], line.norm[:cut]),
+            Line(line.start + cut, line.end, line.raw[cut:], line.norm[cut:])]
 
 
 def _top(draft: Draft) -> Draft:
