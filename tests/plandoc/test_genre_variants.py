@@ -999,6 +999,28 @@ def test_a_table_one_cell_per_line_whose_content_cell_lists_its_items_a_line_eac
     assert _units(plan, "3") == [("区卫健委", R)]
 
 
+def test_a_table_copied_one_cell_per_line_without_its_header_row() -> None:
+    # An annex's indicator table whose header row was lost: numbered rows (some flagged *), each with its
+    # indicator, definition, unit of measure, department and a note; a group's name between the rows.
+    cells = ["品质宜居",
+             "*1", "千人社区养老服务设施面积", "全区每千名常住人口拥有的社区养老服务设施面积", "㎡/千人", "区民政局",
+             "请提供各类社区养老设施点位清单",
+             "2", "人均体育场地面积", "全区建成区内常住人口人均拥有的体育场地面积", "㎡/人", "区体育局",
+             "安全韧性",
+             "*3", "城市常年积水内涝点数量", "建成区内常年积水内涝点的数量", "个", "区水务局、区交通委",
+             "4", "公共厕所服务优良率", "全区测评得分大于80分的公共厕所占测评公共厕所的比例", "%", "区绿化市容局"]
+    plan = parse("附件1\n2026年上海市城市体检基本指标体系(区级)\n" + "\n".join(cells) + "\n")
+    assert [p[-1] for p in _paths(plan)] == ["1", "2", "3", "4"]
+    assert [n.text for n in plan.nodes if n.label in ("1", "2")] == ["千人社区养老服务设施面积", "人均体育场地面积"]
+    assert _units(plan, "1") == [("区民政局", R)]
+    assert _units(plan, "3") == [("区水务局", R), ("区交通委", R)]
+    assert _units(plan, "4") == [("区绿化市容局", R)]
+    # Numbered lines without units are a list, not a table.
+    listed = parse("某区工作方案\n一、工作步骤\n1\n动员部署\n2024年3月\n2\n组织实施\n2024年6月\n"
+                   "3\n总结验收\n2024年9月\n")
+    assert all(not n.units for n in listed.nodes)
+
+
 def test_a_table_set_apart_by_spaces_with_section_rows_and_unit_cells_wrapped_onto_lines() -> None:
     plan = parse("谯城区2025年政府工作报告重点工作任务分解表\n序号 重点工作任务 主要责任单位 协同配合单位\n"
                  "一、2025年经济社会发展的主要预期目标\n"

@@ -96,7 +96,77 @@ _STACKED_SEQ = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[*
 
 def rebuild_tables(lines: list[Line]) -> list[Line]:
     """Task tables that lost their cells on the way into text, rebuilt as rows of cells."""
-    return split_spaced_rows(stack_cell_lines(read_pipe_cells(lines)))
+    return headerless_rows(split_spaced_rows(stack_cell_lines(read_pipe_cells(lines))))
+
+
+# -- tables copied one cell per line that lost their header ------------------------------------------
+
+_NUMBER_LINE = re.compile(r"^[*※★]?(\d{1,3})$")
+_MAX_HEADERLESS_ROW = 10   # lines of one row: its cells, a wrapped cell, a group's name before the next row
+_MIN_HEADERLESS_ROWS = 3
+_UNIT_ROWS_SHARE = 0.6
+_MADE_UP_HEADER = ("序号", "事项", "责任单位")
+
+
+def headerless_rows(lines: list[Line]) -> list[Line]:
+    """A table copied one cell per line without its header row (an annex's indicator table): rows are bare
+    number lines 1, 2, 3 … (a flag '*' allowed), each followed by its cells, one of which names only units.
+    Where at least three numbered rows follow each other so and most name units, they are rebuilt as rows of
+    three cells (the number, the row's first cell, the cell naming units) under a header made up for them."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        rows = _headerless_run(lines, i)
+        if not rows or not _names_units(rows):
+            # The lines a failed run spans are passed over whole: each later start would find part of the
+            # same run (so the reading stays linear in the lines, however long a numbered list is).
+            taken = max(1, sum(len(row) for row in rows or []))
+            out.extend(lines[i:i + taken])
+            i += taken
+            continue
+        start = lines[i].start
+        header = "\t".join(_MADE_UP_HEADER)
+        out.append(Line(start, start, header, header, cells=[Cell(name, start, start) for name in _MADE_UP_HEADER]))
+        for row in rows:
+            units = next((line for line in row[2:] if _names_only_units(line.raw)), None)
+            cells = [Cell(line.raw, line.start, line.end) for line in row[:2]]
+            cells.append(Cell(units.raw, units.start, units.end) if units else Cell("", row[-1].end, row[-1].end))
+            raw = "\t".join(c.text for c in cells)
+            out.append(Line(row[0].start, row[-1].end, raw, halfwidth(raw), cells=cells))
+        i += sum(len(row) for row in rows)
+    return out
+
+
+def _headerless_run(lines: list[Line], i: int) -> list[list[Line]]:
+    """The numbered rows (a number line and the lines up to the next number) that start at lines[i]."""
+    first = _NUMBER_LINE.match(lines[i].norm.strip()) if not lines[i].cells else None
+    if first is None:
+        return []
+    rows: list[list[Line]] = []
+    value = int(first.group(1))
+    j = i
+    while j < len(lines) and not lines[j].cells:
+        m = _NUMBER_LINE.match(lines[j].norm.strip())
+        if m is None or int(m.group(1)) != value:
+            break
+        k = j + 1
+        while k < len(lines) and k - j <= _MAX_HEADERLESS_ROW and not lines[k].cells:
+            following = _NUMBER_LINE.match(lines[k].norm.strip())
+            if following is not None and int(following.group(1)) == value + 1:
+                break
+            k += 1
+        if k - j > _MAX_HEADERLESS_ROW or k - j < 3:
+            break
+        rows.append(lines[j:k])
+        value += 1
+        j = k
+    return rows
+
+
+def _names_units(rows: list[list[Line]]) -> bool:
+    """Are there enough rows, and do most of them have a cell that only names units?"""
+    named = sum(1 for row in rows if any(_names_only_units(line.raw) for line in row[2:]))
+    return len(rows) >= _MIN_HEADERLESS_ROWS and named >= _UNIT_ROWS_SHARE * len(rows)
 
 
 # -- tables copied out of a web page with '|' between cells ------------------------------------------

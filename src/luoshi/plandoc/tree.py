@@ -981,7 +981,7 @@ def _resolve_ditto(cells: list[Cell], previous: list[Cell]) -> list[Cell]:
 def _table_label(seq: str) -> Label | None:
     """A 序号 cell: "1", "一", "（一）", "1.1"; bare numerals get the style of their dotted form. A flag
     after the number ("1*": a task the city leads) is not part of the label."""
-    seq = seq.strip().rstrip("*※").lstrip("★☆▲")   # '1*', '★6': a flagged row keeps its number
+    seq = seq.strip().strip("*※").lstrip("★☆▲")   # "1*", "*8", "★6": a flagged row keeps its number
     norm = halfwidth(seq).strip()
     if re.fullmatch(r"\d{1,3}|[一二三四五六七八九十百]+", norm):
         for mark in ("、", "."):   # 一、 for Chinese numerals, 1. for digits
