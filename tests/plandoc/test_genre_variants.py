@@ -1015,6 +1015,16 @@ def test_a_table_copied_one_cell_per_line_without_its_header_row() -> None:
     assert _units(plan, "1") == [("区民政局", R)]
     assert _units(plan, "3") == [("区水务局", R), ("区交通委", R)]
     assert _units(plan, "4") == [("区绿化市容局", R)]
+    # A web table with a line of pipes after every cell: a group's heading merged over its rows stands after
+    # the first row's number; a row's units one a line, its leader and date after them.
+    cells = ["1", "一、经济社会发展的主要预期目标", "农村常住居民人均可支配收入与全省同步增长。", "法规科", "潘秀峰",
+             "2024年底前", "2", "粮食产量100亿斤以上。", "市农技中心", "卢伯瑛", "2024年底前",
+             "3", "二、加快新型工业化进程", "发展预制菜产业，产值突破100亿元。", "产业科", "市畜牧中心", "孙永峰",
+             "2024年底前"]
+    piped = parse("2024年市政府工作报告重点任务分解\n" + "\n|\n".join(cells) + "\n|\n")
+    assert _paths(piped) == [("一",), ("一", "1"), ("一", "2"), ("二",), ("二", "3")]
+    assert _units(piped, "一", "1") == [("法规科", R)]
+    assert _units(piped, "二", "3") == [("产业科", R), ("市畜牧中心", R)]
     # Numbered lines without units are a list, not a table.
     listed = parse("某区工作方案\n一、工作步骤\n1\n动员部署\n2024年3月\n2\n组织实施\n2024年6月\n"
                    "3\n总结验收\n2024年9月\n")

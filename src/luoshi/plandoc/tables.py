@@ -102,7 +102,7 @@ def rebuild_tables(lines: list[Line]) -> list[Line]:
 # -- tables copied one cell per line that lost their header ------------------------------------------
 
 _NUMBER_LINE = re.compile(r"^[*※★]?(\d{1,3})$")
-_MAX_HEADERLESS_ROW = 10   # lines of one row: its cells, a wrapped cell, a group's name before the next row
+_MAX_HEADERLESS_ROW = 16   # lines of one row: its cells, units or leaders one a line, a group's name
 _MIN_HEADERLESS_ROWS = 3
 _UNIT_ROWS_SHARE = 0.6
 _MADE_UP_HEADER = ("序号", "事项", "责任单位")
@@ -128,9 +128,23 @@ def headerless_rows(lines: list[Line]) -> list[Line]:
         header = "\t".join(_MADE_UP_HEADER)
         out.append(Line(start, start, header, header, cells=[Cell(name, start, start) for name in _MADE_UP_HEADER]))
         for row in rows:
-            units = next((line for line in row[2:] if _names_only_units(line.raw)), None)
+            section = match_label(row[1].norm.strip(), row[1].raw) if len(row) > 3 else None
+            if section is not None and section.style == "cn_dun":
+                # '1' / '一、经济社会发展的主要预期目标' / '农村常住居民…' / '法规科': the group's heading, merged
+                # over its rows, stands in the first row after its number.
+                out.append(Line(row[1].start, row[1].end, row[1].raw, row[1].norm,
+                                cells=[Cell(row[1].raw, row[1].start, row[1].end)]))
+                row = [row[0], *row[2:]]
             cells = [Cell(line.raw, line.start, line.end) for line in row[:2]]
-            cells.append(Cell(units.raw, units.start, units.end) if units else Cell("", row[-1].end, row[-1].end))
+            first = next((k for k in range(2, len(row)) if _names_only_units(row[k].raw)), None)
+            if first is None:
+                cells.append(Cell("", row[-1].end, row[-1].end))
+            else:
+                last = first   # '产业科' / '市畜牧中心' / '市农技中心': the units one a line
+                while last + 1 < len(row) and _names_only_units(row[last + 1].raw):
+                    last += 1
+                a, b = row[first].start, row[last].end
+                cells.append(Cell(_span_text(row[first:last + 1], a, b), a, b))
             raw = "\t".join(c.text for c in cells)
             out.append(Line(row[0].start, row[-1].end, raw, halfwidth(raw), cells=cells))
         i += sum(len(row) for row in rows)

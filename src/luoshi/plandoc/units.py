@@ -101,8 +101,8 @@ _UNIT_SUFFIXES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 司: a ministry's departments (科技司, 规划财务司)
     ("department", re.compile(r"(?:主管部门|管理部门|职能部门|行政部门|执法部门|监管部门|[^各有相全本该其]部门|"
                               r"管理机构|执法机构|[^各有相全本该其金中]机构)$")),
-    # 股: a county bureau's sections (文物股, 广电事业股), as 处/科/室 are a city's
-    ("one_char", re.compile(r"[局委办厅部院署府会区县市州盟旗室处所站队行团组社馆台庭镇乡司股]$")),
+    # 股, 科: a bureau's sections (文物股, 法规科), as 处/室 are a city's
+    ("one_char", re.compile(r"[局委办厅部院署府会区县市州盟旗室处所站队行团组社馆台庭镇乡司股科]$")),
 )
 
 # Endings that look like a unit's but are ordinary words (布局, 部署, 社会, 交易会…).
@@ -115,6 +115,7 @@ _NOT_UNIT_ENDINGS = re.compile(
     r"平台|舞台|出台|后台|前台|"
     r"场所|住所|处所|厕所|网站|车站|团队|梯队|排队|"
     r"重组|改组|编组|机组|分组|班组|模组|控股|参股|入股|配股|持股|炒股|屁股|[新老A]股|"
+    r"学科|专科|本科|预科|全科|百科|"
     # 城镇 ends a phrase (小城镇, 美丽城镇), except after a one-character name (凤城镇 is a town).
     r"(?:^|(?<=[\u4e00-\u9fff]{2})|(?<=[小大新各全本该]))城镇|城乡|家乡|故乡|下乡|返乡|"
     r"住院|出院|入院|庭院|教室|卧室|温室|密室|客厅|餐厅|大厅|展厅|"
@@ -154,7 +155,7 @@ _DESCRIBED_COLLECTIVE = re.compile(r"^(?:各|其他|有关|相关)[^。:;,!?的]
 
 # An organisation's name never opens with an action: 鼓励保险公司, 支持园区 are clauses.
 _ACTION = re.compile(r"(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|强化|做好|确保|指导|督促|"
-                     r"完成|创建|督导|定期|分批|分级|明确|协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在|如需|如有|若)")
+                     r"完成|创建|督导|定期|分批|分级|明确|提供|协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在|如需|如有|若)")
 _ACTION_START = re.compile(r"^" + _ACTION.pattern)
 
 
