@@ -1178,6 +1178,12 @@ def test_a_line_naming_the_related_departments_under_a_task() -> None:
                                          ("滨江集团", R), ("属地街道", R)]
 
 
+def test_a_ministrys_own_department_named_after_a_within_the_office_label() -> None:
+    plan = _plan("（一）推进知识产权综合管理改革。系统总结中心城市知识产权综合管理改革成效。",
+                 "局内：专利管理司、协调管理司", "省份：全面创新改革试验区涉及省份必做；其他省份选做")
+    assert _units(plan, "一", "（一）") == [("专利管理司", R), ("协调管理司", R)]
+
+
 def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:
     plan = _plan("（一）加强装修垃圾管理。区绿化市容局要加强指导，督促物业服务企业设置堆放场所；"
                  "区房管局统一指导各街镇。",
