@@ -1180,8 +1180,8 @@ def test_a_line_naming_the_related_departments_under_a_task() -> None:
 
 def test_a_ministrys_own_department_named_after_a_within_the_office_label() -> None:
     plan = _plan("（一）推进知识产权综合管理改革。系统总结中心城市知识产权综合管理改革成效。",
-                 "局内：专利管理司、协调管理司", "省份：全面创新改革试验区涉及省份必做；其他省份选做")
-    assert _units(plan, "一", "（一）") == [("专利管理司", R), ("协调管理司", R)]
+                 "局内：专利管理司、知识产权运用促进司", "省份：全面创新改革试验区涉及省份必做；其他省份选做")
+    assert _units(plan, "一", "（一）") == [("专利管理司", R), ("知识产权运用促进司", R)]
 
 
 def test_a_unit_guiding_others_in_a_duty_sentence_supports() -> None:
