@@ -1063,6 +1063,14 @@ def test_a_table_set_apart_by_spaces_whose_last_cell_of_free_text_holds_a_space(
     assert _units(plan, "2") == [("县工信局", L)]
 
 
+def test_a_star_before_a_unit_in_a_table_cell_marks_the_lead() -> None:
+    plan = parse("2022年政府工作报告五年目标责任分解表\n| 序号 | 目标任务 | 责任单位 |\n"
+                 "| 1 | 人才资源总量突破百万。 | *市委组织部（市委人才办）、 市人力社保局 |\n"
+                 "| 2 | 研发投入强度达到3.5%。 | ＊市科技局、市统计局 |\n")
+    assert _units(plan, "1") == [("市委组织部（市委人才办）", L), ("市人力社保局", R)]
+    assert _units(plan, "2") == [("市科技局", L), ("市统计局", R)]
+
+
 def test_a_column_of_units_of_measure_beside_the_targets_is_not_the_responsible_units() -> None:
     plan = parse("嵊泗县乡村振兴考核任务清单\n序号\t考核指标\t单位\t年度目标\t责任部门\t评分部门\n"
                  "1\t渔业产值增长率\t%\t5\t县海洋与渔业局\t市海洋渔业局\n"

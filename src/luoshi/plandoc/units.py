@@ -1053,7 +1053,7 @@ def _cell_together(text: str, h: str, end: int, role: Role) -> list[MarkerUnit] 
             *(MarkerUnit(u.raw, u.role, (u.span[0] + stop + 1, u.span[1] + stop + 1)) for u in rest)]
 
 
-_LEAD_MARKS = frozenset("★☆▲")
+_LEAD_MARKS = frozenset("★☆▲*")   # a flag before the unit that leads: ★区发改委, *市委组织部
 _TRAILING_NOTE = re.compile(r"\((?P<note>[^()]{2,30})\)\s*$")
 # A cell of a unit column that holds a number or a score, not a unit.
 _NUMBERISH = re.compile(r"^[\d.%/\-—~～,，]+(?:分|个|项|家|%)?$")
