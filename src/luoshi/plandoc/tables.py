@@ -47,6 +47,10 @@ class TableLayout:
     def col(self, role: str) -> int:
         return self.columns.get(role, -1)
 
+    def role_at(self, index: int) -> str | None:
+        """The role of the column at `index` (the last named, when two roles share it), or None."""
+        return next((role for role, i in reversed(self.columns.items()) if i == index), None)
+
 
 def header_layout(cells: list[str]) -> TableLayout | None:
     """The layout if these cells read as a task table's header row, else None."""
@@ -606,7 +610,8 @@ def _names_only_units(raw: str) -> bool:
 _MAX_UNIT_LINE = 120
 
 
-_PERSON_LINE = re.compile(r"[\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2}(?:[\s、,][\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2})*")
+# People's names, one or several ('王旭锋', '路 军', '王旭锋、胡金芳'): a leader's cell, never units.
+PERSON_NAMES = re.compile(r"[\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2}(?:[\s、,，][\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2})*")
 
 
 def _join_cell_lines(lines: list[Line], width: int) -> list[Line]:
@@ -653,7 +658,7 @@ def _join_lines_of(lines: list[Line], kind: Callable[[Line], bool]) -> list[Line
 
 def _is_person_line(line: Line) -> bool:
     norm = line.norm.strip()
-    return bool(_PERSON_LINE.fullmatch(norm)) and not looks_like_unit(norm) and not _is_header_word(norm)
+    return bool(PERSON_NAMES.fullmatch(norm)) and not looks_like_unit(norm) and not _is_header_word(norm)
 
 
 # -- tables copied out of a PDF, cells set apart by spaces -------------------------------------------
@@ -750,8 +755,7 @@ def _spaced_row(lines: list[Line], text_end: int, trailing: int, layout: TableLa
 
 def _free_text_last(layout: TableLayout, last: int) -> bool:
     """Is the table's last column one of free text (一季度完成情况, 备注) after a unit column?"""
-    roles = {index: role for role, index in layout.columns.items()}
-    return roles.get(last) in (None, "notes") and roles.get(last - 1) in ("lead", "support", "responsible")
+    return layout.role_at(last) in (None, "notes") and layout.role_at(last - 1) in ("lead", "support", "responsible")
 
 
 def _spaces_in_last_cell(line: Line, tokens: list[tuple[int, int]], trailing: int) -> list[tuple[int, int]]:

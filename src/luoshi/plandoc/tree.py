@@ -17,8 +17,9 @@ from luoshi.plandoc.messages import message
 from .lines import PARAGRAPH_INLINE_STYLES, Cell, Label, Line, match_label, split_inline_items
 from .model import DITTO, Deadline, Ref, Span, Target, UnitRef
 from .normalize import halfwidth
-from .tables import TableLayout, header_layout
+from .tables import PERSON_NAMES, TableLayout, header_layout
 from .units import (
+    FIRST_PLACE,
     UnitMarker,
     duty_role,
     find_blanket_rule,
@@ -879,7 +880,6 @@ _DITTO_WORDS = (DITTO, "同上", "〃")
 # What a column holds, by its role, for placing the cells of a row that lost some (see _align_row).
 _COLUMN_KIND = {"seq": "number", "lead": "units", "support": "units", "guide": "units", "responsible": "units",
                 "leader": "person", "deadline": "date"}
-_PERSONS = re.compile(r"^[\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2}(?:[\s、,，][\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2})*$")
 _DATE_CELL = re.compile(r"年|月|日|季度|全年|长期|持续|常态")
 _ROW_NUMBER = re.compile(r"^\d{1,3}[*※]?$")
 _PLACEHOLDER = re.compile(r"^[-—–―/\\无\s]+$")
@@ -897,7 +897,7 @@ def _cell_kind(text: str) -> str:
     names = split_unit_list(text)
     if names and all(looks_like_unit(name) for name, _ in names):
         return "units"
-    if _PERSONS.match(text):
+    if PERSON_NAMES.fullmatch(text):
         return "person"
     if len(text) <= 20 and _DATE_CELL.search(text):
         return "date"
@@ -911,8 +911,7 @@ def _join_unit_cells(cells: list[Cell], layout: TableLayout, width: int) -> list
     unit_columns = [layout.col(role) for role in _UNIT_COLUMNS if layout.col(role) >= 0]
     if len(unit_columns) != 1:
         return cells
-    roles = {index: role for role, index in layout.columns.items()}
-    if any(roles.get(i) != "notes" for i in range(unit_columns[0] + 1, width)):
+    if any(layout.role_at(i) != "notes" for i in range(unit_columns[0] + 1, width)):
         return cells
     out: list[Cell] = []
     for cell in cells:
@@ -927,7 +926,7 @@ def _join_unit_cells(cells: list[Cell], layout: TableLayout, width: int) -> list
     return out
 
 
-_UNIT_COLUMNS = ("lead", "support", "guide", "responsible")
+_UNIT_COLUMNS = tuple(role for role, kind in _COLUMN_KIND.items() if kind == "units")
 
 
 def _align_row(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]:
@@ -1014,8 +1013,8 @@ _DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办�
 _AFTER_MARKER_LABEL = re.compile(r"\)\s*(?:\(|\d|[一二三四五六七八九十])")
 _SAME_BELOW_END = re.compile(r"[,;]\s*(?:以)?下同\s*\)?\s*$")
 # '…（列第一位者为牵头单位，下同）': the 下同 keeps the lead rule, not the units, for the items below.
-_LEAD_RULE_NOTE_AT_END = re.compile(r"\([^()]*(?:第一|首位|前位|第1)[^()]*牵头[^()]*\)\s*$"
-                                    r"|(?:第一|首位|前位|第1)[^。()]{0,20}牵头[^。()]{0,12}[,;]\s*(?:以)?下同\s*$")
+_LEAD_RULE_NOTE_AT_END = re.compile(r"\([^()]*" + FIRST_PLACE + r"[^()]*牵头[^()]*\)\s*$"
+                                    r"|" + FIRST_PLACE + r"[^。()]{0,20}牵头[^。()]{0,12}[,;]\s*(?:以)?下同\s*$")
 # '（X牵头。明确牵头部门的，有关部门配合，不逐一列出，下同）': the 下同 keeps the sentence's rule, not the units.
 _RULE_SENTENCE_AT_END = re.compile(r"。[^。()]*(?:列出|第一|首位|第1)[^。()]*下同\s*\)?\s*$")
 _MAX_SECTION_LEN = 40

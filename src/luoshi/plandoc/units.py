@@ -1520,9 +1520,11 @@ def _skip_spaces(h: str, i: int) -> int:
 _LEAD_RULE_TAIL = 60
 # After a comma or a full stop: '（A、B负责。列第一位者为牵头部门或单位，其他有关部门和单位按职责分工负责，下同）'.
 # '（…负责。责任单位两个以上的，列第一者为牵头单位，下同）': a condition may come first.
+# The place a lead rule gives the lead unit: 列第一位, 排在首位, 排在前位.
+FIRST_PLACE = r"(?:第一|首位|前位|第1)"
 # '（…；如无特别说明，排在首位的为牵头单位，下同）': or a condition of another kind.
 _LEAD_RULE_CLAUSE = re.compile(r"[,;。]\s*(?:(?:[^,;。()]{2,16}的|(?:如|若|除|凡)[^,;。()]{1,14}),\s*)?"
-                               r"(?P<rule>[^,;。()]{0,12}(?:第一|首位|前位|第1)[^,;。()]{0,12}牵头[^()。]{0,40})$")
+                               r"(?P<rule>[^,;。()]{0,12}" + FIRST_PLACE + r"[^,;。()]{0,12}牵头[^()。]{0,40})$")
 
 
 def _before_sentence_end(h: str, pos: int) -> bool:
@@ -1727,10 +1729,10 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str]
     return None
 
 
-_MODAL = re.compile(r"(?:要|应当?|需|须|必须|需要)(?=[\u4e00-\u9fff])"
-                    r"|(?=(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)[^,;。]{0,8}(?:职责|责任))")
-_TAKES_DUTY = re.compile(r"(?:要|应当?|需|须|必须|需要)?(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)[^,;。]{0,8}"
-                         r"(?:职责|责任)")
+_MUST = r"(?:要|应当?|需|须|必须|需要)"
+_DUTY_TAKEN = r"(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)[^,;。]{0,8}(?:职责|责任)"   # 履行相应职责
+_MODAL = re.compile(_MUST + r"(?=[\u4e00-\u9fff])|(?=" + _DUTY_TAKEN + r")")
+_TAKES_DUTY = re.compile(_MUST + r"?" + _DUTY_TAKEN)
 
 
 def _unit_list(text: str, h: str, start: int, end: int) -> list[MarkerUnit] | None:
@@ -1845,6 +1847,7 @@ def find_lead_rule(text: str) -> bool:
 
 
 __all__ = [
+    "FIRST_PLACE",
     "KINDS",
     "DirectoryEntry",
     "MarkerUnit",
