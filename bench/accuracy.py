@@ -144,13 +144,25 @@ def score(gold: dict[str, Any], plan: Plan) -> Score:
         s.matched_nodes += 1
         candidates = list(parsed_by_key[key])
         s.parsed_units += len(candidates)
-        for unit in units:
-            names = {squash(unit["name"]), *(squash(a) for a in unit.get("alt", []))}
-            hit = next((c for c in candidates if squash(c[0]) in names or squash(c[1]) in names), None)
+        # A unit named twice on a node (leading one row, supporting another) is matched in its own role
+        # first, so that which of its two listings is met first does not decide the role.
+        hits: dict[int, tuple[str, str, str]] = {}
+        for same_role in (True, False):
+            for i, unit in enumerate(units):
+                if i in hits:
+                    continue
+                names = {squash(unit["name"]), *(squash(a) for a in unit.get("alt", []))}
+                roles = {unit["role"], *unit.get("alt_roles", [])}
+                hit = next((c for c in candidates if (squash(c[0]) in names or squash(c[1]) in names)
+                            and (c[2] in roles or not same_role)), None)
+                if hit is not None:
+                    candidates.remove(hit)
+                    hits[i] = hit
+        for i, unit in enumerate(units):
+            hit = hits.get(i)
             if hit is None:
                 s.misses.append(f"unit missing: {where} {unit['name']} ({unit['role']})")
                 continue
-            candidates.remove(hit)
             s.found_units += 1
             if hit[2] in {unit["role"], *unit.get("alt_roles", [])}:
                 s.right_roles += 1

@@ -86,7 +86,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # 869 pairs before the parser learnt it. Reset on 265 documents (batch 16 added), on 280 (batch 17), on 289
 # (batch 18), on 302 (batch 19) and on 309 (batch 20): a unit two markers of a paragraph name now counts
 # once per marker as published, and the rewritings that merge those markers (labels on lines of their own,
-# 【牵头单位】A【配合单位】B) keep it once.
+# 【牵头单位】A【配合单位】B) keep it once. Tables one cell per line or set apart by spaces rose by the 6 pairs
+# the published tables gained from a unit leading a later row of a merged task (their empty cells are lost).
 VARIANT_CEILINGS = {
     "label-in-brackets": (1, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
     "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (2, 0), "bare-list-in-brackets": (1, 0),
@@ -96,7 +97,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1081, 617), "table-pipes": (17, 16), "table-cell-lines": (258, 342), "table-spaces": (534, 385),
+    "one-line": (1081, 617), "table-pipes": (17, 16), "table-cell-lines": (264, 342), "table-spaces": (540, 385),
 }
 
 

@@ -1358,3 +1358,18 @@ def test_a_column_of_bodies_under_a_heading_of_no_known_role_answers_for_its_row
                  "2\t经济运行情况新闻发布会\t县统计局\t2023年4月\n")
     assert _paths(plan) == [("1",), ("2",)]
     assert _units(plan, "2") == [("县统计局", R)]
+
+
+def test_a_unit_leading_a_later_row_of_a_merged_task_after_supporting_it_holds_both_duties() -> None:
+    plan = parse("某区任务职责分工表\n序号\t工作任务\t主要工作内容\t牵头单位\t配合单位\n"
+                 "（一）\t加强源头监管\t落实工地数字化监督管理。\t区城运中心\t区建设管理委、区水务局\n"
+                 "\t\t加强建设工地监督管理。\t区建设管理委\t区水务局、属地街镇\n"
+                 "\t\t加强河道疏浚监督管理。\t区水务局\t区生态环境局\n")
+    node = plan.nodes[0]
+    assert [(u.name, u.role) for u in node.units] == [
+        ("区城运中心", L), ("区建设管理委", S), ("区水务局", S), ("区建设管理委", L), ("属地街镇", S),
+        ("区水务局", L), ("区生态环境局", S)]
+    # A second duty covers its own row's measure; a unit named again in the same role is not listed again.
+    second = node.units[3]
+    assert plan.source[second.covers[0]:second.covers[1]] == "加强建设工地监督管理。"
+    assert node.units[4].covers is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from luoshi.plandoc.messages import message
 
@@ -652,17 +652,17 @@ class TreeBuilder:
                 return
             if task:
                 table.last_row.body.append(Segment(task, cell.start("task")))
-            self._row_units(table.last_row, cell)
+            self._row_units(table.last_row, cell, more=True)
             return
         if table.last_row is not None and task and cell.start("task") == table.last_row.head.start:
             # The task cell is merged down: one task with several rows of measures, units or deadlines.
-            self._row_units(table.last_row, cell)
+            self._row_units(table.last_row, cell, more=True)
             return
         if not task and label is None and cell.text("content") and table.last_row is not None \
                 and table.last_row.style != "row":
             # Under a labelled task ('7.健全…考核机制') whose cell is merged down: more measures of it.
             table.last_row.body.append(Segment(cell.text("content"), cell.start("content")))
-            self._row_units(table.last_row, cell)
+            self._row_units(table.last_row, cell, more=True)
             return
         if (not task and label is None) or (label is None and _TOTAL_ROW.match(task)) \
                 or (label is None and table.layout.col("seq") >= 0
@@ -841,7 +841,11 @@ class TreeBuilder:
         table.floor = len(self.stack)
         table.row_depth = None
 
-    def _row_units(self, draft: Draft, cell: _CellReader) -> None:
+    def _row_units(self, draft: Draft, cell: _CellReader, *, more: bool = False) -> None:
+        """The units of a row's unit cells. With `more`, the row goes on the task above it (its 序号 or task
+        cell merged down): a unit the task already has in the same role is not listed again, but one that
+        leads this row's measure after supporting an earlier one (or the reverse) is a second duty, listed
+        with this row's text as what it covers."""
         refs: list[UnitRef] = []
         for role, column in (("lead", "lead"), ("support", "support"), ("support", "guide"),
                              ("responsible", "responsible")):
@@ -857,6 +861,12 @@ class TreeBuilder:
             for marker in find_unit_markers(extra.text, first_is_lead=self.first_is_lead):
                 refs.extend(UnitRef(u.raw, u.role, False, (extra.start + u.span[0], extra.start + u.span[1]))
                             for u in marker.units)
+        if more:
+            column = next((c for c in ("content", "task") if cell.text(c)), None)
+            covers = (cell.start(column), cell.start(column) + len(cell.text(column))) if column else None
+            have = {(u.name, u.role) for u in draft.units}
+            named = {u.name for u in draft.units}
+            refs = [replace(r, covers=covers) if r.name in named else r for r in refs if (r.name, r.role) not in have]
         _add_units(draft, refs)
 
 
