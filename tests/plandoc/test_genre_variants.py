@@ -1373,3 +1373,14 @@ def test_a_unit_leading_a_later_row_of_a_merged_task_after_supporting_it_holds_b
     second = node.units[3]
     assert plan.source[second.covers[0]:second.covers[1]] == "加强建设工地监督管理。"
     assert node.units[4].covers is None
+
+
+def test_a_page_opening_on_the_last_item_of_a_list_keeps_it_beside_the_next_heading() -> None:
+    plan = parse("4.火灾隐患举报投诉中心。建立举报投诉中心。（责任部门：市公安局；配合部门：市住建局）\n"
+                 "（四）消防专项工作。\n1.重大火灾隐患单位整改。（责任部门：各县政府）\n2.“防火墙”工程。（责任部门：各县政府）\n")
+    assert _paths(plan) == [("4",), ("（四）",), ("（四）", "1"), ("（四）", "2")]
+    assert _units(plan, "4") == [("市公安局", R), ("市住建局", S)]
+    # Without units, a sentence that opens the page under a number is no task: the body starts at the heading.
+    bare = parse("4.建立举报投诉中心。向社会公告举报内容、举报方式，并设立奖励资金。\n"
+                 "（四）消防专项工作。\n1.重大火灾隐患单位整改。\n2.“防火墙”工程。\n")
+    assert _paths(bare) == [("（四）",), ("（四）", "1"), ("（四）", "2")]

@@ -338,7 +338,7 @@ class TreeBuilder:
         if not validate or label.value == 1 or label.value == self.last_value.get(label.style, 0) + 1:
             return len(self.stack)
         if label.style not in self.last_value and (self._numbering_goes_on(label) or self._heads_items(label)
-                                                   or self._quoted_item(label)):
+                                                   or self._quoted_item(label) or self._ends_opening_list(label)):
             # An excerpt's list starting at (二十四), or at a heading 七、 over its items; a table whose row 1
             # was lost. A page that opened mid-list ('（十四）…（十五）…' then '六、…' over '（十六）'): the heading
             # of the genre's higher rank stands beside the items it found at the top, not under them.
@@ -359,12 +359,27 @@ class TreeBuilder:
         """'七、强化组织领导' then '（二十一）…': an excerpt that starts mid-document opens with a heading whose
         items follow it in a style of their own."""
         line = self.lines[self.line_index] if self.line_index < len(self.lines) else None
-        if line is None or len(line.norm) - label.text_start > _MAX_HEADING_LEN or _SENTENCE_INSIDE.search(line.norm):
+        if line is None or len(line.norm) - label.text_start > _MAX_HEADING_LEN \
+                or _SENTENCE_INSIDE.search(line.norm.rstrip().removesuffix("。")):   # '（四）消防专项工作。'
             return False
         for following in self.lines[self.line_index + 1:self.line_index + 1 + _HEADING_ITEMS_LOOKAHEAD]:
             item = match_label(following.norm, following.raw)
             if item is not None:
                 return item.style != label.style
+        return False
+
+    def _ends_opening_list(self, label: Label) -> bool:
+        """'4.火灾隐患举报投诉中心。…（责任部门：市公安局…）' then '（四）消防专项工作。': a page that opens on the last
+        item of a list, with its units, before the next heading of a higher rank."""
+        if self.started:
+            return False
+        line = self.lines[self.line_index] if self.line_index < len(self.lines) else None
+        if line is None or not find_unit_markers(line.raw):
+            return False
+        for following in self.lines[self.line_index + 1:self.line_index + 1 + _HEADING_ITEMS_LOOKAHEAD]:
+            heading = match_label(following.norm, following.raw)
+            if heading is not None:
+                return _RANK.get(heading.style, 9) < _RANK.get(label.style, 0)
         return False
 
     def _numbering_goes_on(self, label: Label) -> bool:
@@ -862,8 +877,8 @@ class TreeBuilder:
                 refs.extend(UnitRef(u.raw, u.role, False, (extra.start + u.span[0], extra.start + u.span[1]))
                             for u in marker.units)
         if more:
-            column = next((c for c in ("content", "task") if cell.text(c)), None)
-            covers = (cell.start(column), cell.start(column) + len(cell.text(column))) if column else None
+            own = next((c for c in ("content", "task") if cell.text(c)), None)
+            covers = (cell.start(own), cell.start(own) + len(cell.text(own))) if own else None
             have = {(u.name, u.role) for u in draft.units}
             named = {u.name for u in draft.units}
             refs = [replace(r, covers=covers) if r.name in named else r for r in refs if (r.name, r.role) not in have]
