@@ -89,7 +89,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # 【牵头单位】A【配合单位】B) keep it once. Tables one cell per line or set apart by spaces rose by the 6 pairs
 # the published tables gained from a unit leading a later row of a merged task (their empty cells are lost).
 # One line, and lists rewritten with commas, spaces or 和, rose by up to the 20 pairs the published texts gained
-# from a page that opens on the last item of a list.
+# from a page that opens on the last item of a list; one line and '|' rows by the 8 gained from web rows that lost
+# their merged cell on the left.
 VARIANT_CEILINGS = {
     "label-in-brackets": (1, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
     "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (2, 0), "bare-list-in-brackets": (1, 0),
@@ -99,7 +100,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1101, 625), "table-pipes": (17, 16), "table-cell-lines": (264, 342), "table-spaces": (540, 385),
+    "one-line": (1109, 625), "table-pipes": (18, 16), "table-cell-lines": (264, 342), "table-spaces": (540, 385),
 }
 
 

@@ -1384,3 +1384,13 @@ def test_a_page_opening_on_the_last_item_of_a_list_keeps_it_beside_the_next_head
     bare = parse("4.建立举报投诉中心。向社会公告举报内容、举报方式，并设立奖励资金。\n"
                  "（四）消防专项工作。\n1.重大火灾隐患单位整改。\n2.“防火墙”工程。\n")
     assert _paths(bare) == [("（四）",), ("（四）", "1"), ("（四）", "2")]
+
+
+def test_a_web_row_that_lost_its_merged_cell_on_the_left_and_was_padded_on_the_right() -> None:
+    plan = parse("某中心2023年政务公开工作任务分解表\n工作任务 | 具体要求 | 责任部门 |\n"
+                 "一、做好财政信息公开。 | 1.积极推进本中心预算公开。 | 财务科 |\n"
+                 "二、做好网站信息公开。 | 2.及时更新网站频道信息。 | 办公室 |\n"
+                 "3.及时反馈网民意见。 | 各科室 | |\n4.及时更新微信公众号信息。 | 办公室牵头,各科室配合 | |\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("二",), ("二", "2"), ("二", "3"), ("二", "4")]
+    assert _units(plan, "二", "3") == [("各科室", R)]
+    assert _units(plan, "二", "4") == [("办公室", L), ("各科室", S)]

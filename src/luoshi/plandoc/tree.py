@@ -633,9 +633,15 @@ class TreeBuilder:
                         looks_like_unit(name) for name, _ in split_unit_list(line.cells[i].text)):
                     table.layout.columns["responsible"] = i
                     break
-        if sum(1 for c in line.cells if c.text) > 1 and len(line.cells) < table.width:
-            line.cells = _align_row(_join_unit_cells(line.cells, table.layout, table.width), table.layout,
-                                    table.width)
+        used = len(line.cells)
+        if _PIPE_ROW.match(line.raw):
+            while used and not line.cells[used - 1].text:
+                used -= 1   # '3.及时反馈… | 各科室 | |': a web row that lost its merged cell on the left, padded
+        if sum(1 for c in line.cells if c.text) > 1 and used < table.width:
+            aligned = _align_row(_join_unit_cells(line.cells[:used], table.layout, table.width), table.layout,
+                                 table.width)
+            if len(aligned) == table.width or len(line.cells) < table.width:
+                line.cells = aligned
         line.cells = _resolve_ditto(line.cells, table.previous)
         table.previous = line.cells
         cell = _CellReader(line, table.layout)
@@ -899,6 +905,7 @@ class _CellReader:
         return self.line.cells[i].start if 0 <= i < len(self.line.cells) else self.line.start
 
 
+_PIPE_ROW = re.compile(r"^[^\t]*\|[^\t]*$")   # a row copied from a web table with '|' between cells, no TAB
 _DITTO_WORDS = (DITTO, "同上", "〃")
 
 
