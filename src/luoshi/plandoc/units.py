@@ -1671,7 +1671,7 @@ def _partner_units(text: str, h: str, at: int) -> list[MarkerUnit] | None:
     if m is not None and m.group("group") is not None:
         return _unit_list(text, h, m.start("group"), m.end("group"))
     clause = _SUBJECT_END.search(h, at)
-    units = []
+    units: list[MarkerUnit] = []
     for ps, pe in _pieces(h, at, clause.start() if clause else len(h)):
         a, b, _ = _strip_piece(h, ps, pe)
         # The last name runs on into its action: '区房管局加强对街镇的指导', '各街镇（管委会）对…进行总结'.
@@ -1679,7 +1679,9 @@ def _partner_units(text: str, h: str, at: int) -> list[MarkerUnit] | None:
             h[k] in _PREPOSITIONS or _ACTION.match(h, k) or _VERB_HEAD.match(h, k)
             or (h[k - 2:k] in _GROUP_ENDS and is_collective_name(h[a:k])))), None)   # '各相关单位横向协作'
         if cut is not None:
-            units.append(MarkerUnit(text[a:cut], "support", (a, cut)))
+            # '会同区建设管理委和区水务局加强对…': the name cut from its action may still be two joined by 和.
+            named = _unit_list(text, h, a, cut) or [MarkerUnit(text[a:cut], "support", (a, cut))]
+            units.extend(MarkerUnit(u.raw, "support", u.span) for u in named)
             break
         if b <= a or not looks_like_unit(h[a:b]):
             return None   # '会同公安、法院、检察、监察机关': a piece no name, the list not read at all
