@@ -713,6 +713,13 @@ def test_a_page_opening_mid_list_puts_a_higher_heading_beside_the_items_it_opene
                  "（十六）加强人才队伍建设。（教育部、人力资源社会保障部、体育总局按职责分工负责）\n")
     assert _paths(plan) == [("（十四）",), ("（十五）",), ("六",), ("六", "（十六）")]
     assert [name for name, _ in _units(plan, "六", "（十六）")] == ["教育部", "人力资源社会保障部", "体育总局"]
+    # Opening on a heading over numbered items: the higher heading stands above both levels it found open.
+    nested = parse("（十六）更大力度强科创。\n61.深化产学研合作。（责任单位：县科技局）\n"
+                   "62.推进质量强省示范县创建。（责任单位：县市场监管局）\n六、打好民生改善持久战\n"
+                   "（十七）办好人民满意教育。\n63.坚持教育优先发展。（牵头单位：县教育局；责任单位：县财政局）\n")
+    assert _paths(nested) == [("（十六）",), ("（十六）", "61"), ("（十六）", "62"), ("六",), ("六", "（十七）"),
+                              ("六", "（十七）", "63")]
+    assert _units(nested, "六", "（十七）", "63") == [("县教育局", L), ("县财政局", R)]
 
 
 def test_a_blanket_rule_reaches_the_later_tasks_not_the_schedule_after_them() -> None:

@@ -342,9 +342,9 @@ class TreeBuilder:
             # An excerpt's list starting at (二十四), or at a heading 七、 over its items; a table whose row 1
             # was lost. A page that opened mid-list ('（十四）…（十五）…' then '六、…' over '（十六）'): the heading
             # of the genre's higher rank stands beside the items it found at the top, not under them.
-            if len(self.stack) > floor and _RANK.get(label.style, 9) < _RANK.get(self.stack[floor].style, 0) \
-                    and all(frame.style == self.stack[floor].style for frame in self.stack[floor:]):
-                return floor
+            if len(self.stack) > floor \
+                    and all(_RANK.get(label.style, 9) < _RANK.get(frame.style, 0) for frame in self.stack[floor:]):
+                return floor   # '（十六）…' over '61.…64.', then '六、…': beside them, above every frame open
             return len(self.stack)
         return None
 
