@@ -1403,3 +1403,15 @@ def test_a_web_row_that_lost_its_merged_cell_on_the_left_and_was_padded_on_the_r
     assert _paths(plan) == [("一",), ("一", "1"), ("二",), ("二", "2"), ("二", "3"), ("二", "4")]
     assert _units(plan, "二", "3") == [("各科室", R)]
     assert _units(plan, "二", "4") == [("办公室", L), ("各科室", S)]
+
+
+def test_a_news_mirrors_bracketed_tag_before_a_numbered_paragraph_is_left_out() -> None:
+    plan = parse("国务院办公厅关于进一步优化营商环境的实施意见\n"
+                 "【时政|国务院办公厅关于进一步优化营商环境的实施意见】一、持续提升投资建设便利度\n"
+                 "(一)优化再造投资项目前期审批流程。(国家发展改革委牵头 , 各地区按职责分工负责)\n")
+    assert _paths(plan) == [("一",), ("一", "(一)")]
+    assert plan.nodes[0].text == "持续提升投资建设便利度"
+    assert _units(plan, "一", "(一)") == [("国家发展改革委", L), ("各地区", R)]
+    # A marker in 【】 is no tag: its units stay the item's.
+    marked = _plan("（一）优化审批流程。", "【责任单位】市发展改革委")
+    assert _units(marked, "一", "（一）") == [("市发展改革委", R)]

@@ -254,7 +254,7 @@ class TreeBuilder:
         if blanket is not None:
             self.blanket.append((len(self.drafts), [
                 UnitRef(u.raw, u.role, False, (line.start + u.span[0], line.start + u.span[1])) for u in blanket]))
-        for part in _split_flattened(line):
+        for part in _split_flattened(_without_leading_tag(line)):
             self._feed_paragraph(part)
         self.previous_line = line
 
@@ -1120,6 +1120,18 @@ _RANK = {"part": 0, "chapter": 1, "section": 2, "cn_dun": 3, "cn_paren": 4, "ar_
 _NUMBERING_LOOKAHEAD = 60   # lines: an item with its sub-items and measures
 _HEADING_ITEMS_LOOKAHEAD = 3   # lines between a heading and its first item
 _MAX_HEADING_LEN = 30
+
+
+def _without_leading_tag(line: Line) -> Line:
+    """'【时政|国务院办公厅关于…的实施意见】一、持续提升…': a news mirror's bracketed tag in front of a numbered
+    paragraph is none of its text."""
+    m = _LEADING_TAG.match(line.norm)
+    if m is None or match_label(line.norm[m.end():], line.raw[m.end():]) is None:
+        return line
+    return Line(line.start + m.end(), line.end, line.raw[m.end():], line.norm[m.end():])
+
+
+_LEADING_TAG = re.compile(r"\s*【[^【】]{2,80}】(?=\S)")
 
 
 def _split_flattened(line: Line) -> list[Line]:
