@@ -175,6 +175,9 @@ def test_field_names_without_a_group_word_are_not_units() -> None:
     ("国家知识产权局、最高人民法院（列第一位的为牵头单位）", [("国家知识产权局", L), ("最高人民法院", S)]),
     ("市场监管总局（牵头）、商务部", [("市场监管总局", L), ("商务部", R)]),
     ("公安部、交通运输部", [("公安部", R), ("交通运输部", R)]),
+    # A ledger's 会 for 会同 after a division's name; 会 ending a name (管委会, 委员会, 红十字会) splits nothing.
+    ("宣传处会办公室", [("宣传处", L), ("办公室", S)]),
+    ("开发区管委会办公室、市红十字会", [("开发区管委会办公室", R), ("市红十字会", R)]),
 ])
 def test_a_unit_cell_says_its_own_roles(cell: str, units: list[tuple[str, str]]) -> None:
     plan = parse("重点任务分工及进度安排表\n序号\t工作任务\t负责单位\t时间进度\n"

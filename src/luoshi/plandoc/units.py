@@ -1016,7 +1016,7 @@ def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> lis
     labelled = _parse_labelled(text, h, 0, end, strict=False) if ":" in h else None
     if labelled is not None:
         return labelled.units   # '牵头单位:A 责任单位:B、C': the cell's own labels say the roles
-    together = _cell_together(text, h, end, role) if "会同" in h else None
+    together = _cell_together(text, h, end, role) if "会" in h else None
     if together is not None:
         return together
     parsed = _parse_verbs(text, h, 0, end)
@@ -1039,12 +1039,19 @@ def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> lis
 
 def _cell_together(text: str, h: str, end: int, role: Role) -> list[MarkerUnit] | None:
     """'A、B会同C、D，E' in a unit cell: A and B lead, C and D support, what follows the clause keeps the column's
-    role (a lead or responsible column; a support column's names all support)."""
+    role (a lead or responsible column; a support column's names all support). A ledger's 会 alone stands for
+    会同 after a division's name: '宣传处会办公室' (not inside 管委会办公室 or 委员会)."""
     at = h.find("会同", 0, end)
+    width = 2
+    if at < 0:
+        short = _SHORT_TOGETHER.search(h, 0, end)
+        if short is None:
+            return None
+        at, width = short.start(), 1
     clause_end = _SENTENCE_BREAK.search(h, at, end)
     stop = clause_end.start() if clause_end else end
     leads = _unit_list(text, h, 0, at) if at >= 2 else None
-    partners = _unit_list(text, h, at + 2, stop) if stop > at + 2 else None
+    partners = _unit_list(text, h, at + width, stop) if stop > at + width else None
     if not leads or not partners or role == "support":
         return None
     rest = read_unit_cell(text[stop + 1:end], role) if stop < end else []
@@ -1053,6 +1060,7 @@ def _cell_together(text: str, h: str, end: int, role: Role) -> list[MarkerUnit] 
             *(MarkerUnit(u.raw, u.role, (u.span[0] + stop + 1, u.span[1] + stop + 1)) for u in rest)]
 
 
+_SHORT_TOGETHER = re.compile(r"(?<=[处科室局厅股办])会(?![同议商谈审签])")
 _LEAD_MARKS = frozenset("★☆▲*")   # a flag before the unit that leads: ★区发改委, *市委组织部
 _TRAILING_NOTE = re.compile(r"\((?P<note>[^()]{2,30})\)\s*$")
 # A cell of a unit column that holds a number or a score, not a unit.
