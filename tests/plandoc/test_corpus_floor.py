@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 
 FLOORS = {
-    "node_recall": 0.988,
-    "node_precision": 0.992,
-    "unit_recall": 0.943,
+    "node_recall": 0.990,
+    "node_precision": 0.993,
+    "unit_recall": 0.950,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 309
+MIN_DOCUMENTS = 321
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -61,11 +61,12 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # at every margin, inside sentences, names and markers. Measured when the plain-text reader learnt to join
 # them (45.5% of the (task, unit) pairs before, 91.5% after, against 91.8% on the texts as published; on 201
 # documents 91.2% against 91.9%; on 252, 90.5% against 91.3%; on 265, 92.2% against 93.2%; on 280, 93.1%
-# against 94.0%; on 289, 93.3% against 94.2%; on 302, 93.4% against 94.3%; on 309, 93.5% against 94.3%).
+# against 94.0%; on 289, 93.3% against 94.2%; on 302, 93.4% against 94.3%; on 309, 93.5% against 94.3%; on 321,
+# 94.2% against 95.0%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.986,
-    "node_precision": 0.990,
-    "unit_recall": 0.934,
+    "node_recall": 0.988,
+    "node_precision": 0.992,
+    "unit_recall": 0.942,
     "role_accuracy": 0.998,
 }
 
@@ -84,13 +85,11 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # Lower them when the parser gets better; never raise them to let a change through (only by what the published
 # texts gained and a rewriting did not share: the rewritten texts' own count may not fall). '【责任单位】A、B' lost
 # 869 pairs before the parser learnt it. Reset on 265 documents (batch 16 added), on 280 (batch 17), on 289
-# (batch 18), on 302 (batch 19) and on 309 (batch 20): a unit two markers of a paragraph name now counts
-# once per marker as published, and the rewritings that merge those markers (labels on lines of their own,
-# 【牵头单位】A【配合单位】B) keep it once. Tables one cell per line or set apart by spaces rose by the 6 pairs
-# the published tables gained from a unit leading a later row of a merged task (their empty cells are lost).
-# One line, and lists rewritten with commas, spaces or 和, rose by up to the 20 pairs the published texts gained
-# from a page that opens on the last item of a list; one line and '|' rows by the 8 gained from web rows that lost
-# their merged cell on the left.
+# (batch 18), on 302 (batch 19), on 309 (batch 20) and on 321 (batch 21): a unit two markers of a paragraph name
+# now counts once per marker as published, and the rewritings that merge those markers (labels on lines of their
+# own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or set apart by spaces lose the empty cells
+# that show a row goes on the task above (a unit leading one row and supporting another is listed twice as
+# published, once there).
 VARIANT_CEILINGS = {
     "label-in-brackets": (1, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
     "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (2, 0), "bare-list-in-brackets": (1, 0),
@@ -100,7 +99,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1109, 625), "table-pipes": (18, 16), "table-cell-lines": (264, 342), "table-spaces": (540, 385),
+    "one-line": (1148, 644), "table-pipes": (18, 16), "table-cell-lines": (264, 342), "table-spaces": (540, 385),
 }
 
 
