@@ -89,7 +89,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # now counts once per marker as published, and the rewritings that merge those markers (labels on lines of their
 # own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or set apart by spaces lose the empty cells
 # that show a row goes on the task above (a unit leading one row and supporting another is listed twice as
-# published, once there).
+# published, once there). Both rose by the 11 pairs the published tables gained from a unit named in two unit
+# columns of one row in two roles (配合部门 and 实施主体), which the rewritings join into one cell.
 VARIANT_CEILINGS = {
     "label-in-brackets": (1, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
     "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (2, 0), "bare-list-in-brackets": (1, 0),
@@ -99,7 +100,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1148, 644), "table-pipes": (18, 16), "table-cell-lines": (264, 342), "table-spaces": (540, 385),
+    "one-line": (1148, 644), "table-pipes": (18, 16), "table-cell-lines": (275, 342), "table-spaces": (551, 385),
 }
 
 

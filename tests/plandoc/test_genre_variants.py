@@ -1418,3 +1418,12 @@ def test_a_news_mirrors_bracketed_tag_before_a_numbered_paragraph_is_left_out() 
     # A marker in 【】 is no tag: its units stay the item's.
     marked = _plan("（一）优化审批流程。", "【责任单位】市发展改革委")
     assert _units(marked, "一", "（一）") == [("市发展改革委", R)]
+
+
+def test_a_unit_in_two_unit_columns_of_a_row_in_two_roles_holds_both_duties() -> None:
+    plan = parse("交通领域精细化管理三年行动计划任务清单\n序号\t重点任务\t牵头部门\t配合部门\t实施主体\n"
+                 "1\t推进人行道断头贯通工作。\t设施养护处\t市道运中心\t市道运中心\n"
+                 "2\t推进城市快速路更新整治。\t设施养护处\t各区\t设施养护处\n")
+    assert _units(plan, "1") == [("设施养护处", L), ("市道运中心", S), ("市道运中心", R)]
+    # A 责任单位 column that repeats the lead names it once.
+    assert _units(plan, "2") == [("设施养护处", L), ("各区", S)]

@@ -863,10 +863,13 @@ class TreeBuilder:
         table.row_depth = None
 
     def _row_units(self, draft: Draft, cell: _CellReader, *, more: bool = False) -> None:
-        """The units of a row's unit cells. With `more`, the row goes on the task above it (its 序号 or task
-        cell merged down): a unit the task already has in the same role is not listed again, but one that
-        leads this row's measure after supporting an earlier one (or the reverse) is a second duty, listed
-        with this row's text as what it covers."""
+        """The units of a row's unit cells. A unit named in two of them in two roles (配合部门 and 实施主体) holds
+        both duties, the second listed with the row's text as what it covers; a 责任单位 column that repeats the
+        牵头单位 names it once. With `more`, the row goes on the task above it (its 序号 or task cell merged
+        down): a unit the task already has in the same role is not listed again, but one that leads this row's
+        measure after supporting an earlier one (or the reverse) is a second duty, covering this row's text."""
+        own = next((c for c in ("content", "task") if cell.text(c)), None)
+        row_text = (cell.start(own), cell.start(own) + len(cell.text(own))) if own else None
         refs: list[UnitRef] = []
         for role, column in (("lead", "lead"), ("support", "support"), ("support", "guide"),
                              ("responsible", "responsible")):
@@ -874,8 +877,11 @@ class TreeBuilder:
             if not text:
                 continue
             start = cell.start(column)
-            refs.extend(UnitRef(u.raw, u.role, False, (start + u.span[0], start + u.span[1]))
-                        for u in read_unit_cell(text, role, first_is_lead=self.first_is_lead))  # type: ignore[arg-type]
+            earlier = {r.name: r.role for r in refs}
+            for u in read_unit_cell(text, role, first_is_lead=self.first_is_lead):  # type: ignore[arg-type]
+                again = u.raw in earlier and {earlier[u.raw], u.role} not in ({u.role}, {"lead", "responsible"})
+                refs.append(UnitRef(u.raw, u.role, False, (start + u.span[0], start + u.span[1]),
+                                    row_text if again else None))
         # Cells past the header's columns ('省牵头单位：省农业农村厅' under a row copied one cell per line).
         last_column = max(cell.layout.columns.values(), default=-1)
         for extra in cell.line.cells[last_column + 1:]:
@@ -883,11 +889,10 @@ class TreeBuilder:
                 refs.extend(UnitRef(u.raw, u.role, False, (extra.start + u.span[0], extra.start + u.span[1]))
                             for u in marker.units)
         if more:
-            own = next((c for c in ("content", "task") if cell.text(c)), None)
-            covers = (cell.start(own), cell.start(own) + len(cell.text(own))) if own else None
             have = {(u.name, u.role) for u in draft.units}
             named = {u.name for u in draft.units}
-            refs = [replace(r, covers=covers) if r.name in named else r for r in refs if (r.name, r.role) not in have]
+            refs = [replace(r, covers=row_text) if r.name in named else r for r in refs
+                    if (r.name, r.role) not in have]
         _add_units(draft, refs)
 
 
