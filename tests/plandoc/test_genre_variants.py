@@ -199,6 +199,9 @@ def test_it_reads_a_plan_written_in_traditional_characters() -> None:
     ("（省财政厅，各州、市人民政府配合）", ["省财政厅", "各州、市人民政府"]),
     ("（市发改委、农委、人保局，各市（县）、区政府）", ["市发改委", "市农委", "市人保局", "各市（县）、区政府"]),
     ("（省发展改革委，海东市、兰州市、临夏州发展改革部门）", ["省发展改革委", "海东市、兰州市、临夏州发展改革部门"]),
+    # A bare level word closing the list names no body of its own; inside the list it is a unit of its own.
+    ("（责任单位：市商务局、各开发区、镇（街道））", ["市商务局", "各开发区、镇（街道）"]),
+    ("（责任单位：各镇、街道、开发区）", ["各镇", "街道", "开发区"]),
 ])
 def test_levels_listed_before_one_government_are_one_name(marker: str, names: list[str]) -> None:
     plan = _plan("（一）稳定就业。" + marker)

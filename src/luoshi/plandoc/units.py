@@ -944,6 +944,10 @@ def _shared_ending(h: str, pieces: list[tuple[int, int]], i: int) -> int:
             j += 1
         if j > i:
             return j
+    if h[pieces[i][0]:pieces[i][1]].strip(_TRIM).startswith("各") and i + 2 == len(pieces) \
+            and h[pieces[i][1]:pieces[i + 1][0]].strip() == "、" \
+            and _BARE_LEVEL.fullmatch(h[pieces[i + 1][0]:pieces[i + 1][1]].strip(_TRIM)):
+        return i + 1   # '…、各开发区、镇(街道)', '各街道、镇': a bare level word closing the list names no body
     for member, whole, first_only in ((_LEVEL_ONLY, _GOVERNMENT_END, "各"), (_PLACE_NAME, _PLACE_DEPARTMENTS, None)):
         j = i
         while j + 1 < len(pieces) and h[pieces[j][1]:pieces[j + 1][0]].strip() == "、":
@@ -956,6 +960,7 @@ def _shared_ending(h: str, pieces: list[tuple[int, int]], i: int) -> int:
     return i
 
 
+_BARE_LEVEL = re.compile(r"(?:乡镇|镇|乡|街道|街镇)(?:\((?:街道|乡镇|镇|乡|社区)\))?")
 _COLLECTIVE_ENDING = re.compile(r"(?:各|相关|有关)[委办局厅]\s*$")
 _BARE_ENDING = re.compile(r"[委办局厅]")
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗]$")
