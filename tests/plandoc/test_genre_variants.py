@@ -517,6 +517,12 @@ def test_it_reads_a_heading_run_on_after_the_full_stop_that_ends_a_paragraph() -
     ("（哈尔滨机场扩建指挥部、哈尔滨、黑河、绥芬河市政府、省农垦总局负责）",
      ["哈尔滨机场扩建指挥部", "哈尔滨市政府", "黑河市政府", "绥芬河市政府", "省农垦总局"]),
     ("（大庆、齐齐哈尔市人民政府）", ["大庆市人民政府", "齐齐哈尔市人民政府"]),
+    # Or any institution after the last place's name, cut at one of the bare names' lengths.
+    ("（省政务服务和数据管理局牵头，省公安厅，广州、深圳、珠海出入境边防检查总站等有关单位按职责分工负责）",
+     ["省政务服务和数据管理局", "省公安厅", "广州出入境边防检查总站", "深圳出入境边防检查总站",
+      "珠海出入境边防检查总站"]),
+    ("（海关总署牵头，天津、上海、广州海关配合）", ["海关总署", "天津海关", "上海海关", "广州海关"]),
+    ("（北京、上海市场监管局负责）", []),   # 上海市 is the place: 场监管局 is no institution
 ])
 def test_bare_place_names_share_the_government_that_closes_their_run(marker: str, names: list[str]) -> None:
     plan = _plan("（一）推进民航基础设施建设，开工建设机场扩建工程。" + marker)

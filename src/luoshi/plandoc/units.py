@@ -984,14 +984,29 @@ def _shared_government(h: str, pieces: list[tuple[int, int]]) -> dict[int, str]:
         a, b, _ = _strip_piece(h, s, e)
         name = h[a:b]
         government = _PLACE_GOVERNMENT.match(name) if run else None
-        if government is not None:
-            shared.update(dict.fromkeys(run, government.group("ending")))
+        ending = government.group("ending") if government is not None else _place_institution(h, run, name)
+        if ending is not None:
+            shared.update(dict.fromkeys(run, ending))
             run = []
         elif _BARE_PLACE.match(name) and not looks_like_unit(name) and not _ACTION_START.search(name):
             run.append(a)
         else:
             run = []
     return shared
+
+
+def _place_institution(h: str, run: list[int], name: str) -> str | None:
+    """'广州、深圳、珠海出入境边防检查总站', '天津、上海、广州海关': bare places before a named place's institution
+    share what follows its place name, cut at the length of one of theirs (not at a level word: 上海市场监管局)."""
+    for length in sorted({len(_BARE_PLACE_AT.match(h, a).group()) for a in run}):   # type: ignore[union-attr]
+        ending = name[length:]
+        if len(ending) >= 2 and ending[0] not in _LEVEL_WORDS and looks_like_unit(ending):
+            return ending
+    return None
+
+
+_BARE_PLACE_AT = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_LEVEL_WORDS = frozenset("省市县区州旗盟乡镇")
 
 
 def split_unit_list(text: str) -> list[tuple[str, Span]]:
