@@ -1216,6 +1216,28 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool, op
     return out if out.units else None
 
 
+def _parse_bracket_labels(text: str, h: str, start: int, end: int) -> _Parsed | None:
+    """_parse_labelled(text, h, start, end, strict=False) for a bracket's contents, read once per different
+    contents: plans repeat their markers (the Dalian plan's 288 （责任单位：…） hold 52 different lists).
+    Exact as long as _parse_labelled reads nothing of h outside h[start:end] (its spans are relative)."""
+    found = _labelled_contents(text[start:end], h[start:end])
+    if found is None:
+        return None
+    out = _Parsed()
+    out.units = [MarkerUnit(raw, role, (a + start, b + start)) for raw, role, a, b in found[0]]
+    out.deadline = (found[1][0] + start, found[1][1] + start) if found[1] is not None else None
+    return out
+
+
+@lru_cache(maxsize=2048)
+def _labelled_contents(raw: str, norm: str) -> tuple[tuple[tuple[str, Role, int, int], ...], Span | None] | None:
+    """What _parse_labelled reads in one marker's contents, as values (the caller gets fresh units to change)."""
+    parsed = _parse_labelled(raw, norm, 0, len(norm), strict=False)
+    if parsed is None:
+        return None
+    return tuple((u.raw, u.role, *u.span) for u in parsed.units), parsed.deadline
+
+
 def _before_glued_word(h: str, start: int, end: int) -> int:
     """Where a list ends before the next label when a word is glued to that label after a space
     ('责任单位：市公安局 项目责任人：…' ends before 项目)."""
@@ -1466,7 +1488,7 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
                 inner_end = stop.start()
         if inner_end - inner_start > _MAX_MARKER_LEN or inner_end <= inner_start:
             continue
-        parsed = _parse_labelled(text, h, inner_start, inner_end, strict=False)
+        parsed = _parse_bracket_labels(text, h, inner_start, inner_end)
         if parsed is None and closed:
             parsed = _parse_verbs(text, h, inner_start, inner_end)
         # A bare list after a full sentence, or on a line of its own below its item: '（市经信委）'; in 【】 it
