@@ -1610,12 +1610,17 @@ _DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?"
                              r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能))"
                              r"(?!负责|部门|单位|处室)")   # 牵头负责部门 is a noun, not the predicate
 _SUBJECT_END = re.compile(r"[。:;,!?]")
+# A character every clause find_duty_units reads has: a predicate (负责 牵头 配合 会同 联合 协助 协同 参与 组织实施
+# 是 指导, 要/应按照职责), a modal (要 应 需 须 必须) or a duty taken on (履行 承担 落实), 由…, 牵头…, …成员单位.
+_DUTY_CHARS = re.compile("[负牵配会联协参组是指要应需须必履承落由成]")
 
 
 def find_duty_units(text: str) -> list[MarkerUnit]:
     """Units a paragraph gives duties in its sentences: each sentence that opens with units and a role
     verb ("各街镇是处置主体", "区交通委负责…"), and "由X负责/牵头/会同…" anywhere. Roles from the verb."""
     h = halfwidth(text)
+    if not _DUTY_CHARS.search(h):
+        return []   # half the paragraphs of a plan: no predicate, modal, 由 or 成员 for a clause below to read
     found: list[MarkerUnit] = []
     for start in [0, *(m.end() for m in _SENTENCE_BREAK.finditer(h))]:
         subject = _unit_subject(text, h, start)
