@@ -1216,11 +1216,12 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool, op
     return out if out.units else None
 
 
-def _parse_bracket_labels(text: str, h: str, start: int, end: int) -> _Parsed | None:
-    """_parse_labelled(text, h, start, end, strict=False) for a bracket's contents, read once per different
-    contents: plans repeat their markers (the Dalian plan's 288 （责任单位：…） hold 52 different lists).
-    Exact as long as _parse_labelled reads nothing of h outside h[start:end] (its spans are relative)."""
-    found = _labelled_contents(text[start:end], h[start:end])
+def _parse_bracket(text: str, h: str, start: int, end: int, *, verbs: bool = False) -> _Parsed | None:
+    """_parse_labelled(text, h, start, end, strict=False) (or with `verbs` _parse_verbs) for a bracket's
+    contents, read once per different contents: plans repeat their markers (the Dalian plan's 288
+    （责任单位：…） hold 52 different lists). Exact as long as the readers read nothing of h outside
+    h[start:end] (their spans are relative)."""
+    found = _bracket_contents(text[start:end], h[start:end], verbs)
     if found is None:
         return None
     out = _Parsed()
@@ -1230,9 +1231,11 @@ def _parse_bracket_labels(text: str, h: str, start: int, end: int) -> _Parsed | 
 
 
 @lru_cache(maxsize=2048)
-def _labelled_contents(raw: str, norm: str) -> tuple[tuple[tuple[str, Role, int, int], ...], Span | None] | None:
-    """What _parse_labelled reads in one marker's contents, as values (the caller gets fresh units to change)."""
-    parsed = _parse_labelled(raw, norm, 0, len(norm), strict=False)
+def _bracket_contents(raw: str, norm: str, verbs: bool
+                      ) -> tuple[tuple[tuple[str, Role, int, int], ...], Span | None] | None:
+    """What a reader finds in one bracket's contents, as values (the caller gets fresh units to change)."""
+    parsed = _parse_verbs(raw, norm, 0, len(norm)) if verbs else _parse_labelled(raw, norm, 0, len(norm),
+                                                                                 strict=False)
     if parsed is None:
         return None
     return tuple((u.raw, u.role, *u.span) for u in parsed.units), parsed.deadline
@@ -1488,9 +1491,9 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
                 inner_end = stop.start()
         if inner_end - inner_start > _MAX_MARKER_LEN or inner_end <= inner_start:
             continue
-        parsed = _parse_bracket_labels(text, h, inner_start, inner_end)
+        parsed = _parse_bracket(text, h, inner_start, inner_end)
         if parsed is None and closed:
-            parsed = _parse_verbs(text, h, inner_start, inner_end)
+            parsed = _parse_bracket(text, h, inner_start, inner_end, verbs=True)
         # A bare list after a full sentence, or on a line of its own below its item: '（市经信委）'; in 【】 it
         # may close the paragraph right after the text ('推进平台建设【市科技局】').
         if parsed is None and closed and (_after_sentence_end(h, open_at) or not h[:open_at].strip()
