@@ -448,3 +448,25 @@ def test_find_duty_units_finds_nothing_where_its_gate_skips_in_the_seed() -> Non
         assert [text for text in skipped if units.find_duty_units(text)] == []
     finally:
         units._DUTY_CHARS = saved
+
+
+_UNBRACKETED_TEXT = st.lists(st.sampled_from([
+    "责任单位", "牵头单位", "配合单位", "责 任 单 位", "市", "主要", ":", "：", "(", ")", "（", "）", "(部门)",
+    "【", "】", "〔", "〕", "市科技局", "区交通委", "、", "，", "。", "；", " ", "推进建设", "2018年底前",
+    "完成时限"]), max_size=14).map("".join)
+
+
+@given(_UNBRACKETED_TEXT)
+@example("推进平台建设。（责任单位：市科技局、市财政局）")
+@example("责任单位(部门)：市科技局（牵头）")
+@example("（一）推进建设（2018年）。责任单位：市科技局")
+@settings(max_examples=600, deadline=None)
+def test_an_unbracketed_marker_is_skipped_only_where_every_colon_is_enclosed(text: str) -> None:
+    h = halfwidth(text)
+    gated = units._unbracketed_marker(text, h, False)
+    saved = units._colons_enclosed
+    units._colons_enclosed = lambda h, start, end: False   # the gate never skips
+    try:
+        assert gated == units._unbracketed_marker(text, h, False)
+    finally:
+        units._colons_enclosed = saved

@@ -1403,6 +1403,8 @@ def _unbracketed_marker(text: str, h: str, first_is_lead: bool, lead_before_comm
                         ) -> UnitMarker | None:
     """'责任单位：A、B。' as a line of its own or closing a paragraph, without brackets."""
     end = len(h.rstrip())
+    if _colons_enclosed(h, max(0, end - _MAX_MARKER_LEN), end):
+        return None   # '…。（责任单位：A、B）': every label would sit inside brackets (most paragraphs with a colon)
     for m in _find_labels(h, max(0, end - _MAX_MARKER_LEN)):
         s = m.start()
         if s > 0 and h[s - 1] not in _LABEL_BOUNDARY:
@@ -1419,6 +1421,22 @@ def _unbracketed_marker(text: str, h: str, first_is_lead: bool, lead_before_comm
         if parsed is not None:
             return _marker(parsed, (s, end), text, leads, lead_before_comma)
     return None
+
+
+def _colons_enclosed(h: str, start: int, end: int) -> bool:
+    """Whether every colon of h[start:end] stands inside its last "(", which closes before `end`, and ( )
+    are its only brackets: then no label is _balanced() to `end` (between a label and its colon stand only
+    letters, spaces and a remark "(…)" holding no bracket, so the label is enclosed as its colon is).
+    '…(大政发〔2017〕16号)…。(责任单位:A、B)' is not: 〔〕 are brackets too."""
+    opening = h.rfind("(", start, end)
+    if opening < 0 or h.find(":", start, opening) >= 0:
+        return False
+    closing = h.find(")", opening, end)
+    return closing >= 0 and h.find(":", closing, end) < 0 and not _OTHER_BRACKET.search(h, start, end)
+
+
+_OTHER_BRACKET = re.compile("[" + re.escape("".join(ch for pair in _OPEN_TO_CLOSE.items() for ch in pair
+                                                     if ch not in "()")) + "]")
 
 
 def _balanced(h: str, start: int, end: int) -> bool:
