@@ -470,3 +470,21 @@ def test_an_unbracketed_marker_is_skipped_only_where_every_colon_is_enclosed(tex
         assert gated == units._unbracketed_marker(text, h, False)
     finally:
         units._colons_enclosed = saved
+
+
+@given(_DUTY_TEXT)
+@example("（一）区交通委负责道路养护。")
+@example("区经委、区司法局等部门应当按照各自职责做好工作")
+@example("各街道、各部门要全面落实责任制")
+@example("区交通委切实履行相应职责")
+@settings(max_examples=400, deadline=None)
+def test_a_clause_without_a_predicate_character_has_no_unit_subject(text: str) -> None:
+    found = [units._unit_subject(text, halfwidth(text), start) for start in range(len(text))]
+    title = units.find_unit_title(text)
+    saved = units._PREDICATE_CHARS
+    units._PREDICATE_CHARS = re.compile("")   # matches every clause: the gate never skips
+    try:
+        assert found == [units._unit_subject(text, halfwidth(text), start) for start in range(len(text))]
+        assert title == units.find_unit_title(text)
+    finally:
+        units._PREDICATE_CHARS = saved

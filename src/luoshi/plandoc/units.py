@@ -1631,8 +1631,10 @@ _DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?"
                              r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能))"
                              r"(?!负责|部门|单位|处室)")   # 牵头负责部门 is a noun, not the predicate
 _SUBJECT_END = re.compile(r"[。:;,!?]")
-# A character every clause find_duty_units reads has: a predicate (负责 牵头 配合 会同 联合 协助 协同 参与 组织实施
-# 是 指导, 要/应按照职责), a modal (要 应 需 须 必须) or a duty taken on (履行 承担 落实), 由…, 牵头…, …成员单位.
+# A character of every _DUTY_PREDICATE (负责 牵头 配合 会同 联合 协助 协同 参与 组织实施 是 指导, 要/应按照职责)
+# and _MODAL (要 应 需 须 必须, or a duty taken on: 履行 承担 落实) match; and of every clause find_duty_units
+# reads: those, 由…, 牵头…, …成员单位.
+_PREDICATE_CHARS = re.compile("[负牵配会联协参组是指要应需须必履承落]")
 _DUTY_CHARS = re.compile("[负牵配会联协参组是指要应需须必履承落由成]")
 
 
@@ -1756,6 +1758,8 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str]
         return None   # a bracket: a marker (read as one, or not at all), not a sentence
     m = _SUBJECT_END.search(h, start)
     end = min(m.start() if m else len(h), start + _MAX_TITLE_LEN + 10)
+    if not _PREDICATE_CHARS.search(h, start, end):
+        return None   # no predicate or modal in the clause (most clauses of a plan)
     for p in _DUTY_PREDICATE.finditer(h, start, end):
         if p.start() < start + 2:
             continue
