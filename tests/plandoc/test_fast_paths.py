@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from luoshi.plandoc import dates, lines, numerals, parse, refs, similar, targets, units
@@ -410,3 +410,81 @@ def _reference_year_before(norm: str, pos: int, masked: list[tuple[int, int]]) -
 def test_the_year_before_a_target_is_the_one_the_full_scan_finds(text: str, pos: int) -> None:
     masked = [m.span() for m in re.finditer(r"《[^》]*》", text)]
     assert targets._year_before(text, pos, masked) == _reference_year_before(text, pos, masked)
+
+
+_DUTY_TEXT = st.lists(st.sampled_from([
+    "区交通委", "市科技局", "各街镇", "区经委、区司法局等部门", "交通运输", "负责", "牵头", "配合", "会同", "联合",
+    "协助", "协同", "参与", "组织实施", "是", "指导", "要", "应当", "按照", "职责", "需", "须", "必须", "履行",
+    "承担", "落实", "主体责任", "由", "为成员单位", "推进", "建设", "处置主体", "、", "，", "。", "；", "（", "）"]),
+    max_size=10).map("".join)
+
+
+@given(_DUTY_TEXT)
+@example("各街镇是处置主体。")
+@example("区交通委负责道路养护，市科技局配合。")
+@example("区经委、区司法局等部门应当按照各自职责做好工作。")
+@example("区交通委要指导各街镇。")
+@example("区交通委须履行相应职责。")
+@example("由区建交委会同区房管局推进。")
+@example("区绿化市容局牵头，区建管委、区交通委为成员单位。")
+@settings(max_examples=400, deadline=None)
+def test_find_duty_units_skips_only_texts_where_no_clause_can_give_a_duty(text: str) -> None:
+    gated = units.find_duty_units(text)
+    saved = units._DUTY_CHARS
+    units._DUTY_CHARS = re.compile("")   # matches every text: the gate never skips
+    try:
+        assert gated == units.find_duty_units(text)
+    finally:
+        units._DUTY_CHARS = saved
+
+
+def test_find_duty_units_finds_nothing_where_its_gate_skips_in_the_seed() -> None:
+    skipped = [text for text in SEED.read_text(encoding="utf-8").splitlines()
+               if not units._DUTY_CHARS.search(halfwidth(text))]
+    assert len(skipped) > 100
+    saved = units._DUTY_CHARS
+    units._DUTY_CHARS = re.compile("")
+    try:
+        assert [text for text in skipped if units.find_duty_units(text)] == []
+    finally:
+        units._DUTY_CHARS = saved
+
+
+_UNBRACKETED_TEXT = st.lists(st.sampled_from([
+    "责任单位", "牵头单位", "配合单位", "责 任 单 位", "市", "主要", ":", "：", "(", ")", "（", "）", "(部门)",
+    "【", "】", "〔", "〕", "市科技局", "区交通委", "、", "，", "。", "；", " ", "推进建设", "2018年底前",
+    "完成时限"]), max_size=14).map("".join)
+
+
+@given(_UNBRACKETED_TEXT)
+@example("推进平台建设。（责任单位：市科技局、市财政局）")
+@example("责任单位(部门)：市科技局（牵头）")
+@example("（一）推进建设（2018年）。责任单位：市科技局")
+@settings(max_examples=600, deadline=None)
+def test_an_unbracketed_marker_is_skipped_only_where_every_colon_is_enclosed(text: str) -> None:
+    h = halfwidth(text)
+    gated = units._unbracketed_marker(text, h, False)
+    saved = units._colons_enclosed
+    units._colons_enclosed = lambda h, start, end: False   # the gate never skips
+    try:
+        assert gated == units._unbracketed_marker(text, h, False)
+    finally:
+        units._colons_enclosed = saved
+
+
+@given(_DUTY_TEXT)
+@example("（一）区交通委负责道路养护。")
+@example("区经委、区司法局等部门应当按照各自职责做好工作")
+@example("各街道、各部门要全面落实责任制")
+@example("区交通委切实履行相应职责")
+@settings(max_examples=400, deadline=None)
+def test_a_clause_without_a_predicate_character_has_no_unit_subject(text: str) -> None:
+    found = [units._unit_subject(text, halfwidth(text), start) for start in range(len(text))]
+    title = units.find_unit_title(text)
+    saved = units._PREDICATE_CHARS
+    units._PREDICATE_CHARS = re.compile("")   # matches every clause: the gate never skips
+    try:
+        assert found == [units._unit_subject(text, halfwidth(text), start) for start in range(len(text))]
+        assert title == units.find_unit_title(text)
+    finally:
+        units._PREDICATE_CHARS = saved

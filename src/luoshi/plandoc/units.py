@@ -1244,6 +1244,31 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool, op
     return out if out.units else None
 
 
+def _parse_bracket(text: str, h: str, start: int, end: int, *, verbs: bool = False) -> _Parsed | None:
+    """_parse_labelled(text, h, start, end, strict=False) (or with `verbs` _parse_verbs) for a bracket's
+    contents, read once per different contents: plans repeat their markers (the Dalian plan's 288
+    （责任单位：…） hold 52 different lists). Exact as long as the readers read nothing of h outside
+    h[start:end] (their spans are relative)."""
+    found = _bracket_contents(text[start:end], h[start:end], verbs)
+    if found is None:
+        return None
+    out = _Parsed()
+    out.units = [MarkerUnit(raw, role, (a + start, b + start)) for raw, role, a, b in found[0]]
+    out.deadline = (found[1][0] + start, found[1][1] + start) if found[1] is not None else None
+    return out
+
+
+@lru_cache(maxsize=2048)
+def _bracket_contents(raw: str, norm: str, verbs: bool
+                      ) -> tuple[tuple[tuple[str, Role, int, int], ...], Span | None] | None:
+    """What a reader finds in one bracket's contents, as values (the caller gets fresh units to change)."""
+    parsed = _parse_verbs(raw, norm, 0, len(norm)) if verbs else _parse_labelled(raw, norm, 0, len(norm),
+                                                                                 strict=False)
+    if parsed is None:
+        return None
+    return tuple((u.raw, u.role, *u.span) for u in parsed.units), parsed.deadline
+
+
 def _before_glued_word(h: str, start: int, end: int) -> int:
     """Where a list ends before the next label when a word is glued to that label after a space
     ('责任单位：市公安局 项目责任人：…' ends before 项目)."""
@@ -1406,6 +1431,8 @@ def _unbracketed_marker(text: str, h: str, first_is_lead: bool, lead_before_comm
                         ) -> UnitMarker | None:
     """'责任单位：A、B。' as a line of its own or closing a paragraph, without brackets."""
     end = len(h.rstrip())
+    if _colons_enclosed(h, max(0, end - _MAX_MARKER_LEN), end):
+        return None   # '…。（责任单位：A、B）': every label would sit inside brackets (most paragraphs with a colon)
     for m in _find_labels(h, max(0, end - _MAX_MARKER_LEN)):
         s = m.start()
         if s > 0 and h[s - 1] not in _LABEL_BOUNDARY:
@@ -1422,6 +1449,22 @@ def _unbracketed_marker(text: str, h: str, first_is_lead: bool, lead_before_comm
         if parsed is not None:
             return _marker(parsed, (s, end), text, leads, lead_before_comma)
     return None
+
+
+def _colons_enclosed(h: str, start: int, end: int) -> bool:
+    """Whether every colon of h[start:end] stands inside its last "(", which closes before `end`, and ( )
+    are its only brackets: then no label is _balanced() to `end` (between a label and its colon stand only
+    letters, spaces and a remark "(…)" holding no bracket, so the label is enclosed as its colon is).
+    '…(大政发〔2017〕16号)…。(责任单位:A、B)' is not: 〔〕 are brackets too."""
+    opening = h.rfind("(", start, end)
+    if opening < 0 or h.find(":", start, opening) >= 0:
+        return False
+    closing = h.find(")", opening, end)
+    return closing >= 0 and h.find(":", closing, end) < 0 and not _OTHER_BRACKET.search(h, start, end)
+
+
+_OTHER_BRACKET = re.compile("[" + re.escape("".join(ch for pair in _OPEN_TO_CLOSE.items() for ch in pair
+                                                     if ch not in "()")) + "]")
 
 
 def _balanced(h: str, start: int, end: int) -> bool:
@@ -1494,9 +1537,9 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
                 inner_end = stop.start()
         if inner_end - inner_start > _MAX_MARKER_LEN or inner_end <= inner_start:
             continue
-        parsed = _parse_labelled(text, h, inner_start, inner_end, strict=False)
+        parsed = _parse_bracket(text, h, inner_start, inner_end)
         if parsed is None and closed:
-            parsed = _parse_verbs(text, h, inner_start, inner_end)
+            parsed = _parse_bracket(text, h, inner_start, inner_end, verbs=True)
         # A bare list after a full sentence, or on a line of its own below its item: '（市经信委）'; in 【】 it
         # may close the paragraph right after the text ('推进平台建设【市科技局】').
         if parsed is None and closed and (_after_sentence_end(h, open_at) or not h[:open_at].strip()
@@ -1616,12 +1659,19 @@ _DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?"
                              r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能))"
                              r"(?!负责|部门|单位|处室)")   # 牵头负责部门 is a noun, not the predicate
 _SUBJECT_END = re.compile(r"[。:;,!?]")
+# A character of every _DUTY_PREDICATE (负责 牵头 配合 会同 联合 协助 协同 参与 组织实施 是 指导, 要/应按照职责)
+# and _MODAL (要 应 需 须 必须, or a duty taken on: 履行 承担 落实) match; and of every clause find_duty_units
+# reads: those, 由…, 牵头…, …成员单位.
+_PREDICATE_CHARS = re.compile("[负牵配会联协参组是指要应需须必履承落]")
+_DUTY_CHARS = re.compile("[负牵配会联协参组是指要应需须必履承落由成]")
 
 
 def find_duty_units(text: str) -> list[MarkerUnit]:
     """Units a paragraph gives duties in its sentences: each sentence that opens with units and a role
     verb ("各街镇是处置主体", "区交通委负责…"), and "由X负责/牵头/会同…" anywhere. Roles from the verb."""
     h = halfwidth(text)
+    if not _DUTY_CHARS.search(h):
+        return []   # half the paragraphs of a plan: no predicate, modal, 由 or 成员 for a clause below to read
     found: list[MarkerUnit] = []
     for start in [0, *(m.end() for m in _SENTENCE_BREAK.finditer(h))]:
         subject = _unit_subject(text, h, start)
@@ -1738,6 +1788,8 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str]
         return None   # a bracket: a marker (read as one, or not at all), not a sentence
     m = _SUBJECT_END.search(h, start)
     end = min(m.start() if m else len(h), start + _MAX_TITLE_LEN + 10)
+    if not _PREDICATE_CHARS.search(h, start, end):
+        return None   # no predicate or modal in the clause (most clauses of a plan)
     for p in _DUTY_PREDICATE.finditer(h, start, end):
         if p.start() < start + 2:
             continue
