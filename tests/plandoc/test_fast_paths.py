@@ -10,6 +10,8 @@ import dataclasses
 import re
 import re._constants as sre  # the parsed form of a pattern, to read what its matches start with
 import re._parser as sre_parser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -412,6 +414,18 @@ def test_the_year_before_a_target_is_the_one_the_full_scan_finds(text: str, pos:
     assert targets._year_before(text, pos, masked) == _reference_year_before(text, pos, masked)
 
 
+@contextmanager
+def _gate_open(name: str, value: Any) -> Iterator[None]:
+    """The units module with one of its fast-path gates replaced (hypothesis runs many examples per test
+    function, so pytest's function-scoped monkeypatch does not fit)."""
+    saved = getattr(units, name)
+    setattr(units, name, value)
+    try:
+        yield
+    finally:
+        setattr(units, name, saved)
+
+
 _DUTY_TEXT = st.lists(st.sampled_from([
     "区交通委", "市科技局", "各街镇", "区经委、区司法局等部门", "交通运输", "负责", "牵头", "配合", "会同", "联合",
     "协助", "协同", "参与", "组织实施", "是", "指导", "要", "应当", "按照", "职责", "需", "须", "必须", "履行",
@@ -430,24 +444,16 @@ _DUTY_TEXT = st.lists(st.sampled_from([
 @settings(max_examples=400, deadline=None)
 def test_find_duty_units_skips_only_texts_where_no_clause_can_give_a_duty(text: str) -> None:
     gated = units.find_duty_units(text)
-    saved = units._DUTY_CHARS
-    units._DUTY_CHARS = re.compile("")   # matches every text: the gate never skips
-    try:
+    with _gate_open("_DUTY_CHARS", re.compile("")):   # matches every text: the gate never skips
         assert gated == units.find_duty_units(text)
-    finally:
-        units._DUTY_CHARS = saved
 
 
 def test_find_duty_units_finds_nothing_where_its_gate_skips_in_the_seed() -> None:
     skipped = [text for text in SEED.read_text(encoding="utf-8").splitlines()
                if not units._DUTY_CHARS.search(halfwidth(text))]
     assert len(skipped) > 100
-    saved = units._DUTY_CHARS
-    units._DUTY_CHARS = re.compile("")
-    try:
+    with _gate_open("_DUTY_CHARS", re.compile("")):
         assert [text for text in skipped if units.find_duty_units(text)] == []
-    finally:
-        units._DUTY_CHARS = saved
 
 
 _UNBRACKETED_TEXT = st.lists(st.sampled_from([
@@ -464,12 +470,8 @@ _UNBRACKETED_TEXT = st.lists(st.sampled_from([
 def test_an_unbracketed_marker_is_skipped_only_where_every_colon_is_enclosed(text: str) -> None:
     h = halfwidth(text)
     gated = units._unbracketed_marker(text, h, False)
-    saved = units._colons_enclosed
-    units._colons_enclosed = lambda h, start, end: False   # the gate never skips
-    try:
+    with _gate_open("_colons_enclosed", lambda h, start, end: False):   # the gate never skips
         assert gated == units._unbracketed_marker(text, h, False)
-    finally:
-        units._colons_enclosed = saved
 
 
 @given(_DUTY_TEXT)
@@ -481,10 +483,6 @@ def test_an_unbracketed_marker_is_skipped_only_where_every_colon_is_enclosed(tex
 def test_a_clause_without_a_predicate_character_has_no_unit_subject(text: str) -> None:
     found = [units._unit_subject(text, halfwidth(text), start) for start in range(len(text))]
     title = units.find_unit_title(text)
-    saved = units._PREDICATE_CHARS
-    units._PREDICATE_CHARS = re.compile("")   # matches every clause: the gate never skips
-    try:
+    with _gate_open("_PREDICATE_CHARS", re.compile("")):   # matches every clause: the gate never skips
         assert found == [units._unit_subject(text, halfwidth(text), start) for start in range(len(text))]
         assert title == units.find_unit_title(text)
-    finally:
-        units._PREDICATE_CHARS = saved
