@@ -240,6 +240,7 @@ def test_it_survives_a_yaml_alias_bomb(tmp_path: Path) -> None:
     "领导小组成员单位",
     "区市县政府", "市县政府", "县级以上地方人民政府", "省政府各部门", "其他有关部门", "中直驻连单位",
     "各乡镇人民政府", "有关区市县政府", "市(州)、县(市、区)人民政府",
+    "委属部门单位", "局属单位", "市属企业", "区属国企", "所属单位",
 ])
 def test_it_recognises_collective_names(name: str) -> None:
     assert is_collective_name(name)
@@ -248,6 +249,7 @@ def test_it_recognises_collective_names(name: str) -> None:
 
 @pytest.mark.parametrize("name", [
     "市政府", "市科技局", "中山区政府", "各种", "各项工作", "各自", "市发展改革委", "", "沈阳市", "有关规定",
+    "金属企业", "附属医院",
 ])
 def test_it_keeps_single_units_and_words_out_of_collectives(name: str) -> None:
     assert not is_collective_name(name)
