@@ -1436,3 +1436,14 @@ def test_a_unit_in_two_unit_columns_of_a_row_in_two_roles_holds_both_duties() ->
     assert _units(plan, "1") == [("设施养护处", L), ("市道运中心", S), ("市道运中心", R)]
     # A 责任单位 column that repeats the lead names it once.
     assert _units(plan, "2") == [("设施养护处", L), ("各区", S)]
+
+
+def test_a_bureaus_extract_of_a_table_one_cell_per_line_keeps_rows_after_sections_it_left_empty() -> None:
+    lines = ["区教育局2025年政府工作报告重点工作任务分解表", "序号", "重点工作任务", "主要责任单位", "协同配合单位",
+             "一、主要预期目标", "3", "固定资产投资增长7.5%左右。", "区发改委", "区工信局、区住建局",
+             "二、全力以赴扩投资", "三、全力以赴延链条", "四、全力以赴增动能", "五、全力以赴促融合",
+             "六、全力以赴惠民生", "68", "持续推进学前教育普及普惠。", "区教育局", "区政府有关部门",
+             "69", "深化与海亮集团合作。", "区教育局", "区投资促进中心"]
+    plan = parse("\n".join(lines) + "\n")
+    assert ("六", "68") in _paths(plan) and ("六", "69") in _paths(plan)
+    assert sorted(_units(plan, "六", "69")) == [("区投资促进中心", S), ("区教育局", R)]

@@ -384,7 +384,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                     continue
             if (label is not None and label.style == "cn_dun") or (
                     label is None and not row and not _STACKED_SEQ.match(norm)):
-                if not _STACKED_SEQ.match(following) or len(norm) > _MAX_SECTION_ROW:
+                if not _rows_follow(lines, i + 1) or len(norm) > _MAX_SECTION_ROW:
                     if label is not None or not row:
                         break   # 二、… or text that is no row: the body goes on
                 else:
@@ -415,6 +415,25 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
         if row:
             out.append(close(row, width))
     return out
+
+
+def _rows_follow(lines: list[Line], i: int) -> bool:
+    """Does a row number follow at lines[i], after any sections of a bureau's extract that kept none of
+    their rows ('二、…' / '三、…' / … / '六、…' / '68')? Looked for within a bound, so that the reading stays
+    linear however many headings follow each other."""
+    for line in lines[i:i + _MAX_EMPTY_SECTIONS + 1]:
+        if line.cells:
+            return False
+        norm = line.norm.strip()
+        if _STACKED_SEQ.match(norm):
+            return True
+        label = match_label(norm, line.raw)
+        if label is None or label.style != "cn_dun" or len(norm) > _MAX_SECTION_ROW:
+            return False
+    return False
+
+
+_MAX_EMPTY_SECTIONS = 12
 
 
 def _numbered_items_end(lines: list[Line], i: int) -> int:
