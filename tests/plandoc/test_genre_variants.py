@@ -523,6 +523,9 @@ def test_it_reads_a_heading_run_on_after_the_full_stop_that_ends_a_paragraph() -
       "珠海出入境边防检查总站"]),
     ("（海关总署牵头，天津、上海、广州海关配合）", ["海关总署", "天津海关", "上海海关", "广州海关"]),
     ("（北京、上海市场监管局负责）", []),   # 上海市 is the place: 场监管局 is no institution
+    # A city and the others of its level joined by 及/和: two.
+    ("（责任单位：省发改委、省数据管理局，福州及相关设区市）", ["省发改委", "省数据管理局", "福州", "相关设区市"]),
+    ("（责任单位：厦门和其他设区市）", ["厦门", "其他设区市"]),
 ])
 def test_bare_place_names_share_the_government_that_closes_their_run(marker: str, names: list[str]) -> None:
     plan = _plan("（一）推进民航基础设施建设，开工建设机场扩建工程。" + marker)

@@ -885,6 +885,9 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
     if pe - ps > 3 * _MAX_NAME_LEN or e - s > 3 * _MAX_NAME_LEN:
         return False
     left_name, right_name = _name_of(h, ps, pe), _name_of(h, s, e)
+    if _BARE_PLACE.fullmatch(compact_name(left_name)) and not h[s - 1].isspace() \
+            and _PLACES_OF_A_LEVEL.match(compact_name(right_name)):
+        return True   # '福州及相关设区市': a city and the others of its level
     if not (looks_like_unit(left_name) and looks_like_unit(right_name)):
         return False
     by_word = not h[s - 1].isspace()
@@ -971,6 +974,7 @@ _GOVERNMENT_END = re.compile(r"^[省市县区州旗盟乡镇].{0,12}(?:人民政
 # '哈尔滨、黑河、绥芬河市政府': bare place names before a named place's government share its ending.
 _PLACE_GOVERNMENT = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?P<ending>[市县区州旗盟](?:人民)?政府)$")
 _BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_PLACES_OF_A_LEVEL = re.compile(r"^(?:各|相关|有关|其他|其余)(?:设区)?[市县区州]$")
 
 
 def _shared_government(h: str, pieces: list[tuple[int, int]]) -> dict[int, str]:
