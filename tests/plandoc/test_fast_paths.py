@@ -283,6 +283,20 @@ def test_prepare_keeps_the_full_width_comma_as_the_character_loop_did(text: str)
     assert targets._prepare(text) == "".join("，" if o == "，" else n for o, n in zip(text, norm, strict=True))
 
 
+@given(st.lists(st.sampled_from(["，", ",", "1", "12", "一", "十", "、", ".", "．", "（", "(", "）", ")", " ", "①",
+                                 "年", "达到", "家", "市"]), max_size=10).map("".join))
+@example("12，3.5%")
+@example("(一)，达到3家")
+@settings(max_examples=500, deadline=None)
+def test_the_number_check_before_prepare_reads_the_label_and_numbers_as_the_prepared_text(text: str) -> None:
+    """find_targets matches the label and looks for a number on halfwidth() text, before _prepare()."""
+    half, norm = halfwidth(text), targets._prepare(text)
+    label, prepared_label = targets._LABEL_RE.match(half), targets._LABEL_RE.match(norm)
+    assert _span(label) == _span(prepared_label)
+    start = label.end() if label else 0
+    assert _span(targets._NUMBER_START_RE.search(half, start)) == _span(targets._NUMBER_START_RE.search(norm, start))
+
+
 def _reference_excluded(ms: targets._Measure, before: str, after: str, has_comparator: bool) -> bool:
     """targets._excluded as it read before the rows were looked up per kind, unit and comparator."""
     kind = ms.rule.kind if ms.rule else "count"

@@ -112,23 +112,27 @@ _PREAMBLE_LINES = 12
 
 
 def _finalise(drafts: list[Draft], *, default_year: int | None, directory: UnitDirectory) -> list[Node]:
-    ids = {id(d): f"n{i + 1}" for i, d in enumerate(drafts)}
     nodes: list[Node] = []
     by_draft: dict[int, Node] = {}
-    for d in drafts:
+    for number, d in enumerate(drafts, 1):
         parent = by_draft.get(id(d.parent)) if d.parent is not None else None
         head = d.head
         node = Node(
-            id=ids[id(d)], parent=parent.id if parent else None, level=d.level, label=d.label,
-            path=[*(parent.path if parent else []), d.label], text=head.raw.strip(),
+            id=f"n{number}", parent=parent.id if parent else None, level=d.level, label=d.label,
+            path=[*parent.path, d.label] if parent else [d.label], text=head.raw.strip(),
             span=_text_span(head), style=d.style,
         )
-        if d.body:
-            node.body = "\n".join(seg.raw.strip() for seg in d.body)
-            node.body_span = (_text_span(d.body[0])[0], _text_span(d.body[-1])[1])
-        segments = [head, *d.body]
-        node.targets = [t for seg in segments for t in _targets(seg, default_year)]
-        node.refs = [r for seg in segments for r in _refs(seg)]
+        body = d.body
+        if body:
+            node.body = "\n".join(seg.raw.strip() for seg in body)
+            node.body_span = (_text_span(body[0])[0], _text_span(body[-1])[1])
+            segments = [head, *body]
+            node.targets = [t for seg in segments for t in _targets(seg, default_year)]
+            node.refs = [r for seg in segments for r in _refs(seg)]
+        else:   # most nodes are one segment: its lists as found
+            segments = [head]
+            node.targets = _targets(head, default_year)
+            node.refs = _refs(head)
         node.deadline = _deadline(d, segments, default_year)
         node.units = _canonical_units(d.units, directory)
         node.category = d.category

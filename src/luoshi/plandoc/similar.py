@@ -151,13 +151,16 @@ def _fold_copies(members: list[int], gram_sets: list[frozenset[str]], components
 
 
 def _shared_grams(members: list[int], gram_sets: list[frozenset[str]]) -> set[str]:
-    """The grams of at least two of `members`."""
-    seen: set[str] = set()
-    shared: set[str] = set()
-    for index in members:
-        grams = gram_sets[index]
-        shared.update(seen.intersection(grams))
-        seen.update(grams)
+    """The grams of at least two of `members` (two or more)."""
+    first, second, *rest = (gram_sets[index] for index in members)
+    shared = set(first & second)
+    if rest:   # the last member's grams are only looked up: nothing reads `seen` after it
+        seen = set(first)
+        seen.update(second)
+        for grams in rest[:-1]:
+            shared.update(seen.intersection(grams))
+            seen.update(grams)
+        shared.update(seen.intersection(rest[-1]))
     return shared
 
 

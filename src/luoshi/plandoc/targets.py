@@ -289,10 +289,13 @@ class _Measure:
 
 def find_targets(text: str, *, default_year: int | None = None) -> list[Target]:
     """The quantitative targets of one paragraph, in text order."""
-    norm = _prepare(text)
-    label_end = m.end() if (m := _LABEL_RE.match(norm)) else 0
-    if not _NUMBER_START_RE.search(norm, label_end):
+    # The label and the pre-check read halfwidth() text: neither tells its comma from the full-width
+    # one that _prepare() keeps, so a paragraph without a number skips the re-joining of its commas.
+    half = halfwidth(text)
+    label_end = m.end() if (m := _LABEL_RE.match(half)) else 0
+    if not _NUMBER_START_RE.search(half, label_end):
         return []
+    norm = _prepare(text)
     measures = [ms for m in MEASURE_RE.finditer(norm, label_end) if (ms := _measure(m)) is not None]
     if not measures:
         return []   # most paragraphs state no number: no need to find their quotations and titles
