@@ -406,6 +406,12 @@ def test_a_sentence_opening_with_a_key_word_is_not_a_portal_row() -> None:
     ("【市政府重点工作及责任分解】某市人民政府关于2020年市政府重点工作及责任分解的通知\n",
      "某市人民政府关于2020年市政府重点工作及责任分解的通知"),
     ("• 县卫健委2021年政府工作报告任务分解\n", "县卫健委2021年政府工作报告任务分解"),
+    ("政策动态 | 关于打造高能级产业发展平台的若干政策意见\n", "关于打造高能级产业发展平台的若干政策意见"),
+    ("(湖北省)2023年咸宁市政府工作报告主要目标任务责任分解方案\n", "2023年咸宁市政府工作报告主要目标任务责任分解方案"),
+    ("加快推进工业经济高质量发展若干政策\n", "加快推进工业经济高质量发展若干政策"),
+    # A public report on what was done names the plan it reports on.
+    ("漯河市2024年民生实事完成情况\n", "漯河市2024年民生实事完成情况"),
+    ("2023年度省政府民生实事涉我区工作任务一季度进展情况\n", "2023年度省政府民生实事涉我区工作任务一季度进展情况"),
 ])
 def test_it_reads_titles_wrapped_after_a_quoted_name_or_tagged_by_a_portal(head: str, title: str) -> None:
     assert parse(head + BODY).title == title

@@ -48,7 +48,7 @@ _SPACES_RE = re.compile(r"\s+")
 
 _NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达).*(的)?(通知|意见|函)|的通知$")
 _PLAN_WORD_RE = re.compile(
-    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表|"
+    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表|完成情况|进展情况|若干政策|"
     r"(?:责任|分解|任务|目标)书)$")
 _ORG_END_RE = re.compile(r"(政府|办公厅|办公室|委员会|局|部|厅|委|院|会|中心|小组|组|公署|管委会)$")
 _ADDRESSEE_SEPARATORS_STRONG = ",，;；"
@@ -152,7 +152,9 @@ _CLOSING_LINES = 6  # the signature is within the last lines of the main text
 _QUOTED_TITLE_RE = re.compile(r"《[^《》]*》")
 # "【市政府重点工作及责任分解】滁州市人民政府关于…": a portal's tag before the title.
 # A tag or a list bullet a page puts before the title: 【政策解读】, "• ".
-_TAG_PREFIX_RE = re.compile(r"^(?:【[^【】]{1,30}】(?=\S)|[•·●◆■▪]\s*)")
+# Before a title: a site's tag ('【要闻】', '政策动态 | '), a bullet, a province a copying site names ('(湖北省)').
+_TAG_PREFIX_RE = re.compile(r"^(?:【[^【】]{1,30}】(?=\S)|[•·●◆■▪]\s*|[\u4e00-\u9fff]{2,8}\s*[|｜]\s*"
+                            r"|[(（][\u4e00-\u9fff]{2,7}(?:省|自治区)[)）](?=\S))")
 
 
 def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None, str] | None:
