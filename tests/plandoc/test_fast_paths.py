@@ -500,3 +500,38 @@ def test_a_clause_without_a_predicate_character_has_no_unit_subject(text: str) -
     with _gate_open("_PREDICATE_CHARS", re.compile("")):   # matches every clause: the gate never skips
         assert found == [units._unit_subject(text, halfwidth(text), start) for start in range(len(text))]
         assert title == units.find_unit_title(text)
+
+
+def _brackets_with_counts(h: str) -> list[tuple[int, int, bool]]:
+    """The bracket groups as _brackets found them before it searched its stack: per-kind open counts, and
+    a closing bracket popping the stack down to its opener."""
+    groups: list[tuple[int, int, bool]] = []
+    stack: list[tuple[str, int]] = []
+    open_count = dict.fromkeys(units._OPEN_TO_CLOSE, 0)
+    for i, ch in enumerate(h):
+        if ch in units._OPEN_TO_CLOSE:
+            stack.append((ch, i))
+            open_count[ch] += 1
+        elif ch in units._CLOSE_TO_OPEN:
+            opener = units._CLOSE_TO_OPEN[ch]
+            if not open_count[opener]:
+                continue
+            while stack:
+                o, pos = stack.pop()
+                open_count[o] -= 1
+                if o == opener:
+                    groups.append((pos, i + 1, True))
+                    break
+    groups.extend((pos, len(h), False) for _, pos in stack)
+    return groups
+
+
+_BRACKET_TEXT = st.text(st.sampled_from("()[]【】〔〕〖〗{}〈〉甲:，"), max_size=24)
+
+
+@given(_BRACKET_TEXT)
+@settings(max_examples=1000, deadline=None)
+@example("(甲〔乙)丙〕)")
+@example("】(【(】)")
+def test_the_stack_search_finds_the_bracket_groups_the_open_counts_find(text: str) -> None:
+    assert units._brackets(text) == _brackets_with_counts(text)
