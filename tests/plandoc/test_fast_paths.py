@@ -535,3 +535,32 @@ _BRACKET_TEXT = st.text(st.sampled_from("()[]【】〔〕〖〗{}〈〉甲:，")
 @example("】(【(】)")
 def test_the_stack_search_finds_the_bracket_groups_the_open_counts_find(text: str) -> None:
     assert units._brackets(text) == _brackets_with_counts(text)
+
+
+_ROLE_PIECES = ["市科技局", "市财政局", "各区政府", "会同", "按职责分工", "依职能", "负责", "牵头", "配合", "协办",
+                "(责任单位)", "(牵头)", "(配合单位)", "、", ",", "等部门", "由", "2018年底前完成",
+                "为主体", "为责任单位", "职", "责任", "单位", "2017"]
+_ROLE_TEXT = st.lists(st.sampled_from(_ROLE_PIECES), max_size=8).map("".join)
+
+
+def _verbs_read(text: str, before: str, after: str) -> tuple[object, ...] | None:
+    whole = before + text + after
+    h = halfwidth(whole)
+    parsed = units._parse_verbs(whole, h, len(before), len(before) + len(text))
+    return None if parsed is None else (tuple((u.raw, u.role, u.span) for u in parsed.units), parsed.deadline)
+
+
+@given(_ROLE_TEXT, st.sampled_from(["", "甲(", "负责("]), st.sampled_from(["", ")乙", ")牵头"]))
+@settings(max_examples=1000, deadline=None)
+@example("市科技局(责任单位)", "", "")
+@example("市科技局会同市财政局", "", "")
+@example("市科技局按职责分工", "", "")
+def test_parse_verbs_reads_only_what_passes_its_role_word_gate(text: str, before: str, after: str) -> None:
+    gated = _verbs_read(text, before, after)
+    gate = units._may_name_a_role
+    units._may_name_a_role = lambda h, start, end: True
+    try:
+        ungated = _verbs_read(text, before, after)
+    finally:
+        units._may_name_a_role = gate
+    assert gated == ungated

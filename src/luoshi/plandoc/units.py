@@ -1301,6 +1301,8 @@ _MAX_UNKNOWN_MEMBER = 12
 def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
     """'A牵头，B、C等按职责分工负责' / '由A负责' / 'A会同B负责' in h[start:end]: every name must look
     like a unit and be followed, sooner or later, by a role verb."""
+    if not _may_name_a_role(h, start, end):
+        return None   # '（2017）', '（大政发〔2017〕16号）': most brackets of a plan hold no role word
     out = _Parsed()
     pending: list[tuple[int, int]] = []
     after_huitong = False  # names after 会同 work with the lead: they support
@@ -1350,6 +1352,14 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
     if pending or not saw_verb or not out.units:
         return None
     return out
+
+
+def _may_name_a_role(h: str, start: int, end: int) -> bool:
+    """Whether h[start:end] holds what every role _parse_verbs can read needs (it returns None without one):
+    a verb of _CORE_RE (verb_role's test, also on each verb tail), 会同 (its lead), 职 (按职责… cut by
+    _MANNER_CUT) or 责任单位 (the one note of _ROLE_NOTE_AT_END without a core verb)."""
+    return _CORE_RE.search(h, start, end) is not None or h.find("会同", start, end) >= 0 \
+        or h.find("职", start, end) >= 0 or h.find("责任单位", start, end) >= 0
 
 
 def _parse_bare(text: str, h: str, start: int, end: int) -> _Parsed | None:
