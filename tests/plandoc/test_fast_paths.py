@@ -500,3 +500,67 @@ def test_a_clause_without_a_predicate_character_has_no_unit_subject(text: str) -
     with _gate_open("_PREDICATE_CHARS", re.compile("")):   # matches every clause: the gate never skips
         assert found == [units._unit_subject(text, halfwidth(text), start) for start in range(len(text))]
         assert title == units.find_unit_title(text)
+
+
+def _brackets_with_counts(h: str) -> list[tuple[int, int, bool]]:
+    """The bracket groups as _brackets found them before it searched its stack: per-kind open counts, and
+    a closing bracket popping the stack down to its opener."""
+    groups: list[tuple[int, int, bool]] = []
+    stack: list[tuple[str, int]] = []
+    open_count = dict.fromkeys(units._OPEN_TO_CLOSE, 0)
+    for i, ch in enumerate(h):
+        if ch in units._OPEN_TO_CLOSE:
+            stack.append((ch, i))
+            open_count[ch] += 1
+        elif ch in units._CLOSE_TO_OPEN:
+            opener = units._CLOSE_TO_OPEN[ch]
+            if not open_count[opener]:
+                continue
+            while stack:
+                o, pos = stack.pop()
+                open_count[o] -= 1
+                if o == opener:
+                    groups.append((pos, i + 1, True))
+                    break
+    groups.extend((pos, len(h), False) for _, pos in stack)
+    return groups
+
+
+_BRACKET_TEXT = st.text(st.sampled_from("()[]【】〔〕〖〗{}〈〉甲:，"), max_size=24)
+
+
+@given(_BRACKET_TEXT)
+@settings(max_examples=1000, deadline=None)
+@example("(甲〔乙)丙〕)")
+@example("】(【(】)")
+def test_the_stack_search_finds_the_bracket_groups_the_open_counts_find(text: str) -> None:
+    assert units._brackets(text) == _brackets_with_counts(text)
+
+
+_ROLE_PIECES = ["市科技局", "市财政局", "各区政府", "会同", "按职责分工", "依职能", "负责", "牵头", "配合", "协办",
+                "(责任单位)", "(牵头)", "(配合单位)", "、", ",", "等部门", "由", "2018年底前完成",
+                "为主体", "为责任单位", "职", "责任", "单位", "2017"]
+_ROLE_TEXT = st.lists(st.sampled_from(_ROLE_PIECES), max_size=8).map("".join)
+
+
+def _verbs_read(text: str, before: str, after: str) -> tuple[object, ...] | None:
+    whole = before + text + after
+    h = halfwidth(whole)
+    parsed = units._parse_verbs(whole, h, len(before), len(before) + len(text))
+    return None if parsed is None else (tuple((u.raw, u.role, u.span) for u in parsed.units), parsed.deadline)
+
+
+@given(_ROLE_TEXT, st.sampled_from(["", "甲(", "负责("]), st.sampled_from(["", ")乙", ")牵头"]))
+@settings(max_examples=1000, deadline=None)
+@example("市科技局(责任单位)", "", "")
+@example("市科技局会同市财政局", "", "")
+@example("市科技局按职责分工", "", "")
+def test_parse_verbs_reads_only_what_passes_its_role_word_gate(text: str, before: str, after: str) -> None:
+    gated = _verbs_read(text, before, after)
+    gate = units._may_name_a_role
+    units._may_name_a_role = lambda h, start, end: True
+    try:
+        ungated = _verbs_read(text, before, after)
+    finally:
+        units._may_name_a_role = gate
+    assert gated == ungated

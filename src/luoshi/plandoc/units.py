@@ -1096,26 +1096,27 @@ _NUMBERISH = re.compile(r"^[\d.%/\-—~～,，]+(?:分|个|项|家|%)?$")
 
 def _brackets(h: str) -> list[tuple[int, int, bool]]:
     """All bracket groups (open, end, closed): end is one past the closing bracket, or len(h) when the
-    bracket is never closed (a marker whose line lost its closing parenthesis)."""
+    bracket is never closed (a marker whose line lost its closing parenthesis). A closing bracket closes
+    the innermost open bracket of its kind and drops the unclosed ones inside it; one whose kind is not
+    open is stray."""
     groups: list[tuple[int, int, bool]] = []
     stack: list[tuple[str, int]] = []
-    open_count = dict.fromkeys(_OPEN_TO_CLOSE, 0)
-    for m in _BRACKET_CHARS.finditer(h):  # only the brackets: a per-character loop is the slow part
-        i, ch = m.start(), m.group()
-        if ch in _OPEN_TO_CLOSE:
-            stack.append((ch, i))
-            open_count[ch] += 1
-        elif ch in _CLOSE_TO_OPEN:
-            opener = _CLOSE_TO_OPEN[ch]
-            if not open_count[opener]:
-                continue   # a stray closing bracket
-            while stack:
-                o, pos = stack.pop()
-                open_count[o] -= 1
-                if o == opener:
-                    groups.append((pos, i + 1, True))
-                    break
-    groups.extend((pos, len(h), False) for _, pos in stack)
+    # Only the brackets: a per-character loop is the slow part. The stack is searched from the top for
+    # the opener: paragraphs hold one or two brackets, so no per-kind counts are set up per call.
+    for m in _BRACKET_CHARS.finditer(h):
+        ch = m.group()
+        opener = _CLOSE_TO_OPEN.get(ch)
+        if opener is None:
+            stack.append((ch, m.start()))
+            continue
+        k = len(stack) - 1
+        while k >= 0 and stack[k][0] != opener:
+            k -= 1
+        if k >= 0:
+            groups.append((stack[k][1], m.end(), True))
+            del stack[k:]
+    if stack:
+        groups.extend((pos, len(h), False) for _, pos in stack)
     return groups
 
 
@@ -1300,6 +1301,8 @@ _MAX_UNKNOWN_MEMBER = 12
 def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
     """'A牵头，B、C等按职责分工负责' / '由A负责' / 'A会同B负责' in h[start:end]: every name must look
     like a unit and be followed, sooner or later, by a role verb."""
+    if not _may_name_a_role(h, start, end):
+        return None   # '（2017）', '（大政发〔2017〕16号）': most brackets of a plan hold no role word
     out = _Parsed()
     pending: list[tuple[int, int]] = []
     after_huitong = False  # names after 会同 work with the lead: they support
@@ -1349,6 +1352,14 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
     if pending or not saw_verb or not out.units:
         return None
     return out
+
+
+def _may_name_a_role(h: str, start: int, end: int) -> bool:
+    """Whether h[start:end] holds what every role _parse_verbs can read needs (it returns None without one):
+    a verb of _CORE_RE (verb_role's test, also on each verb tail), 会同 (its lead), 职 (按职责… cut by
+    _MANNER_CUT) or 责任单位 (the one note of _ROLE_NOTE_AT_END without a core verb)."""
+    return _CORE_RE.search(h, start, end) is not None or h.find("会同", start, end) >= 0 \
+        or h.find("职", start, end) >= 0 or h.find("责任单位", start, end) >= 0
 
 
 def _parse_bare(text: str, h: str, start: int, end: int) -> _Parsed | None:
