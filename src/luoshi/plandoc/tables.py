@@ -508,14 +508,7 @@ def _wraps_header_cell(previous: str, cell: str) -> bool:
 
 def _join_header_notes(lines: list[Line]) -> list[Line]:
     """The header's lines, a cell wrapped onto a line of its own joined to the cell before it."""
-    out: list[Line] = []
-    for line in lines:
-        if out and _wraps_header_cell(out[-1].norm.strip(), line.norm.strip()):
-            raw = _span_text([out[-1], line], out[-1].start, line.end)
-            out[-1] = Line(out[-1].start, line.end, raw, halfwidth(raw))
-        else:
-            out.append(line)
-    return out
+    return _join_where(lines, lambda previous, line: _wraps_header_cell(previous.norm.strip(), line.norm.strip()))
 
 
 def _is_section_label(cell: str, raw: str) -> bool:
@@ -647,27 +640,27 @@ _MAX_NAME_PART = 6
 
 def _join_wrapped_names(lines: list[Line]) -> list[Line]:
     """'市生态' / '环境局': a unit's name wrapped in its cell, the first part its level and no name of its own."""
-    out: list[Line] = []
-    for line in lines:
-        previous = out[-1] if out else None
-        if previous is not None and previous.norm.strip()[:1] in "省市县区" \
-                and len(previous.norm.strip()) <= _MAX_NAME_PART \
-                and len(line.norm.strip()) <= _MAX_NAME_PART and not looks_like_unit(previous.norm.strip()) \
-                and looks_like_unit(previous.norm.strip() + line.norm.strip()):
-            raw = _span_text([previous, line], previous.start, line.end)
-            out[-1] = Line(previous.start, line.end, raw, halfwidth(raw))
-        else:
-            out.append(line)
-    return out
+    def wraps(previous: Line, line: Line) -> bool:
+        first, rest = previous.norm.strip(), line.norm.strip()
+        return first[:1] in "省市县区" and len(first) <= _MAX_NAME_PART and len(rest) <= _MAX_NAME_PART \
+            and not looks_like_unit(first) and looks_like_unit(first + rest)
+
+    return _join_where(lines, wraps)
 
 
 def _join_lines_of(lines: list[Line], kind: Callable[[Line], bool]) -> list[Line]:
-    if len(lines) < 3:
-        return lines
+    """Consecutive lines of one kind after the row's first (its number) joined into one cell."""
+    return _join_where(lines, lambda previous, line: kind(previous) and kind(line), after_first=True)
+
+
+def _join_where(lines: list[Line], joins: Callable[[Line, Line], bool], *, after_first: bool = False
+                ) -> list[Line]:
+    """The lines with each one that `joins` the line before it (as joined so far) made one line with it, the
+    break between them a space (offsets stay the source's). With `after_first`, nothing joins the first line."""
     out: list[Line] = []
     for line in lines:
         previous = out[-1] if out else None
-        if previous is not None and len(out) > 1 and kind(previous) and kind(line):
+        if previous is not None and (len(out) > 1 or not after_first) and joins(previous, line):
             raw = _span_text([previous, line], previous.start, line.end)
             out[-1] = Line(previous.start, line.end, raw, halfwidth(raw))
         else:
