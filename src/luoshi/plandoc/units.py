@@ -885,12 +885,12 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
     if pe - ps > 3 * _MAX_NAME_LEN or e - s > 3 * _MAX_NAME_LEN:
         return False
     left_name, right_name = _name_of(h, ps, pe), _name_of(h, s, e)
-    if _BARE_PLACE.fullmatch(compact_name(left_name)) and not h[s - 1].isspace() \
+    by_word = not h[s - 1].isspace()
+    if by_word and _BARE_PLACE.fullmatch(compact_name(left_name)) \
             and _PLACES_OF_A_LEVEL.match(compact_name(right_name)):
         return True   # '福州及相关设区市': a city and the others of its level
     if not (looks_like_unit(left_name) and looks_like_unit(right_name)):
         return False
-    by_word = not h[s - 1].isspace()
     if not by_word:
         return True
     # 和/及/与 split only after a name that ends like an institution: 各省级林业和草原主管部门 is one.
@@ -981,35 +981,34 @@ def _shared_government(h: str, pieces: list[tuple[int, int]]) -> dict[int, str]:
     """The start of each bare place name in a run joined by 、 that a named place's government closes,
     with the ending the run shares (市政府)."""
     shared: dict[int, str] = {}
-    run: list[int] = []
+    run: dict[int, int] = {}   # the start of each bare place name of the run, and its length
     for k, (s, e) in enumerate(pieces):
         if k and h[pieces[k - 1][1]:s].strip() != "、":
-            run = []
+            run = {}
         a, b, _ = _strip_piece(h, s, e)
         name = h[a:b]
         government = _PLACE_GOVERNMENT.match(name) if run else None
-        ending = government.group("ending") if government is not None else _place_institution(h, run, name)
+        ending = government.group("ending") if government is not None else _place_institution(run.values(), name)
         if ending is not None:
             shared.update(dict.fromkeys(run, ending))
-            run = []
+            run = {}
         elif _BARE_PLACE.match(name) and not looks_like_unit(name) and not _ACTION_START.search(name):
-            run.append(a)
+            run[a] = b - a
         else:
-            run = []
+            run = {}
     return shared
 
 
-def _place_institution(h: str, run: list[int], name: str) -> str | None:
+def _place_institution(lengths: Iterable[int], name: str) -> str | None:
     """'广州、深圳、珠海出入境边防检查总站', '天津、上海、广州海关': bare places before a named place's institution
     share what follows its place name, cut at the length of one of theirs (not at a level word: 上海市场监管局)."""
-    for length in sorted({len(_BARE_PLACE_AT.match(h, a).group()) for a in run}):   # type: ignore[union-attr]
+    for length in sorted(set(lengths)):
         ending = name[length:]
         if len(ending) >= 2 and ending[0] not in _LEVEL_WORDS and looks_like_unit(ending):
             return ending
     return None
 
 
-_BARE_PLACE_AT = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _LEVEL_WORDS = frozenset("省市县区州旗盟乡镇")
 
 
