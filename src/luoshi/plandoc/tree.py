@@ -358,29 +358,34 @@ class TreeBuilder:
     def _heads_items(self, label: Label) -> bool:
         """'七、强化组织领导' then '（二十一）…': an excerpt that starts mid-document opens with a heading whose
         items follow it in a style of their own."""
-        line = self.lines[self.line_index] if self.line_index < len(self.lines) else None
+        line = self._current_line()
         if line is None or len(line.norm) - label.text_start > _MAX_HEADING_LEN \
                 or _SENTENCE_INSIDE.search(line.norm.rstrip().removesuffix("。")):   # '（四）消防专项工作。'
             return False
-        for following in self.lines[self.line_index + 1:self.line_index + 1 + _HEADING_ITEMS_LOOKAHEAD]:
-            item = match_label(following.norm, following.raw)
-            if item is not None:
-                return item.style != label.style
-        return False
+        item = self._label_after()
+        return item is not None and item.style != label.style
 
     def _ends_opening_list(self, label: Label) -> bool:
         """'4.火灾隐患举报投诉中心。…（责任部门：市公安局…）' then '（四）消防专项工作。': a page that opens on the last
         item of a list, with its units, before the next heading of a higher rank."""
         if self.started:
             return False
-        line = self.lines[self.line_index] if self.line_index < len(self.lines) else None
+        line = self._current_line()
         if line is None or not find_unit_markers(line.raw):
             return False
+        heading = self._label_after()
+        return heading is not None and _RANK.get(heading.style, 9) < _RANK.get(label.style, 0)
+
+    def _current_line(self) -> Line | None:
+        return self.lines[self.line_index] if self.line_index < len(self.lines) else None
+
+    def _label_after(self) -> Label | None:
+        """The first label on the few lines after the current one (a heading's first item stands within them)."""
         for following in self.lines[self.line_index + 1:self.line_index + 1 + _HEADING_ITEMS_LOOKAHEAD]:
-            heading = match_label(following.norm, following.raw)
-            if heading is not None:
-                return _RANK.get(heading.style, 9) < _RANK.get(label.style, 0)
-        return False
+            label = match_label(following.norm, following.raw)
+            if label is not None:
+                return label
+        return None
 
     def _numbering_goes_on(self, label: Label) -> bool:
         """Does the next number of this label's style start one of the lines soon after this one? Not under
