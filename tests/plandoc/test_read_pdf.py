@@ -314,3 +314,27 @@ def test_it_refuses_a_damaged_pdf_in_one_line(data: bytes) -> None:
     with pytest.raises(UnsupportedInput) as caught:
         read_bytes(data)
     assert "\n" not in str(caught.value)
+
+
+
+def test_a_pdf_of_a_mirror_page_loses_the_inserted_pinyin_as_a_text_does() -> None:
+    from luoshi.plandoc import parse
+    from tests.plandoc.conftest import MARKED_PLAN, MARKED_PLAN_FIRST_UNITS
+
+    mirror = [p.replace("牵头", "牽(qiān)頭(tóu)").replace("配合", "配(pèi)合(hé)") for p in MARKED_PLAN]
+    source = read_bytes(official_pdf(mirror))
+    assert comparable_lines(source.text) == comparable_lines("\n".join(MARKED_PLAN).replace("牵头", "牽頭"))
+    assert "pinyin_removed" in {w.code for w in source.warnings}
+    assert [(u.name, u.role) for u in parse(source.text).nodes[1].units] == MARKED_PLAN_FIRST_UNITS
+
+
+def test_a_pdf_of_a_copied_printed_page_has_its_margin_breaks_joined_as_a_text_does() -> None:
+    # Every line of a printed page's copy printed again as an indented paragraph of its own: the PDF reader keeps
+    # such paragraphs apart (an indent opens one); the cleaning plain texts, pages and Word files get joins them.
+    from luoshi.plandoc import parse
+    from tests.plandoc.conftest import MARKED_PLAN, MARKED_PLAN_FIRST_UNITS, broken_at_margin
+
+    source = read_bytes(official_pdf(broken_at_margin(MARKED_PLAN)))
+    assert comparable_lines(source.text) == comparable_lines("\n".join(MARKED_PLAN))
+    assert "text_unwrapped" in {w.code for w in source.warnings}
+    assert [(u.name, u.role) for u in parse(source.text).nodes[1].units] == MARKED_PLAN_FIRST_UNITS

@@ -138,7 +138,8 @@ def _read_detected(data: bytes, filename: str | None, max_bytes: int) -> SourceT
         from luoshi.plandoc.read_pdf import read_pdf
 
         text, warnings = read_pdf(data)
-        return SourceText(text, "pdf", None, warnings)
+        text, cleaning = _cleaned(text)
+        return SourceText(text, "pdf", None, warnings + cleaning)
     return _read_textual(data, filename)
 
 
