@@ -532,6 +532,23 @@ def test_bare_place_names_share_the_government_that_closes_their_run(marker: str
     assert [n for n, _ in _units(plan, "一", "（一）")] == names
 
 
+@pytest.mark.parametrize("marker, names", [
+    # Levels counted ('两级', '三级') are the levels of one name's bodies.
+    ("（责任单位：市、区两级财政部门）", ["市、区两级财政部门"]),
+    ("（省、市、县三级医保部门按职责分工负责）", ["省、市、县三级医保部门"]),
+    ("（区、镇两级路长办公室牵头，区交通委配合）", ["区、镇两级路长办公室", "区交通委"]),
+    ("（责任单位：市、县两级人民政府）", ["市、县两级人民政府"]),
+    # 其 after 及/和 points back at the name before it: one name; 其他/其余 name other bodies.
+    ("（责任单位：区政府及其工作部门）", ["区政府及其工作部门"]),
+    ("（市国资委及其所属企业负责）", ["市国资委及其所属企业"]),
+    ("（责任单位：市科技局和其他有关部门）", ["市科技局", "其他有关部门"]),
+    ("（责任单位：市科技局及其余成员单位）", ["市科技局", "其余成员单位"]),
+])
+def test_names_that_read_as_lists_but_are_one_name(marker: str, names: list[str]) -> None:
+    plan = _plan("（一）推进公共财政保障，落实农村公路养护资金。" + marker)
+    assert [n for n, _ in _units(plan, "一", "（一）")] == names
+
+
 def test_words_before_a_government_without_a_place_are_not_places() -> None:
     plan = _plan("（一）推进民航基础设施建设。（交通、水利、市政府）")
     assert _units(plan, "一", "（一）") == []

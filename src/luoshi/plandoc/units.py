@@ -886,6 +886,8 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
         return False
     left_name, right_name = _name_of(h, ps, pe), _name_of(h, s, e)
     by_word = not h[s - 1].isspace()
+    if by_word and right_name.startswith("其") and not right_name.startswith(("其他", "其它", "其余")):
+        return False   # '区政府及其工作部门': 其 points back at the name before it; one name
     if by_word and _BARE_PLACE.fullmatch(compact_name(left_name)) \
             and _PLACES_OF_A_LEVEL.match(compact_name(right_name)):
         return True   # '福州及相关设区市': a city and the others of its level
@@ -960,6 +962,8 @@ def _shared_ending(h: str, pieces: list[tuple[int, int]], i: int) -> int:
             j += 1
         if j > i and whole.search(_strip_trailing_paren(_name_of(h, *pieces[j]))):   # …人民政府（管委会）
             return j
+        if member is _LEVEL_ONLY and j > i and _COUNTED_LEVELS.match(h[pieces[j][0]:pieces[j][1]].strip(_TRIM)):
+            return j   # '市、区两级财政部门', '省、市、县三级医保部门': the count says the levels are one name's
     return i
 
 
@@ -969,6 +973,7 @@ _BARE_ENDING = re.compile(r"[委办局厅]")
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗]$")
 _PLACE_DEPARTMENTS = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗][\u4e00-\u9fff]{0,8}(?:部门|单位|机构)$")
 _LEVEL_ONLY = re.compile(r"^(?:各|相关|有关)?[省市县区州旗盟乡镇]{1,2}(?:\([省市县区州旗盟乡镇、]{1,5}\))?$")
+_COUNTED_LEVELS = re.compile(r"^[省市县区州旗盟乡镇街]{1,2}[两二三四五]级")
 _GOVERNMENT_END = re.compile(r"^[省市县区州旗盟乡镇].{0,12}(?:人民政府|政府|党委|管委会)$")
 
 # '哈尔滨、黑河、绥芬河市政府': bare place names before a named place's government share its ending.
