@@ -629,6 +629,42 @@ def test_a_data_provider_is_a_supporting_unit_and_a_leader_is_no_unit() -> None:
     assert _units(plan, "一", "（一）") == [("市发改委", L), ("市统计局", S)]
 
 
+@pytest.mark.parametrize("marker", ["（责任秘书长：李振峰，责任单位：市政府办公室、市发改委）",
+                                    "（牵头领导：张同生，责任秘书长：石海波，责任单位：市政府办公室、市发改委）",
+                                    "（分管副市长：张同生；责任单位：市政府办公室、市发改委）"])
+def test_officials_of_any_title_before_the_units_are_no_units(marker: str) -> None:
+    # On the item's line and on a line of its own below it.
+    for plan in (_plan("（一）编制13个专项规划。" + marker), _plan("（一）编制13个专项规划。", marker)):
+        assert _units(plan, "一", "（一）") == [("市政府办公室", R), ("市发改委", R)]
+
+
+@pytest.mark.parametrize("officials", ["责任秘书长", "牵头秘书长", "牵头副市长"])
+def test_a_column_of_officials_is_no_unit_column(officials: str) -> None:
+    plan = parse(f"某市2010年重点工作责任分解\n序号\t工作任务\t{officials}\t责任单位\n"
+                 "1\t编制13个专项规划\t李振峰\t市政府办公室\n")
+    assert _units(plan, "1") == [("市政府办公室", R)]
+
+
+def test_a_page_opening_at_a_heading_with_its_officials_in_brackets_keeps_the_heading() -> None:
+    plan = parse("三、六项保障措施（牵头领导：张同生、赵建华、施炎、徐开信、肖云汉）\n"
+                 "1.建立强有力的推进工作体系。\n（责任单位：市政府办公室）\n2.编制规划。\n（责任单位：市发改委）\n")
+    assert _paths(plan) == [("三",), ("三", "1"), ("三", "2")]
+    assert _units(plan, "三") == []
+
+
+def test_a_second_list_under_a_title_of_its_own_restarts_beside_the_first() -> None:
+    plan = parse("三、六项保障措施\n1.建立推进工作体系。（责任单位：市政府办公室）\n"
+                 "2.编制规划。（责任单位：市发改委）\n沿海开发十大重点争取推进事项\n（2010年2月，成立专门工作班子）\n"
+                 "1.建设石化基地。（责任单位：徐圩新区管委会）\n2.建设区域性金融中心。（责任单位：市政府金融办）\n")
+    assert [tuple(n.path) for n in plan.nodes if n.style != "annex"] == [
+        ("三",), ("三", "1"), ("三", "2"), ("附文", "1"), ("附文", "2")]
+    assert _units(plan, "附文", "1") == [("徐圩新区管委会", R)]
+    assert "沿海开发" not in next(n for n in plan.nodes if n.path == ["三", "2"]).text
+    # A restart with no title line before it is no second list: the item above goes on.
+    run_on = parse("三、六项保障措施\n1.建立推进工作体系。\n2.编制规划。\n1.建设石化基地。\n")
+    assert _paths(run_on) == [("三",), ("三", "1"), ("三", "2")]
+
+
 def test_one_name_of_no_known_shape_does_not_lose_a_marker_line() -> None:
     plan = _plan("（一）推进城市更新。", "责任单位：区住建委、区财政局、区国资委、区属重点企业等")
     assert [n for n, _ in _units(plan, "一", "（一）")] == ["区住建委", "区财政局", "区国资委", "区属重点企业"]

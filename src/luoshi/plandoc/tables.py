@@ -15,7 +15,7 @@ from .units import is_field_name, looks_like_unit, split_unit_list
 COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("seq", re.compile(r"^(序号|编号|序|No\.?)$", re.I)),
     # 责任领导 / 牵头领导 / 分管领导: the leaders answering for a row are people, not units.
-    ("leader", re.compile(r"领导$|^(责任|牵头|分管|包保|联系)(市|县|区)?领导")),
+    ("leader", re.compile(r"领导$|秘书长$|^(责任|牵头|分管|包保|联系)(市|县|区)?(领导|副?秘书长|副[省市县区]长)")),
     ("lead", re.compile(r"牵头(单位|部门)?|主办单位|主责(单位|部门)")),
     ("guide", re.compile(r"指导(单位|部门|处室)")),   # read as support, like "X指导" in a marker
     ("support", re.compile(r"(配合|参与|协办|协同|协助|协作)(单位|部门)?|支撑(单位|部门)")),

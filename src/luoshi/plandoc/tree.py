@@ -309,15 +309,22 @@ class TreeBuilder:
 
     def _opens_second_document(self, label: Label) -> bool:
         """'某市行动计划' then '一、…' after the first document's 二、 or 三、: a second document in the
-        same notice (a policy and its action plan) restarts the top-level numbering under its title."""
-        if label.value != 1 or len(self.stack) <= self.floor or self.stack[self.floor].style != label.style:
+        same notice (a policy and its action plan) restarts the top-level numbering under its title. So does a
+        second list under a title of its own after the items of a heading ('三、…' '1.…6.', then
+        '沿海开发十大重点争取推进事项' '1.…')."""
+        if label.value != 1 or all(frame.style != label.style for frame in self.stack[self.floor:]):
             return False
         title = self.previous_line
+        note = None
+        if title is not None and _NOTE_LINE.fullmatch(title.norm) and self.line_index >= 2:
+            # '沿海开发十大重点争取推进事项' / '（2010年2月，成立专门工作班子）' / '1.…': a note under the title
+            note, title = title, self.lines[self.line_index - 2]
         if title is None or match_label(title.norm, title.raw) is not None or not _DOC_TITLE.search(title.norm):
             return False
         current = self.stack[-1].draft
-        if current.body and current.body[-1].raw.strip() == title.raw.strip():
-            current.body.pop()   # the title was read as a paragraph of the item before it
+        for read in (note, title):   # the title (and its note) were read as paragraphs of the item before
+            if read is not None and current.body and current.body[-1].raw.strip() == read.raw.strip():
+                current.body.pop()
         self._start_part(Draft("附文", "annex", 1, None, Segment(title.raw, title.start)))
         return True
 
@@ -359,8 +366,12 @@ class TreeBuilder:
         """'七、强化组织领导' then '（二十一）…': an excerpt that starts mid-document opens with a heading whose
         items follow it in a style of their own."""
         line = self._current_line()
-        if line is None or len(line.norm) - label.text_start > _MAX_HEADING_LEN \
-                or _SENTENCE_INSIDE.search(line.norm.rstrip().removesuffix("。")):   # '（四）消防专项工作。'
+        if line is None:
+            return False
+        # A bracket closing the heading ('三、六项保障措施（牵头领导：张同生、赵建华…）') is no part of its length.
+        heading = _CLOSING_BRACKET.sub("", line.norm.rstrip())
+        if len(heading) - label.text_start > _MAX_HEADING_LEN \
+                or _SENTENCE_INSIDE.search(heading.removesuffix("。")):   # '（四）消防专项工作。'
             return False
         item = self._label_after()
         return item is not None and item.style != label.style
@@ -1048,7 +1059,7 @@ def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
 # "专栏1 重点工程", "专栏：…": a box of examples or projects set between the items.
 _BOX_RE = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]*(?:\s|:|$)")
 # The title line of a document: short, no sentence punctuation, ending with the genre's words.
-_DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办法|细则|规划|要点|清单|规定|政策|纲要)"
+_DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办法|细则|规划|要点|清单|规定|政策|纲要|事项)"
                         r"(?:\([^()]{0,20}\))?$")
 # A marker closing with "，下同）" holds for the items below (a 下同 inside a name's note does not).
 # A closing bracket, then what may be the next item's label: （…负责）（二）…, …协办）2.…
@@ -1130,6 +1141,8 @@ _RANK = {"part": 0, "chapter": 1, "section": 2, "cn_dun": 3, "cn_paren": 4, "ar_
 _NUMBERING_LOOKAHEAD = 60   # lines: an item with its sub-items and measures
 _HEADING_ITEMS_LOOKAHEAD = 3   # lines between a heading and its first item
 _MAX_HEADING_LEN = 30
+_NOTE_LINE = re.compile(r"\([^()]{1,40}\)")
+_CLOSING_BRACKET = re.compile(r"\([^()]*\)$")
 
 
 def _without_leading_tag(line: Line) -> Line:

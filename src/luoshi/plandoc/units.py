@@ -578,6 +578,7 @@ def _combine(prefixes: tuple[str, ...], *bare: str) -> tuple[str, ...]:
     return (*(p + b for p in prefixes for b in _BODIES), *bare)
 
 
+_OFFICIALS_DUTIES = ("牵头", "牵头负责", "责任", "分管", "联系", "督办", "包保", "协调", "挂钩")
 # Labels of labelled markers: (name, label words, role). Besides the three unit roles: "deadline"
 # (the value is a due date), "person" (牵头领导 names a person: ignored) and "verbs" (the value is a
 # verb marker). Longest words are tried first, see _LABEL.
@@ -595,8 +596,11 @@ _LABELS: tuple[tuple[str, tuple[str, ...], Role | str], ...] = (
                              "局内", "部内", "委内", "厅内"), "responsible"),   # 局内：专利管理司 (a ministry's own 司)
     ("deadline", ("完成时限", "完成时间", "时间节点", "完成期限", "时限要求", "时间要求", "时间进度",
                   "进度安排", "时间安排", "完成时间节点", "时限"), "deadline"),
-    ("person", ("牵头市领导", "牵头省领导", "牵头负责领导", "牵头领导", "责任领导", "分管领导", "分管省领导",
-                "分管市领导", "联系领导", "督办领导", "包保领导", "责任人", "联系人", "备注"), "person"),
+    # 牵头市领导, 责任秘书长, 分管副市长: the officials answering for an item are people, whatever their title.
+    ("person", (*(duty + title for duty in _OFFICIALS_DUTIES
+                  for title in ("领导", "省领导", "市领导", "县领导", "区领导", "秘书长", "副秘书长", "副省长",
+                                "副市长", "副县长", "副区长")),
+                "秘书长", "副秘书长", "责任人", "联系人", "负责人", "备注"), "person"),
     # 部门分工：省发展改革委牵头，各地、各部门配合 — a verb marker behind a label.
     ("verbs", ("部门分工", "责任分工", "任务分工", "职责分工", "分工"), "verbs"),
 )
