@@ -719,6 +719,25 @@ def test_numbered_items_under_merged_cells_of_a_web_table_are_the_rows_items() -
     _check_target_table(parse_source(load(html.encode(), filename="plan.html")))
 
 
+def test_a_web_table_whose_rows_open_with_a_pipe_and_whose_cells_close_with_one() -> None:
+    # A crawler wrote each <tr> as '| ' and each <td> as 'text |', one cell a line; the table has no task column:
+    # the row's text is its 考核指标, not the 责任单位 beside its number.
+    cells = ["| 序号 |", "责任单位 |", "考核指标 |", "完成时限 |",
+             "| 1 |", "区民政局 |", "按月完成临时救助的审核确认工作。 |", "2025年12月底 |",
+             "| 2 |", "区财政局 |", "及时足额发放城乡低保金。 |", "2025年12月底 |"]
+    plan = parse("| 2025年度区民政局重点工作任务分解 |\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("1",), ("2",)]
+    assert [n.text for n in plan.nodes] == ["按月完成临时救助的审核确认工作。", "及时足额发放城乡低保金。"]
+    assert _units(plan, "1") == [("区民政局", R)]
+    assert _units(plan, "2") == [("区财政局", R)]
+
+
+def test_a_numbered_table_of_towns_is_named_by_its_towns() -> None:
+    plan = parse("各街镇指标分解表\n序号\t街镇\t投放点微更新（个）\t精品居住区（个）\n"
+                 "1\t宝山路街道\t62\t3\n2\t共和新路街道\t40\t2\n小计\t\t102\t5\n")
+    assert [(n.label, n.text) for n in plan.nodes] == [("1", "宝山路街道"), ("2", "共和新路街道")]
+
+
 def test_a_cell_listing_several_items_keeps_the_units_on_its_row() -> None:
     plan = parse("某委2024年重点工作任务分工\n序号\t内容\t牵头部门\t配合部门\t2024年工作任务\n"
                  "1\t科学编制综合交通规划\t综合规划处\t委内各相关处室\t1.继续完善规划编制；2.编制区域综合交通规划。\n")

@@ -81,8 +81,11 @@ def header_layout(cells: list[str]) -> TableLayout | None:
             columns["responsible"] = named
     if "seq" in columns and "task" not in columns and "measures" not in columns and len(cells) >= 3:
         # A numbered table whose text column has no task-like name (街镇, 交通子行业): its rows are still
-        # the plan's numbered items, named by the column after 序号.
-        columns["task"] = columns["seq"] + 1
+        # the plan's numbered items, named by the column after 序号 — or by the targets' column when that column
+        # names the units answering for them (序号 | 责任单位 | 考核指标; but 序号 | 街镇 | 投放点（个）: the towns).
+        after = columns["seq"] + 1
+        names_units = after in {columns.get(role) for role in ("lead", "support", "responsible")}
+        columns["task"] = columns["target"] if names_units and columns.get("target", -1) > after else after
     has_text = "task" in columns or "measures" in columns
     has_units = any(r in columns for r in ("lead", "support", "responsible"))
     if has_text and (has_units or "seq" in columns or "deadline" in columns):
@@ -221,9 +224,11 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
         spans = _pipe_cells(line.raw)
         if len(spans) >= _MIN_PIPE_CELLS:
             out.append(_cells_line(line, spans))
-        elif norm.endswith("|") and norm.count("|") == 1:
-            raw = line.raw[:-1].rstrip()
-            out.append(Line(line.start, line.start + len(raw), raw, norm[:len(raw)]))
+        elif norm.endswith("|") and (norm.count("|") == 1 or (norm.count("|") == 2 and norm.startswith("|"))):
+            # 'X |', or '| 1 |' where a crawler opened each row with a pipe: one cell on its line
+            raw = line.raw.rstrip()[:-1].rstrip()
+            lead = len(raw) - len(raw.lstrip(" \t|｜"))
+            out.append(Line(line.start + lead, line.start + len(raw), raw[lead:], norm[lead:len(raw)]))
         else:
             out.append(line)
     return out
