@@ -549,6 +549,17 @@ def test_names_that_read_as_lists_but_are_one_name(marker: str, names: list[str]
     assert [n for n, _ in _units(plan, "一", "（一）")] == names
 
 
+@pytest.mark.parametrize("marker, units", [
+    # 板块 (a city's functional zones, Nanjing) and 片区 are bodies of a level, like 街道, in a list of units.
+    ("（区科技局主办，各街道、板块协办）", [("区科技局", L), ("各街道", S), ("板块", S)]),
+    ("（区科技局、高新区管委会主办，区相关部门、街道、板块协办）",
+     [("区科技局", L), ("高新区管委会", L), ("区相关部门", S), ("街道", S), ("板块", S)]),
+    ("（区科技局牵头，各街道、片区配合）", [("区科技局", L), ("各街道", S), ("片区", S)]),
+])
+def test_bare_words_for_a_citys_zones_in_a_list_of_units(marker: str, units: list[tuple[str, str]]) -> None:
+    assert _units(_plan("（一）推进科技成果转化。" + marker), "一", "（一）") == units
+
+
 def test_words_before_a_government_without_a_place_are_not_places() -> None:
     plan = _plan("（一）推进民航基础设施建设。（交通、水利、市政府）")
     assert _units(plan, "一", "（一）") == []

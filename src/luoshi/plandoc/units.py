@@ -126,7 +126,7 @@ _WHOLE_NOT_UNIT = re.compile(
 _TWO_CHAR_UNITS = re.compile(
     r"^(?:政府|党委|纪委|国办|中办|人行|海关|法院|团委|公安|税务|工会|妇联|残联|侨联|文联|科协|"
     # 街镇/乡镇: every sub-district and town; 农委, 侨办: short names in a list after a prefixed one
-    r"[省市县区州][委府办]|街镇|乡镇|镇街|镇乡|街道|村委|居委|[农经建教科计商体民宗]委|[侨台外编]办)$")
+    r"[省市县区州][委府办]|街镇|乡镇|镇街|镇乡|街道|板块|片区|村委|居委|[农经建教科计商体民宗]委|[侨台外编]办)$")
 _PROSE_IN_NAME = re.compile(r"[。:!?的]|\d{2,4}年|%|\d(?:个|台|座|家|项|辆|户|套|条|公里|千米|平方米|亩|万|亿)")
 # 项城市, 晋城市, 聊城市: a city whose name ends in 城, not the word 城市 (智慧城市, 文明城市).
 _CITY_NAMED_CHENG = re.compile(r"^(?:[省市州县区]|各)?[\u4e00-\u9fff]城市$")
