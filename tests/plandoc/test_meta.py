@@ -309,6 +309,7 @@ def test_it_joins_a_year_range_wrapped_below_the_title() -> None:
     "某某区2021年道路养护工作方案",  # a complete title of its own
     "某府办发〔2021〕5号",
     "2021年2月",  # a signature date without its day
+    "2024227",  # a signature date a mirror stripped of 年月日
     "2017-08-24 17:04",  # a page's timestamp
     "侵权投诉",  # a page's link, as short as no first half of a title is
     "展开",

@@ -244,8 +244,8 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
         return False   # shorter than a title's first half: a page's button or link (展开, 侵权投诉)
     if cur.startswith(p):
         return False   # a page's wrapped copy of the title ('…涉杭任务') above the whole title
-    if _MONTH_LINE_RE.fullmatch(p):
-        return False   # '2021年2月' under a signature
+    if _MONTH_LINE_RE.fullmatch(p) or p.isdigit():
+        return False   # '2021年2月' under a signature; '2024227', a date that lost its 年月日
     if p[0] in _OPEN_ONLY and p[-1] in _CLOSE_ONLY:  # "（此件公开发布）"
         return False
     if cur[:1] == "(" and _TITLE_AFTER_YEARS_RE.match(cur):
