@@ -424,3 +424,10 @@ def test_portal_rows_without_colons_and_a_breadcrumb_stay_out_of_the_title() -> 
                  "2021年全县乡村振兴工作重点任务清单\n" + BODY)
     assert plan.title == "2021年全县乡村振兴工作重点任务清单"
     assert (plan.issued_on, plan.issuer) == ("2021-04-20", "金乡县农业农村局")
+
+
+def test_a_tax_sites_header_gives_the_title_without_its_number_and_the_date_of_issue() -> None:
+    plan = parse("国办发[2014]19号 国务院办公厅关于支持外贸稳定增长的若干意见\n发文时间:2014-05-04\n"
+                 "文号:国办发[2014]19号\n时效性:全文有效\n各省、自治区、直辖市人民政府：\n" + BODY)
+    assert plan.title == "国务院办公厅关于支持外贸稳定增长的若干意见"
+    assert plan.issued_on == "2014-05-04"

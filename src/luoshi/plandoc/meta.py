@@ -27,6 +27,7 @@ PORTAL_KEYS: tuple[tuple[str, str | None], ...] = (
     ("索引号", None), ("主题分类", None), ("体裁分类", None), ("分类", None), ("公文种类", None), ("主题词", None),
     ("发文机关", "issuer"), ("发布机构", "issuer"), ("发文单位", "issuer"), ("发布单位", "issuer"),
     ("成文日期", "issued_on"), ("发文日期", "issued_on"), ("印发日期", "issued_on"), ("制发日期", "issued_on"),
+    ("发文时间", "issued_on"), ("时效性", None),
     ("发布日期", "published_on"), ("公开日期", None), ("生成日期", None),
     ("发文字号", "doc_number"), ("文号", "doc_number"), ("发布文号", "doc_number"), ("文件编号", "doc_number"),
     ("文件字号", "doc_number"), ("文件号", "doc_number"), ("发文文号", "doc_number"), ("发文序号", "doc_number"),
@@ -361,13 +362,19 @@ def _strip_brackets(s: str) -> str:
 
 def _clean_title(raw: str) -> str:
     """A notice title without a leading 文号, a portal's 【tag】 or the 《》 portals wrap it in."""
+    s = _without_tag_or_doc_number(raw)
+    if s.startswith("《") and s.endswith("》"):
+        s = s[1:-1]
+    return s.strip()
+
+
+def _without_tag_or_doc_number(raw: str) -> str:
+    """'【通知公告】…', '国办发[2014]19号 国务院办公厅关于…': the title without the site's tag or the 文号 before it."""
     s = _TAG_PREFIX_RE.sub("", raw.strip())
     found = find_doc_numbers(s)
     if found and found[0][1][0] == 0:
         s = s[found[0][1][1]:].strip()
-    if s.startswith("《") and s.endswith("》"):
-        s = s[1:-1]
-    return s.strip()
+    return s
 
 
 def _is_date_only(raw: str, span: tuple[int, int], *, with_time: bool = False) -> bool:
@@ -414,7 +421,7 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
                 text = content[i - 1].raw.strip() + text
             if i + 1 < len(content) and _TRAILER_LINE_RE.fullmatch(content[i + 1].norm.strip()):
                 text += content[i + 1].raw.strip()
-            return _strip_brackets(_TAG_PREFIX_RE.sub("", text))
+            return _strip_brackets(_without_tag_or_doc_number(text))
     for ln in content:  # "现将《X》印发给你们": the cover notice names the plan it sends
         m = _FORWARDED_TITLE_RE.search(ln.raw)
         if m:
