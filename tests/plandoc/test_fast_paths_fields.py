@@ -6,8 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 
-from luoshi.plandoc import parse
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from luoshi.plandoc import parse, targets
 from luoshi.plandoc.model import Node
+from luoshi.plandoc.normalize import halfwidth
+
+from .test_fast_paths import _reference_excluded
 
 
 def test_finalise_passes_the_node_fields_in_the_order_of_the_model() -> None:
@@ -33,3 +39,29 @@ def test_finalise_passes_the_node_fields_in_the_order_of_the_model() -> None:
     assert [r.doc_number for r in item.refs] == ["大政发〔2017〕16号"]
     assert [(u.name, u.inherited) for u in inheriting.units] == [("市发展改革委", True)]
     assert inheriting.children == [] and inheriting.targets == [] and inheriting.refs == []
+
+
+_EXCLUSION_PIECES = ["第", "首", "+", "在", "稳定在", "每", "由", "从", "前", "政策", "最高", "不超过",
+                     "按照", "实际发生额的", "的", "比例", "以内", "给予", "奖励", "一次性", "补助", "工程",
+                     "项目", "具体", "措施", "方面", "共", "合计", "（", "以上", "任务", "如下", "为", "，", " ",
+                     "建设", "达到", "新增"]
+_EXCLUSION_TEXT = st.lists(st.sampled_from(_EXCLUSION_PIECES), max_size=6).map("".join)
+_MEASURES = ["3项", "5个", "10条", "200万元", "15%", "2家", "三个", "24小时", "3个工作日以内", "一批", "1,200人次以上"]
+
+
+@given(_EXCLUSION_TEXT, st.sampled_from(_MEASURES), _EXCLUSION_TEXT, st.booleans())
+@settings(max_examples=2000, deadline=None)
+@example("人才政策", "19条", "", False)
+@example("给予", "500万元", "奖励", True)
+@example("按", "15%", "的比例", False)
+@example("共", "3项", "具体措施", False)
+def test_the_exclusions_joined_per_side_decide_as_every_row_did(before: str, measure: str, after: str,
+                                                                has_comparator: bool) -> None:
+    norm = halfwidth(before + measure + after)
+    found = targets.MEASURE_RE.search(norm, len(before))
+    assume(found is not None and found.start() == len(before))   # not after "+" or a digit: no measure
+    ms = targets._measure(found) if found is not None else None
+    assert ms is not None
+    clause, tail = norm[:ms.start], norm[ms.end:ms.end + 12]
+    assert targets._excluded(ms, clause, tail, has_comparator) == _reference_excluded(
+        ms, clause, tail, has_comparator)
