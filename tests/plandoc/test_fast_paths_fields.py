@@ -5,15 +5,19 @@ results of the longer way round, as tests/plandoc/test_fast_paths.py checks thos
 from __future__ import annotations
 
 import dataclasses
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import parse, targets
+from luoshi.plandoc import core, dates, parse, refs, targets
+from luoshi.plandoc.export import to_json
 from luoshi.plandoc.model import Node
 from luoshi.plandoc.normalize import halfwidth
 
-from .test_fast_paths import _reference_excluded
+from .test_fast_paths import _CORPUS_DOCS, SEED, _reference_excluded
 
 
 def test_finalise_passes_the_node_fields_in_the_order_of_the_model() -> None:
@@ -39,6 +43,62 @@ def test_finalise_passes_the_node_fields_in_the_order_of_the_model() -> None:
     assert [r.doc_number for r in item.refs] == ["大政发〔2017〕16号"]
     assert [(u.name, u.inherited) for u in inheriting.units] == [("市发展改革委", True)]
     assert inheriting.children == [] and inheriting.targets == [] and inheriting.refs == []
+
+
+_FIELD_PIECES = ["推进", "建设", "市科技局", "。", "，", "（", "）", "2018", "１２", "年", "月", "底前", "内", "季度",
+                 "半年", "-", ".", "/", "每", "按", "逐", "完成时限：", "时", "《规划》", "大政发〔2017〕16号", "號",
+                 "三", "十", "万", "个", "家", "%", "达到", "新增", "　", "\n", "a", "第"]
+_FIELD_TEXT = st.lists(st.sampled_from(_FIELD_PIECES), max_size=10).map("".join)
+
+
+@given(_FIELD_TEXT)
+@settings(max_examples=1000, deadline=None)
+@example("完成时限：长期坚持")
+@example("每季度通报")
+@example("落实大政发〔2017〕16号")
+def test_a_paragraph_without_a_field_character_holds_no_target_deadline_or_reference(text: str) -> None:
+    """core._finalise calls the extractors only on segments with a character one of them needs."""
+    if core._FIELD_CHAR_RE.search(halfwidth(text)) is None:
+        assert targets.find_targets(text, default_year=2018) == []
+        assert refs.find_refs(text) == []
+        assert dates.find_labelled_deadline(text, default_year=2018) is None
+        assert dates.find_deadline(text, default_year=2018) is None
+        assert dates.find_deadline(text, default_year=2018, labelled=False) is None
+
+
+def test_every_deadline_label_holds_the_character_find_deadline_looks_for() -> None:
+    labels = re.fullmatch(r"\(\?:(.*)\)", dates._DEADLINE_LABELS)
+    assert labels is not None
+    assert all(dates._LABEL_CHAR in label for label in labels.group(1).split("|"))
+    assert halfwidth(refs.REF_CHARS) == refs.REF_CHARS   # the gate reads halfwidth text, find_refs the text
+
+
+@given(_FIELD_TEXT)
+@settings(max_examples=1000, deadline=None)
+def test_find_deadline_answers_as_without_its_character_gate(text: str) -> None:
+    gated = [dates.find_deadline(text, default_year=2018, labelled=labelled) for labelled in (True, False)]
+    with _patched(dates, "_DEADLINE_CHAR_RE", re.compile("")):
+        assert gated == [dates.find_deadline(text, default_year=2018, labelled=labelled) for labelled in (True, False)]
+
+
+@contextmanager
+def _patched(owner: object, name: str, value: object) -> Iterator[None]:
+    saved = getattr(owner, name)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        setattr(owner, name, saved)
+
+
+def _corpus_plans_json() -> list[str]:
+    return [to_json(parse(path)) for path in [SEED, *sorted(_CORPUS_DOCS.glob("*.txt"))]]
+
+
+def test_the_plans_of_the_corpus_are_those_read_without_the_field_gate() -> None:
+    gated = _corpus_plans_json()
+    with _patched(core, "_may_hold_fields", lambda seg: True):
+        assert _corpus_plans_json() == gated
 
 
 _EXCLUSION_PIECES = ["第", "首", "+", "在", "稳定在", "每", "由", "从", "前", "政策", "最高", "不超过",

@@ -50,6 +50,10 @@ def find_title_spans(text: str) -> list[Span]:
     return _find_titles(halfwidth(text))
 
 
+# Every title opens with 《 and every 文号 ends in 号: a text with neither cites nothing.
+REF_CHARS = "《号"
+
+
 def find_refs(text: str) -> list[Ref]:
     """《titles》 and 文号 in text order; a 文号 in parentheses right after a title joins that title."""
     if "《" not in text and "号" not in text:

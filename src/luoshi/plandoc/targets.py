@@ -153,7 +153,10 @@ _BASE_UNITS = "|".join(
 _CLAUSE_END = r"[,，。;；:：、)\s!?！？]|以上|及以上|左右|$"
 # What a number starts with. A text with none of these needs no MEASURE_RE scan (most paragraphs: the
 # scan tries its look-ahead at every character, a search for the class skips along in C).
-_NUMBER_FIRST = rf"[\d{CN_NUMERAL_CHARS}]"
+# (The class's contents are public: the parser skips a paragraph holding none of them, nor anything a
+# deadline or a reference starts with, without calling the extractors.)
+NUMBER_FIRST_CHARS = rf"\d{CN_NUMERAL_CHARS}"
+_NUMBER_FIRST = f"[{NUMBER_FIRST_CHARS}]"
 _NUMBER_START_RE = re.compile(_NUMBER_FIRST)
 # The look-ahead repeats what a number starts with: a position that cannot start one fails at once,
 # before the two look-behinds are tried (half the time of the scan on plan text).
