@@ -125,3 +125,27 @@ def test_the_exclusions_joined_per_side_decide_as_every_row_did(before: str, mea
     clause, tail = norm[:ms.start], norm[ms.end:ms.end + 12]
     assert targets._excluded(ms, clause, tail, has_comparator) == _reference_excluded(
         ms, clause, tail, has_comparator)
+
+
+_DOC_NUMBER_PIECES = ["国", "发", "大政办发", "根据国务院办公厅关于印发", "A", "b", "é", " ", "\u3000", "\n",
+                      "〔", "〕", "[", "]", "(", ")", "（", "）", "【", "】", "﹝", "﹞", "［", "］", "2015", "1999",
+                      "20", "19", "第", " 第 ", "36", "123456", "号", "，", "。"]
+_DOC_NUMBER_TEXT = st.lists(st.sampled_from(_DOC_NUMBER_PIECES), max_size=16).map("".join)
+
+
+@given(_DOC_NUMBER_TEXT)
+@settings(max_examples=3000, deadline=None)
+@example("根据国发〔2015〕36号和大政办发[2017] 第 119 号")
+@example("国发〔2015〕36号国发〔2016〕3号")
+@example("大连市人民政府办公厅关于印发〔2015〕36号")
+@example("发 \u3000〔2015〕36号")
+def test_document_numbers_read_back_from_their_brackets_are_the_matches_of_the_regex(text: str) -> None:
+    assert refs._doc_number_spans(text) == [
+        (m.start(), m.end("issuer"), m.end()) for m in refs.DOC_NUMBER_RE.finditer(text)]
+
+
+def test_document_numbers_of_the_corpus_are_the_matches_of_the_regex() -> None:
+    for path in [SEED, *sorted(_CORPUS_DOCS.glob("*.txt"))]:
+        norm = halfwidth(path.read_text(encoding="utf-8"))
+        assert refs._doc_number_spans(norm) == [
+            (m.start(), m.end("issuer"), m.end()) for m in refs.DOC_NUMBER_RE.finditer(norm)], path.name
