@@ -70,15 +70,23 @@ def test_every_deadline_label_holds_the_character_find_deadline_looks_for() -> N
     labels = re.fullmatch(r"\(\?:(.*)\)", dates._DEADLINE_LABELS)
     assert labels is not None
     assert all(dates._LABEL_CHAR in label for label in labels.group(1).split("|"))
+    for label in labels.group(1).split("|"):
+        found = dates.find_labelled_deadline(f"推进。{label}：2019年底前")
+        assert found is not None and found.date == "2019-12-31", label
     assert halfwidth(refs.REF_CHARS) == refs.REF_CHARS   # the gate reads halfwidth text, find_refs the text
 
 
 @given(_FIELD_TEXT)
 @settings(max_examples=1000, deadline=None)
-def test_find_deadline_answers_as_without_its_character_gate(text: str) -> None:
-    gated = [dates.find_deadline(text, default_year=2018, labelled=labelled) for labelled in (True, False)]
-    with _patched(dates, "_DEADLINE_CHAR_RE", re.compile("")):
-        assert gated == [dates.find_deadline(text, default_year=2018, labelled=labelled) for labelled in (True, False)]
+@example("完成时限：2019年底前")
+@example("时间节点：长期坚持")
+def test_find_deadline_answers_as_without_its_character_gates(text: str) -> None:
+    def read() -> list[object]:
+        return [dates.find_labelled_deadline(text, default_year=2018),
+                *(dates.find_deadline(text, default_year=2018, labelled=labelled) for labelled in (True, False))]
+    gated = read()
+    with _patched(dates, "_DEADLINE_CHAR_RE", re.compile("")), _patched(dates, "_LABEL_CHAR", ""):
+        assert read() == gated
 
 
 @contextmanager

@@ -198,7 +198,10 @@ def find_labelled_deadline(text: str, *, default_year: int | None = None) -> Dea
     For callers that see a task's lines one by one: a labelled line should win over a phrase such as
     "年内" in the task sentence, so look for labels first, then fall back to `find_deadline`.
     """
-    labelled = _LABELLED_DEADLINE_RE.search(halfwidth(text))
+    norm = halfwidth(text)
+    if _LABEL_CHAR not in norm:
+        return None   # every label holds it (a test keeps it so): most paragraphs need no regex search
+    labelled = _LABELLED_DEADLINE_RE.search(norm)
     if not labelled:
         return None
     value_start, value_end = labelled.span("value")
