@@ -118,6 +118,14 @@ _ATTRIBUTIVE_TAIL_RE = re.compile(r"[^,，。;；:：!?！？\d]{0,3}的")
 _DEADLINE_LABELS = r"(?:完成时限|完成时间|办结时限|时间节点|时间要求|时限要求|时限)"
 _CELL_LABEL_RE = re.compile(rf"^\s*{_DEADLINE_LABELS}\s*[:：]?\s*")
 _LABELLED_DEADLINE_RE = re.compile(rf"{_DEADLINE_LABELS}\s*[:：]\s*(?P<value>[^。;；:：()（）,，\s]{{1,40}})")
+# What find_deadline needs one of: the first character of a date gate word (every date pattern has a
+# gate), of a prose cadence word, or 时, which every deadline label holds (tests keep these so).
+# (The class's contents are public: the parser skips a paragraph holding none of them, nor anything a
+# target or a reference starts with, without calling the extractors.)
+_LABEL_CHAR = "时"
+DEADLINE_FIRST_CHARS = re.escape("".join(sorted(
+    {word[0] for word in _GATE_WORDS} | set(_PROSE_CADENCE_STARTS) | {_LABEL_CHAR})))
+_DEADLINE_CHAR_RE = re.compile(f"[{DEADLINE_FIRST_CHARS}]")
 _FULL_DATE_RE = re.compile(
     rf"(?:{_Y})\s*{_M}\s*{_D}"   # '2019 年 4 月 16 日' as a PDF or a portal spaces it
     r"|(?<!\d)(?P<y2>(?:19|20)\d{2})(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d)"
@@ -141,6 +149,8 @@ def find_deadline(text: str, *, default_year: int | None = None, labelled: bool 
     `labelled=False` skips the labelled value, for a caller that has looked for one already.
     """
     norm = halfwidth(text)
+    if _ALL_GATED and not _DEADLINE_CHAR_RE.search(norm):
+        return None   # most paragraphs: no label, date phrase or cadence word can start, one scan says so
     value = find_labelled_deadline(text, default_year=default_year) if labelled else None
     if value is not None:  # "完成时限：长期坚持" inside the paragraph is a deadline cell written inline
         return value
@@ -188,7 +198,10 @@ def find_labelled_deadline(text: str, *, default_year: int | None = None) -> Dea
     For callers that see a task's lines one by one: a labelled line should win over a phrase such as
     "年内" in the task sentence, so look for labels first, then fall back to `find_deadline`.
     """
-    labelled = _LABELLED_DEADLINE_RE.search(halfwidth(text))
+    norm = halfwidth(text)
+    if _LABEL_CHAR not in norm:
+        return None   # every label holds it (a test keeps it so): most paragraphs need no regex search
+    labelled = _LABELLED_DEADLINE_RE.search(norm)
     if not labelled:
         return None
     value_start, value_end = labelled.span("value")

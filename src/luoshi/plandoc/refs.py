@@ -11,11 +11,14 @@ from luoshi.plandoc.normalize import halfwidth
 # Issuer abbreviation + bracketed year + serial + 号. Brackets in both widths, so it also works on raw
 # text (meta.py); here it runs on halfwidth() text. The issuer part is up to 10 characters and may
 # swallow a lead-in word of running prose ("根据国发〔2015〕36号"); `find_doc_numbers` trims those.
+_ISSUER_MAX = 10
+_DOC_NUMBER_TAIL = (r"[〔\[(（［【﹝]\s*(?P<year>(?:19|20)\d{2})\s*[〕\])）］】﹞]\s*"
+                    r"(?:第\s*)?(?P<serial>\d{1,5})\s*号")
 DOC_NUMBER_RE = re.compile(
-    r"(?P<issuer>[\u4e00-\u9fffA-Za-z]{0,9}[\u4e00-\u9fff])\s*"
-    r"[〔\[(（［【﹝]\s*(?P<year>(?:19|20)\d{2})\s*[〕\])）］】﹞]\s*"
-    r"(?:第\s*)?(?P<serial>\d{1,5})\s*号"
-)
+    rf"(?P<issuer>[\u4e00-\u9fffA-Za-z]{{0,{_ISSUER_MAX - 1}}}[\u4e00-\u9fff])\s*{_DOC_NUMBER_TAIL}")
+# The 文号 from its bracket on. Searched alone, it skips along to the next bracket in C, where the whole
+# regex tries the issuer's ten characters at every position of the text (~15 µs on a paragraph).
+_DOC_NUMBER_TAIL_RE = re.compile(_DOC_NUMBER_TAIL)
 
 # Words of running prose that end right before an issuer abbreviation; the 文号 starts after the last
 # one found inside the issuer part. No real abbreviation (国发, 大政办发, 湘政办发, 财教, 工信部联规)
@@ -39,15 +42,48 @@ def find_doc_numbers(text: str) -> list[tuple[str, Span]]:
     if "号" not in norm:  # every 文号 ends in 号 (號 is folded to it); skipping the scan keeps the parser fast
         return []
     found: list[tuple[str, Span]] = []
-    for m in DOC_NUMBER_RE.finditer(norm):
-        start = _trim_lead_ins(norm, m.start(), m.start("issuer"), m.end("issuer"))
-        found.append((text[start:m.end()], (start, m.end())))
+    for match_start, issuer_end, end in _doc_number_spans(norm):
+        start = _trim_lead_ins(norm, match_start, match_start, issuer_end)
+        found.append((text[start:end], (start, end)))
     return found
+
+
+def _doc_number_spans(norm: str) -> list[tuple[int, int, int]]:
+    """(start, end of the issuer, end) of every DOC_NUMBER_RE match, as its finditer() finds them.
+
+    Each match is a run of issuer characters (at most ten, the last one CJK), spaces, then a tail that
+    opens with a bracket; a tail holds no other opening bracket, so the tails are found alone, left to
+    right, and each one's issuer read backwards from its bracket: finditer's leftmost start is the
+    earliest issuer character of the run that is at most ten back and not inside the previous match.
+    """
+    spans: list[tuple[int, int, int]] = []
+    previous_end = 0
+    for tail in _DOC_NUMBER_TAIL_RE.finditer(norm):
+        issuer_end = tail.start()
+        while issuer_end > previous_end and norm[issuer_end - 1].isspace():
+            issuer_end -= 1
+        if issuer_end <= previous_end or not "\u4e00" <= norm[issuer_end - 1] <= "\u9fff":
+            continue
+        start = issuer_end - 1
+        floor = max(previous_end, issuer_end - _ISSUER_MAX)
+        while start > floor and _is_issuer_char(norm[start - 1]):
+            start -= 1
+        spans.append((start, issuer_end, tail.end()))
+        previous_end = tail.end()
+    return spans
+
+
+def _is_issuer_char(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "A" <= char <= "Z" or "a" <= char <= "z"
 
 
 def find_title_spans(text: str) -> list[Span]:
     """Spans of the top-level 《…》 titles in `text`, brackets included (for masking by other rules)."""
     return _find_titles(halfwidth(text))
+
+
+# Every title opens with 《 and every 文号 ends in 号: a text with neither cites nothing.
+REF_CHARS = "《号"
 
 
 def find_refs(text: str) -> list[Ref]:

@@ -153,7 +153,10 @@ _BASE_UNITS = "|".join(
 _CLAUSE_END = r"[,，。;；:：、)\s!?！？]|以上|及以上|左右|$"
 # What a number starts with. A text with none of these needs no MEASURE_RE scan (most paragraphs: the
 # scan tries its look-ahead at every character, a search for the class skips along in C).
-_NUMBER_FIRST = rf"[\d{CN_NUMERAL_CHARS}]"
+# (The class's contents are public: the parser skips a paragraph holding none of them, nor anything a
+# deadline or a reference starts with, without calling the extractors.)
+NUMBER_FIRST_CHARS = rf"\d{CN_NUMERAL_CHARS}"
+_NUMBER_FIRST = f"[{NUMBER_FIRST_CHARS}]"
 _NUMBER_START_RE = re.compile(_NUMBER_FIRST)
 # The look-ahead repeats what a number starts with: a position that cannot start one fails at once,
 # before the two look-behinds are tried (half the time of the scan on plan text).
@@ -434,33 +437,61 @@ def _excluded(ms: _Measure, before: str, after: str, has_comparator: bool) -> bo
             return True  # 一批 = "a number of", (开展)一次 = "once": not quantities
         if ms.match.group("num")[0] in "零〇○":
             return True  # 零部件, 零售, 零容忍: words, not the number 0
+    rules = _rules_for(kind, ms.rule.unit if ms.rule else None, has_comparator)
+    # A rule anchored at the number ("第N", "最高N") only needs the last few characters.
     tail = max(0, len(before) - _COMPARATOR_TAIL)
-    for before_re, anchored, after_re in _rules_for(kind, ms.rule.unit if ms.rule else None, has_comparator):
-        # A rule anchored at the number ("第N", "最高N") only needs the last few characters.
-        if before_re is not None and not before_re.search(before, tail if anchored else 0):
-            continue
-        if after_re is None or after_re.search(after):
+    if rules.before_anywhere is not None and rules.before_anywhere.search(before):
+        return True
+    if rules.before_at_number is not None and rules.before_at_number.search(before, tail):
+        return True
+    if rules.after is not None and rules.after.search(after):
+        return True
+    for before_re, anchored, after_re in rules.both:
+        if before_re.search(before, tail if anchored else 0) and after_re.search(after):
             return True
     return False
 
 
-_RuleTexts = tuple[tuple[re.Pattern[str] | None, bool, re.Pattern[str] | None], ...]
-_RULES_BY_MEASURE: dict[tuple[str, str | None, bool], _RuleTexts] = {}
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The EXCLUSIONS rows that apply to one kind of measure, in as few scans as they allow: the rows
+    with a regex on one side only are joined into one alternation per side (a measure is excluded when
+    any row matches, and an alternation matches where any of its branches does); the rows with a regex
+    on both sides stay pairs."""
+
+    before_anywhere: re.Pattern[str] | None  # rows with only a `before`, searched in the whole clause
+    before_at_number: re.Pattern[str] | None  # rows with only a `before` anchored at the number ($)
+    after: re.Pattern[str] | None  # rows with only an `after`
+    both: tuple[tuple[re.Pattern[str], bool, re.Pattern[str]], ...]  # (before, anchored, after)
 
 
-def _rules_for(kind: str, unit: str | None, has_comparator: bool) -> _RuleTexts:
+_RULES_BY_MEASURE: dict[tuple[str, str | None, bool], _Rules] = {}
+
+
+def _any_of(regexes: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One regex that matches where any of `regexes` does (they have no groups, flags or references)."""
+    if len(regexes) < 2:
+        return regexes[0] if regexes else None
+    return re.compile("|".join(f"(?:{rx.pattern})" for rx in regexes))
+
+
+def _rules_for(kind: str, unit: str | None, has_comparator: bool) -> _Rules:
     """The EXCLUSIONS rows that apply to a measure of this kind and unit (without multiplier), with or
-    without a comparator: their regexes (before, whether it is anchored at the number, after). One entry
-    per kind, unit and comparator flag (a few hundred at most)."""
+    without a comparator. One entry per kind, unit and comparator flag (a few hundred at most)."""
     key = (kind, unit, has_comparator)
     found = _RULES_BY_MEASURE.get(key)
     if found is None:
-        found = _RULES_BY_MEASURE[key] = tuple(
-            (rule.before, rule.before is not None and rule.before.pattern.endswith("$"), rule.after)
-            for rule in EXCLUSIONS
-            if (rule.kinds is None or kind in rule.kinds)
-            and (rule.units is None or (unit is not None and unit in rule.units))
-            and not (rule.waived_by_comparator and has_comparator))
+        rows = [rule for rule in EXCLUSIONS
+                if (rule.kinds is None or kind in rule.kinds)
+                and (rule.units is None or (unit is not None and unit in rule.units))
+                and not (rule.waived_by_comparator and has_comparator)]
+        before_only = [rule.before for rule in rows if rule.before is not None and rule.after is None]
+        found = _RULES_BY_MEASURE[key] = _Rules(
+            _any_of([rx for rx in before_only if not rx.pattern.endswith("$")]),
+            _any_of([rx for rx in before_only if rx.pattern.endswith("$")]),
+            _any_of([rule.after for rule in rows if rule.before is None and rule.after is not None]),
+            tuple((rule.before, rule.before.pattern.endswith("$"), rule.after) for rule in rows
+                  if rule.before is not None and rule.after is not None))
     return found
 
 
