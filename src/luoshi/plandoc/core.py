@@ -133,12 +133,12 @@ def _finalise(drafts: list[Draft], *, default_year: int | None, directory: UnitD
         units = _canonical_units(d.units, directory)
         if parent is not None and not units:
             units = [UnitRef(u.name, u.role, True, u.span, u.covers) for u in parent.units]
-        # Every field, in the model's order (positional: keyword arguments cost twice the time of the
-        # construction itself, and default lists would be made only to be replaced).
-        node = Node(f"n{number}", parent.id if parent else None, d.level, d.label,
-                    [*parent.path, d.label] if parent else [d.label], head.raw.strip(), _text_span(head),
-                    d.style, body_text, body_span, units, targets, _deadline(d, segments, default_year), refs,
-                    d.category, [])
+        # Every field at once: no default lists made only to be replaced.
+        node = Node(id=f"n{number}", parent=parent.id if parent else None, level=d.level, label=d.label,
+                    path=[*parent.path, d.label] if parent else [d.label], text=head.raw.strip(),
+                    span=_text_span(head), style=d.style, body=body_text, body_span=body_span, units=units,
+                    targets=targets, deadline=_deadline(d, segments, default_year), refs=refs,
+                    category=d.category, children=[])
         if parent is not None:
             parent.children.append(node.id)
         nodes.append(node)
