@@ -431,3 +431,13 @@ def test_a_tax_sites_header_gives_the_title_without_its_number_and_the_date_of_i
                  "文号:国办发[2014]19号\n时效性:全文有效\n各省、自治区、直辖市人民政府：\n" + BODY)
     assert plan.title == "国务院办公厅关于支持外贸稳定增长的若干意见"
     assert plan.issued_on == "2014-05-04"
+
+
+@pytest.mark.parametrize("line, title", [
+    ("国务院办公厅关于促进家政服务业 提 质 扩 容 的 意 见", "国务院办公厅关于促进家政服务业提质扩容的意见"),
+    ("某某区城市更新 实 施 方 案", "某某区城市更新实施方案"),
+    # Words set apart by spaces are not a spaced-out end.
+    ("某某区 2024年 工作要点", "某某区 2024年 工作要点"),
+])
+def test_a_title_whose_end_is_spaced_out_to_fill_the_line_is_closed_up(line: str, title: str) -> None:
+    assert parse(f"{line}\n国办发〔2019〕30号\n各省、自治区、直辖市人民政府：\n" + BODY).title == title

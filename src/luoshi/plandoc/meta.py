@@ -390,7 +390,7 @@ def _is_date_only(raw: str, span: tuple[int, int], *, with_time: bool = False) -
 _PUBLICATION_NOTE_RE = re.compile(r"[(（]\s*此件[^()（）]{0,8}[)）]")
 
 
-_SPACED_OUT_RE = re.compile(r"(?:[\u4e00-\u9fff][ \u3000]{1,3}){2,7}[\u4e00-\u9fff]")
+_SPACED_TAIL_RE = re.compile(r"(?:[\u4e00-\u9fff][ \u3000]{1,3}){2,7}[\u4e00-\u9fff]$")
 _CLOCK_TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")   # '2017-08-24 17:04': a page's time of day
 
 
@@ -401,8 +401,11 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
         ln = content[i]
         text = ln.raw.strip()
         norm = ln.norm.strip()
-        if _SPACED_OUT_RE.fullmatch(norm):   # '实 施 方 案': a heading's last line spaced out to fill the line
-            text, norm = _SPACES_RE.sub("", text), _SPACES_RE.sub("", norm)
+        # '实 施 方 案': a heading's last line spaced out to fill the line; '…家政服务业 提 质 扩 容 的 意 见': its end.
+        spaced = _SPACED_TAIL_RE.search(norm)
+        if spaced and len(text) == len(norm):
+            text = text[:spaced.start()] + _SPACES_RE.sub("", text[spaced.start():])
+            norm = norm[:spaced.start()] + _SPACES_RE.sub("", norm[spaced.start():])
         if not text or len(norm) > 80 or norm[-1] in "。;:," or i in notice_lines:
             continue
         if meta.notice_title and _clean_title(text) == meta.notice_title:
