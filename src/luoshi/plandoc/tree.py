@@ -53,10 +53,14 @@ class Segment:
     the joins to the right of the cut: O(N) in all, not O(N^2).
     """
 
-    __slots__ = ("_joins", "_length", "_origin", "_pending", "_raw", "start")
+    # `raw` is a plain attribute (read several times per segment by every stage), unset while pieces joined
+    # on are pending: only then does reading it go through __getattr__, which joins them.
+    __slots__ = ("_base", "_joins", "_length", "_origin", "_pending", "raw", "start")
+    raw: str
 
     def __init__(self, raw: str, start: int, joins: list[tuple[int, int]] | None = None) -> None:
-        self._raw = raw
+        self.raw = raw
+        self._base = ""  # raw as it was before the pending pieces, while raw is unset
         self._pending: list[str] = []  # pieces joined on since raw was last read
         self._length = len(raw)
         self.start = start
@@ -71,18 +75,13 @@ class Segment:
     def __repr__(self) -> str:
         return f"Segment(raw={self.raw!r}, start={self.start!r}, joins={self.joins!r})"
 
-    @property
-    def raw(self) -> str:
-        if self._pending:
-            self._raw = "".join([self._raw, *self._pending])
-            self._pending = []
-        return self._raw
-
-    @raw.setter
-    def raw(self, value: str) -> None:
-        self._raw = value
-        self._pending = []
-        self._length = len(value)
+    def __getattr__(self, name: str) -> str:
+        """Only reached for `raw` while pieces are pending (a set slot is found without it)."""
+        if name != "raw" or not self._pending:
+            raise AttributeError(name)
+        raw = "".join([self._base, *self._pending])
+        self.raw, self._base, self._pending = raw, "", []
+        return raw
 
     def tail(self, n: int) -> str:
         """The last n characters of raw (all of it when shorter), without joining the pending pieces."""
@@ -94,7 +93,8 @@ class Segment:
             if size >= n:
                 break
         else:
-            parts.append(self._raw[-n:] if n else "")
+            base = self._base if self._pending else self.raw
+            parts.append(base[-n:] if n else "")
         text = "".join(reversed(parts))
         return text[len(text) - n:] if len(text) > n else text
 
@@ -110,12 +110,20 @@ class Segment:
         """A span relative to raw, mapped to the source (its end is the source end of its last char)."""
         if span is None:
             return None
+        if not self._joins:   # one piece of source (most segments): an offset is start + index
+            start = self.start + span[0]
+            return (start, self.start + span[1] if span[1] > span[0] else start)
         return (self.at(span[0]), self.at(span[1] - 1) + 1 if span[1] > span[0] else self.at(span[0]))
 
     def remove(self, start: int, end: int) -> None:
         """Drop raw[start:end] (a unit marker); the text after it keeps mapping to its source offsets."""
         raw = self.raw
         joins = self._joins
+        if not joins and end >= len(raw):   # a marker closing a one-piece segment: no offset to map anew
+            self._origin -= end - start
+            self.raw = raw = raw[:start]
+            self._length = len(raw)
+            return
         before = bisect_left(joins, start - self._origin, key=_join_position)  # joins left of the cut
         after = bisect_right(joins, end - self._origin, key=_join_position)  # joins right of it
         removed = end - start
@@ -125,12 +133,16 @@ class Segment:
         self._origin -= removed
         joins[:after] = [(key + removed, o) for key, o in joins[:before]] + [
             (r - self._origin, o) for r, o in cut]
-        self.raw = raw[:start] + raw[end:]
+        self.raw = raw = raw[:start] + raw[end:]
+        self._length = len(raw)
 
     def join(self, other: Segment) -> None:
         self._joins.append((self._length - self._origin, other.start))
         self._joins.extend((self._length + r - self._origin, o) for r, o in other.joins)
         piece = other.raw
+        if not self._pending:
+            self._base = self.raw
+            del self.raw
         self._pending.append(piece)
         self._length += len(piece)
 

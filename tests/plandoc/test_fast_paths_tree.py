@@ -1,0 +1,66 @@
+"""The tree's shortcuts (tree.py, units.py markers) give the results of the longer way round.
+
+As in test_fast_paths.py: each test names a shortcut and checks it against what it replaced.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from luoshi.plandoc.tree import Segment
+
+_PIECE = st.text(st.sampled_from("甲乙。（）"), min_size=0, max_size=6)
+# A step on a segment: join a piece of text found further on in the source, or cut raw[a:b] out.
+_STEP = st.one_of(st.tuples(st.just("join"), _PIECE, st.integers(1, 5)),
+                  st.tuples(st.just("remove"), st.integers(0, 40), st.integers(0, 40)))
+
+
+def _mapped(seg: Segment) -> tuple[str, list[int], list[tuple[int, int] | None]]:
+    n = len(seg.raw)
+    spans = [seg.span((a, b)) for a in range(n + 1) for b in range(a, n + 1)]
+    return seg.raw, [seg.at(i) for i in range(n + 1)], spans
+
+
+@given(st.text(st.sampled_from("甲乙。"), max_size=8), st.lists(_STEP, max_size=8))
+@settings(max_examples=500, deadline=None)
+def test_a_segment_of_one_piece_maps_offsets_as_one_with_its_joins_listed(first: str,
+                                                                         steps: list[tuple]) -> None:
+    """A segment without joins takes shortcuts (span as start + index, a removal at its end without
+    remapping, raw read without joining); one that lists its first piece as a join, (0, start), maps
+    every offset the same way through the bisection."""
+    plain = Segment(first, 10)
+    listed = Segment(first, 10, joins=[(0, 10)])
+    source_end = 10 + len(first)
+    for step in steps:
+        if step[0] == "join":
+            _, text, gap = step
+            source_end += gap
+            plain.join(Segment(text, source_end))
+            listed.join(Segment(text, source_end))
+            source_end += len(text)
+        else:
+            _, a, b = step
+            n = len(plain.raw)
+            start, end = min(a, b, n), min(max(a, b), n)
+            plain.remove(start, end)
+            listed.remove(start, end)
+        assert _mapped(plain) == _mapped(listed)
+        n = len(plain.raw)
+        for a in range(n + 1):
+            for b in range(a, n + 1):
+                assert plain.span((a, b)) == (plain.at(a), plain.at(b - 1) + 1 if b > a else plain.at(a))
+
+
+@given(st.lists(_PIECE, max_size=6), st.integers(0, 12))
+@settings(max_examples=300, deadline=None)
+def test_raw_joins_its_pending_pieces_when_read(pieces: list[str], n: int) -> None:
+    seg = Segment("甲乙", 0)
+    text = "甲乙"
+    for k, piece in enumerate(pieces):
+        seg.join(Segment(piece, 10 * (k + 1)))
+        text += piece
+        assert seg.tail(n) == (text[-n:] if n else "")
+        if k % 2:
+            assert seg.raw == text   # read between joins, then joined on again
+    assert seg.raw == text
