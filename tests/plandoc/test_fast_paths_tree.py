@@ -5,10 +5,19 @@ As in test_fast_paths.py: each test names a shortcut and checks it against what 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from luoshi.plandoc import parse, tree, units
+from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.tree import Segment
+
+SEED = Path(__file__).resolve().parents[2] / "src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt"
+CORPUS_TEXTS = Path(__file__).resolve().parents[1] / "corpus/docs"
 
 _PIECE = st.text(st.sampled_from("甲乙。（）"), min_size=0, max_size=6)
 # A step on a segment: join a piece of text found further on in the source, or cut raw[a:b] out.
@@ -64,3 +73,28 @@ def test_raw_joins_its_pending_pieces_when_read(pieces: list[str], n: int) -> No
         if k % 2:
             assert seg.raw == text   # read between joins, then joined on again
     assert seg.raw == text
+
+
+def test_the_normalised_text_the_tree_passes_with_a_marker_reading_is_that_of_the_text(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """_take_marker passes find_unit_markers its line's normalised text, sliced as the segment's text was,
+    instead of normalising the text again: on every corpus text both are the same."""
+    given_norms: list[tuple[str, str]] = []
+    reader = units.find_unit_markers
+
+    def checked(text: str, **kwargs: Any) -> list[units.UnitMarker]:
+        if kwargs.get("norm") is not None:
+            given_norms.append((text, kwargs["norm"]))
+        return reader(text, **kwargs)
+
+    monkeypatch.setattr(tree, "find_unit_markers", checked)
+    for path in [SEED, *sorted(CORPUS_TEXTS.glob("*.txt"))]:
+        parse(path.read_text(encoding="utf-8"))
+    assert len(given_norms) > 1000
+    assert [text for text, norm in given_norms if norm != halfwidth(text)] == []
+
+
+@given(st.text(st.sampled_from("（）()【】〔〕：:、。市科技局责任单位牵头配合下同"), max_size=30))
+@settings(max_examples=500, deadline=None)
+def test_a_marker_reading_given_the_normalised_text_is_the_reading_of_the_text(text: str) -> None:
+    assert units.find_unit_markers(text, norm=halfwidth(text)) == units.find_unit_markers(text)

@@ -424,7 +424,8 @@ class TreeBuilder:
         self.stack.append(_Frame(label.style, label.value, draft))
         self.last_value[label.style] = label.value
         self.drafts.append(draft)
-        if not self._take_marker(draft, draft.head, own_line=True) and self.table is None:
+        if not self._take_marker(draft, draft.head, own_line=True, norm=seg.norm[label.text_start:]) \
+                and self.table is None:
             self._take_unit_title(draft)
             if not draft.units:
                 self._take_duty_units(draft, draft.head)
@@ -474,7 +475,7 @@ class TreeBuilder:
             current.titled_by_units = False
         if self._closes_parent(current, para):
             current = current.parent   # type: ignore[assignment]
-        if self._take_marker(current, para, own_line=False):
+        if self._take_marker(current, para, own_line=False, norm=seg.norm):
             if not para.raw.strip():
                 return
         else:
@@ -538,16 +539,17 @@ class TreeBuilder:
             rest = rest[:marker.span[0]] + rest[marker.span[1]:]
         return bool(markers) and not rest.strip(" \t\u3000。;；.")
 
-    def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool) -> bool:
+    def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool, norm: str | None = None) -> bool:
         """Move the unit markers found in `seg` onto the draft; trims them out of seg.raw.
 
         Every marker of the segment counts: a paragraph may close several sentences with markers of
         their own, and a marker in an unnumbered paragraph under an item belongs to that item, so
         their units are added to the draft's. Each marker after the node's first covers the text before it
         (since the previous marker of its paragraph): a unit two markers name answers for both parts.
+        `norm` is halfwidth(seg.raw), sliced from the line where the caller has it (not worked out again).
         """
         markers = find_unit_markers(seg.raw, first_is_lead=self.first_is_lead,
-                                    lead_before_comma=self.lead_before_comma)
+                                    lead_before_comma=self.lead_before_comma, norm=norm)
         if not markers:
             return False
         if own_line:

@@ -1503,8 +1503,8 @@ def find_unit_marker(text: str, *, first_is_lead: bool = False) -> UnitMarker | 
     return markers[-1] if markers else None
 
 
-def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_comma: bool = False
-                      ) -> list[UnitMarker]:
+def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_comma: bool = False,
+                      norm: str | None = None) -> list[UnitMarker]:
     """Every unit marker of one paragraph or line of plan text, in order.
 
     A paragraph may close several sentences with markers of their own: "…。（责任单位：A、B）…。（C牵头，
@@ -1512,11 +1512,12 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     verb markers (A牵头，B配合) or, after a full sentence, a bare list of units; an unbracketed labelled
     marker ("责任单位：A、B。") runs to the end of the text. Spans are relative to `text`. With
     `first_is_lead` (the document said "列第一位的为牵头单位"), the first unit of a responsible list
-    leads, the rest support.
+    leads, the rest support. `norm` is halfwidth(text) where the caller has it already (a line's
+    normalised text, sliced as the text is: halfwidth maps one character to one).
     """
     if not text:
         return []
-    h = halfwidth(text)
+    h = halfwidth(text) if norm is None else norm
     if "[" in h or "【" in h:
         h = _BRACKETED_LABEL.sub(_label_with_colon, h)   # 【责任单位】A、B reads as 责任单位：A、B
     if _LINK_AFTER_LABEL.search(h):   # cheap: the hundred label words are tried only where one may link
@@ -1529,7 +1530,10 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     tail = len(h[:limit].rstrip(_TRIM))
     taken_end = -1
     # Outer groups first: a marker's inner brackets (区委宣传部（区文明办）) are part of it.
-    for open_at, close_end, closed in sorted(_brackets(h[:limit]), key=lambda g: (g[0], -g[1])):
+    groups = _brackets(h[:limit])
+    if len(groups) > 1:
+        groups.sort(key=_outer_first)
+    for open_at, close_end, closed in groups:
         if open_at < taken_end:
             continue
         inner_start, inner_end = open_at + 1, close_end - 1 if closed else close_end
@@ -1567,6 +1571,10 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     if unbracketed is not None:
         markers.append(unbracketed)
     return markers
+
+
+def _outer_first(group: tuple[int, int, bool]) -> tuple[int, int]:
+    return group[0], -group[1]
 
 
 # A label set in brackets instead of followed by a colon: 【牵头单位】A【配合单位】B, [责任单位]A.
