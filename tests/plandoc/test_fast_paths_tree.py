@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from luoshi.plandoc import parse, tree, units
+from luoshi.plandoc.export import to_json
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.tree import Segment
 
@@ -98,3 +99,31 @@ def test_the_normalised_text_the_tree_passes_with_a_marker_reading_is_that_of_th
 @settings(max_examples=500, deadline=None)
 def test_a_marker_reading_given_the_normalised_text_is_the_reading_of_the_text(text: str) -> None:
     assert units.find_unit_markers(text, norm=halfwidth(text)) == units.find_unit_markers(text)
+
+
+def _corpus_plans() -> list[str]:
+    return [to_json(parse(path.read_text(encoding="utf-8")))
+            for path in [SEED, *sorted(CORPUS_TEXTS.glob("*.txt"))]]
+
+
+def test_the_rules_a_document_skips_for_lack_of_their_words_find_nothing_in_the_corpus(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """TreeBuilder looks once per document for the words of the blanket rule, the 专栏 box and the 【tag】;
+    with every rule tried on every line, every corpus text parses the same."""
+    gated = _corpus_plans()
+    monkeypatch.setattr(tree, "may_state_blanket_rule", lambda norm: True)
+    monkeypatch.setattr(tree, "_BOX_WORD", "")   # in every text
+    monkeypatch.setattr(tree, "_TAG_OPENER", "")
+    assert _corpus_plans() == gated
+
+
+@given(st.text(st.sampled_from("以下均需各区政府落实，不再列出注明除外都是配合单位【】专栏1"), max_size=30))
+@settings(max_examples=500, deadline=None)
+def test_a_text_without_the_words_of_a_blanket_rule_or_a_box_or_a_tag_has_none(text: str) -> None:
+    norm = halfwidth(text)
+    if not units.may_state_blanket_rule(norm):
+        assert units._BLANKET_RULE.search(norm) is None
+    if tree._BOX_WORD not in norm:
+        assert tree._BOX_RE.match(norm) is None
+    if tree._TAG_OPENER not in norm:
+        assert tree._LEADING_TAG.match(norm) is None

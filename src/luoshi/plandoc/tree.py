@@ -28,6 +28,7 @@ from .units import (
     find_unit_title,
     lead_rule_kind,
     looks_like_unit,
+    may_state_blanket_rule,
     read_unit_cell,
     split_unit_list,
     works_with_others,
@@ -216,6 +217,13 @@ class TreeBuilder:
         self.warnings = warnings
         self.line_index = 0
         self.pending_annex_title: Draft | None = None
+        # Words that rules tried on every line need (a blanket rule's 不再 or 注明, a box's 专栏, a news mirror's
+        # 【tag】): looked for once in the document's lines, which are all fed, so a plan without them skips
+        # those rules on every line. Without the lines, every rule is tried.
+        whole = "\n".join(line.norm for line in lines) if lines is not None else None
+        self.may_state_blanket = whole is None or may_state_blanket_rule(whole)
+        self.may_open_box = whole is None or _BOX_WORD in whole
+        self.may_tag_lines = whole is None or _TAG_OPENER in whole
 
     @property
     def started(self) -> bool:
@@ -262,11 +270,11 @@ class TreeBuilder:
         if self._in_box(line) or self._in_annex_list(line):
             self._paragraph(line)
             return
-        blanket = find_blanket_rule(line.raw)
+        blanket = find_blanket_rule(line.raw) if self.may_state_blanket else None
         if blanket is not None:
             self.blanket.append((len(self.drafts), [
                 UnitRef(u.raw, u.role, False, (line.start + u.span[0], line.start + u.span[1])) for u in blanket]))
-        for part in _split_flattened(_without_leading_tag(line)):
+        for part in _split_flattened(_without_leading_tag(line) if self.may_tag_lines else line):
             self._feed_paragraph(part)
         self.previous_line = line
 
@@ -293,7 +301,7 @@ class TreeBuilder:
     def _in_box(self, line: Line) -> bool:
         """Lines of a 专栏 box ("专栏1 重点工程" and its own list): text of the item it stands in, not
         items of the plan. The box ends at a label of another style than its list's."""
-        if self.started and _BOX_RE.match(line.norm):
+        if self.may_open_box and self.started and _BOX_RE.match(line.norm):
             self.box_style = ""
             return True
         if self.box_style is None:
@@ -1060,7 +1068,8 @@ def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
 
 
 # "专栏1 重点工程", "专栏：…": a box of examples or projects set between the items.
-_BOX_RE = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]*(?:\s|:|$)")
+_BOX_WORD = "专栏"
+_BOX_RE = re.compile(r"^" + _BOX_WORD + r"\s*[0-9一二三四五六七八九十]*(?:\s|:|$)")
 # The title line of a document: short, no sentence punctuation, ending with the genre's words.
 _DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办法|细则|规划|要点|清单|规定|政策|纲要)"
                         r"(?:\([^()]{0,20}\))?$")
@@ -1155,7 +1164,8 @@ def _without_leading_tag(line: Line) -> Line:
     return Line(line.start + m.end(), line.end, line.raw[m.end():], line.norm[m.end():])
 
 
-_LEADING_TAG = re.compile(r"\s*【[^【】]{2,80}】(?=\S)")
+_TAG_OPENER = "【"
+_LEADING_TAG = re.compile(r"\s*" + _TAG_OPENER + r"[^【】]{2,80}】(?=\S)")
 
 
 def _split_flattened(line: Line) -> list[Line]:

@@ -1908,10 +1908,15 @@ _BLANKET_RULE = re.compile(
     r"(?P<role_word>配合|责任|参与|协办)(?:单位|部门)")
 
 
+def may_state_blanket_rule(norm: str) -> bool:
+    """Whether a normalised text holds a word every blanket rule says (a text without one states none)."""
+    return _BLANKET_WORD in norm or _EXCEPT_WORD in norm
+
+
 def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
     """The units a rule like "以下均需X落实，不再列出" puts on every later item, or None."""
     h = halfwidth(text)
-    m = _BLANKET_RULE.search(h) if _BLANKET_WORD in h or _EXCEPT_WORD in h else None
+    m = _BLANKET_RULE.search(h) if may_state_blanket_rule(h) else None
     if m is None:
         return None
     names = next(g for g in ("names", "involved", "except") if m.group(g) is not None)
@@ -1968,6 +1973,7 @@ __all__ = [
     "is_field_name",
     "lead_rule_kind",
     "looks_like_unit",
+    "may_state_blanket_rule",
     "read_unit_cell",
     "split_unit_list",
     "works_with_others",
