@@ -5,6 +5,8 @@ As in test_fast_paths.py: each test names a shortcut and checks it against what 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -127,3 +129,48 @@ def test_a_text_without_the_words_of_a_blanket_rule_or_a_box_or_a_tag_has_none(t
         assert tree._BOX_RE.match(norm) is None
     if tree._TAG_OPENER not in norm:
         assert tree._LEADING_TAG.match(norm) is None
+
+
+_DUTY_TEXT = st.lists(st.sampled_from([
+    "区交通委", "市科技局", "各街镇", "区经委、区司法局", "等部门", "负责", "牵头", "配合", "会同", "协助", "是",
+    "指导", "要", "主要", "职责", "分工", "由", "为成员单位", "作为成员部门", "推进", "建设", "、", "，", "。", "；",
+    "：", " "]),
+    max_size=12).map("".join)
+
+
+def _duty_readings(texts: list[str]) -> list[object]:
+    return [(units.find_unit_title(text), units.find_duty_units(text)) for text in texts]
+
+
+@contextmanager
+def _word_gates_open() -> Iterator[None]:
+    """find_unit_title and find_duty_units with every gate on a word (职责, 牵头, 成员) open: "" is in every text."""
+    saved = units._DUTIES, units._LEADS, units._MEMBER_WORD
+    units._DUTIES = units._LEADS = units._MEMBER_WORD = ""
+    try:
+        yield
+    finally:
+        units._DUTIES, units._LEADS, units._MEMBER_WORD = saved
+
+
+def test_each_word_gate_names_a_word_every_match_of_its_pattern_holds() -> None:
+    assert units._DUTIES in units._DUTIES_WORD.pattern.replace("(?:主要|工作|具体)?", "")
+    assert units._LEADS in units._LEADS_OTHERS.pattern.replace("(?:负责)?", "")
+    assert units._MEMBER_WORD in units._MEMBERS.pattern
+
+
+@given(_DUTY_TEXT)
+@settings(max_examples=500, deadline=None)
+def test_unit_titles_and_duties_are_read_alike_with_their_word_gates_open(text: str) -> None:
+    gated = _duty_readings([text])
+    with _word_gates_open():
+        assert _duty_readings([text]) == gated
+
+
+def test_unit_titles_and_duties_are_read_alike_with_their_word_gates_open_in_the_corpus() -> None:
+    texts = [line for path in [SEED, *sorted(CORPUS_TEXTS.glob("*.txt"))]
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    gated = _duty_readings(texts)
+    with _word_gates_open():
+        assert _duty_readings(texts) == gated
+    assert sum(1 for title, duties in gated if title or duties) > 100

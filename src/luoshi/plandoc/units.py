@@ -1654,18 +1654,19 @@ def find_unit_title(text: str) -> tuple[list[MarkerUnit], str] | None:
     h = halfwidth(text)
     m = _TITLE_END.search(h)
     end = m.start() if m else len(h.rstrip())
-    duties = _DUTIES_WORD.search(h, 0, end)   # '（一）办公室职责', '区财政局主要职责：'
+    duties = _DUTIES_WORD.search(h, 0, end) if h.find(_DUTIES, 0, end) >= 0 else None   # '（一）办公室职责'
     names_end = duties.start() if duties and duties.start() >= 2 else end
-    etc = _ETC_AT_END.search(h, 0, names_end)   # '…等建设主管部门': the closing group word is not prose
-    if 2 <= end <= _MAX_TITLE_LEN and not (m and not h[m.end():].strip() and duties is None) \
-            and not _opens_with_prose(h, etc.start() if etc else names_end):
-        units = _unit_list(text, h, 0, names_end)
-        if units:
-            return units, text[m.end():] if m else ""
+    if 2 <= end <= _MAX_TITLE_LEN and not (m and not h[m.end():].strip() and duties is None):
+        etc = _ETC_AT_END.search(h, 0, names_end)   # '…等建设主管部门': the closing group word is not prose
+        if not _opens_with_prose(h, etc.start() if etc else names_end):
+            units = _unit_list(text, h, 0, names_end)
+            if units:
+                return units, text[m.end():] if m else ""
     return _unit_subject(text, h, 0)
 
 
-_DUTIES_WORD = re.compile(r"(?:的)?(?:主要|工作|具体)?职责(?:分工)?\s*$")
+_DUTIES = "职责"   # in every match of _DUTIES_WORD, which is tried only where it stands
+_DUTIES_WORD = re.compile(r"(?:的)?(?:主要|工作|具体)?" + _DUTIES + r"(?:分工)?\s*$")
 
 
 # A title that acts rather than names: 成立考核工作小组, 挂牌督办, 本办法由省河长办负责解释.
@@ -1728,10 +1729,10 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
             continue
         role = verb_role(m.group("verb")) or "responsible"
         found.extend(MarkerUnit(u.raw, role, u.span) for u in units)
-    for m in _LEADS_OTHERS.finditer(h):
+    for m in _LEADS_OTHERS.finditer(h) if _LEADS in h else ():
         # '（一）区绿化市容局 … 牵头区建管委、区交通委，每周开展联合执法': the item's unit leads the units named.
         found.extend(MarkerUnit(u.raw, "support", u.span) for u in _partner_units(text, h, m.end()) or [])
-    for m in _MEMBERS.finditer(h):
+    for m in _MEMBERS.finditer(h) if _MEMBER_WORD in h else ():
         sentence = h.rfind("。", 0, m.start()) + 1
         if "牵头" in h[sentence:m.start()]:
             # '由区绿化市容局牵头，区建管委、…及各街镇为成员单位': members of what a unit leads support it.
@@ -1756,8 +1757,10 @@ _BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?P<verb>牵头|负责|�
                       r"(?:\([^()]{1,8}\))?)"
                       r"(?=[\u4e00-\u9fff])(?!(?:部门|单位)?(?:共同)?(?:组成|构成|派员))")
 _SENTENCE_BREAK = re.compile(r"[。;,]")
-_LEADS_OTHERS = re.compile(r"(?:^|(?<=[。;]))\s*(?:负责)?牵头(?=[^,;。])")
-_MEMBERS = re.compile(r"(?<=[,;])\s*(?P<names>[^,;。]{2,200}?)(?:为|作为)成员(?:单位|部门)")
+_LEADS = "牵头"   # in every match of _LEADS_OTHERS, which is tried only where it stands
+_LEADS_OTHERS = re.compile(r"(?:^|(?<=[。;]))\s*(?:负责)?" + _LEADS + r"(?=[^,;。])")
+_MEMBER_WORD = "成员"   # in every match of _MEMBERS, which is tried only where it stands
+_MEMBERS = re.compile(r"(?<=[,;])\s*(?P<names>[^,;。]{2,200}?)(?:为|作为)" + _MEMBER_WORD + r"(?:单位|部门)")
 # 区绿化市容局联合区房管局…: as 会同; 区绿化市容局牵头各相关单位横向协作: the units it leads support it.
 _TOGETHER_WITH = re.compile(r"(?:要|应当?|需|须|负责)?(?:会同|联合|牵头(?!负责|组织|抓|推进|做好|落实|开展))")
 _WITH_UNITS = re.compile(r"(?P<group>[^,;。]{2,300}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
