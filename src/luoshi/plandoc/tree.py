@@ -55,7 +55,8 @@ class Segment:
     """
 
     # `raw` is a plain attribute (read several times per segment by every stage), unset while pieces joined
-    # on are pending: only then does reading it go through __getattr__, which joins them.
+    # on are pending: only then does reading it go through __getattr__, which joins them. It is changed only
+    # by remove() and join(), which keep _length and the pending pieces with it (never assign it directly).
     __slots__ = ("_base", "_joins", "_length", "_origin", "_pending", "raw", "start")
     raw: str
 
