@@ -251,8 +251,9 @@ _INLINE_LABEL_RES: dict[str, re.Pattern[str]] = {
 # lines: one "(1)" and a "(责任单位…)") cannot be split. The forms are [①-⑳], "(1)" or "(一)", "1)" and
 # "。1." after a boundary, each written as its first character then a look-behind for which form it opens:
 # a pattern that starts with a character class lets the search skip in C to the characters that can start
-# a match, where an alternation of forms is tried at every character.
-_INLINE_TRIGGER = re.compile(rf"[{CIRCLED}(\d。;；:：](?:(?<=[{CIRCLED}])|(?<=\()(?:\d{{1,3}}|{_CN})\)|(?<=\d)\)"
+# a match, where an alternation of forms is tried at every character. "1)" is found at its ")" (a
+# look-behind for the digit), not at the digit: plans hold many more digits than closing brackets.
+_INLINE_TRIGGER = re.compile(rf"[{CIRCLED}()。;；:：](?:(?<=[{CIRCLED}])|(?<=\()(?:\d{{1,3}}|{_CN})\)|(?<=\d\))"
                              rf"|(?<=[。;；:：]) {{0,2}}\d{{1,2}}[.．、](?![\d.．、]))")
 
 

@@ -28,6 +28,7 @@ from .units import (
     find_unit_title,
     lead_rule_kind,
     looks_like_unit,
+    may_state_blanket_rule,
     read_unit_cell,
     split_unit_list,
     works_with_others,
@@ -53,10 +54,15 @@ class Segment:
     the joins to the right of the cut: O(N) in all, not O(N^2).
     """
 
-    __slots__ = ("_joins", "_length", "_origin", "_pending", "_raw", "start")
+    # `raw` is a plain attribute (read several times per segment by every stage), unset while pieces joined
+    # on are pending: only then does reading it go through __getattr__, which joins them. It is changed only
+    # by remove() and join(), which keep _length and the pending pieces with it (never assign it directly).
+    __slots__ = ("_base", "_joins", "_length", "_origin", "_pending", "raw", "start")
+    raw: str
 
     def __init__(self, raw: str, start: int, joins: list[tuple[int, int]] | None = None) -> None:
-        self._raw = raw
+        self.raw = raw
+        self._base = ""  # raw as it was before the pending pieces, while raw is unset
         self._pending: list[str] = []  # pieces joined on since raw was last read
         self._length = len(raw)
         self.start = start
@@ -71,18 +77,13 @@ class Segment:
     def __repr__(self) -> str:
         return f"Segment(raw={self.raw!r}, start={self.start!r}, joins={self.joins!r})"
 
-    @property
-    def raw(self) -> str:
-        if self._pending:
-            self._raw = "".join([self._raw, *self._pending])
-            self._pending = []
-        return self._raw
-
-    @raw.setter
-    def raw(self, value: str) -> None:
-        self._raw = value
-        self._pending = []
-        self._length = len(value)
+    def __getattr__(self, name: str) -> str:
+        """Only reached for `raw` while pieces are pending (a set slot is found without it)."""
+        if name != "raw" or not self._pending:
+            raise AttributeError(name)
+        raw = "".join([self._base, *self._pending])
+        self.raw, self._base, self._pending = raw, "", []
+        return raw
 
     def tail(self, n: int) -> str:
         """The last n characters of raw (all of it when shorter), without joining the pending pieces."""
@@ -94,7 +95,8 @@ class Segment:
             if size >= n:
                 break
         else:
-            parts.append(self._raw[-n:] if n else "")
+            base = self._base if self._pending else self.raw
+            parts.append(base[-n:] if n else "")
         text = "".join(reversed(parts))
         return text[len(text) - n:] if len(text) > n else text
 
@@ -110,12 +112,20 @@ class Segment:
         """A span relative to raw, mapped to the source (its end is the source end of its last char)."""
         if span is None:
             return None
+        if not self._joins:   # one piece of source (most segments): an offset is start + index
+            start = self.start + span[0]
+            return (start, self.start + span[1] if span[1] > span[0] else start)
         return (self.at(span[0]), self.at(span[1] - 1) + 1 if span[1] > span[0] else self.at(span[0]))
 
     def remove(self, start: int, end: int) -> None:
         """Drop raw[start:end] (a unit marker); the text after it keeps mapping to its source offsets."""
         raw = self.raw
         joins = self._joins
+        if not joins and end >= len(raw):   # a marker closing a one-piece segment: no offset to map anew
+            self._origin -= end - start
+            self.raw = raw = raw[:start]
+            self._length = len(raw)
+            return
         before = bisect_left(joins, start - self._origin, key=_join_position)  # joins left of the cut
         after = bisect_right(joins, end - self._origin, key=_join_position)  # joins right of it
         removed = end - start
@@ -125,12 +135,16 @@ class Segment:
         self._origin -= removed
         joins[:after] = [(key + removed, o) for key, o in joins[:before]] + [
             (r - self._origin, o) for r, o in cut]
-        self.raw = raw[:start] + raw[end:]
+        self.raw = raw = raw[:start] + raw[end:]
+        self._length = len(raw)
 
     def join(self, other: Segment) -> None:
         self._joins.append((self._length - self._origin, other.start))
         self._joins.extend((self._length + r - self._origin, o) for r, o in other.joins)
         piece = other.raw
+        if not self._pending:
+            self._base = self.raw
+            del self.raw
         self._pending.append(piece)
         self._length += len(piece)
 
@@ -204,6 +218,13 @@ class TreeBuilder:
         self.warnings = warnings
         self.line_index = 0
         self.pending_annex_title: Draft | None = None
+        # Words that rules tried on every line need (a blanket rule's 不再 or 注明, a box's 专栏, a news mirror's
+        # 【tag】): looked for once in the document's lines, which are all fed, so a plan without them skips
+        # those rules on every line. Without the lines, every rule is tried.
+        whole = "\n".join(line.norm for line in lines) if lines is not None else None
+        self.may_state_blanket = whole is None or may_state_blanket_rule(whole)
+        self.may_open_box = whole is None or _BOX_WORD in whole
+        self.may_tag_lines = whole is None or _TAG_OPENER in whole
 
     @property
     def started(self) -> bool:
@@ -250,11 +271,11 @@ class TreeBuilder:
         if self._in_box(line) or self._in_annex_list(line):
             self._paragraph(line)
             return
-        blanket = find_blanket_rule(line.raw)
+        blanket = find_blanket_rule(line.raw) if self.may_state_blanket else None
         if blanket is not None:
             self.blanket.append((len(self.drafts), [
                 UnitRef(u.raw, u.role, False, (line.start + u.span[0], line.start + u.span[1])) for u in blanket]))
-        for part in _split_flattened(_without_leading_tag(line)):
+        for part in _split_flattened(_without_leading_tag(line) if self.may_tag_lines else line):
             self._feed_paragraph(part)
         self.previous_line = line
 
@@ -281,7 +302,7 @@ class TreeBuilder:
     def _in_box(self, line: Line) -> bool:
         """Lines of a 专栏 box ("专栏1 重点工程" and its own list): text of the item it stands in, not
         items of the plan. The box ends at a label of another style than its list's."""
-        if self.started and _BOX_RE.match(line.norm):
+        if self.may_open_box and self.started and _BOX_RE.match(line.norm):
             self.box_style = ""
             return True
         if self.box_style is None:
@@ -423,7 +444,8 @@ class TreeBuilder:
         self.stack.append(_Frame(label.style, label.value, draft))
         self.last_value[label.style] = label.value
         self.drafts.append(draft)
-        if not self._take_marker(draft, draft.head, own_line=True) and self.table is None:
+        if not self._take_marker(draft, draft.head, own_line=True, norm=seg.norm[label.text_start:]) \
+                and self.table is None:
             self._take_unit_title(draft)
             if not draft.units:
                 self._take_duty_units(draft, draft.head)
@@ -473,7 +495,7 @@ class TreeBuilder:
             current.titled_by_units = False
         if self._closes_parent(current, para):
             current = current.parent   # type: ignore[assignment]
-        if self._take_marker(current, para, own_line=False):
+        if self._take_marker(current, para, own_line=False, norm=seg.norm):
             if not para.raw.strip():
                 return
         else:
@@ -537,16 +559,17 @@ class TreeBuilder:
             rest = rest[:marker.span[0]] + rest[marker.span[1]:]
         return bool(markers) and not rest.strip(" \t\u3000。;；.")
 
-    def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool) -> bool:
+    def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool, norm: str | None = None) -> bool:
         """Move the unit markers found in `seg` onto the draft; trims them out of seg.raw.
 
         Every marker of the segment counts: a paragraph may close several sentences with markers of
         their own, and a marker in an unnumbered paragraph under an item belongs to that item, so
         their units are added to the draft's. Each marker after the node's first covers the text before it
         (since the previous marker of its paragraph): a unit two markers name answers for both parts.
+        `norm` is halfwidth(seg.raw), sliced from the line where the caller has it (not worked out again).
         """
         markers = find_unit_markers(seg.raw, first_is_lead=self.first_is_lead,
-                                    lead_before_comma=self.lead_before_comma)
+                                    lead_before_comma=self.lead_before_comma, norm=norm)
         if not markers:
             return False
         if own_line:
@@ -1057,7 +1080,8 @@ def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
 
 
 # "专栏1 重点工程", "专栏：…": a box of examples or projects set between the items.
-_BOX_RE = re.compile(r"^专栏\s*[0-9一二三四五六七八九十]*(?:\s|:|$)")
+_BOX_WORD = "专栏"
+_BOX_RE = re.compile(r"^" + _BOX_WORD + r"\s*[0-9一二三四五六七八九十]*(?:\s|:|$)")
 # The title line of a document: short, no sentence punctuation, ending with the genre's words.
 _DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办法|细则|规划|要点|清单|规定|政策|纲要|事项)"
                         r"(?:\([^()]{0,20}\))?$")
@@ -1154,7 +1178,8 @@ def _without_leading_tag(line: Line) -> Line:
     return Line(line.start + m.end(), line.end, line.raw[m.end():], line.norm[m.end():])
 
 
-_LEADING_TAG = re.compile(r"\s*【[^【】]{2,80}】(?=\S)")
+_TAG_OPENER = "【"
+_LEADING_TAG = re.compile(r"\s*" + _TAG_OPENER + r"[^【】]{2,80}】(?=\S)")
 
 
 def _split_flattened(line: Line) -> list[Line]:

@@ -1512,8 +1512,8 @@ def find_unit_marker(text: str, *, first_is_lead: bool = False) -> UnitMarker | 
     return markers[-1] if markers else None
 
 
-def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_comma: bool = False
-                      ) -> list[UnitMarker]:
+def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_comma: bool = False,
+                      norm: str | None = None) -> list[UnitMarker]:
     """Every unit marker of one paragraph or line of plan text, in order.
 
     A paragraph may close several sentences with markers of their own: "…。（责任单位：A、B）…。（C牵头，
@@ -1521,11 +1521,12 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     verb markers (A牵头，B配合) or, after a full sentence, a bare list of units; an unbracketed labelled
     marker ("责任单位：A、B。") runs to the end of the text. Spans are relative to `text`. With
     `first_is_lead` (the document said "列第一位的为牵头单位"), the first unit of a responsible list
-    leads, the rest support.
+    leads, the rest support. `norm` is halfwidth(text) where the caller has it already (a line's
+    normalised text, sliced as the text is: halfwidth maps one character to one).
     """
     if not text:
         return []
-    h = halfwidth(text)
+    h = halfwidth(text) if norm is None else norm
     if "[" in h or "【" in h:
         h = _BRACKETED_LABEL.sub(_label_with_colon, h)   # 【责任单位】A、B reads as 责任单位：A、B
     if _LINK_AFTER_LABEL.search(h):   # cheap: the hundred label words are tried only where one may link
@@ -1538,7 +1539,10 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     tail = len(h[:limit].rstrip(_TRIM))
     taken_end = -1
     # Outer groups first: a marker's inner brackets (区委宣传部（区文明办）) are part of it.
-    for open_at, close_end, closed in sorted(_brackets(h[:limit]), key=lambda g: (g[0], -g[1])):
+    groups = _brackets(h[:limit])
+    if len(groups) > 1:
+        groups.sort(key=_outer_first)
+    for open_at, close_end, closed in groups:
         if open_at < taken_end:
             continue
         inner_start, inner_end = open_at + 1, close_end - 1 if closed else close_end
@@ -1576,6 +1580,10 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
     if unbracketed is not None:
         markers.append(unbracketed)
     return markers
+
+
+def _outer_first(group: tuple[int, int, bool]) -> tuple[int, int]:
+    return group[0], -group[1]
 
 
 # A label set in brackets instead of followed by a colon: 【牵头单位】A【配合单位】B, [责任单位]A.
@@ -1655,18 +1663,19 @@ def find_unit_title(text: str) -> tuple[list[MarkerUnit], str] | None:
     h = halfwidth(text)
     m = _TITLE_END.search(h)
     end = m.start() if m else len(h.rstrip())
-    duties = _DUTIES_WORD.search(h, 0, end)   # '（一）办公室职责', '区财政局主要职责：'
+    duties = _DUTIES_WORD.search(h, 0, end) if h.find(_DUTIES, 0, end) >= 0 else None   # '（一）办公室职责'
     names_end = duties.start() if duties and duties.start() >= 2 else end
-    etc = _ETC_AT_END.search(h, 0, names_end)   # '…等建设主管部门': the closing group word is not prose
-    if 2 <= end <= _MAX_TITLE_LEN and not (m and not h[m.end():].strip() and duties is None) \
-            and not _opens_with_prose(h, etc.start() if etc else names_end):
-        units = _unit_list(text, h, 0, names_end)
-        if units:
-            return units, text[m.end():] if m else ""
+    if 2 <= end <= _MAX_TITLE_LEN and not (m and not h[m.end():].strip() and duties is None):
+        etc = _ETC_AT_END.search(h, 0, names_end)   # '…等建设主管部门': the closing group word is not prose
+        if not _opens_with_prose(h, etc.start() if etc else names_end):
+            units = _unit_list(text, h, 0, names_end)
+            if units:
+                return units, text[m.end():] if m else ""
     return _unit_subject(text, h, 0)
 
 
-_DUTIES_WORD = re.compile(r"(?:的)?(?:主要|工作|具体)?职责(?:分工)?\s*$")
+_DUTIES = "职责"   # in every match of _DUTIES_WORD, which is tried only where it stands
+_DUTIES_WORD = re.compile(r"(?:的)?(?:主要|工作|具体)?" + _DUTIES + r"(?:分工)?\s*$")
 
 
 # A title that acts rather than names: 成立考核工作小组, 挂牌督办, 本办法由省河长办负责解释.
@@ -1729,10 +1738,10 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
             continue
         role = verb_role(m.group("verb")) or "responsible"
         found.extend(MarkerUnit(u.raw, role, u.span) for u in units)
-    for m in _LEADS_OTHERS.finditer(h):
+    for m in _LEADS_OTHERS.finditer(h) if _LEADS in h else ():
         # '（一）区绿化市容局 … 牵头区建管委、区交通委，每周开展联合执法': the item's unit leads the units named.
         found.extend(MarkerUnit(u.raw, "support", u.span) for u in _partner_units(text, h, m.end()) or [])
-    for m in _MEMBERS.finditer(h):
+    for m in _MEMBERS.finditer(h) if _MEMBER_WORD in h else ():
         sentence = h.rfind("。", 0, m.start()) + 1
         if "牵头" in h[sentence:m.start()]:
             # '由区绿化市容局牵头，区建管委、…及各街镇为成员单位': members of what a unit leads support it.
@@ -1757,8 +1766,10 @@ _BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?P<verb>牵头|负责|�
                       r"(?:\([^()]{1,8}\))?)"
                       r"(?=[\u4e00-\u9fff])(?!(?:部门|单位)?(?:共同)?(?:组成|构成|派员))")
 _SENTENCE_BREAK = re.compile(r"[。;,]")
-_LEADS_OTHERS = re.compile(r"(?:^|(?<=[。;]))\s*(?:负责)?牵头(?=[^,;。])")
-_MEMBERS = re.compile(r"(?<=[,;])\s*(?P<names>[^,;。]{2,200}?)(?:为|作为)成员(?:单位|部门)")
+_LEADS = "牵头"   # in every match of _LEADS_OTHERS, which is tried only where it stands
+_LEADS_OTHERS = re.compile(r"(?:^|(?<=[。;]))\s*(?:负责)?" + _LEADS + r"(?=[^,;。])")
+_MEMBER_WORD = "成员"   # in every match of _MEMBERS, which is tried only where it stands
+_MEMBERS = re.compile(r"(?<=[,;])\s*(?P<names>[^,;。]{2,200}?)(?:为|作为)" + _MEMBER_WORD + r"(?:单位|部门)")
 # 区绿化市容局联合区房管局…: as 会同; 区绿化市容局牵头各相关单位横向协作: the units it leads support it.
 _TOGETHER_WITH = re.compile(r"(?:要|应当?|需|须|负责)?(?:会同|联合|牵头(?!负责|组织|抓|推进|做好|落实|开展))")
 _WITH_UNITS = re.compile(r"(?P<group>[^,;。]{2,300}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
@@ -1909,10 +1920,15 @@ _BLANKET_RULE = re.compile(
     r"(?P<role_word>配合|责任|参与|协办)(?:单位|部门)")
 
 
+def may_state_blanket_rule(norm: str) -> bool:
+    """Whether a normalised text holds a word every blanket rule says (a text without one states none)."""
+    return _BLANKET_WORD in norm or _EXCEPT_WORD in norm
+
+
 def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
     """The units a rule like "以下均需X落实，不再列出" puts on every later item, or None."""
     h = halfwidth(text)
-    m = _BLANKET_RULE.search(h) if _BLANKET_WORD in h or _EXCEPT_WORD in h else None
+    m = _BLANKET_RULE.search(h) if may_state_blanket_rule(h) else None
     if m is None:
         return None
     names = next(g for g in ("names", "involved", "except") if m.group(g) is not None)
@@ -1969,6 +1985,7 @@ __all__ = [
     "is_field_name",
     "lead_rule_kind",
     "looks_like_unit",
+    "may_state_blanket_rule",
     "read_unit_cell",
     "split_unit_list",
     "works_with_others",
