@@ -560,6 +560,18 @@ def test_bare_words_for_a_citys_zones_in_a_list_of_units(marker: str, units: lis
     assert _units(_plan("（一）推进科技成果转化。" + marker), "一", "（一）") == units
 
 
+@pytest.mark.parametrize("item, units", [
+    ("（一）推进平台建设【市科技局】。", ["市科技局"]),
+    ("（一）推进平台建设【市科技局】", ["市科技局"]),
+    ("（一）强化总量控制【县发改局】。限制开发高硫煤炭。", ["县发改局"]),
+    ("（一）完成建设。（市科技局）加快发展产业。", ["市科技局"]),
+    # A list in 【】 inside a sentence is part of the sentence, not its marker.
+    ("（一）推进平台建设【市科技局】，加快发展产业。", []),
+])
+def test_a_bare_list_in_brackets_closes_a_sentence_or_follows_one(item: str, units: list[str]) -> None:
+    assert [n for n, _ in _units(_plan(item), "一", "（一）")] == units
+
+
 def test_words_before_a_government_without_a_place_are_not_places() -> None:
     plan = _plan("（一）推进民航基础设施建设。（交通、水利、市政府）")
     assert _units(plan, "一", "（一）") == []

@@ -1548,8 +1548,9 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
         inner_start, inner_end = open_at + 1, close_end - 1 if closed else close_end
         # '（A、B等负责，列第一位者为牵头单位，下同）': the lead rule closing the list applies to it.
         marker_leads = first_is_lead
-        tail = max(inner_start, inner_end - _LEAD_RULE_TAIL)   # the clause closes the list: read its tail only
-        rule = _LEAD_RULE_CLAUSE.search(h, tail, inner_end) if h.find("牵头", tail, inner_end) >= 0 else None
+        rule_from = max(inner_start, inner_end - _LEAD_RULE_TAIL)   # the clause closes the list: its tail only
+        rule = _LEAD_RULE_CLAUSE.search(h, rule_from, inner_end) \
+            if h.find("牵头", rule_from, inner_end) >= 0 else None
         if rule is not None and lead_rule_kind(rule.group("rule")) == "first":
             inner_end, marker_leads = rule.start(), True
         # '（A牵头，B参与，C负责落实。以下均需C落实，不再列出）': the rule after the list is read on its own;
@@ -1568,10 +1569,11 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
         if parsed is None and closed:
             parsed = _parse_bracket(text, h, inner_start, inner_end, verbs=True)
         # A bare list after a full sentence, or on a line of its own below its item: '（市经信委）'; in 【】 it
-        # may close the paragraph right after the text ('推进平台建设【市科技局】').
-        if parsed is None and closed and (_after_sentence_end(h, open_at) or not h[:open_at].strip()
-                                          or (h[open_at] in _LIST_BRACKETS and close_end >= tail)) \
-                and (close_end >= tail or _before_sentence_end(h, close_end)):
+        # may follow the sentence's last word when it closes the sentence or the paragraph ('推进平台建设
+        # 【市科技局】。'; '…建设【市科技局】，加快…' is no marker).
+        if parsed is None and closed and (
+                _after_sentence_end(h, open_at) or not h[:open_at].strip()
+                or (h[open_at] in _LIST_BRACKETS and (close_end >= tail or _before_sentence_end(h, close_end)))):
             parsed = _parse_bare(text, h, inner_start, inner_end)
         if parsed is not None:
             span_end = close_end if closed else len(h[:limit].rstrip())
