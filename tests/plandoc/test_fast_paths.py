@@ -11,7 +11,7 @@ import re
 import re._constants as sre  # the parsed form of a pattern, to read what its matches start with
 import re._parser as sre_parser
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -431,15 +431,20 @@ def test_the_year_before_a_target_is_the_one_the_full_scan_finds(text: str, pos:
 
 
 @contextmanager
-def _gate_open(name: str, value: Any) -> Iterator[None]:
-    """The units module with one of its fast-path gates replaced (hypothesis runs many examples per test
-    function, so pytest's function-scoped monkeypatch does not fit)."""
-    saved = getattr(units, name)
-    setattr(units, name, value)
+def _patched(owner: object, name: str, value: object) -> Iterator[None]:
+    """`owner` with one attribute replaced for the block (hypothesis runs many examples per test function, so
+    pytest's function-scoped monkeypatch does not fit)."""
+    saved = getattr(owner, name)
+    setattr(owner, name, value)
     try:
         yield
     finally:
-        setattr(units, name, saved)
+        setattr(owner, name, saved)
+
+
+def _gate_open(name: str, value: Any) -> AbstractContextManager[None]:
+    """The units module with one of its fast-path gates replaced."""
+    return _patched(units, name, value)
 
 
 _DUTY_TEXT = st.lists(st.sampled_from([

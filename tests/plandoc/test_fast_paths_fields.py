@@ -5,8 +5,6 @@ results of the longer way round, as tests/plandoc/test_fast_paths.py checks thos
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
@@ -15,7 +13,7 @@ from luoshi.plandoc import core, dates, parse, refs, targets
 from luoshi.plandoc.export import to_json
 from luoshi.plandoc.normalize import halfwidth
 
-from .test_fast_paths import _CORPUS_DOCS, SEED, _reference_excluded
+from .test_fast_paths import _CORPUS_DOCS, SEED, _patched, _reference_excluded
 
 
 def test_finalise_fills_every_field_of_each_node() -> None:
@@ -82,14 +80,6 @@ def test_find_deadline_answers_as_without_its_character_gates(text: str) -> None
         assert read() == gated
 
 
-@contextmanager
-def _patched(owner: object, name: str, value: object) -> Iterator[None]:
-    saved = getattr(owner, name)
-    setattr(owner, name, value)
-    try:
-        yield
-    finally:
-        setattr(owner, name, saved)
 
 
 def _corpus_plans_json() -> list[str]:
