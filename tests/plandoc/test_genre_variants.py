@@ -555,6 +555,9 @@ def test_names_that_read_as_lists_but_are_one_name(marker: str, names: list[str]
     ("（区科技局、高新区管委会主办，区相关部门、街道、板块协办）",
      [("区科技局", L), ("高新区管委会", L), ("区相关部门", S), ("街道", S), ("板块", S)]),
     ("（区科技局牵头，各街道、片区配合）", [("区科技局", L), ("各街道", S), ("片区", S)]),
+    # 相关/有关 before them: the zones concerned, also run together ('相关街道板块').
+    ("（区商务局主办，相关街道板块协办）", [("区商务局", L), ("相关街道板块", S)]),
+    ("（区商务局主办，相关板块、有关园区协办）", [("区商务局", L), ("相关板块", S), ("有关园区", S)]),
 ])
 def test_bare_words_for_a_citys_zones_in_a_list_of_units(marker: str, units: list[tuple[str, str]]) -> None:
     assert _units(_plan("（一）推进科技成果转化。" + marker), "一", "（一）") == units

@@ -65,7 +65,7 @@ def compact_name(name: str) -> str:
 _COLLECTIVE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("each_x", re.compile(r"^各(?!种|项|自|个环节|环节|阶段|方面工作)")),
     ("relevant_x", re.compile(
-        r"(?:有关|相关)(?:部门|单位|方面|机构|地区|区|市|县|省|州|企业|高校|院所|行业|组织|成员|处室|科室)")),
+        r"(?:有关|相关)(?:部门|单位|方面|机构|地区|区|市|县|省|州|企业|高校|院所|行业|组织|成员|处室|科室|街道|乡镇|街镇|板块|片区|园区)")),
     ("member_units", re.compile(r"成员单位|成员部门")),
     ("each_body", re.compile(
         r"各(?:部门|单位|机构|直属机构|委办局|委、办、厅、局|厅局|处室|科室|街道|乡镇|成员)")),
