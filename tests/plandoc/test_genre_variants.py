@@ -764,6 +764,22 @@ def test_a_numbered_table_of_towns_is_named_by_its_towns() -> None:
     assert [(n.label, n.text) for n in plan.nodes] == [("1", "宝山路街道"), ("2", "共和新路街道")]
 
 
+def test_sub_items_of_a_rows_task_cell_keep_the_cells_that_follow_them_one_a_line() -> None:
+    # A web table one cell per line: row 1's 工作标准 cell lists (1)-(4), each with its own leader and unit
+    # cells; cells merged over several sub-items stand after the first only ((3) has none).
+    lines = ["序号", "目标名称", "工作标准", "分管领导", "牵头单位", "配合单位",
+             "1", "主要预期目标", "(1)地区生产总值增长5%左右。", "王旭锋", "区发改局", "经开区",
+             "(2)一般公共预算收入保持稳定增长。", "区财政局",
+             "(3)居民人均可支配收入与经济增长同步。",
+             "(4)实际使用外资稳中提质。", "吴 伟", "区商务局", "新运集团", "金控集团",
+             "2", "科技创新", "(1)新增高新技术企业200家。", "方勇", "区科技局", "各街道"]
+    plan = parse("2025年主要目标任务责任分解表\n" + "\n".join(lines) + "\n")
+    assert _units(plan, "1", "(2)") == [("区财政局", L)]
+    assert _units(plan, "1", "(3)") == []
+    assert _units(plan, "1", "(4)") == [("区商务局", L), ("新运集团", S), ("金控集团", S)]
+    assert [n for n, _ in _units(plan, "2", "(1)")] == ["区科技局", "各街道"]
+
+
 def test_a_cell_listing_several_items_keeps_the_units_on_its_row() -> None:
     plan = parse("某委2024年重点工作任务分工\n序号\t内容\t牵头部门\t配合部门\t2024年工作任务\n"
                  "1\t科学编制综合交通规划\t综合规划处\t委内各相关处室\t1.继续完善规划编制；2.编制区域综合交通规划。\n")

@@ -360,9 +360,17 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
         i += header_lines
         row: list[Line] = []
         last_number: int | None = None
+        sub_item = False   # the last line read was a sub-item of a row's task cell, standing alone
         while i < len(lines) and not lines[i].cells and _stacked_header(lines, i) == 0:
             norm = lines[i].norm.strip()
             label = match_label(norm, lines[i].raw)
+            if sub_item and not row and label is None and (_names_only_units(lines[i].raw)
+                                                           or PERSON_NAMES.fullmatch(norm)):
+                # '(2)一般公共预算收入…' / '区财政局': a sub-item's own cells, read as such below
+                # (`_sub_item_unit_lines`); the table goes on.
+                out.append(lines[i])
+                i += 1
+                continue
             following = lines[i + 1].norm.strip() if i + 1 < len(lines) and not lines[i + 1].cells else ""
             items_end = _numbered_items_end(lines, i) if row and _STACKED_SEQ.match(row[-1].norm.strip()) else i
             if items_end > i + 1:
@@ -409,6 +417,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                 if row:
                     out.append(close(row, width))
                 row = [lines[i]]
+                sub_item = not number and label is not None and label.style != "cn_dun"
                 if not number:   # a section row stands alone
                     out.append(_row(row, width))
                     row = []
@@ -555,8 +564,9 @@ def loose_unit_lines(lines: list[Line]) -> dict[int, str]:
     """A task table copied one cell per line without a 序号 column ('领域' / '主要目标' / '主要责任单位' /
     '责任单位', then each row's cells): rows cannot be told apart, but below such a header a line that only
     names units is a unit cell of the row above it. Returns those lines' indexes with the role of their
-    column: the first unit line after a row's text is the first unit column's, the next ones the next's."""
-    found: dict[int, str] = {}
+    column: the first unit line after a row's text is the first unit column's, the next ones the next's.
+    So are the cells of the sub-items below a rebuilt row (see `_sub_item_unit_lines`)."""
+    found = _sub_item_unit_lines(lines)
     i = 0
     while i < len(lines):
         header = _loose_header(lines, i)
@@ -574,6 +584,39 @@ def loose_unit_lines(lines: list[Line]) -> dict[int, str]:
             else:
                 k = 0
             i += 1
+    return found
+
+
+def _sub_item_unit_lines(lines: list[Line]) -> dict[int, str]:
+    """A numbered row whose task cell lists sub-items, each with cells of its own (a web table's merged cells
+    lost on the way into text, one cell per line): '1 | 主要预期目标 | (1)地区生产总值… | 王旭锋 | 区发改局 | 经开区',
+    then '(2)一般公共预算收入…' / '区财政局', '(4)…' / '区商务局' / '新运集团'. Below a rebuilt row, a line that only
+    names units goes on the row's last unit column; after a sub-item's line, the first is its first unit
+    column's, the next ones the next's; a leader's name between them is skipped. Any other line ends the table."""
+    found: dict[int, str] = {}
+    roles: list[str] = []
+    k = 0
+    for i, line in enumerate(lines):
+        if sum(1 for c in line.cells if c.text.strip()) > 1:
+            layout = header_layout([c.text for c in line.cells])
+            if layout is not None:
+                roles = [role for _, role in sorted((layout.col(r), r) for r in ("lead", "support", "responsible")
+                                                    if layout.col(r) >= 0)]
+            k = len(roles) - 1
+            continue
+        if not roles:
+            continue
+        raw = line.raw if not line.cells else next(c.text for c in line.cells if c.text.strip())
+        norm = halfwidth(raw).strip()
+        if not norm:
+            continue
+        if match_label(norm, raw) is not None and not norm.startswith("附件"):
+            k = 0   # a sub-item of the row's task cell: its own cells follow
+        elif _names_only_units(raw):
+            found[i] = roles[min(k, len(roles) - 1)]
+            k += 1
+        elif not PERSON_NAMES.fullmatch(norm):
+            roles = []   # the table is over
     return found
 
 

@@ -872,6 +872,13 @@ class TreeBuilder:
         their category, which each row keeps (rows stay where their numbers put them)."""
         text = text.strip()
         label = match_label(halfwidth(text), text)
+        top = self.stack[-1] if self.stack else None
+        if label is not None and top is not None and table.last_row is not None \
+                and top.draft.parent is table.last_row and top.style == label.style and label.value == top.value + 1:
+            # '1 | 主要预期目标 | (1)… | 王旭锋 | 区发改局', then '(2)…' alone (its 序号 and 目标 merged, its other
+            # cells one a line below it): the row's next item, not a heading over the rows below.
+            self._add(Line(start, start + len(text), text, halfwidth(text)), label, len(self.stack) - 1)
+            return
         if label is not None and label.value == 1 and any(
                 f.style == label.style for f in self.stack[self.floor:table.base]):
             # Sections restarting a numbering the text around the table already used (一、 again):
