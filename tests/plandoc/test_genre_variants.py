@@ -575,6 +575,24 @@ def test_a_bare_list_in_brackets_closes_a_sentence_or_follows_one(item: str, uni
     assert [n for n, _ in _units(_plan(item), "一", "（一）")] == units
 
 
+def test_a_page_on_one_line_that_opens_on_a_marker_reads_the_items_run_on_after_markers() -> None:
+    # A digest's copy: the page opens on the marker of an item whose label it lost, then items run on after
+    # their markers, the digest leaving some out ((五), (八)).
+    plan = parse("（责任单位：各区政府）（三）支持企业技术改造，（责任单位：市工业和信息化局、市财政局）"
+                 "（四）强化重点企业支持，（责任单位：市科技创新委）（五）推动产业化，（责任单位：市财政局）"
+                 "（八）支持适航取证，（责任单位：市交通运输局）\n")
+    assert _paths(plan) == [("（三）",), ("（四）",), ("（五）",), ("（八）",)]
+    assert _units(plan, "（三）") == [("市工业和信息化局", R), ("市财政局", R)]
+    assert _units(plan, "（五）") == [("市财政局", R)]
+    assert _units(plan, "（八）") == [("市交通运输局", R)]
+
+
+def test_a_number_further_on_inside_an_items_text_is_no_item() -> None:
+    # Only right after a marker does a later number start an item; inside a sentence it is text.
+    plan = _plan("（一）完成改造。（责任单位：市财政局）落实（五）项要求。")
+    assert _paths(plan) == [("一",), ("一", "（一）")]
+
+
 def test_words_before_a_government_without_a_place_are_not_places() -> None:
     plan = _plan("（一）推进民航基础设施建设。（交通、水利、市政府）")
     assert _units(plan, "一", "（一）") == []

@@ -204,6 +204,7 @@ class TreeBuilder:
         self.unit_lines = unit_lines or {}  # line index -> role: unit cells of a table copied one cell per line
         self.lead_rule = lead_rule  # "first" (列第一位的为牵头单位) or "before_comma" (第一个逗号前为牵头单位)
         self.previous_line: Line | None = None
+        self.segments_after: list[Line] = []   # the next few pieces of the paragraph being placed
         self.annex_list = False  # reading the entries of "附件：1.… 2.…"
         self.box_style: str | None = None  # inside a 专栏 box: the style of its list ("" before its first label)
         self.standing: list[UnitRef] = []  # units a marker said hold for the items below (下同)
@@ -287,17 +288,29 @@ class TreeBuilder:
         segments[:1] = _split_heading_run_on(segments[0])
         segments[-1:] = self._split_trailing_heading(segments[-1])
         created: list[Draft] = []
-        for seg in segments:
+        for k, seg in enumerate(segments):
             label = match_label(seg.norm, seg.raw)
+            self.segments_after = segments[k + 1:k + 1 + _NUMBERING_LOOKAHEAD] if label else []
             placed = self._place(label, validate=True) if label else None
             if label and placed is None and seg is segments[0] and self._opens_second_document(label):
                 placed = self.floor
+            if label and placed is None and created:
+                placed = self._skips_ahead(created[-1], label)
             if label and placed is not None:
                 created.append(self._add(seg, label, placed))
             else:
                 self._paragraph(seg)
+        self.segments_after = []
         if len(segments) > 1 and created:
             self._hoist_inline_marker(segments, created)
+
+    def _skips_ahead(self, before: Draft, label: Label) -> int | None:
+        """'（五）…（责任单位：…）（八）…': in one paragraph, an item run on after the marker of an item of its style
+        that the numbering passed over (a digest leaves items out) stands beside it, not inside its text."""
+        for depth, frame in enumerate(self.stack):
+            if frame.draft is before:
+                return depth if frame.style == label.style and label.value > frame.value else None
+        return None
 
     def _in_box(self, line: Line) -> bool:
         """Lines of a 专栏 box ("专栏1 重点工程" and its own list): text of the item it stands in, not
@@ -428,7 +441,9 @@ class TreeBuilder:
             listed = match_label(halfwidth(head), head)
             if listed is not None and listed.style == label.style:
                 return False
-        for line in self.lines[self.line_index + 1:self.line_index + 1 + _NUMBERING_LOOKAHEAD]:
+        # The paragraph's later pieces first ('（三）…（责任单位：…）（四）…', a page on one line), then the lines.
+        following_lines = self.lines[self.line_index + 1:self.line_index + 1 + _NUMBERING_LOOKAHEAD]
+        for line in [*self.segments_after, *following_lines]:
             following = match_label(line.norm, line.raw)
             if following is not None and following.style == label.style:
                 return following.value == label.value + 1
@@ -525,19 +540,27 @@ class TreeBuilder:
         """'（一）地区生产总值增长11%左右。（省发改委负责）（二）公共财政收入增长13%左右。（…）': items run on
         after the marker that closes the one before; each next number of the line's own style right after
         a marker starts an item."""
-        first = match_label(line.norm, line.raw)
-        if first is None or not _AFTER_MARKER_LABEL.search(line.norm):
+        if not _AFTER_MARKER_LABEL.search(line.norm):
             return [line]
+        first = match_label(line.norm, line.raw)
         cuts: list[int] = []
-        expected = first.value + 1
+        style, last = (first.style, first.value) if first is not None else (None, 0)
         for marker in find_unit_markers(line.raw, first_is_lead=self.first_is_lead):
             end = marker.span[1]
             rest = line.norm[end:]
             skip = len(rest) - len(rest.lstrip())
             label = match_label(rest[skip:], line.raw[end + skip:])
-            if label is not None and label.style == first.style and label.value == expected:
+            if label is None:
+                continue
+            # The next number of the line's style; a page opening on a marker takes the first label after one
+            # as that style, and, as a digest that left items out, may skip numbers ((五) then (八)), never back.
+            if style is None:
+                starts = label.style in _RUN_ON_STYLES
+            else:
+                starts = label.style == style and (label.value == last + 1 or (first is None and label.value > last))
+            if starts:
                 cuts.append(end + skip)
-                expected += 1
+                style, last = label.style, label.value
         if not cuts:
             return [line]
         pieces = []
@@ -1172,6 +1195,8 @@ _RANK = {"part": 0, "chapter": 1, "section": 2, "cn_dun": 3, "cn_paren": 4, "ar_
 _NUMBERING_LOOKAHEAD = 60   # lines: an item with its sub-items and measures
 _HEADING_ITEMS_LOOKAHEAD = 3   # lines between a heading and its first item
 _MAX_HEADING_LEN = 30
+# Item styles that run on after a marker on a page that opens on a marker ('…（责任单位：各区政府）（三）支持…').
+_RUN_ON_STYLES = frozenset({"cn_paren", "ar_paren", "ar_dot"})
 _NOTE_LINE = re.compile(r"\([^()]{1,40}\)")
 _CLOSING_BRACKET = re.compile(r"\([^()]*\)$")
 
