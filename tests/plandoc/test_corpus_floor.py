@@ -62,7 +62,8 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # them (45.5% of the (task, unit) pairs before, 91.5% after, against 91.8% on the texts as published; on 201
 # documents 91.2% against 91.9%; on 252, 90.5% against 91.3%; on 265, 92.2% against 93.2%; on 280, 93.1%
 # against 94.0%; on 289, 93.3% against 94.2%; on 302, 93.4% against 94.3%; on 309, 93.5% against 94.3%; on 321,
-# 94.2% against 95.0%; on 334, 94.3% against 95.2%; on 338, 94.6% against 95.4%; on 350, 94.5% against 95.4%; on 372, 94.2% against 95.1%).
+# 94.2% against 95.0%; on 334, 94.3% against 95.2%; on 338, 94.6% against 95.4%; on 350, 94.5% against 95.4%;
+# on 372, 94.2% against 95.1%).
 WRAPPED_FLOORS = {
     "node_recall": 0.983,
     "node_precision": 0.991,
