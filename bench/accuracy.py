@@ -293,10 +293,11 @@ PARAGRAPH_INDENT = "\u3000\u3000"
 
 
 def wrapped_lines(lines: list[str]) -> list[str]:
-    """The text as copied from a page of the official layout: a paragraph indented and broken at the margin."""
+    """The text as copied from a page of the official layout: a paragraph indented and broken at the margin;
+    table rows (TAB rows, and a web table's '|' rows and cells) as they are."""
     out: list[str] = []
     for line in lines:
-        if "\t" in line or not line.strip():
+        if "\t" in line or line.rstrip().endswith(("|", "｜")) or not line.strip():
             out.append(line)
             continue
         piece, width = "", 0

@@ -106,3 +106,25 @@ def test_fields_set_apart_by_spaces_on_a_newspaper_line_are_no_column_breaks() -
             "2.新增安装300套路口交通信息视频采集设备。 牵头领导:王仁洲 责任单位:市公安局 项目责任人:王伟标 "
             "配合单位:市城管局、市财政局 实际完成情况:中心设备调试")
     assert read_bytes(line.encode()).text.strip() == line
+
+
+_ROW_UNITS = [("服务业", "区发展改革局"), ("教育", "区教育局"), ("科技创新", "区科技创新局"),
+              ("卫生健康事业", "区卫生健康局"), ("数字政府", "区政务和数据局"), ("城市更新", "区城市更新和土地整备局"),
+              ("文化", "区文化广电旅游体育局"), ("交通", "区交通运输局"), ("水务", "区水务局"),
+              ("养老服务", "区民政局")]
+_PIPE_ROWS = [f"{n} | 编制龙华区{topic}发展“十五五”规划并按程序报区政府审定 | {unit} | 12月底前 |"
+              for n, (topic, unit) in enumerate(_ROW_UNITS, 1)]
+
+
+def test_a_web_tables_long_rows_tell_nothing_of_a_margin() -> None:
+    # Rows closed by '|' are as long as their cells make them; taken for margin breaks, they were joined in pairs.
+    text = "\n".join(["龙华区2026年度重大行政决策事项目录", "序号 | 决策事项名称 | 组织承办部门 | 决策计划完成时间 |",
+                      *_PIPE_ROWS])
+    read = read_bytes(text.encode(), filename="list.txt")
+    assert read.text.rstrip("\n") == text
+    assert read.warnings == []
+
+
+def test_a_hard_wrapped_text_is_joined_around_its_web_table_rows() -> None:
+    copied = "\n".join([*broken_at_margin(PARAGRAPHS), *_PIPE_ROWS])
+    assert read_bytes(copied.encode(), filename="plan.txt").text.rstrip("\n").split("\n") == [*PARAGRAPHS, *_PIPE_ROWS]

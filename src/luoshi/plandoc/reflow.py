@@ -13,7 +13,8 @@ lines as every reader gives them.
 
 A plain text is joined only when it is hard-wrapped (`is_hard_wrapped`): a text with one paragraph a line,
 as portals publish, has hardly any full-width line that stops mid-sentence; a text broken at a margin has
-them on a good share of its lines.
+them on a good share of its lines. A line that ends with a web table's '|' ('1 | 编制… | 区教育局 | 12月底前 |', a
+cell 'X |') is a row or a cell, however long: it tells nothing of a margin.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ HEADING_LABEL = re.compile(
 _SENTENCE_END = re.compile(r"[。；;：:！!？?”’）)】」』]$|(?<!\d)\.$")
 # Share of the document's full line width from which a line counts as wrapped by the layout.
 _FULL_LINE_SHARE = 0.85
+_ENDS_CELL = re.compile(r"[|｜]\s*$")   # a web table's row or cell closed by its pipe
 INDENT = re.compile(r"^[ \u3000\xa0]")
 # A paragraph's indent: one to four ideographic spaces (more is a centred or right-aligned line; a
 # single space in front of a line is often an artefact of extraction, not an indent).
@@ -76,7 +78,8 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     if any("\t" in line for line in lines):
         return _join_around_rows(lines)
     widths = [display_width(line.strip()) for line in lines]
-    full_width = _full_line_width(widths)
+    # A web table's rows ('… | 区教育局 |') are as long as their cells make them: no measure of the margin.
+    full_width = _full_line_width([w for w, line in zip(widths, lines, strict=True) if not _ENDS_CELL.search(line)])
     indented = [bool(INDENT.match(line)) for line in lines]
     # Where paragraphs are indented, a line indented as a paragraph (not centred) starts one.
     paragraph_start = [_PARAGRAPH_INDENT.match(line) is not None for line in lines]
@@ -95,7 +98,8 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
         following = lines[index].strip()
         wrapped = False
         starts_paragraph = uses_indent and paragraph_start[index]
-        if current_width >= _FULL_LINE_SHARE * full_width and not _DATE_LINE.match(following) and not starts_paragraph:
+        if current_width >= _FULL_LINE_SHARE * full_width and not _DATE_LINE.match(following) and not starts_paragraph \
+                and not _ENDS_CELL.search(tail):   # a web table's row or cell is never a wrapped line
             if depth > 0 and (not HEADING_LABEL.match(following) or _CLOSING_NUMBER.match(following)):
                 wrapped = True
             elif not HEADING_LABEL.match(following):
@@ -167,7 +171,7 @@ def word_separator(left: str, right: str) -> str:
 def is_hard_wrapped(lines: list[str]) -> bool:
     """Was this text broken into lines at a margin (copied from a PDF or a printed page), rather than
     written a paragraph a line?"""
-    text_lines = [line.strip() for line in lines if line.strip() and "\t" not in line]
+    text_lines = [line.strip() for line in lines if line.strip() and "\t" not in line and not _ENDS_CELL.search(line)]
     if len(text_lines) < _MIN_TEXT_LINES:
         return False
     widths = [display_width(line) for line in text_lines]
