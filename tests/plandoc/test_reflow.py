@@ -128,3 +128,21 @@ def test_a_web_tables_long_rows_tell_nothing_of_a_margin() -> None:
 def test_a_hard_wrapped_text_is_joined_around_its_web_table_rows() -> None:
     copied = "\n".join([*broken_at_margin(PARAGRAPHS), *_PIPE_ROWS])
     assert read_bytes(copied.encode(), filename="plan.txt").text.rstrip("\n").split("\n") == [*PARAGRAPHS, *_PIPE_ROWS]
+
+
+def test_a_marker_broken_over_two_lines_is_joined_in_any_text() -> None:
+    from luoshi.plandoc.reflow import join_open_brackets
+
+    text = ("一、郡王府景区门票价格调整（承办部门：区发改委）\n二、水利工程供水出库水价制定（承办部门：区发改\n委）\n"
+            "三、《经济开发区扩区总体规划》（承办\n\n部门：吐鲁番经开区管委会）\n")
+    joined, count = join_open_brackets(text)
+    assert joined.split("\n")[:3] == ["一、郡王府景区门票价格调整（承办部门：区发改委）",
+                                      "二、水利工程供水出库水价制定（承办部门：区发改委）",
+                                      "三、《经济开发区扩区总体规划》（承办部门：吐鲁番经开区管委会）"]
+    assert count == 2
+    plan = parse(read_bytes(text.encode(), filename="list.txt").text)
+    assert [u.name for n in plan.nodes for u in n.units] == ["区发改委", "区发改委", "吐鲁番经开区管委会"]
+    # A bracket that the next line does not close early, or an item on the next line, is no break.
+    for kept in ("（一）推进建设（详见附件\n2.做好保障）\n",
+                 "（一）推进建设（详见\n附件所列各项清单中的全部内容及要求，以及附件二所列全部事项的说明）\n"):
+        assert join_open_brackets(kept) == (kept, 0)

@@ -206,6 +206,53 @@ def unwrap(text: str) -> tuple[str, int]:
     return "\n".join(joined), sum(1 for line in lines if line.strip()) - sum(1 for line in joined if line.strip())
 
 
+def join_open_brackets(text: str) -> tuple[str, int]:
+    """The text with a line that stops inside a bracket it opened joined with the next line when that line
+    closes it early on ('二、…水价制定（承办部门：区发改' / '委）'), however the rest of the text is laid out; and how
+    many such breaks were taken out."""
+    lines = text.split("\n")
+    out: list[str] = []
+    joined = 0
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        # A double-spaced copy puts an empty line between the two halves.
+        after = i + 1 if not line.strip() and i + 1 < len(lines) else i
+        if out and _opens_bracket_at_end(out[-1]) and _closes_early(lines[after]):
+            out[-1] = out[-1].rstrip() + word_separator(out[-1].rstrip()[-1:], lines[after].strip()) \
+                + lines[after].strip()
+            joined += 1
+            i = after + 1
+            continue
+        out.append(line)
+        i += 1
+    return ("\n".join(out), joined) if joined else (text, 0)
+
+
+def _opens_bracket_at_end(line: str) -> bool:
+    """Does the line end inside a bracket it opened itself, in its last few characters (a marker's label or
+    its first names), no table row?"""
+    stripped = line.rstrip()
+    if not stripped or "\t" in stripped or _ENDS_CELL.search(stripped):
+        return False
+    tail = stripped[-_OPEN_TAIL:]
+    opened = max((tail.rfind(char) for char in _OPENING), default=-1)
+    return opened >= 0 and not any(char in tail[opened:] for char in _CLOSING)
+
+
+def _closes_early(line: str) -> bool:
+    """Does the line close a bracket within its first characters, before opening one, and start no item?"""
+    stripped = line.strip()
+    if not stripped or HEADING_LABEL.match(stripped) or "\t" in stripped:
+        return False
+    head = stripped[:_OPEN_TAIL]
+    closing = min((i for i, char in enumerate(head) if char in _CLOSING), default=-1)
+    return closing >= 0 and not any(char in head[:closing] for char in _OPENING)
+
+
+_OPEN_TAIL = 24   # a marker cut by a line break: '（承办部门：区发改' / '委）', '（承办' / '部门：吐鲁番经开区管委会）'
+
+
 # A gazette's or a PDF's columns copied with each line break turned into a space: '但食 品安全基础依然薄弱，为贯彻
 # 党的十八大…中央经 济工作会议…'. Single spaces about one column's width apart, several in a row, are the breaks
 # (a page may change its column width: a gazette's narrower columns further down).
