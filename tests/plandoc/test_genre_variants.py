@@ -593,6 +593,18 @@ def test_a_number_further_on_inside_an_items_text_is_no_item() -> None:
     assert _paths(plan) == [("一",), ("一", "（一）")]
 
 
+def test_an_annex_under_its_own_title_keeps_its_first_item() -> None:
+    # '附件' alone then its title: the annex itself, whose items follow ('附件：' then '1.…' is a list of annexes).
+    plan = parse("某区人民政府关于公布2025年度重大行政决策事项目录的通知\n一、各承办单位要严格履行法定程序。\n"
+                 "二、决策事项目录实行动态管理。\n"
+                 "附件:某区人民政府2025年度重大行政决策事项目录\n某区人民政府\n2025年3月31日\n附件\n"
+                 "某区人民政府2025年度重大行政决策事项目录\n1.某区国民经济和社会发展第十五个五年规划\n承办单位:区发展和改革局\n"
+                 "2.紧密型县域医共体建设\n承办单位:区卫生健康局\n")
+    items = [n for n in plan.nodes if n.style == "ar_dot"]
+    assert [(n.label, [u.name for u in n.units]) for n in items] == [
+        ("1", ["区发展和改革局"]), ("2", ["区卫生健康局"])]
+
+
 def test_words_before_a_government_without_a_place_are_not_places() -> None:
     plan = _plan("（一）推进民航基础设施建设。（交通、水利、市政府）")
     assert _units(plan, "一", "（一）") == []

@@ -268,6 +268,7 @@ class TreeBuilder:
             self.pending_annex_title = None
             if match_label(line.norm, line.raw) is None and not annex_node.head.raw:
                 annex_node.head = Segment(line.raw, line.start)
+                self.annex_list = False   # '附件' / '…事项目录' / '1.…': an annex under its title, no list
                 return
         if self._in_box(line) or self._in_annex_list(line):
             self._paragraph(line)
