@@ -810,6 +810,16 @@ def test_sub_items_of_a_rows_task_cell_keep_the_cells_that_follow_them_one_a_lin
     assert [n for n, _ in _units(plan, "2", "(1)")] == ["区科技局", "各街道"]
 
 
+def test_a_cell_listing_its_entries_one_a_line_stays_one_cell() -> None:
+    # One cell per line: the procedure cell lists its steps a line each, closed by ；: one cell, the unit after it.
+    lines = ["序号", "事项名称", "需履行的程序", "承办单位", "拟决策时间",
+             "1", "《开阳县国土空间总体规划》", "公众参与；", "专家论证；", "合法性审查；", "集体讨论决定。",
+             "县自然资源局", "2023年6月30日",
+             "2", "《开阳县林业发展规划》", "专家论证；", "集体讨论决定。", "县林业局", "2023年9月30日"]
+    plan = parse("开阳县2023年度重大行政决策事项目录\n" + "\n".join(lines) + "\n")
+    assert [(n.label, [u.name for u in n.units]) for n in plan.nodes] == [("1", ["县自然资源局"]), ("2", ["县林业局"])]
+
+
 def test_a_cell_listing_several_items_keeps_the_units_on_its_row() -> None:
     plan = parse("某委2024年重点工作任务分工\n序号\t内容\t牵头部门\t配合部门\t2024年工作任务\n"
                  "1\t科学编制综合交通规划\t综合规划处\t委内各相关处室\t1.继续完善规划编制；2.编制区域综合交通规划。\n")

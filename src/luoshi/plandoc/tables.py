@@ -676,10 +676,13 @@ PERSON_NAMES = re.compile(r"[\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2}(?:[\s、,，]
 
 def _join_cell_lines(lines: list[Line], width: int) -> list[Line]:
     """A row with more lines than its header has cells: the leaders of one cell one a line ('王旭锋' / '胡金芳')
-    are joined first, then the units of one cell one a line, while the row is still too long."""
+    are joined first, then the entries of a list in one cell ('公众参与；' / '专家论证；' / '集体讨论决定。'), then the
+    units of one cell one a line, while the row is still too long."""
     lines = _join_wrapped_names(lines)
     if len(lines) > width:
         lines = _join_lines_of(lines, _is_person_line)
+    if len(lines) > width:
+        lines = _join_where(lines, lambda previous, _line: previous.norm.rstrip().endswith(";"), after_first=True)
     return _join_lines_of(lines, lambda line: _names_only_units(line.raw)) if len(lines) > width else lines
 
 
