@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 
 FLOORS = {
-    "node_recall": 0.987,
+    "node_recall": 0.986,
     "node_precision": 0.992,
-    "unit_recall": 0.952,
+    "unit_recall": 0.950,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 372
+MIN_DOCUMENTS = 381
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -63,11 +63,11 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # documents 91.2% against 91.9%; on 252, 90.5% against 91.3%; on 265, 92.2% against 93.2%; on 280, 93.1%
 # against 94.0%; on 289, 93.3% against 94.2%; on 302, 93.4% against 94.3%; on 309, 93.5% against 94.3%; on 321,
 # 94.2% against 95.0%; on 334, 94.3% against 95.2%; on 338, 94.6% against 95.4%; on 350, 94.5% against 95.4%;
-# on 372, 94.2% against 95.1%).
+# on 372, 94.2% against 95.1%; on 381, with a web table's '|' rows kept whole as TAB rows are, 94.0% against 94.8%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.983,
+    "node_recall": 0.982,
     "node_precision": 0.991,
-    "unit_recall": 0.942,
+    "unit_recall": 0.940,
     "role_accuracy": 0.998,
 }
 
@@ -87,7 +87,7 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # texts gained and a rewriting did not share: the rewritten texts' own count may not fall). '【责任单位】A、B' lost
 # 869 pairs before the parser learnt it. Reset on 265 documents (batch 16 added), on 280 (batch 17), on 289
 # (batch 18), on 302 (batch 19), on 309 (batch 20), on 321 (batch 21), on 334 (batch 22), on 338 (batch 23), on
-# 350 (batch 24) and on 372 (batches 25-27):
+# 350 (batch 24), on 372 (batches 25-27) and on 381 (batch 28):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -102,7 +102,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1254, 698), "table-pipes": (18, 16), "table-cell-lines": (275, 342), "table-spaces": (551, 385),
+    "one-line": (1288, 744), "table-pipes": (2, 0), "table-cell-lines": (275, 342), "table-spaces": (551, 385),
 }
 
 
