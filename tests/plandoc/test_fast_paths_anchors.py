@@ -1,0 +1,54 @@
+"""Anchor scans that skip whole passes give the results of the passes they skip (seventh round of the speed
+work, as tests/plandoc/test_fast_paths.py checks the earlier shortcuts against what they replaced).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from luoshi.plandoc import tables
+from luoshi.plandoc.lines import Line, noise_kind, split_lines
+from luoshi.plandoc.read import read_path
+
+CORPUS_DOCS = Path(__file__).resolve().parents[1] / "corpus/docs"
+SEED = Path(__file__).resolve().parents[2] / "src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt"
+
+
+def _every_table_reader(lines: list[Line]) -> list[Line]:
+    """rebuild_tables before the anchor scan: every reader over every line."""
+    return tables.headerless_rows(tables.split_spaced_rows(tables.stack_cell_lines(tables.read_pipe_cells(lines))))
+
+
+def _lines(text: str) -> list[Line]:
+    return [line for line in split_lines(text) if line.is_table_row or not noise_kind(line.norm)]
+
+
+_TABLE_PIECES = ["序号", "序 号", "序", "号", "1", "2", "3", "12", "*4", "★5", "※", "１", "一", "一、总体要求",
+                 "重点工作任务", "主要内容", "责任单位", "牵头单位", "配合单位", "完成时限", "市科技局",
+                 "区财政局、区教育局",
+                 "推进平台建设", "2018年底前", "|", " | ", "\t", " ", "　", "\n", "\n", "\n", "。", "（一）"]
+
+
+@given(st.lists(st.sampled_from(_TABLE_PIECES), max_size=40).map("".join))
+@settings(max_examples=1500, deadline=None)
+@example("序号\n任务\n责任单位\n1\n推进平台建设\n市科技局\n2\n推进\n区财政局、区教育局\n")
+@example("序 号\n重点工作任务\n牵头单位\n1\n推进平台建设\n市科技局\n")
+@example("序号 重点工作任务 责任单位\n1 推进平台建设 市科技局\n2 推进 区财政局\n")
+@example("1\n推进平台建设\n市科技局\n2\n推进\n区财政局\n3\n建设\n区教育局\n")
+@example("★1 \n推进平台建设\n市科技局\n　2　\n推进\n区财政局\n*3\n建设\n区教育局\n")
+@example("1 |\n推进平台建设 |\n市科技局 |\n2 |\n推进 |\n区财政局 |\n3 |\n建设 |\n区教育局 |\n")
+def test_the_table_readers_run_only_where_their_anchor_stands(text: str) -> None:
+    """rebuild_tables skips the header readers without 序号 and the headerless reader without a bare number line."""
+    lines = _lines(text)
+    assert tables.rebuild_tables(lines) == _every_table_reader(lines)
+
+
+def test_the_table_readers_read_every_corpus_document_as_without_the_anchor_scan() -> None:
+    paths = [SEED, *sorted(p for p in CORPUS_DOCS.iterdir() if p.suffix in (".txt", ".docx", ".xlsx", ".html"))]
+    assert len(paths) > 300
+    for path in paths:
+        lines = _lines(read_path(path).text)
+        assert tables.rebuild_tables(lines) == _every_table_reader(lines), path.name
