@@ -9,8 +9,9 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import tables
+from luoshi.plandoc import dates, tables
 from luoshi.plandoc.lines import Line, noise_kind, split_lines
+from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import read_path
 
 CORPUS_DOCS = Path(__file__).resolve().parents[1] / "corpus/docs"
@@ -52,3 +53,34 @@ def test_the_table_readers_read_every_corpus_document_as_without_the_anchor_scan
     for path in paths:
         lines = _lines(read_path(path).text)
         assert tables.rebuild_tables(lines) == _every_table_reader(lines), path.name
+
+
+_DATE_PIECES = ["年内", "年度内", "本年度内", "今年内", "当年内", "本年内", "年度", "国内", "内", "年", "度",
+                "今年", "本", "当", "两", "三", "半", "多", "2018", "2018年", "一", "月", "底", "前", "完成", "。",
+                "，", " ", "季度"]
+
+
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=12).map("".join))
+@settings(max_examples=2000, deadline=None)
+@example("本年度内完成")
+@example("当年内建成")
+@example("三年内完成")
+@example("年度内")
+def test_every_date_phrase_holds_a_gate_word_of_its_pattern(text: str) -> None:
+    """dates._scan tries a pattern only where one of its gate words stands: every match holds one ('年内' and
+    '年度内' for 年内 and 本年度内, not a bare 内 as in 国内)."""
+    norm = halfwidth(text)
+    for pattern in dates.DATE_PATTERNS:
+        for m in pattern.regex.finditer(norm):
+            if m.end() > m.start():
+                assert any(word in m.group() for word in pattern.gate), (pattern.name, m.group())
+
+
+def test_every_date_phrase_of_the_corpus_holds_a_gate_word_of_its_pattern() -> None:
+    paths = [SEED, *sorted(CORPUS_DOCS.glob("*.txt"))]
+    for path in paths:
+        norm = halfwidth(path.read_text(encoding="utf-8"))
+        for pattern in dates.DATE_PATTERNS:
+            for m in pattern.regex.finditer(norm):
+                if m.end() > m.start():
+                    assert any(word in m.group() for word in pattern.gate), (path.name, pattern.name, m.group())
