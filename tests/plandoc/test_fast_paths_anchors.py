@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import dates, tables
+from luoshi.plandoc import dates, tables, targets
 from luoshi.plandoc.lines import Line, noise_kind, split_lines
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.read import read_path
@@ -84,3 +84,37 @@ def test_every_date_phrase_of_the_corpus_holds_a_gate_word_of_its_pattern() -> N
             for m in pattern.regex.finditer(norm):
                 if m.end() > m.start():
                     assert any(word in m.group() for word in pattern.gate), (path.name, pattern.name, m.group())
+
+
+_NUMBER_PIECES = ["一", "进一步", "统一", "十九大", "2018年", "2018", "12", "1,000", "1，000", ".5", "3.", "两", "三千",
+                  "万", "亿", "万亿", "余", "多", "至", "到", "-", "~", "—", " ", "　", "\n", "家", "个", "%", "％",
+                  "人次", "元", "批", "项", "年", "以上", "左右", "达到", "新增", "，", "。", "、", "（", "）", "第",
+                  "a", "1)", "（1）", "一、", "千米", "平方米", "百分点", "倍"]
+
+
+@given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=12).map("".join))
+@settings(max_examples=3000, deadline=None)
+@example("进一步加强统一领导，落实十九大精神，2018年")
+@example("新增3家")
+@example("三 至 五 个")
+@example("1,200人次以上")
+@example("两千万元")
+@example("3万亿")
+def test_a_text_without_a_number_before_what_may_follow_one_holds_no_measure(text: str) -> None:
+    """find_targets (and the parser's segment gate) scan for measures only where MAY_HOLD_MEASURE_RE finds a
+    number followed by what can follow the number of a measure."""
+    half = halfwidth(text)
+    if targets.MAY_HOLD_MEASURE_RE.search(half) is None:
+        assert targets.MEASURE_RE.search(targets._prepare(text)) is None
+        assert targets.MEASURE_RE.search(half) is None
+        assert targets.find_targets(text, default_year=2018) == []
+
+
+def test_every_measure_of_the_corpus_starts_where_the_measure_gate_finds_a_number() -> None:
+    for path in [SEED, *sorted(CORPUS_DOCS.glob("*.txt"))]:
+        for line in path.read_text(encoding="utf-8").split("\n"):
+            norm = targets._prepare(line)
+            half = halfwidth(line)
+            for m in targets.MEASURE_RE.finditer(norm):
+                gate = targets.MAY_HOLD_MEASURE_RE.search(half, m.start())
+                assert gate is not None and gate.start() == m.start(), (path.name, m.group())
