@@ -26,7 +26,7 @@ from .read import DEFAULT_MAX_BYTES, SourceText, read_bytes, read_path
 from .refs import REF_CHARS, find_refs
 from .similar import Item, group_duplicates
 from .tables import loose_unit_lines, rebuild_tables
-from .targets import NUMBER_FIRST_CHARS, find_targets
+from .targets import MAY_HOLD_MEASURE_RE, find_targets
 from .tree import Draft, Segment, TreeBuilder, find_lead_rule_line
 from .units import UnitDirectory, is_collective_name
 
@@ -146,15 +146,17 @@ def _finalise(drafts: list[Draft], *, default_year: int | None, directory: UnitD
     return nodes
 
 
-# Every target, deadline and reference holds one of these characters (each module keeps its part).
-_FIELD_CHAR_RE = re.compile(f"[{NUMBER_FIRST_CHARS}{DEADLINE_FIRST_CHARS}{REF_CHARS}]")
+# Every deadline and reference holds one of these characters, every target a number before what can follow
+# one (each module keeps its part).
+_FIELD_CHAR_RE = re.compile(f"[{DEADLINE_FIRST_CHARS}{REF_CHARS}]")
 
 
 def _may_hold_fields(seg: Segment) -> bool:
-    """Whether a target, deadline or reference can be found in the segment: one scan for the characters
-    the extractors need, instead of four calls that each look for theirs (over half of the Dalian plan's
-    paragraphs hold none: no number, date word, 《 or 号)."""
-    return _FIELD_CHAR_RE.search(halfwidth(seg.raw)) is not None
+    """Whether a target, deadline or reference can be found in the segment: a scan for the characters the
+    extractors need, instead of four calls that each look for theirs (over half of the Dalian plan's
+    paragraphs hold none: no measure, date word, 《 or 号)."""
+    norm = halfwidth(seg.raw)
+    return _FIELD_CHAR_RE.search(norm) is not None or MAY_HOLD_MEASURE_RE.search(norm) is not None
 
 
 def _text_span(seg: Segment) -> tuple[int, int]:

@@ -40,10 +40,12 @@ class DatePattern:
 
 
 # Ordered: at one start position the longest match wins, then the earlier row.
+# Each pattern's gate: words one of which every match holds (a test keeps it so). The longer the word, the
+# fewer paragraphs pass: 年内 and 年度内 for the within-year phrases, not their 内 (国内, 内容, 区内).
 _GATES: dict[str, tuple[str, ...]] = {
     "date-before": ("月",), "month-part": ("月",), "month-before": ("月",), "date": ("月",), "month": ("月",),
     "quarter": ("季度",), "half-year": ("半年",), "year-end": ("年",), "year-before": ("年",),
-    "by-year": ("年",), "year": ("年",), "this-year-end": ("年底", "年末"), "within-year": ("内",),
+    "by-year": ("年",), "year": ("年",), "this-year-end": ("年底", "年末"), "within-year": ("年内", "年度内"),
     "numeric-date-before": ("-", ".", "/"), "numeric-date": ("-", ".", "/"), "numeric-month": ("-", ".", "/"),
 }
 # What each pattern's match starts with. Every pattern opens with a look-ahead of these, so a position that
@@ -268,7 +270,7 @@ def _scan(text: str) -> list[_DateToken]:
     """
     norm = halfwidth(text)
     if _ALL_GATED and not _GATE_START_RE.search(norm):
-        return []   # no 年, 月, 内, 季 or date separator: no gate word, so no pattern can match
+        return []   # no 年, 月, 季, 半 or date separator: no gate word, so no pattern can match
     present = frozenset(word for word in _GATE_WORDS if word in norm)
     titles: list[Span] | None = None  # sorted and disjoint; found once a pattern matches
     candidates: list[tuple[int, int, int, DatePattern, re.Match[str]]] = []

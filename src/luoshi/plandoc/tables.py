@@ -102,8 +102,25 @@ _STACKED_SEQ = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[*
 
 
 def rebuild_tables(lines: list[Line]) -> list[Line]:
-    """Task tables that lost their cells on the way into text, rebuilt as rows of cells."""
-    return headerless_rows(split_spaced_rows(stack_cell_lines(read_pipe_cells(lines))))
+    """Task tables that lost their cells on the way into text, rebuilt as rows of cells.
+
+    Each reader looks for what most plans lack: the one-cell-per-line and the space-separated reader a header
+    opening on 序号, the headerless reader a line holding only a row number. One scan of the lines' text says
+    which of them can find anything, instead of each walking every line (the same lines come out: a reader
+    whose anchor is absent changes nothing)."""
+    lines = read_pipe_cells(lines)
+    text = "\n" + "\n".join([line.norm for line in lines])
+    if _SEQ_HEADER_ANYWHERE.search(text):
+        lines = split_spaced_rows(stack_cell_lines(lines))
+        text = "\n" + "\n".join([line.norm for line in lines])
+    return headerless_rows(lines) if _BARE_NUMBER_ANYWHERE.search(text) else lines
+
+
+# The first header cell both header readers need ('序号', '序 号'), anywhere.
+_SEQ_HEADER_ANYWHERE = re.compile(r"序\s*号")
+# A line that `headerless_rows` may take for a row number (its `_NUMBER_LINE`, once stripped), anywhere in
+# the text of lines each opened by a line break (a search for the break: faster than ^ tried everywhere).
+_BARE_NUMBER_ANYWHERE = re.compile(r"\n\s*[*※★]?\d{1,3}\s*(?:\n|$)")
 
 
 # -- tables copied one cell per line that lost their header ------------------------------------------

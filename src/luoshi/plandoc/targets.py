@@ -151,13 +151,9 @@ _BASE_UNITS = "|".join(
     for r in sorted(UNIT_TABLE, key=lambda r: len(r.unit), reverse=True)
 )
 _CLAUSE_END = r"[,，。;；:：、)\s!?！？]|以上|及以上|左右|$"
-# What a number starts with. A text with none of these needs no MEASURE_RE scan (most paragraphs: the
-# scan tries its look-ahead at every character, a search for the class skips along in C).
-# (The class's contents are public: the parser skips a paragraph holding none of them, nor anything a
-# deadline or a reference starts with, without calling the extractors.)
+# What a number starts with.
 NUMBER_FIRST_CHARS = rf"\d{CN_NUMERAL_CHARS}"
 _NUMBER_FIRST = f"[{NUMBER_FIRST_CHARS}]"
-_NUMBER_START_RE = re.compile(_NUMBER_FIRST)
 # The look-ahead repeats what a number starts with: a position that cannot start one fails at once,
 # before the two look-behinds are tried (half the time of the scan on plan text).
 MEASURE_RE = re.compile(
@@ -166,6 +162,17 @@ MEASURE_RE = re.compile(
     rf"(?:(?P<mult>{'|'.join(MULTIPLIERS)})?(?P<unit>{_BASE_UNITS})|(?P<bare>万|亿)(?={_CLAUSE_END}))"
     r"(?P<suffix>\s*(?:及以上|以上|以内|以下|左右|上下|之内))?"
 )
+# A number in its context: its characters (digits, numerals, the comma and point of 1,000.5), then one that
+# can follow the number of a measure (a space, a range's 至, 余 or 多, a multiplier's or a unit's first
+# character). Every MEASURE_RE match starts with one; 一 in 进一步 or 统一, 十九 in 十九大 and 2018 in 2018年 do
+# not, and a paragraph with only such numbers needs no measure scan (a test keeps this exact). The regex
+# opens with a character class, so the search skips along in C to the characters a number starts with.
+# (Public: the parser skips a paragraph with none of these, nor anything a deadline or a reference starts
+# with, without calling the extractors.)
+_MEASURE_NEXT_CHARS = "".join(sorted(
+    {r.unit[0] for r in UNIT_TABLE} | {word[0] for word in MULTIPLIERS} | set("万亿余多-~至到—")))
+MAY_HOLD_MEASURE_RE = re.compile(
+    rf"{_NUMBER_FIRST}[\d{CN_NUMERAL_CHARS}.,]*(?:\s|[{re.escape(_MEASURE_NEXT_CHARS)}])")
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
@@ -296,7 +303,7 @@ def find_targets(text: str, *, default_year: int | None = None) -> list[Target]:
     # one that _prepare() keeps, so a paragraph without a number skips the re-joining of its commas.
     half = halfwidth(text)
     label_end = m.end() if (m := _LABEL_RE.match(half)) else 0
-    if not _NUMBER_START_RE.search(half, label_end):
+    if not MAY_HOLD_MEASURE_RE.search(half, label_end):
         return []
     norm = _prepare(text)
     measures = [ms for m in MEASURE_RE.finditer(norm, label_end) if (ms := _measure(m)) is not None]
