@@ -43,7 +43,28 @@ def _verb_markers(rewrite: Callable[[re.Match[str]], str]) -> Callable[[str], st
 
 
 def _last_with_he(units: str) -> str:
-    return re.sub(r"、([^、]+)$", r"和\1", units)
+    separators = _separators(units)
+    return units[:separators[-1]] + "和" + units[separators[-1] + 1:] if separators else units
+
+
+def _set_apart_by(separator: str) -> Callable[[str], str]:
+    """The list with each 、 between names replaced, not one inside a name's bracket ('各县〔市、区〕政府')."""
+    def rewrite(units: str) -> str:
+        chars = list(units)
+        for i in _separators(units):
+            chars[i] = separator
+        return "".join(chars)
+    return rewrite
+
+
+def _separators(units: str) -> list[int]:
+    """Where the 、 between the names of a list stand (outside any bracket)."""
+    depth, found = 0, []
+    for i, char in enumerate(units):
+        depth += (char in "〔[【〈<") - (char in "〕]】〉>")
+        if char == "、" and depth <= 0:
+            found.append(i)
+    return found
 
 
 def _below(pattern: re.Pattern[str], lines_for: Callable[[re.Match[str]], str]) -> Callable[[str], str]:
@@ -82,9 +103,9 @@ VARIANTS: dict[str, tuple[str, Callable[[str], str]]] = {
     "spaced-out-label": ("（责 任 单 位：A、B）, a label spaced out to fill a line",
                          _markers(lambda m: f"（{' '.join(m['label'])}：{m['units']}）")),
     "comma-list": ("units set apart by ，",
-                   _markers(lambda m: f"（{m['label']}：{m['units'].replace('、', '，')}）")),
+                   _markers(lambda m: f"（{m['label']}：{_set_apart_by('，')(m['units'])}）")),
     "space-list": ("units set apart by spaces",
-                   _markers(lambda m: f"（{m['label']}：{m['units'].replace('、', ' ')}）")),
+                   _markers(lambda m: f"（{m['label']}：{_set_apart_by(' ')(m['units'])}）")),
     "he-before-last": ("A、B和C", _markers(lambda m: f"（{m['label']}：{_last_with_he(m['units'])}）")),
     "etc-departments": ("A、B等部门", _markers(lambda m: f"（{m['label']}：{m['units']}等部门）")),
     "unbracketed-marker": ("责任单位：A、B。 closing the paragraph",

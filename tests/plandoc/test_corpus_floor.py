@@ -23,7 +23,7 @@ FLOORS = {
     "unit_recall": 0.950,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 381
+MIN_DOCUMENTS = 386
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -87,7 +87,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # texts gained and a rewriting did not share: the rewritten texts' own count may not fall). '【责任单位】A、B' lost
 # 869 pairs before the parser learnt it. Reset on 265 documents (batch 16 added), on 280 (batch 17), on 289
 # (batch 18), on 302 (batch 19), on 309 (batch 20), on 321 (batch 21), on 334 (batch 22), on 338 (batch 23), on
-# 350 (batch 24), on 372 (batches 25-27) and on 381 (batch 28):
+# 350 (batch 24), on 372 (batches 25-27), on 381 (batch 28) and on 386 (batch 29; the list rewritings no longer
+# change a 、 inside a name's bracket, '各县〔市、区〕政府', which had cost 2 pairs each):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -96,7 +97,7 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 VARIANT_CEILINGS = {
     "label-in-brackets": (1, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
     "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (2, 0), "bare-list-in-brackets": (1, 0),
-    "comma-list": (4, 0), "space-list": (8, 0), "he-before-last": (10, 0), "etc-departments": (0, 0),
+    "comma-list": (2, 0), "space-list": (6, 0), "he-before-last": (8, 0), "etc-departments": (0, 0),
     "unbracketed-marker": (2, 0), "marker-own-line": (7, 4), "verb-as-labels": (1, 0),
     "verb-as-bracketed-labels": (23, 0), "verb-with-you": (0, 0), "labels-on-lines": (36, 1),
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
