@@ -1696,8 +1696,9 @@ _SUBJECT_END = re.compile(r"[。:;,!?]")
 # A character of every _DUTY_PREDICATE (负责 牵头 配合 会同 联合 协助 协同 参与 组织实施 是 指导, 要/应按照职责)
 # and _MODAL (要 应 需 须 必须, or a duty taken on: 履行 承担 落实) match; and of every clause find_duty_units
 # reads: those, 由…, 牵头…, …成员单位.
-_PREDICATE_CHARS = re.compile("[负牵配会联协参组是指要应需须必履承落]")
-_DUTY_CHARS = re.compile("[负牵配会联协参组是指要应需须必履承落由成]")
+_PREDICATE_CHAR_SET = "负牵配会联协参组是指要应需须必履承落"
+_PREDICATE_CHARS = re.compile(f"[{_PREDICATE_CHAR_SET}]")
+_DUTY_CHARS = re.compile(f"[{_PREDICATE_CHAR_SET}由成]")
 
 
 def find_duty_units(text: str) -> list[MarkerUnit]:
