@@ -1604,3 +1604,14 @@ def test_a_bureaus_extract_of_a_table_one_cell_per_line_keeps_rows_after_section
     plan = parse("\n".join(lines) + "\n")
     assert ("六", "68") in _paths(plan) and ("六", "69") in _paths(plan)
     assert sorted(_units(plan, "六", "69")) == [("区投资促进中心", S), ("区教育局", R)]
+
+
+def test_a_one_line_pages_last_unit_field_ends_where_a_flattened_table_after_it_begins() -> None:
+    # A progress page run onto one line: its fields are set apart by spaces, and a table of figures
+    # flattened after the last item runs on after that item's last field.
+    plan = parse("某市民生实事项目进展情况\n"
+                 "现将实事项目1—6月份进展情况予以公示。 1.新增安装300套视频采集设备。 牵头领导:王某 "
+                 "责任单位:市公安局 项目责任人:李某 配合单位:市城管局 实际完成情况:已完成。 "
+                 "2.新辟公交线路10条。 牵头领导:王某 责任单位:市交通委 项目责任人:刘某 配合单位:市公安局、市城管局,"
+                 "各区政府 甲区 乙区、丙区 合计 新辟线路年度目标 2 5 1 8 实际完成 1 2 0 3\n")
+    assert _units(plan, "2") == [("市交通委", R), ("市公安局", S), ("市城管局", S), ("各区政府", S)]

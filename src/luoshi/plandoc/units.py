@@ -1245,6 +1245,9 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool, op
                     continue
                 if len(name) > _MAX_NAME_LEN or _PROSE_IN_NAME.search(name) \
                         or (strict and not _unknown_member(name, out.units, opens_line)):
+                    cut = _spaced_fields_end(h, labels, i, b)
+                    if cut is not None:
+                        return _parse_labelled(text, h, start, cut, strict=strict, opens_line=opens_line)
                     return None
                 if len(compact_name(name)) < 2:
                     continue   # '…相关委、办、局': a shared ending, not a unit of its own
@@ -1255,6 +1258,19 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool, op
             group.append(unit)
             out.units.append(unit)
     return out if out.units else None
+
+
+def _spaced_fields_end(h: str, labels: list[_LabelMatch], i: int, bad_end: int) -> int | None:
+    """'…项目责任人:刘某 配合单位:市公安局,各区政府 甲区 乙区 合计 目标 2 5': on a page run onto one line whose
+    fields are set apart by spaces, the last field's value ends at its first space, where what the page
+    flattened after it (a table's cells) begins. None unless the value failing at `bad_end` is that last one."""
+    if i != len(labels) - 1 or not any(h[m.start() - 1] in " \t\u3000" for m in labels[1:]):
+        return None
+    first = labels[i].end()
+    while first < bad_end and h[first] in " \t":
+        first += 1
+    space = _WS.search(h, first, bad_end)
+    return space.start() if space is not None else None
 
 
 def _parse_bracket(text: str, h: str, start: int, end: int, *, verbs: bool = False) -> _Parsed | None:
