@@ -1615,3 +1615,12 @@ def test_a_one_line_pages_last_unit_field_ends_where_a_flattened_table_after_it_
                  "2.新辟公交线路10条。 牵头领导:王某 责任单位:市交通委 项目责任人:刘某 配合单位:市公安局、市城管局,"
                  "各区政府 甲区 乙区、丙区 合计 新辟线路年度目标 2 5 1 8 实际完成 1 2 0 3\n")
     assert _units(plan, "2") == [("市交通委", R), ("市公安局", S), ("市城管局", S), ("各区政府", S)]
+
+
+def test_a_second_unit_column_of_the_same_role_names_units_too() -> None:
+    # 责任单位 (the bureau) and 实施部门 (its office carrying the task out): both answer for the row.
+    plan = parse("2025年度区民政局重点工作任务分解\n序号\t责任单位\t考核指标\t监督方式\t实施部门\t完成时限\n"
+                 "1\t区民政局\t按月完成临时救助的审核确认工作。\t局办公室电话督查\t低保中心\t2025年12月底\n"
+                 "2\t区民政局\t按月完成城乡低保对象的动态调整工作。\t局办公室电话督查\t区民政局\t2025年12月底\n")
+    assert _units(plan, "1") == [("区民政局", R), ("低保中心", R)]
+    assert _units(plan, "2") == [("区民政局", R)]   # named in both: one duty

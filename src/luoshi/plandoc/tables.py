@@ -35,6 +35,10 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 _BARE_BODY_HEADERS = frozenset({"单位", "部门"})
+_UNIT_COLUMN_ROLES = ("lead", "support", "responsible")
+# A second column of bodies in one of these roles ('责任单位' then '实施部门') has a layout key of its own.
+SECOND_UNIT_COLUMN = {role: role + "2" for role in _UNIT_COLUMN_ROLES}
+_BODY_HEADER_END = re.compile(r"(?:单位|部门|处室|科室|股室|机构)$")
 _ANY_BODY_HEADER = re.compile(r"[\u4e00-\u9fff]{2,4}(?:单位|部门)")
 
 
@@ -71,6 +75,8 @@ def header_layout(cells: list[str]) -> TableLayout | None:
                     weak_responsible = False
                 elif role not in columns and role == "responsible":
                     weak_responsible = name in _BARE_BODY_HEADERS
+                elif role in _UNIT_COLUMN_ROLES and role in columns and _BODY_HEADER_END.search(name):
+                    columns.setdefault(SECOND_UNIT_COLUMN[role], i)   # 责任单位 … 实施部门: both name units
                 columns.setdefault(role, i)
                 break
     if not any(r in columns for r in ("lead", "support", "responsible")):

@@ -17,7 +17,7 @@ from luoshi.plandoc.messages import message
 from .lines import PARAGRAPH_INLINE_STYLES, Cell, Label, Line, match_label, split_inline_items
 from .model import DITTO, Deadline, Ref, Span, Target, UnitRef
 from .normalize import halfwidth
-from .tables import PERSON_NAMES, TableLayout, header_layout
+from .tables import PERSON_NAMES, SECOND_UNIT_COLUMN, TableLayout, header_layout
 from .units import (
     FIRST_PLACE,
     UnitMarker,
@@ -941,8 +941,7 @@ class TreeBuilder:
         own = next((c for c in ("content", "task") if cell.text(c)), None)
         row_text = (cell.start(own), cell.start(own) + len(cell.text(own))) if own else None
         refs: list[UnitRef] = []
-        for role, column in (("lead", "lead"), ("support", "support"), ("support", "guide"),
-                             ("responsible", "responsible")):
+        for role, column in _ROW_UNIT_COLUMNS:
             text = cell.text(column)
             if not text:
                 continue
@@ -986,7 +985,11 @@ _DITTO_WORDS = (DITTO, "同上", "〃")
 
 # What a column holds, by its role, for placing the cells of a row that lost some (see _align_row).
 _COLUMN_KIND = {"seq": "number", "lead": "units", "support": "units", "guide": "units", "responsible": "units",
-                "leader": "person", "deadline": "date"}
+                "leader": "person", "deadline": "date", **{second: "units" for second in SECOND_UNIT_COLUMN.values()}}
+# The role each unit column gives its names, in the order a row's units are listed.
+_ROW_UNIT_COLUMNS = (("lead", "lead"), ("lead", SECOND_UNIT_COLUMN["lead"]), ("support", "support"),
+                     ("support", SECOND_UNIT_COLUMN["support"]), ("support", "guide"),
+                     ("responsible", "responsible"), ("responsible", SECOND_UNIT_COLUMN["responsible"]))
 _DATE_CELL = re.compile(r"年|月|日|季度|全年|长期|持续|常态")
 _ROW_NUMBER = re.compile(r"^\d{1,3}[*※]?$")
 _PLACEHOLDER = re.compile(r"^[-—–―/\\无\s]+$")
