@@ -1624,3 +1624,13 @@ def test_a_second_unit_column_of_the_same_role_names_units_too() -> None:
                  "2\t区民政局\t按月完成城乡低保对象的动态调整工作。\t局办公室电话督查\t区民政局\t2025年12月底\n")
     assert _units(plan, "1") == [("区民政局", R), ("低保中心", R)]
     assert _units(plan, "2") == [("区民政局", R)]   # named in both: one duty
+
+
+def test_items_numbered_1_dot_under_a_heading_inside_a_region_numbered_1_dun_open_a_list_of_their_own() -> None:
+    # A digest of several provinces' measures: '1、江西省' over the province's own '一、' and '1.'.
+    plan = parse("各地企业帮扶政策汇总\n1、江西省\n关于有效应对疫情稳定经济增长的政策措施\n"
+                 "一、加强对生产企业的扶持\n1.支持商业银行加大服务对接力度。(省金融监管局牵头,省发展改革委配合)\n"
+                 "2.支持企业扩大产能。(省工信厅负责)\n2、湖南省\n一、稳定就业\n1.减免社会保险费。(省人社厅负责)\n")
+    assert _paths(plan) == [("1",), ("1", "一"), ("1", "一", "1"), ("1", "一", "2"), ("2",), ("2", "一"),
+                            ("2", "一", "1")]
+    assert _units(plan, "1", "一", "2") == [("省工信厅", R)]

@@ -112,6 +112,7 @@ class Label:
     value: int
     label: str  # as written, without the trailing 、 or .
     text_start: int  # offset in the line where the item text begins
+    mark: str = ""  # the mark closing the number as written, half-width: '、' of 1、, '.' of 1. and 1．
 
 
 @dataclass(slots=True)
@@ -160,7 +161,7 @@ def match_label(norm: str, raw: str) -> Label | None:
         if text_start >= len(norm) and style.name not in ("part", "chapter", "section", "article"):
             # A bare "1." with nothing after it is a stray number, not an item.
             continue
-        return Label(style.name, value, label.strip(), text_start)
+        return Label(style.name, value, label.strip(), text_start, norm[m.end(1):text_start].strip()[:1])
     return None
 
 

@@ -176,6 +176,7 @@ class _Frame:
     style: str
     value: int
     draft: Draft
+    mark: str = ""   # the mark after its number ('、', '.')
 
 
 @dataclass(slots=True)
@@ -376,6 +377,12 @@ class TreeBuilder:
             if label.value == expected + 1:
                 self.warnings.append(message("numbering_gap", label=label.label, expected=expected))
                 return i
+            if label.mark and frame.mark and label.mark != frame.mark:
+                # '1、江西省' / '一、…' / '1.…' / '2.…', then '2、湖南省': lists of one style set apart by their marks.
+                if label.value != 1:
+                    continue   # not the list above: a list further up may go on
+                if i < len(self.stack) - 1 and self.stack[-1].style != label.style:
+                    return len(self.stack)   # a list of its own under the heading
             return None
         if not validate or label.value == 1 or label.value == self.last_value.get(label.style, 0) + 1:
             return len(self.stack)
@@ -457,7 +464,7 @@ class TreeBuilder:
         draft = Draft(label.label, label.style, depth + 1, parent, head)
         if parent is not None:
             parent.children.append(draft)
-        self.stack.append(_Frame(label.style, label.value, draft))
+        self.stack.append(_Frame(label.style, label.value, draft, label.mark))
         self.last_value[label.style] = label.value
         self.drafts.append(draft)
         if not self._take_marker(draft, draft.head, own_line=True, norm=seg.norm[label.text_start:]) \
