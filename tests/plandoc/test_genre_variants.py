@@ -1634,3 +1634,13 @@ def test_items_numbered_1_dot_under_a_heading_inside_a_region_numbered_1_dun_ope
     assert _paths(plan) == [("1",), ("1", "一"), ("1", "一", "1"), ("1", "一", "2"), ("2",), ("2", "一"),
                             ("2", "一", "1")]
     assert _units(plan, "1", "一", "2") == [("省工信厅", R)]
+
+
+def test_a_page_holding_one_item_of_a_list_with_its_units_is_that_item() -> None:
+    # A page of a split document that holds only item (三十一), closed by its marker.
+    plan = parse("(三十一)推进卫生体制改革。深化医药卫生体制改革,开展公立医院改革试点。加强药品质量监管。"
+                 "(省发展改革委、省卫生厅、省药监局分别牵头)")
+    assert _paths(plan) == [("(三十一)",)]
+    assert [name for name, _ in _units(plan, "(三十一)")] == ["省发展改革委", "省卫生厅", "省药监局"]
+    # Without units it may be any numbered line a page opens on: no item.
+    assert _paths(parse("(三十一)推进卫生体制改革。深化医药卫生体制改革,开展公立医院改革试点。")) == []

@@ -420,14 +420,17 @@ class TreeBuilder:
 
     def _ends_opening_list(self, label: Label) -> bool:
         """'4.火灾隐患举报投诉中心。…（责任部门：市公安局…）' then '（四）消防专项工作。': a page that opens on the last
-        item of a list, with its units, before the next heading of a higher rank."""
+        item of a list, with its units, before the next heading of a higher rank, or holds that item alone."""
         if self.started:
             return False
         line = self._current_line()
         if line is None or not find_unit_markers(line.raw):
             return False
         heading = self._label_after()
-        return heading is not None and _RANK.get(heading.style, 9) < _RANK.get(label.style, 0)
+        if heading is None:   # the page's one paragraph is this item, and no label follows it
+            return match_label(line.norm, line.raw) == label and not self.segments_after \
+                and not any(match_label(later.norm, later.raw) for later in self.lines[self.line_index + 1:])
+        return _RANK.get(heading.style, 9) < _RANK.get(label.style, 0)
 
     def _current_line(self) -> Line | None:
         return self.lines[self.line_index] if self.line_index < len(self.lines) else None
