@@ -1644,3 +1644,18 @@ def test_a_page_holding_one_item_of_a_list_with_its_units_is_that_item() -> None
     assert [name for name, _ in _units(plan, "(三十一)")] == ["省发展改革委", "省卫生厅", "省药监局"]
     # Without units it may be any numbered line a page opens on: no item.
     assert _paths(parse("(三十一)推进卫生体制改革。深化医药卫生体制改革,开展公立医院改革试点。")) == []
+
+
+def test_a_web_table_whose_cells_each_close_with_a_pipe_is_read_as_rows() -> None:
+    # No 序号 column; each cell on a line of its own closed by ' |', a row's empty cells as pipes after its text.
+    plan = parse("2015年政府信息公开工作主要任务分解表\n工 作 任 务 |\n牵头单位 |\n责 任 单 位 |\n"
+                 "一、推进重点领域信息公开 | ||\n(一)推进行政权力清单公开 | ||\n"
+                 "1.政府工作部门权力清单信息公开 |\n省编办 |\n省直各部门,各设区市 |\n"
+                 "2.行政审批事项信息公开 | ||\n(二)推进财政资金信息公开 | ||\n"
+                 "3.财政预算、决算及“三公”经费公开 |\n省财政厅 |\n省直各部门 |\n"
+                 "4.政府采购信息公开 |\n各设区市 | |\n")
+    assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1"), ("一", "(一)", "2"), ("一", "(二)"),
+                            ("一", "(二)", "3"), ("一", "(二)", "4")]
+    assert _units(plan, "一", "(一)", "1") == [("省编办", L), ("省直各部门", R), ("各设区市", R)]
+    assert _units(plan, "一", "(二)", "3") == [("省财政厅", L), ("省直各部门", R)]
+    assert [name for name, _ in _units(plan, "一", "(二)", "4")] == ["各设区市"]

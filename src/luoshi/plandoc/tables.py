@@ -232,6 +232,8 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
     i = 0
     while i < len(lines):
         stacked = _pipe_stacked_table(lines, i)
+        if stacked is None:
+            stacked = _pipe_closed_table(lines, i)
         if stacked is not None:
             rows, i = stacked
             out.extend(rows)
@@ -266,6 +268,11 @@ def _pipe_stacked_table(lines: list[Line], i: int) -> tuple[list[Line], int] | N
     which stand for cells merged down from the rows above). Returns the rows and the index after them."""
     if lines[i].cells or not re.fullmatch(r"序\s*号", lines[i].norm.strip()):
         return None
+    return _pipe_table(lines, i)
+
+
+def _pipe_table(lines: list[Line], i: int) -> tuple[list[Line], int] | None:
+    """The header row at lines[i] and the rows after it of a table one cell per line with pipes between."""
     cells, j = _pipe_row(lines, i, None)
     names = [c[0].norm.strip() if c else "" for c in cells]
     layout = header_layout(names) if len(names) >= 3 and all(names) else None
@@ -280,6 +287,37 @@ def _pipe_stacked_table(lines: list[Line], i: int) -> tuple[list[Line], int] | N
         rows.append(_merged_row(cells, width, layout))
         j = k
     return rows, j
+
+
+def _pipe_closed_table(lines: list[Line], i: int) -> tuple[list[Line], int] | None:
+    """'工 作 任 务 |' / '牵头单位 |' / '责 任 单 位 |' / '一、… | ||' / '1.… |' / …: a web table turned into
+    text one cell per line, each cell closed by a pipe on its own line, a row's empty cells as pipes after its
+    text. Read as the table with a line of pipes after each cell (`_pipe_table`), its header a run of header
+    words; the rows run to the last line closed by a pipe. Returns the rows and the index after them. (With a
+    序号 column, '序号 |' / …, the cells are left to the one-cell-per-line reader, which finds rows by their
+    numbers.)"""
+    first = lines[i]
+    head = first.norm.rstrip()
+    if first.cells or not head.endswith("|") or head.count("|") != 1 or not _is_header_word(head[:-1]) \
+            or re.fullmatch(r"序\s*号", head[:-1].strip()) or (i > 0 and lines[i - 1].norm.rstrip().endswith("|")):
+        return None
+    end = i
+    while end < len(lines) and not lines[end].cells and lines[end].norm.rstrip().endswith("|"):
+        end += 1
+    pieces = [piece for line in lines[i:end] for piece in _pipe_pieces(line)]
+    read = _pipe_table(pieces, 0)
+    if read is None or read[1] < len(pieces):
+        return None   # not every cell read as a row's: not such a table
+    return read[0], end
+
+
+def _pipe_pieces(line: Line) -> list[Line]:
+    """'一、推进… | ||' as its text and its pipes, each a line: '一、推进…', '|', '||'."""
+    return [Line(line.start + m.start(), line.start + m.end(), line.raw[m.start():m.end()], m.group())
+            for m in _PIPE_PIECE.finditer(line.norm)]
+
+
+_PIPE_PIECE = re.compile(r"\|+|[^|\s](?:[^|]*[^|\s])?")
 
 
 def _pipe_row(lines: list[Line], i: int, width: int | None) -> tuple[list[list[Line]], int]:
