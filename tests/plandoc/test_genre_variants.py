@@ -117,6 +117,15 @@ def test_a_note_in_a_marker_shares_units_with_every_later_item() -> None:
     assert _units(plan, "一", "（二）") == [("省市场监管局", R), ("相关市（州）人民政府", R)]
 
 
+def test_a_note_in_a_marker_making_units_responsible_for_every_item_shares_them() -> None:
+    plan = _plan("（一）推进决策公开。完善重大决策预公开制度。"
+                 "（责任单位：省政府办公厅，其他省级有关单位。本要点各项工作均需各市、县〔市、区〕政府作为责任单位，"
+                 "以下不再列出）",
+                 "（二）推进执行公开。（责任单位：省司法厅）")
+    assert _units(plan, "一", "（一）") == [("省政府办公厅", R), ("其他省级有关单位", R), ("各市、县〔市、区〕政府", R)]
+    assert _units(plan, "一", "（二）") == [("省司法厅", R), ("各市、县〔市、区〕政府", R)]
+
+
 def test_a_numbered_row_naming_only_a_group_heads_the_rows_below() -> None:
     plan = parse("某区任务分工表\n序号\t工作任务\t主要工作内容\t牵头单位\t配合单位\n"
                  "（一）\t推动源头减量\t增加土方平衡内容。\t区建设管理委\t区规划资源局\n"
