@@ -1668,3 +1668,15 @@ def test_a_web_table_whose_cells_each_close_with_a_pipe_is_read_as_rows() -> Non
     assert _units(plan, "一", "(一)", "1") == [("省编办", L), ("省直各部门", R), ("各设区市", R)]
     assert _units(plan, "一", "(二)", "3") == [("省财政厅", L), ("省直各部门", R)]
     assert [name for name, _ in _units(plan, "一", "(二)", "4")] == ["各设区市"]
+
+
+def test_a_page_opening_mid_list_keeps_the_heading_it_ends_on() -> None:
+    # A later page of a split document: items (二十八) and (二十九), then the next part's heading, cut off there.
+    plan = parse("（二十八）政府购买公共服务公开。推行政府购买公共服务公开。（牵头单位：省财政厅）\n"
+                 "（二十九）热线电话办理情况公开。推进热线电话网上公开。（牵头单位：省政府办公厅）\n"
+                 "  六、全面推进结果公开\n")
+    assert _paths(plan) == [("（二十八）",), ("（二十九）",), ("六",)]
+    # A line of prose that happens to open with a numeral is no heading.
+    plan = parse("（二十八）政府购买公共服务公开。推行政府购买公共服务公开。（牵头单位：省财政厅）\n"
+                 "六、全面推进结果公开，各地要在年底前报送工作情况，省政府办公厅将适时组织督查。\n")
+    assert _paths(plan) == [("（二十八）",)]

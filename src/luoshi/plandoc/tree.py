@@ -387,7 +387,8 @@ class TreeBuilder:
         if not validate or label.value == 1 or label.value == self.last_value.get(label.style, 0) + 1:
             return len(self.stack)
         if label.style not in self.last_value and (self._numbering_goes_on(label) or self._heads_items(label)
-                                                   or self._quoted_item(label) or self._ends_opening_list(label)):
+                                                   or self._quoted_item(label) or self._ends_opening_list(label)
+                                                   or self._ends_page(label)):
             # An excerpt's list starting at (二十四), or at a heading 七、 over its items; a table whose row 1
             # was lost. A page that opened mid-list ('（十四）…（十五）…' then '六、…' over '（十六）'): the heading
             # of the genre's higher rank stands beside the items it found at the top, not under them.
@@ -417,6 +418,19 @@ class TreeBuilder:
             return False
         item = self._label_after()
         return item is not None and item.style != label.style
+
+    def _ends_page(self, label: Label) -> bool:
+        """'（二十九）…（牵头单位：…）' then '六、全面推进结果公开', the page's last line: a page that opened mid-list
+        ends on the next heading of a higher rank than every item open, cut off before its items."""
+        if not self.stack or any(_RANK.get(label.style, 9) >= _RANK.get(frame.style, 0) for frame in self.stack):
+            return False
+        line = self._current_line()
+        if line is None or match_label(line.norm, line.raw) != label or self.segments_after:
+            return False
+        heading = _CLOSING_BRACKET.sub("", line.norm.rstrip())
+        if len(heading) - label.text_start > _MAX_HEADING_LEN or _SENTENCE_INSIDE.search(heading.removesuffix("。")):
+            return False
+        return not any(later.norm.strip() for later in self.lines[self.line_index + 1:])
 
     def _ends_opening_list(self, label: Label) -> bool:
         """'4.火灾隐患举报投诉中心。…（责任部门：市公安局…）' then '（四）消防专项工作。': a page that opens on the last
