@@ -383,7 +383,7 @@ def test_every_comparator_word_ends_with_a_character_checked_first_when_it_ends_
 
 
 def test_every_blanket_rule_says_the_word_find_blanket_rule_checks_first() -> None:
-    assert units._BLANKET_RULE.pattern.count(units._BLANKET_WORD) == 2   # both forms of the rule
+    assert units._BLANKET_RULE.pattern.count(units._BLANKET_WORD) == 3   # the three forms saying it
     assert units.find_blanket_rule("以下各项任务均需各区政府落实，不再列出") is not None
     assert units.find_blanket_rule("以下各项任务均需各区政府落实") is None
 
