@@ -1680,3 +1680,14 @@ def test_a_page_opening_mid_list_keeps_the_heading_it_ends_on() -> None:
     plan = parse("（二十八）政府购买公共服务公开。推行政府购买公共服务公开。（牵头单位：省财政厅）\n"
                  "六、全面推进结果公开，各地要在年底前报送工作情况，省政府办公厅将适时组织督查。\n")
     assert _paths(plan) == [("（二十八）",)]
+
+
+def test_a_totals_row_under_a_table_header_copied_one_cell_per_line_is_no_header_cell() -> None:
+    # '总分' / '100' right under the header: a row without a number, not a sixth header cell.
+    lines = ["石城县2018年乡镇河长制工作考核细则", "序号", "考核项目", "各项分值", "考核指标", "负责考核部门",
+             "总分", "100", "1", "完善组织体系", "5", "进一步健全河长制组织体系。", "县河长办",
+             "2", "强化督查督办", "4", "严格执行河长制工作督查制度。", "县水利局"]
+    plan = parse("\n".join(lines) + "\n")
+    assert [p for p in _paths(plan) if p in {("1",), ("2",)}] == [("1",), ("2",)]
+    assert _units(plan, "1") == [("县河长办", R)]
+    assert _units(plan, "2") == [("县水利局", R)]

@@ -456,6 +456,12 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                     row = []
                     i += 1
                     continue
+            if not row and norm in _TOTALS_WORDS and _STACKED_SEQ.match(following):
+                # '总分' / '100': a totals row, its 序号 cell empty (a row of no task of its own), not a section.
+                empty = Line(lines[i].start, lines[i].start, "", "")
+                out.append(_row([empty, lines[i], lines[i + 1]]))
+                i += 2
+                continue
             if (label is not None and label.style == "cn_dun") or (
                     label is None and not row and not _STACKED_SEQ.match(norm)):
                 if not _rows_follow(lines, i + 1) or len(norm) > _MAX_SECTION_ROW:
@@ -546,7 +552,7 @@ def _stacked_header(lines: list[Line], i: int) -> int:
     for n, line in enumerate(lines[i:i + _MAX_STACKED_HEADER], start=1):
         cell = line.norm.strip()
         if line.cells or len(re.sub(r"\s+", "", re.sub(r"\([^()]*\)$", "", cell))) > _MAX_HEADER_CELL \
-                or (cells and (_STACKED_SEQ.match(cell) or _is_section_label(cell, line.raw))):
+                or (cells and (_STACKED_SEQ.match(cell) or _is_section_label(cell, line.raw) or cell in _TOTALS_WORDS)):
             break   # 重点工作任务（杭州市2项配合工作）: a header cell with a note; '1', '一．…': the first row
         if cells and _wraps_header_cell(cells[-1], cell):
             cells[-1] += cell
@@ -562,13 +568,17 @@ def _stacked_header(lines: list[Line], i: int) -> int:
         # Every cell a header word; or, when the first row's number follows, short names of other columns
         # ('建设地点', '年度投资金额（万元）', '1-10月推进情况', '说明').
         end = i + ends[width - 1]
-        ends_at_row = end < len(lines) and _STACKED_SEQ.match(lines[end].norm.strip()) is not None
+        ends_at_row = end < len(lines) and (_STACKED_SEQ.match(lines[end].norm.strip()) is not None or (
+            lines[end].norm.strip() in _TOTALS_WORDS and end + 1 < len(lines)
+            and _STACKED_SEQ.match(lines[end + 1].norm.strip()) is not None))
         if all(_is_header_word(n) or (ends_at_row and not _HEADER_PROSE.search(n)) for n in names):
             return ends[width - 1]
     return 0
 
 
 _HEADER_NOTE = re.compile(r"\([^()]{1,8}\)")
+# A totals row right under a header ('总分' / '100'): no header cell, and no section of the table.
+_TOTALS_WORDS = frozenset({"总分", "合计", "总计", "小计"})
 
 
 def _wraps_header_cell(previous: str, cell: str) -> bool:
