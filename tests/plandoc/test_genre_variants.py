@@ -1691,3 +1691,25 @@ def test_a_totals_row_under_a_table_header_copied_one_cell_per_line_is_no_header
     assert [p for p in _paths(plan) if p in {("1",), ("2",)}] == [("1",), ("2",)]
     assert _units(plan, "1") == [("县河长办", R)]
     assert _units(plan, "2") == [("县水利局", R)]
+
+
+_ROWS_LOST_MERGED_CELLS = [
+    ("工作任务", "具体要求", "责任部门"),
+    ("一、做好各类规划主动公开。", "1.主动公开规划纲要。", "办公室牵头,其他股室及属下单位配合"),
+    ("2.做好各项规划的归集整理。",),
+    ("二、做好执法信息公开。", "3.及时公开落实举措。", "市场股"),
+    ("4.加强行政执法信息公开。", "市场执法股"),
+    ("三、做好财政信息公开。", "5.积极推进预算公开。", "计划财务股"),
+]
+
+
+@pytest.mark.parametrize("separator", ["\t", " | "])
+def test_a_table_whose_rows_lost_their_merged_cells_keeps_its_items_under_their_headings(separator: str) -> None:
+    # Rows of three, two and one cells: the heading cell merged down, and the unit cell too ('2.…' alone).
+    # As a web page copies them with '|' after each cell, or as TAB rows.
+    closing = " |" if separator == " | " else ""
+    plan = parse("任务分工\n" + "\n".join(separator.join(row) + closing for row in _ROWS_LOST_MERGED_CELLS) + "\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("二",), ("二", "3"), ("二", "4"), ("三",), ("三", "5")]
+    assert _units(plan, "一", "1") == [("办公室", L), ("其他股室", S), ("属下单位", S)]
+    assert _units(plan, "二", "4") == [("市场执法股", R)]
+    assert _units(plan, "三", "5") == [("计划财务股", R)]

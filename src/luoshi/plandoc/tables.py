@@ -247,7 +247,9 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
         if _PIPES_ONLY.match(norm):
             continue
         spans = _pipe_cells(line.raw)
-        if len(spans) >= _MIN_PIPE_CELLS:
+        if len(spans) >= _MIN_PIPE_CELLS or (len(spans) == 2 and norm.rstrip().endswith("|") and out
+                                             and len(out[-1].cells) >= _MIN_PIPE_CELLS):
+            # '4.加强… | 市场执法股 |' under a row of three: a row of the table that lost a merged cell
             out.append(_cells_line(line, spans))
         elif norm.endswith("|") and (norm.count("|") == 1 or (norm.count("|") == 2 and norm.startswith("|"))):
             # 'X |', or '| 1 |' where a crawler opened each row with a pipe: one cell on its line

@@ -255,7 +255,7 @@ class TreeBuilder:
                                          for u in read_unit_cell(line.raw, role)])  # type: ignore[arg-type]
             return
         annex = ANNEX_RE.match(line.norm) if self.started and len(line.norm) <= 60 else None
-        if self.table is not None and annex is None and _is_table_section(line.norm) \
+        if self.table is not None and annex is None and (_is_table_section(line.norm) or self._next_item_line(line)) \
                 and not self._continues_body(line):
             # A heading line between the rows of a task table pasted without cells for it.
             self._table_section(self.table, line.raw, line.start)
@@ -920,11 +920,7 @@ class TreeBuilder:
         their category, which each row keeps (rows stay where their numbers put them)."""
         text = text.strip()
         label = match_label(halfwidth(text), text)
-        top = self.stack[-1] if self.stack else None
-        if label is not None and top is not None and table.last_row is not None \
-                and top.draft.parent is table.last_row and top.style == label.style and label.value == top.value + 1:
-            # '1 | 主要预期目标 | (1)… | 王旭锋 | 区发改局', then '(2)…' alone (its 序号 and 目标 merged, its other
-            # cells one a line below it): the row's next item, not a heading over the rows below.
+        if label is not None and self._next_item_of_row(table, label):
             self._add(Line(start, start + len(text), text, halfwidth(text)), label, len(self.stack) - 1)
             return
         if label is not None and label.value == 1 and any(
@@ -939,6 +935,18 @@ class TreeBuilder:
                                     new_style_at_top=False)
             return
         table.category = text
+
+    def _next_item_line(self, line: Line) -> bool:
+        label = match_label(line.norm, line.raw)
+        return label is not None and self.table is not None and self._next_item_of_row(self.table, label)
+
+    def _next_item_of_row(self, table: _Table, label: Label) -> bool:
+        """'1 | 主要预期目标 | (1)… | 王旭锋 | 区发改局', then '(2)…' alone (its 序号 and 目标 merged, its other cells
+        one a line below it): the row's next item, not a heading over the rows below; so is '2.…' alone after
+        the row '一、… | 1.… | 办公室', its other cells merged with that row's."""
+        top = self.stack[-1] if self.stack else None
+        return top is not None and table.last_row is not None and table.last_row in (top.draft, top.draft.parent) \
+            and top.style == label.style and label.value == top.value + 1
 
     def _add_table_section(self, table: _Table, line: Line, label: Label, *, new_style_at_top: bool) -> None:
         """A numbered section heading inside a table. Sections are siblings of each other, whatever the rows

@@ -73,7 +73,7 @@ _COLLECTIVE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("direct_units", re.compile(
         r"(?:市直|省直|区直|县直|中直|驻[连省市]|委直|厅直)(?:各|有关|相关)?(?:部门|单位|机构)")),
     ("other_units", re.compile(r"^其他(?:有关|相关)?(?:部门|单位|成员|地区)")),
-    ("subordinate_units", re.compile(r"(?:所属|下属|直属|[局委厅部办市区县]属)各?(?:单位|部门|机构|企业|国企)")),
+    ("subordinate_units", re.compile(r"(?:所属|下属|属下|直属|[局委厅部办市区县]属)各?(?:单位|部门|机构|企业|国企)")),
     ("level_combination", re.compile(
         r"^(?:有关|相关|所有)?(?:[省市州盟县区旗乡镇][()、,]*){2,}(?:人民)?(?:政府|党委|党委和政府|党委政府|管委会)$")),
 )
