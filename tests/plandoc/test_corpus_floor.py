@@ -91,7 +91,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # 350 (batch 24), on 372 (batches 25-27), on 381 (batch 28) and on 386 (batch 29; the list rewritings no longer
 # change a 、 inside a name's bracket, '各县〔市、区〕政府', which had cost 2 pairs each; then a table's second unit
 # column of one role, 实施部门 after 责任单位, gained 2 pairs as published that the page on one line does not read,
-# and a digest's '1.' items under '一、' under its region's '1、' 5 pairs and a node), on 396 (batch 30) and on 406 (batch 31):
+# and a digest's '1.' items under '一、' under its region's '1、' 5 pairs and a node), on 396 (batch 30) and on
+# 406 (batch 31):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two

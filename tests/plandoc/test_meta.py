@@ -288,6 +288,8 @@ def test_it_reads_the_signature_from_the_closing_lines() -> None:
     ("某某区生活垃圾全程分类体系建设", "三年行动计划（2018—2020年）"),
     ("某某市人民政府办公厅", "关于科学绿化的实施意见"),  # issuer + 关于…: one heading
     ("房县2022年度大气污染防治攻坚行动", "实 施 方 案"),  # the last line spaced out to fill the line
+    # a bureau's plan carrying out its superiors' points: the first half ends on an office, not a signature
+    ("某某市医疗保障局贯彻落实国务院办公厅省政府办公厅市政府办公室", "2022年政务公开工作要点分工方案"),
 ])
 def test_it_joins_a_title_wrapped_over_two_lines(first: str, second: str) -> None:
     text = ("各街道办事处：\n现将方案印发给你们，请认真按照执行。\n特此通知。\n某某区人民政府办公室\n2021年7月2日\n"
@@ -441,3 +443,9 @@ def test_a_tax_sites_header_gives_the_title_without_its_number_and_the_date_of_i
 ])
 def test_a_title_whose_end_is_spaced_out_to_fill_the_line_is_closed_up(line: str, title: str) -> None:
     assert parse(f"{line}\n国办发〔2019〕30号\n各省、自治区、直辖市人民政府：\n" + BODY).title == title
+
+
+def test_a_table_header_cell_copied_on_its_own_line_is_no_title() -> None:
+    text = ("某某区民政局2021年政务公开工作要点分工方案\n字体：[大] [中] [小]\n工作任务\n具体要求\n责任科室\n"
+            "一、做好规划公开\n1.主动公开规划纲要。\n办公室\n")
+    assert parse(text).title == "某某区民政局2021年政务公开工作要点分工方案"

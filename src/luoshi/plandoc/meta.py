@@ -21,6 +21,7 @@ from .dates import find_date
 from .lines import Line
 from .normalize import halfwidth
 from .refs import DOC_NUMBER_RE, find_doc_numbers
+from .tables import is_header_word
 
 # Portal metadata keys (索引号 / 发文机关 / 成文日期 / 发文字号 …) and the field each one fills.
 PORTAL_KEYS: tuple[tuple[str, str | None], ...] = (
@@ -72,6 +73,7 @@ _OPEN_ONLY = "(（[［【〔"
 _CLOSE_ONLY = ")）]］】〕"
 _WRAP_MAX = 40  # each half of a wrapped title is a short line
 _WRAP_MIN = 5
+_MAX_HEADER_WORD = 6  # '工作任务', '重点任务', '责任单位': a table header's cell, never a title
 _MONTH_LINE_RE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月")
 # Red-header and filing lines above a title: "上海市人民政府文件", "特此通知", "主动公开".
 _NOT_TITLE_PART_RE = re.compile(r"(文件|特此通知|特此函告|主动公开|此件公开发布|依申请公开|不予公开)$|^附件\s*\d*$"
@@ -263,7 +265,11 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
         return False
     # An organisation above a heading is one title only when the heading goes on "关于…"
     # ("上海市人民政府办公厅" + "关于科学绿化的实施意见"); above any other heading it is a signature.
-    return not _ORG_END_RE.search(p) or cur.startswith("关于")
+    # "某局贯彻落实…市政府办公室" + "2022年…分工方案": a heading carrying out its superiors' plan names them at its end.
+    return not _ORG_END_RE.search(p) or cur.startswith("关于") or _CARRIES_OUT_RE.search(p) is not None
+
+
+_CARRIES_OUT_RE = re.compile(r"贯彻|落实|关于")
 
 
 _TITLE_AFTER_YEARS_RE = re.compile(r"\(\d{4}[^()]{0,12}\)\S")
@@ -417,6 +423,8 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
             continue   # a 文号, an annex's label, a breadcrumb ('首页 > 纲要规划')
         if meta.issuer and text == meta.issuer:
             continue
+        if len(norm) <= _MAX_HEADER_WORD and is_header_word(norm):
+            continue   # '工作任务': the first cell of a table's header, copied a cell a line
         if i > 0 and len(content[i - 1].norm.strip()) > len(norm) and content[i - 1].norm.strip().endswith(norm):
             continue   # the tail of a wrapped copy under the whole title: '…和市政府工作报告重点工作责任分解'
         if _PLAN_WORD_RE.search(_TRAILING_YEARS.sub("", _strip_brackets(norm))) or _NOTICE_RE.search(norm):

@@ -300,7 +300,7 @@ def _pipe_closed_table(lines: list[Line], i: int) -> tuple[list[Line], int] | No
     numbers.)"""
     first = lines[i]
     head = first.norm.rstrip()
-    if first.cells or not head.endswith("|") or head.count("|") != 1 or not _is_header_word(head[:-1]) \
+    if first.cells or not head.endswith("|") or head.count("|") != 1 or not is_header_word(head[:-1]) \
             or re.fullmatch(r"序\s*号", head[:-1].strip()) or (i > 0 and lines[i - 1].norm.rstrip().endswith("|")):
         return None
     end = i
@@ -337,7 +337,7 @@ def _pipe_row(lines: list[Line], i: int, width: int | None) -> tuple[list[list[L
                 current = []
                 if width is not None and len(cells) == width:
                     break
-        elif width is None and cells and not current and (len(line.norm) > 12 or not _is_header_word(line.norm)):
+        elif width is None and cells and not current and (len(line.norm) > 12 or not is_header_word(line.norm)):
             break   # the header is over
         else:
             current.append(line)
@@ -573,7 +573,7 @@ def _stacked_header(lines: list[Line], i: int) -> int:
         ends_at_row = end < len(lines) and (_STACKED_SEQ.match(lines[end].norm.strip()) is not None or (
             lines[end].norm.strip() in _TOTALS_WORDS and end + 1 < len(lines)
             and _STACKED_SEQ.match(lines[end + 1].norm.strip()) is not None))
-        if all(_is_header_word(n) or (ends_at_row and not _HEADER_PROSE.search(n)) for n in names):
+        if all(is_header_word(n) or (ends_at_row and not _HEADER_PROSE.search(n)) for n in names):
             return ends[width - 1]
     return 0
 
@@ -590,7 +590,7 @@ def _wraps_header_cell(previous: str, cell: str) -> bool:
         return True
     joined = re.sub(r"\s+", "", previous + cell)
     return len(previous) <= _MAX_WRAPPED_HEADER_PART and looks_like_unit(previous) \
-        and not _is_header_word(previous) and len(joined) <= _MAX_HEADER_CELL and _is_header_word(joined)
+        and not is_header_word(previous) and len(joined) <= _MAX_HEADER_CELL and is_header_word(joined)
 
 
 def _join_header_notes(lines: list[Line]) -> list[Line]:
@@ -610,7 +610,7 @@ _MAX_SECTION_ROW = 40
 _HEADER_PROSE = re.compile(r"[。,;:!?、]")
 
 
-def _is_header_word(cell: str) -> bool:
+def is_header_word(cell: str) -> bool:
     name = re.sub(r"\s+", "", cell)
     name = re.sub(r"\([^()]*\)$", "", name)   # 重点工作任务（杭州市2项配合工作）
     return any(p.search(name) for _, p in COLUMN_ROLES)
@@ -707,12 +707,12 @@ def _loose_header(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     j = i
     while j < len(lines) and not lines[j].cells and len(names) < 10:
         cell = lines[j].norm.strip()
-        if cell and len(cell) <= _MAX_HEADER_CELL and _is_header_word(cell) and match_label(cell, cell) is None:
+        if cell and len(cell) <= _MAX_HEADER_CELL and is_header_word(cell) and match_label(cell, cell) is None:
             names.append(cell)
             j += 1
             continue
         following = lines[j + 1].norm.strip() if j + 1 < len(lines) and not lines[j + 1].cells else ""
-        if len(cell) <= _MAX_WRAPPED_HEADER_PART and following and _is_header_word(cell + following) \
+        if len(cell) <= _MAX_WRAPPED_HEADER_PART and following and is_header_word(cell + following) \
                 and len(cell + following) <= _MAX_HEADER_CELL:
             names.append(cell + following)
             j += 2
@@ -794,7 +794,7 @@ def _join_where(lines: list[Line], joins: Callable[[Line, Line], bool], *, after
 
 def _is_person_line(line: Line) -> bool:
     norm = line.norm.strip()
-    return bool(PERSON_NAMES.fullmatch(norm)) and not looks_like_unit(norm) and not _is_header_word(norm)
+    return bool(PERSON_NAMES.fullmatch(norm)) and not looks_like_unit(norm) and not is_header_word(norm)
 
 
 # -- tables copied out of a PDF, cells set apart by spaces -------------------------------------------
