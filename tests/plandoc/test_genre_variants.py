@@ -1713,3 +1713,8 @@ def test_a_table_whose_rows_lost_their_merged_cells_keeps_its_items_under_their_
     assert _units(plan, "一", "1") == [("办公室", L), ("其他股室", S), ("属下单位", S)]
     assert _units(plan, "二", "4") == [("市场执法股", R)]
     assert _units(plan, "三", "5") == [("计划财务股", R)]
+
+
+def test_a_units_other_name_in_brackets_after_a_space_is_part_of_the_name() -> None:
+    plan = _plan("（一）推进权力清单公开。（牵头单位：省编办 （省审改办）；责任单位：省直各部门 省财政厅）")
+    assert _units(plan, "一", "（一）") == [("省编办 （省审改办）", L), ("省直各部门", R), ("省财政厅", R)]

@@ -890,6 +890,8 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
         return False
     left_name, right_name = _name_of(h, ps, pe), _name_of(h, s, e)
     by_word = not h[s - 1].isspace()
+    if not by_word and _WHOLLY_BRACKETED.fullmatch(right_name.strip()):
+        return False   # '省编办 (省审改办)': the name's other name in brackets after a space is part of it
     if by_word and right_name.startswith("其") and not right_name.startswith(("其他", "其它", "其余")):
         return False   # '区政府及其工作部门': 其 points back at the name before it; one name
     if by_word and _BARE_PLACE.fullmatch(compact_name(left_name)) \
@@ -910,6 +912,9 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
     if _PLACE_ONLY.search(name) and len(other) >= 3 and other[-1] == name[-1]:
         return True   # 佘山镇和车墩镇: two places of one level (沈阳市和平区 is one name)
     return not _PLACE_ONLY.search(name) and looks_like_unit(bare)
+
+
+_WHOLLY_BRACKETED = re.compile(r"\([^()]{1,20}\)")
 
 
 # A zone's name ends in 区 like a place's, but names the zone's administration: 开发区, 高新区, 自贸区.
