@@ -1718,3 +1718,11 @@ def test_a_table_whose_rows_lost_their_merged_cells_keeps_its_items_under_their_
 def test_a_units_other_name_in_brackets_after_a_space_is_part_of_the_name() -> None:
     plan = _plan("（一）推进权力清单公开。（牵头单位：省编办 （省审改办）；责任单位：省直各部门 省财政厅）")
     assert _units(plan, "一", "（一）") == [("省编办 （省审改办）", L), ("省直各部门", R), ("省财政厅", R)]
+
+
+def test_the_marker_of_an_item_a_headings_title_runs_on_into_is_the_items() -> None:
+    # A PDF or page that lost the break between '一、…治理' and its first item '(一)…'.
+    plan = parse("2016年工作要点\n一、加强重点领域治理 (一)加强互联网领域侵权假冒治理。打击网上销售假冒伪劣商品。"
+                 "(工业和信息化部、公安部按职责分工分别负责)\n(二)加强农村治理。(农业部负责)\n")
+    assert _units(plan, "一") == []
+    assert _units(plan, "一", "(一)") == [("工业和信息化部", R), ("公安部", R)]

@@ -287,7 +287,8 @@ class TreeBuilder:
         number fits the outline, else text of the item above."""
         segments = [piece for seg in split_inline_items(line, PARAGRAPH_INLINE_STYLES)
                     for piece in self._split_after_markers(seg)]
-        segments[:1] = _split_heading_run_on(segments[0])
+        heading = _split_heading_run_on(segments[0])
+        segments[:1] = heading
         segments[-1:] = self._split_trailing_heading(segments[-1])
         created: list[Draft] = []
         for k, seg in enumerate(segments):
@@ -303,7 +304,8 @@ class TreeBuilder:
             else:
                 self._paragraph(seg)
         self.segments_after = []
-        if len(segments) > 1 and created:
+        if len(segments) > 1 and created and len(heading) == 1:
+            # (not after a heading's title run on into its first item: that item's marker is its own)
             self._hoist_inline_marker(segments, created)
 
     def _skips_ahead(self, before: Draft, label: Label) -> int | None:
