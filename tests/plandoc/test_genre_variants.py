@@ -1726,3 +1726,16 @@ def test_the_marker_of_an_item_a_headings_title_runs_on_into_is_the_items() -> N
                  "(工业和信息化部、公安部按职责分工分别负责)\n(二)加强农村治理。(农业部负责)\n")
     assert _units(plan, "一") == []
     assert _units(plan, "一", "(一)") == [("工业和信息化部", R), ("公安部", R)]
+
+
+def test_a_web_table_whose_header_a_crawler_broke_and_whose_rows_lost_merged_cells() -> None:
+    lines = ["工作任务 | 具体要求", "| 责任单位 |",
+             "一、做好各类规划主动公开。 | 1.主动公开规划纲要。 | 市直有关部门;各镇(街) |",
+             "2.做好各项规划的归集整理。 | 市政府办公室牵头,市直有关部门配合;各镇(街)参照落实 |",
+             "二、做好执法信息公开。 | 3.主动公开市场准入负面清单。 | 市发展和改革局;各镇(街) |",
+             "4.及时公开落实举措。 | 市发展和改革局牵头,市直有关部门落实 |",
+             "5.加强行政执法信息公开。 | 市直有关部门 |"]
+    plan = parse("2021年政务公开工作要点分工方案\n" + "\n".join(lines) + "\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("二",), ("二", "3"), ("二", "4"), ("二", "5")]
+    assert _units(plan, "一", "2") == [("市政府办公室", L), ("市直有关部门", S), ("各镇(街)", R)]
+    assert _units(plan, "二", "5") == [("市直有关部门", R)]

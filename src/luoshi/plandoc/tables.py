@@ -228,7 +228,9 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
             break
     else:
         return lines
+    lines = _join_broken_pipe_rows(lines)
     out: list[Line] = []
+    in_table = False   # a row of three cells or more was read, and no line of text without a pipe since
     i = 0
     while i < len(lines):
         stacked = _pipe_stacked_table(lines, i)
@@ -243,14 +245,15 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
         norm = line.norm
         if line.cells or "|" not in norm:
             out.append(line)
+            in_table = len(line.cells) >= _MIN_PIPE_CELLS
             continue
         if _PIPES_ONLY.match(norm):
             continue
         spans = _pipe_cells(line.raw)
-        if len(spans) >= _MIN_PIPE_CELLS or (len(spans) == 2 and norm.rstrip().endswith("|") and out
-                                             and len(out[-1].cells) >= _MIN_PIPE_CELLS):
-            # '4.加强… | 市场执法股 |' under a row of three: a row of the table that lost a merged cell
+        if len(spans) >= _MIN_PIPE_CELLS or (len(spans) == 2 and norm.rstrip().endswith("|") and in_table):
+            # '4.加强… | 市场执法股 |' in a table of rows of three: a row that lost a merged cell
             out.append(_cells_line(line, spans))
+            in_table = True
         elif norm.endswith("|") and (norm.count("|") == 1 or (norm.count("|") == 2 and norm.startswith("|"))):
             # 'X |', or '| 1 |' where a crawler opened each row with a pipe: one cell on its line
             raw = line.raw.rstrip()[:-1].rstrip()
@@ -262,6 +265,22 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
 
 
 _MAX_CELL_LINES = 4
+
+
+def _join_broken_pipe_rows(lines: list[Line]) -> list[Line]:
+    """'工作任务 | 具体要求' / '| 责任单位 |': a row a crawler broke after a cell, the line left open and the next
+    opening on the pipe between them, is one row again."""
+    out: list[Line] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if previous is not None and not previous.cells and not line.cells and line.norm.startswith("|") \
+                and "|" in previous.norm and not previous.norm.rstrip().endswith("|"):
+            gap = " " * max(line.start - previous.end, 0)   # the line break a space: offsets stay offsets
+            raw = previous.raw + gap + line.raw
+            out[-1] = Line(previous.start, line.end, raw, halfwidth(raw))
+            continue
+        out.append(line)
+    return out
 
 
 def _pipe_stacked_table(lines: list[Line], i: int) -> tuple[list[Line], int] | None:
