@@ -1739,3 +1739,15 @@ def test_a_web_table_whose_header_a_crawler_broke_and_whose_rows_lost_merged_cel
     assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("二",), ("二", "3"), ("二", "4"), ("二", "5")]
     assert _units(plan, "一", "2") == [("市政府办公室", L), ("市直有关部门", S), ("各镇(街)", R)]
     assert _units(plan, "二", "5") == [("市直有关部门", R)]
+
+
+def test_a_web_table_one_cell_per_line_closed_by_pipes_without_its_header_is_read_as_rows() -> None:
+    cells = ["一、持续推进基层标准化规范化", "1.推动主动公开目录的更新。", "法规科牵头,相关科(室)配合。", "长期",
+             "二、提升依申请公开办理规范化程度", "2.规范使用全省依申请公开系统。", "办公室", "长期",
+             "三、加强营商环境信息公开", "3.开设“营商环境”政策集成专栏。", "法规科统筹,各职能科(室)配合。", "长期",
+             "4.加大涉企政策的分类公开。", "法规科", "长期"]
+    plan = parse("某局2022年政务公开工作要点分工\n" + "\n".join(cell + " |" for cell in cells) + "\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("二",), ("二", "2"), ("三",), ("三", "3"), ("三", "4")]
+    assert _units(plan, "二", "2") == [("办公室", R)]
+    assert _units(plan, "三", "3") == [("法规科", R), ("各职能科(室)", S)]
+    assert _units(plan, "三", "4") == [("法规科", R)]

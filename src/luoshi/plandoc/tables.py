@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .lines import Cell, Line, match_label
 from .normalize import halfwidth
-from .units import is_field_name, looks_like_unit, split_unit_list
+from .units import is_field_name, looks_like_unit, read_unit_cell, split_unit_list
 
 # Ordered: the first role whose pattern matches a header cell wins, so 牵头单位 is "lead" before
 # the generic 单位 could match anything else.
@@ -236,6 +236,8 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
         stacked = _pipe_stacked_table(lines, i)
         if stacked is None:
             stacked = _pipe_closed_table(lines, i)
+        if stacked is None:
+            stacked = _pipe_closed_rows(lines, i)
         if stacked is not None:
             rows, i = stacked
             out.extend(rows)
@@ -330,6 +332,75 @@ def _pipe_closed_table(lines: list[Line], i: int) -> tuple[list[Line], int] | No
     if read is None or read[1] < len(pieces):
         return None   # not every cell read as a row's: not such a table
     return read[0], end
+
+
+def _pipe_closed_rows(lines: list[Line], i: int) -> tuple[list[Line], int] | None:
+    """'一、…提升办理规范化程度 |' / '2.规范使用… |' / '办公室 |' / '长期 |' / …: a table turned into text one cell per
+    line, each closed by a pipe, whose header the page left out. Rows open at a numbered item's cell; the first
+    cell after it that names units (a list, or '法规科牵头,相关科(室)配合。') is the row's unit cell, and the
+    rows stand under a header made up for them; headings between them ('一、…') stay lines of their own.
+    Read where at least three rows follow each other so and most name units. Returns the lines and the index
+    after the run of cells."""
+    if i > 0 and _closed_cell(lines[i - 1]) is not None:
+        return None   # inside a run of cells: only its first line starts one
+    cells: list[Line] = []
+    end = i
+    while end < len(lines) and (cell := _closed_cell(lines[end])) is not None:
+        cells.append(cell)
+        end += 1
+    if len(cells) < _MIN_HEADERLESS_ROWS * 2 or is_header_word(cells[0].norm.strip()):
+        return None
+    out: list[Line] = []
+    rows = 0
+    named = 0
+    k = 0
+    while k < len(cells):
+        label = match_label(cells[k].norm.strip(), cells[k].raw)
+        if label is None or label.style == "cn_dun":
+            out.append(cells[k])   # a heading over the rows below, or a cell of no row
+            k += 1
+            continue
+        row = [cells[k]]
+        k += 1
+        while k < len(cells) and match_label(cells[k].norm.strip(), cells[k].raw) is None:
+            row.append(cells[k])
+            k += 1
+        unit = next((c for c in row[1:] if _names_units_cell(c.raw)), None)
+        rows += 1
+        named += unit is not None
+        kept = [row[0], unit or Line(row[0].end, row[0].end, "", ""), *(c for c in row[1:] if c is not unit)]
+        raw = "\t".join(c.raw for c in kept)
+        out.append(Line(row[0].start, row[-1].end, raw, halfwidth(raw),
+                        cells=[Cell(c.raw, c.start, c.end) for c in kept]))
+    if rows < _MIN_HEADERLESS_ROWS or named < _UNIT_ROWS_SHARE * rows:
+        return None
+    start = lines[i].start
+    header = "\t".join(_MADE_UP_ROW_HEADER)
+    made_up = Line(start, start, header, header, cells=[Cell(name, start, start) for name in _MADE_UP_ROW_HEADER])
+    return [made_up, *out], end
+
+
+_MADE_UP_ROW_HEADER = ("事项", "责任单位")
+
+
+def _closed_cell(line: Line) -> Line | None:
+    """'办公室 |': the cell a line closed by its only pipe holds, else None."""
+    norm = line.norm.rstrip()
+    if line.cells or not norm.endswith("|") or norm.count("|") != 1:
+        return None
+    raw = line.raw.rstrip()[:-1].rstrip()
+    lead = len(raw) - len(raw.lstrip())
+    if lead >= len(raw):
+        return None
+    return Line(line.start + lead, line.start + len(raw), raw[lead:], line.norm[lead:len(raw)])
+
+
+def _names_units_cell(raw: str) -> bool:
+    """A cell that names units: a list of names, or names each followed by its role's verb."""
+    if _names_only_units(raw):
+        return True
+    units = read_unit_cell(raw, "responsible")
+    return bool(units) and len(raw) <= _MAX_UNIT_LINE and "。" not in raw.rstrip("。")
 
 
 def _pipe_pieces(line: Line) -> list[Line]:
