@@ -1751,3 +1751,35 @@ def test_a_web_table_one_cell_per_line_closed_by_pipes_without_its_header_is_rea
     assert _units(plan, "二", "2") == [("办公室", R)]
     assert _units(plan, "三", "3") == [("法规科", R), ("各职能科(室)", S)]
     assert _units(plan, "三", "4") == [("法规科", R)]
+
+
+def test_a_header_whose_category_column_splits_into_levels_on_a_second_row() -> None:
+    # A disclosure catalogue copied one cell per line: '公开类别及事项' spans 一级/二级/三级 on the header's second row,
+    # and rows leave out the level cells merged with the rows above.
+    cells = ["序号", "公开类别及事项", "公开内容", "责任单位", "一级", "二级", "三级",
+             "1", "组织机构", "机构职能", "机构名称、主要职能和联系方式", "机关党委(人事科)",
+             "2", "领导分工", "领导姓名、职务等有关信息", "机关党委(人事科)",
+             "3", "财政信息", "财政预决算", "市民政局部门预算、决算", "规划财务科"]
+    plan = parse("东莞市民政局主动公开基本目录\n" + "\n".join(cell + " |" for cell in cells) + "\n")
+    assert [p for p in _paths(plan)] == [("1",), ("2",), ("3",)]
+    assert _units(plan, "1") == [("机关党委(人事科)", R)]
+    assert _units(plan, "2") == [("机关党委(人事科)", R)]
+    assert _units(plan, "3") == [("规划财务科", R)]
+
+
+def test_a_pipe_header_whose_category_column_splits_into_levels_on_a_second_row() -> None:
+    lines = ["序号 | 公开类型及事项 | 公开内容 | 责任部门 |", "一级 | 二级 | 三级 |",
+             "1 | 政策文件 | 规范性文件 | 市科技局制定的规范性文件 | 政策法规科 |",
+             "2 | 法定主动公开内容 | 组织机构 | 机构职能 | 市科技局机构设置及主要职能情况 | 办公室 |",
+             "3 | 领导分工 | 市科技局领导及分工情况 | 办公室 |"]
+    plan = parse("东莞市科学技术局主动公开目录\n" + "\n".join(lines) + "\n")
+    assert _units(plan, "1") == [("政策法规科", R)]
+    assert _units(plan, "2") == [("办公室", R)]
+    assert _units(plan, "3") == [("办公室", R)]
+
+
+@pytest.mark.parametrize("label", ["【责任单位】", "责任单位：", "【责任主体】"])
+def test_a_unit_label_alone_on_its_line_names_the_units_on_the_next(label: str) -> None:
+    plan = _plan("（一）加强建设。", label, "市发改委、市财政局", "（二）强化保障。（责任单位：市科技局）")
+    assert _units(plan, "一", "（一）") == [("市发改委", R), ("市财政局", R)]
+    assert _units(plan, "一", "（二）") == [("市科技局", R)]

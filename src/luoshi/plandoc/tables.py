@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .lines import Cell, Line, match_label
 from .normalize import halfwidth
-from .units import is_field_name, looks_like_unit, read_unit_cell, split_unit_list
+from .units import is_field_name, is_lone_unit_label, looks_like_unit, read_unit_cell, split_unit_list
 
 # Ordered: the first role whose pattern matches a header cell wins, so 牵头单位 is "lead" before
 # the generic 单位 could match anything else.
@@ -114,12 +114,33 @@ def rebuild_tables(lines: list[Line]) -> list[Line]:
     opening on 序号, the headerless reader a line holding only a row number. One scan of the lines' text says
     which of them can find anything, instead of each walking every line (the same lines come out: a reader
     whose anchor is absent changes nothing)."""
-    lines = read_pipe_cells(lines)
+    lines = join_lone_unit_labels(read_pipe_cells(lines))
     text = "\n" + "\n".join([line.norm for line in lines])
     if _SEQ_HEADER_ANYWHERE.search(text):
         lines = split_spaced_rows(stack_cell_lines(lines))
         text = "\n" + "\n".join([line.norm for line in lines])
     return headerless_rows(lines) if _BARE_NUMBER_ANYWHERE.search(text) else lines
+
+
+def join_lone_unit_labels(lines: list[Line]) -> list[Line]:
+    """'【责任主体】' / '广东省东莞市科学技术局', '责任单位：' / '市发改委、市财政局': a unit label alone on its line (a
+    cell of a page's field table, a PDF's column) and the names on the next line are one marker line."""
+    out: list[Line] = []
+    for line in lines:
+        previous = out[-1] if out else None
+        if previous is not None and not previous.cells and not line.cells and is_lone_unit_label(previous.norm) \
+                and _names_only_units(line.raw) and not _ANY_BODY_HEADER.fullmatch(line.norm.strip()) \
+                and not (len(out) > 1 and len(out[-2].norm.strip()) <= _MAX_HEADER_CELL
+                         and is_header_word(out[-2].norm.strip())):
+            # (not a header copied one cell per line: '年度目标' / '责任部门' / '评分部门')
+            # A colon where the label has none, in the line break's place; spaces for the rest of the break, so
+            # that offsets in the joined line stay offsets in the source.
+            raw = previous.raw.rstrip() + ("" if previous.norm.rstrip().endswith((":", "】", "]")) else "：")
+            raw = raw + " " * max(line.start - previous.start - len(raw), 0) + line.raw
+            out[-1] = Line(previous.start, line.end, raw, halfwidth(raw))
+            continue
+        out.append(line)
+    return out
 
 
 # The first header cell both header readers need ('序号', '序 号'), anywhere.
@@ -254,7 +275,12 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
         spans = _pipe_cells(line.raw)
         if len(spans) >= _MIN_PIPE_CELLS or (len(spans) == 2 and norm.rstrip().endswith("|") and in_table):
             # '4.加强… | 市场执法股 |' in a table of rows of three: a row that lost a merged cell
-            out.append(_cells_line(line, spans))
+            row = _cells_line(line, spans)
+            if in_table and all(_LEVEL_COLUMN.fullmatch(c.text.strip()) for c in row.cells):
+                # '序号 | 公开类型及事项 | 公开内容 | 责任部门 |' / '一级 | 二级 | 三级 |': the header's second row
+                out[-1] = _split_level_cells(out[-1], row)
+                continue
+            out.append(row)
             in_table = True
         elif norm.endswith("|") and (norm.count("|") == 1 or (norm.count("|") == 2 and norm.startswith("|"))):
             # 'X |', or '| 1 |' where a crawler opened each row with a pipe: one cell on its line
@@ -501,7 +527,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
             out.append(lines[i])
             i += 1
             continue
-        header = _join_header_notes(lines[i:i + header_lines])
+        header = _split_level_columns(_join_header_notes(lines[i:i + header_lines]))
         # '任务类型' / '序号' / …: a category column before the numbers, its cell merged over the rows of a group
         # (so written once, before the group's first number).
         category_first = bool(out) and out[-1] is lines[i - 1] and _column_role(lines[i - 1].norm.strip()) == "category"
@@ -671,6 +697,36 @@ def _stacked_header(lines: list[Line], i: int) -> int:
 _HEADER_NOTE = re.compile(r"\([^()]{1,8}\)")
 # A totals row right under a header ('总分' / '100'): no header cell, and no section of the table.
 _TOTALS_WORDS = frozenset({"总分", "合计", "总计", "小计"})
+
+
+def _split_level_columns(header: list[Line]) -> list[Line]:
+    """'序号' / '公开类别及事项' / '公开内容' / '责任单位' / '一级' / '二级' / '三级': the levels on the header's second
+    row split the category column above them, and stand in its place."""
+    levels = 0
+    while levels < len(header) - 1 and _LEVEL_COLUMN.fullmatch(header[len(header) - 1 - levels].norm.strip()):
+        levels += 1
+    if levels < 2:
+        return header
+    top = header[:-levels]
+    split = next((k for k, line in enumerate(top) if _CATEGORY_COLUMN.search(line.norm)), None)
+    if split is None:
+        return header
+    return [*top[:split], *header[-levels:], *top[split + 1:]]
+
+
+def _split_level_cells(header: Line, levels: Line) -> Line:
+    """A header row of cells with the levels of its category column (its second row) in that column's place."""
+    split = next((k for k, c in enumerate(header.cells) if _CATEGORY_COLUMN.search(halfwidth(c.text))), None)
+    if split is None or len(header.cells) > _MAX_HEADER_CELLS:
+        return header
+    cells = [*header.cells[:split], *levels.cells, *header.cells[split + 1:]]
+    raw = "\t".join(c.text for c in cells)
+    return Line(header.start, levels.end, raw, halfwidth(raw), cells=cells)
+
+
+_MAX_HEADER_CELLS = 12
+_LEVEL_COLUMN = re.compile(r"[一二三四五]级(?:分类|类别|类目|事项|目录)?")
+_CATEGORY_COLUMN = re.compile(r"类别|类目|分类|事项|目录")
 
 
 def _wraps_header_cell(previous: str, cell: str) -> bool:

@@ -631,6 +631,15 @@ class _LabelMatch:
 
 
 _LABEL_LENGTHS = sorted({len(w) for w in _LABEL_ROLE}, reverse=True)
+# '【责任主体】', '责任单位：', '牵头单位' alone on a line: a unit label whose names are on the next line.
+_LONE_UNIT_LABEL = re.compile(r"[【\[]?(?:[省市县区]级?)?(?P<label>" + "|".join(
+    sorted((w for w, r in _LABEL_ROLE.items() if r in ("lead", "support", "responsible")), key=len, reverse=True))
+    + r")[】\]]?\s*:?")
+
+
+def is_lone_unit_label(norm: str) -> bool:
+    """Whether a (half-width) line holds only a unit label: '【责任主体】', '责任单位:'."""
+    return _LONE_UNIT_LABEL.fullmatch(norm.strip()) is not None
 _LEVELLED_LABEL = re.compile(r"牵头|配合|责任|协办|参与")
 _MAIN = "主要"
 _UNIT_ROLES = frozenset({"lead", "support", "responsible"})
