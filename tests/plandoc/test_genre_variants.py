@@ -1783,3 +1783,14 @@ def test_a_unit_label_alone_on_its_line_names_the_units_on_the_next(label: str) 
     plan = _plan("（一）加强建设。", label, "市发改委、市财政局", "（二）强化保障。（责任单位：市科技局）")
     assert _units(plan, "一", "（一）") == [("市发改委", R), ("市财政局", R)]
     assert _units(plan, "一", "（二）") == [("市科技局", R)]
+
+
+def test_a_division_restarting_at_one_under_its_title_after_the_notices_own_numbered_paragraphs() -> None:
+    plan = parse("各区县人民政府，市政府直属各单位：\n现将《2024年政府工作报告重点工作责任分解》印发给你们：\n"
+                 "一、要抓紧部署实施。\n二、要高效推进落实。\n三、要强化督查考核。\n某某市人民政府办公室\n2024年2月8日\n"
+                 "2024年政府工作报告重点工作责任分解\n一、市长主抓重点工作\n1.坚持稳中求进。\n责任单位：市政府办公室、各区县政府\n"
+                 "2.提高政府自身建设水平。\n责任单位：市政府办公室\n")
+    division = [n for n in plan.nodes if n.path[-1] in ("1", "2")]
+    assert [n.path[-2:] for n in division] == [["一", "1"], ["一", "2"]]
+    assert [u.name for u in division[0].units] == ["市政府办公室", "各区县政府"]
+    assert plan.title == "2024年政府工作报告重点工作责任分解"   # named by the notice, standing over the division

@@ -27,7 +27,7 @@ from .refs import REF_CHARS, find_refs
 from .similar import Item, group_duplicates
 from .tables import loose_unit_lines, rebuild_tables
 from .targets import MAY_HOLD_MEASURE_RE, find_targets
-from .tree import Draft, Segment, TreeBuilder, find_lead_rule_line
+from .tree import SECOND_DOCUMENT, Draft, Segment, TreeBuilder, find_lead_rule_line
 from .units import UnitDirectory, is_collective_name
 
 Source = str | bytes | os.PathLike[str]
@@ -87,6 +87,11 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
         builder.feed(i, line)
     builder.finish()
     meta = extract_metadata(builder.preamble, closing=lines[-_CLOSING_LINES:])
+    if not meta.title:
+        # '印发《X》…' / '一、…二、…三、…' (the notice's own paragraphs), then X under its title: the plan's title.
+        part = next((d for d in builder.drafts if d.style == "annex" and d.label == SECOND_DOCUMENT), None)
+        if part is not None and any(f"《{part.head.raw.strip()}》" in line.raw for line in builder.preamble):
+            meta.title = part.head.raw.strip()
     if directory is None:
         # The built-in directory is Dalian's: a Guangzhou plan's 市人社局 is not 大连市人社局.
         builtin = UnitDirectory.builtin()

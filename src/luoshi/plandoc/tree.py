@@ -363,7 +363,7 @@ class TreeBuilder:
         for read in (note, title):   # the title (and its note) were read as paragraphs of the item before
             if read is not None and current.body and current.body[-1].raw.strip() == read.raw.strip():
                 current.body.pop()
-        self._start_part(Draft("附文", "annex", 1, None, Segment(title.raw, title.start)))
+        self._start_part(Draft(SECOND_DOCUMENT, "annex", 1, None, Segment(title.raw, title.start)))
         return True
 
     def _place(self, label: Label, *, validate: bool, floor: int | None = None) -> int | None:
@@ -1151,7 +1151,9 @@ def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
 _BOX_WORD = "专栏"
 _BOX_RE = re.compile(r"^" + _BOX_WORD + r"\s*[0-9一二三四五六七八九十]*(?:\s|:|$)")
 # The title line of a document: short, no sentence punctuation, ending with the genre's words.
-_DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办法|细则|规划|要点|清单|规定|政策|纲要|事项)"
+SECOND_DOCUMENT = "附文"   # the label of a second document's part in one notice (a policy and its action plan)
+_DOC_TITLE = re.compile(r"^[^。;!?:,]{4,60}(?:方案|计划|措施|意见|办法|细则|规划|要点|清单|规定|政策|纲要|事项"
+                        r"|分解|分工|分解表|分工表|安排)"
                         r"(?:\([^()]{0,20}\))?$")
 # A marker closing with "，下同）" holds for the items below (a 下同 inside a name's note does not).
 # A closing bracket, then what may be the next item's label: （…负责）（二）…, …协办）2.…
