@@ -1,0 +1,186 @@
+"""Less work per field found gives the results of the longer way (eighth round of the speed work, as
+tests/plandoc/test_fast_paths.py checks the earlier shortcuts against what they replaced).
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as sre_parser  # the parsed form of a pattern, to read what its matches end with
+from pathlib import Path
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from luoshi.plandoc import targets
+from luoshi.plandoc.model import Span, Target
+from luoshi.plandoc.normalize import halfwidth
+
+from .test_fast_paths import _edge_characters
+
+CORPUS_DOCS = Path(__file__).resolve().parents[1] / "corpus/docs"
+SEED = Path(__file__).resolve().parents[2] / "src/luoshi/plandoc/data/dalian-2018-innovation-workplan.txt"
+
+
+def _paragraphs() -> list[str]:
+    texts = [SEED.read_text(encoding="utf-8")] + [
+        path.read_text(encoding="utf-8") for path in sorted(CORPUS_DOCS.glob("*.txt"))]
+    return [paragraph for text in texts for paragraph in text.split("\n") if paragraph.strip()]
+
+
+# -- targets: the comparators tried by the last character before the number ------------------------
+
+def test_each_comparator_is_tried_for_every_character_its_match_can_end_with() -> None:
+    """Each comparator ends with its words, then whitespace and $: the characters its words can end with are
+    those _COMPARATORS_BY_LAST tries it for."""
+    assert [name for name, _, _ in targets.COMPARATORS] == list(targets._COMPARATOR_ENDS)
+    for name, regex, _ in targets.COMPARATORS:
+        items = list(sre_parser.parse(regex.pattern).data)
+        ends, empty = _edge_characters(items[:-2], last=True)
+        assert ends is not None and not empty, name
+        assert ends <= set(targets._COMPARATOR_ENDS[name]), (name, ends - set(targets._COMPARATOR_ENDS[name]))
+    for last, rows in targets._COMPARATORS_BY_LAST.items():   # in the order of COMPARATORS
+        assert list(rows) == [row for row in targets.COMPARATORS if last in targets._COMPARATOR_ENDS[row[0]]]
+
+
+def _reference_comparator(before: str) -> targets._Comparator | None:
+    """targets._comparator without the look-up by the last character: every comparator tried in order."""
+    stripped = before.rstrip()
+    if stripped:
+        tail_start = max(0, len(before) - targets._COMPARATOR_TAIL)
+        for name, regex, op in targets.COMPARATORS:
+            m = regex.search(before, tail_start)
+            if m:
+                return targets._Comparator(name, op, m.start(),
+                                           m.span("object") if "object" in regex.groupindex else None)
+    if not stripped.endswith("的"):
+        return None
+    for cut in range(len(before) - 2, max(len(before) - 18, 0), -1):
+        if targets._REFERENCE_GAP_RE.fullmatch(before, cut):
+            for name, regex, op in targets.COMPARATORS:
+                m = regex.search(before, 0, cut)
+                if m and op in (">=", "<=") and "object" not in regex.groupindex:
+                    return targets._Comparator(name, op, m.start())
+    return None
+
+
+_COMPARATOR_WORDS = sorted({word for _, regex, _ in targets.COMPARATORS
+                            for word in re.findall(r"[\u4e00-\u9fff]+", regex.pattern)})
+
+
+@given(st.lists(st.sampled_from([*_COMPARATOR_WORDS, "的", " ", "\n", "市", "为", "2017年", "上年", "企业数量",
+                                 "规定时限"]), max_size=7).map("".join))
+@example("比上年增长")
+@example("力争达到")
+@example("压缩企业开办时间至")
+@example("不超过国家规定时限的")
+@settings(max_examples=1500, deadline=None)
+def test_the_comparator_looked_up_by_its_last_character_is_the_one_every_regex_finds(before: str) -> None:
+    assert targets._comparator(before) == _reference_comparator(before)
+
+
+def test_the_comparator_of_every_measure_of_the_corpus_is_the_one_every_regex_finds() -> None:
+    seen: list[str] = []
+    comparator = targets._comparator
+
+    def spy(before: str) -> targets._Comparator | None:
+        seen.append(before)
+        return comparator(before)
+    targets._comparator = spy
+    try:
+        for paragraph in _paragraphs():
+            targets.find_targets(paragraph, default_year=2018)
+    finally:
+        targets._comparator = comparator
+    assert len(seen) > 1000
+    assert sum(comparator(before) is not None for before in seen) > 300
+    assert [comparator(before) for before in seen] == [_reference_comparator(before) for before in seen]
+
+
+# -- targets: quotations and titles looked for once a measure is no exclusion ----------------------
+
+def _reference_find_targets(text: str, *, default_year: int | None = None) -> list[Target]:
+    """targets.find_targets as it read before: quotations, titles and 文号 found before the first measure is
+    read, and a measure inside one skipped before its exclusions are tried."""
+    half = halfwidth(text)
+    label_end = m.end() if (m := targets._LABEL_RE.match(half)) else 0
+    if not targets.MAY_HOLD_MEASURE_RE.search(half, label_end):
+        return []
+    norm = targets._prepare(text)
+    measures = [ms for m in targets.MEASURE_RE.finditer(norm, label_end) if (ms := targets._measure(m)) is not None]
+    if not measures:
+        return []
+    masked: list[Span] = targets._masked_spans(text, norm)
+    found: list[Target] = []
+    floor = label_end
+    for i, ms in enumerate(measures):
+        if targets._inside(masked, ms.start):
+            continue
+        clause_start = targets._clause_start(norm, ms.start, max(floor, ms.start - targets._MAX_CLAUSE))
+        before = norm[clause_start:ms.start]
+        after = norm[ms.end:ms.end + 12]
+        comparator = targets._comparator(before)
+        if targets._excluded(ms, before, after, comparator is not None):
+            continue
+        if targets._is_attribute(norm, ms, measures[i + 1] if i + 1 < len(measures) else None, before, comparator):
+            continue
+        next_start = measures[i + 1].start if i + 1 < len(measures) else len(norm)
+        target = targets._build(text, norm, ms, clause_start, comparator, default_year, masked, next_start)
+        if target.basis is None and comparator is None and found and found[-1].basis != "rate" and (
+                clause_start == floor or targets._SUBSET_RE.match(norm, floor, ms.start)):
+            target.basis = found[-1].basis
+        found.append(target)
+        floor = target.span[1] if target.span else ms.end
+    return found
+
+
+_TARGET_PIECES = ["《", "》", "“", "”", "大政发〔2017〕16号", "3家", "5%", "10项", "一批", "第3届", "达到", "新增",
+                  "不低于", "2018年", "到2020年", "，", "。", "、", "其中", "高新技术企业", "给予", "500万元", "奖励",
+                  "每万人口", "发明专利拥有量", "18件", "(一)", "1.", "共", "23项", "措施", "的"]
+
+
+@given(st.lists(st.sampled_from(_TARGET_PIECES), max_size=16).map("".join))
+@example("《关于支持3家企业的意见》新增5家")
+@example("“十三五”期间新增3家，到2020年达到10家")
+@example("(大政发〔2017〕16号)新增一批，达到5%")
+@settings(max_examples=1500, deadline=None)
+def test_find_targets_reads_what_it_read_with_the_quotations_found_first(text: str) -> None:
+    assert targets.find_targets(text, default_year=2018) == _reference_find_targets(text, default_year=2018)
+
+
+def test_find_targets_reads_every_corpus_paragraph_as_with_the_quotations_found_first() -> None:
+    paragraphs = _paragraphs()
+    assert len(paragraphs) > 10_000
+    found = 0
+    for paragraph in paragraphs:
+        read = targets.find_targets(paragraph, default_year=2018)
+        assert read == _reference_find_targets(paragraph, default_year=2018), paragraph
+        found += len(read)
+    assert found > 1000
+
+
+# -- targets: the year before a target -----------------------------------------------------------
+
+def test_the_year_scan_reads_halfwidth_text_with_no_full_width_sentence_end() -> None:
+    """_year_before looks for 。!? only: the text it reads is _prepare()d, where ！ and ？ are ! and ?."""
+    assert targets._prepare("到2020年！新增3家？，") == "到2020年!新增3家?，"
+    assert set(targets._SENTENCE_END) == {"。", "!", "?"}
+
+
+_YEAR_PLAIN = re.compile(targets._YEAR_RE.pattern.replace("(?=[12〇零○一二])", "", 1))
+
+
+@given(st.lists(st.sampled_from(["2018", "1999", "2100", "3018", "年", "二〇二〇", "一九九九", "三〇二〇", "〇", "零",
+                                 "○", "比", "同", "-", "~", "1", "2", " ", "以来", "的", "前", "基础上", "。"]),
+                max_size=12).map("".join))
+@settings(max_examples=1500, deadline=None)
+def test_the_year_regex_finds_with_its_first_character_look_ahead_what_it_found_without(text: str) -> None:
+    assert _YEAR_PLAIN.pattern != targets._YEAR_RE.pattern
+    for start in range(len(text) + 1):
+        assert [m.span() for m in targets._YEAR_RE.finditer(text, start)] == [
+            m.span() for m in _YEAR_PLAIN.finditer(text, start)]
+
+
+def test_the_year_regex_finds_in_the_corpus_with_its_look_ahead_what_it_found_without() -> None:
+    for paragraph in _paragraphs():
+        norm = targets._prepare(paragraph)
+        assert [m.span() for m in targets._YEAR_RE.finditer(norm)] == [m.span() for m in _YEAR_PLAIN.finditer(norm)]
