@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 import re._parser as sre_parser  # the parsed form of a pattern, to read what its matches end with
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import targets
-from luoshi.plandoc.model import Span, Target
+from luoshi.plandoc import targets, tree, units
+from luoshi.plandoc.model import Span, Target, UnitRef
 from luoshi.plandoc.normalize import halfwidth
 
 from .test_fast_paths import _edge_characters
@@ -184,3 +185,66 @@ def test_the_year_regex_finds_in_the_corpus_with_its_look_ahead_what_it_found_wi
     for paragraph in _paragraphs():
         norm = targets._prepare(paragraph)
         assert [m.span() for m in targets._YEAR_RE.finditer(norm)] == [m.span() for m in _YEAR_PLAIN.finditer(norm)]
+
+
+# -- tree: a segment's marker units added at once --------------------------------------------------
+
+def _take_marker_unit_by_unit(builder: tree.TreeBuilder, draft: tree.Draft, seg: tree.Segment, *,
+                              own_line: bool) -> bool:
+    """TreeBuilder._take_marker as it read before: each marker's units added as the marker was read."""
+    markers = units.find_unit_markers(seg.raw, first_is_lead=builder.first_is_lead,
+                                      lead_before_comma=builder.lead_before_comma)
+    if not markers:
+        return False
+    if own_line:
+        draft.units = []
+    later = not own_line and any(not u.inherited for u in draft.units)
+    standing_before = list(builder.standing)
+    covered_from = 0
+    for marker in markers:
+        covers = tree._covered(seg, covered_from, marker.span[0]) if len(markers) > 1 or later else None
+        covered_from = marker.span[1]
+        found = [UnitRef(u.raw, u.role, False, seg.span(u.span), covers) for u in marker.units]
+        tree._add_units(draft, found)
+        marker_text = halfwidth(seg.raw[marker.span[0]:marker.span[1]]) \
+            if seg.raw.find("下同", *marker.span) >= 0 else ""
+        if marker_text and tree._SAME_BELOW_END.search(marker_text) \
+                and not tree._LEAD_RULE_NOTE_AT_END.search(marker_text) \
+                and not tree._RULE_SENTENCE_AT_END.search(marker_text):
+            builder.standing = [r for r in found if r.role != "lead"] or found
+        if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
+            draft.deadline_cell = tree.Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
+    tree._add_units(draft, standing_before, by_name=True)
+    for marker in reversed(markers):
+        seg.remove(*tree._cut(seg.raw, marker))
+    return True
+
+
+_MARKER_PIECES = ["推进工作。", "落实", "，", "。", " ", "（责任单位：市科技局）", "（责任单位：市科技局、市财政局）",
+                  "（市发展改革委牵头，市科技局配合）", "（责任单位：市财政局，下同）",
+                  "（牵头单位：市科技局；配合单位：市财政局）", "（2018年底前完成，牵头单位：市财政局）",
+                  "责任单位：市科技局、各区市县政府"]
+
+
+def _taken(text: str, own_line: bool, before: list[UnitRef], standing: list[UnitRef],
+           take: Callable[..., bool]) -> tuple[object, ...]:
+    builder = tree.TreeBuilder(lead_rule_from=None, warnings=[])
+    builder.standing = list(standing)
+    seg = tree.Segment(text, 7)
+    draft = tree.Draft("1", "ar_dot", 1, None, seg, units=list(before))
+    took = take(builder, draft, seg, own_line=own_line)
+    cell = draft.deadline_cell
+    return (took, draft.units, seg.raw, seg.joins, builder.standing,
+            None if cell is None else (cell.raw, cell.start, cell.joins))
+
+
+@given(st.lists(st.sampled_from(_MARKER_PIECES), max_size=10).map("".join), st.booleans(),
+       st.sampled_from([[], [UnitRef("市科技局", "responsible")], [UnitRef("市科技局", "responsible", True)]]),
+       st.sampled_from([[], [UnitRef("市审计局", "support")], [UnitRef("市科技局", "responsible")]]))
+@example("推进工作。（责任单位：市科技局）推进工作。（责任单位：市科技局）", False, [], [])
+@settings(max_examples=1500, deadline=None)
+def test_the_units_of_a_segment_s_markers_added_at_once_are_those_added_marker_by_marker(
+        text: str, own_line: bool, before: list[UnitRef], standing: list[UnitRef]) -> None:
+    at_once = _taken(text, own_line, before, standing, lambda b, *a, **k: b._take_marker(*a, **k))
+    one_by_one = _taken(text, own_line, before, standing, _take_marker_unit_by_unit)
+    assert at_once == one_by_one

@@ -602,11 +602,14 @@ class TreeBuilder:
         later = not own_line and any(not u.inherited for u in draft.units)
         standing_before = list(self.standing)
         covered_from = 0
+        # Every marker's units are added at once: nothing below changes draft.units, and adding them marker by
+        # marker rebuilt the set of the units found so far once per marker (quadratic in a line of markers).
+        found_in_segment: list[UnitRef] = []
         for marker in markers:
             covers = _covered(seg, covered_from, marker.span[0]) if len(markers) > 1 or later else None
             covered_from = marker.span[1]
             found = [UnitRef(u.raw, u.role, False, seg.span(u.span), covers) for u in marker.units]
-            _add_units(draft, found)
+            found_in_segment.extend(found)
             marker_text = halfwidth(seg.raw[marker.span[0]:marker.span[1]]) \
                 if seg.raw.find("下同", *marker.span) >= 0 else ""
             if marker_text and _SAME_BELOW_END.search(marker_text) and not _LEAD_RULE_NOTE_AT_END.search(marker_text) \
@@ -615,6 +618,7 @@ class TreeBuilder:
                 self.standing = [r for r in found if r.role != "lead"] or found
             if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
                 draft.deadline_cell = Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
+        _add_units(draft, found_in_segment)
         _add_units(draft, standing_before, by_name=True)
         for marker in reversed(markers):
             seg.remove(*_cut(seg.raw, marker))
