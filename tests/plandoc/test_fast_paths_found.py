@@ -4,6 +4,7 @@ tests/plandoc/test_fast_paths.py checks the earlier shortcuts against what they 
 
 from __future__ import annotations
 
+import itertools
 import re
 import re._parser as sre_parser  # the parsed form of a pattern, to read what its matches end with
 from collections.abc import Callable
@@ -191,7 +192,8 @@ def test_the_year_regex_finds_in_the_corpus_with_its_look_ahead_what_it_found_wi
 
 def _take_marker_unit_by_unit(builder: tree.TreeBuilder, draft: tree.Draft, seg: tree.Segment, *,
                               own_line: bool) -> bool:
-    """TreeBuilder._take_marker as it read before: each marker's units added as the marker was read."""
+    """TreeBuilder._take_marker as it read before: each marker's units added as the marker was read, each
+    marker cut out of the segment's text one after the other, from the last."""
     markers = units.find_unit_markers(seg.raw, first_is_lead=builder.first_is_lead,
                                       lead_before_comma=builder.lead_before_comma)
     if not markers:
@@ -216,8 +218,17 @@ def _take_marker_unit_by_unit(builder: tree.TreeBuilder, draft: tree.Draft, seg:
             draft.deadline_cell = tree.Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
     tree._add_units(draft, standing_before, by_name=True)
     for marker in reversed(markers):
-        seg.remove(*tree._cut(seg.raw, marker))
+        seg.remove(*_cut(seg.raw, marker))
     return True
+
+
+def _cut(raw: str, marker: units.UnitMarker) -> tuple[int, int]:
+    """tree._cuts for one marker, as it read before: on the text the cuts right of it left."""
+    start = len(raw[: marker.span[0]].rstrip())
+    after = raw[marker.span[1]:]
+    if after.strip() in ("", "。", ".", "；", ";"):
+        return start, len(raw)
+    return start, marker.span[1] + len(after) - len(after.lstrip())
 
 
 _MARKER_PIECES = ["推进工作。", "落实", "，", "。", " ", "（责任单位：市科技局）", "（责任单位：市科技局、市财政局）",
@@ -226,11 +237,21 @@ _MARKER_PIECES = ["推进工作。", "落实", "，", "。", " ", "（责任单�
                   "责任单位：市科技局、各区市县政府"]
 
 
+def _segment(text: str, breaks: tuple[int, ...] | list[int]) -> tree.Segment:
+    """The text as a segment of lines joined at `breaks` (each line one character further on in the source)."""
+    cuts = sorted({min(max(b, 1), len(text)) for b in breaks if 0 < b < len(text)})
+    bounds = [0, *cuts, len(text)]
+    seg = tree.Segment(text[:bounds[1]], 7)
+    for k, (a, b) in enumerate(itertools.pairwise(bounds[1:]), 1):
+        seg.join(tree.Segment(text[a:b], 7 + a + k))
+    return seg
+
+
 def _taken(text: str, own_line: bool, before: list[UnitRef], standing: list[UnitRef],
-           take: Callable[..., bool]) -> tuple[object, ...]:
+           take: Callable[..., bool], breaks: tuple[int, ...] | list[int] = ()) -> tuple[object, ...]:
     builder = tree.TreeBuilder(lead_rule_from=None, warnings=[])
     builder.standing = list(standing)
-    seg = tree.Segment(text, 7)
+    seg = _segment(text, breaks)
     draft = tree.Draft("1", "ar_dot", 1, None, seg, units=list(before))
     took = take(builder, draft, seg, own_line=own_line)
     cell = draft.deadline_cell
@@ -240,11 +261,38 @@ def _taken(text: str, own_line: bool, before: list[UnitRef], standing: list[Unit
 
 @given(st.lists(st.sampled_from(_MARKER_PIECES), max_size=10).map("".join), st.booleans(),
        st.sampled_from([[], [UnitRef("市科技局", "responsible")], [UnitRef("市科技局", "responsible", True)]]),
-       st.sampled_from([[], [UnitRef("市审计局", "support")], [UnitRef("市科技局", "responsible")]]))
-@example("推进工作。（责任单位：市科技局）推进工作。（责任单位：市科技局）", False, [], [])
-@settings(max_examples=1500, deadline=None)
-def test_the_units_of_a_segment_s_markers_added_at_once_are_those_added_marker_by_marker(
-        text: str, own_line: bool, before: list[UnitRef], standing: list[UnitRef]) -> None:
-    at_once = _taken(text, own_line, before, standing, lambda b, *a, **k: b._take_marker(*a, **k))
-    one_by_one = _taken(text, own_line, before, standing, _take_marker_unit_by_unit)
+       st.sampled_from([[], [UnitRef("市审计局", "support")], [UnitRef("市科技局", "responsible")]]),
+       st.lists(st.integers(0, 120), max_size=4))
+@example("推进工作。（责任单位：市科技局）推进工作。（责任单位：市科技局）", False, [], [], [])
+@example("推进工作。（责任单位：市科技局） 。（责任单位：市财政局）。", True, [], [], [9, 17])
+@example("推进工作。（责任单位：市科技局）（责任单位：市财政局） 落实", True, [], [], [16, 17])
+@settings(max_examples=2000, deadline=None)
+def test_a_segment_s_markers_taken_at_once_are_those_taken_marker_by_marker(
+        text: str, own_line: bool, before: list[UnitRef], standing: list[UnitRef], breaks: list[int]) -> None:
+    """Their units added at once, their cuts found from right to left without the text cut so far and made in
+    one pass (Segment.remove_all), on segments of one line or of lines joined."""
+    at_once = _taken(text, own_line, before, standing, lambda b, *a, **k: b._take_marker(*a, **k), breaks)
+    one_by_one = _taken(text, own_line, before, standing, _take_marker_unit_by_unit, breaks)
     assert at_once == one_by_one
+
+
+@given(st.text(alphabet="甲乙 。", min_size=1, max_size=40), st.lists(st.integers(0, 40), max_size=4),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(1, 6)), max_size=6), st.booleans())
+@settings(max_examples=2000, deadline=None)
+def test_removing_cuts_in_one_pass_maps_the_text_as_removing_them_from_the_right(
+        text: str, breaks: list[int], wanted: list[tuple[int, int]], to_end: bool) -> None:
+    cuts: list[tuple[int, int]] = []   # non-empty, apart or touching; the last may hold the rest of the text
+    for start, length in sorted(wanted):
+        if start >= len(text) or (cuts and start < cuts[-1][1]):
+            continue
+        cuts.append((start, min(len(text), start + length)))
+    if to_end and cuts:
+        cuts[-1] = (cuts[-1][0], len(text))
+    one_pass, from_right = _segment(text, breaks), _segment(text, breaks)
+    one_pass.remove_all(list(reversed(cuts)))
+    for cut in reversed(cuts):
+        from_right.remove(*cut)
+    assert (one_pass.raw, one_pass.joins, one_pass._joins, one_pass._origin) == (
+        from_right.raw, from_right.joins, from_right._joins, from_right._origin)
+    assert [one_pass.at(i) for i in range(len(one_pass.raw) + 1)] == [
+        from_right.at(i) for i in range(len(from_right.raw) + 1)]

@@ -121,6 +121,29 @@ def test_the_units_of_a_line_of_markers_are_added_in_linear_work(monkeypatch: py
     assert read[0] <= 10 * 3000
 
 
+def test_the_markers_of_a_line_are_cut_out_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The markers are cut out of the text in one pass (Segment.remove_all), not one at a time (each cut copied
+    the text left of it: 3000 markers in 48,000 characters copied 72 million)."""
+    copied = [0]
+    remove, remove_all = Segment.remove, Segment.remove_all
+
+    def counting_remove(segment: Segment, start: int, end: int) -> None:
+        copied[0] += len(segment.raw)
+        remove(segment, start, end)
+
+    def counting_remove_all(segment: Segment, cuts: list[tuple[int, int]]) -> None:
+        if len(cuts) > 1:   # one cut is remove()'s
+            copied[0] += len(segment.raw)
+        remove_all(segment, cuts)
+
+    monkeypatch.setattr(Segment, "remove", counting_remove)
+    monkeypatch.setattr(Segment, "remove_all", counting_remove_all)
+    text = "一、总体要求\n1." + "推进工作。（责任单位：市科技局） " * 3000 + "\n"
+    plan = parse(text)
+    assert plan.nodes[-1].text == "推进工作。" * 3000
+    assert copied[0] <= 2 * len(text)
+
+
 def test_it_does_not_join_after_a_line_that_ends_a_sentence() -> None:
     segment = Segment("甲" * 30 + "。" + "  ", 0)
     assert not tree_module._is_wrapped(segment)

@@ -138,6 +138,44 @@ class Segment:
         self.raw = raw = raw[:start] + raw[end:]
         self._length = len(raw)
 
+    def remove_all(self, cuts: list[tuple[int, int]]) -> None:
+        """Drop raw[start:end] for each of the cuts (non-empty, none overlapping another but where one holds the
+        rest of raw), as remove() called from the rightmost cut to the leftmost does, in one pass: each remove()
+        copies the text left of its cut (quadratic in a line of markers)."""
+        if len(cuts) == 1:
+            self.remove(*cuts[0])
+            return
+        merged: list[list[int]] = []   # touching cuts are one: remove() drops the join one leaves at the other
+        for start, end in sorted(cuts):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        raw = self.raw
+        joins = self.joins   # as raw indices
+        kept: list[str] = []
+        moved: list[tuple[int, int]] = []   # (raw index after the cuts, source offset)
+        removed = 0   # characters cut left of the current cut
+        previous_end = 0
+        k = 0
+        for start, end in merged:
+            kept.append(raw[previous_end:start])
+            while k < len(joins) and joins[k][0] < start:   # left of the cut: kept
+                moved.append((joins[k][0] - removed, joins[k][1]))
+                k += 1
+            while k < len(joins) and joins[k][0] <= end:   # inside it: gone
+                k += 1
+            if end < len(raw):   # the text after the cut keeps its source offsets
+                moved.append((start - removed, self.at(end)))
+            removed += end - start
+            previous_end = end
+        kept.append(raw[previous_end:])
+        moved.extend((index - removed, offset) for index, offset in joins[k:])
+        self._origin -= removed
+        self._joins = [(index - self._origin, offset) for index, offset in moved]
+        self.raw = raw = "".join(kept)
+        self._length = len(raw)
+
     def join(self, other: Segment) -> None:
         self._joins.append((self._length - self._origin, other.start))
         self._joins.extend((self._length + r - self._origin, o) for r, o in other.joins)
@@ -620,8 +658,7 @@ class TreeBuilder:
                 draft.deadline_cell = Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
         _add_units(draft, found_in_segment)
         _add_units(draft, standing_before, by_name=True)
-        for marker in reversed(markers):
-            seg.remove(*_cut(seg.raw, marker))
+        seg.remove_all(_cuts(seg.raw, markers))
         return True
 
     def _hoist_inline_marker(self, segments: list[Line], created: list[Draft]) -> None:
@@ -1104,14 +1141,44 @@ def _table_label(seq: str) -> Label | None:
     return None
 
 
-def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
-    """What to cut out of the segment text: the marker, the whitespace around it, and the punctuation
-    left dangling at the end when nothing else follows the marker."""
-    start = len(raw[: marker.span[0]].rstrip())
-    after = raw[marker.span[1]:]
-    if after.strip() in ("", "。", ".", "；", ";"):
-        return start, len(raw)
-    return start, marker.span[1] + len(after) - len(after.lstrip())
+def _cuts(raw: str, markers: list[UnitMarker]) -> list[tuple[int, int]]:
+    """What to cut out of the segment text for each marker (in text order), from the last marker to the first,
+    each cut made before the one left of it is found: the marker, the whitespace around it, and, when nothing
+    but that is left after the marker, the rest (a full stop left dangling at the end).
+
+    What is left after a marker is the text up to the next cut and what that cut left after it; only whether it
+    is empty or one of _DANGLING once stripped matters, and its leading whitespace, so that is what is carried
+    from right to left (the text itself would be copied once per marker: quadratic in a line of markers)."""
+    cuts: list[tuple[int, int]] = []
+    next_cut = len(raw)   # where the cut right of the current marker starts
+    # What the cuts right of the marker left after it (it opens with no whitespace): whether it is empty, and
+    # its text stripped, or None when that is longer than any of _DANGLING.
+    rest_empty = True
+    rest_stripped: str | None = ""
+    for marker in reversed(markers):
+        start, end = marker.span
+        while start > 0 and raw[start - 1].isspace():
+            start -= 1
+        gap = raw[end:next_cut]   # after the marker: the gap, then the rest
+        gap_stripped = gap.strip()
+        after_stripped: str | None
+        if gap_stripped:   # stripped, the gap's text and the rest's (two characters or more if both have some)
+            after_stripped = gap_stripped if rest_empty else None
+            leading = len(gap) - len(gap.lstrip())
+            rest_empty, rest_stripped = False, after_stripped
+        else:   # whitespace, then the rest
+            after_stripped = rest_stripped
+            leading = len(gap)
+        if after_stripped is not None and after_stripped in _DANGLING:
+            cuts.append((start, len(raw)))
+            rest_empty, rest_stripped = True, ""
+        else:
+            cuts.append((start, end + leading))
+        next_cut = start
+    return cuts
+
+
+_DANGLING = ("", "。", ".", "；", ";")
 
 
 # "专栏1 重点工程", "专栏：…": a box of examples or projects set between the items.
