@@ -296,3 +296,94 @@ def test_removing_cuts_in_one_pass_maps_the_text_as_removing_them_from_the_right
         from_right.raw, from_right.joins, from_right._joins, from_right._origin)
     assert [one_pass.at(i) for i in range(len(one_pass.raw) + 1)] == [
         from_right.at(i) for i in range(len(from_right.raw) + 1)]
+
+
+# -- units: the duties of a clause read where they stand ---------------------------------------------
+
+def _reference_duty_role(text: str) -> str:
+    """units.duty_role as it read before: on a half-width copy of the text, stripped."""
+    h = halfwidth(text).lstrip(units._TRIM)
+    if units._GUIDES.match(h):
+        return "support"
+    run = units._VERB_RUN.match(h)
+    return (units.verb_role(run.group()) if run else None) or "responsible"
+
+
+def _reference_find_duty_units(text: str) -> list[units.MarkerUnit]:
+    """units.find_duty_units as it read before: each clause's duties copied from the text and normalised again."""
+    h = halfwidth(text)
+    if not units._DUTY_CHARS.search(h):
+        return []
+    found: list[units.MarkerUnit] = []
+    for start in [0, *(m.end() for m in units._SENTENCE_BREAK.finditer(h))]:
+        subject = units._unit_subject(text, h, start)
+        if subject is not None:
+            rest = text[subject[1]:]
+            duties = halfwidth(rest).lstrip(units._TRIM)
+            together = units._TOGETHER_WITH.match(duties)
+            partners = units._partner_units(text, h, len(h) - len(duties) + together.end()) if together else None
+            if partners is None and together is not None and together.group().endswith("联合"):
+                continue
+            if partners is not None and together is not None and together.group().endswith("牵头") \
+                    and not any(units.is_collective_name(u.raw) for u in partners) and len(partners) < 2:
+                partners = None
+            if partners is not None:
+                found.extend(units.MarkerUnit(u.raw, "lead", u.span) for u in subject[0])
+                found.extend(units.MarkerUnit(u.raw, "support", u.span) for u in partners)
+                continue
+            role = _reference_duty_role(rest)
+            found.extend(units.MarkerUnit(u.raw, role, u.span) for u in subject[0])  # type: ignore[arg-type]
+    for m in units._BY_UNIT.finditer(h):
+        names = "names" if m.group("names") is not None else "group"
+        listed = units._unit_list(text, h, m.start(names), m.end(names))
+        if not listed:
+            continue
+        if m.group("verb") is None:
+            role = _reference_duty_role(text[m.end():])
+            found.extend(units.MarkerUnit(u.raw, role, u.span) for u in listed)  # type: ignore[arg-type]
+            continue
+        if m.group("verb") == "会同":
+            found.extend(units.MarkerUnit(u.raw, "lead", u.span) for u in listed)
+            found.extend(units.MarkerUnit(u.raw, "support", u.span)
+                         for u in units._partner_units(text, h, m.end()) or [])
+            continue
+        verb = units.verb_role(m.group("verb")) or "responsible"
+        found.extend(units.MarkerUnit(u.raw, verb, u.span) for u in listed)
+    for m in units._LEADS_OTHERS.finditer(h) if units._LEADS in h else ():
+        found.extend(units.MarkerUnit(u.raw, "support", u.span) for u in units._partner_units(text, h, m.end()) or [])
+    for m in units._MEMBERS.finditer(h) if units._MEMBER_WORD in h else ():
+        sentence = h.rfind("。", 0, m.start()) + 1
+        if "牵头" in h[sentence:m.start()]:
+            found.extend(units.MarkerUnit(u.raw, "support", u.span)
+                         for u in units._unit_list(text, h, m.start("names"), m.end("names")) or [])
+    leads = {u.raw for u in found if u.role == "lead"}
+    seen: set[str] = set()
+    out = []
+    for u in sorted(found, key=lambda u: u.span):
+        if u.raw not in seen and (u.role == "lead" or u.raw not in leads):
+            seen.add(u.raw)
+            out.append(u)
+    return out
+
+
+_DUTY_PIECES = ["市科技局", "区交通委", "各街镇", "由", "负责", "牵头", "会同", "联合", "配合", "要", "加强指导",
+                "落实", "是处置主体", "等部门", "市财政局", "、", "，", "；", "。", " ", "　", "，", "为成员单位",
+                "开展工作"]
+
+
+@given(st.lists(st.sampled_from(_DUTY_PIECES), max_size=14).map("".join))
+@example("区交通委负责，　会同市财政局开展工作。各街镇是处置主体")
+@example("由市科技局牵头，区交通委、市财政局为成员单位")
+@settings(max_examples=2000, deadline=None)
+def test_the_duty_units_read_in_place_are_those_read_from_copies(text: str) -> None:
+    assert units.find_duty_units(text) == _reference_find_duty_units(text)
+    assert units.duty_role(text) == _reference_duty_role(text)
+
+
+def test_the_duty_units_of_every_corpus_paragraph_are_those_read_from_copies() -> None:
+    found = 0
+    for paragraph in _paragraphs():
+        read = units.find_duty_units(paragraph)
+        assert read == _reference_find_duty_units(paragraph), paragraph
+        found += len(read)
+    assert found > 200

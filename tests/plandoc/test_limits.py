@@ -144,6 +144,25 @@ def test_the_markers_of_a_line_are_cut_out_in_linear_work(monkeypatch: pytest.Mo
     assert copied[0] <= 2 * len(text)
 
 
+def test_the_duty_clauses_of_a_paragraph_are_read_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each clause's duties are read where they stand in the paragraph's half-width text: normalising the rest of
+    the paragraph for every clause made 3000 clauses normalise 40 million characters."""
+    from luoshi.plandoc import units as units_module
+
+    normalised = [0]
+    original = units_module.halfwidth
+
+    def counting(text: str) -> str:
+        normalised[0] += len(text)
+        return original(text)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(units_module, "halfwidth", counting)
+    paragraph = "市科技局负责落实，" * 1500 + "由市财政局负责，" * 1500
+    found = units_module.find_duty_units(paragraph)
+    assert [(u.raw, u.role) for u in found] == [("市科技局", "responsible"), ("市财政局", "responsible")]
+    assert normalised[0] <= 10 * len(paragraph)
+
+
 def test_it_does_not_join_after_a_line_that_ends_a_sentence() -> None:
     segment = Segment("甲" * 30 + "。" + "  ", 0)
     assert not tree_module._is_wrapped(segment)
