@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import targets, tree, units
+from luoshi.plandoc import lines, targets, tree, units
 from luoshi.plandoc.model import Span, Target, UnitRef
 from luoshi.plandoc.normalize import halfwidth
 
@@ -387,3 +387,107 @@ def test_the_duty_units_of_every_corpus_paragraph_are_those_read_from_copies() -
         assert read == _reference_find_duty_units(paragraph), paragraph
         found += len(read)
     assert found > 200
+
+
+# -- lines and tree: the label after each marker read in place ---------------------------------------
+
+def _reference_match_label(norm: str, raw: str) -> lines.Label | None:
+    """lines.match_label as it read before the match was shared with label_at."""
+    if not norm:
+        return None
+    for style in lines._styles_for(norm[0]):
+        m = style.pattern.match(norm)
+        if not m:
+            continue
+        value = lines.label_value(style.name, m.group(1))
+        if value is None or value == 0:
+            continue
+        closing = style.name in ("cn_paren", "ar_paren") and norm[m.end(1): m.end(1) + 1] == ")"
+        label = raw[m.start(): m.end(1) + (1 if closing else 0)]
+        if style.name in ("part", "chapter", "section", "article"):
+            label = raw[: m.end(1) + len(lines._suffix(style.name))]
+        elif style.name == "ar_half_paren":
+            label = raw[: m.end(1) + 1]
+        text_start = m.end()
+        if text_start >= len(norm) and style.name not in ("part", "chapter", "section", "article"):
+            continue
+        return lines.Label(style.name, value, label.strip(), text_start)
+    return None
+
+
+_LABEL_PIECES = ["第", "一", "十二", "部分", "章", "节", "条", "(", ")", "1", "12", "2018年", "9月30日", ".", "、",
+                 ",", "。", " ", "①", "⑴", "㈠", "推进", "：", "0", "零", "两"]
+
+
+@given(st.lists(st.sampled_from(_LABEL_PIECES), max_size=10).map("".join), st.integers(0, 12))
+@settings(max_examples=3000, deadline=None)
+def test_a_label_read_in_place_is_the_label_of_the_rest_of_the_line(text: str, pos: int) -> None:
+    raw = text.replace(".", "．").replace("(", "（")
+    assert lines.match_label.__wrapped__(text, raw) == _reference_match_label(text, raw)
+    rest = _reference_match_label(text[pos:], raw[pos:])
+    assert lines.label_at(text, pos) == ((rest.style, rest.value) if rest is not None else None)
+
+
+def _reference_split_after_markers(builder: tree.TreeBuilder, line: lines.Line) -> list[lines.Line]:
+    """TreeBuilder._split_after_markers as it read before: the label after each marker read on a copy of the rest."""
+    if not tree._AFTER_MARKER_LABEL.search(line.norm):
+        return [line]
+    first = lines.match_label(line.norm, line.raw)
+    cuts: list[int] = []
+    style, last = (first.style, first.value) if first is not None else (None, 0)
+    for marker in units.find_unit_markers(line.raw, first_is_lead=builder.first_is_lead):
+        end = marker.span[1]
+        rest = line.norm[end:]
+        skip = len(rest) - len(rest.lstrip())
+        label = lines.match_label(rest[skip:], line.raw[end + skip:])
+        if label is None:
+            continue
+        if style is None:
+            starts = label.style in tree._RUN_ON_STYLES
+        else:
+            starts = label.style == style and (label.value == last + 1 or (first is None and label.value > last))
+        if starts:
+            cuts.append(end + skip)
+            style, last = label.style, label.value
+    if not cuts:
+        return [line]
+    pieces = []
+    for a, b in zip([0, *cuts], [*cuts, len(line.raw)], strict=True):
+        raw = line.raw[a:b].rstrip()
+        pieces.append(lines.Line(line.start + a, line.start + a + len(raw), raw, line.norm[a:a + len(raw)]))
+    return pieces
+
+
+_RUN_ON_PIECES = ["（一）", "（二）", "（三）", "（五）", "(1)", "(2)", "(3)", "1.", "2.", "3.", "推进工作。",
+                  "（责任单位：市科技局）", "（市科技局负责）", " ", "　", "；", "。"]
+
+
+@given(st.lists(st.sampled_from(_RUN_ON_PIECES), max_size=12).map("".join))
+@example("（一）地区生产总值增长11%左右。（省发改委负责）（二）公共财政收入增长13%左右。（省财政厅负责）")
+@example("推进工作。（责任单位：市科技局） (2)推进工作。（市科技局负责）　3.推进")
+@settings(max_examples=2000, deadline=None)
+def test_items_run_on_after_markers_are_cut_where_they_were(text: str) -> None:
+    line = lines.Line(5, 5 + len(text), text, halfwidth(text))
+    builder = tree.TreeBuilder(lead_rule_from=None, warnings=[])
+    assert builder._split_after_markers(line) == _reference_split_after_markers(builder, line)
+
+
+def _reference_only_markers(para: tree.Segment) -> bool:
+    """The end of TreeBuilder._closes_parent as it read before: the markers cut out of a copy one at a time."""
+    markers = units.find_unit_markers(para.raw)
+    rest = para.raw
+    for marker in reversed(markers):
+        rest = rest[:marker.span[0]] + rest[marker.span[1]:]
+    return bool(markers) and not rest.strip(" \t\u3000。;；.")
+
+
+@given(st.lists(st.sampled_from(["（责任单位：市科技局）", "（市财政局负责）", "。", " ", "　", "；", "推进", "落实。",
+                                 "责任单位：市科技局"]), max_size=8).map("".join))
+@settings(max_examples=2000, deadline=None)
+def test_a_paragraph_of_markers_closes_the_parent_as_when_the_markers_were_cut_from_a_copy(text: str) -> None:
+    builder = tree.TreeBuilder(lead_rule_from=None, warnings=[])
+    parent = tree.Draft("1", "ar_dot", 1, None, tree.Segment("完善", 0))
+    for label in ("1", "2"):
+        parent.children.append(tree.Draft(label, "ar_paren", 2, parent, tree.Segment("甲", 0)))
+    para = tree.Segment(text, 10)
+    assert builder._closes_parent(parent.children[-1], para) == _reference_only_markers(para)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from luoshi.plandoc.messages import message
 
-from .lines import PARAGRAPH_INLINE_STYLES, Cell, Label, Line, match_label, split_inline_items
+from .lines import PARAGRAPH_INLINE_STYLES, Cell, Label, Line, label_at, match_label, split_inline_items
 from .model import DITTO, Deadline, Ref, Span, Target, UnitRef
 from .normalize import halfwidth
 from .tables import PERSON_NAMES, TableLayout, header_layout
@@ -585,21 +585,22 @@ class TreeBuilder:
         cuts: list[int] = []
         style, last = (first.style, first.value) if first is not None else (None, 0)
         for marker in find_unit_markers(line.raw, first_is_lead=self.first_is_lead):
-            end = marker.span[1]
-            rest = line.norm[end:]
-            skip = len(rest) - len(rest.lstrip())
-            label = match_label(rest[skip:], line.raw[end + skip:])
+            at = marker.span[1]
+            while at < len(line.norm) and line.norm[at].isspace():
+                at += 1
+            label = label_at(line.norm, at)   # the rest of the line is not copied: a line may hold many markers
             if label is None:
                 continue
+            next_style, value = label
             # The next number of the line's style; a page opening on a marker takes the first label after one
             # as that style, and, as a digest that left items out, may skip numbers ((五) then (八)), never back.
             if style is None:
-                starts = label.style in _RUN_ON_STYLES
+                starts = next_style in _RUN_ON_STYLES
             else:
-                starts = label.style == style and (label.value == last + 1 or (first is None and label.value > last))
+                starts = next_style == style and (value == last + 1 or (first is None and value > last))
             if starts:
-                cuts.append(end + skip)
-                style, last = label.style, label.value
+                cuts.append(at)
+                style, last = next_style, value
         if not cuts:
             return [line]
         pieces = []
@@ -616,10 +617,9 @@ class TreeBuilder:
                 or any(c.units for c in parent.children) or current.body:
             return False
         markers = find_unit_markers(para.raw, first_is_lead=self.first_is_lead)
-        rest = para.raw
-        for marker in reversed(markers):
-            rest = rest[:marker.span[0]] + rest[marker.span[1]:]
-        return bool(markers) and not rest.strip(" \t\u3000。;；.")
+        # Only spaces and full stops around the markers (each piece looked at in place: a line may hold many).
+        outside = zip([0, *(m.span[1] for m in markers)], [*(m.span[0] for m in markers), len(para.raw)], strict=True)
+        return bool(markers) and not any(para.raw[a:b].strip(" \t\u3000。;；.") for a, b in outside)
 
     def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool, norm: str | None = None) -> bool:
         """Move the unit markers found in `seg` onto the draft; trims them out of seg.raw.
