@@ -491,3 +491,48 @@ def test_a_paragraph_of_markers_closes_the_parent_as_when_the_markers_were_cut_f
         parent.children.append(tree.Draft(label, "ar_paren", 2, parent, tree.Segment("甲", 0)))
     para = tree.Segment(text, 10)
     assert builder._closes_parent(parent.children[-1], para) == _reference_only_markers(para)
+
+
+# -- tree: the units a draft holds looked up in an index kept between calls ---------------------------
+
+def _reference_add_units(draft: tree.Draft, refs: list[UnitRef], *, by_name: bool = False) -> None:
+    """tree._add_units as it read before: the draft's units read anew at every call."""
+    if not refs:
+        return
+    if by_name:
+        have = {u.name for u in draft.units}
+        draft.units.extend(r for r in refs if r.name not in have)
+        return
+    pairs = {(u.name, u.role, u.covers) for u in draft.units if not u.inherited}
+    for ref in refs:
+        if (ref.name, ref.role, ref.covers) not in pairs:
+            pairs.add((ref.name, ref.role, ref.covers))
+            draft.units.append(ref)
+
+
+_REFS = st.builds(UnitRef, st.sampled_from(["市科技局", "市财政局", "各区政府"]),
+                  st.sampled_from(["lead", "support", "responsible"]), st.booleans(), st.none(),
+                  st.sampled_from([None, (0, 5), (6, 9)]))
+# What the tree does to a draft's units: adds (by pair or by name), replaces the list, or extends it itself.
+_UNIT_STEPS = st.lists(st.one_of(
+    st.tuples(st.just("add"), st.lists(_REFS, max_size=4), st.booleans()),
+    st.tuples(st.just("replace"), st.lists(_REFS, max_size=3), st.just(False)),
+    st.tuples(st.just("extend"), st.lists(_REFS, max_size=2), st.just(False))), max_size=12)
+
+
+@given(_UNIT_STEPS)
+@settings(max_examples=3000, deadline=None)
+def test_units_added_through_the_index_are_those_added_reading_the_draft_anew(
+        steps: list[tuple[str, list[UnitRef], bool]]) -> None:
+    indexed = tree.Draft("1", "ar_dot", 1, None, tree.Segment("", 0))
+    anew = tree.Draft("1", "ar_dot", 1, None, tree.Segment("", 0))
+    for step, refs, by_name in steps:
+        if step == "add":
+            tree._add_units(indexed, list(refs), by_name=by_name)
+            _reference_add_units(anew, list(refs), by_name=by_name)
+        elif step == "replace":
+            indexed.units, anew.units = list(refs), list(refs)
+        else:
+            indexed.units.extend(refs)
+            anew.units.extend(refs)
+        assert indexed.units == anew.units

@@ -207,6 +207,21 @@ class Draft:
     children: list[Draft] = field(default_factory=list)
     titled_by_units: bool = False  # the title names the units (职责分工 items): roles follow its duties
     category: str | None = None  # a task-table row's category (its merged 领域 cell or section row)
+    # What _add_units knows of `units` (see _unit_index), kept between its calls.
+    unit_index: _UnitIndex | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class _UnitIndex:
+    """The units of a draft as _add_units looks them up: the (name, role, covers) of those not inherited and every
+    name, for the list `of` while it holds `count` units. Valid while the draft's units are that list with as
+    many units: the tree replaces a draft's list or adds to it, and never changes a unit of it in place, so a
+    list of another identity or length is read anew."""
+
+    of: list[UnitRef]
+    count: int
+    pairs: set[tuple[str, str, Span | None]]
+    names: set[str]
 
 
 @dataclass(slots=True)
@@ -1247,18 +1262,30 @@ def _top(draft: Draft) -> Draft:
 
 def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> None:
     """Add units the draft does not have yet: a (name, role) pair once for each text a marker covers (a unit
-    two markers of a paragraph name answers for both parts), or with `by_name` a name once."""
+    two markers of a paragraph name answers for both parts), or with `by_name` a name once.
+
+    The units the draft holds are looked up in an index kept between calls (rebuilt per call, an item under
+    which thousands of paragraphs name units was quadratic)."""
     if not refs:
         return
+    index = draft.unit_index
+    if index is None or index.of is not draft.units or index.count != len(draft.units):
+        index = draft.unit_index = _UnitIndex(draft.units, 0, {(u.name, u.role, u.covers) for u in draft.units
+                                                               if not u.inherited}, {u.name for u in draft.units})
     if by_name:
-        have = {u.name for u in draft.units}
-        draft.units.extend(r for r in refs if r.name not in have)
-        return
-    pairs = {(u.name, u.role, u.covers) for u in draft.units if not u.inherited}
-    for ref in refs:
-        if (ref.name, ref.role, ref.covers) not in pairs:
-            pairs.add((ref.name, ref.role, ref.covers))
-            draft.units.append(ref)
+        added = [r for r in refs if r.name not in index.names]   # as the draft named them before this call
+        draft.units.extend(added)
+        index.names.update(r.name for r in added)
+        index.pairs.update((r.name, r.role, r.covers) for r in added if not r.inherited)
+    else:
+        this_call: set[tuple[str, str, Span | None]] = set()   # inherited ones count against this call's others
+        for ref in refs:
+            key = (ref.name, ref.role, ref.covers)
+            if key not in index.pairs and key not in this_call:
+                (this_call if ref.inherited else index.pairs).add(key)
+                draft.units.append(ref)
+                index.names.add(ref.name)
+    index.count = len(draft.units)
 
 
 # The genre's usual order of numbering styles, highest first: 一、 heads （一）, which heads 1.
