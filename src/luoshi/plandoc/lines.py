@@ -141,29 +141,33 @@ class Line:
 @lru_cache(maxsize=4096)  # the tree asks about each line two or three times (Label is frozen: shareable)
 def match_label(norm: str, raw: str) -> Label | None:
     """The heading label at the start of a line, if any style matches."""
-    found = _label_match(norm, 0)
-    if found is None:
+    if not norm:
         return None
-    style, m, value = found
-    closing = style in ("cn_paren", "ar_paren") and norm[m.end(1): m.end(1) + 1] == ")"
-    label = raw[m.start(): m.end(1) + (1 if closing else 0)]
-    if style in ("part", "chapter", "section", "article"):
-        label = raw[: m.end(1) + len(_suffix(style))]
-    elif style == "ar_half_paren":
-        label = raw[: m.end(1) + 1]
-    return Label(style, value, label.strip(), m.end())
+    for style in _styles_for(norm[0]):
+        m = style.pattern.match(norm)
+        if not m:
+            continue
+        value = label_value(style.name, m.group(1))
+        if value is None or value == 0:
+            continue
+        closing = style.name in ("cn_paren", "ar_paren") and norm[m.end(1): m.end(1) + 1] == ")"
+        label = raw[m.start(): m.end(1) + (1 if closing else 0)]
+        if style.name in ("part", "chapter", "section", "article"):
+            label = raw[: m.end(1) + len(_suffix(style.name))]
+        elif style.name == "ar_half_paren":
+            label = raw[: m.end(1) + 1]
+        text_start = m.end()
+        if text_start >= len(norm) and style.name not in ("part", "chapter", "section", "article"):
+            # A bare "1." with nothing after it is a stray number, not an item.
+            continue
+        return Label(style.name, value, label.strip(), text_start)
+    return None
 
 
 def label_at(norm: str, pos: int) -> tuple[str, int] | None:
     """The style and value of match_label(norm[pos:], …), read in place: no copy of the rest of the line (the
-    tree asks after every marker of a line; a copy each time made a line of N markers quadratic)."""
-    found = _label_match(norm, pos)
-    return (found[0], found[2]) if found is not None else None
-
-
-def _label_match(norm: str, pos: int) -> tuple[str, re.Match[str], int] | None:
-    """The first style that matches norm at `pos` with a value, its match and the value. (The patterns look
-    behind nothing, so matching at `pos` reads as matching norm[pos:].)"""
+    tree asks after every marker of a line; a copy each time made a line of N markers quadratic). The patterns
+    look behind nothing, so matching at `pos` reads as matching norm[pos:] (a test keeps the two alike)."""
     if pos >= len(norm):
         return None
     for style in _styles_for(norm[pos]):
@@ -174,9 +178,8 @@ def _label_match(norm: str, pos: int) -> tuple[str, re.Match[str], int] | None:
         if value is None or value == 0:
             continue
         if m.end() >= len(norm) and style.name not in ("part", "chapter", "section", "article"):
-            # A bare "1." with nothing after it is a stray number, not an item.
-            continue
-        return style.name, m, value
+            continue   # a bare "1.", as match_label reads it
+        return style.name, value
     return None
 
 

@@ -142,9 +142,6 @@ class Segment:
         """Drop raw[start:end] for each of the cuts (non-empty, none overlapping another but where one holds the
         rest of raw), as remove() called from the rightmost cut to the leftmost does, in one pass: each remove()
         copies the text left of its cut (quadratic in a line of markers)."""
-        if len(cuts) == 1:
-            self.remove(*cuts[0])
-            return
         merged: list[list[int]] = []   # touching cuts are one: remove() drops the join one leaves at the other
         for start, end in sorted(cuts):
             if merged and start <= merged[-1][1]:
@@ -673,7 +670,11 @@ class TreeBuilder:
                 draft.deadline_cell = Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
         _add_units(draft, found_in_segment)
         _add_units(draft, standing_before, by_name=True)
-        seg.remove_all(_cuts(seg.raw, markers))
+        cuts = _cuts(seg.raw, markers)
+        if len(cuts) == 1:
+            seg.remove(*cuts[0])
+        else:
+            seg.remove_all(cuts)
         return True
 
     def _hoist_inline_marker(self, segments: list[Line], created: list[Draft]) -> None:
@@ -1264,12 +1265,23 @@ def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> N
     """Add units the draft does not have yet: a (name, role) pair once for each text a marker covers (a unit
     two markers of a paragraph name answers for both parts), or with `by_name` a name once.
 
-    The units the draft holds are looked up in an index kept between calls (rebuilt per call, an item under
-    which thousands of paragraphs name units was quadratic)."""
+    The units the draft holds are read anew while they are few, then looked up in an index kept between calls
+    (read anew at every call, an item under which thousands of paragraphs name units was quadratic)."""
     if not refs:
         return
     index = draft.unit_index
     if index is None or index.of is not draft.units or index.count != len(draft.units):
+        if len(draft.units) < _INDEX_FROM:   # read anew: as cheap as an index for a few units
+            if by_name:
+                have = {u.name for u in draft.units}
+                draft.units.extend(r for r in refs if r.name not in have)
+                return
+            pairs = {(u.name, u.role, u.covers) for u in draft.units if not u.inherited}
+            for ref in refs:
+                if (ref.name, ref.role, ref.covers) not in pairs:
+                    pairs.add((ref.name, ref.role, ref.covers))
+                    draft.units.append(ref)
+            return
         index = draft.unit_index = _UnitIndex(draft.units, 0, {(u.name, u.role, u.covers) for u in draft.units
                                                                if not u.inherited}, {u.name for u in draft.units})
     if by_name:
@@ -1286,6 +1298,11 @@ def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> N
                 draft.units.append(ref)
                 index.names.add(ref.name)
     index.count = len(draft.units)
+
+
+# Units a draft holds before _add_units keeps an index of them: most drafts hold one to three.
+_INDEX_FROM = 16
+
 
 
 # The genre's usual order of numbering styles, highest first: 一、 heads （一）, which heads 1.
