@@ -546,3 +546,56 @@ def test_units_added_through_the_index_are_those_added_reading_the_draft_anew(
                 assert indexed.units == anew.units
     finally:
         tree._INDEX_FROM = index_from
+
+
+# -- tree: blanket rules merged once per first rule ---------------------------------------------------
+
+def _reference_finish(builder: tree.TreeBuilder) -> None:
+    """TreeBuilder.finish as it read before: each rule applied to every later item, rule after rule."""
+    for first, found in builder.blanket:
+        part = tree._top(builder.drafts[first]) if first < len(builder.drafts) else None
+        for draft in builder.drafts[first:]:
+            if draft.children or draft.style == "annex":
+                continue
+            if not draft.units and tree._top(draft) is not part:
+                continue
+            tree._add_units(draft, found, by_name=True)
+
+
+_RULE_UNITS = st.lists(st.builds(UnitRef, st.sampled_from(["市科技局", "市财政局", "各区政府", "市审计局"]),
+                                 st.sampled_from(["responsible", "lead"])), max_size=3)
+
+
+_Shape = tuple[list[tuple[int | None, str, list[UnitRef]]], list[tuple[int, list[UnitRef]]]]
+
+
+@st.composite
+def _drafts_and_rules(draw: st.DrawFn) -> _Shape:
+    count = draw(st.integers(1, 14))
+    drafts = [(draw(st.none() | st.integers(0, max(0, k - 1))) if k else None,
+               draw(st.sampled_from(["ar_dot", "ar_dot", "cn_dun", "annex"])), draw(_RULE_UNITS))
+              for k in range(count)]
+    rules = sorted(draw(st.lists(st.tuples(st.integers(0, count), _RULE_UNITS), max_size=6)), key=lambda r: r[0])
+    return drafts, rules
+
+
+def _builder(shape: _Shape) -> tree.TreeBuilder:
+    drafts_shape, rules = shape
+    builder = tree.TreeBuilder(lead_rule_from=None, warnings=[])
+    for k, (parent, style, found) in enumerate(drafts_shape):
+        owner = builder.drafts[parent] if parent is not None else None
+        draft = tree.Draft(str(k), style, 1, owner, tree.Segment("甲", k), units=list(found))
+        if owner is not None:
+            owner.children.append(draft)
+        builder.drafts.append(draft)
+    builder.blanket = [(first, list(found)) for first, found in rules]
+    return builder
+
+
+@given(_drafts_and_rules())
+@settings(max_examples=3000, deadline=None)
+def test_blanket_rules_merged_once_reach_every_item_as_rule_after_rule(shape: _Shape) -> None:
+    merged, one_by_one = _builder(shape), _builder(shape)
+    merged.finish()
+    _reference_finish(one_by_one)
+    assert [d.units for d in merged.drafts] == [d.units for d in one_by_one.drafts]

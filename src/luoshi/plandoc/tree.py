@@ -222,6 +222,16 @@ class _UnitIndex:
 
 
 @dataclass(slots=True)
+class _MergedRules:
+    """The units of consecutive blanket rules as an item takes them rule after rule by name: a rule's units
+    whose names no rule before it (from the first) named, up to rule `upto`."""
+
+    units: list[UnitRef]
+    names: set[str]
+    upto: int
+
+
+@dataclass(slots=True)
 class _Frame:
     style: str
     value: int
@@ -518,15 +528,37 @@ class TreeBuilder:
         return draft
 
     def finish(self) -> None:
-        """Rules that name units for every later item ("以下均需X落实，不再列出") reach the items now known."""
-        for first, units in self.blanket:
-            part = _top(self.drafts[first]) if first < len(self.drafts) else None
-            for draft in self.drafts[first:]:
-                if draft.children or draft.style == "annex":
-                    continue
-                if not draft.units and _top(draft) is not part:
-                    continue   # '四、时间安排' after the tasks' parts: items of no units there are no tasks
-                _add_units(draft, units, by_name=True)
+        """Rules that name units for every later item ("以下均需X落实，不再列出") reach the items now known.
+
+        Rule after rule, an item takes each rule's names it lacks; an item of no units takes none from a rule
+        of another part ('四、时间安排' after the tasks' parts: items of no units there are no tasks) until one of
+        its own part gave it some. So an item takes, by name, the units of the rules from the first that
+        reaches it (the first of all when it has units, else its part's first) to the last before it, each
+        name once: those are merged once per first rule as the items are read, not applied rule by rule to
+        every later item (a document of thousands of rules was quadratic)."""
+        rules = [(first, _top(self.drafts[first]), units) for first, units in self.blanket
+                 if units and first < len(self.drafts)]   # a rule of no units, or after every item, gives none
+        if not rules:
+            return
+        part_first: dict[int, int] = {}   # id(part) -> its first rule
+        for k, (_, part, _) in enumerate(rules):
+            part_first.setdefault(id(part), k)
+        merged: dict[int, _MergedRules] = {}   # first rule -> the units of the rules from it, read so far
+        reached = 0   # the rules stated before the item
+        for index, draft in enumerate(self.drafts):
+            while reached < len(rules) and rules[reached][0] <= index:
+                reached += 1
+            if not reached or draft.children or draft.style == "annex":
+                continue
+            start = 0 if draft.units else part_first.get(id(_top(draft)), reached)
+            if start >= reached:
+                continue
+            rules_from = merged.setdefault(start, _MergedRules([], set(), start))
+            for _, _, units in rules[rules_from.upto:reached]:
+                rules_from.units.extend(u for u in units if u.name not in rules_from.names)
+                rules_from.names.update(u.name for u in units)
+            rules_from.upto = reached
+            _add_units(draft, rules_from.units, by_name=True)
 
     def _take_duty_units(self, draft: Draft, para: Segment) -> None:
         """An unnumbered paragraph under an item that gives units its duties: '房管所负责…；城运中心配合…',
