@@ -165,6 +165,25 @@ def match_label(norm: str, raw: str) -> Label | None:
     return None
 
 
+def label_at(norm: str, pos: int) -> tuple[str, int] | None:
+    """The style and value of match_label(norm[pos:], …), read in place: no copy of the rest of the line (the
+    tree asks after every marker of a line; a copy each time made a line of N markers quadratic). The patterns
+    look behind nothing, so matching at `pos` reads as matching norm[pos:] (a test keeps the two alike)."""
+    if pos >= len(norm):
+        return None
+    for style in _styles_for(norm[pos]):
+        m = style.pattern.match(norm, pos)
+        if not m:
+            continue
+        value = label_value(style.name, m.group(1))
+        if value is None or value == 0:
+            continue
+        if m.end() >= len(norm) and style.name not in ("part", "chapter", "section", "article"):
+            continue   # a bare "1.", as match_label reads it
+        return style.name, value
+    return None
+
+
 def _suffix(style: str) -> str:
     return {"part": "部分", "chapter": "章", "section": "节", "article": "条"}[style]
 

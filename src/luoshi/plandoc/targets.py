@@ -110,9 +110,17 @@ COMPARATORS: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     )
 )
 
-# The last character of every comparator (each ends with one, then whitespace): a text before a number
-# that ends otherwise needs none of the regexes (a test keeps this in step with COMPARATORS).
-_COMPARATOR_LAST = frozenset("长加高升降低少减缩短在过于到至破达超争幅为速")
+# The characters each comparator's match ends with (before whitespace): a text before a number that ends
+# otherwise needs none of its regexes (a test keeps this in step with COMPARATORS).
+_COMPARATOR_ENDS: dict[str, str] = {
+    "growth-on-last-year": "长加高升", "decline-on-last-year": "降低少", "at-most": "在过于到至",
+    "at-least": "到至在破达过超于争", "reduce-object-to": "至到在", "raise-object-to": "至到",
+    "growth": "长加高升幅为速", "decline": "降低少减缩短",
+}
+_COMPARATOR_LAST = frozenset("".join(_COMPARATOR_ENDS.values()))
+# The comparators (in order) a text before a number may end with, by its last character.
+_COMPARATORS_BY_LAST: dict[str, tuple[tuple[str, re.Pattern[str], str], ...]] = {
+    last: tuple(row for row in COMPARATORS if last in _COMPARATOR_ENDS[row[0]]) for last in _COMPARATOR_LAST}
 
 # Verbs that put the counted noun after the measure ("实施10项重大科技攻关项目"); also the only
 # words that let a Chinese numeral start a target ("建成五个", but not "坚持两个毫不动摇").
@@ -228,14 +236,15 @@ EXCLUSIONS: tuple[Exclusion, ...] = (
 # A newline is not a boundary: inside one paragraph it is a line wrap (PDF, pasted text), and a goal
 # wrapped as "比重达到\n2.4%" must still see its comparator and year.
 _BOUNDARY = ",，。;；:：!?！？"
-_SENTENCE_END = "。!?！？"
+# (Searched in halfwidth() text, where ！ and ？ are ! and ?.)
+_SENTENCE_END = "。!?"
 _LABEL_RE = re.compile(
     r"^\s*(?:\(\s*[0-9一二三四五六七八九十]{1,3}\s*\)|[0-9]{1,3}\s*[.、](?!\d{1,2}(?:\D|$))|"
     r"[一二三四五六七八九十]{1,3}\s*[、.]|[①-⑳])"
 )
 _QUOTE_RE = re.compile(r"“[^”\n]{0,80}”|「[^」\n]{0,80}」|‘[^’\n]{0,80}’|\"[^\"\n]{0,80}\"|『[^』\n]{0,80}』")
 _YEAR_RE = re.compile(
-    r"(?<![\d\-~比较与同])(?P<y>(?:19|20)\d{2}|[〇零○一二][〇零○一二三四五六七八九]{3})\s*年"
+    r"(?=[12〇零○一二])(?<![\d\-~比较与同])(?P<y>(?:19|20)\d{2}|[〇零○一二][〇零○一二三四五六七八九]{3})\s*年"
     # not a baseline (2017年基础上, 2015年以来) or a description (2000年以前建成的小区)
     r"(?!\s*(?:基础上|以来|以后|(?:以前|之前|前)?[^,，。;；\d]{0,3}的))"
 )
@@ -309,13 +318,11 @@ def find_targets(text: str, *, default_year: int | None = None) -> list[Target]:
     measures = [ms for m in MEASURE_RE.finditer(norm, label_end) if (ms := _measure(m)) is not None]
     if not measures:
         return []   # most paragraphs state no number: no need to find their quotations and titles
-    masked = _masked_spans(text, norm)
+    masked: list[Span] | None = None
 
     targets: list[Target] = []
     floor = label_end  # an indicator never reaches back over the previous target
     for i, ms in enumerate(measures):
-        if _inside(masked, ms.start):
-            continue
         clause_start = _clause_start(norm, ms.start, max(floor, ms.start - _MAX_CLAUSE))
         before = norm[clause_start:ms.start]
         after = norm[ms.end:ms.end + 12]
@@ -323,6 +330,10 @@ def find_targets(text: str, *, default_year: int | None = None) -> list[Target]:
         if _excluded(ms, before, after, comparator is not None):
             continue
         if _is_attribute(norm, ms, measures[i + 1] if i + 1 < len(measures) else None, before, comparator):
+            continue
+        if masked is None:   # looked for once a measure is no exclusion: a quotation or title may hide it
+            masked = _masked_spans(text, norm)
+        if _inside(masked, ms.start):
             continue
         next_start = measures[i + 1].start if i + 1 < len(measures) else len(norm)
         target = _build(text, norm, ms, clause_start, comparator, default_year, masked, next_start)
@@ -417,7 +428,7 @@ def _comparator(before: str) -> _Comparator | None:
     stripped = before.rstrip()
     if stripped and stripped[-1] in _COMPARATOR_LAST:
         tail_start = max(0, len(before) - _COMPARATOR_TAIL)
-        for name, regex, op in COMPARATORS:
+        for name, regex, op in _COMPARATORS_BY_LAST[stripped[-1]]:
             m = regex.search(before, tail_start)
             if m:
                 return _Comparator(name, op, m.start(), m.span("object") if "object" in regex.groupindex else None)
@@ -633,7 +644,7 @@ def _year_before(norm: str, pos: int, masked: list[Span]) -> int | None:
     window_start = max(0, pos - _MAX_SENTENCE)
     if norm.find("年", window_start, pos) < 0:
         return None   # every year is written with 年: most targets name none before them
-    sentence_start = max(norm.rfind(ch, window_start, pos) for ch in _SENTENCE_END) + 1
+    sentence_start = max([norm.rfind(ch, window_start, pos) for ch in _SENTENCE_END]) + 1
     year: int | None = None
     for m in _YEAR_RE.finditer(norm, max(sentence_start, window_start), pos):
         if _inside(masked, m.start()):

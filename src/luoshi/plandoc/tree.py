@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from luoshi.plandoc.messages import message
 
-from .lines import PARAGRAPH_INLINE_STYLES, Cell, Label, Line, match_label, split_inline_items
+from .lines import PARAGRAPH_INLINE_STYLES, Cell, Label, Line, label_at, match_label, split_inline_items
 from .model import DITTO, Deadline, Ref, Span, Target, UnitRef
 from .normalize import halfwidth
 from .tables import PERSON_NAMES, SECOND_UNIT_COLUMN, TableLayout, header_layout
@@ -138,6 +138,41 @@ class Segment:
         self.raw = raw = raw[:start] + raw[end:]
         self._length = len(raw)
 
+    def remove_all(self, cuts: list[tuple[int, int]]) -> None:
+        """Drop raw[start:end] for each of the cuts (non-empty, none overlapping another but where one holds the
+        rest of raw), as remove() called from the rightmost cut to the leftmost does, in one pass: each remove()
+        copies the text left of its cut (quadratic in a line of markers)."""
+        merged: list[list[int]] = []   # touching cuts are one: remove() drops the join one leaves at the other
+        for start, end in sorted(cuts):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        raw = self.raw
+        joins = self.joins   # as raw indices
+        kept: list[str] = []
+        moved: list[tuple[int, int]] = []   # (raw index after the cuts, source offset)
+        removed = 0   # characters cut left of the current cut
+        previous_end = 0
+        k = 0
+        for start, end in merged:
+            kept.append(raw[previous_end:start])
+            while k < len(joins) and joins[k][0] < start:   # left of the cut: kept
+                moved.append((joins[k][0] - removed, joins[k][1]))
+                k += 1
+            while k < len(joins) and joins[k][0] <= end:   # inside it: gone
+                k += 1
+            if end < len(raw):   # the text after the cut keeps its source offsets
+                moved.append((start - removed, self.at(end)))
+            removed += end - start
+            previous_end = end
+        kept.append(raw[previous_end:])
+        moved.extend((index - removed, offset) for index, offset in joins[k:])
+        self._origin -= removed
+        self._joins = [(index - self._origin, offset) for index, offset in moved]
+        self.raw = raw = "".join(kept)
+        self._length = len(raw)
+
     def join(self, other: Segment) -> None:
         self._joins.append((self._length - self._origin, other.start))
         self._joins.extend((self._length + r - self._origin, o) for r, o in other.joins)
@@ -169,6 +204,31 @@ class Draft:
     children: list[Draft] = field(default_factory=list)
     titled_by_units: bool = False  # the title names the units (职责分工 items): roles follow its duties
     category: str | None = None  # a task-table row's category (its merged 领域 cell or section row)
+    # What _add_units knows of `units` (see _unit_index), kept between its calls.
+    unit_index: _UnitIndex | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(slots=True)
+class _UnitIndex:
+    """The units of a draft as _add_units looks them up: the (name, role, covers) of those not inherited and every
+    name, for the list `of` while it holds `count` units. Valid while the draft's units are that list with as
+    many units: the tree replaces a draft's list or adds to it, and never changes a unit of it in place, so a
+    list of another identity or length is read anew."""
+
+    of: list[UnitRef]
+    count: int
+    pairs: set[tuple[str, str, Span | None]]
+    names: set[str]
+
+
+@dataclass(slots=True)
+class _MergedRules:
+    """The units of consecutive blanket rules as an item takes them rule after rule by name: a rule's units
+    whose names no rule before it (from the first) named, up to rule `upto`."""
+
+    units: list[UnitRef]
+    names: set[str]
+    upto: int
 
 
 @dataclass(slots=True)
@@ -494,15 +554,37 @@ class TreeBuilder:
         return draft
 
     def finish(self) -> None:
-        """Rules that name units for every later item ("以下均需X落实，不再列出") reach the items now known."""
-        for first, units in self.blanket:
-            part = _top(self.drafts[first]) if first < len(self.drafts) else None
-            for draft in self.drafts[first:]:
-                if draft.children or draft.style == "annex":
-                    continue
-                if not draft.units and _top(draft) is not part:
-                    continue   # '四、时间安排' after the tasks' parts: items of no units there are no tasks
-                _add_units(draft, units, by_name=True)
+        """Rules that name units for every later item ("以下均需X落实，不再列出") reach the items now known.
+
+        Rule after rule, an item takes each rule's names it lacks; an item of no units takes none from a rule
+        of another part ('四、时间安排' after the tasks' parts: items of no units there are no tasks) until one of
+        its own part gave it some. So an item takes, by name, the units of the rules from the first that
+        reaches it (the first of all when it has units, else its part's first) to the last before it, each
+        name once: those are merged once per first rule as the items are read, not applied rule by rule to
+        every later item (a document of thousands of rules was quadratic)."""
+        rules = [(first, _top(self.drafts[first]), units) for first, units in self.blanket
+                 if units and first < len(self.drafts)]   # a rule of no units, or after every item, gives none
+        if not rules:
+            return
+        part_first: dict[int, int] = {}   # id(part) -> its first rule
+        for k, (_, part, _) in enumerate(rules):
+            part_first.setdefault(id(part), k)
+        merged: dict[int, _MergedRules] = {}   # first rule -> the units of the rules from it, read so far
+        reached = 0   # the rules stated before the item
+        for index, draft in enumerate(self.drafts):
+            while reached < len(rules) and rules[reached][0] <= index:
+                reached += 1
+            if not reached or draft.children or draft.style == "annex":
+                continue
+            start = 0 if draft.units else part_first.get(id(_top(draft)), reached)
+            if start >= reached:
+                continue
+            rules_from = merged.setdefault(start, _MergedRules([], set(), start))
+            for _, _, units in rules[rules_from.upto:reached]:
+                rules_from.units.extend(u for u in units if u.name not in rules_from.names)
+                rules_from.names.update(u.name for u in units)
+            rules_from.upto = reached
+            _add_units(draft, rules_from.units, by_name=True)
 
     def _take_duty_units(self, draft: Draft, para: Segment) -> None:
         """An unnumbered paragraph under an item that gives units its duties: '房管所负责…；城运中心配合…',
@@ -573,21 +655,22 @@ class TreeBuilder:
         cuts: list[int] = []
         style, last = (first.style, first.value) if first is not None else (None, 0)
         for marker in find_unit_markers(line.raw, first_is_lead=self.first_is_lead):
-            end = marker.span[1]
-            rest = line.norm[end:]
-            skip = len(rest) - len(rest.lstrip())
-            label = match_label(rest[skip:], line.raw[end + skip:])
+            at = marker.span[1]
+            while at < len(line.norm) and line.norm[at].isspace():
+                at += 1
+            label = label_at(line.norm, at)   # the rest of the line is not copied: a line may hold many markers
             if label is None:
                 continue
+            next_style, value = label
             # The next number of the line's style; a page opening on a marker takes the first label after one
             # as that style, and, as a digest that left items out, may skip numbers ((五) then (八)), never back.
             if style is None:
-                starts = label.style in _RUN_ON_STYLES
+                starts = next_style in _RUN_ON_STYLES
             else:
-                starts = label.style == style and (label.value == last + 1 or (first is None and label.value > last))
+                starts = next_style == style and (value == last + 1 or (first is None and value > last))
             if starts:
-                cuts.append(end + skip)
-                style, last = label.style, label.value
+                cuts.append(at)
+                style, last = next_style, value
         if not cuts:
             return [line]
         pieces = []
@@ -604,10 +687,9 @@ class TreeBuilder:
                 or any(c.units for c in parent.children) or current.body:
             return False
         markers = find_unit_markers(para.raw, first_is_lead=self.first_is_lead)
-        rest = para.raw
-        for marker in reversed(markers):
-            rest = rest[:marker.span[0]] + rest[marker.span[1]:]
-        return bool(markers) and not rest.strip(" \t\u3000。;；.")
+        # Only spaces and full stops around the markers (each piece looked at in place: a line may hold many).
+        outside = zip([0, *(m.span[1] for m in markers)], [*(m.span[0] for m in markers), len(para.raw)], strict=True)
+        return bool(markers) and not any(para.raw[a:b].strip(" \t\u3000。;；.") for a, b in outside)
 
     def _take_marker(self, draft: Draft, seg: Segment, *, own_line: bool, norm: str | None = None) -> bool:
         """Move the unit markers found in `seg` onto the draft; trims them out of seg.raw.
@@ -628,11 +710,14 @@ class TreeBuilder:
         later = not own_line and any(not u.inherited for u in draft.units)
         standing_before = list(self.standing)
         covered_from = 0
+        # Every marker's units are added at once: nothing below changes draft.units, and adding them marker by
+        # marker rebuilt the set of the units found so far once per marker (quadratic in a line of markers).
+        found_in_segment: list[UnitRef] = []
         for marker in markers:
             covers = _covered(seg, covered_from, marker.span[0]) if len(markers) > 1 or later else None
             covered_from = marker.span[1]
             found = [UnitRef(u.raw, u.role, False, seg.span(u.span), covers) for u in marker.units]
-            _add_units(draft, found)
+            found_in_segment.extend(found)
             marker_text = halfwidth(seg.raw[marker.span[0]:marker.span[1]]) \
                 if seg.raw.find("下同", *marker.span) >= 0 else ""
             if marker_text and _SAME_BELOW_END.search(marker_text) and not _LEAD_RULE_NOTE_AT_END.search(marker_text) \
@@ -641,9 +726,13 @@ class TreeBuilder:
                 self.standing = [r for r in found if r.role != "lead"] or found
             if marker.deadline_text and marker.deadline_span and draft.deadline_cell is None:
                 draft.deadline_cell = Segment(marker.deadline_text, seg.at(marker.deadline_span[0]))
+        _add_units(draft, found_in_segment)
         _add_units(draft, standing_before, by_name=True)
-        for marker in reversed(markers):
-            seg.remove(*_cut(seg.raw, marker))
+        cuts = _cuts(seg.raw, markers)
+        if len(cuts) == 1:
+            seg.remove(*cuts[0])
+        else:
+            seg.remove_all(cuts)
         return True
 
     def _hoist_inline_marker(self, segments: list[Line], created: list[Draft]) -> None:
@@ -1137,14 +1226,44 @@ def _table_label(seq: str) -> Label | None:
     return None
 
 
-def _cut(raw: str, marker: UnitMarker) -> tuple[int, int]:
-    """What to cut out of the segment text: the marker, the whitespace around it, and the punctuation
-    left dangling at the end when nothing else follows the marker."""
-    start = len(raw[: marker.span[0]].rstrip())
-    after = raw[marker.span[1]:]
-    if after.strip() in ("", "。", ".", "；", ";"):
-        return start, len(raw)
-    return start, marker.span[1] + len(after) - len(after.lstrip())
+def _cuts(raw: str, markers: list[UnitMarker]) -> list[tuple[int, int]]:
+    """What to cut out of the segment text for each marker (in text order), from the last marker to the first,
+    each cut made before the one left of it is found: the marker, the whitespace around it, and, when nothing
+    but that is left after the marker, the rest (a full stop left dangling at the end).
+
+    What is left after a marker is the text up to the next cut and what that cut left after it; only whether it
+    is empty or one of _DANGLING once stripped matters, and its leading whitespace, so that is what is carried
+    from right to left (the text itself would be copied once per marker: quadratic in a line of markers)."""
+    cuts: list[tuple[int, int]] = []
+    next_cut = len(raw)   # where the cut right of the current marker starts
+    # What the cuts right of the marker left after it (it opens with no whitespace): whether it is empty, and
+    # its text stripped, or None when that is longer than any of _DANGLING.
+    rest_empty = True
+    rest_stripped: str | None = ""
+    for marker in reversed(markers):
+        start, end = marker.span
+        while start > 0 and raw[start - 1].isspace():
+            start -= 1
+        gap = raw[end:next_cut]   # after the marker: the gap, then the rest
+        gap_stripped = gap.strip()
+        after_stripped: str | None
+        if gap_stripped:   # stripped, the gap's text and the rest's (two characters or more if both have some)
+            after_stripped = gap_stripped if rest_empty else None
+            leading = len(gap) - len(gap.lstrip())
+            rest_empty, rest_stripped = False, after_stripped
+        else:   # whitespace, then the rest
+            after_stripped = rest_stripped
+            leading = len(gap)
+        if after_stripped is not None and after_stripped in _DANGLING:
+            cuts.append((start, len(raw)))
+            rest_empty, rest_stripped = True, ""
+        else:
+            cuts.append((start, end + leading))
+        next_cut = start
+    return cuts
+
+
+_DANGLING = ("", "。", ".", "；", ";")
 
 
 # "专栏1 重点工程", "专栏：…": a box of examples or projects set between the items.
@@ -1215,18 +1334,46 @@ def _top(draft: Draft) -> Draft:
 
 def _add_units(draft: Draft, refs: list[UnitRef], *, by_name: bool = False) -> None:
     """Add units the draft does not have yet: a (name, role) pair once for each text a marker covers (a unit
-    two markers of a paragraph name answers for both parts), or with `by_name` a name once."""
+    two markers of a paragraph name answers for both parts), or with `by_name` a name once.
+
+    The units the draft holds are read anew while they are few, then looked up in an index kept between calls
+    (read anew at every call, an item under which thousands of paragraphs name units was quadratic)."""
     if not refs:
         return
+    index = draft.unit_index
+    if index is None or index.of is not draft.units or index.count != len(draft.units):
+        if len(draft.units) < _INDEX_FROM:   # read anew: as cheap as an index for a few units
+            if by_name:
+                have = {u.name for u in draft.units}
+                draft.units.extend(r for r in refs if r.name not in have)
+                return
+            pairs = {(u.name, u.role, u.covers) for u in draft.units if not u.inherited}
+            for ref in refs:
+                if (ref.name, ref.role, ref.covers) not in pairs:
+                    pairs.add((ref.name, ref.role, ref.covers))
+                    draft.units.append(ref)
+            return
+        index = draft.unit_index = _UnitIndex(draft.units, 0, {(u.name, u.role, u.covers) for u in draft.units
+                                                               if not u.inherited}, {u.name for u in draft.units})
     if by_name:
-        have = {u.name for u in draft.units}
-        draft.units.extend(r for r in refs if r.name not in have)
-        return
-    pairs = {(u.name, u.role, u.covers) for u in draft.units if not u.inherited}
-    for ref in refs:
-        if (ref.name, ref.role, ref.covers) not in pairs:
-            pairs.add((ref.name, ref.role, ref.covers))
-            draft.units.append(ref)
+        added = [r for r in refs if r.name not in index.names]   # as the draft named them before this call
+        draft.units.extend(added)
+        index.names.update(r.name for r in added)
+        index.pairs.update((r.name, r.role, r.covers) for r in added if not r.inherited)
+    else:
+        this_call: set[tuple[str, str, Span | None]] = set()   # inherited ones count against this call's others
+        for ref in refs:
+            key = (ref.name, ref.role, ref.covers)
+            if key not in index.pairs and key not in this_call:
+                (this_call if ref.inherited else index.pairs).add(key)
+                draft.units.append(ref)
+                index.names.add(ref.name)
+    index.count = len(draft.units)
+
+
+# Units a draft holds before _add_units keeps an index of them: most drafts hold one to three.
+_INDEX_FROM = 16
+
 
 
 # The genre's usual order of numbering styles, highest first: 一、 heads （一）, which heads 1.

@@ -1703,7 +1703,8 @@ def find_unit_title(text: str) -> tuple[list[MarkerUnit], str] | None:
             units = _unit_list(text, h, 0, names_end)
             if units:
                 return units, text[m.end():] if m else ""
-    return _unit_subject(text, h, 0)
+    subject = _unit_subject(text, h, 0)
+    return (subject[0], text[subject[1]:]) if subject is not None else None
 
 
 _DUTIES = "职责"   # in every match of _DUTIES_WORD, which is tried only where it stands
@@ -1741,9 +1742,10 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
     for start in [0, *(m.end() for m in _SENTENCE_BREAK.finditer(h))]:
         subject = _unit_subject(text, h, start)
         if subject is not None:
-            duties = halfwidth(subject[1]).lstrip(_TRIM)
-            together = _TOGETHER_WITH.match(duties)
-            partners = _partner_units(text, h, len(h) - len(duties) + together.end()) if together else None
+            # The duties are read where they stand in h (halfwidth maps one character to one): a copy of the rest
+            # of the paragraph per clause made a paragraph of N clauses quadratic.
+            together = _TOGETHER_WITH.match(h, _after_trim(h, subject[1]))
+            partners = _partner_units(text, h, together.end()) if together else None
             if partners is None and together is not None and together.group().endswith("联合"):
                 continue   # '区交通委和交管部门组织联合验收', 'X和Y联合推进': no partner named, no duty read
             if partners is not None and together is not None and together.group().endswith("牵头") \
@@ -1754,7 +1756,7 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
                 found.extend(MarkerUnit(u.raw, "lead", u.span) for u in subject[0])
                 found.extend(MarkerUnit(u.raw, "support", u.span) for u in partners)
                 continue
-            role = duty_role(subject[1])
+            role = _duty_role_at(h, subject[1])
             found.extend(MarkerUnit(u.raw, role, u.span) for u in subject[0])
     for m in _BY_UNIT.finditer(h):
         names = "names" if m.group("names") is not None else "group"
@@ -1762,7 +1764,7 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
         if not units:
             continue
         if m.group("verb") is None:   # '由A、B等职能管理部门建立…/参与的': the verb after them says the role
-            role = duty_role(text[m.end():])
+            role = _duty_role_at(h, m.end())
             found.extend(MarkerUnit(u.raw, role, u.span) for u in units)
             continue
         if m.group("verb") == "会同":   # 由X会同Y负责: X leads, Y supports
@@ -1774,9 +1776,14 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
     for m in _LEADS_OTHERS.finditer(h) if _LEADS in h else ():
         # '（一）区绿化市容局 … 牵头区建管委、区交通委，每周开展联合执法': the item's unit leads the units named.
         found.extend(MarkerUnit(u.raw, "support", u.span) for u in _partner_units(text, h, m.end()) or [])
+    # The last 。 and 牵头 before each member list, looked for since the list before it (not from the start of
+    # the paragraph for every list: quadratic in a paragraph of lists).
+    sentence, lead, searched = 0, -1, 0
     for m in _MEMBERS.finditer(h) if _MEMBER_WORD in h else ():
-        sentence = h.rfind("。", 0, m.start()) + 1
-        if "牵头" in h[sentence:m.start()]:
+        sentence = max(sentence, h.rfind("。", searched, m.start()) + 1)
+        lead = max(lead, h.rfind("牵头", max(0, searched - 1), m.start()))
+        searched = m.start()
+        if lead >= sentence:   # '牵头' between the sentence's start and the list
             # '由区绿化市容局牵头，区建管委、…及各街镇为成员单位': members of what a unit leads support it.
             found.extend(MarkerUnit(u.raw, "support", u.span)
                          for u in _unit_list(text, h, m.start("names"), m.end("names")) or [])
@@ -1847,8 +1854,9 @@ def _subject_name(name: str) -> bool:
     return not n.startswith("各") or bool(_COLLECTIVE_BODY.match(n)) or looks_like_unit(n[1:])
 
 
-def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str] | None:
-    """Units that are the subject of the clause at `start` ("（三）区经委、区司法局等部门负责…")."""
+def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], int] | None:
+    """Units that are the subject of the clause at `start` ("（三）区经委、区司法局等部门负责…"), and where the
+    duties after them start."""
     while start < len(h) and h[start] in " \t":
         start += 1
     if start < len(h) and h[start] in _OPEN_TO_CLOSE:
@@ -1862,7 +1870,7 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str]
             continue
         units = _unit_list(text, h, start, p.start())
         if units and all(_subject_name(u.raw) for u in units):
-            return units, text[p.start():]
+            return units, p.start()
     for p in _MODAL.finditer(h, start, end):
         if p.start() < start + 2:
             continue
@@ -1874,7 +1882,7 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], str]
         # on, unless every unit is a collective: '各街道、各部门要全面落实责任制' exhorts, it assigns nothing.
         if units and all(_subject_name(u.raw) for u in units) \
                 and (grouped or not all(is_collective_name(u.raw) for u in units)):
-            return units, text[p.start():]
+            return units, p.start()
     return None
 
 
@@ -1916,11 +1924,23 @@ def works_with_others(duties: str) -> bool:
 
 def duty_role(text: str) -> Role:
     """The role a duty sentence gives the unit it follows: 牵头…/负责牵头… leads, 配合…/协助… supports."""
-    h = halfwidth(text).lstrip(_TRIM)
-    if _GUIDES.match(h):
+    return _duty_role_at(halfwidth(text), 0)
+
+
+def _duty_role_at(h: str, start: int) -> Role:
+    """duty_role of the half-width text h[start:], read in place."""
+    start = _after_trim(h, start)
+    if _GUIDES.match(h, start):
         return "support"   # 区绿化市容局要加强指导…: X指导 supports
-    run = _VERB_RUN.match(h)
+    run = _VERB_RUN.match(h, start)
     return (verb_role(run.group()) if run else None) or "responsible"
+
+
+def _after_trim(h: str, i: int) -> int:
+    """Where h[i:].lstrip(_TRIM) starts."""
+    while i < len(h) and h[i] in _TRIM:
+        i += 1
+    return i
 
 
 _GUIDES = re.compile(r"(?:要|应当?)?(?:统一|加强)指导")
