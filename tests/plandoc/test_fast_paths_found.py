@@ -411,7 +411,7 @@ def _reference_match_label(norm: str, raw: str) -> lines.Label | None:
         text_start = m.end()
         if text_start >= len(norm) and style.name not in ("part", "chapter", "section", "article"):
             continue
-        return lines.Label(style.name, value, label.strip(), text_start)
+        return lines.Label(style.name, value, label.strip(), text_start, norm[m.end(1):text_start].strip()[:1])
     return None
 
 
