@@ -1794,3 +1794,4 @@ def test_a_division_restarting_at_one_under_its_title_after_the_notices_own_numb
     assert [n.path[-2:] for n in division] == [["一", "1"], ["一", "2"]]
     assert [u.name for u in division[0].units] == ["市政府办公室", "各区县政府"]
     assert plan.title == "2024年政府工作报告重点工作责任分解"   # named by the notice, standing over the division
+    assert plan.issued_on == "2024-02-08"   # the notice's signature, above the division's title

@@ -86,12 +86,16 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
     for i, line in enumerate(lines):
         builder.feed(i, line)
     builder.finish()
-    meta = extract_metadata(builder.preamble, closing=lines[-_CLOSING_LINES:])
-    if not meta.title:
-        # '印发《X》…' / '一、…二、…三、…' (the notice's own paragraphs), then X under its title: the plan's title.
-        part = next((d for d in builder.drafts if d.style == "annex" and d.label == SECOND_DOCUMENT), None)
-        if part is not None and any(f"《{part.head.raw.strip()}》" in line.raw for line in builder.preamble):
-            meta.title = part.head.raw.strip()
+    # '印发《X》…' / '一、…二、…三、…' (the notice's own paragraphs) / its signature, then X under its title.
+    part = next((d for d in builder.drafts if d.style == "annex" and d.label == SECOND_DOCUMENT), None)
+    notice_part = part is not None and any(f"《{part.head.raw.strip()}》" in line.raw for line in builder.preamble)
+    notice_end: list[Line] = []
+    if part is not None and notice_part:
+        at = next((k for k, line in enumerate(lines) if line.start == part.head.start), None)
+        notice_end = lines[max(0, (at or 0) - _NOTICE_END_LINES):at or 0]
+    meta = extract_metadata(builder.preamble, closing=lines[-_CLOSING_LINES:], notice_end=notice_end)
+    if not meta.title and part is not None and notice_part:
+        meta.title = part.head.raw.strip()
     if directory is None:
         # The built-in directory is Dalian's: a Guangzhou plan's 市人社局 is not 大连市人社局.
         builtin = UnitDirectory.builtin()
@@ -112,6 +116,7 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
 
 
 # The signature (issuer, date) of a plan issued without a cover notice stands in its last lines.
+_NOTICE_END_LINES = 4   # a signature's organisation (one or two lines) and date, above the plan's title
 _CLOSING_LINES = 6
 # How much of the preamble names the issuing place (the notice's title, 文号 and issuer come first).
 _PREAMBLE_LINES = 12

@@ -99,7 +99,8 @@ class Metadata:
         return int(years.pop()) if len(years) == 1 else None
 
 
-def extract_metadata(preamble: list[Line], closing: Sequence[Line] = ()) -> Metadata:
+def extract_metadata(preamble: list[Line], closing: Sequence[Line] = (), notice_end: Sequence[Line] = ()
+                     ) -> Metadata:
     """Metadata from the lines before the body; `closing`, the document's last lines, may hold the
     signature (issuer and date) of a plan issued without a cover notice."""
     meta = Metadata()
@@ -128,6 +129,10 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = ()) -> Meta
             break
 
     signature = _signature(content)
+    if signature is None and notice_end:
+        # '三、要强化督查考核。' / '某市人民政府办公室' / '2024年2月8日' / the plan's title: the notice, numbered like
+        # a plan, was read as its first part; it is signed where the plan's own title starts.
+        signature = _signature(list(notice_end), closing=True)
     if signature is None and closing:
         signature = _signature(list(closing)[-_CLOSING_LINES:], closing=True)
     meta.published_on = _portal_date(portal, "published_on")
