@@ -1795,3 +1795,11 @@ def test_a_division_restarting_at_one_under_its_title_after_the_notices_own_numb
     assert [u.name for u in division[0].units] == ["市政府办公室", "各区县政府"]
     assert plan.title == "2024年政府工作报告重点工作责任分解"   # named by the notice, standing over the division
     assert plan.issued_on == "2024-02-08"   # the notice's signature, above the division's title
+
+
+def test_a_table_one_cell_per_line_headed_by_its_levels_of_points_reads_bare_unit_cells() -> None:
+    cells = ["工作要求", "一级要点", "二级要点", "责任单位", "一、优化政务公开工作基础", "(一)深化规范性文件集中公开。",
+             "1.高质量发布现行有效规范性文件正式版本。", "司法所", "2.做好规范性文件的清理工作。", "各有关单位"]
+    plan = parse("横栏镇2022年政务公开工作要点分工方案\n" + "\n".join(cells) + "\n")
+    assert _units(plan, "一", "(一)", "1") == [("司法所", R)]
+    assert _units(plan, "一", "(一)", "2") == [("各有关单位", R)]
