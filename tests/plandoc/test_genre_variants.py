@@ -1803,3 +1803,14 @@ def test_a_table_one_cell_per_line_headed_by_its_levels_of_points_reads_bare_uni
     plan = parse("横栏镇2022年政务公开工作要点分工方案\n" + "\n".join(cells) + "\n")
     assert _units(plan, "一", "(一)", "1") == [("司法所", R)]
     assert _units(plan, "一", "(一)", "2") == [("各有关单位", R)]
+
+
+def test_a_row_repeating_its_merged_heading_cells_in_full_stays_under_the_open_nodes() -> None:
+    rows = [("工作要求", "工作任务", "具体要求", "责任单位"),
+            ("一、优化政务公开工作基础", "(一)深化规范性文件集中公开。", "1.推进规范性文件库建设。", "市司法局"),
+            ("", "(二)推进基层政务公开标准化。", "2.推动主动公开目录的更新。", "市直各部门"),
+            ("一、优化政务公开工作基础", "(二)推进基层政务公开标准化。", "3.加大惠民惠农资金公开力度。", "市财政局")]
+    plan = parse("政务公开工作要点分工\n" + "\n".join("\t".join(row) for row in rows) + "\n")
+    assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1"), ("一", "(二)"), ("一", "(二)", "2"),
+                            ("一", "(二)", "3")]
+    assert _units(plan, "一", "(二)", "3") == [("市财政局", R)]

@@ -995,6 +995,11 @@ class TreeBuilder:
         for c, label in labelled:
             depth = self._place(label, validate=False, floor=table.base)
             assert depth is not None
+            if depth < len(self.stack) and self.stack[depth].value == label.value \
+                    and self.stack[depth].draft.head.raw.strip() == c.text[label.text_start:].strip():
+                # '一、优化… | （二）持续推进… | 4.…': a merged cell the page repeated in full is the node open above.
+                draft = self.stack[depth].draft
+                continue
             draft = self._add(Line(c.start, c.start + len(c.text), c.text, halfwidth(c.text)), label, depth)
         assert draft is not None
         self._row_units(draft, cell)
