@@ -23,7 +23,7 @@ FLOORS = {
     "unit_recall": 0.953,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 420
+MIN_DOCUMENTS = 424
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -65,7 +65,7 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # 94.2% against 95.0%; on 334, 94.3% against 95.2%; on 338, 94.6% against 95.4%; on 350, 94.5% against 95.4%;
 # on 372, 94.2% against 95.1%; on 381, with a web table's '|' rows kept whole as TAB rows are, 94.0% against 94.8%;
 # on 396, 94.3% against 95.1%; on 406, 94.4% against 95.2%; on 415, 94.3% against 95.0%; on 420, 94.5%
-# against 95.2%).
+# against 95.2%; on 424, 94.5% against 95.2%).
 WRAPPED_FLOORS = {
     "node_recall": 0.984,
     "node_precision": 0.992,
@@ -94,7 +94,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # column of one role, 实施部门 after 责任单位, gained 2 pairs as published that the page on one line does not read,
 # and a digest's '1.' items under '一、' under its region's '1、' 5 pairs and a node), on 396 (batch 30) and on
 # 406 (batch 31) and on 415 (batch 32; then a catalogue's category column split into levels on a second header
-# row and a unit label alone on its line gained 9 pairs the page on one line does not read) and on 420 (batch 33):
+# row and a unit label alone on its line gained 9 pairs the page on one line does not read), on 420 (batch 33)
+# and on 424 (batch 34):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -109,7 +110,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1432, 883), "table-pipes": (2, 0), "table-cell-lines": (275, 342), "table-spaces": (551, 385),
+    "one-line": (1456, 900), "table-pipes": (2, 0), "table-cell-lines": (275, 342), "table-spaces": (551, 385),
 }
 
 
