@@ -1814,3 +1814,14 @@ def test_a_row_repeating_its_merged_heading_cells_in_full_stays_under_the_open_n
     assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1"), ("一", "(二)"), ("一", "(二)", "2"),
                             ("一", "(二)", "3")]
     assert _units(plan, "一", "(二)", "3") == [("市财政局", R)]
+
+
+def test_a_cell_listing_numbered_measures_gives_them_as_items_of_the_task_the_units_answer_for() -> None:
+    lines = ["全市工作任务 | 具体要求 | 具体措施 | 牵头落实科室 | |",
+             "一、加大主动公开力度 | (一)决策前公布草案。 | 1.重大决策预公开。吸纳意见。 2.政策及时公开。 |",
+             "产业政策科 | |",   # the rest of the row, which a crawler broke after a cell
+             "(二)推进建议提案办理结果公开。 | 所有承办建议提案及时公开答复。 | 办公室 | ||"]
+    plan = parse("某局政务公开工作要点分工\n" + "\n".join(lines) + "\n")
+    assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1"), ("一", "(一)", "2"), ("一", "(二)")]
+    assert _units(plan, "一", "(一)") == [("产业政策科", L)]
+    assert _units(plan, "一", "(二)") == [("办公室", L)]

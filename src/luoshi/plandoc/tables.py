@@ -253,6 +253,7 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
     lines = _join_broken_pipe_rows(lines)
     out: list[Line] = []
     in_table = False   # a row of three cells or more was read, and no line of text without a pipe since
+    width = 0   # the cells of that table's first row
     i = 0
     while i < len(lines):
         stacked = _pipe_stacked_table(lines, i)
@@ -270,10 +271,16 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
         if line.cells or "|" not in norm:
             out.append(line)
             in_table = len(line.cells) >= _MIN_PIPE_CELLS
+            width = len(line.cells) if in_table else 0
             continue
         if _PIPES_ONLY.match(norm):
             continue
         spans = _pipe_cells(line.raw)
+        if in_table and out and 0 < len(out[-1].cells) < width and len(out[-1].cells) + len(spans) == width \
+                and norm.rstrip().endswith("|") and match_label(norm[spans[0][0]:spans[0][1]].strip(), "") is None:
+            # '…3.制定出台…作出明确规定。 |' / '产业政策科 | |': the rest of a row a crawler broke after a cell
+            out[-1] = _joined_row(out[-1], _cells_line(line, spans))
+            continue
         if len(spans) >= _MIN_PIPE_CELLS or (len(spans) == 2 and norm.rstrip().endswith("|") and in_table):
             # '4.加强… | 市场执法股 |' in a table of rows of three: a row that lost a merged cell
             row = _cells_line(line, spans)
@@ -282,6 +289,8 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
                 out[-1] = _split_level_cells(out[-1], row)
                 continue
             out.append(row)
+            if not in_table:
+                width = len(row.cells)   # the table's first row: its header
             in_table = True
         elif norm.endswith("|") and (norm.count("|") == 1 or (norm.count("|") == 2 and norm.startswith("|"))):
             # 'X |', or '| 1 |' where a crawler opened each row with a pipe: one cell on its line
@@ -1092,6 +1101,12 @@ def _spaced_header(line: Line) -> tuple[list[tuple[int, int]], TableLayout] | No
             or not any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
         return None
     return cells, layout
+
+
+def _joined_row(first: Line, rest: Line) -> Line:
+    """Two lines of one row as one: the line break between them spaces, so that offsets stay offsets."""
+    raw = first.raw + " " * max(rest.start - first.end, 0) + rest.raw
+    return Line(first.start, rest.end, raw, halfwidth(raw), cells=[*first.cells, *rest.cells])
 
 
 def _cells_line(line: Line, spans: list[tuple[int, int]]) -> Line:

@@ -992,7 +992,8 @@ class TreeBuilder:
         if not labelled:
             return False
         draft = None
-        for c, label in labelled:
+        answers = None   # the node the row's unit cells answer for, when not its last
+        for k, (c, label) in enumerate(labelled):
             depth = self._place(label, validate=False, floor=table.base)
             assert depth is not None
             if depth < len(self.stack) and self.stack[depth].value == label.value \
@@ -1000,12 +1001,24 @@ class TreeBuilder:
                 # '一、优化… | （二）持续推进… | 4.…': a merged cell the page repeated in full is the node open above.
                 draft = self.stack[depth].draft
                 continue
-            draft = self._add(Line(c.start, c.start + len(c.text), c.text, halfwidth(c.text)), label, depth)
+            line = Line(c.start, c.start + len(c.text), c.text, halfwidth(c.text))
+            items = split_inline_items(line, PARAGRAPH_INLINE_STYLES, opens_with_item=True) \
+                if k and k == len(labelled) - 1 and label.value == 1 else [line]
+            if len(items) > 1:
+                # '（一）在制定…时… | 1.重大决策预公开。… 2.局制定的政策… | 产业政策科': the measures the cell lists
+                # are items of the task beside it, which the row's units answer for.
+                answers = draft
+                for seg in items:
+                    item = match_label(seg.norm, seg.raw)
+                    if item is not None:
+                        draft = self._add(seg, item, depth)
+                continue
+            draft = self._add(line, label, depth)
         assert draft is not None
-        self._row_units(draft, cell)
+        self._row_units(answers or draft, cell)
         deadline = cell.text("deadline")
         if deadline:
-            draft.deadline_cell = Segment(deadline, cell.start("deadline"))
+            (answers or draft).deadline_cell = Segment(deadline, cell.start("deadline"))
         table.last_row = draft
         table.floor = table.base
         return True
