@@ -1825,3 +1825,13 @@ def test_a_cell_listing_numbered_measures_gives_them_as_items_of_the_task_the_un
     assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1"), ("一", "(一)", "2"), ("一", "(二)")]
     assert _units(plan, "一", "(一)") == [("产业政策科", L)]
     assert _units(plan, "一", "(二)") == [("办公室", L)]
+
+
+def test_a_heading_after_a_row_of_a_headerless_table_heads_the_rows_below() -> None:
+    cells = ["一、深入推进政策公开", "1", "聚焦中心工作公开政策文件。", "各区直部门、各镇(办)", "持续推进",
+             "2", "深化政务服务信息公开。", "区数据资源局、区投资促进局", "持续推进",
+             "3", "推进优化消费环境信息公开。", "区政府办、区商务局", "持续推进",
+             "二、强化权力配置公开,助力规范行政履职", "4", "推进权力配置信息公开。", "区直各部门、各镇(办)", "持续推进"]
+    plan = parse("相山区政务公开重点工作任务清单\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("一", "3"), ("二",), ("二", "4")]
+    assert _units(plan, "二", "4") == [("区直各部门", R), ("各镇(办)", R)]

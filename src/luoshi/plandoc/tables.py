@@ -180,6 +180,10 @@ def headerless_rows(lines: list[Line]) -> list[Line]:
         header = "\t".join(_MADE_UP_HEADER)
         out.append(Line(start, start, header, header, cells=[Cell(name, start, start) for name in _MADE_UP_HEADER]))
         for row in rows:
+            after = match_label(row[-1].norm.strip(), row[-1].raw) if len(row) > 3 else None
+            heading_after = row[-1] if after is not None and after.style == "cn_dun" else None
+            if heading_after is not None:
+                row = row[:-1]   # '…' / '持续推进' / '二、强化权力配置公开…': the next group's heading, after the row
             section = match_label(row[1].norm.strip(), row[1].raw) if len(row) > 3 else None
             if section is not None and section.style == "cn_dun":
                 # '1' / '一、经济社会发展的主要预期目标' / '农村常住居民…' / '法规科': the group's heading, merged
@@ -199,6 +203,12 @@ def headerless_rows(lines: list[Line]) -> list[Line]:
                 cells.append(Cell(_span_text(row[first:last + 1], a, b), a, b))
             raw = "\t".join(c.text for c in cells)
             out.append(Line(row[0].start, row[-1].end, raw, halfwidth(raw), cells=cells))
+            if heading_after is not None:
+                # A heading of the text around the table (二、 after the 一、 above it), the rows below under it
+                # as a table again.
+                out.append(heading_after)
+                at = heading_after.end
+                out.append(Line(at, at, header, header, cells=[Cell(name, at, at) for name in _MADE_UP_HEADER]))
         i += sum(len(row) for row in rows)
     return out
 
