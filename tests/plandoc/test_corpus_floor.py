@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 
 FLOORS = {
-    "node_recall": 0.987,
+    "node_recall": 0.986,
     "node_precision": 0.992,
-    "unit_recall": 0.953,
+    "unit_recall": 0.951,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 424
+MIN_DOCUMENTS = 427
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -65,11 +65,11 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # 94.2% against 95.0%; on 334, 94.3% against 95.2%; on 338, 94.6% against 95.4%; on 350, 94.5% against 95.4%;
 # on 372, 94.2% against 95.1%; on 381, with a web table's '|' rows kept whole as TAB rows are, 94.0% against 94.8%;
 # on 396, 94.3% against 95.1%; on 406, 94.4% against 95.2%; on 415, 94.3% against 95.0%; on 420, 94.5%
-# against 95.2%; on 424, 94.5% against 95.2%).
+# against 95.2%; on 424, 94.5% against 95.2%; on 427, 94.2% against 94.9%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.984,
+    "node_recall": 0.983,
     "node_precision": 0.992,
-    "unit_recall": 0.944,
+    "unit_recall": 0.941,
     "role_accuracy": 0.998,
 }
 
@@ -96,7 +96,9 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # 406 (batch 31) and on 415 (batch 32; then a catalogue's category column split into levels on a second header
 # row and a unit label alone on its line gained 9 pairs the page on one line does not read), on 420 (batch 33)
 # and on 424 (batch 34; then a cell listing numbered measures, its row broken after a cell, gained 3 pairs and 3 nodes
-# the page on one line does not read):
+# the page on one line does not read) and on 427 (batch 35; a heading after a row of a headerless table copied
+# one cell per line now heads the rows below, which also read 13 more pairs and 12 more nodes of the tables
+# rewritten one cell per line):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -111,7 +113,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1459, 903), "table-pipes": (2, 0), "table-cell-lines": (275, 342), "table-spaces": (551, 385),
+    "one-line": (1486, 914), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
 }
 
 
