@@ -177,8 +177,7 @@ def headerless_rows(lines: list[Line]) -> list[Line]:
             i += taken
             continue
         start = lines[i].start
-        header = "\t".join(_MADE_UP_HEADER)
-        out.append(Line(start, start, header, header, cells=[Cell(name, start, start) for name in _MADE_UP_HEADER]))
+        out.append(_made_up_header(_MADE_UP_HEADER, start))
         for row in rows:
             after = match_label(row[-1].norm.strip(), row[-1].raw) if len(row) > 3 else None
             heading_after = row[-1] if after is not None and after.style == "cn_dun" else None
@@ -207,10 +206,15 @@ def headerless_rows(lines: list[Line]) -> list[Line]:
                 # A heading of the text around the table (二、 after the 一、 above it), the rows below under it
                 # as a table again.
                 out.append(heading_after)
-                at = heading_after.end
-                out.append(Line(at, at, header, header, cells=[Cell(name, at, at) for name in _MADE_UP_HEADER]))
+                out.append(_made_up_header(_MADE_UP_HEADER, heading_after.end))
         i += sum(len(row) for row in rows)
     return out
+
+
+def _made_up_header(names: tuple[str, ...], at: int) -> Line:
+    """A header row of these names for rows whose page left theirs out, taking no text of the source."""
+    header = "\t".join(names)
+    return Line(at, at, header, header, cells=[Cell(name, at, at) for name in names])
 
 
 def _headerless_run(lines: list[Line], i: int) -> list[list[Line]]:
@@ -304,9 +308,7 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
             in_table = True
         elif norm.endswith("|") and (norm.count("|") == 1 or (norm.count("|") == 2 and norm.startswith("|"))):
             # 'X |', or '| 1 |' where a crawler opened each row with a pipe: one cell on its line
-            raw = line.raw.rstrip()[:-1].rstrip()
-            lead = len(raw) - len(raw.lstrip(" \t|｜"))
-            out.append(Line(line.start + lead, line.start + len(raw), raw[lead:], norm[lead:len(raw)]))
+            out.append(_cell_before_pipe(line, " \t|｜"))
         else:
             out.append(line)
     return out
@@ -318,17 +320,9 @@ _MAX_CELL_LINES = 4
 def _join_broken_pipe_rows(lines: list[Line]) -> list[Line]:
     """'工作任务 | 具体要求' / '| 责任单位 |': a row a crawler broke after a cell, the line left open and the next
     opening on the pipe between them, is one row again."""
-    out: list[Line] = []
-    for line in lines:
-        previous = out[-1] if out else None
-        if previous is not None and not previous.cells and not line.cells and line.norm.startswith("|") \
-                and "|" in previous.norm and not previous.norm.rstrip().endswith("|"):
-            gap = " " * max(line.start - previous.end, 0)   # the line break a space: offsets stay offsets
-            raw = previous.raw + gap + line.raw
-            out[-1] = Line(previous.start, line.end, raw, halfwidth(raw))
-            continue
-        out.append(line)
-    return out
+    return _join_where(lines, lambda previous, line: not previous.cells and not line.cells
+                       and line.norm.startswith("|") and "|" in previous.norm
+                       and not previous.norm.rstrip().endswith("|"))
 
 
 def _pipe_stacked_table(lines: list[Line], i: int) -> tuple[list[Line], int] | None:
@@ -420,10 +414,7 @@ def _pipe_closed_rows(lines: list[Line], i: int) -> tuple[list[Line], int] | Non
                         cells=[Cell(c.raw, c.start, c.end) for c in kept]))
     if rows < _MIN_HEADERLESS_ROWS or named < _UNIT_ROWS_SHARE * rows:
         return None
-    start = lines[i].start
-    header = "\t".join(_MADE_UP_ROW_HEADER)
-    made_up = Line(start, start, header, header, cells=[Cell(name, start, start) for name in _MADE_UP_ROW_HEADER])
-    return [made_up, *out], end
+    return [_made_up_header(_MADE_UP_ROW_HEADER, lines[i].start), *out], end
 
 
 _MADE_UP_ROW_HEADER = ("事项", "责任单位")
@@ -434,10 +425,14 @@ def _closed_cell(line: Line) -> Line | None:
     norm = line.norm.rstrip()
     if line.cells or not norm.endswith("|") or norm.count("|") != 1:
         return None
+    cell = _cell_before_pipe(line, " \t")
+    return cell if cell.raw else None
+
+
+def _cell_before_pipe(line: Line, opening: str) -> Line:
+    """The text of a line closed by a pipe, without it, the spaces around it, nor the `opening` characters."""
     raw = line.raw.rstrip()[:-1].rstrip()
-    lead = len(raw) - len(raw.lstrip())
-    if lead >= len(raw):
-        return None
+    lead = len(raw) - len(raw.lstrip(opening))
     return Line(line.start + lead, line.start + len(raw), raw[lead:], line.norm[lead:len(raw)])
 
 
@@ -1115,7 +1110,7 @@ def _spaced_header(line: Line) -> tuple[list[tuple[int, int]], TableLayout] | No
 
 def _joined_row(first: Line, rest: Line) -> Line:
     """Two lines of one row as one: the line break between them spaces, so that offsets stay offsets."""
-    raw = first.raw + " " * max(rest.start - first.end, 0) + rest.raw
+    raw = _span_text([first, rest], first.start, rest.end)
     return Line(first.start, rest.end, raw, halfwidth(raw), cells=[*first.cells, *rest.cells])
 
 

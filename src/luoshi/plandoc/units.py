@@ -631,20 +631,19 @@ class _LabelMatch:
 
 
 _LABEL_LENGTHS = sorted({len(w) for w in _LABEL_ROLE}, reverse=True)
+_LEVELLED_LABEL = re.compile(r"牵头|配合|责任|协办|参与")
+_MAIN = "主要"
+_UNIT_ROLES = frozenset({"lead", "support", "responsible"})
 # '【责任主体】', '责任单位：', '牵头单位' alone on a line: a unit label whose names are on the next line.
 _LONE_UNIT_LABEL = re.compile(r"[【\[]?(?:[省市县区]级?)?(?P<label>" + "|".join(
-    sorted((w for w, r in _LABEL_ROLE.items() if r in ("lead", "support", "responsible")), key=len, reverse=True))
-    + r")[】\]]?\s*:?")
+    sorted((w for w, r in _LABEL_ROLE.items() if r in _UNIT_ROLES), key=len, reverse=True)) + r")[】\]]?\s*:?")
+_SHARED_BODIES = frozenset({"、单位", "、部门"})   # 责任处室、单位：
+_REMARK_STOPS = frozenset("():")
 
 
 def is_lone_unit_label(norm: str) -> bool:
     """Whether a (half-width) line holds only a unit label: '【责任主体】', '责任单位:'."""
     return _LONE_UNIT_LABEL.fullmatch(norm.strip()) is not None
-_LEVELLED_LABEL = re.compile(r"牵头|配合|责任|协办|参与")
-_MAIN = "主要"
-_UNIT_ROLES = frozenset({"lead", "support", "responsible"})
-_SHARED_BODIES = frozenset({"、单位", "、部门"})   # 责任处室、单位：
-_REMARK_STOPS = frozenset("():")
 
 
 def _find_labels(h: str, start: int = 0, end: int | None = None) -> list[_LabelMatch]:
