@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 
 FLOORS = {
-    "node_recall": 0.986,
+    "node_recall": 0.988,
     "node_precision": 0.992,
-    "unit_recall": 0.951,
+    "unit_recall": 0.953,
     "role_accuracy": 0.998,
 }
 MIN_DOCUMENTS = 427
@@ -67,9 +67,9 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # on 396, 94.3% against 95.1%; on 406, 94.4% against 95.2%; on 415, 94.3% against 95.0%; on 420, 94.5%
 # against 95.2%; on 424, 94.5% against 95.2%; on 427, 94.2% against 94.9%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.983,
+    "node_recall": 0.984,
     "node_precision": 0.992,
-    "unit_recall": 0.941,
+    "unit_recall": 0.945,
     "role_accuracy": 0.998,
 }
 
@@ -98,7 +98,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # and on 424 (batch 34; then a cell listing numbered measures, its row broken after a cell, gained 3 pairs and 3 nodes
 # the page on one line does not read) and on 427 (batch 35; a heading after a row of a headerless table copied
 # one cell per line now heads the rows below, which also read 13 more pairs and 12 more nodes of the tables
-# rewritten one cell per line):
+# rewritten one cell per line), and again on 427 (a '|' table whose header lost its first cells and a header
+# copied one cell per line without its number cell gained 22 pairs and 7 nodes the page on one line does not read):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -113,7 +114,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (2, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1486, 914), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
+    "one-line": (1508, 921), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
 }
 
 

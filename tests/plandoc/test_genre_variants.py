@@ -1835,3 +1835,32 @@ def test_a_heading_after_a_row_of_a_headerless_table_heads_the_rows_below() -> N
     plan = parse("相山区政务公开重点工作任务清单\n" + "\n".join(cells) + "\n")
     assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("一", "3"), ("二",), ("二", "4")]
     assert _units(plan, "二", "4") == [("区直各部门", R), ("各镇(办)", R)]
+
+
+def test_a_pipe_table_whose_header_lost_its_first_cells_reads_its_cells_by_what_they_hold() -> None:
+    lines = ["具 体 要 求 | 责任科室 | ||",
+             "一、抓好主动公开。 | 1 | 深化民生领域信息公开。 | 办公室牵头,局各股室配合 |",
+             "二、抓好政策解读 | 2 | 落实政策解读同步发布。 | 办公室牵头,局各股室配合 |",
+             "3 | 科学确定解读范围。 | 待遇保障股 | |"]
+    plan = parse("某局2025年度政务公开重点工作清单及分工\n" + "\n".join(lines) + "\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("二",), ("二", "2"), ("二", "3")]
+    assert _units(plan, "一", "1") == [("办公室", L), ("局各股室", S)]
+    assert _units(plan, "二", "3") == [("待遇保障股", R)]
+
+
+def test_a_header_one_cell_per_line_without_its_number_cell_reads_the_numbered_rows_below_it() -> None:
+    cells = ["工作任务", "具体要求", "责任单位", "时限要求", "一、聚焦重点领域深化政务公开", "(一)做好各类规划主动公开",
+             "1", "主动公开各类规划。", "政务公开指导办", "年底前",
+             "2", "市政府网站建立专题。", "政务公开指导办、政府网站", "年底前",
+             "(二)做好财政信息公开", "3", "做好预算、决算公开。", "行财科", "年底前"]
+    plan = parse("某市政府办公室2021年政务公开重点工作任务分工\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1"), ("一", "(一)", "2"), ("一", "(二)"),
+                            ("一", "(二)", "3")]
+    assert _units(plan, "一", "(一)", "2") == [("政务公开指导办", R), ("政府网站", R)]
+    assert _units(plan, "一", "(二)", "3") == [("行财科", R)]
+    # With a cell of the header's first column in each row, the numbers' column stands before the header's.
+    rows = ["1", "规划公开", "主动公开各类规划。", "政务公开指导办", "年底前",
+            "2", "专题建设", "市政府网站建立专题。", "办公室", "年底前"]
+    plan = parse("某市政府办公室2021年政务公开重点工作任务分工\n" + "\n".join(cells[:6] + rows) + "\n")
+    assert _paths(plan)[2:] == [("一", "(一)", "1"), ("一", "(一)", "2")]
+    assert _units(plan, "一", "(一)", "2") == [("办公室", R)]

@@ -117,7 +117,7 @@ def rebuild_tables(lines: list[Line]) -> list[Line]:
     whose anchor is absent changes nothing)."""
     lines = join_lone_unit_labels(read_pipe_cells(lines))
     text = "\n" + "\n".join([line.norm for line in lines])
-    if _SEQ_HEADER_ANYWHERE.search(text):
+    if _SEQ_HEADER_ANYWHERE.search(text) or (_UNIT_HEADER_LINE.search(text) and _BARE_NUMBER_ANYWHERE.search(text)):
         lines = split_spaced_rows(stack_cell_lines(lines))
         text = "\n" + "\n".join([line.norm for line in lines])
     return headerless_rows(lines) if _BARE_NUMBER_ANYWHERE.search(text) else lines
@@ -146,6 +146,8 @@ def join_lone_unit_labels(lines: list[Line]) -> list[Line]:
 
 # The first header cell both header readers need ('序号', '序 号'), anywhere.
 _SEQ_HEADER_ANYWHERE = re.compile(r"序\s*号")
+# A unit column's header cell alone on its line ('责任单位'): with bare row numbers, a header without 序号.
+_UNIT_HEADER_LINE = re.compile(r"\n[ \t]*[\u4e00-\u9fff]{0,4}(?:单位|部门|科室|股室|处室)[ \t]*\n")
 # A line that `headerless_rows` may take for a row number (its `_NUMBER_LINE`, once stripped), anywhere in
 # the text of lines each opened by a line break (a search for the break: faster than ^ tried everywhere).
 _BARE_NUMBER_ANYWHERE = re.compile(r"\n\s*[*※★]?\d{1,3}\s*(?:\n|$)")
@@ -538,11 +540,19 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
     i = 0
     while i < len(lines):
         header_lines = _stacked_header(lines, i)
+        seq_made_up = 0
+        if not header_lines:
+            header_lines, seq_made_up = _header_over_numbered_rows(lines, i)
         if not header_lines:
             out.append(lines[i])
             i += 1
             continue
         header = _split_level_columns(_join_header_notes(lines[i:i + header_lines]))
+        if seq_made_up:
+            # The rows' numbers open their cells: a column whose header cell the page left out, before the
+            # header's cells or in place of the first, whose cells (the headings) stand above the rows.
+            at = lines[i].start
+            header[:seq_made_up - 1] = [Line(at, at, "序号", "序号")]
         # '任务类型' / '序号' / …: a category column before the numbers, its cell merged over the rows of a group
         # (so written once, before the group's first number).
         category_first = bool(out) and out[-1] is lines[i - 1] and _column_role(lines[i - 1].norm.strip()) == "category"
@@ -631,10 +641,49 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _header_over_numbered_rows(lines: list[Line], i: int) -> tuple[int, int]:
+    """'工作任务' / '具体要求' / '责任单位' / '时限要求', then '一、…' / '(一)…' / '1' / …: a header copied one cell per
+    line without a 序号 cell over rows that open on their numbers. Returns the number of header lines and how
+    the number column stands: 1 before the header's cells (the first row has one line more than the header), 2
+    in place of the first (as many lines: that column holds the headings merged down over the rows, which stand
+    before them); (0, 0) when no such header opens at lines[i]."""
+    previous = lines[i - 1].norm.strip() if i > 0 and not lines[i - 1].cells else ""
+    if lines[i].cells or (len(previous) <= _MAX_HEADER_CELL and is_header_word(previous)):
+        return 0, 0   # only the first of a run of header words opens one
+    names: list[str] = []
+    j = i
+    while j < len(lines) and j - i < _MAX_STACKED_HEADER and not lines[j].cells:
+        cell = lines[j].norm.strip()
+        if not cell or len(cell) > _MAX_HEADER_CELL or not is_header_word(cell) or match_label(cell, cell):
+            break
+        names.append(re.sub(r"\s+", "", cell))
+        j += 1
+    layout = header_layout(names) if len(names) >= 3 else None
+    if layout is None or layout.col("seq") >= 0 \
+            or not any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
+        return 0, 0
+    for k in range(j, min(len(lines), j + _MAX_EMPTY_SECTIONS + 1)):
+        norm = lines[k].norm.strip()
+        if lines[k].cells or not norm:
+            return 0, 0
+        if norm.rstrip("*※") == "1":
+            row = k + 1   # the first row's lines: up to row 2, or a heading, or the end
+            while row < len(lines) and row - k <= len(names) + 1 and not lines[row].cells \
+                    and lines[row].norm.strip().rstrip("*※") != "2" \
+                    and match_label(lines[row].norm.strip(), lines[row].raw) is None:
+                row += 1
+            width = row - k
+            return (len(names), 1 if width == len(names) + 1 else 2) if width in (len(names), len(names) + 1) \
+                else (0, 0)
+        if match_label(norm, lines[k].raw) is None or len(norm) > _MAX_SECTION_ROW:
+            return 0, 0
+    return 0, 0
+
+
 def _rows_follow(lines: list[Line], i: int) -> bool:
     """Does a row number follow at lines[i], after any sections of a bureau's extract that kept none of
-    their rows ('二、…' / '三、…' / … / '六、…' / '68')? Looked for within a bound, so that the reading stays
-    linear however many headings follow each other."""
+    their rows ('二、…' / '三、…' / … / '六、…' / '68') or the headings of a group ('一、…' / '(一)…' / '1')? Looked
+    for within a bound, so that the reading stays linear however many headings follow each other."""
     for line in lines[i:i + _MAX_EMPTY_SECTIONS + 1]:
         if line.cells:
             return False
@@ -642,7 +691,7 @@ def _rows_follow(lines: list[Line], i: int) -> bool:
         if _STACKED_SEQ.match(norm):
             return True
         label = match_label(norm, line.raw)
-        if label is None or label.style != "cn_dun" or len(norm) > _MAX_SECTION_ROW:
+        if label is None or len(norm) > _MAX_SECTION_ROW:
             return False
     return False
 

@@ -254,6 +254,7 @@ class _Table:
     last_seq_start: int = -1
     row_depth: int | None = None  # where numbered rows go once rows hold numbered items of their own
     width: int = 0  # the header's number of cells
+    placed: bool = False  # the first row was checked against the header (see _lost_header_cells)
 
 
 class TreeBuilder:
@@ -804,6 +805,9 @@ class TreeBuilder:
                 self._paragraph(Line(line.start, line.end, line.raw, line.norm))
             return
         table = self.table
+        if not table.placed:
+            table.placed = True
+            _lost_header_cells(table, line.cells)
         if table.unnamed and not any(table.layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
             # A column without a heading whose cells name units: the table's responsible units.
             for i in table.unnamed:
@@ -1215,6 +1219,34 @@ def _align_row(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]
         if cell is not None:
             start = cell.end
     return out
+
+
+def _lost_header_cells(table: _Table, cells: list[Cell]) -> None:
+    """'具 体 要 求 | 责任科室 | ||' over '一、… | 1 | 紧扣… | 办公室牵头，… |': a header that lost its first cells
+    on the way into text, its names left first and empty cells after them. When the table's first row holds units
+    where the header's unit columns would be once its names are moved to the row's last cells, and not where they
+    stand, the names move there; the cells before them are the row number and the heading by what they hold."""
+    named = table.width - len(table.unnamed)
+    if named < 2 or table.unnamed != list(range(named, table.width)):
+        return
+    used = len(cells)
+    while used and not cells[used - 1].text:
+        used -= 1
+    shift = min(used, table.width) - named
+    unit_columns = [table.layout.col(role) for role in _UNIT_COLUMNS if table.layout.col(role) >= 0]
+    if shift <= 0 or not unit_columns or table.layout.col("task") < 0 or any(
+            _cell_kind(cells[i].text) == "units" or _cell_kind(cells[i + shift].text) != "units"
+            for i in unit_columns) or _cell_kind(cells[table.layout.col("task") + shift].text) != "text":
+        return
+    columns = {role: i + shift for role, i in table.layout.columns.items()}
+    for i in range(shift):
+        text = halfwidth(cells[i].text.strip())
+        if _cell_kind(text) == "number":
+            columns.setdefault("seq", i)
+        elif match_label(text, cells[i].text) is not None:
+            columns.setdefault("category", i)   # '一、围绕…': the heading merged down over its rows
+    table.layout = TableLayout(columns)
+    table.unnamed = [i for i in range(table.width) if i not in columns.values()]
 
 
 def _resolve_ditto(cells: list[Cell], previous: list[Cell]) -> list[Cell]:
