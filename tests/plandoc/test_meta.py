@@ -449,3 +449,10 @@ def test_a_table_header_cell_copied_on_its_own_line_is_no_title() -> None:
     text = ("某某区民政局2021年政务公开工作要点分工方案\n字体：[大] [中] [小]\n工作任务\n具体要求\n责任科室\n"
             "一、做好规划公开\n1.主动公开规划纲要。\n办公室\n")
     assert parse(text).title == "某某区民政局2021年政务公开工作要点分工方案"
+
+
+def test_a_portal_box_giving_a_dispatch_date_before_the_signing_date_gives_the_signing_date() -> None:
+    plan = parse("索引号:11532328-/2020-0813006 发文日期:2020年08月13日 文  号:元政发〔2020〕6号 "
+                 "成文日期:2020年08月12日 发布机构:元谋县政府办\n某县养老服务体系建设实施方案\n" + BODY)
+    assert plan.issued_on == "2020-08-12"
+    assert plan.doc_number == "元政发〔2020〕6号"

@@ -112,7 +112,8 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = (), notice_
             meta.portal_lines += 1
             for key, value in pairs:
                 name = _FIELD.get(key)
-                if name and value and name not in portal:
+                # 成文日期, the date the document was signed, over a 发文日期 the box also gives (its dispatch)
+                if name and value and (name not in portal or _SPACES_RE.sub("", key) == "成文日期"):
                     portal[name] = value
         else:
             content.append(line)
