@@ -1864,3 +1864,15 @@ def test_a_header_one_cell_per_line_without_its_number_cell_reads_the_numbered_r
     plan = parse("某市政府办公室2021年政务公开重点工作任务分工\n" + "\n".join(cells[:6] + rows) + "\n")
     assert _paths(plan)[2:] == [("一", "(一)", "1"), ("一", "(一)", "2")]
     assert _units(plan, "一", "(一)", "2") == [("办公室", R)]
+
+
+def test_a_table_one_cell_per_line_whose_group_heading_stands_in_its_first_rows_category_cell() -> None:
+    cells = ["序号 |", "类别 |", "项目名称 |", "目标任务 |", "牵头单位 |", "累计完成 |",
+             "1 |", "一、就业促进(2项) |", "促进重点群体稳定就业 |", "城镇新增就业1100人 |", "县人社局 |", "1063 |",
+             "充分就业社区4个 |", "4 |",   # the row's second target, its figure no row number
+             "2 |", "放心家政行动 |", "培训家政服务人员613人次 |", "县科商工信局 |", "626 |",
+             "3 |", "二、社会保障(1项) |", "农村敬老院运营服务能力提升 |", "督促4家敬老院规范运营 |", "县民政局 |"]
+    plan = parse("某县2024年民生实事项目进展情况表\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("二",), ("二", "3")]
+    assert _units(plan, "一", "1") == [("县人社局", L)]
+    assert _units(plan, "二", "3") == [("县民政局", L)]

@@ -559,6 +559,8 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
         if category_first:
             header.insert(0, out.pop())
         close = _category_row if category_first else _row
+        # '序号' / '类别' / …: each group's heading stands in the category cell of its first row, after the number.
+        category_after_seq = len(header) > 1 and _column_role(header[1].norm.strip()) == "category"
         out.append(_row(header))
         width = len(header)
         i += header_lines
@@ -599,6 +601,10 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                     row = []
                     i += 1
                     continue
+            if category_after_seq and label is not None and len(row) == 1 and _STACKED_SEQ.match(row[0].norm.strip()):
+                row.append(lines[i])   # '1' / '一、就业促进(3项)' / '促进重点群体稳定就业' / …
+                i += 1
+                continue
             if not row and norm in _TOTALS_WORDS and _STACKED_SEQ.match(following):
                 # '总分' / '100': a totals row, its 序号 cell empty (a row of no task of its own), not a section.
                 empty = Line(lines[i].start, lines[i].start, "", "")
@@ -619,7 +625,10 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                     i += 1
                     continue
             number = _STACKED_SEQ.match(norm) is not None and (
-                not row or len(row) >= width or last_number is None or norm.rstrip("*※") == str(last_number + 1))
+                not row or last_number is None or norm.rstrip("*※") == str(last_number + 1)
+                # once rows are numbered, after a full row a number out of turn is a cell ('4' 个, '613' 人次),
+                # unless the numbering starts again (a table of an annex whose header went into the row above)
+                or (len(row) >= width and (not norm.rstrip("*※").isdigit() or norm.rstrip("*※") == "1")))
             if number and norm.rstrip("*※").isdigit():
                 last_number = int(norm.rstrip("*※"))
             if number or (label is not None and not row and len(norm) <= 40) \
