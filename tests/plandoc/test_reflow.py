@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from luoshi.plandoc import parse
 from luoshi.plandoc.read import read_bytes
-from luoshi.plandoc.reflow import is_hard_wrapped
+from luoshi.plandoc.reflow import is_hard_wrapped, join_wrapped_lines
 from tests.plandoc.conftest import broken_at_margin
 
 PARAGRAPHS = [
@@ -146,3 +146,20 @@ def test_a_marker_broken_over_two_lines_is_joined_in_any_text() -> None:
     for kept in ("（一）推进建设（详见附件\n2.做好保障）\n",
                  "（一）推进建设（详见\n附件所列各项清单中的全部内容及要求，以及附件二所列全部事项的说明）\n"):
         assert join_open_brackets(kept) == (kept, 0)
+
+
+def test_items_without_a_full_stop_each_above_its_marker_line_are_not_hard_wrapped() -> None:
+    tasks = ("推进数字政府建设，完善一体化政务服务平台，推动高频事项网上办掌上办就近办理",
+             "优化营商环境，深化放管服改革，落实市场准入负面清单制度，持续压减涉企审批事项",
+             "强化要素保障，统筹用地用能资金等要素资源，保障重大项目建设需要，提高配置效率",
+             "加强安全生产，压实安全生产责任，开展重点行业领域专项整治，坚决遏制重特大事故")
+    items = [p.rstrip("。") for p in PARAGRAPHS[:2]] + [
+        line for n, task in enumerate(tasks, 1) for line in (f"{n}.{task}", "牵头单位：县数据资源局")]
+    assert not is_hard_wrapped(items)
+    text = "\n".join(["某县2024年重点工作任务分工", *items])
+    assert read_bytes(text.encode(), filename="plan.txt").text.rstrip("\n").split("\n")[1:] == items
+    # A full line stopping mid-sentence before a marker line: kept apart; inside a bracket ('…（' / '责任单位：…）'),
+    # the label goes on with the line it continues.
+    full = "（一）推进数字政府建设，完善一体化政务服务平台，推动高频事项网上办"
+    assert join_wrapped_lines([full, "牵头单位：县数据资源局"]) == [full, "牵头单位：县数据资源局"]
+    assert join_wrapped_lines([full + "（", "责任单位：县数据资源局）"]) == [full + "（责任单位：县数据资源局）"]

@@ -24,7 +24,7 @@ import re
 import unicodedata
 
 from luoshi.plandoc.normalize import halfwidth
-from luoshi.plandoc.units import looks_like_unit
+from luoshi.plandoc.units import looks_like_unit, opens_with_unit_label
 
 # A heading label, as the parser will see it at the start of a line (full- or half-width).
 HEADING_LABEL = re.compile(
@@ -102,7 +102,8 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
                 and not _ENDS_CELL.search(tail):   # a web table's row or cell is never a wrapped line
             if depth > 0 and (not HEADING_LABEL.match(following) or _CLOSING_NUMBER.match(following)):
                 wrapped = True
-            elif not HEADING_LABEL.match(following):
+            elif not HEADING_LABEL.match(following) and not opens_with_unit_label(halfwidth(following)):
+                # (outside brackets, a line opening on a unit label, '牵头单位：X', is a marker line of its own)
                 # A full line that ends a sentence still continues when the document starts its
                 # paragraphs with an indent and the next line has none.
                 wrapped = not _SENTENCE_END.search(halfwidth(tail)) or (uses_indent and not indented[index])
@@ -181,7 +182,9 @@ def is_hard_wrapped(lines: list[str]) -> bool:
     wrapped = sum(1 for index in range(len(text_lines) - 1)
                   if widths[index] >= _FULL_LINE_SHARE * full_width
                   and not _SENTENCE_END.search(halfwidth(text_lines[index][-2:]))
-                  and not HEADING_LABEL.match(text_lines[index + 1]))
+                  and not HEADING_LABEL.match(text_lines[index + 1])
+                  and not (text_lines[index][-1] not in _OPENING
+                           and opens_with_unit_label(halfwidth(text_lines[index + 1]))))
     return wrapped >= _MIN_WRAPPED and wrapped >= _WRAPPED_SHARE * len(text_lines)
 
 

@@ -641,6 +641,13 @@ _SHARED_BODIES = frozenset({"、单位", "、部门"})   # 责任处室、单位
 _REMARK_STOPS = frozenset("():")
 
 
+def opens_with_unit_label(norm: str) -> bool:
+    """Whether a (half-width) line opens with a unit label and its colon ('牵头单位:市人社局', '【责任主体】X'): a
+    marker line of its own, never the rest of a line a margin wrapped."""
+    found = _LONE_UNIT_LABEL.match(norm.lstrip())
+    return found is not None and found.group().rstrip().endswith((":", "】", "]"))
+
+
 def is_lone_unit_label(norm: str) -> bool:
     """Whether a (half-width) line holds only a unit label: '【责任主体】', '责任单位:'."""
     return _LONE_UNIT_LABEL.fullmatch(norm.strip()) is not None
