@@ -1871,8 +1871,10 @@ def test_a_table_one_cell_per_line_whose_group_heading_stands_in_its_first_rows_
              "1 |", "一、就业促进(2项) |", "促进重点群体稳定就业 |", "城镇新增就业1100人 |", "县人社局 |", "1063 |",
              "充分就业社区4个 |", "4 |",   # the row's second target, its figure no row number
              "2 |", "放心家政行动 |", "培训家政服务人员613人次 |", "县科商工信局 |", "626 |",
+             "新增家政服务人员275人 |", "284 |",   # a row without its merged category cell, with a second target
              "3 |", "二、社会保障(1项) |", "农村敬老院运营服务能力提升 |", "督促4家敬老院规范运营 |", "县民政局 |"]
     plan = parse("某县2024年民生实事项目进展情况表\n" + "\n".join(cells) + "\n")
     assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("二",), ("二", "3")]
     assert _units(plan, "一", "1") == [("县人社局", L)]
+    assert _units(plan, "一", "2") == [("县科商工信局", L)]
     assert _units(plan, "二", "3") == [("县民政局", L)]

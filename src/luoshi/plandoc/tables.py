@@ -561,6 +561,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
         close = _category_row if category_first else _row
         # '序号' / '类别' / …: each group's heading stands in the category cell of its first row, after the number.
         category_after_seq = len(header) > 1 and _column_role(header[1].norm.strip()) == "category"
+        headed_groups = False   # a heading was read in that category cell: the other rows leave it out
         out.append(_row(header))
         width = len(header)
         i += header_lines
@@ -603,6 +604,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                     continue
             if category_after_seq and label is not None and len(row) == 1 and _STACKED_SEQ.match(row[0].norm.strip()):
                 row.append(lines[i])   # '1' / '一、就业促进(3项)' / '促进重点群体稳定就业' / …
+                headed_groups = True
                 i += 1
                 continue
             if not row and norm in _TOTALS_WORDS and _STACKED_SEQ.match(following):
@@ -641,6 +643,9 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                     out.append(_row(row, width))
                     row = []
             elif row:
+                if headed_groups and len(row) == 1 and _STACKED_SEQ.match(row[0].norm.strip()):
+                    # '3' / '放心家政行动' / …: the category cell merged down from the group's first row
+                    row.append(Line(lines[i].start, lines[i].start, "", ""))
                 row.append(lines[i])
             else:
                 break   # text that is no row: the table is over
