@@ -1878,3 +1878,15 @@ def test_a_table_one_cell_per_line_whose_group_heading_stands_in_its_first_rows_
     assert _units(plan, "一", "1") == [("县人社局", L)]
     assert _units(plan, "一", "2") == [("县科商工信局", L)]
     assert _units(plan, "二", "3") == [("县民政局", L)]
+
+
+def test_a_web_table_one_cell_per_line_with_a_progress_column_reads_the_rows_that_lost_merged_cells() -> None:
+    cells = ["主要任务 |", "重点工作和要求 |", "责任单位 |", "完成时限 |", "完成进展 |",
+             "一、加强安全生产专项整治三年行动安排部署 |", "||||",
+             "(一)制定工作任务清单。 |", "1.制定全市工作任务清单。 |", "市安委办 |", "1月20日前 |", "|",
+             "2.制定行业领域工作任务清单。 |", "市级各专委会办公室、市生态环境局 |", "2月10日前 |", "|", "|"]
+    plan = parse("2021年某市安全生产专项整治三年行动工作任务清单\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1"), ("一", "(一)", "2")]
+    assert _units(plan, "一", "(一)", "1") == [("市安委办", R)]
+    assert _units(plan, "一", "(一)", "2") == [("市级各专委会办公室", R), ("市生态环境局", R)]
+    assert [n.deadline.text for n in plan.nodes[2:] if n.deadline] == ["1月20日前", "2月10日前"]

@@ -29,8 +29,10 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("target", re.compile(r"(预期|量化|工作)?(目标|指标)|完成标准|预期成效|成果形式")),
     ("category", re.compile(r"^(领域|类别|任务类别|任务类型|类型|板块|方面|分类|重点领域|工作领域|项目类别|专项)$")),
     ("measures", re.compile(r"(具体|工作|主要)?(措施|举措)$")),
+    # 完成进展, 10月完成情况, 推进情况: a ledger's column of what was done so far, no text of the task
+    ("progress", re.compile(r"(?:进展|进展情况|完成情况|推进情况|落实情况|办理情况)$")),
     ("task", re.compile(r"任务|工作内容|主要内容|事项|内容|名称|项目|要点|^重点工作$"
-                        r"|^(?:工作|具体|目标)(?:标准|要求)$")),
+                        r"|^(?:重点工作|工作|具体|目标)(?:和|及|与)?(?:标准|要求)$")),
     ("notes", re.compile(r"^备注$")),
 )
 
@@ -483,22 +485,20 @@ def _pipe_row(lines: list[Line], i: int, width: int | None) -> tuple[list[list[L
 
 
 def _merged_row(cells: list[list[Line]], width: int, layout: TableLayout) -> Line:
-    """A row of `width` cells. When its last cell is empty, the cells merged down from the rows above were
-    left out and padded at the end: the first filled cell is then the row's text (after its number, when the
-    row has one), the others the columns before and up to the last (the units)."""
+    """A row of `width` cells. When its last cell is empty, the cells merged down from the rows above may have
+    been left out and the row padded at the end: each filled cell then goes to the column it fits (`align_row`:
+    '2 | 统筹… | 教育部… | |' keeps its number, its text, its units; '2.制定… | 市生态环境局 | 2月10日前 | |' under
+    主要任务 | 重点工作和要求 | 责任单位 | 完成时限 | 完成进展 has its text in the second column)."""
     columns: list[list[Line]] = list(cells)
     if not cells[-1]:
         real = list(cells)
         while real and not real[-1]:
             real.pop()
         columns = [[] for _ in range(width)]
-        if real and layout.col("seq") >= 0 and len(real) > 2 and len(real[0]) == 1 \
-                and _STACKED_SEQ.match(real[0][0].norm.strip()):
-            columns[layout.col("seq")] = real.pop(0)   # '2 | 统筹… | 教育部… | |': the row keeps its number
-        if real:
-            columns[layout.col("content") if layout.col("content") >= 0 else layout.col("task")] = real[0]
-            for k, cell in enumerate(real[1:]):
-                columns[width - len(real) + 1 + k] = cell
+        kinds = [cell_kind(_span_text(cell, cell[0].start, cell[-1].end).strip()) if cell else "empty"
+                 for cell in real]
+        for cell, column in zip(real, _column_places(kinds, _column_kinds(layout, width)), strict=True):
+            columns[column] = cell
     start = next((c[0].start for c in columns if c), 0)
     out: list[Cell] = []
     for cell in columns:
@@ -1115,7 +1115,8 @@ def _spaced_row(lines: list[Line], text_end: int, trailing: int, layout: TableLa
 
 def _free_text_last(layout: TableLayout, last: int) -> bool:
     """Is the table's last column one of free text (一季度完成情况, 备注) after a unit column?"""
-    return layout.role_at(last) in (None, "notes") and layout.role_at(last - 1) in ("lead", "support", "responsible")
+    return layout.role_at(last) in (None, "notes", "progress") \
+        and layout.role_at(last - 1) in ("lead", "support", "responsible")
 
 
 def _spaces_in_last_cell(line: Line, tokens: list[tuple[int, int]], trailing: int) -> list[tuple[int, int]]:
@@ -1180,3 +1181,87 @@ def _joined_row(first: Line, rest: Line) -> Line:
 def _cells_line(line: Line, spans: list[tuple[int, int]]) -> Line:
     return Line(line.start, line.end, line.raw, line.norm,
                 cells=[Cell(line.raw[a:b], line.start + a, line.start + b) for a, b in spans])
+
+
+# -- placing the cells of a row that lost some ------------------------------------------------------
+
+# What a column holds, by its role, for placing the cells of a row that lost some (see align_row).
+_COLUMN_KIND = {"seq": "number", "lead": "units", "support": "units", "guide": "units", "responsible": "units",
+                "leader": "person", "deadline": "date", **{second: "units" for second in SECOND_UNIT_COLUMN.values()}}
+_DATE_CELL = re.compile(r"年|月|日|季度|全年|长期|持续|常态")
+_ROW_NUMBER = re.compile(r"^\d{1,3}[*※]?$")
+_PLACEHOLDER = re.compile(r"^[-—–―/\\无\s]+$")
+_FIT = {("units", "units"): 3, ("person", "person"): 3, ("number", "number"): 3, ("date", "date"): 3,
+        ("text", "text"): 2, ("number", "text"): 1, ("date", "text"): 1, ("person", "text"): 0,
+        ("units", "text"): -1, ("text", "date"): -1, ("text", "person"): -2, ("text", "number"): -2,
+        ("text", "units"): -2}
+
+
+def cell_kind(text: str) -> str:
+    """What a cell holds: "empty", "number", "units", "person", "date" or "text"."""
+    if not text or _PLACEHOLDER.match(text):
+        return "empty"   # '—': a cell left blank on purpose
+    if _ROW_NUMBER.match(text):
+        return "number"
+    names = split_unit_list(text)
+    if names and all(looks_like_unit(name) for name, _ in names):
+        return "units"
+    if PERSON_NAMES.fullmatch(text):
+        return "person"
+    if len(text) <= 20 and _DATE_CELL.search(text):
+        return "date"
+    return "text"
+
+
+
+UNIT_COLUMNS = tuple(role for role, kind in _COLUMN_KIND.items() if kind == "units")
+
+
+def align_row(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]:
+    """A row with fewer cells than its header: the cells merged with the rows above (rowspan) or across
+    (colspan) were left out wherever they stood. Each cell goes, in order, to the column it fits best (units
+    to a unit column, a person to the leader's, a date to the deadline's, a number to 序号, text to text)."""
+    kinds = _column_kinds(layout, width)
+    cell_kinds = [cell_kind(c.text) for c in cells]
+    if not any((kind == "units") != (kinds[i] == "units") for i, kind in enumerate(cell_kinds)
+               if kind in ("units", "text")):
+        return cells   # as they stand, units are in unit columns and text is not: trailing cells were dropped
+    start = cells[0].start
+    placed: list[Cell | None] = [None] * width
+    for kept, column in zip(cells, _column_places(cell_kinds, kinds), strict=True):
+        placed[column] = kept
+    out: list[Cell] = []
+    for cell in placed:
+        out.append(cell if cell is not None else Cell("", start, start))
+        if cell is not None:
+            start = cell.end
+    return out
+
+
+def _column_kinds(layout: TableLayout, width: int) -> list[str]:
+    kinds = ["text"] * width
+    for role, index in layout.columns.items():
+        if index < width:
+            kinds[index] = _COLUMN_KIND.get(role, "text")
+    return kinds
+
+
+def _column_places(cell_kinds: list[str], kinds: list[str]) -> list[int]:
+    """The column of each cell, in order, that fits the cells best together (the rightmost of equal fits)."""
+    n, width = len(cell_kinds), len(kinds)
+    worst = -10 ** 6
+    best = [[worst] * (width + 1) for _ in range(n + 1)]
+    best[0] = [0] * (width + 1)
+    for i in range(1, n + 1):
+        for j in range(i, width + 1):
+            fit = 0 if cell_kinds[i - 1] == "empty" else _FIT.get((cell_kinds[i - 1], kinds[j - 1]), -3)
+            best[i][j] = max(best[i][j - 1], best[i - 1][j - 1] + fit)
+    places = [0] * n
+    i, j = n, width
+    while i > 0:
+        fit = 0 if cell_kinds[i - 1] == "empty" else _FIT.get((cell_kinds[i - 1], kinds[j - 1]), -3)
+        if best[i - 1][j - 1] + fit == best[i][j]:
+            places[i - 1] = j - 1
+            i -= 1
+        j -= 1
+    return places

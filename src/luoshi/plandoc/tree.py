@@ -17,7 +17,7 @@ from luoshi.plandoc.messages import message
 from .lines import PARAGRAPH_INLINE_STYLES, Cell, Label, Line, label_at, match_label, split_inline_items
 from .model import DITTO, Deadline, Ref, Span, Target, UnitRef
 from .normalize import halfwidth
-from .tables import PERSON_NAMES, SECOND_UNIT_COLUMN, TableLayout, header_layout
+from .tables import SECOND_UNIT_COLUMN, UNIT_COLUMNS, TableLayout, align_row, cell_kind, header_layout
 from .units import (
     FIRST_PLACE,
     UnitMarker,
@@ -820,7 +820,7 @@ class TreeBuilder:
             while used and not line.cells[used - 1].text:
                 used -= 1   # '3.及时反馈… | 各科室 | |': a web row that lost its merged cell on the left, padded
         if sum(1 for c in line.cells if c.text) > 1 and used < table.width:
-            aligned = _align_row(_join_unit_cells(line.cells[:used], table.layout, table.width), table.layout,
+            aligned = align_row(_join_unit_cells(line.cells[:used], table.layout, table.width), table.layout,
                                  table.width)
             if len(aligned) == table.width or len(line.cells) < table.width:
                 line.cells = aligned
@@ -1128,96 +1128,31 @@ _PIPE_ROW = re.compile(r"^[^\t]*\|[^\t]*$")   # a row copied from a web table wi
 _DITTO_WORDS = (DITTO, "同上", "〃")
 
 
-# What a column holds, by its role, for placing the cells of a row that lost some (see _align_row).
-_COLUMN_KIND = {"seq": "number", "lead": "units", "support": "units", "guide": "units", "responsible": "units",
-                "leader": "person", "deadline": "date", **{second: "units" for second in SECOND_UNIT_COLUMN.values()}}
 # The role each unit column gives its names, in the order a row's units are listed.
 _ROW_UNIT_COLUMNS = (("lead", "lead"), ("lead", SECOND_UNIT_COLUMN["lead"]), ("support", "support"),
                      ("support", SECOND_UNIT_COLUMN["support"]), ("support", "guide"),
                      ("responsible", "responsible"), ("responsible", SECOND_UNIT_COLUMN["responsible"]))
-_DATE_CELL = re.compile(r"年|月|日|季度|全年|长期|持续|常态")
-_ROW_NUMBER = re.compile(r"^\d{1,3}[*※]?$")
-_PLACEHOLDER = re.compile(r"^[-—–―/\\无\s]+$")
-_FIT = {("units", "units"): 3, ("person", "person"): 3, ("number", "number"): 3, ("date", "date"): 3,
-        ("text", "text"): 2, ("number", "text"): 1, ("date", "text"): 1, ("person", "text"): 0,
-        ("units", "text"): -1, ("text", "date"): -1, ("text", "person"): -2, ("text", "number"): -2,
-        ("text", "units"): -2}
-
-
-def _cell_kind(text: str) -> str:
-    if not text or _PLACEHOLDER.match(text):
-        return "empty"   # '—': a cell left blank on purpose
-    if _ROW_NUMBER.match(text):
-        return "number"
-    names = split_unit_list(text)
-    if names and all(looks_like_unit(name) for name, _ in names):
-        return "units"
-    if PERSON_NAMES.fullmatch(text):
-        return "person"
-    if len(text) <= 20 and _DATE_CELL.search(text):
-        return "date"
-    return "text"
 
 
 def _join_unit_cells(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]:
-    """A row that lost cells, in a table whose one unit column has at most notes after it: consecutive cells
+    """A row that lost cells, in a table whose one unit column has at most notes or progress after it: consecutive cells
     that only name units are that column's, one unit a line ('文物股' / '郙阁公司'), not a unit column and the
     notes. (A column of no known role after it, such as 评分部门, may hold units of its own.)"""
-    unit_columns = [layout.col(role) for role in _UNIT_COLUMNS if layout.col(role) >= 0]
+    unit_columns = [layout.col(role) for role in UNIT_COLUMNS if layout.col(role) >= 0]
     if len(unit_columns) != 1:
         return cells
-    if any(layout.role_at(i) != "notes" for i in range(unit_columns[0] + 1, width)):
+    if any(layout.role_at(i) not in ("notes", "progress") for i in range(unit_columns[0] + 1, width)):
         return cells
     out: list[Cell] = []
     for cell in cells:
         previous = out[-1] if out else None
-        if previous is not None and len(out) > 1 and _cell_kind(previous.text) == "units" \
-                and _cell_kind(cell.text) == "units" and cell.start >= previous.end:
+        if previous is not None and len(out) > 1 and cell_kind(previous.text) == "units" \
+                and cell_kind(cell.text) == "units" and cell.start >= previous.end:
             # the line break between them a space, so that offsets in the text stay offsets in the source
             text = previous.text + " " * (cell.start - previous.end) + cell.text
             out[-1] = Cell(text, previous.start, cell.end)
         else:
             out.append(cell)
-    return out
-
-
-_UNIT_COLUMNS = tuple(role for role, kind in _COLUMN_KIND.items() if kind == "units")
-
-
-def _align_row(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]:
-    """A row with fewer cells than its header: the cells merged with the rows above (rowspan) or across
-    (colspan) were left out wherever they stood. Each cell goes, in order, to the column it fits best (units
-    to a unit column, a person to the leader's, a date to the deadline's, a number to 序号, text to text)."""
-    kinds = ["text"] * width
-    for role, index in layout.columns.items():
-        if index < width:
-            kinds[index] = _COLUMN_KIND.get(role, "text")
-    cell_kinds = [_cell_kind(c.text) for c in cells]
-    if not any((kind == "units") != (kinds[i] == "units") for i, kind in enumerate(cell_kinds)
-               if kind in ("units", "text")):
-        return cells   # as they stand, units are in unit columns and text is not: trailing cells were dropped
-    n = len(cells)
-    worst = -10 ** 6
-    best = [[worst] * (width + 1) for _ in range(n + 1)]
-    best[0] = [0] * (width + 1)
-    for i in range(1, n + 1):
-        for j in range(i, width + 1):
-            fit = 0 if cell_kinds[i - 1] == "empty" else _FIT.get((cell_kinds[i - 1], kinds[j - 1]), -3)
-            best[i][j] = max(best[i][j - 1], best[i - 1][j - 1] + fit)
-    placed: list[Cell | None] = [None] * width
-    i, j = n, width
-    while i > 0:
-        fit = 0 if cell_kinds[i - 1] == "empty" else _FIT.get((cell_kinds[i - 1], kinds[j - 1]), -3)
-        if best[i - 1][j - 1] + fit == best[i][j]:
-            placed[j - 1] = cells[i - 1]
-            i -= 1
-        j -= 1
-    start = cells[0].start
-    out: list[Cell] = []
-    for cell in placed:
-        out.append(cell if cell is not None else Cell("", start, start))
-        if cell is not None:
-            start = cell.end
     return out
 
 
@@ -1233,15 +1168,15 @@ def _lost_header_cells(table: _Table, cells: list[Cell]) -> None:
     while used and not cells[used - 1].text:
         used -= 1
     shift = min(used, table.width) - named
-    unit_columns = [table.layout.col(role) for role in _UNIT_COLUMNS if table.layout.col(role) >= 0]
+    unit_columns = [table.layout.col(role) for role in UNIT_COLUMNS if table.layout.col(role) >= 0]
     if shift <= 0 or not unit_columns or table.layout.col("task") < 0 or any(
-            _cell_kind(cells[i].text) == "units" or _cell_kind(cells[i + shift].text) != "units"
-            for i in unit_columns) or _cell_kind(cells[table.layout.col("task") + shift].text) != "text":
+            cell_kind(cells[i].text) == "units" or cell_kind(cells[i + shift].text) != "units"
+            for i in unit_columns) or cell_kind(cells[table.layout.col("task") + shift].text) != "text":
         return
     columns = {role: i + shift for role, i in table.layout.columns.items()}
     for i in range(shift):
         text = halfwidth(cells[i].text.strip())
-        if _cell_kind(text) == "number":
+        if cell_kind(text) == "number":
             columns.setdefault("seq", i)
         elif match_label(text, cells[i].text) is not None:
             columns.setdefault("category", i)   # '一、围绕…': the heading merged down over its rows
