@@ -1890,3 +1890,15 @@ def test_a_web_table_one_cell_per_line_with_a_progress_column_reads_the_rows_tha
     assert _units(plan, "一", "(一)", "1") == [("市安委办", R)]
     assert _units(plan, "一", "(一)", "2") == [("市级各专委会办公室", R), ("市生态环境局", R)]
     assert [n.deadline.text for n in plan.nodes[2:] if n.deadline] == ["1月20日前", "2月10日前"]
+
+
+def test_a_pipe_rows_targets_on_lines_without_a_number_go_on_with_the_row_above() -> None:
+    rows = ["序号 | 项目内容 | 进展情况 | 责任单位 |",
+            "1 | 新建成婴幼儿照护服务成长驿站7家。 | 新建13家婴幼儿成长驿站。 | 卫生健康局 |",
+            "新增婴幼儿照护服务托位500个。 | 新增婴幼儿照护服务托位600个。 | ||",
+            "2 | 实施农村公路大中修100公里。 | 完成农村公路大中修50公里。 | 交通运输局 |",
+            "新增公交线路3条。 | 新增4条公交线路。 | ||"]
+    plan = parse("2022年区政府民生实事项目进展情况表\n" + "\n".join(rows) + "\n")
+    assert _paths(plan) == [("1",), ("2",)]
+    assert "托位500个" in plan.nodes[0].body
+    assert _units(plan, "2") == [("交通运输局", R)]

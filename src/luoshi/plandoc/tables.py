@@ -1189,7 +1189,9 @@ def _cells_line(line: Line, spans: list[tuple[int, int]]) -> Line:
 _COLUMN_KIND = {"seq": "number", "lead": "units", "support": "units", "guide": "units", "responsible": "units",
                 "leader": "person", "deadline": "date", **{second: "units" for second in SECOND_UNIT_COLUMN.values()}}
 _DATE_CELL = re.compile(r"年|月|日|季度|全年|长期|持续|常态")
-_ROW_NUMBER = re.compile(r"^\d{1,3}[*※]?$")
+# A 序号 cell: '12', '12*', '二', '一、', '(三)', '（一）'.
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}[*※]?|[一二三四五六七八九十]{1,3}[、.．]?"
+                         r"|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）])$")
 _PLACEHOLDER = re.compile(r"^[-—–―/\\无\s]+$")
 _FIT = {("units", "units"): 3, ("person", "person"): 3, ("number", "number"): 3, ("date", "date"): 3,
         ("text", "text"): 2, ("number", "text"): 1, ("date", "text"): 1, ("person", "text"): 0,
@@ -1223,9 +1225,11 @@ def align_row(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]:
     to a unit column, a person to the leader's, a date to the deadline's, a number to 序号, text to text)."""
     kinds = _column_kinds(layout, width)
     cell_kinds = [cell_kind(c.text) for c in cells]
-    if not any((kind == "units") != (kinds[i] == "units") for i, kind in enumerate(cell_kinds)
-               if kind in ("units", "text")):
-        return cells   # as they stand, units are in unit columns and text is not: trailing cells were dropped
+    if not any((kind == "units") != (kinds[i] == "units") or (kind == "text" and kinds[i] == "number")
+               for i, kind in enumerate(cell_kinds) if kind in ("units", "text")):
+        # As they stand, units are in unit columns and text is in neither those nor 序号's: trailing cells
+        # were dropped.
+        return cells
     start = cells[0].start
     placed: list[Cell | None] = [None] * width
     for kept, column in zip(cells, _column_places(cell_kinds, kinds), strict=True):
