@@ -456,3 +456,10 @@ def test_a_portal_box_giving_a_dispatch_date_before_the_signing_date_gives_the_s
                  "成文日期:2020年08月12日 发布机构:元谋县政府办\n某县养老服务体系建设实施方案\n" + BODY)
     assert plan.issued_on == "2020-08-12"
     assert plan.doc_number == "元政发〔2020〕6号"
+
+
+@pytest.mark.parametrize("title", ["2022年区政府民生实事项目进展情况表(截至9月底)",
+                                   "六安市1至9月份民生工程实施进度通报"])
+def test_a_progress_tables_or_bulletins_title_is_the_title(title: str) -> None:
+    plan = parse(f"{title}\n" + BODY)
+    assert plan.title == title

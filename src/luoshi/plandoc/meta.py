@@ -50,15 +50,15 @@ _SPACES_RE = re.compile(r"\s+")
 
 _NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达).*(的)?(通知|意见|函)|的通知$")
 _PLAN_WORD_RE = re.compile(
-    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表|完成情况|进展情况|若干政策|"
+    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表|完成情况|进展情况|若干政策|进度通报|"
     r"(?:责任|分解|任务|目标)书)$")
 _ORG_END_RE = re.compile(r"(政府|办公厅|办公室|委员会|局|部|厅|委|院|会|中心|小组|组|公署|管委会)$")
 _ADDRESSEE_SEPARATORS_STRONG = ",，;；"
 _ADDRESSEE_SEPARATORS_WEAK = "、"
 _OPENING_BRACKETS = "(（[［【〔《"
 _CLOSING_BRACKETS = ")）]］】〕》"
-# "…实施方案（2019—2020年）", "…行动计划(试行)": the kind of document is named before these.
-_TRAILER = r"\((?:\d{4}\s*[-—~至到]+\s*\d{4}年?|\d{4}年?|\d{4}年版|试行|暂行|征求意见稿|修订)\)"
+# "…实施方案（2019—2020年）", "…行动计划(试行)", "…进展情况表(截至9月底)": the kind of document is named before these.
+_TRAILER = r"\((?:\d{4}\s*[-—~至到]+\s*\d{4}年?|\d{4}年?|\d{4}年版|试行|暂行|征求意见稿|修订|截[至止][^()]{1,12})\)"
 _TRAILING_YEARS = re.compile(r"\s*" + _TRAILER + "$")
 _TRAILER_LINE_RE = re.compile(_TRAILER)  # a heading's "（2019—2021）" wrapped onto a line of its own
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
