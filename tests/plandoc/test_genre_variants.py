@@ -421,9 +421,11 @@ def test_it_drops_placeholder_dashes_of_table_cells() -> None:
 def test_it_reads_duties_given_in_the_sentences_of_an_item() -> None:
     plan = _plan("（一）属地管理。各街镇（管委会）是专项治理行动的处置主体。"
                  "日常巡查由区城管执法局负责，区公安分局配合。",
-                 "整改工作由区建交委会同区财政局组织实施。")
+                 "整改工作由区建交委会同区财政局组织实施。",
+                 "（二）专项整治。由乡三农服务中心承办，乡畜牧站、派出所配合。")
     assert _units(plan, "一", "（一）") == [("各街镇（管委会）", R), ("区城管执法局", R), ("区公安分局", S),
                                          ("区建交委", L), ("区财政局", S)]
+    assert _units(plan, "一", "（二）") == [("乡三农服务中心", R), ("乡畜牧站", S), ("派出所", S)]
 
 
 def test_it_reads_numbered_categories_repeated_headers_and_items_inside_cells() -> None:

@@ -1807,7 +1807,7 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
 # "由区建交委负责…", "由X会同Y…": the units after 由 carry the verb's role (会同: they lead). "成员由A、B等部门
 # 组成" names members, no duty.
 # The names may be set apart by commas too ('由市发展改革委，各县市区人民政府，市经济开发区管委会负责落实').
-_BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织)(?!解释)"
+_BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织|承办)(?!解释)"
                       r"|由(?P<group>[^,;。由]{2,240}?等[^、,;。等()]{0,8}(?:部门|单位|机构)(?:部门|单位)?"
                       r"(?:\([^()]{1,8}\))?)"
                       r"(?=[\u4e00-\u9fff])(?!(?:部门|单位)?(?:共同)?(?:组成|构成|派员))")
