@@ -650,3 +650,10 @@ def test_it_applies_the_builtin_directory_to_dalian_documents() -> None:
     plan = parse(GUANGZHOU_PLAN.replace("广州", "大连").replace("穗府办", "大政办"))
     units = {u.name: u for u in plan.units}
     assert units["市人社局"].known and units["市人社局"].full_name == "大连市人力资源和社会保障局"
+
+
+def test_a_name_a_page_masked_with_asterisks_keeps_them_and_one_mark_still_leads() -> None:
+    from luoshi.plandoc.units import read_unit_cell
+
+    assert [(u.raw, u.role) for u in read_unit_cell("****体育局、*市委组织部", "responsible")] == [
+        ("****体育局", "responsible"), ("市委组织部", "lead")]

@@ -1078,7 +1078,7 @@ def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> lis
         units = []
         for ps, pe in _pieces(h, 0, end):
             a, b, noted = _strip_piece(h, ps, pe)
-            starred = a < b and h[a] in _LEAD_MARKS   # '★区发改委、统计局': the marked unit leads
+            starred = _lead_marked(h, a, b)   # '★区发改委、统计局': the marked unit leads
             if starred:
                 a += 1
             if b > a and not _NUMBERISH.fullmatch(h[a:b]):
@@ -1114,6 +1114,11 @@ def _cell_together(text: str, h: str, end: int, role: Role) -> list[MarkerUnit] 
 
 _SHORT_TOGETHER = re.compile(r"(?<=[处科室局厅股办])会(?![同议商谈审签])")
 _LEAD_MARKS = frozenset("★☆▲*")   # a flag before the unit that leads: ★区发改委, *市委组织部
+
+
+def _lead_marked(h: str, a: int, b: int) -> bool:
+    """Does the name h[a:b] open with one lead mark? Several ('****体育局') are a page's mask over its letters."""
+    return a < b and h[a] in _LEAD_MARKS and (a + 1 >= b or h[a + 1] not in _LEAD_MARKS)
 _TRAILING_NOTE = re.compile(r"\((?P<note>[^()]{2,30})\)\s*$")
 # A cell of a unit column that holds a number or a score, not a unit.
 _NUMBERISH = re.compile(r"^[\d.%/\-—~～,，]+(?:分|个|项|家|%)?$")
@@ -1251,7 +1256,7 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool, op
             if ps > m.end() and h[ps - 1] in ",;":
                 group = []
             a, b, note = _strip_piece(h, ps, pe)   # a noted role (市发展改革委（牵头）) beats the label's
-            if a < b and h[a] in _LEAD_MARKS:
+            if _lead_marked(h, a, b):
                 a, note = a + 1, "lead"   # '责任单位：☆经信局、科技局。标☆的为牵头单位': the marked unit leads
             if b <= a:
                 continue
