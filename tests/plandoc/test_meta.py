@@ -463,3 +463,9 @@ def test_a_portal_box_giving_a_dispatch_date_before_the_signing_date_gives_the_s
 def test_a_progress_tables_or_bulletins_title_is_the_title(title: str) -> None:
     plan = parse(f"{title}\n" + BODY)
     assert plan.title == title
+
+
+def test_a_notice_publishing_a_list_gives_the_lists_title() -> None:
+    plan = parse("关于公布枣庄市市中区人民政府2025年度重大行政决策事项目录的通知\n各镇人民政府，区政府各部门：\n"
+                 "现将有关事项通知如下。\n" + BODY)
+    assert plan.title == "枣庄市市中区人民政府2025年度重大行政决策事项目录"

@@ -48,9 +48,9 @@ _BULLET_RE = re.compile(r"^[\s•·●▪■◆\-*]+")
 _FIELD = dict(PORTAL_KEYS)
 _SPACES_RE = re.compile(r"\s+")
 
-_NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达).*(的)?(通知|意见|函)|的通知$")
+_NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达|关于公布).*(的)?(通知|意见|函)|的通知$")
 _PLAN_WORD_RE = re.compile(
-    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表|完成情况|进展情况|若干政策|进度通报|"
+    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表|完成情况|进展情况|若干政策|进度通报|事项目录|"
     r"(?:责任|分解|任务|目标)书)$")
 _ORG_END_RE = re.compile(r"(政府|办公厅|办公室|委员会|局|部|厅|委|院|会|中心|小组|组|公署|管委会)$")
 _ADDRESSEE_SEPARATORS_STRONG = ",，;；"
@@ -64,8 +64,8 @@ _TRAILER_LINE_RE = re.compile(_TRAILER)  # a heading's "（2019—2021）" wrapp
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
 _FORWARDED_TITLE_RE = re.compile(r"现(?:将|把)《([^《》]{2,100})》(?:予以)?(?:印发|转发|下达|发)给")
 # "关于印发《X》的通知", "…印发《X》的通知", "关于转发区消防支队《X》的通知": X, the plan sent, ends the notice.
-_NOTICE_NAMES_RE = re.compile(r"(?:印发|转发|下达)[^《》]{0,30}《((?:[^《》]|《[^《》]*》)+)》的?通知$")
-_NOTICE_PLAIN_RE = re.compile(r"(?:关于)?(?:印发|转发|下达)(.+?)的通知")
+_NOTICE_NAMES_RE = re.compile(r"(?:印发|转发|下达|公布)[^《》]{0,30}《((?:[^《》]|《[^《》]*》)+)》的?通知$")
+_NOTICE_PLAIN_RE = re.compile(r"(?:关于)?(?:印发|转发|下达|公布)(.+?)的通知")
 # The kind of document a complete title ends with; the first line of a wrapped title does not end so.
 _DOC_KIND_END_RE = re.compile(r"(方案|计划|要点|意见|办法|细则|规划|纲要|清单|通知|规定|决定|报告|表)$")
 _LINE_END_PUNCT = "。;:,、!?…"
