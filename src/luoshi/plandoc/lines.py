@@ -138,6 +138,11 @@ class Line:
     def is_table_row(self) -> bool:
         return bool(self.cells)
 
+    @classmethod
+    def of(cls, start: int, text: str) -> Line:
+        """The line of `text` standing at `start` in the source (a cell's text read as a line of its own)."""
+        return cls(start, start + len(text), text, halfwidth(text))
+
 
 @lru_cache(maxsize=4096)  # the tree asks about each line two or three times (Label is frozen: shareable)
 def match_label(norm: str, raw: str) -> Label | None:

@@ -894,7 +894,7 @@ class TreeBuilder:
         depth = self._place(label, validate=False, floor=table.floor) if table.row_depth is None \
             else table.row_depth
         assert depth is not None
-        task_line = Line(cell.start(task_col), cell.start(task_col) + len(task), task, halfwidth(task))
+        task_line = Line.of(cell.start(task_col), task)
         draft = self._add(task_line, Label(label.style, label.value, label.label, 0), depth)
         draft.category = table.category
         item = self._content_item(table, draft, cell) if task_col == "task" else None
@@ -914,8 +914,8 @@ class TreeBuilder:
     def _add_row_section(self, table: _Table, cell: _CellReader, label: Label, task: str) -> Draft:
         """A row read as a section heading of the table: its task cell is the heading, the rows below nest."""
         start = cell.start("task")
-        self._add_table_section(table, Line(start, start + len(task), task, halfwidth(task)),
-                                Label(label.style, label.value, label.label, 0), new_style_at_top=True)
+        self._add_table_section(table, Line.of(start, task), Label(label.style, label.value, label.label, 0),
+                                new_style_at_top=True)
         table.last_row = None
         return self.drafts[-1]
 
@@ -929,7 +929,7 @@ class TreeBuilder:
         if label is None or label.style == "cn_dun" or _NEXT_NUMBER.search(halfwidth(text), label.text_start):
             return None   # '1.继续…；2.…': the cell lists the row's items (_cell_items); the row keeps its units
         start = cell.start("content")
-        return self._add(Line(start, start + len(text), text, halfwidth(text)), label, row.level)
+        return self._add(Line.of(start, text), label, row.level)
 
     @staticmethod
     def _section_row(table: _Table, cell: _CellReader, label: Label, task: str) -> bool:
@@ -951,7 +951,7 @@ class TreeBuilder:
         if not text:
             return
         start = cell.start(col)
-        line = Line(start, start + len(text), text, halfwidth(text))
+        line = Line.of(start, text)
         opening = match_label(line.norm, line.raw)
         if opening is not None and opening.value == 1 and opening.style in ("ar_dot", "ar_paren", "circled"):
             # '1. 强化…。 2. 紧扣…。 …' under row 1: the cell lists the row's items from its first word; they
@@ -1005,7 +1005,7 @@ class TreeBuilder:
                 # '一、优化… | （二）持续推进… | 4.…': a merged cell the page repeated in full is the node open above.
                 draft = self.stack[depth].draft
                 continue
-            line = Line(c.start, c.start + len(c.text), c.text, halfwidth(c.text))
+            line = Line.of(c.start, c.text)
             items = split_inline_items(line, PARAGRAPH_INLINE_STYLES, opens_with_item=True) \
                 if k and k == len(labelled) - 1 and label.value == 1 else [line]
             if len(items) > 1:
@@ -1034,7 +1034,7 @@ class TreeBuilder:
         text = text.strip()
         label = match_label(halfwidth(text), text)
         if label is not None and self._next_item_of_row(table, label):
-            self._add(Line(start, start + len(text), text, halfwidth(text)), label, len(self.stack) - 1)
+            self._add(Line.of(start, text), label, len(self.stack) - 1)
             return
         if label is not None and label.value == 1 and any(
                 f.style == label.style for f in self.stack[self.floor:table.base]):
@@ -1044,8 +1044,7 @@ class TreeBuilder:
             table.floor = table.base = len(self.stack)
             table.section_style, table.section_depth = None, None   # the sections before it were the body's
         if label is not None:
-            self._add_table_section(table, Line(start, start + len(text), text, halfwidth(text)), label,
-                                    new_style_at_top=False)
+            self._add_table_section(table, Line.of(start, text), label, new_style_at_top=False)
             return
         table.category = text
 
