@@ -1904,3 +1904,13 @@ def test_a_pipe_rows_targets_on_lines_without_a_number_go_on_with_the_row_above(
     assert _paths(plan) == [("1",), ("2",)]
     assert "托位500个" in plan.nodes[0].body
     assert _units(plan, "2") == [("交通运输局", R)]
+
+
+def test_the_rows_of_a_table_without_numbers_are_duties_of_the_item_it_stands_under() -> None:
+    rows = ["专项整治行业名称 | 时间安排 | 责任单位 |", "烟花爆竹 | 1月份 | 安监站 安监所 |",
+            "电力设施 | 3月份 | 电管所 |", "特种设备 | 7月份 | 工商质监所 安监站 |"]
+    plan = parse("某镇2017年度安全生产专项整治工作计划\n一、专项整治安排表\n" + "\n".join(rows)
+                 + "\n二、工作要求\n（一）各有关责任单位要按照时间安排制定整治方案。\n")
+    assert _paths(plan) == [("一",), ("二",), ("二", "（一）")]
+    assert _units(plan, "一") == [("安监站", R), ("安监所", R), ("电管所", R), ("工商质监所", R), ("安监站", R)]
+    assert "电力设施" in plan.nodes[0].body

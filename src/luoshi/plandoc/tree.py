@@ -888,6 +888,14 @@ class TreeBuilder:
             # The task name is merged down from the rows above: this row's own text is its content.
             task = cell.text("content")
             task_col = "content"
+        if label is None and table.layout.col("seq") < 0 and self.stack \
+                and not any(cell_kind(c.text) == "number" for c in line.cells):
+            # '烟花爆竹 | 1月份 | 安监站 安监所 |' under '一、专项整治安排表': a row without a number is no node of the
+            # outline; the units it names answer for the item the table stands under, each for its row's text.
+            holder = self.stack[-1].draft
+            holder.body.append(Segment(task, cell.start(task_col)))
+            self._row_units(holder, cell, for_row=True)
+            return
         table.row_count += 1
         if label is None:
             label = Label("row", table.row_count, seq or str(table.row_count), 0)
@@ -1076,12 +1084,13 @@ class TreeBuilder:
         table.floor = len(self.stack)
         table.row_depth = None
 
-    def _row_units(self, draft: Draft, cell: _CellReader, *, more: bool = False) -> None:
+    def _row_units(self, draft: Draft, cell: _CellReader, *, more: bool = False, for_row: bool = False) -> None:
         """The units of a row's unit cells. A unit named in two of them in two roles (配合部门 and 实施主体) holds
         both duties, the second listed with the row's text as what it covers; a 责任单位 column that repeats the
         牵头单位 names it once. With `more`, the row goes on the task above it (its 序号 or task cell merged
         down): a unit the task already has in the same role is not listed again, but one that leads this row's
-        measure after supporting an earlier one (or the reverse) is a second duty, covering this row's text."""
+        measure after supporting an earlier one (or the reverse) is a second duty, covering this row's text. With
+        `for_row`, every unit covers the row's text (a row that is no node of its own: each row a duty)."""
         own = next((c for c in ("content", "task") if cell.text(c)), None)
         row_text = (cell.start(own), cell.start(own) + len(cell.text(own))) if own else None
         refs: list[UnitRef] = []
@@ -1094,7 +1103,7 @@ class TreeBuilder:
             for u in read_unit_cell(text, role, first_is_lead=self.first_is_lead):  # type: ignore[arg-type]
                 again = u.raw in earlier and {earlier[u.raw], u.role} not in ({u.role}, {"lead", "responsible"})
                 refs.append(UnitRef(u.raw, u.role, False, (start + u.span[0], start + u.span[1]),
-                                    row_text if again else None))
+                                    row_text if again or for_row else None))
         # Cells past the header's columns ('省牵头单位：省农业农村厅' under a row copied one cell per line).
         last_column = max(cell.layout.columns.values(), default=-1)
         for extra in cell.line.cells[last_column + 1:]:
