@@ -1914,3 +1914,16 @@ def test_the_rows_of_a_table_without_numbers_are_duties_of_the_item_it_stands_un
     assert _paths(plan) == [("一",), ("二",), ("二", "（一）")]
     assert _units(plan, "一") == [("安监站", R), ("安监所", R), ("电管所", R), ("工商质监所", R), ("安监站", R)]
     assert "电力设施" in plan.nodes[0].body
+
+
+def test_a_table_one_cell_per_line_between_pipes_with_a_merged_category_column_and_starred_leads() -> None:
+    cells = ["类别", "序号", "任务名称", "任务要求及举措", "责任部门\n(加*号为牵头部门,\n其余为参与部门)", "责任街镇",
+             "完成时间节点",
+             "(一)\n持续\n推进\n“两个\n示范村”\n建设", "1", "完成2022年度\n示范村建设", "完成1个示范村建设。",
+             "区农业农村委*", "浦江镇", "10月底",
+             "2", "开展2023年度\n示范村建设", "遴选1个示范村开展建设。", "区农业农村委*、\n区规划资源局",
+             "浦江镇、\n马桥镇", "12月底"]
+    plan = parse("某区乡村振兴重点任务表\n" + "\n|\n".join(cells) + "\n|\n")
+    assert _paths(plan) == [("(一)",), ("(一)", "1"), ("(一)", "2")]
+    assert plan.nodes[0].text.replace(" ", "") == "持续推进“两个示范村”建设"
+    assert _units(plan, "(一)", "2") == [("区农业农村委", L), ("区规划资源局", R), ("浦江镇", R), ("马桥镇", R)]

@@ -20,7 +20,7 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("guide", re.compile(r"指导(单位|部门|处室)")),   # read as support, like "X指导" in a marker
     ("support", re.compile(r"(配合|参与|协办|协同|协助|协作)(单位|部门)?|支撑(单位|部门)")),
     ("responsible", re.compile(r"(责任|负责|承办|实施|行使|落实|执行|考核|推进)\S{0,3}"
-                               r"(单位|部门|主体|处室|科室|股室|机构)"
+                               r"(单位|部门|主体|处室|科室|股室|机构|街镇|乡镇|镇街)"
                                r"|^责任人?$"
                                # a column headed by the kind of body each row names: 街镇 | 吴淞街道
                                r"|^(?:街镇|乡镇|街道|镇街|区县|县区|县市区|各区|单位|部门|单位名称|部门名称)$")),
@@ -38,10 +38,11 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 _BARE_BODY_HEADERS = frozenset({"单位", "部门"})
+_HEADER_NOTE_END = re.compile(r"(?<=.)\([^()]*\)$")
 _UNIT_COLUMN_ROLES = ("lead", "support", "responsible")
 # A second column of bodies in one of these roles ('责任单位' then '实施部门') has a layout key of its own.
 SECOND_UNIT_COLUMN = {role: role + "2" for role in _UNIT_COLUMN_ROLES}
-_BODY_HEADER_END = re.compile(r"(?:单位|部门|处室|科室|股室|机构)$")
+_BODY_HEADER_END = re.compile(r"(?:单位|部门|处室|科室|股室|机构|街镇|乡镇|镇街)$")
 _ANY_BODY_HEADER = re.compile(r"[\u4e00-\u9fff]{2,4}(?:单位|部门)")
 
 
@@ -64,7 +65,8 @@ def header_layout(cells: list[str]) -> TableLayout | None:
     columns: dict[str, int] = {}
     weak_responsible = False   # a bare 单位 column: units, or the unit of measure beside 年度目标
     for i, cell in enumerate(cells):
-        name = re.sub(r"\s+", "", halfwidth(cell))
+        # '责任部门(加*号为牵头部门,其余为参与部门)': the column's name before its note
+        name = _HEADER_NOTE_END.sub("", re.sub(r"\s+", "", halfwidth(cell)))
         if not name or len(name) > 12:
             continue
         for role, pattern in COLUMN_ROLES:
@@ -333,7 +335,13 @@ def _pipe_stacked_table(lines: list[Line], i: int) -> tuple[list[Line], int] | N
     """'序号' / '|' / '项目' / '|' / … : a web table turned into text one cell per line with a line of pipes
     after each cell; a row ends at its header's number of pipes ('||||' closes a merged row's empty cells,
     which stand for cells merged down from the rows above). Returns the rows and the index after them."""
-    if lines[i].cells or not re.fullmatch(r"序\s*号", lines[i].norm.strip()):
+    if lines[i].cells:
+        return None
+    head = lines[i].norm.strip()
+    if not re.fullmatch(r"序\s*号", head) and not (
+            # '类别' / '|' / '序号' / …: a category column before the numbers, its cells merged over their rows
+            _column_role(head) == "category" and i + 2 < len(lines) and _PIPES_ONLY.match(lines[i + 1].norm)
+            and re.fullmatch(r"序\s*号", lines[i + 2].norm.strip())):
         return None
     return _pipe_table(lines, i)
 
@@ -347,10 +355,16 @@ def _pipe_table(lines: list[Line], i: int) -> tuple[list[Line], int] | None:
         return None
     width = len(names)
     rows = [_merged_row(cells, width, layout)]
+    merged_first = layout.col("category") == 0 and layout.col("seq") == 1
     while j < len(lines) and not lines[j].cells and not _PIPES_ONLY.match(lines[j].norm):
-        cells, k = _pipe_row(lines, j, width)
-        if len(cells) != width or any(len(c) > _MAX_CELL_LINES for c in cells):
-            break
+        # '2' / '|' / …: a row opening on its number under a category column left out its merged category cell
+        short = merged_first and _STACKED_SEQ.match(lines[j].norm.strip()) is not None
+        cells, k = _pipe_row(lines, j, width - 1 if short else width)
+        if short:
+            cells = [[], *cells]
+        if len(cells) != width or any(len(c) > _MAX_CELL_LINES and any(len(x.norm.strip()) > _MAX_HEADER_CELL
+                                                                        for x in c) for c in cells):
+            break   # (a cell of many short lines is a narrow column's words or a list wrapped after its 、)
         rows.append(_merged_row(cells, width, layout))
         j = k
     return rows, j

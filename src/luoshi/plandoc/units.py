@@ -1081,6 +1081,8 @@ def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> lis
             starred = _lead_marked(h, a, b)   # '★区发改委、统计局': the marked unit leads
             if starred:
                 a += 1
+            elif b - a > 2 and h[b - 1] == "*" and h[b - 2] != "*":
+                starred, b = True, b - 1   # '区农业农村委*' under '(加*号为牵头部门)': a mark after the name
             if b > a and not _NUMBERISH.fullmatch(h[a:b]):
                 units.append(MarkerUnit(text[a:b], "lead" if starred else
                                         noted if noted and role == "responsible" else role, (a, b)))
