@@ -1927,3 +1927,11 @@ def test_a_table_one_cell_per_line_between_pipes_with_a_merged_category_column_a
     assert _paths(plan) == [("(一)",), ("(一)", "1"), ("(一)", "2")]
     assert plan.nodes[0].text.replace(" ", "") == "持续推进“两个示范村”建设"
     assert _units(plan, "(一)", "2") == [("区农业农村委", L), ("区规划资源局", R), ("浦江镇", R), ("马桥镇", R)]
+
+
+def test_sub_items_run_on_after_the_marker_that_closes_the_one_before() -> None:
+    plan = parse("某市关于创优营商环境的实施意见\n一、持续减少审批事项\n"
+                 "1.深化商事制度改革。(1)全面落实“多证合一”改革。(市工商质监局牵头负责)(2)完善企业登记全程电子化。"
+                 "(市数据资源局牵头负责)\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "1", "(1)"), ("一", "1", "(2)")]
+    assert _units(plan, "一", "1", "(2)") == [("市数据资源局", L)]

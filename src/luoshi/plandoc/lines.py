@@ -263,7 +263,8 @@ def _cells(raw_line: str, line_start: int) -> list[Cell]:
 
 # An inline sub-item label may only stand at the start of the paragraph or after a clause boundary.
 _INLINE_LABEL_RES: dict[str, re.Pattern[str]] = {
-    "ar_paren": re.compile(r"(?:^|(?<=[。;；:：,， ]))\((\d{1,3})\)"),
+    # '…。(市工商质监局牵头负责)(2)完善…': also right after the marker that closes the item before
+    "ar_paren": re.compile(r"(?:^|(?<=[。;；:：,， )]))\((\d{1,3})\)"),
     "circled": re.compile(rf"(?:^|(?<=[。;；:：,， ]))([{CIRCLED}])"),
     "cn_paren": re.compile(rf"(?:^|(?<=[。;；:：,， ]))\(({_CN})\)"),
     "ar_half_paren": re.compile(r"(?:^|(?<=[。;；:：,， ]))(\d{1,3})\)"),
