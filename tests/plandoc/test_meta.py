@@ -469,3 +469,11 @@ def test_a_notice_publishing_a_list_gives_the_lists_title() -> None:
     plan = parse("关于公布枣庄市市中区人民政府2025年度重大行政决策事项目录的通知\n各镇人民政府，区政府各部门：\n"
                  "现将有关事项通知如下。\n" + BODY)
     assert plan.title == "枣庄市市中区人民政府2025年度重大行政决策事项目录"
+
+
+def test_a_reports_title_its_subtitles_date_and_a_newspapers_editor_line_kept_out_of_a_title() -> None:
+    plan = parse("当前位置: 首页 > 会议文件\n运城市人民政府关于2019年承诺民生实事办理情况的报告\n"
+                 "—— 2019年10月28日在运城市第四届人民代表大会常务委员会第三十二次会议上\n" + BODY)
+    assert (plan.title, plan.issued_on) == ("运城市人民政府关于2019年承诺民生实事办理情况的报告", "2019-10-28")
+    plan = parse("2016年3月10日 星期四\n编辑:李永辉\n2016年市定10件民生实事及责任分工\n" + BODY)
+    assert plan.title == "2016年市定10件民生实事及责任分工"

@@ -50,7 +50,7 @@ _SPACES_RE = re.compile(r"\s+")
 
 _NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达|关于公布).*(的)?(通知|意见|函)|的通知$")
 _PLAN_WORD_RE = re.compile(
-    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表|完成情况|进展情况|若干政策|进度通报|事项目录|"
+    r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表|完成情况|进展情况|若干政策|进度通报|事项目录|情况的报告|"
     r"(?:责任|分解|任务|目标)书)$")
 _ORG_END_RE = re.compile(r"(政府|办公厅|办公室|委员会|局|部|厅|委|院|会|中心|小组|组|公署|管委会)$")
 _ADDRESSEE_SEPARATORS_STRONG = ",，;；"
@@ -78,7 +78,8 @@ _MONTH_LINE_RE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})�
 # Red-header and filing lines above a title: "上海市人民政府文件", "特此通知", "主动公开".
 _NOT_TITLE_PART_RE = re.compile(r"(文件|特此通知|特此函告|主动公开|此件公开发布|依申请公开|不予公开)$|^附件\s*\d*$"
                                 r"|^(?:当前位置|您的位置|您现在的位置|首页\s*>|手机版)|(?:>[^>]*){2,}"   # a breadcrumb
-                                r"|(?:^|\s)(?:来源|时间|发布时间|作者|浏览次数|点击数|字号)\s*:")   # a page's byline
+                                # a page's byline
+                                r"|(?:^|\s)(?:来源|时间|发布时间|作者|编辑|责任编辑|浏览次数|点击数|字号)\s*:")
 
 
 @dataclass(slots=True)
@@ -136,6 +137,8 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = (), notice_
         signature = _signature(list(notice_end), closing=True)
     if signature is None and closing:
         signature = _signature(list(closing)[-_CLOSING_LINES:], closing=True)
+    if signature is None:
+        signature = _delivered_on(content)
     meta.published_on = _portal_date(portal, "published_on")
     meta.issued_on = (_portal_date(portal, "issued_on") or (signature[1] if signature else None)
                       or meta.published_on)
@@ -186,6 +189,19 @@ def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None,
 
 
 _MAX_SIGNER = 40
+
+
+def _delivered_on(lines: list[Line]) -> tuple[str | None, str] | None:
+    """(None, ISO date) of a report's subtitle ('—— 2019年10月28日在运城市…会议上'): the day it was delivered."""
+    for ln in lines:
+        m = _DELIVERED_RE.match(ln.norm.strip())
+        found = find_date(m.group(1)) if m else None
+        if found:
+            return None, found[0]
+    return None
+
+
+_DELIVERED_RE = re.compile(r"^[-—―]{1,2}\s*(\d{4}年\d{1,2}月\d{1,2}日)在.{2,60}上$")
 
 
 def _signers(lines: list[Line], date_index: int) -> str | None:
