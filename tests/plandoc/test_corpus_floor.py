@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 
 FLOORS = {
-    "node_recall": 0.987,
-    "node_precision": 0.992,
-    "unit_recall": 0.952,
+    "node_recall": 0.986,
+    "node_precision": 0.993,
+    "unit_recall": 0.951,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 447
+MIN_DOCUMENTS = 456
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -66,11 +66,11 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # on 372, 94.2% against 95.1%; on 381, with a web table's '|' rows kept whole as TAB rows are, 94.0% against 94.8%;
 # on 396, 94.3% against 95.1%; on 406, 94.4% against 95.2%; on 415, 94.3% against 95.0%; on 420, 94.5%
 # against 95.2%; on 424, 94.5% against 95.2%; on 427, 94.2% against 94.9%, then 94.5% against 95.3%; on 437,
-# 94.4% against 95.2%; on 447, 94.3% against 95.1%).
+# 94.4% against 95.2%; on 447, 94.3% against 95.1%; on 456, 94.2% against 95.0%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.983,
-    "node_precision": 0.992,
-    "unit_recall": 0.943,
+    "node_recall": 0.982,
+    "node_precision": 0.993,
+    "unit_recall": 0.942,
     "role_accuracy": 0.998,
 }
 
@@ -105,7 +105,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # lines whose second half a rewriting indents as a paragraph, 4 pairs; a table's heading in its first row's category
 # cell, 1 pair and 4 nodes the page on one line does not read; then its rows that left that cell out, 1 pair, and a
 # progress column after the units, 3 pairs) and on 447 (batch 37; then 由X承办 and a masked name, 1 pair the page on
-# one line does not read):
+# one line does not read) and on 456 (batch 38, and the tables it showed, which a page on one line does not read; its
+# own count gained 2 pairs, Chizhou's sub-items run on after a marker):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -120,7 +121,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (6, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1552, 952), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
+    "one-line": (1595, 972), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
 }
 
 
