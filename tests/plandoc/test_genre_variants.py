@@ -1935,3 +1935,15 @@ def test_sub_items_run_on_after_the_marker_that_closes_the_one_before() -> None:
                  "(市数据资源局牵头负责)\n")
     assert _paths(plan) == [("一",), ("一", "1"), ("一", "1", "(1)"), ("一", "1", "(2)")]
     assert _units(plan, "一", "1", "(2)") == [("市数据资源局", L)]
+
+
+def test_an_items_own_list_restarting_at_one_in_its_style_nests_under_it() -> None:
+    cells = ["工作任务", "责任单位", "主要工作", "完成时限", "一、加强教育资源供给。", "1.加快中小学、幼儿园建设。",
+             "教育卫体局", "1.启动空港实验中学建设。", "2.加快推进阳光里幼儿园改扩建。", "3.确保太平堡幼儿园9月开学。",
+             "12月底", "2.推进普惠幼儿园扩面。", "教育卫体局", "12月底"]
+    plan = parse("某新城2019年重点为民办好十大实事任务分解表\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "1", "1"), ("一", "1", "2"), ("一", "1", "3"), ("一", "2")]
+    assert _units(plan, "一", "2") == [("教育卫体局", R)]
+    # Two lists in a row, each from 1, are no list and its sub-list.
+    plan = parse("某方案\n一、总体要求\n1.甲。\n2.乙。\n1.丙。\n2.丁。\n")
+    assert ("一", "2", "1") not in _paths(plan)

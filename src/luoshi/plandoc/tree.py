@@ -440,12 +440,17 @@ class TreeBuilder:
             if label.value == expected + 1:
                 self.warnings.append(message("numbering_gap", label=label.label, expected=expected))
                 return i
+            if label.value == 1 and i == len(self.stack) - 1 and not frame.draft.children \
+                    and self._sub_list_follows(label, expected):
+                return len(self.stack)   # '1.加快…建设。' / '1.启动…' / '2.…' / '3.…' / '2.推进…': its own list
             if label.mark and frame.mark and label.mark != frame.mark:
                 # '1、江西省' / '一、…' / '1.…' / '2.…', then '2、湖南省': lists of one style set apart by their marks.
                 if label.value != 1:
                     continue   # not the list above: a list further up may go on
                 if i < len(self.stack) - 1 and self.stack[-1].style != label.style:
                     return len(self.stack)   # a list of its own under the heading
+            if i > floor and self.stack[i - 1].style == label.style and self.stack[i - 1].value + 1 == label.value:
+                continue   # '3.…' of an item's own list, then '2.推进…': the item's list goes on
             return None
         if not validate or label.value == 1 or label.value == self.last_value.get(label.style, 0) + 1:
             return len(self.stack)
@@ -535,6 +540,20 @@ class TreeBuilder:
             following = match_label(line.norm, line.raw)
             if following is not None and following.style == label.style:
                 return following.value == label.value + 1
+        return False
+
+    def _sub_list_follows(self, label: Label, outer_next: int) -> bool:
+        """After an item, a '1.' in its own style: do its 2. (and on) follow, and then the item's next number, so
+        that the list restarting here is the item's own (a table's cell of measures under its row's task)?"""
+        value = label.value
+        for line in [*self.segments_after, *self.lines[self.line_index + 1:self.line_index + 1 + _NUMBERING_LOOKAHEAD]]:
+            following = match_label(line.norm, line.raw)
+            if following is None or following.style != label.style:
+                continue
+            if following.value == value + 1:
+                value += 1
+            else:
+                return value > 1 and following.value == outer_next
         return False
 
     def _add(self, seg: Line, label: Label, depth: int) -> Draft:

@@ -1927,7 +1927,10 @@ def is_field_name(name: str) -> bool:
     """A short name of a field of government (交通运输, 质量技监) standing for its department in a list."""
     n = compact_name(name)
     return 2 <= len(n) <= 6 and not _PROSE_IN_NAME.search(n) and not _ACTION_START.search(n) \
-        and not _NOT_UNIT_ENDINGS.search(n)
+        and not _NOT_UNIT_ENDINGS.search(n) and not _TIME_IN_NAME.search(n)
+
+
+_TIME_IN_NAME = re.compile(r"\d|年底|月底|底前|季度|半年|全年|长期|持续")   # '12月底', '年底前': a deadline cell
 
 
 def works_with_others(duties: str) -> bool:
