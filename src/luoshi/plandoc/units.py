@@ -167,6 +167,8 @@ _NAMED_FOR_A_TASK = re.compile(r"(?:领导小组|工作小组|工作组|办公�
 def looks_like_unit(name: str) -> bool:
     """Does `name` read as an organisation (ends 局/委/办/厅/…/中心/支行/集团…, or is collective)?"""
     n = compact_name(name).strip("、,;。.")
+    if n.endswith("*") and not n.endswith("**"):
+        n = n[:-1]   # '区政府办公室*': the mark of the lead after its name
     if _DESCRIBED_COLLECTIVE.match(n):
         return True   # 各有安全生产监管职责的部门, 各使用信用信息的单位
     if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n) or n.endswith("长") \
