@@ -1950,8 +1950,8 @@ def test_an_items_own_list_restarting_at_one_in_its_style_nests_under_it() -> No
 
 
 def test_a_unit_cell_copied_on_its_own_line_with_its_lead_starred_after_the_name() -> None:
-    cells = ["重点工作", "任务数", "责任单位", "一、稳住经济大盘", "1.全面落实减税降费政策。", "5%", "区政府办公室*、区财政局",
-             "2.强化财政资金保障。", "3项", "区财政局*、区发改局"]
+    cells = ["重点工作", "任务数", "责任单位", "一、稳住经济大盘", "1.全面落实减税降费政策。", "5%",
+             "区政府办公室*、区财政局", "2.强化财政资金保障。", "3项", "区财政局*、区发改局"]
     plan = parse("某区2023年政府工作报告重点工作责任分解\n" + "\n".join(cells) + "\n")
     assert _units(plan, "一", "1") == [("区政府办公室", L), ("区财政局", R)]
     assert _units(plan, "一", "2") == [("区财政局", L), ("区发改局", R)]
