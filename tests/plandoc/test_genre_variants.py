@@ -1955,3 +1955,12 @@ def test_a_unit_cell_copied_on_its_own_line_with_its_lead_starred_after_the_name
     plan = parse("某区2023年政府工作报告重点工作责任分解\n" + "\n".join(cells) + "\n")
     assert _units(plan, "一", "1") == [("区政府办公室", L), ("区财政局", R)]
     assert _units(plan, "一", "2") == [("区财政局", L), ("区发改局", R)]
+
+
+def test_a_units_name_wrapped_in_its_cell_is_one_name_in_a_row_that_lost_a_cell() -> None:
+    cells = ["序号", "项目内容", "目标任务", "市级牵头", "完成情况",
+             "1", "促进城乡劳动者就业创业", "城镇新增就业26000人", "市人力资源", "社会保障局",
+             "2", "开展农村青年技能培训", "400人", "团市委", "1876"]
+    plan = parse("2017年十大民生工程项目实施进度表\n" + "\n".join(cells) + "\n")
+    assert _units(plan, "1") == [("市人力资源社会保障局", L)]
+    assert _units(plan, "2") == [("团市委", L)]

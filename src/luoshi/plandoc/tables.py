@@ -857,9 +857,11 @@ def is_header_word(cell: str) -> bool:
 def _row(lines: list[Line], width: int = 0) -> Line:
     """One table row made of consecutive lines, each a cell at its own place in the source. A row with more
     lines than its header has cells joins the consecutive lines of one cell (_join_cell_lines: leaders, then
-    units one a line)."""
+    units one a line). A unit's name its cell wrapped ('市人力资源' / '社会保障局') is one cell in any row."""
     if width and len(lines) > width:
         lines = _join_cell_lines(lines, width)
+    elif width and len(lines) > 2:
+        lines = _join_wrapped_names(lines)
     first, last = lines[0], lines[-1]
     raw = "\t".join(line.raw for line in lines)
     return Line(first.start, last.end, raw, halfwidth(raw),
