@@ -20,10 +20,10 @@ CORPUS = ROOT / "tests" / "corpus"
 FLOORS = {
     "node_recall": 0.986,
     "node_precision": 0.993,
-    "unit_recall": 0.951,
+    "unit_recall": 0.950,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 460
+MIN_DOCUMENTS = 465
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -66,11 +66,12 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # on 372, 94.2% against 95.1%; on 381, with a web table's '|' rows kept whole as TAB rows are, 94.0% against 94.8%;
 # on 396, 94.3% against 95.1%; on 406, 94.4% against 95.2%; on 415, 94.3% against 95.0%; on 420, 94.5%
 # against 95.2%; on 424, 94.5% against 95.2%; on 427, 94.2% against 94.9%, then 94.5% against 95.3%; on 437,
-# 94.4% against 95.2%; on 447, 94.3% against 95.1%; on 456, 94.2% against 95.0%; on 460, 94.2% against 95.0%).
+# 94.4% against 95.2%; on 447, 94.3% against 95.1%; on 456, 94.2% against 95.0%; on 460, 94.2% against 95.0%;
+# on 465, 94.1% against 94.9%).
 WRAPPED_FLOORS = {
     "node_recall": 0.982,
     "node_precision": 0.993,
-    "unit_recall": 0.942,
+    "unit_recall": 0.941,
     "role_accuracy": 0.998,
 }
 
@@ -107,7 +108,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # progress column after the units, 3 pairs) and on 447 (batch 37; then 由X承办 and a masked name, 1 pair the page on
 # one line does not read) and on 456 (batch 38, and the tables it showed, which a page on one line does not read; its
 # own count gained 2 pairs, Chizhou's sub-items run on after a marker; then an item's own list restarting at 1, 1
-# pair and 3 nodes) and on 460 (batch 39; then a star after a name in a unit line of its own, 7 pairs):
+# pair and 3 nodes) and on 460 (batch 39; then a star after a name in a unit line of its own, 7 pairs) and on 465
+# (batch 40; then a unit's name wrapped in its cell, 3 pairs):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -122,7 +124,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (6, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1615, 989), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
+    "one-line": (1651, 1016), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
 }
 
 
