@@ -477,3 +477,8 @@ def test_a_reports_title_its_subtitles_date_and_a_newspapers_editor_line_kept_ou
     assert (plan.title, plan.issued_on) == ("运城市人民政府关于2019年承诺民生实事办理情况的报告", "2019-10-28")
     plan = parse("2016年3月10日 星期四\n编辑:李永辉\n2016年市定10件民生实事及责任分工\n" + BODY)
     assert plan.title == "2016年市定10件民生实事及责任分工"
+
+
+def test_a_pages_date_line_with_its_font_buttons_is_no_part_of_the_title_below_it() -> None:
+    plan = parse("2017-12-15 00:00   [字号: ] 打印\n2017年1—11月十大民生工程项目实施进度表\n" + BODY)
+    assert plan.title == "2017年1—11月十大民生工程项目实施进度表"
