@@ -1964,3 +1964,11 @@ def test_a_units_name_wrapped_in_its_cell_is_one_name_in_a_row_that_lost_a_cell(
     plan = parse("2017年十大民生工程项目实施进度表\n" + "\n".join(cells) + "\n")
     assert _units(plan, "1") == [("市人力资源社会保障局", L)]
     assert _units(plan, "2") == [("团市委", L)]
+
+
+def test_unit_cells_naming_units_by_their_verbs_under_a_spaced_out_header_copied_one_cell_per_line() -> None:
+    cells = ["工作任务", "具 体 要 求", "责 任 单 位", "时限要求", "一、扎实做好重点领域信息公开",
+             "(一)做好助推高质量发展信息公开", "1.推进新旧动能转换重大工程信息公开", "加大配套措施公开力度。",
+             "市发改局牵头落实;市工信局、市教体局按职责分工分别落实", "各镇(街区)分别落实"]
+    plan = parse("某市2019年政务公开重点工作任务分工\n" + "\n".join(cells) + "\n")
+    assert _units(plan, "一", "(一)", "1") == [("市发改局", L), ("市工信局", R), ("市教体局", R), ("各镇(街区)", R)]

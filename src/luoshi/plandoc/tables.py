@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from .lines import Cell, Line, match_label
 from .normalize import halfwidth
-from .units import is_field_name, is_lone_unit_label, looks_like_unit, read_unit_cell, split_unit_list
+from .units import (
+    is_field_name,
+    is_lone_unit_label,
+    looks_like_unit,
+    names_units_by_verbs,
+    read_unit_cell,
+    split_unit_list,
+)
 
 # Ordered: the first role whose pattern matches a header cell wins, so 牵头单位 is "lead" before
 # the generic 单位 could match anything else.
@@ -890,7 +897,8 @@ def loose_unit_lines(lines: list[Line]) -> dict[int, str]:
         k = 0
         while i < len(lines) and not lines[i].cells and _loose_header(lines, i) is None \
                 and not lines[i].norm.startswith("附件"):
-            if _names_only_units(lines[i].raw) or (k and _short_field_line(lines[i])):
+            if _names_only_units(lines[i].raw) or (k and _short_field_line(lines[i])) \
+                    or names_units_by_verbs(lines[i].raw):
                 # '省卫生厅' / '省人口计生' / '省妇联': among the unit lines, a department by its field's short name
                 found[i] = roles[min(k, len(roles) - 1)]
                 k += 1
@@ -948,7 +956,7 @@ def _loose_header(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     while j < len(lines) and not lines[j].cells and len(names) < 10:
         cell = lines[j].norm.strip()
         if cell and len(cell) <= _MAX_HEADER_CELL and is_header_word(cell) and match_label(cell, cell) is None:
-            names.append(cell)
+            names.append(re.sub(r"\s+", "", cell))   # '责 任 单 位
             j += 1
             continue
         following = lines[j + 1].norm.strip() if j + 1 < len(lines) and not lines[j + 1].cells else ""

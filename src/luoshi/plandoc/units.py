@@ -650,6 +650,26 @@ def opens_with_unit_label(norm: str) -> bool:
     return found is not None and found.group().rstrip().endswith((":", "】", "]"))
 
 
+def names_units_by_verbs(text: str) -> bool:
+    """'市发改局牵头落实;市工信局、市教体局按职责分工分别落实', '各镇(街区)分别落实': a line whose every clause is a
+    list of units closed by its role's verb (a table's unit cell copied on a line of its own), no sentence."""
+    h = halfwidth(text).strip().rstrip("。")
+    if not h or len(h) > _MAX_VERB_LINE or "。" in h:
+        return False
+    for clause in re.split(r"[;]", h):
+        clause = clause.strip()
+        tail = _VERB_TAIL.search(clause)
+        if tail is None or tail.start() == 0 or verb_role(clause[tail.start():]) is None:
+            return False
+        names = [name for name, _ in split_unit_list(clause[:tail.start()])]
+        if not names or not all(looks_like_unit(name) for name in names):
+            return False
+    return True
+
+
+_MAX_VERB_LINE = 300
+
+
 def is_lone_unit_label(norm: str) -> bool:
     """Whether a (half-width) line holds only a unit label: '【责任主体】', '责任单位:'."""
     return _LONE_UNIT_LABEL.fullmatch(norm.strip()) is not None
