@@ -482,3 +482,8 @@ def test_a_reports_title_its_subtitles_date_and_a_newspapers_editor_line_kept_ou
 def test_a_pages_date_line_with_its_font_buttons_is_no_part_of_the_title_below_it() -> None:
     plan = parse("2017-12-15 00:00   [字号: ] 打印\n2017年1—11月十大民生工程项目实施进度表\n" + BODY)
     assert plan.title == "2017年1—11月十大民生工程项目实施进度表"
+
+
+def test_a_document_sharing_sites_file_name_line_gives_the_title_without_its_extension() -> None:
+    plan = parse("贯彻落实生活垃圾分类制度重点任务责任分工表.docx\n" + BODY)
+    assert plan.title == "贯彻落实生活垃圾分类制度重点任务责任分工表"

@@ -422,13 +422,17 @@ _SPACED_TAIL_RE = re.compile(r"(?:[\u4e00-\u9fff][ \u3000]{1,3}){2,7}[\u4e00-\u9
 _CLOCK_TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")   # '2017-08-24 17:04': a page's time of day
 
 
+_FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|xlsx?|wps)$", re.I)
+
+
 def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> str | None:
     """The plan's own title: the last title-like line before the body (with the line above it when the
     heading wraps, and a "（2019—2021）" line below it), else the one the notice names."""
     for i in range(len(content) - 1, -1, -1):
         ln = content[i]
-        text = ln.raw.strip()
-        norm = ln.norm.strip()
+        # '…责任分工表.docx': a document-sharing site's file name line
+        text = _FILE_EXTENSION.sub("", ln.raw.strip())
+        norm = _FILE_EXTENSION.sub("", ln.norm.strip())
         # '实 施 方 案': a heading's last line spaced out to fill the line; '…家政服务业 提 质 扩 容 的 意 见': its end.
         spaced = _SPACED_TAIL_RE.search(norm)
         if spaced and len(text) == len(norm):
