@@ -1972,3 +1972,9 @@ def test_unit_cells_naming_units_by_their_verbs_under_a_spaced_out_header_copied
              "市发改局牵头落实;市工信局、市教体局按职责分工分别落实", "各镇(街区)分别落实"]
     plan = parse("某市2019年政务公开重点工作任务分工\n" + "\n".join(cells) + "\n")
     assert _units(plan, "一", "(一)", "1") == [("市发改局", L), ("市工信局", R), ("市教体局", R), ("各镇(街区)", R)]
+
+
+def test_a_numbered_list_inside_a_bracketed_note_is_no_sub_items() -> None:
+    plan = parse("某区政务公开工作要点任务分解\n一、深化政务公开\n(一)做好各类规划主动公开。\n"
+                 "1.公开重点专项规划〔公开路径:(1)政府网站>政府信息公开>规划;(2)政府网站>专题专栏〕。\n改革发展局\n")
+    assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1")]

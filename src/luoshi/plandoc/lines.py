@@ -283,6 +283,20 @@ _INLINE_TRIGGER = re.compile(rf"[{CIRCLED}()。;；:：](?:(?<=[{CIRCLED}])|(?<=
                              rf"|(?<=[。;；:：]) {{0,2}}\d{{1,2}}[.．、](?![\d.．、]))")
 
 
+def _inside_brackets(norm: str) -> list[bool]:
+    """For each position of the text, whether a square or lenticular bracket ('〔…〕', '【…】', '[…]') is open there
+    (round ones are the labels' own: '(1)')."""
+    out: list[bool] = []
+    depth = 0
+    for ch in norm:
+        out.append(depth > 0)
+        if ch in "〔【[":
+            depth += 1
+        elif ch in "〕】]" and depth:
+            depth -= 1
+    return out
+
+
 def split_inline_items(line: Line, styles: tuple[str, ...] = INLINE_STYLES, *, opens_with_item: bool = False
                        ) -> list[Line]:
     """Split "（1）…；（2）…" written in one paragraph into one segment per sub-item.
@@ -294,10 +308,15 @@ def split_inline_items(line: Line, styles: tuple[str, ...] = INLINE_STYLES, *, o
     norm = line.norm
     if len(_INLINE_TRIGGER.findall(norm)) < (1 if opens_with_item else 2):
         return [line]
+    inside: list[bool] | None = None   # whether each position stands inside a bracket (worked out when needed)
     for style_name in styles:
         cuts: list[int] = []
         for m in _INLINE_LABEL_RES[style_name].finditer(norm):
             if label_value(style_name, m.group(1)) == len(cuts) + 1:
+                if inside is None:
+                    inside = _inside_brackets(norm)
+                if inside[m.start()]:
+                    continue   # '〔公开路径:(1)政府网站>…;(2)…〕': a list inside a note, no sub-items
                 cuts.append(m.start())
         if len(cuts) < 2:
             continue
