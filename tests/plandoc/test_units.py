@@ -307,6 +307,7 @@ def test_it_does_not_see_units_in_ordinary_words(name: str) -> None:
     ("由市科技局负责", ["市科技局"]),
     ("市财政局配合", ["市财政局"]),
     ("市科技局/市财政局", ["市科技局", "市财政局"]),
+    ("财务处 | |", ["财务处"]),   # a web table's pipes after a cell
     ("市 科技局", ["市 科技局"]),
     ("、、 ,;", []),
     ("", []),

@@ -816,7 +816,7 @@ _DEADLINE_PIECE = re.compile(
 _PERSON_PIECE = re.compile(r"(?:省长|市长|县长|区长|州长|秘书长|书记|主任|厅长|局长|部长|主席|领导|同志)$")
 
 # Hard separators between names; soft ones (space, 及, 和, 与) split only between two unit-like names.
-_HARD_SEPARATORS = frozenset("、,;。/")
+_HARD_SEPARATORS = frozenset("、,;。/|")   # (a web table's pipe after a cell: '财务处 | |')
 _SOFT_WORDS = ("以及", "及", "和", "与")
 _SOFT_STARTS = frozenset(w[0] for w in _SOFT_WORDS)
 
