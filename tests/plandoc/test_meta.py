@@ -487,3 +487,9 @@ def test_a_pages_date_line_with_its_font_buttons_is_no_part_of_the_title_below_i
 def test_a_document_sharing_sites_file_name_line_gives_the_title_without_its_extension() -> None:
     plan = parse("贯彻落实生活垃圾分类制度重点任务责任分工表.docx\n" + BODY)
     assert plan.title == "贯彻落实生活垃圾分类制度重点任务责任分工表"
+
+
+def test_a_notices_date_run_on_with_the_title_below_it_is_the_date_not_part_of_the_title() -> None:
+    plan = parse("自府办函〔2022〕21号\n各区、县人民政府: 现印发给你们,请认真贯彻执行。\n"
+                 "2022年4月28日 自贡市2022年政务公开重点工作任务分工方案\n" + BODY)
+    assert (plan.title, plan.issued_on) == ("自贡市2022年政务公开重点工作任务分工方案", "2022-04-28")

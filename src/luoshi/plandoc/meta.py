@@ -170,10 +170,14 @@ _TAG_PREFIX_RE = re.compile(r"^(?:【[^【】]{1,30}】(?=\S)|[•·●◆■▪
 
 
 def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None, str] | None:
-    """(issuer, ISO date) of the first line holding only a date; the issuer is the organisation line(s)
-    above it. In the closing lines only a date under an organisation counts (not a table's last date)."""
+    """(issuer, ISO date) of the first line holding only a date (or the date and the plan's title run on after
+    it); the issuer is the organisation line(s) above it. In the closing lines only a date under an organisation
+    counts (not a table's last date)."""
     for i, ln in enumerate(lines):
         found = find_date(ln.raw)
+        run_on = _DATE_BEFORE_TITLE.match(ln.norm.strip()) if found and not closing else None
+        if run_on is not None:
+            return _signers(lines, i), found[0]   # type: ignore[index]
         if found and _is_date_only(ln.raw, found[1]):
             issuer = _signers(lines, i)
             if closing and issuer is None:
@@ -423,6 +427,8 @@ _CLOCK_TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")   # '2017-08-24 17:0
 
 
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|xlsx?|wps)$", re.I)
+_DATE_BEFORE_TITLE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月"
+                                r"[\d一二三四五六七八九十]{1,3}日\s+(?=\S.*(?:方案|计划|要点|意见|清单|分工|分解)$)")
 
 
 def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> str | None:
@@ -431,8 +437,10 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
     for i in range(len(content) - 1, -1, -1):
         ln = content[i]
         # '…责任分工表.docx': a document-sharing site's file name line
-        text = _FILE_EXTENSION.sub("", ln.raw.strip())
-        norm = _FILE_EXTENSION.sub("", ln.norm.strip())
+        # '…责任分工表.docx': a document-sharing site's file name line; '2022年4月28日 自贡市…方案': the notice's date
+        # run on with the title below it
+        text = _FILE_EXTENSION.sub("", _DATE_BEFORE_TITLE.sub("", ln.raw.strip()))
+        norm = _FILE_EXTENSION.sub("", _DATE_BEFORE_TITLE.sub("", ln.norm.strip()))
         # '实 施 方 案': a heading's last line spaced out to fill the line; '…家政服务业 提 质 扩 容 的 意 见': its end.
         spaced = _SPACED_TAIL_RE.search(norm)
         if spaced and len(text) == len(norm):
