@@ -31,7 +31,7 @@ import accuracy
 _MARKER = re.compile(r"[（(](?P<label>责任单位|牵头单位|责任部门)[：:](?P<units>[^（）():：]{2,80})[）)]")
 # A verb marker naming a lead and the others: （A牵头，B、C按职责分工负责）
 _VERB_MARKER = re.compile(r"[（(](?P<lead>[^（）():：，,；;]{2,40}?)牵头(?:负责)?[，,]"
-                          r"(?P<others>[^（）():：；;]{2,60}?)(?:配合|参与|按职责分工负责|组织落实|负责)[）)]")
+                          r"(?P<others>[^（）():：；;]{2,60}?)(?:配合|参与|按职责分工负责|分工负责|组织落实|负责)[）)]")
 
 
 def _markers(rewrite: Callable[[re.Match[str]], str]) -> Callable[[str], str]:

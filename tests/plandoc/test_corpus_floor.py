@@ -23,7 +23,7 @@ FLOORS = {
     "unit_recall": 0.948,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 470
+MIN_DOCUMENTS = 481
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -67,7 +67,7 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # on 396, 94.3% against 95.1%; on 406, 94.4% against 95.2%; on 415, 94.3% against 95.0%; on 420, 94.5%
 # against 95.2%; on 424, 94.5% against 95.2%; on 427, 94.2% against 94.9%, then 94.5% against 95.3%; on 437,
 # 94.4% against 95.2%; on 447, 94.3% against 95.1%; on 456, 94.2% against 95.0%; on 460, 94.2% against 95.0%;
-# on 465, 94.1% against 94.9%; on 470, 93.9% against 94.6%).
+# on 465, 94.1% against 94.9%; on 470, 93.9% against 94.6%; on 481, 93.9% against 94.7%).
 WRAPPED_FLOORS = {
     "node_recall": 0.983,
     "node_precision": 0.993,
@@ -110,7 +110,9 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # own count gained 2 pairs, Chizhou's sub-items run on after a marker; then an item's own list restarting at 1, 1
 # pair and 3 nodes) and on 460 (batch 39; then a star after a name in a unit line of its own, 7 pairs) and on 465
 # (batch 40; then a unit's name wrapped in its cell, 3 pairs), with batch 41's Shouguang (then unit lines naming units
-# by their verbs under a spaced-out header, 19 pairs) and on 470 (batch 41):
+# by their verbs under a spaced-out header, 19 pairs) and on 470 (batch 41) and on 481 (batch 42; its Zigong writes a
+# lead rule after a full stop inside its markers, which the bare-list rewriting moves into 【…】: 7 pairs; the verb
+# rewritings now take '分工负责' whole, which left '分工' on the last name before):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -118,14 +120,14 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # rewritten).
 VARIANT_CEILINGS = {
     "label-in-brackets": (1, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
-    "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (2, 0), "bare-list-in-brackets": (1, 0),
+    "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (2, 0), "bare-list-in-brackets": (8, 0),
     "comma-list": (2, 0), "space-list": (6, 0), "he-before-last": (8, 0), "etc-departments": (0, 0),
-    "unbracketed-marker": (3, 0), "marker-own-line": (7, 4), "verb-as-labels": (1, 0),
-    "verb-as-bracketed-labels": (23, 0), "verb-with-you": (0, 0), "labels-on-lines": (36, 1),
-    "marker-line-below": (0, 0), "label-lines-below": (4, 0), "number-dun": (0, 0),
+    "unbracketed-marker": (3, 0), "marker-own-line": (7, 4), "verb-as-labels": (0, 0),
+    "verb-as-bracketed-labels": (22, 0), "verb-with-you": (0, 0), "labels-on-lines": (35, 1),
+    "marker-line-below": (0, 0), "label-lines-below": (3, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (6, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1673, 1016), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
+    "one-line": (1684, 1021), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
 }
 
 
