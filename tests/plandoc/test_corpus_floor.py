@@ -69,7 +69,7 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # 94.4% against 95.2%; on 447, 94.3% against 95.1%; on 456, 94.2% against 95.0%; on 460, 94.2% against 95.0%;
 # on 465, 94.1% against 94.9%; on 470, 93.9% against 94.6%; on 481, 93.9% against 94.7%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.983,
+    "node_recall": 0.982,
     "node_precision": 0.993,
     "unit_recall": 0.938,
     "role_accuracy": 0.998,
