@@ -112,7 +112,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # (batch 40; then a unit's name wrapped in its cell, 3 pairs), with batch 41's Shouguang (then unit lines naming units
 # by their verbs under a spaced-out header, 19 pairs) and on 470 (batch 41) and on 481 (batch 42; its Zigong writes a
 # lead rule after a full stop inside its markers, which the bare-list rewriting moves into 【…】: 7 pairs; the verb
-# rewritings now take '分工负责' whole, which left '分工' on the last name before):
+# rewritings now take '分工负责' whole, which left '分工' on the last name before; then a table without a unit column
+# under a heading naming its units, 3 nodes):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -127,7 +128,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (3, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (6, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1684, 1021), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
+    "one-line": (1684, 1024), "table-pipes": (2, 0), "table-cell-lines": (262, 330), "table-spaces": (551, 385),
 }
 
 

@@ -1978,3 +1978,13 @@ def test_a_numbered_list_inside_a_bracketed_note_is_no_sub_items() -> None:
     plan = parse("某区政务公开工作要点任务分解\n一、深化政务公开\n(一)做好各类规划主动公开。\n"
                  "1.公开重点专项规划〔公开路径:(1)政府网站>政府信息公开>规划;(2)政府网站>专题专栏〕。\n改革发展局\n")
     assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1")]
+
+
+def test_a_table_one_cell_per_line_without_a_unit_column_under_a_heading_that_names_the_units() -> None:
+    cells = ["一、各区、县(市)政府、市政府各部门负责落实的工作任务", "序号", "任务事项", "工 作 要 求", "公开载体",
+             "完成时限", "1", "公开预期引导信息", "对出台政策的背景依据进行解读。", "市政府门户网站", "长期推进",
+             "2", "公开随机抽查事项清单", "1.重点推进监管执法信息公开;2.随机抽查事项清单应说明抽查依据;3.设立专栏。",
+             "市政府门户网站", "长期推进"]
+    plan = parse("某市2017年政务公开工作要点任务明细表\n" + "\n".join(cells) + "\n")
+    assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("一", "2", "1"), ("一", "2", "2"), ("一", "2", "3")]
+    assert [u.name for u in plan.nodes[0].units] == ["各区、县(市)政府", "市政府各部门"]

@@ -780,7 +780,7 @@ def _stacked_header(lines: list[Line], i: int) -> int:
     for width in range(len(cells), 2, -1):
         names = [re.sub(r"\s+", "", c) for c in cells[:width]]   # '牵头 单位'
         layout = header_layout(names)
-        if layout is None or not any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
+        if layout is None:
             continue
         # Every cell a header word; or, when the first row's number follows, short names of other columns
         # ('建设地点', '年度投资金额（万元）', '1-10月推进情况', '说明').
@@ -788,6 +788,12 @@ def _stacked_header(lines: list[Line], i: int) -> int:
         ends_at_row = end < len(lines) and (_STACKED_SEQ.match(lines[end].norm.strip()) is not None or (
             lines[end].norm.strip() in _TOTALS_WORDS and end + 1 < len(lines)
             and _STACKED_SEQ.match(lines[end + 1].norm.strip()) is not None))
+        if not any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")) and not (
+                # '序号' / '任务事项' / '工作要求' / '公开载体' / '完成时限' / '1': a table without a unit column under
+                # a heading that names its units; its rows are the heading's items
+                width >= 4 and layout.col("seq") == 0 and layout.col("task") == 1 and end < len(lines)
+                and lines[end].norm.strip() == "1"):
+            continue
         if all(is_header_word(n) or (ends_at_row and not _HEADER_PROSE.search(n)) for n in names):
             return ends[width - 1]
     return 0
