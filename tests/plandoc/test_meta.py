@@ -493,3 +493,8 @@ def test_a_notices_date_run_on_with_the_title_below_it_is_the_date_not_part_of_t
     plan = parse("自府办函〔2022〕21号\n各区、县人民政府: 现印发给你们,请认真贯彻执行。\n"
                  "2022年4月28日 自贡市2022年政务公开重点工作任务分工方案\n" + BODY)
     assert (plan.title, plan.issued_on) == ("自贡市2022年政务公开重点工作任务分工方案", "2022-04-28")
+
+
+def test_a_signature_date_whose_copy_lost_the_characters_after_it_to_question_marks() -> None:
+    plan = parse("某省政务公开工作安排\n辽宁省政务公开领导小组\n2019年7月15日??????? ??\n" + BODY)
+    assert plan.issued_on == "2019-07-15"

@@ -178,7 +178,8 @@ def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None,
         run_on = _DATE_BEFORE_TITLE.match(ln.norm.strip()) if found and not closing else None
         if run_on is not None:
             return _signers(lines, i), found[0]   # type: ignore[index]
-        if found and _is_date_only(ln.raw, found[1]):
+        # '2019年7月15日??????? ??': a copy's question marks where it lost the characters after the date
+        if found and _is_date_only(_LOST_CHARACTERS.sub("", ln.raw), found[1]):
             issuer = _signers(lines, i)
             if closing and issuer is None:
                 continue
@@ -193,6 +194,7 @@ def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None,
 
 
 _MAX_SIGNER = 40
+_LOST_CHARACTERS = re.compile(r"[?？][?？\s]*$")
 
 
 def _delivered_on(lines: list[Line]) -> tuple[str | None, str] | None:
