@@ -163,3 +163,14 @@ def test_items_without_a_full_stop_each_above_its_marker_line_are_not_hard_wrapp
     full = "（一）推进数字政府建设，完善一体化政务服务平台，推动高频事项网上办"
     assert join_wrapped_lines([full, "牵头单位：县数据资源局"]) == [full, "牵头单位：县数据资源局"]
     assert join_wrapped_lines([full + "（", "责任单位：县数据资源局）"]) == [full + "（责任单位：县数据资源局）"]
+
+
+def test_a_labelled_marker_broken_inside_a_name_after_a_closed_pair_is_joined() -> None:
+    from luoshi.plandoc.reflow import join_open_brackets
+
+    text = "(二)完善规范性文件数据库。(牵头单位:市司法局,责任单位:各区县〔市〕政府、开发区管\n委会)\n"
+    joined, count = join_open_brackets(text)
+    assert joined.split("\n")[0].endswith("开发区管委会)") and count == 1
+    # A bracket closed before the line ends opens nothing.
+    kept = "(二)完善规范性文件数据库〔见附件〕和相关栏目\n委会)\n"
+    assert join_open_brackets(kept) == (kept, 0)

@@ -240,7 +240,17 @@ def _opens_bracket_at_end(line: str) -> bool:
         return False
     tail = stripped[-_OPEN_TAIL:]
     opened = max((tail.rfind(char) for char in _OPENING), default=-1)
-    return opened >= 0 and not any(char in tail[opened:] for char in _CLOSING)
+    if opened >= 0 and not any(char in tail[opened:] for char in _CLOSING):
+        return True
+    # '(牵头单位:…,责任单位:…、各区县〔市〕政府、开发区管' / '委会)': the marker opened further back, a pair closed
+    # since
+    unclosed: list[int] = []
+    for k, char in enumerate(stripped[-_OPEN_MARKER_TAIL:]):
+        if char in _OPENING:
+            unclosed.append(k)
+        elif char in _CLOSING and unclosed:
+            unclosed.pop()
+    return bool(unclosed) and ":" in halfwidth(stripped[-_OPEN_MARKER_TAIL:][unclosed[-1]:])
 
 
 def _closes_early(line: str) -> bool:
@@ -253,6 +263,7 @@ def _closes_early(line: str) -> bool:
     return closing >= 0 and not any(char in head[:closing] for char in _OPENING)
 
 
+_OPEN_MARKER_TAIL = 120   # a labelled marker's list cut by a line break after a closed pair inside it
 _OPEN_TAIL = 24   # a marker cut by a line break: '（承办部门：区发改' / '委）', '（承办' / '部门：吐鲁番经开区管委会）'
 
 
