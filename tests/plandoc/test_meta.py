@@ -498,3 +498,8 @@ def test_a_notices_date_run_on_with_the_title_below_it_is_the_date_not_part_of_t
 def test_a_signature_date_whose_copy_lost_the_characters_after_it_to_question_marks() -> None:
     plan = parse("某省政务公开工作安排\n辽宁省政务公开领导小组\n2019年7月15日??????? ??\n" + BODY)
     assert plan.issued_on == "2019-07-15"
+
+
+def test_a_portals_validity_note_before_the_number_and_title_line() -> None:
+    plan = parse("(失效)西政办发〔2017〕14号 北京市西城区人民政府办公室关于印发2017年政务公开工作要点的通知\n" + BODY)
+    assert plan.doc_number == "西政办发〔2017〕14号"

@@ -228,6 +228,9 @@ def _portal_date(portal: dict[str, str], name: str) -> str | None:
     return found[0] if found else None
 
 
+_VALIDITY_TAG = re.compile(r"[(（\[【]\s*(?:失效|有效|已失效|已废止|废止|现行有效|部分失效)\s*[)）\]】]\s*")
+
+
 def _own_doc_number(content: list[Line]) -> str | None:
     """The document's own 文号: a line near the top that starts with one ("沪府办发〔2020〕3号",
     "（国办发〔2019〕39号）", "大政办发〔2018〕54号《…的通知》"). The top ends at the first sentence."""
@@ -235,7 +238,8 @@ def _own_doc_number(content: list[Line]) -> str | None:
         text = ln.raw.strip()
         if text.endswith(("。", ".")) or len(text) > 150:
             break
-        lead = len(text) - len(text.lstrip("(（[［【〔 \u3000"))
+        status = _VALIDITY_TAG.match(text)   # '(失效)西政办发〔2017〕14号 …': a portal's note of the text's validity
+        lead = status.end() if status else len(text) - len(text.lstrip("(（[［【〔 \u3000"))
         found = find_doc_numbers(text[lead:])
         norm = halfwidth(text[lead:])
         if found and _NUMBER_AFTER_TITLE_RE.search(norm, 0, found[-1][1][0]) \
