@@ -234,7 +234,7 @@ def join_open_brackets(text: str) -> tuple[str, int]:
 
 def _opens_bracket_at_end(line: str) -> bool:
     """Does the line end inside a bracket it opened itself, in its last few characters (a marker's label or
-    its first names), no table row?"""
+    its first names) or, for a labelled marker, further back with a pair opened and closed since; no table row?"""
     stripped = line.rstrip()
     if not stripped or "\t" in stripped or _ENDS_CELL.search(stripped):
         return False
@@ -244,13 +244,14 @@ def _opens_bracket_at_end(line: str) -> bool:
         return True
     # '(牵头单位:…,责任单位:…、各区县〔市〕政府、开发区管' / '委会)': the marker opened further back, a pair closed
     # since
+    window = stripped[-_OPEN_MARKER_TAIL:]
     unclosed: list[int] = []
-    for k, char in enumerate(stripped[-_OPEN_MARKER_TAIL:]):
+    for k, char in enumerate(window):
         if char in _OPENING:
             unclosed.append(k)
         elif char in _CLOSING and unclosed:
             unclosed.pop()
-    return bool(unclosed) and ":" in halfwidth(stripped[-_OPEN_MARKER_TAIL:][unclosed[-1]:])
+    return bool(unclosed) and ":" in halfwidth(window[unclosed[-1]:])
 
 
 def _closes_early(line: str) -> bool:

@@ -682,8 +682,11 @@ def _header_over_numbered_rows(lines: list[Line], i: int) -> tuple[int, int]:
     the number column stands: 1 before the header's cells (the first row has one line more than the header), 2
     in place of the first (as many lines: that column holds the headings merged down over the rows, which stand
     before them); (0, 0) when no such header opens at lines[i]."""
+    first = lines[i].norm.strip()
+    if lines[i].cells or len(first) > _MAX_HEADER_CELL or not is_header_word(first):
+        return 0, 0   # most lines: no header cell
     previous = lines[i - 1].norm.strip() if i > 0 and not lines[i - 1].cells else ""
-    if lines[i].cells or (len(previous) <= _MAX_HEADER_CELL and is_header_word(previous)):
+    if len(previous) <= _MAX_HEADER_CELL and is_header_word(previous):
         return 0, 0   # only the first of a run of header words opens one
     names: list[str] = []
     j = i

@@ -834,10 +834,8 @@ class TreeBuilder:
                         looks_like_unit(name) for name, _ in split_unit_list(line.cells[i].text)):
                     table.layout.columns["responsible"] = i
                     break
-        used = len(line.cells)
-        if _PIPE_ROW.match(line.raw):
-            while used and not line.cells[used - 1].text:
-                used -= 1   # '3.及时反馈… | 各科室 | |': a web row that lost its merged cell on the left, padded
+        # '3.及时反馈… | 各科室 | |': a web row that lost its merged cell on the left, padded
+        used = _filled_width(line.cells) if _PIPE_ROW.match(line.raw) else len(line.cells)
         if sum(1 for c in line.cells if c.text) > 1 and used < table.width:
             aligned = align_row(_join_unit_cells(line.cells[:used], table.layout, table.width), table.layout,
                                  table.width)
@@ -1183,6 +1181,14 @@ def _join_unit_cells(cells: list[Cell], layout: TableLayout, width: int) -> list
     return out
 
 
+def _filled_width(cells: list[Cell]) -> int:
+    """The number of cells up to the last one that holds text (a row padded with empty cells at its end)."""
+    used = len(cells)
+    while used and not cells[used - 1].text:
+        used -= 1
+    return used
+
+
 def _lost_header_cells(table: _Table, cells: list[Cell]) -> None:
     """'具 体 要 求 | 责任科室 | ||' over '一、… | 1 | 紧扣… | 办公室牵头，… |': a header that lost its first cells
     on the way into text, its names left first and empty cells after them. When the table's first row holds units
@@ -1191,10 +1197,7 @@ def _lost_header_cells(table: _Table, cells: list[Cell]) -> None:
     named = table.width - len(table.unnamed)
     if named < 2 or table.unnamed != list(range(named, table.width)):
         return
-    used = len(cells)
-    while used and not cells[used - 1].text:
-        used -= 1
-    shift = min(used, table.width) - named
+    shift = min(_filled_width(cells), table.width) - named
     unit_columns = [table.layout.col(role) for role in UNIT_COLUMNS if table.layout.col(role) >= 0]
     if shift <= 0 or not unit_columns or table.layout.col("task") < 0 or any(
             cell_kind(cells[i].text) == "units" or cell_kind(cells[i + shift].text) != "units"

@@ -656,12 +656,10 @@ def names_units_by_verbs(text: str) -> bool:
     h = halfwidth(text).strip().rstrip("。")
     if not h or len(h) > _MAX_VERB_LINE or "。" in h:
         return False
-    for clause in re.split(r"[;]", h):
+    for clause in h.split(";"):
         clause = clause.strip()
-        tail = _VERB_TAIL.search(clause)
-        if tail is None or tail.start() == 0 or verb_role(clause[tail.start():]) is None:
-            return False
-        names = [name for name, _ in split_unit_list(clause[:tail.start()])]
+        tail = _verb_tail(clause, 0, len(clause))
+        names = [name for name, _ in split_unit_list(clause[:tail[0]])] if tail is not None else []
         if not names or not all(looks_like_unit(name) for name in names):
             return False
     return True
