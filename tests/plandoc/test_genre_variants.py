@@ -1988,3 +1988,13 @@ def test_a_table_one_cell_per_line_without_a_unit_column_under_a_heading_that_na
     plan = parse("某市2017年政务公开工作要点任务明细表\n" + "\n".join(cells) + "\n")
     assert _paths(plan) == [("一",), ("一", "1"), ("一", "2"), ("一", "2", "1"), ("一", "2", "2"), ("一", "2", "3")]
     assert [u.name for u in plan.nodes[0].units] == ["各区、县(市)政府", "市政府各部门"]
+
+
+def test_a_cells_list_of_units_wrapped_inside_a_name_under_a_category_column_is_one_list() -> None:
+    cells = ["分类", "序号", "事项", "责任单位", "牵头单位", "发展目标",
+             "1", "地区生产总值增长6.5%以上。", "区农业农村局、区经商局、区发", "改局、区交通局", "区发改局",
+             "2", "完成能源指标计划目标。", "区发改局、区供电公司、各", "乡镇(街道)", "区发改局",
+             "3", "农业增加值增长3.5%。", "区农业农村局", "区农业农村局"]
+    plan = parse("2023年某区政府工作报告重点工作责任分解\n" + "\n".join(cells) + "\n")
+    assert _units(plan, "1") == [("区发改局", L), ("区农业农村局", R), ("区经商局", R), ("区交通局", R)]
+    assert _units(plan, "2") == [("区发改局", L), ("区供电公司", R), ("各乡镇(街道)", R)]

@@ -608,7 +608,8 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                 i = items_end
                 continue
             if category_first and _has_task(row) and label is None and not _STACKED_SEQ.match(norm) \
-                    and len(norm) <= _MAX_SECTION_ROW and not _names_only_units(lines[i].raw):
+                    and len(norm) <= _MAX_SECTION_ROW and not _names_only_units(lines[i].raw) \
+                    and not continues_unit_list(row[-1].norm.strip(), norm):
                 after = lines[i + 2].norm.strip() if i + 2 < len(lines) and not lines[i + 2].cells else ""
                 if _STACKED_SEQ.match(following):   # '“美丽家园”建设' / '8': the next row's category
                     out.append(close(row, width))
@@ -1020,13 +1021,27 @@ _MAX_NAME_PART = 6
 
 
 def _join_wrapped_names(lines: list[Line]) -> list[Line]:
-    """'市生态' / '环境局': a unit's name wrapped in its cell, the first part its level and no name of its own."""
+    """'市生态' / '环境局': a unit's name wrapped in its cell, the first part its level and no name of its own.
+    '区农业农村局、区经商局、区发' / '改局、区交通局': a cell's list of units wrapped, inside a name or after a
+    separator ('…、区经商局、' / '区交通局'), the two lines a list of units only when joined."""
     def wraps(previous: Line, line: Line) -> bool:
         first, rest = previous.norm.strip(), line.norm.strip()
-        return first[:1] in "省市县区" and len(first) <= _MAX_NAME_PART and len(rest) <= _MAX_NAME_PART \
-            and not looks_like_unit(first) and looks_like_unit(first + rest)
+        if first[:1] in "省市县区" and len(first) <= _MAX_NAME_PART and len(rest) <= _MAX_NAME_PART \
+                and not looks_like_unit(first) and looks_like_unit(first + rest):
+            return True
+        return continues_unit_list(first, rest)
 
     return _join_where(lines, wraps)
+
+
+def continues_unit_list(first: str, rest: str) -> bool:
+    """'区农业农村局、区经商局、区发' / '改局、区交通局': is `rest` the rest of a cell's list of units that wrapped,
+    inside a name or after a separator ('…、区经商局、' / '区交通局'), the two a list of units only when joined?"""
+    return bool(_LIST_SEPARATOR.search(first)) and bool(rest) \
+        and (first.endswith(("、", ",")) or not _names_only_units(first)) and _names_only_units(first + rest)
+
+
+_LIST_SEPARATOR = re.compile(r"[、,]")
 
 
 def _join_lines_of(lines: list[Line], kind: Callable[[Line], bool]) -> list[Line]:
