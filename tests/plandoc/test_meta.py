@@ -503,3 +503,13 @@ def test_a_signature_date_whose_copy_lost_the_characters_after_it_to_question_ma
 def test_a_portals_validity_note_before_the_number_and_title_line() -> None:
     plan = parse("(失效)西政办发〔2017〕14号 北京市西城区人民政府办公室关于印发2017年政务公开工作要点的通知\n" + BODY)
     assert plan.doc_number == "西政办发〔2017〕14号"
+
+
+def test_a_title_wrapped_before_its_conjunction_is_joined_though_its_first_line_ends_like_a_title() -> None:
+    plan = parse("吉林省2020年政务公开工作要点\n及重点任务分工\n" + BODY)
+    assert plan.title == "吉林省2020年政务公开工作要点及重点任务分工"
+
+
+def test_a_pages_bar_of_links_above_the_title_is_no_part_of_it() -> None:
+    plan = parse("丨     网站无障碍 丨 关怀版\n\n和平区 2022 年政务公开工作要点\n\n发布日期:2022-06-30\n" + BODY)
+    assert plan.title == "和平区 2022 年政务公开工作要点"

@@ -78,6 +78,7 @@ _MONTH_LINE_RE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})�
 # Red-header and filing lines above a title: "上海市人民政府文件", "特此通知", "主动公开".
 _NOT_TITLE_PART_RE = re.compile(r"(文件|特此通知|特此函告|主动公开|此件公开发布|依申请公开|不予公开)$|^附件\s*\d*$"
                                 r"|^(?:当前位置|您的位置|您现在的位置|首页\s*>|手机版)|(?:>[^>]*){2,}"   # a breadcrumb
+                                r"|丨"   # a page's bar of links ('丨 网站无障碍 丨 关怀版')
                                 # a page's byline
                                 r"|(?:^|[\s\[【])(?:来源|时间|发布时间|作者|编辑|责任编辑|浏览次数|点击数|字号)\s*:")
 
@@ -291,6 +292,8 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
         return False
     if meta.issuer and _SPACES_RE.sub("", prev.raw) == _SPACES_RE.sub("", meta.issuer):
         return False
+    if cur.startswith(("及", "暨", "以及")):
+        return True   # "…2020年政务公开工作要点" + "及重点任务分工": no title opens on a conjunction
     # "国务院关于落实《政府工作报告》" + "重点工作部门分工的意见": a quoted title does not end the heading.
     outside = _QUOTED_TITLE_RE.sub("", prev.norm.strip())
     if _DOC_KIND_END_RE.search(_TRAILING_YEARS.sub("", outside)) or _NOTICE_RE.search(p):
