@@ -498,6 +498,7 @@ def test_it_reads_state_council_style_markers(marker: str, units: list[tuple[str
 @pytest.mark.parametrize(("marker", "names"), [
     ("（责任单位：各市、县（市、区）人民政府，省财政厅）", ["各市、县（市、区）人民政府", "省财政厅"]),
     ("（省卫生健康委，各市、县〔区〕政府）", ["省卫生健康委", "各市、县〔区〕政府"]),
+    ("（各市〔州〕、县〔市、区〕政府，省直各部门按照职能分别落实）", ["各市〔州〕、县〔市、区〕政府", "省直各部门"]),
     ("（责任单位：市科技局、区政府）", ["市科技局", "区政府"]),
 ])
 def test_it_keeps_the_governments_of_two_levels_as_one_name(marker: str, names: list[str]) -> None:
