@@ -1999,3 +1999,12 @@ def test_a_cells_list_of_units_wrapped_inside_a_name_under_a_category_column_is_
     plan = parse("2023年某区政府工作报告重点工作责任分解\n" + "\n".join(cells) + "\n")
     assert _units(plan, "1") == [("区发改局", L), ("区农业农村局", R), ("区经商局", R), ("区交通局", R)]
     assert _units(plan, "2") == [("区发改局", L), ("区供电公司", R), ("各乡镇(街道)", R)]
+
+
+def test_a_sub_item_whose_number_lost_its_closing_bracket_is_still_the_item() -> None:
+    plan = parse("某区2022年政务公开工作要点\n一、聚焦经济领域,以公开促落实\n"
+                 "(一加强涉及优化营商环境的信息公开。公开市场规则标准。(区发展改革委、区财政局等负责落实)\n"
+                 "(二)加强涉及稳就业的信息公开。(区人社局负责)\n"
+                 "二、聚焦社会领域\n(一季度完成专项检查。)\n")
+    assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(二)"), ("二",)]
+    assert _units(plan, "一", "(一)") == [("区发展改革委", R), ("区财政局", R)]

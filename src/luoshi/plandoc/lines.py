@@ -167,13 +167,34 @@ def match_label(norm: str, raw: str) -> Label | None:
             # A bare "1." with nothing after it is a stray number, not an item.
             continue
         return Label(style.name, value, label.strip(), text_start, norm[m.end(1):text_start].strip()[:1])
-    return None
+    return _unclosed_cn_paren(norm, raw)
+
+
+def _unclosed_cn_paren(norm: str, raw: str) -> Label | None:
+    """'（一加强涉及…的信息公开。…': a paragraph opening on a sub-item's number whose closing bracket was lost.
+    Only at a line's start and only when no closing bracket follows within the item's first sentence (a
+    bracketed phrase opening a line, '（一网通办）', closes one)."""
+    m = _UNCLOSED_CN_PAREN.match(norm)
+    if m is None:
+        return None
+    sentence = norm[m.end():].split("。", 1)[0]
+    value = label_value("cn_paren", m.group(1))
+    if ")" in sentence or "。" not in norm or not value:
+        return None
+    return Label("cn_paren", value, raw[m.start():m.end(1)].strip() + ("）" if raw.lstrip()[:1] == "（" else ")"),
+                 m.end(), "")
+
+
+# The number's next character starts a word ('（一季度', '（一是'), not an item: those stay prose.
+_WORD_AFTER_ONE = "季年月日是次般些批直定线流体把级类种个项条号起同致切律样再带网窗站件码"
+_UNCLOSED_CN_PAREN = re.compile(rf"\(([{CN_NUMERAL}]{{1,3}})(?=[\u4e00-\u9fff])(?![{CN_NUMERAL}{_WORD_AFTER_ONE}])")
 
 
 def label_at(norm: str, pos: int) -> tuple[str, int] | None:
     """The style and value of match_label(norm[pos:], …), read in place: no copy of the rest of the line (the
     tree asks after every marker of a line; a copy each time made a line of N markers quadratic). The patterns
-    look behind nothing, so matching at `pos` reads as matching norm[pos:] (a test keeps the two alike)."""
+    look behind nothing, so matching at `pos` reads as matching norm[pos:] (a test keeps the two alike), except
+    for a number whose closing bracket was lost, read only where a line starts (`_unclosed_cn_paren`)."""
     if pos >= len(norm):
         return None
     for style in _styles_for(norm[pos]):
