@@ -2008,3 +2008,10 @@ def test_a_sub_item_whose_number_lost_its_closing_bracket_is_still_the_item() ->
                  "二、聚焦社会领域\n(一季度完成专项检查。)\n")
     assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(二)"), ("二",)]
     assert _units(plan, "一", "(一)") == [("区发展改革委", R), ("区财政局", R)]
+
+
+def test_a_divisions_name_before_hui_alone_leads_the_divisions_after_it() -> None:
+    plan = _plan("（二）筹备召开大数据推进大会。"
+                 "（大数据管理科会电子信息与软件服务业科、信息化推进科、信息中心组织实施）")
+    assert _units(plan, "一", "（二）") == [("大数据管理科", L), ("电子信息与软件服务业科", S), ("信息化推进科", S),
+                                        ("信息中心", S)]

@@ -1382,9 +1382,13 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
     pieces = _pieces(h, start, end)
     places: dict[int, str] | None = None   # read only when a name is not a unit's (rare)
     for ps, pe in pieces:
-        # 'A会同B、C负责': what precedes 会同 leads.
-        k = h.find("会同", ps, pe)
-        segments = [(ps, k, "lead"), (k + 2, pe, None)] if k > ps else [(ps, pe, None)]
+        # 'A会同B、C负责': what precedes 会同 leads; so does a division's name before 会 alone ('大数据管理科会
+        # 电子信息与软件服务业科…组织实施').
+        k, width = h.find("会同", ps, pe), 2
+        if k < 0:
+            short = _SHORT_TOGETHER.search(h, ps, pe)
+            k, width = (short.start(), 1) if short is not None else (-1, 2)
+        segments = [(ps, k, "lead"), (k + width, pe, None)] if k > ps else [(ps, pe, None)]
         if k == ps:
             after_huitong = True
         for ss, se, forced in segments:
