@@ -513,3 +513,9 @@ def test_a_title_wrapped_before_its_conjunction_is_joined_though_its_first_line_
 def test_a_pages_bar_of_links_above_the_title_is_no_part_of_it() -> None:
     plan = parse("丨     网站无障碍 丨 关怀版\n\n和平区 2022 年政务公开工作要点\n\n发布日期:2022-06-30\n" + BODY)
     assert plan.title == "和平区 2022 年政务公开工作要点"
+
+
+def test_a_legal_databases_rows_with_keys_in_lenticular_brackets() -> None:
+    plan = parse("延安市科学技术局关于分解落实2018年重点工作任务的通知\n文章属性\n•【制定机关】延安市科学技术局\n"
+                 "•【公布日期】2018.03.23\n•【字号】延市科发〔2018〕24号\n•【施行日期】2018.03.23\n" + BODY)
+    assert (plan.doc_number, plan.issued_on) == ("延市科发〔2018〕24号", "2018-03-23")

@@ -43,9 +43,18 @@ _KEY_RE = re.compile(
 # line and another one follow, so that a sentence opening with 标题 or 名称 is not read as metadata.
 _SPACED_KEY_RE = re.compile(
     r"(" + "|".join(r"\s*".join(k) for k, _ in sorted(PORTAL_KEYS, key=lambda kv: -len(kv[0]))) + r")\s+")
+# A legal database's rows ("•【制定机关】延安市科学技术局", "•【公布日期】2018.03.23", "•【字号】延市科发〔2018〕24号"):
+# keys in 【】 with no colon; 字号 there is the 文号 (elsewhere "字号：大 中 小" switches a page's font size).
+_BRACKET_KEYS: tuple[tuple[str, str | None], ...] = (
+    *PORTAL_KEYS, ("制定机关", "issuer"), ("公布日期", "issued_on"), ("字号", "doc_number"), ("施行日期", None),
+    ("效力等级", None), ("法规类别", None),
+)
+_BRACKET_KEY_RE = re.compile(
+    r"【\s*(" + "|".join(k for k, _ in sorted(_BRACKET_KEYS, key=lambda kv: -len(kv[0]))) + r")\s*】\s*")
 # List bullets some portals put before each metadata row ("• 文件编号：…").
 _BULLET_RE = re.compile(r"^[\s•·●▪■◆\-*]+")
 _FIELD = dict(PORTAL_KEYS)
+_BRACKET_FIELD = dict(_BRACKET_KEYS)
 _SPACES_RE = re.compile(r"\s+")
 
 _NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达|关于公布).*(的)?(通知|意见|函)|的通知$")
@@ -113,7 +122,7 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = (), notice_
         if pairs:
             meta.portal_lines += 1
             for key, value in pairs:
-                name = _FIELD.get(key)
+                name = _BRACKET_FIELD.get(key)
                 # 成文日期, the date the document was signed, over a 发文日期 the box also gives (its dispatch)
                 if name and value and (name not in portal or _SPACES_RE.sub("", key) == "成文日期"):
                     portal[name] = value
@@ -357,6 +366,8 @@ def _portal_pairs(line: Line) -> list[tuple[str, str]]:
     norm, raw = line.norm[skip:], line.raw[skip:]
     if _KEY_RE.match(norm):
         return _pairs_in_text(norm, raw, _KEY_RE)
+    if _BRACKET_KEY_RE.match(norm):
+        return _pairs_in_text(norm, raw, _BRACKET_KEY_RE)
     if _SPACED_KEY_RE.match(norm + " ") and len(_SPACED_KEY_RE.findall(norm + " ")) >= 2:
         return _pairs_in_text(norm, raw, _SPACED_KEY_RE)
     key = _SPACES_RE.sub("", norm)
