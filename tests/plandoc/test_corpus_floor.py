@@ -20,10 +20,10 @@ CORPUS = ROOT / "tests" / "corpus"
 FLOORS = {
     "node_recall": 0.986,
     "node_precision": 0.993,
-    "unit_recall": 0.947,
+    "unit_recall": 0.948,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 494
+MIN_DOCUMENTS = 504
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -68,11 +68,11 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # against 95.2%; on 424, 94.5% against 95.2%; on 427, 94.2% against 94.9%, then 94.5% against 95.3%; on 437,
 # 94.4% against 95.2%; on 447, 94.3% against 95.1%; on 456, 94.2% against 95.0%; on 460, 94.2% against 95.0%;
 # on 465, 94.1% against 94.9%; on 470, 93.9% against 94.6%; on 481, 93.9% against 94.7%; on 487,
-# 93.9% against 94.7%).
+# 93.9% against 94.7%; on 504, 94.1% against 94.6%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.982,
+    "node_recall": 0.983,
     "node_precision": 0.993,
-    "unit_recall": 0.939,
+    "unit_recall": 0.940,
     "role_accuracy": 0.998,
 }
 
@@ -115,7 +115,9 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # lead rule after a full stop inside its markers, which the bare-list rewriting moves into 【…】: 7 pairs; the verb
 # rewritings now take '分工负责' whole, which left '分工' on the last name before; then a table without a unit column
 # under a heading naming its units, 3 nodes; which also read 121 more nodes and 3 more pairs of the tables rewritten one
-# cell per line) and on 487 (batch 43) and on 494 (batch 44):
+# cell per line) and on 487 (batch 43) and on 494 (batch 44) and on 504 (batch 45, 18 pairs and 7 nodes; then a
+# sub-item's number that lost its closing bracket and levels in tortoise-shell brackets before one government, 10 pairs
+# and a node the page on one line does not read):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -130,7 +132,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (3, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (6, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1688, 1028), "table-pipes": (2, 0), "table-cell-lines": (259, 209), "table-spaces": (551, 385),
+    "one-line": (1716, 1036), "table-pipes": (2, 0), "table-cell-lines": (259, 209), "table-spaces": (551, 385),
 }
 
 

@@ -174,3 +174,14 @@ def test_a_labelled_marker_broken_inside_a_name_after_a_closed_pair_is_joined() 
     # A bracket closed before the line ends opens nothing.
     kept = "(二)完善规范性文件数据库〔见附件〕和相关栏目\n委会)\n"
     assert join_open_brackets(kept) == (kept, 0)
+
+
+def test_a_pages_byline_is_a_line_of_its_own_between_the_title_and_the_text() -> None:
+    title = "大田县人民政府办公室关于促进2023年一季度经济“开门稳”若干措施的通知"
+    byline = "发布日期:2023-01-30 作者:- 来源:大田县人民政府办公室 505"
+    text = ["为深入贯彻党的二十大精神，全面落实中央经济工作会议精", "神，结合我县实际，制定具体措施如下："]
+    assert join_wrapped_lines([title, byline, *text]) == [title, byline, "".join(text)]
+    # A row of portal keys wrapped at the margin goes on onto the line holding its next key.
+    row = ["索引号:11532328015177503N-/2020-0813006 公文目录:政",
+           "府文件 发文日期:2020年08月13日 文号:元政发〔2020〕6号"]
+    assert join_wrapped_lines([*row, *text]) == ["".join(row), "".join(text)]

@@ -37,6 +37,7 @@ HEADING_LABEL = re.compile(
     r")")
 # A line that ends a sentence or a parenthesis is never joined with the next.
 _SENTENCE_END = re.compile(r"[。；;：:！!？?”’）)】」』]$|(?<!\d)\.$")
+_BYLINE = re.compile(r"(?:发布日期|发布时间|发文日期|成文日期|来源|信息来源|作者|索引号|文号|发文字号)\s*:")
 # Share of the document's full line width from which a line counts as wrapped by the layout.
 _FULL_LINE_SHARE = 0.85
 _ENDS_CELL = re.compile(r"[|｜]\s*$")   # a web table's row or cell closed by its pipe
@@ -98,8 +99,12 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
         following = lines[index].strip()
         wrapped = False
         starts_paragraph = uses_indent and paragraph_start[index]
+        # A page's byline ('发布日期:2023-01-30 作者:- 来源:…') is a line of its own under the title, and goes on
+        # only onto a line that holds more of its keys ('索引号:… 公文目录:政' / '府文件 发文日期:…'), not the text.
+        byline = _BYLINE.match(halfwidth(following)) is not None or (
+            _BYLINE.match(halfwidth(current[0])) is not None and _BYLINE.search(halfwidth(following)) is None)
         if current_width >= _FULL_LINE_SHARE * full_width and not _DATE_LINE.match(following) and not starts_paragraph \
-                and not _ENDS_CELL.search(tail):   # a web table's row or cell is never a wrapped line
+                and not _ENDS_CELL.search(tail) and not byline:   # a web table's row or cell is never a wrapped line
             if depth > 0 and (not HEADING_LABEL.match(following) or _CLOSING_NUMBER.match(following)):
                 wrapped = True
             elif not HEADING_LABEL.match(following) and not opens_with_unit_label(halfwidth(following)):
