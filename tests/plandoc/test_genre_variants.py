@@ -2015,3 +2015,15 @@ def test_a_divisions_name_before_hui_alone_leads_the_divisions_after_it() -> Non
                  "（大数据管理科会电子信息与软件服务业科、信息化推进科、信息中心组织实施）")
     assert _units(plan, "一", "（二）") == [("大数据管理科", L), ("电子信息与软件服务业科", S), ("信息化推进科", S),
                                         ("信息中心", S)]
+
+
+def test_a_table_set_apart_by_spaces_whose_lead_cell_wrapped_a_unit_a_line_before_the_rest_of_the_row() -> None:
+    lines = ["某区2023年政府工作报告重点工作任务分解表", "序号 重点工作任务 主要责任单位 协同配合单位 完成期限",
+             "33 新培育科技型中小企业50家以上。 区科技局 区经信局、区税务局等区政府有关部门。 2023年12月底",
+             "34 推动亳州国家农业科技园区提档升级。 区科技局", "区商务局(区药发中心)", "谯城经开区管委会",
+             "区发改委、区经信局、等区政府有关部门,区农投公司。 2023年12月底",
+             "35 强化企业创新主体地位。 区科技局 区经信局等区政府有关部门,谯城经开区管委会。 2023年12月底"]
+    plan = parse("\n".join(lines) + "\n")
+    assert [n.label for n in plan.nodes] == ["33", "34", "35"]
+    assert sorted(_units(plan, "34")) == sorted([("区科技局", R), ("区商务局(区药发中心)", R), ("谯城经开区管委会", R),
+                                                ("区发改委", S), ("区经信局", S), ("区农投公司", S)])

@@ -1117,7 +1117,7 @@ def split_spaced_rows(lines: list[Line]) -> list[Line]:
             # A row's unit cells may wrap onto lines of their own: they belong to it.
             j = i + 1
             while j < len(lines) and not lines[j].cells and not _SPACED_ROW.match(lines[j].norm) \
-                    and _names_only_units(lines[j].raw.rstrip("。;；")):
+                    and (_names_only_units(lines[j].raw.rstrip("。;；")) or _ends_spaced_row(lines[j].raw, trailing)):
                 j += 1
             row_line = _spaced_row(lines[i:j], text_end, trailing, layout)
             if row_line is None:
@@ -1133,7 +1133,11 @@ _MAX_ROW_LINES = 12
 def _spaced_row(lines: list[Line], text_end: int, trailing: int, layout: TableLayout) -> Line | None:
     """One row of a table set apart by spaces, from its line and the lines its unit cells wrapped onto."""
     tokens = [(lines[0].start + m.start(), lines[0].start + m.end()) for m in _TOKEN.finditer(lines[0].raw)]
-    tokens += [(line.start, line.end) for line in lines[1:]]
+    for line in lines[1:]:   # a unit cell's line, or the last one with the cells after the units
+        if _names_only_units(line.raw.rstrip("。;；")):
+            tokens.append((line.start, line.end))
+        else:
+            tokens += [(line.start + m.start(), line.start + m.end()) for m in _TOKEN.finditer(line.raw)]
     if len(tokens) < 2 + trailing:
         return None
     if len(lines) > 1:
@@ -1159,6 +1163,17 @@ def _spaced_row(lines: list[Line], text_end: int, trailing: int, layout: TableLa
     out_cells = [Cell(_span_text(lines, a, b), a, b) for a, b in spans]
     raw = "\t".join(c.text for c in out_cells)
     return Line(lines[0].start, lines[-1].end, raw, halfwidth(raw), cells=out_cells)
+
+
+def _ends_spaced_row(raw: str, trailing: int) -> bool:
+    """'区发改委、区经信局等区政府有关部门,区农投公司。 2023年12月底': the line a row's wrapped unit cells end on, its
+    last units and then the cells after them (a deadline last), no more words than the row's trailing cells."""
+    words = raw.split()
+    return 2 <= len(words) <= trailing and _names_only_units(words[0].rstrip("。;；")) \
+        and _DEADLINE_WORD.search(words[-1]) is not None and not _names_only_units(words[-1])
+
+
+_DEADLINE_WORD = re.compile(r"\d{4}年|\d{1,2}月|年底|年内|季度|长期|持续|全年|底前")
 
 
 def _free_text_last(layout: TableLayout, last: int) -> bool:

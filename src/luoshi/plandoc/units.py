@@ -856,6 +856,8 @@ def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
         if m and m.start() > s:
             e = m.start()
             changed = True
+        elif m and m.start() == s:
+            e = s   # '区农业农村局、等区政府有关部门': the group word after a stray separator names no unit
     return s, e, verb_role
 
 
@@ -1937,6 +1939,8 @@ def _unit_list(text: str, h: str, start: int, end: int) -> list[MarkerUnit] | No
     grouped = _GROUP_WORD_AT_END.search(h, start, end) is not None
     for ps, pe in _pieces(h, start, end):
         a, b, _ = _strip_piece(h, ps, pe)
+        if b <= a and h[ps:pe].strip(_TRIM).startswith("等"):
+            continue   # '…、等部门': the group word, after a stray separator
         if b <= a or _ACTS.search(h, a, b):
             return None
         if not looks_like_unit(h[a:b]) and not (grouped and is_field_name(h[a:b])):
