@@ -2027,3 +2027,12 @@ def test_a_table_set_apart_by_spaces_whose_lead_cell_wrapped_a_unit_a_line_befor
     assert [n.label for n in plan.nodes] == ["33", "34", "35"]
     assert sorted(_units(plan, "34")) == sorted([("区科技局", R), ("区商务局(区药发中心)", R), ("谯城经开区管委会", R),
                                                 ("区发改委", S), ("区经信局", S), ("区农投公司", S)])
+
+
+def test_a_blanket_rule_after_a_comma_inside_the_first_marker_names_no_units_of_its_own() -> None:
+    plan = _plan("（一）提升政务中心建设。（责任单位：州政务服务中心，各县市人民政府、州直相关行业部门按职责分工负责，"
+                 "以下各任务均需各县市人民政府、州直相关行业部门落实，不再一一列出）",
+                 "（二）推进一网通办。（责任单位：州数据局）")
+    assert _units(plan, "一", "（一）") == [("州政务服务中心", R), ("各县市人民政府", R), ("州直相关行业部门", R)]
+    assert sorted(_units(plan, "一", "（二）")) == sorted([("州数据局", R), ("各县市人民政府", R),
+                                                         ("州直相关行业部门", R)])

@@ -519,3 +519,9 @@ def test_a_legal_databases_rows_with_keys_in_lenticular_brackets() -> None:
     plan = parse("延安市科学技术局关于分解落实2018年重点工作任务的通知\n文章属性\n•【制定机关】延安市科学技术局\n"
                  "•【公布日期】2018.03.23\n•【字号】延市科发〔2018〕24号\n•【施行日期】2018.03.23\n" + BODY)
     assert (plan.doc_number, plan.issued_on) == ("延市科发〔2018〕24号", "2018-03-23")
+
+
+def test_a_legal_databases_rows_behind_a_bullet_operator() -> None:
+    plan = parse("吉林省人民政府办公厅关于应对疫情促进消费恢复的若干措施\n∙【发布部门】吉林省人民政府办公厅\n"
+                 "∙【公布日期】2022.04.30\n∙【文号】吉政办明电〔2022〕15号\n" + BODY)
+    assert (plan.doc_number, plan.issued_on) == ("吉政办明电〔2022〕15号", "2022-04-30")

@@ -52,7 +52,7 @@ _BRACKET_KEYS: tuple[tuple[str, str | None], ...] = (
 _BRACKET_KEY_RE = re.compile(
     r"【\s*(" + "|".join(k for k, _ in sorted(_BRACKET_KEYS, key=lambda kv: -len(kv[0]))) + r")\s*】\s*")
 # List bullets some portals put before each metadata row ("• 文件编号：…").
-_BULLET_RE = re.compile(r"^[\s•·●▪■◆\-*]+")
+_BULLET_RE = re.compile(r"^[\s•∙·●▪■◆\-*]+")
 _FIELD = dict(PORTAL_KEYS)
 _BRACKET_FIELD = dict(_BRACKET_KEYS)
 _SPACES_RE = re.compile(r"\s+")

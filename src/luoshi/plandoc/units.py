@@ -1627,10 +1627,11 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
         # so is '（A牵头。明确牵头部门的，有关部门配合，不逐一列出，下同）', a note on how the lists are written.
         if inner_end - inner_start <= _MAX_MARKER_LEN and (h.find(_BLANKET_WORD, inner_start, inner_end) >= 0
                                                         or h.find("列出", inner_start, inner_end) >= 0):
-            stop = _CLAUSE_END.search(h, inner_start, inner_end)
+            # (after a full stop, or a comma: '…按职责分工负责,以下各任务均需…落实,不再一一列出')
+            stop = _RULE_CLAUSE_START.search(h, inner_start, inner_end)
             while stop is not None and not (_BLANKET_RULE.match(h, _skip_spaces(h, stop.end()), inner_end)
                                             or _LISTING_NOTE.match(h, _skip_spaces(h, stop.end()), inner_end)):
-                stop = _CLAUSE_END.search(h, stop.end(), inner_end)   # the clause after it must be the rule
+                stop = _RULE_CLAUSE_START.search(h, stop.end(), inner_end)   # the clause after it must be the rule
             if stop is not None:
                 inner_end = stop.start()
         if inner_end - inner_start > _MAX_MARKER_LEN or inner_end <= inner_start:
@@ -1684,6 +1685,7 @@ def _link_as_colon(m: re.Match[str]) -> str:
 
 _LIST_BRACKETS = frozenset("【〔[")   # brackets that set off a list, never a note in the sentence
 _CLAUSE_END = re.compile(r"[。;]")
+_RULE_CLAUSE_START = re.compile(r"[。;,]")
 _LISTING_NOTE = re.compile(r"[^;。()]{0,40}?不(?:再|逐一|一一)(?:一一)?列出")
 
 
