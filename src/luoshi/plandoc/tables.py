@@ -28,7 +28,7 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("support", re.compile(r"(配合|参与|协办|协同|协助|协作)(单位|部门)?|支撑(单位|部门)")),
     ("responsible", re.compile(r"(责任|负责|承办|实施|行使|落实|执行|考核|推进)\S{0,3}"
                                r"(单位|部门|主体|处室|科室|股室|机构|街镇|乡镇|镇街)"
-                               r"|^责任人?$"
+                               r"|^责任人?$|^责任清单$"   # 任务清单 | 责任清单 | 时限清单: the three lists of a task
                                # a column headed by the kind of body each row names: 街镇 | 吴淞街道
                                r"|^(?:街镇|乡镇|街道|镇街|区县|县区|县市区|各区|单位|部门|单位名称|部门名称)$")),
     ("deadline", re.compile(r"(完成|办结)?(时限|期限|时间节点|完成时间|时间安排|进度安排|截止时间|时间进度"

@@ -1022,6 +1022,7 @@ class TreeBuilder:
             return False
         draft = None
         answers = None   # the node the row's unit cells answer for, when not its last
+        left = -1   # the depth of the row's labelled cell to the left
         for k, (c, label) in enumerate(labelled):
             depth = self._place(label, validate=False, floor=table.base)
             assert depth is not None
@@ -1029,7 +1030,15 @@ class TreeBuilder:
                     and self.stack[depth].draft.head.raw.strip() == c.text[label.text_start:].strip():
                 # '一、优化… | （二）持续推进… | 4.…': a merged cell the page repeated in full is the node open above.
                 draft = self.stack[depth].draft
+                left = depth
                 continue
+            nested = False
+            if k and depth <= left:
+                # '（1）… | 1.落实…; 2.结合…': a list restarting in a cell to the right is under the cell on its left,
+                # though a cell further up the outline ('1.组织机构') opened that style; the row's units answer for
+                # that cell's item, as for the measures of a list below.
+                depth, nested = left + 1, True
+            left = depth
             line = Line.of(c.start, c.text)
             items = split_inline_items(line, PARAGRAPH_INLINE_STYLES, opens_with_item=True) \
                 if k and k == len(labelled) - 1 and label.value == 1 else [line]
@@ -1042,6 +1051,8 @@ class TreeBuilder:
                     if item is not None:
                         draft = self._add(seg, item, depth)
                 continue
+            if nested and k == len(labelled) - 1 and label.value == 1:
+                answers = draft
             draft = self._add(line, label, depth)
         assert draft is not None
         self._row_units(answers or draft, cell)

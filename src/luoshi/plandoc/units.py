@@ -123,6 +123,8 @@ _NOT_UNIT_ENDINGS = re.compile(
 _WHOLE_NOT_UNIT = re.compile(
     r"^(?:[全本我该此各][国省市州区县]|[省市县区]内|[省市县区]级|项目单位|建设单位|用人单位)$")
 # Two-character names are mostly words (主办, 之处); these few are units.
+# '村(社区)', '社区(村)', '村(居)': the village or neighbourhood committees, a body of the grassroots level
+_VILLAGE_BODIES = re.compile(r"(?:村|社区)\((?:社区|村|居)\)")
 _TWO_CHAR_UNITS = re.compile(
     r"^(?:政府|党委|纪委|国办|中办|人行|海关|法院|团委|公安|税务|工会|妇联|残联|侨联|文联|科协|"
     # 街镇/乡镇: every sub-district and town; 农委, 侨办: short names in a list after a prefixed one
@@ -174,7 +176,7 @@ def looks_like_unit(name: str) -> bool:
     if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n) or n.endswith("长") \
             or (_ACTION_START.search(n) and not _NAMED_FOR_A_TASK.search(n)):
         return False   # …长: a person (各级路长, 县长), never a body
-    if is_collective_name(n):
+    if is_collective_name(n) or _VILLAGE_BODIES.fullmatch(n):
         return True
     n = _strip_trailing_paren(n)
     if len(n) < 2 or _WHOLE_NOT_UNIT.match(n):
