@@ -427,7 +427,9 @@ def test_no_heading_pattern_looks_behind_where_label_at_matches() -> None:
 @settings(max_examples=3000, deadline=None)
 def test_a_label_read_in_place_is_the_label_of_the_rest_of_the_line(text: str, pos: int) -> None:
     raw = text.replace(".", "．").replace("(", "（")
-    assert lines.match_label.__wrapped__(text, raw) == _reference_match_label(text, raw)
+    # A number that lost its closing bracket ('（一第。') is read where a line starts only, never in place.
+    assert lines.match_label.__wrapped__(text, raw) == (_reference_match_label(text, raw)
+                                                        or lines._unclosed_cn_paren(text, raw))
     rest = _reference_match_label(text[pos:], raw[pos:])
     assert lines.label_at(text, pos) == ((rest.style, rest.value) if rest is not None else None)
 
