@@ -525,3 +525,11 @@ def test_a_legal_databases_rows_behind_a_bullet_operator() -> None:
     plan = parse("吉林省人民政府办公厅关于应对疫情促进消费恢复的若干措施\n∙【发布部门】吉林省人民政府办公厅\n"
                  "∙【公布日期】2022.04.30\n∙【文号】吉政办明电〔2022〕15号\n" + BODY)
     assert (plan.doc_number, plan.issued_on) == ("吉政办明电〔2022〕15号", "2022-04-30")
+
+
+def test_a_legal_databases_rows_run_on_after_the_title_leave_the_title() -> None:
+    plan = parse("2015年国家级卫生城市\n通化市人民政府关于印发通化市2015年创建国家卫生城市实施方案的通知"
+                 "【法规类别】卫生综合规定【发文字号】通市政明电[2015]7号【发布部门】通化市政府"
+                 "【发布日期】2015.08.10【时效性】现行有效\n" + BODY)
+    assert (plan.doc_number, plan.issued_on, plan.issuer) == ("通市政明电[2015]7号", "2015-08-10", "通化市政府")
+    assert plan.title == "通化市2015年创建国家卫生城市实施方案"

@@ -46,11 +46,13 @@ _SPACED_KEY_RE = re.compile(
 # A legal database's rows ("•【制定机关】延安市科学技术局", "•【公布日期】2018.03.23", "•【字号】延市科发〔2018〕24号"):
 # keys in 【】 with no colon; 字号 there is the 文号 (elsewhere "字号：大 中 小" switches a page's font size).
 _BRACKET_KEYS: tuple[tuple[str, str | None], ...] = (
-    *PORTAL_KEYS, ("制定机关", "issuer"), ("公布日期", "issued_on"), ("字号", "doc_number"), ("施行日期", None),
-    ("效力等级", None), ("法规类别", None),
+    *PORTAL_KEYS, ("制定机关", "issuer"), ("发布部门", "issuer"), ("公布日期", "issued_on"), ("字号", "doc_number"),
+    ("施行日期", None), ("实施日期", None), ("效力等级", None), ("效力级别", None), ("法规类别", None),
+    ("法宝引证码", None), ("失效日期", None),
 )
 _BRACKET_KEY_RE = re.compile(
     r"【\s*(" + "|".join(k for k, _ in sorted(_BRACKET_KEYS, key=lambda kv: -len(kv[0]))) + r")\s*】\s*")
+_MIN_RUN_ON_KEYS = 3
 # List bullets some portals put before each metadata row ("• 文件编号：…").
 _BULLET_RE = re.compile(r"^[\s•∙·●▪■◆\-*]+")
 _FIELD = dict(PORTAL_KEYS)
@@ -119,6 +121,12 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = (), notice_
     content: list[Line] = []
     for line in preamble:
         pairs = _portal_pairs(line)
+        run_on = _BRACKET_KEY_RE.search(line.norm) if not pairs and "【" in line.norm else None
+        if run_on is not None and run_on.start() > 0 and len(_BRACKET_KEY_RE.findall(line.norm)) >= _MIN_RUN_ON_KEYS:
+            # '通化市人民政府关于印发…的通知【法规类别】…【发文字号】通市政明电[2015]7号【发布部门】…': a legal
+            # database's rows run on after the title: the title stays a line of the text, the rows are read.
+            content.append(Line.of(line.start, line.raw[:run_on.start()]))
+            pairs = _pairs_in_text(line.norm[run_on.start():], line.raw[run_on.start():], _BRACKET_KEY_RE)
         if pairs:
             meta.portal_lines += 1
             for key, value in pairs:
