@@ -122,9 +122,9 @@ _NOT_UNIT_ENDINGS = re.compile(
     r"[试执进运实发现可施推盛流风]行)$")
 _WHOLE_NOT_UNIT = re.compile(
     r"^(?:[全本我该此各][国省市州区县]|[省市县区]内|[省市县区]级|项目单位|建设单位|用人单位)$")
-# Two-character names are mostly words (主办, 之处); these few are units.
 # '村(社区)', '社区(村)', '村(居)': the village or neighbourhood committees, a body of the grassroots level
 _VILLAGE_BODIES = re.compile(r"(?:村|社区)\((?:社区|村|居)\)")
+# Two-character names are mostly words (主办, 之处); these few are units.
 _TWO_CHAR_UNITS = re.compile(
     r"^(?:政府|党委|纪委|国办|中办|人行|海关|法院|团委|公安|税务|工会|妇联|残联|侨联|文联|科协|"
     # 街镇/乡镇: every sub-district and town; 农委, 侨办: short names in a list after a prefixed one
