@@ -689,14 +689,7 @@ def _header_over_numbered_rows(lines: list[Line], i: int) -> tuple[int, int]:
     previous = lines[i - 1].norm.strip() if i > 0 and not lines[i - 1].cells else ""
     if len(previous) <= _MAX_HEADER_CELL and is_header_word(previous):
         return 0, 0   # only the first of a run of header words opens one
-    names: list[str] = []
-    j = i
-    while j < len(lines) and j - i < _MAX_STACKED_HEADER and not lines[j].cells:
-        cell = lines[j].norm.strip()
-        if not cell or len(cell) > _MAX_HEADER_CELL or not is_header_word(cell) or match_label(cell, cell):
-            break
-        names.append(re.sub(r"\s+", "", cell))
-        j += 1
+    names, j = _header_words(lines, i, _MAX_STACKED_HEADER)
     layout = header_layout(names) if len(names) >= 3 else None
     if layout is None or layout.col("seq") >= 0 \
             or not any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
@@ -961,21 +954,7 @@ def _loose_header(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     least three cells, one of them a unit column; None otherwise (and for 序号 headers, read as rows)."""
     if len(lines[i].norm) > _MAX_HEADER_CELL + 2 or lines[i].cells:
         return None   # most lines: longer than any header cell
-    names: list[str] = []
-    j = i
-    while j < len(lines) and not lines[j].cells and len(names) < 10:
-        cell = lines[j].norm.strip()
-        if cell and len(cell) <= _MAX_HEADER_CELL and is_header_word(cell) and match_label(cell, cell) is None:
-            names.append(re.sub(r"\s+", "", cell))   # '责 任 单 位
-            j += 1
-            continue
-        following = lines[j + 1].norm.strip() if j + 1 < len(lines) and not lines[j + 1].cells else ""
-        if len(cell) <= _MAX_WRAPPED_HEADER_PART and following and is_header_word(cell + following) \
-                and len(cell + following) <= _MAX_HEADER_CELL:
-            names.append(cell + following)
-            j += 2
-            continue
-        break
+    names, j = _header_words(lines, i, _MAX_LOOSE_HEADER, wrapped=True)
     if len(names) < 3 or re.fullmatch(r"序\s*号", names[0]):
         return None
     roles = [_UNIT_ROLES[role] for role in (_column_role(name) for name in names) if role in _UNIT_ROLES]
@@ -983,6 +962,29 @@ def _loose_header(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
 
 
 _UNIT_ROLES = {"lead": "lead", "support": "support", "guide": "support", "responsible": "responsible"}
+_MAX_LOOSE_HEADER = 10
+
+
+def _header_words(lines: list[Line], i: int, most: int, *, wrapped: bool = False) -> tuple[list[str], int]:
+    """The run of header words one a line from lines[i] ('工作任务' / '责 任 单 位' / …), spaces taken out, at most
+    `most` of them, and the index after the run. With `wrapped`, a cell wrapped over two short lines ('主要' /
+    '任务') is one word. A cell of a row, a numbered line or any other text ends the run."""
+    names: list[str] = []
+    j = i
+    while j < len(lines) and not lines[j].cells and len(names) < most:
+        cell = lines[j].norm.strip()
+        if cell and len(cell) <= _MAX_HEADER_CELL and is_header_word(cell) and match_label(cell, cell) is None:
+            names.append(re.sub(r"\s+", "", cell))
+            j += 1
+            continue
+        following = lines[j + 1].norm.strip() if wrapped and j + 1 < len(lines) and not lines[j + 1].cells else ""
+        if len(cell) <= _MAX_WRAPPED_HEADER_PART and following and is_header_word(cell + following) \
+                and len(cell + following) <= _MAX_HEADER_CELL:
+            names.append(cell + following)
+            j += 2
+            continue
+        break
+    return names, j
 
 
 def _column_role(name: str) -> str | None:
