@@ -658,3 +658,14 @@ def test_a_name_a_page_masked_with_asterisks_keeps_them_and_one_mark_still_leads
 
     assert [(u.raw, u.role) for u in read_unit_cell("****体育局、*市委组织部", "responsible")] == [
         ("****体育局", "responsible"), ("市委组织部", "lead")]
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("市行政审批局市司法局", ["市行政审批局", "市司法局"]),
+    ("省人社厅省财政厅、省教育厅", ["省人社厅", "省财政厅", "省教育厅"]),
+    ("市委市政府督查室", ["市委市政府督查室"]),   # 委 ends no such first name: one joint office
+    ("市生态环境局市中分局", ["市生态环境局市中分局"]),   # a bureau's branch
+    ("国家税务总局市税务局", ["国家税务总局市税务局"]),
+])
+def test_two_bureaus_a_copy_ran_together_are_two_names(cell: str, names: list[str]) -> None:
+    assert [name for name, _ in split_unit_list(cell)] == names

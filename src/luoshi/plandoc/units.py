@@ -980,9 +980,27 @@ def _pieces(h: str, start: int, end: int) -> list[tuple[int, int]]:
     i = 0
     while i < len(runs):
         j = _shared_ending(h, runs, i)
-        out.append((runs[i][0], runs[j][1]))
+        out.extend(_run_together(h, runs[i][0], runs[j][1]))
         i = j + 1
     return [(s, e) for s, e in out if h[s:e].strip(_TRIM) and not _NOT_A_NAME.fullmatch(h[s:e].strip(_TRIM))]
+
+
+def _run_together(h: str, s: int, e: int) -> list[tuple[int, int]]:
+    """'市行政审批局市司法局': two names a copy ran together without their separator, each a bureau's by its shape
+    (the first of at least four characters ending 局/厅/署/院, the second opening on its level), set apart again.
+    '市委市政府督查室', '县委县政府办公室' stay whole: 委 and 办 end no such first name."""
+    for m in _RUN_TOGETHER.finditer(h, s + _MIN_RUN_TOGETHER, e):
+        first, second = h[s:m.start()].strip(_TRIM), h[m.start():e].strip(_TRIM)
+        if looks_like_unit(first) and looks_like_unit(second) and len(second) >= _MIN_RUN_TOGETHER - 1 \
+                and not first.endswith("总局") and not second.endswith(_BRANCH_ENDINGS):
+            # (国家税务总局X市税务局, 市生态环境局市中分局: a bureau's local office or branch, one name)
+            return [(s, m.start()), *_run_together(h, m.start(), e)]
+    return [(s, e)]
+
+
+_RUN_TOGETHER = re.compile(r"(?<=[局厅署院])(?=[省市县区])")
+_BRANCH_ENDINGS = ("分局", "分中心", "分院", "支队", "大队", "中队", "派出所")
+_MIN_RUN_TOGETHER = 4
 
 
 def _shared_ending(h: str, pieces: list[tuple[int, int]], i: int) -> int:
