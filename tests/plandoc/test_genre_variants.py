@@ -2052,3 +2052,16 @@ def test_a_web_tables_three_lists_with_each_rows_entries_under_its_indicator() -
     assert _units(plan, "一", "(一)", "1", "(1)") == [("党政办", R), ("应消站", R)]
     assert _units(plan, "一", "(一)", "1", "(2)") == [("应消站", R)]
     assert _units(plan, "一", "(一)", "1", "(3)") == [("村(社区)", R)]
+
+
+def test_a_web_tables_number_column_holding_the_headings_over_items_in_the_next_cells() -> None:
+    rows = ["序号 | 省《工作要点》部署任务 | 市落实措施 | 牵头单位 | 责任单位 | 完成时限 | 备注 |",
+            "一、全链条优化审批 | ||||||",
+            "(一)全面实施行政许可事项清单管理。 | 1.按照国务院要求编制并公布行政许可事项清单。 | "
+            "(1)全面准确依法编制市、区(县)行政许可事项清单。 | 市行政审批局市司法局 | 市级相关单位,各区县政府 | "
+            "2022年9月底 | |"]
+    plan = parse("某市贯彻落实《2022年深化“放管服”改革优化营商环境工作要点》分工方案\n" + "\n".join(rows) + "\n")
+    assert _paths(plan) == [("一",), ("一", "(一)"), ("一", "(一)", "1"), ("一", "(一)", "1", "(1)")]
+    assert sorted(_units(plan, "一", "(一)", "1", "(1)")) == sorted([("市行政审批局", L), ("市司法局", L),
+                                                                ("市级相关单位", R), ("各区县政府", R)])
+

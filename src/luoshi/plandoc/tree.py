@@ -1008,7 +1008,8 @@ class TreeBuilder:
         """A table whose leading columns carry the outline's own labels: '（一）提升…' | '1、改善…' |
         '（1）建设精品道路300条。' | 牵头部门 … Each labelled cell is a node nested under the one to its
         left (a merged cell leaves it to the rows above); the last one is the row's task."""
-        if cell.text("seq"):
+        seq = cell.text("seq")
+        if seq and not _heading_in_cell(seq):
             return False
         unit_cols = [table.layout.col(r) for r in ("lead", "support", "guide", "responsible", "deadline")
                      if table.layout.col(r) >= 0]
@@ -1018,7 +1019,9 @@ class TreeBuilder:
             label = match_label(halfwidth(c.text), c.text) if c.text and c.start != skip else None
             if label is not None:
                 labelled.append((c, label))
-        if not labelled:
+        if not labelled or (seq and len(labelled) < 2):
+            # '(一)全面实施… | 1.按照国务院要求… | (1)全面准确…': the 序号 column holds the outline's heading, the
+            # next cells its items; a 序号 cell alone is the row's number, read as such
             return False
         draft = None
         answers = None   # the node the row's unit cells answer for, when not its last
@@ -1235,6 +1238,16 @@ def _resolve_ditto(cells: list[Cell], previous: list[Cell]) -> list[Cell]:
             out.append(c)
     return out
 
+
+
+def _heading_in_cell(text: str) -> bool:
+    """'(一)全面实施行政许可事项清单管理。': a labelled heading with its text, not a row number ('3', '(一)')."""
+    norm = halfwidth(text).strip()
+    label = match_label(norm, text.strip())
+    return label is not None and len(norm) - label.text_start >= _MIN_HEADING_TEXT
+
+
+_MIN_HEADING_TEXT = 4
 
 def _table_label(seq: str) -> Label | None:
     """A 序号 cell: "1", "一", "（一）", "1.1"; bare numerals get the style of their dotted form. A flag
