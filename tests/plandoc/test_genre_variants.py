@@ -2065,3 +2065,11 @@ def test_a_web_tables_number_column_holding_the_headings_over_items_in_the_next_
     assert sorted(_units(plan, "一", "(一)", "1", "(1)")) == sorted([("市行政审批局", L), ("市司法局", L),
                                                                 ("市级相关单位", R), ("各区县政府", R)])
 
+
+
+def test_a_clause_opening_on_a_preposition_names_no_unit_before_its_duty() -> None:
+    plan = _plan("（一）明确政府职责。充分发挥市场的基础性作用，"
+                 "对涉及政府履行职责、合理配置公共资源的目标任务进行分解。",
+                 "（二）单位生产总值能源消耗降低19.5%。（市经信局牵头）")
+    assert _units(plan, "一", "（一）") == []
+    assert _units(plan, "一", "（二）") == [("市经信局", L)]

@@ -533,3 +533,9 @@ def test_a_legal_databases_rows_run_on_after_the_title_leave_the_title() -> None
                  "【发布日期】2015.08.10【时效性】现行有效\n" + BODY)
     assert (plan.doc_number, plan.issued_on, plan.issuer) == ("通市政明电[2015]7号", "2015-08-10", "通化市政府")
     assert plan.title == "通化市2015年创建国家卫生城市实施方案"
+
+
+def test_a_notice_title_wrapped_over_two_lines_with_a_portals_validity_note_after_it() -> None:
+    plan = parse("东府〔2012〕28号\n关于落实东莞市国民经济和社会发展第十二个五年\n"
+                 "规划纲要主要目标和任务工作分工的通知(已废止)\n各镇人民政府(街道办事处):\n" + BODY)
+    assert plan.title == "关于落实东莞市国民经济和社会发展第十二个五年规划纲要主要目标和任务工作分工的通知"

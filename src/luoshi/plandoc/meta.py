@@ -141,7 +141,7 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = (), notice_
     notice_lines: set[int] = set()
     meta.notice_title = _clean_title(portal["notice_title"]) if "notice_title" in portal else None
     for i, ln in enumerate(content):
-        if _NOTICE_RE.search(_strip_brackets(ln.norm)) and len(ln.norm) <= 150:
+        if _NOTICE_RE.search(_strip_brackets(_VALIDITY_END.sub("", ln.norm))) and len(ln.norm) <= 150:
             start = i - 1 if i > 0 and _wraps_notice_title(content[i - 1], ln) else i
             notice_lines.update(range(start, i + 1))
             if meta.notice_title is None:
@@ -246,6 +246,8 @@ def _portal_date(portal: dict[str, str], name: str) -> str | None:
     return found[0] if found else None
 
 
+# '…工作分工的通知(已废止)': a portal's note of the text's validity after its title
+_VALIDITY_END = re.compile(r"[(\[【]\s*(?:失效|有效|已失效|已废止|废止|现行有效|部分失效)\s*[)\]】]\s*$")
 _VALIDITY_TAG = re.compile(r"[(（\[【]\s*(?:失效|有效|已失效|已废止|废止|现行有效|部分失效)\s*[)）\]】]\s*")
 
 
@@ -421,8 +423,9 @@ def _strip_brackets(s: str) -> str:
 
 
 def _clean_title(raw: str) -> str:
-    """A notice title without a leading 文号, a portal's 【tag】 or the 《》 portals wrap it in."""
-    s = _without_tag_or_doc_number(raw)
+    """A notice title without a leading 文号, a portal's 【tag】, a validity note after it or the 《》 portals wrap
+    it in."""
+    s = _VALIDITY_END.sub("", _without_tag_or_doc_number(raw).strip())
     if s.startswith("《") and s.endswith("》"):
         s = s[1:-1]
     return s.strip()
