@@ -246,9 +246,10 @@ def _portal_date(portal: dict[str, str], name: str) -> str | None:
     return found[0] if found else None
 
 
-# '…工作分工的通知(已废止)': a portal's note of the text's validity after its title
-_VALIDITY_END = re.compile(r"[(\[【]\s*(?:失效|有效|已失效|已废止|废止|现行有效|部分失效)\s*[)\]】]\s*$")
-_VALIDITY_TAG = re.compile(r"[(（\[【]\s*(?:失效|有效|已失效|已废止|废止|现行有效|部分失效)\s*[)）\]】]\s*")
+# A portal's note of the text's validity, before the 文号 ('(失效)西政办发…') or after a title ('…的通知(已废止)').
+_VALIDITY_NOTE = r"\s*(?:失效|有效|已失效|已废止|废止|现行有效|部分失效)\s*"
+_VALIDITY_END = re.compile(r"[(\[【]" + _VALIDITY_NOTE + r"[)\]】]\s*$")
+_VALIDITY_TAG = re.compile(r"[(（\[【]" + _VALIDITY_NOTE + r"[)）\]】]\s*")
 
 
 def _own_doc_number(content: list[Line]) -> str | None:
@@ -467,7 +468,6 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
     heading wraps, and a "（2019—2021）" line below it), else the one the notice names."""
     for i in range(len(content) - 1, -1, -1):
         ln = content[i]
-        # '…责任分工表.docx': a document-sharing site's file name line
         # '…责任分工表.docx': a document-sharing site's file name line; '2022年4月28日 自贡市…方案': the notice's date
         # run on with the title below it
         text = _FILE_EXTENSION.sub("", _DATE_BEFORE_TITLE.sub("", ln.raw.strip()))

@@ -99,12 +99,9 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
         following = lines[index].strip()
         wrapped = False
         starts_paragraph = uses_indent and paragraph_start[index]
-        # A page's byline ('发布日期:2023-01-30 作者:- 来源:…') is a line of its own under the title, and goes on
-        # only onto a line that holds more of its keys ('索引号:… 公文目录:政' / '府文件 发文日期:…'), not the text.
-        byline = _BYLINE.match(halfwidth(following)) is not None or (
-            _BYLINE.match(halfwidth(current[0])) is not None and _BYLINE.search(halfwidth(following)) is None)
         if current_width >= _FULL_LINE_SHARE * full_width and not _DATE_LINE.match(following) and not starts_paragraph \
-                and not _ENDS_CELL.search(tail) and not byline:   # a web table's row or cell is never a wrapped line
+                and not _ENDS_CELL.search(tail) \
+                and not _breaks_at_byline(current[0], following):   # a web table's row or cell is never a wrapped line
             if depth > 0 and (not HEADING_LABEL.match(following) or _CLOSING_NUMBER.match(following)):
                 wrapped = True
             elif not HEADING_LABEL.match(following) and not opens_with_unit_label(halfwidth(following)):
@@ -125,6 +122,14 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
         current_width = widths[index]
     out.append("".join(current))
     return out
+
+
+def _breaks_at_byline(paragraph_start: str, following: str) -> bool:
+    """A page's byline ('发布日期:2023-01-30 作者:- 来源:…') is a line of its own under the title, and goes on only onto
+    a line that holds more of its keys ('索引号:… 公文目录:政' / '府文件 发文日期:…'), not onto the text."""
+    after = halfwidth(following)
+    return _BYLINE.match(after) is not None or (
+        _BYLINE.match(halfwidth(paragraph_start)) is not None and _BYLINE.search(after) is None)
 
 
 def _join_around_rows(lines: list[str]) -> list[str]:

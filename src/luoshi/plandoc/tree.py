@@ -1239,7 +1239,6 @@ def _resolve_ditto(cells: list[Cell], previous: list[Cell]) -> list[Cell]:
     return out
 
 
-
 def _heading_in_cell(text: str) -> bool:
     """'(一)全面实施行政许可事项清单管理。': a labelled heading with its text, not a row number ('3', '(一)')."""
     norm = halfwidth(text).strip()
@@ -1248,6 +1247,7 @@ def _heading_in_cell(text: str) -> bool:
 
 
 _MIN_HEADING_TEXT = 4
+
 
 def _table_label(seq: str) -> Label | None:
     """A 序号 cell: "1", "一", "（一）", "1.1"; bare numerals get the style of their dotted form. A flag
