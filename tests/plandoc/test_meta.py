@@ -539,3 +539,37 @@ def test_a_notice_title_wrapped_over_two_lines_with_a_portals_validity_note_afte
     plan = parse("东府〔2012〕28号\n关于落实东莞市国民经济和社会发展第十二个五年\n"
                  "规划纲要主要目标和任务工作分工的通知(已废止)\n各镇人民政府(街道办事处):\n" + BODY)
     assert plan.title == "关于落实东莞市国民经济和社会发展第十二个五年规划纲要主要目标和任务工作分工的通知"
+
+
+def test_a_plans_title_wrapped_before_the_part_it_divides_is_joined() -> None:
+    # The first line ends like a title ('…规划'); the second only says what of it is divided.
+    plan = parse("2013年8月6日\n\n四川省基本公共服务体系“十二五”规划\n重点工作分工方案\n\n" + BODY)
+    assert plan.title == "四川省基本公共服务体系“十二五”规划重点工作分工方案"
+
+
+def test_a_doc_number_on_a_portals_bullet_line() -> None:
+    plan = parse("四川省人民政府办公厅关于印发某方案的通知\n  • 来源: 省政府办公厅\n  • 川办函[2013]151号\n" + BODY)
+    assert plan.doc_number == "川办函[2013]151号"
+
+
+def test_a_gazettes_doc_number_and_date_of_issue_on_one_line() -> None:
+    plan = parse("四川省人民政府\n关于落实《政府工作报告》重点工作\n部门分工的意见\n"
+                 "川府发〔2011〕8号 二○一一年三月十七日\n省政府各部门:\n" + BODY)
+    assert (plan.doc_number, plan.issued_on) == ("川府发〔2011〕8号", "2011-03-17")
+
+
+def test_a_pages_metadata_keys_in_square_brackets_between_pipes() -> None:
+    plan = parse("[索引号] | 11610824016087841N/2025-00040 | [ 主题分类 ] | 政务督查 |\n---|---|---|---|\n"
+                 "[ 发布机构 ] | 靖边县人民政府办公室 | [ 发文日期 ] | 2025-02-28 |\n"
+                 "[ 效力状态 ] | 有效 | [ 文 号 ] | 靖政发〔2025〕17号 |\n" + BODY)
+    assert (plan.doc_number, plan.issuer, plan.issued_on) == (
+        "靖政发〔2025〕17号", "靖边县人民政府办公室", "2025-02-28")
+
+
+def test_a_notice_sending_a_plan_whose_title_it_quotes_with_angle_brackets_inside() -> None:
+    plan = parse("某市人民政府办公厅关于印发2018年省《政府工作报告》涉及我市工作任务责任分解方案的通知\n"
+                 "各区人民政府:\n现将《2018年省〈政府工作报告〉涉及我市工作任务责任分解方案》印发给你们,请一并贯彻执行。\n"
+                 "一、各牵头单位要切实履行牵头责任。\n二、请各责任单位于2018年3月9日前报送落实措施。\n"
+                 "某市人民政府办公厅\n2018年2月14日\n2018年省《政府工作报告》涉及我市工作任务责任分解方案\n" + BODY)
+    assert plan.title == "2018年省《政府工作报告》涉及我市工作任务责任分解方案"
+    assert plan.issued_on == "2018-02-14"

@@ -88,14 +88,17 @@ def parse_source(src: SourceText, *, units: UnitDirectory | str | os.PathLike[st
     builder.finish()
     # '印发《X》…' / '一、…二、…三、…' (the notice's own paragraphs) / its signature, then X under its title.
     part = next((d for d in builder.drafts if d.style == "annex" and d.label == SECOND_DOCUMENT), None)
-    notice_part = part is not None and any(f"《{part.head.raw.strip()}》" in line.raw for line in builder.preamble)
+    # '现将《2018年省〈政府工作报告〉…方案》印发给你们': quoted inside 《》, the title's own 《》 are written 〈〉.
+    quoted = f"《{part.head.raw.strip().translate(_INNER_QUOTES)}》" if part is not None else ""
+    notice_part = part is not None and any(quoted in line.raw.translate(_INNER_QUOTES) for line in builder.preamble)
     notice_end: list[Line] = []
     if part is not None and notice_part:
         at = next((k for k, line in enumerate(lines) if line.start == part.head.start), None)
         notice_end = lines[max(0, (at or 0) - _NOTICE_END_LINES):at or 0]
     meta = extract_metadata(builder.preamble, closing=lines[-_CLOSING_LINES:], notice_end=notice_end)
-    if not meta.title and part is not None and notice_part:
-        meta.title = part.head.raw.strip()
+    if part is not None and notice_part and (
+            not meta.title or f"《{meta.title.translate(_INNER_QUOTES)}》" == quoted):
+        meta.title = part.head.raw.strip()   # the plan's own heading, its 《》 as it writes them
     if directory is None:
         # The built-in directory is Dalian's: a Guangzhou plan's 市人社局 is not 大连市人社局.
         builtin = UnitDirectory.builtin()
@@ -159,6 +162,9 @@ def _finalise(drafts: list[Draft], *, default_year: int | None, directory: UnitD
 # Every deadline and reference holds one of these characters, every target a number before what can follow
 # one (each module keeps its part).
 _FIELD_CHAR_RE = re.compile(f"[{DEADLINE_FIRST_CHARS}{REF_CHARS}]")
+
+
+_INNER_QUOTES = str.maketrans("〈〉", "《》")
 
 
 def _may_hold_fields(seg: Segment) -> bool:

@@ -37,8 +37,10 @@ PORTAL_KEYS: tuple[tuple[str, str | None], ...] = (
     ("废止日期", None), ("组配分类", None), ("公开方式", None), ("公开范围", None), ("信息来源", None),
 )
 # Portals space the characters of a label out ("标 题：", "索 引 号：", full-width spaces alike).
+# '[ 发布机构 ] | 靖边县人民政府办公室 |': a page's keys in square brackets.
 _KEY_RE = re.compile(
-    r"(" + "|".join(r"\s*".join(k) for k, _ in sorted(PORTAL_KEYS, key=lambda kv: -len(kv[0]))) + r")\s*[:|]\s*")
+    r"(?:\[\s*)?(" + "|".join(r"\s*".join(k) for k, _ in sorted(PORTAL_KEYS, key=lambda kv: -len(kv[0])))
+    + r")(?:\s*\])?\s*[:|]\s*")
 # Portals that set keys and values apart with spaces only ("文    号 蔡政办〔2023〕1号"): a key must start the
 # line and another one follow, so that a sentence opening with 标题 or 名称 is not read as metadata.
 _SPACED_KEY_RE = re.compile(
@@ -202,6 +204,9 @@ def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None,
             if closing and issuer is None:
                 continue
             return issuer, found[0]
+        if found and _is_date_only(ln.raw[found[1][0]:], (0, found[1][1] - found[1][0])) \
+                and _NUMBER_ONLY_RE.fullmatch(ln.norm[:found[1][0]]):
+            return None, found[0]   # '川府发〔2011〕8号 二○一一年三月十七日': a gazette's 文号 and date of issue
         if found:
             # '国务院办公厅 2016年4月27日': the signature and its date on one line.
             signer = ln.raw[:found[1][0]].strip()
@@ -212,6 +217,7 @@ def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None,
 
 
 _MAX_SIGNER = 40
+_NUMBER_ONLY_RE = re.compile(r"\s*" + DOC_NUMBER_RE.pattern + r"\s*")
 _LOST_CHARACTERS = re.compile(r"[?？][?？\s]*$")
 
 
@@ -260,7 +266,8 @@ def _own_doc_number(content: list[Line]) -> str | None:
         if text.endswith(("。", ".")) or len(text) > 150:
             break
         status = _VALIDITY_TAG.match(text)   # '(失效)西政办发〔2017〕14号 …': a portal's note of the text's validity
-        lead = status.end() if status else len(text) - len(text.lstrip("(（[［【〔 \u3000"))
+        # '• 川办函[2013]151号': a portal's bullet before it
+        lead = status.end() if status else len(text) - len(text.lstrip("(（[［【〔 \u3000•∙·"))
         found = find_doc_numbers(text[lead:])
         norm = halfwidth(text[lead:])
         if found and _NUMBER_AFTER_TITLE_RE.search(norm, 0, found[-1][1][0]) \
@@ -314,6 +321,8 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
         return False
     if cur.startswith(("及", "暨", "以及")):
         return True   # "…2020年政务公开工作要点" + "及重点任务分工": no title opens on a conjunction
+    if _DIVISION_TAIL_RE.fullmatch(cur):
+        return True   # "…“十二五”规划" + "重点工作分工方案": a division names the plan it divides
     # "国务院关于落实《政府工作报告》" + "重点工作部门分工的意见": a quoted title does not end the heading.
     outside = _QUOTED_TITLE_RE.sub("", prev.norm.strip())
     if _DOC_KIND_END_RE.search(_TRAILING_YEARS.sub("", outside)) or _NOTICE_RE.search(p):
@@ -325,6 +334,9 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
 
 
 _CARRIES_OUT_RE = re.compile(r"贯彻|落实|关于")
+# A line that only says which part of a plan is divided among units, never a title of its own.
+_DIVISION_TAIL_RE = re.compile(r"(?:(?:主要)?(?:目标)?(?:重点)?(?:工作|任务)(?:目标)?|主要目标任务|实施)?"
+                               r"(?:部门)?(?:责任)?(?:分工|分解)(?:的?(?:方案|意见)|表)?")
 
 
 _TITLE_AFTER_YEARS_RE = re.compile(r"\(\d{4}[^()]{0,12}\)\S")
@@ -363,8 +375,8 @@ def _portal_pairs(line: Line) -> list[tuple[str, str]]:
         pairs: list[tuple[str, str]] = []
         i = 0
         while i < len(texts):
-            key = _SPACES_RE.sub("", texts[i].rstrip(":"))
-            if key in _FIELD and i + 1 < len(texts) and _SPACES_RE.sub("", texts[i + 1].rstrip(":")) not in _FIELD:
+            key = _cell_key(texts[i])
+            if key in _FIELD and i + 1 < len(texts) and _cell_key(texts[i + 1]) not in _FIELD:
                 pairs.append((key, _original(line, texts[i + 1])))
                 i += 2
             else:
@@ -385,6 +397,11 @@ def _portal_pairs(line: Line) -> list[tuple[str, str]]:
     if key in _FIELD:
         return [(key, "")]   # "有效性" alone: a portal row whose value the page left empty
     return []
+
+
+def _cell_key(text: str) -> str:
+    """A key cell as the key it holds: '索 引 号:', '[ 发布机构 ]' (a page's keys in square brackets)."""
+    return _SPACES_RE.sub("", text.rstrip(":")).removeprefix("[").removesuffix("]")
 
 
 def _original(line: Line, norm_value: str) -> str:
