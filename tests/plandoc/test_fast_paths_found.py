@@ -331,7 +331,8 @@ def _reference_find_duty_units(text: str) -> list[units.MarkerUnit]:
                 found.extend(units.MarkerUnit(u.raw, "lead", u.span) for u in subject[0])
                 found.extend(units.MarkerUnit(u.raw, "support", u.span) for u in partners)
                 continue
-            role = _reference_duty_role(rest)
+            named = units._NAMED_AS.match(halfwidth(rest))   # 'X为…牵头责任单位': the role the sentence names
+            role = (units.verb_role(named.group("named")) or "responsible") if named else _reference_duty_role(rest)
             found.extend(units.MarkerUnit(u.raw, role, u.span) for u in subject[0])  # type: ignore[arg-type]
     for m in units._BY_UNIT.finditer(h):
         names = "names" if m.group("names") is not None else "group"

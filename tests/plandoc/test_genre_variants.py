@@ -2073,3 +2073,46 @@ def test_a_clause_opening_on_a_preposition_names_no_unit_before_its_duty() -> No
                  "（二）单位生产总值能源消耗降低19.5%。（市经信局牵头）")
     assert _units(plan, "一", "（一）") == []
     assert _units(plan, "一", "（二）") == [("市经信局", L)]
+
+
+def test_units_named_as_lead_and_assisting_units_in_sentences_of_their_own() -> None:
+    plan = parse("某州代表议案办理方案\n一、成立领导小组\n"
+                 "成立议案办理工作领导小组，州政府相关职能部门主要负责人为成员。\n"
+                 "二、明确工作责任\n州交通运输局为该议案办理工作的牵头责任单位，负责拟定办理工作总体实施方案。"
+                 "州发改委、州财政局、建始县政府为协办单位，各单位要互相配合。\n三、实行跟踪督办\n"
+                 "州政府督查室要将该议案办理工作纳入年度督查工作重点。\n")
+    assert _units(plan, "一") == []   # 主要负责人: people, whose 负责 is no duty
+    assert _units(plan, "二") == [("州交通运输局", L), ("州发改委", S), ("州财政局", S), ("建始县政府", S)]
+    assert _units(plan, "三") == []   # 实行跟踪督办: a heading, not an office named …办
+
+
+def test_units_closing_on_their_group_word_with_their_duty_after_a_comma() -> None:
+    plan = _plan("（五）县政府办、县发改局、市生态环境局靖边分局、县招商服务中心等牵头部门，"
+                 "要于每次调度会议前梳理进展。")
+    assert _units(plan, "一", "（五）") == [("县政府办", L), ("县发改局", L), ("市生态环境局靖边分局", L),
+                                  ("县招商服务中心", L)]
+
+
+def test_a_marker_whose_units_take_on_a_duty_and_whose_last_clause_says_it_is_not_repeated() -> None:
+    plan = _plan("（一）健全完善工作机制。压紧压实各方责任。〔市食安办牵头，市食安委成员单位按职责分工负责；"
+                 "各县（市、区）、高新区落实属地管理责任，以下每项均涉及不再重复列出〕")
+    assert _units(plan, "一", "（一）") == [("市食安办", L), ("市食安委成员单位", R), ("各县（市、区）", R),
+                                          ("高新区", R)]
+
+
+def test_a_web_tables_cell_that_went_on_on_the_next_line() -> None:
+    rows = ["任务内容 | 标准或要求 | 工作内容及要求 | 责任单位 | 协助单位 | 完成期限 |",
+            "生态环境 | 1、城市大环境绿化扎实开展。 | 禁止开发城市周围的自然山体。 | 市规划局 | 市国土资源局",
+            "市农牧林业局 | 2010年9月20日前 |",
+            "2、建设防护绿地。 | 建设城市绿化隔离带。 | 市建设局 | 有关部门 | 2010年9月20日前 |"]
+    plan = parse("某市创建国家园林城市任务分解表\n" + "\n".join(rows) + "\n")
+    assert sorted(_units(plan, "1")) == sorted([("市规划局", R), ("市国土资源局", S), ("市农牧林业局", S)])
+
+
+def test_a_problem_cell_ending_on_a_street_keeps_the_unit_cell_below_it_apart() -> None:
+    rows = ["序号 |", "路段名称 |", "问题描述 |", "责任单位 |", "备注 |",
+            "1 |", "湘北大道 |", "沿线街道车辆违停严重 |", "停车办 |", "|",
+            "2 |", "赶山西路 |", "学校对面工地上泥巴在雨水冲击下大量流向街道,污染严重 |", "城管大队 |", "|",
+            "3 |", "赶山西路 |", "路面积水严重 |", "城管支队 |", "|"]
+    plan = parse("卫生城市测评路段问题汇总表\n" + "\n".join(rows) + "\n")
+    assert _units(plan, "2") == [("城管大队", R)]

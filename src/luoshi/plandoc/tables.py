@@ -303,6 +303,16 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
         if _PIPES_ONLY.match(norm):
             continue
         spans = _pipe_cells(line.raw)
+        if in_table and out and 0 < len(out[-1].cells) < width and len(out[-1].cells) + len(spans) - 1 == width \
+                and not out[-1].norm.rstrip().endswith("|") and norm.rstrip().endswith("|") and len(spans) > 1:
+            # '… | 市规划局 | 市国土资源局' / '市农牧林业局 | 2010年9月20日前 |': a cell that went on on the next line
+            previous, b = out[-1], spans[0][1]
+            cell = previous.cells[-1]
+            joined = Cell(_span_text([previous, line], cell.start, line.start + b), cell.start, line.start + b)
+            raw = _span_text([previous, line], previous.start, line.end)
+            out[-1] = Line(previous.start, line.end, raw, halfwidth(raw),
+                           cells=[*previous.cells[:-1], joined, *_cells_line(line, spans[1:]).cells])
+            continue
         if in_table and out and 0 < len(out[-1].cells) < width and len(out[-1].cells) + len(spans) == width \
                 and norm.rstrip().endswith("|") and match_label(norm[spans[0][0]:spans[0][1]].strip(), "") is None:
             # '…3.制定出台…作出明确规定。 |' / '产业政策科 | |': the rest of a row a crawler broke after a cell

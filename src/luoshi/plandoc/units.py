@@ -119,7 +119,8 @@ _NOT_UNIT_ENDINGS = re.compile(
     # 城镇 ends a phrase (小城镇, 美丽城镇), except after a one-character name (凤城镇 is a town).
     r"(?:^|(?<=[\u4e00-\u9fff]{2})|(?<=[小大新各全本该]))城镇|城乡|家乡|故乡|下乡|返乡|"
     r"住院|出院|入院|庭院|教室|卧室|温室|密室|客厅|餐厅|大厅|展厅|"
-    r"[试执进运实发现可施推盛流风]行)$")
+    r"[试执进运实发现可施推盛流风]行|"
+    r"(?<!督查)(?<!督察)[督交转承主协举创筹领]办)$")   # 跟踪督办, 上级交办: a verb; 市委督查办 is an office
 _WHOLE_NOT_UNIT = re.compile(
     r"^(?:[全本我该此各][国省市州区县]|[省市县区]内|[省市县区]级|项目单位|建设单位|用人单位)$")
 # '村(社区)', '社区(村)', '村(居)': the village or neighbourhood committees, a body of the grassroots level
@@ -130,6 +131,9 @@ _TWO_CHAR_UNITS = re.compile(
     # 街镇/乡镇: every sub-district and town; 农委, 侨办: short names in a list after a prefixed one
     r"[省市县区州][委府办]|街镇|乡镇|镇街|镇乡|街道|板块|片区|村委|居委|[农经建教科计商体民宗]委|[侨台外编]办)$")
 _PROSE_IN_NAME = re.compile(r"[。:!?的]|\d{2,4}年|%|\d(?:个|台|座|家|项|辆|户|套|条|公里|千米|平方米|亩|万|亿)")
+# '…工地上泥巴在雨水冲击下大量流向街道': a street in a sentence. A sub-district's name is a short place name
+# ('半淞园路街道'), or follows its district's ('钟楼区南大街街道').
+_STREET_IN_PROSE = re.compile(r"[^省市区县镇]{9,}街道")
 # 项城市, 晋城市, 聊城市: a city whose name ends in 城, not the word 城市 (智慧城市, 文明城市).
 _CITY_NAMED_CHENG = re.compile(r"^(?:[省市州县区]|各)?[\u4e00-\u9fff]城市$")
 
@@ -156,7 +160,7 @@ def _strip_trailing_paren(n: str) -> str:
 _DESCRIBED_COLLECTIVE = re.compile(r"^(?:各|其他|有关|相关)[^。:;,!?的]{2,16}的(?:部门|单位|机构|企业|地区)$")
 
 # An organisation's name never opens with an action: 鼓励保险公司, 支持园区 are clauses.
-_ACTION = re.compile(r"(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|强化|做好|确保|指导|督促|"
+_ACTION = re.compile(r"(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|实行|强化|做好|确保|指导|督促|"
                      r"完成|创建|督导|定期|分批|分级|明确|提供|协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在|如需|如有|若|"
                      r"对(?![外口台]))")   # '对涉及政府履行职责…': a preposition (对外…, 对口…, 对台… open names)
 _ACTION_START = re.compile(r"^" + _ACTION.pattern)
@@ -184,7 +188,7 @@ def looks_like_unit(name: str) -> bool:
         return False
     if len(n) == 2:
         return bool(_TWO_CHAR_UNITS.match(n))
-    if _NOT_UNIT_ENDINGS.search(n) and not _CITY_NAMED_CHENG.match(n):
+    if (_NOT_UNIT_ENDINGS.search(n) and not _CITY_NAMED_CHENG.match(n)) or _STREET_IN_PROSE.fullmatch(n):
         return False
     return any(rx.search(n) for _, rx in _UNIT_SUFFIXES)
 
@@ -776,6 +780,10 @@ def _verb_tail(h: str, s: int, e: int) -> tuple[int, Role] | None:
     boundary so that what remains reads as a unit (党组织负责 keeps 党组织)."""
     m = _VERB_TAIL.search(h, s, e)
     if m is None or m.start() <= s:
+        # '各县(市、区)、高新区落实属地管理责任': a duty taken on closes the names, as a verb would
+        duty = _DUTY_TAIL.search(h, s, e)
+        if duty is not None and duty.start() > s and looks_like_unit(h[s:duty.start()]):
+            return duty.start(), "responsible"
         return None
     starts = []
     i = m.start()
@@ -1707,7 +1715,8 @@ def _link_as_colon(m: re.Match[str]) -> str:
 _LIST_BRACKETS = frozenset("【〔[")   # brackets that set off a list, never a note in the sentence
 _CLAUSE_END = re.compile(r"[。;]")
 _RULE_CLAUSE_START = re.compile(r"[。;,]")
-_LISTING_NOTE = re.compile(r"[^;。()]{0,40}?不(?:再|逐一|一一)(?:一一)?列出")
+# '不再一一列出', '以下每项均涉及不再重复列出': a note that the units are not listed again.
+_LISTING_NOTE = re.compile(r"[^;。()]{0,40}?不(?:再|逐一|一一)(?:一一|重复|单独|逐项)?(?:列出|列举)")
 
 
 def _skip_spaces(h: str, i: int) -> int:
@@ -1780,17 +1789,22 @@ _ACTS = re.compile(r"^(?:成立|形成|推进|挂牌|协调|组织|建立|设立
                    r"大力|全面|进一步|着力|坚持|围绕|聚焦|发挥|依托|利用|本)|由|将|把|要|应当|加强")
 
 
+# A role named after the units: 'X为该议案办理工作的牵头责任单位', 'A、B为协办单位'.
+_NAMED_AS_PATTERN = (r"(?:作为|为)(?:[^,;。为]{0,24}?的)?(?P<named>牵头|主办|协办|配合|参与|协助|主责|责任|承办|实施)"
+                     r"(?:责任)?(?:单位|部门)")
+_NAMED_AS = re.compile(_NAMED_AS_PATTERN)
 # What follows the units that open a duty sentence: "区交通委负责…", "区经委、区司法局等部门应当按照各自职责…".
 _DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?"
-                             r"(?:负责|牵头|配合|会同|联合|协助|协同|参与|组织实施)|是|"
+                             r"(?:负责(?!人(?![员口民群才]))|牵头|配合|会同|联合|协助|协同|参与|组织实施)|是|"
                              r"(?:要|应当?)?(?:统一|加强)?指导(?!意见|思想|原则|下)|"   # 区房管局要指导…
-                             r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能))"
+                             r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能)|"
+                             r"(?=" + _NAMED_AS_PATTERN + r"))"
                              r"(?!负责|部门|单位|处室)")   # 牵头负责部门 is a noun, not the predicate
 _SUBJECT_END = re.compile(r"[。:;,!?]")
 # A character of every _DUTY_PREDICATE (负责 牵头 配合 会同 联合 协助 协同 参与 组织实施 是 指导, 要/应按照职责)
 # and _MODAL (要 应 需 须 必须, or a duty taken on: 履行 承担 落实) match; and of every clause find_duty_units
 # reads: those, 由…, 牵头…, …成员单位.
-_PREDICATE_CHAR_SET = "负牵配会联协参组是指要应需须必履承落"
+_PREDICATE_CHAR_SET = "负牵配会联协参组是指要应需须必履承落为"
 _PREDICATE_CHARS = re.compile(f"[{_PREDICATE_CHAR_SET}]")
 _DUTY_CHARS = re.compile(f"[{_PREDICATE_CHAR_SET}由成]")
 
@@ -1819,7 +1833,8 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
                 found.extend(MarkerUnit(u.raw, "lead", u.span) for u in subject[0])
                 found.extend(MarkerUnit(u.raw, "support", u.span) for u in partners)
                 continue
-            role = _duty_role_at(h, subject[1])
+            named = _NAMED_AS.match(h, subject[1])
+            role = (verb_role(named.group("named")) or "responsible") if named else _duty_role_at(h, subject[1])
             found.extend(MarkerUnit(u.raw, role, u.span) for u in subject[0])
     for m in _BY_UNIT.finditer(h):
         names = "names" if m.group("names") is not None else "group"
@@ -1926,6 +1941,13 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], int]
         return None   # a bracket: a marker (read as one, or not at all), not a sentence
     m = _SUBJECT_END.search(h, start)
     end = min(m.start() if m else len(h), start + _MAX_TITLE_LEN + 10)
+    if m is not None and h[m.start()] == "," and h[m.start() - 2:m.start()] in _GROUP_ENDS \
+            and _MODAL.match(h, m.end()):
+        # 'A、B、C等牵头部门,要于每次调度会议前…': the units a clause of their own, their duties after the comma.
+        group = _GROUP_WORD_AT_END.search(h, start, m.start())
+        units = _unit_list(text, h, start, m.start()) if group is not None else None
+        if units and all(_subject_name(u.raw) for u in units):
+            return units, group.start() + 1   # type: ignore[union-attr]
     if not _PREDICATE_CHARS.search(h, start, end):
         return None   # no predicate or modal in the clause (most clauses of a plan)
     for p in _DUTY_PREDICATE.finditer(h, start, end):
@@ -1951,6 +1973,7 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], int]
 
 _MUST = r"(?:要|应当?|需|须|必须|需要)"
 _DUTY_TAKEN = r"(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)[^,;。]{0,8}(?:职责|责任)"   # 履行相应职责
+_DUTY_TAIL = re.compile(r"(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)[^,;。、()]{0,8}(?:职责|责任)$")
 _MODAL = re.compile(_MUST + r"(?=[\u4e00-\u9fff])|(?=" + _DUTY_TAKEN + r")")
 _TAKES_DUTY = re.compile(_MUST + r"?" + _DUTY_TAKEN)
 
