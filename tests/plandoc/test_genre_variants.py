@@ -2116,3 +2116,12 @@ def test_a_problem_cell_ending_on_a_street_keeps_the_unit_cell_below_it_apart() 
             "3 |", "赶山西路 |", "路面积水严重 |", "城管支队 |", "|"]
     plan = parse("卫生城市测评路段问题汇总表\n" + "\n".join(rows) + "\n")
     assert _units(plan, "2") == [("城管大队", R)]
+
+
+def test_a_blanket_rule_that_includes_the_item_stating_it_names_no_unit_of_its_own() -> None:
+    plan = _plan("1.稳定和扩大就业。〔市人社局，此项及以下任务均需各县（市、区）落实，不再列出。"
+                 "各责任单位按职责分工落实〕",
+                 "2.促进工资性收入合理增长。（市人社局）")
+    assert sorted(_units(plan, "一", "1")) == sorted([("市人社局", R), ("各县（市、区）", R)])
+    assert sorted(u.name for u in next(n for n in plan.nodes if n.path == ["一", "2"]).units) == [
+        "各县（市、区）", "市人社局"]

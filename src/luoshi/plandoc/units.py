@@ -2054,6 +2054,7 @@ _LEAD_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # "以下各项任务均需各区政府落实，不再列出": units that hold every later item.
 _BLANKET_RULE = re.compile(
+    r"(?:(?:此|本)项(?:任务)?(?:及|和|与))?"   # '此项及以下任务均需…': the item stating it included
     r"以下(?:各项|所有|全部)?[^,;。]{0,10}?(?:均|都|皆)(?:需|须|由|要|应)?(?P<names>[^,;。]{2,80}?)"
     r"(?P<verb>(?:" + _VERB_MORPHEME + r")+)[^;。]{0,60}?不再(?:一一)?(?:列出|列举|重复|单独列出|注明|标注|标明)"
     # "具体任务均涉及相关市（州）人民政府，不再做分工，下同": the units share every item from here on.
