@@ -2125,3 +2125,12 @@ def test_a_blanket_rule_that_includes_the_item_stating_it_names_no_unit_of_its_o
     assert sorted(_units(plan, "一", "1")) == sorted([("市人社局", R), ("各县（市、区）", R)])
     assert sorted(u.name for u in next(n for n in plan.nodes if n.path == ["一", "2"]).units) == [
         "各县（市、区）", "市人社局"]
+
+
+def test_a_web_tables_level_row_in_traditional_characters_splits_its_category_column() -> None:
+    rows = ["序號 | 政府信息公開類別及事項 | 公開內容 | 責任單位 |", "一級 | 二級 |",
+            "1 | 機構介紹 | 機構設置 | 部門職能、辦公地址、辦公時間、辦公電話等。 | 黨政綜合辦公室 |",
+            "2 | 領導分工 | 領導簡介、個人分工等。 | 黨建工作辦公室、黨政綜合辦公室 |"]
+    plan = parse("某鎮政府信息主動公開基本目錄\n" + "\n".join(rows) + "\n")
+    assert _units(plan, "1") == [("黨政綜合辦公室", R)]
+    assert _units(plan, "2") == [("黨建工作辦公室", R), ("黨政綜合辦公室", R)]

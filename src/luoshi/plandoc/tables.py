@@ -321,7 +321,7 @@ def read_pipe_cells(lines: list[Line]) -> list[Line]:
         if len(spans) >= _MIN_PIPE_CELLS or (len(spans) == 2 and norm.rstrip().endswith("|") and in_table):
             # '4.加强… | 市场执法股 |' in a table of rows of three: a row that lost a merged cell
             row = _cells_line(line, spans)
-            if in_table and all(_LEVEL_COLUMN.fullmatch(c.text.strip()) for c in row.cells):
+            if in_table and all(_LEVEL_COLUMN.fullmatch(halfwidth(c.text).strip()) for c in row.cells):
                 # '序号 | 公开类型及事项 | 公开内容 | 责任部门 |' / '一级 | 二级 | 三级 |': the header's second row
                 out[-1] = _split_level_cells(out[-1], row)
                 continue
