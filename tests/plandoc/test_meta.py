@@ -573,3 +573,11 @@ def test_a_notice_sending_a_plan_whose_title_it_quotes_with_angle_brackets_insid
                  "某市人民政府办公厅\n2018年2月14日\n2018年省《政府工作报告》涉及我市工作任务责任分解方案\n" + BODY)
     assert plan.title == "2018年省《政府工作报告》涉及我市工作任务责任分解方案"
     assert plan.issued_on == "2018-02-14"
+
+
+def test_a_portals_date_under_its_key_is_no_signature_date() -> None:
+    plan = parse("交通运输部办公厅关于印发《2015年交通运输部政府信息公开工作要点》的通知\n文号\n交办办函〔2015〕388号\n"
+                 "公开日期\n2015年06月18日\n主题分类\n政府信息公开\n部属各单位:\n"
+                 "《2015年交通运输部政府信息公开工作要点》已经交通运输部同意,现印发给你们。\n交通运输部办公厅\n"
+                 "2015年6月11日\n" + BODY)
+    assert (plan.doc_number, plan.issued_on) == ("交办办函〔2015〕388号", "2015-06-11")

@@ -121,8 +121,16 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = (), notice_
     meta = Metadata()
     portal: dict[str, str] = {}
     content: list[Line] = []
-    for line in preamble:
+    value_taken = False
+    for k, line in enumerate(preamble):
+        if value_taken:
+            value_taken = False
+            continue
         pairs = _portal_pairs(line)
+        if len(pairs) == 1 and not pairs[0][1] and k + 1 < len(preamble) and not line.cells \
+                and _stacked_value(pairs[0][0], preamble[k + 1]):
+            # '公开日期' / '2015年06月18日': a portal's key and its value each on a line of their own
+            pairs, value_taken = [(pairs[0][0], preamble[k + 1].raw.strip())], True
         run_on = _BRACKET_KEY_RE.search(line.norm) if not pairs and "【" in line.norm else None
         if run_on is not None and run_on.start() > 0 and len(_BRACKET_KEY_RE.findall(line.norm)) >= _MIN_RUN_ON_KEYS:
             # '通化市人民政府关于印发…的通知【法规类别】…【发文字号】通市政明电[2015]7号【发布部门】…': a legal
@@ -397,6 +405,16 @@ def _portal_pairs(line: Line) -> list[tuple[str, str]]:
     if key in _FIELD:
         return [(key, "")]   # "有效性" alone: a portal row whose value the page left empty
     return []
+
+
+def _stacked_value(key: str, line: Line) -> bool:
+    """Is `line`, under a key alone on its line, that key's value? Only a date under a date's key or a 文号 under
+    a 文号's: under other keys ('主 题 词：', left empty) the next line may be the title."""
+    text = line.raw.strip()
+    if key.endswith(("日期", "时间")):
+        found = find_date(text)
+        return found is not None and _is_date_only(text, found[1], with_time=True)
+    return _BRACKET_FIELD.get(key) == "doc_number" and DOC_NUMBER_RE.fullmatch(line.norm.strip()) is not None
 
 
 def _cell_key(text: str) -> str:
