@@ -2134,3 +2134,15 @@ def test_a_web_tables_level_row_in_traditional_characters_splits_its_category_co
     plan = parse("某鎮政府信息主動公開基本目錄\n" + "\n".join(rows) + "\n")
     assert _units(plan, "1") == [("黨政綜合辦公室", R)]
     assert _units(plan, "2") == [("黨建工作辦公室", R), ("黨政綜合辦公室", R)]
+
+
+def test_a_progress_cell_of_numbered_entries_in_a_table_copied_one_cell_per_line() -> None:
+    lines = ["序号", "主要工作任务", "进展情况", "牵头部门", "进展状态", "1",
+             "组织实施高水平生态绿色示范区建设专项行动,抓紧打造临沪高能级智慧产业新区。",
+             "1.推进生态绿色示范区建设专项行动,1-6月完成投资110.95亿元。",
+             "2.临沪高能级智慧产业新区完成工业投入41.26亿元,引进世界500强项目3个、超亿美元项目5个。",
+             "3.加快祥符荡科创绿谷交通基础设施建设。", "嘉善县政府、", "长三角发展办", "按时推进",
+             "2", "加快建设嘉兴科技城。", "科技城完成投资20亿元。", "南湖区政府", "按时推进"]
+    plan = parse("2021年某市政府工作报告重点工作执行情况(上半年)\n" + "\n".join(lines) + "\n")
+    assert _units(plan, "1") == [("嘉善县政府", L), ("长三角发展办", L)]
+    assert _units(plan, "2") == [("南湖区政府", L)]

@@ -610,9 +610,10 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                 i += 1
                 continue
             following = lines[i + 1].norm.strip() if i + 1 < len(lines) and not lines[i + 1].cells else ""
-            items_end = _numbered_items_end(lines, i) if row and _STACKED_SEQ.match(row[-1].norm.strip()) else i
+            # '1' / '1. 强化…' / '2. 紧扣…' / …: the row's content cell lists its own items, a line each; or a later
+            # cell does ('1' / '组织实施…' / '1.推进…' / '2.临沪…' / '嘉善县政府、…': a progress cell's entries).
+            items_end = _numbered_items_end(lines, i) if row and len(row) < width - 1 else i
             if items_end > i + 1:
-                # '1' / '1. 强化…' / '2. 紧扣…' / …: the row's content cell lists its own items, a line each.
                 raw = _span_text(lines[i:items_end], lines[i].start, lines[items_end - 1].end)
                 row.append(Line(lines[i].start, lines[items_end - 1].end, raw, halfwidth(raw)))
                 i = items_end
