@@ -25,7 +25,7 @@ FLOORS = {
     "unit_recall": 0.948,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 530
+MIN_DOCUMENTS = 545
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -128,7 +128,8 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # and on 530 (batches 50-53: their own losses on one line, 20 pairs and 17 nodes, and Xiangyang's marker without
 # brackets, 5 pairs; then units named as lead and assisting units in sentences, a clause of units closing on their
 # group word, a web table's cell going on on the next line and a street in a problem cell, 9 pairs the page on one
-# line does not read):
+# line does not read) and on 545 (batches 54-57: their own losses on one line, 36 pairs and 28 nodes; then a level row
+# in Traditional characters and a progress cell's numbered entries in a table one cell per line, 4 pairs):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -143,7 +144,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (3, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (6, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1768, 1071), "table-pipes": (2, 0), "table-cell-lines": (259, 209), "table-spaces": (551, 385),
+    "one-line": (1808, 1099), "table-pipes": (2, 0), "table-cell-lines": (259, 209), "table-spaces": (551, 385),
 }
 
 
