@@ -2146,3 +2146,17 @@ def test_a_progress_cell_of_numbered_entries_in_a_table_copied_one_cell_per_line
     plan = parse("2021年某市政府工作报告重点工作执行情况(上半年)\n" + "\n".join(lines) + "\n")
     assert _units(plan, "1") == [("嘉善县政府", L), ("长三角发展办", L)]
     assert _units(plan, "2") == [("南湖区政府", L)]
+
+
+def test_a_marker_clause_naming_the_part_of_the_task_before_its_lead() -> None:
+    plan = _plan("（二）做好规章和规范性文件公开。〔规章由政策法规司牵头、规范性文件由制发司（局）牵头，"
+                 "各有关司（局）、信息中心配合〕",
+                 "（三）推进自贸区建设。（中国（上海）自由贸易试验区管委会负责）")
+    assert _units(plan, "一", "（二）") == [("政策法规司", L), ("制发司（局）", L), ("各有关司（局）", S),
+                                          ("信息中心", S)]
+    assert _units(plan, "一", "（三）") == [("中国（上海）自由贸易试验区管委会", R)]
+
+
+def test_a_person_who_heads_a_unit_is_no_duty_of_the_unit() -> None:
+    plan = _plan("（一）建立路长制。村级路长由村民委员会主要负责同志担任，护路员由村级路长指派。")
+    assert _units(plan, "一", "（一）") == []

@@ -869,7 +869,15 @@ def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
             changed = True
         elif m and m.start() == s:
             e = s   # '区农业农村局、等区政府有关部门': the group word after a stray separator names no unit
+        by = h.find("由", s + 1, min(e, s + _MAX_TOPIC + 1))
+        if by > s and h[by - 1] not in _BY_IN_WORD and looks_like_unit(h[by + 1:e]) and not looks_like_unit(h[s:by]):
+            s = by + 1   # '规章由政策法规司牵头': the part of the task before 由, then its unit
+            changed = True
     return s, e, verb_role
+
+
+_MAX_TOPIC = 15
+_BY_IN_WORD = frozenset("自理事经缘来因")   # 自由贸易试验区, 理由, 事由: 由 inside a word
 
 
 # Inside a list of names, angle brackets typed as < > ‹ › « » hold a note too: 各县<市、区>人民政府.
@@ -1795,7 +1803,7 @@ _NAMED_AS_PATTERN = (r"(?:作为|为)(?:[^,;。为]{0,24}?的)?(?P<named>牵头|
 _NAMED_AS = re.compile(_NAMED_AS_PATTERN)
 # What follows the units that open a duty sentence: "区交通委负责…", "区经委、区司法局等部门应当按照各自职责…".
 _DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?"
-                             r"(?:负责(?!人(?![员口民群才]))|牵头|配合|会同|联合|协助|协同|参与|组织实施)|是|"
+                             r"(?:负责(?!人(?![员口民群才])|同志)|牵头|配合|会同|联合|协助|协同|参与|组织实施)|是|"
                              r"(?:要|应当?)?(?:统一|加强)?指导(?!意见|思想|原则|下)|"   # 区房管局要指导…
                              r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能)|"
                              r"(?=" + _NAMED_AS_PATTERN + r"))"
