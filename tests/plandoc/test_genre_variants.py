@@ -2160,3 +2160,14 @@ def test_a_marker_clause_naming_the_part_of_the_task_before_its_lead() -> None:
 def test_a_person_who_heads_a_unit_is_no_duty_of_the_unit() -> None:
     plan = _plan("（一）建立路长制。村级路长由村民委员会主要负责同志担任，护路员由村级路长指派。")
     assert _units(plan, "一", "（一）") == []
+
+
+def test_a_web_tables_rows_a_cell_wider_than_a_header_that_kept_a_two_level_column_as_one() -> None:
+    rows = ["序号 | 公开事项 | 内容规范 | 公开时限 | 公开形式 | 公开主体 |",
+            "1 | 组织机构 | 机构概况 | 1、要公开部门工作职责; 2、要公开内设机构。 | 15个工作日 | 政府网站 | 政工室 |",
+            "2 | 政策文件 | 规范性文件 | 1、文件要素齐全; 2、提供文本下载功能。 | 15个工作日内公开 | 政府网站 |"
+            " 法制大队 |"]
+    plan = parse("某公安局政务公开标准目录\n" + "\n".join(rows) + "\n")
+    assert _units(plan, "1") == [("政工室", R)]
+    assert _units(plan, "2") == [("法制大队", R)]
+    assert ("1", "1") in _paths(plan) and ("2", "2") in _paths(plan)

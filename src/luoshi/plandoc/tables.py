@@ -26,7 +26,7 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("lead", re.compile(r"牵头(单位|部门)?|主办单位|主责(单位|部门)")),
     ("guide", re.compile(r"指导(单位|部门|处室)")),   # read as support, like "X指导" in a marker
     ("support", re.compile(r"(配合|参与|协办|协同|协助|协作)(单位|部门)?|支撑(单位|部门)")),
-    ("responsible", re.compile(r"(责任|负责|承办|实施|行使|落实|执行|考核|推进)\S{0,3}"
+    ("responsible", re.compile(r"(责任|负责|承办|实施|行使|落实|执行|考核|推进|公开)\S{0,3}"
                                r"(单位|部门|主体|处室|科室|股室|机构|街镇|乡镇|镇街)"
                                r"|^责任人?$|^责任清单$"   # 任务清单 | 责任清单 | 时限清单: the three lists of a task
                                # a column headed by the kind of body each row names: 街镇 | 吴淞街道

@@ -827,6 +827,7 @@ class TreeBuilder:
         if not table.placed:
             table.placed = True
             _lost_header_cells(table, line.cells)
+            _header_short_of_row(table, line.cells)
         if table.unnamed and not any(table.layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
             # A column without a heading whose cells name units: the table's responsible units.
             for i in table.unnamed:
@@ -1226,6 +1227,25 @@ def _lost_header_cells(table: _Table, cells: list[Cell]) -> None:
             columns.setdefault("category", i)   # '一、围绕…': the heading merged down over its rows
     table.layout = TableLayout(columns)
     table.unnamed = [i for i in range(table.width) if i not in columns.values()]
+
+
+def _header_short_of_row(table: _Table, cells: list[Cell]) -> None:
+    """'序号 | 公开事项 | 内容规范 | 公开时限 | 公开形式 | 公开主体 |' over
+    '1 | 组织机构 | 机构概况 | 1、… | 15个工作日 | 政府网站 | 政工室 |': a header cell over two columns (the
+    事项's two levels) kept as one, so the rows have a cell more than the header. When the first row holds units
+    where the header's unit columns would be with the columns after the task moved right by the cells it lacks,
+    and not where they stand, they move."""
+    extra = _filled_width(cells) - table.width
+    task = table.layout.col("task")
+    unit_columns = [table.layout.col(role) for role in UNIT_COLUMNS if table.layout.col(role) > task]
+    if not 0 < extra <= _MAX_HEADER_SHORT or table.unnamed or task < 0 or not unit_columns or any(
+            cell_kind(cells[i].text) == "units" or cell_kind(cells[i + extra].text) != "units" for i in unit_columns):
+        return
+    table.layout = TableLayout({role: i + extra if i > task else i for role, i in table.layout.columns.items()})
+    table.width += extra
+
+
+_MAX_HEADER_SHORT = 2
 
 
 def _resolve_ditto(cells: list[Cell], previous: list[Cell]) -> list[Cell]:
