@@ -2171,3 +2171,14 @@ def test_a_web_tables_rows_a_cell_wider_than_a_header_that_kept_a_two_level_colu
     assert _units(plan, "1") == [("政工室", R)]
     assert _units(plan, "2") == [("法制大队", R)]
     assert ("1", "1") in _paths(plan) and ("2", "2") in _paths(plan)
+
+
+def test_a_table_copied_one_cell_per_line_whose_number_column_holds_a_heading_label_alone() -> None:
+    lines = ["序号", "重点工作", "市政府", "分管领导", "牵头单位", "配合单位", "备注", "强化科技创新支撑能力。", "",
+             "(一)", "", "加强战略科技力量建设。", "", "1", "加快建设科技创新轴。", "王 东", "市科技局",
+             "黄埔区、南沙区政府", "", "2", "全力做好国家实验室筹建保障服务工作。", "王 东", "市科技局",
+             "市政府办公厅、市发展改革委"]
+    # As a file's bytes: the reader joins the label standing alone to its text.
+    plan = parse(("2021年市政府工作报告部署工作责任分工\n" + "\n".join(lines) + "\n").encode())
+    assert _paths(plan) == [("(一)",), ("(一)", "1"), ("(一)", "2")]
+    assert _units(plan, "(一)", "1") == [("市科技局", L), ("黄埔区", S), ("南沙区政府", S)]

@@ -581,3 +581,10 @@ def test_a_portals_date_under_its_key_is_no_signature_date() -> None:
                  "《2015年交通运输部政府信息公开工作要点》已经交通运输部同意,现印发给你们。\n交通运输部办公厅\n"
                  "2015年6月11日\n" + BODY)
     assert (plan.doc_number, plan.issued_on) == ("交办办函〔2015〕388号", "2015-06-11")
+
+
+def test_a_pages_bulleted_posting_date_is_no_signature_date() -> None:
+    plan = parse("某市人民政府关于印发2021年市政府工作报告部署工作责任分工的通知\n  • 听全文\n  • 2021-03-05\n"
+                 "  • 来源: 某市人民政府办公厅\n穗府〔2021〕3号\n各区人民政府:\n现将分工印发给你们。\n某市人民政府\n"
+                 "2021年2月23日\n" + BODY)
+    assert plan.issued_on == "2021-02-23"

@@ -185,3 +185,13 @@ def test_a_pages_byline_is_a_line_of_its_own_between_the_title_and_the_text() ->
     row = ["索引号:11532328015177503N-/2020-0813006 公文目录:政",
            "府文件 发文日期:2020年08月13日 文号:元政发〔2020〕6号"]
     assert join_wrapped_lines([*row, *text]) == ["".join(row), "".join(text)]
+
+
+def test_a_label_alone_on_its_line_is_joined_to_its_text() -> None:
+    from luoshi.plandoc.reflow import join_lone_labels
+
+    assert join_lone_labels("一、总体要求\n（一）\n\n加强战略科技力量建设。\n1\n") == \
+        "一、总体要求\n（一）加强战略科技力量建设。\n\n1\n"
+    # A label over another label, a number, a table row or nothing stays as it is.
+    for text in ("（一）\n（二）推进。\n", "（一）\n1\n", "（一）\n甲\t乙\n", "（一）\n"):
+        assert join_lone_labels(text) == text

@@ -203,6 +203,8 @@ def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None,
     counts (not a table's last date)."""
     for i, ln in enumerate(lines):
         found = find_date(ln.raw)
+        if found and ln.raw.lstrip()[:1] in _BULLETS:
+            continue   # '• 2021-03-05': a page's list of its posting date, source and buttons, no signature
         run_on = _DATE_BEFORE_TITLE.match(ln.norm.strip()) if found and not closing else None
         if run_on is not None:
             return _signers(lines, i), found[0]   # type: ignore[index]
@@ -225,6 +227,7 @@ def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None,
 
 
 _MAX_SIGNER = 40
+_BULLETS = frozenset("•∙·●▪■◆")
 _NUMBER_ONLY_RE = re.compile(r"\s*" + DOC_NUMBER_RE.pattern + r"\s*")
 _LOST_CHARACTERS = re.compile(r"[?？][?？\s]*$")
 

@@ -242,6 +242,35 @@ def join_open_brackets(text: str) -> tuple[str, int]:
     return ("\n".join(out), joined) if joined else (text, 0)
 
 
+def join_lone_labels(text: str) -> str:
+    """The text with a label standing alone on its line ('（一）', its text on the next line, blank lines between,
+    as a table copied one cell per line or a PDF that set the label apart leaves it) joined to that text."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        following = i + 1
+        while following < len(lines) and following - i <= _MAX_BLANKS_AFTER_LABEL and not lines[following].strip():
+            following += 1
+        if _LONE_LABEL.fullmatch(line) and following < len(lines) and _TEXT_AFTER_LABEL.match(lines[following]) \
+                and "\t" not in lines[following] and not HEADING_LABEL.match(lines[following].strip()):
+            out.append(line.rstrip() + lines[following].strip())
+            out.extend([""] * (following - i - 1))   # the blank lines stay, below the joined line
+            i = following + 1
+            continue
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
+_LONE_LABEL = re.compile(r"\s*(?:[（(][一二三四五六七八九十百零〇]{1,4}[）)]|[（(]\d{1,3}[）)]|[①-⑳])\s*")
+_TEXT_AFTER_LABEL = re.compile(r"\s*[\u4e00-\u9fff“《]")
+_MAX_BLANKS_AFTER_LABEL = 6
+
+
 def _opens_bracket_at_end(line: str) -> bool:
     """Does the line end inside a bracket it opened itself, in its last few characters (a marker's label or
     its first names) or, for a labelled marker, further back with a pair opened and closed since; no table row?"""

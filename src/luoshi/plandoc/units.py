@@ -870,13 +870,16 @@ def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
         elif m and m.start() == s:
             e = s   # '区农业农村局、等区政府有关部门': the group word after a stray separator names no unit
         by = h.find("由", s + 1, min(e, s + _MAX_TOPIC + 1))
-        if by > s and h[by - 1] not in _BY_IN_WORD and looks_like_unit(h[by + 1:e]) and not looks_like_unit(h[s:by]):
-            s = by + 1   # '规章由政策法规司牵头': the part of the task before 由, then its unit
+        if by > s and h[by - 1] not in _BY_IN_WORD and looks_like_unit(h[by + 1:e]) \
+                and not looks_like_unit(h[s:by]) and h.find("解释", e, e + _VERB_AND_INTERPRET) < 0:
+            s = by + 1   # '规章由政策法规司牵头': the part of the task before 由, then its unit ('本办法由…负责解释':
+            # a text's own closing article, no duty)
             changed = True
     return s, e, verb_role
 
 
 _MAX_TOPIC = 15
+_VERB_AND_INTERPRET = 6   # '负责解释', '负责做好解释'
 _BY_IN_WORD = frozenset("自理事经缘来因")   # 自由贸易试验区, 理由, 事由: 由 inside a word
 
 
