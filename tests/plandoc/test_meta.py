@@ -588,3 +588,9 @@ def test_a_pages_bulleted_posting_date_is_no_signature_date() -> None:
                  "  • 来源: 某市人民政府办公厅\n穗府〔2021〕3号\n各区人民政府:\n现将分工印发给你们。\n某市人民政府\n"
                  "2021年2月23日\n" + BODY)
     assert plan.issued_on == "2021-02-23"
+
+
+def test_a_law_databases_number_row_run_on_after_its_key() -> None:
+    plan = parse("发文机关最高人民法院\n发文日期2019年02月21日\n时效性现行有效\n发文字号法办〔2019〕40号\n本院各单位:\n"
+                 "现将分工方案印发给你们。\n最高人民法院办公厅\n2019年2月21日\n" + BODY)
+    assert (plan.doc_number, plan.issued_on) == ("法办〔2019〕40号", "2019-02-21")

@@ -83,3 +83,9 @@ def test_it_recovers_a_title_after_an_unclosed_bracket() -> None:
 def test_it_stays_fast_on_hostile_input() -> None:
     assert find_refs("《" * 20000) == []
     assert len(find_refs("《a》(大政发〔2017〕1号)" * 2000)) == 2000
+
+
+def test_a_number_run_on_after_its_databases_key_leaves_the_key_out() -> None:
+    from luoshi.plandoc.refs import find_doc_numbers
+
+    assert [n for n, _ in find_doc_numbers("发文字号法办〔2019〕40号")] == ["法办〔2019〕40号"]

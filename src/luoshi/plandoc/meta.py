@@ -279,6 +279,9 @@ def _own_doc_number(content: list[Line]) -> str | None:
         status = _VALIDITY_TAG.match(text)   # '(失效)西政办发〔2017〕14号 …': a portal's note of the text's validity
         # '• 川办函[2013]151号': a portal's bullet before it
         lead = status.end() if status else len(text) - len(text.lstrip("(（[［【〔 \u3000•∙·"))
+        key = _NUMBER_KEY_RE.match(text, lead)
+        if key is not None:
+            lead = key.end()   # '发文字号法办〔2019〕40号': a database's key run on into its value
         found = find_doc_numbers(text[lead:])
         norm = halfwidth(text[lead:])
         if found and _NUMBER_AFTER_TITLE_RE.search(norm, 0, found[-1][1][0]) \
@@ -292,6 +295,7 @@ def _own_doc_number(content: list[Line]) -> str | None:
     return None
 
 
+_NUMBER_KEY_RE = re.compile(r"(?:发文字号|发文文号|文件编号|文号|字号)(?=[\u4e00-\u9fff])")
 # A notice's title closed by its kind, then its own 文号 in brackets ending the line.
 _NUMBER_AFTER_TITLE_RE = re.compile(r"(?:通知|意见|方案|决定|办法|规定)\s*\($")
 
