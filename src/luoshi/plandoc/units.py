@@ -82,9 +82,13 @@ _COLLECTIVE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 def is_collective_name(name: str) -> bool:
     """True for names that stand for several units: 各区县政府, 各有关部门, 市直有关部门, 各地, 各级政府…"""
     n = compact_name(name)
-    if not n:
+    if not n or _DUTY_NOT_BODY.search(n):
         return False
     return any(rx.search(n) for _, rx in _COLLECTIVE_RULES)
+
+
+# '第二章 各级责任', '各方职责': what bodies hold, not bodies.
+_DUTY_NOT_BODY = re.compile(r"(?:责任|责|任务|要求|目标|措施|举措|分工)$")
 
 
 # Endings of real unit names. One regex per family so the table reads as data.
