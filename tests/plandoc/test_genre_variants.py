@@ -2182,3 +2182,16 @@ def test_a_table_copied_one_cell_per_line_whose_number_column_holds_a_heading_la
     plan = parse(("2021年市政府工作报告部署工作责任分工\n" + "\n".join(lines) + "\n").encode())
     assert _paths(plan) == [("(一)",), ("(一)", "1"), ("(一)", "2")]
     assert _units(plan, "(一)", "1") == [("市科技局", L), ("黄埔区", S), ("南沙区政府", S)]
+
+
+def test_a_table_one_cell_per_line_whose_support_cell_lists_a_unit_a_line() -> None:
+    lines = ["序号", "事项分类", "事项名称", "项目内容", "牵头单位", "协同单位",
+             "1", "打造区域教育高地", "新建一批中小学校", "实施新建中小学校5家。", "区教体局", "东孝街道", "孝顺镇",
+             "区发改局",
+             "2", "中小学校清廉阳光厨房建设", "对28所中小学校食堂安装数字化验收平台。", "区教体局", "/",
+             "3", "家门口青少年宫", "新建1个“家门口的青少年宫”。", "团区委", "各乡镇(街道)", "区教体局"]
+    plan = parse("2024年某区政府民生实事任务分解方案\n" + "\n".join(lines) + "\n")
+    assert _units(plan, "1") == [("区教体局", L), ("东孝街道", S), ("孝顺镇", S), ("区发改局", S)]
+    assert _units(plan, "2") == [("区教体局", L)]
+    # The row left out its merged category cell and still has a unit line more than unit columns.
+    assert _units(plan, "3") == [("团区委", L), ("各乡镇(街道)", S), ("区教体局", S)]

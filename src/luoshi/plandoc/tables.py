@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from .lines import Cell, Line, match_label
 from .normalize import halfwidth
@@ -589,7 +590,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
         category_first = bool(out) and out[-1] is lines[i - 1] and _column_role(lines[i - 1].norm.strip()) == "category"
         if category_first:
             header.insert(0, out.pop())
-        close = _category_row if category_first else _row
+        close = partial(_category_row if category_first else _row, unit_tail=_unit_tail(header))
         # '序号' / '类别' / …: each group's heading stands in the category cell of its first row, after the number.
         category_after_seq = len(header) > 1 and _column_role(header[1].norm.strip()) == "category"
         headed_groups = False   # a heading was read in that category cell: the other rows leave it out
@@ -754,12 +755,22 @@ def _numbered_items_end(lines: list[Line], i: int) -> int:
     return j if j - i >= 2 else i
 
 
-def _category_row(row: list[Line], width: int) -> Line:
+def _category_row(row: list[Line], width: int, unit_tail: int = 0) -> Line:
     """A row of a table whose category column comes first: a row under the first of its group has no
     category cell of its own (merged above), so an empty one stands in for it."""
     if row and _STACKED_SEQ.match(row[0].norm.strip()):
         row = [Line(row[0].start, row[0].start, "", ""), *row]
-    return _row(row, width)
+    return _row(row, width, unit_tail)
+
+
+def _unit_tail(header: list[Line]) -> int:
+    """How many columns of units end the header ('… | 牵头单位 | 协同单位': 2)."""
+    count = 0
+    for cell in reversed(header):
+        if _column_role(cell.norm.strip()) not in _UNIT_COLUMN_ROLES:
+            break
+        count += 1
+    return count
 
 
 def _has_task(row: list[Line]) -> bool:
@@ -875,12 +886,16 @@ def is_header_word(cell: str) -> bool:
     return any(p.search(name) for _, p in COLUMN_ROLES)
 
 
-def _row(lines: list[Line], width: int = 0) -> Line:
+def _row(lines: list[Line], width: int = 0, unit_tail: int = 0) -> Line:
     """One table row made of consecutive lines, each a cell at its own place in the source. A row with more
     lines than its header has cells joins the consecutive lines of one cell (_join_cell_lines: leaders, then
     units one a line). A unit's name its cell wrapped ('市人力资源' / '社会保障局') is one cell in any row."""
     if width and len(lines) > width:
-        lines = _join_cell_lines(lines, width)
+        lines = _join_cell_lines(lines, width, unit_tail)
+    elif unit_tail >= 2 and len(lines) == width:
+        # '9' / '家门口青少年宫' / '新建…' / '团区委' / '各乡镇(街道)' / '区教体局': a row that left out its merged
+        # category cell yet holds more unit lines than the unit columns: the last column's units, one a line.
+        lines = _units_to_columns(lines, unit_tail)
     elif width and len(lines) > 2:
         lines = _join_wrapped_names(lines)
     first, last = lines[0], lines[-1]
@@ -1018,16 +1033,36 @@ _MAX_UNIT_LINE = 120
 PERSON_NAMES = re.compile(r"[\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2}(?:[\s、,，][\u4e00-\u9fff]\s?[\u4e00-\u9fff]{1,2})*")
 
 
-def _join_cell_lines(lines: list[Line], width: int) -> list[Line]:
+def _join_cell_lines(lines: list[Line], width: int, unit_tail: int = 0) -> list[Line]:
     """A row with more lines than its header has cells: the leaders of one cell one a line ('王旭锋' / '胡金芳')
     are joined first, then the entries of a list in one cell ('公众参与；' / '专家论证；' / '集体讨论决定。'), then the
-    units of one cell one a line, while the row is still too long."""
+    units of one cell one a line, while the row is still too long. Under a header ending in `unit_tail` unit
+    columns ('牵头单位 | 协同单位'), the unit lines that end the row fill them in order, one line to each but the
+    last, which takes the rest ('区教体局' / '东孝街道' / '孝顺镇' / …: the lead, then the units that work with it)."""
     lines = _join_wrapped_names(lines)
     if len(lines) > width:
         lines = _join_lines_of(lines, _is_person_line)
     if len(lines) > width:
         lines = _join_where(lines, lambda previous, _line: previous.norm.rstrip().endswith(";"), after_first=True)
+    if len(lines) > width and unit_tail >= 2:
+        filled = _units_to_columns(lines, unit_tail)
+        if len(filled) < len(lines):
+            return filled
     return _join_lines_of(lines, lambda line: _names_only_units(line.raw)) if len(lines) > width else lines
+
+
+def _units_to_columns(lines: list[Line], unit_tail: int) -> list[Line]:
+    """The unit lines that end a row in its `unit_tail` unit columns: one line to each but the last, which
+    takes the rest; the lines as they are when there are no more unit lines than columns."""
+    first_unit = len(lines)
+    while first_unit > 1 and _names_only_units(lines[first_unit - 1].raw):
+        first_unit -= 1
+    last_column = first_unit + unit_tail - 1
+    if last_column >= len(lines) - 1:
+        return lines
+    rest = lines[last_column:]
+    raw = _span_text(rest, rest[0].start, rest[-1].end)
+    return [*lines[:last_column], Line(rest[0].start, rest[-1].end, raw, halfwidth(raw))]
 
 
 _MAX_NAME_PART = 6
