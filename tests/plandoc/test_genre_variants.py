@@ -2195,3 +2195,10 @@ def test_a_table_one_cell_per_line_whose_support_cell_lists_a_unit_a_line() -> N
     assert _units(plan, "2") == [("区教体局", L)]
     # The row left out its merged category cell and still has a unit line more than unit columns.
     assert _units(plan, "3") == [("团区委", L), ("各乡镇(街道)", S), ("区教体局", S)]
+
+
+def test_a_working_groups_member_units_line_names_its_units() -> None:
+    plan = _plan("（一）综合组", "组  长:龙雅俐", "成员部门:党政综合办、公共服务办、街道社区卫生服务中心",
+                 "工作职责:负责综合协调疫情联防联控工作机制内部日常事务工作。")
+    assert [u for u in _units(plan, "一", "（一）") if u[0] != "综合组"] == [
+        ("党政综合办", R), ("公共服务办", R), ("街道社区卫生服务中心", R)]
