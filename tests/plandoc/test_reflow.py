@@ -195,3 +195,26 @@ def test_a_label_alone_on_its_line_is_joined_to_its_text() -> None:
     # A label over another label, a number, a table row or nothing stays as it is.
     for text in ("（一）\n（二）推进。\n", "（一）\n1\n", "（一）\n甲\t乙\n", "（一）\n"):
         assert join_lone_labels(text) == text
+
+
+def test_a_page_that_lost_its_line_breaks_is_broken_again_before_its_outlines_labels() -> None:
+    from luoshi.plandoc.reflow import split_run_on_outline
+
+    page = ("为推进实体经济发展，现结合我市实际，制定实施方案如下:一、工作目标全面落实政策措施，促进实体经济提质增效。"
+            "二、工作措施(一)降低企业税收负担。1.严格执行税额标准，工业用地分为五级。[责任单位:市财政局、市税务局]"
+            "2.落实增值税改革，按规定办理留抵退税。[责任单位:市税务局](二)降低企业用地成本。3.完善工业用地供应方式，"
+            "推行长期租赁、先租后让。[责任单位:市自然资源局]" + "本方案自印发之日起施行，有效期三年。" * 8)
+    text, breaks = split_run_on_outline(page)
+    assert breaks == 7   # '(一)' right after its heading's short title '二、工作措施' too
+    assert [line[:6] for line in text.split("\n")] == ["为推进实体经", "一、工作目标", "二、工作措施", "(一)降低企",
+                                                       "1.严格执行", "2.落实增值", "(二)降低企", "3.完善工业"]
+    plan = parse(page.encode())
+    assert [n.path for n in plan.nodes][-1] == ["二", "(二)", "3"]
+
+
+def test_a_long_paragraphs_own_sub_items_are_no_run_on_outline() -> None:
+    from luoshi.plandoc.reflow import split_run_on_outline
+
+    paragraph = ("（一）加强组织领导。" + "各地要把这项工作摆上重要位置，明确责任分工，细化工作措施。" * 6
+                 + "重点做好以下工作：(1)摸清底数；(2)建立台账；(3)跟踪问效。")
+    assert split_run_on_outline(paragraph) == (paragraph, 0)

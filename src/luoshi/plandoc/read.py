@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 from luoshi.plandoc.errors import InputTooLarge, PlanDocError, UnsupportedInput
 from luoshi.plandoc.limits import WorkBudget, check_text
 from luoshi.plandoc.messages import Message, message
-from luoshi.plandoc.reflow import HEADING_LABEL, join_column_breaks, join_lone_labels, join_open_brackets, unwrap
+from luoshi.plandoc.reflow import (
+    HEADING_LABEL,
+    join_column_breaks,
+    join_lone_labels,
+    join_open_brackets,
+    split_run_on_outline,
+    unwrap,
+)
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -383,6 +390,7 @@ def _cleaned(text: str) -> tuple[str, list[str]]:
     text, column_breaks = join_column_breaks(text)
     text, _ = join_open_brackets(text)   # a bracket broken over two lines says nothing of a margin: no warning
     text = join_lone_labels(text)
+    text, _ = split_run_on_outline(text)
     joined += column_breaks
     text, pinyin = strip_inserted_pinyin(text)
     warnings: list[str] = []

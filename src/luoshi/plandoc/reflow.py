@@ -24,6 +24,7 @@ import re
 import unicodedata
 
 from luoshi.plandoc.normalize import halfwidth
+from luoshi.plandoc.numerals import parse_number
 from luoshi.plandoc.units import looks_like_unit, opens_with_unit_label
 
 # A heading label, as the parser will see it at the start of a line (full- or half-width).
@@ -240,6 +241,71 @@ def join_open_brackets(text: str) -> tuple[str, int]:
         out.append(line)
         i += 1
     return ("\n".join(out), joined) if joined else (text, 0)
+
+
+def split_run_on_outline(text: str) -> tuple[str, int]:
+    """The text with a page that lost its line breaks ('…制定实施方案如下:一、工作目标…。二、工作措施(一)降低…。
+    1.严格执行…') broken again before each label of its outline, and how many breaks were put back. Only in a line
+    of at least _RUN_ON_LINE characters holding two labels of the upper levels (一、, (一)), only after the end of a
+    sentence, a clause, a colon, a closing bracket or a space, and only labels that go on a run of their kind:
+    一、 after the one before it (from 一、), (一) after (一)… or first under a new 一、, 1. and (1) likewise under
+    what is above them. A paragraph's own '(1)…;(2)…' breaks nothing: it holds no upper label."""
+    if len(text) < _RUN_ON_LINE:
+        return text, 0
+    lines = text.split("\n")
+    broken = 0
+    for k, line in enumerate(lines):
+        if len(line) < _RUN_ON_LINE or "\t" in line:
+            continue
+        cuts = _outline_cuts(halfwidth(line))
+        if len(cuts) >= _MIN_RUN_ON_LABELS:
+            pieces = [line[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+            lines[k] = "\n".join(piece for piece in pieces if piece)
+            broken += len(cuts)
+    return ("\n".join(lines), broken) if broken else (text, 0)
+
+
+def _outline_cuts(norm: str) -> list[int]:
+    """Where the labels of a run-on outline start in the half-width line `norm` (see split_run_on_outline)."""
+    cuts: list[int] = []
+    headings = 0   # labels of the two upper levels taken: a run-on outline has them, a paragraph's (1)…(2)… not
+    last = [0] * len(_RUN_ON_STYLES)   # the last value taken at each level
+    restarts = [False] * len(_RUN_ON_STYLES)   # a label above came since: the level may start again at 1
+    heading_end, heading_level = -1, -1   # where the last label taken ends, and its level
+    for m in _RUN_ON_LABEL.finditer(norm):
+        level = next(i for i, name in enumerate(_RUN_ON_STYLES) if m.group(name) is not None)
+        at = m.start("label")
+        if at > 0 and norm[at - 1] not in _RUN_ON_BOUNDARY and not (
+                level > heading_level >= 0 and at - heading_end <= _MAX_RUN_ON_HEADING
+                and not _PUNCTUATION.search(norm, heading_end, at)):
+            continue   # '二、工作措施(一)降低…': only a heading's short title, no sentence, may stand before it
+        value = parse_number(m.group(_RUN_ON_STYLES[level]))
+        # A level goes on (items numbered through the sections, as many plans do) or starts again under a new label
+        # above it.
+        if value is None or not (value == last[level] + 1 or (value == 1 and restarts[level])):
+            continue
+        last[level], restarts[level] = int(value), False
+        for lower in range(level + 1, len(last)):
+            restarts[lower] = True
+        headings += level < 2
+        heading_end, heading_level = m.end("label"), level
+        if at > 0:
+            cuts.append(at)
+    return cuts if headings >= _MIN_RUN_ON_HEADINGS else []
+
+
+_RUN_ON_LINE = 300
+_MIN_RUN_ON_LABELS = 3
+_MIN_RUN_ON_HEADINGS = 2
+_RUN_ON_STYLES = ("cn_dun", "cn_paren", "ar_dot", "ar_paren")
+_RUN_ON_BOUNDARY = frozenset("。;:!?)]〕】” \t\u3000")
+_MAX_RUN_ON_HEADING = 20
+_PUNCTUATION = re.compile(r"[。;:,!?、]")
+_RUN_ON_LABEL = re.compile(
+    r"(?P<label>(?P<cn_dun>[一二三四五六七八九十]{1,3})、"
+    r"|\((?P<cn_paren>[一二三四五六七八九十]{1,3})\)"
+    r"|(?P<ar_dot>\d{1,2})[.、](?!\d)"
+    r"|\((?P<ar_paren>\d{1,2})\))(?=[\u4e00-\u9fff“《])")
 
 
 def join_lone_labels(text: str) -> str:
