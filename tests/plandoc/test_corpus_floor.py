@@ -26,7 +26,7 @@ FLOORS = {
     "unit_recall": 0.945,
     "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 558
+MIN_DOCUMENTS = 569
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -135,7 +135,9 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # (batches 58-61: their own losses, 1 pair each as comma-list, space-list and he-before-last, 2 as label-lines-below,
 # 9 pairs and 19 nodes on one line; then a label alone in a table's number column, a header that kept a two-level
 # column as one and a marker clause naming the task's part before 由, 16 pairs and 9 nodes the page on one line does
-# not read):
+# not read) and on 569 (batches 62-65; then a page that lost its line breaks broken again before its outline's
+# labels, which lowered the page on one line's losses to 1,805 pairs and 982 nodes, and a label alone on its line
+# joined to its text, 5 nodes fewer lost by tables one cell per line):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
@@ -150,7 +152,7 @@ VARIANT_CEILINGS = {
     "marker-line-below": (0, 0), "label-lines-below": (5, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (6, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1833, 1127), "table-pipes": (2, 0), "table-cell-lines": (259, 209), "table-spaces": (551, 385),
+    "one-line": (1805, 982), "table-pipes": (2, 0), "table-cell-lines": (259, 204), "table-spaces": (551, 385),
 }
 
 
