@@ -671,6 +671,6 @@ def test_two_bureaus_a_copy_ran_together_are_two_names(cell: str, names: list[st
     assert [name for name, _ in split_unit_list(cell)] == names
 
 
-@pytest.mark.parametrize("name", ["各级责任", "各方职责", "各负其责", "各地任务"])
+@pytest.mark.parametrize("name", ["各级责任", "各方职责", "各负其责", "各地任务", "履行政府", "承担政府"])
 def test_what_bodies_hold_is_no_collective_body(name: str) -> None:
     assert not looks_like_unit(name)
