@@ -594,3 +594,9 @@ def test_a_law_databases_number_row_run_on_after_its_key() -> None:
     plan = parse("发文机关最高人民法院\n发文日期2019年02月21日\n时效性现行有效\n发文字号法办〔2019〕40号\n本院各单位:\n"
                  "现将分工方案印发给你们。\n最高人民法院办公厅\n2019年2月21日\n" + BODY)
     assert (plan.doc_number, plan.issued_on) == ("法办〔2019〕40号", "2019-02-21")
+
+
+def test_a_plans_title_wrapped_over_three_lines_is_joined() -> None:
+    plan = parse("荆州市沙市区人民政府\n2022年3月28日\n荆州市沙市区国民经济和\n"
+                 "社会发展第十四个五年规划和二〇三五年远景\n目标纲要任务分工方案\n" + BODY)
+    assert plan.title == "荆州市沙市区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要任务分工方案"

@@ -349,6 +349,18 @@ def _continues_title(prev: Line, line: Line, meta: Metadata) -> bool:
 
 
 _CARRIES_OUT_RE = re.compile(r"贯彻|落实|关于")
+
+
+def _breaks_mid_phrase(norm: str) -> bool:
+    """Does a line stop where no title ends: on a conjunction or particle, or inside 《…》 or “…”?"""
+    text = norm.strip()
+    if len(text) > _THIRD_OF_TITLE or "/" in text:
+        return False   # '本作品收錄於《中華人民共和國國務院公報/2022年/第17號': a page's note, no part of a title
+    return text.endswith(_MID_PHRASE_ENDS) or text.count("《") > text.count("》") or text.count("“") > text.count("”")
+
+
+_MID_PHRASE_ENDS = ("和", "及", "与", "的", "之", "暨", "关于", "、")
+_THIRD_OF_TITLE = 24
 # A line that only says which part of a plan is divided among units, never a title of its own.
 _DIVISION_TAIL_RE = re.compile(r"(?:(?:主要)?(?:目标)?(?:重点)?(?:工作|任务)(?:目标)?|主要目标任务|实施)?"
                                r"(?:部门)?(?:责任)?(?:分工|分解)(?:的?(?:方案|意见)|表)?")
@@ -537,6 +549,10 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
         if _PLAN_WORD_RE.search(_TRAILING_YEARS.sub("", _strip_brackets(norm))) or _NOTICE_RE.search(norm):
             if i > 0 and i - 1 not in notice_lines and _continues_title(content[i - 1], ln, meta):
                 text = content[i - 1].raw.strip() + text
+                if i > 1 and i - 2 not in notice_lines and _breaks_mid_phrase(content[i - 2].norm) \
+                        and _continues_title(content[i - 2], content[i - 1], meta):
+                    # '荆州市沙市区国民经济和' / '社会发展第十四个五年规划和…远景' / '目标纲要任务分工方案'
+                    text = content[i - 2].raw.strip() + text
             if i + 1 < len(content) and _TRAILER_LINE_RE.fullmatch(content[i + 1].norm.strip()):
                 text += content[i + 1].raw.strip()
             return _strip_brackets(_without_tag_or_doc_number(text))

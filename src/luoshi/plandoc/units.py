@@ -164,8 +164,8 @@ def _strip_trailing_paren(n: str) -> str:
 _DESCRIBED_COLLECTIVE = re.compile(r"^(?:各|其他|有关|相关)[^。:;,!?的]{2,16}的(?:部门|单位|机构|企业|地区)$")
 
 # An organisation's name never opens with an action: 鼓励保险公司, 支持园区 are clauses.
-_ACTION = re.compile(r"(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|实行|履行|承担|强化|做好|确保|指导|督促|"
-                     r"完成|创建|督导|定期|分批|分级|明确|提供|协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在|如需|如有|若|"
+_ACTION = re.compile(r"(?:鼓励|支持|推动|推进|加强|加快|引导|开展|建立|完善|落实|实施|实行|履行|承担|强化|做好|"
+                     r"确保|指导|督促|完成|创建|督导|定期|分批|分级|明确|提供|协调|配合|积极|依托|利用|围绕|聚焦|以|将|把|在|如需|如有|若|"
                      r"对(?![外口台]))")   # '对涉及政府履行职责…': a preposition (对外…, 对口…, 对台… open names)
 _ACTION_START = re.compile(r"^" + _ACTION.pattern)
 
