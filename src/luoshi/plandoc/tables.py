@@ -892,12 +892,12 @@ def _row(lines: list[Line], width: int = 0, unit_tail: int = 0) -> Line:
     units one a line). A unit's name its cell wrapped ('市人力资源' / '社会保障局') is one cell in any row."""
     if width and len(lines) > width:
         lines = _join_cell_lines(lines, width, unit_tail)
-    elif unit_tail >= 2 and len(lines) == width:
-        # '9' / '家门口青少年宫' / '新建…' / '团区委' / '各乡镇(街道)' / '区教体局': a row that left out its merged
-        # category cell yet holds more unit lines than the unit columns: the last column's units, one a line.
-        lines = _units_to_columns(lines, unit_tail)
     elif width and len(lines) > 2:
         lines = _join_wrapped_names(lines)
+        if unit_tail >= 2 and len(lines) == width:
+            # '9' / '家门口青少年宫' / '新建…' / '团区委' / '各乡镇(街道)' / '区教体局': a row that left out its merged
+            # category cell yet holds more unit lines than the unit columns: the last column's units, one a line.
+            lines = _units_to_columns(lines, unit_tail)
     first, last = lines[0], lines[-1]
     raw = "\t".join(line.raw for line in lines)
     return Line(first.start, last.end, raw, halfwidth(raw),
