@@ -56,7 +56,8 @@ _BRACKET_KEY_RE = re.compile(
     r"【\s*(" + "|".join(k for k, _ in sorted(_BRACKET_KEYS, key=lambda kv: -len(kv[0]))) + r")\s*】\s*")
 _MIN_RUN_ON_KEYS = 3
 # List bullets some portals put before each metadata row ("• 文件编号：…").
-_BULLET_RE = re.compile(r"^[\s•∙·●▪■◆\-*]+")
+_BULLET_CHARS = "•∙·●▪■◆"
+_BULLET_RE = re.compile(r"^[\s" + _BULLET_CHARS + r"\-*]+")
 _FIELD = dict(PORTAL_KEYS)
 _BRACKET_FIELD = dict(_BRACKET_KEYS)
 _SPACES_RE = re.compile(r"\s+")
@@ -227,7 +228,7 @@ def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None,
 
 
 _MAX_SIGNER = 40
-_BULLETS = frozenset("•∙·●▪■◆")
+_BULLETS = frozenset(_BULLET_CHARS)
 _NUMBER_ONLY_RE = re.compile(r"\s*" + DOC_NUMBER_RE.pattern + r"\s*")
 _LOST_CHARACTERS = re.compile(r"[?？][?？\s]*$")
 

@@ -1214,9 +1214,9 @@ def _lost_header_cells(table: _Table, cells: list[Cell]) -> None:
         return
     shift = min(_filled_width(cells), table.width) - named
     unit_columns = [table.layout.col(role) for role in UNIT_COLUMNS if table.layout.col(role) >= 0]
-    if shift <= 0 or not unit_columns or table.layout.col("task") < 0 or any(
-            cell_kind(cells[i].text) == "units" or cell_kind(cells[i + shift].text) != "units"
-            for i in unit_columns) or cell_kind(cells[table.layout.col("task") + shift].text) != "text":
+    if shift <= 0 or not unit_columns or table.layout.col("task") < 0 \
+            or not _units_only_when_moved(cells, unit_columns, shift) \
+            or cell_kind(cells[table.layout.col("task") + shift].text) != "text":
         return
     columns = {role: i + shift for role, i in table.layout.columns.items()}
     for i in range(shift):
@@ -1238,14 +1238,20 @@ def _header_short_of_row(table: _Table, cells: list[Cell]) -> None:
     extra = _filled_width(cells) - table.width
     task = table.layout.col("task")
     unit_columns = [table.layout.col(role) for role in UNIT_COLUMNS if table.layout.col(role) > task]
-    if not 0 < extra <= _MAX_HEADER_SHORT or table.unnamed or task < 0 or not unit_columns or any(
-            cell_kind(cells[i].text) == "units" or cell_kind(cells[i + extra].text) != "units" for i in unit_columns):
+    if not 0 < extra <= _MAX_HEADER_SHORT or table.unnamed or task < 0 or not unit_columns \
+            or not _units_only_when_moved(cells, unit_columns, extra):
         return
     table.layout = TableLayout({role: i + extra if i > task else i for role, i in table.layout.columns.items()})
     table.width += extra
 
 
 _MAX_HEADER_SHORT = 2
+
+
+def _units_only_when_moved(cells: list[Cell], unit_columns: list[int], shift: int) -> bool:
+    """Do the cells `shift` places right of the header's unit columns name units, and those at them not?"""
+    return not any(cell_kind(cells[i].text) == "units" or cell_kind(cells[i + shift].text) != "units"
+                   for i in unit_columns)
 
 
 def _resolve_ditto(cells: list[Cell], previous: list[Cell]) -> list[Cell]:

@@ -1987,8 +1987,9 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], int]
 
 
 _MUST = r"(?:要|应当?|需|须|必须|需要)"
-_DUTY_TAKEN = r"(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)[^,;。]{0,8}(?:职责|责任)"   # 履行相应职责
-_DUTY_TAIL = re.compile(r"(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)[^,;。、()]{0,8}(?:职责|责任)$")
+_TAKES_ON = r"(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)"
+_DUTY_TAKEN = _TAKES_ON + r"[^,;。]{0,8}(?:职责|责任)"   # 履行相应职责
+_DUTY_TAIL = re.compile(_TAKES_ON + r"[^,;。、()]{0,8}(?:职责|责任)$")   # closing one name of a list
 _MODAL = re.compile(_MUST + r"(?=[\u4e00-\u9fff])|(?=" + _DUTY_TAKEN + r")")
 _TAKES_DUTY = re.compile(_MUST + r"?" + _DUTY_TAKEN)
 
