@@ -51,6 +51,7 @@ _CLOSING_NUMBER = re.compile(r"^\d{1,3}[）)]")
 # Brackets a marker is written in: （…） (…) 〔…〕 […] 【…】.
 _OPENING = "（(〔[【"
 _CLOSING = "）)〕]】"
+_BRACKET = re.compile("[" + re.escape(_OPENING + _CLOSING) + "]")
 # A date alone on its line (the date under a signature) never continues the line above.
 _DATE_LINE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年"
                         r"[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
@@ -70,7 +71,18 @@ _MIN_FULL_WIDTH = 30
 
 def display_width(text: str) -> int:
     """Width in half-em cells: wide (CJK) characters count 2, others 1."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return sum(map(_WIDTHS.__getitem__, text))
+
+
+class _CharacterWidths(dict[str, int]):
+    """Each character's width, looked up in the Unicode database once (a plan uses a few thousand)."""
+
+    def __missing__(self, char: str) -> int:
+        width = self[char] = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        return width
+
+
+_WIDTHS = _CharacterWidths()
 
 
 def join_wrapped_lines(lines: list[str]) -> list[str]:
@@ -343,18 +355,21 @@ def _opens_bracket_at_end(line: str) -> bool:
     stripped = line.rstrip()
     if not stripped or "\t" in stripped or _ENDS_CELL.search(stripped):
         return False
-    tail = stripped[-_OPEN_TAIL:]
-    opened = max((tail.rfind(char) for char in _OPENING), default=-1)
-    if opened >= 0 and not any(char in tail[opened:] for char in _CLOSING):
+    window = stripped[-_OPEN_MARKER_TAIL:]
+    brackets = [(m.start(), m.group()) for m in _BRACKET.finditer(window)]
+    if not brackets:
+        return False   # most lines: nothing to look at
+    tail_from = len(window) - _OPEN_TAIL
+    last_open = next((k for k, char in reversed(brackets) if char in _OPENING), -1)
+    if last_open >= tail_from and not any(char in _CLOSING for k, char in brackets if k > last_open):
         return True
     # '(牵头单位:…,责任单位:…、各区县〔市〕政府、开发区管' / '委会)': the marker opened further back, a pair closed
     # since
-    window = stripped[-_OPEN_MARKER_TAIL:]
     unclosed: list[int] = []
-    for k, char in enumerate(window):
+    for k, char in brackets:
         if char in _OPENING:
             unclosed.append(k)
-        elif char in _CLOSING and unclosed:
+        elif unclosed:
             unclosed.pop()
     return bool(unclosed) and ":" in halfwidth(window[unclosed[-1]:])
 
