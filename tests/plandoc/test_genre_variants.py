@@ -2202,3 +2202,29 @@ def test_a_working_groups_member_units_line_names_its_units() -> None:
                  "工作职责:负责综合协调疫情联防联控工作机制内部日常事务工作。")
     assert [u for u in _units(plan, "一", "（一）") if u[0] != "综合组"] == [
         ("党政综合办", R), ("公共服务办", R), ("街道社区卫生服务中心", R)]
+
+
+def test_a_table_set_apart_by_spaces_under_a_header_of_words_whose_rows_open_on_their_labels() -> None:
+    lines = ["某县公安局执法规范化建设工作任务分工", "具体任务和工作要求   主要责任部门      完成时限", "",
+             "1、明确各岗位职责任务 国保、经侦、法制、禁毒和出入境对本单位职责任务进行规范。   2010年10月底", "",
+             "2、细化裁量标准 法制大队       2010年底", "",
+             "3、完善调解程序 治安、交警分头制定并实施      ", "",
+             "4、健全财物管理制度       警务保障室牵头制定,治安、刑侦积极配合   2010年10月底", "",
+             "5、健全扣押财物管理制度     拘留所、看守所制定       2010年11月底"]
+    plan = parse("\n".join(lines) + "\n")
+    assert _paths(plan) == [("1",), ("2",), ("3",), ("4",), ("5",)]
+    assert plan.nodes[0].text == "明确各岗位职责任务"
+    assert _units(plan, "1") == [("国保", R), ("经侦", R), ("法制", R), ("禁毒", R), ("出入境", R)]
+    assert _units(plan, "2") == [("法制大队", R)]
+    assert _units(plan, "3") == [("治安", R), ("交警", R)]
+    assert _units(plan, "4") == [("警务保障室", L), ("治安", S), ("刑侦", S)]
+    assert _units(plan, "5") == [("拘留所", R), ("看守所", R)]
+    assert plan.nodes[4].deadline is not None and plan.nodes[2].deadline is None
+
+
+def test_a_line_of_column_words_over_items_with_markers_is_no_table() -> None:
+    plan = parse("某市工作方案\n工作任务  责任单位  完成时限\n1、推进创新平台建设。(责任单位:市科技局)\n"
+                 "2、培育科技企业 扩大规模。(责任单位:市工信局、市财政局)\n")
+    assert _paths(plan) == [("1",), ("2",)]
+    assert _units(plan, "2") == [("市工信局", R), ("市财政局", R)]
+    assert plan.nodes[1].text.startswith("培育科技企业 扩大规模。")

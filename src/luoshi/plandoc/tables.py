@@ -129,7 +129,8 @@ def rebuild_tables(lines: list[Line]) -> list[Line]:
     whose anchor is absent changes nothing)."""
     lines = join_lone_unit_labels(read_pipe_cells(lines))
     text = "\n" + "\n".join([line.norm for line in lines])
-    if _SEQ_HEADER_ANYWHERE.search(text) or (_UNIT_HEADER_LINE.search(text) and _BARE_NUMBER_ANYWHERE.search(text)):
+    if _SEQ_HEADER_ANYWHERE.search(text) or _WORDS_HEADER_ANYWHERE.search(text) \
+            or (_UNIT_HEADER_LINE.search(text) and _BARE_NUMBER_ANYWHERE.search(text)):
         lines = split_spaced_rows(stack_cell_lines(lines))
         text = "\n" + "\n".join([line.norm for line in lines])
     return headerless_rows(lines) if _BARE_NUMBER_ANYWHERE.search(text) else lines
@@ -160,6 +161,9 @@ def join_lone_unit_labels(lines: list[Line]) -> list[Line]:
 _SEQ_HEADER_ANYWHERE = re.compile(r"序\s*号")
 # A unit column's header cell alone on its line ('责任单位'): with bare row numbers, a header without 序号.
 _UNIT_HEADER_LINE = re.compile(r"\n[ \t]*[\u4e00-\u9fff]{0,4}(?:单位|部门|科室|股室|处室)[ \t]*\n")
+# A unit column's header word after a run of spaces, on a short line: a header of words (see _spaced_header_of_words).
+_WORDS_HEADER_ANYWHERE = re.compile(
+    r"\n[^\n]{2,30}? {2,}[\u4e00-\u9fff]{0,6}(?:单位|部门|处室|科室|股室)(?: {2,}[^\n]{0,20})?\n")
 # A line that `headerless_rows` may take for a row number (its `_NUMBER_LINE`, once stripped), anywhere in
 # the text of lines each opened by a line break (a search for the break: faster than ^ tried everywhere).
 _BARE_NUMBER_ANYWHERE = re.compile(r"\n\s*[*※★]?\d{1,3}\s*(?:\n|$)")
@@ -1120,6 +1124,7 @@ def _is_person_line(line: Line) -> bool:
 # -- tables copied out of a PDF, cells set apart by spaces -------------------------------------------
 
 _SPACED_ROW = re.compile(r"^[★☆▲]?\d{1,3}\s+\S")   # ★6: a row flagged (a key task), still row 6
+_LABELLED_SPACED_ROW = re.compile(r"^[★☆▲]?\d{1,3}[、.]\s*\S")
 _TOKEN = re.compile(r"\S+")
 
 
@@ -1132,6 +1137,9 @@ def split_spaced_rows(lines: list[Line]) -> list[Line]:
     i = 0
     while i < len(lines):
         header = _spaced_header(lines[i])
+        if header is not None and header[1].col("seq") < 0 \
+                and not (i + 1 < len(lines) and _LABELLED_SPACED_ROW.match(lines[i + 1].norm)):
+            header = None   # a header of words only counts over the labelled rows it heads
         if header is None:
             out.append(lines[i])
             i += 1
@@ -1139,12 +1147,14 @@ def split_spaced_rows(lines: list[Line]) -> list[Line]:
         cells, layout = header
         out.append(_cells_line(lines[i], cells))
         i += 1
+        # Without a 序号 column each row opens on its item's label, run on with its text ('1、明确…').
+        row_start = _SPACED_ROW if layout.col("seq") == 0 else _LABELLED_SPACED_ROW
         # The text columns (类别, 主要任务, 细化措施 …) may hold spaces; the columns after them (units, dates)
         # are one word each. A row's middle is its text, put in the task column; the others stay empty.
         text_end = max(layout.col(r) for r in ("task", "content", "measures", "category", "target"))
         trailing = len(cells) - 1 - text_end
         while i < len(lines) and not lines[i].cells and trailing >= 1:
-            if _STACKED_SEQ.match(lines[i].norm.strip()) and i + 1 < len(lines) \
+            if row_start is _SPACED_ROW and _STACKED_SEQ.match(lines[i].norm.strip()) and i + 1 < len(lines) \
                     and not _SPACED_ROW.match(lines[i + 1].norm):
                 # '5' / '单位生产总值能耗…' / '路 军' / '屈 磊' / '发展改革委' / …: one row copied one cell per line.
                 j = i + 1
@@ -1154,7 +1164,7 @@ def split_spaced_rows(lines: list[Line]) -> list[Line]:
                 out.append(_row(lines[i:j], len(cells)))
                 i = j
                 continue
-            if not _SPACED_ROW.match(lines[i].norm):
+            if not row_start.match(lines[i].norm):
                 label = match_label(lines[i].norm, lines[i].raw)
                 if label is not None and label.style in ("cn_dun", "cn_paren") \
                         and len(lines[i].norm) <= _MAX_SECTION_ROW:
@@ -1164,7 +1174,7 @@ def split_spaced_rows(lines: list[Line]) -> list[Line]:
                 break
             # A row's unit cells may wrap onto lines of their own: they belong to it.
             j = i + 1
-            while j < len(lines) and not lines[j].cells and not _SPACED_ROW.match(lines[j].norm) \
+            while j < len(lines) and not lines[j].cells and not row_start.match(lines[j].norm) \
                     and (_names_only_units(lines[j].raw.rstrip("。;；")) or _ends_spaced_row(lines[j].raw, trailing)):
                 j += 1
             row_line = _spaced_row(lines[i:j], text_end, trailing, layout)
@@ -1186,7 +1196,11 @@ def _spaced_row(lines: list[Line], text_end: int, trailing: int, layout: TableLa
             tokens.append((line.start, line.end))
         else:
             tokens += [(line.start + m.start(), line.start + m.end()) for m in _TOKEN.finditer(line.raw)]
-    if len(tokens) < 2 + trailing:
+    numbered = layout.col("seq") == 0   # else the row's first word opens on its label, run on with its text
+    if not numbered and len(tokens) == trailing and layout.role_at(text_end + trailing) == "deadline" \
+            and not _DEADLINE_WORD.search(_span_text(lines, *tokens[-1])):
+        tokens.append((tokens[-1][1], tokens[-1][1]))   # '6、完善…规范 治安、交警分头制定并实施': no deadline given
+    if len(tokens) < (2 if numbered else 1) + trailing:
         return None
     if len(lines) > 1:
         # More unit cells than unit columns: the first column's cell wrapped ('区财政局' / '区税务局').
@@ -1203,10 +1217,11 @@ def _spaced_row(lines: list[Line], text_end: int, trailing: int, layout: TableLa
         tokens = head + cells
     elif trailing >= 2 and _free_text_last(layout, text_end + trailing):
         tokens = _spaces_in_last_cell(lines[0], tokens, trailing)
-    text = (tokens[1][0], tokens[len(tokens) - trailing - 1][1])
     first = tokens[0][0]
     row = [(first, first)] * (text_end + 1)
-    row[0], row[layout.col("task")] = tokens[0], text
+    if numbered:
+        row[0] = tokens[0]
+    row[layout.col("task")] = (tokens[1 if numbered else 0][0], tokens[len(tokens) - trailing - 1][1])
     spans = [*row, *tokens[len(tokens) - trailing:]]
     out_cells = [Cell(_span_text(lines, a, b), a, b) for a, b in spans]
     raw = "\t".join(c.text for c in out_cells)
@@ -1265,8 +1280,10 @@ def _span_text(lines: list[Line], start: int, end: int) -> str:
 
 
 def _spaced_header(line: Line) -> tuple[list[tuple[int, int]], TableLayout] | None:
-    if line.cells or not line.norm.startswith("序号") or " " not in line.norm:
+    if line.cells or " " not in line.norm:
         return None
+    if not line.norm.startswith("序号"):
+        return _spaced_header_of_words(line)
     cells: list[tuple[int, int]] = []
     single = False   # 工 作 任 务: a word spaced out one character at a time
     for m in _TOKEN.finditer(line.raw):
@@ -1281,6 +1298,27 @@ def _spaced_header(line: Line) -> tuple[list[tuple[int, int]], TableLayout] | No
             or not any(layout.col(r) >= 0 for r in ("lead", "support", "responsible")):
         return None
     return cells, layout
+
+
+def _spaced_header_of_words(line: Line) -> tuple[list[tuple[int, int]], TableLayout] | None:
+    """'具体任务和工作要求   主要责任部门      完成时限': a header with no 序号, its words set apart by runs of spaces,
+    the task's text first and a unit column after it."""
+    if len(line.norm) > _MAX_WORDS_HEADER:
+        return None
+    cells = [(m.start(), m.end()) for m in _HEADER_WORD.finditer(line.raw)]
+    names = [line.raw[a:b] for a, b in cells]
+    if not 3 <= len(names) <= _MAX_WORDS_HEADER_CELLS or not all(is_header_word(name) for name in names):
+        return None
+    layout = header_layout(names)
+    if layout is None or layout.col("task") != 0 or layout.col("seq") >= 0 \
+            or not any(layout.col(r) > 0 for r in ("lead", "support", "responsible")):
+        return None
+    return cells, layout
+
+
+_HEADER_WORD = re.compile(r"\S+(?: \S+)*")   # a word may hold single spaces; runs of two or more part them
+_MAX_WORDS_HEADER = 60
+_MAX_WORDS_HEADER_CELLS = 6
 
 
 def _joined_row(first: Line, rest: Line) -> Line:

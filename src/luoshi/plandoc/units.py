@@ -1143,19 +1143,73 @@ def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> lis
         units = parsed.units
     else:
         units = []
-        for ps, pe in _pieces(h, 0, end):
+        pieces = _pieces(h, 0, end)
+        clause_role: dict[int, Role] = {}   # a clause's closing verb, by where the clause ends
+        for ps, pe in pieces:
             a, b, noted = _strip_piece(h, ps, pe)
+            if b - a > _MIN_CELL_DUTY and not looks_like_unit(h[a:b]):
+                duty = _cell_duty(h, a, b)   # '拘留所、看守所制定', '出入境对本单位职责任务进行规范'
+                if duty is not None:
+                    b, noted = duty[0], duty[1] or noted
             starred = _lead_marked(h, a, b)   # '★区发改委、统计局': the marked unit leads
             if starred:
                 a += 1
             elif b - a > 2 and h[b - 1] == "*" and h[b - 2] != "*":
                 starred, b = True, b - 1   # '区农业农村委*' under '(加*号为牵头部门)': a mark after the name
             if b > a and not _NUMBERISH.fullmatch(h[a:b]):
-                units.append(MarkerUnit(text[a:b], "lead" if starred else
-                                        noted if noted and role == "responsible" else role, (a, b)))
+                for na, nb in _short_pair(h, a, b, pieces):
+                    units.append(MarkerUnit(text[na:nb], "lead" if starred else
+                                            noted if noted and role == "responsible" else role, (na, nb)))
+                clause_end = _clause_end(h, b, end)
+                if noted and role == "responsible" and not starred and pe >= clause_end \
+                        and h[b:pe].strip(_TRIM)[:1] != "(":
+                    clause_role[clause_end] = noted   # the verb closing the clause's last name, not a note
+        if clause_role:
+            # '治安、刑侦、禁毒积极配合': the verb closing a clause gives its role to every name of the clause
+            units = [MarkerUnit(u.raw, clause_role.get(_clause_end(h, u.span[1], end), u.role)
+                                if u.role == role else u.role, u.span) for u in units]
     if first_is_lead and role == "responsible":
         _assign_first_is_lead(units)
     return units
+
+
+# Where a unit cell's names end and its own duty begins ('…禁毒和出入境对本单位职责任务进行规范', '交警大队根据各自执法
+# 实际制定', '警务保障室牵头制定'): a manner, a preposition, or a verb after the names.
+_CELL_DUTY = re.compile(r"根据|依据|按照|结合|分头|各自|积极|对(?=[本各所辖其])|制定|牵头|配合|参与|协助|负责|组织实施")
+_MIN_CELL_DUTY = 3
+
+
+def _cell_duty(h: str, a: int, b: int) -> tuple[int, Role | None] | None:
+    """Where the duty written after a cell's names starts, and the role its verb gives; the first place after
+    which the names read as a unit, or else the first duty word (short names: 国保, 出入境)."""
+    starts = [m.start() for m in _CELL_DUTY.finditer(h, a + 2, b)]
+    if not starts:
+        return None
+    cut = next((k for k in starts if looks_like_unit(h[a:k])), starts[0])
+    return cut, verb_role(h[cut:b])
+
+
+def _clause_end(h: str, pos: int, end: int) -> int:
+    found = _SENTENCE_BREAK.search(h, pos, end)
+    return found.start() if found else end
+
+
+def _short_pair(h: str, a: int, b: int, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """'…、法制、禁毒和出入境': in a list of short names (no unit's shape), 和/及/与 between two more of them
+    parts two names, as 、 does; elsewhere the name is kept whole (市人力资源和社会保障局, 和平区)."""
+    at = next((k for k in range(a + 2, b - 1) if h[k] in "和及与"), -1)
+    if at < 0 or b - a > 2 * _SHORT_NAME + 1 or at - a > _SHORT_NAME or b - at - 1 > _SHORT_NAME:
+        return [(a, b)]
+    left, right = h[a:at], h[at + 1:b]
+    if looks_like_unit(left) or looks_like_unit(right) or _LEVEL_PREFIX.match(left) \
+            or not (left + right).isalpha():
+        return [(a, b)]
+    shorts = sum(1 for s, e in pieces if 2 <= len(h[s:e].strip(_TRIM)) <= _SHORT_NAME
+                 and not looks_like_unit(h[s:e].strip(_TRIM)))
+    return [(a, at), (at + 1, b)] if shorts >= 2 else [(a, b)]
+
+
+_SHORT_NAME = 4
 
 
 def _cell_together(text: str, h: str, end: int, role: Role) -> list[MarkerUnit] | None:
