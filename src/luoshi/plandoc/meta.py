@@ -93,6 +93,9 @@ _MONTH_LINE_RE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})�
 _NOT_TITLE_PART_RE = re.compile(r"(文件|特此通知|特此函告|主动公开|此件公开发布|依申请公开|不予公开)$|^附件\s*\d*$"
                                 r"|^(?:当前位置|您的位置|您现在的位置|首页\s*>|手机版)|(?:>[^>]*){2,}"   # a breadcrumb
                                 r"|丨"   # a page's bar of links ('丨 网站无障碍 丨 关怀版')
+                                # a portal's column the page sits in, alone on its line above the title
+                                r"|^(?:政府|政务)?信息公开(?:目录|专栏)?$|^政务公开$|^(?:政策文件|通知公告|公示公告|政策法规"
+                                r"|规范性文件|工作动态|政务动态|部门文件)$"
                                 # a page's byline
                                 r"|(?:^|[\s\[【])(?:来源|时间|发布时间|作者|编辑|责任编辑|浏览次数|点击数|字号)\s*:")
 
