@@ -60,7 +60,7 @@ def test_a_paragraph_without_a_field_character_holds_no_target_deadline_or_refer
 
 
 def test_every_deadline_label_holds_the_character_find_deadline_looks_for() -> None:
-    labels = re.fullmatch(r"\(\?:(.*)\)", dates._DEADLINE_LABELS)
+    labels = re.fullmatch(r"\(\?:(.*)\)", dates.DEADLINE_LABELS)
     assert labels is not None
     assert all(dates._LABEL_CHAR in label for label in labels.group(1).split("|"))
     for label in labels.group(1).split("|"):

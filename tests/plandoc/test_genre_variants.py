@@ -2228,3 +2228,19 @@ def test_a_line_of_column_words_over_items_with_markers_is_no_table() -> None:
     assert _paths(plan) == [("1",), ("2",)]
     assert _units(plan, "2") == [("市工信局", R), ("市财政局", R)]
     assert plan.nodes[1].text.startswith("培育科技企业 扩大规模。")
+
+
+def test_a_verb_marker_with_its_deadline_under_a_label_after_a_comma() -> None:
+    plan = _plan("（一）做好信息公开工作。（市发展改革委负责落实，完成时限：2022年10月）",
+                 "（二）优化政府网站专栏。（市政务服务局、市发展改革委牵头，各区政府负责落实，完成时限：2022年6月）")
+    assert _units(plan, "一", "（一）") == [("市发展改革委", R)]
+    assert _units(plan, "一", "（二）") == [("市政务服务局", L), ("市发展改革委", L), ("各区政府", R)]
+    assert plan.nodes[1].text == "做好信息公开工作。"
+    assert plan.nodes[2].deadline is not None and plan.nodes[2].deadline.text.endswith("2022年6月")
+
+
+def test_units_doing_their_duty_by_the_fields_they_oversee() -> None:
+    plan = _plan("（一）推动事项标准化。（市市场监管局牵头，朝阳区、通州区按分管领域负责，2023年12月底前完成）",
+                 "（二）优化线下服务。（市各相关部门按分管领域负责，持续推进）")
+    assert _units(plan, "一", "（一）") == [("市市场监管局", L), ("朝阳区", R), ("通州区", R)]
+    assert _units(plan, "一", "（二）") == [("市各相关部门", R)]

@@ -117,9 +117,9 @@ _PROSE_CADENCE_STARTS = "每按逐"
 _PROSE_CADENCE_START_RE = re.compile(f"[{_PROSE_CADENCE_STARTS}]")
 
 _ATTRIBUTIVE_TAIL_RE = re.compile(r"[^,，。;；:：!?！？\d]{0,3}的")
-_DEADLINE_LABELS = r"(?:完成时限|完成时间|办结时限|时间节点|时间要求|时限要求|时限)"
-_CELL_LABEL_RE = re.compile(rf"^\s*{_DEADLINE_LABELS}\s*[:：]?\s*")
-_LABELLED_DEADLINE_RE = re.compile(rf"{_DEADLINE_LABELS}\s*[:：]\s*(?P<value>[^。;；:：()（）,，\s]{{1,40}})")
+DEADLINE_LABELS = r"(?:完成时限|完成时间|办结时限|时间节点|时间要求|时限要求|时限)"
+_CELL_LABEL_RE = re.compile(rf"^\s*{DEADLINE_LABELS}\s*[:：]?\s*")
+_LABELLED_DEADLINE_RE = re.compile(rf"{DEADLINE_LABELS}\s*[:：]\s*(?P<value>[^。;；:：()（）,，\s]{{1,40}})")
 # What find_deadline needs one of: the first character of a date gate word (every date pattern has a
 # gate), of a prose cadence word, or 时, which every deadline label holds (tests keep these so).
 # (The class's contents are public: the parser skips a paragraph holding none of them, nor anything a

@@ -29,6 +29,7 @@ import yaml
 
 from luoshi.plandoc.messages import message
 
+from .dates import DEADLINE_LABELS
 from .errors import InputTooLarge, PlanDocError
 from .model import Role, Span
 from .normalize import halfwidth
@@ -756,6 +757,7 @@ _VERB_FORMS = ("总牵头", "为牵头单位", "为牵头部门", "作为牵头�
                "为责任部门", "为责任主体", "为主体", "为实施单位", "为实施部门", "为实施主体")
 _VERB_MANNER = ("按照职责分工", "按照职能分工", "按职责分工", "按职能分工", "根据职责分工", "依职责分工",
                 "按照职责", "按照职能", "按职责", "按职能", "根据职责", "依据职责", "依职责", "各司其职",
+                "按照分管领域", "按分管领域", "按照分管职责", "按分管职责",   # '各区按分管领域负责'
                 "分工", "分别", "共同", "具体", "积极", "主要", "督促", "抓好", "联合", "切实", "全力",
                 "认真", "一起", "协调", "参照")
 _VERB_CORE = ("牵头", "主办", "配合", "参与", "协助", "协同", "协办", "参加", "指导", "负责", "落实", "实施",
@@ -824,6 +826,9 @@ _TRIM = " \t\r\n\u3000、,;。.:"
 _DEADLINE_PIECE = re.compile(
     r"(?:(?:19|20)\d{2}|\d{1,2}月|年底|年内|年中|长期|持续|常态|每[年季月周半]|[上下]半年|今年|明年|"
     r"第?[一二三四1-4]季度|[0-9一二三四五六七八九十]+个?月内|即时|立即)")
+
+# '…负责落实，完成时限：2022年10月': a deadline after the names and their verb, under its label.
+_LABELLED_DEADLINE_PIECE = re.compile(DEADLINE_LABELS + r"\s*:")
 
 # Leaders named by title in a marker ("分管副省长负责"): people, not units; skipped.
 _PERSON_PIECE = re.compile(r"(?:省长|市长|县长|区长|州长|秘书长|书记|主任|厅长|局长|部长|主席|领导|同志)$")
@@ -1503,7 +1508,8 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
                 continue   # '市直有关部门、单位、…': the shared word alone names no unit
             if not shared_word and not looks_like_unit(name) \
                     and a not in (places := _shared_government(h, pieces) if places is None else places):
-                if not pending and _DEADLINE_PIECE.match(h, *_deadline_bounds(h, ss, se)):
+                if not pending and (_DEADLINE_PIECE.match(h, *_deadline_bounds(h, ss, se))
+                                    or _LABELLED_DEADLINE_PIECE.match(h, *_deadline_bounds(h, ss, se))):
                     if out.deadline is None:   # '…按职责分工负责，持续推进' / '2019年底前完成'
                         out.deadline = _deadline_bounds(h, ss, se)
                     continue
