@@ -2244,3 +2244,17 @@ def test_units_doing_their_duty_by_the_fields_they_oversee() -> None:
                  "（二）优化线下服务。（市各相关部门按分管领域负责，持续推进）")
     assert _units(plan, "一", "（一）") == [("市市场监管局", L), ("朝阳区", R), ("通州区", R)]
     assert _units(plan, "一", "（二）") == [("市各相关部门", R)]
+
+
+def test_a_table_one_cell_per_line_whose_rows_hold_sub_rows_under_a_merged_number_and_task() -> None:
+    lines = ["序号", "工作事项", "主要内容", "牵头单位", "配合单位", "委内牵头处室", "委内配合处室",
+             "1", "有序扩大家庭医生来源。", "现阶段家庭医生包括全科医生。", "各区政府", "市卫生健康委", "基层处",
+             "医政处",
+             "推动人才资源向基层医疗卫生机构倾斜。", "各区政府", "市卫生健康委、市人社局", "人事处", "基层处",
+             "2", "优化签约服务团队。", "家庭医生可以组建团队提供签约服务。", "各区政府", "/", "基层处", "药政处"]
+    plan = parse("家庭医生签约服务工作任务分工表\n" + "\n".join(lines) + "\n")
+    assert _paths(plan) == [("1",), ("2",)]
+    assert sorted(_units(plan, "1")) == sorted([("各区政府", L), ("市卫生健康委", S), ("基层处", L), ("医政处", S),
+                                               ("市人社局", S), ("人事处", L), ("基层处", S)])
+    assert all("各区政府" not in line for line in plan.nodes[0].text.splitlines())
+    assert _units(plan, "2") == [("各区政府", L), ("基层处", L), ("药政处", S)]

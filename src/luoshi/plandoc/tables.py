@@ -628,14 +628,14 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                     and not continues_unit_list(row[-1].norm.strip(), norm):
                 after = lines[i + 2].norm.strip() if i + 2 < len(lines) and not lines[i + 2].cells else ""
                 if _STACKED_SEQ.match(following):   # '“美丽家园”建设' / '8': the next row's category
-                    out.append(close(row, width))
+                    out.extend(_with_sub_rows(close, row, width))
                     row = [lines[i], lines[i + 1]]
                     if following.rstrip("*※").isdigit():
                         last_number = int(following.rstrip("*※"))
                     i += 2
                     continue
                 if _STACKED_SEQ.match(after):   # '行动二：…' / '旧区改造' / '4': a section row, then a category
-                    out.append(close(row, width))
+                    out.extend(_with_sub_rows(close, row, width))
                     out.append(_row([lines[i]]))
                     row = []
                     i += 1
@@ -659,7 +659,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                 else:
                     # '一、做大做强主导产业' or '经济社会发展主要预期目标分解（15项）', then row '1': a section row.
                     if row:
-                        out.append(close(row, width))
+                        out.extend(_with_sub_rows(close, row, width))
                         row = []
                     out.append(_row([lines[i]]))
                     i += 1
@@ -674,7 +674,7 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
             if number or (label is not None and not row and len(norm) <= 40) \
                     or (label is not None and len(row) >= width):
                 if row:
-                    out.append(close(row, width))
+                    out.extend(_with_sub_rows(close, row, width))
                 row = [lines[i]]
                 sub_item = not number and label is not None and label.style != "cn_dun"
                 if not number:   # a section row stands alone
@@ -689,8 +689,36 @@ def stack_cell_lines(lines: list[Line]) -> list[Line]:
                 break   # text that is no row: the table is over
             i += 1
         if row:
-            out.append(close(row, width))
+            out.extend(_with_sub_rows(close, row, width))
     return out
+
+
+def _with_sub_rows(close: Callable[[list[Line], int], Line], row: list[Line], width: int) -> list[Line]:
+    """A row, and the sub-rows a merged 序号 and 工作事项 stand over ('1' / '有序扩大…' / '现阶段…' / '各区政府' / … /
+    '根据服务人口…' / '各区政府' / …): each sub-row its own content cell and unit cells, copied one a line after the
+    row's; they come out as rows of their own whose first cells are empty (a row going on the task above)."""
+    for merged in (2, 1):
+        part = width - merged
+        extra = len(row) - width
+        if part < 3 or extra <= 0 or extra % part:
+            continue
+        chunks = [row[at:at + part] for at in range(width, len(row), part)]
+        if not all(_is_sub_row(chunk) for chunk in [*chunks, row[merged:width]]):
+            continue
+        out = [close(row[:width], width)]
+        for chunk in chunks:
+            at = chunk[0].start
+            cells = [Cell("", at, at)] * merged + [Cell(line.raw, line.start, line.end) for line in chunk]
+            raw = "\t".join(cell.text for cell in cells)
+            out.append(Line(at, chunk[-1].end, raw, halfwidth(raw), cells=cells))
+        return out
+    return [close(row, width)]
+
+
+def _is_sub_row(lines: list[Line]) -> bool:
+    """A content cell of text, then unit cells only (names, or '/' for none)."""
+    return not _names_only_units(lines[0].raw) and not _PLACEHOLDER.match(lines[0].norm) \
+        and all(_PLACEHOLDER.match(line.norm) or _names_only_units(line.raw) for line in lines[1:])
 
 
 def _header_over_numbered_rows(lines: list[Line], i: int) -> tuple[int, int]:
