@@ -148,6 +148,16 @@ def test_it_drops_noise_lines_with_a_warning() -> None:
     assert len([w for w in plan.warnings if "打印本页" in w and "关闭窗口" in w]) == 1
 
 
+def test_a_document_sharing_sites_numbered_notices_are_noise_and_number_nothing() -> None:
+    notices = ["1. 1、下载文档前请自行甄别文档内容的完整性,平台不提供额外的编辑、内容补充、找答案等附加服务。",
+               "2. 2、\"仅部分预览\"的文档,不可在线预览部分如存在完整性等问题,可反馈申请退款。",
+               "3. 3、如文档侵犯您的权益,请联系客服反馈,我们会尽快为您处理。"]
+    plan = parse("2020年某市工作方案\n合集下载\n" + "\n".join(notices)
+                 + "\n一、重点任务\n1.甲工作。(市农业农村局)\n2.乙工作。(市发展改革委)\n")
+    assert outline(plan) == ["一", "  1", "  2"]
+    assert any("下载文档前" in w for w in plan.warnings)
+
+
 # -- numbering through parse() ---------------------------------------------------------------------
 
 def test_it_reads_a_year_after_the_number_as_item_text() -> None:

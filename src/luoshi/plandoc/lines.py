@@ -232,9 +232,17 @@ NOISE_PATTERNS: tuple[tuple[str, re.Pattern[str], int], ...] = (
 )
 
 
+# A document-sharing site's numbered notices on downloads ('1、下载文档前请自行甄别文档内容的完整性…'): noise though
+# numbered, each in words no plan uses.
+_SHARING_SITE_NOTICE = re.compile(r"下载文档前请自行甄别|仅部分预览.{0,4}的文档|如文档侵犯您的权益")
+_MAX_SHARING_SITE_NOTICE = 120
+
+
 def noise_kind(norm: str) -> str | None:
     """Name of the scraping-noise rule a line matches, if any. A numbered line is content, whatever it
-    mentions ("5.完善网站地图、联系我们等栏目")."""
+    mentions ("5.完善网站地图、联系我们等栏目"), but for a document-sharing site's notices."""
+    if len(norm) <= _MAX_SHARING_SITE_NOTICE and _SHARING_SITE_NOTICE.search(norm):
+        return "sharing_site_notice"
     for name, pattern, longest in NOISE_PATTERNS:
         if len(norm) <= longest and pattern.search(norm):
             return None if match_label(norm, norm) is not None else name
