@@ -317,6 +317,7 @@ def test_it_joins_a_year_range_wrapped_below_the_title() -> None:
     "展开",
     "政府信息公开",  # the portal's column the page sits in
     "通知公告",
+    "首页 / 文件汇编/ 正文",  # a breadcrumb set apart by slashes
 ])
 def test_it_does_not_join_a_title_to_the_line_above_it(above: str) -> None:
     text = f"各街道办事处：\n现将方案印发给你们。\n{above}\n某某区城镇房屋安全隐患排查整治工作方案\n" + BODY

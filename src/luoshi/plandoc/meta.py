@@ -91,7 +91,8 @@ _MAX_HEADER_WORD = 6  # '工作任务', '重点任务', '责任单位': a table 
 _MONTH_LINE_RE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月")
 # Red-header and filing lines above a title: "上海市人民政府文件", "特此通知", "主动公开".
 _NOT_TITLE_PART_RE = re.compile(r"(文件|特此通知|特此函告|主动公开|此件公开发布|依申请公开|不予公开)$|^附件\s*\d*$"
-                                r"|^(?:当前位置|您的位置|您现在的位置|首页\s*>|手机版)|(?:>[^>]*){2,}"   # a breadcrumb
+                                # a breadcrumb
+                                r"|^(?:当前位置|您的位置|您现在的位置|首页\s*[>/»›]|手机版)|(?:>[^>]*){2,}"
                                 r"|丨"   # a page's bar of links ('丨 网站无障碍 丨 关怀版')
                                 # a portal's column the page sits in, alone on its line above the title
                                 r"|^(?:政府|政务)?信息公开(?:目录|专栏)?$|^政务公开$|^(?:政策文件|通知公告|公示公告|政策法规"
