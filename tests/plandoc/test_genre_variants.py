@@ -1557,12 +1557,12 @@ def test_a_unit_leading_a_later_row_of_a_merged_task_after_supporting_it_holds_b
                  "\t\t加强河道疏浚监督管理。\t区水务局\t区生态环境局\n")
     node = plan.nodes[0]
     assert [(u.name, u.role) for u in node.units] == [
-        ("区城运中心", L), ("区建设管理委", S), ("区水务局", S), ("区建设管理委", L), ("属地街镇", S),
+        ("区城运中心", L), ("区建设管理委", S), ("区水务局", S), ("区建设管理委", L), ("区水务局", S), ("属地街镇", S),
         ("区水务局", L), ("区生态环境局", S)]
-    # A second duty covers its own row's measure; a unit named again in the same role is not listed again.
-    second = node.units[3]
-    assert plan.source[second.covers[0]:second.covers[1]] == "加强建设工地监督管理。"
-    assert node.units[4].covers is None
+    # Each row is a measure of the task: a unit named again, in either role, is a duty covering its own row.
+    for again in (node.units[3], node.units[4]):
+        assert plan.source[again.covers[0]:again.covers[1]] == "加强建设工地监督管理。"
+    assert node.units[5].covers is None
 
 
 def test_a_page_opening_on_the_last_item_of_a_list_keeps_it_beside_the_next_heading() -> None:
@@ -2254,7 +2254,7 @@ def test_a_table_one_cell_per_line_whose_rows_hold_sub_rows_under_a_merged_numbe
              "2", "优化签约服务团队。", "家庭医生可以组建团队提供签约服务。", "各区政府", "/", "基层处", "药政处"]
     plan = parse("家庭医生签约服务工作任务分工表\n" + "\n".join(lines) + "\n")
     assert _paths(plan) == [("1",), ("2",)]
-    assert sorted(_units(plan, "1")) == sorted([("各区政府", L), ("市卫生健康委", S), ("基层处", L), ("医政处", S),
-                                               ("市人社局", S), ("人事处", L), ("基层处", S)])
+    assert _units(plan, "1") == [("各区政府", L), ("基层处", L), ("市卫生健康委", S), ("医政处", S),
+                                 ("各区政府", L), ("人事处", L), ("市卫生健康委", S), ("市人社局", S), ("基层处", S)]
     assert all("各区政府" not in line for line in plan.nodes[0].text.splitlines())
     assert _units(plan, "2") == [("各区政府", L), ("基层处", L), ("药政处", S)]

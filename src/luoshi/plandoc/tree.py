@@ -1120,8 +1120,8 @@ class TreeBuilder:
         """The units of a row's unit cells. A unit named in two of them in two roles (配合部门 and 实施主体) holds
         both duties, the second listed with the row's text as what it covers; a 责任单位 column that repeats the
         牵头单位 names it once. With `more`, the row goes on the task above it (its 序号 or task cell merged
-        down): a unit the task already has in the same role is not listed again, but one that leads this row's
-        measure after supporting an earlier one (or the reverse) is a second duty, covering this row's text. With
+        down): each row is a measure of the task, and a unit the task already has is listed again for it, covering
+        this row's text (one entry per row, as a unit two markers of a paragraph name is listed per marker). With
         `for_row`, every unit covers the row's text (a row that is no node of its own: each row a duty)."""
         own = next((c for c in ("content", "task") if cell.text(c)), None)
         row_text = (cell.start(own), cell.start(own) + len(cell.text(own))) if own else None
@@ -1143,10 +1143,8 @@ class TreeBuilder:
                 refs.extend(UnitRef(u.raw, u.role, False, (extra.start + u.span[0], extra.start + u.span[1]))
                             for u in marker.units)
         if more:
-            have = {(u.name, u.role) for u in draft.units}
             named = {u.name for u in draft.units}
-            refs = [replace(r, covers=row_text) if r.name in named else r for r in refs
-                    if (r.name, r.role) not in have]
+            refs = [replace(r, covers=row_text) if r.name in named else r for r in refs]
         _add_units(draft, refs)
 
 
