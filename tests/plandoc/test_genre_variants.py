@@ -2258,3 +2258,14 @@ def test_a_table_one_cell_per_line_whose_rows_hold_sub_rows_under_a_merged_numbe
                                  ("各区政府", L), ("人事处", L), ("市卫生健康委", S), ("市人社局", S), ("基层处", S)]
     assert all("各区政府" not in line for line in plan.nodes[0].text.splitlines())
     assert _units(plan, "2") == [("各区政府", L), ("基层处", L), ("药政处", S)]
+
+
+def test_a_bare_list_of_units_closing_an_item_before_its_full_stop() -> None:
+    plan = _plan("（一）地区生产总值增长11%（市发改委,市政府相关部门,各县市区政府,荆州开发区）。",
+                 "（二）财政收入增长12%（市财政局、市国税局）。",
+                 "（三）鼓励企业设立研发机构（研发中心）。",
+                 "（四）支持企业与高校合作（清华大学、市科技局）建设平台。")
+    assert _units(plan, "一", "（一）") == [("市发改委", R), ("市政府相关部门", R), ("各县市区政府", R),
+                                         ("荆州开发区", R)]
+    assert _units(plan, "一", "（二）") == [("市财政局", R), ("市国税局", R)]
+    assert _units(plan, "一", "（三）") == [] and _units(plan, "一", "（四）") == []

@@ -1750,6 +1750,12 @@ def find_unit_markers(text: str, *, first_is_lead: bool = False, lead_before_com
                 _after_sentence_end(h, open_at) or not h[:open_at].strip()
                 or (h[open_at] in _LIST_BRACKETS and (close_end >= tail or _before_sentence_end(h, close_end)))):
             parsed = _parse_bare(text, h, inner_start, inner_end)
+        elif parsed is None and closed and not h[close_end:limit].strip(_CLOSING_STOPS):
+            # '…增长11%(市发改委,各县市区政府,荆州开发区)。': a list closing the paragraph before its full stop,
+            # when it names two units or more and opens on a level ('市…', '各…'): a note would not
+            parsed = _parse_bare(text, h, inner_start, inner_end)
+            if parsed is not None and (len(parsed.units) < 2 or not _LEVELLED_FIRST.match(parsed.units[0].raw)):
+                parsed = None
         if parsed is not None:
             span_end = close_end if closed else len(h[:limit].rstrip())
             markers.append(_marker(parsed, (open_at, span_end), text, marker_leads, lead_before_comma))
@@ -1788,6 +1794,8 @@ def _link_as_colon(m: re.Match[str]) -> str:
 
 
 _LIST_BRACKETS = frozenset("【〔[")   # brackets that set off a list, never a note in the sentence
+_CLOSING_STOPS = " \t。;.!"
+_LEVELLED_FIRST = re.compile(r"[省市县区州各]")
 _CLAUSE_END = re.compile(r"[。;]")
 _RULE_CLAUSE_START = re.compile(r"[。;,]")
 # '不再一一列出', '以下每项均涉及不再重复列出': a note that the units are not listed again.
