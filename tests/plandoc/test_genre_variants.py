@@ -2269,3 +2269,10 @@ def test_a_bare_list_of_units_closing_an_item_before_its_full_stop() -> None:
                                          ("荆州开发区", R)]
     assert _units(plan, "一", "（二）") == [("市财政局", R), ("市国税局", R)]
     assert _units(plan, "一", "（三）") == [] and _units(plan, "一", "（四）") == []
+
+
+def test_the_leading_bodies_and_those_working_with_them_are_two_units() -> None:
+    plan = _plan("（一）建设集成办事场景。（责任单位：各场景牵头部门和配合部门、市政务和数据局）",
+                 "（二）优化社会保障服务。（责任单位：市人力资源和社会保障局）")
+    assert _units(plan, "一", "（一）") == [("各场景牵头部门", R), ("配合部门", R), ("市政务和数据局", R)]
+    assert _units(plan, "一", "（二）") == [("市人力资源和社会保障局", R)]

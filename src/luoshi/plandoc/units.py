@@ -965,6 +965,9 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
     if by_word and _BARE_PLACE.fullmatch(compact_name(left_name)) \
             and _PLACES_OF_A_LEVEL.match(compact_name(right_name)):
         return True   # '福州及相关设区市': a city and the others of its level
+    if by_word and _ROLE_BODIES.fullmatch(compact_name(right_name)) and looks_like_unit(left_name) \
+            and compact_name(left_name)[-2:] == compact_name(right_name)[-2:]:
+        return True   # '各场景牵头部门和配合部门': the leading bodies and those that work with them
     if not (looks_like_unit(left_name) and looks_like_unit(right_name)):
         return False
     if not by_word:
@@ -983,6 +986,7 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
 
 
 _WHOLLY_BRACKETED = re.compile(r"\([^()]{1,20}\)")
+_ROLE_BODIES = re.compile(r"(?:配合|参与|协办|协同|协助)(?:部门|单位)")
 
 
 # A zone's name ends in 区 like a place's, but names the zone's administration: 开发区, 高新区, 自贸区.
