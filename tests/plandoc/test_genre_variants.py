@@ -2276,3 +2276,10 @@ def test_the_leading_bodies_and_those_working_with_them_are_two_units() -> None:
                  "（二）优化社会保障服务。（责任单位：市人力资源和社会保障局）")
     assert _units(plan, "一", "（一）") == [("各场景牵头部门", R), ("配合部门", R), ("市政务和数据局", R)]
     assert _units(plan, "一", "（二）") == [("市人力资源和社会保障局", R)]
+
+
+def test_a_name_of_no_known_shape_within_a_verb_markers_list_of_units() -> None:
+    plan = _plan("（一）推广减盐减油。（省委宣传部、省教育厅、省计生协等按职责分工负责）",
+                 "（二）加强宣传。（省计生协负责）")
+    assert _units(plan, "一", "（一）") == [("省委宣传部", R), ("省教育厅", R), ("省计生协", R)]
+    assert _units(plan, "一", "（二）") == []

@@ -1401,7 +1401,7 @@ def _parse_labelled(text: str, h: str, start: int, end: int, *, strict: bool, op
                         out.deadline = (a, b)
                     continue
                 if len(name) > _MAX_NAME_LEN or _PROSE_IN_NAME.search(name) \
-                        or (strict and not _unknown_member(name, out.units, opens_line)):
+                        or (strict and not _unknown_member(name, len(out.units), opens_line)):
                     cut = _spaced_fields_end(h, labels, i, b)
                     if cut is not None:
                         return _parse_labelled(text, h, start, cut, strict=strict, opens_line=opens_line)
@@ -1467,12 +1467,12 @@ def _before_glued_word(h: str, start: int, end: int) -> int:
 _MAX_GLUED_WORD = 6
 
 
-def _unknown_member(name: str, before: list[MarkerUnit], opens_line: bool = False) -> bool:
+def _unknown_member(name: str, before: int, opens_line: bool = False) -> bool:
     """An unbracketed label's list ('责任单位：区住建委、区财政局、…、区属各重点平台') may hold a name of no
-    known shape after names that are units, or anywhere when the label opens its line; a short name that
-    opens no clause is one more."""
+    known shape after `before` names that are units (two or more), or anywhere when the label opens its line; a
+    short name that opens no clause is one more."""
     n = compact_name(name)
-    return (opens_line or len(before) >= 2) and len(n) <= _MAX_UNKNOWN_MEMBER and not _ACTION_START.search(n) \
+    return (opens_line or before >= 2) and len(n) <= _MAX_UNKNOWN_MEMBER and not _ACTION_START.search(n) \
         and not _NOT_UNIT_ENDINGS.search(n)
 
 
@@ -1517,7 +1517,9 @@ def _parse_verbs(text: str, h: str, start: int, end: int) -> _Parsed | None:
                     if out.deadline is None:   # '…按职责分工负责，持续推进' / '2019年底前完成'
                         out.deadline = _deadline_bounds(h, ss, se)
                     continue
-                return None
+                # '省妇联、省科协、省计生协等按职责分工负责': a name of no known shape within a list of units
+                if not (h[ps - 1:ps] == "、" and _unknown_member(name, len(pending))):
+                    return None
             if not shared_word:   # '市直有关部门、单位负责': the word names no unit, its verb closes the list
                 pending.append((a, b))
             if forced == "lead":
@@ -1566,7 +1568,7 @@ def _parse_bare(text: str, h: str, start: int, end: int) -> _Parsed | None:
             out.deadline = (a, b)   # '（省财政厅、省税务局，2019年底前完成）'
             continue
         if out.deadline is not None or (note is not None and not _ROLE_NOTE_AT_END.search(h, ps, pe)) \
-                or not (looks_like_unit(h[a:b]) or (note is None and _unknown_member(h[a:b], out.units)
+                or not (looks_like_unit(h[a:b]) or (note is None and _unknown_member(h[a:b], len(out.units))
                                                     and not _DEADLINE_PIECE.match(h, a, b))):
             return None   # verbs belong to _parse_verbs; only （牵头）-style notes are allowed here
         out.units.append(MarkerUnit(text[a:b], note or "responsible", (a, b)))
