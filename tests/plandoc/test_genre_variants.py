@@ -500,6 +500,8 @@ def test_it_reads_state_council_style_markers(marker: str, units: list[tuple[str
     ("（省卫生健康委，各市、县〔区〕政府）", ["省卫生健康委", "各市、县〔区〕政府"]),
     ("（各市〔州〕、县〔市、区〕政府，省直各部门按照职能分别落实）", ["各市〔州〕、县〔市、区〕政府", "省直各部门"]),
     ("（责任单位：市科技局、区政府）", ["市科技局", "区政府"]),
+    ("（牵头单位：市民政局，配合单位：市财政局、各有关区、县级市政府）",
+     ["市民政局", "市财政局", "各有关区、县级市政府"]),
 ])
 def test_it_keeps_the_governments_of_two_levels_as_one_name(marker: str, names: list[str]) -> None:
     assert [name for name, _ in _units(_plan("（一）完成任务。" + marker), "一", "（一）")] == names

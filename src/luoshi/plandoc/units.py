@@ -1072,7 +1072,8 @@ _BARE_ENDING = re.compile(r"[委办局厅]")
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗]$")
 _PLACE_DEPARTMENTS = re.compile(r"^[\u4e00-\u9fff]{2,4}[省市州县区盟旗][\u4e00-\u9fff]{0,8}(?:部门|单位|机构)$")
 # '各市〔州〕': the bracket round or tortoise-shell
-_LEVEL_ONLY = re.compile(r"^(?:各|相关|有关)?[省市县区州旗盟乡镇]{1,2}(?:[(〔][省市县区州旗盟乡镇、]{1,5}[)〕])?$")
+_LEVEL_ONLY = re.compile(r"^(?:各(?:有关|相关)?|相关|有关)?[省市县区州旗盟乡镇]{1,2}"
+                         r"(?:[(〔][省市县区州旗盟乡镇、]{1,5}[)〕])?$")
 _COUNTED_LEVELS = re.compile(r"^[省市县区州旗盟乡镇街]{1,2}[两二三四五]级")
 _GOVERNMENT_END = re.compile(r"^[省市县区州旗盟乡镇].{0,12}(?:人民政府|政府|党委|管委会)$")
 
