@@ -2285,3 +2285,20 @@ def test_a_name_of_no_known_shape_within_a_verb_markers_list_of_units() -> None:
                  "（二）加强宣传。（省计生协负责）")
     assert _units(plan, "一", "（一）") == [("省委宣传部", R), ("省教育厅", R), ("省计生协", R)]
     assert _units(plan, "一", "（二）") == []
+
+
+def test_a_task_table_a_page_printed_as_one_paragraph_its_rows_run_together() -> None:
+    line = ("序号工作任务责任单位21树立婚育新风。构建新型婚育文化。省委宣传部、省妇联牵头;省总工会、团省委配合;"
+            "各州(市)党委和政府落实22实行特别扶助制度。对计划生育特殊家庭老年人发放护理补贴22元。省财政厅牵头;"
+            "省民政厅配合;各州(市)党委和政府落实23优先安排入住公办养老机构。省民政厅、省住房城乡建设厅牵头")
+    plan = parse(("重点任务分工清单\n" + line + "\n").encode())
+    assert _paths(plan) == [("21",), ("22",), ("23",)]
+    assert plan.nodes[1].text == "实行特别扶助制度。对计划生育特殊家庭老年人发放护理补贴22元。"
+    assert _units(plan, "21") == [("省委宣传部", L), ("省妇联", L), ("省总工会", S), ("团省委", S),
+                                  ("各州(市)党委和政府", R)]
+    assert _units(plan, "23") == [("省民政厅", L), ("省住房城乡建设厅", L)]
+
+
+def test_a_paragraph_after_a_line_of_run_together_column_words_is_left_as_it_is() -> None:
+    plan = parse("某市工作方案\n一、任务\n序号工作任务责任单位1项工作要做好。市科技局负责。\n".encode())
+    assert _paths(plan) == [("一",)]

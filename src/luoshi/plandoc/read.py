@@ -28,6 +28,7 @@ from luoshi.plandoc.reflow import (
     join_column_breaks,
     join_lone_labels,
     join_open_brackets,
+    split_glued_table,
     split_run_on_outline,
     unwrap,
 )
@@ -391,6 +392,7 @@ def _cleaned(text: str) -> tuple[str, list[str]]:
     text, _ = join_open_brackets(text)   # a bracket broken over two lines says nothing of a margin: no warning
     text = join_lone_labels(text)
     text, _ = split_run_on_outline(text)
+    text, _ = split_glued_table(text)
     joined += column_breaks
     text, pinyin = strip_inserted_pinyin(text)
     warnings: list[str] = []

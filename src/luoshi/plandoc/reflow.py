@@ -25,7 +25,7 @@ import unicodedata
 
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.numerals import parse_number
-from luoshi.plandoc.units import looks_like_unit, opens_with_unit_label
+from luoshi.plandoc.units import looks_like_unit, names_units_by_verbs, opens_with_unit_label, split_unit_list
 
 # A heading label, as the parser will see it at the start of a line (full- or half-width).
 HEADING_LABEL = re.compile(
@@ -448,3 +448,91 @@ def _column_breaks(spaces: list[int]) -> list[int]:
 def _is_cjk(char: str) -> bool:
     """An ideograph or full-width punctuation: a break between two of them split a word or a sentence."""
     return "\u4e00" <= char <= "\u9fff" or unicodedata.east_asian_width(char) in ("W", "F")
+
+
+# -- a task table flattened into one paragraph -------------------------------------------------------
+
+# The header words a flattened table runs together after 序号 ('序号工作任务责任单位'), longest first.
+_GLUED_TEXT_WORDS = ("工作任务", "主要任务", "重点任务", "具体任务", "目标任务", "任务内容", "工作内容", "主要内容",
+                     "具体内容", "项目名称", "工作措施", "具体措施", "工作事项")
+_GLUED_UNIT_WORDS = ("责任单位", "牵头单位", "配合单位", "责任部门", "牵头部门", "配合部门", "协办单位")
+_GLUED_OTHER_WORDS = ("完成时限", "完成时间", "时间节点", "时限", "备注")
+_GLUED_WORD = "|".join(sorted((*_GLUED_TEXT_WORDS, *_GLUED_UNIT_WORDS, *_GLUED_OTHER_WORDS), key=len, reverse=True))
+_GLUED_HEADER = re.compile(r"序号((?:" + _GLUED_WORD + r"){2,6})(?=(\d{1,3})[\u4e00-\u9fff“《])")
+_GLUED_WORDS = re.compile(_GLUED_WORD)
+_MIN_GLUED_ROW = 8   # characters of a row at least: a task and a unit
+_MIN_GLUED_ROWS = 2
+
+
+def split_glued_table(text: str) -> tuple[str, int]:
+    """'序号工作任务责任单位21树立婚育新风。…省妇联牵头;省总工会配合;各州(市)党委和政府落实22根据…': a task table a
+    page printed as one paragraph, its header's words and its rows run together, each row its number, its text
+    and, after the text's last full stop, its unit cell. Written out again as TAB rows under a TAB header; and how
+    many rows. Only a header of known words holding a unit column, with a text column before it and the unit
+    column after all text columns, and at least two rows in sequence, each ending on units."""
+    if "序号" not in text:
+        return text, 0
+    lines = text.split("\n")
+    rows_made = 0
+    for k, line in enumerate(lines):
+        norm = halfwidth(line)
+        m = _GLUED_HEADER.search(norm)
+        if m is None:
+            continue
+        columns = _GLUED_WORDS.findall(m.group(1))
+        text_at = next((i for i, c in enumerate(columns) if c in _GLUED_TEXT_WORDS), -1)
+        unit_at = next((i for i, c in enumerate(columns) if c in _GLUED_UNIT_WORDS), -1)
+        if not 0 <= text_at < unit_at or any(c in _GLUED_TEXT_WORDS for c in columns[unit_at:]):
+            continue
+        rows = _glued_rows(norm, m.end(), int(m.group(2)))
+        if len(rows) < _MIN_GLUED_ROWS:
+            continue
+        out = [line[:m.start()].rstrip(), "\t".join(["序号", *columns])] if line[:m.start()].strip() \
+            else ["\t".join(["序号", *columns])]
+        for number, text_end, start, end in rows:
+            cells = [""] * len(columns)
+            cells[text_at] = line[start:text_end].strip()
+            cells[unit_at] = line[text_end:end].strip()
+            out.append("\t".join([str(number), *cells]))
+        lines[k] = "\n".join(out)
+        rows_made += len(rows)
+    return ("\n".join(lines), rows_made) if rows_made else (text, 0)
+
+
+def _glued_rows(norm: str, at: int, first: int) -> list[tuple[int, int, int, int]]:
+    """The rows from `at`, numbered on from `first`: (number, where its unit cell starts, its text's start, its
+    end). Each row ends where the next number starts, once what comes before that number ends on units."""
+    rows: list[tuple[int, int, int, int]] = []
+    number, start = first, at + len(str(first))
+    while True:
+        nxt = re.compile(r"(?<![\d.%第前至到和~-])" + str(number + 1) + r"(?=[\u4e00-\u9fff“《])")
+        end, text_end = len(norm), _unit_cell_start(norm, start, len(norm))
+        for cand in nxt.finditer(norm, start + _MIN_GLUED_ROW):
+            cell = _unit_cell_start(norm, start, cand.start())
+            if cell is not None:
+                end, text_end = cand.start(), cell
+                break
+        if text_end is None:
+            return rows
+        rows.append((number, text_end, start, end))
+        if end == len(norm):
+            return rows
+        number, start = number + 1, end + len(str(number + 1))
+
+
+def _unit_cell_start(norm: str, start: int, end: int) -> int | None:
+    """Where the units closing norm[start:end] start: after its last full stop, when what follows names units
+    (a list, or lists closed by their verbs: 'A、B牵头;C配合;D落实'); None when it names none."""
+    stop = norm.rfind("。", start, end)
+    if stop < 0:
+        return None
+    tail = norm[stop + 1:end].strip()
+    if not tail or len(tail) > _MAX_GLUED_UNITS:
+        return None
+    names = split_unit_list(tail)
+    if names_units_by_verbs(tail) or (names and all(looks_like_unit(name) for name, _ in names)):
+        return stop + 1
+    return None
+
+
+_MAX_GLUED_UNITS = 300

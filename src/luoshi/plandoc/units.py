@@ -965,6 +965,8 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
     if by_word and _BARE_PLACE.fullmatch(compact_name(left_name)) \
             and _PLACES_OF_A_LEVEL.match(compact_name(right_name)):
         return True   # '福州及相关设区市': a city and the others of its level
+    if by_word and compact_name(left_name).endswith("党委") and compact_name(right_name) in ("政府", "人民政府"):
+        return False   # '各州(市)党委和政府': a level's party committees and governments, one name
     if by_word and _ROLE_BODIES.fullmatch(compact_name(right_name)) and looks_like_unit(left_name) \
             and compact_name(left_name)[-2:] == compact_name(right_name)[-2:]:
         return True   # '各场景牵头部门和配合部门': the leading bodies and those that work with them
