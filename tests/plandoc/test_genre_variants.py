@@ -2302,3 +2302,10 @@ def test_a_task_table_a_page_printed_as_one_paragraph_its_rows_run_together() ->
 def test_a_paragraph_after_a_line_of_run_together_column_words_is_left_as_it_is() -> None:
     plan = parse("某市工作方案\n一、任务\n序号工作任务责任单位1项工作要做好。市科技局负责。\n".encode())
     assert _paths(plan) == [("一",)]
+
+
+@pytest.mark.parametrize("clause", ["各区政府按属地原则负责", "各区政府按照属地管理原则负责落实",
+                                    "各区政府根据工作实际负责", "各区政府结合实际抓好落实"])
+def test_the_manner_of_a_duty_between_the_names_and_their_verb_is_no_part_of_a_name(clause: str) -> None:
+    plan = _plan(f"（一）推进老旧小区改造。（市住建局牵头，{clause}）")
+    assert _units(plan, "一", "（一）") == [("市住建局", L), ("各区政府", R)]

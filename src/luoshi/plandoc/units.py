@@ -811,6 +811,7 @@ def _verb_tail(h: str, s: int, e: int) -> tuple[int, Role] | None:
 _ETC_AT_END = re.compile(   # 等建设主管部门, 等省级主管部门（单位）
     r"等(?:[0-9一二三四五六七八九十]+个?)?(?:[^、,;。等()]{0,8}(?:部门|单位|机构)(?:\([^()]{1,8}\))?)?$")
 _MANNER_CUT = re.compile(r"(?:按照|根据|依据|按|依)(?:各自)?职(?:责|能)")
+_MANNER_OPENER = re.compile(r"按照|根据|依据|依照|结合|按")
 _VERB_ROLE = verb_role   # the module function, under a name the local variables below do not shadow
 # No 和/及/与 here: 和平区 is a name. (Between names they are soft separators, see _raw_pieces.)
 _LEADING_FILLER = re.compile(r"(?:并由|由|以及|会同|请|其中|所涉及的|所涉的|涉及的)")
@@ -850,6 +851,15 @@ def _strip_piece(h: str, s: int, e: int) -> tuple[int, int, Role | None]:
         if m is not None and m.start() > s + 1:
             verb_role = _VERB_ROLE(h[m.start():e]) or "responsible"
             e = m.start()
+    manner = _MANNER_OPENER.search(h, s + 2, e) if verb_role is None else None
+    while manner is not None:
+        # '各区政府按属地原则负责', '各区政府结合实际抓好落实': the manner of the duty between the names and its verb
+        if looks_like_unit(h[s:manner.start()]) and _VERB_TAIL.search(h, manner.start(), e):
+            verb_role = _VERB_ROLE(h[manner.start():e])
+            if verb_role is not None:
+                e = manner.start()
+                break
+        manner = _MANNER_OPENER.search(h, manner.start() + 1, e)
     changed = True
     while changed and s < e:
         changed = False
