@@ -2309,3 +2309,12 @@ def test_a_paragraph_after_a_line_of_run_together_column_words_is_left_as_it_is(
 def test_the_manner_of_a_duty_between_the_names_and_their_verb_is_no_part_of_a_name(clause: str) -> None:
     plan = _plan(f"（一）推进老旧小区改造。（市住建局牵头，{clause}）")
     assert _units(plan, "一", "（一）") == [("市住建局", L), ("各区政府", R)]
+
+
+@pytest.mark.parametrize(("marker", "units"), [
+    ("（市发改委负总责，市财政局配合）", [("市发改委", R), ("市财政局", S)]),
+    ("（市发改委牵头抓总，各区政府抓好落实）", [("市发改委", L), ("各区政府", R)]),
+    ("（市发改委领衔，市财政局参与）", [("市发改委", L), ("市财政局", S)]),
+])
+def test_more_verbs_of_the_genre_give_their_roles(marker: str, units: list[tuple[str, str]]) -> None:
+    assert _units(_plan("（一）推进重点项目建设。" + marker), "一", "（一）") == units
