@@ -2318,3 +2318,10 @@ def test_the_manner_of_a_duty_between_the_names_and_their_verb_is_no_part_of_a_n
 ])
 def test_more_verbs_of_the_genre_give_their_roles(marker: str, units: list[tuple[str, str]]) -> None:
     assert _units(_plan("（一）推进重点项目建设。" + marker), "一", "（一）") == units
+
+
+@pytest.mark.parametrize("clause", ["各区政府具体落实", "各区政府抓好落实", "由各区政府负责落实"])
+def test_a_clause_that_closes_on_carrying_the_task_out_names_its_units(clause: str) -> None:
+    plan = _plan(f"（一）优化政务服务。市政务服务局牵头，{clause}。", "（二）抓好落实。各区政府要落实属地责任。")
+    assert _units(plan, "一", "（一）") == [("市政务服务局", L), ("各区政府", R)]
+    assert _units(plan, "一", "（二）") == []
