@@ -324,6 +324,11 @@ def test_it_does_not_join_a_title_to_the_line_above_it(above: str) -> None:
     assert parse(text).title == "某某区城镇房屋安全隐患排查整治工作方案"
 
 
+def test_a_signer_run_on_after_the_doc_number_before_the_title_is_no_part_of_it() -> None:
+    text = "呼综治委〔2014〕5 号 签发人:赵江涛 呼和浩特市“平安建设工程”实施方案\n" + BODY
+    assert parse(text).title == "呼和浩特市“平安建设工程”实施方案"
+
+
 def test_it_reads_the_title_once_when_a_page_shows_it_whole_between_the_halves_of_a_wrapped_copy() -> None:
     title = "2021年省政府工作报告重点工作涉杭任务和市政府工作报告重点工作责任分解"
     text = f"{title}\n2021年省政府工作报告重点工作涉杭任务\n{title}\n和市政府工作报告重点工作责任分解\n" + BODY

@@ -199,7 +199,9 @@ _QUOTED_TITLE_RE = re.compile(r"《[^《》]*》")
 # A tag or a list bullet a page puts before the title: 【政策解读】, "• ".
 # Before a title: a site's tag ('【要闻】', '政策动态 | '), a bullet, a province a copying site names ('(湖北省)').
 _TAG_PREFIX_RE = re.compile(r"^(?:【[^【】]{1,30}】(?=\S)|[•·●◆■▪]\s*|[\u4e00-\u9fff]{2,8}\s*[|｜]\s*"
-                            r"|[(（][\u4e00-\u9fff]{2,7}(?:省|自治区)[)）](?=\S))")
+                            r"|[(（][\u4e00-\u9fff]{2,7}(?:省|自治区)[)）](?=\S)"
+                            # '签发人:赵江涛 呼和浩特市…方案': the red header's signer run on before the title
+                            r"|签发人\s*[:：]\s*[\u4e00-\u9fff]{2,4}(?:[、,，][\u4e00-\u9fff]{2,4})*\s+)")
 
 
 def _signature(lines: list[Line], *, closing: bool = False) -> tuple[str | None, str] | None:
@@ -496,7 +498,7 @@ def _without_tag_or_doc_number(raw: str) -> str:
     s = _TAG_PREFIX_RE.sub("", raw.strip())
     found = find_doc_numbers(s)
     if found and found[0][1][0] == 0:
-        s = s[found[0][1][1]:].strip()
+        s = _TAG_PREFIX_RE.sub("", s[found[0][1][1]:].strip())   # '…5号 签发人:赵江涛 呼和浩特市…方案'
     return s
 
 
