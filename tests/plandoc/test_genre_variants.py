@@ -2325,3 +2325,13 @@ def test_a_clause_that_closes_on_carrying_the_task_out_names_its_units(clause: s
     plan = _plan(f"（一）优化政务服务。市政务服务局牵头，{clause}。", "（二）抓好落实。各区政府要落实属地责任。")
     assert _units(plan, "一", "（一）") == [("市政务服务局", L), ("各区政府", R)]
     assert _units(plan, "一", "（二）") == []
+
+
+def test_a_marker_broken_after_its_first_labels_list_goes_on_with_its_next_label() -> None:
+    text = ("某县殡葬领域突出问题专项整治方案\n一、整治重点\n"
+            "1、未经批准擅自兴建公墓设施。(牵头单位:县国土局;\n参与单位:县民政局、县林业局、县住建局、县规划局)\n"
+            "2、公墓未依法办理建设用地手续。(牵头单位:县国土局;\n参与单位:县民政局)\n")
+    plan = parse(text.encode())
+    assert _units(plan, "一", "1") == [("县国土局", L), ("县民政局", S), ("县林业局", S), ("县住建局", S),
+                                       ("县规划局", S)]
+    assert _units(plan, "一", "2") == [("县国土局", L), ("县民政局", S)]

@@ -379,7 +379,8 @@ def _closes_early(line: str) -> bool:
     stripped = line.strip()
     if not stripped or HEADING_LABEL.match(stripped) or "\t" in stripped:
         return False
-    head = stripped[:_OPEN_TAIL]
+    # '（牵头单位：县国土局；' / '参与单位：县民政局、县林业局、县住建局、县规划局）': the marker's next label goes on
+    head = stripped[:_OPEN_MARKER_TAIL if opens_with_unit_label(halfwidth(stripped)) else _OPEN_TAIL]
     closing = min((i for i, char in enumerate(head) if char in _CLOSING), default=-1)
     return closing >= 0 and not any(char in head[:closing] for char in _OPENING)
 
