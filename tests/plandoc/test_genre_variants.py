@@ -2335,3 +2335,12 @@ def test_a_marker_broken_after_its_first_labels_list_goes_on_with_its_next_label
     assert _units(plan, "一", "1") == [("县国土局", L), ("县民政局", S), ("县林业局", S), ("县住建局", S),
                                        ("县规划局", S)]
     assert _units(plan, "一", "2") == [("县国土局", L), ("县民政局", S)]
+
+
+def test_a_duty_lists_entries_name_their_units_before_a_colon() -> None:
+    plan = _plan("（一）职责分工",
+                 "区商务委：负责全区成品油市场秩序整治组日常工作；加强成品油流通企业监督管理。",
+                 "区消防救援支队：负责指导督促成品油经营企业开展风险隐患自查。",
+                 "区交通局：配合查处非法运输成品油行为。",
+                 "工作要求：各单位要高度重视。")
+    assert _units(plan, "一", "（一）") == [("区商务委", R), ("区消防救援支队", R), ("区交通局", S)]

@@ -2051,6 +2051,11 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], int]
         units = _unit_list(text, h, start, m.start()) if group is not None else None
         if units and all(_subject_name(u.raw) for u in units):
             return units, group.start() + 1   # type: ignore[union-attr]
+    if m is not None and h[m.start()] == ":" and _DUTY_PREDICATE.match(h, _after_trim(h, m.end())):
+        # '区商务委：负责全区成品油市场秩序整治组日常工作；…': a duty list's entry, its units before the colon
+        units = _unit_list(text, h, start, m.start())
+        if units and all(_subject_name(u.raw) for u in units):
+            return units, _after_trim(h, m.end())
     if not _PREDICATE_CHARS.search(h, start, end):
         return None   # no predicate or modal in the clause (most clauses of a plan)
     for p in _DUTY_PREDICATE.finditer(h, start, end):
@@ -2128,6 +2133,8 @@ def _duty_role_at(h: str, start: int) -> Role:
     if _GUIDES.match(h, start):
         return "support"   # 区绿化市容局要加强指导…: X指导 supports
     run = _VERB_RUN.match(h, start)
+    if run is not None and h.startswith("负责", start) and not _LEAD_IN_RUN.search(run.group()):
+        return "responsible"   # '负责指导督促…': the duty is the unit's own, whatever it is to do
     return (verb_role(run.group()) if run else None) or "responsible"
 
 
@@ -2139,6 +2146,7 @@ def _after_trim(h: str, i: int) -> int:
 
 
 _GUIDES = re.compile(r"(?:要|应当?)?(?:统一|加强)指导")
+_LEAD_IN_RUN = re.compile("|".join(_LEAD_VERBS))
 
 
 _VERB_RUN = re.compile(r"(?:要|应当?|是)?(?:" + _VERB_MORPHEME + r")+")
