@@ -306,6 +306,8 @@ def _reference_duty_role(text: str) -> str:
     if units._GUIDES.match(h):
         return "support"
     run = units._VERB_RUN.match(h)
+    if run is not None and h.startswith("负责") and not any(v in run.group() for v in units._LEAD_VERBS):
+        return "responsible"   # '负责指导督促…'
     return (units.verb_role(run.group()) if run else None) or "responsible"
 
 
