@@ -2344,3 +2344,9 @@ def test_a_duty_lists_entries_name_their_units_before_a_colon() -> None:
                  "区交通局：配合查处非法运输成品油行为。",
                  "工作要求：各单位要高度重视。")
     assert _units(plan, "一", "（一）") == [("区商务委", R), ("区消防救援支队", R), ("区交通局", S)]
+
+
+@pytest.mark.parametrize("label", ["责任 单位", "责任单 位", "责 任 单 位"])
+def test_a_label_a_pdf_copy_put_a_space_inside_is_a_label(label: str) -> None:
+    plan = _plan(f"（一）推进超充站建设。〔{label}：市发展改革委、市经济信息委〕")
+    assert _units(plan, "一", "（一）") == [("市发展改革委", R), ("市经济信息委", R)]

@@ -709,7 +709,8 @@ def _find_labels(h: str, start: int = 0, end: int | None = None) -> list[_LabelM
             if word is not None:
                 q = end_of_word
                 break
-        spaced_from = _spaced_label_start(h, start, q) if word is None and q - 2 >= start and h[q - 2] == " " else -1
+        spaced_from = _spaced_label_start(h, start, q) if word is None and q - 2 >= start \
+            and " " in h[max(start, q - _LABEL_LENGTHS[0] - 2):q] else -1
         if spaced_from >= 0:   # '责 任 单 位：' spaced out to fill a line
             found.append(_LabelMatch(spaced_from, _after_spaces(h, colon + 1, end), "".join(h[spaced_from:q].split())))
             colon = h.find(":", colon + 1, end)
@@ -736,18 +737,30 @@ def _after_spaces(h: str, i: int, end: int) -> int:
 
 
 def _spaced_label_start(h: str, start: int, q: int) -> int:
-    """Where a label spaced out one character at a time ends at q ('责 任 单 位'), or -1. The longest wins."""
+    """Where a label with single spaces inside it ends at q ('责 任 单 位' spaced out to fill a line, '责任 单位' as a
+    PDF's text has it), or -1. The longest wins; the label starts its clause."""
     letters: list[str] = []
     best = -1
+    spaced = False
     i = q - 1
-    while i >= start and h[i] not in " \t" and len(letters) < _LABEL_LENGTHS[0]:
-        letters.append(h[i])
-        if len(letters) >= 3 and "".join(reversed(letters)) in _LABEL_ROLE:
-            best = i
-        if i - 1 < start or h[i - 1] != " ":
+    while i >= start and len(letters) < _LABEL_LENGTHS[0]:
+        if h[i] == " ":
+            if not letters or i - 1 < start or h[i - 1] in " \t":
+                break
+            spaced = True
+            i -= 1
+            continue
+        if h[i] == "\t":
             break
-        i -= 2
+        letters.append(h[i])
+        if spaced and len(letters) >= 3 and "".join(reversed(letters)) in _LABEL_ROLE \
+                and (i == start or h[i - 1] in _SPACED_LABEL_BEFORE):
+            best = i
+        i -= 1
     return best
+
+
+_SPACED_LABEL_BEFORE = frozenset(" \t。;!?.,、:([{【〔")
 
 # Verb phrases closing a name run in verb markers: "A牵头负责，B、C等按职责分工组织落实". A phrase is a run
 # of these morphemes ending the piece; plans combine them freely (牵头负责, 组织落实, 按职责组织配合), so
