@@ -608,3 +608,14 @@ def test_a_plans_title_wrapped_over_three_lines_is_joined() -> None:
     plan = parse("荆州市沙市区人民政府\n2022年3月28日\n荆州市沙市区国民经济和\n"
                  "社会发展第十四个五年规划和二〇三五年远景\n目标纲要任务分工方案\n" + BODY)
     assert plan.title == "荆州市沙市区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要任务分工方案"
+
+
+def test_a_page_saved_as_markdown_gives_its_doc_number_and_title() -> None:
+    links = "搜索热词： " + " ".join(f"[热词{i}](http://search.gd.gov.cn/search/all/200001?keywords=%E7%A4%BE{i})"
+                                   for i in range(8))
+    text = (f"![](https://www.gz.gov.cn/global/logo.png)\n{links}\n"
+            "# 广州市工业和信息化局关于印发《某某工作方案》的通知\n"
+            "穗工信函〔2025〕255号\n**广州市工业和信息化局关于印发《某某工作方案》的通知**\n各区政府：\n现将方案印发给你们。\n"
+            "**某某工作方案（2025-2027年）**\n" + BODY)
+    plan = parse(text)
+    assert (plan.title, plan.doc_number) == ("某某工作方案（2025-2027年）", "穗工信函〔2025〕255号")

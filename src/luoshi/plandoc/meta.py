@@ -281,8 +281,8 @@ def _own_doc_number(content: list[Line]) -> str | None:
     "（国办发〔2019〕39号）", "大政办发〔2018〕54号《…的通知》"). The top ends at the first sentence."""
     for ln in content:
         text = ln.raw.strip()
-        if text.endswith(("。", ".")) or len(text) > 150:
-            break
+        if text.endswith(("。", ".")) or len(_WEB_ADDRESS_RE.sub("", text)) > 150:
+            break   # (a page's line of links is long for its addresses, no sentence)
         status = _VALIDITY_TAG.match(text)   # '(失效)西政办发〔2017〕14号 …': a portal's note of the text's validity
         # '• 川办函[2013]151号': a portal's bullet before it
         lead = status.end() if status else len(text) - len(text.lstrip("(（[［【〔 \u3000•∙·"))
@@ -302,6 +302,7 @@ def _own_doc_number(content: list[Line]) -> str | None:
     return None
 
 
+_WEB_ADDRESS_RE = re.compile(r"https?://[^\s)\]]+")
 _NUMBER_KEY_RE = re.compile(r"(?:发文字号|发文文号|文件编号|文号|字号)(?=[\u4e00-\u9fff])")
 # A notice's title closed by its kind, then its own 文号 in brackets ending the line.
 _NUMBER_AFTER_TITLE_RE = re.compile(r"(?:通知|意见|方案|决定|办法|规定)\s*\($")
@@ -519,6 +520,8 @@ _SPACED_TAIL_RE = re.compile(r"(?:[\u4e00-\u9fff][ \u3000]{1,3}){2,7}[\u4e00-\u9
 _CLOCK_TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")   # '2017-08-24 17:04': a page's time of day
 
 
+# A page saved as Markdown: '# 标题', '**…方案（2025-2027年）**' (the heading's or the bold's marks, not the title's).
+_MARKDOWN_MARKS = re.compile(r"^#{1,6}\s+|^\*\*(?=[^*\s])|(?<=[^*\s])\*\*$")
 _FILE_EXTENSION = re.compile(r"\.(?:docx?|pdf|xlsx?|wps)$", re.I)
 _DATE_BEFORE_TITLE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月"
                                 r"[\d一二三四五六七八九十]{1,3}日\s+(?=\S.*(?:方案|计划|要点|意见|清单|分工|分解)$)")
@@ -531,8 +534,8 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
         ln = content[i]
         # '…责任分工表.docx': a document-sharing site's file name line; '2022年4月28日 自贡市…方案': the notice's date
         # run on with the title below it
-        text = _FILE_EXTENSION.sub("", _DATE_BEFORE_TITLE.sub("", ln.raw.strip()))
-        norm = _FILE_EXTENSION.sub("", _DATE_BEFORE_TITLE.sub("", ln.norm.strip()))
+        text = _FILE_EXTENSION.sub("", _DATE_BEFORE_TITLE.sub("", _MARKDOWN_MARKS.sub("", ln.raw.strip())))
+        norm = _FILE_EXTENSION.sub("", _DATE_BEFORE_TITLE.sub("", _MARKDOWN_MARKS.sub("", ln.norm.strip())))
         # '实 施 方 案': a heading's last line spaced out to fill the line; '…家政服务业 提 质 扩 容 的 意 见': its end.
         spaced = _SPACED_TAIL_RE.search(norm)
         if spaced and len(text) == len(norm):
