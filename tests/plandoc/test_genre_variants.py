@@ -2278,6 +2278,13 @@ def test_the_leading_bodies_and_those_working_with_them_are_two_units() -> None:
                  "（二）优化社会保障服务。（责任单位：市人力资源和社会保障局）")
     assert _units(plan, "一", "（一）") == [("各场景牵头部门", R), ("配合部门", R), ("市政务和数据局", R)]
     assert _units(plan, "一", "（二）") == [("市人力资源和社会保障局", R)]
+    # So in a bare list and under a bracketed label; the role's bodies in general exhorted in a sentence name none.
+    plan = _plan("（一）建设集成办事场景。（各场景牵头部门和配合部门、市政务和数据局）",
+                 "（二）优化流程。【责任单位】各场景牵头部门和配合部门",
+                 "（三）协同推进。针对跨单位任务，协同单位积极配合。")
+    assert _units(plan, "一", "（一）") == [("各场景牵头部门", R), ("配合部门", R), ("市政务和数据局", R)]
+    assert _units(plan, "一", "（二）") == [("各场景牵头部门", R), ("配合部门", R)]
+    assert _units(plan, "一", "（三）") == []
 
 
 def test_a_name_of_no_known_shape_within_a_verb_markers_list_of_units() -> None:

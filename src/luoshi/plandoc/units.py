@@ -181,8 +181,8 @@ def looks_like_unit(name: str) -> bool:
     n = compact_name(name).strip("、,;。.")
     if n.endswith("*") and not n.endswith("**"):
         n = n[:-1]   # '区政府办公室*': the mark of the lead after its name
-    if _DESCRIBED_COLLECTIVE.match(n):
-        return True   # 各有安全生产监管职责的部门, 各使用信用信息的单位
+    if _DESCRIBED_COLLECTIVE.match(n) or _ROLE_BODIES.fullmatch(n):
+        return True   # 各有安全生产监管职责的部门, 各使用信用信息的单位; 配合部门: the bodies working with the lead
     if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n) or n.endswith("长") \
             or (_ACTION_START.search(n) and not _NAMED_FOR_A_TASK.search(n)):
         return False   # …长: a person (各级路长, 县长), never a body
@@ -2045,6 +2045,8 @@ _COLLECTIVE_BODY = re.compile(r"^各(?:[区县市镇乡]|街道|街镇|乡镇|�
 
 def _subject_name(name: str) -> bool:
     n = compact_name(name)
+    if _ROLE_BODIES.fullmatch(n):
+        return False   # '协同单位积极配合': the role's bodies in general, exhorted, none named
     return not n.startswith("各") or bool(_COLLECTIVE_BODY.match(n)) or looks_like_unit(n[1:])
 
 
