@@ -19,14 +19,20 @@ CORPUS = ROOT / "tests" / "corpus"
 
 # (Node recall 0.985 until batch 53's Lucheng ledger, a forum copy whose rows open on a bare number and a space:
 # 17 of its 21 nodes not read, 98.4% of all nodes read; then 0.983 and (task, unit) recall 0.948 -> 0.945 with batch
-# 61's police task table, set apart by spaces with the police's short names (国保、经侦、治安…), 40 pairs not read.)
+# 61's police task table, set apart by spaces with the police's short names (国保、经侦、治安…), 40 pairs not read.
+# On 617 texts (batches 69-85 added): (task, unit) recall 0.945 -> 0.950 and roles 0.998 -> 0.999, the police table
+# and the new batches' tables and markers read; node recall 0.983 -> 0.981 and precision 0.992 -> 0.990 with pages
+# the parser does not read whole: batch 74's docshare copy whose 一 is written '一'' (9 nodes), batch 84's lossy
+# extract with its labels inside one paragraph (7), batch 83's and 82's one-line preview and table one cell a line
+# (3 and 3), and batch 71's Guangzhou annex whose indicator cells list numbered entries (16 nodes parsed that its
+# gold does not count).)
 FLOORS = {
-    "node_recall": 0.983,
-    "node_precision": 0.992,
-    "unit_recall": 0.945,
-    "role_accuracy": 0.998,
+    "node_recall": 0.981,
+    "node_precision": 0.990,
+    "unit_recall": 0.950,
+    "role_accuracy": 0.999,
 }
-MIN_DOCUMENTS = 570
+MIN_DOCUMENTS = 617
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -73,12 +79,12 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # on 465, 94.1% against 94.9%; on 470, 93.9% against 94.6%; on 481, 93.9% against 94.7%; on 487,
 # 93.9% against 94.7%; on 504, 94.1% against 94.6%; on 511, 94.0% against 94.6%; on 530, 93.9% against 94.7%,
 # nodes 98.0% with batch 53's Lucheng ledger, whose rows open on a bare number; on 558, 93.6% against 94.5%, with
-# batch 61's police task table).
+# batch 61's police task table; on 617, 94.1% against 94.9%, nodes 97.7%, the floors reset with the texts').
 WRAPPED_FLOORS = {
-    "node_recall": 0.979,
-    "node_precision": 0.992,
-    "unit_recall": 0.935,
-    "role_accuracy": 0.998,
+    "node_recall": 0.976,
+    "node_precision": 0.989,
+    "unit_recall": 0.941,
+    "role_accuracy": 0.999,
 }
 
 
@@ -138,22 +144,31 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # not read) and on 569 (batches 62-65; then a page that lost its line breaks broken again before its outline's
 # labels, which lowered the page on one line's losses to 1,805 pairs and 982 nodes, and a label alone on its line
 # joined to its text, 5 nodes fewer lost by tables one cell per line) and on 570 (then a table set apart by spaces
-# under a header of words, its rows opening on their labels, 40 pairs and a node the page on one line does not read):
+# under a header of words, its rows opening on their labels, 40 pairs and a node the page on one line does not read)
+# and on 617 (batches 69-85: their own losses, measured on the parser of the session's end, where a rewriting
+# loses what the published text reads — Chongqing's PDF copy, its names broken by spaces and page breaks, 42 pairs and
+# 10 nodes when its markers stand on lines of their own, 36 and 7 in 【】, 15 as lists set apart by spaces; Hohhot's
+# list broken after a 、, 6 in each marker rewriting; Beijing's '…局、市经济和信息化局' 14 each with 和 before the last
+# name; on one line 253 pairs and 75 nodes, most of them Guangzhou's annex one cell a line (182) and Suining's (48),
+# while Chengdu's flattened table on one line now reads 13 pairs more;
+# and gains of the published texts a rewriting does not share: Qingpu's rows going on a task one entry per row, 6
+# pairs that its tables rewritten without their empty cells do not read; no rewritten count fell but Pingdingshan's,
+# whose published count fell as much, its gold parting '…党委' and '人民政府'):
 # a unit two markers of a paragraph name now counts once per marker as published, and the rewritings that merge
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
 # unit columns of one row into one cell (a unit holding two duties there is listed twice as published, once
 # rewritten).
 VARIANT_CEILINGS = {
-    "label-in-brackets": (2, 0), "square-brackets": (0, 0), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
-    "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (2, 0), "bare-list-in-brackets": (8, 0),
-    "comma-list": (5, 0), "space-list": (7, 0), "he-before-last": (9, 0), "etc-departments": (0, 0),
-    "unbracketed-marker": (9, 0), "marker-own-line": (8, 4), "verb-as-labels": (0, 0),
+    "label-in-brackets": (44, 7), "square-brackets": (0, 1), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
+    "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (3, 0), "bare-list-in-brackets": (13, 1),
+    "comma-list": (5, 0), "space-list": (24, 0), "he-before-last": (45, 0), "etc-departments": (0, 0),
+    "unbracketed-marker": (20, 1), "marker-own-line": (56, 14), "verb-as-labels": (0, 0),
     "verb-as-bracketed-labels": (22, 0), "verb-with-you": (0, 0), "labels-on-lines": (35, 1),
-    "marker-line-below": (0, 0), "label-lines-below": (5, 0), "number-dun": (0, 0),
+    "marker-line-below": (6, 0), "label-lines-below": (5, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (6, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (1845, 983), "table-pipes": (2, 0), "table-cell-lines": (259, 204), "table-spaces": (551, 385),
+    "one-line": (2083, 1058), "table-pipes": (2, 0), "table-cell-lines": (265, 204), "table-spaces": (557, 385),
 }
 
 
