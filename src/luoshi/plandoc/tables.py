@@ -124,7 +124,8 @@ def rebuild_tables(lines: list[Line]) -> list[Line]:
     """Task tables that lost their cells on the way into text, rebuilt as rows of cells.
 
     Each reader looks for what most plans lack: the one-cell-per-line and the space-separated reader a header
-    opening on 序号, the headerless reader a line holding only a row number. One scan of the lines' text says
+    opening on 序号 (the latter also a header of column words set apart by spaces), the headerless reader a line
+    holding only a row number. One scan of the lines' text says
     which of them can find anything, instead of each walking every line (the same lines come out: a reader
     whose anchor is absent changes nothing)."""
     lines = join_lone_unit_labels(read_pipe_cells(lines))
@@ -1160,7 +1161,9 @@ def split_spaced_rows(lines: list[Line]) -> list[Line]:
     """'序号 工 作 任 务 牵头负责部门' / '1 居民消费价格涨幅3%左右 发展改革委': a table whose cells are set apart
     by spaces. Below such a header (序号 first, a unit column last), each line that starts with a row
     number is a row: the number, the task, and one word per column after the task (a unit list has no
-    spaces). A line that does not fit ends the table."""
+    spaces). Below a header of column words without 序号 ('具体任务和工作要求   主要责任部门      完成时限'), each
+    line that opens on a label ('1、明确…') is a row, its label run on with its text. A line that does not fit
+    ends the table."""
     out: list[Line] = []
     i = 0
     while i < len(lines):
