@@ -25,7 +25,7 @@ import unicodedata
 
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.numerals import parse_number
-from luoshi.plandoc.units import looks_like_unit, names_units_by_verbs, opens_with_unit_label, split_unit_list
+from luoshi.plandoc.units import looks_like_unit, names_only_units, names_units_by_verbs, opens_with_unit_label
 
 # A heading label, as the parser will see it at the start of a line (full- or half-width).
 HEADING_LABEL = re.compile(
@@ -530,8 +530,7 @@ def _unit_cell_start(norm: str, start: int, end: int) -> int | None:
     tail = norm[stop + 1:end].strip()
     if not tail or len(tail) > _MAX_GLUED_UNITS:
         return None
-    names = split_unit_list(tail)
-    if names_units_by_verbs(tail) or (names and all(looks_like_unit(name) for name, _ in names)):
+    if names_units_by_verbs(tail) or names_only_units(tail):
         return stop + 1
     return None
 

@@ -13,9 +13,9 @@ from .units import (
     is_field_name,
     is_lone_unit_label,
     looks_like_unit,
+    names_only_units,
     names_units_by_verbs,
     read_unit_cell,
-    split_unit_list,
 )
 
 # Ordered: the first role whose pattern matches a header cell wins, so 牵头单位 is "lead" before
@@ -1055,8 +1055,7 @@ def _names_only_units(raw: str) -> bool:
     norm = halfwidth(raw).strip()
     if not norm or len(norm) > _MAX_UNIT_LINE or "。" in norm or norm.endswith(":"):
         return False
-    names = split_unit_list(raw)
-    return bool(names) and all(looks_like_unit(name) for name, _ in names)
+    return names_only_units(raw)
 
 
 _MAX_UNIT_LINE = 120
@@ -1385,8 +1384,7 @@ def cell_kind(text: str) -> str:
         return "empty"   # '—': a cell left blank on purpose
     if _ROW_NUMBER.match(text):
         return "number"
-    names = split_unit_list(text)
-    if names and all(looks_like_unit(name) for name, _ in names):
+    if names_only_units(text):
         return "units"
     if PERSON_NAMES.fullmatch(text):
         return "person"

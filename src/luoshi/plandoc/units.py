@@ -1158,6 +1158,12 @@ def split_unit_list(text: str) -> list[tuple[str, Span]]:
     return out
 
 
+def names_only_units(text: str) -> bool:
+    """Is the text a list of names that all read as units ('市税务局等，各县、市、区政府', '省卫生厅')?"""
+    names = split_unit_list(text)
+    return bool(names) and all(looks_like_unit(name) for name, _ in names)
+
+
 def read_unit_cell(text: str, role: Role, *, first_is_lead: bool = False) -> list[MarkerUnit]:
     """A task table's unit cell: names, each with the column's role unless the cell says otherwise — labels
     ('牵头单位:A 责任单位:B'), verbs ('A牵头，B、C等按职责分工负责'), role notes ('A（牵头）、B'), or a lead
@@ -2148,9 +2154,10 @@ def _duty_role_at(h: str, start: int) -> Role:
     if _GUIDES.match(h, start):
         return "support"   # 区绿化市容局要加强指导…: X指导 supports
     run = _VERB_RUN.match(h, start)
-    if run is not None and h.startswith("负责", start) and not _LEAD_IN_RUN.search(run.group()):
+    role = verb_role(run.group()) if run else None
+    if role == "support" and h.startswith("负责", start):
         return "responsible"   # '负责指导督促…': the duty is the unit's own, whatever it is to do
-    return (verb_role(run.group()) if run else None) or "responsible"
+    return role or "responsible"
 
 
 def _after_trim(h: str, i: int) -> int:
@@ -2161,7 +2168,6 @@ def _after_trim(h: str, i: int) -> int:
 
 
 _GUIDES = re.compile(r"(?:要|应当?)?(?:统一|加强)指导")
-_LEAD_IN_RUN = re.compile("|".join(_LEAD_VERBS))
 
 
 _VERB_RUN = re.compile(r"(?:要|应当?|是)?(?:" + _VERB_MORPHEME + r")+")
