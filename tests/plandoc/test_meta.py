@@ -619,3 +619,12 @@ def test_a_page_saved_as_markdown_gives_its_doc_number_and_title() -> None:
             "**某某工作方案（2025-2027年）**\n" + BODY)
     plan = parse(text)
     assert (plan.title, plan.doc_number) == ("某某工作方案（2025-2027年）", "穗工信函〔2025〕255号")
+
+
+def test_the_imprint_at_the_foot_dates_a_document_no_signature_dates() -> None:
+    # 版记: the printing office and its date; a page that starts after the notice keeps only this at its end.
+    imprint = "抄送:县委各部门、县人武部。 衡东县人民政府办公室 2016年6月22日印发\n"
+    assert parse("四、工作保障\n(一)明确责任。县教育局负责统筹。\n" + imprint).issued_on == "2016-06-22"
+    signed = "四、工作保障\n(一)明确责任。县教育局负责统筹。\n衡东县人民政府办公室\n2016年6月20日\n" + imprint
+    assert parse(signed).issued_on == "2016-06-20"   # the signature's date wins over the printing day
+    assert parse("四、工作保障\n(一)明确责任。2016年6月22日印发方案。\n").issued_on is None   # a sentence, no imprint

@@ -172,6 +172,8 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = (), notice_
         signature = _signature(list(closing)[-_CLOSING_LINES:], closing=True)
     if signature is None:
         signature = _delivered_on(content)
+    if signature is None and closing:
+        signature = _printed_on(list(closing)[-_CLOSING_LINES:])
     meta.published_on = _portal_date(portal, "published_on")
     meta.issued_on = (_portal_date(portal, "issued_on") or (signature[1] if signature else None)
                       or meta.published_on)
@@ -247,6 +249,22 @@ def _delivered_on(lines: list[Line]) -> tuple[str | None, str] | None:
         if found:
             return None, found[0]
     return None
+
+
+def _printed_on(lines: list[Line]) -> tuple[str | None, str] | None:
+    """(None, ISO date) of the imprint at a document's foot (版记: '衡东县人民政府办公室 2016年6月22日印发'), the day
+    the office printed it: the date of issue where no signature dates the document (the day after it, or the same)."""
+    for ln in reversed(lines):
+        m = _PRINTED_RE.search(ln.norm.rstrip())
+        found = find_date(m.group("date")) if m else None
+        if found:
+            return None, found[0]
+    return None
+
+
+# The printing office, then the date and 印发, ending the line (抄送… may stand before them on the same line).
+_PRINTED_RE = re.compile(r"(?:^|\s)[\u4e00-\u9fff()]{2,30}(?:政府|办公厅|办公室|委员会|局|厅|委|办)\s*"
+                         r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
 
 
 _DELIVERED_RE = re.compile(r"^[-—―]{1,2}\s*(\d{4}年\d{1,2}月\d{1,2}日)在.{2,60}上$")
