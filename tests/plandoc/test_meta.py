@@ -628,3 +628,13 @@ def test_the_imprint_at_the_foot_dates_a_document_no_signature_dates() -> None:
     signed = "四、工作保障\n(一)明确责任。县教育局负责统筹。\n衡东县人民政府办公室\n2016年6月20日\n" + imprint
     assert parse(signed).issued_on == "2016-06-20"   # the signature's date wins over the printing day
     assert parse("四、工作保障\n(一)明确责任。2016年6月22日印发方案。\n").issued_on is None   # a sentence, no imprint
+
+
+def test_a_red_header_notice_title_set_over_three_lines_under_its_issuers_name() -> None:
+    lines = ["重庆市人民政府办公厅", "关于贯彻落实新形势下加强打击", "侵犯知识产权和制售假冒伪劣商品",
+             "工作意见任务分工的通知"]
+    plan = parse("\n".join(lines) + "\n渝府办发〔2017〕132号\n各区县(自治县)人民政府:\n" + BODY)
+    assert plan.notice_title == "".join(lines)
+    # Without 关于 heading the lines above, the last line is the title alone: a sentence ends the line before it.
+    plan = parse("各区县人民政府：\n为做好有关工作，现印发如下。\n工作意见任务分工的通知\n" + BODY)
+    assert plan.notice_title == "工作意见任务分工的通知"

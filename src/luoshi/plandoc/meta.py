@@ -157,7 +157,7 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = (), notice_
     meta.notice_title = _clean_title(portal["notice_title"]) if "notice_title" in portal else None
     for i, ln in enumerate(content):
         if _NOTICE_RE.search(_strip_brackets(_VALIDITY_END.sub("", ln.norm))) and len(ln.norm) <= 150:
-            start = i - 1 if i > 0 and _wraps_notice_title(content[i - 1], ln) else i
+            start = _notice_title_start(content, i)
             notice_lines.update(range(start, i + 1))
             if meta.notice_title is None:
                 meta.notice_title = _clean_title("".join(content[j].raw.strip() for j in range(start, i + 1)))
@@ -324,6 +324,30 @@ _WEB_ADDRESS_RE = re.compile(r"https?://[^\s)\]]+")
 _NUMBER_KEY_RE = re.compile(r"(?:发文字号|发文文号|文件编号|文号|字号)(?=[\u4e00-\u9fff])")
 # A notice's title closed by its kind, then its own 文号 in brackets ending the line.
 _NUMBER_AFTER_TITLE_RE = re.compile(r"(?:通知|意见|方案|决定|办法|规定)\s*\($")
+
+
+def _notice_title_start(content: list[Line], end: int) -> int:
+    """The first line of the notice title that ends on line `end`: the line before it when that line wraps it (see
+    _wraps_notice_title); else, a red-header document's title set over up to four short lines, from the line
+    holding 关于 ('重庆市人民政府办公厅' / '关于贯彻落实新形势下加强打击' / '侵犯知识产权和制售假冒伪劣商品' /
+    '工作意见任务分工的通知'), with the issuer's name on its own line above it."""
+    if end > 0 and _wraps_notice_title(content[end - 1], content[end]):
+        return end - 1
+    for start in range(end - 1, max(end - _MAX_TITLE_LINES, -1), -1):
+        text = content[start].norm.strip()
+        if not text or len(text) > _WRAP_MAX or text[-1] in _LINE_END_PUNCT or _NOTICE_RE.search(text):
+            break
+        about = text.find("关于")   # (the norm writes 關于 and 關於 so too)
+        if about == 0:
+            above = content[start - 1].norm.strip() if start > 0 else ""
+            return start - 1 if len(above) <= _WRAP_MAX and _ORG_ONLY_RE.fullmatch(above) else start
+        if 0 < about < _ISSUER_BEFORE_ABOUT:
+            return start
+    return end
+
+
+_MAX_TITLE_LINES = 4
+_ORG_ONLY_RE = re.compile(r"[\u4e00-\u9fff()]{2,30}(?:政府|办公厅|办公室|委员会|局|厅|委|办)")
 
 
 def _wraps_notice_title(prev: Line, line: Line) -> bool:
