@@ -674,3 +674,10 @@ def test_two_bureaus_a_copy_ran_together_are_two_names(cell: str, names: list[st
 @pytest.mark.parametrize("name", ["各级责任", "各方职责", "各负其责", "各地任务", "履行政府", "承担政府"])
 def test_what_bodies_hold_is_no_collective_body(name: str) -> None:
     assert not looks_like_unit(name)
+
+
+def test_a_clause_opening_on_a_verb_names_no_subject_after_a_comma() -> None:
+    # '…,统筹协调各成员单位积极参与…': the bodies are the object of 统筹协调, the clause has no subject of its own.
+    plan = parse("一、工作措施\n(一)强化协调。进一步强化联席会议组织、指导功能,统筹协调各成员单位积极参与强市建设。\n"
+                 "(二)加强保护。区市场监管局配合开展执法。\n")
+    assert [[u.name for u in n.units] for n in plan.nodes] == [[], [], ["区市场监管局"]]

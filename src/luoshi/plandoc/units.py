@@ -1904,10 +1904,13 @@ _DUTIES = "职责"   # in every match of _DUTIES_WORD, which is tried only where
 _DUTIES_WORD = re.compile(r"(?:的)?(?:主要|工作|具体)?" + _DUTIES + r"(?:分工)?\s*$")
 
 
-# A title that acts rather than names: 成立考核工作小组, 挂牌督办, 本办法由省河长办负责解释.
-_ACTS = re.compile(r"^(?:成立|形成|推进|挂牌|协调|组织|建立|设立|开展|加强|完善|健全|实施|强化|落实|推动|促进|"
-                   r"加快|做好|严格|深化|优化|提升|提高|确保|明确|压实|构建|打造|根据|按照|依据|支持|鼓励|引导|探索|积极|"
-                   r"大力|全面|进一步|着力|坚持|围绕|聚焦|发挥|依托|利用|本)|由|将|把|要|应当|加强")
+# A piece that acts rather than names: it opens on a verb (成立考核工作小组, 挂牌督办, 统筹协调各成员单位) or holds
+# one that no name holds (本办法由省河长办负责解释). Two patterns: '^' in one would match only at the start of the
+# paragraph, not at the start of the piece that match(h, a, b) or search(h, a, b) is given.
+_ACTS_OPENING = re.compile(r"成立|形成|推进|挂牌|协调|组织|建立|设立|开展|加强|完善|健全|实施|强化|落实|推动|促进|"
+                           r"加快|做好|严格|深化|优化|提升|提高|确保|明确|压实|构建|打造|根据|按照|依据|支持|鼓励|引导|探索|"
+                           r"积极|大力|全面|进一步|着力|坚持|围绕|聚焦|发挥|依托|利用|统筹|本")
+_ACTS_WITHIN = re.compile(r"由|将|把|要|应当|加强")
 
 
 # A role named after the units: 'X为该议案办理工作的牵头责任单位', 'A、B为协办单位'.
@@ -2117,7 +2120,7 @@ def _unit_list(text: str, h: str, start: int, end: int) -> list[MarkerUnit] | No
         a, b, _ = _strip_piece(h, ps, pe)
         if b <= a and h[ps:pe].strip(_TRIM).startswith("等"):
             continue   # '…、等部门': the group word, after a stray separator
-        if b <= a or _ACTS.search(h, a, b):
+        if b <= a or _ACTS_OPENING.match(h, a, b) or _ACTS_WITHIN.search(h, a, b):
             return None
         if not looks_like_unit(h[a:b]) and not (grouped and is_field_name(h[a:b])):
             return None
