@@ -681,3 +681,12 @@ def test_a_clause_opening_on_a_verb_names_no_subject_after_a_comma() -> None:
     plan = parse("一、工作措施\n(一)强化协调。进一步强化联席会议组织、指导功能,统筹协调各成员单位积极参与强市建设。\n"
                  "(二)加强保护。区市场监管局配合开展执法。\n")
     assert [[u.name for u in n.units] for n in plan.nodes] == [[], [], ["区市场监管局"]]
+
+
+def test_by_units_doing_a_duty_together_and_a_title_that_holds_an_event() -> None:
+    # '由A、B共同组织实施': 共同 stands between the names and the verb, no part of the last name. And a title that
+    # holds an event ('举办展销会', '召开推进会') acts: it names no unit, though 会 ends the names of many.
+    for title in ("举办展销会", "召开推进会", "组建专家委员会"):
+        plan = parse(f"一、工作措施\n(一){title}。此项活动由区商贸旅游局、长延堡街办共同组织实施。\n")
+        assert [(u.name, u.role) for u in plan.nodes[-1].units] == [
+            ("区商贸旅游局", "responsible"), ("长延堡街办", "responsible")]

@@ -1909,7 +1909,7 @@ _DUTIES_WORD = re.compile(r"(?:的)?(?:主要|工作|具体)?" + _DUTIES + r"(?:
 # paragraph, not at the start of the piece that match(h, a, b) or search(h, a, b) is given.
 _ACTS_OPENING = re.compile(r"成立|形成|推进|挂牌|协调|组织|建立|设立|开展|加强|完善|健全|实施|强化|落实|推动|促进|"
                            r"加快|做好|严格|深化|优化|提升|提高|确保|明确|压实|构建|打造|根据|按照|依据|支持|鼓励|引导|探索|"
-                           r"积极|大力|全面|进一步|着力|坚持|围绕|聚焦|发挥|依托|利用|统筹|本")
+                           r"积极|大力|全面|进一步|着力|坚持|围绕|聚焦|发挥|依托|利用|统筹|举办|举行|召开|组建|筹建|创办|本")
 _ACTS_WITHIN = re.compile(r"由|将|把|要|应当|加强")
 
 
@@ -2001,10 +2001,11 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
     return out
 
 
-# "由区建交委负责…", "由X会同Y…": the units after 由 carry the verb's role (会同: they lead). "成员由A、B等部门
-# 组成" names members, no duty.
+# "由区建交委负责…", "由X会同Y…", "由A、B共同组织实施": the units after 由 carry the verb's role (会同: they
+# lead). "成员由A、B等部门组成" names members, no duty.
 # The names may be set apart by commas too ('由市发展改革委，各县市区人民政府，市经济开发区管委会负责落实').
-_BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织|承办)(?!解释)"
+_BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?:共同)?"
+                      r"(?P<verb>牵头|负责|会同|组织实施|具体负责|统筹|组织|承办)(?!解释)"
                       r"|由(?P<group>[^,;。由]{2,240}?等[^、,;。等()]{0,8}(?:部门|单位|机构)(?:部门|单位)?"
                       r"(?:\([^()]{1,8}\))?)"
                       r"(?=[\u4e00-\u9fff])(?!(?:部门|单位)?(?:共同)?(?:组成|构成|派员))")
