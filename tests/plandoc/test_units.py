@@ -690,3 +690,11 @@ def test_by_units_doing_a_duty_together_and_a_title_that_holds_an_event() -> Non
         plan = parse(f"一、工作措施\n(一){title}。此项活动由区商贸旅游局、长延堡街办共同组织实施。\n")
         assert [(u.name, u.role) for u in plan.nodes[-1].units] == [
             ("区商贸旅游局", "responsible"), ("长延堡街办", "responsible")]
+
+
+def test_a_duty_lists_entry_opening_its_paragraph_whatever_verb_follows_the_colon() -> None:
+    plan = parse("四、责任分工\n区商务委：负责全区成品油市场秩序整治组日常工作。\n区交通局：依法查处非法改装车辆。\n"
+                 "区成品油流通行业协会：发挥行业协会作用，建立自律公约。\n"
+                 "五、时间步骤\n第一阶段：动员部署阶段。\n")
+    assert [u.name for u in plan.nodes[0].units] == ["区商务委", "区交通局", "区成品油流通行业协会"]
+    assert plan.nodes[1].units == []   # '第一阶段：' is no unit

@@ -1938,7 +1938,7 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
     """Units a paragraph gives duties in its sentences: each sentence that opens with units and a role
     verb ("各街镇是处置主体", "区交通委负责…"), and "由X负责/牵头/会同…" anywhere. Roles from the verb."""
     h = halfwidth(text)
-    if not _DUTY_CHARS.search(h):
+    if not _DUTY_CHARS.search(h) and ":" not in h[:_MAX_TITLE_LEN + 10]:
         return []   # half the paragraphs of a plan: no predicate, modal, 由 or 成员 for a clause below to read
     found: list[MarkerUnit] = []
     for start in [0, *(m.end() for m in _SENTENCE_BREAK.finditer(h))]:
@@ -2063,6 +2063,7 @@ def _subject_name(name: str) -> bool:
 def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], int] | None:
     """Units that are the subject of the clause at `start` ("（三）区经委、区司法局等部门负责…"), and where the
     duties after them start."""
+    opening = start == 0
     while start < len(h) and h[start] in " \t":
         start += 1
     if start < len(h) and h[start] in _OPEN_TO_CLOSE:
@@ -2076,8 +2077,9 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], int]
         units = _unit_list(text, h, start, m.start()) if group is not None else None
         if units and all(_subject_name(u.raw) for u in units):
             return units, group.start() + 1   # type: ignore[union-attr]
-    if m is not None and h[m.start()] == ":" and _DUTY_PREDICATE.match(h, _after_trim(h, m.end())):
-        # '区商务委：负责全区成品油市场秩序整治组日常工作；…': a duty list's entry, its units before the colon
+    if m is not None and h[m.start()] == ":" and (opening or _DUTY_PREDICATE.match(h, _after_trim(h, m.end()))):
+        # '区商务委：负责全区成品油市场秩序整治组日常工作；…': a duty list's entry, its units before the colon; opening
+        # the paragraph, whatever verb follows ('区交通局：依法查处…', '区成品油流通行业协会：发挥行业协会作用…').
         units = _unit_list(text, h, start, m.start())
         if units and all(_subject_name(u.raw) for u in units):
             return units, _after_trim(h, m.end())
