@@ -698,3 +698,11 @@ def test_a_duty_lists_entry_opening_its_paragraph_whatever_verb_follows_the_colo
                  "五、时间步骤\n第一阶段：动员部署阶段。\n")
     assert [u.name for u in plan.nodes[0].units] == ["区商务委", "区交通局", "区成品油流通行业协会"]
     assert plan.nodes[1].units == []   # '第一阶段：' is no unit
+
+
+def test_a_counted_group_of_bodies_is_a_unit_and_a_counted_thing_is_not() -> None:
+    plan = parse("一、主要任务\n(一)加大宣传力度。广泛动员社会力量参与。"
+                 "(市财政局、市总工会等部门和14个乡镇人民政府负责)\n")
+    assert [u.name for u in plan.nodes[-1].units] == ["市财政局", "市总工会", "14个乡镇人民政府"]
+    assert looks_like_unit("全市12个县(市、区)政府") and is_collective_name("14个乡镇人民政府")
+    assert not looks_like_unit("10个重点项目") and not looks_like_unit("100个示范村")

@@ -85,7 +85,17 @@ def is_collective_name(name: str) -> bool:
     n = compact_name(name)
     if not n or _DUTY_NOT_BODY.search(n):
         return False
+    counted = _COUNTED_BODIES.match(n)
+    if counted:
+        return _counted_bodies(n[counted.end():])
     return any(rx.search(n) for _, rx in _COLLECTIVE_RULES)
+
+
+# '14个乡镇人民政府', '全市12个县(市、区)': a group of bodies counted, named as 各… names it.
+_COUNTED_BODIES = re.compile(r"(?:全[省市州县区])?(?:\d{1,3}|[一二三四五六七八九十两]{1,3})个(?=[\u4e00-\u9fff])")
+def _counted_bodies(rest: str) -> bool:
+    """Whether what follows a count ('14个' + rest) names bodies: a kind of body or a unit's name (not '重点项目')."""
+    return bool(_COLLECTIVE_BODY.match("各" + rest)) or looks_like_unit(rest)
 
 
 # '第二章 各级责任', '各方职责': what bodies hold, not bodies.
@@ -183,6 +193,9 @@ def looks_like_unit(name: str) -> bool:
         n = n[:-1]   # '区政府办公室*': the mark of the lead after its name
     if _DESCRIBED_COLLECTIVE.match(n) or _ROLE_BODIES.fullmatch(n):
         return True   # 各有安全生产监管职责的部门, 各使用信用信息的单位; 配合部门: the bodies working with the lead
+    counted = _COUNTED_BODIES.match(n)
+    if counted:
+        return _counted_bodies(n[counted.end():])
     if not 2 <= len(n) <= _MAX_NAME_LEN or _PROSE_IN_NAME.search(n) or n.endswith("长") \
             or (_ACTION_START.search(n) and not _NAMED_FOR_A_TASK.search(n)):
         return False   # …长: a person (各级路长, 县长), never a body
