@@ -261,6 +261,18 @@ def test_a_table_copied_one_cell_per_line_is_read_as_rows() -> None:
     assert plan.source[slice(*plan.nodes[2].span)] == "加强粮食和重要农产品保障。"
 
 
+
+def test_a_table_one_cell_per_line_with_a_wrapped_header_cell_and_quarter_columns() -> None:
+    # '完成' / '时限': one header cell over two lines; 一季度 … 四季度 under it. A row with one unit cell names its
+    # lead (the supporting cell left blank), not a supporting unit.
+    header = ["序号", "试点任务", "细化措施", "责任单位", "配合单位", "完成", "时限",
+              "一季度", "二季度", "三季度", "四季度"]
+    plan = parse("某区建设试点目标任务分解\n\n" + "\n\n".join(header) + "\n\n一、持续强化规划引领\n\n"
+                 "1\n\n推进生活垃圾分类规划\n\n建立分类投放方式。\n\n区城市管理局\n\n区住房城市建委、区机关事务局\n\n2020\n\n"
+                 "2\n\n强化分类工作评价\n\n向社会公布评价结果。\n\n区民政局\n\n2020\n")
+    assert sorted(_units(plan, "一", "1")) == [("区住房城市建委", S), ("区城市管理局", R), ("区机关事务局", S)]
+    assert _units(plan, "一", "2") == [("区民政局", R)]
+
 def test_a_collective_described_by_a_clause_is_a_unit() -> None:
     plan = _plan("（一）加强信用惩戒。（牵头单位：市公安局；配合单位：市交通委、各使用信用信息的单位、"
                  "各有安全生产监管职责的部门）")

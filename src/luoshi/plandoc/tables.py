@@ -38,7 +38,9 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("category", re.compile(r"^(领域|类别|任务类别|任务类型|类型|板块|方面|分类|重点领域|工作领域|项目类别|专项)$")),
     ("measures", re.compile(r"(具体|工作|主要)?(措施|举措)$")),
     # 完成进展, 10月完成情况, 推进情况: a ledger's column of what was done so far, no text of the task
-    ("progress", re.compile(r"(?:进展|进展情况|完成情况|推进情况|落实情况|办理情况)$")),
+    # 一季度 … 四季度, 上半年: the milestones of each period under 完成时限, no text of the task either
+    ("progress", re.compile(r"(?:进展|进展情况|完成情况|推进情况|落实情况|办理情况)$"
+                            r"|^第?[一二三四1-4]季度$|^[上下]半年$")),
     ("task", re.compile(r"任务|工作内容|主要内容|事项|内容|名称|项目|要点|^重点工作$"
                         r"|^(?:重点工作|工作|具体|目标)(?:和|及|与)?(?:标准|要求)$")),
     ("notes", re.compile(r"^备注$")),
@@ -892,8 +894,13 @@ def _wraps_header_cell(previous: str, cell: str) -> bool:
     if _HEADER_NOTE.fullmatch(cell):
         return True
     joined = re.sub(r"\s+", "", previous + cell)
-    return len(previous) <= _MAX_WRAPPED_HEADER_PART and looks_like_unit(previous) \
-        and not is_header_word(previous) and len(joined) <= _MAX_HEADER_CELL and is_header_word(joined)
+    opens_cell = looks_like_unit(previous) or _WRAPPED_HEAD.fullmatch(previous) is not None
+    return len(previous) <= _MAX_WRAPPED_HEADER_PART and opens_cell and not is_header_word(previous) \
+        and len(joined) <= _MAX_HEADER_CELL and is_header_word(joined)
+
+
+# '完成' / '时限', '主要' / '任务': the first half of a header cell wrapped over two lines, naming no column itself.
+_WRAPPED_HEAD = re.compile(r"完成|办结|主要|具体|工作|重点|责任|牵头|配合")
 
 
 def _join_header_notes(lines: list[Line]) -> list[Line]:
@@ -1365,14 +1372,20 @@ def _cells_line(line: Line, spans: list[tuple[int, int]]) -> Line:
 # -- placing the cells of a row that lost some ------------------------------------------------------
 
 # What a column holds, by its role, for placing the cells of a row that lost some (see align_row).
-_COLUMN_KIND = {"seq": "number", "lead": "units", "support": "units", "guide": "units", "responsible": "units",
-                "leader": "person", "deadline": "date", **{second: "units" for second in SECOND_UNIT_COLUMN.values()}}
+_SUPPORT_UNITS = "support units"   # the kind of a support column: a unit cell fits it a little less than a lead's
+_COLUMN_KIND = {"seq": "number", "lead": "units", "support": _SUPPORT_UNITS, "guide": "units", "responsible": "units",
+                "leader": "person", "deadline": "date", **{second: "units" for second in SECOND_UNIT_COLUMN.values()},
+                SECOND_UNIT_COLUMN["support"]: _SUPPORT_UNITS}
 _DATE_CELL = re.compile(r"年|月|日|季度|全年|长期|持续|常态")
 # A 序号 cell: '12', '12*', '二', '一、', '(三)', '（一）'.
 _ROW_NUMBER = re.compile(r"^(?:\d{1,3}[*※]?|[一二三四五六七八九十]{1,3}[、.．]?"
                          r"|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）])$")
 _PLACEHOLDER = re.compile(r"^[-—–―/\\无\s]+$")
-_FIT = {("units", "units"): 3, ("person", "person"): 3, ("number", "number"): 3, ("date", "date"): 3,
+# A row's one unit cell under a lead (or responsible) column and a support column goes to the first: a row may
+# name no supporting unit, never no lead. (Just below 3: it breaks the tie and outweighs no other fit.)
+_FIT: dict[tuple[str, str], float] = {
+        ("units", "units"): 3, ("units", _SUPPORT_UNITS): 2.9, ("text", _SUPPORT_UNITS): -2,
+        ("person", "person"): 3, ("number", "number"): 3, ("date", "date"): 3,
         ("text", "text"): 2, ("number", "text"): 1, ("date", "text"): 1, ("person", "text"): 0,
         ("units", "text"): -1, ("text", "date"): -1, ("text", "person"): -2, ("text", "number"): -2,
         ("text", "units"): -2}
@@ -1403,7 +1416,7 @@ def align_row(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]:
     to a unit column, a person to the leader's, a date to the deadline's, a number to 序号, text to text)."""
     kinds = _column_kinds(layout, width)
     cell_kinds = [cell_kind(c.text) for c in cells]
-    if not any((kind == "units") != (kinds[i] == "units") or (kind == "text" and kinds[i] == "number")
+    if not any((kind == "units") != (kinds[i] in ("units", _SUPPORT_UNITS)) or (kind == "text" and kinds[i] == "number")
                for i, kind in enumerate(cell_kinds) if kind in ("units", "text")):
         # As they stand, units are in unit columns and text is in neither those nor 序号's: trailing cells
         # were dropped.
@@ -1431,9 +1444,9 @@ def _column_kinds(layout: TableLayout, width: int) -> list[str]:
 def _column_places(cell_kinds: list[str], kinds: list[str]) -> list[int]:
     """The column of each cell, in order, that fits the cells best together (the rightmost of equal fits)."""
     n, width = len(cell_kinds), len(kinds)
-    worst = -10 ** 6
+    worst = -10.0 ** 6
     best = [[worst] * (width + 1) for _ in range(n + 1)]
-    best[0] = [0] * (width + 1)
+    best[0] = [0.0] * (width + 1)
     for i in range(1, n + 1):
         for j in range(i, width + 1):
             fit = 0 if cell_kinds[i - 1] == "empty" else _FIT.get((cell_kinds[i - 1], kinds[j - 1]), -3)
