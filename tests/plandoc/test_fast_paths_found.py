@@ -314,7 +314,7 @@ def _reference_duty_role(text: str) -> str:
 def _reference_find_duty_units(text: str) -> list[units.MarkerUnit]:
     """units.find_duty_units as it read before: each clause's duties copied from the text and normalised again."""
     h = halfwidth(text)
-    if not units._DUTY_CHARS.search(h):
+    if not units._DUTY_CHARS.search(h) and ":" not in h[:units._MAX_TITLE_LEN + 10]:
         return []
     found: list[units.MarkerUnit] = []
     for start in [0, *(m.end() for m in units._SENTENCE_BREAK.finditer(h))]:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luoshi.plandoc import parse
+from luoshi.plandoc import parse, units
 from luoshi.plandoc.errors import PlanDocError
 from luoshi.plandoc.normalize import halfwidth
 from luoshi.plandoc.units import (
@@ -706,3 +706,8 @@ def test_a_counted_group_of_bodies_is_a_unit_and_a_counted_thing_is_not() -> Non
     assert [u.name for u in plan.nodes[-1].units] == ["市财政局", "市总工会", "14个乡镇人民政府"]
     assert looks_like_unit("全市12个县(市、区)政府") and is_collective_name("14个乡镇人民政府")
     assert not looks_like_unit("10个重点项目") and not looks_like_unit("100个示范村")
+
+
+def test_an_addressee_line_ending_on_its_colon_gives_no_duty() -> None:
+    assert units.find_duty_units("    各县(市)交通运输局、局直各单位、局机关各科室:") == []
+    assert [u.raw for u in units.find_duty_units("区司法局：依法审查执法依据。")] == ["区司法局"]

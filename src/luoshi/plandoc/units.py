@@ -2090,12 +2090,14 @@ def _unit_subject(text: str, h: str, start: int) -> tuple[list[MarkerUnit], int]
         units = _unit_list(text, h, start, m.start()) if group is not None else None
         if units and all(_subject_name(u.raw) for u in units):
             return units, group.start() + 1   # type: ignore[union-attr]
-    if m is not None and h[m.start()] == ":" and (opening or _DUTY_PREDICATE.match(h, _after_trim(h, m.end()))):
+    duties = _after_trim(h, m.end()) if m is not None and h[m.start()] == ":" else len(h)
+    if m is not None and duties < len(h) and (opening or _DUTY_PREDICATE.match(h, duties)):
         # '区商务委：负责全区成品油市场秩序整治组日常工作；…': a duty list's entry, its units before the colon; opening
-        # the paragraph, whatever verb follows ('区交通局：依法查处…', '区成品油流通行业协会：发挥行业协会作用…').
+        # the paragraph, whatever verb follows ('区交通局：依法查处…', '区成品油流通行业协会：发挥行业协会作用…'), but
+        # not with nothing after it (a notice's addressees, '各县(市)交通运输局、局直各单位：').
         units = _unit_list(text, h, start, m.start())
         if units and all(_subject_name(u.raw) for u in units):
-            return units, _after_trim(h, m.end())
+            return units, duties
     if not _PREDICATE_CHARS.search(h, start, end):
         return None   # no predicate or modal in the clause (most clauses of a plan)
     for p in _DUTY_PREDICATE.finditer(h, start, end):
