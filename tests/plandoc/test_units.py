@@ -711,3 +711,10 @@ def test_a_counted_group_of_bodies_is_a_unit_and_a_counted_thing_is_not() -> Non
 def test_an_addressee_line_ending_on_its_colon_gives_no_duty() -> None:
     assert units.find_duty_units("    各县(市)交通运输局、局直各单位、局机关各科室:") == []
     assert [u.raw for u in units.find_duty_units("区司法局：依法审查执法依据。")] == ["区司法局"]
+
+
+def test_units_that_each_take_a_share_and_the_role_after_a_duty_by_their_remit() -> None:
+    plan = parse("四、主要任务\n(一)明确分工。市教育局、市卫生局分别负责教育、卫生系统节能。\n"
+                 "(二)协同推进。区民政局、区财政局要按照各自职责,配合做好相关工作。\n")
+    assert [(u.name, u.role) for u in plan.nodes[1].units] == [("市教育局", "responsible"), ("市卫生局", "responsible")]
+    assert [(u.name, u.role) for u in plan.nodes[2].units] == [("区民政局", "support"), ("区财政局", "support")]

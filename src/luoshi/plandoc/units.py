@@ -1931,7 +1931,7 @@ _NAMED_AS_PATTERN = (r"(?:作为|为)(?:[^,;。为]{0,24}?的)?(?P<named>牵头|
                      r"(?:责任)?(?:单位|部门)")
 _NAMED_AS = re.compile(_NAMED_AS_PATTERN)
 # What follows the units that open a duty sentence: "区交通委负责…", "区经委、区司法局等部门应当按照各自职责…".
-_DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极)?"
+_DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极|分别)?"
                              r"(?:负责(?!人(?![员口民群才])|同志)|牵头|配合|会同|联合|协助|协同|参与|组织实施)|是|"
                              r"(?:具体|抓好|负责|分别)落实(?=[。;,!]|$)|"   # '…,各区政府具体落实。': the clause's end
                              r"(?:要|应当?)?(?:统一|加强)?指导(?!意见|思想|原则|下)|"   # 区房管局要指导…
@@ -2172,6 +2172,9 @@ def duty_role(text: str) -> Role:
 def _duty_role_at(h: str, start: int) -> Role:
     """duty_role of the half-width text h[start:], read in place."""
     start = _after_trim(h, start)
+    manner = _BY_DUTIES.match(h, start)
+    if manner is not None and manner.end() < len(h):
+        start = _after_trim(h, manner.end())   # '…等部门按照职责,协同做好…': the verb after the manner says the role
     if _GUIDES.match(h, start):
         return "support"   # 区绿化市容局要加强指导…: X指导 supports
     run = _VERB_RUN.match(h, start)
@@ -2189,6 +2192,7 @@ def _after_trim(h: str, i: int) -> int:
 
 
 _GUIDES = re.compile(r"(?:要|应当?)?(?:统一|加强)指导")
+_BY_DUTIES = re.compile(r"(?:要|应当?)?(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能)(?:分工)?,?")
 
 
 _VERB_RUN = re.compile(r"(?:要|应当?|是)?(?:" + _VERB_MORPHEME + r")+")
