@@ -718,3 +718,9 @@ def test_units_that_each_take_a_share_and_the_role_after_a_duty_by_their_remit()
                  "(二)协同推进。区民政局、区财政局要按照各自职责,配合做好相关工作。\n")
     assert [(u.name, u.role) for u in plan.nodes[1].units] == [("市教育局", "responsible"), ("市卫生局", "responsible")]
     assert [(u.name, u.role) for u in plan.nodes[2].units] == [("区民政局", "support"), ("区财政局", "support")]
+
+
+def test_a_space_before_a_bare_government_word_is_inside_the_name() -> None:
+    # A PDF's copy: '各市(州) 人民政府' is one name; '市教育局 市公安局' two.
+    assert [name for name, _ in split_unit_list("四川电监办, 各市(州) 人民政府")] == ["四川电监办", "各市(州) 人民政府"]
+    assert [name for name, _ in split_unit_list("市教育局 市公安局")] == ["市教育局", "市公安局"]

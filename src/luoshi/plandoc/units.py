@@ -996,6 +996,8 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
     by_word = not h[s - 1].isspace()
     if not by_word and _WHOLLY_BRACKETED.fullmatch(right_name.strip()):
         return False   # '省编办 (省审改办)': the name's other name in brackets after a space is part of it
+    if not by_word and compact_name(right_name) in _BARE_GOVERNMENTS:
+        return False   # '各市(州) 人民政府': a PDF's space inside the name, before a government word no place opens
     if by_word and right_name.startswith("其") and not right_name.startswith(("其他", "其它", "其余")):
         return False   # '区政府及其工作部门': 其 points back at the name before it; one name
     if by_word and _BARE_PLACE.fullmatch(compact_name(left_name)) \
@@ -1024,6 +1026,7 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
 
 
 _WHOLLY_BRACKETED = re.compile(r"\([^()]{1,20}\)")
+_BARE_GOVERNMENTS = frozenset({"人民政府", "政府", "管委会", "管理委员会", "党委", "人民政府办公室", "政府办公室"})
 _ROLE_BODIES = re.compile(r"(?:配合|参与|协办|协同|协助)(?:部门|单位)")
 
 
