@@ -2369,3 +2369,13 @@ def test_a_duty_lists_entries_name_their_units_before_a_colon() -> None:
 def test_a_label_a_pdf_copy_put_a_space_inside_is_a_label(label: str) -> None:
     plan = _plan(f"（一）推进超充站建设。〔{label}：市发展改革委、市经济信息委〕")
     assert _units(plan, "一", "（一）") == [("市发展改革委", R), ("市经济信息委", R)]
+
+
+def test_a_marker_below_an_item_assigns_it_instead_of_its_texts_prose_subject() -> None:
+    # '(二)…县政府负责…。' / '牵头单位:县人民政府;责任单位:…': the marker, not the sentence, assigns the item, as a
+    # marker in the item's own line would; a marker of supporting units only leaves the lead the text named.
+    plan = _plan("(一)任务要求。县政府负责落实年检车辆尾气检测专项经费。",
+                 "牵头单位:县人民政府;责任单位:县公安局、县环保局。",
+                 "(二)省审计厅牵头的工作", "全面加强审计工作。", "协同单位:省直各部门。")
+    assert _units(plan, "一", "(一)") == [("县人民政府", L), ("县公安局", R), ("县环保局", R)]
+    assert _units(plan, "一", "(二)") == [("省审计厅", L), ("省直各部门", S)]

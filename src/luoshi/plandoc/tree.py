@@ -204,6 +204,9 @@ class Draft:
     children: list[Draft] = field(default_factory=list)
     titled_by_units: bool = False  # the title names the units (职责分工 items): roles follow its duties
     category: str | None = None  # a task-table row's category (its merged 领域 cell or section row)
+    # How many of `units` (the first) the item's own text gave as the subjects of its duties, until a marker below
+    # it names the item's units: then the marker, not the prose, assigns the item (as a marker in the text would).
+    head_duties: int = 0
     # What _add_units knows of `units` (see _unit_index), kept between its calls.
     unit_index: _UnitIndex | None = field(default=None, compare=False, repr=False)
 
@@ -571,6 +574,7 @@ class TreeBuilder:
             self._take_unit_title(draft)
             if not draft.units:
                 self._take_duty_units(draft, draft.head)
+                draft.head_duties = len(draft.units)
         return draft
 
     def finish(self) -> None:
@@ -639,7 +643,13 @@ class TreeBuilder:
             current.titled_by_units = False
         if self._closes_parent(current, para):
             current = current.parent   # type: ignore[assignment]
+        duties = current.head_duties
         if self._take_marker(current, para, own_line=False, norm=seg.norm):
+            if duties and any(u.role != "support" for u in current.units[duties:]):
+                # '(二)县政府负责…' / '牵头单位:县人民政府;责任单位:…': the marker's units are the item's (a marker
+                # naming only supporting units leaves the lead its text named: '(二)省审计厅牵头的工作' / '协同单位:…')
+                current.units = current.units[duties:]
+            current.head_duties = 0
             if not para.raw.strip():
                 return
         else:
