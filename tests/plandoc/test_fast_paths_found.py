@@ -303,6 +303,9 @@ def test_removing_cuts_in_one_pass_maps_the_text_as_removing_them_from_the_right
 def _reference_duty_role(text: str) -> str:
     """units.duty_role as it read before: on a half-width copy of the text, stripped."""
     h = halfwidth(text).lstrip(units._TRIM)
+    manner = units._BY_DUTIES.match(h)
+    if manner is not None and manner.end() < len(h):
+        h = h[manner.end():].lstrip(units._TRIM)   # '按照职责,协同做好…': the verb after the manner
     if units._GUIDES.match(h):
         return "support"
     run = units._VERB_RUN.match(h)

@@ -724,3 +724,12 @@ def test_a_space_before_a_bare_government_word_is_inside_the_name() -> None:
     # A PDF's copy: '各市(州) 人民政府' is one name; '市教育局 市公安局' two.
     assert [name for name, _ in split_unit_list("四川电监办, 各市(州) 人民政府")] == ["四川电监办", "各市(州) 人民政府"]
     assert [name for name, _ in split_unit_list("市教育局 市公安局")] == ["市教育局", "市公安局"]
+
+
+def test_bodies_closed_by_a_group_word_doing_a_duty_by_their_remit() -> None:
+    # '…等部门按照职责,协同做好…': as '…等部门要…', the group word makes them the duty's units; without it, not.
+    plan = parse("四、主要任务\n(一)明确分工。市科技、财政、统计等部门按照职责,协同做好相关工作。\n"
+                 "(二)加强监管。各相关部门按照职责开展巡查。\n")
+    assert [(u.name, u.role) for u in plan.nodes[1].units] == [("市科技", "support"), ("财政", "support"),
+                                                               ("统计", "support")]
+    assert plan.nodes[2].units == []

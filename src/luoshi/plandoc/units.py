@@ -1945,7 +1945,7 @@ _SUBJECT_END = re.compile(r"[。:;,!?]")
 # A character of every _DUTY_PREDICATE (负责 牵头 配合 会同 联合 协助 协同 参与 组织实施 是 指导, 要/应按照职责)
 # and _MODAL (要 应 需 须 必须, or a duty taken on: 履行 承担 落实) match; and of every clause find_duty_units
 # reads: those, 由…, 牵头…, …成员单位.
-_PREDICATE_CHAR_SET = "负牵配会联协参组是指要应需须必履承落为"
+_PREDICATE_CHAR_SET = "负牵配会联协参组是指要应需须必履承落为职"
 _PREDICATE_CHARS = re.compile(f"[{_PREDICATE_CHAR_SET}]")
 _DUTY_CHARS = re.compile(f"[{_PREDICATE_CHAR_SET}由成]")
 
@@ -2128,7 +2128,9 @@ _MUST = r"(?:要|应当?|需|须|必须|需要)"
 _TAKES_ON = r"(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)"
 _DUTY_TAKEN = _TAKES_ON + r"[^,;。]{0,8}(?:职责|责任)"   # 履行相应职责
 _DUTY_TAIL = re.compile(_TAKES_ON + r"[^,;。、()]{0,8}(?:职责|责任)$")   # closing one name of a list
-_MODAL = re.compile(_MUST + r"(?=[\u4e00-\u9fff])|(?=" + _DUTY_TAKEN + r")")
+# '…等部门按照职责,协同做好…': a duty by the units' remit, read only after a group word (as a modal alone would not be)
+_BY_REMIT = r"(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能)"
+_MODAL = re.compile(_MUST + r"(?=[\u4e00-\u9fff])|(?=" + _DUTY_TAKEN + r")|(?=" + _BY_REMIT + r")")
 _TAKES_DUTY = re.compile(_MUST + r"?" + _DUTY_TAKEN)
 
 
