@@ -2379,3 +2379,12 @@ def test_a_marker_below_an_item_assigns_it_instead_of_its_texts_prose_subject() 
                  "(二)省审计厅牵头的工作", "全面加强审计工作。", "协同单位:省直各部门。")
     assert _units(plan, "一", "(一)") == [("县人民政府", L), ("县公安局", R), ("县环保局", R)]
     assert _units(plan, "一", "(二)") == [("省审计厅", L), ("省直各部门", S)]
+
+
+def test_unit_lines_under_each_sub_target_of_an_item_list_a_unit_for_each() -> None:
+    # A target table copied one cell per line, its rows' sub-targets ('——…') each followed by their units.
+    plan = parse("目标责任分解书\n领域\n主要目标\n主要责任单位\n责任单位\n1.降低儿童死亡率。\n"
+                 "——婴儿死亡率控制在6‰以下。\n省卫生厅\n——儿童伤害死亡率下降1/6。\n省卫生厅\n省教育厅\n"
+                 "2.提高儿童健康水平。\n省卫生厅\n")
+    assert [u.name for u in plan.nodes[0].units] == ["省卫生厅", "省卫生厅", "省教育厅"]
+    assert [u.name for u in plan.nodes[1].units] == ["省卫生厅"]

@@ -315,8 +315,12 @@ class TreeBuilder:
             return
         if index in self.unit_lines and self.drafts:
             role = self.unit_lines[index]
-            _add_units(self.drafts[-1], [UnitRef(u.raw, u.role, False, (line.start + u.span[0], line.start + u.span[1]))
-                                         for u in read_unit_cell(line.raw, role)])  # type: ignore[arg-type]
+            draft, text = self.drafts[-1], self.previous_line
+            # Under a paragraph of the item's body ('1.提高出生人口质量。' / '——降低…' / '省卫生厅' / '——降低…' /
+            # '省卫生厅'), the units answer for that paragraph: a unit of two such rows is listed for each.
+            covers = (text.start, text.end) if text is not None and text.start > draft.head.start else None
+            _add_units(draft, [UnitRef(u.raw, u.role, False, (line.start + u.span[0], line.start + u.span[1]), covers)
+                               for u in read_unit_cell(line.raw, role)])  # type: ignore[arg-type]
             return
         annex = ANNEX_RE.match(line.norm) if self.started and len(line.norm) <= 60 else None
         if self.table is not None and annex is None and (_is_table_section(line.norm) or self._next_item_line(line)) \
