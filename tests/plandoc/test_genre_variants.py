@@ -2388,3 +2388,12 @@ def test_unit_lines_under_each_sub_target_of_an_item_list_a_unit_for_each() -> N
                  "2.提高儿童健康水平。\n省卫生厅\n")
     assert [u.name for u in plan.nodes[0].units] == ["省卫生厅", "省卫生厅", "省教育厅"]
     assert [u.name for u in plan.nodes[1].units] == ["省卫生厅"]
+
+
+def test_a_row_that_left_its_second_unit_cell_empty_keeps_its_date_out_of_the_units() -> None:
+    # One cell per line, row 2's 责任单位 cell empty and left out: its date goes to 完成时限, its one unit cell to
+    # 牵头单位.
+    plan = parse("重点任务责任分工\n序号\n工作任务\n牵头单位\n责任单位\n完成时限\n1\n成立协调推进机制。\n市行政审批局\n"
+                 "市直相关部门\n2021年9月底\n2\n指定专门处室负责政务数据共享工作。\n市直相关部门\n2021年9月底\n")
+    assert _units(plan, "2") == [("市直相关部门", L)]
+    assert plan.nodes[1].deadline is not None and plan.nodes[1].deadline.text == "2021年9月底"

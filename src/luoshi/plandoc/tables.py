@@ -1372,19 +1372,21 @@ def _cells_line(line: Line, spans: list[tuple[int, int]]) -> Line:
 # -- placing the cells of a row that lost some ------------------------------------------------------
 
 # What a column holds, by its role, for placing the cells of a row that lost some (see align_row).
-_SUPPORT_UNITS = "support units"   # the kind of a support column: a unit cell fits it a little less than a lead's
-_COLUMN_KIND = {"seq": "number", "lead": "units", "support": _SUPPORT_UNITS, "guide": "units", "responsible": "units",
-                "leader": "person", "deadline": "date", **{second: "units" for second in SECOND_UNIT_COLUMN.values()},
-                SECOND_UNIT_COLUMN["support"]: _SUPPORT_UNITS}
+_COLUMN_KIND = {"seq": "number", "lead": "units", "support": "units", "guide": "units", "responsible": "units",
+                "leader": "person", "deadline": "date", **{second: "units" for second in SECOND_UNIT_COLUMN.values()}}
+# The kind of every unit column but the row's first duty-holder's (its lead's, else its responsible units'): a unit
+# cell fits it a little less, so that a row's one unit cell names its lead (see _FIT).
+_OTHER_UNITS = "other units"
+_FIRST_HOLDERS = ("lead", "responsible")
 _DATE_CELL = re.compile(r"年|月|日|季度|全年|长期|持续|常态")
 # A 序号 cell: '12', '12*', '二', '一、', '(三)', '（一）'.
 _ROW_NUMBER = re.compile(r"^(?:\d{1,3}[*※]?|[一二三四五六七八九十]{1,3}[、.．]?"
                          r"|[(（](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）])$")
 _PLACEHOLDER = re.compile(r"^[-—–―/\\无\s]+$")
-# A row's one unit cell under a lead (or responsible) column and a support column goes to the first: a row may
-# name no supporting unit, never no lead. (Just below 3: it breaks the tie and outweighs no other fit.)
+# A row's one unit cell under a lead (or responsible) column and another unit column goes to the first: a row may
+# name no supporting or other units, never no lead. (Just below 3: it breaks the tie and outweighs no other fit.)
 _FIT: dict[tuple[str, str], float] = {
-        ("units", "units"): 3, ("units", _SUPPORT_UNITS): 2.9, ("text", _SUPPORT_UNITS): -2,
+        ("units", "units"): 3, ("units", _OTHER_UNITS): 2.9, ("text", _OTHER_UNITS): -2,
         ("person", "person"): 3, ("number", "number"): 3, ("date", "date"): 3,
         ("text", "text"): 2, ("number", "text"): 1, ("date", "text"): 1, ("person", "text"): 0,
         ("units", "text"): -1, ("text", "date"): -1, ("text", "person"): -2, ("text", "number"): -2,
@@ -1416,8 +1418,9 @@ def align_row(cells: list[Cell], layout: TableLayout, width: int) -> list[Cell]:
     to a unit column, a person to the leader's, a date to the deadline's, a number to 序号, text to text)."""
     kinds = _column_kinds(layout, width)
     cell_kinds = [cell_kind(c.text) for c in cells]
-    if not any((kind == "units") != (kinds[i] in ("units", _SUPPORT_UNITS)) or (kind == "text" and kinds[i] == "number")
-               for i, kind in enumerate(cell_kinds) if kind in ("units", "text")):
+    if not any((kind == "units") != (kinds[i] in ("units", _OTHER_UNITS)) or (kind == "text" and kinds[i] == "number")
+               for i, kind in enumerate(cell_kinds) if kind in ("units", "text")) \
+            and not any(kind == "date" and kinds[i] in ("units", _OTHER_UNITS) for i, kind in enumerate(cell_kinds)):
         # As they stand, units are in unit columns and text is in neither those nor 序号's: trailing cells
         # were dropped.
         return cells
@@ -1438,6 +1441,9 @@ def _column_kinds(layout: TableLayout, width: int) -> list[str]:
     for role, index in layout.columns.items():
         if index < width:
             kinds[index] = _COLUMN_KIND.get(role, "text")
+    first = next((layout.col(role) for role in _FIRST_HOLDERS if 0 <= layout.col(role) < width), -1)
+    if first >= 0:
+        kinds = [_OTHER_UNITS if kind == "units" and k != first else kind for k, kind in enumerate(kinds)]
     return kinds
 
 
