@@ -2397,3 +2397,15 @@ def test_a_row_that_left_its_second_unit_cell_empty_keeps_its_date_out_of_the_un
                  "市直相关部门\n2021年9月底\n2\n指定专门处室负责政务数据共享工作。\n市直相关部门\n2021年9月底\n")
     assert _units(plan, "2") == [("市直相关部门", L)]
     assert plan.nodes[1].deadline is not None and plan.nodes[1].deadline.text == "2021年9月底"
+
+
+def test_items_under_a_heading_that_divides_duties_name_the_bodies_they_open_with() -> None:
+    # '四、工作职责': each item opens with its bodies, whatever it has them do; elsewhere such a sentence assigns none.
+    plan = _plan("1.县国动办、县文旅广电局确保应急广播终端安全可靠;", "2.县供电分公司保障防空警报设施供电需要;",
+                 "3.民政局组织城区内学校、社区开展疏散演练;")
+    assert all(n.units == [] for n in plan.nodes)
+    plan = parse("某县防空警报试鸣通告\n四、工作职责\n1.县国动办、县文旅广电局确保应急广播终端安全可靠;\n"
+                 "2.县供电分公司保障防空警报设施供电需要;\n3.民政局组织城区内学校、社区开展疏散演练;\n")
+    assert _units(plan, "四", "1") == [("县国动办", R), ("县文旅广电局", R)]
+    assert _units(plan, "四", "2") == [("县供电分公司", R)]
+    assert _units(plan, "四", "3") == [("民政局", R)]

@@ -733,3 +733,12 @@ def test_bodies_closed_by_a_group_word_doing_a_duty_by_their_remit() -> None:
     assert [(u.name, u.role) for u in plan.nodes[1].units] == [("市科技", "support"), ("财政", "support"),
                                                                ("统计", "support")]
     assert plan.nodes[2].units == []
+
+
+def test_the_bodies_a_duty_divisions_item_opens_with() -> None:
+    # Cut where a verb follows a name, not inside one (区委宣传部, 市政府办公室); no names, no reading.
+    assert [u.raw for u in units.find_leading_units("区委宣传部负责宣传报道")] == ["区委宣传部"]
+    opening = units.find_leading_units("县教体科技局、民政局组织城区内学校开展演练")
+    assert [u.raw for u in opening or []] == ["县教体科技局", "民政局"]
+    assert [u.raw for u in units.find_leading_units("市政府办公室组织协调")] == ["市政府办公室"]
+    assert units.find_leading_units("加强宣传引导") is None

@@ -24,6 +24,7 @@ from .units import (
     duty_role,
     find_blanket_rule,
     find_duty_units,
+    find_leading_units,
     find_unit_markers,
     find_unit_title,
     lead_rule_kind,
@@ -34,6 +35,9 @@ from .units import (
     works_with_others,
 )
 
+# A heading that divides duties among bodies: '四、工作职责', '五、责任分工', '(三)部门职责'.
+_DIVIDES_DUTIES = re.compile(r"^\s*(?:工作|部门|单位|成员单位)?职责(?:分工)?\s*$|^\s*(?:责任|任务|工作)分工\s*$")
+_MAX_DIVISION_HEAD = 12
 # "完成时限：2019年11月30日前" on a line of its own after the item.
 DEADLINE_LINE_RE = re.compile(r"^(完成时限|完成时间|完成期限|办结时限|时限要求|时间节点|时限|时间要求)\s*[:]\s*(\S.*)$")
 _TERMINAL = set("。;!?:)》”\"」』】")
@@ -578,6 +582,12 @@ class TreeBuilder:
             self._take_unit_title(draft)
             if not draft.units:
                 self._take_duty_units(draft, draft.head)
+                draft.head_duties = len(draft.units)
+            if not draft.units and parent is not None and _DIVIDES_DUTIES.search(parent.head.raw[:_MAX_DIVISION_HEAD]):
+                # '四、工作职责' / '1.县国动办、县文旅广电局确保…': under a heading that divides duties, the names an
+                # item opens with are its units, whatever verb follows them.
+                draft.units = [UnitRef(u.raw, u.role, False, draft.head.span(u.span))
+                               for u in find_leading_units(draft.head.raw) or []]
                 draft.head_duties = len(draft.units)
         return draft
 

@@ -2061,6 +2061,38 @@ def _partner_units(text: str, h: str, at: int) -> list[MarkerUnit] | None:
     return units or None
 
 
+def find_leading_units(text: str) -> list[MarkerUnit] | None:
+    """The units an item of a duty division opens with, whatever it has them do ('1.县国动办、县文旅广电局确保…',
+    '县供电分公司保障…'): its first clause's names up to the action the last one runs on into; None when the clause
+    opens with anything but names. For items under a heading that divides duties (工作职责, 责任分工): elsewhere
+    a sentence opening on a body's name assigns it nothing without a verb of duty."""
+    h = halfwidth(text)
+    start = _after_trim(h, 0)
+    clause = _SUBJECT_END.search(h, start)
+    units: list[MarkerUnit] = []
+    for ps, pe in _pieces(h, start, clause.start() if clause else len(h)):
+        a, b, _ = _strip_piece(h, ps, pe)
+        # The last name runs on into what it does: cut where a verb follows a name ('县供电分公司保障…',
+        # '民政局组织城区内学校…': not at 学校, the end of what the bureau is to organise).
+        cut = next((k for k in range(a + 2, min(b, a + _MAX_NAME_LEN)) if _DOES.match(h, k)
+                    and looks_like_unit(h[a:k])), None)
+        if cut is not None:
+            units.append(MarkerUnit(text[a:cut], "responsible", (a, cut)))
+            break
+        if b - a < 2 or not looks_like_unit(h[a:b]):
+            return None
+        units.append(MarkerUnit(text[a:b], "responsible", (a, b)))
+    if not units or (_opens_with_prose(h, units[-1].span[1]) and not all(is_collective_name(u.raw) for u in units)):
+        return None   # '（四）建设智慧城市管理中心': a task, its object a body (各建设单位 is bodies)
+    return units
+
+
+# What a body of a duty division is given to do, opening the words after its name.
+_DOES = re.compile(r"保障|组织|进行|发布|负责|做好|开展|提供|协助|落实|加强|督促|指导|确保|制定|编制|研究|统筹|协调|"
+                   r"牵头|配合|安排|承担|监督|检查|审核|办理|管理|会同|联系|起草|抓好|完成|推进|实施|建立|健全|及时|积极|"
+                   r"认真|切实|全力|对|向|按|在|要|应|须")
+
+
 _GROUP_ENDS = frozenset({"单位", "部门", "机构"})
 _PREPOSITIONS = frozenset("对向就为从按")   # what opens the action after a name: '各街镇对…进行总结'
 
