@@ -2409,3 +2409,11 @@ def test_items_under_a_heading_that_divides_duties_name_the_bodies_they_open_wit
     assert _units(plan, "四", "1") == [("县国动办", R), ("县文旅广电局", R)]
     assert _units(plan, "四", "2") == [("县供电分公司", R)]
     assert _units(plan, "四", "3") == [("民政局", R)]
+
+
+def test_a_heading_and_its_first_item_run_on_after_a_sentence_and_a_space() -> None:
+    # A sharing site's preview that shifted its line breaks: '…。 五、责任分工 (一)县委办公室' / '以两办名义…。 (二)…'.
+    plan = parse("某县公祭活动方案\n四、仪式议程\n1、奏唱国歌;\n2、参加人员瞻仰碑廊。 五、责任分工 (一)县委办公室\n"
+                 "以两办名义下发活动通知。 (二)县政府办公室\n传阅两办通知。\n")
+    assert _paths(plan) == [("四",), ("四", "1"), ("四", "2"), ("五",), ("五", "(一)"), ("五", "(二)")]
+    assert _units(plan, "五", "(一)") == [("县委办公室", R)] and _units(plan, "四", "2") == []

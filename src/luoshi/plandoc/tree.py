@@ -361,7 +361,8 @@ class TreeBuilder:
                     for piece in self._split_after_markers(seg)]
         heading = _split_heading_run_on(segments[0])
         segments[:1] = heading
-        segments[-1:] = self._split_trailing_heading(segments[-1])
+        trailing = self._split_trailing_heading(segments[-1])
+        segments[-1:] = trailing
         created: list[Draft] = []
         for k, seg in enumerate(segments):
             label = match_label(seg.norm, seg.raw)
@@ -376,8 +377,9 @@ class TreeBuilder:
             else:
                 self._paragraph(seg)
         self.segments_after = []
-        if len(segments) > 1 and created and len(heading) == 1:
-            # (not after a heading's title run on into its first item: that item's marker is its own)
+        if len(segments) > 1 and created and len(heading) == 1 and len(trailing) == 1:
+            # (not after a heading's title run on into its first item, nor for a heading run on at the end: their
+            # items' markers are their own)
             self._hoist_inline_marker(segments, created)
 
     def _skips_ahead(self, before: Draft, label: Label) -> int | None:
@@ -687,7 +689,13 @@ class TreeBuilder:
         if label is None or self._place(label, validate=True) is None \
                 or (label.value == 1 and self.stack and self.stack[-1].style == label.style):
             return [line]
-        return [Line(line.start, line.start + cut, line.raw[:cut], line.norm[:cut]), tail]
+        head = Line(line.start, line.start + cut, line.raw[:cut].rstrip(), line.norm[:cut].rstrip())
+        if m.group("first") is None:
+            return [head, tail]
+        # '…。 五、责任分工 (一)县委办公室': the heading's title, then its first item's, both run on
+        inner = m.start("first")
+        title = Line(line.start + cut, line.start + inner, line.raw[cut:inner].rstrip(), line.norm[cut:inner].rstrip())
+        return [head, title, Line(line.start + inner, line.end, line.raw[inner:], line.norm[inner:])]
 
     def _split_after_markers(self, line: Line) -> list[Line]:
         """'（一）地区生产总值增长11%左右。（省发改委负责）（二）公共财政收入增长13%左右。（…）': items run on
@@ -1542,8 +1550,8 @@ _SENTENCE_INSIDE = re.compile(r"[。;!?]")
 
 
 # A heading at the end of a paragraph, after its full stop: 一、 or (一) and a short title without punctuation.
-_TRAILING_HEADING = re.compile(r"[。!?](?P<label>[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\))"
-                               r"[^。;!?,:()、]{2,24}$")
+_TRAILING_HEADING = re.compile(r"[。!?;]\s*(?P<label>[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\))"
+                               r"[^。;!?,:()、\s]{2,24}(?:\s+(?P<first>\(一\)|1、)[^。;!?,:()、\s]{2,24})?$")
 
 
 # A second numbered item after a clause inside a cell: '…；2.…', '。(2)…'.
