@@ -21,7 +21,8 @@ SEED = Path(__file__).resolve().parents[2] / "src/luoshi/plandoc/data/dalian-201
 def _every_table_reader(lines: list[Line]) -> list[Line]:
     """rebuild_tables before the anchor scan: every reader over every line."""
     read = tables.join_lone_unit_labels(tables.read_pipe_cells(lines))
-    return tables.headerless_rows(tables.split_spaced_rows(tables.stack_cell_lines(read)))
+    rows = tables._join_loose_wrapped_names(tables.split_spaced_rows(tables.stack_cell_lines(read)))
+    return tables.headerless_rows(rows)
 
 
 def _lines(text: str) -> list[Line]:

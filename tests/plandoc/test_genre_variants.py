@@ -2417,3 +2417,11 @@ def test_a_heading_and_its_first_item_run_on_after_a_sentence_and_a_space() -> N
                  "以两办名义下发活动通知。 (二)县政府办公室\n传阅两办通知。\n")
     assert _paths(plan) == [("四",), ("四", "1"), ("四", "2"), ("五",), ("五", "(一)"), ("五", "(二)")]
     assert _units(plan, "五", "(一)") == [("县委办公室", R)] and _units(plan, "四", "2") == []
+
+
+def test_a_unit_name_its_cell_wrapped_below_a_header_without_a_number_column() -> None:
+    # '县国土' / '资源局': one name; '省人口计生' / '省妇联': a field's short name, then the next unit.
+    plan = parse("考核评分表\n考核指标\n年度考核目标任务\n评分标准\n牵头部门\n配合部门\n(一)保护耕地\n"
+                 "耕地面积不减少。\n县国土\n资源局\n县农业局\n(二)保护妇女健康\n筛查率达到80%。\n省卫生厅\n省人口计生\n省妇联\n")
+    assert _units(plan, "(一)") == [("县国土资源局", L), ("县农业局", S)]
+    assert [name for name, _ in _units(plan, "(二)")] == ["省卫生厅", "省人口计生", "省妇联"]

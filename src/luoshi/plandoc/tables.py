@@ -136,7 +136,27 @@ def rebuild_tables(lines: list[Line]) -> list[Line]:
             or (_UNIT_HEADER_LINE.search(text) and _BARE_NUMBER_ANYWHERE.search(text)):
         lines = split_spaced_rows(stack_cell_lines(lines))
         text = "\n" + "\n".join([line.norm for line in lines])
+    if _UNIT_HEADER_LINE.search(text):
+        lines = _join_loose_wrapped_names(lines)
     return headerless_rows(lines) if _BARE_NUMBER_ANYWHERE.search(text) else lines
+
+
+def _join_loose_wrapped_names(lines: list[Line]) -> list[Line]:
+    """Below the header of a table copied one cell per line without 序号 (see loose_unit_lines), a unit's name
+    that its cell wrapped ('县国土' / '资源局') is one line: the unit line it makes is read whole."""
+    start = next((i for i in range(len(lines)) if _loose_header(lines, i) is not None), None)
+    if start is None:
+        return lines
+    return lines[:start] + _join_where(lines[start:], _wraps_unit_name)
+
+
+def _wraps_unit_name(previous: Line, line: Line) -> bool:
+    """'市生态' / '环境局': a unit's name wrapped in its cell, the first part its level and no name of its own, the
+    rest none of a level's either ('省人口计生' / '省妇联': a field's short name, then the next unit)."""
+    first, rest = previous.norm.strip(), line.norm.strip()
+    return not previous.cells and not line.cells and first[:1] in "省市县区" and len(first) <= _MAX_NAME_PART \
+        and len(rest) <= _MAX_NAME_PART and not looks_like_unit(first) and looks_like_unit(first + rest) \
+        and not (rest[:1] in "省市县区" and looks_like_unit(rest))
 
 
 def join_lone_unit_labels(lines: list[Line]) -> list[Line]:
@@ -1112,11 +1132,7 @@ def _join_wrapped_names(lines: list[Line]) -> list[Line]:
     '区农业农村局、区经商局、区发' / '改局、区交通局': a cell's list of units wrapped, inside a name or after a
     separator ('…、区经商局、' / '区交通局'), the two lines a list of units only when joined."""
     def wraps(previous: Line, line: Line) -> bool:
-        first, rest = previous.norm.strip(), line.norm.strip()
-        if first[:1] in "省市县区" and len(first) <= _MAX_NAME_PART and len(rest) <= _MAX_NAME_PART \
-                and not looks_like_unit(first) and looks_like_unit(first + rest):
-            return True
-        return continues_unit_list(first, rest)
+        return _wraps_unit_name(previous, line) or continues_unit_list(previous.norm.strip(), line.norm.strip())
 
     return _join_where(lines, wraps)
 
