@@ -638,3 +638,15 @@ def test_a_red_header_notice_title_set_over_three_lines_under_its_issuers_name()
     # Without 关于 heading the lines above, the last line is the title alone: a sentence ends the line before it.
     plan = parse("各区县人民政府：\n为做好有关工作，现印发如下。\n工作意见任务分工的通知\n" + BODY)
     assert plan.notice_title == "工作意见任务分工的通知"
+
+
+def test_a_news_pages_headline_or_lead_names_the_plan_it_reports_and_dates_its_issue() -> None:
+    plan = parse("制定经过\n2022年5月17日,天津市人民政府办公厅印发《天津市促进内外贸一体化发展若干措施》。\n" + BODY)
+    assert (plan.title, plan.issued_on) == ("天津市促进内外贸一体化发展若干措施", "2022-05-17")
+    plan = parse("123项!《上海市知识产权强市建设推进计划(2022—2023)》印发\n时间:2022-06-09 来源:上海知识产权\n" + BODY)
+    assert plan.title == "上海市知识产权强市建设推进计划(2022—2023)"
+    # A table's cell quoting a plan to be issued, a notice forwarding several: no title of the page.
+    assert parse("重点工作: | 135.统筹违法建设治理。 |\n年度目标: | 印发《广州市违法建设治理工作方案》。\n"
+                 + BODY).title != "广州市违法建设治理工作方案"
+    forwarded = parse("各单位:\n现将《任务分解》《县政府重点工作任务分解》印发给你们。\n" + BODY)
+    assert forwarded.title != "县政府重点工作任务分解"

@@ -76,6 +76,10 @@ _TRAILER = r"\((?:\d{4}\s*[-—~至到]+\s*\d{4}年?|\d{4}年?|\d{4}年版|试�
 _TRAILING_YEARS = re.compile(r"\s*" + _TRAILER + "$")
 _TRAILER_LINE_RE = re.compile(_TRAILER)  # a heading's "（2019—2021）" wrapped onto a line of its own
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
+# A news page names the plan it reports in 《》 beside 印发 (its headline, or the lead: '近日,…印发《X》'; the norm
+# writes 印發 so too).
+_ANNOUNCED_TITLE_RE = re.compile(r"印发《(?P<title>[^《》]{4,100})》|《(?P<after>[^《》]{4,100})》(?:正式)?印发(?!给)")
+_NEWS_LINES = 6
 _FORWARDED_TITLE_RE = re.compile(r"现(?:将|把)《([^《》]{2,100})》(?:予以)?(?:印发|转发|下达|发)给")
 # "关于印发《X》的通知", "…印发《X》的通知", "关于转发区消防支队《X》的通知": X, the plan sent, ends the notice.
 _NOTICE_NAMES_RE = re.compile(r"(?:印发|转发|下达|公布)[^《》]{0,30}《((?:[^《》]|《[^《》]*》)+)》的?通知$")
@@ -174,6 +178,8 @@ def extract_metadata(preamble: list[Line], closing: Sequence[Line] = (), notice_
         signature = _delivered_on(content)
     if signature is None and closing:
         signature = _printed_on(list(closing)[-_CLOSING_LINES:])
+    if signature is None:
+        signature = _announced_on(content)
     meta.published_on = _portal_date(portal, "published_on")
     meta.issued_on = (_portal_date(portal, "issued_on") or (signature[1] if signature else None)
                       or meta.published_on)
@@ -249,6 +255,19 @@ def _delivered_on(lines: list[Line]) -> tuple[str | None, str] | None:
         if found:
             return None, found[0]
     return None
+
+
+def _announced_on(lines: list[Line]) -> tuple[str | None, str] | None:
+    """(None, ISO date) of a news page's lead that dates the issue: '2022年5月17日,天津市人民政府办公厅印发《…》'."""
+    for ln in lines[:_NEWS_LINES]:
+        m = _ANNOUNCED_ON_RE.match(ln.norm.strip()) if not ln.cells and "|" not in ln.norm else None
+        found = find_date(m.group("date")) if m else None
+        if found:
+            return None, found[0]
+    return None
+
+
+_ANNOUNCED_ON_RE = re.compile(r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日),?[^,。;《》]{2,40}印发《")
 
 
 def _printed_on(lines: list[Line]) -> tuple[str | None, str] | None:
@@ -612,6 +631,11 @@ def _plan_title(content: list[Line], meta: Metadata, notice_lines: set[int]) -> 
         m = _FORWARDED_TITLE_RE.search(ln.raw)
         if m:
             return m.group(1).strip()
+    for ln in content[:_NEWS_LINES]:   # a news page's headline or lead: '…领导小组印发《X》', '《X》印发'
+        m = _ANNOUNCED_TITLE_RE.search(ln.norm) if not ln.cells and "|" not in ln.norm else None   # no table's cell
+        group = ("title" if m.group("title") is not None else "after") if m else ""
+        if m and _PLAN_WORD_RE.search(_TRAILING_YEARS.sub("", m.group(group))):
+            return ln.raw[m.start(group):m.end(group)].strip()
     if meta.notice_title:
         named = _NOTICE_NAMES_RE.search(meta.notice_title) or _NOTICE_PLAIN_RE.search(meta.notice_title)
         return named.group(1).strip("《》〈〉") if named else meta.notice_title   # 印发〈…〉的通知 inside 《》
