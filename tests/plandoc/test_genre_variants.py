@@ -2425,3 +2425,11 @@ def test_a_unit_name_its_cell_wrapped_below_a_header_without_a_number_column() -
                  "耕地面积不减少。\n县国土\n资源局\n县农业局\n(二)保护妇女健康\n筛查率达到80%。\n省卫生厅\n省人口计生\n省妇联\n")
     assert _units(plan, "(一)") == [("县国土资源局", L), ("县农业局", S)]
     assert [name for name, _ in _units(plan, "(二)")] == ["省卫生厅", "省人口计生", "省妇联"]
+
+
+def test_a_marker_below_an_item_keeps_what_a_by_phrase_names_and_a_unit_both_name() -> None:
+    # '由X牵头' assigns the item as a marker does; a unit the text and the marker both name stays, once.
+    plan = _plan("(一)强化联席会议机制。由领导小组办公室牵头,加强顶层设计。", "责任单位：领导小组成员单位",
+                 "(二)加强组织领导。区建设管理委负责统筹协调。", "责任单位：区建设管理委、区水务局")
+    assert _units(plan, "一", "(一)") == [("领导小组办公室", L), ("领导小组成员单位", R)]
+    assert _units(plan, "一", "(二)") == [("区建设管理委", R), ("区水务局", R)]

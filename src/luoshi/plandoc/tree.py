@@ -21,6 +21,7 @@ from .tables import SECOND_UNIT_COLUMN, UNIT_COLUMNS, TableLayout, align_row, ce
 from .units import (
     FIRST_PLACE,
     UnitMarker,
+    by_unit_spans,
     duty_role,
     find_blanket_rule,
     find_duty_units,
@@ -208,9 +209,10 @@ class Draft:
     children: list[Draft] = field(default_factory=list)
     titled_by_units: bool = False  # the title names the units (职责分工 items): roles follow its duties
     category: str | None = None  # a task-table row's category (its merged 领域 cell or section row)
-    # How many of `units` (the first) the item's own text gave as the subjects of its duties, until a marker below
-    # it names the item's units: then the marker, not the prose, assigns the item (as a marker in the text would).
-    head_duties: int = 0
+    # The units the item's own text gave as the subjects of its duties, until a marker below it names the item's
+    # units: then the marker, not the prose, assigns the item (as a marker in the text would). Not the units a
+    # '由X牵头' phrase names: that assigns the item as a marker does.
+    head_subjects: list[UnitRef] = field(default_factory=list)
     # What _add_units knows of `units` (see _unit_index), kept between its calls.
     unit_index: _UnitIndex | None = field(default=None, compare=False, repr=False)
 
@@ -583,14 +585,18 @@ class TreeBuilder:
                 and self.table is None:
             self._take_unit_title(draft)
             if not draft.units:
-                self._take_duty_units(draft, draft.head)
-                draft.head_duties = len(draft.units)
+                found = find_duty_units(draft.head.raw)
+                named = by_unit_spans(draft.head.raw)
+                refs = [UnitRef(u.raw, u.role, False, draft.head.span(u.span)) for u in found]
+                _add_units(draft, refs)
+                draft.head_subjects = [ref for ref, u in zip(refs, found, strict=True)
+                                       if not any(a <= u.span[0] < b for a, b in named)]
             if not draft.units and parent is not None and _DIVIDES_DUTIES.search(parent.head.raw[:_MAX_DIVISION_HEAD]):
                 # '四、工作职责' / '1.县国动办、县文旅广电局确保…': under a heading that divides duties, the names an
                 # item opens with are its units, whatever verb follows them.
                 draft.units = [UnitRef(u.raw, u.role, False, draft.head.span(u.span))
                                for u in find_leading_units(draft.head.raw) or []]
-                draft.head_duties = len(draft.units)
+                draft.head_subjects = list(draft.units)
         return draft
 
     def finish(self) -> None:
@@ -659,16 +665,23 @@ class TreeBuilder:
             current.titled_by_units = False
         if self._closes_parent(current, para):
             current = current.parent   # type: ignore[assignment]
-        duties = current.head_duties
+        # '(二)县政府负责…' / '牵头单位:县人民政府;责任单位:…': a marker below the item naming its units is what assigns
+        # it; a marker naming only supporting units leaves the lead its text named ('(二)省审计厅牵头的工作' /
+        # '协同单位:…'). The subjects are set aside while the marker is read, so that a unit both name is kept.
+        subjects, held = current.head_subjects, current.units
+        if subjects:
+            current.units = [u for u in held if not any(u is s for s in subjects)]
+        before = len(current.units)
         if self._take_marker(current, para, own_line=False, norm=seg.norm):
-            if duties and any(u.role != "support" for u in current.units[duties:]):
-                # '(二)县政府负责…' / '牵头单位:县人民政府;责任单位:…': the marker's units are the item's (a marker
-                # naming only supporting units leaves the lead its text named: '(二)省审计厅牵头的工作' / '协同单位:…')
-                current.units = current.units[duties:]
-            current.head_duties = 0
+            added = current.units[before:]
+            if subjects and not any(u.role != "support" for u in added):
+                current.units = list(held)
+                _add_units(current, added)
+            current.head_subjects = []
             if not para.raw.strip():
                 return
         else:
+            current.units = held
             self._take_duty_units(current, para)
         last = current.body[-1] if current.body else current.head
         if _is_wrapped(last) and para.raw.strip():

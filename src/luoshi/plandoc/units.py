@@ -996,8 +996,9 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
     by_word = not h[s - 1].isspace()
     if not by_word and _WHOLLY_BRACKETED.fullmatch(right_name.strip()):
         return False   # '省编办 (省审改办)': the name's other name in brackets after a space is part of it
-    if not by_word and compact_name(right_name) in _BARE_GOVERNMENTS:
-        return False   # '各市(州) 人民政府': a PDF's space inside the name, before a government word no place opens
+    if not by_word and compact_name(right_name) in _BARE_GOVERNMENTS \
+            and not compact_name(left_name).endswith(_PARTY_BODIES):
+        return False   # '各市(州) 人民政府': a PDF's space inside the name ('各市党委 政府': a level's two bodies)
     if by_word and right_name.startswith("其") and not right_name.startswith(("其他", "其它", "其余")):
         return False   # '区政府及其工作部门': 其 points back at the name before it; one name
     if by_word and _BARE_PLACE.fullmatch(compact_name(left_name)) \
@@ -1026,6 +1027,7 @@ def _keeps_soft_split(h: str, left: tuple[int, int], right: tuple[int, int]) -> 
 
 
 _WHOLLY_BRACKETED = re.compile(r"\([^()]{1,20}\)")
+_PARTY_BODIES = ("党委", "党工委", "党组")
 _BARE_GOVERNMENTS = frozenset({"人民政府", "政府", "管委会", "管理委员会", "党委", "人民政府办公室", "政府办公室"})
 _ROLE_BODIES = re.compile(r"(?:配合|参与|协办|协同|协助)(?:部门|单位)")
 
@@ -2059,6 +2061,14 @@ def _partner_units(text: str, h: str, at: int) -> list[MarkerUnit] | None:
             return None   # '会同公安、法院、检察、监察机关': a piece no name, the list not read at all
         units.append(MarkerUnit(text[a:b], "support", (a, b)))
     return units or None
+
+
+def by_unit_spans(text: str) -> list[Span]:
+    """Where the text names units after 由 ('由领导小组办公室牵头', '由A、B共同组织实施'): the spans of those names."""
+    if "由" not in text:
+        return []
+    h = halfwidth(text)
+    return [m.span("names" if m.group("names") is not None else "group") for m in _BY_UNIT.finditer(h)]
 
 
 def find_leading_units(text: str) -> list[MarkerUnit] | None:
