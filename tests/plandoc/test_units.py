@@ -742,3 +742,11 @@ def test_the_bodies_a_duty_divisions_item_opens_with() -> None:
     assert [u.raw for u in opening or []] == ["县教体科技局", "民政局"]
     assert [u.raw for u in units.find_leading_units("市政府办公室组织协调")] == ["市政府办公室"]
     assert units.find_leading_units("加强宣传引导") is None
+
+
+def test_the_units_a_sentences_lead_works_with_support_it() -> None:
+    found = units.find_duty_units("县推普周活动由县教育局、县语委牵头,与县委宣传部、团县委等单位共同组织开展。")
+    assert [(u.raw, u.role) for u in found] == [("县教育局", "lead"), ("县语委", "lead"), ("县委宣传部", "support"),
+                                               ("团县委", "support")]
+    # No lead in the sentence: '与…等单位' is no division of work.
+    assert units.find_duty_units("全县各学校,与县委宣传部、团县委等单位开展宣传。") == []

@@ -1994,6 +1994,12 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
             continue
         role = verb_role(m.group("verb")) or "responsible"
         found.extend(MarkerUnit(u.raw, role, u.span) for u in units)
+    for m in _WITH_PARTNERS.finditer(h) if _LEADS in h else ():
+        # '由县教育局、县语委牵头,与县委宣传部、团县委等单位共同组织开展', '…牵头,联合县委宣传部…等单位': the units
+        # the lead of the sentence works with support it.
+        if h.rfind(_LEADS, h.rfind("。", 0, m.start()) + 1, m.start()) >= 0:
+            found.extend(MarkerUnit(u.raw, "support", u.span)
+                         for u in _unit_list(text, h, m.start("group"), m.end("group")) or [])
     for m in _LEADS_OTHERS.finditer(h) if _LEADS in h else ():
         # '（一）区绿化市容局 … 牵头区建管委、区交通委，每周开展联合执法': the item's unit leads the units named.
         found.extend(MarkerUnit(u.raw, "support", u.span) for u in _partner_units(text, h, m.end()) or [])
@@ -2030,6 +2036,8 @@ _BY_UNIT = re.compile(r"由(?P<names>[^;。由]{2,240}?)(?:共同)?"
 _SENTENCE_BREAK = re.compile(r"[。;,]")
 _LEADS = "牵头"   # in every match of _LEADS_OTHERS, which is tried only where it stands
 _LEADS_OTHERS = re.compile(r"(?:^|(?<=[。;]))\s*(?:负责)?" + _LEADS + r"(?=[^,;。])")
+_WITH_PARTNERS = re.compile(r"(?<=[,;])\s*(?:与|联合|会同)"
+                            r"(?P<group>[^,;。]{2,300}?等[^、,;。等()]{0,8}(?:部门|单位|机构))")
 _MEMBER_WORD = "成员"   # in every match of _MEMBERS, which is tried only where it stands
 _MEMBERS = re.compile(r"(?<=[,;])\s*(?P<names>[^,;。]{2,200}?)(?:为|作为)" + _MEMBER_WORD + r"(?:单位|部门)")
 # 区绿化市容局联合区房管局…: as 会同; 区绿化市容局牵头各相关单位横向协作: the units it leads support it.
