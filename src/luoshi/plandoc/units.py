@@ -1997,7 +1997,7 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
     for m in _WITH_PARTNERS.finditer(h) if _LEADS in h else ():
         # '由县教育局、县语委牵头,与县委宣传部、团县委等单位共同组织开展', '…牵头,联合县委宣传部…等单位': the units
         # the lead of the sentence works with support it.
-        if h.rfind(_LEADS, h.rfind("。", 0, m.start()) + 1, m.start()) >= 0:
+        if h.rfind("牵头", h.rfind("。", 0, m.start()) + 1, m.start()) >= 0:   # (the gate's word, not the gate)
             found.extend(MarkerUnit(u.raw, "support", u.span)
                          for u in _unit_list(text, h, m.start("group"), m.end("group")) or [])
     for m in _LEADS_OTHERS.finditer(h) if _LEADS in h else ():
