@@ -99,7 +99,12 @@ class Score:
 
 
 def label_key(label: str) -> str:
-    return squash(label).rstrip("、.．:：")
+    """A label as ACCURACY.md normalises it: half-width round brackets ('〔一〕' is '(一)', as '（一）' is), no
+    trailing 、 . ：."""
+    return squash(label).translate(_BRACKETS).rstrip("、.．:：")
+
+
+_BRACKETS = str.maketrans("〔〕", "()")
 
 
 def keyed(paths: list[tuple[str, ...]]) -> list[Key]:

@@ -2433,3 +2433,10 @@ def test_a_marker_below_an_item_keeps_what_a_by_phrase_names_and_a_unit_both_nam
                  "(二)加强组织领导。区建设管理委负责统筹协调。", "责任单位：区建设管理委、区水务局")
     assert _units(plan, "一", "(一)") == [("领导小组办公室", L), ("领导小组成员单位", R)]
     assert _units(plan, "一", "(二)") == [("区建设管理委", R), ("区水务局", R)]
+
+
+def test_labels_in_tortoise_shell_brackets_and_a_doc_numbers_year_is_none() -> None:
+    plan = parse("某局工作方案\n一、职责分工\n〔一〕公路部门:加强监管。\n〔二〕海事部门:落实检查。\n"
+                 "〔三〕有渡乡〔镇〕人民政府:建立制度。\n按照政秘〔2023〕90号要求落实。\n")
+    assert _paths(plan) == [("一",), ("一", "〔一〕"), ("一", "〔二〕"), ("一", "〔三〕")]
+    assert _units(plan, "一", "〔三〕") == [("有渡乡〔镇〕人民政府", R)]

@@ -54,7 +54,8 @@ HEADING_STYLES: tuple[HeadingStyle, ...] = (
     HeadingStyle("article", re.compile(rf"第({_CN}|\d+)条[ :、.]*")),
     # A space may stand before the delimiter or inside the brackets ("一 、", "( 一 )"), left by a page's markup.
     HeadingStyle("cn_dun", re.compile(rf"({_CN})[ ]{{0,2}}[、.,][ ]*")),
-    HeadingStyle("cn_paren", re.compile(rf"\([ ]?({_CN})[ ]?\)[、.]?[ ]*")),
+    # 〔一〕: the tortoise-shell brackets of a 文号's year, used by some offices for their second level too.
+    HeadingStyle("cn_paren", re.compile(rf"[(〔][ ]?({_CN})[ ]?[)〕][、.]?[ ]*")),
     # "1." must not be a decimal ("2.4%"); a digit right after the dot is only allowed as a year
     # ("46.2018年，新增…" is item 46).
     # "1。" (an ideographic full stop typed for the dot) is an item only when text follows it.
@@ -78,7 +79,8 @@ def _can_start(style: HeadingStyle, char: str) -> bool:
     if style.name == "cn_dun":
         return char in CN_NUMERAL
     if style.name in ("cn_paren", "ar_paren"):
-        return char == "(" or char in (PAREN_CN if style.name == "cn_paren" else PAREN_DIGITS)
+        return char == "(" or (char == "〔" and style.name == "cn_paren") \
+            or char in (PAREN_CN if style.name == "cn_paren" else PAREN_DIGITS)
     if style.name in ("ar_dot", "ar_half_paren"):
         return char.isdecimal()
     return char in CIRCLED  # circled
@@ -156,7 +158,7 @@ def match_label(norm: str, raw: str) -> Label | None:
         value = label_value(style.name, m.group(1))
         if value is None or value == 0:
             continue
-        closing = style.name in ("cn_paren", "ar_paren") and norm[m.end(1): m.end(1) + 1] == ")"
+        closing = style.name in ("cn_paren", "ar_paren") and norm[m.end(1): m.end(1) + 1] in (")", "〕")
         label = raw[m.start(): m.end(1) + (1 if closing else 0)]
         if style.name in ("part", "chapter", "section", "article"):
             label = raw[: m.end(1) + len(_suffix(style.name))]
@@ -295,7 +297,7 @@ _INLINE_LABEL_RES: dict[str, re.Pattern[str]] = {
     # '…。(市工商质监局牵头负责)(2)完善…': also right after the marker that closes the item before
     "ar_paren": re.compile(r"(?:^|(?<=[。;；:：,， )]))\((\d{1,3})\)"),
     "circled": re.compile(rf"(?:^|(?<=[。;；:：,， ]))([{CIRCLED}])"),
-    "cn_paren": re.compile(rf"(?:^|(?<=[。;；:：,， ]))\(({_CN})\)"),
+    "cn_paren": re.compile(rf"(?:^|(?<=[。;；:：,， ]))[(〔]({_CN})[)〕]"),
     "ar_half_paren": re.compile(r"(?:^|(?<=[。;；:：,， ]))(\d{1,3})\)"),
     # '1.继续完善…。 2.编制…': only after a full stop, a semicolon or a colon (a comma before "2." may be prose),
     # never before a digit (2.5万亩).

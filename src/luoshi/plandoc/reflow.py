@@ -315,7 +315,7 @@ _MAX_RUN_ON_HEADING = 20
 _PUNCTUATION = re.compile(r"[。;:,!?、]")
 _RUN_ON_LABEL = re.compile(
     r"(?P<label>(?P<cn_dun>[一二三四五六七八九十]{1,3})、"
-    r"|\((?P<cn_paren>[一二三四五六七八九十]{1,3})\)"
+    r"|[(〔](?P<cn_paren>[一二三四五六七八九十]{1,3})[)〕]"
     r"|(?P<ar_dot>\d{1,2})[.、](?!\d)"
     r"|\((?P<ar_paren>\d{1,2})\))(?=[\u4e00-\u9fff“《])")
 
