@@ -176,6 +176,17 @@ def test_a_labelled_marker_broken_inside_a_name_after_a_closed_pair_is_joined() 
     assert join_open_brackets(kept) == (kept, 0)
 
 
+def test_a_bracket_of_names_without_a_label_broken_in_its_list_is_joined() -> None:
+    from luoshi.plandoc.reflow import join_open_brackets
+
+    text = "专项等活动。(科技部、国家卫生健康委、国家中医药局、国家疾控局、共青团中央、中国科协按\n\n职责分工负责)\n"
+    joined, count = join_open_brackets(text)
+    assert joined.split("\n")[0].endswith("中国科协按职责分工负责)") and count == 1
+    # A bracket of prose opened further back may hold a 、 too: no list of names.
+    kept = "专项等活动。(含全国科普日、全国科技活动周和健康中国行动宣讲等多种形式的宣传活动按\n\n计划开展)\n"
+    assert join_open_brackets(kept) == (kept, 0)
+
+
 def test_a_pages_byline_is_a_line_of_its_own_between_the_title_and_the_text() -> None:
     title = "大田县人民政府办公室关于促进2023年一季度经济“开门稳”若干措施的通知"
     byline = "发布日期:2023-01-30 作者:- 来源:大田县人民政府办公室 505"

@@ -371,7 +371,12 @@ def _opens_bracket_at_end(line: str) -> bool:
             unclosed.append(k)
         elif unclosed:
             unclosed.pop()
-    return bool(unclosed) and ":" in halfwidth(window[unclosed[-1]:])
+    if not unclosed:
+        return False
+    opened = halfwidth(window[unclosed[-1] + 1:])
+    # '…活动。(科技部、国家卫生健康委、…、中国科协按' / '职责分工负责)': a bracket of names, no label, cut in its list
+    names = opened.split("、")
+    return ":" in opened or (len(names) >= _MIN_OPEN_NAMES and all(looks_like_unit(n) for n in names[:-1]))
 
 
 def _closes_early(line: str) -> bool:
@@ -386,6 +391,7 @@ def _closes_early(line: str) -> bool:
 
 
 _OPEN_MARKER_TAIL = 120   # a labelled marker's list cut by a line break after a closed pair inside it
+_MIN_OPEN_NAMES = 3   # a bracket's list of names cut by a line break: two whole names before the cut
 _OPEN_TAIL = 24   # a marker cut by a line break: '（承办部门：区发改' / '委）', '（承办' / '部门：吐鲁番经开区管委会）'
 
 
