@@ -356,9 +356,10 @@ def _reference_find_duty_units(text: str) -> list[units.MarkerUnit]:
         verb = units.verb_role(m.group("verb")) or "responsible"
         found.extend(units.MarkerUnit(u.raw, verb, u.span) for u in listed)
     for m in units._WITH_PARTNERS.finditer(h):
+        group = "group" if m.group("group") is not None else "after_lead"
         if "牵头" in h[h.rfind("。", 0, m.start()) + 1:m.start()]:
             found.extend(units.MarkerUnit(u.raw, "support", u.span)
-                         for u in units._unit_list(text, h, m.start("group"), m.end("group")) or [])
+                         for u in units._unit_list(text, h, m.start(group), m.end(group)) or [])
     for m in units._LEADS_OTHERS.finditer(h) if units._LEADS in h else ():
         found.extend(units.MarkerUnit(u.raw, "support", u.span) for u in units._partner_units(text, h, m.end()) or [])
     for m in units._MEMBERS.finditer(h) if units._MEMBER_WORD in h else ():

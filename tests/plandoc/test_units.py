@@ -748,5 +748,9 @@ def test_the_units_a_sentences_lead_works_with_support_it() -> None:
     found = units.find_duty_units("县推普周活动由县教育局、县语委牵头,与县委宣传部、团县委等单位共同组织开展。")
     assert [(u.raw, u.role) for u in found] == [("县教育局", "lead"), ("县语委", "lead"), ("县委宣传部", "support"),
                                                ("团县委", "support")]
+    # The clause after the lead's naming bodies by a group word: they support it.
+    found = units.find_duty_units("县减灾办和县应急办牵头,县民政局、地震局、消防大队等部门单位于12日前布置展板。")
+    assert [(u.raw, u.role) for u in found] == [("县减灾办", "lead"), ("县应急办", "lead"), ("县民政局", "support"),
+                                               ("地震局", "support"), ("消防大队", "support")]
     # No lead in the sentence: '与…等单位' is no division of work.
     assert units.find_duty_units("全县各学校,与县委宣传部、团县委等单位开展宣传。") == []

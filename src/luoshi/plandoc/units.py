@@ -1997,9 +1997,10 @@ def find_duty_units(text: str) -> list[MarkerUnit]:
     for m in _WITH_PARTNERS.finditer(h) if _LEADS in h else ():
         # '由县教育局、县语委牵头,与县委宣传部、团县委等单位共同组织开展', '…牵头,联合县委宣传部…等单位': the units
         # the lead of the sentence works with support it.
+        group = "group" if m.group("group") is not None else "after_lead"
         if h.rfind("牵头", h.rfind("。", 0, m.start()) + 1, m.start()) >= 0:   # (the gate's word, not the gate)
             found.extend(MarkerUnit(u.raw, "support", u.span)
-                         for u in _unit_list(text, h, m.start("group"), m.end("group")) or [])
+                         for u in _unit_list(text, h, m.start(group), m.end(group)) or [])
     for m in _LEADS_OTHERS.finditer(h) if _LEADS in h else ():
         # '（一）区绿化市容局 … 牵头区建管委、区交通委，每周开展联合执法': the item's unit leads the units named.
         found.extend(MarkerUnit(u.raw, "support", u.span) for u in _partner_units(text, h, m.end()) or [])
@@ -2037,7 +2038,10 @@ _SENTENCE_BREAK = re.compile(r"[。;,]")
 _LEADS = "牵头"   # in every match of _LEADS_OTHERS, which is tried only where it stands
 _LEADS_OTHERS = re.compile(r"(?:^|(?<=[。;]))\s*(?:负责)?" + _LEADS + r"(?=[^,;。])")
 _WITH_PARTNERS = re.compile(r"(?<=[,;])\s*(?:与|联合|会同)"
-                            r"(?P<group>[^,;。]{2,300}?等[^、,;。等()]{0,8}(?:部门|单位|机构))")
+                            r"(?P<group>[^,;。]{2,300}?等[^、,;。等()]{0,8}(?:部门|单位|机构))"
+                            # '县减灾办和县应急办牵头,县民政局、地震局…等部门单位于…': the bodies the clause after the
+                            # lead's names by a group word
+                            r"|(?<=牵头[,;])\s*(?P<after_lead>[^,;。]{2,300}?等[^、,;。等()]{0,8}(?:部门|单位|机构))")
 _MEMBER_WORD = "成员"   # in every match of _MEMBERS, which is tried only where it stands
 _MEMBERS = re.compile(r"(?<=[,;])\s*(?P<names>[^,;。]{2,200}?)(?:为|作为)" + _MEMBER_WORD + r"(?:单位|部门)")
 # 区绿化市容局联合区房管局…: as 会同; 区绿化市容局牵头各相关单位横向协作: the units it leads support it.
