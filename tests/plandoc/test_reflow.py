@@ -229,3 +229,22 @@ def test_a_long_paragraphs_own_sub_items_are_no_run_on_outline() -> None:
     paragraph = ("（一）加强组织领导。" + "各地要把这项工作摆上重要位置，明确责任分工，细化工作措施。" * 6
                  + "重点做好以下工作：(1)摸清底数；(2)建立台账；(3)跟踪问效。")
     assert split_run_on_outline(paragraph) == (paragraph, 0)
+
+
+def test_a_sharing_sites_numbered_page_chunks_are_joined_into_the_text_they_cut() -> None:
+    from luoshi.plandoc.reflow import join_shared_chunks
+
+    site = "《工作流程.docx》由会员分享,可在线阅读,更多相关《工作流程.docx(7页珍藏版)》请在文秘上搜索。\n"
+    first = "1、工作流程一、工作步骤(一)选定事项(省政府办公厅牵头,省级部门配合)" + "梳理全省排序靠前的事项。" * 25 \
+        + "编制政"
+    second = "2、务服务事项基本目录。" + "要会同市县对口部门拆分子项。" * 20 + "(二)编制目录(省级部门负责)认领事项。"
+    joined, count = join_shared_chunks(site + first + "\n" + second + "\n")
+    assert count == 1 and joined.split("\n")[1].endswith("认领事项。")
+    assert "编制政务服务事项基本目录" in joined and "\n2、" not in joined
+    # Numbered items that each end a sentence are items, not a file's pages; no site, no chunks.
+    items = site + first[:-3] + "。\n" + second + "\n"
+    assert join_shared_chunks(items) == (items, 0)
+    assert join_shared_chunks(first + "\n" + second + "\n")[1] == 0
+    plan = parse((site + first + "\n" + second + "\n").encode())
+    assert [n.path for n in plan.nodes] == [["一"], ["一", "(一)"], ["一", "(二)"]]
+    assert [u.name for u in plan.nodes[1].units] == ["省政府办公厅", "省级部门"]

@@ -28,6 +28,7 @@ from luoshi.plandoc.reflow import (
     join_column_breaks,
     join_lone_labels,
     join_open_brackets,
+    join_shared_chunks,
     split_glued_table,
     split_run_on_outline,
     unwrap,
@@ -387,6 +388,7 @@ def strip_inserted_pinyin(text: str) -> tuple[str, int]:
 def _cleaned(text: str) -> tuple[str, list[str]]:
     """A page's or a file's text without a mirror's pinyin and with its margin breaks joined, and the
     warnings that say so (the source shown is this text)."""
+    text, _ = join_shared_chunks(text)   # a sharing site's page breaks, no margin's
     text, joined = unwrap(text)
     text, column_breaks = join_column_breaks(text)
     text, _ = join_open_brackets(text)   # a bracket broken over two lines says nothing of a margin: no warning

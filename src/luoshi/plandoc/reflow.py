@@ -289,8 +289,11 @@ def _outline_cuts(norm: str) -> list[int]:
         at = m.start("label")
         if at > 0 and norm[at - 1] not in _RUN_ON_BOUNDARY and not (
                 level > heading_level >= 0 and at - heading_end <= _MAX_RUN_ON_HEADING
-                and not _PUNCTUATION.search(norm, heading_end, at)):
-            continue   # '二、工作措施(一)降低…': only a heading's short title, no sentence, may stand before it
+                and not _PUNCTUATION.search(norm, heading_end, at)) and not (
+                heading_level < 0 and level == 0 and at <= _MAX_RUN_ON_TITLE and not _PUNCTUATION.search(norm, 0, at)):
+            # '二、工作措施(一)降低…': only a heading's short title, no sentence, may stand before it; before the first
+            # 一、, the document's title ('政务服务事项标准化提升工作流程一、工作步骤')
+            continue
         value = parse_number(m.group(_RUN_ON_STYLES[level]))
         # A level goes on (items numbered through the sections, as many plans do) or starts again under a new label
         # above it.
@@ -312,12 +315,43 @@ _MIN_RUN_ON_HEADINGS = 2
 _RUN_ON_STYLES = ("cn_dun", "cn_paren", "ar_dot", "ar_paren")
 _RUN_ON_BOUNDARY = frozenset("。;:!?)]〕】” \t\u3000")
 _MAX_RUN_ON_HEADING = 20
+_MAX_RUN_ON_TITLE = 60
 _PUNCTUATION = re.compile(r"[。;:,!?、]")
 _RUN_ON_LABEL = re.compile(
     r"(?P<label>(?P<cn_dun>[一二三四五六七八九十]{1,3})、"
     r"|[(〔](?P<cn_paren>[一二三四五六七八九十]{1,3})[)〕]"
     r"|(?P<ar_dot>\d{1,2})[.、](?!\d)"
     r"|\((?P<ar_paren>\d{1,2})\))(?=[\u4e00-\u9fff“《])")
+
+
+def join_shared_chunks(text: str) -> tuple[str, int]:
+    """A document-sharing site's preview ('《X.docx》由会员分享,可在线阅读…'): the file's text in numbered chunks of a
+    page or so, a line each ('1、…一、工作步骤(一)选定事项…编制政', '2、务服务事项基本目录…'), a chunk breaking off
+    mid-word where the next goes on. The chunks joined into one line without their numbers, and how many joins;
+    the text as it is where the site's words are missing, or where each chunk ends a sentence (numbered items
+    then, '1、…。' '2、…。', not the pages of a file)."""
+    if not _SHARING_SITE.search(text[:_SHARING_SITE_HEAD]):
+        return text, 0
+    lines = text.split("\n")
+    chunks: list[int] = []   # the lines of the chunks 1, 2, 3… in order
+    for k, line in enumerate(lines):
+        m = _CHUNK_NUMBER.match(line)
+        if m and int(m.group(1)) == len(chunks) + 1:
+            chunks.append(k)
+    whole = chunks[:-1]
+    if len(chunks) < 2 or any(len(lines[k]) < _MIN_CHUNK for k in whole) \
+            or all(_SENTENCE_END.search(lines[k].rstrip()[-1:]) for k in whole):
+        return text, 0
+    joined = "".join(_CHUNK_NUMBER.sub("", lines[k], count=1) for k in chunks)
+    out = [*lines[:chunks[0]], joined, *(line for k, line in enumerate(lines[chunks[0]:], chunks[0])
+                                        if k not in set(chunks) and line.strip())]
+    return "\n".join(out), len(chunks) - 1
+
+
+_SHARING_SITE = re.compile(r"由会员分享|可在线阅读|下载文档前请自行甄别")
+_SHARING_SITE_HEAD = 2000
+_CHUNK_NUMBER = re.compile(r"(\d{1,3})、")
+_MIN_CHUNK = 300   # a page of a file, cut at its end
 
 
 def join_lone_labels(text: str) -> str:
