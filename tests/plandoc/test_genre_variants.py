@@ -2440,3 +2440,10 @@ def test_labels_in_tortoise_shell_brackets_and_a_doc_numbers_year_is_none() -> N
                  "〔三〕有渡乡〔镇〕人民政府:建立制度。\n按照政秘〔2023〕90号要求落实。\n")
     assert _paths(plan) == [("一",), ("一", "〔一〕"), ("一", "〔二〕"), ("一", "〔三〕")]
     assert _units(plan, "一", "〔三〕") == [("有渡乡〔镇〕人民政府", R)]
+
+
+def test_a_duty_tables_column_of_each_bodys_duties_holds_the_rows_items() -> None:
+    plan = parse("序号\t部门\t事权清单\n1\t市委宣传部\t1.负责指导食品安全宣传教育工作。 2.负责协调舆论引导。\n"
+                 "2\t市委政法委\t1.牵头推动完善执法司法政策。\n")
+    assert _paths(plan) == [("1",), ("1", "1"), ("1", "2"), ("2",)]
+    assert _units(plan, "1") == [("市委宣传部", R)]

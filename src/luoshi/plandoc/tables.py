@@ -41,7 +41,8 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 一季度 … 四季度, 上半年: the milestones of each period under 完成时限, no text of the task either
     ("progress", re.compile(r"(?:进展|进展情况|完成情况|推进情况|落实情况|办理情况)$"
                             r"|^第?[一二三四1-4]季度$|^[上下]半年$")),
-    ("task", re.compile(r"任务|工作内容|主要内容|事项|内容|名称|项目|要点|^重点工作$"
+    # 主要职责, 事权清单: a duty table's column of each body's duties
+    ("task", re.compile(r"任务|工作内容|主要内容|事项|内容|名称|项目|要点|^重点工作$|职责$|^(?:事权|职责)清单$"
                         r"|^(?:重点工作|工作|具体|目标)(?:和|及|与)?(?:标准|要求)$")),
     ("notes", re.compile(r"^备注$")),
 )
