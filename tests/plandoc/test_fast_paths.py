@@ -383,9 +383,10 @@ def test_every_comparator_word_ends_with_a_character_checked_first_when_it_ends_
 
 
 def test_every_blanket_rule_says_the_word_find_blanket_rule_checks_first() -> None:
-    assert units._BLANKET_RULE.pattern.count(units._BLANKET_WORD) == 3   # the three forms saying it
+    assert units._BLANKET_RULE.pattern.count(units._BLANKET_WORD) == 4   # the four forms saying it
     assert units.find_blanket_rule("以下各项任务均需各区政府落实，不再列出") is not None
     assert units.find_blanket_rule("以下各项任务均需各区政府落实") is None
+    assert units.find_blanket_rule("各项政策措施均需各区政府落实,以下不再列出") is not None
 
 
 # The inline-item trigger as an alternation of its forms, before it was written first character first.

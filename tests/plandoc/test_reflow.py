@@ -248,3 +248,14 @@ def test_a_sharing_sites_numbered_page_chunks_are_joined_into_the_text_they_cut(
     plan = parse((site + first + "\n" + second + "\n").encode())
     assert [n.path for n in plan.nodes] == [["一"], ["一", "(一)"], ["一", "(二)"]]
     assert [u.name for u in plan.nodes[1].units] == ["省政府办公厅", "省级部门"]
+
+
+def test_a_sharing_sites_shorter_pages_and_its_uploaded_wording() -> None:
+    from luoshi.plandoc.reflow import join_shared_chunks
+
+    site = "《城管局关于餐厨废弃物处置工作方案》由会员上传分享,免费在线阅读,更多相关内容在工程资料-天天文库。\n"
+    first = "1、城管局关于餐厨废弃物处置工作方案为维护城市市容环境,特制定本方案。" \
+        + "一、指导思想坚持集中整治和长效管理。" * 8 + "无害化处"
+    second = "2、理。二、工作目标建立覆盖全市的收运体系。"
+    joined, count = join_shared_chunks(site + first + "\n" + second + "\n")
+    assert count == 1 and "无害化处理。二、工作目标" in joined

@@ -754,3 +754,11 @@ def test_the_units_a_sentences_lead_works_with_support_it() -> None:
                                                ("地震局", "support"), ("消防大队", "support")]
     # No lead in the sentence: '与…等单位' is no division of work.
     assert units.find_duty_units("全县各学校,与县委宣传部、团县委等单位开展宣传。") == []
+
+
+def test_a_blanket_rule_naming_its_units_before_the_words_from_here_on() -> None:
+    # '…负责,各项政策措施均需A、B落实,以下不再列出': A and B on every item from this one on.
+    rule = units.find_blanket_rule("(省发展改革委等有关部门按职责分工负责,"
+                                   "各项政策措施均需各市政府、省沈抚示范区管委会落实,以下不再列出)")
+    assert [(u.raw, u.role) for u in rule or []] == [("各市政府", "responsible"), ("省沈抚示范区管委会", "responsible")]
+    assert units.find_blanket_rule("各项政策措施均需各市政府落实。") is None

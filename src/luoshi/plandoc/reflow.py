@@ -348,10 +348,10 @@ def join_shared_chunks(text: str) -> tuple[str, int]:
     return "\n".join(out), len(chunks) - 1
 
 
-_SHARING_SITE = re.compile(r"由会员分享|可在线阅读|下载文档前请自行甄别")
+_SHARING_SITE = re.compile(r"由会员(?:上传)?分享|在线阅读|下载文档前请自行甄别")
 _SHARING_SITE_HEAD = 2000
 _CHUNK_NUMBER = re.compile(r"(\d{1,3})、")
-_MIN_CHUNK = 300   # a page of a file, cut at its end
+_MIN_CHUNK = 150   # a page of a file (a site shows 250 characters a page or more), cut at its end
 
 
 def join_lone_labels(text: str) -> str:

@@ -2282,7 +2282,10 @@ _BLANKET_RULE = re.compile(
     r"(?P<role_word>配合|责任|参与|协办)(?:单位|部门)"
     # "本要点各项工作均需各市、县〔市、区〕政府作为责任单位，以下不再列出": the units share every item, in that role.
     r"|(?:各项|所有|全部)(?:工作|任务)?(?:均|都|皆)(?:需|须|要|应)?(?P<share>[^,;。]{2,80}?)(?:作为|为|是)"
-    r"(?P<share_role>牵头|配合|责任|参与|协办)(?:单位|部门)[,]?\s*(?:以下)?不再(?:一一)?(?:列出|列举|重复|注明|标注|标明)")
+    r"(?P<share_role>牵头|配合|责任|参与|协办)(?:单位|部门)[,]?\s*(?:以下)?不再(?:一一)?(?:列出|列举|重复|注明|标注|标明)"
+    # "各项政策措施均需各市政府、省沈抚示范区管委会落实,以下不再列出": the rule's 以下 after the units and their verb.
+    r"|(?:各项|所有|全部)[^,;。]{0,8}?(?:均|都|皆)(?:需|须|由|要|应)?(?P<every>[^,;。]{2,80}?)"
+    r"(?P<every_verb>(?:" + _VERB_MORPHEME + r")+)[,]?\s*以下不再(?:一一)?(?:列出|列举|重复|单独列出|注明|标注|标明)")
 
 
 def may_state_blanket_rule(norm: str) -> bool:
@@ -2296,9 +2299,10 @@ def find_blanket_rule(text: str) -> list[MarkerUnit] | None:
     m = _BLANKET_RULE.search(h) if may_state_blanket_rule(h) else None
     if m is None:
         return None
-    names = next(g for g in ("names", "involved", "except", "share") if m.group(g) is not None)
+    names = next(g for g in ("names", "involved", "except", "share", "every") if m.group(g) is not None)
     role_word = m.group("role_word") or m.group("share_role")
-    role = (verb_role(m.group("verb")) if m.group("verb") else None) \
+    verb = m.group("verb") or m.group("every_verb")
+    role = (verb_role(verb) if verb else None) \
         or (verb_role(role_word) if role_word else None) or "responsible"
     units = [MarkerUnit(text[a:b], role, (a, b)) for a, b in
              ((s, e) for s, e, _ in (_strip_piece(h, ps, pe) for ps, pe in _pieces(h, *m.span(names))))
