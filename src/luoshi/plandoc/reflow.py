@@ -350,7 +350,7 @@ def join_shared_chunks(text: str) -> tuple[str, int]:
 
 _SHARING_SITE = re.compile(r"由会员(?:上传)?分享|在线阅读|下载文档前请自行甄别")
 _SHARING_SITE_HEAD = 2000
-_CHUNK_NUMBER = re.compile(r"(\d{1,3})、")
+_CHUNK_NUMBER = re.compile(r"[ \t\u3000]*(\d{1,3})、")   # (a copy may indent it as a paragraph)
 _MIN_CHUNK = 150   # a page of a file (a site shows 250 characters a page or more), cut at its end
 
 
