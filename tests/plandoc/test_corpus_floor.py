@@ -25,14 +25,17 @@ CORPUS = ROOT / "tests" / "corpus"
 # the parser does not read whole: batch 74's docshare copy whose 一 is written '一'' (9 nodes), batch 84's lossy
 # extract with its labels inside one paragraph (7), batch 83's and 82's one-line preview and table one cell a line
 # (3 and 3), and batch 71's Guangzhou annex whose indicator cells list numbered entries (16 nodes parsed that its
-# gold does not count).)
+# gold does not count). On 668 texts (batches 86-104 added, 418 pairs read 64.8% on first sight): (task, unit) recall
+# 0.950 -> 0.949 (94.96% of 11,096 pairs: their tables flattened or broken over lines a page at a time, prose
+# subjects without a marker word and a flipbook page whose columns interleave), node precision 0.990 -> 0.991,
+# roles 0.999 -> 0.998 (99.896%: batch 94's grain table on one line, its support unit read as responsible).)
 FLOORS = {
     "node_recall": 0.981,
-    "node_precision": 0.990,
-    "unit_recall": 0.950,
-    "role_accuracy": 0.999,
+    "node_precision": 0.991,
+    "unit_recall": 0.949,
+    "role_accuracy": 0.998,
 }
-MIN_DOCUMENTS = 617
+MIN_DOCUMENTS = 668
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -79,11 +82,12 @@ def test_it_does_not_fall_below_the_corpus_floors(accuracy: ModuleType) -> None:
 # on 465, 94.1% against 94.9%; on 470, 93.9% against 94.6%; on 481, 93.9% against 94.7%; on 487,
 # 93.9% against 94.7%; on 504, 94.1% against 94.6%; on 511, 94.0% against 94.6%; on 530, 93.9% against 94.7%,
 # nodes 98.0% with batch 53's Lucheng ledger, whose rows open on a bare number; on 558, 93.6% against 94.5%, with
-# batch 61's police task table; on 617, 94.1% against 94.9%, nodes 97.7%, the floors reset with the texts').
+# batch 61's police task table; on 617, 94.1% against 94.9%, nodes 97.7%, the floors reset with the texts'; on
+# 668, 93.8% against 94.7%, nodes 97.5%: the held-out batches 86-104 and their pages copied a page at a time).
 WRAPPED_FLOORS = {
-    "node_recall": 0.976,
+    "node_recall": 0.975,
     "node_precision": 0.989,
-    "unit_recall": 0.941,
+    "unit_recall": 0.937,
     "role_accuracy": 0.999,
 }
 
@@ -158,17 +162,23 @@ def test_it_reads_the_corpus_as_copied_from_a_printed_page(accuracy: ModuleType)
 # those markers (labels on lines of their own, 【牵头单位】A【配合单位】B) keep it once; tables one cell per line or
 # set apart by spaces lose the empty cells that show a row goes on the task above, and join a unit named in two
 # unit columns of one row into one cell (a unit holding two duties there is listed twice as published, once
-# rewritten).
+# rewritten). And on 668 (batches 86-104: their own losses, on one line 110 pairs and 49 nodes, most of them
+# Guangdong's children's targets one cell a line (28), Yuzhong's table (22) and an energy page's prose (23); the
+# workflow page's sharing-site chunks, 2-5 pairs and 3 nodes in each marker rewriting; and gains of the published
+# texts a rewriting does not share: the Chongqing first-store draft's sharing-site chunks, now joined and read as
+# published, 3 pairs and 4 nodes its marker rewritings do not read, and Xiuning's, Qijiang's and Guangdong's women's
+# gains, 16 pairs, on one line. Zhonglou's glued table with its leaders' names, whose two nodes the chunks' join lost
+# as published, lost them rewritten as much.)
 VARIANT_CEILINGS = {
-    "label-in-brackets": (44, 7), "square-brackets": (0, 1), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
+    "label-in-brackets": (47, 11), "square-brackets": (0, 1), "spaced-marker": (0, 0), "half-width-marker": (0, 0),
     "spaced-out-label": (0, 0), "label-is": (2, 0), "label-dash": (3, 0), "bare-list-in-brackets": (13, 1),
     "comma-list": (5, 0), "space-list": (24, 0), "he-before-last": (45, 0), "etc-departments": (0, 0),
-    "unbracketed-marker": (20, 1), "marker-own-line": (56, 14), "verb-as-labels": (0, 0),
-    "verb-as-bracketed-labels": (22, 0), "verb-with-you": (0, 0), "labels-on-lines": (35, 1),
-    "marker-line-below": (6, 0), "label-lines-below": (5, 0), "number-dun": (0, 0),
+    "unbracketed-marker": (20, 1), "marker-own-line": (59, 18), "verb-as-labels": (0, 0),
+    "verb-as-bracketed-labels": (24, 0), "verb-with-you": (0, 0), "labels-on-lines": (40, 4),
+    "marker-line-below": (7, 0), "label-lines-below": (7, 0), "number-dun": (0, 0),
     "number-fullwidth-dot": (0, 0), "chinese-number-dot": (0, 0), "half-width-paren-number": (0, 0),
     "half-width-punctuation": (0, 0), "indented": (6, 0), "blank-lines": (0, 0), "cr-line-ends": (0, 0),
-    "one-line": (2083, 1058), "table-pipes": (2, 0), "table-cell-lines": (265, 204), "table-spaces": (557, 385),
+    "one-line": (2261, 1118), "table-pipes": (2, 0), "table-cell-lines": (265, 204), "table-spaces": (557, 385),
 }
 
 
