@@ -702,13 +702,12 @@ class TreeBuilder:
         if label is None or self._place(label, validate=True) is None \
                 or (label.value == 1 and self.stack and self.stack[-1].style == label.style):
             return [line]
-        head = Line(line.start, line.start + cut, line.raw[:cut].rstrip(), line.norm[:cut].rstrip())
+        head = _part(line, 0, cut)
         if m.group("first") is None:
             return [head, tail]
         # '…。 五、责任分工 (一)县委办公室': the heading's title, then its first item's, both run on
         inner = m.start("first")
-        title = Line(line.start + cut, line.start + inner, line.raw[cut:inner].rstrip(), line.norm[cut:inner].rstrip())
-        return [head, title, Line(line.start + inner, line.end, line.raw[inner:], line.norm[inner:])]
+        return [head, _part(line, cut, inner), Line(line.start + inner, line.end, line.raw[inner:], line.norm[inner:])]
 
     def _split_after_markers(self, line: Line) -> list[Line]:
         """'（一）地区生产总值增长11%左右。（省发改委负责）（二）公共财政收入增长13%左右。（…）': items run on
@@ -1560,6 +1559,12 @@ _FLAT_MAX_HEADING = 40
 _SPACE_RUN = re.compile(r"[ \t\u3000]+")
 _SENTENCE_CLOSERS = frozenset("。;:!?)]】」”")
 _SENTENCE_INSIDE = re.compile(r"[。;!?]")
+
+
+def _part(line: Line, start: int, end: int) -> Line:
+    """line's text from `start` to `end` without the spaces before `end` (the space a page left before a label)."""
+    raw = line.raw[start:end].rstrip()
+    return Line(line.start + start, line.start + start + len(raw), raw, line.norm[start:start + len(raw)])
 
 
 # A heading at the end of a paragraph, after its full stop: 一、 or (一) and a short title without punctuation.
