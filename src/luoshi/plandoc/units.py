@@ -1936,11 +1936,13 @@ _NAMED_AS_PATTERN = (r"(?:作为|为)(?:[^,;。为]{0,24}?的)?(?P<named>牵头|
                      r"(?:责任)?(?:单位|部门)")
 _NAMED_AS = re.compile(_NAMED_AS_PATTERN)
 # What follows the units that open a duty sentence: "区交通委负责…", "区经委、区司法局等部门应当按照各自职责…".
+# A duty done by the units' remit: '要按照职责', '按照各自职责分工'.
+_BY_REMIT = r"(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能)"
 _DUTY_PREDICATE = re.compile(r"(?:(?:要|应当?|主要|具体|共同|积极|分别)?"
                              r"(?:负责(?!人(?![员口民群才])|同志)|牵头|配合|会同|联合|协助|协同|参与|组织实施)|是|"
                              r"(?:具体|抓好|负责|分别)落实(?=[。;,!]|$)|"   # '…,各区政府具体落实。': the clause's end
                              r"(?:要|应当?)?(?:统一|加强)?指导(?!意见|思想|原则|下)|"   # 区房管局要指导…
-                             r"(?:要|应当?)(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能)|"
+                             r"(?:要|应当?)" + _BY_REMIT + r"|"
                              r"(?=" + _NAMED_AS_PATTERN + r"))"
                              r"(?!负责|部门|单位|处室)")   # 牵头负责部门 is a noun, not the predicate
 _SUBJECT_END = re.compile(r"[。:;,!?]")
@@ -2183,7 +2185,6 @@ _TAKES_ON = r"(?:切实|全面|认真|积极|依法)?(?:履行|承担|落实)"
 _DUTY_TAKEN = _TAKES_ON + r"[^,;。]{0,8}(?:职责|责任)"   # 履行相应职责
 _DUTY_TAIL = re.compile(_TAKES_ON + r"[^,;。、()]{0,8}(?:职责|责任)$")   # closing one name of a list
 # '…等部门按照职责,协同做好…': a duty by the units' remit, read only after a group word (as a modal alone would not be)
-_BY_REMIT = r"(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能)"
 _MODAL = re.compile(_MUST + r"(?=[\u4e00-\u9fff])|(?=" + _DUTY_TAKEN + r")|(?=" + _BY_REMIT + r")")
 _TAKES_DUTY = re.compile(_MUST + r"?" + _DUTY_TAKEN)
 
@@ -2251,7 +2252,7 @@ def _after_trim(h: str, i: int) -> int:
 
 
 _GUIDES = re.compile(r"(?:要|应当?)?(?:统一|加强)指导")
-_BY_DUTIES = re.compile(r"(?:要|应当?)?(?:按照?|根据|依据)(?:各自|各自的)?(?:职责|职能)(?:分工)?,?")
+_BY_DUTIES = re.compile(r"(?:要|应当?)?" + _BY_REMIT + r"(?:分工)?,?")
 
 
 _VERB_RUN = re.compile(r"(?:要|应当?|是)?(?:" + _VERB_MORPHEME + r")+")
