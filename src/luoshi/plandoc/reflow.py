@@ -343,8 +343,9 @@ def join_shared_chunks(text: str) -> tuple[str, int]:
             or all(_SENTENCE_END.search(lines[k].rstrip()[-1:]) for k in whole):
         return text, 0
     joined = "".join(_CHUNK_NUMBER.sub("", lines[k], count=1) for k in chunks)
+    taken = set(chunks)
     out = [*lines[:chunks[0]], joined, *(line for k, line in enumerate(lines[chunks[0]:], chunks[0])
-                                        if k not in set(chunks) and line.strip())]
+                                        if k not in taken and line.strip())]
     return "\n".join(out), len(chunks) - 1
 
 
