@@ -66,6 +66,8 @@ _NOTICE_RE = re.compile(r"(关于印发|关于转发|关于下达|关于公布).
 _PLAN_WORD_RE = re.compile(
     r"(计划|方案|要点|意见|措施|办法|清单|规划|分工|分解|台账|安排|任务|细则|纲要|举措|行动|表|完成情况|进展情况|若干政策|进度通报|事项目录|情况的报告|"
     r"(?:责任|分解|任务|目标)书)$")
+# An office's name: the printing office of an imprint, the issuer's line above a red-header title.
+_OFFICE = r"[\u4e00-\u9fff()]{2,30}(?:政府|办公厅|办公室|委员会|局|厅|委|办)"
 _ORG_END_RE = re.compile(r"(政府|办公厅|办公室|委员会|局|部|厅|委|院|会|中心|小组|组|公署|管委会)$")
 _ADDRESSEE_SEPARATORS_STRONG = ",，;；"
 _ADDRESSEE_SEPARATORS_WEAK = "、"
@@ -282,7 +284,7 @@ def _printed_on(lines: list[Line]) -> tuple[str | None, str] | None:
 
 
 # The printing office, then the date and 印发, ending the line (抄送… may stand before them on the same line).
-_PRINTED_RE = re.compile(r"(?:^|\s)[\u4e00-\u9fff()]{2,30}(?:政府|办公厅|办公室|委员会|局|厅|委|办)\s*"
+_PRINTED_RE = re.compile(r"(?:^|\s)" + _OFFICE + r"\s*"
                          r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
 
 
@@ -366,7 +368,7 @@ def _notice_title_start(content: list[Line], end: int) -> int:
 
 
 _MAX_TITLE_LINES = 4
-_ORG_ONLY_RE = re.compile(r"[\u4e00-\u9fff()]{2,30}(?:政府|办公厅|办公室|委员会|局|厅|委|办)")
+_ORG_ONLY_RE = re.compile(_OFFICE)
 
 
 def _wraps_notice_title(prev: Line, line: Line) -> bool:

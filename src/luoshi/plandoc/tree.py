@@ -20,6 +20,7 @@ from .normalize import halfwidth
 from .tables import SECOND_UNIT_COLUMN, UNIT_COLUMNS, TableLayout, align_row, cell_kind, header_layout
 from .units import (
     FIRST_PLACE,
+    MarkerUnit,
     UnitMarker,
     by_unit_spans,
     duty_role,
@@ -585,11 +586,8 @@ class TreeBuilder:
                 and self.table is None:
             self._take_unit_title(draft)
             if not draft.units:
-                found = find_duty_units(draft.head.raw)
                 named = by_unit_spans(draft.head.raw)
-                refs = [UnitRef(u.raw, u.role, False, draft.head.span(u.span)) for u in found]
-                _add_units(draft, refs)
-                draft.head_subjects = [ref for ref, u in zip(refs, found, strict=True)
+                draft.head_subjects = [ref for ref, u in self._take_duty_units(draft, draft.head)
                                        if not any(a <= u.span[0] < b for a, b in named)]
             if not draft.units and parent is not None and _DIVIDES_DUTIES.search(parent.head.raw[:_MAX_DIVISION_HEAD]):
                 # '四、工作职责' / '1.县国动办、县文旅广电局确保…': under a heading that divides duties, the names an
@@ -632,10 +630,13 @@ class TreeBuilder:
             rules_from.upto = reached
             _add_units(draft, rules_from.units, by_name=True)
 
-    def _take_duty_units(self, draft: Draft, para: Segment) -> None:
+    def _take_duty_units(self, draft: Draft, para: Segment) -> list[tuple[UnitRef, MarkerUnit]]:
         """An unnumbered paragraph under an item that gives units its duties: '房管所负责…；城运中心配合…',
-        '各街镇是处置主体', '由区建交委负责…'."""
-        _add_units(draft, [UnitRef(u.raw, u.role, False, para.span(u.span)) for u in find_duty_units(para.raw)])
+        '各街镇是处置主体', '由区建交委负责…'. Returns each unit offered with its reading in the paragraph."""
+        found = find_duty_units(para.raw)
+        refs = [UnitRef(u.raw, u.role, False, para.span(u.span)) for u in found]
+        _add_units(draft, refs)
+        return list(zip(refs, found, strict=True))
 
     def _take_unit_title(self, draft: Draft) -> None:
         """'(一)区建管委' / '1.街道消委办。牵头开展…': a duty item whose title names its units."""
